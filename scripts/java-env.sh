@@ -1,0 +1,29 @@
+# Sourced by ./bdx, scripts/test and .ci/run: picks a JDK >= 21 and exports JAVA_HOME.
+# Order: an already-set JAVA_HOME that is new enough, the `java` on PATH, then known install paths.
+
+bdx_java_major() {
+  # Prints the feature version of the given java binary (17, 21, 25, ...), or nothing.
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+}
+
+bdx_select_java() {
+  local candidate major
+  for candidate in \
+      "${JAVA_HOME:+$JAVA_HOME/bin/java}" \
+      "$(command -v java 2>/dev/null)" \
+      /usr/lib/jvm/temurin-25-jdk-amd64/bin/java \
+      /usr/lib/jvm/temurin-21-jdk-amd64/bin/java \
+      /usr/lib/jvm/java-25-openjdk-amd64/bin/java \
+      /usr/lib/jvm/java-21-openjdk-amd64/bin/java; do
+    [ -n "$candidate" ] && [ -x "$candidate" ] || continue
+    major=$(bdx_java_major "$candidate")
+    if [ -n "$major" ] && [ "$major" -ge 21 ]; then
+      JAVA_HOME=$(cd "$(dirname "$candidate")/.." && pwd -P)
+      export JAVA_HOME
+      return 0
+    fi
+  done
+  echo "bdx: no JDK 21 or newer found. Install one (e.g. apt-get install openjdk-21-jdk-headless)" >&2
+  echo "     or set JAVA_HOME to it." >&2
+  return 1
+}
