@@ -1,0 +1,108 @@
+package org.bdx.node.identity;
+
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Objects;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+
+/**
+ * A node's Ed25519 key pair (spec ID-1), using Bouncy Castle's lightweight API. The 32-byte seed
+ * is readable only through {@link #exportSeed(SecretAccess)}. Instances are immutable and safe to
+ * share between threads.
+ */
+public final class NodeKeys {
+  /** Seed (private key) length in bytes. */
+  public static final int SEED_LENGTH = 32;
+
+  /** Public key length in bytes. */
+  public static final int PUBLIC_KEY_LENGTH = 32;
+
+  /** Signature length in bytes. */
+  public static final int SIGNATURE_LENGTH = 64;
+
+  private final Ed25519PrivateKeyParameters privateKey;
+  private final byte[] publicKey;
+  private final NodeId nodeId;
+
+  private NodeKeys(Ed25519PrivateKeyParameters privateKey) {
+    this.privateKey = privateKey;
+    this.publicKey = privateKey.generatePublicKey().getEncoded();
+    this.nodeId = NodeId.fromPublicKey(publicKey);
+  }
+
+  /** A fresh key pair whose seed is 32 bytes from {@code rng}. */
+  public static NodeKeys generate(SecureRandom rng) {
+    Objects.requireNonNull(rng, "rng");
+    byte[] seed = new byte[SEED_LENGTH];
+    rng.nextBytes(seed);
+    try {
+      return fromSeed(seed);
+    } finally {
+      Arrays.fill(seed, (byte) 0);
+    }
+  }
+
+  /** The key pair of a 32-byte RFC 8032 seed. The array is copied, not kept. */
+  public static NodeKeys fromSeed(byte[] seed32) {
+    if (seed32 == null || seed32.length != SEED_LENGTH) {
+      throw new IllegalArgumentException("an Ed25519 seed is 32 bytes");
+    }
+    return new NodeKeys(new Ed25519PrivateKeyParameters(seed32, 0));
+  }
+
+  /** A copy of the 32-byte public key. */
+  public byte[] publicKey() {
+    return publicKey.clone();
+  }
+
+  public NodeId nodeId() {
+    return nodeId;
+  }
+
+  /** A pure Ed25519 (RFC 8032) signature over {@code message}; callers pass a SIG-2 input. */
+  public byte[] sign(byte[] message) {
+    Ed25519Signer signer = new Ed25519Signer();
+    signer.init(true, privateKey);
+    signer.update(message, 0, message.length);
+    return signer.generateSignature();
+  }
+
+  /** A copy of the 32-byte seed. Every caller is a place where a secret leaves this object. */
+  public byte[] exportSeed(SecretAccess access) {
+    Objects.requireNonNull(access, "reading a secret seed needs a SecretAccess token");
+    return privateKey.getEncoded();
+  }
+
+  /**
+   * Verifies a pure Ed25519 signature. Malformed or small-order keys, non-canonical signatures
+   * and any exception from Bouncy Castle all yield {@code false}.
+   */
+  public static boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
+    if (publicKey == null
+        || publicKey.length != PUBLIC_KEY_LENGTH
+        || message == null
+        || signature == null
+        || signature.length != SIGNATURE_LENGTH) {
+      return false;
+    }
+    try {
+      // BC 1.86 rejects (IllegalArgumentException) encodings that are not a point, y >= p,
+      // and small-order points such as the identity and the all-zero key; verifySignature
+      // returns false for S >= L.
+      Ed25519PublicKeyParameters key = new Ed25519PublicKeyParameters(publicKey, 0);
+      Ed25519Signer verifier = new Ed25519Signer();
+      verifier.init(false, key);
+      verifier.update(message, 0, message.length);
+      return verifier.verifySignature(signature);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "NodeKeys{nodeId=" + nodeId + ", seed=<redacted>}";
+  }
+}
