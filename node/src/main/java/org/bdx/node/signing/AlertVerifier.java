@@ -1,0 +1,222 @@
+package org.bdx.node.signing;
+
+import static org.bdx.node.signing.VerificationException.Reason.*;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.identity.NodeKeys;
+import org.bdx.proto.v1.AlertFields;
+import org.bdx.proto.v1.AlertHeader;
+import org.bdx.proto.v1.AlertStatus;
+import org.bdx.proto.v1.Audience;
+import org.bdx.proto.v1.Claim;
+import org.bdx.proto.v1.Disclosure;
+import org.bdx.proto.v1.SignedAlert;
+
+/**
+ * Verifies a signed alert envelope with the checks of spec SIG-7, in that order; the first
+ * failure is reported. Stateless and thread-safe. Freshness (expiry, replay of older versions)
+ * is the store's business, not this class's.
+ */
+public final class AlertVerifier {
+  /** SIG-7.1 bounds. */
+  public static final int MAX_HEADER_BYTES = 4096;
+
+  public static final int MAX_CLAIM_BYTES = 16384;
+  public static final int MAX_DISCLOSURES = 32;
+
+  private static final Comparator<ByteString> UNSIGNED = ByteString.unsignedLexicographicalComparator();
+
+  public AlertVerifier() {}
+
+  /** Verifies {@code envelope} whatever its origin. */
+  public VerifiedAlert verify(SignedAlert envelope) throws VerificationException {
+    return verify(envelope, null);
+  }
+
+  /** Verifies {@code envelope} and that its origin is {@code expectedOrigin} (null = any). */
+  public VerifiedAlert verify(SignedAlert envelope, NodeId expectedOrigin)
+      throws VerificationException {
+    Objects.requireNonNull(envelope, "envelope");
+
+    // SIG-7.1 envelope bounds.
+    if (!envelope.getUnknownFields().asMap().isEmpty()) {
+      throw fail(ENVELOPE_MALFORMED, "envelope has unknown fields");
+    }
+    for (Disclosure d : envelope.getDisclosuresList()) {
+      if (!d.getUnknownFields().asMap().isEmpty()) {
+        throw fail(ENVELOPE_MALFORMED, "a disclosure has unknown fields");
+      }
+    }
+    if (envelope.getSignature().size() != NodeKeys.SIGNATURE_LENGTH) {
+      throw fail(SIGNATURE_LENGTH, "signature must be 64 bytes");
+    }
+    if (envelope.getHeader().size() > MAX_HEADER_BYTES) {
+      throw fail(HEADER_TOO_LARGE, "header exceeds " + MAX_HEADER_BYTES + " bytes");
+    }
+    if (envelope.getDisclosuresCount() > MAX_DISCLOSURES) {
+      throw fail(TOO_MANY_DISCLOSURES, "more than " + MAX_DISCLOSURES + " disclosures");
+    }
+    for (Disclosure d : envelope.getDisclosuresList()) {
+      if (d.getClaim().size() > MAX_CLAIM_BYTES) {
+        throw fail(CLAIM_TOO_LARGE, "a claim exceeds " + MAX_CLAIM_BYTES + " bytes");
+      }
+    }
+
+    // SIG-7.2 header parses.
+    byte[] headerBytes = envelope.getHeader().toByteArray();
+    AlertHeader header;
+    try {
+      header = AlertHeader.parseFrom(headerBytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw fail(HEADER_MALFORMED, "header does not parse");
+    }
+    if (!header.getUnknownFields().asMap().isEmpty()) {
+      throw fail(HEADER_UNKNOWN_FIELDS, "header has fields unknown to bdx.v1");
+    }
+
+    // SIG-7.3 digest algorithm.
+    if (!ClaimDigest.ALGORITHM.equals(header.getDigestAlgorithm())) {
+      throw fail(UNSUPPORTED_DIGEST_ALGORITHM, "digest_algorithm must be \"sha-256\"");
+    }
+
+    // SIG-7.4 origin key and id.
+    byte[] originKey = header.getOriginPublicKey().toByteArray();
+    if (originKey.length != NodeKeys.PUBLIC_KEY_LENGTH) {
+      throw fail(ORIGIN_KEY_MALFORMED, "origin_public_key must be 32 bytes");
+    }
+    NodeId derived = NodeId.fromPublicKey(originKey);
+    if (!derived.value().equals(header.getOriginNodeId())) {
+      throw fail(ORIGIN_ID_MISMATCH, "origin_node_id is not the id of origin_public_key");
+    }
+
+    // SIG-7.5 expected origin.
+    if (expectedOrigin != null && !expectedOrigin.equals(derived)) {
+      throw fail(UNEXPECTED_ORIGIN, "alert is from another origin than expected");
+    }
+
+    // SIG-7.6 signature.
+    if (!NodeKeys.verify(
+        originKey, SigningInput.ofAlertHeader(headerBytes), envelope.getSignature().toByteArray())) {
+      throw fail(BAD_SIGNATURE, "signature does not verify");
+    }
+
+    // SIG-7.7 header sanity.
+    if (!AlertDraft.isValidAlertId(header.getAlertId())) {
+      throw fail(INVALID_ALERT_ID, "alert_id is malformed");
+    }
+    if (header.getVersion() < 1) { // uint64 above 2^63-1 reads as negative
+      throw fail(INVALID_VERSION, "version must be in 1..2^63-1");
+    }
+    AlertStatus status = header.getStatus();
+    if (status == AlertStatus.ALERT_STATUS_UNSPECIFIED || status == AlertStatus.UNRECOGNIZED) {
+      throw fail(INVALID_STATUS, "status is unspecified or unknown");
+    }
+    Audience audience = header.getAudience();
+    if (audience == Audience.AUDIENCE_UNSPECIFIED || audience == Audience.UNRECOGNIZED) {
+      throw fail(INVALID_AUDIENCE, "audience is unspecified or unknown");
+    }
+    if (header.getExpiresAt() <= header.getIssuedAt()) {
+      throw fail(INVALID_VALIDITY, "expires_at must be later than issued_at");
+    }
+
+    // SIG-7.8 digests.
+    List<ByteString> digests = header.getClaimDigestsList();
+    Set<ByteString> committed = new HashSet<>();
+    for (ByteString digest : digests) {
+      if (digest.size() != ClaimDigest.LENGTH) {
+        throw fail(DIGEST_MALFORMED, "a claim digest is not 32 bytes");
+      }
+      if (!committed.add(digest)) {
+        throw fail(DUPLICATE_DIGEST, "a claim digest appears twice");
+      }
+    }
+    for (int i = 1; i < digests.size(); i++) {
+      if (UNSIGNED.compare(digests.get(i - 1), digests.get(i)) >= 0) {
+        throw fail(DIGESTS_NOT_SORTED, "claim digests are not in ascending order");
+      }
+    }
+    boolean retracted = status == AlertStatus.ALERT_STATUS_RETRACTED;
+    int expectedCount = retracted ? 0 : AlertSigner.DIGEST_SLOTS;
+    if (digests.size() != expectedCount) {
+      throw fail(
+          DIGEST_COUNT,
+          "expected " + expectedCount + " claim digests, found " + digests.size());
+    }
+
+    // SIG-7.9 retractions disclose nothing.
+    if (retracted && envelope.getDisclosuresCount() > 0) {
+      throw fail(RETRACTION_WITH_DISCLOSURES, "a retraction carries disclosures");
+    }
+
+    // SIG-7.10 each disclosure.
+    AlertFields.Builder merged = AlertFields.newBuilder();
+    TreeSet<String> paths = new TreeSet<>();
+    for (Disclosure d : envelope.getDisclosuresList()) {
+      int saltLength = d.getSalt().size();
+      if (saltLength < ClaimDigest.MIN_SALT_LENGTH || saltLength > ClaimDigest.MAX_SALT_LENGTH) {
+        throw fail(SALT_LENGTH, "salt must be 16 to 64 bytes");
+      }
+      byte[] claimBytes = d.getClaim().toByteArray();
+      ByteString digest =
+          ByteString.copyFrom(ClaimDigest.compute(d.getSalt().toByteArray(), claimBytes));
+      if (!committed.contains(digest)) {
+        throw fail(DIGEST_NOT_IN_HEADER, "a disclosure is not committed in the header");
+      }
+      Claim claim;
+      try {
+        claim = Claim.parseFrom(claimBytes);
+      } catch (InvalidProtocolBufferException e) {
+        throw fail(CLAIM_MALFORMED, "a claim does not parse");
+      }
+      if (!claim.getUnknownFields().asMap().isEmpty()
+          || !claim.getValue().getUnknownFields().asMap().isEmpty()) {
+        throw fail(CLAIM_UNKNOWN_FIELDS, "a claim has unknown fields");
+      }
+      FieldDescriptor fd = ClaimPaths.BY_NAME.get(claim.getPath());
+      if (fd == null) {
+        throw fail(UNKNOWN_PATH, "a claim path is not an AlertFields field");
+      }
+      Map<FieldDescriptor, Object> set = claim.getValue().getAllFields();
+      if (set.size() != 1 || !set.containsKey(fd)) {
+        throw fail(CLAIM_VALUE_MISMATCH, "claim value must set exactly the field its path names");
+      }
+      if (!enumValuesKnown(fd, set.get(fd))) {
+        throw fail(CLAIM_INVALID_VALUE, "claim value holds an unknown or unspecified enum number");
+      }
+      if (!paths.add(claim.getPath())) {
+        throw fail(DUPLICATE_PATH, "a path is disclosed twice");
+      }
+      merged.mergeFrom(claim.getValue());
+    }
+    return new VerifiedAlert(header, merged.build(), paths, envelope);
+  }
+
+  private static boolean enumValuesKnown(FieldDescriptor fd, Object value) {
+    if (fd.getJavaType() != FieldDescriptor.JavaType.ENUM) {
+      return true;
+    }
+    List<?> values = fd.isRepeated() ? (List<?>) value : List.of(value);
+    for (Object v : values) {
+      EnumValueDescriptor e = (EnumValueDescriptor) v;
+      if (e.getNumber() == 0 || fd.getEnumType().findValueByNumber(e.getNumber()) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static VerificationException fail(VerificationException.Reason reason, String message) {
+    return new VerificationException(reason, message);
+  }
+}

@@ -1,0 +1,232 @@
+package org.bdx.node.signing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.protobuf.ByteString;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.identity.NodeKeys;
+import org.bdx.proto.v1.AlertFields;
+import org.bdx.proto.v1.AlertHeader;
+import org.bdx.proto.v1.AlertStatus;
+import org.bdx.proto.v1.Disclosure;
+import org.bdx.proto.v1.SignedAlert;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class AlertVerifierTest {
+  private final NegativeCases cases = new NegativeCases();
+  private final NodeKeys origin = cases.origin;
+  private final SignedAlert valid = cases.valid;
+  private final AlertVerifier verifier = new AlertVerifier();
+
+  private VerificationException.Reason reasonOf(SignedAlert e) {
+    return reasonOf(e, null);
+  }
+
+  private VerificationException.Reason reasonOf(SignedAlert e, NodeId expected) {
+    VerificationException ex =
+        catchThrowableOfType(VerificationException.class, () -> verifier.verify(e, expected));
+    assertThat(ex).as("verification must fail").isNotNull();
+    return ex.reason();
+  }
+
+  @Test
+  @DisplayName("SIG-7: sign -> verify roundtrip exposes every field")
+  void verify_roundtrip_returnsAllFields() throws Exception {
+    VerifiedAlert v = verifier.verify(valid);
+    assertThat(v.fields()).isEqualTo(Fixtures.twelveFields());
+    assertThat(v.disclosedPaths()).hasSize(12);
+    assertThat(v.originNodeId()).isEqualTo(origin.nodeId());
+    assertThat(v.alertId()).isEqualTo(cases.alertId);
+    assertThat(v.version()).isEqualTo(1);
+    assertThat(v.status()).isEqualTo(AlertStatus.ALERT_STATUS_ACTIVE);
+    assertThat(v.envelope()).isEqualTo(valid);
+    assertThat(verifier.verify(valid, origin.nodeId()).alertId()).isEqualTo(cases.alertId);
+  }
+
+  @Test
+  @DisplayName("SIG-7.6: modified header byte -> BAD_SIGNATURE")
+  void verify_modifiedHeader_throws() {
+    byte[] h = valid.getHeader().toByteArray();
+    for (int i : new int[] {h.length - 1, h.length - 20, 60}) {
+      byte[] t = h.clone();
+      t[i] ^= 0x40;
+      reasonOf(NegativeCases.withHeaderBytes(valid, t)); // fails, whichever check catches it
+    }
+    byte[] t = h.clone();
+    t[t.length - 1] ^= 1;
+    assertThat(reasonOf(NegativeCases.withHeaderBytes(valid, t)))
+        .isEqualTo(VerificationException.Reason.BAD_SIGNATURE);
+  }
+
+  @Test
+  @DisplayName("SIG-7.6: modified signature -> BAD_SIGNATURE")
+  void verify_modifiedSignature_throws() {
+    for (int i = 0; i < 64; i += 7) {
+      byte[] s = valid.getSignature().toByteArray();
+      s[i] ^= 0x01;
+      assertThat(reasonOf(valid.toBuilder().setSignature(ByteString.copyFrom(s)).build()))
+          .isEqualTo(VerificationException.Reason.BAD_SIGNATURE);
+    }
+  }
+
+  @Test
+  @DisplayName("SIG-7.10: altered claim bytes -> DIGEST_NOT_IN_HEADER")
+  void verify_modifiedFieldValue_throws() {
+    Disclosure phone = NegativeCases.find(valid, "phone_numbers");
+    byte[] claim = NegativeCases.claim("phone_numbers",
+        AlertFields.newBuilder().addPhoneNumbers("+16045550124").build());
+    SignedAlert t = NegativeCases.replaceDisclosure(valid, phone,
+        NegativeCases.disclosure(phone.getSalt().toByteArray(), claim));
+    assertThat(reasonOf(t)).isEqualTo(VerificationException.Reason.DIGEST_NOT_IN_HEADER);
+    // a changed salt is as bad as a changed value
+    byte[] salt = phone.getSalt().toByteArray();
+    salt[0] ^= 1;
+    SignedAlert s = NegativeCases.replaceDisclosure(valid, phone,
+        NegativeCases.disclosure(salt, phone.getClaim().toByteArray()));
+    assertThat(reasonOf(s)).isEqualTo(VerificationException.Reason.DIGEST_NOT_IN_HEADER);
+  }
+
+  @Test
+  @DisplayName("SIG-7.4: origin key swapped for another node's key -> ORIGIN_ID_MISMATCH")
+  void verify_originKeySwapped_throwsIdMismatch() {
+    AlertHeader h = NegativeCases.parse(valid.getHeader()).toBuilder()
+        .setOriginPublicKey(ByteString.copyFrom(cases.other.publicKey())).build();
+    assertThat(reasonOf(NegativeCases.withHeaderBytes(valid, h.toByteArray())))
+        .isEqualTo(VerificationException.Reason.ORIGIN_ID_MISMATCH);
+  }
+
+  @Test
+  @DisplayName("SIG-7.6: id+key swapped consistently, signature from another key -> BAD_SIGNATURE")
+  void verify_wrongKeyConsistentId_throwsBadSignature() {
+    AlertHeader h = NegativeCases.parse(valid.getHeader()).toBuilder()
+        .setOriginNodeId(cases.other.nodeId().value())
+        .setOriginPublicKey(ByteString.copyFrom(cases.other.publicKey())).build();
+    SignedAlert forged = AlertSigner.signHeader(origin, h.toByteArray(), valid.getDisclosuresList());
+    assertThat(reasonOf(forged)).isEqualTo(VerificationException.Reason.BAD_SIGNATURE);
+    // and the same header signed by the right key verifies
+    SignedAlert honest = AlertSigner.signHeader(cases.other, h.toByteArray(), valid.getDisclosuresList());
+    assertThat(catchThrowableOfType(VerificationException.class, () -> verifier.verify(honest))).isNull();
+  }
+
+  @Test
+  @DisplayName("SIG-7.5: expected origin differs -> UNEXPECTED_ORIGIN")
+  void verify_unexpectedOrigin_throws() {
+    assertThat(reasonOf(valid, cases.other.nodeId()))
+        .isEqualTo(VerificationException.Reason.UNEXPECTED_ORIGIN);
+  }
+
+  @Test
+  @DisplayName("SIG-8: a subset of disclosures verifies and exposes only those paths")
+  void verify_subsetOfDisclosures_exposesOnlyThosePaths() throws Exception {
+    SignedAlert subset = Disclosures.select(valid, Set.of("area", "harms", "severity", "no_such_path"));
+    assertThat(subset.getHeader()).isEqualTo(valid.getHeader());
+    assertThat(subset.getSignature()).isEqualTo(valid.getSignature());
+    VerifiedAlert v = verifier.verify(subset);
+    assertThat(v.disclosedPaths()).containsExactly("area", "harms", "severity");
+    assertThat(v.fields()).isEqualTo(AlertFields.newBuilder()
+        .setArea(Fixtures.twelveFields().getArea())
+        .addAllHarms(Fixtures.twelveFields().getHarmsList())
+        .setSeverity(Fixtures.twelveFields().getSeverity()).build());
+    assertThat(subset.toByteString().toStringUtf8()).doesNotContain("+16045550123");
+    SignedAlert none = Disclosures.select(valid, Set.of());
+    assertThat(verifier.verify(none).disclosedPaths()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("SIG-7.10: an extra disclosure the header does not commit to -> DIGEST_NOT_IN_HEADER")
+  void verify_extraDisclosure_throws() {
+    SignedAlert extra = valid.toBuilder().addDisclosures(NegativeCases.disclosure(new byte[16],
+        NegativeCases.claim("online_handles", AlertFields.newBuilder().addOnlineHandles("@x").build())))
+        .build();
+    assertThat(reasonOf(extra)).isEqualTo(VerificationException.Reason.DIGEST_NOT_IN_HEADER);
+  }
+
+  @Test
+  @DisplayName("SIG-7.10: the same path disclosed twice -> DUPLICATE_PATH")
+  void verify_duplicatePath_throws() {
+    Disclosure a = NegativeCases.disclosure(cases.salt(), NegativeCases.claim("area",
+        AlertFields.newBuilder().setArea("Strathcona").build()));
+    Disclosure b = NegativeCases.disclosure(cases.salt(), NegativeCases.claim("area",
+        AlertFields.newBuilder().setArea("Gastown").build()));
+    assertThat(reasonOf(cases.committing(List.of(a, b), List.of(a, b))))
+        .isEqualTo(VerificationException.Reason.DUPLICATE_PATH);
+    assertThat(reasonOf(valid.toBuilder().addDisclosures(valid.getDisclosures(0)).build()))
+        .isEqualTo(VerificationException.Reason.DUPLICATE_PATH);
+  }
+
+  @Test
+  @DisplayName("SIG-7.9: a retraction carrying a disclosure -> RETRACTION_WITH_DISCLOSURES")
+  void verify_retractionWithDisclosure_throws() throws Exception {
+    SignedAlert retraction = new AlertSigner(origin, cases.rng).sign(Fixtures.retraction(cases.alertId, 2));
+    assertThat(verifier.verify(retraction).disclosedPaths()).isEmpty();
+    SignedAlert leaky = retraction.toBuilder().addDisclosures(valid.getDisclosures(0)).build();
+    assertThat(reasonOf(leaky)).isEqualTo(VerificationException.Reason.RETRACTION_WITH_DISCLOSURES);
+  }
+
+  @Test
+  @DisplayName("SIG-7.6: all-zero origin key -> BAD_SIGNATURE, no exception escapes")
+  void verify_allZeroPublicKey_throwsBadSignature() {
+    assertThat(reasonOf(byName("origin_all_zero_key").envelope()))
+        .isEqualTo(VerificationException.Reason.BAD_SIGNATURE);
+    assertThat(reasonOf(byName("origin_identity_key_forgery").envelope()))
+        .isEqualTo(VerificationException.Reason.BAD_SIGNATURE);
+  }
+
+  @Test
+  @DisplayName("SIG-7.6: non-canonical S (S + L) -> BAD_SIGNATURE")
+  void verify_nonCanonicalS_throwsBadSignature() {
+    byte[] sig = NegativeCases.nonCanonicalS(valid.getSignature().toByteArray());
+    assertThat(sig).isNotEqualTo(valid.getSignature().toByteArray());
+    assertThat(reasonOf(valid.toBuilder().setSignature(ByteString.copyFrom(sig)).build()))
+        .isEqualTo(VerificationException.Reason.BAD_SIGNATURE);
+  }
+
+  @Test
+  @DisplayName("SIG-7: messages never contain field values")
+  void verify_messages_doNotContainValues() {
+    for (NegativeCases.Case c : cases.all()) {
+      VerificationException ex = catchThrowableOfType(VerificationException.class,
+          () -> verifier.verify(c.envelope(), c.expectedOrigin()));
+      assertThat(ex.getMessage()).doesNotContain("+1604", "Downtown", "ABC123", "Mike", "Strathcona",
+          "narrative", cases.alertId);
+    }
+  }
+
+  static Stream<Named<NegativeCases.Case>> negativeCases() {
+    return new NegativeCases().all().stream().map(c -> Named.of(c.name(), c));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("negativeCases")
+  @DisplayName("SIG-7: every negative case fails with its named reason")
+  void verify_negativeCase_throwsNamedReason(NegativeCases.Case c) {
+    assertThat(reasonOf(c.envelope(), c.expectedOrigin())).isEqualTo(c.reason());
+  }
+
+  @Test
+  @DisplayName("SIG-7: every Reason has at least one negative case")
+  void negativeCases_coverEveryReason() {
+    EnumSet<VerificationException.Reason> seen = EnumSet.noneOf(VerificationException.Reason.class);
+    cases.all().forEach(c -> seen.add(c.reason()));
+    assertThat(seen).containsExactlyInAnyOrder(VerificationException.Reason.values());
+  }
+
+  @Test
+  void verify_null_throwsNpe() {
+    assertThatThrownBy(() -> verifier.verify(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  private NegativeCases.Case byName(String name) {
+    return cases.all().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+  }
+}
