@@ -1,0 +1,176 @@
+package org.bdx.node.signing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.util.JsonFormat;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.bdx.node.identity.LengthPrefixed;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.identity.NodeKeys;
+import org.bdx.proto.v1.AlertFields;
+import org.bdx.proto.v1.AlertHeader;
+import org.bdx.proto.v1.Claim;
+import org.bdx.proto.v1.SignedAlert;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Checks spec/vectors/ against this implementation (directory from system property bdx.spec.dir). */
+class SpecVectorsTest {
+  private static final HexFormat HEX = HexFormat.of();
+
+  private static Path vectors() {
+    String dir = System.getProperty("bdx.spec.dir");
+    assertThat(dir).as("system property bdx.spec.dir").isNotNull();
+    return Path.of(dir).resolve("vectors");
+  }
+
+  private static JsonObject load(String name) throws IOException {
+    return JsonParser.parseString(Files.readString(vectors().resolve(name), StandardCharsets.UTF_8))
+        .getAsJsonObject();
+  }
+
+  private static byte[] hex(JsonObject o, String key) {
+    return HEX.parseHex(o.get(key).getAsString());
+  }
+
+  private static List<JsonObject> cases(JsonObject root) {
+    List<JsonObject> out = new ArrayList<>();
+    for (JsonElement e : root.getAsJsonArray("cases")) {
+      out.add(e.getAsJsonObject());
+    }
+    assertThat(out).isNotEmpty();
+    return out;
+  }
+
+  @Test
+  @DisplayName("ID-1..ID-3: node-id.json")
+  void nodeIdVectors_reproduce() throws Exception {
+    JsonObject root = load("node-id.json");
+    assertThat(root.get("context").getAsString()).isEqualTo(NodeId.CONTEXT);
+    List<JsonObject> cs = cases(root);
+    assertThat(cs).hasSizeGreaterThanOrEqualTo(2);
+    for (JsonObject c : cs) {
+      NodeKeys k = NodeKeys.fromSeed(hex(c, "seed"));
+      assertThat(HEX.formatHex(k.publicKey())).isEqualTo(c.get("public_key").getAsString());
+      assertThat(LengthPrefixed.concat(LengthPrefixed.ascii(NodeId.CONTEXT), k.publicKey()))
+          .isEqualTo(hex(c, "hash_input"));
+      assertThat(k.nodeId().value()).isEqualTo(c.get("node_id").getAsString());
+      assertThat(NodeId.parse(c.get("node_id").getAsString()).fingerprint())
+          .isEqualTo(c.get("fingerprint").getAsString());
+    }
+  }
+
+  @Test
+  @DisplayName("SIG-4: claim-digest.json")
+  void claimDigestVectors_reproduce() throws Exception {
+    JsonObject root = load("claim-digest.json");
+    assertThat(root.get("context").getAsString()).isEqualTo(ClaimDigest.CONTEXT);
+    for (JsonObject c : cases(root)) {
+      byte[] salt = hex(c, "salt");
+      byte[] claim = hex(c, "claim");
+      Claim parsed = Claim.parseFrom(claim);
+      assertThat(parsed.getPath()).isEqualTo(c.get("path").getAsString());
+      AlertFields.Builder value = AlertFields.newBuilder();
+      JsonFormat.parser().merge(c.get("value_json").toString(), value);
+      assertThat(parsed.getValue()).isEqualTo(value.build());
+      assertThat(ClaimDigest.input(salt, claim)).isEqualTo(hex(c, "digest_input"));
+      assertThat(ClaimDigest.compute(salt, claim)).isEqualTo(hex(c, "digest"));
+    }
+  }
+
+  @Test
+  @DisplayName("SIG-2..SIG-8: alert-signature.json verifies and reproduces")
+  void alertSignatureVectors_reproduceAndVerify() throws Exception {
+    JsonObject root = load("alert-signature.json");
+    assertThat(root.get("signature_context").getAsString()).isEqualTo(SigningInput.CONTEXT);
+    assertThat(root.get("payload_type").getAsString()).isEqualTo(SigningInput.ALERT_HEADER_TYPE);
+    for (JsonObject c : cases(root)) {
+      NodeKeys k = NodeKeys.fromSeed(hex(c, "seed"));
+      assertThat(k.publicKey()).isEqualTo(hex(c, "public_key"));
+      assertThat(k.nodeId().value()).isEqualTo(c.get("node_id").getAsString());
+      byte[] header = hex(c, "header");
+      byte[] input = SigningInput.ofAlertHeader(header);
+      assertThat(input).isEqualTo(hex(c, "signing_input"));
+      // Ed25519 is deterministic: the signature reproduces byte for byte.
+      assertThat(k.sign(input)).isEqualTo(hex(c, "signature"));
+      assertThat(NodeKeys.verify(k.publicKey(), input, hex(c, "signature"))).isTrue();
+
+      AlertHeader h = AlertHeader.parseFrom(header);
+      JsonObject hf = c.getAsJsonObject("header_fields");
+      assertThat(h.getOriginNodeId()).isEqualTo(hf.get("origin_node_id").getAsString());
+      assertThat(h.getAlertId()).isEqualTo(hf.get("alert_id").getAsString());
+      assertThat(h.getVersion()).isEqualTo(hf.get("version").getAsLong());
+      assertThat(h.getStatus().name()).isEqualTo(hf.get("status").getAsString());
+      assertThat(h.getAudience().name()).isEqualTo(hf.get("audience").getAsString());
+      assertThat(h.getMaxHops()).isEqualTo(hf.get("max_hops").getAsInt());
+      assertThat(h.getIssuedAt()).isEqualTo(hf.get("issued_at").getAsLong());
+      assertThat(h.getExpiresAt()).isEqualTo(hf.get("expires_at").getAsLong());
+      List<String> digests = new ArrayList<>();
+      hf.getAsJsonArray("claim_digests").forEach(d -> digests.add(d.getAsString()));
+      assertThat(h.getClaimDigestsList().stream().map(b -> HEX.formatHex(b.toByteArray())).toList())
+          .isEqualTo(digests);
+
+      SignedAlert e = SignedAlert.parseFrom(hex(c, "envelope"));
+      assertThat(e.getHeader().toByteArray()).isEqualTo(header);
+      assertThat(e.getSignature().toByteArray()).isEqualTo(hex(c, "signature"));
+      JsonArray ds = c.getAsJsonArray("disclosures");
+      assertThat(e.getDisclosuresCount()).isEqualTo(ds.size());
+      for (int i = 0; i < ds.size(); i++) {
+        JsonObject d = ds.get(i).getAsJsonObject();
+        assertThat(e.getDisclosures(i).getSalt().toByteArray()).isEqualTo(hex(d, "salt"));
+        assertThat(e.getDisclosures(i).getClaim().toByteArray()).isEqualTo(hex(d, "claim"));
+        assertThat(Claim.parseFrom(hex(d, "claim")).getPath()).isEqualTo(d.get("path").getAsString());
+        byte[] digest = ClaimDigest.compute(hex(d, "salt"), hex(d, "claim"));
+        assertThat(digest).isEqualTo(hex(d, "digest"));
+        assertThat(h.getClaimDigestsList()).contains(ByteString.copyFrom(digest));
+      }
+
+      VerifiedAlert v = new AlertVerifier().verify(e, k.nodeId());
+      List<String> paths = new ArrayList<>();
+      c.getAsJsonArray("disclosed_paths").forEach(p -> paths.add(p.getAsString()));
+      assertThat(List.copyOf(v.disclosedPaths())).isEqualTo(paths);
+      AlertFields.Builder fields = AlertFields.newBuilder();
+      JsonFormat.parser().merge(c.get("fields_json").toString(), fields);
+      assertThat(v.fields()).isEqualTo(fields.build());
+    }
+  }
+
+  @Test
+  @DisplayName("SIG-7: negative.json envelopes fail with the named reason")
+  void negativeVectors_failWithNamedReason() throws Exception {
+    List<JsonObject> cs = cases(load("negative.json"));
+    for (JsonObject c : cs) {
+      SignedAlert e = SignedAlert.parseFrom(hex(c, "envelope"));
+      NodeId expected = c.has("expected_origin")
+          ? NodeId.parse(c.get("expected_origin").getAsString()) : null;
+      VerificationException ex = catchThrowableOfType(VerificationException.class,
+          () -> new AlertVerifier().verify(e, expected));
+      assertThat(ex).as(c.get("name").getAsString()).isNotNull();
+      assertThat(ex.reason().name()).as(c.get("name").getAsString())
+          .isEqualTo(c.get("reason").getAsString());
+    }
+  }
+
+  @Test
+  @DisplayName("vectors are exactly what VectorGenerator writes (regenerate with its main)")
+  void vectorFiles_matchGenerator() throws Exception {
+    for (Map.Entry<String, String> f : VectorGenerator.files().entrySet()) {
+      assertThat(Files.readString(vectors().resolve(f.getKey()), StandardCharsets.UTF_8))
+          .as(f.getKey() + " differs from VectorGenerator output")
+          .isEqualTo(f.getValue());
+    }
+  }
+}
