@@ -1,0 +1,156 @@
+package org.bdx.node.home;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * A node's settings, kept as a small properties file in the home directory so a coordinator can
+ * read and edit it with any text editor.
+ *
+ * @param organizationName the member organization's name, shown to partners and on bulletins
+ * @param listen client API address; loopback by default so nothing is exposed by accident
+ * @param phoneRegion ISO 3166 region used to read phone numbers written without a country code
+ * @param alertLifetime how long an alert stays valid after it is issued
+ * @param maxRelayHops the most hops an alert may travel beyond its first receiver
+ */
+public record NodeConfig(
+    String organizationName,
+    HostPort listen,
+    String phoneRegion,
+    Duration alertLifetime,
+    int maxRelayHops) {
+
+  public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 7400);
+  public static final Duration DEFAULT_ALERT_LIFETIME = Duration.ofDays(180);
+  public static final int DEFAULT_MAX_RELAY_HOPS = 2;
+
+  private static final int MAX_NAME_LENGTH = 100;
+
+  public NodeConfig {
+    if (organizationName == null || organizationName.isBlank()) {
+      throw new IllegalArgumentException("the organization name is empty");
+    }
+    organizationName = organizationName.strip();
+    if (organizationName.length() > MAX_NAME_LENGTH
+        || organizationName.codePoints().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException(
+          "the organization name must be at most " + MAX_NAME_LENGTH
+              + " characters with no control characters");
+    }
+    if (listen == null) {
+      throw new IllegalArgumentException("no listen address");
+    }
+    phoneRegion = normalizeRegion(phoneRegion);
+    if (alertLifetime == null
+        || alertLifetime.compareTo(Duration.ofDays(1)) < 0
+        || alertLifetime.compareTo(Duration.ofDays(3650)) > 0) {
+      throw new IllegalArgumentException("the alert lifetime must be between 1 and 3650 days");
+    }
+    if (maxRelayHops < 0 || maxRelayHops > 8) {
+      throw new IllegalArgumentException("max relay hops must be between 0 and 8");
+    }
+  }
+
+  /** A region code as libphonenumber expects it: two upper-case letters. */
+  public static String normalizeRegion(String region) {
+    if (region == null || !region.strip().matches("[A-Za-z]{2}")) {
+      throw new IllegalArgumentException(
+          "the phone region must be a two-letter country code such as CA, US, GB or DE");
+    }
+    return region.strip().toUpperCase(Locale.ROOT);
+  }
+
+  static final String KEY_NAME = "organization.name";
+  static final String KEY_LISTEN = "client.listen";
+  static final String KEY_REGION = "phone.region";
+  static final String KEY_LIFETIME = "alert.lifetime.days";
+  static final String KEY_HOPS = "relay.max_hops";
+
+  public static NodeConfig load(Path file) throws IOException {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+    }
+    try {
+      return new NodeConfig(
+          required(p, KEY_NAME),
+          HostPort.parse(required(p, KEY_LISTEN)),
+          required(p, KEY_REGION),
+          Duration.ofDays(Long.parseLong(
+              p.getProperty(KEY_LIFETIME, "" + DEFAULT_ALERT_LIFETIME.toDays()).strip())),
+          Integer.parseInt(p.getProperty(KEY_HOPS, "" + DEFAULT_MAX_RELAY_HOPS).strip()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(file + ": a number setting is not a whole number");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String required(Properties p, String key) {
+    String v = p.getProperty(key);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException("missing setting " + key);
+    }
+    return v;
+  }
+
+  public void store(Path file) throws IOException {
+    Properties p = new Properties();
+    p.setProperty(KEY_NAME, organizationName);
+    p.setProperty(KEY_LISTEN, listen.toString());
+    p.setProperty(KEY_REGION, phoneRegion);
+    p.setProperty(KEY_LIFETIME, Long.toString(alertLifetime.toDays()));
+    p.setProperty(KEY_HOPS, Integer.toString(maxRelayHops));
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      p.store(w, "BDX node settings. Restart the node after editing.");
+    }
+  }
+
+  /** A host and port as typed by a coordinator, e.g. {@code 127.0.0.1:7400} or {@code [::1]:7400}. */
+  public record HostPort(String host, int port) {
+    public HostPort {
+      if (host == null || host.isBlank() || host.length() > 253) {
+        throw new IllegalArgumentException("the host is empty or too long");
+      }
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("the port must be between 0 and 65535");
+      }
+    }
+
+    public static HostPort parse(String text) {
+      String s = text == null ? "" : text.strip();
+      int colon = s.lastIndexOf(':');
+      if (colon <= 0 || colon == s.length() - 1) {
+        throw new IllegalArgumentException("an address must look like HOST:PORT, e.g. 127.0.0.1:7400");
+      }
+      String host = s.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      int port;
+      try {
+        port = Integer.parseInt(s.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("the port in an address must be a number, e.g. 127.0.0.1:7400");
+      }
+      return new HostPort(host, port);
+    }
+
+    public InetSocketAddress toSocketAddress() {
+      return new InetSocketAddress(host, port);
+    }
+
+    @Override
+    public String toString() {
+      return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package org.bdx.node.home;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * The node's home directory: its keys, settings, database and the client credential. The whole
+ * directory is owner-only (700) because it holds the organization's own reports.
+ */
+public final class NodeHome {
+  public static final String ENV_HOME = "BDX_HOME";
+
+  private final Path dir;
+
+  public NodeHome(Path dir) {
+    this.dir = dir.toAbsolutePath().normalize();
+  }
+
+  /** {@code --home}, else {@code BDX_HOME}, else the per-user data directory. */
+  public static NodeHome resolve(Path explicit, Map<String, String> env) {
+    if (explicit != null) {
+      return new NodeHome(explicit);
+    }
+    String fromEnv = env.get(ENV_HOME);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return new NodeHome(Path.of(fromEnv));
+    }
+    String xdg = env.get("XDG_DATA_HOME");
+    Path base = xdg != null && !xdg.isBlank()
+        ? Path.of(xdg)
+        : Path.of(System.getProperty("user.home"), ".local", "share");
+    return new NodeHome(base.resolve("bdx"));
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Path configFile() {
+    return dir.resolve("node.properties");
+  }
+
+  public Path databaseFile() {
+    return dir.resolve("node.db");
+  }
+
+  public Path clientTokenFile() {
+    return dir.resolve("client.token");
+  }
+
+  public boolean isInitialized() {
+    return Files.exists(configFile());
+  }
+
+  /** Creates the directory owner-only; refuses a directory that already holds a node. */
+  public void createDirectory() throws IOException {
+    if (isInitialized()) {
+      throw new IOException("a node already exists in " + dir + "; choose another --home");
+    }
+    Files.createDirectories(dir);
+    restrictToOwner(dir, true);
+  }
+
+  public NodeConfig loadConfig() throws IOException {
+    if (!isInitialized()) {
+      throw new IOException("no node in " + dir + "; create one with: bdx init --home " + dir);
+    }
+    return NodeConfig.load(configFile());
+  }
+
+  /** Writes a fresh random client credential, readable by the owner only. */
+  public String createClientToken(SecureRandom rng) throws IOException {
+    byte[] raw = new byte[32];
+    rng.nextBytes(raw);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    writeOwnerOnly(clientTokenFile(), token + "\n");
+    return token;
+  }
+
+  public String readClientToken() throws IOException {
+    Path f = clientTokenFile();
+    if (!Files.exists(f)) {
+      throw new IOException("the client credential " + f + " is missing; was this home made by bdx init?");
+    }
+    String token = Files.readString(f).strip();
+    if (token.isEmpty() || token.length() > 256) {
+      throw new IOException("the client credential " + f + " is damaged");
+    }
+    return token;
+  }
+
+  /** Creates the file with owner-only permissions before any byte is written to it. */
+  public static void writeOwnerOnly(Path file, String content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    if (supportsPosix(file)) {
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } else {
+      Files.createFile(tmp);
+    }
+    Files.writeString(tmp, content);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  static void restrictToOwner(Path p, boolean directory) throws IOException {
+    if (supportsPosix(p)) {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(directory ? "rwx------" : "rw-------"));
+    }
+  }
+
+  private static boolean supportsPosix(Path p) {
+    Path existing = Files.exists(p) ? p : p.toAbsolutePath().getParent();
+    return existing != null && existing.getFileSystem().supportedFileAttributeViews().contains("posix");
+  }
+}

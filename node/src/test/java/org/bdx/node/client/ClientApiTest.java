@@ -1,0 +1,208 @@
+package org.bdx.node.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.rpc.BadRequest;
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.protobuf.StatusProto;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.Executor;
+import org.bdx.node.Node;
+import org.bdx.node.home.NodeConfig;
+import org.bdx.node.home.NodeHome;
+import org.bdx.node.server.NodeServer;
+import org.bdx.node.signing.AlertVerifier;
+import org.bdx.proto.v1.Audience;
+import org.bdx.proto.v1.ClientServiceGrpc;
+import org.bdx.proto.v1.Consent;
+import org.bdx.proto.v1.GetAlertRequest;
+import org.bdx.proto.v1.GetNodeInfoRequest;
+import org.bdx.proto.v1.HarmCategory;
+import org.bdx.proto.v1.ListReportsRequest;
+import org.bdx.proto.v1.Report;
+import org.bdx.proto.v1.SearchAlertsRequest;
+import org.bdx.proto.v1.SubmitReportRequest;
+import org.bdx.proto.v1.SubmitReportResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client API over the in-process transport: behaviour and status codes, not transport. */
+class ClientApiTest {
+  static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
+  static final String CANARY = "CANARY-b7e1";
+
+  @TempDir Path tmp;
+  Node node;
+  NodeServer server;
+  ManagedChannel channel;
+  ClientServiceGrpc.ClientServiceBlockingStub client;
+
+  @BeforeEach
+  void start() throws Exception {
+    NodeHome home = new NodeHome(tmp.resolve("home"));
+    Node.init(home, new NodeConfig("Test Org", NodeConfig.DEFAULT_LISTEN, "CA", Duration.ofDays(30), 2));
+    node = Node.open(home, Clock.fixed(NOW, ZoneOffset.UTC));
+    String name = InProcessServerBuilder.generateName();
+    server = new NodeServer(InProcessServerBuilder.forName(name).directExecutor(), node.clientServices()).start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    client = withToken(ClientServiceGrpc.newBlockingStub(channel), home.readClientToken());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    channel.shutdownNow();
+    server.stop();
+    node.close();
+  }
+
+  static ClientServiceGrpc.ClientServiceBlockingStub withToken(
+      ClientServiceGrpc.ClientServiceBlockingStub stub, String token) {
+    return stub.withCallCredentials(new CallCredentials() {
+      @Override
+      public void applyRequestMetadata(RequestInfo info, Executor ex, MetadataApplier applier) {
+        Metadata m = new Metadata();
+        m.put(ClientCredentialCheck.AUTHORIZATION, "Bearer " + token);
+        applier.apply(m);
+      }
+    });
+  }
+
+  static Report.Builder validReport() {
+    return Report.newBuilder()
+        .setIncidentDate("2026-11-20")
+        .setArea("Downtown East")
+        .addHarms(HarmCategory.HARM_CATEGORY_ROBBERY)
+        .addPhoneNumbers("604 555 0123")
+        .setNarrative(CANARY)
+        .setReporterContact(CANARY)
+        .setConsent(Consent.newBuilder().setAudience(Audience.AUDIENCE_SUPPORT));
+  }
+
+  @Test
+  void call_withoutCredential_isUnauthenticated() {
+    var anonymous = ClientServiceGrpc.newBlockingStub(channel);
+    assertThatThrownBy(() -> anonymous.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    var wrong = withToken(ClientServiceGrpc.newBlockingStub(channel), "not-the-token");
+    assertThatThrownBy(() -> wrong.searchAlerts(SearchAlertsRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+  }
+
+  @Test
+  void getNodeInfo_namesNodeAndProtocol() {
+    var info = client.getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
+    assertThat(info.getNodeId()).isEqualTo(node.nodeId().value());
+    assertThat(info.getFingerprint()).isEqualTo(node.nodeId().fingerprint());
+    assertThat(info.getOrganizationName()).isEqualTo("Test Org");
+    assertThat(info.getProtocolVersionsList()).containsExactly("bdx.v1");
+  }
+
+  @Test
+  void submitReport_returnsVerifiableAlert_withoutNarrativeOrContact() throws Exception {
+    SubmitReportResponse r = client.submitReport(SubmitReportRequest.newBuilder().setReport(validReport()).build());
+    assertThat(r.getReportId()).matches("[a-z2-7]{26}");
+    var alert = r.getAlert();
+    assertThat(alert.getLocal()).isTrue();
+    assertThat(alert.getVersion()).isEqualTo(1);
+    assertThat(alert.getAudience()).isEqualTo(Audience.AUDIENCE_SUPPORT);
+    assertThat(alert.getIssuedAt()).isEqualTo(NOW.getEpochSecond());
+    assertThat(alert.getExpiresAt()).isEqualTo(NOW.plus(Duration.ofDays(30)).getEpochSecond());
+    assertThat(alert.getFields().getPhoneNumbersList()).containsExactly("+16045550123");
+    assertThat(alert.getFields().getReporterContact()).isEmpty();
+    assertThat(alert.toByteString().toStringUtf8()).doesNotContain(CANARY);
+    // The envelope is what partners will get: it must verify on its own.
+    var verified = new AlertVerifier().verify(alert.getEnvelope());
+    assertThat(verified.originNodeId()).isEqualTo(node.nodeId());
+    assertThat(verified.fields()).isEqualTo(alert.getFields());
+  }
+
+  @Test
+  void submitReport_invalid_isInvalidArgumentNamingEveryField_andStoresNothing() {
+    Report bad = validReport().setIncidentDate("2030-01-01").clearHarms().clearArea().build();
+    assertThatThrownBy(() -> client.submitReport(SubmitReportRequest.newBuilder().setReport(bad).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          com.google.rpc.Status rich = StatusProto.fromThrowable(e);
+          assertThat(rich).isNotNull();
+          BadRequest br = rich.getDetailsList().stream().filter(a -> a.is(BadRequest.class))
+              .map(a -> {
+                try {
+                  return a.unpack(BadRequest.class);
+                } catch (Exception x) {
+                  throw new AssertionError(x);
+                }
+              }).findFirst().orElseThrow();
+          assertThat(br.getFieldViolationsList()).extracting(BadRequest.FieldViolation::getField)
+              .contains("incident_date", "harms", "area");
+          assertThat(e.getMessage()).doesNotContain(CANARY);
+        });
+    assertThat(client.listReports(ListReportsRequest.getDefaultInstance()).getReportsList()).isEmpty();
+  }
+
+  @Test
+  void submitReport_missingReport_isInvalidArgument() {
+    assertThatThrownBy(() -> client.submitReport(SubmitReportRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+
+  @Test
+  void getAlert_unknown_isNotFound_malformedId_isInvalidArgument() {
+    assertThatThrownBy(() -> client.getAlert(GetAlertRequest.newBuilder().setAlertId("a".repeat(26)).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    assertThatThrownBy(() -> client.getAlert(GetAlertRequest.newBuilder().setAlertId("x; drop table").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+
+  @Test
+  void getAlert_findsSubmittedAlert() {
+    var submitted = client.submitReport(SubmitReportRequest.newBuilder().setReport(validReport()).build());
+    var got = client.getAlert(GetAlertRequest.newBuilder().setAlertId(submitted.getAlert().getAlertId()).build());
+    assertThat(got.getAlert().getAlertId()).isEqualTo(submitted.getAlert().getAlertId());
+    assertThat(got.getAlert().getOriginName()).isEqualTo("Test Org");
+  }
+
+  @Test
+  void searchAlerts_badInputs_areInvalidArgument() {
+    for (SearchAlertsRequest bad : new SearchAlertsRequest[] {
+        SearchAlertsRequest.newBuilder().setPhone("hello").build(),
+        SearchAlertsRequest.newBuilder().setSince("yesterday").build(),
+        SearchAlertsRequest.newBuilder().setPageSize(100000).build(),
+        SearchAlertsRequest.newBuilder().setPageToken("%%%not-a-token").build(),
+        SearchAlertsRequest.newBuilder().addHarmsValue(999).build(),
+        SearchAlertsRequest.newBuilder().setPlate("--").build(),
+    }) {
+      assertThatThrownBy(() -> client.searchAlerts(bad))
+          .as(bad.toString())
+          .isInstanceOfSatisfying(StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    }
+  }
+
+  @Test
+  void searchAlerts_byPhoneInAnyFormat() {
+    var submitted = client.submitReport(SubmitReportRequest.newBuilder().setReport(validReport()).build());
+    var hits = client.searchAlerts(SearchAlertsRequest.newBuilder().setPhone("+1 (604) 555-0123").build());
+    assertThat(hits.getAlertsList()).extracting(a -> a.getAlertId())
+        .containsExactly(submitted.getAlert().getAlertId());
+    var none = client.searchAlerts(SearchAlertsRequest.newBuilder().setPhone("604 555 9999").build());
+    assertThat(none.getAlertsList()).isEmpty();
+  }
+}
