@@ -1,0 +1,107 @@
+package org.bdx.cli;
+
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Map;
+import org.bdx.cli.alerts.AlertsCommand;
+import org.bdx.cli.node.DemoCommand;
+import org.bdx.cli.node.IdCommand;
+import org.bdx.cli.node.InitCommand;
+import org.bdx.cli.node.ServeCommand;
+import org.bdx.cli.report.ReportCommand;
+import org.bdx.node.Node;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bdx}: the command coordinators and staff use to run a BDX node. */
+@Command(
+    name = "bdx",
+    mixinStandardHelpOptions = true,
+    versionProvider = Bdx.Version.class,
+    description = {
+      "BDX, the Bad Date Exchange: share warnings about violent clients between",
+      "organizations serving sex workers, with no central database.",
+    },
+    subcommands = {
+      InitCommand.class,
+      IdCommand.class,
+      ServeCommand.class,
+      ReportCommand.class,
+      AlertsCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class,
+    },
+    footer = {
+      "",
+      "Start here:  bdx init --name \"Your organization\" --region CA",
+      "             bdx serve",
+      "Exit codes:  0 success, 1 failure, 2 usage error.",
+    })
+public final class Bdx implements Runnable {
+  private final Map<String, String> env;
+
+  public Bdx(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  public Map<String, String> env() {
+    return env;
+  }
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    // `bdx` alone: show what it can do rather than fail.
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.setProperty(
+        "java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+    int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv(), args);
+    System.exit(code);
+  }
+
+  /** Runs one command line; the entry point tests use. */
+  public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
+    CommandLine cl = new CommandLine(new Bdx(env));
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+      cmd.getErr().println("bdx: " + describe(ex));
+      if (!(ex instanceof CliException) && env.containsKey("BDX_DEBUG")) {
+        ex.printStackTrace(cmd.getErr());
+      }
+      cmd.getErr().flush();
+      return 1;
+    });
+    int code = cl.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  private static String describe(Exception ex) {
+    if (ex instanceof CliException) {
+      return ex.getMessage();
+    }
+    if (ex instanceof IOException || ex instanceof IllegalArgumentException) {
+      return ex.getMessage();
+    }
+    if (ex instanceof StatusRuntimeException sre) {
+      return NodeConnection.explain(sre, null);
+    }
+    return "unexpected " + ex.getClass().getSimpleName()
+        + " (set BDX_DEBUG=1 for details): " + ex.getMessage();
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"bdx " + Node.softwareVersion() + " (protocol " + Node.PROTOCOL_VERSION + ")"};
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package org.bdx.cli;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
+import java.io.IOException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.bdx.node.home.NodeConfig;
+import org.bdx.node.home.NodeHome;
+import org.bdx.proto.v1.ClientServiceGrpc;
+
+/** The CLI's connection to a running node's client API, with its errors made readable. */
+public final class NodeConnection implements AutoCloseable {
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final ManagedChannel channel;
+  private final ClientServiceGrpc.ClientServiceBlockingStub stub;
+  private final String target;
+  private final NodeHome home;
+
+  private NodeConnection(ManagedChannel channel, String token, String target, NodeHome home) {
+    this.channel = channel;
+    this.target = target;
+    this.home = home;
+    this.stub = ClientServiceGrpc.newBlockingStub(channel).withCallCredentials(new CallCredentials() {
+      @Override
+      public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+        Metadata m = new Metadata();
+        m.put(AUTHORIZATION, "Bearer " + token);
+        applier.apply(m);
+      }
+    });
+  }
+
+  public static NodeConnection open(NodeHome home) throws IOException {
+    NodeConfig config = home.loadConfig();
+    String token = home.readClientToken();
+    NodeConfig.HostPort listen = config.listen();
+    String host = switch (listen.host()) {
+      // A node listening on every interface is reachable on loopback.
+      case "0.0.0.0", "::", "0:0:0:0:0:0:0:0" -> "127.0.0.1";
+      default -> listen.host();
+    };
+    if (listen.port() == 0) {
+      throw new CliException("the node's settings have port 0 (any free port), so the CLI cannot find it;"
+          + " set client.listen in " + home.configFile() + " to a fixed port");
+    }
+    ManagedChannel ch = NettyChannelBuilder.forAddress(host, listen.port())
+        .usePlaintext()
+        .maxInboundMessageSize(16 << 20)
+        .build();
+    return new NodeConnection(ch, token, new NodeConfig.HostPort(host, listen.port()).toString(), home);
+  }
+
+  /** Calls the node; turns gRPC failures into one clear {@link CliException}. */
+  public <T> T call(Function<ClientServiceGrpc.ClientServiceBlockingStub, T> rpc) {
+    try {
+      return rpc.apply(stub.withDeadlineAfter(30, TimeUnit.SECONDS));
+    } catch (StatusRuntimeException e) {
+      throw new CliException(explain(e, this));
+    }
+  }
+
+  static String explain(StatusRuntimeException e, NodeConnection conn) {
+    Status s = e.getStatus();
+    String where = conn == null ? "the node" : "the node at " + conn.target;
+    return switch (s.getCode()) {
+      case UNAVAILABLE -> where + " is not running or not reachable."
+          + (conn == null ? "" : " Start it with: bdx serve --home " + conn.home.dir());
+      case DEADLINE_EXCEEDED -> where + " did not answer in time; is it overloaded?";
+      case UNAUTHENTICATED -> where + " refused the client credential: is --home the directory of"
+          + " the node listening there?";
+      case INVALID_ARGUMENT -> invalid(e);
+      case NOT_FOUND -> nullToDefault(s.getDescription(), "not found");
+      default -> where + " answered " + s.getCode() + ": " + nullToDefault(s.getDescription(), "");
+    };
+  }
+
+  private static String invalid(StatusRuntimeException e) {
+    com.google.rpc.Status rich = StatusProto.fromThrowable(e);
+    if (rich != null) {
+      for (com.google.protobuf.Any any : rich.getDetailsList()) {
+        if (any.is(BadRequest.class)) {
+          try {
+            BadRequest br = any.unpack(BadRequest.class);
+            StringBuilder sb = new StringBuilder("the node refused the request:");
+            for (BadRequest.FieldViolation v : br.getFieldViolationsList()) {
+              sb.append(System.lineSeparator()).append("  ").append(v.getField()).append(": ")
+                  .append(v.getDescription());
+            }
+            return sb.toString();
+          } catch (InvalidProtocolBufferException ignored) {
+            // fall back to the plain description
+          }
+        }
+      }
+    }
+    return "the node refused the request: " + nullToDefault(e.getStatus().getDescription(), "invalid argument");
+  }
+
+  private static String nullToDefault(String s, String d) {
+    return s == null || s.isEmpty() ? d : s;
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

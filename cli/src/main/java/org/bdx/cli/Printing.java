@@ -1,0 +1,97 @@
+package org.bdx.cli;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.ProtocolMessageEnum;
+import com.google.protobuf.util.JsonFormat;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.bdx.node.intake.Vocabulary;
+import org.bdx.proto.v1.AlertFields;
+import org.bdx.proto.v1.AlertView;
+
+/** How the CLI shows protocol messages to people and to scripts. */
+public final class Printing {
+  private static final JsonFormat.Printer JSON =
+      JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer PRETTY_JSON = JsonFormat.printer().preservingProtoFieldNames();
+
+  private Printing() {}
+
+  /** One JSON object per line, so scripts can read output line by line. */
+  public static String json(MessageOrBuilder m) {
+    try {
+      return JSON.print(m);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("cannot print " + m.getClass().getSimpleName() + " as JSON", e);
+    }
+  }
+
+  public static String prettyJson(MessageOrBuilder m) {
+    try {
+      return PRETTY_JSON.print(m);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("cannot print " + m.getClass().getSimpleName() + " as JSON", e);
+    }
+  }
+
+  public static String word(ProtocolMessageEnum e) {
+    return Vocabulary.word(e);
+  }
+
+  public static String words(List<? extends ProtocolMessageEnum> es) {
+    return es.stream().map(Vocabulary::word).collect(Collectors.joining(", "));
+  }
+
+  public static String date(long unixSeconds) {
+    return Instant.ofEpochSecond(unixSeconds).atOffset(ZoneOffset.UTC).toLocalDate().toString();
+  }
+
+  /** An alert as staff read it: what matters for safety first. */
+  public static void alert(PrintWriter out, AlertView a) {
+    AlertFields f = a.getFields();
+    out.printf("Alert %s  version %d, %s, from %s%s%n", a.getAlertId(), a.getVersion(),
+        word(a.getStatus()), a.getOriginName(), a.getLocal() ? " (this node)" : "");
+    StringBuilder when = new StringBuilder(f.getIncidentDate());
+    if (f.getTimeOfDayValue() != 0) {
+      when.append(' ').append(word(f.getTimeOfDay()));
+    }
+    if (!f.getArea().isEmpty()) {
+      when.append(", ").append(f.getArea());
+    }
+    if (f.getWorkSettingValue() != 0) {
+      when.append(", ").append(word(f.getWorkSetting()));
+    }
+    line(out, "incident", when.toString());
+    String harms = words(f.getHarmsList());
+    if (f.getSeverityValue() != 0) {
+      harms += (harms.isEmpty() ? "" : "; ") + "severity " + word(f.getSeverity());
+    }
+    line(out, "harms", harms);
+    line(out, "aggressor", f.getAggressorDescription());
+    line(out, "names used", String.join(", ", f.getNamesUsedList()));
+    line(out, "phones", String.join(", ", f.getPhoneNumbersList()));
+    String vehicle = f.getVehicleDescription();
+    if (!f.getVehiclePlate().isEmpty()) {
+      vehicle += (vehicle.isEmpty() ? "" : ", ") + "plate " + f.getVehiclePlate();
+    }
+    line(out, "vehicle", vehicle);
+    line(out, "online", String.join(", ", f.getOnlineHandlesList()));
+    line(out, "how they operate", f.getModusOperandi());
+    line(out, "languages", String.join(", ", f.getLanguagesList()));
+    line(out, "reporter contact", f.getReporterContact());
+    line(out, "audience", word(a.getAudience()) + "; expires " + date(a.getExpiresAt()));
+    if (!a.getLocal()) {
+      line(out, "disclosed fields", String.join(", ", a.getDisclosedPathsList()));
+    }
+  }
+
+  private static void line(PrintWriter out, String label, String value) {
+    if (value != null && !value.isBlank()) {
+      out.printf("  %-17s %s%n", label + ":", value);
+    }
+  }
+}
