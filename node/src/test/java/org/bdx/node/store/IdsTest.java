@@ -9,31 +9,25 @@ import org.junit.jupiter.api.Test;
 
 class IdsTest {
 
-    @Test
-    void newId_is26LowercaseBase32_andUnique() {
-        SecureRandom random = new SecureRandom();
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < 1000; i++) {
-            String id = Ids.newId(random);
-            assertThat(id).hasSize(26).matches("[a-z2-7]{26}");
-            assertThat(Ids.isValid(id)).isTrue();
-            assertThat(seen.add(id)).isTrue();
-        }
+  @Test
+  void newId_is26LowercaseBase32_andUnique() {
+    SecureRandom random = new SecureRandom();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 1000; i++) {
+      String id = Ids.newId(random);
+      assertThat(id).hasSize(26).matches("[a-z2-7]{26}");
+      assertThat(Ids.isValid(id)).isTrue();
+      assertThat(seen.add(id)).isTrue();
     }
+  }
 
-    @Test
-    void base32_rfc4648Vectors() {
-        assertThat(Ids.base32("foobar".getBytes())).isEqualTo("mzxw6ytboi");
-        assertThat(Ids.base32(new byte[16])).isEqualTo("a".repeat(26));
-    }
-
-    @Test
-    void isValid_rejectsBadShapes() {
-        assertThat(Ids.isValid(null)).isFalse();
-        assertThat(Ids.isValid("a".repeat(25))).isFalse();
-        assertThat(Ids.isValid("A".repeat(26))).isFalse();
-        assertThat(Ids.isValid("a".repeat(25) + "1")).isFalse();
-        assertThat(Ids.isValid("a".repeat(25) + "b")).isFalse(); // non-zero padding bits
-        assertThat(Ids.isValid("a".repeat(25) + "e")).isTrue();
-    }
+  @Test
+  void isValid_rejectsBadShapes() {
+    assertThat(Ids.isValid(null)).isFalse();
+    assertThat(Ids.isValid("a".repeat(25))).isFalse();
+    assertThat(Ids.isValid("A".repeat(26))).isFalse();
+    assertThat(Ids.isValid("a".repeat(25) + "1")).isFalse();
+    assertThat(Ids.isValid("a".repeat(25) + "b")).isFalse(); // non-zero padding bits
+    assertThat(Ids.isValid("a".repeat(25) + "e")).isTrue();
+  }
 }
