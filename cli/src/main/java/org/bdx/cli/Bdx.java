@@ -60,7 +60,12 @@ public final class Bdx implements Runnable {
   public static void main(String[] args) {
     System.setProperty(
         "java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
-    int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv(), args);
+    int code =
+        run(
+            new PrintWriter(System.out, true),
+            new PrintWriter(System.err, true),
+            System.getenv(),
+            args);
     System.exit(code);
   }
 
@@ -70,14 +75,15 @@ public final class Bdx implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
-    cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-      cmd.getErr().println("bdx: " + describe(ex));
-      if (!(ex instanceof CliException) && env.containsKey("BDX_DEBUG")) {
-        ex.printStackTrace(cmd.getErr());
-      }
-      cmd.getErr().flush();
-      return 1;
-    });
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parseResult) -> {
+          cmd.getErr().println("bdx: " + describe(ex));
+          if (!(ex instanceof CliException) && env.containsKey("BDX_DEBUG")) {
+            ex.printStackTrace(cmd.getErr());
+          }
+          cmd.getErr().flush();
+          return 1;
+        });
     int code = cl.execute(args);
     out.flush();
     err.flush();
@@ -94,14 +100,18 @@ public final class Bdx implements Runnable {
     if (ex instanceof StatusRuntimeException sre) {
       return NodeConnection.explain(sre, null);
     }
-    return "unexpected " + ex.getClass().getSimpleName()
-        + " (set BDX_DEBUG=1 for details): " + ex.getMessage();
+    return "unexpected "
+        + ex.getClass().getSimpleName()
+        + " (set BDX_DEBUG=1 for details): "
+        + ex.getMessage();
   }
 
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"bdx " + Node.softwareVersion() + " (protocol " + Node.PROTOCOL_VERSION + ")"};
+      return new String[] {
+        "bdx " + Node.softwareVersion() + " (protocol " + Node.PROTOCOL_VERSION + ")"
+      };
     }
   }
 }

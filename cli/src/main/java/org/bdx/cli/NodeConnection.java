@@ -31,34 +31,44 @@ public final class NodeConnection implements AutoCloseable {
     this.channel = channel;
     this.target = target;
     this.home = home;
-    this.stub = ClientServiceGrpc.newBlockingStub(channel).withCallCredentials(new CallCredentials() {
-      @Override
-      public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-        Metadata m = new Metadata();
-        m.put(AUTHORIZATION, "Bearer " + token);
-        applier.apply(m);
-      }
-    });
+    this.stub =
+        ClientServiceGrpc.newBlockingStub(channel)
+            .withCallCredentials(
+                new CallCredentials() {
+                  @Override
+                  public void applyRequestMetadata(
+                      RequestInfo info, Executor executor, MetadataApplier applier) {
+                    Metadata m = new Metadata();
+                    m.put(AUTHORIZATION, "Bearer " + token);
+                    applier.apply(m);
+                  }
+                });
   }
 
   public static NodeConnection open(NodeHome home) throws IOException {
     NodeConfig config = home.loadConfig();
     String token = home.readClientToken();
     NodeConfig.HostPort listen = config.listen();
-    String host = switch (listen.host()) {
-      // A node listening on every interface is reachable on loopback.
-      case "0.0.0.0", "::", "0:0:0:0:0:0:0:0" -> "127.0.0.1";
-      default -> listen.host();
-    };
+    String host =
+        switch (listen.host()) {
+          // A node listening on every interface is reachable on loopback.
+          case "0.0.0.0", "::", "0:0:0:0:0:0:0:0" -> "127.0.0.1";
+          default -> listen.host();
+        };
     if (listen.port() == 0) {
-      throw new CliException("the node's settings have port 0 (any free port), so the CLI cannot find it;"
-          + " set client.listen in " + home.configFile() + " to a fixed port");
+      throw new CliException(
+          "the node's settings have port 0 (any free port), so the CLI cannot find it;"
+              + " set client.listen in "
+              + home.configFile()
+              + " to a fixed port");
     }
-    ManagedChannel ch = NettyChannelBuilder.forAddress(host, listen.port())
-        .usePlaintext()
-        .maxInboundMessageSize(16 << 20)
-        .build();
-    return new NodeConnection(ch, token, new NodeConfig.HostPort(host, listen.port()).toString(), home);
+    ManagedChannel ch =
+        NettyChannelBuilder.forAddress(host, listen.port())
+            .usePlaintext()
+            .maxInboundMessageSize(16 << 20)
+            .build();
+    return new NodeConnection(
+        ch, token, new NodeConfig.HostPort(host, listen.port()).toString(), home);
   }
 
   /** Calls the node; turns gRPC failures into one clear {@link CliException}. */
@@ -74,11 +84,15 @@ public final class NodeConnection implements AutoCloseable {
     Status s = e.getStatus();
     String where = conn == null ? "the node" : "the node at " + conn.target;
     return switch (s.getCode()) {
-      case UNAVAILABLE -> where + " is not running or not reachable."
-          + (conn == null ? "" : " Start it with: bdx serve --home " + conn.home.dir());
+      case UNAVAILABLE ->
+          where
+              + " is not running or not reachable."
+              + (conn == null ? "" : " Start it with: bdx serve --home " + conn.home.dir());
       case DEADLINE_EXCEEDED -> where + " did not answer in time; is it overloaded?";
-      case UNAUTHENTICATED -> where + " refused the client credential: is --home the directory of"
-          + " the node listening there?";
+      case UNAUTHENTICATED ->
+          where
+              + " refused the client credential: is --home the directory of"
+              + " the node listening there?";
       case INVALID_ARGUMENT -> invalid(e);
       case NOT_FOUND -> nullToDefault(s.getDescription(), "not found");
       default -> where + " answered " + s.getCode() + ": " + nullToDefault(s.getDescription(), "");
@@ -94,7 +108,10 @@ public final class NodeConnection implements AutoCloseable {
             BadRequest br = any.unpack(BadRequest.class);
             StringBuilder sb = new StringBuilder("the node refused the request:");
             for (BadRequest.FieldViolation v : br.getFieldViolationsList()) {
-              sb.append(System.lineSeparator()).append("  ").append(v.getField()).append(": ")
+              sb.append(System.lineSeparator())
+                  .append("  ")
+                  .append(v.getField())
+                  .append(": ")
                   .append(v.getDescription());
             }
             return sb.toString();
@@ -104,7 +121,8 @@ public final class NodeConnection implements AutoCloseable {
         }
       }
     }
-    return "the node refused the request: " + nullToDefault(e.getStatus().getDescription(), "invalid argument");
+    return "the node refused the request: "
+        + nullToDefault(e.getStatus().getDescription(), "invalid argument");
   }
 
   private static String nullToDefault(String s, String d) {

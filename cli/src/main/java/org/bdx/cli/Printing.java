@@ -17,7 +17,8 @@ import org.bdx.proto.v1.AlertView;
 public final class Printing {
   private static final JsonFormat.Printer JSON =
       JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
-  private static final JsonFormat.Printer PRETTY_JSON = JsonFormat.printer().preservingProtoFieldNames();
+  private static final JsonFormat.Printer PRETTY_JSON =
+      JsonFormat.printer().preservingProtoFieldNames();
 
   private Printing() {}
 
@@ -26,7 +27,8 @@ public final class Printing {
     try {
       return JSON.print(m);
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("cannot print " + m.getClass().getSimpleName() + " as JSON", e);
+      throw new IllegalStateException(
+          "cannot print " + m.getClass().getSimpleName() + " as JSON", e);
     }
   }
 
@@ -34,7 +36,8 @@ public final class Printing {
     try {
       return PRETTY_JSON.print(m);
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("cannot print " + m.getClass().getSimpleName() + " as JSON", e);
+      throw new IllegalStateException(
+          "cannot print " + m.getClass().getSimpleName() + " as JSON", e);
     }
   }
 
@@ -53,8 +56,13 @@ public final class Printing {
   /** An alert as staff read it: what matters for safety first. */
   public static void alert(PrintWriter out, AlertView a) {
     AlertFields f = a.getFields();
-    out.printf("Alert %s  version %d, %s, from %s%s%n", a.getAlertId(), a.getVersion(),
-        word(a.getStatus()), a.getOriginName(), a.getLocal() ? " (this node)" : "");
+    out.printf(
+        "Alert %s  version %d, %s, from %s%s%n",
+        a.getAlertId(),
+        a.getVersion(),
+        word(a.getStatus()),
+        a.getOriginName(),
+        a.getLocal() ? " (this node)" : "");
     StringBuilder when = new StringBuilder(f.getIncidentDate());
     if (f.getTimeOfDayValue() != 0) {
       when.append(' ').append(word(f.getTimeOfDay()));

@@ -45,43 +45,62 @@ class CliEndToEndTest {
   void initAndServe() throws Exception {
     home = tmp.resolve("node");
     int port = freePort();
-    CliRun init = CliRun.bdx("init", "--home", home.toString(), "--name", "Test Outreach",
-        "--listen", "127.0.0.1:" + port, "--region", "CA");
+    CliRun init =
+        CliRun.bdx(
+            "init",
+            "--home",
+            home.toString(),
+            "--name",
+            "Test Outreach",
+            "--listen",
+            "127.0.0.1:" + port,
+            "--region",
+            "CA");
     assertThat(init.exitCode()).as(init.toString()).isZero();
-    assertThat(init.out()).containsPattern("node id: +bdx[a-z2-7]{52}")
+    assertThat(init.out())
+        .containsPattern("node id: +bdx[a-z2-7]{52}")
         .containsPattern("fingerprint: +[a-z2-7]{4}(-[a-z2-7]{4}){4}");
 
-    server = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"),
-            Bdx.class.getName(), "serve", "--home", home.toString())
-        .redirectErrorStream(true)
-        .start();
-    BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
-      try {
-        for (String l; (l = lines.readLine()) != null; ) {
-          if (l.contains("serving the client API")) {
-            return l;
-          }
-        }
-        return "server exited before it was ready";
-      } catch (IOException e) {
-        return e.toString();
-      }
-    });
+    server =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Bdx.class.getName(),
+                "serve",
+                "--home",
+                home.toString())
+            .redirectErrorStream(true)
+            .start();
+    BufferedReader lines =
+        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<String> ready =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                for (String l; (l = lines.readLine()) != null; ) {
+                  if (l.contains("serving the client API")) {
+                    return l;
+                  }
+                }
+                return "server exited before it was ready";
+              } catch (IOException e) {
+                return e.toString();
+              }
+            });
     assertThat(ready.get(60, TimeUnit.SECONDS)).contains("127.0.0.1:" + port);
     // Keep draining the server's output so it never blocks on a full pipe.
-    CompletableFuture.runAsync(() -> {
-      try {
-        while (lines.readLine() != null) {
-          // discard
-        }
-      } catch (IOException ignored) {
-        // process ended
-      }
-    });
+    CompletableFuture.runAsync(
+        () -> {
+          try {
+            while (lines.readLine() != null) {
+              // discard
+            }
+          } catch (IOException ignored) {
+            // process ended
+          }
+        });
   }
 
   @AfterAll
@@ -96,20 +115,47 @@ class CliEndToEndTest {
   void id_showsNodeIdWithoutTheServer() {
     CliRun id = CliRun.bdx("id", "--home", home.toString(), "--json");
     assertThat(id.exitCode()).as(id.toString()).isZero();
-    assertThat(id.out()).contains("\"node_id\":\"bdx").contains("\"organization_name\":\"Test Outreach\"");
+    assertThat(id.out())
+        .contains("\"node_id\":\"bdx")
+        .contains("\"organization_name\":\"Test Outreach\"");
   }
 
   @Test
   @Order(2)
   void reportAdd_storesSignedAlertWithoutNarrativeOrContact() throws Exception {
-    CliRun add = CliRun.bdx("report", "add", "--home", home.toString(), "--json",
-        "--date", LocalDate.now().minusDays(2).toString(), "--time", "evening",
-        "--area", "Downtown East", "--setting", "OUTCALL",
-        "--harm", "physical_assault", "--harm", "Robbery", "--severity", "high",
-        "--description", "tall man, grey beard, snake tattoo",
-        "--phone", "604-555-0123", "--plate", "ab c-123",
-        "--summary", "books hotel outcalls then refuses to pay",
-        "--narrative", NARRATIVE_CANARY, "--contact", CONTACT_CANARY);
+    CliRun add =
+        CliRun.bdx(
+            "report",
+            "add",
+            "--home",
+            home.toString(),
+            "--json",
+            "--date",
+            LocalDate.now().minusDays(2).toString(),
+            "--time",
+            "evening",
+            "--area",
+            "Downtown East",
+            "--setting",
+            "OUTCALL",
+            "--harm",
+            "physical_assault",
+            "--harm",
+            "Robbery",
+            "--severity",
+            "high",
+            "--description",
+            "tall man, grey beard, snake tattoo",
+            "--phone",
+            "604-555-0123",
+            "--plate",
+            "ab c-123",
+            "--summary",
+            "books hotel outcalls then refuses to pay",
+            "--narrative",
+            NARRATIVE_CANARY,
+            "--contact",
+            CONTACT_CANARY);
     assertThat(add.exitCode()).as(add.toString()).isZero();
     SubmitReportResponse.Builder r = SubmitReportResponse.newBuilder();
     JsonFormat.parser().merge(add.out().strip(), r);
@@ -122,9 +168,14 @@ class CliEndToEndTest {
 
     CliRun show = CliRun.bdx("alerts", "show", alertId, "--home", home.toString());
     assertThat(show.exitCode()).as(show.toString()).isZero();
-    assertThat(show.out()).contains(alertId).contains("+16045550123").contains("ABC123")
-        .contains("physical_assault, robbery").contains("Downtown East")
-        .doesNotContain(NARRATIVE_CANARY).doesNotContain(CONTACT_CANARY);
+    assertThat(show.out())
+        .contains(alertId)
+        .contains("+16045550123")
+        .contains("ABC123")
+        .contains("physical_assault, robbery")
+        .contains("Downtown East")
+        .doesNotContain(NARRATIVE_CANARY)
+        .doesNotContain(CONTACT_CANARY);
   }
 
   @Test
@@ -138,7 +189,8 @@ class CliEndToEndTest {
     assertThat(searchIds("--area", "downtown east", "--harm", "robbery")).containsExactly(alertId);
     assertThat(searchIds("--since", LocalDate.now().plusDays(1).toString())).isEmpty();
 
-    CliRun text = CliRun.bdx("alerts", "search", "--home", home.toString(), "--phone", "604.555.0123");
+    CliRun text =
+        CliRun.bdx("alerts", "search", "--home", home.toString(), "--phone", "604.555.0123");
     assertThat(text.exitCode()).as(text.toString()).isZero();
     assertThat(text.out()).contains("1 alert").contains(alertId);
   }
@@ -146,12 +198,25 @@ class CliEndToEndTest {
   @Test
   @Order(4)
   void reportAdd_invalid_namesEveryBadField_andStoresNothing() {
-    CliRun bad = CliRun.bdx("report", "add", "--home", home.toString(),
-        "--date", LocalDate.now().plusDays(5).toString(), "--area", "Somewhere",
-        "--phone", "not a number at all");
+    CliRun bad =
+        CliRun.bdx(
+            "report",
+            "add",
+            "--home",
+            home.toString(),
+            "--date",
+            LocalDate.now().plusDays(5).toString(),
+            "--area",
+            "Somewhere",
+            "--phone",
+            "not a number at all");
     assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(1);
-    assertThat(bad.err()).contains("incident_date").contains("harms").contains("phone_numbers[0]")
-        .doesNotContain("not a number at all").doesNotContain("Exception");
+    assertThat(bad.err())
+        .contains("incident_date")
+        .contains("harms")
+        .contains("phone_numbers[0]")
+        .doesNotContain("not a number at all")
+        .doesNotContain("Exception");
 
     CliRun list = CliRun.bdx("report", "list", "--home", home.toString(), "--json");
     assertThat(list.exitCode()).as(list.toString()).isZero();
@@ -164,7 +229,8 @@ class CliEndToEndTest {
     CliRun template = CliRun.bdx("report", "template");
     assertThat(template.exitCode()).isZero();
     Path file = tmp.resolve("report.json");
-    Files.writeString(file, template.out().replace("2026-11-14", LocalDate.now().minusDays(1).toString()));
+    Files.writeString(
+        file, template.out().replace("2026-11-14", LocalDate.now().minusDays(1).toString()));
     CliRun add = CliRun.bdx("report", "add", "--home", home.toString(), "--file", file.toString());
     assertThat(add.exitCode()).as(add.toString()).isZero();
     assertThat(add.out()).contains("Report ").contains("signed");
@@ -176,7 +242,8 @@ class CliEndToEndTest {
   void usageErrors_exitTwo_andUnknownWordsAreExplained() {
     CliRun unknownOption = CliRun.bdx("report", "add", "--home", home.toString(), "--frobnicate");
     assertThat(unknownOption.exitCode()).isEqualTo(2);
-    CliRun badHarm = CliRun.bdx("alerts", "search", "--home", home.toString(), "--harm", "punching");
+    CliRun badHarm =
+        CliRun.bdx("alerts", "search", "--home", home.toString(), "--harm", "punching");
     assertThat(badHarm.exitCode()).isEqualTo(1);
     assertThat(badHarm.err()).contains("physical_assault").doesNotContain("Exception");
   }
@@ -190,7 +257,10 @@ class CliEndToEndTest {
     assertThat(server.exitValue()).isIn(0, 143);
     CliRun after = CliRun.bdx("alerts", "search", "--home", home.toString());
     assertThat(after.exitCode()).isEqualTo(1);
-    assertThat(after.err()).contains("not running").contains("bdx serve").doesNotContain("Exception");
+    assertThat(after.err())
+        .contains("not running")
+        .contains("bdx serve")
+        .doesNotContain("Exception");
   }
 
   private List<String> searchIds(String... criteria) throws Exception {

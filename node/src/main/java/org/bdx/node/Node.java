@@ -27,8 +27,8 @@ import org.bdx.node.store.ReportStore;
 import org.bdx.proto.v1.GetNodeInfoResponse;
 
 /**
- * One member organization's node, assembled from its home directory: keys, settings, database
- * and the services built on them. Closing it closes the database.
+ * One member organization's node, assembled from its home directory: keys, settings, database and
+ * the services built on them. Closing it closes the database.
  */
 public final class Node implements AutoCloseable {
   public static final String PROTOCOL_VERSION = "bdx.v1";
@@ -40,7 +40,13 @@ public final class Node implements AutoCloseable {
   private final ClientApi clientApi;
   private final String clientToken;
 
-  private Node(NodeHome home, NodeConfig config, NodeKeys keys, NodeDatabase db, String clientToken, Clock clock) {
+  private Node(
+      NodeHome home,
+      NodeConfig config,
+      NodeKeys keys,
+      NodeDatabase db,
+      String clientToken,
+      Clock clock) {
     this.home = home;
     this.config = config;
     this.nodeId = keys.nodeId();
@@ -50,27 +56,36 @@ public final class Node implements AutoCloseable {
     PhoneNumbers phones = new PhoneNumbers(config.phoneRegion());
     ReportStore reports = new ReportStore(db);
     AlertStore alerts = new AlertStore(db);
-    ReportIntake intake = new ReportIntake(
-        new ReportValidator(phones, clock),
-        new AlertSigner(keys, rng),
-        new AlertVerifier(),
-        reports,
-        config,
-        clock,
-        rng);
-    GetNodeInfoResponse info = GetNodeInfoResponse.newBuilder()
-        .setNodeId(nodeId.value())
-        .setFingerprint(nodeId.fingerprint())
-        .setOrganizationName(config.organizationName())
-        .setPublicKey(com.google.protobuf.ByteString.copyFrom(keys.publicKey()))
-        .addProtocolVersions(PROTOCOL_VERSION)
-        .setSoftwareVersion(softwareVersion())
-        .build();
+    ReportIntake intake =
+        new ReportIntake(
+            new ReportValidator(phones, clock),
+            new AlertSigner(keys, rng),
+            new AlertVerifier(),
+            reports,
+            config,
+            clock,
+            rng);
+    GetNodeInfoResponse info =
+        GetNodeInfoResponse.newBuilder()
+            .setNodeId(nodeId.value())
+            .setFingerprint(nodeId.fingerprint())
+            .setOrganizationName(config.organizationName())
+            .setPublicKey(com.google.protobuf.ByteString.copyFrom(keys.publicKey()))
+            .addProtocolVersions(PROTOCOL_VERSION)
+            .setSoftwareVersion(softwareVersion())
+            .build();
     String ownId = nodeId.value();
     String ownName = config.organizationName();
     // Received alerts arrive with federation; until then every origin we know is ourselves.
-    this.clientApi = new ClientApi(info, intake, reports, alerts, new AlertSearch(db), phones,
-        origin -> origin.equals(ownId) ? ownName : "unknown organization");
+    this.clientApi =
+        new ClientApi(
+            info,
+            intake,
+            reports,
+            alerts,
+            new AlertSearch(db),
+            phones,
+            origin -> origin.equals(ownId) ? ownName : "unknown organization");
   }
 
   /** What {@code bdx init} reports back. */
@@ -99,8 +114,11 @@ public final class Node implements AutoCloseable {
 
   /** The gRPC services this node serves to local clients, with their interceptors. */
   public List<ServerServiceDefinition> clientServices() {
-    return List.of(ServerInterceptors.intercept(
-        (BindableService) clientApi, new ErrorMapping(), new ClientCredentialCheck(clientToken)));
+    return List.of(
+        ServerInterceptors.intercept(
+            (BindableService) clientApi,
+            new ErrorMapping(),
+            new ClientCredentialCheck(clientToken)));
   }
 
   public NodeConfig config() {

@@ -13,38 +13,59 @@ import org.bdx.proto.v1.SearchAlertsResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "search",
+@Command(
+    name = "search",
     description = {
       "Find alerts. Every criterion given must match; with none, lists the newest alerts.",
       "Phone numbers match in any common format; plates match on any part.",
     },
     sortOptions = false)
 public final class AlertsSearchCommand extends BdxCommand {
-  @Option(names = "--phone", paramLabel = "NUMBER", description = "A phone number, in any common format.")
+  @Option(
+      names = "--phone",
+      paramLabel = "NUMBER",
+      description = "A phone number, in any common format.")
   String phone;
 
   @Option(names = "--plate", description = "A licence plate or part of one.")
   String plate;
 
-  @Option(names = "--text", description = "Words to find in descriptions, names, handles, vehicles and summaries.")
+  @Option(
+      names = "--text",
+      description = "Words to find in descriptions, names, handles, vehicles and summaries.")
   String text;
 
   @Option(names = "--area", description = "Area, as written in alerts (case does not matter).")
   String area;
 
-  @Option(names = "--harm", paramLabel = "HARM", description = "Alerts with this harm (repeatable: any of them).")
+  @Option(
+      names = "--harm",
+      paramLabel = "HARM",
+      description = "Alerts with this harm (repeatable: any of them).")
   List<String> harms = new ArrayList<>();
 
-  @Option(names = "--since", paramLabel = "YYYY-MM-DD", description = "Incidents on or after this date.")
+  @Option(
+      names = "--since",
+      paramLabel = "YYYY-MM-DD",
+      description = "Incidents on or after this date.")
   String since;
 
-  @Option(names = "--until", paramLabel = "YYYY-MM-DD", description = "Incidents on or before this date.")
+  @Option(
+      names = "--until",
+      paramLabel = "YYYY-MM-DD",
+      description = "Incidents on or before this date.")
   String until;
 
-  @Option(names = "--limit", defaultValue = "20", description = "How many to show (1-500, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      defaultValue = "20",
+      description = "How many to show (1-500, default ${DEFAULT-VALUE}).")
   int limit;
 
-  @Option(names = "--page", paramLabel = "TOKEN", description = "Continue from the token a previous search printed.")
+  @Option(
+      names = "--page",
+      paramLabel = "TOKEN",
+      description = "Continue from the token a previous search printed.")
   String page;
 
   @Override
@@ -88,8 +109,14 @@ public final class AlertsSearchCommand extends BdxCommand {
         out().println("No alerts match.");
         return;
       }
-      out().println(r.getAlertsCount() + (r.getAlertsCount() == 1 ? " alert" : " alerts")
-          + (r.getNextPageToken().isEmpty() ? "" : " (more: --page " + r.getNextPageToken() + ")") + ":");
+      out()
+          .println(
+              r.getAlertsCount()
+                  + (r.getAlertsCount() == 1 ? " alert" : " alerts")
+                  + (r.getNextPageToken().isEmpty()
+                      ? ""
+                      : " (more: --page " + r.getNextPageToken() + ")")
+                  + ":");
       for (AlertView a : r.getAlertsList()) {
         out().println();
         Printing.alert(out(), a);

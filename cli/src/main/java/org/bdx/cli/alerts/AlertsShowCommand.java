@@ -14,7 +14,9 @@ public final class AlertsShowCommand extends BdxCommand {
   @Parameters(paramLabel = "ID", description = "The alert id.")
   String alertId;
 
-  @Option(names = "--origin", paramLabel = "NODE_ID",
+  @Option(
+      names = "--origin",
+      paramLabel = "NODE_ID",
       description = "The origin node, when two origins used the same alert id.")
   String origin;
 

@@ -8,18 +8,23 @@ import org.bdx.node.identity.NodeId;
 import org.bdx.proto.v1.GetNodeInfoResponse;
 import picocli.CommandLine.Command;
 
-@Command(name = "id", description = "Show this node's id and fingerprint (works while the node is stopped).")
+@Command(
+    name = "id",
+    description = "Show this node's id and fingerprint (works while the node is stopped).")
 public final class IdCommand extends BdxCommand {
   @Override
   protected void run() throws Exception {
     NodeConfig config = home().loadConfig();
     NodeId id = KeyFiles.load(home().dir()).nodeId();
     if (json()) {
-      out().println(Printing.json(GetNodeInfoResponse.newBuilder()
-          .setNodeId(id.value())
-          .setFingerprint(id.fingerprint())
-          .setOrganizationName(config.organizationName())
-          .build()));
+      out()
+          .println(
+              Printing.json(
+                  GetNodeInfoResponse.newBuilder()
+                      .setNodeId(id.value())
+                      .setFingerprint(id.fingerprint())
+                      .setOrganizationName(config.organizationName())
+                      .build()));
       return;
     }
     out().println("organization: " + config.organizationName());

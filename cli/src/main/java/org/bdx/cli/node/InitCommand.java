@@ -14,43 +14,61 @@ import picocli.CommandLine.Option;
       "Prints the node id and its fingerprint; compare the fingerprint with partners out of band.",
     })
 public final class InitCommand extends BdxCommand {
-  @Option(names = "--name", required = true, paramLabel = "ORG",
+  @Option(
+      names = "--name",
+      required = true,
+      paramLabel = "ORG",
       description = "Your organization's name, as partners will see it.")
   String name;
 
-  @Option(names = "--listen", paramLabel = "HOST:PORT",
-      description = "Where the client API listens (default: ${DEFAULT-VALUE}). Keep it on loopback"
-          + " unless you know why not.",
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description =
+          "Where the client API listens (default: ${DEFAULT-VALUE}). Keep it on loopback"
+              + " unless you know why not.",
       defaultValue = "127.0.0.1:7400")
   String listen;
 
-  @Option(names = "--region", paramLabel = "CC", defaultValue = "CA",
-      description = "Two-letter country code for phone numbers written without +country"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--region",
+      paramLabel = "CC",
+      defaultValue = "CA",
+      description =
+          "Two-letter country code for phone numbers written without +country"
+              + " (default: ${DEFAULT-VALUE}).")
   String region;
 
-  @Option(names = "--alert-days", paramLabel = "DAYS", defaultValue = "180",
+  @Option(
+      names = "--alert-days",
+      paramLabel = "DAYS",
+      defaultValue = "180",
       description = "How many days an alert stays valid (default: ${DEFAULT-VALUE}).")
   int alertDays;
 
   @Override
   protected void run() throws Exception {
-    NodeConfig config = new NodeConfig(
-        name,
-        NodeConfig.HostPort.parse(listen),
-        region,
-        java.time.Duration.ofDays(alertDays),
-        NodeConfig.DEFAULT_MAX_RELAY_HOPS);
+    NodeConfig config =
+        new NodeConfig(
+            name,
+            NodeConfig.HostPort.parse(listen),
+            region,
+            java.time.Duration.ofDays(alertDays),
+            NodeConfig.DEFAULT_MAX_RELAY_HOPS);
     Node.Created created = Node.init(home(), config);
     if (json()) {
-      out().println(org.bdx.cli.Printing.json(GetNodeInfoResponse.newBuilder()
-          .setNodeId(created.nodeId().value())
-          .setFingerprint(created.nodeId().fingerprint())
-          .setOrganizationName(config.organizationName())
-          .build()));
+      out()
+          .println(
+              org.bdx.cli.Printing.json(
+                  GetNodeInfoResponse.newBuilder()
+                      .setNodeId(created.nodeId().value())
+                      .setFingerprint(created.nodeId().fingerprint())
+                      .setOrganizationName(config.organizationName())
+                      .build()));
       return;
     }
-    out().println("Created a node for " + config.organizationName() + " in " + created.home().dir());
+    out()
+        .println("Created a node for " + config.organizationName() + " in " + created.home().dir());
     out().println("  node id:     " + created.nodeId().value());
     out().println("  fingerprint: " + created.nodeId().fingerprint());
     out().println("Next: bdx serve --home " + created.home().dir());

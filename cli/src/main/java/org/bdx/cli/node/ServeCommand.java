@@ -14,37 +14,55 @@ import picocli.CommandLine.Option;
 
 @Command(name = "serve", description = "Run the node in the foreground until Ctrl-C or SIGTERM.")
 public final class ServeCommand extends BdxCommand {
-  @Option(names = "--listen", paramLabel = "HOST:PORT",
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
       description = "Override the client API address from the settings.")
   String listen;
 
   @Override
   protected void run() throws Exception {
     Node node = Node.open(home(), Clock.systemUTC());
-    NodeConfig.HostPort address = listen != null ? NodeConfig.HostPort.parse(listen) : node.config().listen();
+    NodeConfig.HostPort address =
+        listen != null ? NodeConfig.HostPort.parse(listen) : node.config().listen();
     NodeServer server;
     try {
-      server = new NodeServer(
-          NettyServerBuilder.forAddress(address.toSocketAddress()), node.clientServices()).start();
+      server =
+          new NodeServer(
+                  NettyServerBuilder.forAddress(address.toSocketAddress()), node.clientServices())
+              .start();
     } catch (IOException e) {
       node.close();
-      throw new CliException("cannot listen on " + address + ": " + rootMessage(e)
-          + ". Is another node already running there?");
+      throw new CliException(
+          "cannot listen on "
+              + address
+              + ": "
+              + rootMessage(e)
+              + ". Is another node already running there?");
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      // SIGTERM or Ctrl-C: finish running calls, then close the database cleanly.
-      try {
-        server.stop();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        node.close();
-        stopped.countDown();
-      }
-    }, "bdx-shutdown"));
-    out().printf("%s (%s) serving the client API on %s:%d; stop with Ctrl-C%n",
-        node.config().organizationName(), node.nodeId().fingerprint(), address.host(), server.port());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  // SIGTERM or Ctrl-C: finish running calls, then close the database cleanly.
+                  try {
+                    server.stop();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  } finally {
+                    node.close();
+                    stopped.countDown();
+                  }
+                },
+                "bdx-shutdown"));
+    out()
+        .printf(
+            "%s (%s) serving the client API on %s:%d; stop with Ctrl-C%n",
+            node.config().organizationName(),
+            node.nodeId().fingerprint(),
+            address.host(),
+            server.port());
     out().flush();
     server.awaitTermination();
     stopped.await();

@@ -13,6 +13,7 @@ public final class ReportCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: add, list or template");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "say what to do: add, list or template");
   }
 }

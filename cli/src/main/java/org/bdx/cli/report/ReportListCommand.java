@@ -9,12 +9,20 @@ import org.bdx.proto.v1.ReportSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "list", description = "List this node's reports, newest first (no narratives, no contacts).")
+@Command(
+    name = "list",
+    description = "List this node's reports, newest first (no narratives, no contacts).")
 public final class ReportListCommand extends BdxCommand {
-  @Option(names = "--limit", defaultValue = "50", description = "How many to show (1-500, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      defaultValue = "50",
+      description = "How many to show (1-500, default ${DEFAULT-VALUE}).")
   int limit;
 
-  @Option(names = "--page", paramLabel = "TOKEN", description = "Continue from the token a previous listing printed.")
+  @Option(
+      names = "--page",
+      paramLabel = "TOKEN",
+      description = "Continue from the token a previous listing printed.")
   String page;
 
   @Override
@@ -33,11 +41,20 @@ public final class ReportListCommand extends BdxCommand {
         out().println("No reports yet. Enter one with: bdx report add --help");
         return;
       }
-      out().printf("%-26s  %-10s  %-20s  %-8s  %-26s  %s%n", "REPORT", "INCIDENT", "AREA", "AUDIENCE", "ALERT", "HARMS");
+      out()
+          .printf(
+              "%-26s  %-10s  %-20s  %-8s  %-26s  %s%n",
+              "REPORT", "INCIDENT", "AREA", "AUDIENCE", "ALERT", "HARMS");
       for (ReportSummary s : r.getReportsList()) {
-        out().printf("%-26s  %-10s  %-20s  %-8s  %-26s  %s%n", s.getReportId(), s.getIncidentDate(),
-            truncate(s.getArea(), 20), Printing.word(s.getAudience()), s.getAlertId(),
-            Printing.words(s.getHarmsList()));
+        out()
+            .printf(
+                "%-26s  %-10s  %-20s  %-8s  %-26s  %s%n",
+                s.getReportId(),
+                s.getIncidentDate(),
+                truncate(s.getArea(), 20),
+                Printing.word(s.getAudience()),
+                s.getAlertId(),
+                Printing.words(s.getHarmsList()));
       }
       if (!r.getNextPageToken().isEmpty()) {
         out().println("More: bdx report list --page " + r.getNextPageToken());

@@ -12,8 +12,10 @@ import org.bdx.proto.v1.Vehicle;
 import org.bdx.proto.v1.WorkSetting;
 import picocli.CommandLine.Command;
 
-@Command(name = "template",
-    description = "Print an example report file for `bdx report add --file` (edit it; remove what you don't know).")
+@Command(
+    name = "template",
+    description =
+        "Print an example report file for `bdx report add --file` (edit it; remove what you don't know).")
 public final class ReportTemplateCommand extends BdxCommand {
   /** A made-up report: every value is an example, none is real. */
   public static Report example() {
@@ -25,10 +27,14 @@ public final class ReportTemplateCommand extends BdxCommand {
         .addHarms(HarmCategory.HARM_CATEGORY_PHYSICAL_ASSAULT)
         .addHarms(HarmCategory.HARM_CATEGORY_REFUSED_PAYMENT)
         .setSeverity(Severity.SEVERITY_HIGH)
-        .setAggressorDescription("Man, about 40, tall, grey beard, tattoo of a snake on left forearm")
+        .setAggressorDescription(
+            "Man, about 40, tall, grey beard, tattoo of a snake on left forearm")
         .addNamesUsed("Mike")
         .addPhoneNumbers("604-555-0123")
-        .setVehicle(Vehicle.newBuilder().setDescription("dark blue pickup, dented tailgate").setPlate("ABC 123"))
+        .setVehicle(
+            Vehicle.newBuilder()
+                .setDescription("dark blue pickup, dented tailgate")
+                .setPlate("ABC 123"))
         .addOnlineHandles("mike_vip on an ad site")
         .setModusOperandi("Books outcalls to hotels, argues about the rate, then gets violent")
         .addLanguages("en")

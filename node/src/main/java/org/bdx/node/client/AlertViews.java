@@ -11,8 +11,8 @@ final class AlertViews {
   private AlertViews() {}
 
   /**
-   * @param originName looks up the organization name for an origin node id (our own name for
-   *     local alerts, a partner's registered name for received ones)
+   * @param originName looks up the organization name for an origin node id (our own name for local
+   *     alerts, a partner's registered name for received ones)
    */
   static AlertView toView(StoredAlert a, Function<String, String> originName) {
     return AlertView.newBuilder()

@@ -76,20 +76,23 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
       throw new IllegalArgumentException("report: required");
     }
     ReportIntake.Submitted s = intake.submit(request.getReport());
-    out.onNext(SubmitReportResponse.newBuilder()
-        .setReportId(s.reportId())
-        .setAlert(AlertViews.toView(s.alert(), originNames))
-        .build());
+    out.onNext(
+        SubmitReportResponse.newBuilder()
+            .setReportId(s.reportId())
+            .setAlert(AlertViews.toView(s.alert(), originNames))
+            .build());
     out.onCompleted();
   }
 
   @Override
   public void listReports(ListReportsRequest request, StreamObserver<ListReportsResponse> out) {
-    Page<ReportRecord> page = reports.list(pageSize(request.getPageSize()), emptyToNull(request.getPageToken()));
-    out.onNext(ListReportsResponse.newBuilder()
-        .addAllReports(page.items().stream().map(AlertViews::toSummary).toList())
-        .setNextPageToken(nullToEmpty(page.nextPageToken()))
-        .build());
+    Page<ReportRecord> page =
+        reports.list(pageSize(request.getPageSize()), emptyToNull(request.getPageToken()));
+    out.onNext(
+        ListReportsResponse.newBuilder()
+            .addAllReports(page.items().stream().map(AlertViews::toSummary).toList())
+            .setNextPageToken(nullToEmpty(page.nextPageToken()))
+            .build());
     out.onCompleted();
   }
 
@@ -102,8 +105,11 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
     StoredAlert found;
     if (!request.getOriginNodeId().isBlank()) {
       NodeId origin = NodeId.parse(request.getOriginNodeId());
-      found = alerts.get(origin.value(), alertId)
-          .orElseThrow(() -> new NotFoundException("no alert " + alertId + " from that origin"));
+      found =
+          alerts
+              .get(origin.value(), alertId)
+              .orElseThrow(
+                  () -> new NotFoundException("no alert " + alertId + " from that origin"));
     } else {
       List<StoredAlert> all = alerts.findById(alertId);
       if (all.isEmpty()) {
@@ -115,7 +121,8 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
       }
       found = all.get(0);
     }
-    out.onNext(GetAlertResponse.newBuilder().setAlert(AlertViews.toView(found, originNames)).build());
+    out.onNext(
+        GetAlertResponse.newBuilder().setAlert(AlertViews.toView(found, originNames)).build());
     out.onCompleted();
   }
 
@@ -123,8 +130,10 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
   public void searchAlerts(SearchAlertsRequest request, StreamObserver<SearchAlertsResponse> out) {
     String phone = null;
     if (!request.getPhone().isBlank()) {
-      phone = phones.toE164(request.getPhone())
-          .orElseThrow(() -> new IllegalArgumentException("phone: not a phone number"));
+      phone =
+          phones
+              .toE164(request.getPhone())
+              .orElseThrow(() -> new IllegalArgumentException("phone: not a phone number"));
     }
     String plate = null;
     if (!request.getPlate().isBlank()) {
@@ -141,21 +150,24 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
       }
       harms.add(h);
     }
-    AlertQuery q = new AlertQuery(
-        phone,
-        plate,
-        emptyToNull(request.getText().strip()),
-        emptyToNull(request.getArea().strip()),
-        harms,
-        date("since", request.getSince()),
-        date("until", request.getUntil()),
-        pageSize(request.getPageSize()),
-        emptyToNull(request.getPageToken()));
+    AlertQuery q =
+        new AlertQuery(
+            phone,
+            plate,
+            emptyToNull(request.getText().strip()),
+            emptyToNull(request.getArea().strip()),
+            harms,
+            date("since", request.getSince()),
+            date("until", request.getUntil()),
+            pageSize(request.getPageSize()),
+            emptyToNull(request.getPageToken()));
     Page<StoredAlert> page = search.search(q);
-    out.onNext(SearchAlertsResponse.newBuilder()
-        .addAllAlerts(page.items().stream().map(a -> AlertViews.toView(a, originNames)).toList())
-        .setNextPageToken(nullToEmpty(page.nextPageToken()))
-        .build());
+    out.onNext(
+        SearchAlertsResponse.newBuilder()
+            .addAllAlerts(
+                page.items().stream().map(a -> AlertViews.toView(a, originNames)).toList())
+            .setNextPageToken(nullToEmpty(page.nextPageToken()))
+            .build());
     out.onCompleted();
   }
 

@@ -10,8 +10,8 @@ import java.security.MessageDigest;
 
 /**
  * Requires the node's client credential on every call ({@code authorization: Bearer TOKEN}),
- * because the search answers "is this person a known aggressor?" and must not be probed by
- * anyone who can reach the port.
+ * because the search answers "is this person a known aggressor?" and must not be probed by anyone
+ * who can reach the port.
  */
 public final class ClientCredentialCheck implements ServerInterceptor {
   public static final Metadata.Key<String> AUTHORIZATION =

@@ -17,8 +17,8 @@ import org.bdx.node.intake.InvalidReportException;
 
 /**
  * Turns domain exceptions into gRPC statuses, in one place. Expected outcomes become the status a
- * client can act on; anything else is INTERNAL with no detail, and the log names only the
- * exception type and the call, never a message that might hold report content.
+ * client can act on; anything else is INTERNAL with no detail, and the log names only the exception
+ * type and the call, never a message that might hold report content.
  */
 public final class ErrorMapping implements ServerInterceptor {
   private static final Logger LOG = Logger.getLogger(ErrorMapping.class.getName());
@@ -57,15 +57,15 @@ public final class ErrorMapping implements ServerInterceptor {
     if (e instanceof InvalidReportException ire) {
       BadRequest.Builder br = BadRequest.newBuilder();
       for (FieldViolation v : ire.violations()) {
-        br.addFieldViolations(BadRequest.FieldViolation.newBuilder()
-            .setField(v.field())
-            .setDescription(v.problem()));
+        br.addFieldViolations(
+            BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.problem()));
       }
-      com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
-          .setCode(Code.INVALID_ARGUMENT_VALUE)
-          .setMessage("invalid report: " + ire.getMessage())
-          .addDetails(com.google.protobuf.Any.pack(br.build()))
-          .build();
+      com.google.rpc.Status status =
+          com.google.rpc.Status.newBuilder()
+              .setCode(Code.INVALID_ARGUMENT_VALUE)
+              .setMessage("invalid report: " + ire.getMessage())
+              .addDetails(com.google.protobuf.Any.pack(br.build()))
+              .build();
       return StatusProto.toStatusRuntimeException(status);
     }
     if (e instanceof NotFoundException) {
@@ -74,9 +74,14 @@ public final class ErrorMapping implements ServerInterceptor {
     if (e instanceof IllegalArgumentException) {
       return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
     }
-    LOG.log(Level.SEVERE, "internal error in {0}: {1} at {2}", new Object[] {
-        method, e.getClass().getName(), e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?"});
-    return Status.INTERNAL.withDescription("internal error; the node log has the error type")
+    LOG.log(
+        Level.SEVERE,
+        "internal error in {0}: {1} at {2}",
+        new Object[] {
+          method, e.getClass().getName(), e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?"
+        });
+    return Status.INTERNAL
+        .withDescription("internal error; the node log has the error type")
         .asRuntimeException();
   }
 }

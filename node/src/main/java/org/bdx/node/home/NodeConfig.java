@@ -42,7 +42,8 @@ public record NodeConfig(
     if (organizationName.length() > MAX_NAME_LENGTH
         || organizationName.codePoints().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException(
-          "the organization name must be at most " + MAX_NAME_LENGTH
+          "the organization name must be at most "
+              + MAX_NAME_LENGTH
               + " characters with no control characters");
     }
     if (listen == null) {
@@ -84,8 +85,9 @@ public record NodeConfig(
           required(p, KEY_NAME),
           HostPort.parse(required(p, KEY_LISTEN)),
           required(p, KEY_REGION),
-          Duration.ofDays(Long.parseLong(
-              p.getProperty(KEY_LIFETIME, "" + DEFAULT_ALERT_LIFETIME.toDays()).strip())),
+          Duration.ofDays(
+              Long.parseLong(
+                  p.getProperty(KEY_LIFETIME, "" + DEFAULT_ALERT_LIFETIME.toDays()).strip())),
           Integer.parseInt(p.getProperty(KEY_HOPS, "" + DEFAULT_MAX_RELAY_HOPS).strip()));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(file + ": a number setting is not a whole number");
@@ -114,7 +116,9 @@ public record NodeConfig(
     }
   }
 
-  /** A host and port as typed by a coordinator, e.g. {@code 127.0.0.1:7400} or {@code [::1]:7400}. */
+  /**
+   * A host and port as typed by a coordinator, e.g. {@code 127.0.0.1:7400} or {@code [::1]:7400}.
+   */
   public record HostPort(String host, int port) {
     public HostPort {
       if (host == null || host.isBlank() || host.length() > 253) {
@@ -129,7 +133,8 @@ public record NodeConfig(
       String s = text == null ? "" : text.strip();
       int colon = s.lastIndexOf(':');
       if (colon <= 0 || colon == s.length() - 1) {
-        throw new IllegalArgumentException("an address must look like HOST:PORT, e.g. 127.0.0.1:7400");
+        throw new IllegalArgumentException(
+            "an address must look like HOST:PORT, e.g. 127.0.0.1:7400");
       }
       String host = s.substring(0, colon);
       if (host.startsWith("[") && host.endsWith("]")) {
@@ -139,7 +144,8 @@ public record NodeConfig(
       try {
         port = Integer.parseInt(s.substring(colon + 1));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("the port in an address must be a number, e.g. 127.0.0.1:7400");
+        throw new IllegalArgumentException(
+            "the port in an address must be a number, e.g. 127.0.0.1:7400");
       }
       return new HostPort(host, port);
     }

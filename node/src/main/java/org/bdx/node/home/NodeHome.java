@@ -31,9 +31,10 @@ public final class NodeHome {
       return new NodeHome(Path.of(fromEnv));
     }
     String xdg = env.get("XDG_DATA_HOME");
-    Path base = xdg != null && !xdg.isBlank()
-        ? Path.of(xdg)
-        : Path.of(System.getProperty("user.home"), ".local", "share");
+    Path base =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".local", "share");
     return new NodeHome(base.resolve("bdx"));
   }
 
@@ -85,7 +86,8 @@ public final class NodeHome {
   public String readClientToken() throws IOException {
     Path f = clientTokenFile();
     if (!Files.exists(f)) {
-      throw new IOException("the client credential " + f + " is missing; was this home made by bdx init?");
+      throw new IOException(
+          "the client credential " + f + " is missing; was this home made by bdx init?");
     }
     String token = Files.readString(f).strip();
     if (token.isEmpty() || token.length() > 256) {
@@ -99,7 +101,8 @@ public final class NodeHome {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
     if (supportsPosix(file)) {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } else {
       Files.createFile(tmp);
     }
@@ -109,12 +112,14 @@ public final class NodeHome {
 
   static void restrictToOwner(Path p, boolean directory) throws IOException {
     if (supportsPosix(p)) {
-      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(directory ? "rwx------" : "rw-------"));
+      Files.setPosixFilePermissions(
+          p, PosixFilePermissions.fromString(directory ? "rwx------" : "rw-------"));
     }
   }
 
   private static boolean supportsPosix(Path p) {
     Path existing = Files.exists(p) ? p : p.toAbsolutePath().getParent();
-    return existing != null && existing.getFileSystem().supportedFileAttributeViews().contains("posix");
+    return existing != null
+        && existing.getFileSystem().supportedFileAttributeViews().contains("posix");
   }
 }

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Lower-case RFC 4648 base32 without padding (spec §1.3), as used by node ids and alert ids.
- * Decoding is strict: only {@code a-z2-7}, no padding, and the unused trailing bits MUST be zero
- * so that every byte string has exactly one encoding.
+ * Decoding is strict: only {@code a-z2-7}, no padding, and the unused trailing bits MUST be zero so
+ * that every byte string has exactly one encoding.
  */
 public final class Base32 {
   private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();

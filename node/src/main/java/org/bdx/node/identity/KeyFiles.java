@@ -50,9 +50,12 @@ public final class KeyFiles {
   /** A key file larger than this is not a key file. */
   private static final int MAX_FILE_BYTES = 1024;
 
-  private static final Set<PosixFilePermission> DIR_700 = PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> FILE_600 = PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> FILE_644 = PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> DIR_700 =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> FILE_600 =
+      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> FILE_644 =
+      PosixFilePermissions.fromString("rw-r--r--");
 
   private KeyFiles() {}
 
@@ -82,7 +85,9 @@ public final class KeyFiles {
     Path keyFile = dir.resolve(KEY_FILE);
     if (Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS)) {
       throw new KeyFileException(
-          "a node key already exists at " + keyFile + "; refusing to overwrite it. Creating a new"
+          "a node key already exists at "
+              + keyFile
+              + "; refusing to overwrite it. Creating a new"
               + " key would change this node's id. Move the old key away first if you really"
               + " mean to replace it.");
     }
@@ -92,7 +97,10 @@ public final class KeyFiles {
       if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         if (posix && !permissions(dir).equals(DIR_700)) {
           throw new KeyFileException(
-              "the key directory " + dir + " is accessible to other users; run `chmod 700 " + dir
+              "the key directory "
+                  + dir
+                  + " is accessible to other users; run `chmod 700 "
+                  + dir
                   + "` and try again");
         }
       } else if (posix) {
@@ -112,10 +120,18 @@ public final class KeyFiles {
             (SEED_HEADER + "\n" + Base64.getEncoder().encodeToString(seed) + "\n")
                 .getBytes(StandardCharsets.US_ASCII);
         String pubText =
-            PUBLIC_HEADER + "\n" + Base64.getEncoder().encodeToString(keys.publicKey()) + "\n"
-                + keys.nodeId().value() + "\n";
-        writeAtomically(dir, dir.resolve(PUBLIC_FILE), pubText.getBytes(StandardCharsets.US_ASCII),
-            posix ? FILE_644 : null, true);
+            PUBLIC_HEADER
+                + "\n"
+                + Base64.getEncoder().encodeToString(keys.publicKey())
+                + "\n"
+                + keys.nodeId().value()
+                + "\n";
+        writeAtomically(
+            dir,
+            dir.resolve(PUBLIC_FILE),
+            pubText.getBytes(StandardCharsets.US_ASCII),
+            posix ? FILE_644 : null,
+            true);
         writeAtomically(dir, keyFile, keyText, posix ? FILE_600 : null, false);
       } finally {
         Arrays.fill(seed, (byte) 0);
@@ -136,8 +152,8 @@ public final class KeyFiles {
   }
 
   /**
-   * Loads {@code keys/node.key}. Refuses a file that group or others may read or write, a file
-   * not in the {@code BDX-ED25519-SEED-V1} format, and a {@code node.pub} that names another key.
+   * Loads {@code keys/node.key}. Refuses a file that group or others may read or write, a file not
+   * in the {@code BDX-ED25519-SEED-V1} format, and a {@code node.pub} that names another key.
    */
   public static NodeKeys load(Path homeDir) {
     Objects.requireNonNull(homeDir, "homeDir");
@@ -159,13 +175,18 @@ public final class KeyFiles {
             || perms.contains(PosixFilePermission.OTHERS_READ)
             || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
           throw new KeyFileException(
-              "the node key " + keyFile + " can be read or written by other users ("
-                  + PosixFilePermissions.toString(perms) + "); run `chmod 600 " + keyFile
+              "the node key "
+                  + keyFile
+                  + " can be read or written by other users ("
+                  + PosixFilePermissions.toString(perms)
+                  + "); run `chmod 600 "
+                  + keyFile
                   + "` and try again");
         }
       }
       if (Files.size(keyFile) > MAX_FILE_BYTES) {
-        throw new KeyFileException("the node key " + keyFile + " is too large to be a BDX key file");
+        throw new KeyFileException(
+            "the node key " + keyFile + " is too large to be a BDX key file");
       }
       raw = Files.readAllBytes(keyFile);
       seed = parseSeedFile(raw, keyFile);
@@ -206,8 +227,11 @@ public final class KeyFiles {
     // Exactly: header, base64, and an empty string after the final newline.
     if (lines.length != 3 || !lines[2].isEmpty() || !lines[0].equals(SEED_HEADER)) {
       throw new KeyFileException(
-          "the node key " + keyFile + " is not a BDX key file (expected the first line "
-              + SEED_HEADER + ", a base64 line, and a final newline)");
+          "the node key "
+              + keyFile
+              + " is not a BDX key file (expected the first line "
+              + SEED_HEADER
+              + ", a base64 line, and a final newline)");
     }
     byte[] seed;
     try {
@@ -232,13 +256,20 @@ public final class KeyFiles {
       throw new KeyFileException("the public key file " + pub + " is too large");
     }
     String expected =
-        PUBLIC_HEADER + "\n" + Base64.getEncoder().encodeToString(keys.publicKey()) + "\n"
-            + keys.nodeId().value() + "\n";
+        PUBLIC_HEADER
+            + "\n"
+            + Base64.getEncoder().encodeToString(keys.publicKey())
+            + "\n"
+            + keys.nodeId().value()
+            + "\n";
     String actual = new String(Files.readAllBytes(pub), StandardCharsets.US_ASCII);
     if (!actual.equals(expected)) {
       throw new KeyFileException(
-          "the public key file " + pub + " does not belong to the node key next to it; delete "
-              + pub + " (it is recreated from node.key) or restore the matching key");
+          "the public key file "
+              + pub
+              + " does not belong to the node key next to it; delete "
+              + pub
+              + " (it is recreated from node.key) or restore the matching key");
     }
   }
 
@@ -249,7 +280,10 @@ public final class KeyFiles {
         perms == null
             ? Files.createTempFile(dir, "." + target.getFileName(), ".tmp")
             : Files.createTempFile(
-                dir, "." + target.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(perms));
+                dir,
+                "." + target.getFileName(),
+                ".tmp",
+                PosixFilePermissions.asFileAttribute(perms));
     try {
       if (perms != null) {
         Files.setPosixFilePermissions(tmp, perms); // the umask may have removed bits

@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The framing every BDX hash and signature input uses (spec §1.2): each part is written as
- * {@code u64be(len(part)) || part}, so no two different part lists share an encoding.
+ * The framing every BDX hash and signature input uses (spec §1.2): each part is written as {@code
+ * u64be(len(part)) || part}, so no two different part lists share an encoding.
  */
 public final class LengthPrefixed {
   private LengthPrefixed() {}

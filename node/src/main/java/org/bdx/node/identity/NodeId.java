@@ -64,13 +64,17 @@ public record NodeId(String value) {
   }
 
   /**
-   * The short form two coordinators compare out of band (spec ID-3): the first 20 base32
-   * characters after "bdx" (100 bits) in 5 groups of 4 joined by "-".
+   * The short form two coordinators compare out of band (spec ID-3): the first 20 base32 characters
+   * after "bdx" (100 bits) in 5 groups of 4 joined by "-".
    */
   public String fingerprint() {
     String b = value.substring(PREFIX.length(), PREFIX.length() + 20);
     return String.join(
-        "-", b.substring(0, 4), b.substring(4, 8), b.substring(8, 12), b.substring(12, 16),
+        "-",
+        b.substring(0, 4),
+        b.substring(4, 8),
+        b.substring(8, 12),
+        b.substring(12, 16),
         b.substring(16, 20));
   }
 

@@ -8,8 +8,8 @@ import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
- * A node's Ed25519 key pair (spec ID-1), using Bouncy Castle's lightweight API. The 32-byte seed
- * is readable only through {@link #exportSeed(SecretAccess)}. Instances are immutable and safe to
+ * A node's Ed25519 key pair (spec ID-1), using Bouncy Castle's lightweight API. The 32-byte seed is
+ * readable only through {@link #exportSeed(SecretAccess)}. Instances are immutable and safe to
  * share between threads.
  */
 public final class NodeKeys {
@@ -76,8 +76,8 @@ public final class NodeKeys {
   }
 
   /**
-   * Verifies a pure Ed25519 signature. Malformed or small-order keys, non-canonical signatures
-   * and any exception from Bouncy Castle all yield {@code false}.
+   * Verifies a pure Ed25519 signature. Malformed or small-order keys, non-canonical signatures and
+   * any exception from Bouncy Castle all yield {@code false}.
    */
   public static boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
     if (publicKey == null

@@ -9,13 +9,13 @@ import java.util.Objects;
  * @param problem short English text; never contains the submitted value
  */
 public record FieldViolation(String field, String problem) {
-    public FieldViolation {
-        Objects.requireNonNull(field, "field");
-        Objects.requireNonNull(problem, "problem");
-    }
+  public FieldViolation {
+    Objects.requireNonNull(field, "field");
+    Objects.requireNonNull(problem, "problem");
+  }
 
-    @Override
-    public String toString() {
-        return field + ": " + problem;
-    }
+  @Override
+  public String toString() {
+    return field + ": " + problem;
+  }
 }

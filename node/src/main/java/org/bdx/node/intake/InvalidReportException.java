@@ -8,23 +8,23 @@ import java.util.stream.Collectors;
  * message is safe to log and to return to the client.
  */
 public final class InvalidReportException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    private final List<FieldViolation> violations;
+  private final List<FieldViolation> violations;
 
-    public InvalidReportException(List<FieldViolation> violations) {
-        super(join(violations));
-        this.violations = List.copyOf(violations);
-        if (this.violations.isEmpty()) {
-            throw new IllegalArgumentException("no violations");
-        }
+  public InvalidReportException(List<FieldViolation> violations) {
+    super(join(violations));
+    this.violations = List.copyOf(violations);
+    if (this.violations.isEmpty()) {
+      throw new IllegalArgumentException("no violations");
     }
+  }
 
-    public List<FieldViolation> violations() {
-        return violations;
-    }
+  public List<FieldViolation> violations() {
+    return violations;
+  }
 
-    private static String join(List<FieldViolation> violations) {
-        return violations.stream().map(FieldViolation::toString).collect(Collectors.joining("; "));
-    }
+  private static String join(List<FieldViolation> violations) {
+    return violations.stream().map(FieldViolation::toString).collect(Collectors.joining("; "));
+  }
 }

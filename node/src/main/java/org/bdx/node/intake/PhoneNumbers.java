@@ -14,73 +14,83 @@ import java.util.Optional;
  * "604.555.0123" and "+1 604 555 0123" are the same number.
  *
  * <p>Accepts any <em>possible</em> number (right length for its country), not only numbers
- * libphonenumber knows to be assigned: aggressors use burner, VoIP and new-range numbers.
- * Numbers that are only possible as local numbers (no area code) are rejected, since their
- * E.164 form would be wrong. Letters (vanity numbers, "ext") are rejected; an extension is
- * not part of the E.164 form.
+ * libphonenumber knows to be assigned: aggressors use burner, VoIP and new-range numbers. Numbers
+ * that are only possible as local numbers (no area code) are rejected, since their E.164 form would
+ * be wrong. Letters (vanity numbers, "ext") are rejected; an extension is not part of the E.164
+ * form.
  */
 public final class PhoneNumbers {
 
-    /** Raw input longer than this is rejected before parsing. */
-    public static final int MAX_RAW_LENGTH = 64;
+  /** Raw input longer than this is rejected before parsing. */
+  public static final int MAX_RAW_LENGTH = 64;
 
-    private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+  private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
 
-    private final String defaultRegion;
+  private final String defaultRegion;
 
-    /**
-     * @param defaultRegion ISO 3166-1 alpha-2 region for numbers written without a country
-     *     code, e.g. "CA"; must be a region libphonenumber supports
-     */
-    public PhoneNumbers(String defaultRegion) {
-        Objects.requireNonNull(defaultRegion, "defaultRegion");
-        String region = defaultRegion.strip().toUpperCase(Locale.ROOT);
-        if (!region.matches("[A-Z]{2}") || !UTIL.getSupportedRegions().contains(region)) {
-            throw new IllegalArgumentException("default region must be a supported ISO 3166 two-letter code");
-        }
-        this.defaultRegion = region;
+  /**
+   * @param defaultRegion ISO 3166-1 alpha-2 region for numbers written without a country code, e.g.
+   *     "CA"; must be a region libphonenumber supports
+   */
+  public PhoneNumbers(String defaultRegion) {
+    Objects.requireNonNull(defaultRegion, "defaultRegion");
+    String region = defaultRegion.strip().toUpperCase(Locale.ROOT);
+    if (!region.matches("[A-Z]{2}") || !UTIL.getSupportedRegions().contains(region)) {
+      throw new IllegalArgumentException(
+          "default region must be a supported ISO 3166 two-letter code");
     }
+    this.defaultRegion = region;
+  }
 
-    public String defaultRegion() {
-        return defaultRegion;
-    }
+  public String defaultRegion() {
+    return defaultRegion;
+  }
 
-    /** The E.164 form ("+16045550123"), or empty if {@code raw} is not a possible phone number. */
-    public Optional<String> toE164(String raw) {
-        if (raw == null || raw.length() > MAX_RAW_LENGTH || !plausibleCharacters(raw)) {
-            return Optional.empty();
-        }
-        PhoneNumber number;
-        try {
-            number = UTIL.parse(raw, defaultRegion);
-        } catch (NumberParseException e) {
-            return Optional.empty();
-        }
-        if (UTIL.isPossibleNumberWithReason(number) != ValidationResult.IS_POSSIBLE) {
-            return Optional.empty();
-        }
-        String e164 = UTIL.format(number, PhoneNumberFormat.E164);
-        return isE164(e164) ? Optional.of(e164) : Optional.empty();
+  /** The E.164 form ("+16045550123"), or empty if {@code raw} is not a possible phone number. */
+  public Optional<String> toE164(String raw) {
+    if (raw == null || raw.length() > MAX_RAW_LENGTH || !plausibleCharacters(raw)) {
+      return Optional.empty();
     }
+    PhoneNumber number;
+    try {
+      number = UTIL.parse(raw, defaultRegion);
+    } catch (NumberParseException e) {
+      return Optional.empty();
+    }
+    if (UTIL.isPossibleNumberWithReason(number) != ValidationResult.IS_POSSIBLE) {
+      return Optional.empty();
+    }
+    String e164 = UTIL.format(number, PhoneNumberFormat.E164);
+    return isE164(e164) ? Optional.of(e164) : Optional.empty();
+  }
 
-    /** Whether {@code s} has the shape of an E.164 number: '+', then 2 to 15 digits, no leading 0. */
-    public static boolean isE164(String s) {
-        return s != null && s.matches("\\+[1-9][0-9]{1,14}");
-    }
+  /** Whether {@code s} has the shape of an E.164 number: '+', then 2 to 15 digits, no leading 0. */
+  public static boolean isE164(String s) {
+    return s != null && s.matches("\\+[1-9][0-9]{1,14}");
+  }
 
-    /** Digits (any script, libphonenumber maps them), whitespace and + - . ( ) / only; at least 3 digits. */
-    private static boolean plausibleCharacters(String raw) {
-        int digits = 0;
-        for (int i = 0; i < raw.length(); ) {
-            int cp = raw.codePointAt(i);
-            i += Character.charCount(cp);
-            if (Character.isDigit(cp)) {
-                digits++;
-            } else if (!(Character.isWhitespace(cp) || Character.isSpaceChar(cp)
-                    || cp == '+' || cp == '-' || cp == '.' || cp == '(' || cp == ')' || cp == '/')) {
-                return false;
-            }
-        }
-        return digits >= 3;
+  /**
+   * Digits (any script, libphonenumber maps them), whitespace and + - . ( ) / only; at least 3
+   * digits.
+   */
+  private static boolean plausibleCharacters(String raw) {
+    int digits = 0;
+    for (int i = 0; i < raw.length(); ) {
+      int cp = raw.codePointAt(i);
+      i += Character.charCount(cp);
+      if (Character.isDigit(cp)) {
+        digits++;
+      } else if (!(Character.isWhitespace(cp)
+          || Character.isSpaceChar(cp)
+          || cp == '+'
+          || cp == '-'
+          || cp == '.'
+          || cp == '('
+          || cp == ')'
+          || cp == '/')) {
+        return false;
+      }
     }
+    return digits >= 3;
+  }
 }

@@ -59,15 +59,16 @@ public final class ReportIntake {
     AlertFields fields = AlertDerivation.derive(report);
     long now = clock.instant().getEpochSecond();
     long expires = now + config.alertLifetime().toSeconds();
-    AlertDraft draft = new AlertDraft(
-        AlertDraft.newAlertId(rng),
-        1,
-        AlertStatus.ALERT_STATUS_ACTIVE,
-        now,
-        expires,
-        report.getConsent().getAudience(),
-        config.maxRelayHops(),
-        fields);
+    AlertDraft draft =
+        new AlertDraft(
+            AlertDraft.newAlertId(rng),
+            1,
+            AlertStatus.ALERT_STATUS_ACTIVE,
+            now,
+            expires,
+            report.getConsent().getAudience(),
+            config.maxRelayHops(),
+            fields);
     SignedAlert envelope = signer.sign(draft);
     VerifiedAlert verified;
     try {
@@ -76,19 +77,20 @@ public final class ReportIntake {
     } catch (VerificationException e) {
       throw new IllegalStateException("a freshly signed alert did not verify: " + e.reason(), e);
     }
-    StoredAlert stored = new StoredAlert(
-        verified.header().getOriginNodeId(),
-        draft.alertId(),
-        draft.version(),
-        draft.status(),
-        draft.issuedAt(),
-        draft.expiresAt(),
-        draft.audience(),
-        verified.fields(),
-        List.copyOf(verified.disclosedPaths()),
-        envelope,
-        true,
-        now);
+    StoredAlert stored =
+        new StoredAlert(
+            verified.header().getOriginNodeId(),
+            draft.alertId(),
+            draft.version(),
+            draft.status(),
+            draft.issuedAt(),
+            draft.expiresAt(),
+            draft.audience(),
+            verified.fields(),
+            List.copyOf(verified.disclosedPaths()),
+            envelope,
+            true,
+            now);
     String reportId = Ids.newId(rng);
     reports.insertWithAlert(new ReportRecord(reportId, draft.alertId(), now, report), stored);
     return new Submitted(reportId, stored);

@@ -21,78 +21,80 @@ import org.bdx.proto.v1.HarmCategory;
  * @param pageToken from the previous page, or null/empty for the first page
  */
 public record AlertQuery(
-        String phoneE164,
-        String platePart,
-        String text,
-        String area,
-        Set<HarmCategory> harms,
-        LocalDate since,
-        LocalDate until,
-        int pageSize,
-        String pageToken) {
+    String phoneE164,
+    String platePart,
+    String text,
+    String area,
+    Set<HarmCategory> harms,
+    LocalDate since,
+    LocalDate until,
+    int pageSize,
+    String pageToken) {
 
-    public static final int DEFAULT_PAGE_SIZE = 50;
-    public static final int MAX_PAGE_SIZE = 500;
-    public static final int MAX_TEXT = 200;
-    public static final int MAX_AREA = 100;
-    public static final int MAX_PAGE_TOKEN = 200;
+  public static final int DEFAULT_PAGE_SIZE = 50;
+  public static final int MAX_PAGE_SIZE = 500;
+  public static final int MAX_TEXT = 200;
+  public static final int MAX_AREA = 100;
+  public static final int MAX_PAGE_TOKEN = 200;
 
-    public AlertQuery {
-        phoneE164 = emptyToNull(phoneE164);
-        if (phoneE164 != null && !PhoneNumbers.isE164(phoneE164)) {
-            throw new IllegalArgumentException("phone must be in E.164 form");
-        }
-        platePart = emptyToNull(platePart);
-        if (platePart != null && !Plates.isCanonical(platePart)) {
-            throw new IllegalArgumentException("plate must be canonical: 1.." + Plates.MAX_LENGTH
-                    + " upper-case letters and digits");
-        }
-        text = text == null || text.isBlank() ? null : text.strip();
-        if (text != null && text.length() > MAX_TEXT) {
-            throw new IllegalArgumentException("text is longer than " + MAX_TEXT + " characters");
-        }
-        area = area == null || area.isBlank() ? null : area.strip();
-        if (area != null && area.length() > MAX_AREA) {
-            throw new IllegalArgumentException("area is longer than " + MAX_AREA + " characters");
-        }
-        if (harms == null || harms.isEmpty()) {
-            harms = Set.of();
-        } else {
-            EnumSet<HarmCategory> copy = EnumSet.noneOf(HarmCategory.class);
-            for (HarmCategory h : harms) {
-                if (h == null || h == HarmCategory.UNRECOGNIZED || h == HarmCategory.HARM_CATEGORY_UNSPECIFIED) {
-                    throw new IllegalArgumentException("harms must be known, specified values");
-                }
-                copy.add(h);
-            }
-            harms = Set.copyOf(copy);
-        }
-        if (since != null && until != null && since.isAfter(until)) {
-            throw new IllegalArgumentException("since is after until");
-        }
-        if (pageSize == 0) {
-            pageSize = DEFAULT_PAGE_SIZE;
-        }
-        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-            throw new IllegalArgumentException("page size must be 1.." + MAX_PAGE_SIZE);
-        }
-        pageToken = emptyToNull(pageToken);
-        if (pageToken != null && pageToken.length() > MAX_PAGE_TOKEN) {
-            throw new IllegalArgumentException("bad page token");
-        }
+  public AlertQuery {
+    phoneE164 = emptyToNull(phoneE164);
+    if (phoneE164 != null && !PhoneNumbers.isE164(phoneE164)) {
+      throw new IllegalArgumentException("phone must be in E.164 form");
     }
-
-    /** A query with no criteria: every non-retracted alert, newest first. */
-    public static AlertQuery all(int pageSize, String pageToken) {
-        return new AlertQuery(null, null, null, null, null, null, null, pageSize, pageToken);
+    platePart = emptyToNull(platePart);
+    if (platePart != null && !Plates.isCanonical(platePart)) {
+      throw new IllegalArgumentException(
+          "plate must be canonical: 1.." + Plates.MAX_LENGTH + " upper-case letters and digits");
     }
-
-    /** The same criteria, for the page after {@code token}. */
-    public AlertQuery withPageToken(String token) {
-        return new AlertQuery(phoneE164, platePart, text, area, harms, since, until, pageSize, token);
+    text = text == null || text.isBlank() ? null : text.strip();
+    if (text != null && text.length() > MAX_TEXT) {
+      throw new IllegalArgumentException("text is longer than " + MAX_TEXT + " characters");
     }
-
-    private static String emptyToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
+    area = area == null || area.isBlank() ? null : area.strip();
+    if (area != null && area.length() > MAX_AREA) {
+      throw new IllegalArgumentException("area is longer than " + MAX_AREA + " characters");
     }
+    if (harms == null || harms.isEmpty()) {
+      harms = Set.of();
+    } else {
+      EnumSet<HarmCategory> copy = EnumSet.noneOf(HarmCategory.class);
+      for (HarmCategory h : harms) {
+        if (h == null
+            || h == HarmCategory.UNRECOGNIZED
+            || h == HarmCategory.HARM_CATEGORY_UNSPECIFIED) {
+          throw new IllegalArgumentException("harms must be known, specified values");
+        }
+        copy.add(h);
+      }
+      harms = Set.copyOf(copy);
+    }
+    if (since != null && until != null && since.isAfter(until)) {
+      throw new IllegalArgumentException("since is after until");
+    }
+    if (pageSize == 0) {
+      pageSize = DEFAULT_PAGE_SIZE;
+    }
+    if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      throw new IllegalArgumentException("page size must be 1.." + MAX_PAGE_SIZE);
+    }
+    pageToken = emptyToNull(pageToken);
+    if (pageToken != null && pageToken.length() > MAX_PAGE_TOKEN) {
+      throw new IllegalArgumentException("bad page token");
+    }
+  }
+
+  /** A query with no criteria: every non-retracted alert, newest first. */
+  public static AlertQuery all(int pageSize, String pageToken) {
+    return new AlertQuery(null, null, null, null, null, null, null, pageSize, pageToken);
+  }
+
+  /** The same criteria, for the page after {@code token}. */
+  public AlertQuery withPageToken(String token) {
+    return new AlertQuery(phoneE164, platePart, text, area, harms, since, until, pageSize, token);
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
 }

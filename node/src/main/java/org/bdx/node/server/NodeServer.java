@@ -11,11 +11,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Serves a node's gRPC services. Takes a {@link ServerBuilder} so tests can pass an in-process
- * one; adds the standard health service and server reflection so generic tools work.
+ * Serves a node's gRPC services. Takes a {@link ServerBuilder} so tests can pass an in-process one;
+ * adds the standard health service and server reflection so generic tools work.
  */
 public final class NodeServer {
   private static final Logger LOG = Logger.getLogger(NodeServer.class.getName());
+
   /** Largest request a client may send; a report is bounded far below this. */
   public static final int MAX_INBOUND_MESSAGE_BYTES = 1 << 20;
 
@@ -33,7 +34,8 @@ public final class NodeServer {
 
   public NodeServer start() throws IOException {
     server.start();
-    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
+    health.setStatus(
+        HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
         io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
     if (server.getPort() >= 0) {
       LOG.info(() -> "serving on port " + server.getPort());

@@ -8,8 +8,8 @@ import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Audience;
 
 /**
- * What the origin wants to sign as one alert version (spec ALR-3..ALR-6). The origin node id
- * and key come from the signer.
+ * What the origin wants to sign as one alert version (spec ALR-3..ALR-6). The origin node id and
+ * key come from the signer.
  *
  * @param alertId 26 lower-case base32 characters of 16 random bytes (ALR-3)
  * @param version 1 or more (ALR-4)

@@ -16,13 +16,13 @@ import org.bdx.proto.v1.Disclosure;
 import org.bdx.proto.v1.SignedAlert;
 
 /**
- * Signs alert versions (spec SIG-3..SIG-5): one header per version that commits to every set
- * field through a freshly salted digest, padded with random decoys to {@link #DIGEST_SLOTS}
- * digests, and an envelope carrying every disclosure. Per-partner redaction then drops
- * disclosures with {@link Disclosures#select}.
+ * Signs alert versions (spec SIG-3..SIG-5): one header per version that commits to every set field
+ * through a freshly salted digest, padded with random decoys to {@link #DIGEST_SLOTS} digests, and
+ * an envelope carrying every disclosure. Per-partner redaction then drops disclosures with {@link
+ * Disclosures#select}.
  *
- * <p>All randomness (salts, decoys) is drawn with {@link SecureRandom#nextBytes} from the
- * generator passed in. Thread-safe if the generator is.
+ * <p>All randomness (salts, decoys) is drawn with {@link SecureRandom#nextBytes} from the generator
+ * passed in. Thread-safe if the generator is.
  */
 public final class AlertSigner {
   /** Number of claim digests in the header of every non-retracted alert (SIG-5). */
@@ -34,7 +34,8 @@ public final class AlertSigner {
     }
   }
 
-  private static final Comparator<ByteString> UNSIGNED = ByteString.unsignedLexicographicalComparator();
+  private static final Comparator<ByteString> UNSIGNED =
+      ByteString.unsignedLexicographicalComparator();
 
   private final NodeKeys keys;
   private final SecureRandom rng;

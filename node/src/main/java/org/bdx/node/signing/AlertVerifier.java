@@ -24,9 +24,9 @@ import org.bdx.proto.v1.Disclosure;
 import org.bdx.proto.v1.SignedAlert;
 
 /**
- * Verifies a signed alert envelope with the checks of spec SIG-7, in that order; the first
- * failure is reported. Stateless and thread-safe. Freshness (expiry, replay of older versions)
- * is the store's business, not this class's.
+ * Verifies a signed alert envelope with the checks of spec SIG-7, in that order; the first failure
+ * is reported. Stateless and thread-safe. Freshness (expiry, replay of older versions) is the
+ * store's business, not this class's.
  */
 public final class AlertVerifier {
   /** SIG-7.1 bounds. */
@@ -35,7 +35,8 @@ public final class AlertVerifier {
   public static final int MAX_CLAIM_BYTES = 16384;
   public static final int MAX_DISCLOSURES = 32;
 
-  private static final Comparator<ByteString> UNSIGNED = ByteString.unsignedLexicographicalComparator();
+  private static final Comparator<ByteString> UNSIGNED =
+      ByteString.unsignedLexicographicalComparator();
 
   public AlertVerifier() {}
 
@@ -107,7 +108,9 @@ public final class AlertVerifier {
 
     // SIG-7.6 signature.
     if (!NodeKeys.verify(
-        originKey, SigningInput.ofAlertHeader(headerBytes), envelope.getSignature().toByteArray())) {
+        originKey,
+        SigningInput.ofAlertHeader(headerBytes),
+        envelope.getSignature().toByteArray())) {
       throw fail(BAD_SIGNATURE, "signature does not verify");
     }
 
@@ -150,8 +153,7 @@ public final class AlertVerifier {
     int expectedCount = retracted ? 0 : AlertSigner.DIGEST_SLOTS;
     if (digests.size() != expectedCount) {
       throw fail(
-          DIGEST_COUNT,
-          "expected " + expectedCount + " claim digests, found " + digests.size());
+          DIGEST_COUNT, "expected " + expectedCount + " claim digests, found " + digests.size());
     }
 
     // SIG-7.9 retractions disclose nothing.

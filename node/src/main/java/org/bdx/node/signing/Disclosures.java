@@ -15,9 +15,8 @@ public final class Disclosures {
 
   /**
    * The same header and signature with only the disclosures whose claim path is in {@code
-   * allowedPaths}; a disclosure whose claim does not parse is dropped (fail closed). This is
-   * what per-partner redaction and relays use; the result still verifies under the origin's
-   * signature.
+   * allowedPaths}; a disclosure whose claim does not parse is dropped (fail closed). This is what
+   * per-partner redaction and relays use; the result still verifies under the origin's signature.
    */
   public static SignedAlert select(SignedAlert full, Set<String> allowedPaths) {
     Objects.requireNonNull(full, "full");

@@ -4,10 +4,9 @@ import java.util.Objects;
 import org.bdx.node.identity.LengthPrefixed;
 
 /**
- * The exact bytes an Ed25519 signature covers (spec SIG-2):
- * {@code u64be(len(ctx))||ctx||u64be(len(type))||type||u64be(len(body))||body}, with ctx =
- * {@value #CONTEXT}. The payload type keeps a header from ever being mistaken for another signed
- * object.
+ * The exact bytes an Ed25519 signature covers (spec SIG-2): {@code
+ * u64be(len(ctx))||ctx||u64be(len(type))||type||u64be(len(body))||body}, with ctx = {@value
+ * #CONTEXT}. The payload type keeps a header from ever being mistaken for another signed object.
  */
 public final class SigningInput {
   /** Domain-separation context of every BDX v1 signature. */

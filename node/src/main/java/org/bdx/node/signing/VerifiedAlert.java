@@ -19,7 +19,10 @@ import org.bdx.proto.v1.SignedAlert;
  * @param envelope the envelope as verified (exact bytes to store or relay)
  */
 public record VerifiedAlert(
-    AlertHeader header, AlertFields fields, SortedSet<String> disclosedPaths, SignedAlert envelope) {
+    AlertHeader header,
+    AlertFields fields,
+    SortedSet<String> disclosedPaths,
+    SignedAlert envelope) {
 
   public VerifiedAlert {
     Objects.requireNonNull(header, "header");

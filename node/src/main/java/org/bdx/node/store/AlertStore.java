@@ -26,287 +26,315 @@ import org.bdx.proto.v1.SignedAlert;
  * Alerts this node holds, its own and received ones, one row per (origin, alert id) holding the
  * newest version, with the search index maintained in the same transaction.
  *
- * <p>A retraction keeps only the tombstone: whatever fields the caller passes with a
- * RETRACTED status are dropped, and the alert leaves the search index.
+ * <p>A retraction keeps only the tombstone: whatever fields the caller passes with a RETRACTED
+ * status are dropped, and the alert leaves the search index.
  */
 public final class AlertStore {
 
-    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final Pattern PATH = Pattern.compile("[a-z_]{1,64}");
-    private static final Pattern DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
-    static final String COLUMNS = "seq, origin_node_id, alert_id, version, status, issued_at, expires_at, audience, "
-            + "fields, disclosed_paths, envelope, local, stored_at";
+  private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  private static final Pattern PATH = Pattern.compile("[a-z_]{1,64}");
+  private static final Pattern DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
+  static final String COLUMNS =
+      "seq, origin_node_id, alert_id, version, status, issued_at, expires_at, audience, "
+          + "fields, disclosed_paths, envelope, local, stored_at";
 
-    private final NodeDatabase db;
+  private final NodeDatabase db;
 
-    public AlertStore(NodeDatabase db) {
-        this.db = Objects.requireNonNull(db, "db");
-    }
+  public AlertStore(NodeDatabase db) {
+    this.db = Objects.requireNonNull(db, "db");
+  }
 
-    /**
-     * Stores {@code a} unless a version at least as new is already held.
-     *
-     * @return true if inserted or replaced an older version; false if ignored (same or older)
-     * @throws IllegalArgumentException if {@code a} is malformed (message names the part, not values)
-     */
-    public boolean put(StoredAlert a) {
-        validate(a);
-        StoredAlert alert = a.status() == AlertStatus.ALERT_STATUS_RETRACTED ? tombstone(a) : a;
-        return db.inTransaction(c -> {
-            Long seq = null;
-            long held = 0;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT seq, version FROM alerts WHERE origin_node_id = ? AND alert_id = ?")) {
-                ps.setString(1, alert.originNodeId());
-                ps.setString(2, alert.alertId());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        seq = rs.getLong(1);
-                        held = rs.getLong(2);
-                    }
-                }
-            }
-            if (seq == null) {
-                seq = insert(c, alert);
-            } else if (alert.version() > held) {
-                update(c, seq, alert);
-                deleteIndex(c, seq);
-            } else {
-                return false;
-            }
-            if (alert.status() != AlertStatus.ALERT_STATUS_RETRACTED) {
-                insertIndex(c, seq, alert.fields());
-            }
-            return true;
-        });
-    }
-
-    public Optional<StoredAlert> get(String originNodeId, String alertId) {
-        if (originNodeId == null || alertId == null) {
-            return Optional.empty();
-        }
-        return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM alerts WHERE origin_node_id = ? AND alert_id = ?")) {
-                ps.setString(1, originNodeId);
-                ps.setString(2, alertId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(read(rs)) : Optional.<StoredAlert>empty();
-                }
-            }
-        });
-    }
-
-    /** Every held alert with this id, whatever its origin (normally one), ordered by origin. */
-    public List<StoredAlert> findById(String alertId) {
-        if (alertId == null) {
-            return List.of();
-        }
-        return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM alerts WHERE alert_id = ? ORDER BY origin_node_id")) {
-                ps.setString(1, alertId);
-                List<StoredAlert> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(read(rs));
-                    }
-                }
-                return out;
-            }
-        });
-    }
-
-    /** Maps one row selected with {@link #COLUMNS}. Shared with search. */
-    public static StoredAlert read(ResultSet rs) throws SQLException {
-        String alertId = rs.getString("alert_id");
-        AlertFields fields;
-        SignedAlert envelope;
-        try {
-            fields = AlertFields.parseFrom(rs.getBytes("fields"));
-            envelope = SignedAlert.parseFrom(rs.getBytes("envelope"));
-        } catch (InvalidProtocolBufferException e) {
-            throw new StoreException("stored alert " + alertId + " cannot be read");
-        }
-        AlertStatus status = AlertStatus.forNumber(rs.getInt("status"));
-        Audience audience = Audience.forNumber(rs.getInt("audience"));
-        if (status == null || audience == null) {
-            throw new StoreException("stored alert " + alertId + " has an unknown status or audience");
-        }
-        String paths = rs.getString("disclosed_paths");
-        return new StoredAlert(
-                rs.getString("origin_node_id"),
-                alertId,
-                rs.getLong("version"),
-                status,
-                rs.getLong("issued_at"),
-                rs.getLong("expires_at"),
-                audience,
-                fields,
-                paths.isEmpty() ? List.of() : Arrays.asList(paths.split(",")),
-                envelope,
-                rs.getInt("local") != 0,
-                rs.getLong("stored_at"));
-    }
-
-    private static void validate(StoredAlert a) {
-        Objects.requireNonNull(a, "alert");
-        if (!NODE_ID.matcher(a.originNodeId()).matches()) {
-            throw new IllegalArgumentException("origin node id is malformed");
-        }
-        if (!Ids.isValid(a.alertId())) {
-            throw new IllegalArgumentException("alert id is malformed");
-        }
-        if (a.version() < 1) {
-            throw new IllegalArgumentException("alert version must be >= 1");
-        }
-        if (a.status() == AlertStatus.UNRECOGNIZED || a.status() == AlertStatus.ALERT_STATUS_UNSPECIFIED) {
-            throw new IllegalArgumentException("alert status must be a known, specified value");
-        }
-        if (a.audience() == Audience.UNRECOGNIZED) {
-            throw new IllegalArgumentException("alert audience is unknown");
-        }
-        for (String p : a.disclosedPaths()) {
-            if (p == null || !PATH.matcher(p).matches()) {
-                throw new IllegalArgumentException("disclosed path is malformed");
-            }
-        }
-    }
-
-    private static StoredAlert tombstone(StoredAlert a) {
-        return new StoredAlert(a.originNodeId(), a.alertId(), a.version(), a.status(), a.issuedAt(), a.expiresAt(),
-                a.audience(), AlertFields.getDefaultInstance(), List.of(), a.envelope(), a.local(), a.storedAt());
-    }
-
-    private static long insert(Connection c, StoredAlert a) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO alerts (origin_node_id, alert_id, version, status, issued_at, expires_at, audience, "
-                        + "fields, disclosed_paths, envelope, local, stored_at, incident_date, area_lc, plate) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq")) {
-            ps.setString(1, a.originNodeId());
-            ps.setString(2, a.alertId());
-            bindContent(ps, 3, a);
+  /**
+   * Stores {@code a} unless a version at least as new is already held.
+   *
+   * @return true if inserted or replaced an older version; false if ignored (same or older)
+   * @throws IllegalArgumentException if {@code a} is malformed (message names the part, not values)
+   */
+  public boolean put(StoredAlert a) {
+    validate(a);
+    StoredAlert alert = a.status() == AlertStatus.ALERT_STATUS_RETRACTED ? tombstone(a) : a;
+    return db.inTransaction(
+        c -> {
+          Long seq = null;
+          long held = 0;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT seq, version FROM alerts WHERE origin_node_id = ? AND alert_id = ?")) {
+            ps.setString(1, alert.originNodeId());
+            ps.setString(2, alert.alertId());
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new StoreException("alert insert returned no row");
-                }
-                return rs.getLong(1);
+              if (rs.next()) {
+                seq = rs.getLong(1);
+                held = rs.getLong(2);
+              }
             }
-        }
-    }
+          }
+          if (seq == null) {
+            seq = insert(c, alert);
+          } else if (alert.version() > held) {
+            update(c, seq, alert);
+            deleteIndex(c, seq);
+          } else {
+            return false;
+          }
+          if (alert.status() != AlertStatus.ALERT_STATUS_RETRACTED) {
+            insertIndex(c, seq, alert.fields());
+          }
+          return true;
+        });
+  }
 
-    private static void update(Connection c, long seq, StoredAlert a) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE alerts SET version = ?, status = ?, issued_at = ?, expires_at = ?, audience = ?, fields = ?, "
-                        + "disclosed_paths = ?, envelope = ?, local = ?, stored_at = ?, incident_date = ?, "
-                        + "area_lc = ?, plate = ? WHERE seq = ?")) {
-            int next = bindContent(ps, 1, a);
-            ps.setLong(next, seq);
-            if (ps.executeUpdate() != 1) {
-                throw new StoreException("alert update matched no row");
-            }
-        }
+  public Optional<StoredAlert> get(String originNodeId, String alertId) {
+    if (originNodeId == null || alertId == null) {
+      return Optional.empty();
     }
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT " + COLUMNS + " FROM alerts WHERE origin_node_id = ? AND alert_id = ?")) {
+            ps.setString(1, originNodeId);
+            ps.setString(2, alertId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(read(rs)) : Optional.<StoredAlert>empty();
+            }
+          }
+        });
+  }
 
-    /** Binds version .. plate starting at index {@code i}; returns the next index. */
-    private static int bindContent(PreparedStatement ps, int i, StoredAlert a) throws SQLException {
-        AlertFields f = a.fields();
-        ps.setLong(i++, a.version());
-        ps.setInt(i++, a.status().getNumber());
-        ps.setLong(i++, a.issuedAt());
-        ps.setLong(i++, a.expiresAt());
-        ps.setInt(i++, a.audience().getNumber());
-        ps.setBytes(i++, f.toByteArray());
-        ps.setString(i++, String.join(",", a.disclosedPaths()));
-        ps.setBytes(i++, a.envelope().toByteArray());
-        ps.setInt(i++, a.local() ? 1 : 0);
-        ps.setLong(i++, a.storedAt());
-        ps.setString(i++, DATE.matcher(f.getIncidentDate()).matches() ? f.getIncidentDate() : "");
-        ps.setString(i++, areaKey(f.getArea()));
-        ps.setString(i++, plateKey(f.getVehiclePlate()));
-        return i;
+  /** Every held alert with this id, whatever its origin (normally one), ordered by origin. */
+  public List<StoredAlert> findById(String alertId) {
+    if (alertId == null) {
+      return List.of();
     }
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + COLUMNS
+                      + " FROM alerts WHERE alert_id = ? ORDER BY origin_node_id")) {
+            ps.setString(1, alertId);
+            List<StoredAlert> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(read(rs));
+              }
+            }
+            return out;
+          }
+        });
+  }
 
-    /** The area as matched by search: stripped and lower-cased. */
-    public static String areaKey(String area) {
-        return area == null ? "" : area.strip().toLowerCase(Locale.ROOT);
+  /** Maps one row selected with {@link #COLUMNS}. Shared with search. */
+  public static StoredAlert read(ResultSet rs) throws SQLException {
+    String alertId = rs.getString("alert_id");
+    AlertFields fields;
+    SignedAlert envelope;
+    try {
+      fields = AlertFields.parseFrom(rs.getBytes("fields"));
+      envelope = SignedAlert.parseFrom(rs.getBytes("envelope"));
+    } catch (InvalidProtocolBufferException e) {
+      throw new StoreException("stored alert " + alertId + " cannot be read");
     }
+    AlertStatus status = AlertStatus.forNumber(rs.getInt("status"));
+    Audience audience = Audience.forNumber(rs.getInt("audience"));
+    if (status == null || audience == null) {
+      throw new StoreException("stored alert " + alertId + " has an unknown status or audience");
+    }
+    String paths = rs.getString("disclosed_paths");
+    return new StoredAlert(
+        rs.getString("origin_node_id"),
+        alertId,
+        rs.getLong("version"),
+        status,
+        rs.getLong("issued_at"),
+        rs.getLong("expires_at"),
+        audience,
+        fields,
+        paths.isEmpty() ? List.of() : Arrays.asList(paths.split(",")),
+        envelope,
+        rs.getInt("local") != 0,
+        rs.getLong("stored_at"));
+  }
 
-    private static String plateKey(String plate) {
-        try {
-            return Plates.canonical(plate);
-        } catch (IllegalArgumentException e) {
-            return "";
-        }
+  private static void validate(StoredAlert a) {
+    Objects.requireNonNull(a, "alert");
+    if (!NODE_ID.matcher(a.originNodeId()).matches()) {
+      throw new IllegalArgumentException("origin node id is malformed");
     }
+    if (!Ids.isValid(a.alertId())) {
+      throw new IllegalArgumentException("alert id is malformed");
+    }
+    if (a.version() < 1) {
+      throw new IllegalArgumentException("alert version must be >= 1");
+    }
+    if (a.status() == AlertStatus.UNRECOGNIZED
+        || a.status() == AlertStatus.ALERT_STATUS_UNSPECIFIED) {
+      throw new IllegalArgumentException("alert status must be a known, specified value");
+    }
+    if (a.audience() == Audience.UNRECOGNIZED) {
+      throw new IllegalArgumentException("alert audience is unknown");
+    }
+    for (String p : a.disclosedPaths()) {
+      if (p == null || !PATH.matcher(p).matches()) {
+        throw new IllegalArgumentException("disclosed path is malformed");
+      }
+    }
+  }
 
-    private static void deleteIndex(Connection c, long seq) throws SQLException {
-        for (String sql : List.of(
-                "DELETE FROM alert_phones WHERE seq = ?",
-                "DELETE FROM alert_harms WHERE seq = ?",
-                "DELETE FROM alert_text WHERE rowid = ?",
-                "DELETE FROM alert_plates WHERE rowid = ?")) {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setLong(1, seq);
-                ps.executeUpdate();
-            }
-        }
-    }
+  private static StoredAlert tombstone(StoredAlert a) {
+    return new StoredAlert(
+        a.originNodeId(),
+        a.alertId(),
+        a.version(),
+        a.status(),
+        a.issuedAt(),
+        a.expiresAt(),
+        a.audience(),
+        AlertFields.getDefaultInstance(),
+        List.of(),
+        a.envelope(),
+        a.local(),
+        a.storedAt());
+  }
 
-    private static void insertIndex(Connection c, long seq, AlertFields f) throws SQLException {
-        Set<String> phones = new LinkedHashSet<>();
-        for (String p : f.getPhoneNumbersList()) {
-            if (PhoneNumbers.isE164(p)) {
-                phones.add(p);
-            }
+  private static long insert(Connection c, StoredAlert a) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO alerts (origin_node_id, alert_id, version, status, issued_at, expires_at, audience, "
+                + "fields, disclosed_paths, envelope, local, stored_at, incident_date, area_lc, plate) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq")) {
+      ps.setString(1, a.originNodeId());
+      ps.setString(2, a.alertId());
+      bindContent(ps, 3, a);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new StoreException("alert insert returned no row");
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_phones (phone, seq) VALUES (?, ?)")) {
-            for (String p : phones) {
-                ps.setString(1, p);
-                ps.setLong(2, seq);
-                ps.executeUpdate();
-            }
-        }
-        Set<Integer> harms = new LinkedHashSet<>();
-        for (int h : f.getHarmsValueList()) {
-            HarmCategory known = HarmCategory.forNumber(h);
-            if (known != null && known != HarmCategory.HARM_CATEGORY_UNSPECIFIED) {
-                harms.add(h);
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_harms (harm, seq) VALUES (?, ?)")) {
-            for (int h : harms) {
-                ps.setInt(1, h);
-                ps.setLong(2, seq);
-                ps.executeUpdate();
-            }
-        }
-        String body = textBody(f);
-        if (!body.isBlank()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_text (rowid, body) VALUES (?, ?)")) {
-                ps.setLong(1, seq);
-                ps.setString(2, body);
-                ps.executeUpdate();
-            }
-        }
-        String plate = plateKey(f.getVehiclePlate());
-        if (!plate.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_plates (rowid, plate) VALUES (?, ?)")) {
-                ps.setLong(1, seq);
-                ps.setString(2, plate);
-                ps.executeUpdate();
-            }
-        }
+        return rs.getLong(1);
+      }
     }
+  }
 
-    private static String textBody(AlertFields f) {
-        List<String> parts = new ArrayList<>();
-        parts.add(f.getAggressorDescription());
-        parts.addAll(f.getNamesUsedList());
-        parts.addAll(f.getOnlineHandlesList());
-        parts.add(f.getVehicleDescription());
-        parts.add(f.getArea());
-        parts.add(f.getModusOperandi());
-        return String.join("\n", parts);
+  private static void update(Connection c, long seq, StoredAlert a) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE alerts SET version = ?, status = ?, issued_at = ?, expires_at = ?, audience = ?, fields = ?, "
+                + "disclosed_paths = ?, envelope = ?, local = ?, stored_at = ?, incident_date = ?, "
+                + "area_lc = ?, plate = ? WHERE seq = ?")) {
+      int next = bindContent(ps, 1, a);
+      ps.setLong(next, seq);
+      if (ps.executeUpdate() != 1) {
+        throw new StoreException("alert update matched no row");
+      }
     }
+  }
+
+  /** Binds version .. plate starting at index {@code i}; returns the next index. */
+  private static int bindContent(PreparedStatement ps, int i, StoredAlert a) throws SQLException {
+    AlertFields f = a.fields();
+    ps.setLong(i++, a.version());
+    ps.setInt(i++, a.status().getNumber());
+    ps.setLong(i++, a.issuedAt());
+    ps.setLong(i++, a.expiresAt());
+    ps.setInt(i++, a.audience().getNumber());
+    ps.setBytes(i++, f.toByteArray());
+    ps.setString(i++, String.join(",", a.disclosedPaths()));
+    ps.setBytes(i++, a.envelope().toByteArray());
+    ps.setInt(i++, a.local() ? 1 : 0);
+    ps.setLong(i++, a.storedAt());
+    ps.setString(i++, DATE.matcher(f.getIncidentDate()).matches() ? f.getIncidentDate() : "");
+    ps.setString(i++, areaKey(f.getArea()));
+    ps.setString(i++, plateKey(f.getVehiclePlate()));
+    return i;
+  }
+
+  /** The area as matched by search: stripped and lower-cased. */
+  public static String areaKey(String area) {
+    return area == null ? "" : area.strip().toLowerCase(Locale.ROOT);
+  }
+
+  private static String plateKey(String plate) {
+    try {
+      return Plates.canonical(plate);
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
+  }
+
+  private static void deleteIndex(Connection c, long seq) throws SQLException {
+    for (String sql :
+        List.of(
+            "DELETE FROM alert_phones WHERE seq = ?",
+            "DELETE FROM alert_harms WHERE seq = ?",
+            "DELETE FROM alert_text WHERE rowid = ?",
+            "DELETE FROM alert_plates WHERE rowid = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setLong(1, seq);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  private static void insertIndex(Connection c, long seq, AlertFields f) throws SQLException {
+    Set<String> phones = new LinkedHashSet<>();
+    for (String p : f.getPhoneNumbersList()) {
+      if (PhoneNumbers.isE164(p)) {
+        phones.add(p);
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO alert_phones (phone, seq) VALUES (?, ?)")) {
+      for (String p : phones) {
+        ps.setString(1, p);
+        ps.setLong(2, seq);
+        ps.executeUpdate();
+      }
+    }
+    Set<Integer> harms = new LinkedHashSet<>();
+    for (int h : f.getHarmsValueList()) {
+      HarmCategory known = HarmCategory.forNumber(h);
+      if (known != null && known != HarmCategory.HARM_CATEGORY_UNSPECIFIED) {
+        harms.add(h);
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO alert_harms (harm, seq) VALUES (?, ?)")) {
+      for (int h : harms) {
+        ps.setInt(1, h);
+        ps.setLong(2, seq);
+        ps.executeUpdate();
+      }
+    }
+    String body = textBody(f);
+    if (!body.isBlank()) {
+      try (PreparedStatement ps =
+          c.prepareStatement("INSERT INTO alert_text (rowid, body) VALUES (?, ?)")) {
+        ps.setLong(1, seq);
+        ps.setString(2, body);
+        ps.executeUpdate();
+      }
+    }
+    String plate = plateKey(f.getVehiclePlate());
+    if (!plate.isEmpty()) {
+      try (PreparedStatement ps =
+          c.prepareStatement("INSERT INTO alert_plates (rowid, plate) VALUES (?, ?)")) {
+        ps.setLong(1, seq);
+        ps.setString(2, plate);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  private static String textBody(AlertFields f) {
+    List<String> parts = new ArrayList<>();
+    parts.add(f.getAggressorDescription());
+    parts.addAll(f.getNamesUsedList());
+    parts.addAll(f.getOnlineHandlesList());
+    parts.add(f.getVehicleDescription());
+    parts.add(f.getArea());
+    parts.add(f.getModusOperandi());
+    return String.join("\n", parts);
+  }
 }

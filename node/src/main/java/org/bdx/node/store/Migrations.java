@@ -6,29 +6,33 @@ import java.util.List;
  * The schema, as an ordered list of migrations. Version N+1 is applied on top of version N.
  *
  * <p>Schema 1:
+ *
  * <ul>
- *   <li>{@code alerts}: one row per (origin_node_id, alert_id), the newest version held.
- *       {@code seq} is a monotonic insertion sequence (AUTOINCREMENT, never reused), kept
- *       when a newer version replaces the row. {@code fields} and {@code envelope} are
- *       serialized {@code AlertFields} / {@code SignedAlert}. {@code incident_date},
- *       {@code area_lc} and {@code plate} are search columns derived from the fields.</li>
- *   <li>{@code alert_phones}, {@code alert_harms}: search index rows, cascade-deleted.</li>
- *   <li>{@code alert_text}: FTS5 (unicode61, diacritics removed), contentless with delete
- *       support, rowid = alerts.seq; indexes description, names, handles, vehicle, area, modus
- *       operandi. Contentless so no second plaintext copy of the text is kept.</li>
- *   <li>{@code alert_plates}: FTS5 trigram table over the canonical plate, rowid = alerts.seq,
- *       for substring search of partial plates.</li>
- *   <li>{@code reports}: the node's own reports as opaque blobs (see {@link ReportCodec}),
- *       {@code seq} for newest-first listing.</li>
+ *   <li>{@code alerts}: one row per (origin_node_id, alert_id), the newest version held. {@code
+ *       seq} is a monotonic insertion sequence (AUTOINCREMENT, never reused), kept when a newer
+ *       version replaces the row. {@code fields} and {@code envelope} are serialized {@code
+ *       AlertFields} / {@code SignedAlert}. {@code incident_date}, {@code area_lc} and {@code
+ *       plate} are search columns derived from the fields.
+ *   <li>{@code alert_phones}, {@code alert_harms}: search index rows, cascade-deleted.
+ *   <li>{@code alert_text}: FTS5 (unicode61, diacritics removed), contentless with delete support,
+ *       rowid = alerts.seq; indexes description, names, handles, vehicle, area, modus operandi.
+ *       Contentless so no second plaintext copy of the text is kept.
+ *   <li>{@code alert_plates}: FTS5 trigram table over the canonical plate, rowid = alerts.seq, for
+ *       substring search of partial plates.
+ *   <li>{@code reports}: the node's own reports as opaque blobs (see {@link ReportCodec}), {@code
+ *       seq} for newest-first listing.
  * </ul>
  */
 public final class Migrations {
 
-    private Migrations() {}
+  private Migrations() {}
 
-    private static final List<Migration> ALL = List.of(
-            new Migration(1, "alerts, search index, reports",
-                    """
+  private static final List<Migration> ALL =
+      List.of(
+          new Migration(
+              1,
+              "alerts, search index, reports",
+              """
                     CREATE TABLE alerts (
                       seq             INTEGER PRIMARY KEY AUTOINCREMENT,
                       origin_node_id  TEXT    NOT NULL,
@@ -48,30 +52,30 @@ public final class Migrations {
                       plate           TEXT    NOT NULL,
                       UNIQUE (origin_node_id, alert_id)
                     )""",
-                    "CREATE INDEX alerts_by_alert_id ON alerts (alert_id)",
-                    "CREATE INDEX alerts_by_incident ON alerts (incident_date DESC, seq DESC)",
-                    """
+              "CREATE INDEX alerts_by_alert_id ON alerts (alert_id)",
+              "CREATE INDEX alerts_by_incident ON alerts (incident_date DESC, seq DESC)",
+              """
                     CREATE TABLE alert_phones (
                       phone TEXT    NOT NULL,
                       seq   INTEGER NOT NULL REFERENCES alerts (seq) ON DELETE CASCADE,
                       PRIMARY KEY (phone, seq)
                     ) WITHOUT ROWID""",
-                    "CREATE INDEX alert_phones_by_seq ON alert_phones (seq)",
-                    """
+              "CREATE INDEX alert_phones_by_seq ON alert_phones (seq)",
+              """
                     CREATE TABLE alert_harms (
                       harm INTEGER NOT NULL,
                       seq  INTEGER NOT NULL REFERENCES alerts (seq) ON DELETE CASCADE,
                       PRIMARY KEY (harm, seq)
                     ) WITHOUT ROWID""",
-                    "CREATE INDEX alert_harms_by_seq ON alert_harms (seq)",
-                    """
+              "CREATE INDEX alert_harms_by_seq ON alert_harms (seq)",
+              """
                     CREATE VIRTUAL TABLE alert_text USING fts5(
                       body, content='', contentless_delete=1,
                       tokenize='unicode61 remove_diacritics 2')""",
-                    """
+              """
                     CREATE VIRTUAL TABLE alert_plates USING fts5(
                       plate, content='', contentless_delete=1, tokenize='trigram')""",
-                    """
+              """
                     CREATE TABLE reports (
                       seq         INTEGER PRIMARY KEY AUTOINCREMENT,
                       report_id   TEXT    NOT NULL UNIQUE,
@@ -79,15 +83,15 @@ public final class Migrations {
                       received_at INTEGER NOT NULL,
                       body        BLOB    NOT NULL
                     )""",
-                    "CREATE INDEX reports_by_alert_id ON reports (alert_id)"));
+              "CREATE INDEX reports_by_alert_id ON reports (alert_id)"));
 
-    /** All migrations, ascending by version, contiguous from 1. */
-    public static List<Migration> all() {
-        return ALL;
-    }
+  /** All migrations, ascending by version, contiguous from 1. */
+  public static List<Migration> all() {
+    return ALL;
+  }
 
-    /** The newest schema version this code knows. */
-    public static int latestVersion() {
-        return ALL.get(ALL.size() - 1).version();
-    }
+  /** The newest schema version this code knows. */
+  public static int latestVersion() {
+    return ALL.get(ALL.size() - 1).version();
+  }
 }

@@ -20,275 +20,283 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The node's SQLite database: one file, WAL mode, one JDBC connection guarded by a lock
- * (SQLite has a single writer anyway; this keeps it simple and correct).
+ * The node's SQLite database: one file, WAL mode, one JDBC connection guarded by a lock (SQLite has
+ * a single writer anyway; this keeps it simple and correct).
  *
- * <p>Durability: {@code synchronous=FULL}, so a committed transaction survives power loss.
- * {@code secure_delete=ON} overwrites deleted content. {@code foreign_keys=ON}.
+ * <p>Durability: {@code synchronous=FULL}, so a committed transaction survives power loss. {@code
+ * secure_delete=ON} overwrites deleted content. {@code foreign_keys=ON}.
  *
  * <p>Permissions: the database file is created owner-only (0600) before SQLite opens it. SQLite
- * creates its {@code -wal} and {@code -shm} files with the permissions of the database file.
- * The node's home directory (the parent) is expected to be 0700; this class does not create it.
+ * creates its {@code -wal} and {@code -shm} files with the permissions of the database file. The
+ * node's home directory (the parent) is expected to be 0700; this class does not create it.
  *
- * <p>Schema: the {@link Migrations} not yet recorded in {@code schema_migrations} are applied
- * at open, each in its own transaction. A database with a newer schema than this code knows is
+ * <p>Schema: the {@link Migrations} not yet recorded in {@code schema_migrations} are applied at
+ * open, each in its own transaction. A database with a newer schema than this code knows is
  * refused.
  */
 public final class NodeDatabase implements AutoCloseable {
 
-    static final int BUSY_TIMEOUT_MS = 10_000;
+  static final int BUSY_TIMEOUT_MS = 10_000;
 
-    private final Path file;
-    private final Connection connection;
-    private final ReentrantLock lock = new ReentrantLock();
-    private int depth;
-    private boolean closed;
+  private final Path file;
+  private final Connection connection;
+  private final ReentrantLock lock = new ReentrantLock();
+  private int depth;
+  private boolean closed;
 
-    private NodeDatabase(Path file, Connection connection) {
-        this.file = file;
-        this.connection = connection;
+  private NodeDatabase(Path file, Connection connection) {
+    this.file = file;
+    this.connection = connection;
+  }
+
+  public static NodeDatabase open(Path dbFile) {
+    return open(dbFile, Migrations.all());
+  }
+
+  /** Opens with an explicit migration list (tests, and future tooling). */
+  public static NodeDatabase open(Path dbFile, List<Migration> migrations) {
+    Objects.requireNonNull(dbFile, "dbFile");
+    checkMigrationList(migrations);
+    Path file = dbFile.toAbsolutePath().normalize();
+    if (file.toString().indexOf('?') >= 0) {
+      throw new StoreException("database path must not contain '?'");
     }
-
-    public static NodeDatabase open(Path dbFile) {
-        return open(dbFile, Migrations.all());
+    Path parent = file.getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new StoreException("database directory does not exist: " + parent);
     }
+    createOwnerOnly(file);
 
-    /** Opens with an explicit migration list (tests, and future tooling). */
-    public static NodeDatabase open(Path dbFile, List<Migration> migrations) {
-        Objects.requireNonNull(dbFile, "dbFile");
-        checkMigrationList(migrations);
-        Path file = dbFile.toAbsolutePath().normalize();
-        if (file.toString().indexOf('?') >= 0) {
-            throw new StoreException("database path must not contain '?'");
-        }
-        Path parent = file.getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new StoreException("database directory does not exist: " + parent);
-        }
-        createOwnerOnly(file);
+    Connection c;
+    try {
+      SQLiteConfig config = new SQLiteConfig();
+      config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+      config.setBusyTimeout(BUSY_TIMEOUT_MS);
+      c = config.createConnection("jdbc:sqlite:" + file);
+    } catch (SQLException e) {
+      throw new StoreException("cannot open database " + file, e);
+    }
+    try {
+      configure(c);
+      migrate(c, migrations);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      if (e instanceof StoreException se) {
+        throw se;
+      }
+      throw new StoreException("cannot open database " + file, e);
+    }
+    return new NodeDatabase(file, c);
+  }
 
-        Connection c;
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * Runs {@code work} in a transaction: commits if it returns, rolls back if it throws. A call from
+   * inside another transaction on the same thread joins it (commit or roll back happens once, at
+   * the outermost level).
+   *
+   * @throws StoreException wrapping an {@link SQLException}; unchecked exceptions from {@code work}
+   *     propagate as they are
+   */
+  public <T> T inTransaction(SqlWork<T> work) {
+    Objects.requireNonNull(work, "work");
+    lock.lock();
+    try {
+      if (closed) {
+        throw new StoreException("database is closed");
+      }
+      if (depth > 0) {
+        depth++;
         try {
-            SQLiteConfig config = new SQLiteConfig();
-            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-            config.setBusyTimeout(BUSY_TIMEOUT_MS);
-            c = config.createConnection("jdbc:sqlite:" + file);
+          return work.run(connection);
         } catch (SQLException e) {
-            throw new StoreException("cannot open database " + file, e);
-        }
-        try {
-            configure(c);
-            migrate(c, migrations);
-        } catch (SQLException | RuntimeException e) {
-            try {
-                c.close();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            if (e instanceof StoreException se) {
-                throw se;
-            }
-            throw new StoreException("cannot open database " + file, e);
-        }
-        return new NodeDatabase(file, c);
-    }
-
-    public Path file() {
-        return file;
-    }
-
-    /**
-     * Runs {@code work} in a transaction: commits if it returns, rolls back if it throws.
-     * A call from inside another transaction on the same thread joins it (commit or roll
-     * back happens once, at the outermost level).
-     *
-     * @throws StoreException wrapping an {@link SQLException}; unchecked exceptions from
-     *     {@code work} propagate as they are
-     */
-    public <T> T inTransaction(SqlWork<T> work) {
-        Objects.requireNonNull(work, "work");
-        lock.lock();
-        try {
-            if (closed) {
-                throw new StoreException("database is closed");
-            }
-            if (depth > 0) {
-                depth++;
-                try {
-                    return work.run(connection);
-                } catch (SQLException e) {
-                    throw new StoreException("database operation failed", e);
-                } finally {
-                    depth--;
-                }
-            }
-            depth = 1;
-            try {
-                connection.setAutoCommit(false);
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException e) {
-                rollbackQuietly(e);
-                throw new StoreException("database operation failed", e);
-            } catch (RuntimeException | Error e) {
-                rollbackQuietly(e);
-                throw e;
-            } finally {
-                depth = 0;
-                try {
-                    connection.setAutoCommit(true);
-                } catch (SQLException e) {
-                    // The connection is unusable; later calls will fail loudly.
-                }
-            }
+          throw new StoreException("database operation failed", e);
         } finally {
-            lock.unlock();
+          depth--;
         }
-    }
-
-    /** The schema version recorded in the database. */
-    public int schemaVersion() {
-        return inTransaction(NodeDatabase::currentVersion);
-    }
-
-    @Override
-    public void close() {
-        lock.lock();
+      }
+      depth = 1;
+      try {
+        connection.setAutoCommit(false);
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException e) {
+        rollbackQuietly(e);
+        throw new StoreException("database operation failed", e);
+      } catch (RuntimeException | Error e) {
+        rollbackQuietly(e);
+        throw e;
+      } finally {
+        depth = 0;
         try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try (Statement s = connection.createStatement()) {
-                s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-            } catch (SQLException e) {
-                // Best effort: the WAL is replayed at next open.
-            }
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                throw new StoreException("cannot close database", e);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void rollbackQuietly(Throwable cause) {
-        try {
-            connection.rollback();
+          connection.setAutoCommit(true);
         } catch (SQLException e) {
-            cause.addSuppressed(e);
+          // The connection is unusable; later calls will fail loudly.
         }
+      }
+    } finally {
+      lock.unlock();
     }
+  }
 
-    private static void createOwnerOnly(Path file) {
-        boolean posix = Files.getFileAttributeView(file.getParent(), PosixFileAttributeView.class) != null;
+  /** The schema version recorded in the database. */
+  public int schemaVersion() {
+    return inTransaction(NodeDatabase::currentVersion);
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try (Statement s = connection.createStatement()) {
+        s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      } catch (SQLException e) {
+        // Best effort: the WAL is replayed at next open.
+      }
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        throw new StoreException("cannot close database", e);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void rollbackQuietly(Throwable cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private static void createOwnerOnly(Path file) {
+    boolean posix =
+        Files.getFileAttributeView(file.getParent(), PosixFileAttributeView.class) != null;
+    try {
+      if (posix) {
+        Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
         try {
-            if (posix) {
-                Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
-                try {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
-                } catch (FileAlreadyExistsException e) {
-                    // Existing database: tighten if someone widened it.
-                    Set<PosixFilePermission> current = Files.getPosixFilePermissions(file);
-                    if (!EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)
-                            .containsAll(current)) {
-                        Files.setPosixFilePermissions(file, ownerOnly);
-                    }
-                }
-            } else if (!Files.exists(file)) {
-                Files.createFile(file);
-            }
-        } catch (IOException e) {
-            throw new StoreException("cannot create database file " + file, e);
+          Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
+        } catch (FileAlreadyExistsException e) {
+          // Existing database: tighten if someone widened it.
+          Set<PosixFilePermission> current = Files.getPosixFilePermissions(file);
+          if (!EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)
+              .containsAll(current)) {
+            Files.setPosixFilePermissions(file, ownerOnly);
+          }
         }
+      } else if (!Files.exists(file)) {
+        Files.createFile(file);
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot create database file " + file, e);
     }
+  }
 
-    private static void configure(Connection c) throws SQLException {
+  private static void configure(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
+        if (!rs.next() || !"wal".equalsIgnoreCase(rs.getString(1))) {
+          throw new StoreException("cannot switch database to WAL mode");
+        }
+      }
+      s.execute("PRAGMA synchronous=FULL");
+      s.execute("PRAGMA foreign_keys=ON");
+      s.execute("PRAGMA secure_delete=ON");
+      s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
+    }
+    if (!hasFts5(c)) {
+      throw new StoreException("this SQLite build has no FTS5; bdx needs it for search");
+    }
+  }
+
+  private static boolean hasFts5(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT sqlite_compileoption_used('ENABLE_FTS5')")) {
+      return rs.next() && rs.getInt(1) == 1;
+    }
+  }
+
+  private static void checkMigrationList(List<Migration> migrations) {
+    Objects.requireNonNull(migrations, "migrations");
+    if (migrations.isEmpty()) {
+      throw new IllegalArgumentException("no migrations");
+    }
+    for (int i = 0; i < migrations.size(); i++) {
+      if (migrations.get(i).version() != i + 1) {
+        throw new IllegalArgumentException("migrations must be numbered 1, 2, 3, ... in order");
+      }
+    }
+  }
+
+  private static void migrate(Connection c, List<Migration> migrations) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS schema_migrations ("
+              + "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+    }
+    int known = migrations.get(migrations.size() - 1).version();
+    int current = currentVersion(c);
+    if (current > known) {
+      throw new StoreException(
+          "database schema version "
+              + current
+              + " is newer than this bdx (knows up to "
+              + known
+              + "); upgrade bdx");
+    }
+    for (Migration m : migrations) {
+      if (m.version() <= current) {
+        continue;
+      }
+      c.setAutoCommit(false);
+      try {
         try (Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
-                if (!rs.next() || !"wal".equalsIgnoreCase(rs.getString(1))) {
-                    throw new StoreException("cannot switch database to WAL mode");
-                }
-            }
-            s.execute("PRAGMA synchronous=FULL");
-            s.execute("PRAGMA foreign_keys=ON");
-            s.execute("PRAGMA secure_delete=ON");
-            s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
+          for (String sql : m.sql()) {
+            s.execute(sql);
+          }
         }
-        if (!hasFts5(c)) {
-            throw new StoreException("this SQLite build has no FTS5; bdx needs it for search");
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")) {
+          ps.setInt(1, m.version());
+          ps.setLong(2, System.currentTimeMillis() / 1000);
+          ps.executeUpdate();
         }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw new StoreException(
+            "migration " + m.version() + " (" + m.description() + ") failed", e);
+      } finally {
+        c.setAutoCommit(true);
+      }
     }
+  }
 
-    private static boolean hasFts5(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT sqlite_compileoption_used('ENABLE_FTS5')")) {
-            return rs.next() && rs.getInt(1) == 1;
-        }
+  private static int currentVersion(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) {
+      rs.next();
+      return rs.getInt(1);
     }
-
-    private static void checkMigrationList(List<Migration> migrations) {
-        Objects.requireNonNull(migrations, "migrations");
-        if (migrations.isEmpty()) {
-            throw new IllegalArgumentException("no migrations");
-        }
-        for (int i = 0; i < migrations.size(); i++) {
-            if (migrations.get(i).version() != i + 1) {
-                throw new IllegalArgumentException("migrations must be numbered 1, 2, 3, ... in order");
-            }
-        }
-    }
-
-    private static void migrate(Connection c, List<Migration> migrations) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                    + "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
-        }
-        int known = migrations.get(migrations.size() - 1).version();
-        int current = currentVersion(c);
-        if (current > known) {
-            throw new StoreException("database schema version " + current + " is newer than this bdx (knows up to "
-                    + known + "); upgrade bdx");
-        }
-        for (Migration m : migrations) {
-            if (m.version() <= current) {
-                continue;
-            }
-            c.setAutoCommit(false);
-            try {
-                try (Statement s = c.createStatement()) {
-                    for (String sql : m.sql()) {
-                        s.execute(sql);
-                    }
-                }
-                try (PreparedStatement ps =
-                        c.prepareStatement("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")) {
-                    ps.setInt(1, m.version());
-                    ps.setLong(2, System.currentTimeMillis() / 1000);
-                    ps.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw new StoreException("migration " + m.version() + " (" + m.description() + ") failed", e);
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
-    }
-
-    private static int currentVersion(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
+  }
 }

@@ -9,12 +9,12 @@ import java.util.Objects;
  * @param nextPageToken opaque token for the next page; "" when there are no more
  */
 public record Page<T>(List<T> items, String nextPageToken) {
-    public Page {
-        items = List.copyOf(items);
-        Objects.requireNonNull(nextPageToken, "nextPageToken");
-    }
+  public Page {
+    items = List.copyOf(items);
+    Objects.requireNonNull(nextPageToken, "nextPageToken");
+  }
 
-    public boolean hasNext() {
-        return !nextPageToken.isEmpty();
-    }
+  public boolean hasNext() {
+    return !nextPageToken.isEmpty();
+  }
 }

@@ -9,25 +9,28 @@ import org.bdx.proto.v1.Report;
  */
 public interface ReportCodec {
 
-    byte[] encode(String reportId, Report report);
+  byte[] encode(String reportId, Report report);
 
-    /** @throws StoreException if the bytes cannot be read */
-    Report decode(String reportId, byte[] stored);
+  /**
+   * @throws StoreException if the bytes cannot be read
+   */
+  Report decode(String reportId, byte[] stored);
 
-    /** Plain serialized protobuf. Encryption at rest is a later step. */
-    ReportCodec PLAIN = new ReportCodec() {
+  /** Plain serialized protobuf. Encryption at rest is a later step. */
+  ReportCodec PLAIN =
+      new ReportCodec() {
         @Override
         public byte[] encode(String reportId, Report report) {
-            return report.toByteArray();
+          return report.toByteArray();
         }
 
         @Override
         public Report decode(String reportId, byte[] stored) {
-            try {
-                return Report.parseFrom(stored);
-            } catch (InvalidProtocolBufferException e) {
-                throw new StoreException("stored report " + reportId + " cannot be read");
-            }
+          try {
+            return Report.parseFrom(stored);
+          } catch (InvalidProtocolBufferException e) {
+            throw new StoreException("stored report " + reportId + " cannot be read");
+          }
         }
-    };
+      };
 }

@@ -15,141 +15,151 @@ import java.util.Optional;
  */
 public final class ReportStore {
 
-    public static final int DEFAULT_PAGE_SIZE = 50;
-    public static final int MAX_PAGE_SIZE = 500;
+  public static final int DEFAULT_PAGE_SIZE = 50;
+  public static final int MAX_PAGE_SIZE = 500;
 
-    private final NodeDatabase db;
-    private final AlertStore alerts;
-    private final ReportCodec codec;
+  private final NodeDatabase db;
+  private final AlertStore alerts;
+  private final ReportCodec codec;
 
-    public ReportStore(NodeDatabase db) {
-        this(db, ReportCodec.PLAIN);
+  public ReportStore(NodeDatabase db) {
+    this(db, ReportCodec.PLAIN);
+  }
+
+  public ReportStore(NodeDatabase db, ReportCodec codec) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.codec = Objects.requireNonNull(codec, "codec");
+    this.alerts = new AlertStore(db);
+  }
+
+  /**
+   * Stores the report and its alert atomically: both or neither.
+   *
+   * @throws IllegalArgumentException if the ids are malformed or do not belong together
+   * @throws IllegalStateException if the alert was already held (same or newer version); nothing is
+   *     stored then
+   * @throws StoreException on a storage failure (e.g. a duplicate report id); nothing is stored
+   */
+  public void insertWithAlert(ReportRecord report, StoredAlert alert) {
+    Objects.requireNonNull(report, "report");
+    Objects.requireNonNull(alert, "alert");
+    if (!Ids.isValid(report.reportId())) {
+      throw new IllegalArgumentException("report id is malformed");
     }
-
-    public ReportStore(NodeDatabase db, ReportCodec codec) {
-        this.db = Objects.requireNonNull(db, "db");
-        this.codec = Objects.requireNonNull(codec, "codec");
-        this.alerts = new AlertStore(db);
+    if (!report.alertId().equals(alert.alertId())) {
+      throw new IllegalArgumentException("report and alert ids do not match");
     }
-
-    /**
-     * Stores the report and its alert atomically: both or neither.
-     *
-     * @throws IllegalArgumentException if the ids are malformed or do not belong together
-     * @throws IllegalStateException if the alert was already held (same or newer version);
-     *     nothing is stored then
-     * @throws StoreException on a storage failure (e.g. a duplicate report id); nothing is stored
-     */
-    public void insertWithAlert(ReportRecord report, StoredAlert alert) {
-        Objects.requireNonNull(report, "report");
-        Objects.requireNonNull(alert, "alert");
-        if (!Ids.isValid(report.reportId())) {
-            throw new IllegalArgumentException("report id is malformed");
-        }
-        if (!report.alertId().equals(alert.alertId())) {
-            throw new IllegalArgumentException("report and alert ids do not match");
-        }
-        if (!alert.local()) {
-            throw new IllegalArgumentException("the alert of an own report must be local");
-        }
-        byte[] body = codec.encode(report.reportId(), report.report());
-        db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO reports (report_id, alert_id, received_at, body) VALUES (?, ?, ?, ?)")) {
-                ps.setString(1, report.reportId());
-                ps.setString(2, report.alertId());
-                ps.setLong(3, report.receivedAt());
-                ps.setBytes(4, body);
-                ps.executeUpdate();
-            }
-            if (!alerts.put(alert)) {
-                throw new IllegalStateException("alert " + alert.alertId() + " is already stored");
-            }
-            return null;
+    if (!alert.local()) {
+      throw new IllegalArgumentException("the alert of an own report must be local");
+    }
+    byte[] body = codec.encode(report.reportId(), report.report());
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO reports (report_id, alert_id, received_at, body) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, report.reportId());
+            ps.setString(2, report.alertId());
+            ps.setLong(3, report.receivedAt());
+            ps.setBytes(4, body);
+            ps.executeUpdate();
+          }
+          if (!alerts.put(alert)) {
+            throw new IllegalStateException("alert " + alert.alertId() + " is already stored");
+          }
+          return null;
         });
-    }
+  }
 
-    /**
-     * Up to {@code limit} reports, newest first, after {@code afterCursor}, with the cursor of
-     * the next page ({@link Page#nextPageToken()}, "" when there are no more).
-     *
-     * @param limit 1..500; 0 means 50
-     * @param afterCursor a previous page's token; null or "" for the newest
-     * @throws IllegalArgumentException "bad page token" for a malformed cursor
-     */
-    public Page<ReportRecord> list(int limit, String afterCursor) {
-        int pageSize = limit;
-        String pageToken = afterCursor;
-        if (pageSize < 0 || pageSize > MAX_PAGE_SIZE) {
-            throw new IllegalArgumentException("page size must be 1.." + MAX_PAGE_SIZE);
-        }
-        int size = pageSize == 0 ? DEFAULT_PAGE_SIZE : pageSize;
-        long after = decodeToken(pageToken);
-        return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT seq, report_id, alert_id, received_at, body FROM reports WHERE seq < ? "
-                            + "ORDER BY seq DESC LIMIT ?")) {
-                ps.setLong(1, after);
-                ps.setInt(2, size + 1);
-                List<ReportRecord> items = new ArrayList<>();
-                long lastSeq = 0;
-                boolean more = false;
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        if (items.size() == size) {
-                            more = true;
-                            break;
-                        }
-                        lastSeq = rs.getLong(1);
-                        items.add(read(rs));
-                    }
+  /**
+   * Up to {@code limit} reports, newest first, after {@code afterCursor}, with the cursor of the
+   * next page ({@link Page#nextPageToken()}, "" when there are no more).
+   *
+   * @param limit 1..500; 0 means 50
+   * @param afterCursor a previous page's token; null or "" for the newest
+   * @throws IllegalArgumentException "bad page token" for a malformed cursor
+   */
+  public Page<ReportRecord> list(int limit, String afterCursor) {
+    int pageSize = limit;
+    String pageToken = afterCursor;
+    if (pageSize < 0 || pageSize > MAX_PAGE_SIZE) {
+      throw new IllegalArgumentException("page size must be 1.." + MAX_PAGE_SIZE);
+    }
+    int size = pageSize == 0 ? DEFAULT_PAGE_SIZE : pageSize;
+    long after = decodeToken(pageToken);
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT seq, report_id, alert_id, received_at, body FROM reports WHERE seq < ? "
+                      + "ORDER BY seq DESC LIMIT ?")) {
+            ps.setLong(1, after);
+            ps.setInt(2, size + 1);
+            List<ReportRecord> items = new ArrayList<>();
+            long lastSeq = 0;
+            boolean more = false;
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                if (items.size() == size) {
+                  more = true;
+                  break;
                 }
-                return new Page<>(items, more ? encodeToken(lastSeq) : "");
+                lastSeq = rs.getLong(1);
+                items.add(read(rs));
+              }
             }
+            return new Page<>(items, more ? encodeToken(lastSeq) : "");
+          }
         });
-    }
+  }
 
-    public Optional<ReportRecord> get(String reportId) {
-        if (!Ids.isValid(reportId)) {
-            return Optional.empty();
-        }
-        return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT seq, report_id, alert_id, received_at, body FROM reports WHERE report_id = ?")) {
-                ps.setString(1, reportId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(read(rs)) : Optional.<ReportRecord>empty();
-                }
+  public Optional<ReportRecord> get(String reportId) {
+    if (!Ids.isValid(reportId)) {
+      return Optional.empty();
+    }
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT seq, report_id, alert_id, received_at, body FROM reports WHERE report_id = ?")) {
+            ps.setString(1, reportId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(read(rs)) : Optional.<ReportRecord>empty();
             }
+          }
         });
-    }
+  }
 
-    private ReportRecord read(ResultSet rs) throws java.sql.SQLException {
-        String id = rs.getString("report_id");
-        return new ReportRecord(id, rs.getString("alert_id"), rs.getLong("received_at"),
-                codec.decode(id, rs.getBytes("body")));
-    }
+  private ReportRecord read(ResultSet rs) throws java.sql.SQLException {
+    String id = rs.getString("report_id");
+    return new ReportRecord(
+        id,
+        rs.getString("alert_id"),
+        rs.getLong("received_at"),
+        codec.decode(id, rs.getBytes("body")));
+  }
 
-    private static String encodeToken(long seq) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(("r1:" + seq).getBytes(StandardCharsets.US_ASCII));
-    }
+  private static String encodeToken(long seq) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(("r1:" + seq).getBytes(StandardCharsets.US_ASCII));
+  }
 
-    private static long decodeToken(String token) {
-        if (token == null || token.isEmpty()) {
-            return Long.MAX_VALUE;
-        }
-        try {
-            if (token.length() > 64) {
-                throw new IllegalArgumentException();
-            }
-            String s = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
-            if (!s.matches("r1:[1-9][0-9]{0,18}")) {
-                throw new IllegalArgumentException();
-            }
-            return Long.parseLong(s.substring(3));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bad page token");
-        }
+  private static long decodeToken(String token) {
+    if (token == null || token.isEmpty()) {
+      return Long.MAX_VALUE;
     }
+    try {
+      if (token.length() > 64) {
+        throw new IllegalArgumentException();
+      }
+      String s = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
+      if (!s.matches("r1:[1-9][0-9]{0,18}")) {
+        throw new IllegalArgumentException();
+      }
+      return Long.parseLong(s.substring(3));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad page token");
+    }
+  }
 }

@@ -6,5 +6,5 @@ import java.sql.SQLException;
 /** Work done on the database connection inside {@link NodeDatabase#inTransaction}. */
 @FunctionalInterface
 public interface SqlWork<T> {
-    T run(Connection connection) throws SQLException;
+  T run(Connection connection) throws SQLException;
 }

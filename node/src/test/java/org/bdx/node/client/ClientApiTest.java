@@ -53,10 +53,13 @@ class ClientApiTest {
   @BeforeEach
   void start() throws Exception {
     NodeHome home = new NodeHome(tmp.resolve("home"));
-    Node.init(home, new NodeConfig("Test Org", NodeConfig.DEFAULT_LISTEN, "CA", Duration.ofDays(30), 2));
+    Node.init(
+        home, new NodeConfig("Test Org", NodeConfig.DEFAULT_LISTEN, "CA", Duration.ofDays(30), 2));
     node = Node.open(home, Clock.fixed(NOW, ZoneOffset.UTC));
     String name = InProcessServerBuilder.generateName();
-    server = new NodeServer(InProcessServerBuilder.forName(name).directExecutor(), node.clientServices()).start();
+    server =
+        new NodeServer(InProcessServerBuilder.forName(name).directExecutor(), node.clientServices())
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     client = withToken(ClientServiceGrpc.newBlockingStub(channel), home.readClientToken());
   }
@@ -70,14 +73,15 @@ class ClientApiTest {
 
   static ClientServiceGrpc.ClientServiceBlockingStub withToken(
       ClientServiceGrpc.ClientServiceBlockingStub stub, String token) {
-    return stub.withCallCredentials(new CallCredentials() {
-      @Override
-      public void applyRequestMetadata(RequestInfo info, Executor ex, MetadataApplier applier) {
-        Metadata m = new Metadata();
-        m.put(ClientCredentialCheck.AUTHORIZATION, "Bearer " + token);
-        applier.apply(m);
-      }
-    });
+    return stub.withCallCredentials(
+        new CallCredentials() {
+          @Override
+          public void applyRequestMetadata(RequestInfo info, Executor ex, MetadataApplier applier) {
+            Metadata m = new Metadata();
+            m.put(ClientCredentialCheck.AUTHORIZATION, "Bearer " + token);
+            applier.apply(m);
+          }
+        });
   }
 
   static Report.Builder validReport() {
@@ -95,11 +99,13 @@ class ClientApiTest {
   void call_withoutCredential_isUnauthenticated() {
     var anonymous = ClientServiceGrpc.newBlockingStub(channel);
     assertThatThrownBy(() -> anonymous.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
     var wrong = withToken(ClientServiceGrpc.newBlockingStub(channel), "not-the-token");
     assertThatThrownBy(() -> wrong.searchAlerts(SearchAlertsRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
   }
 
@@ -114,7 +120,8 @@ class ClientApiTest {
 
   @Test
   void submitReport_returnsVerifiableAlert_withoutNarrativeOrContact() throws Exception {
-    SubmitReportResponse r = client.submitReport(SubmitReportRequest.newBuilder().setReport(validReport()).build());
+    SubmitReportResponse r =
+        client.submitReport(SubmitReportRequest.newBuilder().setReport(validReport()).build());
     assertThat(r.getReportId()).matches("[a-z2-7]{26}");
     var alert = r.getAlert();
     assertThat(alert.getLocal()).isTrue();
@@ -134,75 +141,99 @@ class ClientApiTest {
   @Test
   void submitReport_invalid_isInvalidArgumentNamingEveryField_andStoresNothing() {
     Report bad = validReport().setIncidentDate("2030-01-01").clearHarms().clearArea().build();
-    assertThatThrownBy(() -> client.submitReport(SubmitReportRequest.newBuilder().setReport(bad).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          com.google.rpc.Status rich = StatusProto.fromThrowable(e);
-          assertThat(rich).isNotNull();
-          BadRequest br = rich.getDetailsList().stream().filter(a -> a.is(BadRequest.class))
-              .map(a -> {
-                try {
-                  return a.unpack(BadRequest.class);
-                } catch (Exception x) {
-                  throw new AssertionError(x);
-                }
-              }).findFirst().orElseThrow();
-          assertThat(br.getFieldViolationsList()).extracting(BadRequest.FieldViolation::getField)
-              .contains("incident_date", "harms", "area");
-          assertThat(e.getMessage()).doesNotContain(CANARY);
-        });
-    assertThat(client.listReports(ListReportsRequest.getDefaultInstance()).getReportsList()).isEmpty();
+    assertThatThrownBy(
+            () -> client.submitReport(SubmitReportRequest.newBuilder().setReport(bad).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              com.google.rpc.Status rich = StatusProto.fromThrowable(e);
+              assertThat(rich).isNotNull();
+              BadRequest br =
+                  rich.getDetailsList().stream()
+                      .filter(a -> a.is(BadRequest.class))
+                      .map(
+                          a -> {
+                            try {
+                              return a.unpack(BadRequest.class);
+                            } catch (Exception x) {
+                              throw new AssertionError(x);
+                            }
+                          })
+                      .findFirst()
+                      .orElseThrow();
+              assertThat(br.getFieldViolationsList())
+                  .extracting(BadRequest.FieldViolation::getField)
+                  .contains("incident_date", "harms", "area");
+              assertThat(e.getMessage()).doesNotContain(CANARY);
+            });
+    assertThat(client.listReports(ListReportsRequest.getDefaultInstance()).getReportsList())
+        .isEmpty();
   }
 
   @Test
   void submitReport_missingReport_isInvalidArgument() {
     assertThatThrownBy(() -> client.submitReport(SubmitReportRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
   }
 
   @Test
   void getAlert_unknown_isNotFound_malformedId_isInvalidArgument() {
-    assertThatThrownBy(() -> client.getAlert(GetAlertRequest.newBuilder().setAlertId("a".repeat(26)).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+    assertThatThrownBy(
+            () -> client.getAlert(GetAlertRequest.newBuilder().setAlertId("a".repeat(26)).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
-    assertThatThrownBy(() -> client.getAlert(GetAlertRequest.newBuilder().setAlertId("x; drop table").build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+    assertThatThrownBy(
+            () -> client.getAlert(GetAlertRequest.newBuilder().setAlertId("x; drop table").build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
   }
 
   @Test
   void getAlert_findsSubmittedAlert() {
-    var submitted = client.submitReport(SubmitReportRequest.newBuilder().setReport(validReport()).build());
-    var got = client.getAlert(GetAlertRequest.newBuilder().setAlertId(submitted.getAlert().getAlertId()).build());
+    var submitted =
+        client.submitReport(SubmitReportRequest.newBuilder().setReport(validReport()).build());
+    var got =
+        client.getAlert(
+            GetAlertRequest.newBuilder().setAlertId(submitted.getAlert().getAlertId()).build());
     assertThat(got.getAlert().getAlertId()).isEqualTo(submitted.getAlert().getAlertId());
     assertThat(got.getAlert().getOriginName()).isEqualTo("Test Org");
   }
 
   @Test
   void searchAlerts_badInputs_areInvalidArgument() {
-    for (SearchAlertsRequest bad : new SearchAlertsRequest[] {
-        SearchAlertsRequest.newBuilder().setPhone("hello").build(),
-        SearchAlertsRequest.newBuilder().setSince("yesterday").build(),
-        SearchAlertsRequest.newBuilder().setPageSize(100000).build(),
-        SearchAlertsRequest.newBuilder().setPageToken("%%%not-a-token").build(),
-        SearchAlertsRequest.newBuilder().addHarmsValue(999).build(),
-        SearchAlertsRequest.newBuilder().setPlate("--").build(),
-    }) {
+    for (SearchAlertsRequest bad :
+        new SearchAlertsRequest[] {
+          SearchAlertsRequest.newBuilder().setPhone("hello").build(),
+          SearchAlertsRequest.newBuilder().setSince("yesterday").build(),
+          SearchAlertsRequest.newBuilder().setPageSize(100000).build(),
+          SearchAlertsRequest.newBuilder().setPageToken("%%%not-a-token").build(),
+          SearchAlertsRequest.newBuilder().addHarmsValue(999).build(),
+          SearchAlertsRequest.newBuilder().setPlate("--").build(),
+        }) {
       assertThatThrownBy(() -> client.searchAlerts(bad))
           .as(bad.toString())
-          .isInstanceOfSatisfying(StatusRuntimeException.class,
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     }
   }
 
   @Test
   void searchAlerts_byPhoneInAnyFormat() {
-    var submitted = client.submitReport(SubmitReportRequest.newBuilder().setReport(validReport()).build());
-    var hits = client.searchAlerts(SearchAlertsRequest.newBuilder().setPhone("+1 (604) 555-0123").build());
-    assertThat(hits.getAlertsList()).extracting(a -> a.getAlertId())
+    var submitted =
+        client.submitReport(SubmitReportRequest.newBuilder().setReport(validReport()).build());
+    var hits =
+        client.searchAlerts(SearchAlertsRequest.newBuilder().setPhone("+1 (604) 555-0123").build());
+    assertThat(hits.getAlertsList())
+        .extracting(a -> a.getAlertId())
         .containsExactly(submitted.getAlert().getAlertId());
-    var none = client.searchAlerts(SearchAlertsRequest.newBuilder().setPhone("604 555 9999").build());
+    var none =
+        client.searchAlerts(SearchAlertsRequest.newBuilder().setPhone("604 555 9999").build());
     assertThat(none.getAlertsList()).isEmpty();
   }
 }

@@ -16,7 +16,9 @@ class NodeConfigTest {
 
   @Test
   void storeThenLoad_roundTrips() throws Exception {
-    NodeConfig c = new NodeConfig("Org ÄÖ", NodeConfig.HostPort.parse("[::1]:7401"), "gb", Duration.ofDays(90), 1);
+    NodeConfig c =
+        new NodeConfig(
+            "Org ÄÖ", NodeConfig.HostPort.parse("[::1]:7401"), "gb", Duration.ofDays(90), 1);
     Path f = tmp.resolve("node.properties");
     c.store(f);
     NodeConfig back = NodeConfig.load(f);
@@ -29,19 +31,24 @@ class NodeConfigTest {
   @Test
   void hostPort_rejectsMalformed() {
     for (String bad : new String[] {"", "localhost", ":7400", "host:", "host:port", "host:70000"}) {
-      assertThatThrownBy(() -> NodeConfig.HostPort.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> NodeConfig.HostPort.parse(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
   @Test
   void config_rejectsBadValues() {
-    assertThatThrownBy(() -> new NodeConfig(" ", NodeConfig.DEFAULT_LISTEN, "CA", Duration.ofDays(1), 0))
+    assertThatThrownBy(
+            () -> new NodeConfig(" ", NodeConfig.DEFAULT_LISTEN, "CA", Duration.ofDays(1), 0))
         .hasMessageContaining("name");
-    assertThatThrownBy(() -> new NodeConfig("x", NodeConfig.DEFAULT_LISTEN, "Canada", Duration.ofDays(1), 0))
+    assertThatThrownBy(
+            () -> new NodeConfig("x", NodeConfig.DEFAULT_LISTEN, "Canada", Duration.ofDays(1), 0))
         .hasMessageContaining("two-letter");
     assertThatThrownBy(() -> new NodeConfig("x", NodeConfig.DEFAULT_LISTEN, "CA", Duration.ZERO, 0))
         .hasMessageContaining("lifetime");
-    assertThatThrownBy(() -> new NodeConfig("x\u0007", NodeConfig.DEFAULT_LISTEN, "CA", Duration.ofDays(1), 0))
+    assertThatThrownBy(
+            () -> new NodeConfig("x\u0007", NodeConfig.DEFAULT_LISTEN, "CA", Duration.ofDays(1), 0))
         .hasMessageContaining("control");
   }
 
@@ -55,8 +62,10 @@ class NodeConfigTest {
   @Test
   void home_resolvesFlagThenEnvThenDefault() {
     assertThat(NodeHome.resolve(tmp, Map.of("BDX_HOME", "/elsewhere")).dir()).isEqualTo(tmp);
-    assertThat(NodeHome.resolve(null, Map.of("BDX_HOME", "/elsewhere")).dir()).isEqualTo(Path.of("/elsewhere"));
-    assertThat(NodeHome.resolve(null, Map.of("XDG_DATA_HOME", "/data")).dir()).isEqualTo(Path.of("/data/bdx"));
+    assertThat(NodeHome.resolve(null, Map.of("BDX_HOME", "/elsewhere")).dir())
+        .isEqualTo(Path.of("/elsewhere"));
+    assertThat(NodeHome.resolve(null, Map.of("XDG_DATA_HOME", "/data")).dir())
+        .isEqualTo(Path.of("/data/bdx"));
   }
 
   @Test
@@ -64,7 +73,8 @@ class NodeConfigTest {
     NodeHome home = new NodeHome(tmp.resolve("h"));
     home.createDirectory();
     String token = home.createClientToken(new java.security.SecureRandom());
-    assertThat(Files.getPosixFilePermissions(home.dir())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(Files.getPosixFilePermissions(home.dir()))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
     assertThat(Files.getPosixFilePermissions(home.clientTokenFile()))
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     assertThat(home.readClientToken()).isEqualTo(token).hasSizeGreaterThanOrEqualTo(43);

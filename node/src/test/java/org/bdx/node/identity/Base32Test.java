@@ -12,8 +12,13 @@ class Base32Test {
   @DisplayName("§1.3: RFC 4648 test vectors, lower case, no padding")
   void encode_rfc4648Vectors() {
     String[][] v = {
-      {"", ""}, {"f", "my"}, {"fo", "mzxq"}, {"foo", "mzxw6"}, {"foob", "mzxw6yq"},
-      {"fooba", "mzxw6ytb"}, {"foobar", "mzxw6ytboi"}
+      {"", ""},
+      {"f", "my"},
+      {"fo", "mzxq"},
+      {"foo", "mzxw6"},
+      {"foob", "mzxw6yq"},
+      {"fooba", "mzxw6ytb"},
+      {"foobar", "mzxw6ytboi"}
     };
     for (String[] c : v) {
       byte[] in = c[0].getBytes(StandardCharsets.US_ASCII);
@@ -24,8 +29,10 @@ class Base32Test {
 
   @Test
   void decode_rejectsPaddingUpperCaseAndTrailingBits() {
-    assertThatThrownBy(() -> Base32.decode("MZXW6", 3)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Base32.decode("my======", 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Base32.decode("MZXW6", 3))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Base32.decode("my======", 1))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Base32.decode("mz", 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Base32.decode("m1", 1)).isInstanceOf(IllegalArgumentException.class);
   }

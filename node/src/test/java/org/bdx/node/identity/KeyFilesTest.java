@@ -34,10 +34,15 @@ class KeyFilesTest {
     List<String> key = Files.readAllLines(KeyFiles.keyFile(home), StandardCharsets.US_ASCII);
     assertThat(key).hasSize(2);
     assertThat(key.get(0)).isEqualTo("BDX-ED25519-SEED-V1");
-    assertThat(Base64.getDecoder().decode(key.get(1))).isEqualTo(k.exportSeed(SecretAccess.INSECURE));
-    assertThat(Files.readString(KeyFiles.publicFile(home), StandardCharsets.US_ASCII)).isEqualTo(
-        "BDX-ED25519-PUBLIC-V1\n" + Base64.getEncoder().encodeToString(k.publicKey()) + "\n"
-            + k.nodeId() + "\n");
+    assertThat(Base64.getDecoder().decode(key.get(1)))
+        .isEqualTo(k.exportSeed(SecretAccess.INSECURE));
+    assertThat(Files.readString(KeyFiles.publicFile(home), StandardCharsets.US_ASCII))
+        .isEqualTo(
+            "BDX-ED25519-PUBLIC-V1\n"
+                + Base64.getEncoder().encodeToString(k.publicKey())
+                + "\n"
+                + k.nodeId()
+                + "\n");
     try (var files = Files.list(home.resolve("keys"))) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder("node.key", "node.pub"); // no temp files left
@@ -114,7 +119,9 @@ class KeyFilesTest {
     KeyFiles.create(home);
     Path other = Files.createTempDirectory(home, "other");
     KeyFiles.create(other);
-    Files.copy(KeyFiles.publicFile(other), KeyFiles.publicFile(home),
+    Files.copy(
+        KeyFiles.publicFile(other),
+        KeyFiles.publicFile(home),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     assertThatThrownBy(() -> KeyFiles.load(home))
         .isInstanceOf(KeyFileException.class)
@@ -131,7 +138,8 @@ class KeyFilesTest {
     assertThat(Files.exists(KeyFiles.keyFile(home))).isFalse();
   }
 
-  private static void assertNoKeyMaterial(NodeKeys k, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+  private static void assertNoKeyMaterial(
+      NodeKeys k, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
     byte[] seed = k.exportSeed(SecretAccess.INSECURE);
     Throwable t = org.assertj.core.api.Assertions.catchThrowable(call);
     assertThat(t).isNotNull();

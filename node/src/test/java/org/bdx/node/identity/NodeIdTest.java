@@ -9,8 +9,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class NodeIdTest {
-  private static final byte[] SEED = HexFormat.of().parseHex(
-      "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+  private static final byte[] SEED =
+      HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
 
   @Test
   @DisplayName("ID-2: node id = bdx + base32(SHA-256(len-prefixed ctx, key))")
@@ -18,8 +18,8 @@ class NodeIdTest {
     byte[] pk = NodeKeys.fromSeed(SEED).publicKey();
     byte[] input = new byte[8 + 14 + 8 + 32];
     input[7] = 14;
-    System.arraycopy("bdx/v1/node-id".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0,
-        input, 8, 14);
+    System.arraycopy(
+        "bdx/v1/node-id".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, input, 8, 14);
     input[8 + 14 + 7] = 32;
     System.arraycopy(pk, 0, input, 30, 32);
     byte[] h = MessageDigest.getInstance("SHA-256").digest(input);

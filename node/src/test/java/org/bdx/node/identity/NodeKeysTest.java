@@ -14,12 +14,14 @@ class NodeKeysTest {
   @Test
   @DisplayName("ID-1: RFC 8032 section 7.1 test 1 (pure Ed25519)")
   void sign_rfc8032Test1() {
-    NodeKeys k = NodeKeys.fromSeed(HEX.parseHex(
-        "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
+    NodeKeys k =
+        NodeKeys.fromSeed(
+            HEX.parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
     assertThat(HEX.formatHex(k.publicKey()))
         .isEqualTo("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
-    assertThat(HEX.formatHex(k.sign(new byte[0]))).isEqualTo(
-        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+    assertThat(HEX.formatHex(k.sign(new byte[0])))
+        .isEqualTo(
+            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
   }
 
   @Test
@@ -29,7 +31,8 @@ class NodeKeysTest {
     byte[] sig = k.sign(m);
     assertThat(sig).hasSize(64);
     assertThat(NodeKeys.verify(k.publicKey(), m, sig)).isTrue();
-    assertThat(NodeKeys.verify(k.publicKey(), "other".getBytes(StandardCharsets.UTF_8), sig)).isFalse();
+    assertThat(NodeKeys.verify(k.publicKey(), "other".getBytes(StandardCharsets.UTF_8), sig))
+        .isFalse();
   }
 
   @Test
@@ -42,8 +45,10 @@ class NodeKeysTest {
     byte[] identity = new byte[32];
     identity[0] = 1;
     // order-2 point (0, -1): y = p - 1
-    byte[] order2 = HEX.parseHex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
-    byte[] yAboveP = HEX.parseHex("ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+    byte[] order2 =
+        HEX.parseHex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+    byte[] yAboveP =
+        HEX.parseHex("ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
     byte[] forged = new byte[64];
     forged[0] = 1; // R = identity, S = 0
     for (byte[] bad : new byte[][] {zero, identity, order2, yAboveP}) {
@@ -68,7 +73,9 @@ class NodeKeysTest {
     byte[] seed = HEX.parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
     NodeKeys k = NodeKeys.fromSeed(seed);
     assertThat(k.exportSeed(SecretAccess.INSECURE)).isEqualTo(seed);
-    assertThat(k.toString()).contains(k.nodeId().value()).doesNotContain(HEX.formatHex(seed))
+    assertThat(k.toString())
+        .contains(k.nodeId().value())
+        .doesNotContain(HEX.formatHex(seed))
         .doesNotContain(java.util.Base64.getEncoder().encodeToString(seed));
   }
 

@@ -32,261 +32,385 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AlertSearchTest {
 
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    NodeDatabase db;
-    AlertStore store;
-    AlertSearch search;
-    final PhoneNumbers phones = new PhoneNumbers("CA");
+  NodeDatabase db;
+  AlertStore store;
+  AlertSearch search;
+  final PhoneNumbers phones = new PhoneNumbers("CA");
 
-    @BeforeEach
-    void open() {
-        db = TestAlerts.open(dir);
-        store = new AlertStore(db);
-        search = new AlertSearch(db);
+  @BeforeEach
+  void open() {
+    db = TestAlerts.open(dir);
+    store = new AlertStore(db);
+    search = new AlertSearch(db);
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  private String put(AlertFields f) {
+    return put(ORIGIN, f);
+  }
+
+  private String put(String origin, AlertFields f) {
+    String id = TestAlerts.newId();
+    assertThat(store.put(alert(origin, id, 1, f))).isTrue();
+    return id;
+  }
+
+  private static AlertQuery q(
+      String phone,
+      String plate,
+      String text,
+      String area,
+      Set<HarmCategory> harms,
+      LocalDate since,
+      LocalDate until) {
+    return new AlertQuery(phone, plate, text, area, harms, since, until, 0, null);
+  }
+
+  private List<String> ids(AlertQuery q) {
+    return search.search(q).items().stream().map(StoredAlert::alertId).toList();
+  }
+
+  private List<String> text(String text) {
+    return ids(q(null, null, text, null, null, null, null));
+  }
+
+  @Test
+  void search_phone_anyFormat() {
+    String hit = put(fields("2026-01-01").addPhoneNumbers("+16045550123").build());
+    put(fields("2026-01-01").addPhoneNumbers("+16045550124").build());
+    for (String typed :
+        List.of("(604) 555-0123", "604.555.0123", "+1 604 555 0123", "1-604-555-0123")) {
+      String e164 = phones.toE164(typed).orElseThrow();
+      assertThat(ids(q(e164, null, null, null, null, null, null))).as(typed).containsExactly(hit);
     }
+    assertThat(ids(q("+16045550000", null, null, null, null, null, null))).isEmpty();
+  }
 
-    @AfterEach
-    void close() {
-        db.close();
+  @Test
+  void search_partialPlate_trigramAndShort() {
+    String abc = put(fields("2026-01-01").setVehiclePlate("ABC123").build());
+    String xyz = put(fields("2026-01-02").setVehiclePlate("XYZ789").build());
+    put(fields("2026-01-03").build()); // no plate
+    assertThat(ids(q(null, Plates.canonical("c 12"), null, null, null, null, null)))
+        .containsExactly(abc);
+    assertThat(ids(q(null, "ABC123", null, null, null, null, null))).containsExactly(abc);
+    assertThat(ids(q(null, "Z78", null, null, null, null, null))).containsExactly(xyz);
+    assertThat(ids(q(null, "C13", null, null, null, null, null))).isEmpty();
+    // 1 and 2 characters: substring fallback.
+    assertThat(ids(q(null, "23", null, null, null, null, null))).containsExactly(abc);
+    assertThat(ids(q(null, "Y", null, null, null, null, null))).containsExactly(xyz);
+    assertThat(ids(q(null, "Q", null, null, null, null, null))).isEmpty();
+  }
+
+  @Test
+  void search_area_caseInsensitive_wholeAndPrefix() {
+    String des = put(fields("2026-01-01").setArea("Downtown Eastside").build());
+    String str = put(fields("2026-01-02").setArea("Strathcona").build());
+    assertThat(ids(q(null, null, null, "downtown eastside", null, null, null)))
+        .containsExactly(des);
+    assertThat(ids(q(null, null, null, "DOWNTOWN EASTSIDE", null, null, null)))
+        .containsExactly(des);
+    assertThat(ids(q(null, null, null, "downtown", null, null, null))).containsExactly(des);
+    assertThat(ids(q(null, null, null, "strathcona", null, null, null))).containsExactly(str);
+    assertThat(ids(q(null, null, null, "eastside", null, null, null))).isEmpty();
+    assertThat(ids(q(null, null, null, "100%", null, null, null))).isEmpty();
+  }
+
+  @Test
+  void search_harms_anyOf() {
+    String robbery = put(fields("2026-01-01").build());
+    String threats =
+        put(fields("2026-01-02").clearHarms().addHarms(HarmCategory.HARM_CATEGORY_THREATS).build());
+    String both = put(fields("2026-01-03").addHarms(HarmCategory.HARM_CATEGORY_THREATS).build());
+    assertThat(
+            ids(q(null, null, null, null, Set.of(HarmCategory.HARM_CATEGORY_THREATS), null, null)))
+        .containsExactly(both, threats);
+    assertThat(
+            ids(
+                q(
+                    null,
+                    null,
+                    null,
+                    null,
+                    Set.of(HarmCategory.HARM_CATEGORY_THREATS, HarmCategory.HARM_CATEGORY_ROBBERY),
+                    null,
+                    null)))
+        .containsExactly(both, threats, robbery);
+    assertThat(
+            ids(q(null, null, null, null, Set.of(HarmCategory.HARM_CATEGORY_STALKING), null, null)))
+        .isEmpty();
+  }
+
+  @Test
+  void search_dateRange_inclusive() {
+    String jan = put(fields("2026-01-31").build());
+    String feb = put(fields("2026-02-15").build());
+    String mar = put(fields("2026-03-01").build());
+    assertThat(
+            ids(
+                q(
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    LocalDate.of(2026, 1, 31),
+                    LocalDate.of(2026, 3, 1))))
+        .containsExactly(mar, feb, jan);
+    assertThat(ids(q(null, null, null, null, null, LocalDate.of(2026, 2, 1), null)))
+        .containsExactly(mar, feb);
+    assertThat(ids(q(null, null, null, null, null, null, LocalDate.of(2026, 2, 15))))
+        .containsExactly(feb, jan);
+    assertThat(
+            ids(
+                q(
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    LocalDate.of(2026, 2, 16),
+                    LocalDate.of(2026, 2, 28))))
+        .isEmpty();
+  }
+
+  @Test
+  void search_text_multiWordPrefixAndDiacritics() {
+    String tall =
+        put(fields("2026-01-01").setAggressorDescription("Tall man, grey beard, glasses").build());
+    String shortOne = put(fields("2026-01-02").setAggressorDescription("short, beard").build());
+    String named =
+        put(
+            fields("2026-01-03")
+                .addNamesUsed("Rénald")
+                .addOnlineHandles("@bigspender")
+                .setModusOperandi("asks for outcall to hotel")
+                .setVehicleDescription("silver pickup")
+                .build());
+    assertThat(text("tall beard")).containsExactly(tall);
+    assertThat(text("beard")).containsExactly(shortOne, tall);
+    assertThat(text("bear")).containsExactly(shortOne, tall); // prefix
+    assertThat(text("BEARD Tall")).containsExactly(tall);
+    assertThat(text("renald")).containsExactly(named); // diacritics removed
+    assertThat(text("bigspender")).containsExactly(named);
+    assertThat(text("hotel pickup")).containsExactly(named);
+    assertThat(text("downtown")).containsExactly(named, shortOne, tall); // area is indexed too
+    assertThat(text("tall pickup")).isEmpty();
+  }
+
+  @Test
+  void search_text_hostileFtsSyntax_neitherThrowsNorChangesMeaning() {
+    String tall = put(fields("2026-01-01").setAggressorDescription("tall beard").build());
+    String other = put(fields("2026-01-02").setAggressorDescription("short or bald").build());
+    for (String hostile :
+        List.of(
+            "\"",
+            "\"tall",
+            "tall\"",
+            "*",
+            "tall*",
+            "NEAR(",
+            "NEAR(tall beard, 2)",
+            "(",
+            ")",
+            "tall AND",
+            "OR",
+            "NOT",
+            "^tall",
+            "body:tall",
+            "-tall",
+            "{body}: x",
+            "'; DROP TABLE alerts; --",
+            "\\")) {
+      assertThatCode(() -> text(hostile)).as(hostile).doesNotThrowAnyException();
     }
+    // "tall OR short" is three required words, not a disjunction.
+    assertThat(text("tall OR short")).isEmpty();
+    assertThat(text("short or")).containsExactly(other);
+    assertThat(text("\"tall")).containsExactly(tall);
+    assertThat(text("NEAR(tall beard, 2)")).isEmpty(); // "near" and "2" are required words
+    assertThat(text("tall*")).containsExactly(tall);
+    assertThat(text("body:tall")).isEmpty(); // "body" is a word, not a column filter
+    assertThat(text("*")).isEmpty();
+    assertThat(store.get(ORIGIN, tall)).isPresent();
+  }
 
-    private String put(AlertFields f) {
-        return put(ORIGIN, f);
+  @Test
+  void search_criteriaCombinedWithAnd() {
+    String both =
+        put(fields("2026-01-01").addPhoneNumbers("+16045550123").setVehiclePlate("ABC123").build());
+    put(fields("2026-01-02").addPhoneNumbers("+16045550123").setVehiclePlate("XYZ789").build());
+    put(fields("2026-01-03").setVehiclePlate("ABC123").build());
+    assertThat(
+            ids(
+                q(
+                    "+16045550123",
+                    "ABC",
+                    null,
+                    "downtown",
+                    Set.of(HarmCategory.HARM_CATEGORY_ROBBERY),
+                    LocalDate.of(2026, 1, 1),
+                    LocalDate.of(2026, 1, 1))))
+        .containsExactly(both);
+  }
+
+  @Test
+  void search_paging_threePages_newestFirst_noDuplicatesOrOmissions() {
+    // Several alerts share a date, so the insertion sequence must break ties.
+    String[] dates = {
+      "2026-01-05",
+      "2026-01-05",
+      "2026-01-03",
+      "2026-01-09",
+      "2026-01-05",
+      "2026-01-01",
+      "2026-01-09",
+      "2026-01-07"
+    };
+    List<String[]> rows = new ArrayList<>();
+    for (String d : dates) {
+      rows.add(new String[] {d, put(fields(d).build())});
     }
+    String gone = TestAlerts.newId();
+    store.put(alert(OTHER_ORIGIN, gone, 1, fields("2026-01-10").build()));
+    store.put(
+        alert(
+            OTHER_ORIGIN,
+            gone,
+            2,
+            AlertStatus.ALERT_STATUS_RETRACTED,
+            fields("2026-01-10").build()));
 
-    private String put(String origin, AlertFields f) {
-        String id = TestAlerts.newId();
-        assertThat(store.put(alert(origin, id, 1, f))).isTrue();
-        return id;
+    // Expected: newest incident first; among equal dates, the later insertion first.
+    List<String[]> sorted = new ArrayList<>(rows);
+    Collections.reverse(sorted);
+    sorted.sort((a, b) -> b[0].compareTo(a[0])); // stable: keeps later-insertion-first among equals
+    List<String> expected = sorted.stream().map(r -> r[1]).toList();
+
+    List<String> seen = new ArrayList<>();
+    String token = null;
+    int pages = 0;
+    while (true) {
+      Page<StoredAlert> p = search.search(AlertQuery.all(3, token));
+      assertThat(p.items()).hasSizeLessThanOrEqualTo(3);
+      p.items().forEach(a -> seen.add(a.alertId()));
+      pages++;
+      if (!p.hasNext()) {
+        break;
+      }
+      token = p.nextPageToken();
     }
+    assertThat(pages).isEqualTo(3);
+    assertThat(seen).doesNotHaveDuplicates().doesNotContain(gone);
+    assertThat(seen).containsExactlyElementsOf(expected);
+  }
 
-    private static AlertQuery q(String phone, String plate, String text, String area, Set<HarmCategory> harms,
-            LocalDate since, LocalDate until) {
-        return new AlertQuery(phone, plate, text, area, harms, since, until, 0, null);
+  @Test
+  void search_paging_withCriteria_keepsFilter() {
+    List<String> robberies = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      robberies.add(0, put(fields("2026-02-0" + i).build()));
+      put(
+          fields("2026-02-0" + i)
+              .clearHarms()
+              .addHarms(HarmCategory.HARM_CATEGORY_THREATS)
+              .build());
     }
-
-    private List<String> ids(AlertQuery q) {
-        return search.search(q).items().stream().map(StoredAlert::alertId).toList();
+    AlertQuery first =
+        new AlertQuery(
+            null,
+            null,
+            null,
+            null,
+            Set.of(HarmCategory.HARM_CATEGORY_ROBBERY),
+            null,
+            null,
+            2,
+            null);
+    List<String> seen = new ArrayList<>();
+    Page<StoredAlert> p = search.search(first);
+    p.items().forEach(a -> seen.add(a.alertId()));
+    while (p.hasNext()) {
+      p = search.search(first.withPageToken(p.nextPageToken()));
+      p.items().forEach(a -> seen.add(a.alertId()));
     }
+    assertThat(seen).containsExactlyElementsOf(robberies);
+  }
 
-    private List<String> text(String text) {
-        return ids(q(null, null, text, null, null, null, null));
+  @Test
+  void search_retracted_neverAppears() {
+    String id = TestAlerts.newId();
+    store.put(alert(ORIGIN, id, 1, fields("2026-01-01").addPhoneNumbers("+16045550123").build()));
+    assertThat(ids(AlertQuery.all(0, null))).containsExactly(id);
+    store.put(
+        alert(ORIGIN, id, 2, AlertStatus.ALERT_STATUS_RETRACTED, fields("2026-01-01").build()));
+    assertThat(ids(AlertQuery.all(0, null))).isEmpty();
+    assertThat(ids(q("+16045550123", null, null, null, null, null, null))).isEmpty();
+    assertThat(ids(q(null, null, null, "downtown", null, null, null))).isEmpty();
+  }
+
+  @Test
+  void search_badPageToken_rejected() {
+    put(fields("2026-01-01").build());
+    for (String bad :
+        List.of("x", "!!!", "YTE6MjAyNi0wMS0wMTow", "YTE6bm9wZToy", "a".repeat(150))) {
+      assertThatThrownBy(() -> search.search(AlertQuery.all(10, bad)))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("bad page token");
     }
+  }
 
-    @Test
-    void search_phone_anyFormat() {
-        String hit = put(fields("2026-01-01").addPhoneNumbers("+16045550123").build());
-        put(fields("2026-01-01").addPhoneNumbers("+16045550124").build());
-        for (String typed : List.of("(604) 555-0123", "604.555.0123", "+1 604 555 0123", "1-604-555-0123")) {
-            String e164 = phones.toE164(typed).orElseThrow();
-            assertThat(ids(q(e164, null, null, null, null, null, null))).as(typed).containsExactly(hit);
-        }
-        assertThat(ids(q("+16045550000", null, null, null, null, null, null))).isEmpty();
-    }
+  @Test
+  void query_validation() {
+    assertThat(AlertQuery.all(0, null).pageSize()).isEqualTo(50);
+    assertThat(AlertQuery.all(500, "").pageToken()).isNull();
+    assertThatThrownBy(() -> AlertQuery.all(501, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AlertQuery.all(-1, null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> q("604-555-0123", null, null, null, null, null, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> q(null, "abc", null, null, null, null, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> q(null, "A".repeat(17), null, null, null, null, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> q(null, null, "x".repeat(201), null, null, null, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                q(
+                    null,
+                    null,
+                    null,
+                    null,
+                    Set.of(HarmCategory.HARM_CATEGORY_UNSPECIFIED),
+                    null,
+                    null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                q(null, null, null, null, null, LocalDate.of(2026, 2, 1), LocalDate.of(2026, 1, 1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    AlertQuery blank = q("", "", "   ", " ", Set.of(), null, null);
+    assertThat(blank.phoneE164()).isNull();
+    assertThat(blank.text()).isNull();
+    assertThat(blank.area()).isNull();
+    assertThat(blank.harms()).isEmpty();
+  }
 
-    @Test
-    void search_partialPlate_trigramAndShort() {
-        String abc = put(fields("2026-01-01").setVehiclePlate("ABC123").build());
-        String xyz = put(fields("2026-01-02").setVehiclePlate("XYZ789").build());
-        put(fields("2026-01-03").build()); // no plate
-        assertThat(ids(q(null, Plates.canonical("c 12"), null, null, null, null, null))).containsExactly(abc);
-        assertThat(ids(q(null, "ABC123", null, null, null, null, null))).containsExactly(abc);
-        assertThat(ids(q(null, "Z78", null, null, null, null, null))).containsExactly(xyz);
-        assertThat(ids(q(null, "C13", null, null, null, null, null))).isEmpty();
-        // 1 and 2 characters: substring fallback.
-        assertThat(ids(q(null, "23", null, null, null, null, null))).containsExactly(abc);
-        assertThat(ids(q(null, "Y", null, null, null, null, null))).containsExactly(xyz);
-        assertThat(ids(q(null, "Q", null, null, null, null, null))).isEmpty();
-    }
-
-    @Test
-    void search_area_caseInsensitive_wholeAndPrefix() {
-        String des = put(fields("2026-01-01").setArea("Downtown Eastside").build());
-        String str = put(fields("2026-01-02").setArea("Strathcona").build());
-        assertThat(ids(q(null, null, null, "downtown eastside", null, null, null))).containsExactly(des);
-        assertThat(ids(q(null, null, null, "DOWNTOWN EASTSIDE", null, null, null))).containsExactly(des);
-        assertThat(ids(q(null, null, null, "downtown", null, null, null))).containsExactly(des);
-        assertThat(ids(q(null, null, null, "strathcona", null, null, null))).containsExactly(str);
-        assertThat(ids(q(null, null, null, "eastside", null, null, null))).isEmpty();
-        assertThat(ids(q(null, null, null, "100%", null, null, null))).isEmpty();
-    }
-
-    @Test
-    void search_harms_anyOf() {
-        String robbery = put(fields("2026-01-01").build());
-        String threats = put(fields("2026-01-02").clearHarms().addHarms(HarmCategory.HARM_CATEGORY_THREATS).build());
-        String both = put(fields("2026-01-03").addHarms(HarmCategory.HARM_CATEGORY_THREATS).build());
-        assertThat(ids(q(null, null, null, null, Set.of(HarmCategory.HARM_CATEGORY_THREATS), null, null)))
-                .containsExactly(both, threats);
-        assertThat(ids(q(null, null, null, null,
-                Set.of(HarmCategory.HARM_CATEGORY_THREATS, HarmCategory.HARM_CATEGORY_ROBBERY), null, null)))
-                .containsExactly(both, threats, robbery);
-        assertThat(ids(q(null, null, null, null, Set.of(HarmCategory.HARM_CATEGORY_STALKING), null, null))).isEmpty();
-    }
-
-    @Test
-    void search_dateRange_inclusive() {
-        String jan = put(fields("2026-01-31").build());
-        String feb = put(fields("2026-02-15").build());
-        String mar = put(fields("2026-03-01").build());
-        assertThat(ids(q(null, null, null, null, null, LocalDate.of(2026, 1, 31), LocalDate.of(2026, 3, 1))))
-                .containsExactly(mar, feb, jan);
-        assertThat(ids(q(null, null, null, null, null, LocalDate.of(2026, 2, 1), null))).containsExactly(mar, feb);
-        assertThat(ids(q(null, null, null, null, null, null, LocalDate.of(2026, 2, 15)))).containsExactly(feb, jan);
-        assertThat(ids(q(null, null, null, null, null, LocalDate.of(2026, 2, 16), LocalDate.of(2026, 2, 28)))).isEmpty();
-    }
-
-    @Test
-    void search_text_multiWordPrefixAndDiacritics() {
-        String tall = put(fields("2026-01-01").setAggressorDescription("Tall man, grey beard, glasses").build());
-        String shortOne = put(fields("2026-01-02").setAggressorDescription("short, beard").build());
-        String named = put(fields("2026-01-03").addNamesUsed("Rénald").addOnlineHandles("@bigspender")
-                .setModusOperandi("asks for outcall to hotel").setVehicleDescription("silver pickup").build());
-        assertThat(text("tall beard")).containsExactly(tall);
-        assertThat(text("beard")).containsExactly(shortOne, tall);
-        assertThat(text("bear")).containsExactly(shortOne, tall); // prefix
-        assertThat(text("BEARD Tall")).containsExactly(tall);
-        assertThat(text("renald")).containsExactly(named); // diacritics removed
-        assertThat(text("bigspender")).containsExactly(named);
-        assertThat(text("hotel pickup")).containsExactly(named);
-        assertThat(text("downtown")).containsExactly(named, shortOne, tall); // area is indexed too
-        assertThat(text("tall pickup")).isEmpty();
-    }
-
-    @Test
-    void search_text_hostileFtsSyntax_neitherThrowsNorChangesMeaning() {
-        String tall = put(fields("2026-01-01").setAggressorDescription("tall beard").build());
-        String other = put(fields("2026-01-02").setAggressorDescription("short or bald").build());
-        for (String hostile : List.of("\"", "\"tall", "tall\"", "*", "tall*", "NEAR(", "NEAR(tall beard, 2)", "(", ")",
-                "tall AND", "OR", "NOT", "^tall", "body:tall", "-tall", "{body}: x", "'; DROP TABLE alerts; --", "\\")) {
-            assertThatCode(() -> text(hostile)).as(hostile).doesNotThrowAnyException();
-        }
-        // "tall OR short" is three required words, not a disjunction.
-        assertThat(text("tall OR short")).isEmpty();
-        assertThat(text("short or")).containsExactly(other);
-        assertThat(text("\"tall")).containsExactly(tall);
-        assertThat(text("NEAR(tall beard, 2)")).isEmpty(); // "near" and "2" are required words
-        assertThat(text("tall*")).containsExactly(tall);
-        assertThat(text("body:tall")).isEmpty(); // "body" is a word, not a column filter
-        assertThat(text("*")).isEmpty();
-        assertThat(store.get(ORIGIN, tall)).isPresent();
-    }
-
-    @Test
-    void search_criteriaCombinedWithAnd() {
-        String both = put(fields("2026-01-01").addPhoneNumbers("+16045550123").setVehiclePlate("ABC123").build());
-        put(fields("2026-01-02").addPhoneNumbers("+16045550123").setVehiclePlate("XYZ789").build());
-        put(fields("2026-01-03").setVehiclePlate("ABC123").build());
-        assertThat(ids(q("+16045550123", "ABC", null, "downtown", Set.of(HarmCategory.HARM_CATEGORY_ROBBERY),
-                LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 1)))).containsExactly(both);
-    }
-
-    @Test
-    void search_paging_threePages_newestFirst_noDuplicatesOrOmissions() {
-        // Several alerts share a date, so the insertion sequence must break ties.
-        String[] dates = {"2026-01-05", "2026-01-05", "2026-01-03", "2026-01-09", "2026-01-05", "2026-01-01",
-                "2026-01-09", "2026-01-07"};
-        List<String[]> rows = new ArrayList<>();
-        for (String d : dates) {
-            rows.add(new String[] {d, put(fields(d).build())});
-        }
-        String gone = TestAlerts.newId();
-        store.put(alert(OTHER_ORIGIN, gone, 1, fields("2026-01-10").build()));
-        store.put(alert(OTHER_ORIGIN, gone, 2, AlertStatus.ALERT_STATUS_RETRACTED, fields("2026-01-10").build()));
-
-        // Expected: newest incident first; among equal dates, the later insertion first.
-        List<String[]> sorted = new ArrayList<>(rows);
-        Collections.reverse(sorted);
-        sorted.sort((a, b) -> b[0].compareTo(a[0])); // stable: keeps later-insertion-first among equals
-        List<String> expected = sorted.stream().map(r -> r[1]).toList();
-
-        List<String> seen = new ArrayList<>();
-        String token = null;
-        int pages = 0;
-        while (true) {
-            Page<StoredAlert> p = search.search(AlertQuery.all(3, token));
-            assertThat(p.items()).hasSizeLessThanOrEqualTo(3);
-            p.items().forEach(a -> seen.add(a.alertId()));
-            pages++;
-            if (!p.hasNext()) {
-                break;
-            }
-            token = p.nextPageToken();
-        }
-        assertThat(pages).isEqualTo(3);
-        assertThat(seen).doesNotHaveDuplicates().doesNotContain(gone);
-        assertThat(seen).containsExactlyElementsOf(expected);
-    }
-
-    @Test
-    void search_paging_withCriteria_keepsFilter() {
-        List<String> robberies = new ArrayList<>();
-        for (int i = 1; i <= 5; i++) {
-            robberies.add(0, put(fields("2026-02-0" + i).build()));
-            put(fields("2026-02-0" + i).clearHarms().addHarms(HarmCategory.HARM_CATEGORY_THREATS).build());
-        }
-        AlertQuery first = new AlertQuery(null, null, null, null, Set.of(HarmCategory.HARM_CATEGORY_ROBBERY),
-                null, null, 2, null);
-        List<String> seen = new ArrayList<>();
-        Page<StoredAlert> p = search.search(first);
-        p.items().forEach(a -> seen.add(a.alertId()));
-        while (p.hasNext()) {
-            p = search.search(first.withPageToken(p.nextPageToken()));
-            p.items().forEach(a -> seen.add(a.alertId()));
-        }
-        assertThat(seen).containsExactlyElementsOf(robberies);
-    }
-
-    @Test
-    void search_retracted_neverAppears() {
-        String id = TestAlerts.newId();
-        store.put(alert(ORIGIN, id, 1, fields("2026-01-01").addPhoneNumbers("+16045550123").build()));
-        assertThat(ids(AlertQuery.all(0, null))).containsExactly(id);
-        store.put(alert(ORIGIN, id, 2, AlertStatus.ALERT_STATUS_RETRACTED, fields("2026-01-01").build()));
-        assertThat(ids(AlertQuery.all(0, null))).isEmpty();
-        assertThat(ids(q("+16045550123", null, null, null, null, null, null))).isEmpty();
-        assertThat(ids(q(null, null, null, "downtown", null, null, null))).isEmpty();
-    }
-
-    @Test
-    void search_badPageToken_rejected() {
-        put(fields("2026-01-01").build());
-        for (String bad : List.of("x", "!!!", "YTE6MjAyNi0wMS0wMTow", "YTE6bm9wZToy", "a".repeat(150))) {
-            assertThatThrownBy(() -> search.search(AlertQuery.all(10, bad))).as(bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessage("bad page token");
-        }
-    }
-
-    @Test
-    void query_validation() {
-        assertThat(AlertQuery.all(0, null).pageSize()).isEqualTo(50);
-        assertThat(AlertQuery.all(500, "").pageToken()).isNull();
-        assertThatThrownBy(() -> AlertQuery.all(501, null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> AlertQuery.all(-1, null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> q("604-555-0123", null, null, null, null, null, null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> q(null, "abc", null, null, null, null, null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> q(null, "A".repeat(17), null, null, null, null, null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> q(null, null, "x".repeat(201), null, null, null, null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> q(null, null, null, null, Set.of(HarmCategory.HARM_CATEGORY_UNSPECIFIED), null, null))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> q(null, null, null, null, null, LocalDate.of(2026, 2, 1), LocalDate.of(2026, 1, 1)))
-                .isInstanceOf(IllegalArgumentException.class);
-        AlertQuery blank = q("", "", "   ", " ", Set.of(), null, null);
-        assertThat(blank.phoneE164()).isNull();
-        assertThat(blank.text()).isNull();
-        assertThat(blank.area()).isNull();
-        assertThat(blank.harms()).isEmpty();
-    }
-
-    @Test
-    void terms_areQuotedPrefixes() {
-        assertThat(AlertSearch.terms("Tall \"beard\" OR *x* NEAR(")).containsExactly(
-                "\"tall\"*", "\"beard\"*", "\"or\"*", "\"x\"*", "\"near\"*");
-        assertThat(AlertSearch.terms("\" * ( ) ^ :")).isEmpty();
-        assertThat(AlertSearch.terms("a ".repeat(40))).hasSize(AlertSearch.MAX_TERMS);
-        Set<String> none = new HashSet<>(AlertSearch.terms(""));
-        assertThat(none).isEmpty();
-    }
+  @Test
+  void terms_areQuotedPrefixes() {
+    assertThat(AlertSearch.terms("Tall \"beard\" OR *x* NEAR("))
+        .containsExactly("\"tall\"*", "\"beard\"*", "\"or\"*", "\"x\"*", "\"near\"*");
+    assertThat(AlertSearch.terms("\" * ( ) ^ :")).isEmpty();
+    assertThat(AlertSearch.terms("a ".repeat(40))).hasSize(AlertSearch.MAX_TERMS);
+    Set<String> none = new HashSet<>(AlertSearch.terms(""));
+    assertThat(none).isEmpty();
+  }
 }

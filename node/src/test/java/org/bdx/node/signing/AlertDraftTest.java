@@ -28,7 +28,8 @@ class AlertDraftTest {
 
   @Test
   void constructor_valid() {
-    AlertDraft d = new AlertDraft(ID, 1, AlertStatus.ALERT_STATUS_ACTIVE, 1, 2, Audience.AUDIENCE_PEER, 0, F);
+    AlertDraft d =
+        new AlertDraft(ID, 1, AlertStatus.ALERT_STATUS_ACTIVE, 1, 2, Audience.AUDIENCE_PEER, 0, F);
     assertThat(d.retracted()).isFalse();
   }
 
@@ -37,19 +38,36 @@ class AlertDraftTest {
   void constructor_invalid_throws() {
     AlertStatus a = AlertStatus.ALERT_STATUS_ACTIVE;
     Audience p = Audience.AUDIENCE_PEER;
-    assertThatThrownBy(() -> new AlertDraft("bad", 1, a, 1, 2, p, 0, F)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new AlertDraft(ID, 0, a, 1, 2, p, 0, F)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new AlertDraft(ID, 1, AlertStatus.ALERT_STATUS_UNSPECIFIED, 1, 2, p, 0, F))
+    assertThatThrownBy(() -> new AlertDraft("bad", 1, a, 1, 2, p, 0, F))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new AlertDraft(ID, 1, a, 2, 2, p, 0, F)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new AlertDraft(ID, 0, a, 1, 2, p, 0, F))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> new AlertDraft(ID, 1, AlertStatus.ALERT_STATUS_UNSPECIFIED, 1, 2, p, 0, F))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new AlertDraft(ID, 1, a, 2, 2, p, 0, F))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new AlertDraft(ID, 1, a, 1, 2, Audience.AUDIENCE_UNSPECIFIED, 0, F))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new AlertDraft(ID, 1, a, 1, 2, p, -1, F)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new AlertDraft(ID, 1, AlertStatus.ALERT_STATUS_RETRACTED, 1, 2, p, 0, F))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retraction");
-    assertThatThrownBy(() -> new AlertDraft(ID, 1, a, 1, 2, p, 0,
-        F.toBuilder().setUnknownFields(NegativeCases.unknown(99)).build()))
+    assertThatThrownBy(() -> new AlertDraft(ID, 1, a, 1, 2, p, -1, F))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new AlertDraft(ID, 1, a, 1, 2, p, 0, null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(
+            () -> new AlertDraft(ID, 1, AlertStatus.ALERT_STATUS_RETRACTED, 1, 2, p, 0, F))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("retraction");
+    assertThatThrownBy(
+            () ->
+                new AlertDraft(
+                    ID,
+                    1,
+                    a,
+                    1,
+                    2,
+                    p,
+                    0,
+                    F.toBuilder().setUnknownFields(NegativeCases.unknown(99)).build()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new AlertDraft(ID, 1, a, 1, 2, p, 0, null))
+        .isInstanceOf(NullPointerException.class);
   }
 }

@@ -27,8 +27,16 @@ class AlertSignerTest {
   @DisplayName("SIG-3: header carries what receivers enforce")
   void sign_headerCarriesDraft() throws Exception {
     String id = AlertDraft.newAlertId(rng);
-    AlertDraft draft = new AlertDraft(id, 4, AlertStatus.ALERT_STATUS_UPDATED, 100, 200,
-        Audience.AUDIENCE_POLICE, 2, Fixtures.twoFields());
+    AlertDraft draft =
+        new AlertDraft(
+            id,
+            4,
+            AlertStatus.ALERT_STATUS_UPDATED,
+            100,
+            200,
+            Audience.AUDIENCE_POLICE,
+            2,
+            Fixtures.twoFields());
     AlertHeader h = AlertHeader.parseFrom(signer.sign(draft).getHeader());
     assertThat(h.getOriginNodeId()).isEqualTo(keys.nodeId().value());
     assertThat(h.getOriginPublicKey().toByteArray()).isEqualTo(keys.publicKey());
@@ -48,11 +56,16 @@ class AlertSignerTest {
     SignedAlert e = signer.sign(Fixtures.draft(AlertDraft.newAlertId(rng), Fixtures.twoFields()));
     byte[] input = SigningInput.ofAlertHeader(e.getHeader().toByteArray());
     assertThat(NodeKeys.verify(keys.publicKey(), input, e.getSignature().toByteArray())).isTrue();
-    assertThat(NodeKeys.verify(keys.publicKey(), e.getHeader().toByteArray(),
-        e.getSignature().toByteArray())).isFalse();
-    assertThat(NodeKeys.verify(keys.publicKey(),
-        SigningInput.of(SigningInput.AGREEMENT_TERMS_TYPE, e.getHeader().toByteArray()),
-        e.getSignature().toByteArray())).isFalse();
+    assertThat(
+            NodeKeys.verify(
+                keys.publicKey(), e.getHeader().toByteArray(), e.getSignature().toByteArray()))
+        .isFalse();
+    assertThat(
+            NodeKeys.verify(
+                keys.publicKey(),
+                SigningInput.of(SigningInput.AGREEMENT_TERMS_TYPE, e.getHeader().toByteArray()),
+                e.getSignature().toByteArray()))
+        .isFalse();
   }
 
   @Test
@@ -75,7 +88,8 @@ class AlertSignerTest {
   @DisplayName("SIG-5: digests sorted ascending, unsigned")
   void sign_digestsSortedUnsigned() throws Exception {
     for (int i = 0; i < 20; i++) {
-      SignedAlert e = signer.sign(Fixtures.draft(AlertDraft.newAlertId(rng), Fixtures.twelveFields()));
+      SignedAlert e =
+          signer.sign(Fixtures.draft(AlertDraft.newAlertId(rng), Fixtures.twelveFields()));
       List<ByteString> d = AlertHeader.parseFrom(e.getHeader()).getClaimDigestsList();
       for (int j = 1; j < d.size(); j++) {
         assertThat(ByteString.unsignedLexicographicalComparator().compare(d.get(j - 1), d.get(j)))
@@ -109,9 +123,12 @@ class AlertSignerTest {
   @DisplayName("SIG-4: one claim per set field, value has exactly that field, sorted by path")
   void sign_claimsOnePerField_sortedByPath() throws Exception {
     SignedAlert e = signer.sign(Fixtures.draft(AlertDraft.newAlertId(rng), Fixtures.allFields()));
-    List<String> paths = e.getDisclosuresList().stream()
-        .map(d -> Disclosures.pathOf(d).orElseThrow()).toList();
-    assertThat(paths).isSorted().hasSize(15).containsExactlyInAnyOrderElementsOf(Disclosures.claimPaths());
+    List<String> paths =
+        e.getDisclosuresList().stream().map(d -> Disclosures.pathOf(d).orElseThrow()).toList();
+    assertThat(paths)
+        .isSorted()
+        .hasSize(15)
+        .containsExactlyInAnyOrderElementsOf(Disclosures.claimPaths());
     for (Disclosure d : e.getDisclosuresList()) {
       Claim c = Claim.parseFrom(d.getClaim());
       assertThat(c.getValue().getAllFields()).hasSize(1);
@@ -126,22 +143,37 @@ class AlertSignerTest {
     SignedAlert e = signer.sign(Fixtures.retraction(AlertDraft.newAlertId(rng), 2));
     assertThat(AlertHeader.parseFrom(e.getHeader()).getClaimDigestsCount()).isZero();
     assertThat(e.getDisclosuresCount()).isZero();
-    assertThat(new AlertVerifier().verify(e).status()).isEqualTo(AlertStatus.ALERT_STATUS_RETRACTED);
+    assertThat(new AlertVerifier().verify(e).status())
+        .isEqualTo(AlertStatus.ALERT_STATUS_RETRACTED);
   }
 
   @Test
   @DisplayName("ALR-2: claim paths are the AlertFields field names, at most DIGEST_SLOTS")
   void claimPaths_areAlertFieldsNames() {
-    assertThat(Disclosures.claimPaths()).containsExactly(
-        "incident_date", "time_of_day", "area", "work_setting", "harms", "severity",
-        "aggressor_description", "names_used", "phone_numbers", "vehicle_description",
-        "vehicle_plate", "online_handles", "modus_operandi", "languages", "reporter_contact");
+    assertThat(Disclosures.claimPaths())
+        .containsExactly(
+            "incident_date",
+            "time_of_day",
+            "area",
+            "work_setting",
+            "harms",
+            "severity",
+            "aggressor_description",
+            "names_used",
+            "phone_numbers",
+            "vehicle_description",
+            "vehicle_plate",
+            "online_handles",
+            "modus_operandi",
+            "languages",
+            "reporter_contact");
     assertThat(Disclosures.claimPaths().size()).isLessThanOrEqualTo(AlertSigner.DIGEST_SLOTS);
   }
 
   @Test
   void sign_emptyActiveAlert_allDecoys() throws Exception {
-    SignedAlert e = signer.sign(Fixtures.draft(AlertDraft.newAlertId(rng), AlertFields.getDefaultInstance()));
+    SignedAlert e =
+        signer.sign(Fixtures.draft(AlertDraft.newAlertId(rng), AlertFields.getDefaultInstance()));
     assertThat(AlertHeader.parseFrom(e.getHeader()).getClaimDigestsCount()).isEqualTo(16);
     assertThat(new AlertVerifier().verify(e).disclosedPaths()).isEmpty();
   }

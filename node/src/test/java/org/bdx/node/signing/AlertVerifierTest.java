@@ -83,24 +83,29 @@ class AlertVerifierTest {
   @DisplayName("SIG-7.10: altered claim bytes -> DIGEST_NOT_IN_HEADER")
   void verify_modifiedFieldValue_throws() {
     Disclosure phone = NegativeCases.find(valid, "phone_numbers");
-    byte[] claim = NegativeCases.claim("phone_numbers",
-        AlertFields.newBuilder().addPhoneNumbers("+16045550124").build());
-    SignedAlert t = NegativeCases.replaceDisclosure(valid, phone,
-        NegativeCases.disclosure(phone.getSalt().toByteArray(), claim));
+    byte[] claim =
+        NegativeCases.claim(
+            "phone_numbers", AlertFields.newBuilder().addPhoneNumbers("+16045550124").build());
+    SignedAlert t =
+        NegativeCases.replaceDisclosure(
+            valid, phone, NegativeCases.disclosure(phone.getSalt().toByteArray(), claim));
     assertThat(reasonOf(t)).isEqualTo(VerificationException.Reason.DIGEST_NOT_IN_HEADER);
     // a changed salt is as bad as a changed value
     byte[] salt = phone.getSalt().toByteArray();
     salt[0] ^= 1;
-    SignedAlert s = NegativeCases.replaceDisclosure(valid, phone,
-        NegativeCases.disclosure(salt, phone.getClaim().toByteArray()));
+    SignedAlert s =
+        NegativeCases.replaceDisclosure(
+            valid, phone, NegativeCases.disclosure(salt, phone.getClaim().toByteArray()));
     assertThat(reasonOf(s)).isEqualTo(VerificationException.Reason.DIGEST_NOT_IN_HEADER);
   }
 
   @Test
   @DisplayName("SIG-7.4: origin key swapped for another node's key -> ORIGIN_ID_MISMATCH")
   void verify_originKeySwapped_throwsIdMismatch() {
-    AlertHeader h = NegativeCases.parse(valid.getHeader()).toBuilder()
-        .setOriginPublicKey(ByteString.copyFrom(cases.other.publicKey())).build();
+    AlertHeader h =
+        NegativeCases.parse(valid.getHeader()).toBuilder()
+            .setOriginPublicKey(ByteString.copyFrom(cases.other.publicKey()))
+            .build();
     assertThat(reasonOf(NegativeCases.withHeaderBytes(valid, h.toByteArray())))
         .isEqualTo(VerificationException.Reason.ORIGIN_ID_MISMATCH);
   }
@@ -108,14 +113,19 @@ class AlertVerifierTest {
   @Test
   @DisplayName("SIG-7.6: id+key swapped consistently, signature from another key -> BAD_SIGNATURE")
   void verify_wrongKeyConsistentId_throwsBadSignature() {
-    AlertHeader h = NegativeCases.parse(valid.getHeader()).toBuilder()
-        .setOriginNodeId(cases.other.nodeId().value())
-        .setOriginPublicKey(ByteString.copyFrom(cases.other.publicKey())).build();
-    SignedAlert forged = AlertSigner.signHeader(origin, h.toByteArray(), valid.getDisclosuresList());
+    AlertHeader h =
+        NegativeCases.parse(valid.getHeader()).toBuilder()
+            .setOriginNodeId(cases.other.nodeId().value())
+            .setOriginPublicKey(ByteString.copyFrom(cases.other.publicKey()))
+            .build();
+    SignedAlert forged =
+        AlertSigner.signHeader(origin, h.toByteArray(), valid.getDisclosuresList());
     assertThat(reasonOf(forged)).isEqualTo(VerificationException.Reason.BAD_SIGNATURE);
     // and the same header signed by the right key verifies
-    SignedAlert honest = AlertSigner.signHeader(cases.other, h.toByteArray(), valid.getDisclosuresList());
-    assertThat(catchThrowableOfType(VerificationException.class, () -> verifier.verify(honest))).isNull();
+    SignedAlert honest =
+        AlertSigner.signHeader(cases.other, h.toByteArray(), valid.getDisclosuresList());
+    assertThat(catchThrowableOfType(VerificationException.class, () -> verifier.verify(honest)))
+        .isNull();
   }
 
   @Test
@@ -128,36 +138,50 @@ class AlertVerifierTest {
   @Test
   @DisplayName("SIG-8: a subset of disclosures verifies and exposes only those paths")
   void verify_subsetOfDisclosures_exposesOnlyThosePaths() throws Exception {
-    SignedAlert subset = Disclosures.select(valid, Set.of("area", "harms", "severity", "no_such_path"));
+    SignedAlert subset =
+        Disclosures.select(valid, Set.of("area", "harms", "severity", "no_such_path"));
     assertThat(subset.getHeader()).isEqualTo(valid.getHeader());
     assertThat(subset.getSignature()).isEqualTo(valid.getSignature());
     VerifiedAlert v = verifier.verify(subset);
     assertThat(v.disclosedPaths()).containsExactly("area", "harms", "severity");
-    assertThat(v.fields()).isEqualTo(AlertFields.newBuilder()
-        .setArea(Fixtures.twelveFields().getArea())
-        .addAllHarms(Fixtures.twelveFields().getHarmsList())
-        .setSeverity(Fixtures.twelveFields().getSeverity()).build());
+    assertThat(v.fields())
+        .isEqualTo(
+            AlertFields.newBuilder()
+                .setArea(Fixtures.twelveFields().getArea())
+                .addAllHarms(Fixtures.twelveFields().getHarmsList())
+                .setSeverity(Fixtures.twelveFields().getSeverity())
+                .build());
     assertThat(subset.toByteString().toStringUtf8()).doesNotContain("+16045550123");
     SignedAlert none = Disclosures.select(valid, Set.of());
     assertThat(verifier.verify(none).disclosedPaths()).isEmpty();
   }
 
   @Test
-  @DisplayName("SIG-7.10: an extra disclosure the header does not commit to -> DIGEST_NOT_IN_HEADER")
+  @DisplayName(
+      "SIG-7.10: an extra disclosure the header does not commit to -> DIGEST_NOT_IN_HEADER")
   void verify_extraDisclosure_throws() {
-    SignedAlert extra = valid.toBuilder().addDisclosures(NegativeCases.disclosure(new byte[16],
-        NegativeCases.claim("online_handles", AlertFields.newBuilder().addOnlineHandles("@x").build())))
-        .build();
+    SignedAlert extra =
+        valid.toBuilder()
+            .addDisclosures(
+                NegativeCases.disclosure(
+                    new byte[16],
+                    NegativeCases.claim(
+                        "online_handles", AlertFields.newBuilder().addOnlineHandles("@x").build())))
+            .build();
     assertThat(reasonOf(extra)).isEqualTo(VerificationException.Reason.DIGEST_NOT_IN_HEADER);
   }
 
   @Test
   @DisplayName("SIG-7.10: the same path disclosed twice -> DUPLICATE_PATH")
   void verify_duplicatePath_throws() {
-    Disclosure a = NegativeCases.disclosure(cases.salt(), NegativeCases.claim("area",
-        AlertFields.newBuilder().setArea("Strathcona").build()));
-    Disclosure b = NegativeCases.disclosure(cases.salt(), NegativeCases.claim("area",
-        AlertFields.newBuilder().setArea("Gastown").build()));
+    Disclosure a =
+        NegativeCases.disclosure(
+            cases.salt(),
+            NegativeCases.claim("area", AlertFields.newBuilder().setArea("Strathcona").build()));
+    Disclosure b =
+        NegativeCases.disclosure(
+            cases.salt(),
+            NegativeCases.claim("area", AlertFields.newBuilder().setArea("Gastown").build()));
     assertThat(reasonOf(cases.committing(List.of(a, b), List.of(a, b))))
         .isEqualTo(VerificationException.Reason.DUPLICATE_PATH);
     assertThat(reasonOf(valid.toBuilder().addDisclosures(valid.getDisclosures(0)).build()))
@@ -167,7 +191,8 @@ class AlertVerifierTest {
   @Test
   @DisplayName("SIG-7.9: a retraction carrying a disclosure -> RETRACTION_WITH_DISCLOSURES")
   void verify_retractionWithDisclosure_throws() throws Exception {
-    SignedAlert retraction = new AlertSigner(origin, cases.rng).sign(Fixtures.retraction(cases.alertId, 2));
+    SignedAlert retraction =
+        new AlertSigner(origin, cases.rng).sign(Fixtures.retraction(cases.alertId, 2));
     assertThat(verifier.verify(retraction).disclosedPaths()).isEmpty();
     SignedAlert leaky = retraction.toBuilder().addDisclosures(valid.getDisclosures(0)).build();
     assertThat(reasonOf(leaky)).isEqualTo(VerificationException.Reason.RETRACTION_WITH_DISCLOSURES);
@@ -195,10 +220,12 @@ class AlertVerifierTest {
   @DisplayName("SIG-7: messages never contain field values")
   void verify_messages_doNotContainValues() {
     for (NegativeCases.Case c : cases.all()) {
-      VerificationException ex = catchThrowableOfType(VerificationException.class,
-          () -> verifier.verify(c.envelope(), c.expectedOrigin()));
-      assertThat(ex.getMessage()).doesNotContain("+1604", "Downtown", "ABC123", "Mike", "Strathcona",
-          "narrative", cases.alertId);
+      VerificationException ex =
+          catchThrowableOfType(
+              VerificationException.class, () -> verifier.verify(c.envelope(), c.expectedOrigin()));
+      assertThat(ex.getMessage())
+          .doesNotContain(
+              "+1604", "Downtown", "ABC123", "Mike", "Strathcona", "narrative", cases.alertId);
     }
   }
 

@@ -9,8 +9,8 @@ import java.security.SecureRandomSpi;
 import org.bdx.node.identity.LengthPrefixed;
 
 /**
- * A deterministic "random" source for test vectors ONLY. The output stream is block_0 || block_1
- * || ... with block_i = SHA-256(u64be(13)||"bdx/test/drbg"||u64be(len(label))||label||
+ * A deterministic "random" source for test vectors ONLY. The output stream is block_0 || block_1 ||
+ * ... with block_i = SHA-256(u64be(13)||"bdx/test/drbg"||u64be(len(label))||label||
  * u64be(8)||u64be(i)), consumed in order by successive nextBytes calls (spec/vectors/README.md).
  */
 final class DeterministicRandom extends SecureRandom {

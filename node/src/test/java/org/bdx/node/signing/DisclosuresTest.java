@@ -26,8 +26,10 @@ class DisclosuresTest {
   @Test
   @DisplayName("SIG-8: unparseable claims are dropped (fail closed)")
   void select_dropsUnparseableClaims() {
-    SignedAlert bad = cases.valid.toBuilder()
-        .addDisclosures(NegativeCases.disclosure(new byte[16], new byte[] {(byte) 0xff})).build();
+    SignedAlert bad =
+        cases.valid.toBuilder()
+            .addDisclosures(NegativeCases.disclosure(new byte[16], new byte[] {(byte) 0xff}))
+            .build();
     SignedAlert s = Disclosures.select(bad, Set.copyOf(Disclosures.claimPaths()));
     assertThat(s.getDisclosuresCount()).isEqualTo(cases.valid.getDisclosuresCount());
   }

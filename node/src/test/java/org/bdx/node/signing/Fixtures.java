@@ -17,12 +17,12 @@ final class Fixtures {
   static final HexFormat HEX = HexFormat.of();
 
   /** Origin seed of the vectors: bytes 0x00..0x1f. */
-  static final byte[] ORIGIN_SEED = HEX.parseHex(
-      "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+  static final byte[] ORIGIN_SEED =
+      HEX.parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
 
   /** Another node's seed: bytes 0x20..0x3f. */
-  static final byte[] OTHER_SEED = HEX.parseHex(
-      "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f");
+  static final byte[] OTHER_SEED =
+      HEX.parseHex("202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f");
 
   static final long ISSUED_AT = 1_790_000_000L;
   static final long EXPIRES_AT = ISSUED_AT + 90L * 24 * 3600;
@@ -74,12 +74,26 @@ final class Fixtures {
   }
 
   static AlertDraft draft(String alertId, AlertFields fields) {
-    return new AlertDraft(alertId, 1, AlertStatus.ALERT_STATUS_ACTIVE, ISSUED_AT, EXPIRES_AT,
-        Audience.AUDIENCE_SUPPORT, 1, fields);
+    return new AlertDraft(
+        alertId,
+        1,
+        AlertStatus.ALERT_STATUS_ACTIVE,
+        ISSUED_AT,
+        EXPIRES_AT,
+        Audience.AUDIENCE_SUPPORT,
+        1,
+        fields);
   }
 
   static AlertDraft retraction(String alertId, long version) {
-    return new AlertDraft(alertId, version, AlertStatus.ALERT_STATUS_RETRACTED, ISSUED_AT + 3600,
-        EXPIRES_AT, Audience.AUDIENCE_SUPPORT, 1, AlertFields.getDefaultInstance());
+    return new AlertDraft(
+        alertId,
+        version,
+        AlertStatus.ALERT_STATUS_RETRACTED,
+        ISSUED_AT + 3600,
+        EXPIRES_AT,
+        Audience.AUDIENCE_SUPPORT,
+        1,
+        AlertFields.getDefaultInstance());
   }
 }

@@ -27,7 +27,9 @@ import org.bdx.proto.v1.SignedAlert;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Checks spec/vectors/ against this implementation (directory from system property bdx.spec.dir). */
+/**
+ * Checks spec/vectors/ against this implementation (directory from system property bdx.spec.dir).
+ */
 class SpecVectorsTest {
   private static final HexFormat HEX = HexFormat.of();
 
@@ -132,7 +134,8 @@ class SpecVectorsTest {
         JsonObject d = ds.get(i).getAsJsonObject();
         assertThat(e.getDisclosures(i).getSalt().toByteArray()).isEqualTo(hex(d, "salt"));
         assertThat(e.getDisclosures(i).getClaim().toByteArray()).isEqualTo(hex(d, "claim"));
-        assertThat(Claim.parseFrom(hex(d, "claim")).getPath()).isEqualTo(d.get("path").getAsString());
+        assertThat(Claim.parseFrom(hex(d, "claim")).getPath())
+            .isEqualTo(d.get("path").getAsString());
         byte[] digest = ClaimDigest.compute(hex(d, "salt"), hex(d, "claim"));
         assertThat(digest).isEqualTo(hex(d, "digest"));
         assertThat(h.getClaimDigestsList()).contains(ByteString.copyFrom(digest));
@@ -154,12 +157,14 @@ class SpecVectorsTest {
     List<JsonObject> cs = cases(load("negative.json"));
     for (JsonObject c : cs) {
       SignedAlert e = SignedAlert.parseFrom(hex(c, "envelope"));
-      NodeId expected = c.has("expected_origin")
-          ? NodeId.parse(c.get("expected_origin").getAsString()) : null;
-      VerificationException ex = catchThrowableOfType(VerificationException.class,
-          () -> new AlertVerifier().verify(e, expected));
+      NodeId expected =
+          c.has("expected_origin") ? NodeId.parse(c.get("expected_origin").getAsString()) : null;
+      VerificationException ex =
+          catchThrowableOfType(
+              VerificationException.class, () -> new AlertVerifier().verify(e, expected));
       assertThat(ex).as(c.get("name").getAsString()).isNotNull();
-      assertThat(ex.reason().name()).as(c.get("name").getAsString())
+      assertThat(ex.reason().name())
+          .as(c.get("name").getAsString())
           .isEqualTo(c.get("reason").getAsString());
     }
   }

@@ -29,8 +29,8 @@ import org.bdx.proto.v1.SignedAlert;
 import org.bdx.proto.v1.TimeOfDay;
 
 /**
- * Writes the test vectors of spec/vectors/ (format in spec/vectors/README.md). Deterministic:
- * fixed seeds, and salts/decoys/alert ids from {@link DeterministicRandom}.
+ * Writes the test vectors of spec/vectors/ (format in spec/vectors/README.md). Deterministic: fixed
+ * seeds, and salts/decoys/alert ids from {@link DeterministicRandom}.
  *
  * <p>Regenerate: run {@code main} with the vectors directory as argument (default {@code
  * spec/vectors}), from the test classpath. {@link SpecVectorsTest} fails if the files differ.
@@ -61,7 +61,8 @@ final class VectorGenerator {
 
   static JsonObject nodeIds() {
     JsonObject root = new JsonObject();
-    root.addProperty("description", "spec ID-1..ID-3: seed -> Ed25519 public key -> node id -> fingerprint");
+    root.addProperty(
+        "description", "spec ID-1..ID-3: seed -> Ed25519 public key -> node id -> fingerprint");
     root.addProperty("context", org.bdx.node.identity.NodeId.CONTEXT);
     JsonArray cases = new JsonArray();
     String[][] seeds = {
@@ -76,8 +77,11 @@ final class VectorGenerator {
       c.addProperty("name", s[0]);
       c.addProperty("seed", s[1]);
       c.addProperty("public_key", hex(k.publicKey()));
-      c.addProperty("hash_input", hex(LengthPrefixed.concat(
-          LengthPrefixed.ascii(org.bdx.node.identity.NodeId.CONTEXT), k.publicKey())));
+      c.addProperty(
+          "hash_input",
+          hex(
+              LengthPrefixed.concat(
+                  LengthPrefixed.ascii(org.bdx.node.identity.NodeId.CONTEXT), k.publicKey())));
       c.addProperty("node_id", k.nodeId().value());
       c.addProperty("fingerprint", k.nodeId().fingerprint());
       cases.add(c);
@@ -96,20 +100,48 @@ final class VectorGenerator {
     for (int i = 0; i < 64; i++) {
       salt64[i] = (byte) (0xc0 + i);
     }
-    cases.add(claimCase("string_area", "area",
-        AlertFields.newBuilder().setArea("Downtown Eastside").build(), salt16));
-    cases.add(claimCase("repeated_string_phone_numbers", "phone_numbers",
-        AlertFields.newBuilder().addPhoneNumbers("+16045550123").addPhoneNumbers("+16045550199").build(),
-        salt16));
-    cases.add(claimCase("repeated_enum_harms", "harms",
-        AlertFields.newBuilder().addHarms(HarmCategory.HARM_CATEGORY_PHYSICAL_ASSAULT)
-            .addHarms(HarmCategory.HARM_CATEGORY_STEALTHING).build(), salt16));
-    cases.add(claimCase("enum_time_of_day", "time_of_day",
-        AlertFields.newBuilder().setTimeOfDay(TimeOfDay.TIME_OF_DAY_EVENING).build(), salt16));
-    cases.add(claimCase("salt_64_bytes_severity", "severity",
-        AlertFields.newBuilder().setSeverity(Severity.SEVERITY_CRITICAL).build(), salt64));
-    cases.add(claimCase("non_ascii_utf8_area", "area",
-        AlertFields.newBuilder().setArea("Montréal – Centre-Sud").build(), salt16));
+    cases.add(
+        claimCase(
+            "string_area",
+            "area",
+            AlertFields.newBuilder().setArea("Downtown Eastside").build(),
+            salt16));
+    cases.add(
+        claimCase(
+            "repeated_string_phone_numbers",
+            "phone_numbers",
+            AlertFields.newBuilder()
+                .addPhoneNumbers("+16045550123")
+                .addPhoneNumbers("+16045550199")
+                .build(),
+            salt16));
+    cases.add(
+        claimCase(
+            "repeated_enum_harms",
+            "harms",
+            AlertFields.newBuilder()
+                .addHarms(HarmCategory.HARM_CATEGORY_PHYSICAL_ASSAULT)
+                .addHarms(HarmCategory.HARM_CATEGORY_STEALTHING)
+                .build(),
+            salt16));
+    cases.add(
+        claimCase(
+            "enum_time_of_day",
+            "time_of_day",
+            AlertFields.newBuilder().setTimeOfDay(TimeOfDay.TIME_OF_DAY_EVENING).build(),
+            salt16));
+    cases.add(
+        claimCase(
+            "salt_64_bytes_severity",
+            "severity",
+            AlertFields.newBuilder().setSeverity(Severity.SEVERITY_CRITICAL).build(),
+            salt64));
+    cases.add(
+        claimCase(
+            "non_ascii_utf8_area",
+            "area",
+            AlertFields.newBuilder().setArea("Montréal – Centre-Sud").build(),
+            salt16));
     root.add("cases", cases);
     return root;
   }
@@ -141,17 +173,24 @@ final class VectorGenerator {
     SignedAlert subset = Disclosures.select(full, Set.of("area", "harms", "severity"));
     SignedAlert retracted = signer.sign(Fixtures.retraction(alertId, 2));
     JsonArray cases = new JsonArray();
-    cases.add(alertCase("active_twelve_fields", "every disclosure of an active alert", origin, full));
-    cases.add(alertCase("active_subset",
-        "the same envelope with only area, harms and severity disclosed", origin, subset));
-    cases.add(alertCase("retracted", "version 2: a retraction, no digests, no disclosures",
-        origin, retracted));
+    cases.add(
+        alertCase("active_twelve_fields", "every disclosure of an active alert", origin, full));
+    cases.add(
+        alertCase(
+            "active_subset",
+            "the same envelope with only area, harms and severity disclosed",
+            origin,
+            subset));
+    cases.add(
+        alertCase(
+            "retracted", "version 2: a retraction, no digests, no disclosures", origin, retracted));
     root.addProperty("drbg_label", label);
     root.add("cases", cases);
     return root;
   }
 
-  private static JsonObject alertCase(String name, String description, NodeKeys origin, SignedAlert e) {
+  private static JsonObject alertCase(
+      String name, String description, NodeKeys origin, SignedAlert e) {
     AlertHeader h = parseHeader(e.getHeader());
     VerifiedAlert v;
     try {
@@ -189,7 +228,9 @@ final class VectorGenerator {
       o.addProperty("path", Disclosures.pathOf(d).orElseThrow());
       o.addProperty("salt", hex(d.getSalt()));
       o.addProperty("claim", hex(d.getClaim()));
-      o.addProperty("digest", hex(ClaimDigest.compute(d.getSalt().toByteArray(), d.getClaim().toByteArray())));
+      o.addProperty(
+          "digest",
+          hex(ClaimDigest.compute(d.getSalt().toByteArray(), d.getClaim().toByteArray())));
       ds.add(o);
     }
     c.add("disclosures", ds);
@@ -203,8 +244,9 @@ final class VectorGenerator {
 
   static JsonObject negatives() {
     JsonObject root = new JsonObject();
-    root.addProperty("description", "spec SIG-7: envelopes that MUST fail, with the reason of the first"
-        + " failing check");
+    root.addProperty(
+        "description",
+        "spec SIG-7: envelopes that MUST fail, with the reason of the first" + " failing check");
     NegativeCases nc = new NegativeCases();
     root.addProperty("origin_seed", hex(Fixtures.ORIGIN_SEED));
     root.addProperty("origin_node_id", nc.origin.nodeId().value());

@@ -18,192 +18,235 @@ import org.junit.jupiter.api.io.TempDir;
 
 class NodeDatabaseTest {
 
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    private static Map<Integer, Long> migrationRows(NodeDatabase db) {
-        return db.inTransaction(c -> {
-            Map<Integer, Long> rows = new LinkedHashMap<>();
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT version, applied_at FROM schema_migrations ORDER BY version")) {
-                while (rs.next()) {
-                    rows.put(rs.getInt(1), rs.getLong(2));
-                }
+  private static Map<Integer, Long> migrationRows(NodeDatabase db) {
+    return db.inTransaction(
+        c -> {
+          Map<Integer, Long> rows = new LinkedHashMap<>();
+          try (Statement s = c.createStatement();
+              ResultSet rs =
+                  s.executeQuery(
+                      "SELECT version, applied_at FROM schema_migrations ORDER BY version")) {
+            while (rs.next()) {
+              rows.put(rs.getInt(1), rs.getLong(2));
             }
-            return rows;
+          }
+          return rows;
         });
-    }
+  }
 
-    private static String pragma(NodeDatabase db, String name) {
-        return db.inTransaction(c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
-                rs.next();
-                return rs.getString(1);
-            }
+  private static String pragma(NodeDatabase db, String name) {
+    return db.inTransaction(
+        c -> {
+          try (Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+            rs.next();
+            return rs.getString(1);
+          }
         });
-    }
+  }
 
-    @Test
-    void open_emptyDatabase_appliesAllMigrations_andPragmas() {
-        try (NodeDatabase db = TestAlerts.open(dir)) {
-            assertThat(db.schemaVersion()).isEqualTo(Migrations.latestVersion());
-            assertThat(migrationRows(db).keySet()).containsExactly(1);
-            assertThat(pragma(db, "journal_mode")).isEqualToIgnoringCase("wal");
-            assertThat(pragma(db, "synchronous")).isEqualTo("2"); // FULL
-            assertThat(pragma(db, "foreign_keys")).isEqualTo("1");
-            assertThat(pragma(db, "secure_delete")).isEqualTo("1");
-            assertThat(Integer.parseInt(pragma(db, "busy_timeout"))).isPositive();
-        }
+  @Test
+  void open_emptyDatabase_appliesAllMigrations_andPragmas() {
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      assertThat(db.schemaVersion()).isEqualTo(Migrations.latestVersion());
+      assertThat(migrationRows(db).keySet()).containsExactly(1);
+      assertThat(pragma(db, "journal_mode")).isEqualToIgnoringCase("wal");
+      assertThat(pragma(db, "synchronous")).isEqualTo("2"); // FULL
+      assertThat(pragma(db, "foreign_keys")).isEqualTo("1");
+      assertThat(pragma(db, "secure_delete")).isEqualTo("1");
+      assertThat(Integer.parseInt(pragma(db, "busy_timeout"))).isPositive();
     }
+  }
 
-    @Test
-    void open_createsOwnerOnlyFiles() throws Exception {
-        try (NodeDatabase db = TestAlerts.open(dir)) {
-            new AlertStore(db).put(TestAlerts.alert(TestAlerts.ORIGIN, TestAlerts.newId(), 1,
-                    TestAlerts.fields("2026-01-01").build()));
-            for (String name : List.of("node.db", "node.db-wal", "node.db-shm")) {
-                Path f = dir.resolve(name);
-                assertThat(f).as(name).exists();
-                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).as(name).isEqualTo("rw-------");
-            }
-        }
+  @Test
+  void open_createsOwnerOnlyFiles() throws Exception {
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      new AlertStore(db)
+          .put(
+              TestAlerts.alert(
+                  TestAlerts.ORIGIN,
+                  TestAlerts.newId(),
+                  1,
+                  TestAlerts.fields("2026-01-01").build()));
+      for (String name : List.of("node.db", "node.db-wal", "node.db-shm")) {
+        Path f = dir.resolve(name);
+        assertThat(f).as(name).exists();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+            .as(name)
+            .isEqualTo("rw-------");
+      }
     }
+  }
 
-    @Test
-    void open_existingWorldReadableFile_isTightened() throws Exception {
-        try (NodeDatabase db = TestAlerts.open(dir)) {
-            assertThat(db.schemaVersion()).isEqualTo(1);
-        }
-        Files.setPosixFilePermissions(dir.resolve("node.db"), PosixFilePermissions.fromString("rw-r--r--"));
-        try (NodeDatabase db = TestAlerts.open(dir)) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("node.db"))))
-                    .isEqualTo("rw-------");
-        }
+  @Test
+  void open_existingWorldReadableFile_isTightened() throws Exception {
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      assertThat(db.schemaVersion()).isEqualTo(1);
     }
-
-    @Test
-    void reopen_existingDatabase_keepsData_andDoesNotReapplyMigrations() throws Exception {
-        String id = TestAlerts.newId();
-        Map<Integer, Long> before;
-        try (NodeDatabase db = TestAlerts.open(dir)) {
-            assertThat(new AlertStore(db).put(TestAlerts.alert(TestAlerts.ORIGIN, id, 1,
-                    TestAlerts.fields("2026-01-01").build()))).isTrue();
-            before = migrationRows(db);
-        }
-        Thread.sleep(1100); // a re-application would record a later applied_at
-        try (NodeDatabase db = TestAlerts.open(dir)) {
-            assertThat(migrationRows(db)).isEqualTo(before);
-            assertThat(new AlertStore(db).get(TestAlerts.ORIGIN, id)).isPresent();
-        }
+    Files.setPosixFilePermissions(
+        dir.resolve("node.db"), PosixFilePermissions.fromString("rw-r--r--"));
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      assertThat(
+              PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("node.db"))))
+          .isEqualTo("rw-------");
     }
+  }
 
-    @Test
-    void open_withNewMigration_appliesOnlyTheNewOne() {
-        Map<Integer, Long> before;
-        try (NodeDatabase db = TestAlerts.open(dir)) {
-            before = migrationRows(db);
-        }
-        List<Migration> next = new ArrayList<>(Migrations.all());
-        next.add(new Migration(2, "test: extra table", "CREATE TABLE extra (x INTEGER)", "INSERT INTO extra VALUES (7)"));
-        try (NodeDatabase db = NodeDatabase.open(dir.resolve("node.db"), next)) {
-            Map<Integer, Long> after = migrationRows(db);
-            assertThat(after).containsAllEntriesOf(before).containsKey(2).hasSize(2);
-            assertThat(db.schemaVersion()).isEqualTo(2);
-        }
+  @Test
+  void reopen_existingDatabase_keepsData_andDoesNotReapplyMigrations() throws Exception {
+    String id = TestAlerts.newId();
+    Map<Integer, Long> before;
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      assertThat(
+              new AlertStore(db)
+                  .put(
+                      TestAlerts.alert(
+                          TestAlerts.ORIGIN, id, 1, TestAlerts.fields("2026-01-01").build())))
+          .isTrue();
+      before = migrationRows(db);
     }
+    Thread.sleep(1100); // a re-application would record a later applied_at
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      assertThat(migrationRows(db)).isEqualTo(before);
+      assertThat(new AlertStore(db).get(TestAlerts.ORIGIN, id)).isPresent();
+    }
+  }
 
-    @Test
-    void open_failingMigration_rolledBack_andNotRecorded() {
-        List<Migration> next = new ArrayList<>(Migrations.all());
-        next.add(new Migration(2, "test: broken", "CREATE TABLE half (x INTEGER)", "THIS IS NOT SQL"));
-        assertThatThrownBy(() -> NodeDatabase.open(dir.resolve("node.db"), next))
-                .isInstanceOf(StoreException.class).hasMessageContaining("migration 2");
-        try (NodeDatabase db = TestAlerts.open(dir)) {
-            assertThat(db.schemaVersion()).isEqualTo(1);
-            boolean halfExists = db.inTransaction(c -> {
-                try (ResultSet rs = c.createStatement().executeQuery(
-                        "SELECT count(*) FROM sqlite_master WHERE name = 'half'")) {
-                    rs.next();
-                    return rs.getInt(1) > 0;
+  @Test
+  void open_withNewMigration_appliesOnlyTheNewOne() {
+    Map<Integer, Long> before;
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      before = migrationRows(db);
+    }
+    List<Migration> next = new ArrayList<>(Migrations.all());
+    next.add(
+        new Migration(
+            2,
+            "test: extra table",
+            "CREATE TABLE extra (x INTEGER)",
+            "INSERT INTO extra VALUES (7)"));
+    try (NodeDatabase db = NodeDatabase.open(dir.resolve("node.db"), next)) {
+      Map<Integer, Long> after = migrationRows(db);
+      assertThat(after).containsAllEntriesOf(before).containsKey(2).hasSize(2);
+      assertThat(db.schemaVersion()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void open_failingMigration_rolledBack_andNotRecorded() {
+    List<Migration> next = new ArrayList<>(Migrations.all());
+    next.add(new Migration(2, "test: broken", "CREATE TABLE half (x INTEGER)", "THIS IS NOT SQL"));
+    assertThatThrownBy(() -> NodeDatabase.open(dir.resolve("node.db"), next))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("migration 2");
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      assertThat(db.schemaVersion()).isEqualTo(1);
+      boolean halfExists =
+          db.inTransaction(
+              c -> {
+                try (ResultSet rs =
+                    c.createStatement()
+                        .executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'half'")) {
+                  rs.next();
+                  return rs.getInt(1) > 0;
                 }
-            });
-            assertThat(halfExists).isFalse();
-        }
+              });
+      assertThat(halfExists).isFalse();
     }
+  }
 
-    @Test
-    void open_newerSchema_refused() {
-        try (NodeDatabase db = TestAlerts.open(dir)) {
-            db.inTransaction(c -> c.createStatement().executeUpdate(
-                    "INSERT INTO schema_migrations (version, applied_at) VALUES (7, 0)"));
-        }
-        assertThatThrownBy(() -> TestAlerts.open(dir))
-                .isInstanceOf(StoreException.class)
-                .hasMessage("database schema version 7 is newer than this bdx (knows up to "
-                        + Migrations.latestVersion() + "); upgrade bdx");
+  @Test
+  void open_newerSchema_refused() {
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      db.inTransaction(
+          c ->
+              c.createStatement()
+                  .executeUpdate(
+                      "INSERT INTO schema_migrations (version, applied_at) VALUES (7, 0)"));
     }
+    assertThatThrownBy(() -> TestAlerts.open(dir))
+        .isInstanceOf(StoreException.class)
+        .hasMessage(
+            "database schema version 7 is newer than this bdx (knows up to "
+                + Migrations.latestVersion()
+                + "); upgrade bdx");
+  }
 
-    @Test
-    void open_missingDirectory_refused() {
-        assertThatThrownBy(() -> NodeDatabase.open(dir.resolve("nope").resolve("node.db")))
-                .isInstanceOf(StoreException.class);
-    }
+  @Test
+  void open_missingDirectory_refused() {
+    assertThatThrownBy(() -> NodeDatabase.open(dir.resolve("nope").resolve("node.db")))
+        .isInstanceOf(StoreException.class);
+  }
 
-    @Test
-    void open_notADatabase_refused() throws Exception {
-        Files.writeString(dir.resolve("node.db"), "this is not sqlite at all, just some text padding".repeat(20));
-        assertThatThrownBy(() -> TestAlerts.open(dir)).isInstanceOf(StoreException.class);
-    }
+  @Test
+  void open_notADatabase_refused() throws Exception {
+    Files.writeString(
+        dir.resolve("node.db"), "this is not sqlite at all, just some text padding".repeat(20));
+    assertThatThrownBy(() -> TestAlerts.open(dir)).isInstanceOf(StoreException.class);
+  }
 
-    @Test
-    void inTransaction_rollsBackOnException_andJoinsNested() {
-        try (NodeDatabase db = TestAlerts.open(dir)) {
-            db.inTransaction(c -> c.createStatement().executeUpdate("CREATE TABLE t (x INTEGER)"));
-            assertThatThrownBy(() -> db.inTransaction(c -> {
-                c.createStatement().executeUpdate("INSERT INTO t VALUES (1)");
-                db.inTransaction(c2 -> c2.createStatement().executeUpdate("INSERT INTO t VALUES (2)"));
-                throw new IllegalStateException("boom");
-            })).isInstanceOf(IllegalStateException.class);
-            int count = db.inTransaction(c -> {
+  @Test
+  void inTransaction_rollsBackOnException_andJoinsNested() {
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      db.inTransaction(c -> c.createStatement().executeUpdate("CREATE TABLE t (x INTEGER)"));
+      assertThatThrownBy(
+              () ->
+                  db.inTransaction(
+                      c -> {
+                        c.createStatement().executeUpdate("INSERT INTO t VALUES (1)");
+                        db.inTransaction(
+                            c2 -> c2.createStatement().executeUpdate("INSERT INTO t VALUES (2)"));
+                        throw new IllegalStateException("boom");
+                      }))
+          .isInstanceOf(IllegalStateException.class);
+      int count =
+          db.inTransaction(
+              c -> {
                 try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM t")) {
-                    rs.next();
-                    return rs.getInt(1);
+                  rs.next();
+                  return rs.getInt(1);
                 }
-            });
-            assertThat(count).isZero();
-            assertThatThrownBy(() -> db.inTransaction(c -> c.createStatement().executeUpdate("NOT SQL")))
-                    .isInstanceOf(StoreException.class);
-        }
+              });
+      assertThat(count).isZero();
+      assertThatThrownBy(() -> db.inTransaction(c -> c.createStatement().executeUpdate("NOT SQL")))
+          .isInstanceOf(StoreException.class);
     }
+  }
 
-    @Test
-    void fts5_unicode61AndTrigram_work() {
-        try (NodeDatabase db = TestAlerts.open(dir)) {
-            db.inTransaction(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute("CREATE VIRTUAL TABLE temp.words USING fts5(t, tokenize='unicode61 remove_diacritics 2')");
-                    s.execute("CREATE VIRTUAL TABLE temp.tri USING fts5(p, tokenize='trigram')");
-                    s.execute("INSERT INTO temp.words (rowid, t) VALUES (1, 'Très grand, barbe')");
-                    s.execute("INSERT INTO temp.tri (rowid, p) VALUES (1, 'ABC123')");
-                }
-                try (PreparedStatement ps = c.prepareStatement("SELECT rowid FROM temp.words WHERE words MATCH ?")) {
-                    ps.setString(1, "\"tres\" \"barb\"*");
-                    try (ResultSet rs = ps.executeQuery()) {
-                        assertThat(rs.next()).isTrue();
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement("SELECT rowid FROM temp.tri WHERE tri MATCH ?")) {
-                    ps.setString(1, "\"C12\"");
-                    try (ResultSet rs = ps.executeQuery()) {
-                        assertThat(rs.next()).isTrue();
-                    }
-                    ps.setString(1, "\"C13\"");
-                    try (ResultSet rs = ps.executeQuery()) {
-                        assertThat(rs.next()).isFalse();
-                    }
-                }
-                return null;
-            });
-        }
+  @Test
+  void fts5_unicode61AndTrigram_work() {
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      db.inTransaction(
+          c -> {
+            try (Statement s = c.createStatement()) {
+              s.execute(
+                  "CREATE VIRTUAL TABLE temp.words USING fts5(t, tokenize='unicode61 remove_diacritics 2')");
+              s.execute("CREATE VIRTUAL TABLE temp.tri USING fts5(p, tokenize='trigram')");
+              s.execute("INSERT INTO temp.words (rowid, t) VALUES (1, 'Très grand, barbe')");
+              s.execute("INSERT INTO temp.tri (rowid, p) VALUES (1, 'ABC123')");
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement("SELECT rowid FROM temp.words WHERE words MATCH ?")) {
+              ps.setString(1, "\"tres\" \"barb\"*");
+              try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+              }
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement("SELECT rowid FROM temp.tri WHERE tri MATCH ?")) {
+              ps.setString(1, "\"C12\"");
+              try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+              }
+              ps.setString(1, "\"C13\"");
+              try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isFalse();
+              }
+            }
+            return null;
+          });
     }
+  }
 }

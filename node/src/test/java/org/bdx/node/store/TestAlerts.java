@@ -13,38 +13,50 @@ import org.bdx.proto.v1.SignedAlert;
 /** Builders for stored alerts in store and search tests. */
 public final class TestAlerts {
 
-    public static final String ORIGIN = "bdxorigin" + "a".repeat(20);
-    public static final String OTHER_ORIGIN = "bdxpartner" + "b".repeat(20);
-    private static final SecureRandom RANDOM = new SecureRandom();
+  public static final String ORIGIN = "bdxorigin" + "a".repeat(20);
+  public static final String OTHER_ORIGIN = "bdxpartner" + "b".repeat(20);
+  private static final SecureRandom RANDOM = new SecureRandom();
 
-    private TestAlerts() {}
+  private TestAlerts() {}
 
-    public static String newId() {
-        return Ids.newId(RANDOM);
-    }
+  public static String newId() {
+    return Ids.newId(RANDOM);
+  }
 
-    public static AlertFields.Builder fields(String date) {
-        return AlertFields.newBuilder()
-                .setIncidentDate(date)
-                .setArea("Downtown Eastside")
-                .addHarms(HarmCategory.HARM_CATEGORY_ROBBERY);
-    }
+  public static AlertFields.Builder fields(String date) {
+    return AlertFields.newBuilder()
+        .setIncidentDate(date)
+        .setArea("Downtown Eastside")
+        .addHarms(HarmCategory.HARM_CATEGORY_ROBBERY);
+  }
 
-    public static StoredAlert alert(String origin, String alertId, long version, AlertFields fields) {
-        return alert(origin, alertId, version, AlertStatus.ALERT_STATUS_ACTIVE, fields);
-    }
+  public static StoredAlert alert(String origin, String alertId, long version, AlertFields fields) {
+    return alert(origin, alertId, version, AlertStatus.ALERT_STATUS_ACTIVE, fields);
+  }
 
-    public static StoredAlert alert(String origin, String alertId, long version, AlertStatus status, AlertFields fields) {
-        SignedAlert envelope = SignedAlert.newBuilder()
-                .setHeader(ByteString.copyFromUtf8("header " + alertId + " v" + version))
-                .setSignature(ByteString.copyFrom(new byte[64]))
-                .build();
-        return new StoredAlert(origin, alertId, version, status, 1_700_000_000L + version, 1_800_000_000L,
-                Audience.AUDIENCE_PEER, fields, List.of("area", "harms", "incident_date"), envelope,
-                origin.equals(ORIGIN), 1_700_000_100L);
-    }
+  public static StoredAlert alert(
+      String origin, String alertId, long version, AlertStatus status, AlertFields fields) {
+    SignedAlert envelope =
+        SignedAlert.newBuilder()
+            .setHeader(ByteString.copyFromUtf8("header " + alertId + " v" + version))
+            .setSignature(ByteString.copyFrom(new byte[64]))
+            .build();
+    return new StoredAlert(
+        origin,
+        alertId,
+        version,
+        status,
+        1_700_000_000L + version,
+        1_800_000_000L,
+        Audience.AUDIENCE_PEER,
+        fields,
+        List.of("area", "harms", "incident_date"),
+        envelope,
+        origin.equals(ORIGIN),
+        1_700_000_100L);
+  }
 
-    public static NodeDatabase open(Path dir) {
-        return NodeDatabase.open(dir.resolve("node.db"));
-    }
+  public static NodeDatabase open(Path dir) {
+    return NodeDatabase.open(dir.resolve("node.db"));
+  }
 }
