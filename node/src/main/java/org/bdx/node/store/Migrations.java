@@ -22,6 +22,21 @@ import java.util.List;
  *   <li>{@code reports}: the node's own reports as opaque blobs (see {@link ReportCodec}), {@code
  *       seq} for newest-first listing.
  * </ul>
+ *
+ * <p>Schema 2 (federation):
+ *
+ * <ul>
+ *   <li>{@code partners}: registered partner nodes, pinned by node id; {@code class} is a {@code
+ *       PartnerClass} number.
+ *   <li>{@code agreements}: one row per agreement with the signed terms bytes and signatures;
+ *       {@code state} is an {@code AgreementState} number.
+ *   <li>{@code outbox}: per-partner feed of redacted envelopes; {@code seq} is the feed sequence.
+ *   <li>{@code sync_state}: per partner, the last feed sequence we stored from them ({@code
+ *       inbound_cursor}), the last of ours they acknowledged ({@code outbound_acked}) and counters.
+ *   <li>{@code alerts.received_from}, {@code agreement_id}, {@code purge_at}: where a received
+ *       alert came from, under which agreement, and when it must be deleted (earlier of expiry and
+ *       retention); NULL for local alerts.
+ * </ul>
  */
 public final class Migrations {
 
@@ -83,7 +98,56 @@ public final class Migrations {
                       received_at INTEGER NOT NULL,
                       body        BLOB    NOT NULL
                     )""",
-              "CREATE INDEX reports_by_alert_id ON reports (alert_id)"));
+              "CREATE INDEX reports_by_alert_id ON reports (alert_id)"),
+          new Migration(
+              2,
+              "partners, agreements, per-partner outbox, sync state, provenance of received alerts",
+              """
+              CREATE TABLE partners (
+                node_id   TEXT    PRIMARY KEY,
+                name      TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+                endpoint  TEXT    NOT NULL,
+                class     INTEGER NOT NULL,
+                added_at  INTEGER NOT NULL
+              )""",
+              """
+              CREATE TABLE agreements (
+                agreement_id       TEXT    PRIMARY KEY,
+                partner_node_id    TEXT    NOT NULL REFERENCES partners (node_id),
+                proposed_by_us     INTEGER NOT NULL CHECK (proposed_by_us IN (0, 1)),
+                state              INTEGER NOT NULL,
+                suspended_by_us    INTEGER NOT NULL DEFAULT 0 CHECK (suspended_by_us IN (0, 1)),
+                terms              BLOB    NOT NULL,
+                proposer_signature BLOB    NOT NULL,
+                acceptor_signature BLOB,
+                updated_at         INTEGER NOT NULL
+              )""",
+              "CREATE INDEX agreements_by_partner ON agreements (partner_node_id)",
+              """
+              CREATE TABLE outbox (
+                seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+                partner_node_id TEXT    NOT NULL,
+                agreement_id    TEXT    NOT NULL,
+                origin_node_id  TEXT    NOT NULL,
+                alert_id        TEXT    NOT NULL,
+                version         INTEGER NOT NULL,
+                envelope        BLOB    NOT NULL,
+                created_at      INTEGER NOT NULL
+              )""",
+              "CREATE INDEX outbox_by_partner ON outbox (partner_node_id, seq)",
+              """
+              CREATE TABLE sync_state (
+                partner_node_id  TEXT    PRIMARY KEY,
+                inbound_cursor   INTEGER NOT NULL DEFAULT 0,
+                outbound_acked   INTEGER NOT NULL DEFAULT 0,
+                last_sync_at     INTEGER NOT NULL DEFAULT 0,
+                inbound_waiting  INTEGER NOT NULL DEFAULT 0,
+                inbound_rejected INTEGER NOT NULL DEFAULT 0
+              )""",
+              "ALTER TABLE alerts ADD COLUMN received_from TEXT",
+              "ALTER TABLE alerts ADD COLUMN agreement_id TEXT",
+              "ALTER TABLE alerts ADD COLUMN purge_at INTEGER",
+              "CREATE INDEX alerts_by_agreement ON alerts (agreement_id)"));
 
   /** All migrations, ascending by version, contiguous from 1. */
   public static List<Migration> all() {
