@@ -4,11 +4,14 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
+import org.bdx.cli.agreement.AgreementCommand;
 import org.bdx.cli.alerts.AlertsCommand;
 import org.bdx.cli.node.DemoCommand;
 import org.bdx.cli.node.IdCommand;
 import org.bdx.cli.node.InitCommand;
 import org.bdx.cli.node.ServeCommand;
+import org.bdx.cli.node.StatusCommand;
+import org.bdx.cli.partner.PartnerCommand;
 import org.bdx.cli.report.ReportCommand;
 import org.bdx.node.Node;
 import picocli.CommandLine;
@@ -29,6 +32,9 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       ReportCommand.class,
       AlertsCommand.class,
+      PartnerCommand.class,
+      AgreementCommand.class,
+      StatusCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class,
     },

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
+import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.ClientServiceGrpc;
 
 /** The CLI's connection to a running node's client API, with its errors made readable. */
@@ -23,31 +24,29 @@ public final class NodeConnection implements AutoCloseable {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final ManagedChannel channel;
-  private final ClientServiceGrpc.ClientServiceBlockingStub stub;
   private final String target;
   private final NodeHome home;
 
-  private NodeConnection(ManagedChannel channel, String token, String target, NodeHome home) {
+  private NodeConnection(ManagedChannel channel, String target, NodeHome home) {
     this.channel = channel;
     this.target = target;
     this.home = home;
-    this.stub =
-        ClientServiceGrpc.newBlockingStub(channel)
-            .withCallCredentials(
-                new CallCredentials() {
-                  @Override
-                  public void applyRequestMetadata(
-                      RequestInfo info, Executor executor, MetadataApplier applier) {
-                    Metadata m = new Metadata();
-                    m.put(AUTHORIZATION, "Bearer " + token);
-                    applier.apply(m);
-                  }
-                });
+  }
+
+  private static CallCredentials bearer(String token) {
+    return new CallCredentials() {
+      @Override
+      public void applyRequestMetadata(
+          RequestInfo info, Executor executor, MetadataApplier applier) {
+        Metadata m = new Metadata();
+        m.put(AUTHORIZATION, "Bearer " + token);
+        applier.apply(m);
+      }
+    };
   }
 
   public static NodeConnection open(NodeHome home) throws IOException {
     NodeConfig config = home.loadConfig();
-    String token = home.readClientToken();
     NodeConfig.HostPort listen = config.listen();
     String host =
         switch (listen.host()) {
@@ -67,12 +66,28 @@ public final class NodeConnection implements AutoCloseable {
             .usePlaintext()
             .maxInboundMessageSize(16 << 20)
             .build();
-    return new NodeConnection(
-        ch, token, new NodeConfig.HostPort(host, listen.port()).toString(), home);
+    return new NodeConnection(ch, new NodeConfig.HostPort(host, listen.port()).toString(), home);
   }
 
-  /** Calls the node; turns gRPC failures into one clear {@link CliException}. */
-  public <T> T call(Function<ClientServiceGrpc.ClientServiceBlockingStub, T> rpc) {
+  /** Calls the client API; turns gRPC failures into one clear {@link CliException}. */
+  public <T> T call(Function<ClientServiceGrpc.ClientServiceBlockingStub, T> rpc)
+      throws IOException {
+    var stub =
+        ClientServiceGrpc.newBlockingStub(channel)
+            .withCallCredentials(bearer(home.readClientToken()));
+    try {
+      return rpc.apply(stub.withDeadlineAfter(30, TimeUnit.SECONDS));
+    } catch (StatusRuntimeException e) {
+      throw new CliException(explain(e, this));
+    }
+  }
+
+  /** Calls the admin API with the coordinator's credential. */
+  public <T> T admin(Function<AdminServiceGrpc.AdminServiceBlockingStub, T> rpc)
+      throws IOException {
+    var stub =
+        AdminServiceGrpc.newBlockingStub(channel)
+            .withCallCredentials(bearer(home.readAdminToken()));
     try {
       return rpc.apply(stub.withDeadlineAfter(30, TimeUnit.SECONDS));
     } catch (StatusRuntimeException e) {
@@ -83,6 +98,10 @@ public final class NodeConnection implements AutoCloseable {
   static String explain(StatusRuntimeException e, NodeConnection conn) {
     Status s = e.getStatus();
     String where = conn == null ? "the node" : "the node at " + conn.target;
+    if (s.getDescription() != null && s.getDescription().startsWith("partner ")) {
+      // The node answered; it is a partner of the node that could not be reached or refused.
+      return s.getDescription();
+    }
     return switch (s.getCode()) {
       case UNAVAILABLE ->
           where
@@ -91,10 +110,12 @@ public final class NodeConnection implements AutoCloseable {
       case DEADLINE_EXCEEDED -> where + " did not answer in time; is it overloaded?";
       case UNAUTHENTICATED ->
           where
-              + " refused the client credential: is --home the directory of"
+              + " refused the credential: is --home the directory of"
               + " the node listening there?";
       case INVALID_ARGUMENT -> invalid(e);
       case NOT_FOUND -> nullToDefault(s.getDescription(), "not found");
+      case ALREADY_EXISTS, FAILED_PRECONDITION, PERMISSION_DENIED ->
+          nullToDefault(s.getDescription(), s.getCode().toString());
       default -> where + " answered " + s.getCode() + ": " + nullToDefault(s.getDescription(), "");
     };
   }

@@ -9,7 +9,7 @@ import java.time.Clock;
 import java.util.List;
 import org.bdx.node.client.ClientApi;
 import org.bdx.node.client.ClientCredentialCheck;
-import org.bdx.node.client.ErrorMapping;
+import org.bdx.node.server.ErrorMapping;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.KeyFiles;
@@ -98,6 +98,7 @@ public final class Node implements AutoCloseable {
     NodeKeys keys = KeyFiles.create(home.dir());
     config.store(home.configFile());
     home.createClientToken(rng);
+    home.createAdminToken(rng);
     try (NodeDatabase db = NodeDatabase.open(home.databaseFile())) {
       // Opening applies the schema, so a fresh node starts with a ready database.
     }

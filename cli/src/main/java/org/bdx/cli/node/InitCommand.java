@@ -46,12 +46,22 @@ public final class InitCommand extends BdxCommand {
       description = "How many days an alert stays valid (default: ${DEFAULT-VALUE}).")
   int alertDays;
 
+  @Option(
+      names = "--federation-listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:7401",
+      description =
+          "Where partner nodes connect, over mutual TLS (default: ${DEFAULT-VALUE}). Use an"
+              + " address partners can reach, e.g. 0.0.0.0:7401.")
+  String federationListen;
+
   @Override
   protected void run() throws Exception {
     NodeConfig config =
         new NodeConfig(
             name,
             NodeConfig.HostPort.parse(listen),
+            NodeConfig.HostPort.parse(federationListen),
             region,
             java.time.Duration.ofDays(alertDays),
             NodeConfig.DEFAULT_MAX_RELAY_HOPS);
@@ -71,6 +81,10 @@ public final class InitCommand extends BdxCommand {
         .println("Created a node for " + config.organizationName() + " in " + created.home().dir());
     out().println("  node id:     " + created.nodeId().value());
     out().println("  fingerprint: " + created.nodeId().fingerprint());
+    out().println("  partners connect to " + config.federationListen());
+    out()
+        .println(
+            "Give partners your node id and endpoint; compare fingerprints by phone or in person.");
     out().println("Next: bdx serve --home " + created.home().dir());
   }
 }

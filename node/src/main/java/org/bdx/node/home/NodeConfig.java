@@ -16,7 +16,9 @@ import java.util.Properties;
  * read and edit it with any text editor.
  *
  * @param organizationName the member organization's name, shown to partners and on bulletins
- * @param listen client API address; loopback by default so nothing is exposed by accident
+ * @param listen client and admin API address; loopback by default so nothing is exposed by accident
+ * @param federationListen where partners connect (mutual TLS); set it to a reachable address when
+ *     partners are on other machines
  * @param phoneRegion ISO 3166 region used to read phone numbers written without a country code
  * @param alertLifetime how long an alert stays valid after it is issued
  * @param maxRelayHops the most hops an alert may travel beyond its first receiver
@@ -24,11 +26,13 @@ import java.util.Properties;
 public record NodeConfig(
     String organizationName,
     HostPort listen,
+    HostPort federationListen,
     String phoneRegion,
     Duration alertLifetime,
     int maxRelayHops) {
 
   public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 7400);
+  public static final HostPort DEFAULT_FEDERATION_LISTEN = new HostPort("127.0.0.1", 7401);
   public static final Duration DEFAULT_ALERT_LIFETIME = Duration.ofDays(180);
   public static final int DEFAULT_MAX_RELAY_HOPS = 2;
 
@@ -46,7 +50,7 @@ public record NodeConfig(
               + MAX_NAME_LENGTH
               + " characters with no control characters");
     }
-    if (listen == null) {
+    if (listen == null || federationListen == null) {
       throw new IllegalArgumentException("no listen address");
     }
     phoneRegion = normalizeRegion(phoneRegion);
@@ -71,6 +75,7 @@ public record NodeConfig(
 
   static final String KEY_NAME = "organization.name";
   static final String KEY_LISTEN = "client.listen";
+  static final String KEY_FEDERATION_LISTEN = "federation.listen";
   static final String KEY_REGION = "phone.region";
   static final String KEY_LIFETIME = "alert.lifetime.days";
   static final String KEY_HOPS = "relay.max_hops";
@@ -84,6 +89,8 @@ public record NodeConfig(
       return new NodeConfig(
           required(p, KEY_NAME),
           HostPort.parse(required(p, KEY_LISTEN)),
+          HostPort.parse(
+              p.getProperty(KEY_FEDERATION_LISTEN, DEFAULT_FEDERATION_LISTEN.toString())),
           required(p, KEY_REGION),
           Duration.ofDays(
               Long.parseLong(
@@ -108,6 +115,7 @@ public record NodeConfig(
     Properties p = new Properties();
     p.setProperty(KEY_NAME, organizationName);
     p.setProperty(KEY_LISTEN, listen.toString());
+    p.setProperty(KEY_FEDERATION_LISTEN, federationListen.toString());
     p.setProperty(KEY_REGION, phoneRegion);
     p.setProperty(KEY_LIFETIME, Long.toString(alertLifetime.toDays()));
     p.setProperty(KEY_HOPS, Integer.toString(maxRelayHops));

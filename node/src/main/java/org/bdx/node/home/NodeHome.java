@@ -54,6 +54,11 @@ public final class NodeHome {
     return dir.resolve("client.token");
   }
 
+  /** The coordinator's credential for the admin API: partners and agreements. */
+  public Path adminTokenFile() {
+    return dir.resolve("admin.token");
+  }
+
   public boolean isInitialized() {
     return Files.exists(configFile());
   }
@@ -76,22 +81,38 @@ public final class NodeHome {
 
   /** Writes a fresh random client credential, readable by the owner only. */
   public String createClientToken(SecureRandom rng) throws IOException {
-    byte[] raw = new byte[32];
-    rng.nextBytes(raw);
-    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    writeOwnerOnly(clientTokenFile(), token + "\n");
-    return token;
+    return createToken(clientTokenFile(), rng);
+  }
+
+  /** Writes a fresh random admin credential, readable by the owner only. */
+  public String createAdminToken(SecureRandom rng) throws IOException {
+    return createToken(adminTokenFile(), rng);
   }
 
   public String readClientToken() throws IOException {
-    Path f = clientTokenFile();
+    return readToken(clientTokenFile(), "client");
+  }
+
+  public String readAdminToken() throws IOException {
+    return readToken(adminTokenFile(), "admin");
+  }
+
+  private static String createToken(Path file, SecureRandom rng) throws IOException {
+    byte[] raw = new byte[32];
+    rng.nextBytes(raw);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    writeOwnerOnly(file, token + "\n");
+    return token;
+  }
+
+  private static String readToken(Path f, String what) throws IOException {
     if (!Files.exists(f)) {
       throw new IOException(
-          "the client credential " + f + " is missing; was this home made by bdx init?");
+          "the " + what + " credential " + f + " is missing; was this home made by bdx init?");
     }
     String token = Files.readString(f).strip();
     if (token.isEmpty() || token.length() > 256) {
-      throw new IOException("the client credential " + f + " is damaged");
+      throw new IOException("the " + what + " credential " + f + " is damaged");
     }
     return token;
   }

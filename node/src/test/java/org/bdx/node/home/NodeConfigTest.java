@@ -18,7 +18,12 @@ class NodeConfigTest {
   void storeThenLoad_roundTrips() throws Exception {
     NodeConfig c =
         new NodeConfig(
-            "Org ÄÖ", NodeConfig.HostPort.parse("[::1]:7401"), "gb", Duration.ofDays(90), 1);
+            "Org ÄÖ",
+            NodeConfig.HostPort.parse("[::1]:7401"),
+            NodeConfig.HostPort.parse("0.0.0.0:7402"),
+            "gb",
+            Duration.ofDays(90),
+            1);
     Path f = tmp.resolve("node.properties");
     c.store(f);
     NodeConfig back = NodeConfig.load(f);
@@ -26,6 +31,14 @@ class NodeConfigTest {
     assertThat(back.phoneRegion()).isEqualTo("GB");
     assertThat(back.listen().host()).isEqualTo("::1");
     assertThat(back.listen().toString()).isEqualTo("[::1]:7401");
+    assertThat(back.federationListen().toString()).isEqualTo("0.0.0.0:7402");
+  }
+
+  @Test
+  void load_settingsFromBeforeFederation_getDefaultFederationAddress() throws Exception {
+    Path f = tmp.resolve("node.properties");
+    Files.writeString(f, "organization.name=X\nclient.listen=127.0.0.1:7400\nphone.region=CA\n");
+    assertThat(NodeConfig.load(f).federationListen()).isEqualTo(NodeConfig.DEFAULT_FEDERATION_LISTEN);
   }
 
   @Test
@@ -40,15 +53,15 @@ class NodeConfigTest {
   @Test
   void config_rejectsBadValues() {
     assertThatThrownBy(
-            () -> new NodeConfig(" ", NodeConfig.DEFAULT_LISTEN, "CA", Duration.ofDays(1), 0))
+            () -> new NodeConfig(" ", NodeConfig.DEFAULT_LISTEN, NodeConfig.DEFAULT_FEDERATION_LISTEN, "CA", Duration.ofDays(1), 0))
         .hasMessageContaining("name");
     assertThatThrownBy(
-            () -> new NodeConfig("x", NodeConfig.DEFAULT_LISTEN, "Canada", Duration.ofDays(1), 0))
+            () -> new NodeConfig("x", NodeConfig.DEFAULT_LISTEN, NodeConfig.DEFAULT_FEDERATION_LISTEN, "Canada", Duration.ofDays(1), 0))
         .hasMessageContaining("two-letter");
-    assertThatThrownBy(() -> new NodeConfig("x", NodeConfig.DEFAULT_LISTEN, "CA", Duration.ZERO, 0))
+    assertThatThrownBy(() -> new NodeConfig("x", NodeConfig.DEFAULT_LISTEN, NodeConfig.DEFAULT_FEDERATION_LISTEN, "CA", Duration.ZERO, 0))
         .hasMessageContaining("lifetime");
     assertThatThrownBy(
-            () -> new NodeConfig("x\u0007", NodeConfig.DEFAULT_LISTEN, "CA", Duration.ofDays(1), 0))
+            () -> new NodeConfig("x\u0007", NodeConfig.DEFAULT_LISTEN, NodeConfig.DEFAULT_FEDERATION_LISTEN, "CA", Duration.ofDays(1), 0))
         .hasMessageContaining("control");
   }
 

@@ -1,0 +1,32 @@
+package org.bdx.cli.agreement;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "agreement",
+    description = {
+      "Sharing agreements with partners: what flows each way, signed by both nodes.",
+      "Flow: template -> edit -> propose -> the partner accepts -> alerts flow.",
+    },
+    subcommands = {
+      AgreementTemplateCommand.class,
+      AgreementProposeCommand.class,
+      AgreementListCommand.class,
+      AgreementShowCommand.class,
+      AgreementChangeCommand.Accept.class,
+      AgreementChangeCommand.Suspend.class,
+      AgreementChangeCommand.Resume.class,
+      AgreementChangeCommand.Terminate.class,
+    },
+    mixinStandardHelpOptions = true)
+public final class AgreementCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        spec.commandLine(),
+        "say what to do: template, propose, list, show, accept, suspend, resume or terminate");
+  }
+}

@@ -1,0 +1,35 @@
+package org.bdx.cli.agreement;
+
+import org.bdx.cli.BdxCommand;
+import org.bdx.cli.NodeConnection;
+import org.bdx.cli.Printing;
+import org.bdx.proto.v1.Agreement;
+import org.bdx.proto.v1.ListAgreementsRequest;
+import org.bdx.proto.v1.ListAgreementsResponse;
+import picocli.CommandLine.Command;
+
+@Command(name = "list", description = "List agreements, including pending ones to accept.")
+public final class AgreementListCommand extends BdxCommand {
+  @Override
+  protected void run() throws Exception {
+    try (NodeConnection node = NodeConnection.open(home())) {
+      ListAgreementsResponse r =
+          node.admin(s -> s.listAgreements(ListAgreementsRequest.getDefaultInstance()));
+      if (json()) {
+        out().println(Printing.json(r));
+        return;
+      }
+      if (r.getAgreementsCount() == 0) {
+        out().println("No agreements yet.");
+        return;
+      }
+      out().printf("%-26s  %-20s  %s%n", "AGREEMENT", "PARTNER", "STATE");
+      for (Agreement a : r.getAgreementsList()) {
+        out()
+            .printf(
+                "%-26s  %-20s  %s%n",
+                a.getAgreementId(), a.getPartner(), AgreementPrinting.stateFor(a));
+      }
+    }
+  }
+}

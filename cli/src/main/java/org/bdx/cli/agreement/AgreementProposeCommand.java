@@ -1,0 +1,80 @@
+package org.bdx.cli.agreement;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.bdx.cli.BdxCommand;
+import org.bdx.cli.CliException;
+import org.bdx.cli.NodeConnection;
+import org.bdx.cli.Printing;
+import org.bdx.proto.v1.ProposeAgreementRequest;
+import org.bdx.proto.v1.ProposeAgreementResponse;
+import org.bdx.proto.v1.ProposedTerms;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "propose",
+    description = "Sign terms and send them to a partner, who sees them as pending until accepted.")
+public final class AgreementProposeCommand extends BdxCommand {
+  static final int MAX_FILE_BYTES = 64 * 1024;
+
+  @Option(names = "--partner", required = true, description = "The partner's name or node id.")
+  String partner;
+
+  @Option(
+      names = "--terms",
+      required = true,
+      paramLabel = "FILE",
+      description = "Terms in JSON, as `bdx agreement template` prints; - reads standard input.")
+  String file;
+
+  @Override
+  protected void run() throws Exception {
+    ProposedTerms terms = readTerms();
+    try (NodeConnection node = NodeConnection.open(home())) {
+      ProposeAgreementResponse r =
+          node.admin(
+              s ->
+                  s.proposeAgreement(
+                      ProposeAgreementRequest.newBuilder()
+                          .setPartner(partner)
+                          .setTerms(terms)
+                          .build()));
+      if (json()) {
+        out().println(Printing.json(r));
+        return;
+      }
+      out().println("Proposed; the partner now sees it as pending.");
+      AgreementPrinting.print(out(), r.getAgreement());
+    }
+  }
+
+  private ProposedTerms readTerms() throws java.io.IOException {
+    byte[] bytes;
+    try (InputStream in = "-".equals(file) ? System.in : Files.newInputStream(Path.of(file))) {
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+    } catch (NoSuchFileException e) {
+      throw new CliException("no such file: " + file);
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw new CliException(file + " is larger than 64 KiB; agreement terms are far smaller");
+    }
+    ProposedTerms.Builder b = ProposedTerms.newBuilder();
+    try {
+      JsonFormat.parser().merge(new String(bytes, StandardCharsets.UTF_8), b);
+    } catch (InvalidProtocolBufferException e) {
+      throw new CliException(
+          file
+              + " is not agreement terms in JSON form: "
+              + e.getMessage()
+              + System.lineSeparator()
+              + "See `bdx agreement template` for the expected shape.");
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,50 @@
+package org.bdx.cli.agreement;
+
+import org.bdx.cli.BdxCommand;
+import org.bdx.cli.Printing;
+import org.bdx.proto.v1.DirectionTerms;
+import org.bdx.proto.v1.PartnerClass;
+import org.bdx.proto.v1.ProposedTerms;
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "template",
+    description = {
+      "Print example agreement terms (protobuf JSON) to edit and pass to `agreement propose`.",
+      "we_send is what your node sends; we_receive is what the partner sends you.",
+      "Anything not listed is withheld. Field paths are the alert fields, e.g. phone_numbers.",
+    })
+public final class AgreementTemplateCommand extends BdxCommand {
+  /** A cautious starting point: warnings without identifying details of the reporter. */
+  public static ProposedTerms example() {
+    DirectionTerms.Builder common =
+        DirectionTerms.newBuilder()
+            .setAllHarms(true)
+            .setAllAreas(true)
+            .addFieldPaths("incident_date")
+            .addFieldPaths("time_of_day")
+            .addFieldPaths("area")
+            .addFieldPaths("work_setting")
+            .addFieldPaths("harms")
+            .addFieldPaths("severity")
+            .addFieldPaths("aggressor_description")
+            .addFieldPaths("names_used")
+            .addFieldPaths("phone_numbers")
+            .addFieldPaths("vehicle_description")
+            .addFieldPaths("vehicle_plate")
+            .addFieldPaths("online_handles")
+            .addFieldPaths("modus_operandi")
+            .addFieldPaths("languages")
+            .setMayRelay(false)
+            .setRetentionDays(180);
+    return ProposedTerms.newBuilder()
+        .setWeSend(common.clone())
+        .setWeReceive(common.clone().setReceiverClass(PartnerClass.PARTNER_CLASS_PEER))
+        .build();
+  }
+
+  @Override
+  protected void run() {
+    out().println(Printing.prettyJson(example()));
+  }
+}

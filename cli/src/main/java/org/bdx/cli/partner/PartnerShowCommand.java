@@ -1,0 +1,35 @@
+package org.bdx.cli.partner;
+
+import org.bdx.cli.BdxCommand;
+import org.bdx.cli.NodeConnection;
+import org.bdx.cli.Printing;
+import org.bdx.proto.v1.GetPartnerRequest;
+import org.bdx.proto.v1.GetPartnerResponse;
+import org.bdx.proto.v1.Partner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "show", description = "Show one partner.")
+public final class PartnerShowCommand extends BdxCommand {
+  @Parameters(paramLabel = "PARTNER", description = "The partner's name or node id.")
+  String partner;
+
+  @Override
+  protected void run() throws Exception {
+    try (NodeConnection node = NodeConnection.open(home())) {
+      GetPartnerResponse r =
+          node.admin(s -> s.getPartner(GetPartnerRequest.newBuilder().setPartner(partner).build()));
+      if (json()) {
+        out().println(Printing.json(r));
+        return;
+      }
+      Partner p = r.getPartner();
+      out().println("name:        " + p.getName());
+      out().println("class:       " + PartnerWords.word(p.getPartnerClass()));
+      out().println("node id:     " + p.getNodeId());
+      out().println("fingerprint: " + p.getFingerprint());
+      out().println("endpoint:    " + p.getEndpoint());
+      out().println("added:       " + Printing.date(p.getAddedAt()));
+    }
+  }
+}
