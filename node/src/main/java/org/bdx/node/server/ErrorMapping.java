@@ -1,4 +1,4 @@
-package org.bdx.node.client;
+package org.bdx.node.server;
 
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
@@ -12,6 +12,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.bdx.node.client.NotFoundException;
 import org.bdx.node.intake.FieldViolation;
 import org.bdx.node.intake.InvalidReportException;
 
