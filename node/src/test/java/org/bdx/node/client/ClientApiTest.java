@@ -54,7 +54,14 @@ class ClientApiTest {
   void start() throws Exception {
     NodeHome home = new NodeHome(tmp.resolve("home"));
     Node.init(
-        home, new NodeConfig("Test Org", NodeConfig.DEFAULT_LISTEN, NodeConfig.DEFAULT_FEDERATION_LISTEN, "CA", Duration.ofDays(30), 2));
+        home,
+        new NodeConfig(
+            "Test Org",
+            NodeConfig.DEFAULT_LISTEN,
+            NodeConfig.DEFAULT_FEDERATION_LISTEN,
+            "CA",
+            Duration.ofDays(30),
+            2));
     node = Node.open(home, Clock.fixed(NOW, ZoneOffset.UTC));
     String name = InProcessServerBuilder.generateName();
     server =

@@ -38,7 +38,8 @@ class NodeConfigTest {
   void load_settingsFromBeforeFederation_getDefaultFederationAddress() throws Exception {
     Path f = tmp.resolve("node.properties");
     Files.writeString(f, "organization.name=X\nclient.listen=127.0.0.1:7400\nphone.region=CA\n");
-    assertThat(NodeConfig.load(f).federationListen()).isEqualTo(NodeConfig.DEFAULT_FEDERATION_LISTEN);
+    assertThat(NodeConfig.load(f).federationListen())
+        .isEqualTo(NodeConfig.DEFAULT_FEDERATION_LISTEN);
   }
 
   @Test
@@ -53,15 +54,44 @@ class NodeConfigTest {
   @Test
   void config_rejectsBadValues() {
     assertThatThrownBy(
-            () -> new NodeConfig(" ", NodeConfig.DEFAULT_LISTEN, NodeConfig.DEFAULT_FEDERATION_LISTEN, "CA", Duration.ofDays(1), 0))
+            () ->
+                new NodeConfig(
+                    " ",
+                    NodeConfig.DEFAULT_LISTEN,
+                    NodeConfig.DEFAULT_FEDERATION_LISTEN,
+                    "CA",
+                    Duration.ofDays(1),
+                    0))
         .hasMessageContaining("name");
     assertThatThrownBy(
-            () -> new NodeConfig("x", NodeConfig.DEFAULT_LISTEN, NodeConfig.DEFAULT_FEDERATION_LISTEN, "Canada", Duration.ofDays(1), 0))
+            () ->
+                new NodeConfig(
+                    "x",
+                    NodeConfig.DEFAULT_LISTEN,
+                    NodeConfig.DEFAULT_FEDERATION_LISTEN,
+                    "Canada",
+                    Duration.ofDays(1),
+                    0))
         .hasMessageContaining("two-letter");
-    assertThatThrownBy(() -> new NodeConfig("x", NodeConfig.DEFAULT_LISTEN, NodeConfig.DEFAULT_FEDERATION_LISTEN, "CA", Duration.ZERO, 0))
+    assertThatThrownBy(
+            () ->
+                new NodeConfig(
+                    "x",
+                    NodeConfig.DEFAULT_LISTEN,
+                    NodeConfig.DEFAULT_FEDERATION_LISTEN,
+                    "CA",
+                    Duration.ZERO,
+                    0))
         .hasMessageContaining("lifetime");
     assertThatThrownBy(
-            () -> new NodeConfig("x\u0007", NodeConfig.DEFAULT_LISTEN, NodeConfig.DEFAULT_FEDERATION_LISTEN, "CA", Duration.ofDays(1), 0))
+            () ->
+                new NodeConfig(
+                    "x\u0007",
+                    NodeConfig.DEFAULT_LISTEN,
+                    NodeConfig.DEFAULT_FEDERATION_LISTEN,
+                    "CA",
+                    Duration.ofDays(1),
+                    0))
         .hasMessageContaining("control");
   }
 
