@@ -1,0 +1,64 @@
+package org.bdx.node.tls;
+
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.identity.NodeKeys;
+
+/**
+ * The federation server's transport (spec FED-TLS): mutual TLS 1.3 that admits only partners, with
+ * message size and keepalive limits.
+ *
+ * <p>The returned builder already has a {@link PeerIdentityInterceptor} installed as a global
+ * interceptor ({@code ServerBuilder.intercept}), so every service the caller adds runs with {@link
+ * PeerIdentity#current()} set and refuses non-partners per call; callers need not wrap services
+ * themselves. Do not add the client API or anything meant for non-partners to this server.
+ */
+public final class FederationServerFactory {
+  /** Largest message a partner may send: a page of feed items, far above one alert. */
+  public static final int MAX_INBOUND_MESSAGE_BYTES = 4 << 20;
+
+  /** Largest header block a partner may send. */
+  public static final int MAX_INBOUND_METADATA_BYTES = 16 << 10;
+
+  /** Partners may ping this often (a little more often than our clients do, every 30 s). */
+  public static final long PERMIT_KEEPALIVE_SECONDS = 10;
+
+  /** The server pings an idle connection after this long, to notice a partner that vanished. */
+  public static final long SERVER_KEEPALIVE_SECONDS = 60;
+
+  public static final long SERVER_KEEPALIVE_TIMEOUT_SECONDS = 20;
+
+  /** A connection without calls for this long is closed; a subscribed partner always has one. */
+  public static final long MAX_CONNECTION_IDLE_MINUTES = 15;
+
+  /** Calls one partner connection may run at once. */
+  public static final int MAX_CONCURRENT_CALLS_PER_CONNECTION = 64;
+
+  private FederationServerFactory() {}
+
+  /**
+   * A server builder bound to {@code address}, presenting {@code keys}' certificate and admitting
+   * only clients whose node id {@code isPartner} accepts (checked at each handshake and again at
+   * each call). The caller adds the federation services and builds.
+   */
+  public static NettyServerBuilder builder(
+      InetSocketAddress address, NodeKeys keys, Predicate<NodeId> isPartner) {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(isPartner, "isPartner");
+    return NettyServerBuilder.forAddress(address)
+        .sslContext(FederationTls.serverContext(keys, isPartner))
+        .intercept(new PeerIdentityInterceptor(isPartner))
+        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+        .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES)
+        .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .keepAliveTime(SERVER_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+        .keepAliveTimeout(SERVER_KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .maxConnectionIdle(MAX_CONNECTION_IDLE_MINUTES, TimeUnit.MINUTES)
+        .maxConcurrentCallsPerConnection(MAX_CONCURRENT_CALLS_PER_CONNECTION);
+  }
+}

@@ -1,0 +1,92 @@
+package org.bdx.node.tls;
+
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLException;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.identity.NodeKeys;
+
+/**
+ * TLS contexts for federation (spec FED-TLS): TLS 1.3 only, mutual authentication with certificates
+ * bound to node keys ({@link NodeCertificate}), peers accepted by node id ({@link
+ * PartnerTrustManager}).
+ *
+ * <p><b>JDK TLS engine only.</b> grpc-netty-shaded picks its bundled BoringSSL engine by default,
+ * and that engine fails the handshake with Ed25519 certificates (checked with grpc 1.85.1, see
+ * FederationTlsTest). The JDK engine (SunJSSE, JDK ≥ 15) supports the {@code ed25519} TLS 1.3
+ * signature scheme, so both contexts are built with {@link SslProvider#JDK}.
+ */
+public final class FederationTls {
+  /** The only protocol version offered or accepted (FED-TLS-6). */
+  public static final String TLS_1_3 = "TLSv1.3";
+
+  private FederationTls() {}
+
+  /**
+   * A server context that requires a client certificate and accepts a client only if {@code
+   * isPartner} accepts its node id at handshake time.
+   */
+  public static SslContext serverContext(NodeKeys keys, Predicate<NodeId> isPartner) {
+    return serverContext(Credentials.of(keys), isPartner);
+  }
+
+  /** A client context that presents this node's certificate and accepts only {@code expected}. */
+  public static SslContext clientContext(NodeKeys keys, NodeId expectedServer) {
+    return clientContext(Credentials.of(keys), expectedServer);
+  }
+
+  static SslContext serverContext(Credentials own, Predicate<NodeId> isPartner) {
+    Objects.requireNonNull(isPartner, "isPartner");
+    SslContextBuilder builder =
+        SslContextBuilder.forServer(own.privateKey(), own.certificate())
+            .clientAuth(ClientAuth.REQUIRE)
+            .trustManager(PartnerTrustManager.forPartners(isPartner));
+    return build(builder);
+  }
+
+  static SslContext clientContext(Credentials own, NodeId expectedServer) {
+    Objects.requireNonNull(expectedServer, "expectedServer");
+    SslContextBuilder builder =
+        SslContextBuilder.forClient()
+            .keyManager(own.privateKey(), own.certificate())
+            .trustManager(PartnerTrustManager.forExpected(expectedServer))
+            // No host name check: the server is identified by its pinned key (FED-TLS-8). gRPC's
+            // client handler still sets "HTTPS" on the engine when this is null, but the JDK
+            // leaves endpoint identification to an X509ExtendedTrustManager such as ours, which
+            // ignores it.
+            .endpointIdentificationAlgorithm(null);
+    return build(builder);
+  }
+
+  private static SslContext build(SslContextBuilder builder) {
+    GrpcSslContexts.configure(builder, SslProvider.JDK).protocols(TLS_1_3);
+    try {
+      return builder.build();
+    } catch (SSLException e) {
+      throw new IllegalStateException(
+          "could not set up federation TLS: " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** This node's private key and self-signed certificate, made once and reused. */
+  record Credentials(PrivateKey privateKey, X509Certificate certificate) {
+    static Credentials of(NodeKeys keys) {
+      Objects.requireNonNull(keys, "keys");
+      return new Credentials(
+          NodeCertificate.privateKey(keys), NodeCertificate.selfSigned(keys, Instant.now()));
+    }
+
+    @Override
+    public String toString() {
+      return "Credentials{privateKey=<redacted>}";
+    }
+  }
+}

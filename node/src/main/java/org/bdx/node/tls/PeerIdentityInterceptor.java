@@ -1,0 +1,78 @@
+package org.bdx.node.tls;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.bdx.node.identity.NodeId;
+
+/**
+ * Identifies the calling node from its TLS certificate and puts its id under {@link
+ * PeerIdentity#KEY} for the call (spec FED-TLS-9). Every call is checked again against the partner
+ * predicate, not only the handshake: a resumed TLS session skips the trust manager, and a partner
+ * removed while its connection stays open must lose access at its next call.
+ *
+ * <p>A call without TLS, without a client certificate, or from a node that is not (or no longer) a
+ * partner is closed with {@code UNAUTHENTICATED} and a fixed description that says nothing about
+ * this node's partners.
+ */
+public final class PeerIdentityInterceptor implements ServerInterceptor {
+  private static final Logger LOG = Logger.getLogger(PeerIdentityInterceptor.class.getName());
+
+  /** The only thing a refused caller learns. */
+  static final String REFUSAL = "this node does not accept calls from the caller";
+
+  private final PartnerTrustManager trust;
+
+  public PeerIdentityInterceptor(Predicate<NodeId> isPartner) {
+    this.trust = PartnerTrustManager.forPartners(Objects.requireNonNull(isPartner, "isPartner"));
+  }
+
+  @Override
+  public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+      ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+    NodeId peer;
+    try {
+      peer = trust.check(peerChain(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION)));
+    } catch (CertificateException e) {
+      LOG.log(Level.INFO, "refused a federation call: {0}", e.getMessage());
+      call.close(Status.UNAUTHENTICATED.withDescription(REFUSAL), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    Context context = Context.current().withValue(PeerIdentity.KEY, peer);
+    return Contexts.interceptCall(context, call, headers, next);
+  }
+
+  private static X509Certificate[] peerChain(SSLSession session) throws CertificateException {
+    if (session == null) {
+      throw new CertificateException("the call did not come over TLS");
+    }
+    Certificate[] certs;
+    try {
+      certs = session.getPeerCertificates();
+    } catch (SSLPeerUnverifiedException e) {
+      throw new CertificateException("the caller presented no certificate");
+    }
+    X509Certificate[] chain = new X509Certificate[certs.length];
+    for (int i = 0; i < certs.length; i++) {
+      if (!(certs[i] instanceof X509Certificate x509)) {
+        throw new CertificateException("the caller presented a non-X.509 certificate");
+      }
+      chain[i] = x509;
+    }
+    return chain;
+  }
+}

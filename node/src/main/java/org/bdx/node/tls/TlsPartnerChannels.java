@@ -1,0 +1,46 @@
+package org.bdx.node.tls;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.bdx.node.home.NodeConfig.HostPort;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.identity.NodeKeys;
+
+/**
+ * {@link PartnerChannels} over mutual TLS (spec FED-TLS): the channel presents this node's
+ * certificate and completes a handshake only with a server whose certificate key is the partner's.
+ * The host name in the endpoint is used to connect and as the HTTP/2 authority, never to
+ * authenticate the server.
+ */
+public final class TlsPartnerChannels implements PartnerChannels {
+  /** Client keepalive (FED-TLS-10): a ping after this long without reads. */
+  public static final long KEEPALIVE_TIME_SECONDS = 30;
+
+  /** A partner that does not answer a ping within this long is treated as gone. */
+  public static final long KEEPALIVE_TIMEOUT_SECONDS = 10;
+
+  private final FederationTls.Credentials own;
+
+  public TlsPartnerChannels(NodeKeys keys) {
+    this.own = FederationTls.Credentials.of(keys);
+  }
+
+  @Override
+  public ManagedChannel open(NodeId partner, String endpoint) {
+    Objects.requireNonNull(partner, "partner");
+    HostPort address = HostPort.parse(endpoint);
+    if (address.port() == 0) {
+      throw new IllegalArgumentException("a partner endpoint needs a port other than 0");
+    }
+    // One SslContext per channel: its TLS session cache is then never shared between partners.
+    return NettyChannelBuilder.forAddress(address.host(), address.port())
+        .sslContext(FederationTls.clientContext(own, partner))
+        .keepAliveTime(KEEPALIVE_TIME_SECONDS, TimeUnit.SECONDS)
+        .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .keepAliveWithoutCalls(true)
+        .maxInboundMessageSize(FederationServerFactory.MAX_INBOUND_MESSAGE_BYTES)
+        .build();
+  }
+}
