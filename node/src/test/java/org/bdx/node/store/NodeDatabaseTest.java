@@ -51,7 +51,8 @@ class NodeDatabaseTest {
   void open_emptyDatabase_appliesAllMigrations_andPragmas() {
     try (NodeDatabase db = TestAlerts.open(dir)) {
       assertThat(db.schemaVersion()).isEqualTo(Migrations.latestVersion());
-      assertThat(migrationRows(db).keySet()).containsExactly(1);
+      assertThat(migrationRows(db).keySet())
+          .containsExactlyElementsOf(Migrations.all().stream().map(Migration::version).toList());
       assertThat(pragma(db, "journal_mode")).isEqualToIgnoringCase("wal");
       assertThat(pragma(db, "synchronous")).isEqualTo("2"); // FULL
       assertThat(pragma(db, "foreign_keys")).isEqualTo("1");
@@ -83,7 +84,7 @@ class NodeDatabaseTest {
   @Test
   void open_existingWorldReadableFile_isTightened() throws Exception {
     try (NodeDatabase db = TestAlerts.open(dir)) {
-      assertThat(db.schemaVersion()).isEqualTo(1);
+      assertThat(db.schemaVersion()).isEqualTo(Migrations.latestVersion());
     }
     Files.setPosixFilePermissions(
         dir.resolve("node.db"), PosixFilePermissions.fromString("rw-r--r--"));
@@ -120,29 +121,69 @@ class NodeDatabaseTest {
     try (NodeDatabase db = TestAlerts.open(dir)) {
       before = migrationRows(db);
     }
-    List<Migration> next = new ArrayList<>(Migrations.all());
-    next.add(
+    int next = Migrations.latestVersion() + 1;
+    List<Migration> withNext = new ArrayList<>(Migrations.all());
+    withNext.add(
         new Migration(
-            2,
+            next,
             "test: extra table",
             "CREATE TABLE extra (x INTEGER)",
             "INSERT INTO extra VALUES (7)"));
-    try (NodeDatabase db = NodeDatabase.open(dir.resolve("node.db"), next)) {
+    try (NodeDatabase db = NodeDatabase.open(dir.resolve("node.db"), withNext)) {
       Map<Integer, Long> after = migrationRows(db);
-      assertThat(after).containsAllEntriesOf(before).containsKey(2).hasSize(2);
-      assertThat(db.schemaVersion()).isEqualTo(2);
+      assertThat(after).containsAllEntriesOf(before).containsKey(next).hasSize(before.size() + 1);
+      assertThat(db.schemaVersion()).isEqualTo(next);
+    }
+  }
+
+  @Test
+  void open_databaseFromSchemaOne_upgradesAndKeepsAlerts() {
+    String id = TestAlerts.newId();
+    try (NodeDatabase db =
+        NodeDatabase.open(dir.resolve("node.db"), Migrations.all().subList(0, 1))) {
+      assertThat(db.schemaVersion()).isEqualTo(1);
+      db.inTransaction(
+          c ->
+              c.createStatement()
+                  .executeUpdate(
+                      "INSERT INTO alerts (origin_node_id, alert_id, version, status, issued_at,"
+                          + " expires_at, audience, fields, disclosed_paths, envelope, local,"
+                          + " stored_at, incident_date, area_lc, plate) VALUES ('"
+                          + TestAlerts.ORIGIN
+                          + "', '"
+                          + id
+                          + "', 1, 1, 0, 1, 1, x'', '', x'', 1, 0, '2026-01-01', 'x', '')"));
+    }
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      assertThat(db.schemaVersion()).isEqualTo(Migrations.latestVersion());
+      long kept =
+          db.inTransaction(
+              c -> {
+                try (ResultSet rs =
+                    c.createStatement()
+                        .executeQuery(
+                            "SELECT count(*) FROM alerts WHERE alert_id = '"
+                                + id
+                                + "' AND received_from IS NULL")) {
+                  rs.next();
+                  return rs.getLong(1);
+                }
+              });
+      assertThat(kept).isEqualTo(1);
     }
   }
 
   @Test
   void open_failingMigration_rolledBack_andNotRecorded() {
+    int broken = Migrations.latestVersion() + 1;
     List<Migration> next = new ArrayList<>(Migrations.all());
-    next.add(new Migration(2, "test: broken", "CREATE TABLE half (x INTEGER)", "THIS IS NOT SQL"));
+    next.add(
+        new Migration(broken, "test: broken", "CREATE TABLE half (x INTEGER)", "THIS IS NOT SQL"));
     assertThatThrownBy(() -> NodeDatabase.open(dir.resolve("node.db"), next))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("migration 2");
+        .hasMessageContaining("migration " + broken);
     try (NodeDatabase db = TestAlerts.open(dir)) {
-      assertThat(db.schemaVersion()).isEqualTo(1);
+      assertThat(db.schemaVersion()).isEqualTo(Migrations.latestVersion());
       boolean halfExists =
           db.inTransaction(
               c -> {
@@ -164,12 +205,12 @@ class NodeDatabaseTest {
           c ->
               c.createStatement()
                   .executeUpdate(
-                      "INSERT INTO schema_migrations (version, applied_at) VALUES (7, 0)"));
+                      "INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)"));
     }
     assertThatThrownBy(() -> TestAlerts.open(dir))
         .isInstanceOf(StoreException.class)
         .hasMessage(
-            "database schema version 7 is newer than this bdx (knows up to "
+            "database schema version 99 is newer than this bdx (knows up to "
                 + Migrations.latestVersion()
                 + "); upgrade bdx");
   }
