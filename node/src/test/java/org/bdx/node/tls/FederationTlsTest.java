@@ -207,6 +207,20 @@ class FederationTlsTest {
   }
 
   @Test
+  void resumedTlsSessionOfARemovedPartnerIsStillRefusedAtTheCall() throws Exception {
+    // JDK TLS 1.3 resumes sessions from a shared SslContext with a PSK and then does not consult
+    // the trust manager again (observed with JDK 25). The per-call check is what refuses it.
+    SslContext shared = FederationTls.clientContext(partnerKeys, serverKeys.nodeId());
+    check(channel(shared, port), new ServerIdCapture());
+    assertThat(identifiedCalls).containsExactly(partnerKeys.nodeId());
+
+    partners.remove(partnerKeys.nodeId());
+    identifiedCalls.clear();
+
+    assertRefused(channel(shared, port));
+  }
+
+  @Test
   void tlsVersionIsOnePointThree() {
     ServerIdCapture seen = new ServerIdCapture();
     check(partnerChannel(partnerKeys, serverKeys.nodeId(), port), seen);
