@@ -20,9 +20,11 @@ import org.bdx.node.identity.NodeKeys;
  * PartnerTrustManager}).
  *
  * <p><b>JDK TLS engine only.</b> grpc-netty-shaded picks its bundled BoringSSL engine by default,
- * and that engine fails the handshake with Ed25519 certificates (checked with grpc 1.85.1, see
- * FederationTlsTest). The JDK engine (SunJSSE, JDK ≥ 15) supports the {@code ed25519} TLS 1.3
- * signature scheme, so both contexts are built with {@link SslProvider#JDK}.
+ * and that engine fails the handshake with Ed25519 certificates: with grpc-netty-shaded 1.85.1 on
+ * JDK 25, every pairing that has BoringSSL on either side ended in {@code internal_error} or {@code
+ * handshake_failure}, while JDK server with JDK client worked. The JDK engine (SunJSSE, JDK 15 and
+ * later) supports the {@code ed25519} TLS 1.3 signature scheme, so both contexts are built with
+ * {@link SslProvider#JDK}. Other implementations may use any TLS stack that supports Ed25519.
  */
 public final class FederationTls {
   /** The only protocol version offered or accepted (FED-TLS-6). */
