@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -36,7 +37,8 @@ public final class AlertStore {
   private static final Pattern DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
   static final String COLUMNS =
       "seq, origin_node_id, alert_id, version, status, issued_at, expires_at, audience, "
-          + "fields, disclosed_paths, envelope, local, stored_at";
+          + "fields, disclosed_paths, envelope, local, stored_at, received_from, agreement_id, "
+          + "purge_at";
 
   private final NodeDatabase db;
 
@@ -126,6 +128,67 @@ public final class AlertStore {
         });
   }
 
+  /**
+   * Deletes the alert {@code (originNodeId, alertId)} and its search index rows (including the
+   * full-text rows, which no foreign key cascades to).
+   *
+   * @return whether an alert was deleted
+   */
+  public boolean delete(String originNodeId, String alertId) {
+    if (originNodeId == null || alertId == null) {
+      return false;
+    }
+    return deleteWhere("origin_node_id = ? AND alert_id = ?", originNodeId, alertId) > 0;
+  }
+
+  /**
+   * Deletes every alert received under {@code agreementId} (agreement terminated: purge what came
+   * under it), with their search index rows. Local alerts have no agreement and are never touched.
+   *
+   * @return how many alerts were deleted
+   */
+  public int deleteByAgreement(String agreementId) {
+    if (agreementId == null) {
+      return 0;
+    }
+    return deleteWhere("agreement_id = ? AND local = 0", agreementId);
+  }
+
+  /**
+   * Deletes every received alert whose purge time (earlier of expiry and retention) is at or before
+   * {@code nowEpochSecond}, with their search index rows.
+   *
+   * @return how many alerts were deleted
+   */
+  public int purgeDue(long nowEpochSecond) {
+    return deleteWhere("local = 0 AND purge_at IS NOT NULL AND purge_at <= ?", nowEpochSecond);
+  }
+
+  private int deleteWhere(String where, Object... args) {
+    return db.inTransaction(
+        c -> {
+          List<Long> seqs = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM alerts WHERE " + where)) {
+            for (int i = 0; i < args.length; i++) {
+              ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                seqs.add(rs.getLong(1));
+              }
+            }
+          }
+          try (PreparedStatement ps = c.prepareStatement("DELETE FROM alerts WHERE seq = ?")) {
+            for (long seq : seqs) {
+              deleteIndex(c, seq);
+              ps.setLong(1, seq);
+              ps.executeUpdate();
+            }
+          }
+          return seqs.size();
+        });
+  }
+
   /** Maps one row selected with {@link #COLUMNS}. Shared with search. */
   public static StoredAlert read(ResultSet rs) throws SQLException {
     String alertId = rs.getString("alert_id");
@@ -155,7 +218,10 @@ public final class AlertStore {
         paths.isEmpty() ? List.of() : Arrays.asList(paths.split(",")),
         envelope,
         rs.getInt("local") != 0,
-        rs.getLong("stored_at"));
+        rs.getLong("stored_at"),
+        rs.getString("received_from"),
+        rs.getString("agreement_id"),
+        rs.getLong("purge_at"));
   }
 
   private static void validate(StoredAlert a) {
@@ -181,6 +247,15 @@ public final class AlertStore {
         throw new IllegalArgumentException("disclosed path is malformed");
       }
     }
+    if (a.receivedFrom() != null && !NODE_ID.matcher(a.receivedFrom()).matches()) {
+      throw new IllegalArgumentException("received-from node id is malformed");
+    }
+    if (a.agreementId() != null && !Ids.isValid(a.agreementId())) {
+      throw new IllegalArgumentException("agreement id is malformed");
+    }
+    if (a.local() && (a.receivedFrom() != null || a.agreementId() != null || a.purgeAt() != 0)) {
+      throw new IllegalArgumentException("a local alert has no provenance");
+    }
   }
 
   private static StoredAlert tombstone(StoredAlert a) {
@@ -196,15 +271,19 @@ public final class AlertStore {
         List.of(),
         a.envelope(),
         a.local(),
-        a.storedAt());
+        a.storedAt(),
+        a.receivedFrom(),
+        a.agreementId(),
+        a.purgeAt());
   }
 
   private static long insert(Connection c, StoredAlert a) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO alerts (origin_node_id, alert_id, version, status, issued_at, expires_at, audience, "
-                + "fields, disclosed_paths, envelope, local, stored_at, incident_date, area_lc, plate) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq")) {
+                + "fields, disclosed_paths, envelope, local, stored_at, incident_date, area_lc, plate, "
+                + "received_from, agreement_id, purge_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq")) {
       ps.setString(1, a.originNodeId());
       ps.setString(2, a.alertId());
       bindContent(ps, 3, a);
@@ -222,7 +301,8 @@ public final class AlertStore {
         c.prepareStatement(
             "UPDATE alerts SET version = ?, status = ?, issued_at = ?, expires_at = ?, audience = ?, fields = ?, "
                 + "disclosed_paths = ?, envelope = ?, local = ?, stored_at = ?, incident_date = ?, "
-                + "area_lc = ?, plate = ? WHERE seq = ?")) {
+                + "area_lc = ?, plate = ?, received_from = ?, agreement_id = ?, purge_at = ? "
+                + "WHERE seq = ?")) {
       int next = bindContent(ps, 1, a);
       ps.setLong(next, seq);
       if (ps.executeUpdate() != 1) {
@@ -231,7 +311,7 @@ public final class AlertStore {
     }
   }
 
-  /** Binds version .. plate starting at index {@code i}; returns the next index. */
+  /** Binds version .. purge_at starting at index {@code i}; returns the next index. */
   private static int bindContent(PreparedStatement ps, int i, StoredAlert a) throws SQLException {
     AlertFields f = a.fields();
     ps.setLong(i++, a.version());
@@ -247,6 +327,13 @@ public final class AlertStore {
     ps.setString(i++, DATE.matcher(f.getIncidentDate()).matches() ? f.getIncidentDate() : "");
     ps.setString(i++, areaKey(f.getArea()));
     ps.setString(i++, plateKey(f.getVehiclePlate()));
+    ps.setString(i++, a.receivedFrom());
+    ps.setString(i++, a.agreementId());
+    if (a.purgeAt() == 0) {
+      ps.setNull(i++, Types.INTEGER);
+    } else {
+      ps.setLong(i++, a.purgeAt());
+    }
     return i;
   }
 

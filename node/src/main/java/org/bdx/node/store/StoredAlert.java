@@ -11,6 +11,11 @@ import org.bdx.proto.v1.SignedAlert;
  * An alert version as this node holds it: its own ({@code local}) or received and verified. Times
  * are Unix seconds. {@code fields} holds only the disclosed fields, named (sorted) in {@code
  * disclosedPaths}.
+ *
+ * <p>Provenance of a received alert: {@code receivedFrom} (the partner's node id), {@code
+ * agreementId} (the agreement it came under) and {@code purgeAt} (when it must be deleted: the
+ * earlier of its expiry and the agreement's retention). For a local alert these are null, null and
+ * 0.
  */
 public record StoredAlert(
     String originNodeId,
@@ -24,7 +29,10 @@ public record StoredAlert(
     List<String> disclosedPaths,
     SignedAlert envelope,
     boolean local,
-    long storedAt) {
+    long storedAt,
+    String receivedFrom,
+    String agreementId,
+    long purgeAt) {
 
   public StoredAlert {
     Objects.requireNonNull(originNodeId, "originNodeId");
@@ -34,6 +42,61 @@ public record StoredAlert(
     Objects.requireNonNull(fields, "fields");
     disclosedPaths = List.copyOf(disclosedPaths);
     Objects.requireNonNull(envelope, "envelope");
+    if (purgeAt < 0) {
+      throw new IllegalArgumentException("purgeAt must not be negative");
+    }
+  }
+
+  /** An alert without provenance: a local alert, or one whose provenance is added later. */
+  public StoredAlert(
+      String originNodeId,
+      String alertId,
+      long version,
+      AlertStatus status,
+      long issuedAt,
+      long expiresAt,
+      Audience audience,
+      AlertFields fields,
+      List<String> disclosedPaths,
+      SignedAlert envelope,
+      boolean local,
+      long storedAt) {
+    this(
+        originNodeId,
+        alertId,
+        version,
+        status,
+        issuedAt,
+        expiresAt,
+        audience,
+        fields,
+        disclosedPaths,
+        envelope,
+        local,
+        storedAt,
+        null,
+        null,
+        0);
+  }
+
+  /** This alert as received from {@code from} under {@code agreement}, to purge at {@code at}. */
+  public StoredAlert withProvenance(String from, String agreement, long at) {
+    return new StoredAlert(
+        originNodeId,
+        alertId,
+        version,
+        status,
+        issuedAt,
+        expiresAt,
+        audience,
+        fields,
+        disclosedPaths,
+        envelope,
+        local,
+        storedAt,
+        from,
+        agreement,
+        at);
   }
 
   /** No alert content in the string form: records end up in logs. */
@@ -49,6 +112,8 @@ public record StoredAlert(
         + status
         + ", local="
         + local
+        + (receivedFrom == null ? "" : ", receivedFrom=" + receivedFrom)
+        + (agreementId == null ? "" : ", agreementId=" + agreementId)
         + "]";
   }
 }
