@@ -52,7 +52,10 @@ import org.bdx.proto.v1.SignedAgreement;
  * changes nothing calls no listener). Do not call the mutating methods from inside another {@link
  * NodeDatabase#inTransaction} (the listener would run before the outer commit).
  *
- * <p>Thread-safe: every read-check-write runs in one database transaction.
+ * <p>Thread-safe: every read-check-write runs in one database transaction. The grants are cached in
+ * memory and the cache is cleared by every change made through this object, so the node MUST use
+ * one {@code AgreementBook} per database (changes through another instance are not seen by this
+ * one's grants).
  */
 public final class AgreementBook implements SharingGrants {
   private static final Logger LOG = Logger.getLogger(AgreementBook.class.getName());
