@@ -1,0 +1,293 @@
+package org.bdx.node.sync;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.tls.PartnerChannels;
+import org.bdx.proto.v1.FederationServiceGrpc;
+import org.bdx.proto.v1.FeedAck;
+import org.bdx.proto.v1.FeedItem;
+import org.bdx.proto.v1.SubscribeRequest;
+import org.bdx.proto.v1.SubscribeResponse;
+import org.bdx.proto.v1.SubscribeStart;
+
+/**
+ * Reads one partner's feed into this node: opens {@code Subscribe} from the stored cursor, stores
+ * items in small batches through the {@link FeedReceiver} and acknowledges each batch after its
+ * commit, and reconnects with exponential backoff and jitter on any failure.
+ *
+ * <p>Flow control: the client asks gRPC for {@link Options#credits} messages up front and for one
+ * more per message it has processed, so a slow disk never lets responses pile up in memory.
+ *
+ * <p>One thread (virtual) per client does everything: connect, store, acknowledge, back off.
+ */
+public final class FeedClient implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(FeedClient.class.getName());
+
+  /**
+   * @param batch most items stored in one transaction
+   * @param credits messages requested from the transport ahead of processing
+   * @param initialBackoff first reconnect delay (before jitter)
+   * @param maxBackoff cap of the reconnect delay
+   * @param healthyAfter a stream that stayed up this long (or caught up) resets the backoff
+   */
+  public record Options(
+      int batch, int credits, Duration initialBackoff, Duration maxBackoff, Duration healthyAfter) {
+    public Options {
+      if (batch < 1 || batch > FeedReceiver.MAX_BATCH) {
+        throw new IllegalArgumentException("batch must be 1.." + FeedReceiver.MAX_BATCH);
+      }
+      if (credits < 1 || credits > 4096) {
+        throw new IllegalArgumentException("credits must be 1..4096");
+      }
+      Objects.requireNonNull(initialBackoff, "initialBackoff");
+      Objects.requireNonNull(maxBackoff, "maxBackoff");
+      Objects.requireNonNull(healthyAfter, "healthyAfter");
+    }
+
+    public static Options defaults() {
+      return new Options(
+          64, 128, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(10));
+    }
+  }
+
+  private final NodeId partner;
+  private final String endpoint;
+  private final PartnerChannels channels;
+  private final FeedReceiver receiver;
+  private final Options options;
+  private final Thread worker;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean closed;
+  private volatile boolean connected;
+  private volatile ManagedChannel channel;
+
+  public FeedClient(
+      NodeId partner, String endpoint, PartnerChannels channels, FeedReceiver receiver) {
+    this(partner, endpoint, channels, receiver, Options.defaults());
+  }
+
+  /** Starts reading at once. */
+  public FeedClient(
+      NodeId partner,
+      String endpoint,
+      PartnerChannels channels,
+      FeedReceiver receiver,
+      Options options) {
+    this.partner = Objects.requireNonNull(partner, "partner");
+    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    this.channels = Objects.requireNonNull(channels, "channels");
+    this.receiver = Objects.requireNonNull(receiver, "receiver");
+    this.options = Objects.requireNonNull(options, "options");
+    this.worker =
+        Thread.ofVirtual().name("bdx-feed-client-" + partner.fingerprint()).start(this::run);
+  }
+
+  public NodeId partner() {
+    return partner;
+  }
+
+  public String endpoint() {
+    return endpoint;
+  }
+
+  /** Whether a stream to the partner is open and has delivered at least one message. */
+  public boolean connected() {
+    return connected;
+  }
+
+  /** Stops reading: cancels the stream, waits briefly for the worker, closes the channel. */
+  @Override
+  public void close() {
+    closed = true;
+    worker.interrupt();
+    try {
+      if (!stopped.await(5, TimeUnit.SECONDS)) {
+        LOG.warning("feed client for " + partner.fingerprint() + " did not stop in time");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    ManagedChannel ch = channel;
+    if (ch != null) {
+      ch.shutdownNow();
+    }
+  }
+
+  private void run() {
+    int attempt = 0;
+    try {
+      while (!closed) {
+        boolean healthy = false;
+        try {
+          if (channel == null) {
+            channel = channels.open(partner, endpoint);
+          }
+          healthy = session(channel);
+        } catch (InterruptedException e) {
+          break;
+        } catch (RuntimeException e) {
+          LOG.log(
+              Level.INFO,
+              "feed from " + partner.fingerprint() + " failed: " + e.getClass().getSimpleName());
+        } finally {
+          connected = false;
+        }
+        if (closed) {
+          break;
+        }
+        attempt = healthy ? 0 : attempt + 1;
+        try {
+          Thread.sleep(backoff(attempt).toMillis());
+        } catch (InterruptedException e) {
+          break;
+        }
+      }
+    } finally {
+      connected = false;
+      stopped.countDown();
+    }
+  }
+
+  /** Delay before the next attempt: base * 2^(attempt-1), capped, with "equal jitter". */
+  Duration backoff(int attempt) {
+    long base = options.initialBackoff().toMillis();
+    long cap = options.maxBackoff().toMillis();
+    long d = base;
+    for (int i = 1; i < attempt && d < cap; i++) {
+      d *= 2;
+    }
+    d = Math.min(d, cap);
+    long half = d / 2;
+    return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(half + 1));
+  }
+
+  private static final Object COMPLETED = new Object();
+
+  private record Failed(Throwable error) {}
+
+  /**
+   * One Subscribe call, until it ends. Returns whether it was healthy.
+   *
+   * @throws InterruptedException when closed
+   */
+  private boolean session(ManagedChannel ch) throws InterruptedException {
+    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    @SuppressWarnings("unchecked")
+    ClientCallStreamObserver<SubscribeRequest>[] call = new ClientCallStreamObserver[1];
+    ClientResponseObserver<SubscribeRequest, SubscribeResponse> observer =
+        new ClientResponseObserver<>() {
+          @Override
+          public void beforeStart(ClientCallStreamObserver<SubscribeRequest> requests) {
+            call[0] = requests;
+            requests.disableAutoRequestWithInitial(options.credits());
+          }
+
+          @Override
+          public void onNext(SubscribeResponse value) {
+            events.add(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            events.add(new Failed(t));
+          }
+
+          @Override
+          public void onCompleted() {
+            events.add(COMPLETED);
+          }
+        };
+    FederationServiceGrpc.newStub(ch).subscribe(observer);
+    ClientCallStreamObserver<SubscribeRequest> requests = call[0];
+    long openedAt = System.nanoTime();
+    boolean delivered = false;
+    boolean caughtUp = false;
+    try {
+      requests.onNext(
+          SubscribeRequest.newBuilder()
+              .setStart(SubscribeStart.newBuilder().setAfterSequence(receiver.cursor(partner)))
+              .build());
+      List<Object> drained = new ArrayList<>();
+      List<FeedItem> items = new ArrayList<>();
+      while (true) {
+        drained.clear();
+        drained.add(events.take());
+        events.drainTo(drained, options.batch() - 1);
+        items.clear();
+        Object end = null;
+        long backlog = -1;
+        int messages = 0;
+        for (Object e : drained) {
+          if (e instanceof SubscribeResponse r) {
+            messages++;
+            if (r.hasItem()) {
+              items.add(r.getItem());
+            } else if (r.hasStatus()) {
+              backlog = r.getStatus().getBacklog();
+              caughtUp |= r.getStatus().getCaughtUp();
+            }
+          } else {
+            end = e;
+          }
+        }
+        if (messages > 0 && !delivered) {
+          delivered = true;
+          connected = true;
+        }
+        if (!items.isEmpty()) {
+          receiver.apply(partner, items); // durable before the ack
+          long through = items.get(items.size() - 1).getSequence();
+          requests.onNext(
+              SubscribeRequest.newBuilder()
+                  .setAck(FeedAck.newBuilder().setThroughSequence(through))
+                  .build());
+        }
+        if (backlog >= 0) {
+          receiver.recordWaiting(partner, backlog);
+        }
+        if (end != null) {
+          if (end instanceof Failed f) {
+            LOG.info(
+                "feed from "
+                    + partner.fingerprint()
+                    + " ended: "
+                    + Status.fromThrowable(f.error()).getCode());
+          }
+          return healthy(delivered, caughtUp, openedAt);
+        }
+        if (messages > 0) {
+          requests.request(messages);
+        }
+      }
+    } catch (InterruptedException | RuntimeException e) {
+      requests.cancel("feed client stopped or failed", null);
+      if (e instanceof InterruptedException ie) {
+        throw ie;
+      }
+      if (e instanceof FeedReceiver.NoAgreementException) {
+        LOG.info("feed from " + partner.fingerprint() + " stopped: no active agreement");
+        return false;
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  private boolean healthy(boolean delivered, boolean caughtUp, long openedAt) {
+    return delivered
+        && (caughtUp || System.nanoTime() - openedAt >= options.healthyAfter().toNanos());
+  }
+}

@@ -1,0 +1,311 @@
+package org.bdx.node.sync;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.logging.Logger;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.policy.Grant;
+import org.bdx.node.policy.SharingGrants;
+import org.bdx.node.policy.SharingPolicy;
+import org.bdx.node.signing.AlertVerifier;
+import org.bdx.node.signing.VerificationException;
+import org.bdx.node.signing.VerifiedAlert;
+import org.bdx.node.store.AlertStore;
+import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.StoredAlert;
+import org.bdx.proto.v1.AlertHeader;
+import org.bdx.proto.v1.FeedItem;
+
+/**
+ * Stores what a partner's feed delivers, after the checks of spec FEED (section feeds): agreement,
+ * signature and origin, granted fields, the grant's policy, expiry. A rejected item is counted in
+ * {@code sync_state.inbound_rejected} and logged by reason only (never content), and nothing of it
+ * is stored. Accepted items are stored idempotently ({@link AlertStore#put}: an older or equal
+ * version never replaces a newer one) with their provenance, and the partner's cursor advances in
+ * the same transaction, so the cursor never runs ahead of what is durably stored.
+ */
+public final class FeedReceiver {
+  private static final Logger LOG = Logger.getLogger(FeedReceiver.class.getName());
+
+  /** Most items one {@link #apply} accepts. */
+  public static final int MAX_BATCH = 1000;
+
+  /** Retention is capped at this many days whatever the terms say (AGR: 1..3650). */
+  public static final int MAX_RETENTION_DAYS = 3650;
+
+  private static final long DAY = 86_400L;
+
+  /** Why an item was rejected; the reference names of spec FEED-8. */
+  public enum Rejection {
+    ITEM_MALFORMED,
+    AGREEMENT_MISMATCH,
+    VERIFICATION_FAILED,
+    FIELD_NOT_GRANTED,
+    NOT_GRANTED,
+    NO_RETENTION
+  }
+
+  /**
+   * What one batch did.
+   *
+   * @param cursor the partner's inbound cursor after the batch
+   * @param stored items stored (new, or newer than what was held)
+   * @param ignored items already held at the same or a newer version, or at or below the cursor
+   * @param expired items expired on arrival, not stored
+   * @param rejected items that failed a check, not stored
+   */
+  public record Result(long cursor, int stored, int ignored, int expired, int rejected) {}
+
+  /** The partner has no active agreement granting it to send to this node: nothing was applied. */
+  public static final class NoAgreementException extends RuntimeException {
+    NoAgreementException() {
+      super("no active inbound agreement with this partner");
+    }
+  }
+
+  private final NodeDatabase db;
+  private final AlertStore alerts;
+  private final AlertVerifier verifier;
+  private final SharingGrants grants;
+  private final Clock clock;
+
+  public FeedReceiver(
+      NodeDatabase db,
+      AlertStore alerts,
+      AlertVerifier verifier,
+      SharingGrants grants,
+      Clock clock) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.alerts = Objects.requireNonNull(alerts, "alerts");
+    this.verifier = Objects.requireNonNull(verifier, "verifier");
+    this.grants = Objects.requireNonNull(grants, "grants");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Checks and stores one batch from {@code from}, in feed order, and advances its cursor in the
+   * same transaction.
+   *
+   * @throws NoAgreementException if {@code from} has no active inbound grant (nothing applied)
+   * @throws IllegalArgumentException if the batch has more than {@link #MAX_BATCH} items
+   */
+  public Result apply(NodeId from, List<FeedItem> batch) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(batch, "batch");
+    if (batch.size() > MAX_BATCH) {
+      throw new IllegalArgumentException("batch larger than " + MAX_BATCH);
+    }
+    Grant grant = grants.inbound(from).orElseThrow(NoAgreementException::new);
+    long now = clock.instant().getEpochSecond();
+    long cursor = cursor(from);
+    long highest = cursor;
+    List<StoredAlert> accepted = new ArrayList<>();
+    int ignored = 0;
+    int expired = 0;
+    int rejected = 0;
+    for (FeedItem item : batch) {
+      long seq = item.getSequence();
+      if (seq <= highest) {
+        // At or below the cursor (already applied), or out of order: never applied twice.
+        if (seq <= 0) {
+          reject(from, seq, Rejection.ITEM_MALFORMED, null);
+          rejected++;
+        } else {
+          ignored++;
+        }
+        continue;
+      }
+      highest = seq;
+      Checked c = check(from, grant, item, now);
+      switch (c.outcome()) {
+        case ACCEPTED -> accepted.add(c.alert());
+        case EXPIRED -> expired++;
+        case REJECTED -> {
+          reject(from, seq, c.rejection(), c.detail());
+          rejected++;
+        }
+      }
+    }
+    long newCursor = highest;
+    int rejectedCount = rejected;
+    int[] stored = {0};
+    db.inTransaction(
+        c -> {
+          for (StoredAlert a : accepted) {
+            if (alerts.put(a)) {
+              stored[0]++;
+            }
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO sync_state (partner_node_id, inbound_cursor, last_sync_at, "
+                      + "inbound_rejected) VALUES (?, ?, ?, ?) ON CONFLICT (partner_node_id) "
+                      + "DO UPDATE SET inbound_cursor = MAX(inbound_cursor, excluded.inbound_cursor), "
+                      + "last_sync_at = excluded.last_sync_at, "
+                      + "inbound_rejected = inbound_rejected + excluded.inbound_rejected")) {
+            ps.setString(1, from.value());
+            ps.setLong(2, newCursor);
+            ps.setLong(3, now);
+            ps.setLong(4, rejectedCount);
+            ps.executeUpdate();
+          }
+          return null;
+        });
+    ignored += accepted.size() - stored[0];
+    return new Result(newCursor, stored[0], ignored, expired, rejected);
+  }
+
+  private enum Outcome {
+    ACCEPTED,
+    EXPIRED,
+    REJECTED
+  }
+
+  private record Checked(Outcome outcome, StoredAlert alert, Rejection rejection, String detail) {
+    static Checked rejected(Rejection r, String detail) {
+      return new Checked(Outcome.REJECTED, null, r, detail);
+    }
+  }
+
+  /** The checks of FEED-8, in order; the first failure decides. */
+  private Checked check(NodeId from, Grant grant, FeedItem item, long now) {
+    if (!item.hasAlert() || !item.getUnknownFields().asMap().isEmpty()) {
+      return Checked.rejected(Rejection.ITEM_MALFORMED, null);
+    }
+    if (!grant.agreementId().equals(item.getAgreementId())) {
+      return Checked.rejected(Rejection.AGREEMENT_MISMATCH, null);
+    }
+    VerifiedAlert v;
+    try {
+      // Direct delivery only: the sender must be the origin.
+      v = verifier.verify(item.getAlert(), from);
+    } catch (VerificationException e) {
+      return Checked.rejected(Rejection.VERIFICATION_FAILED, e.reason().name());
+    }
+    Set<String> granted = Set.copyOf(grant.terms().getFieldPathsList());
+    if (!granted.containsAll(v.disclosedPaths())) {
+      return Checked.rejected(Rejection.FIELD_NOT_GRANTED, null);
+    }
+    AlertHeader h = v.header();
+    Optional<SortedSet<String>> allowed =
+        SharingPolicy.disclose(h.getStatus(), h.getAudience(), v.fields(), grant.terms());
+    if (allowed.isEmpty() || !allowed.get().containsAll(v.disclosedPaths())) {
+      return Checked.rejected(Rejection.NOT_GRANTED, null);
+    }
+    int days = grant.terms().getRetentionDays();
+    if (days < 1) {
+      return Checked.rejected(Rejection.NO_RETENTION, null);
+    }
+    if (h.getExpiresAt() <= now) {
+      return new Checked(Outcome.EXPIRED, null, null, null);
+    }
+    long purgeAt = Math.min(h.getExpiresAt(), now + Math.min(days, MAX_RETENTION_DAYS) * DAY);
+    StoredAlert a =
+        new StoredAlert(
+            h.getOriginNodeId(),
+            h.getAlertId(),
+            h.getVersion(),
+            h.getStatus(),
+            h.getIssuedAt(),
+            h.getExpiresAt(),
+            h.getAudience(),
+            v.fields(),
+            List.copyOf(v.disclosedPaths()),
+            v.envelope(),
+            false,
+            now,
+            from.value(),
+            grant.agreementId(),
+            purgeAt);
+    return new Checked(Outcome.ACCEPTED, a, null, null);
+  }
+
+  private static void reject(NodeId from, long seq, Rejection reason, String detail) {
+    // Reason only: no alert content, no alert id.
+    LOG.warning(
+        "feed item rejected: partner="
+            + from.fingerprint()
+            + " seq="
+            + seq
+            + " reason="
+            + reason
+            + (detail == null ? "" : " (" + detail + ")"));
+  }
+
+  /**
+   * Deletes every alert received under {@code agreementId} and its search index rows (the agreement
+   * was terminated).
+   *
+   * @return how many alerts were deleted
+   */
+  public int purgeAgreement(String agreementId) {
+    Objects.requireNonNull(agreementId, "agreementId");
+    return alerts.deleteByAgreement(agreementId);
+  }
+
+  /** Deletes received alerts whose purge time has come; run it periodically. */
+  public int purgeDue() {
+    return alerts.purgeDue(clock.instant().getEpochSecond());
+  }
+
+  /** The last feed sequence of {@code partner} this node durably stored (0 = none). */
+  public long cursor(NodeId partner) {
+    return stateLong(partner, "inbound_cursor");
+  }
+
+  /** How many items from {@code partner} were rejected, in all. */
+  public long rejected(NodeId partner) {
+    return stateLong(partner, "inbound_rejected");
+  }
+
+  /** When a batch from {@code partner} was last stored (Unix seconds, 0 = never). */
+  public long lastSyncAt(NodeId partner) {
+    return stateLong(partner, "last_sync_at");
+  }
+
+  /** How many items {@code partner} said wait for us (its last FeedStatus.backlog). */
+  public long waiting(NodeId partner) {
+    return stateLong(partner, "inbound_waiting");
+  }
+
+  /** Records the backlog {@code partner} reported. */
+  public void recordWaiting(NodeId partner, long backlog) {
+    Objects.requireNonNull(partner, "partner");
+    long value = Math.max(0, backlog);
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO sync_state (partner_node_id, inbound_waiting) VALUES (?, ?) "
+                      + "ON CONFLICT (partner_node_id) DO UPDATE SET "
+                      + "inbound_waiting = excluded.inbound_waiting")) {
+            ps.setString(1, partner.value());
+            ps.setLong(2, value);
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  private long stateLong(NodeId partner, String column) {
+    Objects.requireNonNull(partner, "partner");
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT " + column + " FROM sync_state WHERE partner_node_id = ?")) {
+            ps.setString(1, partner.value());
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? rs.getLong(1) : 0L;
+            }
+          }
+        });
+  }
+}

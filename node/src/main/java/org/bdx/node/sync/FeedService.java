@@ -1,0 +1,487 @@
+package org.bdx.node.sync;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.policy.Grant;
+import org.bdx.node.policy.SharingGrants;
+import org.bdx.proto.v1.FeedAck;
+import org.bdx.proto.v1.FeedItem;
+import org.bdx.proto.v1.FeedStatus;
+import org.bdx.proto.v1.SubscribeRequest;
+import org.bdx.proto.v1.SubscribeResponse;
+
+/**
+ * The server side of {@code FederationService.Subscribe}: streams a partner's {@link Outbox} to it,
+ * first what it missed after its cursor, then live.
+ *
+ * <p>Per stream at most {@link Options#window} items are sent and not yet acknowledged, items are
+ * sent only while the transport {@linkplain ServerCallStreamObserver#isReady is ready}, and rows
+ * are read from the database in batches of {@link Options#batch}; a partner that never reads or
+ * acknowledges costs at most a window of items. All sending happens on a per-stream serialized
+ * "pump" running on virtual threads, never on gRPC threads. The grant is checked before every
+ * batch, on every wake-up and at least every {@link Options#checkInterval}: a suspended or
+ * terminated agreement ends the stream with {@code FAILED_PRECONDITION}. Call {@link
+ * #agreementsChanged()} when an agreement changes state to make that immediate.
+ *
+ * <p>One stream per partner: a new {@code start} from a partner ends its older stream ({@code
+ * ABORTED}).
+ *
+ * <p>Wiring: the federation service's {@code subscribe(responses)} returns {@code
+ * feed.subscribe(PeerIdentity.current(), responses)}.
+ */
+public final class FeedService implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(FeedService.class.getName());
+
+  /**
+   * @param window most items sent and not yet acknowledged, per stream
+   * @param batch rows read from the database at once (at most the window)
+   * @param checkInterval how often every stream re-checks its grant (and sends status)
+   * @param statusInterval least time between two status messages while not caught up
+   * @param startTimeout how long a stream may stay open without its {@code start} message
+   */
+  public record Options(
+      int window,
+      int batch,
+      Duration checkInterval,
+      Duration statusInterval,
+      Duration startTimeout) {
+    public Options {
+      if (window < 1 || window > 10_000) {
+        throw new IllegalArgumentException("window must be 1..10000");
+      }
+      if (batch < 1 || batch > Outbox.MAX_READ) {
+        throw new IllegalArgumentException("batch must be 1.." + Outbox.MAX_READ);
+      }
+      Objects.requireNonNull(checkInterval, "checkInterval");
+      Objects.requireNonNull(statusInterval, "statusInterval");
+      Objects.requireNonNull(startTimeout, "startTimeout");
+    }
+
+    public static Options defaults() {
+      return new Options(
+          256, 64, Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofSeconds(30));
+    }
+
+    public Options withWindow(int w) {
+      return new Options(w, Math.min(batch, w), checkInterval, statusInterval, startTimeout);
+    }
+  }
+
+  private final Outbox outbox;
+  private final SharingGrants grants;
+  private final Options options;
+  private final ExecutorService pumps;
+  private final ScheduledExecutorService ticker;
+  private final ScheduledFuture<?> tick;
+  private final Runnable unlisten;
+  private final Map<NodeId, Stream> streams = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  public FeedService(Outbox outbox, SharingGrants grants) {
+    this(outbox, grants, Options.defaults());
+  }
+
+  public FeedService(Outbox outbox, SharingGrants grants, Options options) {
+    this.outbox = Objects.requireNonNull(outbox, "outbox");
+    this.grants = Objects.requireNonNull(grants, "grants");
+    this.options = Objects.requireNonNull(options, "options");
+    this.pumps =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bdx-feed-", 0).factory());
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("bdx-feed-ticker").daemon().factory());
+    long every = options.checkInterval().toMillis();
+    this.tick =
+        ticker.scheduleAtFixedRate(this::agreementsChanged, every, every, TimeUnit.MILLISECONDS);
+    this.unlisten =
+        outbox.addListener(
+            partner -> {
+              Stream s = streams.get(partner);
+              if (s != null) {
+                s.wake();
+              }
+            });
+  }
+
+  /**
+   * Serves one Subscribe call from the authenticated partner {@code peer}.
+   *
+   * @param responses must be the call's {@link ServerCallStreamObserver} (what gRPC passes)
+   * @return the observer of the partner's requests
+   */
+  public StreamObserver<SubscribeRequest> subscribe(
+      NodeId peer, StreamObserver<SubscribeResponse> responses) {
+    Objects.requireNonNull(peer, "peer");
+    if (!(responses instanceof ServerCallStreamObserver<SubscribeResponse> out)) {
+      throw new IllegalArgumentException("responses must be a ServerCallStreamObserver");
+    }
+    if (closed) {
+      out.onError(Status.UNAVAILABLE.withDescription("shutting down").asRuntimeException());
+      return Ignore.INSTANCE;
+    }
+    Optional<Grant> grant = grants.outbound(peer);
+    if (grant.isEmpty()) {
+      out.onError(
+          Status.PERMISSION_DENIED.withDescription("no active agreement").asRuntimeException());
+      return Ignore.INSTANCE;
+    }
+    Stream s = new Stream(peer, out, grant.get().agreementId());
+    out.setOnCancelHandler(s::cancelled);
+    out.setOnReadyHandler(s::wake);
+    s.startTimer =
+        ticker.schedule(
+            () -> {
+              if (!s.started) {
+                s.fail(Status.INVALID_ARGUMENT.withDescription("first message must be start"));
+              }
+            },
+            options.startTimeout().toMillis(),
+            TimeUnit.MILLISECONDS);
+    return s.requests;
+  }
+
+  /** Re-checks every stream's grant now (call after an agreement is suspended or terminated). */
+  public void agreementsChanged() {
+    for (Stream s : streams.values()) {
+      s.check();
+    }
+  }
+
+  /** Items sent to {@code peer} on its current stream and not yet acknowledged (0 if none). */
+  public int inFlight(NodeId peer) {
+    Stream s = streams.get(peer);
+    return s == null ? 0 : s.inFlightCount;
+  }
+
+  /** Items read from the database for {@code peer}'s stream and not yet sent (0 if none). */
+  public int buffered(NodeId peer) {
+    Stream s = streams.get(peer);
+    return s == null ? 0 : s.bufferedCount;
+  }
+
+  /** Whether {@code peer} has a started stream. */
+  public boolean connected(NodeId peer) {
+    return streams.containsKey(peer);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    tick.cancel(false);
+    unlisten.run();
+    for (Stream s : List.copyOf(streams.values())) {
+      s.fail(Status.UNAVAILABLE.withDescription("shutting down"));
+    }
+    ticker.shutdownNow();
+    pumps.shutdown();
+    try {
+      if (!pumps.awaitTermination(5, TimeUnit.SECONDS)) {
+        pumps.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      pumps.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** One Subscribe call. */
+  private final class Stream {
+    final NodeId peer;
+    final ServerCallStreamObserver<SubscribeResponse> out;
+    final String agreementId;
+    final AtomicInteger wip = new AtomicInteger();
+    final AtomicLong pendingAck = new AtomicLong();
+    final AtomicLong highestSent = new AtomicLong();
+    final AtomicReference<Status> failure = new AtomicReference<>();
+
+    /** Something may be sendable (new rows, an ack, transport ready); else only re-check. */
+    final AtomicBoolean dirty = new AtomicBoolean(true);
+
+    final StreamObserver<SubscribeRequest> requests = new Requests();
+    volatile boolean started;
+    volatile long startAfter;
+    volatile boolean done;
+    volatile int inFlightCount;
+    volatile int bufferedCount;
+    volatile ScheduledFuture<?> startTimer;
+
+    // Pump-thread state.
+    final ArrayDeque<Long> inFlight = new ArrayDeque<>();
+    final ArrayDeque<FeedItem> buffer = new ArrayDeque<>();
+    boolean initialized;
+    long position;
+    long acked;
+    long lastBacklog = -1;
+    boolean lastCaughtUp;
+    long lastStatusNanos;
+
+    Stream(NodeId peer, ServerCallStreamObserver<SubscribeResponse> out, String agreementId) {
+      this.peer = peer;
+      this.out = out;
+      this.agreementId = agreementId;
+    }
+
+    /** Something may be sendable. */
+    void wake() {
+      dirty.set(true);
+      check();
+    }
+
+    /** Re-check the grant (and send status if due) without re-reading the outbox. */
+    void check() {
+      if (done) {
+        return;
+      }
+      if (wip.getAndIncrement() == 0) {
+        try {
+          pumps.execute(this::drain);
+        } catch (RuntimeException e) { // executor shut down
+          wip.set(0);
+        }
+      }
+    }
+
+    void fail(Status status) {
+      failure.compareAndSet(null, status);
+      wake();
+    }
+
+    void cancelled() {
+      done = true;
+      streams.remove(peer, this);
+      cancelTimer();
+    }
+
+    private void drain() {
+      int missed = 1;
+      do {
+        try {
+          pump();
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "feed to partner " + peer.fingerprint() + " failed", e);
+          finish(Status.INTERNAL.withDescription("feed failed"));
+        }
+        missed = wip.addAndGet(-missed);
+      } while (missed != 0);
+    }
+
+    private void pump() {
+      if (done) {
+        return;
+      }
+      Status f = failure.get();
+      if (f != null) {
+        finish(f);
+        return;
+      }
+      if (!started) {
+        return;
+      }
+      if (!grantActive()) {
+        finish(Status.FAILED_PRECONDITION.withDescription("agreement is not active"));
+        return;
+      }
+      if (!initialized) {
+        initialized = true;
+        position = startAfter;
+      }
+      long ack = pendingAck.get();
+      if (ack > acked) {
+        outbox.acked(peer, ack);
+        acked = ack;
+        while (!inFlight.isEmpty() && inFlight.peekFirst() <= ack) {
+          inFlight.pollFirst();
+        }
+      }
+      if (!dirty.getAndSet(false) && lastCaughtUp) {
+        return; // periodic check of an idle, caught-up stream: the grant was all to check
+      }
+      boolean exhausted = false;
+      boolean firstBatch = true;
+      while (!done && out.isReady() && inFlight.size() < options.window()) {
+        if (buffer.isEmpty()) {
+          if (!firstBatch && !grantActive()) {
+            finish(Status.FAILED_PRECONDITION.withDescription("agreement is not active"));
+            return;
+          }
+          firstBatch = false;
+          int want = Math.min(options.batch(), options.window() - inFlight.size());
+          List<FeedItem> rows = outbox.read(peer, position, want);
+          if (rows.isEmpty()) {
+            exhausted = true;
+            break;
+          }
+          buffer.addAll(rows);
+        }
+        FeedItem item = buffer.pollFirst();
+        position = item.getSequence();
+        if (!item.getAgreementId().equals(agreementId)) {
+          continue; // queued under an earlier agreement: its terms no longer apply
+        }
+        highestSent.set(item.getSequence());
+        inFlight.addLast(item.getSequence());
+        out.onNext(SubscribeResponse.newBuilder().setItem(item).build());
+      }
+      inFlightCount = inFlight.size();
+      bufferedCount = buffer.size();
+      if (done || !out.isReady()) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (exhausted) {
+        if (!lastCaughtUp) {
+          sendStatus(0, true, now);
+        }
+      } else if (lastCaughtUp
+          || now - lastStatusNanos >= options.statusInterval().toNanos()
+          || lastBacklog < 0) {
+        long backlog = buffer.size() + outbox.countAfter(peer, position);
+        if (backlog == 0) {
+          if (!lastCaughtUp) {
+            sendStatus(0, true, now);
+          }
+        } else if (backlog != lastBacklog || lastCaughtUp) {
+          sendStatus(backlog, false, now);
+        } else {
+          lastStatusNanos = now;
+        }
+      }
+    }
+
+    private void sendStatus(long backlog, boolean caughtUp, long now) {
+      out.onNext(
+          SubscribeResponse.newBuilder()
+              .setStatus(FeedStatus.newBuilder().setBacklog(backlog).setCaughtUp(caughtUp))
+              .build());
+      lastBacklog = backlog;
+      lastCaughtUp = caughtUp;
+      lastStatusNanos = now;
+    }
+
+    private boolean grantActive() {
+      Optional<Grant> g = grants.outbound(peer);
+      return g.isPresent() && g.get().agreementId().equals(agreementId);
+    }
+
+    private void finish(Status status) {
+      if (done) {
+        return;
+      }
+      done = true;
+      streams.remove(peer, this);
+      cancelTimer();
+      buffer.clear();
+      inFlightCount = 0;
+      bufferedCount = 0;
+      try {
+        if (status.isOk()) {
+          out.onCompleted();
+        } else {
+          out.onError(status.asRuntimeException());
+        }
+      } catch (RuntimeException e) {
+        // The call is already closed or cancelled.
+      }
+    }
+
+    private void cancelTimer() {
+      ScheduledFuture<?> t = startTimer;
+      if (t != null) {
+        t.cancel(false);
+      }
+    }
+
+    private final class Requests implements StreamObserver<SubscribeRequest> {
+      @Override
+      public void onNext(SubscribeRequest request) {
+        if (done) {
+          return;
+        }
+        switch (request.getKindCase()) {
+          case START -> {
+            if (started) {
+              fail(Status.INVALID_ARGUMENT.withDescription("start sent twice"));
+              return;
+            }
+            long after = request.getStart().getAfterSequence();
+            if (after < 0) { // uint64 above 2^63-1
+              fail(Status.INVALID_ARGUMENT.withDescription("after_sequence out of range"));
+              return;
+            }
+            startAfter = after;
+            started = true;
+            cancelTimer();
+            Stream older = streams.put(peer, Stream.this);
+            if (older != null && older != Stream.this) {
+              older.fail(Status.ABORTED.withDescription("superseded by a newer stream"));
+            }
+            wake();
+          }
+          case ACK -> {
+            if (!started) {
+              fail(Status.INVALID_ARGUMENT.withDescription("first message must be start"));
+              return;
+            }
+            FeedAck ack = request.getAck();
+            long through = ack.getThroughSequence();
+            if (through < 0 || through > highestSent.get()) {
+              fail(Status.INVALID_ARGUMENT.withDescription("ack beyond the last item sent"));
+              return;
+            }
+            pendingAck.accumulateAndGet(through, Math::max);
+            wake();
+          }
+          default ->
+              fail(
+                  Status.INVALID_ARGUMENT.withDescription(
+                      started
+                          ? "request has neither start nor ack"
+                          : "first message must be start"));
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        cancelled();
+      }
+
+      @Override
+      public void onCompleted() {
+        fail(Status.OK);
+      }
+    }
+  }
+
+  private enum Ignore implements StreamObserver<SubscribeRequest> {
+    INSTANCE;
+
+    @Override
+    public void onNext(SubscribeRequest value) {}
+
+    @Override
+    public void onError(Throwable t) {}
+
+    @Override
+    public void onCompleted() {}
+  }
+}

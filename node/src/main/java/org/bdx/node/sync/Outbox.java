@@ -1,0 +1,355 @@
+package org.bdx.node.sync;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.policy.Grant;
+import org.bdx.node.policy.SharingGrants;
+import org.bdx.node.policy.SharingPolicy;
+import org.bdx.node.signing.Disclosures;
+import org.bdx.node.store.AlertStore;
+import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.StoreException;
+import org.bdx.node.store.StoredAlert;
+import org.bdx.proto.v1.AlertStatus;
+import org.bdx.proto.v1.FeedItem;
+import org.bdx.proto.v1.SignedAlert;
+
+/**
+ * The per-partner outbox (table {@code outbox}): for each partner with an active outbound grant, an
+ * ordered queue of this node's alert versions, each already redacted to what that partner may see
+ * (agreement ∩ consent, {@link SharingPolicy#disclose}). The row's {@code seq} is the feed sequence
+ * a partner's cursor points into.
+ *
+ * <p><b>Transactions.</b> {@link #enqueue} joins the caller's transaction when called inside {@link
+ * NodeDatabase#inTransaction} on the same thread, so the node stores an alert and its outbox rows
+ * atomically: {@code db.inTransaction(c -> { alerts.put(a); outbox.enqueue(a); return null; })}.
+ *
+ * <p><b>Wake-ups.</b> Listeners ({@link #addListener}) are told which partner got new rows. They
+ * may be told before the enclosing transaction commits; that is safe because the database has one
+ * connection behind a lock, so a reader woken early blocks until the commit (or sees nothing if it
+ * rolled back). Listeners must not block.
+ *
+ * <p><b>Minimization.</b> Rows a partner acknowledged are deleted; queuing a newer version of an
+ * alert deletes the partner's queued older versions (so a retraction removes queued content).
+ */
+public final class Outbox {
+  private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+
+  /** Most rows one {@link #read} returns. */
+  public static final int MAX_READ = 1000;
+
+  private static final int BACKFILL_PAGE = 200;
+
+  private final NodeDatabase db;
+  private final SharingGrants grants;
+  private final Clock clock;
+  private final List<Consumer<NodeId>> listeners = new CopyOnWriteArrayList<>();
+
+  public Outbox(NodeDatabase db, SharingGrants grants, Clock clock) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.grants = Objects.requireNonNull(grants, "grants");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Queues {@code localAlert} for every partner whose active outbound grant lets it see the alert,
+   * redacted per partner. Call it in the transaction that stored the alert.
+   *
+   * @throws IllegalArgumentException if the alert is not this node's own (relay is not supported)
+   */
+  public void enqueue(StoredAlert localAlert) {
+    Objects.requireNonNull(localAlert, "localAlert");
+    if (!localAlert.local()) {
+      throw new IllegalArgumentException("only local alerts are queued (relay is not supported)");
+    }
+    List<Grant> outbound = grants.outbound();
+    long now = now();
+    List<NodeId> woken =
+        db.inTransaction(
+            c -> {
+              List<NodeId> partners = new ArrayList<>();
+              for (Grant g : outbound) {
+                if (queue(c, g, localAlert, now)) {
+                  partners.add(g.partner());
+                }
+              }
+              return partners;
+            });
+    woken.forEach(this::fire);
+  }
+
+  /**
+   * Queues every current local alert (newest version, not expired, not retracted) that {@code
+   * grant} lets its partner see, oldest first, so a new (or resumed) partner gets the existing
+   * warnings. Runs in pages, each its own transaction; a version already queued for the partner is
+   * not queued twice.
+   *
+   * @return how many rows were queued
+   */
+  public int backfill(Grant grant) {
+    Objects.requireNonNull(grant, "grant");
+    long now = now();
+    long after = 0;
+    int queued = 0;
+    while (true) {
+      long from = after;
+      Page page =
+          db.inTransaction(
+              c -> {
+                List<StoredAlert> alerts = new ArrayList<>();
+                long last = from;
+                try (PreparedStatement ps =
+                    c.prepareStatement(
+                        "SELECT * FROM alerts WHERE local = 1 AND seq > ? AND status <> ? "
+                            + "AND expires_at > ? ORDER BY seq LIMIT ?")) {
+                  ps.setLong(1, from);
+                  ps.setInt(2, AlertStatus.ALERT_STATUS_RETRACTED_VALUE);
+                  ps.setLong(3, now);
+                  ps.setInt(4, BACKFILL_PAGE);
+                  try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                      last = rs.getLong("seq");
+                      alerts.add(AlertStore.read(rs));
+                    }
+                  }
+                }
+                int n = 0;
+                for (StoredAlert a : alerts) {
+                  if (queue(c, grant, a, now)) {
+                    n++;
+                  }
+                }
+                return new Page(last, alerts.size(), n);
+              });
+      queued += page.queued();
+      after = page.last();
+      if (page.read() < BACKFILL_PAGE) {
+        break;
+      }
+    }
+    if (queued > 0) {
+      fire(grant.partner());
+    }
+    return queued;
+  }
+
+  private record Page(long last, int read, int queued) {}
+
+  /** Inserts the redacted row for one partner; false if the partner must not get this version. */
+  private boolean queue(Connection c, Grant g, StoredAlert a, long now) throws SQLException {
+    String partner = g.partner().value();
+    if (partner.equals(a.originNodeId()) || partner.equals(a.receivedFrom())) {
+      return false; // never back to where it came from (FEED-3)
+    }
+    if (a.status() != AlertStatus.ALERT_STATUS_RETRACTED && a.expiresAt() <= now) {
+      return false;
+    }
+    Optional<SortedSet<String>> paths =
+        SharingPolicy.disclose(a.status(), a.audience(), a.fields(), g.terms());
+    if (paths.isEmpty()) {
+      return false;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT 1 FROM outbox WHERE partner_node_id = ? AND origin_node_id = ? "
+                + "AND alert_id = ? AND version >= ? AND agreement_id = ?")) {
+      ps.setString(1, partner);
+      ps.setString(2, a.originNodeId());
+      ps.setString(3, a.alertId());
+      ps.setLong(4, a.version());
+      ps.setString(5, g.agreementId());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return false; // this or a newer version is already queued
+        }
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "DELETE FROM outbox WHERE partner_node_id = ? AND origin_node_id = ? "
+                + "AND alert_id = ? AND version < ?")) {
+      ps.setString(1, partner);
+      ps.setString(2, a.originNodeId());
+      ps.setString(3, a.alertId());
+      ps.setLong(4, a.version());
+      ps.executeUpdate();
+    }
+    SignedAlert redacted = Disclosures.select(a.envelope(), paths.get());
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO outbox (partner_node_id, agreement_id, origin_node_id, alert_id, version, "
+                + "envelope, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, partner);
+      ps.setString(2, g.agreementId());
+      ps.setString(3, a.originNodeId());
+      ps.setString(4, a.alertId());
+      ps.setLong(5, a.version());
+      ps.setBytes(6, redacted.toByteArray());
+      ps.setLong(7, now);
+      ps.executeUpdate();
+    }
+    return true;
+  }
+
+  /**
+   * Up to {@code max} (1..{@link #MAX_READ}) items queued for {@code partner} with a sequence
+   * greater than {@code afterSeq}, ascending.
+   */
+  public List<FeedItem> read(NodeId partner, long afterSeq, int max) {
+    Objects.requireNonNull(partner, "partner");
+    int limit = Math.max(1, Math.min(max, MAX_READ));
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT seq, agreement_id, envelope FROM outbox "
+                      + "WHERE partner_node_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+            ps.setString(1, partner.value());
+            ps.setLong(2, afterSeq);
+            ps.setInt(3, limit);
+            List<FeedItem> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                long seq = rs.getLong(1);
+                SignedAlert envelope;
+                try {
+                  envelope = SignedAlert.parseFrom(rs.getBytes(3));
+                } catch (InvalidProtocolBufferException e) {
+                  throw new StoreException("outbox row " + seq + " cannot be read");
+                }
+                out.add(
+                    FeedItem.newBuilder()
+                        .setSequence(seq)
+                        .setAgreementId(rs.getString(2))
+                        .setAlert(envelope)
+                        .build());
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /** The highest sequence queued for {@code partner}, 0 if none is queued. */
+  public long latestSeq(NodeId partner) {
+    return queryLong(
+        "SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE partner_node_id = ?", partner.value());
+  }
+
+  /** How many rows queued for {@code partner} have a sequence greater than {@code afterSeq}. */
+  public long countAfter(NodeId partner, long afterSeq) {
+    return queryLong(
+        "SELECT COUNT(*) FROM outbox WHERE partner_node_id = ? AND seq > ?",
+        partner.value(),
+        afterSeq);
+  }
+
+  /** How many rows wait for {@code partner}: queued after what it acknowledged. */
+  public long waiting(NodeId partner) {
+    return countAfter(partner, ackedThrough(partner));
+  }
+
+  /** The highest sequence {@code partner} acknowledged, 0 if none. */
+  public long ackedThrough(NodeId partner) {
+    return queryLong(
+        "SELECT COALESCE(MAX(outbound_acked), 0) FROM sync_state WHERE partner_node_id = ?",
+        partner.value());
+  }
+
+  /**
+   * Records that {@code partner} durably stored everything through {@code throughSeq} (monotonic: a
+   * lower value changes nothing) and deletes those rows.
+   */
+  public void acked(NodeId partner, long throughSeq) {
+    Objects.requireNonNull(partner, "partner");
+    if (throughSeq <= 0) {
+      return;
+    }
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO sync_state (partner_node_id, outbound_acked) VALUES (?, ?) "
+                      + "ON CONFLICT (partner_node_id) DO UPDATE SET "
+                      + "outbound_acked = MAX(outbound_acked, excluded.outbound_acked)")) {
+            ps.setString(1, partner.value());
+            ps.setLong(2, throughSeq);
+            ps.executeUpdate();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM outbox WHERE partner_node_id = ? AND seq <= ?")) {
+            ps.setString(1, partner.value());
+            ps.setLong(2, throughSeq);
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** Drops everything queued for {@code partner} (its agreement ended). */
+  public void purgePartner(NodeId partner) {
+    Objects.requireNonNull(partner, "partner");
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM outbox WHERE partner_node_id = ?")) {
+            ps.setString(1, partner.value());
+            ps.executeUpdate();
+          }
+          return null;
+        });
+    fire(partner);
+  }
+
+  /**
+   * Registers {@code listener}, told the partner whenever rows are queued for it (or its queue was
+   * purged). It must return quickly and not block. Returns a handle that unregisters it.
+   */
+  public Runnable addListener(Consumer<NodeId> listener) {
+    Objects.requireNonNull(listener, "listener");
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  private void fire(NodeId partner) {
+    for (Consumer<NodeId> l : listeners) {
+      try {
+        l.accept(partner);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "outbox listener failed", e);
+      }
+    }
+  }
+
+  private long queryLong(String sql, Object... args) {
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+              ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? rs.getLong(1) : 0L;
+            }
+          }
+        });
+  }
+
+  private long now() {
+    return clock.instant().getEpochSecond();
+  }
+}

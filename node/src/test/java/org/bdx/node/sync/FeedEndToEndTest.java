@@ -1,0 +1,455 @@
+package org.bdx.node.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.bdx.node.sync.SyncFixture.CANARY_CONTACT;
+import static org.bdx.node.sync.SyncFixture.CANARY_DESCRIPTION;
+import static org.bdx.node.sync.SyncFixture.CANARY_MO;
+import static org.bdx.node.sync.SyncFixture.CANARY_NAME;
+import static org.bdx.node.sync.SyncFixture.CANARY_PLATE;
+import static org.bdx.node.sync.SyncFixture.GRANTED_PATHS;
+import static org.bdx.node.sync.SyncFixture.GRANTED_PHONE;
+import static org.bdx.node.sync.SyncFixture.canaryFields;
+import static org.bdx.node.sync.SyncFixture.contains;
+import static org.bdx.node.sync.SyncFixture.terms;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.policy.Grant;
+import org.bdx.node.signing.VerifiedAlert;
+import org.bdx.node.store.Ids;
+import org.bdx.node.store.StoredAlert;
+import org.bdx.node.sync.SyncFixture.TestNode;
+import org.bdx.proto.v1.AlertFields;
+import org.bdx.proto.v1.AlertStatus;
+import org.bdx.proto.v1.Audience;
+import org.bdx.proto.v1.FederationServiceGrpc;
+import org.bdx.proto.v1.FeedAck;
+import org.bdx.proto.v1.HarmCategory;
+import org.bdx.proto.v1.PartnerClass;
+import org.bdx.proto.v1.Severity;
+import org.bdx.proto.v1.SubscribeRequest;
+import org.bdx.proto.v1.SubscribeResponse;
+import org.bdx.proto.v1.SubscribeStart;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Origin A feeds receiver B over real gRPC (plaintext, test identity). */
+class FeedEndToEndTest {
+  @TempDir Path dir;
+
+  TestNode a;
+  TestNode b;
+  String agreement;
+  FeedClient client;
+  String endpoint;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    a = new TestNode(dir.resolve("a"));
+    b = new TestNode(dir.resolve("b"));
+    agreement = Ids.newId(SyncFixture.RNG);
+    var t = terms(PartnerClass.PARTNER_CLASS_PEER, GRANTED_PATHS);
+    a.grants.out.put(b.id, new Grant(b.id, agreement, t));
+    b.grants.in.put(a.id, new Grant(a.id, agreement, t));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    a.close();
+    b.close();
+  }
+
+  static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met in 20 s");
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private FeedClient startClient() {
+    return new FeedClient(a.id, endpoint, SyncFixture.channelsAs(b.id), b.receiver);
+  }
+
+  @Test
+  void liveAlert_reachesPartner_withOnlyGrantedFields_andNoCanaryCrossesTheWire() throws Exception {
+    endpoint = a.serve(FeedService.Options.defaults());
+    client = startClient();
+    await(() -> client.connected());
+
+    StoredAlert sent = a.publish(canaryFields(), Audience.AUDIENCE_PEER);
+    await(() -> b.alerts.get(a.id.value(), sent.alertId()).isPresent());
+
+    StoredAlert got = b.alerts.get(a.id.value(), sent.alertId()).orElseThrow();
+    AlertFields f = got.fields();
+    assertThat(f.getIncidentDate()).isEqualTo("2026-03-04");
+    assertThat(f.getArea()).isEqualTo("Downtown Eastside");
+    assertThat(f.getHarmsList()).containsExactly(HarmCategory.HARM_CATEGORY_ROBBERY);
+    assertThat(f.getSeverity()).isEqualTo(Severity.SEVERITY_HIGH);
+    assertThat(f.getPhoneNumbersList()).containsExactly(GRANTED_PHONE);
+    assertThat(f.getAggressorDescription()).isEmpty();
+    assertThat(f.getNamesUsedList()).isEmpty();
+    assertThat(f.getVehiclePlate()).isEmpty();
+    assertThat(f.getModusOperandi()).isEmpty();
+    assertThat(f.getReporterContact()).isEmpty();
+    assertThat(got.disclosedPaths())
+        .containsExactly("area", "harms", "incident_date", "phone_numbers", "severity");
+    assertThat(got.local()).isFalse();
+    assertThat(got.receivedFrom()).isEqualTo(a.id.value());
+    assertThat(got.agreementId()).isEqualTo(agreement);
+    long now = b.clock.instant().getEpochSecond();
+    assertThat(got.purgeAt()).isBetween(now + 29L * 86400, now + 30L * 86400 + 5);
+    assertThat(got.purgeAt()).isLessThanOrEqualTo(got.expiresAt());
+
+    // B holds the origin's exact signed bytes: they verify under A's key.
+    VerifiedAlert v = b.verifier.verify(got.envelope(), a.id);
+    assertThat(v.disclosedPaths()).containsExactlyElementsOf(got.disclosedPaths());
+    assertThat(v.alertId()).isEqualTo(sent.alertId());
+
+    // Searchable at B by the granted phone; the withheld text is not there.
+    assertThat(b.search(SyncFixture.byPhone(GRANTED_PHONE))).hasSize(1);
+    assertThat(b.search(SyncFixture.byText("CANARYDESC7f3a"))).isEmpty();
+
+    // Every byte A sent: no canary, and (twin) the granted values are there.
+    List<byte[]> wire = List.copyOf(a.sent);
+    assertThat(wire).isNotEmpty();
+    for (String canary :
+        List.of(CANARY_DESCRIPTION, CANARY_NAME, CANARY_PLATE, CANARY_CONTACT, CANARY_MO)) {
+      assertThat(wire).noneMatch(bytes -> contains(bytes, canary));
+    }
+    assertThat(wire).anyMatch(bytes -> contains(bytes, GRANTED_PHONE));
+    assertThat(wire).anyMatch(bytes -> contains(bytes, "Downtown Eastside"));
+    assertThat(wire).anyMatch(bytes -> contains(bytes, "2026-03-04"));
+
+    // The partner acknowledged it: A's outbox for B drains.
+    await(() -> a.outbox.waiting(b.id) == 0 && a.outbox.latestSeq(b.id) == 0);
+  }
+
+  @Test
+  void peerAudienceAlert_neverReachesSupportReceiver_whileSupportAudienceDoes() throws Exception {
+    TestNode s = new TestNode(dir.resolve("s"));
+    try {
+      String ag = Ids.newId(SyncFixture.RNG);
+      var t = terms(PartnerClass.PARTNER_CLASS_SUPPORT, GRANTED_PATHS);
+      a.grants.out.clear();
+      a.grants.out.put(s.id, new Grant(s.id, ag, t));
+      s.grants.in.put(a.id, new Grant(a.id, ag, t));
+      endpoint = a.serve(FeedService.Options.defaults());
+
+      StoredAlert peerOnly = a.publish(canaryFields(), Audience.AUDIENCE_PEER);
+      StoredAlert support = a.publish(canaryFields(), Audience.AUDIENCE_SUPPORT);
+      client = new FeedClient(a.id, endpoint, SyncFixture.channelsAs(s.id), s.receiver);
+      await(() -> s.alerts.get(a.id.value(), support.alertId()).isPresent());
+
+      assertThat(s.alerts.get(a.id.value(), peerOnly.alertId())).isEmpty();
+      assertThat(a.sent).noneMatch(bytes -> contains(bytes, peerOnly.alertId()));
+      assertThat(a.sent).anyMatch(bytes -> contains(bytes, support.alertId()));
+    } finally {
+      if (client != null) {
+        client.close();
+        client = null;
+      }
+      s.close();
+    }
+  }
+
+  @Test
+  void resumesFromCursor_afterRestart_nothingMissedNothingDuplicated() throws Exception {
+    endpoint = a.serve(FeedService.Options.defaults());
+    List<String> ids = new CopyOnWriteArrayList<>();
+    AlertFields fields = canaryFields();
+    a.db.inTransaction(
+        c -> {
+          for (int i = 0; i < 300; i++) {
+            StoredAlert x =
+                a.sign(
+                    Ids.newId(SyncFixture.RNG),
+                    1,
+                    AlertStatus.ALERT_STATUS_ACTIVE,
+                    fields,
+                    Audience.AUDIENCE_PEER);
+            a.alerts.put(x);
+            a.outbox.enqueue(x);
+            ids.add(x.alertId());
+          }
+          return null;
+        });
+    FeedClient.Options small =
+        new FeedClient.Options(
+            8, 8, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(1));
+    client = new FeedClient(a.id, endpoint, SyncFixture.channelsAs(b.id), b.receiver, small);
+    await(() -> b.receiver.cursor(a.id) >= 40);
+    client.close();
+    client = null;
+    long cursorAtStop = b.receiver.cursor(a.id);
+
+    // While B is away, 200 more.
+    for (int i = 0; i < 200; i++) {
+      ids.add(a.publish(fields, Audience.AUDIENCE_PEER).alertId());
+    }
+    client = new FeedClient(a.id, endpoint, SyncFixture.channelsAs(b.id), b.receiver, small);
+    await(() -> countReceived() == 500 && a.outbox.latestSeq(b.id) == 0);
+
+    assertThat(countReceived()).isEqualTo(500);
+    for (String id : ids) {
+      assertThat(b.alerts.get(a.id.value(), id)).map(StoredAlert::version).contains(1L);
+    }
+    assertThat(b.receiver.cursor(a.id)).isGreaterThan(cursorAtStop);
+    assertThat(b.receiver.rejected(a.id)).isZero();
+    assertThat(a.outbox.waiting(b.id)).isZero();
+    assertThat(a.outbox.ackedThrough(b.id)).isEqualTo(b.receiver.cursor(a.id));
+  }
+
+  private int countReceived() {
+    return b.db.inTransaction(
+        c -> {
+          try (var ps = c.prepareStatement("SELECT COUNT(*) FROM alerts WHERE local = 0");
+              var rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+          }
+        });
+  }
+
+  /** A raw subscriber: records responses and the final status; reads only when told. */
+  static final class RawSubscriber
+      implements ClientResponseObserver<SubscribeRequest, SubscribeResponse> {
+    final int initialRequest;
+    final List<SubscribeResponse> responses = new CopyOnWriteArrayList<>();
+    final CountDownLatch ended = new CountDownLatch(1);
+    final AtomicReference<Status> status = new AtomicReference<>();
+    volatile ClientCallStreamObserver<SubscribeRequest> requests;
+
+    RawSubscriber(int initialRequest) {
+      this.initialRequest = initialRequest;
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<SubscribeRequest> r) {
+      requests = r;
+      if (initialRequest >= 0) {
+        r.disableAutoRequestWithInitial(initialRequest);
+      }
+    }
+
+    @Override
+    public void onNext(SubscribeResponse value) {
+      responses.add(value);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      status.set(Status.fromThrowable(t));
+      ended.countDown();
+    }
+
+    @Override
+    public void onCompleted() {
+      status.set(Status.OK);
+      ended.countDown();
+    }
+
+    boolean caughtUp() {
+      return responses.stream().anyMatch(r -> r.hasStatus() && r.getStatus().getCaughtUp());
+    }
+
+    Status awaitEnd() throws InterruptedException {
+      assertThat(ended.await(10, TimeUnit.SECONDS)).as("stream ended").isTrue();
+      return status.get();
+    }
+  }
+
+  private RawSubscriber subscribe(NodeId as, ManagedChannel ch, int initialRequest, long after) {
+    RawSubscriber sub = new RawSubscriber(initialRequest);
+    StreamObserver<SubscribeRequest> req = FederationServiceGrpc.newStub(ch).subscribe(sub);
+    req.onNext(
+        SubscribeRequest.newBuilder()
+            .setStart(SubscribeStart.newBuilder().setAfterSequence(after))
+            .build());
+    return sub;
+  }
+
+  @Test
+  void peerWithoutAgreement_isDenied() throws Exception {
+    endpoint = a.serve(FeedService.Options.defaults());
+    NodeId stranger = new TestNode(dir.resolve("c")).id;
+    ManagedChannel ch = SyncFixture.channel(stranger, endpoint);
+    try {
+      RawSubscriber sub = subscribe(stranger, ch, -1, 0);
+      assertThat(sub.awaitEnd().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(sub.responses).isEmpty();
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  @Test
+  void agreementSuspendedMidStream_endsStreamWithFailedPrecondition() throws Exception {
+    endpoint = a.serve(FeedService.Options.defaults());
+    a.publish(canaryFields(), Audience.AUDIENCE_PEER);
+    ManagedChannel ch = SyncFixture.channel(b.id, endpoint);
+    try {
+      RawSubscriber sub = subscribe(b.id, ch, -1, 0);
+      await(sub::caughtUp);
+      assertThat(sub.responses).anyMatch(SubscribeResponse::hasItem);
+      // Suspension: the grant disappears; nobody calls agreementsChanged(), the periodic check
+      // must notice.
+      a.grants.out.remove(b.id);
+      assertThat(sub.awaitEnd().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  @Test
+  void ackBeyondWhatWasSent_isInvalidArgument() throws Exception {
+    endpoint = a.serve(FeedService.Options.defaults());
+    ManagedChannel ch = SyncFixture.channel(b.id, endpoint);
+    try {
+      RawSubscriber sub = subscribe(b.id, ch, -1, 0);
+      await(sub::caughtUp);
+      sub.requests.onNext(
+          SubscribeRequest.newBuilder()
+              .setAck(FeedAck.newBuilder().setThroughSequence(1_000_000))
+              .build());
+      assertThat(sub.awaitEnd().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  @Test
+  void firstMessageNotStart_isInvalidArgument() throws Exception {
+    endpoint = a.serve(FeedService.Options.defaults());
+    ManagedChannel ch = SyncFixture.channel(b.id, endpoint);
+    try {
+      RawSubscriber sub = new RawSubscriber(-1);
+      FederationServiceGrpc.newStub(ch)
+          .subscribe(sub)
+          .onNext(
+              SubscribeRequest.newBuilder()
+                  .setAck(FeedAck.newBuilder().setThroughSequence(0))
+                  .build());
+      assertThat(sub.awaitEnd().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  @Test
+  void subscriberThatNeverReads_holdsAtMostOneWindow() throws Exception {
+    int window = 16;
+    endpoint = a.serve(FeedService.Options.defaults().withWindow(window));
+    AlertFields fields = canaryFields();
+    a.db.inTransaction(
+        c -> {
+          for (int i = 0; i < 200; i++) {
+            StoredAlert x =
+                a.sign(
+                    Ids.newId(SyncFixture.RNG),
+                    1,
+                    AlertStatus.ALERT_STATUS_ACTIVE,
+                    fields,
+                    Audience.AUDIENCE_PEER);
+            a.alerts.put(x);
+            a.outbox.enqueue(x);
+          }
+          return null;
+        });
+    ManagedChannel ch = SyncFixture.channel(b.id, endpoint);
+    try {
+      RawSubscriber sub = subscribe(b.id, ch, 0, 0); // never requests, never acks
+      await(() -> a.feed.inFlight(b.id) == window);
+      Thread.sleep(1000); // several periodic checks and wake-ups
+      assertThat(a.feed.inFlight(b.id)).isEqualTo(window);
+      assertThat(a.feed.buffered(b.id)).isZero();
+      long items =
+          a.sent.stream()
+              .filter(
+                  bytes -> {
+                    try {
+                      return SubscribeResponse.parseFrom(bytes).hasItem();
+                    } catch (Exception e) {
+                      return false;
+                    }
+                  })
+              .count();
+      assertThat(items).isEqualTo(window);
+      assertThat(sub.responses).isEmpty();
+      // More alerts arriving do not push past the window either.
+      a.publish(fields, Audience.AUDIENCE_PEER);
+      Thread.sleep(300);
+      assertThat(a.feed.inFlight(b.id)).isEqualTo(window);
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  @Test
+  void purgeAgreement_deletesReceivedAlerts_andTheyStopMatchingSearch() throws Exception {
+    endpoint = a.serve(FeedService.Options.defaults());
+    StoredAlert one = a.publish(canaryFields(), Audience.AUDIENCE_PEER);
+    StoredAlert two = a.publish(canaryFields(), Audience.AUDIENCE_PEER);
+    StoredAlert own = b.publish(canaryFields(), Audience.AUDIENCE_PEER);
+    client = startClient();
+    await(() -> b.alerts.get(a.id.value(), two.alertId()).isPresent());
+    assertThat(b.search(SyncFixture.byPhone(GRANTED_PHONE))).hasSize(3);
+    assertThat(b.search(SyncFixture.byText("Downtown"))).hasSize(3);
+
+    assertThat(b.receiver.purgeAgreement(agreement)).isEqualTo(2);
+
+    assertThat(b.alerts.get(a.id.value(), one.alertId())).isEmpty();
+    assertThat(b.alerts.get(a.id.value(), two.alertId())).isEmpty();
+    assertThat(b.search(SyncFixture.byPhone(GRANTED_PHONE)))
+        .extracting(StoredAlert::alertId)
+        .containsExactly(own.alertId());
+    assertThat(b.search(SyncFixture.byText("Downtown")))
+        .extracting(StoredAlert::alertId)
+        .containsExactly(own.alertId());
+  }
+
+  @Test
+  void feedClients_followTheInboundGrants() throws Exception {
+    endpoint = a.serve(FeedService.Options.defaults());
+    a.publish(canaryFields(), Audience.AUDIENCE_PEER);
+    // B's view: A is a partner with an active agreement both ways.
+    b.grants.out.put(
+        a.id, new Grant(a.id, agreement, terms(PartnerClass.PARTNER_CLASS_PEER, GRANTED_PATHS)));
+    try (FeedClients clients =
+        new FeedClients(
+            b.grants,
+            p -> p.equals(a.id) ? Optional.of(endpoint) : Optional.empty(),
+            SyncFixture.channelsAs(b.id),
+            b.receiver)) {
+      clients.refresh();
+      assertThat(clients.partners()).containsExactly(a.id);
+      await(() -> Boolean.TRUE.equals(clients.connected().get(a.id)));
+      await(() -> b.receiver.cursor(a.id) > 0);
+
+      b.grants.in.remove(a.id);
+      clients.refresh();
+      assertThat(clients.partners()).isEmpty();
+      assertThat(clients.connected()).isEmpty();
+    }
+  }
+}

@@ -1,0 +1,301 @@
+package org.bdx.node.sync;
+
+import com.google.protobuf.MessageLite;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.identity.NodeKeys;
+import org.bdx.node.policy.Grant;
+import org.bdx.node.policy.SharingGrants;
+import org.bdx.node.search.AlertQuery;
+import org.bdx.node.search.AlertSearch;
+import org.bdx.node.signing.AlertDraft;
+import org.bdx.node.signing.AlertSigner;
+import org.bdx.node.signing.AlertVerifier;
+import org.bdx.node.signing.VerifiedAlert;
+import org.bdx.node.store.AlertStore;
+import org.bdx.node.store.Ids;
+import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.StoredAlert;
+import org.bdx.node.tls.PartnerChannels;
+import org.bdx.node.tls.PeerIdentity;
+import org.bdx.proto.v1.AlertFields;
+import org.bdx.proto.v1.AlertStatus;
+import org.bdx.proto.v1.Audience;
+import org.bdx.proto.v1.DirectionTerms;
+import org.bdx.proto.v1.FederationServiceGrpc;
+import org.bdx.proto.v1.HarmCategory;
+import org.bdx.proto.v1.PartnerClass;
+import org.bdx.proto.v1.Severity;
+import org.bdx.proto.v1.SignedAlert;
+import org.bdx.proto.v1.SubscribeRequest;
+import org.bdx.proto.v1.SubscribeResponse;
+
+/** Two-node test rig: keys, databases, stores, fake grants, plaintext gRPC with a test identity. */
+final class SyncFixture {
+  static final SecureRandom RNG = new SecureRandom();
+
+  /** Test-only header naming the caller; stands in for the mutual TLS certificate. */
+  static final Metadata.Key<String> PEER_HEADER =
+      Metadata.Key.of("x-test-peer", Metadata.ASCII_STRING_MARSHALLER);
+
+  static final String GRANTED_PHONE = "+16045550123";
+  static final String CANARY_DESCRIPTION = "CANARYDESC7f3a tall man";
+  static final String CANARY_NAME = "CANARYNAMEq9z";
+  static final String CANARY_PLATE = "CANARY9";
+  static final String CANARY_CONTACT = "CANARYCONTACTx1";
+  static final String CANARY_MO = "CANARYMOk2 books outcall";
+
+  static final List<String> GRANTED_PATHS =
+      List.of("incident_date", "area", "harms", "severity", "phone_numbers");
+
+  private SyncFixture() {}
+
+  /** Mutable fake of the agreement book's grants. */
+  static final class FakeGrants implements SharingGrants {
+    final Map<NodeId, Grant> out = new ConcurrentHashMap<>();
+    final Map<NodeId, Grant> in = new ConcurrentHashMap<>();
+
+    @Override
+    public List<Grant> outbound() {
+      return List.copyOf(out.values());
+    }
+
+    @Override
+    public Optional<Grant> outbound(NodeId partner) {
+      return Optional.ofNullable(out.get(partner));
+    }
+
+    @Override
+    public Optional<Grant> inbound(NodeId partner) {
+      return Optional.ofNullable(in.get(partner));
+    }
+  }
+
+  static DirectionTerms terms(PartnerClass receiver, List<String> paths) {
+    return DirectionTerms.newBuilder()
+        .setReceiverClass(receiver)
+        .setAllHarms(true)
+        .setAllAreas(true)
+        .addAllFieldPaths(paths)
+        .setRetentionDays(30)
+        .build();
+  }
+
+  static AlertFields canaryFields() {
+    return AlertFields.newBuilder()
+        .setIncidentDate("2026-03-04")
+        .setArea("Downtown Eastside")
+        .addHarms(HarmCategory.HARM_CATEGORY_ROBBERY)
+        .setSeverity(Severity.SEVERITY_HIGH)
+        .addPhoneNumbers(GRANTED_PHONE)
+        .setAggressorDescription(CANARY_DESCRIPTION)
+        .addNamesUsed(CANARY_NAME)
+        .setVehiclePlate(CANARY_PLATE)
+        .setModusOperandi(CANARY_MO)
+        .setReporterContact(CANARY_CONTACT)
+        .build();
+  }
+
+  /** One node: keys, database, alert store, outbox, receiver, grants. */
+  static final class TestNode implements AutoCloseable {
+    final NodeKeys keys = NodeKeys.generate(RNG);
+    final NodeId id = keys.nodeId();
+    final NodeDatabase db;
+    final AlertStore alerts;
+    final AlertSigner signer = new AlertSigner(keys, RNG);
+    final AlertVerifier verifier = new AlertVerifier();
+    final FakeGrants grants = new FakeGrants();
+    final Clock clock = Clock.systemUTC();
+    final Outbox outbox;
+    final FeedReceiver receiver;
+    FeedService feed;
+    Server server;
+    final List<byte[]> sent = new CopyOnWriteArrayList<>();
+
+    TestNode(Path dir) throws IOException {
+      Files.createDirectories(dir);
+      db = NodeDatabase.open(dir.resolve("node.db"));
+      alerts = new AlertStore(db);
+      outbox = new Outbox(db, grants, clock);
+      receiver = new FeedReceiver(db, alerts, verifier, grants, clock);
+    }
+
+    /** Signs and stores a local alert and queues it, in one transaction (as intake will). */
+    StoredAlert publish(AlertFields fields, Audience audience) {
+      return publish(Ids.newId(RNG), 1, AlertStatus.ALERT_STATUS_ACTIVE, fields, audience);
+    }
+
+    StoredAlert publish(
+        String alertId, long version, AlertStatus status, AlertFields fields, Audience audience) {
+      StoredAlert a = sign(alertId, version, status, fields, audience);
+      db.inTransaction(
+          c -> {
+            alerts.put(a);
+            outbox.enqueue(a);
+            return null;
+          });
+      return a;
+    }
+
+    StoredAlert sign(
+        String alertId, long version, AlertStatus status, AlertFields fields, Audience audience) {
+      long now = clock.instant().getEpochSecond();
+      AlertDraft draft =
+          new AlertDraft(alertId, version, status, now, now + 90L * 86400, audience, 1, fields);
+      SignedAlert envelope = signer.sign(draft);
+      VerifiedAlert v;
+      try {
+        v = verifier.verify(envelope);
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+      return new StoredAlert(
+          id.value(),
+          alertId,
+          version,
+          status,
+          draft.issuedAt(),
+          draft.expiresAt(),
+          audience,
+          v.fields(),
+          List.copyOf(v.disclosedPaths()),
+          envelope,
+          true,
+          now);
+    }
+
+    /** Starts a plaintext federation server on loopback serving Subscribe from {@link #feed}. */
+    String serve(FeedService.Options options) throws IOException {
+      feed = new FeedService(outbox, grants, options);
+      FeedService f = feed;
+      var service =
+          new FederationServiceGrpc.FederationServiceImplBase() {
+            @Override
+            public StreamObserver<SubscribeRequest> subscribe(
+                StreamObserver<SubscribeResponse> responses) {
+              return f.subscribe(PeerIdentity.current(), responses);
+            }
+          };
+      server =
+          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+              .addService(
+                  ServerInterceptors.intercept(service, new Capture(sent), new TestIdentity()))
+              .build()
+              .start();
+      return "127.0.0.1:" + server.getPort();
+    }
+
+    List<StoredAlert> search(AlertQuery q) {
+      return new AlertSearch(db).search(q).items();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      if (feed != null) {
+        feed.close();
+      }
+      if (server != null) {
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+      db.close();
+    }
+  }
+
+  static AlertQuery byPhone(String phone) {
+    return new AlertQuery(phone, null, null, null, null, null, null, 0, null);
+  }
+
+  static AlertQuery byText(String text) {
+    return new AlertQuery(null, null, text, null, null, null, null, 0, null);
+  }
+
+  /** Puts the caller named in {@link #PEER_HEADER} into the context, as mutual TLS would. */
+  static final class TestIdentity implements ServerInterceptor {
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+      String peer = headers.get(PEER_HEADER);
+      Context ctx = Context.current();
+      if (peer != null) {
+        ctx = ctx.withValue(PeerIdentity.KEY, new NodeId(peer));
+      }
+      return Contexts.interceptCall(ctx, call, headers, next);
+    }
+  }
+
+  /** Records the serialized bytes of every message the server sends, before any encryption. */
+  static final class Capture implements ServerInterceptor {
+    final List<byte[]> sink;
+
+    Capture(List<byte[]> sink) {
+      this.sink = sink;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+      return next.startCall(
+          new SimpleForwardingServerCall<>(call) {
+            @Override
+            public void sendMessage(R message) {
+              sink.add(((MessageLite) message).toByteArray());
+              super.sendMessage(message);
+            }
+          },
+          headers);
+    }
+  }
+
+  /** Opens plaintext channels that name {@code self} in the test identity header. */
+  static PartnerChannels channelsAs(NodeId self) {
+    return (partner, endpoint) -> channel(self, endpoint);
+  }
+
+  static ManagedChannel channel(NodeId self, String endpoint) {
+    Metadata md = new Metadata();
+    md.put(PEER_HEADER, self.value());
+    return Grpc.newChannelBuilder(endpoint, InsecureChannelCredentials.create())
+        .intercept(MetadataUtils.newAttachHeadersInterceptor(md))
+        .build();
+  }
+
+  static boolean contains(byte[] haystack, String needle) {
+    byte[] n = needle.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    outer:
+    for (int i = 0; i + n.length <= haystack.length; i++) {
+      for (int j = 0; j < n.length; j++) {
+        if (haystack[i + j] != n[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+}
