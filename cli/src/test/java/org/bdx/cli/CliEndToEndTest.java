@@ -54,6 +54,8 @@ class CliEndToEndTest {
             "Test Outreach",
             "--listen",
             "127.0.0.1:" + port,
+            "--federation-listen",
+            "127.0.0.1:" + freePort(),
             "--region",
             "CA");
     assertThat(init.exitCode()).as(init.toString()).isZero();

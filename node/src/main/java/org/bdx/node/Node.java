@@ -1,14 +1,27 @@
 package org.bdx.node;
 
-import io.grpc.BindableService;
+import com.google.protobuf.ByteString;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.bdx.node.admin.AdminApi;
+import org.bdx.node.admin.SyncStatus;
+import org.bdx.node.agreement.AgreementBook;
+import org.bdx.node.agreement.Partners;
 import org.bdx.node.client.ClientApi;
 import org.bdx.node.client.ClientCredentialCheck;
+import org.bdx.node.federation.FederationApi;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.KeyFiles;
@@ -24,21 +37,49 @@ import org.bdx.node.signing.AlertVerifier;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.ReportStore;
+import org.bdx.node.sync.FeedClients;
+import org.bdx.node.sync.FeedReceiver;
+import org.bdx.node.sync.FeedService;
+import org.bdx.node.sync.Outbox;
+import org.bdx.node.tls.FederationServerFactory;
+import org.bdx.node.tls.PartnerChannels;
+import org.bdx.node.tls.TlsPartnerChannels;
+import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.GetNodeInfoResponse;
 
 /**
  * One member organization's node, assembled from its home directory: keys, settings, database and
- * the services built on them. Closing it closes the database.
+ * the services built on them. {@link #clientServices()} are served to local staff and tools, {@link
+ * #federationServices()} to partner nodes over mutual TLS. Closing it stops the feeds and closes
+ * the database.
  */
 public final class Node implements AutoCloseable {
   public static final String PROTOCOL_VERSION = "bdx.v1";
+  private static final Logger LOG = Logger.getLogger(Node.class.getName());
 
   private final NodeHome home;
   private final NodeConfig config;
+  private final NodeKeys keys;
   private final NodeId nodeId;
   private final NodeDatabase db;
-  private final ClientApi clientApi;
   private final String clientToken;
+  private final String adminToken;
+  private final Partners partners;
+  private final AgreementBook book;
+  private final Outbox outbox;
+  private final FeedService feedService;
+  private final FeedReceiver receiver;
+  private final FeedClients feedClients;
+  private final ClientApi clientApi;
+  private final AdminApi adminApi;
+  private final FederationApi federationApi;
+  private final ScheduledExecutorService maintenance =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "bdx-maintenance");
+            t.setDaemon(true);
+            return t;
+          });
 
   private Node(
       NodeHome home,
@@ -46,22 +87,40 @@ public final class Node implements AutoCloseable {
       NodeKeys keys,
       NodeDatabase db,
       String clientToken,
-      Clock clock) {
+      String adminToken,
+      Clock clock,
+      PartnerChannels channels) {
     this.home = home;
     this.config = config;
+    this.keys = keys;
     this.nodeId = keys.nodeId();
     this.db = db;
     this.clientToken = clientToken;
+    this.adminToken = adminToken;
     SecureRandom rng = new SecureRandom();
     PhoneNumbers phones = new PhoneNumbers(config.phoneRegion());
     ReportStore reports = new ReportStore(db);
     AlertStore alerts = new AlertStore(db);
+    AlertVerifier verifier = new AlertVerifier();
+
+    this.partners = new Partners(db, clock);
+    this.book = new AgreementBook(db, keys, partners, clock, rng);
+    this.outbox = new Outbox(db, book, clock);
+    this.feedService = new FeedService(outbox, book);
+    this.receiver = new FeedReceiver(db, alerts, verifier, book, clock);
+    this.feedClients =
+        new FeedClients(
+            book, id -> partners.get(id).map(Partners.PartnerRecord::endpoint), channels, receiver);
+    book.addListener(this::agreementChanged);
+
     ReportIntake intake =
         new ReportIntake(
             new ReportValidator(phones, clock),
             new AlertSigner(keys, rng),
-            new AlertVerifier(),
+            verifier,
+            db,
             reports,
+            outbox,
             config,
             clock,
             rng);
@@ -70,28 +129,29 @@ public final class Node implements AutoCloseable {
             .setNodeId(nodeId.value())
             .setFingerprint(nodeId.fingerprint())
             .setOrganizationName(config.organizationName())
-            .setPublicKey(com.google.protobuf.ByteString.copyFrom(keys.publicKey()))
+            .setPublicKey(ByteString.copyFrom(keys.publicKey()))
             .addProtocolVersions(PROTOCOL_VERSION)
             .setSoftwareVersion(softwareVersion())
             .build();
-    String ownId = nodeId.value();
-    String ownName = config.organizationName();
-    // Received alerts arrive with federation; until then every origin we know is ourselves.
     this.clientApi =
         new ClientApi(
-            info,
-            intake,
-            reports,
-            alerts,
-            new AlertSearch(db),
-            phones,
-            origin -> origin.equals(ownId) ? ownName : "unknown organization");
+            info, intake, reports, alerts, new AlertSearch(db), phones, this::organizationName);
+    this.adminApi =
+        new AdminApi(
+            nodeId,
+            config.organizationName(),
+            partners,
+            book,
+            channels,
+            new SyncStatus(db),
+            feedClients::connected);
+    this.federationApi = new FederationApi(book, feedService);
   }
 
   /** What {@code bdx init} reports back. */
   public record Created(NodeId nodeId, NodeHome home) {}
 
-  /** Creates a new node: home directory, keys, settings, client credential and database. */
+  /** Creates a new node: home directory, keys, settings, client and admin credentials, database. */
   public static Created init(NodeHome home, NodeConfig config) throws IOException {
     home.createDirectory();
     SecureRandom rng = new SecureRandom();
@@ -108,18 +168,90 @@ public final class Node implements AutoCloseable {
   public static Node open(NodeHome home, Clock clock) throws IOException {
     NodeConfig config = home.loadConfig();
     NodeKeys keys = KeyFiles.load(home.dir());
-    String token = home.readClientToken();
-    NodeDatabase db = NodeDatabase.open(home.databaseFile());
-    return new Node(home, config, keys, db, token, clock);
+    return open(home, clock, new TlsPartnerChannels(keys));
   }
 
-  /** The gRPC services this node serves to local clients, with their interceptors. */
+  /** Opens with another way to reach partners; tests use it to observe traffic. */
+  public static Node open(NodeHome home, Clock clock, PartnerChannels channels) throws IOException {
+    NodeConfig config = home.loadConfig();
+    NodeKeys keys = KeyFiles.load(home.dir());
+    String clientToken = home.readClientToken();
+    String adminToken = home.readAdminToken();
+    NodeDatabase db = NodeDatabase.open(home.databaseFile());
+    return new Node(home, config, keys, db, clientToken, adminToken, clock, channels);
+  }
+
+  /** The services for local staff and coordinators, each behind its own credential. */
   public List<ServerServiceDefinition> clientServices() {
     return List.of(
         ServerInterceptors.intercept(
-            (BindableService) clientApi,
-            new ErrorMapping(),
-            new ClientCredentialCheck(clientToken)));
+            clientApi, new ErrorMapping(), new ClientCredentialCheck(clientToken)),
+        ServerInterceptors.intercept(
+            adminApi, new ErrorMapping(), new ClientCredentialCheck(adminToken)));
+  }
+
+  /**
+   * The services partner nodes call. Serve them only on {@link #federationServerBuilder}, which
+   * requires mutual TLS and identifies the caller.
+   */
+  public List<ServerServiceDefinition> federationServices() {
+    return List.of(ServerInterceptors.intercept(federationApi, new ErrorMapping()));
+  }
+
+  /** A server builder for the federation endpoint: mutual TLS, registered partners only. */
+  public NettyServerBuilder federationServerBuilder(InetSocketAddress address) {
+    return FederationServerFactory.builder(address, keys, partners::isPartner);
+  }
+
+  /** Starts reading partners' feeds and the hourly purge of expired received alerts. */
+  public void startFederation() {
+    feedClients.refresh();
+    maintenance.scheduleWithFixedDelay(this::purgeDue, 1, 60, TimeUnit.MINUTES);
+  }
+
+  private void purgeDue() {
+    try {
+      int n = receiver.purgeDue();
+      if (n > 0) {
+        LOG.info(() -> "purged " + n + " received alerts past expiry or retention");
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "purge failed: {0}", e.getClass().getName());
+    }
+  }
+
+  /** After every committed agreement change: feeds follow the agreements at once. */
+  private void agreementChanged(AgreementBook.AgreementRecord r) {
+    feedService.agreementsChanged();
+    if (r.state() == AgreementState.AGREEMENT_STATE_ACTIVE) {
+      // A new or resumed agreement: queue current alerts the partner may see (already queued
+      // versions are skipped).
+      book.outbound(r.partner()).ifPresent(outbox::backfill);
+    }
+    if (r.state() == AgreementState.AGREEMENT_STATE_TERMINATED) {
+      outbox.purgePartner(r.partner());
+      receiver.purgeAgreement(r.agreementId());
+    }
+    feedClients.refresh();
+  }
+
+  private String organizationName(String originNodeId) {
+    if (originNodeId.equals(nodeId.value())) {
+      return config.organizationName();
+    }
+    try {
+      return partners
+          .get(NodeId.parse(originNodeId))
+          .map(Partners.PartnerRecord::name)
+          .orElse("unknown organization");
+    } catch (IllegalArgumentException e) {
+      return "unknown organization";
+    }
+  }
+
+  /** Looks up organization names for alert origins. */
+  public Function<String, String> originNames() {
+    return this::organizationName;
   }
 
   public NodeConfig config() {
@@ -141,6 +273,9 @@ public final class Node implements AutoCloseable {
 
   @Override
   public void close() {
+    maintenance.shutdownNow();
+    feedClients.close();
+    feedService.close();
     db.close();
   }
 }

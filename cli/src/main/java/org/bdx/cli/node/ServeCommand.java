@@ -1,18 +1,21 @@
 package org.bdx.cli.node;
 
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.bdx.cli.BdxCommand;
 import org.bdx.cli.CliException;
-import org.bdx.node.Node;
 import org.bdx.node.home.NodeConfig;
-import org.bdx.node.server.NodeServer;
+import org.bdx.node.server.RunningNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", description = "Run the node in the foreground until Ctrl-C or SIGTERM.")
+@Command(
+    name = "serve",
+    description = {
+      "Run the node in the foreground until Ctrl-C or SIGTERM: the client and admin API for",
+      "local staff, and the federation endpoint partners connect to (mutual TLS).",
+    })
 public final class ServeCommand extends BdxCommand {
   @Option(
       names = "--listen",
@@ -20,25 +23,25 @@ public final class ServeCommand extends BdxCommand {
       description = "Override the client API address from the settings.")
   String listen;
 
+  @Option(
+      names = "--federation-listen",
+      paramLabel = "HOST:PORT",
+      description = "Override the address partners connect to.")
+  String federationListen;
+
   @Override
   protected void run() throws Exception {
-    Node node = Node.open(home(), Clock.systemUTC());
-    NodeConfig.HostPort address =
-        listen != null ? NodeConfig.HostPort.parse(listen) : node.config().listen();
-    NodeServer server;
+    RunningNode running;
     try {
-      server =
-          new NodeServer(
-                  NettyServerBuilder.forAddress(address.toSocketAddress()), node.clientServices())
-              .start();
-    } catch (IOException e) {
-      node.close();
-      throw new CliException(
-          "cannot listen on "
-              + address
-              + ": "
-              + rootMessage(e)
-              + ". Is another node already running there?");
+      running =
+          RunningNode.start(
+              home(),
+              Clock.systemUTC(),
+              listen == null ? null : NodeConfig.HostPort.parse(listen),
+              federationListen == null ? null : NodeConfig.HostPort.parse(federationListen),
+              List.of());
+    } catch (RunningNode.AddressInUse e) {
+      throw new CliException(e.getMessage() + ". Is another node already running there?");
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -47,31 +50,30 @@ public final class ServeCommand extends BdxCommand {
                 () -> {
                   // SIGTERM or Ctrl-C: finish running calls, then close the database cleanly.
                   try {
-                    server.stop();
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    running.close();
                   } finally {
-                    node.close();
                     stopped.countDown();
                   }
                 },
                 "bdx-shutdown"));
+    NodeConfig config = running.node().config();
+    String clientHost =
+        listen == null ? config.listen().host() : NodeConfig.HostPort.parse(listen).host();
+    String federationHost =
+        federationListen == null
+            ? config.federationListen().host()
+            : NodeConfig.HostPort.parse(federationListen).host();
     out()
         .printf(
-            "%s (%s) serving the client API on %s:%d; stop with Ctrl-C%n",
-            node.config().organizationName(),
-            node.nodeId().fingerprint(),
-            address.host(),
-            server.port());
+            "%s (%s) serving the client API on %s:%d and partners on %s:%d; stop with Ctrl-C%n",
+            config.organizationName(),
+            running.node().nodeId().fingerprint(),
+            clientHost,
+            running.clientPort(),
+            federationHost,
+            running.federationPort());
     out().flush();
-    server.awaitTermination();
+    running.awaitTermination();
     stopped.await();
-  }
-
-  private static String rootMessage(Throwable t) {
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage();
   }
 }

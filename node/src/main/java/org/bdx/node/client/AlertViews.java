@@ -28,6 +28,8 @@ final class AlertViews {
         .addAllDisclosedPaths(a.disclosedPaths().stream().sorted().toList())
         .setLocal(a.local())
         .setEnvelope(a.envelope())
+        .setReceivedFromNodeId(a.receivedFrom() == null ? "" : a.receivedFrom())
+        .setAgreementId(a.agreementId() == null ? "" : a.agreementId())
         .build();
   }
 

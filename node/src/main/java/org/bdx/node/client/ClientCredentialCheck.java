@@ -35,8 +35,7 @@ public final class ClientCredentialCheck implements ServerInterceptor {
     // Constant time, so the credential cannot be guessed byte by byte.
     if (!MessageDigest.isEqual(expected, got)) {
       call.close(
-          Status.UNAUTHENTICATED.withDescription("missing or wrong client credential"),
-          new Metadata());
+          Status.UNAUTHENTICATED.withDescription("missing or wrong credential"), new Metadata());
       return new ServerCall.Listener<>() {};
     }
     return next.startCall(call, headers);

@@ -10,9 +10,11 @@ import org.bdx.node.signing.AlertVerifier;
 import org.bdx.node.signing.VerificationException;
 import org.bdx.node.signing.VerifiedAlert;
 import org.bdx.node.store.Ids;
+import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.ReportRecord;
 import org.bdx.node.store.ReportStore;
 import org.bdx.node.store.StoredAlert;
+import org.bdx.node.sync.Outbox;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Report;
@@ -26,7 +28,9 @@ public final class ReportIntake {
   private final ReportValidator validator;
   private final AlertSigner signer;
   private final AlertVerifier verifier;
+  private final NodeDatabase db;
   private final ReportStore reports;
+  private final Outbox outbox;
   private final NodeConfig config;
   private final Clock clock;
   private final SecureRandom rng;
@@ -35,14 +39,18 @@ public final class ReportIntake {
       ReportValidator validator,
       AlertSigner signer,
       AlertVerifier verifier,
+      NodeDatabase db,
       ReportStore reports,
+      Outbox outbox,
       NodeConfig config,
       Clock clock,
       SecureRandom rng) {
     this.validator = validator;
     this.signer = signer;
     this.verifier = verifier;
+    this.db = db;
     this.reports = reports;
+    this.outbox = outbox;
     this.config = config;
     this.clock = clock;
     this.rng = rng;
@@ -92,7 +100,14 @@ public final class ReportIntake {
             true,
             now);
     String reportId = Ids.newId(rng);
-    reports.insertWithAlert(new ReportRecord(reportId, draft.alertId(), now, report), stored);
+    ReportRecord record = new ReportRecord(reportId, draft.alertId(), now, report);
+    // One transaction: the report, its alert and the partners' feed entries commit together.
+    db.inTransaction(
+        c -> {
+          reports.insertWithAlert(record, stored);
+          outbox.enqueue(stored);
+          return null;
+        });
     return new Submitted(reportId, stored);
   }
 }

@@ -12,6 +12,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.bdx.node.agreement.AgreementException;
 import org.bdx.node.client.NotFoundException;
 import org.bdx.node.intake.FieldViolation;
 import org.bdx.node.intake.InvalidReportException;
@@ -68,6 +69,17 @@ public final class ErrorMapping implements ServerInterceptor {
               .addDetails(com.google.protobuf.Any.pack(br.build()))
               .build();
       return StatusProto.toStatusRuntimeException(status);
+    }
+    if (e instanceof AgreementException ae) {
+      Status base =
+          switch (ae.kind()) {
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+            case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+            case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+            case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
+          };
+      return base.withDescription(ae.getMessage()).asRuntimeException();
     }
     if (e instanceof NotFoundException) {
       return Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();

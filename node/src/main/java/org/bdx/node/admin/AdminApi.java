@@ -1,0 +1,359 @@
+package org.bdx.node.admin;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import org.bdx.node.agreement.AgreementBook;
+import org.bdx.node.agreement.AgreementBook.AgreementRecord;
+import org.bdx.node.agreement.Partners;
+import org.bdx.node.agreement.Partners.PartnerRecord;
+import org.bdx.node.client.NotFoundException;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.tls.PartnerChannels;
+import org.bdx.node.tls.PartnerKeyProbe;
+import org.bdx.proto.v1.AcceptAgreementRequest;
+import org.bdx.proto.v1.AcceptAgreementResponse;
+import org.bdx.proto.v1.AddPartnerRequest;
+import org.bdx.proto.v1.AddPartnerResponse;
+import org.bdx.proto.v1.AdminServiceGrpc;
+import org.bdx.proto.v1.Agreement;
+import org.bdx.proto.v1.AgreementState;
+import org.bdx.proto.v1.ConfirmAgreementRequest;
+import org.bdx.proto.v1.FederationServiceGrpc;
+import org.bdx.proto.v1.GetAgreementRequest;
+import org.bdx.proto.v1.GetAgreementResponse;
+import org.bdx.proto.v1.GetPartnerRequest;
+import org.bdx.proto.v1.GetPartnerResponse;
+import org.bdx.proto.v1.GetStatusRequest;
+import org.bdx.proto.v1.GetStatusResponse;
+import org.bdx.proto.v1.ListAgreementsRequest;
+import org.bdx.proto.v1.ListAgreementsResponse;
+import org.bdx.proto.v1.ListPartnersRequest;
+import org.bdx.proto.v1.ListPartnersResponse;
+import org.bdx.proto.v1.NotifyAgreementStateRequest;
+import org.bdx.proto.v1.OfferAgreementRequest;
+import org.bdx.proto.v1.PartnerStatus;
+import org.bdx.proto.v1.ProposeAgreementRequest;
+import org.bdx.proto.v1.ProposeAgreementResponse;
+import org.bdx.proto.v1.RemovePartnerRequest;
+import org.bdx.proto.v1.RemovePartnerResponse;
+import org.bdx.proto.v1.ResumeAgreementRequest;
+import org.bdx.proto.v1.ResumeAgreementResponse;
+import org.bdx.proto.v1.SuspendAgreementRequest;
+import org.bdx.proto.v1.SuspendAgreementResponse;
+import org.bdx.proto.v1.TerminateAgreementRequest;
+import org.bdx.proto.v1.TerminateAgreementResponse;
+
+/**
+ * The coordinator's API. Local changes take effect first (so a suspension or termination holds here
+ * even when the partner cannot be told), then the partner is told over its federation endpoint.
+ * Errors are thrown and mapped to statuses by {@link org.bdx.node.server.ErrorMapping}.
+ */
+public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
+  private static final Logger LOG = Logger.getLogger(AdminApi.class.getName());
+  private static final long PARTNER_CALL_SECONDS = 10;
+
+  private final NodeId self;
+  private final String organizationName;
+  private final Partners partners;
+  private final AgreementBook book;
+  private final PartnerChannels channels;
+  private final SyncStatus syncStatus;
+  private final Supplier<Map<NodeId, Boolean>> connected;
+
+  public AdminApi(
+      NodeId self,
+      String organizationName,
+      Partners partners,
+      AgreementBook book,
+      PartnerChannels channels,
+      SyncStatus syncStatus,
+      Supplier<Map<NodeId, Boolean>> connected) {
+    this.self = self;
+    this.organizationName = organizationName;
+    this.partners = partners;
+    this.book = book;
+    this.channels = channels;
+    this.syncStatus = syncStatus;
+    this.connected = connected;
+  }
+
+  @Override
+  public void addPartner(AddPartnerRequest req, StreamObserver<AddPartnerResponse> out) {
+    NodeId id = NodeId.parse(req.getNodeId());
+    if (id.equals(self)) {
+      throw new IllegalArgumentException("node_id: that is this node's own id");
+    }
+    PartnerRecord p = partners.add(req.getName(), id, req.getEndpoint(), req.getPartnerClass());
+    out.onNext(AddPartnerResponse.newBuilder().setPartner(AdminViews.partner(p)).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void listPartners(ListPartnersRequest req, StreamObserver<ListPartnersResponse> out) {
+    out.onNext(
+        ListPartnersResponse.newBuilder()
+            .addAllPartners(partners.list().stream().map(AdminViews::partner).toList())
+            .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void getPartner(GetPartnerRequest req, StreamObserver<GetPartnerResponse> out) {
+    out.onNext(
+        GetPartnerResponse.newBuilder()
+            .setPartner(AdminViews.partner(partner(req.getPartner())))
+            .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void removePartner(RemovePartnerRequest req, StreamObserver<RemovePartnerResponse> out) {
+    partner(req.getPartner());
+    partners.remove(req.getPartner());
+    out.onNext(RemovePartnerResponse.getDefaultInstance());
+    out.onCompleted();
+  }
+
+  @Override
+  public void proposeAgreement(
+      ProposeAgreementRequest req, StreamObserver<ProposeAgreementResponse> out) {
+    if (!req.hasTerms()) {
+      throw new IllegalArgumentException("terms: required");
+    }
+    PartnerRecord p = partner(req.getPartner());
+    byte[] partnerKey;
+    try {
+      partnerKey =
+          book.knownPublicKey(p.nodeId())
+              .orElseGet(() -> PartnerKeyProbe.publicKey(channels, p.nodeId(), p.endpoint()));
+    } catch (StatusRuntimeException e) {
+      throw partnerFailure(p, e, "nothing was proposed");
+    }
+    AgreementRecord rec = book.propose(req.getPartner(), req.getTerms(), partnerKey);
+    try {
+      callPartner(
+          p,
+          stub ->
+              stub.offerAgreement(
+                  OfferAgreementRequest.newBuilder().setAgreement(rec.signed()).build()));
+    } catch (StatusRuntimeException e) {
+      // An offer the partner never saw must not linger as if it were pending there.
+      book.terminate(rec.agreementId());
+      throw partnerFailure(p, e, "nothing was proposed");
+    }
+    out.onNext(ProposeAgreementResponse.newBuilder().setAgreement(view(rec)).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void listAgreements(
+      ListAgreementsRequest req, StreamObserver<ListAgreementsResponse> out) {
+    out.onNext(
+        ListAgreementsResponse.newBuilder()
+            .addAllAgreements(book.list().stream().map(this::view).toList())
+            .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void getAgreement(GetAgreementRequest req, StreamObserver<GetAgreementResponse> out) {
+    out.onNext(
+        GetAgreementResponse.newBuilder()
+            .setAgreement(view(agreement(req.getAgreementId())))
+            .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void acceptAgreement(
+      AcceptAgreementRequest req, StreamObserver<AcceptAgreementResponse> out) {
+    AgreementRecord existing = agreement(req.getAgreementId());
+    // Accepting again re-sends the confirmation if the proposer could not be told the first time.
+    AgreementRecord rec =
+        existing.state() == AgreementState.AGREEMENT_STATE_ACTIVE && !existing.proposedByUs()
+            ? existing
+            : book.accept(existing.agreementId());
+    PartnerRecord p = partnerOf(rec);
+    try {
+      callPartner(
+          p,
+          stub ->
+              stub.confirmAgreement(
+                  ConfirmAgreementRequest.newBuilder().setAgreement(rec.signed()).build()));
+    } catch (StatusRuntimeException e) {
+      throw partnerFailure(
+          p,
+          e,
+          "accepted here; run `bdx agreement accept " + rec.agreementId() + "` again to tell them");
+    }
+    out.onNext(AcceptAgreementResponse.newBuilder().setAgreement(view(rec)).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void suspendAgreement(
+      SuspendAgreementRequest req, StreamObserver<SuspendAgreementResponse> out) {
+    AgreementRecord rec =
+        changeAndNotify(req.getAgreementId(), AgreementState.AGREEMENT_STATE_SUSPENDED);
+    out.onNext(SuspendAgreementResponse.newBuilder().setAgreement(view(rec)).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void resumeAgreement(
+      ResumeAgreementRequest req, StreamObserver<ResumeAgreementResponse> out) {
+    AgreementRecord rec =
+        changeAndNotify(req.getAgreementId(), AgreementState.AGREEMENT_STATE_ACTIVE);
+    out.onNext(ResumeAgreementResponse.newBuilder().setAgreement(view(rec)).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void terminateAgreement(
+      TerminateAgreementRequest req, StreamObserver<TerminateAgreementResponse> out) {
+    AgreementRecord rec =
+        changeAndNotify(req.getAgreementId(), AgreementState.AGREEMENT_STATE_TERMINATED);
+    out.onNext(TerminateAgreementResponse.newBuilder().setAgreement(view(rec)).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void getStatus(GetStatusRequest req, StreamObserver<GetStatusResponse> out) {
+    Map<NodeId, Boolean> live = connected.get();
+    GetStatusResponse.Builder r =
+        GetStatusResponse.newBuilder()
+            .setNodeId(self.value())
+            .setOrganizationName(organizationName);
+    for (PartnerRecord p : partners.list()) {
+      PartnerStatus.Builder s = PartnerStatus.newBuilder().setPartner(AdminViews.partner(p));
+      book.latestWith(p.nodeId())
+          .ifPresent(a -> s.setAgreementState(a.state()).setAgreementId(a.agreementId()));
+      s.setConnected(live.getOrDefault(p.nodeId(), false));
+      SyncStatus.Counts c = syncStatus.counts(p.nodeId());
+      s.setLastSyncAt(c.lastSyncAt())
+          .setOutboundWaiting(c.outboundWaiting())
+          .setInboundWaiting(c.inboundWaiting())
+          .setInboundRejected(c.inboundRejected());
+      r.addPartners(s);
+    }
+    out.onNext(r.build());
+    out.onCompleted();
+  }
+
+  /**
+   * Applies a state change here first, so it holds even if the partner is unreachable; then tells
+   * the partner. Repeating a change that already holds only re-sends the notice.
+   */
+  private AgreementRecord changeAndNotify(String agreementId, AgreementState target) {
+    AgreementRecord existing = agreement(agreementId);
+    boolean alreadyThere =
+        existing.state() == target
+            && (target != AgreementState.AGREEMENT_STATE_SUSPENDED || existing.suspendedByUs());
+    AgreementRecord rec;
+    if (alreadyThere) {
+      rec = existing;
+    } else {
+      rec =
+          switch (target) {
+            case AGREEMENT_STATE_SUSPENDED -> book.suspend(agreementId);
+            case AGREEMENT_STATE_ACTIVE -> book.resume(agreementId);
+            case AGREEMENT_STATE_TERMINATED -> book.terminate(agreementId);
+            default -> throw new IllegalStateException("not a state change: " + target);
+          };
+    }
+    PartnerRecord p = partnerOf(rec);
+    try {
+      callPartner(
+          p,
+          stub ->
+              stub.notifyAgreementState(
+                  NotifyAgreementStateRequest.newBuilder()
+                      .setAgreementId(rec.agreementId())
+                      .setState(target)
+                      .build()));
+    } catch (StatusRuntimeException e) {
+      throw partnerFailure(p, e, "the change holds here; run the same command again to tell them");
+    }
+    return rec;
+  }
+
+  private interface PartnerCall {
+    Object call(FederationServiceGrpc.FederationServiceBlockingStub stub);
+  }
+
+  private void callPartner(PartnerRecord p, PartnerCall call) {
+    ManagedChannel ch = channels.open(p.nodeId(), p.endpoint());
+    try {
+      call.call(
+          FederationServiceGrpc.newBlockingStub(ch)
+              .withDeadlineAfter(PARTNER_CALL_SECONDS, TimeUnit.SECONDS));
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  private static StatusRuntimeException partnerFailure(
+      PartnerRecord p, StatusRuntimeException e, String consequence) {
+    Status s = e.getStatus();
+    LOG.warning(() -> "partner " + p.name() + " answered " + s.getCode());
+    String why =
+        switch (s.getCode()) {
+          case UNAVAILABLE, DEADLINE_EXCEEDED -> "is not reachable at " + p.endpoint();
+          case UNAUTHENTICATED -> "refused our node (has it registered us as a partner?)";
+          default ->
+              "refused: "
+                  + s.getCode()
+                  + (s.getDescription() == null ? "" : " " + s.getDescription());
+        };
+    Status mapped =
+        switch (s.getCode()) {
+          case UNAVAILABLE, DEADLINE_EXCEEDED -> Status.UNAVAILABLE;
+          case INVALID_ARGUMENT, PERMISSION_DENIED, ALREADY_EXISTS, NOT_FOUND ->
+              Status.FAILED_PRECONDITION;
+          default -> Status.FAILED_PRECONDITION;
+        };
+    return mapped
+        .withDescription("partner " + p.name() + " " + why + "; " + consequence)
+        .asRuntimeException();
+  }
+
+  private PartnerRecord partner(String nameOrId) {
+    return partners
+        .find(nameOrId)
+        .orElseThrow(() -> new NotFoundException("no partner named " + safe(nameOrId)));
+  }
+
+  private PartnerRecord partnerOf(AgreementRecord a) {
+    return partners
+        .get(a.partner())
+        .orElseThrow(() -> new IllegalStateException("agreement without a registered partner"));
+  }
+
+  private AgreementRecord agreement(String id) {
+    return book.get(id.strip())
+        .orElseThrow(() -> new NotFoundException("no agreement with id " + safe(id)));
+  }
+
+  private Agreement view(AgreementRecord a) {
+    String name = partners.get(a.partner()).map(PartnerRecord::name).orElse("(removed partner)");
+    return AdminViews.agreement(a, name);
+  }
+
+  /** Echo only what could be a name or id, shortened: never arbitrary input. */
+  private static String safe(String s) {
+    String t = s == null ? "" : s.strip();
+    return t.matches("[A-Za-z0-9._-]{1,64}") ? t : "(given)";
+  }
+
+  /** The partner ids an admin listing covers, for tests. */
+  List<NodeId> partnerIds() {
+    return partners.list().stream().map(PartnerRecord::nodeId).toList();
+  }
+}

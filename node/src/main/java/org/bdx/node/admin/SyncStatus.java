@@ -1,0 +1,54 @@
+package org.bdx.node.admin;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.store.NodeDatabase;
+
+/** Reads the per-partner sync counters the feeds keep, for {@code bdx status}. */
+public final class SyncStatus {
+  /** Counters for one partner; zeros when nothing was exchanged yet. */
+  public record Counts(
+      long lastSyncAt, long outboundWaiting, long inboundWaiting, long inboundRejected) {}
+
+  private final NodeDatabase db;
+
+  public SyncStatus(NodeDatabase db) {
+    this.db = db;
+  }
+
+  public Counts counts(NodeId partner) {
+    return db.inTransaction(
+        c -> {
+          long lastSync = 0;
+          long acked = 0;
+          long inWaiting = 0;
+          long rejected = 0;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT last_sync_at, outbound_acked, inbound_waiting, inbound_rejected"
+                      + " FROM sync_state WHERE partner_node_id = ?")) {
+            ps.setString(1, partner.value());
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                lastSync = rs.getLong(1);
+                acked = rs.getLong(2);
+                inWaiting = rs.getLong(3);
+                rejected = rs.getLong(4);
+              }
+            }
+          }
+          long outWaiting;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT COUNT(*) FROM outbox WHERE partner_node_id = ? AND seq > ?")) {
+            ps.setString(1, partner.value());
+            ps.setLong(2, acked);
+            try (ResultSet rs = ps.executeQuery()) {
+              outWaiting = rs.next() ? rs.getLong(1) : 0;
+            }
+          }
+          return new Counts(lastSync, outWaiting, inWaiting, rejected);
+        });
+  }
+}

@@ -1,0 +1,126 @@
+package org.bdx.node.server;
+
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import org.bdx.node.Node;
+import org.bdx.node.home.NodeConfig;
+import org.bdx.node.home.NodeHome;
+
+/**
+ * A node with both its servers running: the client and admin API on the configured client address
+ * and the federation endpoint (mutual TLS) on the federation address. Used by {@code bdx serve},
+ * the demo, tests and benchmarks.
+ */
+public final class RunningNode implements AutoCloseable {
+  private final Node node;
+  private final NodeServer client;
+  private final NodeServer federation;
+
+  private RunningNode(Node node, NodeServer client, NodeServer federation) {
+    this.node = node;
+    this.client = client;
+    this.federation = federation;
+  }
+
+  /**
+   * Opens the node in {@code home} and starts serving.
+   *
+   * @param federationTaps interceptors added to the federation services, innermost last; tests use
+   *     them to record what the node sends to partners before encryption
+   * @throws AddressInUse when an address cannot be bound
+   */
+  public static RunningNode start(
+      NodeHome home,
+      Clock clock,
+      NodeConfig.HostPort clientAddress,
+      NodeConfig.HostPort federationAddress,
+      List<ServerInterceptor> federationTaps)
+      throws IOException {
+    Node node = Node.open(home, clock);
+    NodeConfig.HostPort clientAt = clientAddress != null ? clientAddress : node.config().listen();
+    NodeConfig.HostPort federationAt =
+        federationAddress != null ? federationAddress : node.config().federationListen();
+    NodeServer client;
+    try {
+      client =
+          new NodeServer(
+                  NettyServerBuilder.forAddress(clientAt.toSocketAddress()), node.clientServices())
+              .start();
+    } catch (IOException e) {
+      node.close();
+      throw new AddressInUse(clientAt, e);
+    }
+    NodeServer federation;
+    try {
+      List<ServerServiceDefinition> services =
+          node.federationServices().stream()
+              .map(s -> ServerInterceptors.intercept(s, federationTaps))
+              .toList();
+      federation =
+          new NodeServer(node.federationServerBuilder(federationAt.toSocketAddress()), services)
+              .start();
+    } catch (IOException e) {
+      stopQuietly(client);
+      node.close();
+      throw new AddressInUse(federationAt, e);
+    }
+    node.startFederation();
+    return new RunningNode(node, client, federation);
+  }
+
+  public static RunningNode start(NodeHome home, Clock clock) throws IOException {
+    return start(home, clock, null, null, List.of());
+  }
+
+  public Node node() {
+    return node;
+  }
+
+  public int clientPort() {
+    return client.port();
+  }
+
+  public int federationPort() {
+    return federation.port();
+  }
+
+  /** Blocks until the client server has stopped. */
+  public void awaitTermination() throws InterruptedException {
+    client.awaitTermination();
+  }
+
+  /** Stops taking calls, lets running ones finish briefly, stops the feeds, closes the database. */
+  @Override
+  public void close() {
+    stopQuietly(federation);
+    stopQuietly(client);
+    node.close();
+  }
+
+  private static void stopQuietly(NodeServer s) {
+    try {
+      s.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A server address could not be bound. */
+  public static final class AddressInUse extends IOException {
+    public AddressInUse(NodeConfig.HostPort address, IOException cause) {
+      super("cannot listen on " + address + ": " + root(cause), cause);
+    }
+
+    private static String root(Throwable t) {
+      while (t.getCause() != null) {
+        t = t.getCause();
+      }
+      return t.getMessage();
+    }
+  }
+}
