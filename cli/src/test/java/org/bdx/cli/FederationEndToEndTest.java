@@ -1,0 +1,518 @@
+package org.bdx.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.bdx.node.home.NodeHome;
+import org.bdx.node.identity.KeyFiles;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.server.RunningNode;
+import org.bdx.node.tls.TlsPartnerChannels;
+import org.bdx.proto.v1.AgreementState;
+import org.bdx.proto.v1.AlertView;
+import org.bdx.proto.v1.ListAgreementsResponse;
+import org.bdx.proto.v1.ProposeAgreementResponse;
+import org.bdx.proto.v1.SearchAlertsResponse;
+import org.bdx.proto.v1.SubmitReportResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three organizations as separate servers on loopback, set up and driven through the real CLI: East
+ * and North are sex-worker-led peers under one agreement; East and the Liaison (police class) under
+ * a narrow one; North and the Liaison have none. Canary values are planted in everything that must
+ * be withheld, and East's outbound bytes are recorded before encryption.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FederationEndToEndTest {
+  static final String NARRATIVE = "CANARY-NARRATIVE-5c1e";
+  static final String CONTACT = "CANARY-CONTACT-0a9d";
+  static final String DESCRIPTION = "CANARY-DESCRIPTION-77f2";
+  static final String HANDLE = "CANARY-HANDLE-3b60";
+  static final String PHONE_DIGITS = "6045550142";
+
+  static final List<String> ALL_BUT_CONTACT =
+      List.of(
+          "incident_date",
+          "time_of_day",
+          "area",
+          "work_setting",
+          "harms",
+          "severity",
+          "aggressor_description",
+          "names_used",
+          "phone_numbers",
+          "vehicle_description",
+          "vehicle_plate",
+          "online_handles",
+          "modus_operandi",
+          "languages");
+  static final List<String> POLICE_PATHS = List.of("incident_date", "area", "harms", "severity");
+
+  @TempDir static Path tmp;
+  final OutboundRecorder eastSent = new OutboundRecorder();
+  Org east;
+  Org north;
+  Org liaison;
+  String peerAgreement;
+  String policeAgreement;
+  final Map<String, String> alertIds = new HashMap<>();
+
+  record Org(
+      String key, Path home, NodeId id, int clientPort, int federationPort, RunningNode running) {
+    String endpoint() {
+      return "127.0.0.1:" + federationPort;
+    }
+  }
+
+  @BeforeAll
+  void network() throws Exception {
+    east = start("east", "East Outreach", List.of(eastSent));
+    north = start("north", "North Peers", List.of());
+    liaison = start("liaison", "City Police Liaison", List.of());
+
+    ok(
+        "partner",
+        "add",
+        "--home",
+        home(east),
+        "--name",
+        "north",
+        "--node-id",
+        north.id().value(),
+        "--endpoint",
+        north.endpoint(),
+        "--class",
+        "peer");
+    ok(
+        "partner",
+        "add",
+        "--home",
+        home(east),
+        "--name",
+        "liaison",
+        "--node-id",
+        liaison.id().value(),
+        "--endpoint",
+        liaison.endpoint(),
+        "--class",
+        "police");
+    ok(
+        "partner",
+        "add",
+        "--home",
+        home(north),
+        "--name",
+        "east",
+        "--node-id",
+        east.id().value(),
+        "--endpoint",
+        east.endpoint(),
+        "--class",
+        "peer");
+    ok(
+        "partner",
+        "add",
+        "--home",
+        home(liaison),
+        "--name",
+        "east",
+        "--node-id",
+        east.id().value(),
+        "--endpoint",
+        east.endpoint(),
+        "--class",
+        "peer");
+
+    Path peerTerms = terms("peer-terms.json", ALL_BUT_CONTACT, ALL_BUT_CONTACT);
+    peerAgreement = propose(east, "north", peerTerms);
+    ok("agreement", "accept", peerAgreement, "--home", home(north));
+
+    Path policeTerms = terms("police-terms.json", POLICE_PATHS, List.of("incident_date", "area"));
+    policeAgreement = propose(east, "liaison", policeTerms);
+    ok("agreement", "accept", policeAgreement, "--home", home(liaison));
+
+    alertIds.put("peer", report("peer", "+1 604 555 0142"));
+    alertIds.put("police", report("police", "604-555-0142"));
+    alertIds.put("support", report("support", "(604) 555-0142"));
+  }
+
+  @AfterAll
+  void stop() {
+    for (Org o : new Org[] {east, north, liaison}) {
+      if (o != null) {
+        o.running().close();
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void peer_receivesEveryAudience_withAllGrantedFields_butNeverContactOrNarrative()
+      throws Exception {
+    awaitTrue(() -> search(north).size() == 3, "North received the three alerts");
+    for (AlertView a : search(north)) {
+      assertThat(a.getLocal()).isFalse();
+      assertThat(a.getOriginNodeId()).isEqualTo(east.id().value());
+      assertThat(a.getOriginName()).isEqualTo("east");
+      assertThat(a.getAgreementId()).isEqualTo(peerAgreement);
+      assertThat(a.getFields().getAggressorDescription()).contains(DESCRIPTION);
+      assertThat(a.getFields().getPhoneNumbersList()).containsExactly("+1" + PHONE_DIGITS);
+      assertThat(a.getFields().getOnlineHandlesList()).containsExactly(HANDLE);
+      assertThat(a.getFields().getVehiclePlate()).isEqualTo("ABC123");
+      assertThat(a.getFields().getReporterContact()).isEmpty();
+      assertThat(a.getDisclosedPathsList())
+          .containsExactlyInAnyOrder(
+              "incident_date",
+              "time_of_day",
+              "area",
+              "work_setting",
+              "harms",
+              "severity",
+              "aggressor_description",
+              "phone_numbers",
+              "vehicle_plate",
+              "online_handles",
+              "modus_operandi");
+    }
+    // North can search what it received, by a phone typed another way.
+    assertThat(searchIds(north, "--phone", "604.555.0142")).hasSize(3);
+  }
+
+  @Test
+  @Order(2)
+  void police_receivesOnlyPoliceAudience_andOnlyGrantedFields() throws Exception {
+    awaitTrue(() -> search(liaison).size() == 1, "the Liaison received one alert");
+    // Give the feed time to deliver anything it should not have, then check again.
+    Thread.sleep(500);
+    List<AlertView> got = search(liaison);
+    assertThat(got).hasSize(1);
+    AlertView a = got.get(0);
+    assertThat(a.getAlertId()).isEqualTo(alertIds.get("police"));
+    assertThat(a.getDisclosedPathsList()).containsExactlyInAnyOrderElementsOf(POLICE_PATHS);
+    assertThat(a.getFields().getPhoneNumbersCount()).isZero();
+    assertThat(a.getFields().getAggressorDescription()).isEmpty();
+    assertThat(a.getFields().getArea()).isEqualTo("Downtown East");
+    assertThat(a.getAgreementId()).isEqualTo(policeAgreement);
+    assertThat(searchIds(liaison, "--phone", "604 555 0142")).isEmpty();
+  }
+
+  @Test
+  @Order(3)
+  void canaries_neverLeaveEast_butGrantedValuesDo() throws Exception {
+    awaitTrue(() -> search(north).size() == 3 && search(liaison).size() == 1, "delivery");
+    String toNorth = new String(eastSent.sentTo(north.id()), StandardCharsets.ISO_8859_1);
+    String toLiaison = new String(eastSent.sentTo(liaison.id()), StandardCharsets.ISO_8859_1);
+    // The twin: the capture sees real traffic, including values North may have.
+    assertThat(toNorth).contains(DESCRIPTION).contains(HANDLE).contains(PHONE_DIGITS);
+    assertThat(toLiaison).contains("Downtown East");
+    for (String canary : List.of(NARRATIVE, CONTACT)) {
+      assertThat(toNorth).doesNotContain(canary);
+      assertThat(toLiaison).doesNotContain(canary);
+    }
+    for (String withheld : List.of(DESCRIPTION, HANDLE, PHONE_DIGITS, "ABC123")) {
+      assertThat(toLiaison).doesNotContain(withheld);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void canaries_areInNoFileOfTheReceivers() throws Exception {
+    assertThat(filesContaining(north.home(), NARRATIVE)).isEmpty();
+    assertThat(filesContaining(north.home(), CONTACT)).isEmpty();
+    for (String withheld : List.of(NARRATIVE, CONTACT, DESCRIPTION, HANDLE, PHONE_DIGITS)) {
+      assertThat(filesContaining(liaison.home(), withheld)).as(withheld).isEmpty();
+    }
+    // The twin: the scan finds what North does hold.
+    assertThat(filesContaining(north.home(), DESCRIPTION)).isNotEmpty();
+  }
+
+  @Test
+  @Order(5)
+  void withoutAgreement_northAndLiaisonCannotReachEachOther() throws Exception {
+    assertThat(search(north)).allMatch(a -> a.getOriginNodeId().equals(east.id().value()));
+    assertThat(search(liaison)).allMatch(a -> a.getOriginNodeId().equals(east.id().value()));
+    for (Org[] pair : new Org[][] {{north, liaison}, {liaison, north}}) {
+      var channels = new TlsPartnerChannels(KeyFiles.load(pair[0].home()));
+      ManagedChannel ch = channels.open(pair[1].id(), pair[1].endpoint());
+      try {
+        assertThatThrownBy(
+                () ->
+                    HealthGrpc.newBlockingStub(ch)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.getDefaultInstance()))
+            .isInstanceOf(StatusRuntimeException.class);
+      } finally {
+        ch.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  @Order(6)
+  void status_showsAgreementsFeedsAndQueues() throws Exception {
+    awaitTrue(() -> statusLine(north, "east").contains("connected"), "North's feed from East");
+    String status = statusLine(east, "north");
+    assertThat(status).contains("active");
+    CliRun json = CliRun.bdx("status", "--home", home(north), "--json");
+    assertThat(json.exitCode()).as(json.toString()).isZero();
+    assertThat(json.out()).contains("\"agreement_state\":\"AGREEMENT_STATE_ACTIVE\"");
+  }
+
+  @Test
+  @Order(7)
+  void suspend_stopsTheFlowAtOnceOnBothSides_resumeCatchesUp() throws Exception {
+    ok("agreement", "suspend", peerAgreement, "--home", home(east));
+    // The partner was told before the command returned.
+    assertThat(agreementState(north, peerAgreement))
+        .isEqualTo(AgreementState.AGREEMENT_STATE_SUSPENDED);
+    String during = report("peer", "+1 604 555 0199");
+    Thread.sleep(1500);
+    assertThat(searchIds(north)).doesNotContain(during).hasSize(3);
+
+    CliRun wrongSide = CliRun.bdx("agreement", "resume", peerAgreement, "--home", home(north));
+    assertThat(wrongSide.exitCode()).isEqualTo(1);
+    assertThat(wrongSide.err()).doesNotContain("Exception");
+
+    ok("agreement", "resume", peerAgreement, "--home", home(east));
+    awaitTrue(() -> searchIds(north).contains(during), "the alert made during suspension arrives");
+  }
+
+  @Test
+  @Order(8)
+  void terminate_makesThePartnerPurgeAtOnce() throws Exception {
+    assertThat(search(north)).isNotEmpty();
+    ok("agreement", "terminate", peerAgreement, "--home", home(east));
+    assertThat(agreementState(north, peerAgreement))
+        .isEqualTo(AgreementState.AGREEMENT_STATE_TERMINATED);
+    assertThat(search(north)).isEmpty();
+    assertThat(searchIds(north, "--phone", "604 555 0142")).isEmpty();
+    // The liaison's agreement is untouched.
+    assertThat(search(liaison)).hasSize(1);
+  }
+
+  // --- helpers
+
+  private Org start(String key, String name, List<io.grpc.ServerInterceptor> taps)
+      throws Exception {
+    Path home = tmp.resolve(key);
+    int clientPort = freePort();
+    int federationPort = freePort();
+    ok(
+        "init",
+        "--home",
+        home.toString(),
+        "--name",
+        name,
+        "--listen",
+        "127.0.0.1:" + clientPort,
+        "--federation-listen",
+        "127.0.0.1:" + federationPort,
+        "--region",
+        "CA");
+    RunningNode running =
+        RunningNode.start(new NodeHome(home), Clock.systemUTC(), null, null, taps);
+    return new Org(key, home, running.node().nodeId(), clientPort, federationPort, running);
+  }
+
+  private static String home(Org o) {
+    return o.home().toString();
+  }
+
+  private Path terms(String file, List<String> weSend, List<String> weReceive) throws IOException {
+    String json =
+        "{\"we_send\": {\"all_harms\": true, \"all_areas\": true, \"retention_days\": 30,"
+            + " \"field_paths\": "
+            + jsonList(weSend)
+            + "},"
+            + " \"we_receive\": {\"receiver_class\": \"PARTNER_CLASS_PEER\", \"all_harms\": true,"
+            + " \"all_areas\": true, \"retention_days\": 30, \"field_paths\": "
+            + jsonList(weReceive)
+            + "}}";
+    Path p = tmp.resolve(file);
+    Files.writeString(p, json);
+    return p;
+  }
+
+  private static String jsonList(List<String> items) {
+    return items.stream()
+        .map(s -> "\"" + s + "\"")
+        .reduce((a, b) -> a + ", " + b)
+        .map(s -> "[" + s + "]")
+        .orElse("[]");
+  }
+
+  private String propose(Org from, String partner, Path terms) throws Exception {
+    CliRun r =
+        ok(
+            "agreement",
+            "propose",
+            "--home",
+            home(from),
+            "--partner",
+            partner,
+            "--terms",
+            terms.toString(),
+            "--json");
+    return parse(r.out(), ProposeAgreementResponse.getDefaultInstance())
+        .getAgreement()
+        .getAgreementId();
+  }
+
+  private String report(String audience, String phone) throws Exception {
+    CliRun r =
+        ok(
+            "report",
+            "add",
+            "--home",
+            home(east),
+            "--json",
+            "--date",
+            LocalDate.now().minusDays(1).toString(),
+            "--time",
+            "night",
+            "--area",
+            "Downtown East",
+            "--setting",
+            "outcall",
+            "--harm",
+            "physical_assault",
+            "--severity",
+            "high",
+            "--description",
+            "tall, " + DESCRIPTION,
+            "--phone",
+            phone,
+            "--plate",
+            "ABC 123",
+            "--handle",
+            HANDLE,
+            "--summary",
+            "books hotel outcalls",
+            "--narrative",
+            NARRATIVE,
+            "--contact",
+            CONTACT,
+            "--audience",
+            audience);
+    return parse(r.out(), SubmitReportResponse.getDefaultInstance()).getAlert().getAlertId();
+  }
+
+  private List<AlertView> search(Org o, String... criteria) {
+    List<String> args = new ArrayList<>(List.of("alerts", "search", "--home", home(o), "--json"));
+    args.addAll(List.of(criteria));
+    CliRun r = ok(args.toArray(String[]::new));
+    try {
+      return parse(r.out(), SearchAlertsResponse.getDefaultInstance()).getAlertsList();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private List<String> searchIds(Org o, String... criteria) {
+    return search(o, criteria).stream().map(AlertView::getAlertId).toList();
+  }
+
+  private AgreementState agreementState(Org o, String agreementId) throws Exception {
+    CliRun r = ok("agreement", "list", "--home", home(o), "--json");
+    return parse(r.out(), ListAgreementsResponse.getDefaultInstance()).getAgreementsList().stream()
+        .filter(a -> a.getAgreementId().equals(agreementId))
+        .findFirst()
+        .orElseThrow()
+        .getState();
+  }
+
+  private String statusLine(Org o, String partner) {
+    CliRun r = ok("status", "--home", home(o));
+    return r.out().lines().filter(l -> l.startsWith(partner + " ")).findFirst().orElse("");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Message> T parse(String json, T prototype) throws Exception {
+    Message.Builder b = prototype.newBuilderForType();
+    JsonFormat.parser().merge(json.strip(), b);
+    return (T) b.build();
+  }
+
+  private static CliRun ok(String... args) {
+    CliRun r = CliRun.bdx(args);
+    assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isZero();
+    return r;
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, String what)
+      throws InterruptedException {
+    // Generous: this waits for delivery, it does not measure it (benchmarks do that).
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static List<Path> filesContaining(Path dir, String needle) throws IOException {
+    byte[] n = needle.getBytes(StandardCharsets.UTF_8);
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(
+              f -> {
+                try {
+                  return indexOf(Files.readAllBytes(f), n) >= 0;
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              })
+          .toList();
+    }
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
