@@ -1,8 +1,11 @@
 package org.bdx.cli.node;
 
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -11,205 +14,392 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.bdx.cli.Bdx;
 import org.bdx.cli.BdxCommand;
 import org.bdx.cli.CliException;
-import org.bdx.node.Node;
-import org.bdx.node.server.NodeServer;
+import org.bdx.node.home.NodeHome;
+import org.bdx.node.server.RunningNode;
+import org.bdx.proto.v1.AlertView;
+import org.bdx.proto.v1.GetNodeInfoResponse;
+import org.bdx.proto.v1.SearchAlertsResponse;
+import org.bdx.proto.v1.SubmitReportResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * A guided tour on a throwaway node: creates it in a temporary directory, enters made-up reports
- * through the real commands and searches them, printing each command as it goes.
+ * A guided tour of a small network on this machine: three made-up organizations in temporary
+ * directories, set up and used with the real commands, showing for each what it received and what
+ * was withheld.
  */
 @Command(
     name = "demo",
     description = {
-      "Run a short demonstration on a throwaway node in a temporary directory:",
-      "enter made-up reports and search them with the real commands.",
+      "Run a small network on this machine: three made-up organizations in temporary",
+      "directories (two sex-worker-led peers and a police liaison), set up with the real",
+      "commands. Shows what each received and what was withheld, then cleans up.",
     })
 public final class DemoCommand extends BdxCommand {
-  @Option(names = "--keep", description = "Keep the temporary node's directory afterwards.")
+  @Option(names = "--keep", description = "Keep the temporary directories afterwards.")
   boolean keep;
+
+  private static final List<String> PEER_FIELDS =
+      List.of(
+          "incident_date",
+          "time_of_day",
+          "area",
+          "work_setting",
+          "harms",
+          "severity",
+          "aggressor_description",
+          "names_used",
+          "phone_numbers",
+          "vehicle_description",
+          "vehicle_plate",
+          "online_handles",
+          "modus_operandi",
+          "languages");
+  private static final List<String> POLICE_FIELDS =
+      List.of("incident_date", "area", "harms", "severity");
+
+  private record Org(String key, String name, Path home, RunningNode running) {
+    String endpoint() {
+      return "127.0.0.1:" + running.federationPort();
+    }
+  }
 
   @Override
   protected void run() throws Exception {
+    // The demo narrates; the nodes' routine log lines would only interleave with it.
+    java.util.logging.Logger.getLogger("org.bdx").setLevel(java.util.logging.Level.WARNING);
     Path dir = Files.createTempDirectory("bdx-demo-");
-    Path home = dir.resolve("east");
-    int port = freeLoopbackPort();
     PrintWriter out = out();
-    LocalDate today = LocalDate.now();
+    List<Org> orgs = new ArrayList<>();
     try {
+      section("Three organizations, each with its own node (no central server)");
+      Org east = start(dir, "east", "East Outreach", orgs);
+      Org north = start(dir, "north", "North Peers", orgs);
+      Org liaison = start(dir, "liaison", "City Police Liaison", orgs);
+
+      section("Coordinators register each other, pinned by node id");
+      out.println("(In real life they compare fingerprints by phone before this step.)");
       step(
-          "Create a node for a made-up organization",
-          "init",
+          "partner",
+          "add",
           "--home",
-          home.toString(),
+          home(east),
           "--name",
-          "Demo Outreach East",
-          "--listen",
-          "127.0.0.1:" + port,
-          "--region",
-          "CA");
-      try (Node node = Node.open(new org.bdx.node.home.NodeHome(home), Clock.systemUTC())) {
-        NodeServer server =
-            new NodeServer(
-                    NettyServerBuilder.forAddress(
-                        new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port)),
-                    node.clientServices())
-                .start();
-        out.println();
-        out.println("(The node now serves on 127.0.0.1:" + port + ", as `bdx serve` would.)");
-        try {
-          step(
-              "Enter a report: outcall, assault, with a phone number and a partial plate",
-              "report",
-              "add",
-              "--home",
-              home.toString(),
-              "--date",
-              today.minusDays(3).toString(),
-              "--time",
-              "evening",
-              "--area",
-              "Downtown East",
-              "--setting",
-              "outcall",
-              "--harm",
+          "north",
+          "--node-id",
+          id(north),
+          "--endpoint",
+          north.endpoint(),
+          "--class",
+          "peer");
+      step(
+          "partner",
+          "add",
+          "--home",
+          home(east),
+          "--name",
+          "liaison",
+          "--node-id",
+          id(liaison),
+          "--endpoint",
+          liaison.endpoint(),
+          "--class",
+          "police");
+      quiet(
+          "partner",
+          "add",
+          "--home",
+          home(north),
+          "--name",
+          "east",
+          "--node-id",
+          id(east),
+          "--endpoint",
+          east.endpoint(),
+          "--class",
+          "peer");
+      quiet(
+          "partner",
+          "add",
+          "--home",
+          home(liaison),
+          "--name",
+          "east",
+          "--node-id",
+          id(east),
+          "--endpoint",
+          east.endpoint(),
+          "--class",
+          "peer");
+      out.println("(North and the Liaison register East the same way; they have no agreement");
+      out.println(" with each other, so they cannot connect to each other at all.)");
+
+      section("Sharing agreements, signed by both sides");
+      Path peerTerms = terms(dir, "peer-terms.json", PEER_FIELDS, PEER_FIELDS);
+      Path policeTerms = terms(dir, "police-terms.json", POLICE_FIELDS, List.of("area"));
+      out.println("East and North (peers): every field except the reporter's contact.");
+      out.println("East and the Liaison (police): only date, area, harms and severity.");
+      String peerAgreement = propose(east, "north", peerTerms);
+      step("agreement", "accept", peerAgreement, "--home", home(north));
+      String policeAgreement = propose(east, "liaison", policeTerms);
+      quiet("agreement", "accept", policeAgreement, "--home", home(liaison));
+      out.println("(The Liaison accepts its agreement the same way.)");
+
+      section("East takes three reports; each reporter chose how far theirs may go");
+      LocalDate today = LocalDate.now();
+      Map<String, String> reports = new LinkedHashMap<>();
+      reports.put(
+          report(
+              east,
+              "peer",
+              today.minusDays(2),
               "physical_assault",
-              "--harm",
-              "refused_payment",
-              "--severity",
-              "high",
-              "--description",
-              "Man about 40, tall, grey beard, snake tattoo on left forearm",
-              "--name-used",
-              "Mike",
-              "--phone",
               "604-555-0123",
-              "--vehicle",
-              "dark blue pickup",
-              "--plate",
-              "BC 12",
-              "--summary",
-              "Books outcalls to hotels, argues about the rate, then gets violent",
-              "--narrative",
-              "The reporter's own words stay on this node.",
-              "--contact",
-              "reachable through the drop-in",
-              "--audience",
-              "support");
-          step(
-              "Enter another: street, stealthing, online handle",
-              "report",
-              "add",
-              "--home",
-              home.toString(),
-              "--date",
-              today.minusDays(10).toString(),
-              "--area",
-              "Main Street corridor",
-              "--setting",
-              "street",
-              "--harm",
+              "Man about 40, grey beard, snake tattoo on left forearm"),
+          "audience peer");
+      reports.put(
+          report(
+              east,
+              "support",
+              today.minusDays(5),
               "stealthing",
-              "--severity",
-              "moderate",
-              "--description",
-              "Young man, glasses, polite at first",
-              "--handle",
-              "gentleman_j",
-              "--phone",
-              "+1 (604) 555-0199",
-              "--language",
-              "en",
-              "--language",
-              "es");
-          step(
-              "Enter a third: threats from an incall client",
-              "report",
-              "add",
-              "--home",
-              home.toString(),
-              "--date",
-              today.minusDays(30).toString(),
-              "--area",
-              "Downtown East",
-              "--setting",
-              "incall",
-              "--harm",
-              "threats",
-              "--harm",
-              "harassment",
-              "--description",
-              "Heavy build, grey beard, smells of cigarettes",
-              "--plate",
-              "XYZ 987");
-          step(
-              "Search by phone number, typed differently than at intake",
-              "alerts",
-              "search",
-              "--home",
-              home.toString(),
-              "--phone",
-              "(604) 555 0123");
-          step(
-              "Search by part of a plate",
-              "alerts",
-              "search",
-              "--home",
-              home.toString(),
-              "--plate",
-              "bc1");
-          step(
-              "Search by words",
-              "alerts",
-              "search",
-              "--home",
-              home.toString(),
-              "--text",
-              "grey beard");
-          step(
-              "List the reports (no narratives or contacts in listings)",
-              "report",
-              "list",
-              "--home",
-              home.toString());
-        } finally {
-          server.stop();
+              "604-555-0199",
+              "Young man, glasses, polite at first"),
+          "audience support");
+      reports.put(
+          report(
+              east,
+              "police",
+              today.minusDays(9),
+              "robbery",
+              "604-555-0142",
+              "Heavy build, drives a dark blue pickup"),
+          "audience police");
+      out.println("Reports stored at East; narratives and contacts never leave East.");
+
+      waitForDelivery(north, 3);
+      waitForDelivery(liaison, 1);
+
+      section("What each organization received, and what was withheld");
+      Map<String, AlertView> full = new LinkedHashMap<>();
+      for (AlertView a : search(east)) {
+        full.put(a.getAlertId(), a);
+      }
+      for (Org o : List.of(north, liaison)) {
+        List<AlertView> got = search(o);
+        out.printf("%n%s holds %d of East's %d alerts:%n", o.name(), got.size(), full.size());
+        for (AlertView a : got) {
+          TreeSet<String> withheld =
+              new TreeSet<>(full.get(a.getAlertId()).getDisclosedPathsList());
+          withheld.removeAll(a.getDisclosedPathsList());
+          out.printf(
+              "  %s (%s)%n    received: %s%n    withheld: %s%n",
+              a.getAlertId(),
+              reports.get(a.getAlertId()),
+              String.join(", ", a.getDisclosedPathsList()),
+              withheld.isEmpty() ? "nothing" : String.join(", ", withheld));
+        }
+        for (var e : full.entrySet()) {
+          if (got.stream().noneMatch(a -> a.getAlertId().equals(e.getKey()))) {
+            out.printf(
+                "  %s (%s): not sent; the reporter did not choose this class%n",
+                e.getKey(), reports.get(e.getKey()));
+          }
         }
       }
-      out.println();
-      out.println(
-          "Demo done."
-              + (keep
-                  ? " The node's directory is kept at " + home
-                  : " Run with --keep to look at the node's directory afterwards."));
+
+      section("North searches what it received, by a phone number typed its own way");
+      step("alerts", "search", "--home", home(north), "--phone", "(604) 555 0123");
+
+      section("East's view of the network");
+      step("status", "--home", home(east));
     } finally {
+      for (Org o : orgs) {
+        o.running().close();
+      }
       if (!keep) {
         deleteTree(dir);
       }
     }
+    out.println();
+    out.println(
+        "Demo done."
+            + (keep
+                ? " The nodes' directories are kept under " + dir
+                : " Run with --keep to look at the nodes' directories afterwards."));
   }
 
-  private void step(String what, String... args) {
-    PrintWriter out = out();
-    out.println();
-    out.println("== " + what);
+  private Org start(Path dir, String key, String name, List<Org> orgs) throws Exception {
+    Path home = dir.resolve(key);
+    step(
+        "init",
+        "--home",
+        home.toString(),
+        "--name",
+        name,
+        "--listen",
+        "127.0.0.1:" + freeLoopbackPort(),
+        "--federation-listen",
+        "127.0.0.1:" + freeLoopbackPort(),
+        "--region",
+        "CA");
+    RunningNode running = RunningNode.start(new NodeHome(home), Clock.systemUTC());
+    Org org = new Org(key, name, home, running);
+    orgs.add(org);
+    return org;
+  }
+
+  private String propose(Org from, String partner, Path terms) throws Exception {
+    String out =
+        step(
+            "agreement",
+            "propose",
+            "--home",
+            home(from),
+            "--partner",
+            partner,
+            "--terms",
+            terms.toString());
+    String json = quiet("agreement", "list", "--home", home(from), "--json");
+    var list = parse(json, org.bdx.proto.v1.ListAgreementsResponse.getDefaultInstance());
+    return list.getAgreementsList().stream()
+        .filter(a -> a.getPartner().equals(partner) && out.contains(a.getAgreementId()))
+        .findFirst()
+        .orElseThrow(() -> new CliException("the demo could not find its proposal"))
+        .getAgreementId();
+  }
+
+  private String report(
+      Org org, String audience, LocalDate date, String harm, String phone, String description)
+      throws Exception {
+    String json =
+        quiet(
+            "report",
+            "add",
+            "--home",
+            home(org),
+            "--json",
+            "--date",
+            date.toString(),
+            "--area",
+            "Downtown East",
+            "--setting",
+            "outcall",
+            "--harm",
+            harm,
+            "--severity",
+            "high",
+            "--description",
+            description,
+            "--phone",
+            phone,
+            "--narrative",
+            "The reporter's own words stay at East.",
+            "--contact",
+            "via the drop-in",
+            "--audience",
+            audience);
+    String id = parse(json, SubmitReportResponse.getDefaultInstance()).getAlert().getAlertId();
+    out().printf("$ bdx report add ... --audience %s    -> alert %s%n", audience, id);
+    return id;
+  }
+
+  private List<AlertView> search(Org o) throws Exception {
+    String json = quiet("alerts", "search", "--home", home(o), "--json", "--limit", "100");
+    return parse(json, SearchAlertsResponse.getDefaultInstance()).getAlertsList();
+  }
+
+  private void waitForDelivery(Org o, int expected) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (search(o).size() < expected) {
+      if (System.nanoTime() > deadline) {
+        throw new CliException(o.name() + " did not receive its alerts within 30 s");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static Path terms(Path dir, String file, List<String> weSend, List<String> weReceive)
+      throws IOException {
+    String json =
+        "{\"we_send\": {\"all_harms\": true, \"all_areas\": true, \"retention_days\": 90,"
+            + " \"field_paths\": "
+            + list(weSend)
+            + "},"
+            + " \"we_receive\": {\"receiver_class\": \"PARTNER_CLASS_PEER\", \"all_harms\": true,"
+            + " \"all_areas\": true, \"retention_days\": 90, \"field_paths\": "
+            + list(weReceive)
+            + "}}";
+    Path p = dir.resolve(file);
+    Files.writeString(p, json);
+    return p;
+  }
+
+  private static String list(List<String> items) {
+    return "[\"" + String.join("\", \"", items) + "\"]";
+  }
+
+  private static String home(Org o) {
+    return o.home().toString();
+  }
+
+  private String id(Org o) throws Exception {
+    String json = quiet("id", "--home", home(o), "--json");
+    return parse(json, GetNodeInfoResponse.getDefaultInstance()).getNodeId();
+  }
+
+  private void section(String title) {
+    out().println();
+    out().println("== " + title);
+  }
+
+  /** Runs a command, showing it and its output. */
+  private String step(String... args) {
     List<String> shown = new ArrayList<>();
     for (String a : args) {
       shown.add(a.contains(" ") || a.isEmpty() ? "\"" + a + "\"" : a);
     }
-    out.println("$ bdx " + String.join(" ", shown));
-    out.flush();
+    out().println("$ bdx " + String.join(" ", shown));
+    String output = run(args);
+    out().print(output);
+    out().flush();
+    return output;
+  }
+
+  /** Runs a command and returns its output without showing it. */
+  private String quiet(String... args) {
+    return run(args);
+  }
+
+  private String run(String... args) {
+    StringWriter buf = new StringWriter();
+    StringWriter errBuf = new StringWriter();
     Bdx root = (Bdx) spec.root().userObject();
-    int code = Bdx.run(out, err(), root.env(), args);
+    int code = Bdx.run(new PrintWriter(buf), new PrintWriter(errBuf), root.env(), args);
     if (code != 0) {
-      throw new CliException("the demo step failed (exit " + code + "): " + what);
+      throw new CliException(
+          "the demo step `bdx "
+              + String.join(" ", args)
+              + "` failed: "
+              + errBuf.toString().strip());
     }
+    return buf.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Message> T parse(String json, T prototype)
+      throws InvalidProtocolBufferException {
+    Message.Builder b = prototype.newBuilderForType();
+    JsonFormat.parser().merge(json.strip(), b);
+    return (T) b.build();
   }
 
   private static int freeLoopbackPort() throws IOException {

@@ -283,11 +283,14 @@ public final class Outbox {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "INSERT INTO sync_state (partner_node_id, outbound_acked) VALUES (?, ?) "
-                      + "ON CONFLICT (partner_node_id) DO UPDATE SET "
-                      + "outbound_acked = MAX(outbound_acked, excluded.outbound_acked)")) {
+                  "INSERT INTO sync_state (partner_node_id, outbound_acked, last_sync_at)"
+                      + " VALUES (?, ?, ?) ON CONFLICT (partner_node_id) DO UPDATE SET"
+                      + " outbound_acked = MAX(outbound_acked, excluded.outbound_acked),"
+                      + " last_sync_at = MAX(last_sync_at, excluded.last_sync_at)")) {
             ps.setString(1, partner.value());
             ps.setLong(2, throughSeq);
+            // An acknowledgement is a successful sync in the outbound direction.
+            ps.setLong(3, clock.instant().getEpochSecond());
             ps.executeUpdate();
           }
           try (PreparedStatement ps =

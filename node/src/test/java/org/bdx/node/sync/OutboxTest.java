@@ -167,8 +167,13 @@ class OutboxTest {
     List<FeedItem> items = a.outbox.read(b, 0, 10);
     assertThat(items).hasSize(5);
     long third = items.get(2).getSequence();
+    var status = new org.bdx.node.admin.SyncStatus(a.db);
+    assertThat(status.counts(b).lastSyncAt()).isZero();
     a.outbox.acked(b, third);
     assertThat(a.outbox.ackedThrough(b)).isEqualTo(third);
+    // An acknowledgement counts as a successful sync for `bdx status`.
+    assertThat(status.counts(b).lastSyncAt()).isPositive();
+    assertThat(status.counts(b).outboundWaiting()).isEqualTo(2);
     assertThat(a.outbox.waiting(b)).isEqualTo(2);
     assertThat(a.outbox.read(b, 0, 10)).hasSize(2);
     a.outbox.acked(b, items.get(0).getSequence()); // lower: no effect
