@@ -24,7 +24,7 @@ import org.bdx.proto.v1.AlertHeader;
 import org.bdx.proto.v1.FeedItem;
 
 /**
- * Stores what a partner's feed delivers, after the checks of spec FEED (section feeds): agreement,
+ * Stores what a partner's feed delivers, after the checks of spec FEED-8 (section 10): agreement,
  * signature and origin, granted fields, the grant's policy, expiry. A rejected item is counted in
  * {@code sync_state.inbound_rejected} and logged by reason only (never content), and nothing of it
  * is stored. Accepted items are stored idempotently ({@link AlertStore#put}: an older or equal
@@ -37,7 +37,7 @@ public final class FeedReceiver {
   /** Most items one {@link #apply} accepts. */
   public static final int MAX_BATCH = 1000;
 
-  /** Retention is capped at this many days whatever the terms say (AGR: 1..3650). */
+  /** Retention is capped at this many days whatever the terms say (AGR-4: 1..3650). */
   public static final int MAX_RETENTION_DAYS = 3650;
 
   private static final long DAY = 86_400L;

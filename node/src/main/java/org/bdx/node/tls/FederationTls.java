@@ -27,7 +27,7 @@ import org.bdx.node.identity.NodeKeys;
  * {@link SslProvider#JDK}. Other implementations may use any TLS stack that supports Ed25519.
  */
 public final class FederationTls {
-  /** The only protocol version offered or accepted (FED-TLS-6). */
+  /** The only protocol version offered or accepted (FED-TLS-1). */
   public static final String TLS_1_3 = "TLSv1.3";
 
   private FederationTls() {}

@@ -21,9 +21,9 @@ import org.bdx.node.identity.NodeId;
 
 /**
  * Identifies the calling node from its TLS certificate and puts its id under {@link
- * PeerIdentity#KEY} for the call (spec FED-TLS-9). Every call is checked again against the partner
- * predicate, not only the handshake: a resumed TLS session skips the trust manager, and a partner
- * removed while its connection stays open must lose access at its next call.
+ * PeerIdentity#KEY} for the call (spec FED-TLS-7, FED-TLS-9). Every call is checked again against
+ * the partner predicate, not only the handshake: a resumed TLS session skips the trust manager, and
+ * a partner removed while its connection stays open must lose access at its next call.
  *
  * <p>A call without TLS, without a client certificate, or from a node that is not (or no longer) a
  * partner is closed with {@code UNAUTHENTICATED} and a fixed description that says nothing about
