@@ -17,8 +17,8 @@ import java.util.logging.Logger;
 public final class NodeServer {
   private static final Logger LOG = Logger.getLogger(NodeServer.class.getName());
 
-  /** Largest request a client may send; a report is bounded far below this. */
-  public static final int MAX_INBOUND_MESSAGE_BYTES = 1 << 20;
+  /** Largest request a local client may send; a report is bounded far below this (API-3). */
+  public static final int MAX_CLIENT_MESSAGE_BYTES = 1 << 20;
 
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
@@ -27,8 +27,6 @@ public final class NodeServer {
     services.forEach(builder::addService);
     builder.addService(health.getHealthService());
     builder.addService(ProtoReflectionServiceV1.newInstance());
-    builder.maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
-    builder.maxInboundMetadataSize(16 * 1024);
     this.server = builder.build();
   }
 

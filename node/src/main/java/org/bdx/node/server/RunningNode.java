@@ -49,7 +49,10 @@ public final class RunningNode implements AutoCloseable {
     try {
       client =
           new NodeServer(
-                  NettyServerBuilder.forAddress(clientAt.toSocketAddress()), node.clientServices())
+                  NettyServerBuilder.forAddress(clientAt.toSocketAddress())
+                      .maxInboundMessageSize(NodeServer.MAX_CLIENT_MESSAGE_BYTES)
+                      .maxInboundMetadataSize(16 * 1024),
+                  node.clientServices())
               .start();
     } catch (IOException e) {
       node.close();
