@@ -73,6 +73,7 @@ public final class Node implements AutoCloseable {
   private final ClientApi clientApi;
   private final AdminApi adminApi;
   private final FederationApi federationApi;
+  private boolean feedsStopped;
   private final ScheduledExecutorService maintenance =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -271,11 +272,24 @@ public final class Node implements AutoCloseable {
     return v == null ? "dev" : v;
   }
 
-  @Override
-  public void close() {
+  /**
+   * Ends the feeds: partners' streams from us and ours from them. Call it before stopping the
+   * federation server, whose graceful stop would otherwise wait for these long-lived streams.
+   * Idempotent.
+   */
+  public synchronized void stopFeeds() {
+    if (feedsStopped) {
+      return;
+    }
+    feedsStopped = true;
     maintenance.shutdownNow();
     feedClients.close();
     feedService.close();
+  }
+
+  @Override
+  public void close() {
+    stopFeeds();
     db.close();
   }
 }

@@ -100,6 +100,7 @@ public final class RunningNode implements AutoCloseable {
   /** Stops taking calls, lets running ones finish briefly, stops the feeds, closes the database. */
   @Override
   public void close() {
+    node.stopFeeds();
     stopQuietly(federation);
     stopQuietly(client);
     node.close();
