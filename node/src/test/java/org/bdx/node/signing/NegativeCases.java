@@ -470,6 +470,91 @@ final class NegativeCases {
             valid.toBuilder().addDisclosures(phone).build(),
             null,
             DUPLICATE_PATH));
+
+    // Cases that pin down how the spec's parsing and ordering rules read (spec 1.4 PB-1..PB-5,
+    // SIG-7 steps 8 and 10). Appended last so the draws of the cases above stay unchanged.
+    out.add(
+        new Case(
+            "header_known_field_wrong_wire_type",
+            "signed header that also carries field 3 (alert_id) as a varint: an unknown field"
+                + " (PB-2)",
+            signedBytes(concat(valid.getHeader().toByteArray(), bytes(0x18, 0x01))),
+            null,
+            HEADER_UNKNOWN_FIELDS));
+    out.add(
+        new Case(
+            "header_invalid_utf8",
+            "signed header whose alert_id is the byte ff, not UTF-8: malformed (PB-1)",
+            signedBytes(concat(valid.getHeader().toByteArray(), bytes(0x1a, 0x01, 0xff))),
+            null,
+            HEADER_MALFORMED));
+    List<ByteString> dupThenShort = replace(digests, 1, digests.get(0));
+    dupThenShort.set(15, digests.get(15).substring(1));
+    out.add(
+        new Case(
+            "digest_duplicate_before_short",
+            "entry 1 repeats entry 0 and entry 15 is 31 bytes: entry by entry, the duplicate"
+                + " comes first",
+            resign(withDigests(dupThenShort), List.of()),
+            null,
+            DUPLICATE_DIGEST));
+    Disclosure wrongFirst =
+        disclosure(
+            salt(), claim("area", AlertFields.newBuilder().setVehiclePlate("XYZ789").build()));
+    Disclosure shortSecond =
+        disclosure(
+            Arrays.copyOf(salt(), 15),
+            claim("area", AlertFields.newBuilder().setArea("Strathcona").build()));
+    out.add(
+        new Case(
+            "disclosures_checked_in_order",
+            "the first disclosure's value sets another field, the second has a 15-byte salt:"
+                + " disclosure by disclosure, the first fails first",
+            committing(List.of(wrongFirst, shortSecond), List.of(wrongFirst, shortSecond)),
+            null,
+            CLAIM_VALUE_MISMATCH));
+    Disclosure noValue =
+        disclosure(salt(), Claim.newBuilder().setPath("area").build().toByteArray());
+    out.add(
+        new Case(
+            "claim_value_absent",
+            "committed claim with path \"area\" and no value: no field set",
+            committing(List.of(noValue), List.of(noValue)),
+            null,
+            CLAIM_VALUE_MISMATCH));
+    Disclosure emptyArea =
+        disclosure(
+            salt(),
+            concat(
+                Claim.newBuilder().setPath("area").build().toByteArray(),
+                bytes(0x12, 0x02, 0x1a, 0x00)));
+    out.add(
+        new Case(
+            "claim_value_explicit_default",
+            "committed claim whose value carries area as an empty string on the wire: no field"
+                + " set (PB-5)",
+            committing(List.of(emptyArea), List.of(emptyArea)),
+            null,
+            CLAIM_VALUE_MISMATCH));
+    return out;
+  }
+
+  /** The origin's envelope over exact {@code headerBytes}, with no disclosures. */
+  SignedAlert signedBytes(byte[] headerBytes) {
+    return AlertSigner.signHeader(origin, headerBytes, List.of());
+  }
+
+  static byte[] bytes(int... values) {
+    byte[] b = new byte[values.length];
+    for (int i = 0; i < values.length; i++) {
+      b[i] = (byte) values[i];
+    }
+    return b;
+  }
+
+  static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
 

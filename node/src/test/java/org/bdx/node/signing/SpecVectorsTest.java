@@ -14,15 +14,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.bdx.node.agreement.SignedAgreements;
 import org.bdx.node.identity.LengthPrefixed;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
+import org.bdx.proto.v1.AgreementTerms;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertHeader;
 import org.bdx.proto.v1.Claim;
+import org.bdx.proto.v1.SignedAgreement;
 import org.bdx.proto.v1.SignedAlert;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -167,6 +173,65 @@ class SpecVectorsTest {
           .as(c.get("name").getAsString())
           .isEqualTo(c.get("reason").getAsString());
     }
+  }
+
+  @Test
+  @DisplayName("AGR-2, AGR-5: agreement-signature.json reproduces, and each outcome matches")
+  void agreementSignatureVectors_reproduceAndHaveTheirOutcome() throws Exception {
+    JsonObject root = load("agreement-signature.json");
+    assertThat(root.get("signature_context").getAsString()).isEqualTo(SigningInput.CONTEXT);
+    assertThat(root.get("payload_type").getAsString()).isEqualTo(SigningInput.AGREEMENT_TERMS_TYPE);
+    NodeKeys proposer = NodeKeys.fromSeed(hex(root, "proposer_seed"));
+    NodeKeys acceptor = NodeKeys.fromSeed(hex(root, "acceptor_seed"));
+    assertThat(proposer.publicKey()).isEqualTo(hex(root, "proposer_public_key"));
+    assertThat(proposer.nodeId().value()).isEqualTo(root.get("proposer_node_id").getAsString());
+    assertThat(acceptor.publicKey()).isEqualTo(hex(root, "acceptor_public_key"));
+    assertThat(acceptor.nodeId().value()).isEqualTo(root.get("acceptor_node_id").getAsString());
+    Set<String> outcomes = new HashSet<>();
+    for (JsonObject c : cases(root)) {
+      String name = c.get("name").getAsString();
+      byte[] signed = hex(c, "signed_agreement");
+      String outcome = c.get("outcome").getAsString();
+      outcomes.add(outcome);
+      assertThat(AgreementVectors.outcome(signed, c.get("require_acceptor").getAsBoolean()))
+          .as(name)
+          .isEqualTo(outcome);
+      if (!c.has("terms")) {
+        continue;
+      }
+      byte[] terms = hex(c, "terms");
+      byte[] input = SigningInput.of(SigningInput.AGREEMENT_TERMS_TYPE, terms);
+      assertThat(input).as(name).isEqualTo(hex(c, "signing_input"));
+      SignedAgreement s = SignedAgreement.parseFrom(signed);
+      assertThat(s.getTerms().toByteArray()).as(name).isEqualTo(terms);
+      assertThat(s.getProposerSignature().toByteArray())
+          .as(name)
+          .isEqualTo(hex(c, "proposer_signature"));
+      assertThat(s.getAcceptorSignature().toByteArray())
+          .as(name)
+          .isEqualTo(hex(c, "acceptor_signature"));
+      AgreementTerms t = AgreementTerms.parseFrom(terms);
+      assertThat(AgreementVectors.termsJson(t)).as(name).isEqualTo(c.get("terms_fields"));
+      // Ed25519 is deterministic: each party's signature reproduces byte for byte.
+      assertThat(proposer.sign(input)).as(name).isEqualTo(hex(c, "proposer_signature"));
+      SignedAgreement proposed =
+          SignedAgreement.newBuilder()
+              .setTerms(ByteString.copyFrom(terms))
+              .setProposerSignature(s.getProposerSignature())
+              .build();
+      if (Arrays.equals(t.toByteArray(), terms)) {
+        assertThat(SignedAgreements.propose(proposer, t)).as(name).isEqualTo(proposed);
+      }
+      if (s.getAcceptorSignature().isEmpty()) {
+        assertThat(proposed.toByteArray()).as(name).isEqualTo(signed);
+      } else {
+        // The acceptor countersigns the bytes it received, whatever their field order.
+        assertThat(SignedAgreements.countersign(acceptor, proposed).toByteArray())
+            .as(name)
+            .isEqualTo(signed);
+      }
+    }
+    assertThat(outcomes).containsExactlyInAnyOrderElementsOf(AgreementVectors.OUTCOMES);
   }
 
   @Test

@@ -56,6 +56,7 @@ final class VectorGenerator {
     out.put("claim-digest.json", GSON.toJson(claimDigests()) + "\n");
     out.put("alert-signature.json", GSON.toJson(alertSignatures()) + "\n");
     out.put("negative.json", GSON.toJson(negatives()) + "\n");
+    out.put("agreement-signature.json", GSON.toJson(agreementSignatures()) + "\n");
     return out;
   }
 
@@ -142,12 +143,45 @@ final class VectorGenerator {
             "area",
             AlertFields.newBuilder().setArea("Montréal – Centre-Sud").build(),
             salt16));
+    // harms [PHYSICAL_ASSAULT, STEALTHING] unpacked (tag 0x28 per value) where encoders
+    // usually pack: a parser must accept both (spec 1.4 PB-2), and the bytes are digested as is.
+    byte[] unpacked =
+        NegativeCases.concat(
+            Claim.newBuilder().setPath("harms").build().toByteArray(),
+            NegativeCases.bytes(0x12, 0x04, 0x28, 0x01, 0x28, 0x03));
+    cases.add(
+        claimCase(
+            "repeated_enum_harms_unpacked",
+            "harms",
+            AlertFields.newBuilder()
+                .addHarms(HarmCategory.HARM_CATEGORY_PHYSICAL_ASSAULT)
+                .addHarms(HarmCategory.HARM_CATEGORY_STEALTHING)
+                .build(),
+            salt16,
+            unpacked));
     root.add("cases", cases);
     return root;
   }
 
   private static JsonObject claimCase(String name, String path, AlertFields value, byte[] salt) {
-    byte[] claim = Claim.newBuilder().setPath(path).setValue(value).build().toByteArray();
+    return claimCase(
+        name,
+        path,
+        value,
+        salt,
+        Claim.newBuilder().setPath(path).setValue(value).build().toByteArray());
+  }
+
+  private static JsonObject claimCase(
+      String name, String path, AlertFields value, byte[] salt, byte[] claim) {
+    try {
+      Claim parsed = Claim.parseFrom(claim);
+      if (!parsed.getPath().equals(path) || !parsed.getValue().equals(value)) {
+        throw new IllegalStateException(name + ": the claim bytes do not hold the value");
+      }
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
     JsonObject c = new JsonObject();
     c.addProperty("name", name);
     c.addProperty("path", path);
@@ -260,6 +294,49 @@ final class VectorGenerator {
       }
       o.addProperty("reason", c.reason().name());
       o.addProperty("envelope", hex(c.envelope().toByteArray()));
+      cases.add(o);
+    }
+    root.add("cases", cases);
+    return root;
+  }
+
+  static JsonObject agreementSignatures() {
+    JsonObject root = new JsonObject();
+    root.addProperty(
+        "description",
+        "spec AGR-2, AGR-5: signed sharing agreements, with the outcome of AGR-5 verification");
+    root.addProperty("signature_context", SigningInput.CONTEXT);
+    root.addProperty("payload_type", SigningInput.AGREEMENT_TERMS_TYPE);
+    root.addProperty("drbg_label", AgreementVectors.DRBG_LABEL);
+    AgreementVectors av = new AgreementVectors();
+    root.addProperty("proposer_seed", hex(AgreementVectors.PROPOSER_SEED));
+    root.addProperty("proposer_public_key", hex(av.proposer.publicKey()));
+    root.addProperty("proposer_node_id", av.proposer.nodeId().value());
+    root.addProperty("acceptor_seed", hex(AgreementVectors.ACCEPTOR_SEED));
+    root.addProperty("acceptor_public_key", hex(av.acceptor.publicKey()));
+    root.addProperty("acceptor_node_id", av.acceptor.nodeId().value());
+    JsonArray cases = new JsonArray();
+    for (AgreementVectors.Case c : av.all()) {
+      byte[] signed = c.signed().toByteArray();
+      String outcome = AgreementVectors.outcome(signed, c.requireAcceptor());
+      if (!outcome.equals(c.outcome())) {
+        throw new IllegalStateException(
+            c.name() + ": SignedAgreements gives " + outcome + ", the case says " + c.outcome());
+      }
+      JsonObject o = new JsonObject();
+      o.addProperty("name", c.name());
+      o.addProperty("description", c.description());
+      if (c.terms() != null) {
+        o.add("terms_fields", AgreementVectors.termsJson(AgreementVectors.parse(c.terms())));
+        o.addProperty("terms", hex(c.terms()));
+        o.addProperty(
+            "signing_input", hex(SigningInput.of(SigningInput.AGREEMENT_TERMS_TYPE, c.terms())));
+        o.addProperty("proposer_signature", hex(c.signed().getProposerSignature()));
+        o.addProperty("acceptor_signature", hex(c.signed().getAcceptorSignature()));
+      }
+      o.addProperty("signed_agreement", hex(signed));
+      o.addProperty("require_acceptor", c.requireAcceptor());
+      o.addProperty("outcome", c.outcome());
       cases.add(o);
     }
     root.add("cases", cases);
