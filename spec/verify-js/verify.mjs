@@ -1,0 +1,917 @@
+#!/usr/bin/env node
+// Second-language check of the BDX v1 test vectors (spec/vectors/).
+//
+// Written from spec/bdx-v1.md, spec/vectors/README.md and the .proto files
+// alone, not from the reference (Java) implementation. Plain Node.js >= 18, no
+// dependencies: node:crypto for SHA-256 and Ed25519, and a small protobuf
+// wire-format reader for the few messages the vectors need.
+//
+// Usage: node spec/verify-js/verify.mjs [VECTORS_DIR]
+// Prints one line per vector, then "N passed, M failed"; exits 1 on any failure.
+
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// ---------------------------------------------------------------- bytes (§1.2)
+
+const hex = (b) => Buffer.from(b).toString('hex');
+const unhex = (s) => {
+  if (typeof s !== 'string' || !/^([0-9a-f]{2})*$/.test(s)) {
+    throw new Error(`not lower-case hex: ${String(s).slice(0, 40)}`);
+  }
+  return Buffer.from(s, 'hex');
+};
+const ascii = (s) => {
+  if (!/^[\x00-\x7f]*$/.test(s)) throw new Error('not ASCII');
+  return Buffer.from(s, 'latin1');
+};
+const u64be = (n) => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(BigInt(n));
+  return b;
+};
+const LP = (...parts) => Buffer.concat(parts.flatMap((p) => [u64be(p.length), Buffer.from(p)]));
+const sha256 = (b) => crypto.createHash('sha256').update(b).digest();
+const bytesEqual = (a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+
+// ---------------------------------------------------------------- base32 (§1.3)
+
+const B32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+function base32(bytes) {
+  let out = '';
+  let acc = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    acc = (acc << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += B32[(acc >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    acc &= (1 << bits) - 1;
+  }
+  if (bits > 0) out += B32[(acc << (5 - bits)) & 31];
+  return out;
+}
+
+// Decodes canonical base32 of exactly `n` bytes; null if not canonical (§1.3).
+function base32Decode(s, n) {
+  if (typeof s !== 'string' || s.length !== Math.ceil((n * 8) / 5)) return null;
+  const out = [];
+  let acc = 0;
+  let bits = 0;
+  for (const ch of s) {
+    const v = B32.indexOf(ch);
+    if (v < 0) return null; // upper case, padding, other characters
+    acc = (acc << 5) | v;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((acc >>> (bits - 8)) & 255);
+      bits -= 8;
+    }
+    acc &= (1 << bits) - 1;
+  }
+  if (acc !== 0) return null; // non-zero trailing bits
+  return out.length === n ? Buffer.from(out) : null;
+}
+
+// ---------------------------------------------------------------- identity (ID-1..ID-3)
+
+const NODE_ID_CONTEXT = 'bdx/v1/node-id';
+const nodeIdHashInput = (pk) => LP(ascii(NODE_ID_CONTEXT), pk);
+const nodeIdOf = (pk) => 'bdx' + base32(sha256(nodeIdHashInput(pk)));
+const fingerprintOf = (nodeId) => nodeId.slice(3, 23).match(/.{4}/g).join('-');
+
+// ---------------------------------------------------------------- Ed25519 (§1.2, SIG-2, SIG-7.6)
+
+const PKCS8_ED25519_PREFIX = unhex('302e020100300506032b657004220420');
+
+function privateKeyFromSeed(seed) {
+  if (seed.length !== 32) throw new Error('seed is not 32 bytes');
+  return crypto.createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+}
+
+function publicKeyFromSeed(seed) {
+  const jwk = crypto.createPublicKey(privateKeyFromSeed(seed)).export({ format: 'jwk' });
+  return Buffer.from(jwk.x, 'base64url');
+}
+
+const sign = (seed, message) => crypto.sign(null, message, privateKeyFromSeed(seed));
+
+const P = 2n ** 255n - 19n;
+const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+const leInt = (b) => BigInt('0x' + (hex(Buffer.from(b).reverse()) || '0'));
+// y coordinates of the 8 points of small order (the identity, order 2, 4 and 8).
+const SMALL_ORDER_Y = new Set(
+  [
+    '0100000000000000000000000000000000000000000000000000000000000000',
+    'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+    '0000000000000000000000000000000000000000000000000000000000000000',
+    '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+    'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  ].map((h) => yOf(unhex(h))),
+);
+function yOf(encoded) {
+  const b = Buffer.from(encoded);
+  b[31] &= 0x7f;
+  return leInt(b);
+}
+
+// RFC 8032 verification with the rejections SIG-7 step 6 requires. Returns
+// false, never throws.
+function ed25519Verify(publicKey, message, signature) {
+  try {
+    if (publicKey.length !== 32 || signature.length !== 64) return false;
+    const y = yOf(publicKey);
+    if (y >= P) return false; // non-canonical encoding
+    if (SMALL_ORDER_Y.has(y)) return false; // small-order point, incl. identity and all-zero
+    if (leInt(signature.subarray(32)) >= L) return false; // non-canonical S
+    const key = crypto.createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey).toString('base64url') },
+      format: 'jwk',
+    });
+    return crypto.verify(null, message, key, signature) === true;
+  } catch {
+    return false; // not a point on the curve, or any other library error
+  }
+}
+
+const SIGNATURE_CONTEXT = 'bdx/v1/signature';
+const signingInput = (type, body) => LP(ascii(SIGNATURE_CONTEXT), ascii(type), body);
+
+// ---------------------------------------------------------------- protobuf reader (§1.4)
+
+class Malformed extends Error {}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function readVarint(buf, pos) {
+  let result = 0n;
+  for (let i = 0; i < 10; i++) {
+    if (pos >= buf.length) throw new Malformed('truncated varint');
+    const b = buf[pos++];
+    result |= BigInt(b & 0x7f) << BigInt(7 * i);
+    if ((b & 0x80) === 0) return [BigInt.asUintN(64, result), pos];
+  }
+  throw new Malformed('varint longer than 10 bytes');
+}
+
+// Skips one field value of wire type `wt` (already read) starting at pos.
+function skipValue(buf, pos, wt, fieldNo, depth = 0) {
+  switch (wt) {
+    case 0:
+      return readVarint(buf, pos)[1];
+    case 1:
+      if (pos + 8 > buf.length) throw new Malformed('truncated fixed64');
+      return pos + 8;
+    case 5:
+      if (pos + 4 > buf.length) throw new Malformed('truncated fixed32');
+      return pos + 4;
+    case 2: {
+      const [len, p] = readVarint(buf, pos);
+      if (len > BigInt(buf.length - p)) throw new Malformed('truncated length-delimited field');
+      return p + Number(len);
+    }
+    case 3: {
+      if (depth > 100) throw new Malformed('groups nested too deeply');
+      for (;;) {
+        const [tag, p] = readTag(buf, pos);
+        pos = p;
+        if (tag.wt === 4) {
+          if (tag.no !== fieldNo) throw new Malformed('mismatched end group');
+          return pos;
+        }
+        pos = skipValue(buf, pos, tag.wt, tag.no, depth + 1);
+      }
+    }
+    default:
+      throw new Malformed(`invalid wire type ${wt}`);
+  }
+}
+
+function readTag(buf, pos) {
+  const [tag, p] = readVarint(buf, pos);
+  if (tag > 0xffffffffn) throw new Malformed('tag out of range');
+  const no = Number(tag >> 3n);
+  const wt = Number(tag & 7n);
+  if (no === 0) throw new Malformed('field number 0');
+  return [{ no, wt }, p];
+}
+
+const VARINT_TYPES = new Set(['uint64', 'int64', 'uint32', 'int32', 'enum', 'bool']);
+
+function scalarFromVarint(type, v) {
+  switch (type) {
+    case 'uint64':
+      return v;
+    case 'int64':
+      return BigInt.asIntN(64, v);
+    case 'uint32':
+      return Number(BigInt.asUintN(32, v));
+    case 'int32':
+    case 'enum':
+      return Number(BigInt.asIntN(32, v));
+    case 'bool':
+      return v !== 0n;
+    default:
+      throw new Error(type);
+  }
+}
+
+// Parses `buf` as the message described by `schema` (field number ->
+// {name, type, repeated, schema}). Proto3 rules: last value wins for a
+// singular scalar, occurrences of an embedded message merge, repeated varint
+// fields accept packed and unpacked encoding, strings must be valid UTF-8,
+// enums are open. A field with an unknown number, or a known number with a
+// wire type other than its type's, is an unknown field (recorded, skipped).
+// Throws Malformed if the bytes are not a protobuf message.
+function parse(buf, schema) {
+  const msg = { _unknown: [] };
+  const chunks = {}; // embedded messages: concatenation == merge
+  for (const f of Object.values(schema)) {
+    msg[f.name] = f.repeated ? [] : defaultOf(f.type);
+  }
+  let pos = 0;
+  while (pos < buf.length) {
+    const [tag, p] = readTag(buf, pos);
+    pos = p;
+    const f = schema[tag.no];
+    const packable = f && f.repeated && VARINT_TYPES.has(f.type);
+    const expected = f ? (VARINT_TYPES.has(f.type) ? 0 : 2) : -1;
+    if (!f || (tag.wt !== expected && !(packable && tag.wt === 2))) {
+      if (tag.wt === 4) throw new Malformed('unexpected end group');
+      const end = skipValue(buf, pos, tag.wt, tag.no);
+      msg._unknown.push(tag.no);
+      pos = end;
+      continue;
+    }
+    if (tag.wt === 0) {
+      const [v, q] = readVarint(buf, pos);
+      pos = q;
+      const val = scalarFromVarint(f.type, v);
+      if (f.repeated) msg[f.name].push(val);
+      else msg[f.name] = val;
+      continue;
+    }
+    const [len, q] = readVarint(buf, pos);
+    if (len > BigInt(buf.length - q)) throw new Malformed('truncated length-delimited field');
+    const body = buf.subarray(q, q + Number(len));
+    pos = q + Number(len);
+    if (packable) {
+      let r = 0;
+      while (r < body.length) {
+        const [v, s] = readVarint(body, r);
+        r = s;
+        msg[f.name].push(scalarFromVarint(f.type, v));
+      }
+    } else if (f.type === 'string') {
+      let s;
+      try {
+        s = utf8.decode(body);
+      } catch {
+        throw new Malformed(`field ${f.name} is not valid UTF-8`);
+      }
+      if (f.repeated) msg[f.name].push(s);
+      else msg[f.name] = s;
+    } else if (f.type === 'bytes') {
+      if (f.repeated) msg[f.name].push(Buffer.from(body));
+      else msg[f.name] = Buffer.from(body);
+    } else if (f.type === 'message') {
+      if (f.repeated) msg[f.name].push(parse(body, f.schema));
+      else (chunks[f.name] ??= []).push(body);
+    }
+  }
+  for (const [name, parts] of Object.entries(chunks)) {
+    const f = Object.values(schema).find((x) => x.name === name);
+    msg[name] = parse(Buffer.concat(parts), f.schema);
+  }
+  return msg;
+}
+
+function defaultOf(type) {
+  switch (type) {
+    case 'string':
+      return '';
+    case 'bytes':
+      return Buffer.alloc(0);
+    case 'uint64':
+    case 'int64':
+      return 0n;
+    case 'bool':
+      return false;
+    case 'message':
+      return null;
+    default:
+      return 0;
+  }
+}
+
+// True if the message or any embedded message has unknown fields.
+function hasUnknown(msg) {
+  if (msg === null || typeof msg !== 'object' || !('_unknown' in msg)) return false;
+  if (msg._unknown.length > 0) return true;
+  return Object.entries(msg).some(
+    ([k, v]) => k !== '_unknown' && (Array.isArray(v) ? v.some(hasUnknown) : hasUnknown(v)),
+  );
+}
+
+// Proto3 "set" (ALR-2): differs from the default.
+function isSet(v) {
+  if (Array.isArray(v)) return v.length > 0;
+  if (Buffer.isBuffer(v)) return v.length > 0;
+  if (v === null || v === undefined) return false;
+  if (typeof v === 'object') return true;
+  return v !== '' && v !== 0 && v !== 0n && v !== false;
+}
+
+// ---------------------------------------------------------------- the .proto files
+
+const ENUMS = {
+  HarmCategory: [
+    'HARM_CATEGORY_UNSPECIFIED',
+    'HARM_CATEGORY_PHYSICAL_ASSAULT',
+    'HARM_CATEGORY_SEXUAL_ASSAULT',
+    'HARM_CATEGORY_STEALTHING',
+    'HARM_CATEGORY_ROBBERY',
+    'HARM_CATEGORY_THREAT_WITH_WEAPON',
+    'HARM_CATEGORY_THREATS',
+    'HARM_CATEGORY_HARASSMENT',
+    'HARM_CATEGORY_REFUSED_PAYMENT',
+    'HARM_CATEGORY_TIME_WASTING',
+    'HARM_CATEGORY_STALKING',
+    'HARM_CATEGORY_CONFINEMENT',
+    'HARM_CATEGORY_OUTING',
+    'HARM_CATEGORY_DRUGGING',
+    'HARM_CATEGORY_OTHER',
+  ],
+  WorkSetting: [
+    'WORK_SETTING_UNSPECIFIED',
+    'WORK_SETTING_STREET',
+    'WORK_SETTING_INCALL',
+    'WORK_SETTING_OUTCALL',
+    'WORK_SETTING_INDOOR',
+    'WORK_SETTING_ONLINE',
+    'WORK_SETTING_VEHICLE',
+    'WORK_SETTING_OTHER',
+  ],
+  Audience: ['AUDIENCE_UNSPECIFIED', 'AUDIENCE_PEER', 'AUDIENCE_SUPPORT', 'AUDIENCE_POLICE'],
+  TimeOfDay: [
+    'TIME_OF_DAY_UNSPECIFIED',
+    'TIME_OF_DAY_MORNING',
+    'TIME_OF_DAY_AFTERNOON',
+    'TIME_OF_DAY_EVENING',
+    'TIME_OF_DAY_NIGHT',
+  ],
+  Severity: [
+    'SEVERITY_UNSPECIFIED',
+    'SEVERITY_LOW',
+    'SEVERITY_MODERATE',
+    'SEVERITY_HIGH',
+    'SEVERITY_CRITICAL',
+  ],
+  AlertStatus: [
+    'ALERT_STATUS_UNSPECIFIED',
+    'ALERT_STATUS_ACTIVE',
+    'ALERT_STATUS_UPDATED',
+    'ALERT_STATUS_RETRACTED',
+  ],
+  PartnerClass: [
+    'PARTNER_CLASS_UNSPECIFIED',
+    'PARTNER_CLASS_PEER',
+    'PARTNER_CLASS_SUPPORT',
+    'PARTNER_CLASS_POLICE',
+  ],
+};
+const enumName = (e, n) => ENUMS[e][n] ?? String(n);
+
+const s = (name, type, extra = {}) => ({ name, type, ...extra });
+const ALERT_FIELDS = {
+  1: s('incident_date', 'string'),
+  2: s('time_of_day', 'enum', { enum: 'TimeOfDay' }),
+  3: s('area', 'string'),
+  4: s('work_setting', 'enum', { enum: 'WorkSetting' }),
+  5: s('harms', 'enum', { enum: 'HarmCategory', repeated: true }),
+  6: s('severity', 'enum', { enum: 'Severity' }),
+  7: s('aggressor_description', 'string'),
+  8: s('names_used', 'string', { repeated: true }),
+  9: s('phone_numbers', 'string', { repeated: true }),
+  10: s('vehicle_description', 'string'),
+  11: s('vehicle_plate', 'string'),
+  12: s('online_handles', 'string', { repeated: true }),
+  13: s('modus_operandi', 'string'),
+  14: s('languages', 'string', { repeated: true }),
+  15: s('reporter_contact', 'string'),
+};
+const ALERT_HEADER = {
+  1: s('origin_node_id', 'string'),
+  2: s('origin_public_key', 'bytes'),
+  3: s('alert_id', 'string'),
+  4: s('version', 'uint64'),
+  5: s('status', 'enum', { enum: 'AlertStatus' }),
+  6: s('issued_at', 'int64'),
+  7: s('expires_at', 'int64'),
+  8: s('audience', 'enum', { enum: 'Audience' }),
+  9: s('max_hops', 'uint32'),
+  10: s('digest_algorithm', 'string'),
+  11: s('claim_digests', 'bytes', { repeated: true }),
+};
+const DISCLOSURE = { 1: s('salt', 'bytes'), 2: s('claim', 'bytes') };
+const CLAIM = { 1: s('path', 'string'), 2: s('value', 'message', { schema: ALERT_FIELDS }) };
+const SIGNED_ALERT = {
+  1: s('header', 'bytes'),
+  2: s('signature', 'bytes'),
+  3: s('disclosures', 'message', { repeated: true, schema: DISCLOSURE }),
+};
+const DIRECTION_TERMS = {
+  1: s('receiver_class', 'enum', { enum: 'PartnerClass' }),
+  2: s('harms', 'enum', { enum: 'HarmCategory', repeated: true }),
+  3: s('all_harms', 'bool'),
+  4: s('areas', 'string', { repeated: true }),
+  5: s('all_areas', 'bool'),
+  6: s('min_severity', 'enum', { enum: 'Severity' }),
+  7: s('field_paths', 'string', { repeated: true }),
+  8: s('may_relay', 'bool'),
+  9: s('max_relay_hops', 'uint32'),
+  10: s('retention_days', 'uint32'),
+};
+const AGREEMENT_TERMS = {
+  1: s('agreement_id', 'string'),
+  2: s('version', 'uint64'),
+  3: s('proposer_node_id', 'string'),
+  4: s('proposer_public_key', 'bytes'),
+  5: s('acceptor_node_id', 'string'),
+  6: s('acceptor_public_key', 'bytes'),
+  7: s('proposer_to_acceptor', 'message', { schema: DIRECTION_TERMS }),
+  8: s('acceptor_to_proposer', 'message', { schema: DIRECTION_TERMS }),
+  9: s('proposed_at', 'int64'),
+};
+const SIGNED_AGREEMENT = {
+  1: s('terms', 'bytes'),
+  2: s('proposer_signature', 'bytes'),
+  3: s('acceptor_signature', 'bytes'),
+};
+
+// ALR-2: the claim paths, in field number order.
+const PATHS = Object.keys(ALERT_FIELDS)
+  .map(Number)
+  .sort((a, b) => a - b)
+  .map((n) => ALERT_FIELDS[n].name);
+
+// proto3 JSON mapping of a parsed message (proto field names, enum names;
+// 64-bit integers as numbers here since the vectors keep them within 53 bits).
+function toJson(msg, schema) {
+  const out = {};
+  for (const f of Object.values(schema)) {
+    const v = msg[f.name];
+    if (!isSet(v)) continue;
+    const one = (x) => {
+      if (f.type === 'enum') return enumName(f.enum, x);
+      if (f.type === 'bytes') return hex(x);
+      if (f.type === 'message') return toJson(x, f.schema);
+      if (typeof x === 'bigint') return Number(x);
+      return x;
+    };
+    out[f.name] = f.repeated ? v.map(one) : one(v);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- alert envelopes (SIG-4..SIG-7)
+
+const ALERT_HEADER_TYPE = 'bdx.v1.AlertHeader';
+const CLAIM_DIGEST_CONTEXT = 'bdx/v1/claim-digest';
+const DIGEST_SLOTS = 16;
+const claimDigestInput = (salt, claim) => LP(ascii(CLAIM_DIGEST_CONTEXT), salt, claim);
+const claimDigest = (salt, claim) => sha256(claimDigestInput(salt, claim));
+const MAX_INT63 = 2n ** 63n - 1n;
+
+const fail = (reason) => ({ ok: false, reason });
+
+// SIG-7. Returns {ok: true, header, fields, paths} or {ok: false, reason}.
+function verifyEnvelope(envelopeBytes, expectedOrigin) {
+  // 1. envelope bounds
+  let env;
+  try {
+    env = parse(envelopeBytes, SIGNED_ALERT);
+  } catch (e) {
+    if (e instanceof Malformed) return fail('ENVELOPE_MALFORMED');
+    throw e;
+  }
+  if (hasUnknown(env)) return fail('ENVELOPE_MALFORMED');
+  if (env.signature.length !== 64) return fail('SIGNATURE_LENGTH');
+  if (env.header.length > 4096) return fail('HEADER_TOO_LARGE');
+  if (env.disclosures.length > 32) return fail('TOO_MANY_DISCLOSURES');
+  if (env.disclosures.some((d) => d.claim.length > 16384)) return fail('CLAIM_TOO_LARGE');
+  // 2. header parses, no unknown fields
+  let h;
+  try {
+    h = parse(env.header, ALERT_HEADER);
+  } catch (e) {
+    if (e instanceof Malformed) return fail('HEADER_MALFORMED');
+    throw e;
+  }
+  if (hasUnknown(h)) return fail('HEADER_UNKNOWN_FIELDS');
+  // 3. digest algorithm
+  if (h.digest_algorithm !== 'sha-256') return fail('UNSUPPORTED_DIGEST_ALGORITHM');
+  // 4. origin key and id
+  if (h.origin_public_key.length !== 32) return fail('ORIGIN_KEY_MALFORMED');
+  if (h.origin_node_id !== nodeIdOf(h.origin_public_key)) return fail('ORIGIN_ID_MISMATCH');
+  // 5. expected origin
+  if (expectedOrigin !== undefined && h.origin_node_id !== expectedOrigin) {
+    return fail('UNEXPECTED_ORIGIN');
+  }
+  // 6. signature
+  if (!ed25519Verify(h.origin_public_key, signingInput(ALERT_HEADER_TYPE, env.header), env.signature)) {
+    return fail('BAD_SIGNATURE');
+  }
+  // 7. header sanity
+  if (base32Decode(h.alert_id, 16) === null) return fail('INVALID_ALERT_ID');
+  if (h.version < 1n || h.version > MAX_INT63) return fail('INVALID_VERSION');
+  if (!(h.status >= 1 && h.status < ENUMS.AlertStatus.length)) return fail('INVALID_STATUS');
+  if (!(h.audience >= 1 && h.audience < ENUMS.Audience.length)) return fail('INVALID_AUDIENCE');
+  if (!(h.expires_at > h.issued_at)) return fail('INVALID_VALIDITY');
+  // 8. digests
+  const digests = h.claim_digests;
+  const seen = new Set();
+  for (const d of digests) {
+    // entry by entry, in header order
+    if (d.length !== 32) return fail('DIGEST_MALFORMED');
+    if (seen.has(hex(d))) return fail('DUPLICATE_DIGEST');
+    seen.add(hex(d));
+  }
+  for (let i = 1; i < digests.length; i++) {
+    if (Buffer.compare(digests[i - 1], digests[i]) >= 0) return fail('DIGESTS_NOT_SORTED');
+  }
+  const retracted = ENUMS.AlertStatus[h.status] === 'ALERT_STATUS_RETRACTED';
+  if (digests.length !== (retracted ? 0 : DIGEST_SLOTS)) return fail('DIGEST_COUNT');
+  // 9. retraction
+  if (retracted && env.disclosures.length > 0) return fail('RETRACTION_WITH_DISCLOSURES');
+  // 10. disclosures, in envelope order, each through every check
+  const fields = {};
+  const paths = [];
+  for (const d of env.disclosures) {
+    if (d.salt.length < 16 || d.salt.length > 64) return fail('SALT_LENGTH');
+    if (!seen.has(hex(claimDigest(d.salt, d.claim)))) return fail('DIGEST_NOT_IN_HEADER');
+    let c;
+    try {
+      c = parse(d.claim, CLAIM);
+    } catch (e) {
+      if (e instanceof Malformed) return fail('CLAIM_MALFORMED');
+      throw e;
+    }
+    if (hasUnknown(c)) return fail('CLAIM_UNKNOWN_FIELDS');
+    if (!PATHS.includes(c.path)) return fail('UNKNOWN_PATH');
+    const value = c.value ?? parse(Buffer.alloc(0), ALERT_FIELDS);
+    const setNames = PATHS.filter((p) => isSet(value[p]));
+    if (setNames.length !== 1 || setNames[0] !== c.path) return fail('CLAIM_VALUE_MISMATCH');
+    const f = Object.values(ALERT_FIELDS).find((x) => x.name === c.path);
+    if (f.type === 'enum') {
+      const nums = f.repeated ? value[c.path] : [value[c.path]];
+      if (nums.some((n) => !(n >= 1 && n < ENUMS[f.enum].length))) {
+        return fail('CLAIM_INVALID_VALUE');
+      }
+    }
+    if (paths.includes(c.path)) return fail('DUPLICATE_PATH');
+    paths.push(c.path);
+    fields[c.path] = value[c.path];
+  }
+  return { ok: true, header: h, fields, paths: [...paths].sort() };
+}
+
+// ---------------------------------------------------------------- agreements (AGR-2, AGR-5)
+
+const AGREEMENT_TERMS_TYPE = 'bdx.v1.AgreementTerms';
+
+// AGR-5 steps 1-5 (the signature checks; step 6, the terms rules of AGR-3 and
+// AGR-4, is checked separately). Returns 'VALID' or the outcome name.
+function verifyAgreement(signedBytes, requireAcceptor) {
+  let sa;
+  try {
+    sa = parse(signedBytes, SIGNED_AGREEMENT);
+  } catch (e) {
+    if (e instanceof Malformed) return 'AGREEMENT_MALFORMED';
+    throw e;
+  }
+  if (hasUnknown(sa)) return 'AGREEMENT_MALFORMED';
+  if (sa.terms.length === 0 || sa.terms.length > 16384) return 'AGREEMENT_MALFORMED';
+  if (sa.proposer_signature.length !== 64) return 'AGREEMENT_MALFORMED';
+  if (sa.acceptor_signature.length !== 0 && sa.acceptor_signature.length !== 64) {
+    return 'AGREEMENT_MALFORMED';
+  }
+  let t;
+  try {
+    t = parse(sa.terms, AGREEMENT_TERMS);
+  } catch (e) {
+    if (e instanceof Malformed) return 'TERMS_MALFORMED';
+    throw e;
+  }
+  if (hasUnknown(t)) return 'TERMS_MALFORMED';
+  if (t.proposer_public_key.length !== 32 || nodeIdOf(t.proposer_public_key) !== t.proposer_node_id) {
+    return 'PROPOSER_KEY_MISMATCH';
+  }
+  if (t.acceptor_public_key.length !== 32 || nodeIdOf(t.acceptor_public_key) !== t.acceptor_node_id) {
+    return 'ACCEPTOR_KEY_MISMATCH';
+  }
+  const si = signingInput(AGREEMENT_TERMS_TYPE, sa.terms);
+  if (!ed25519Verify(t.proposer_public_key, si, sa.proposer_signature)) {
+    return 'BAD_PROPOSER_SIGNATURE';
+  }
+  if (sa.acceptor_signature.length === 0) {
+    if (requireAcceptor) return 'ACCEPTOR_SIGNATURE_MISSING';
+  } else if (!ed25519Verify(t.acceptor_public_key, si, sa.acceptor_signature)) {
+    return 'BAD_ACCEPTOR_SIGNATURE';
+  }
+  return termsValid(t) ? 'VALID' : 'TERMS_INVALID';
+}
+
+// AGR-3 and AGR-4 (AGR-5 step 6), for terms whose keys already match their ids.
+function termsValid(t) {
+  const isNodeId = (id) => id.length === 55 && id.startsWith('bdx') && base32Decode(id.slice(3), 32) !== null;
+  return (
+    base32Decode(t.agreement_id, 16) !== null &&
+    t.version >= 1n &&
+    t.version <= MAX_INT63 &&
+    isNodeId(t.proposer_node_id) &&
+    isNodeId(t.acceptor_node_id) &&
+    t.proposer_node_id !== t.acceptor_node_id &&
+    t.proposed_at > 0n &&
+    t.proposer_to_acceptor !== null &&
+    t.acceptor_to_proposer !== null &&
+    directionValid(t.proposer_to_acceptor) &&
+    directionValid(t.acceptor_to_proposer)
+  );
+}
+
+// White space for AGR-4 areas (spec: trimming and blank areas).
+const AREA_SPACE = /^[\u0009-\u000d\u001c-\u0020\u1680\u2000-\u2006\u2008-\u200a\u2028\u2029\u205f\u3000]$/u;
+const isControl = (cp) => cp <= 0x1f || (cp >= 0x7f && cp <= 0x9f);
+function trimArea(a) {
+  const cps = [...a];
+  let i = 0;
+  let j = cps.length;
+  while (i < j && AREA_SPACE.test(cps[i])) i++;
+  while (j > i && AREA_SPACE.test(cps[j - 1])) j--;
+  return cps.slice(i, j).join('');
+}
+
+function directionValid(d) {
+  const known = (e, n) => n >= 1 && n < ENUMS[e].length;
+  const distinct = (xs) => new Set(xs).size === xs.length;
+  if (!known('PartnerClass', d.receiver_class)) return false;
+  if (!d.harms.every((h) => known('HarmCategory', h)) || !distinct(d.harms)) return false;
+  if (d.areas.length > 100) return false;
+  for (const a of d.areas) {
+    const cps = [...a].map((c) => c.codePointAt(0));
+    if (cps.length < 1 || cps.length > 100 || trimArea(a) === '') return false;
+    if (cps.some(isControl)) return false;
+  }
+  if (!distinct(d.areas.map((a) => trimArea(a).toLowerCase()))) return false;
+  if (!(d.min_severity === 0 || known('Severity', d.min_severity))) return false;
+  if (!d.field_paths.every((p) => PATHS.includes(p)) || !distinct(d.field_paths)) return false;
+  if (d.max_relay_hops > 8 || (!d.may_relay && d.max_relay_hops !== 0)) return false;
+  return d.retention_days >= 1 && d.retention_days <= 3650;
+}
+
+// ---------------------------------------------------------------- vector files
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dir = path.resolve(process.argv[2] ?? path.join(here, '..', 'vectors'));
+
+let passed = 0;
+let failed = 0;
+
+function check(file, name, fn) {
+  try {
+    fn();
+    passed++;
+    console.log(`ok    ${file} ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL  ${file} ${name}: ${e.message}`);
+    if (process.env.BDX_VERIFY_DEBUG) console.log(e.stack);
+  }
+}
+
+function expect(cond, what) {
+  if (!cond) throw new Error(what);
+}
+function expectEq(actual, expected, what) {
+  const a = JSON.stringify(actual, (k, v) => (typeof v === 'bigint' ? v.toString() : v));
+  const b = JSON.stringify(expected);
+  if (a !== b) throw new Error(`${what}: got ${a.slice(0, 200)}, want ${b.slice(0, 200)}`);
+}
+const expectHex = (actual, expected, what) => expectEq(hex(actual), expected, what);
+
+function checkKey(c, seedKey, pkKey, idKey) {
+  const pk = publicKeyFromSeed(unhex(c[seedKey]));
+  expectHex(pk, c[pkKey], pkKey);
+  if (idKey) expectEq(nodeIdOf(pk), c[idKey], idKey);
+  return pk;
+}
+
+const RFC8032_TEST1_PUBLIC = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
+
+function nodeIdFile(file, v) {
+  expectEq(v.context, NODE_ID_CONTEXT, 'context');
+  for (const c of v.cases) {
+    check(file, c.name, () => {
+      const pk = checkKey(c, 'seed', 'public_key');
+      if (c.name === 'rfc8032_test1') expectEq(c.public_key, RFC8032_TEST1_PUBLIC, 'RFC 8032 key');
+      expectHex(nodeIdHashInput(pk), c.hash_input, 'hash_input');
+      const id = nodeIdOf(pk);
+      expectEq(id, c.node_id, 'node_id');
+      expect(id.length === 55 && base32Decode(id.slice(3), 32) !== null, 'node id not canonical');
+      expectEq(fingerprintOf(id), c.fingerprint, 'fingerprint');
+    });
+  }
+}
+
+function claimDigestFile(file, v) {
+  expectEq(v.context, CLAIM_DIGEST_CONTEXT, 'context');
+  for (const c of v.cases) {
+    check(file, c.name, () => {
+      const claim = unhex(c.claim);
+      const parsed = parse(claim, CLAIM);
+      expect(!hasUnknown(parsed), 'claim has unknown fields');
+      expectEq(parsed.path, c.path, 'path');
+      expectEq(toJson(parsed.value, ALERT_FIELDS), c.value_json, 'value');
+      expectHex(claimDigestInput(unhex(c.salt), claim), c.digest_input, 'digest_input');
+      expectHex(claimDigest(unhex(c.salt), claim), c.digest, 'digest');
+    });
+  }
+}
+
+function alertSignatureFile(file, v) {
+  expectEq(v.signature_context, SIGNATURE_CONTEXT, 'signature_context');
+  expectEq(v.payload_type, ALERT_HEADER_TYPE, 'payload_type');
+  const byName = Object.fromEntries(v.cases.map((c) => [c.name, c]));
+  for (const c of v.cases) {
+    check(file, c.name, () => {
+      const seed = unhex(c.seed);
+      checkKey(c, 'seed', 'public_key', 'node_id');
+      const header = unhex(c.header);
+      const h = parse(header, ALERT_HEADER);
+      expect(!hasUnknown(h), 'header has unknown fields');
+      expectEq(toJson(h, ALERT_HEADER), dropDefaults(c.header_fields), 'header_fields');
+      const si = signingInput(ALERT_HEADER_TYPE, header);
+      expectHex(si, c.signing_input, 'signing_input');
+      expectHex(sign(seed, si), c.signature, 'signature (Ed25519 is deterministic)');
+      expect(ed25519Verify(unhex(c.public_key), si, unhex(c.signature)), 'signature does not verify');
+      const env = parse(unhex(c.envelope), SIGNED_ALERT);
+      expectHex(env.header, c.header, 'envelope header');
+      expectHex(env.signature, c.signature, 'envelope signature');
+      expectEq(env.disclosures.length, c.disclosures.length, 'disclosure count');
+      const digests = new Set(h.claim_digests.map(hex));
+      c.disclosures.forEach((d, i) => {
+        expectHex(env.disclosures[i].salt, d.salt, `disclosure ${i} salt`);
+        expectHex(env.disclosures[i].claim, d.claim, `disclosure ${i} claim`);
+        expectHex(claimDigest(unhex(d.salt), unhex(d.claim)), d.digest, `disclosure ${i} digest`);
+        expect(digests.has(d.digest), `disclosure ${i} digest not in header`);
+        expectEq(parse(unhex(d.claim), CLAIM).path, d.path, `disclosure ${i} path`);
+      });
+      const r = verifyEnvelope(unhex(c.envelope), c.node_id);
+      expect(r.ok, `envelope does not verify: ${r.reason}`);
+      expectEq(r.paths, c.disclosed_paths, 'disclosed_paths');
+      expectEq(toJson(r.fields, ALERT_FIELDS), c.fields_json, 'fields');
+      // SIG-8: a subset carries the same header and signature, fewer disclosures.
+      if (c.name === 'active_subset') {
+        const full = byName.active_twelve_fields;
+        expect(full, 'no active_twelve_fields case');
+        expectEq(c.header, full.header, 'subset header');
+        expectEq(c.signature, full.signature, 'subset signature');
+        const fullClaims = new Set(full.disclosures.map((d) => d.salt + d.claim));
+        expect(c.disclosures.every((d) => fullClaims.has(d.salt + d.claim)), 'not a subset');
+        expect(c.disclosures.length < full.disclosures.length, 'subset is not smaller');
+      }
+    });
+  }
+}
+
+// header_fields lists every field; the JSON mapping omits defaults.
+function dropDefaults(o) {
+  return Object.fromEntries(
+    Object.entries(o).filter(([, x]) => x !== 0 && x !== '' && !(Array.isArray(x) && x.length === 0)),
+  );
+}
+
+const SIG7_REASONS = [
+  'ENVELOPE_MALFORMED', 'SIGNATURE_LENGTH', 'HEADER_TOO_LARGE', 'TOO_MANY_DISCLOSURES',
+  'CLAIM_TOO_LARGE', 'HEADER_MALFORMED', 'HEADER_UNKNOWN_FIELDS',
+  'UNSUPPORTED_DIGEST_ALGORITHM', 'ORIGIN_KEY_MALFORMED', 'ORIGIN_ID_MISMATCH',
+  'UNEXPECTED_ORIGIN', 'BAD_SIGNATURE', 'INVALID_ALERT_ID', 'INVALID_VERSION',
+  'INVALID_STATUS', 'INVALID_AUDIENCE', 'INVALID_VALIDITY', 'DIGEST_MALFORMED',
+  'DUPLICATE_DIGEST', 'DIGESTS_NOT_SORTED', 'DIGEST_COUNT', 'RETRACTION_WITH_DISCLOSURES',
+  'SALT_LENGTH', 'DIGEST_NOT_IN_HEADER', 'CLAIM_MALFORMED', 'CLAIM_UNKNOWN_FIELDS',
+  'UNKNOWN_PATH', 'CLAIM_VALUE_MISMATCH', 'CLAIM_INVALID_VALUE', 'DUPLICATE_PATH',
+];
+
+function negativeFile(file, v) {
+  expectEq(nodeIdOf(publicKeyFromSeed(unhex(v.origin_seed))), v.origin_node_id, 'origin_node_id');
+  for (const c of v.cases) {
+    check(file, c.name, () => {
+      expect(SIG7_REASONS.includes(c.reason), `unknown reason ${c.reason}`);
+      const r = verifyEnvelope(unhex(c.envelope), c.expected_origin);
+      expect(!r.ok, 'envelope verified, must fail');
+      expectEq(r.reason, c.reason, 'reason');
+    });
+  }
+  check(file, '(every SIG-7 reason has a case)', () => {
+    const missing = SIG7_REASONS.filter((r) => !v.cases.some((c) => c.reason === r));
+    expect(missing.length === 0, `no case for ${missing.join(', ')}`);
+  });
+}
+
+const AGREEMENT_OUTCOMES = [
+  'VALID', 'AGREEMENT_MALFORMED', 'TERMS_MALFORMED', 'PROPOSER_KEY_MISMATCH',
+  'ACCEPTOR_KEY_MISMATCH', 'BAD_PROPOSER_SIGNATURE', 'ACCEPTOR_SIGNATURE_MISSING',
+  'BAD_ACCEPTOR_SIGNATURE', 'TERMS_INVALID',
+];
+
+function agreementFile(file, v) {
+  expectEq(v.signature_context, SIGNATURE_CONTEXT, 'signature_context');
+  expectEq(v.payload_type, AGREEMENT_TERMS_TYPE, 'payload_type');
+  check(file, '(parties)', () => {
+    checkKey(v, 'proposer_seed', 'proposer_public_key', 'proposer_node_id');
+    checkKey(v, 'acceptor_seed', 'acceptor_public_key', 'acceptor_node_id');
+  });
+  for (const c of v.cases) {
+    check(file, c.name, () => {
+      expect(AGREEMENT_OUTCOMES.includes(c.outcome), `unknown outcome ${c.outcome}`);
+      if ('terms' in c) {
+        // A case that spells out the terms and signatures: reproduce them.
+        const terms = unhex(c.terms);
+        const t = parse(terms, AGREEMENT_TERMS);
+        if (c.terms_fields) expectEq(toJson(t, AGREEMENT_TERMS), c.terms_fields, 'terms_fields');
+        const si = signingInput(AGREEMENT_TERMS_TYPE, terms);
+        expectHex(si, c.signing_input, 'signing_input');
+        const sa = parse(unhex(c.signed_agreement), SIGNED_AGREEMENT);
+        expectHex(sa.terms, c.terms, 'signed_agreement terms');
+        expectHex(sa.proposer_signature, c.proposer_signature, 'signed_agreement proposer_signature');
+        expectHex(sa.acceptor_signature, c.acceptor_signature, 'signed_agreement acceptor_signature');
+        if (c.outcome === 'VALID') {
+          expectHex(sign(unhex(v.proposer_seed), si), c.proposer_signature, 'proposer_signature');
+          if (c.acceptor_signature !== '') {
+            expectHex(sign(unhex(v.acceptor_seed), si), c.acceptor_signature, 'acceptor_signature');
+          }
+        }
+      }
+      const outcome = verifyAgreement(unhex(c.signed_agreement), c.require_acceptor === true);
+      expectEq(outcome, c.outcome, 'outcome');
+    });
+  }
+  check(file, '(every outcome has a case)', () => {
+    const missing = AGREEMENT_OUTCOMES.filter((o) => !v.cases.some((c) => c.outcome === o));
+    expect(missing.length === 0, `no case for ${missing.join(', ')}`);
+  });
+}
+
+const FILES = {
+  'node-id.json': nodeIdFile,
+  'claim-digest.json': claimDigestFile,
+  'alert-signature.json': alertSignatureFile,
+  'negative.json': negativeFile,
+  'agreement-signature.json': agreementFile,
+};
+
+const present = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+for (const file of present) {
+  if (!(file in FILES)) {
+    check(file, '(file)', () => {
+      throw new Error('no checker for this file: add one to spec/verify-js/verify.mjs');
+    });
+  }
+}
+for (const [file, checker] of Object.entries(FILES)) {
+  if (!present.includes(file)) {
+    check(file, '(file)', () => {
+      throw new Error(`missing from ${dir}`);
+    });
+    continue;
+  }
+  let v;
+  try {
+    v = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  } catch (e) {
+    check(file, '(file)', () => {
+      throw e;
+    });
+    continue;
+  }
+  try {
+    checker(file, v);
+  } catch (e) {
+    check(file, '(file)', () => {
+      throw e;
+    });
+  }
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
