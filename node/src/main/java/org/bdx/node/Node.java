@@ -27,6 +27,7 @@ import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.KeyFiles;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
+import org.bdx.node.intake.AlertLifecycle;
 import org.bdx.node.intake.PhoneNumbers;
 import org.bdx.node.intake.ReportIntake;
 import org.bdx.node.intake.ReportValidator;
@@ -134,9 +135,29 @@ public final class Node implements AutoCloseable {
             .addProtocolVersions(PROTOCOL_VERSION)
             .setSoftwareVersion(softwareVersion())
             .build();
+    AlertLifecycle lifecycle =
+        new AlertLifecycle(
+            new ReportValidator(phones, clock),
+            new AlertSigner(keys, rng),
+            verifier,
+            db,
+            reports,
+            alerts,
+            outbox,
+            config,
+            nodeId,
+            clock);
     this.clientApi =
         new ClientApi(
-            info, intake, reports, alerts, new AlertSearch(db), phones, this::organizationName);
+            info,
+            intake,
+            reports,
+            alerts,
+            new AlertSearch(db, clock),
+            phones,
+            this::organizationName,
+            lifecycle,
+            clock);
     this.adminApi =
         new AdminApi(
             nodeId,
@@ -207,7 +228,8 @@ public final class Node implements AutoCloseable {
   /** Starts reading partners' feeds and the hourly purge of expired received alerts. */
   public void startFederation() {
     feedClients.refresh();
-    maintenance.scheduleWithFixedDelay(this::purgeDue, 1, 60, TimeUnit.MINUTES);
+    // At start too: a node that was off past some purge times deletes those alerts at once.
+    maintenance.scheduleWithFixedDelay(this::purgeDue, 0, 60, TimeUnit.MINUTES);
   }
 
   private void purgeDue() {

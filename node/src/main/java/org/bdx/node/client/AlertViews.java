@@ -30,6 +30,7 @@ final class AlertViews {
         .setEnvelope(a.envelope())
         .setReceivedFromNodeId(a.receivedFrom() == null ? "" : a.receivedFrom())
         .setAgreementId(a.agreementId() == null ? "" : a.agreementId())
+        .setTombstone(a.tombstone())
         .build();
   }
 

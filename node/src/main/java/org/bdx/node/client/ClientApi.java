@@ -1,6 +1,7 @@
 package org.bdx.node.client;
 
 import io.grpc.stub.StreamObserver;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.bdx.node.identity.NodeId;
+import org.bdx.node.intake.AlertLifecycle;
 import org.bdx.node.intake.PhoneNumbers;
 import org.bdx.node.intake.Plates;
 import org.bdx.node.intake.ReportIntake;
@@ -18,6 +20,8 @@ import org.bdx.node.store.Page;
 import org.bdx.node.store.ReportRecord;
 import org.bdx.node.store.ReportStore;
 import org.bdx.node.store.StoredAlert;
+import org.bdx.proto.v1.AlertStatus;
+import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.ClientServiceGrpc;
 import org.bdx.proto.v1.GetAlertRequest;
 import org.bdx.proto.v1.GetAlertResponse;
@@ -26,10 +30,18 @@ import org.bdx.proto.v1.GetNodeInfoResponse;
 import org.bdx.proto.v1.HarmCategory;
 import org.bdx.proto.v1.ListReportsRequest;
 import org.bdx.proto.v1.ListReportsResponse;
+import org.bdx.proto.v1.PurgeReportRequest;
+import org.bdx.proto.v1.PurgeReportResponse;
+import org.bdx.proto.v1.RetractAlertRequest;
+import org.bdx.proto.v1.RetractAlertResponse;
 import org.bdx.proto.v1.SearchAlertsRequest;
 import org.bdx.proto.v1.SearchAlertsResponse;
 import org.bdx.proto.v1.SubmitReportRequest;
 import org.bdx.proto.v1.SubmitReportResponse;
+import org.bdx.proto.v1.UpdateAlertRequest;
+import org.bdx.proto.v1.UpdateAlertResponse;
+import org.bdx.proto.v1.UpdateConsentRequest;
+import org.bdx.proto.v1.UpdateConsentResponse;
 
 /**
  * The client API: intake and search for staff and their tools. Errors are thrown as domain
@@ -46,6 +58,8 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
   private final AlertSearch search;
   private final PhoneNumbers phones;
   private final Function<String, String> originNames;
+  private final AlertLifecycle lifecycle;
+  private final Clock clock;
 
   public ClientApi(
       GetNodeInfoResponse nodeInfo,
@@ -54,7 +68,11 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
       AlertStore alerts,
       AlertSearch search,
       PhoneNumbers phones,
-      Function<String, String> originNames) {
+      Function<String, String> originNames,
+      AlertLifecycle lifecycle,
+      Clock clock) {
+    this.lifecycle = lifecycle;
+    this.clock = clock;
     this.nodeInfo = nodeInfo;
     this.intake = intake;
     this.reports = reports;
@@ -121,9 +139,64 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
       }
       found = all.get(0);
     }
-    out.onNext(
-        GetAlertResponse.newBuilder().setAlert(AlertViews.toView(found, originNames)).build());
+    if (expired(found)) {
+      // Past its expiry (or, received, its purge time): as if it were no longer held (EXP-2).
+      throw new NotFoundException("no alert with id " + alertId);
+    }
+    out.onNext(GetAlertResponse.newBuilder().setAlert(view(found)).build());
     out.onCompleted();
+  }
+
+  @Override
+  public void updateAlert(UpdateAlertRequest request, StreamObserver<UpdateAlertResponse> out) {
+    StoredAlert a =
+        lifecycle.update(request.getAlertId(), request.getChanges(), request.getClearList());
+    out.onNext(UpdateAlertResponse.newBuilder().setAlert(view(a)).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void retractAlert(RetractAlertRequest request, StreamObserver<RetractAlertResponse> out) {
+    StoredAlert a = lifecycle.retract(request.getAlertId(), request.getReason());
+    out.onNext(RetractAlertResponse.newBuilder().setAlert(view(a)).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void updateConsent(
+      UpdateConsentRequest request, StreamObserver<UpdateConsentResponse> out) {
+    if (!request.hasConsent()) {
+      throw new IllegalArgumentException("consent: required");
+    }
+    StoredAlert a = lifecycle.updateConsent(request.getReportId(), request.getConsent());
+    out.onNext(UpdateConsentResponse.newBuilder().setAlert(view(a)).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void purgeReport(PurgeReportRequest request, StreamObserver<PurgeReportResponse> out) {
+    AlertLifecycle.Purged p = lifecycle.purge(request.getReportId());
+    out.onNext(
+        PurgeReportResponse.newBuilder()
+            .setAlertId(p.alertId())
+            .setRetractionVersion(p.retractionVersion())
+            .setPartnersNotified(p.partnersNotified().size())
+            .build());
+    out.onCompleted();
+  }
+
+  private AlertView view(StoredAlert a) {
+    AlertView v = AlertViews.toView(a, originNames);
+    if (a.local() && a.status() == AlertStatus.ALERT_STATUS_RETRACTED) {
+      String reason = lifecycle.retractionReason(a.alertId()).orElse("");
+      v = v.toBuilder().setRetractionReason(reason).build();
+    }
+    return v;
+  }
+
+  private boolean expired(StoredAlert a) {
+    long now = clock.instant().getEpochSecond();
+    return a.expiresAt() <= now || (!a.local() && a.purgeAt() != 0 && a.purgeAt() <= now);
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.text.Normalizer;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -19,7 +20,8 @@ import org.bdx.proto.v1.HarmCategory;
 
 /**
  * Searches held alerts (own and received). Newest incident first, then newest stored first; keyset
- * paging with an opaque token. Retracted alerts never appear.
+ * paging with an opaque token. Tombstones (retracted or withdrawn alerts) never appear, nor alerts
+ * past their expiry or, for received alerts, past their purge time (spec EXP-2).
  *
  * <p>User text never reaches FTS5 as query syntax: it is split into words (letters, digits and
  * combining marks), each word becomes a quoted prefix term, and the terms are ANDed.
@@ -34,9 +36,18 @@ public final class AlertSearch {
       Pattern.compile("a1:((?:[0-9]{4}-[0-9]{2}-[0-9]{2})?):([1-9][0-9]{0,18})");
 
   private final NodeDatabase db;
+  private final Clock clock;
 
   public AlertSearch(NodeDatabase db) {
+    this(db, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock decides which alerts have expired
+   */
+  public AlertSearch(NodeDatabase db, Clock clock) {
     this.db = Objects.requireNonNull(db, "db");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /**
@@ -48,9 +59,14 @@ public final class AlertSearch {
 
     StringBuilder sql =
         new StringBuilder(
-            "SELECT a.incident_date AS sort_date, a.seq AS sort_seq, a.* FROM alerts a WHERE a.status <> ?");
+            "SELECT a.incident_date AS sort_date, a.seq AS sort_seq, a.* FROM alerts a"
+                + " WHERE a.status <> ? AND a.disclosed_paths <> ''"
+                + " AND a.expires_at > ? AND (a.purge_at IS NULL OR a.purge_at > ?)");
     List<Object> args = new ArrayList<>();
+    long now = clock.instant().getEpochSecond();
     args.add(AlertStatus.ALERT_STATUS_RETRACTED_VALUE);
+    args.add(now);
+    args.add(now);
 
     if (q.phoneE164() != null) {
       sql.append(" AND a.seq IN (SELECT seq FROM alert_phones WHERE phone = ?)");

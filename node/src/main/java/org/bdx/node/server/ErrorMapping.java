@@ -16,6 +16,7 @@ import org.bdx.node.agreement.AgreementException;
 import org.bdx.node.client.NotFoundException;
 import org.bdx.node.intake.FieldViolation;
 import org.bdx.node.intake.InvalidReportException;
+import org.bdx.node.intake.LifecycleException;
 
 /**
  * Turns domain exceptions into gRPC statuses, in one place. Expected outcomes become the status a
@@ -80,6 +81,14 @@ public final class ErrorMapping implements ServerInterceptor {
             case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
           };
       return base.withDescription(ae.getMessage()).asRuntimeException();
+    }
+    if (e instanceof LifecycleException le) {
+      Status base =
+          switch (le.kind()) {
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+          };
+      return base.withDescription(le.getMessage()).asRuntimeException();
     }
     if (e instanceof NotFoundException) {
       return Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();

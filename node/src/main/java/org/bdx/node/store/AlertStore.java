@@ -28,7 +28,9 @@ import org.bdx.proto.v1.SignedAlert;
  * newest version, with the search index maintained in the same transaction.
  *
  * <p>A retraction keeps only the tombstone: whatever fields the caller passes with a RETRACTED
- * status are dropped, and the alert leaves the search index.
+ * status are dropped, and the alert leaves the search index. The same holds for a version with no
+ * disclosed paths (a withdrawal: the origin no longer shares the alert with this node, spec VER-6);
+ * see {@link StoredAlert#tombstone()}.
  */
 public final class AlertStore {
 
@@ -54,7 +56,7 @@ public final class AlertStore {
    */
   public boolean put(StoredAlert a) {
     validate(a);
-    StoredAlert alert = a.status() == AlertStatus.ALERT_STATUS_RETRACTED ? tombstone(a) : a;
+    StoredAlert alert = a.tombstone() ? tombstone(a) : a;
     return db.inTransaction(
         c -> {
           Long seq = null;
@@ -79,7 +81,7 @@ public final class AlertStore {
           } else {
             return false;
           }
-          if (alert.status() != AlertStatus.ALERT_STATUS_RETRACTED) {
+          if (!alert.tombstone()) {
             insertIndex(c, seq, alert.fields());
           }
           return true;
@@ -162,6 +164,70 @@ public final class AlertStore {
    */
   public int purgeDue(long nowEpochSecond) {
     return deleteWhere("local = 0 AND purge_at IS NOT NULL AND purge_at <= ?", nowEpochSecond);
+  }
+
+  /**
+   * Replaces the held version of {@code (originNodeId, alertId)} by its tombstone in place, same
+   * version: no fields, no disclosed paths, the envelope reduced to header and signature, no search
+   * index rows. For purging an alert whose content must go without issuing a new version (e.g. one
+   * that has expired). Joins the caller's transaction.
+   *
+   * @return whether an alert was held
+   */
+  public boolean stripToTombstone(String originNodeId, String alertId) {
+    Optional<StoredAlert> held = get(originNodeId, alertId);
+    if (held.isEmpty()) {
+      return false;
+    }
+    StoredAlert a = held.get();
+    SignedAlert headerOnly = a.envelope().toBuilder().clearDisclosures().build();
+    return db.inTransaction(
+        c -> {
+          long seq;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT seq FROM alerts WHERE origin_node_id = ? AND alert_id = ?")) {
+            ps.setString(1, originNodeId);
+            ps.setString(2, alertId);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return false;
+              }
+              seq = rs.getLong(1);
+            }
+          }
+          deleteIndex(c, seq);
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE alerts SET fields = ?, disclosed_paths = '', envelope = ?, "
+                      + "area_lc = '', plate = '' WHERE seq = ?")) {
+            ps.setBytes(1, AlertFields.getDefaultInstance().toByteArray());
+            ps.setBytes(2, headerOnly.toByteArray());
+            ps.setLong(3, seq);
+            ps.executeUpdate();
+          }
+          return true;
+        });
+  }
+
+  /**
+   * Merges the full-text indexes into one segment each, dropping whatever deleted entries remain in
+   * older segments, so deleted text does not linger in the database file. Costs time proportional
+   * to the index; for rare operations such as purging a report.
+   */
+  public void compactSearchIndex() {
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+                  c.prepareStatement("INSERT INTO alert_text (alert_text) VALUES ('optimize')");
+              PreparedStatement pp =
+                  c.prepareStatement(
+                      "INSERT INTO alert_plates (alert_plates) VALUES ('optimize')")) {
+            ps.executeUpdate();
+            pp.executeUpdate();
+          }
+          return null;
+        });
   }
 
   private int deleteWhere(String where, Object... args) {

@@ -37,6 +37,18 @@ import java.util.List;
  *       alert came from, under which agreement, and when it must be deleted (earlier of expiry and
  *       retention); NULL for local alerts.
  * </ul>
+ *
+ * <p>Schema 3 (alert lifecycle):
+ *
+ * <ul>
+ *   <li>{@code shared_with}: per partner and alert, the newest version queued for that partner and
+ *       whether it carried content ({@code with_content} = 1) or was header-only (a withdrawal or a
+ *       retraction). Written in the transaction that queues the outbox row; decides who must get a
+ *       withdrawal or retraction later (spec VER-5).
+ *   <li>{@code retraction_reasons}: why staff retracted one of this node's alerts; never sent.
+ *   <li>FTS5 {@code secure-delete} on both full-text tables, so deleted tokens are removed from the
+ *       index rather than hidden behind a delete marker (spec EXP-5).
+ * </ul>
  */
 public final class Migrations {
 
@@ -147,7 +159,28 @@ public final class Migrations {
               "ALTER TABLE alerts ADD COLUMN received_from TEXT",
               "ALTER TABLE alerts ADD COLUMN agreement_id TEXT",
               "ALTER TABLE alerts ADD COLUMN purge_at INTEGER",
-              "CREATE INDEX alerts_by_agreement ON alerts (agreement_id)"));
+              "CREATE INDEX alerts_by_agreement ON alerts (agreement_id)"),
+          new Migration(
+              3,
+              "alert lifecycle: what each partner was sent, retraction reasons, FTS secure-delete",
+              """
+              CREATE TABLE shared_with (
+                partner_node_id TEXT    NOT NULL,
+                origin_node_id  TEXT    NOT NULL,
+                alert_id        TEXT    NOT NULL,
+                version         INTEGER NOT NULL,
+                with_content    INTEGER NOT NULL CHECK (with_content IN (0, 1)),
+                PRIMARY KEY (partner_node_id, origin_node_id, alert_id)
+              ) WITHOUT ROWID""",
+              "CREATE INDEX shared_with_by_alert ON shared_with (origin_node_id, alert_id)",
+              """
+              CREATE TABLE retraction_reasons (
+                alert_id     TEXT    PRIMARY KEY,
+                reason       TEXT    NOT NULL,
+                retracted_at INTEGER NOT NULL
+              )""",
+              "INSERT INTO alert_text (alert_text, rank) VALUES ('secure-delete', 1)",
+              "INSERT INTO alert_plates (alert_plates, rank) VALUES ('secure-delete', 1)"));
 
   /** All migrations, ascending by version, contiguous from 1. */
   public static List<Migration> all() {

@@ -147,6 +147,36 @@ public final class NodeDatabase implements AutoCloseable {
     }
   }
 
+  /**
+   * Copies every committed page from the write-ahead log into the database file and truncates the
+   * log to zero bytes, so no older image of a page (e.g. one holding deleted content) survives in
+   * the {@code -wal} file. Call it outside any transaction.
+   *
+   * @throws StoreException if called inside a transaction or the checkpoint could not complete
+   */
+  public void checkpoint() {
+    lock.lock();
+    try {
+      if (closed) {
+        throw new StoreException("database is closed");
+      }
+      if (depth > 0) {
+        throw new StoreException("checkpoint inside a transaction");
+      }
+      try (Statement s = connection.createStatement();
+          ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+        // Columns: busy (0 = completed), pages in the log, pages checkpointed.
+        if (!rs.next() || rs.getInt(1) != 0) {
+          throw new StoreException("the write-ahead log could not be checkpointed");
+        }
+      } catch (SQLException e) {
+        throw new StoreException("the write-ahead log could not be checkpointed", e);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The schema version recorded in the database. */
   public int schemaVersion() {
     return inTransaction(NodeDatabase::currentVersion);

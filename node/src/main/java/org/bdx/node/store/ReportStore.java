@@ -130,6 +130,69 @@ public final class ReportStore {
         });
   }
 
+  /** The report whose alert is {@code alertId}, if this node took it. */
+  public Optional<ReportRecord> findByAlertId(String alertId) {
+    if (!Ids.isValid(alertId)) {
+      return Optional.empty();
+    }
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT seq, report_id, alert_id, received_at, body FROM reports WHERE alert_id = ?")) {
+            ps.setString(1, alertId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(read(rs)) : Optional.<ReportRecord>empty();
+            }
+          }
+        });
+  }
+
+  /**
+   * Replaces the stored body of {@code report} (same report id, alert id and received time) in
+   * place; the old bytes are overwritten ({@code secure_delete}). Joins the caller's transaction.
+   *
+   * @throws IllegalArgumentException if no such report is stored
+   */
+  public void replace(ReportRecord report) {
+    Objects.requireNonNull(report, "report");
+    byte[] body = codec.encode(report.reportId(), report.report());
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE reports SET body = ? WHERE report_id = ? AND alert_id = ?")) {
+            ps.setBytes(1, body);
+            ps.setString(2, report.reportId());
+            ps.setString(3, report.alertId());
+            if (ps.executeUpdate() != 1) {
+              throw new IllegalArgumentException("no such report");
+            }
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Deletes the report; with {@code secure_delete} its bytes are overwritten. Joins the caller's
+   * transaction.
+   *
+   * @return whether a report was deleted
+   */
+  public boolean delete(String reportId) {
+    if (!Ids.isValid(reportId)) {
+      return false;
+    }
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM reports WHERE report_id = ?")) {
+            ps.setString(1, reportId);
+            return ps.executeUpdate() > 0;
+          }
+        });
+  }
+
   private ReportRecord read(ResultSet rs) throws java.sql.SQLException {
     String id = rs.getString("report_id");
     return new ReportRecord(

@@ -99,6 +99,15 @@ public record StoredAlert(
         at);
   }
 
+  /**
+   * Whether this version is a tombstone, holding no content: a retraction, or a version with no
+   * disclosed field (the origin withdrew the alert from this node, spec VER-6). Search never
+   * returns a tombstone.
+   */
+  public boolean tombstone() {
+    return status == AlertStatus.ALERT_STATUS_RETRACTED || disclosedPaths.isEmpty();
+  }
+
   /** No alert content in the string form: records end up in logs. */
   @Override
   public String toString() {

@@ -21,6 +21,7 @@ import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.proto.v1.AlertHeader;
+import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.FeedItem;
 
 /**
@@ -30,6 +31,10 @@ import org.bdx.proto.v1.FeedItem;
  * is stored. Accepted items are stored idempotently ({@link AlertStore#put}: an older or equal
  * version never replaces a newer one) with their provenance, and the partner's cursor advances in
  * the same transaction, so the cursor never runs ahead of what is durably stored.
+ *
+ * <p>A header-only item (no disclosures) is a retraction or a withdrawal (spec VER-6): it replaces
+ * the held copy by a tombstone ({@link StoredAlert#tombstone()}); a withdrawal of an alert not held
+ * is ignored.
  */
 public final class FeedReceiver {
   private static final Logger LOG = Logger.getLogger(FeedReceiver.class.getName());
@@ -139,6 +144,9 @@ public final class FeedReceiver {
     db.inTransaction(
         c -> {
           for (StoredAlert a : accepted) {
+            if (isWithdrawal(a) && alerts.get(a.originNodeId(), a.alertId()).isEmpty()) {
+              continue; // withdrawn before we held it: nothing to delete, nothing to keep (VER-6)
+            }
             if (alerts.put(a)) {
               stored[0]++;
             }
@@ -194,10 +202,14 @@ public final class FeedReceiver {
       return Checked.rejected(Rejection.FIELD_NOT_GRANTED, null);
     }
     AlertHeader h = v.header();
-    Optional<SortedSet<String>> allowed =
-        SharingPolicy.disclose(h.getStatus(), h.getAudience(), v.fields(), grant.terms());
-    if (allowed.isEmpty() || !allowed.get().containsAll(v.disclosedPaths())) {
-      return Checked.rejected(Rejection.NOT_GRANTED, null);
+    // A header-only item (retraction or withdrawal, VER-6) carries no content to check against
+    // the grant; it only makes us delete what we hold, so the policy check does not apply.
+    if (!v.disclosedPaths().isEmpty()) {
+      Optional<SortedSet<String>> allowed =
+          SharingPolicy.disclose(h.getStatus(), h.getAudience(), v.fields(), grant.terms());
+      if (allowed.isEmpty() || !allowed.get().containsAll(v.disclosedPaths())) {
+        return Checked.rejected(Rejection.NOT_GRANTED, null);
+      }
     }
     int days = grant.terms().getRetentionDays();
     if (days < 1) {
@@ -225,6 +237,11 @@ public final class FeedReceiver {
             grant.agreementId(),
             purgeAt);
     return new Checked(Outcome.ACCEPTED, a, null, null);
+  }
+
+  /** A header-only version that is not a retraction: the origin no longer shares the alert. */
+  private static boolean isWithdrawal(StoredAlert a) {
+    return a.disclosedPaths().isEmpty() && a.status() != AlertStatus.ALERT_STATUS_RETRACTED;
   }
 
   private static void reject(NodeId from, long seq, Rejection reason, String detail) {

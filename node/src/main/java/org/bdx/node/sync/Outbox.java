@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,6 +46,12 @@ import org.bdx.proto.v1.SignedAlert;
  *
  * <p><b>Minimization.</b> Rows a partner acknowledged are deleted; queuing a newer version of an
  * alert deletes the partner's queued older versions (so a retraction removes queued content).
+ *
+ * <p><b>Withdrawal.</b> Table {@code shared_with} records, per partner and alert, the newest
+ * version queued and whether it carried content. A partner holding content of an earlier version
+ * that is no longer entitled to the alert (consent narrowed, or the alert moved outside its grant,
+ * or it was retracted) is queued the new version header-only, so it deletes its copy (spec VER-5).
+ * A partner that never held content gets nothing about the alert.
  */
 public final class Outbox {
   private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
@@ -66,12 +73,14 @@ public final class Outbox {
   }
 
   /**
-   * Queues {@code localAlert} for every partner whose active outbound grant lets it see the alert,
-   * redacted per partner. Call it in the transaction that stored the alert.
+   * Queues {@code localAlert} for every partner with an active outbound grant that may see it
+   * (redacted per partner), and header-only for every partner that holds content of an earlier
+   * version and may no longer see it. Call it in the transaction that stored the alert.
    *
+   * @return the partners something was queued for
    * @throws IllegalArgumentException if the alert is not this node's own (relay is not supported)
    */
-  public void enqueue(StoredAlert localAlert) {
+  public List<NodeId> enqueue(StoredAlert localAlert) {
     Objects.requireNonNull(localAlert, "localAlert");
     if (!localAlert.local()) {
       throw new IllegalArgumentException("only local alerts are queued (relay is not supported)");
@@ -90,13 +99,14 @@ public final class Outbox {
               return partners;
             });
     woken.forEach(this::fire);
+    return woken;
   }
 
   /**
    * Queues every current local alert (newest version, not expired, not retracted) that {@code
    * grant} lets its partner see, oldest first, so a new (or resumed) partner gets the existing
-   * warnings. Runs in pages, each its own transaction; a version already queued for the partner is
-   * not queued twice.
+   * warnings; and the retractions and withdrawals a resumed partner missed while suspended. Runs in
+   * pages, each its own transaction; a version already queued for the partner is not queued twice.
    *
    * @return how many rows were queued
    */
@@ -114,12 +124,16 @@ public final class Outbox {
                 long last = from;
                 try (PreparedStatement ps =
                     c.prepareStatement(
-                        "SELECT * FROM alerts WHERE local = 1 AND seq > ? AND status <> ? "
-                            + "AND expires_at > ? ORDER BY seq LIMIT ?")) {
+                        "SELECT * FROM alerts a WHERE local = 1 AND seq > ? AND expires_at > ? "
+                            + "AND (status <> ? OR EXISTS (SELECT 1 FROM shared_with s "
+                            + "WHERE s.partner_node_id = ? AND s.origin_node_id = a.origin_node_id "
+                            + "AND s.alert_id = a.alert_id AND s.with_content = 1)) "
+                            + "ORDER BY seq LIMIT ?")) {
                   ps.setLong(1, from);
-                  ps.setInt(2, AlertStatus.ALERT_STATUS_RETRACTED_VALUE);
-                  ps.setLong(3, now);
-                  ps.setInt(4, BACKFILL_PAGE);
+                  ps.setLong(2, now);
+                  ps.setInt(3, AlertStatus.ALERT_STATUS_RETRACTED_VALUE);
+                  ps.setString(4, grant.partner().value());
+                  ps.setInt(5, BACKFILL_PAGE);
                   try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                       last = rs.getLong("seq");
@@ -149,19 +163,34 @@ public final class Outbox {
 
   private record Page(long last, int read, int queued) {}
 
-  /** Inserts the redacted row for one partner; false if the partner must not get this version. */
+  /** What a partner was last queued of one alert (table {@code shared_with}). */
+  private record Sent(long version, boolean withContent) {}
+
+  /**
+   * Inserts the row for one partner: redacted to what it may see, or header-only when it may see
+   * nothing of this version but holds content of an earlier one (a withdrawal or retraction, spec
+   * VER-5). False if nothing is queued.
+   */
   private boolean queue(Connection c, Grant g, StoredAlert a, long now) throws SQLException {
     String partner = g.partner().value();
     if (partner.equals(a.originNodeId()) || partner.equals(a.receivedFrom())) {
       return false; // never back to where it came from (FEED-3)
     }
-    if (a.status() != AlertStatus.ALERT_STATUS_RETRACTED && a.expiresAt() <= now) {
-      return false;
+    if (a.expiresAt() <= now) {
+      return false; // receivers delete at expiry; nothing to send or withdraw
     }
-    Optional<SortedSet<String>> paths =
-        SharingPolicy.disclose(a.status(), a.audience(), a.fields(), g.terms());
-    if (paths.isEmpty()) {
-      return false;
+    Optional<Sent> prev = sent(c, partner, a);
+    if (prev.isPresent() && prev.get().version() >= a.version()) {
+      return false; // this or a newer version was already queued
+    }
+    SortedSet<String> paths =
+        a.status() == AlertStatus.ALERT_STATUS_RETRACTED
+            ? Collections.emptySortedSet()
+            : SharingPolicy.disclose(a.status(), a.audience(), a.fields(), g.terms())
+                .orElse(Collections.emptySortedSet());
+    boolean withContent = !paths.isEmpty();
+    if (!withContent && !prev.map(Sent::withContent).orElse(false)) {
+      return false; // nothing it may see, and nothing of ours it must delete
     }
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -188,7 +217,7 @@ public final class Outbox {
       ps.setLong(4, a.version());
       ps.executeUpdate();
     }
-    SignedAlert redacted = Disclosures.select(a.envelope(), paths.get());
+    SignedAlert redacted = Disclosures.select(a.envelope(), paths);
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO outbox (partner_node_id, agreement_id, origin_node_id, alert_id, version, "
@@ -202,7 +231,69 @@ public final class Outbox {
       ps.setLong(7, now);
       ps.executeUpdate();
     }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO shared_with (partner_node_id, origin_node_id, alert_id, version, "
+                + "with_content) VALUES (?, ?, ?, ?, ?) "
+                + "ON CONFLICT (partner_node_id, origin_node_id, alert_id) DO UPDATE SET "
+                + "version = excluded.version, with_content = excluded.with_content")) {
+      ps.setString(1, partner);
+      ps.setString(2, a.originNodeId());
+      ps.setString(3, a.alertId());
+      ps.setLong(4, a.version());
+      ps.setInt(5, withContent ? 1 : 0);
+      ps.executeUpdate();
+    }
     return true;
+  }
+
+  private static Optional<Sent> sent(Connection c, String partner, StoredAlert a)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT version, with_content FROM shared_with WHERE partner_node_id = ? "
+                + "AND origin_node_id = ? AND alert_id = ?")) {
+      ps.setString(1, partner);
+      ps.setString(2, a.originNodeId());
+      ps.setString(3, a.alertId());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new Sent(rs.getLong(1), rs.getInt(2) == 1))
+            : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * Deletes every queued row of the alert older than {@code keepFromVersion} (they may carry
+   * content) and the record of whom it was shared with. For purging a report: the retraction rows
+   * ({@code keepFromVersion}) stay queued. Joins the caller's transaction.
+   *
+   * @return how many queued rows were deleted
+   */
+  public int forgetAlert(String originNodeId, String alertId, long keepFromVersion) {
+    Objects.requireNonNull(originNodeId, "originNodeId");
+    Objects.requireNonNull(alertId, "alertId");
+    return db.inTransaction(
+        c -> {
+          int n;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM outbox WHERE origin_node_id = ? AND alert_id = ? AND version < ?")) {
+            ps.setString(1, originNodeId);
+            ps.setString(2, alertId);
+            ps.setLong(3, keepFromVersion);
+            n = ps.executeUpdate();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM shared_with WHERE origin_node_id = ? AND alert_id = ?")) {
+            ps.setString(1, originNodeId);
+            ps.setString(2, alertId);
+            ps.executeUpdate();
+          }
+          return n;
+        });
   }
 
   /**
@@ -303,15 +394,20 @@ public final class Outbox {
         });
   }
 
-  /** Drops everything queued for {@code partner} (its agreement ended). */
+  /**
+   * Drops everything queued for {@code partner} and the record of what it was sent (its agreement
+   * ended, so it deleted what it held: a later agreement starts afresh).
+   */
   public void purgePartner(NodeId partner) {
     Objects.requireNonNull(partner, "partner");
     db.inTransaction(
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("DELETE FROM outbox WHERE partner_node_id = ?")) {
-            ps.setString(1, partner.value());
-            ps.executeUpdate();
+          for (String table : List.of("outbox", "shared_with")) {
+            try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM " + table + " WHERE partner_node_id = ?")) {
+              ps.setString(1, partner.value());
+              ps.executeUpdate();
+            }
           }
           return null;
         });

@@ -39,7 +39,8 @@ class AlertStoreProvenanceTest {
 
   private StoredAlert received(String id, long version, AlertFields f) {
     return alert(OTHER_ORIGIN, id, version, f)
-        .withProvenance(OTHER_ORIGIN, agreement, 1_750_000_000L);
+        // Purge time ahead of the real clock: search hides alerts past it.
+        .withProvenance(OTHER_ORIGIN, agreement, 3_750_000_000L);
   }
 
   private static AlertQuery text(String t) {
@@ -71,7 +72,7 @@ class AlertStoreProvenanceTest {
     assertThat(back).isEqualTo(r);
     assertThat(back.receivedFrom()).isEqualTo(OTHER_ORIGIN);
     assertThat(back.agreementId()).isEqualTo(agreement);
-    assertThat(back.purgeAt()).isEqualTo(1_750_000_000L);
+    assertThat(back.purgeAt()).isEqualTo(3_750_000_000L);
     assertThat(search.search(text("tattoo")).items().get(0)).isEqualTo(r);
 
     String own = TestAlerts.newId();
@@ -88,7 +89,7 @@ class AlertStoreProvenanceTest {
     store.put(received(id, 1, searchable("2026-01-02")));
     store.put(
         alert(OTHER_ORIGIN, id, 2, AlertStatus.ALERT_STATUS_RETRACTED, searchable("2026-01-02"))
-            .withProvenance(OTHER_ORIGIN, agreement, 1_750_000_000L));
+            .withProvenance(OTHER_ORIGIN, agreement, 3_750_000_000L));
     StoredAlert t = store.get(OTHER_ORIGIN, id).orElseThrow();
     assertThat(t.fields()).isEqualTo(AlertFields.getDefaultInstance());
     assertThat(t.agreementId()).isEqualTo(agreement);
@@ -144,9 +145,9 @@ class AlertStoreProvenanceTest {
     store.put(received(a, 1, searchable("2026-01-02")));
     store.put(
         alert(OTHER_ORIGIN, b, 1, searchable("2026-01-02"))
-            .withProvenance(OTHER_ORIGIN, agreement, 1_760_000_000L));
-    assertThat(store.purgeDue(1_749_999_999L)).isZero();
-    assertThat(store.purgeDue(1_750_000_000L)).isEqualTo(1);
+            .withProvenance(OTHER_ORIGIN, agreement, 3_760_000_000L));
+    assertThat(store.purgeDue(3_749_999_999L)).isZero();
+    assertThat(store.purgeDue(3_750_000_000L)).isEqualTo(1);
     assertThat(store.get(OTHER_ORIGIN, a)).isEmpty();
     assertThat(store.delete(OTHER_ORIGIN, b)).isTrue();
     assertThat(store.delete(OTHER_ORIGIN, b)).isFalse();

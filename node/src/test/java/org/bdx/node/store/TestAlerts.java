@@ -47,7 +47,7 @@ public final class TestAlerts {
         version,
         status,
         1_700_000_000L + version,
-        1_800_000_000L,
+        4_000_000_000L, // far ahead: search hides expired alerts
         Audience.AUDIENCE_PEER,
         fields,
         List.of("area", "harms", "incident_date"),

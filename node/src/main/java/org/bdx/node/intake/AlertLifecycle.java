@@ -1,0 +1,456 @@
+package org.bdx.node.intake;
+
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.bdx.node.home.NodeConfig;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.signing.AlertDraft;
+import org.bdx.node.signing.AlertSigner;
+import org.bdx.node.signing.AlertVerifier;
+import org.bdx.node.signing.VerificationException;
+import org.bdx.node.signing.VerifiedAlert;
+import org.bdx.node.store.AlertStore;
+import org.bdx.node.store.Ids;
+import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.ReportRecord;
+import org.bdx.node.store.ReportStore;
+import org.bdx.node.store.RetractionReasons;
+import org.bdx.node.store.StoredAlert;
+import org.bdx.node.sync.Outbox;
+import org.bdx.proto.v1.AlertFields;
+import org.bdx.proto.v1.AlertStatus;
+import org.bdx.proto.v1.Consent;
+import org.bdx.proto.v1.Report;
+import org.bdx.proto.v1.SignedAlert;
+
+/**
+ * What the origin does with an alert after intake (spec VER, EXP): issue a new version from the
+ * corrected report, retract it, change the reporter's consent, purge the report.
+ *
+ * <p>Every new version is signed by this node with fresh salts ({@link AlertSigner}), keeps the
+ * alert id and the first version's expiry, and is stored together with the report and the partners'
+ * feed rows in one transaction ({@link Outbox#enqueue} decides who gets content and who gets a
+ * header-only withdrawal). Only alerts this node originated can be changed.
+ */
+public final class AlertLifecycle {
+  /** Most paths one update may clear. */
+  public static final int MAX_CLEAR = 32;
+
+  /** Longest retraction reason, in code points. */
+  public static final int MAX_REASON = 500;
+
+  private final ReportValidator validator;
+  private final AlertSigner signer;
+  private final AlertVerifier verifier;
+  private final NodeDatabase db;
+  private final ReportStore reports;
+  private final AlertStore alerts;
+  private final RetractionReasons reasons;
+  private final Outbox outbox;
+  private final NodeConfig config;
+  private final NodeId self;
+  private final Clock clock;
+
+  public AlertLifecycle(
+      ReportValidator validator,
+      AlertSigner signer,
+      AlertVerifier verifier,
+      NodeDatabase db,
+      ReportStore reports,
+      AlertStore alerts,
+      Outbox outbox,
+      NodeConfig config,
+      NodeId self,
+      Clock clock) {
+    this.validator = Objects.requireNonNull(validator, "validator");
+    this.signer = Objects.requireNonNull(signer, "signer");
+    this.verifier = Objects.requireNonNull(verifier, "verifier");
+    this.db = Objects.requireNonNull(db, "db");
+    this.reports = Objects.requireNonNull(reports, "reports");
+    this.alerts = Objects.requireNonNull(alerts, "alerts");
+    this.reasons = new RetractionReasons(db);
+    this.outbox = Objects.requireNonNull(outbox, "outbox");
+    this.config = Objects.requireNonNull(config, "config");
+    this.self = Objects.requireNonNull(self, "self");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** What {@link #purge} did. */
+  public record Purged(String alertId, long retractionVersion, List<NodeId> partnersNotified) {}
+
+  /**
+   * Applies {@code changes} and {@code clear} to the alert's report and issues the next version.
+   * When the alert's content and audience come out unchanged (e.g. only the narrative changed), the
+   * report is stored and no version is issued.
+   *
+   * @param changes report fields to replace; repeated fields replace the whole list; {@code
+   *     vehicle} replaces the subfields set in it; {@code consent} must not be set
+   * @param clear report field paths to clear, e.g. {@code vehicle.plate}
+   * @return the alert as now stored
+   * @throws InvalidReportException naming every bad field of the request or of the merged report;
+   *     nothing is stored then
+   * @throws LifecycleException unknown alert; received, retracted or expired alert
+   */
+  public StoredAlert update(String alertId, Report changes, List<String> clear) {
+    String id = alertId(alertId);
+    Objects.requireNonNull(changes, "changes");
+    Objects.requireNonNull(clear, "clear");
+    return db.inTransaction(
+        c -> {
+          StoredAlert current = ownChangeable(id);
+          ReportRecord record = reportOf(current);
+          Report merged = merge(record.report(), changes, clear);
+          return reissue(record, validator.validateAndNormalize(merged), current);
+        });
+  }
+
+  /**
+   * Replaces the reporter's consent on {@code reportId} and issues the next version with the new
+   * audience (and the contact shared or not). Narrowing the audience withdraws the alert from the
+   * partners no longer entitled ({@link Outbox#enqueue}).
+   *
+   * @throws InvalidReportException if the consent is invalid
+   * @throws LifecycleException unknown report; its alert retracted or expired
+   */
+  public StoredAlert updateConsent(String reportId, Consent consent) {
+    String id = reportId(reportId);
+    Objects.requireNonNull(consent, "consent");
+    return db.inTransaction(
+        c -> {
+          ReportRecord record =
+              reports
+                  .get(id)
+                  .orElseThrow(
+                      () ->
+                          new LifecycleException(
+                              LifecycleException.Kind.NOT_FOUND, "no report " + id));
+          StoredAlert current = ownChangeable(record.alertId());
+          Report merged = record.report().toBuilder().setConsent(consent).build();
+          return reissue(record, validator.validateAndNormalize(merged), current);
+        });
+  }
+
+  /**
+   * Issues a signed retraction (no content) of one of this node's alerts. The partners that hold
+   * content of it are queued the retraction; nobody else learns of it. {@code reason} stays here.
+   *
+   * @throws InvalidReportException if the reason is missing, too long or has control characters
+   * @throws LifecycleException unknown alert; received, already retracted or expired alert
+   */
+  public StoredAlert retract(String alertId, String reason) {
+    String id = alertId(alertId);
+    String why = reason(reason);
+    return db.inTransaction(
+        c -> {
+          StoredAlert retraction = retraction(ownChangeable(id)).alert();
+          reasons.put(id, why, retraction.issuedAt());
+          return retraction;
+        });
+  }
+
+  /**
+   * Destroys a report: retracts its alert (unless already retracted or expired), so the partners
+   * holding it delete it; deletes the report, the retraction reason and every queued row that may
+   * carry content; keeps only the alert's tombstone; then checkpoints the write-ahead log so no
+   * older page survives in it. With {@code secure_delete} none of the report's content is left in
+   * the database files (spec EXP-5).
+   *
+   * @throws LifecycleException unknown report
+   */
+  public Purged purge(String reportId) {
+    String id = reportId(reportId);
+    Purged done =
+        db.inTransaction(
+            c -> {
+              ReportRecord record =
+                  reports
+                      .get(id)
+                      .orElseThrow(
+                          () ->
+                              new LifecycleException(
+                                  LifecycleException.Kind.NOT_FOUND, "no report " + id));
+              String alertId = record.alertId();
+              List<NodeId> notified = List.of();
+              long version = 0;
+              Optional<StoredAlert> held = alerts.get(self.value(), alertId);
+              if (held.isPresent()) {
+                StoredAlert current = held.get();
+                version = current.version();
+                if (current.status() != AlertStatus.ALERT_STATUS_RETRACTED
+                    && current.expiresAt() > now()) {
+                  Issued retraction = retraction(current);
+                  version = retraction.alert().version();
+                  notified = retraction.partners();
+                }
+                alerts.stripToTombstone(self.value(), alertId);
+                outbox.forgetAlert(self.value(), alertId, version);
+              }
+              reasons.delete(alertId);
+              reports.delete(id);
+              alerts.compactSearchIndex();
+              return new Purged(alertId, version, notified);
+            });
+    db.checkpoint();
+    return done;
+  }
+
+  /** Why staff retracted this node's alert {@code alertId}, if they did. */
+  public Optional<String> retractionReason(String alertId) {
+    return reasons.get(alertId);
+  }
+
+  // --- internals; all run inside the caller's transaction
+
+  /** A version as stored, and the partners it was queued for. */
+  private record Issued(StoredAlert alert, List<NodeId> partners) {}
+
+  private Issued retraction(StoredAlert current) {
+    long now = now();
+    AlertDraft draft =
+        new AlertDraft(
+            current.alertId(),
+            current.version() + 1,
+            AlertStatus.ALERT_STATUS_RETRACTED,
+            now,
+            current.expiresAt(),
+            current.audience(),
+            config.maxRelayHops(),
+            AlertFields.getDefaultInstance());
+    return store(draft, now);
+  }
+
+  /** Issues the next version from {@code normalized}, unless content and audience are unchanged. */
+  private StoredAlert reissue(ReportRecord record, Report normalized, StoredAlert current) {
+    AlertFields fields = AlertDerivation.derive(normalized);
+    boolean unchanged =
+        fields.equals(current.fields())
+            && normalized.getConsent().getAudience() == current.audience();
+    reports.replace(
+        new ReportRecord(record.reportId(), record.alertId(), record.receivedAt(), normalized));
+    if (unchanged) {
+      return current;
+    }
+    long now = now();
+    AlertDraft draft =
+        new AlertDraft(
+            current.alertId(),
+            current.version() + 1,
+            AlertStatus.ALERT_STATUS_UPDATED,
+            now,
+            current.expiresAt(),
+            normalized.getConsent().getAudience(),
+            config.maxRelayHops(),
+            fields);
+    return store(draft, now).alert();
+  }
+
+  /** Signs, checks, stores and queues one version. */
+  private Issued store(AlertDraft draft, long now) {
+    SignedAlert envelope = signer.sign(draft);
+    VerifiedAlert verified;
+    try {
+      // Check our own output before anyone else sees it: a signing bug must not reach partners.
+      verified = verifier.verify(envelope, self);
+    } catch (VerificationException e) {
+      throw new IllegalStateException("a freshly signed alert did not verify: " + e.reason(), e);
+    }
+    StoredAlert stored =
+        new StoredAlert(
+            self.value(),
+            draft.alertId(),
+            draft.version(),
+            draft.status(),
+            draft.issuedAt(),
+            draft.expiresAt(),
+            draft.audience(),
+            verified.fields(),
+            List.copyOf(verified.disclosedPaths()),
+            envelope,
+            true,
+            now);
+    if (!alerts.put(stored)) {
+      throw new IllegalStateException("a newer version of the alert is already stored");
+    }
+    return new Issued(stored, outbox.enqueue(stored));
+  }
+
+  /** This node's own alert {@code id}, which must be neither retracted nor expired. */
+  private StoredAlert ownChangeable(String id) {
+    Optional<StoredAlert> own = alerts.get(self.value(), id);
+    if (own.isEmpty()) {
+      if (!alerts.findById(id).isEmpty()) {
+        throw new LifecycleException(
+            LifecycleException.Kind.FAILED_PRECONDITION,
+            "alert " + id + " was received from a partner: only the origin can issue versions");
+      }
+      throw new LifecycleException(LifecycleException.Kind.NOT_FOUND, "no alert " + id);
+    }
+    StoredAlert a = own.get();
+    if (a.status() == AlertStatus.ALERT_STATUS_RETRACTED) {
+      throw new LifecycleException(
+          LifecycleException.Kind.FAILED_PRECONDITION,
+          "alert " + id + " is retracted: a retracted alert cannot be changed");
+    }
+    if (a.expiresAt() <= now()) {
+      throw new LifecycleException(
+          LifecycleException.Kind.FAILED_PRECONDITION,
+          "alert " + id + " has expired: partners have deleted it");
+    }
+    return a;
+  }
+
+  private ReportRecord reportOf(StoredAlert a) {
+    return reports
+        .findByAlertId(a.alertId())
+        .orElseThrow(
+            () ->
+                new LifecycleException(
+                    LifecycleException.Kind.NOT_FOUND, "no report for alert " + a.alertId()));
+  }
+
+  /**
+   * The stored report with {@code changes} and {@code clear} applied. Collects every problem of the
+   * request (consent set, unknown or conflicting clear paths, unknown fields) into one {@link
+   * InvalidReportException}.
+   */
+  static Report merge(Report base, Report changes, List<String> clear) {
+    List<FieldViolation> problems = new ArrayList<>();
+    Report.Builder b = base.toBuilder();
+    Set<String> setPaths = new HashSet<>();
+    if (!changes.getUnknownFields().asMap().isEmpty()
+        || !changes.getVehicle().getUnknownFields().asMap().isEmpty()
+        || !changes.getConsent().getUnknownFields().asMap().isEmpty()) {
+      problems.add(new FieldViolation("changes", "unknown fields"));
+    }
+    for (Map.Entry<FieldDescriptor, Object> e : changes.getAllFields().entrySet()) {
+      FieldDescriptor fd = e.getKey();
+      if (fd.getNumber() == Report.CONSENT_FIELD_NUMBER) {
+        problems.add(
+            new FieldViolation("consent", "is changed with UpdateConsent (bdx report consent)"));
+        continue;
+      }
+      if (fd.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !fd.isRepeated()) {
+        Message.Builder sub = ((Message) b.getField(fd)).toBuilder();
+        for (Map.Entry<FieldDescriptor, Object> se :
+            ((Message) e.getValue()).getAllFields().entrySet()) {
+          sub.setField(se.getKey(), se.getValue());
+          setPaths.add(fd.getName() + "." + se.getKey().getName());
+        }
+        b.setField(fd, sub.build());
+      } else {
+        b.setField(fd, e.getValue());
+        setPaths.add(fd.getName());
+      }
+    }
+    if (clear.size() > MAX_CLEAR) {
+      problems.add(new FieldViolation("clear", "at most " + MAX_CLEAR + " paths"));
+    } else {
+      for (int i = 0; i < clear.size(); i++) {
+        String field = "clear[" + i + "]";
+        String path = clear.get(i) == null ? "" : clear.get(i).strip().toLowerCase(Locale.ROOT);
+        Optional<FieldDescriptor[]> resolved = resolve(path);
+        if (resolved.isEmpty()) {
+          problems.add(new FieldViolation(field, "not a report field path"));
+          continue;
+        }
+        FieldDescriptor[] fds = resolved.get();
+        if (fds[0].getNumber() == Report.CONSENT_FIELD_NUMBER) {
+          problems.add(
+              new FieldViolation(
+                  field, "consent is changed with UpdateConsent (bdx report consent)"));
+          continue;
+        }
+        boolean conflict =
+            setPaths.contains(path) || setPaths.stream().anyMatch(p -> p.startsWith(path + "."));
+        if (conflict) {
+          problems.add(new FieldViolation(field, "the same field is also set in changes"));
+          continue;
+        }
+        if (fds.length == 1) {
+          b.clearField(fds[0]);
+        } else if (b.hasField(fds[0])) {
+          Message.Builder sub = ((Message) b.getField(fds[0])).toBuilder().clearField(fds[1]);
+          b.setField(fds[0], sub.build());
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidReportException(problems);
+    }
+    return b.build();
+  }
+
+  /** A report field path of one or two names ("area", "vehicle.plate"), or empty if unknown. */
+  private static Optional<FieldDescriptor[]> resolve(String path) {
+    if (path.isEmpty() || path.length() > 64) {
+      return Optional.empty();
+    }
+    String[] parts = path.split("\\.", -1);
+    if (parts.length > 2) {
+      return Optional.empty();
+    }
+    Descriptor d = Report.getDescriptor();
+    FieldDescriptor first = d.findFieldByName(parts[0]);
+    if (first == null) {
+      return Optional.empty();
+    }
+    if (parts.length == 1) {
+      return Optional.of(new FieldDescriptor[] {first});
+    }
+    if (first.getJavaType() != FieldDescriptor.JavaType.MESSAGE || first.isRepeated()) {
+      return Optional.empty();
+    }
+    FieldDescriptor second = first.getMessageType().findFieldByName(parts[1]);
+    return second == null ? Optional.empty() : Optional.of(new FieldDescriptor[] {first, second});
+  }
+
+  private static String alertId(String raw) {
+    String id = raw == null ? "" : raw.strip().toLowerCase(Locale.ROOT);
+    if (!AlertDraft.isValidAlertId(id)) {
+      throw new IllegalArgumentException("alert_id: not an alert id (26 letters and digits)");
+    }
+    return id;
+  }
+
+  private static String reportId(String raw) {
+    String id = raw == null ? "" : raw.strip().toLowerCase(Locale.ROOT);
+    if (!Ids.isValid(id)) {
+      throw new IllegalArgumentException("report_id: not a report id (26 letters and digits)");
+    }
+    return id;
+  }
+
+  private static String reason(String raw) {
+    String r = raw == null ? "" : raw.strip();
+    String problem = null;
+    if (r.isEmpty()) {
+      problem = "is required";
+    } else if (r.codePointCount(0, r.length()) > MAX_REASON) {
+      problem = "at most " + MAX_REASON + " characters";
+    } else if (r.codePoints()
+        .anyMatch(
+            cp ->
+                (Character.isISOControl(cp) && cp != '\n' && cp != '\t')
+                    || Character.getType(cp) == Character.SURROGATE)) {
+      problem = "has control characters";
+    }
+    if (problem != null) {
+      throw new InvalidReportException(List.of(new FieldViolation("reason", problem)));
+    }
+    return r;
+  }
+
+  private long now() {
+    return clock.instant().getEpochSecond();
+  }
+}
