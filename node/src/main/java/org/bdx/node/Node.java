@@ -33,6 +33,7 @@ import org.bdx.node.intake.ReportIntake;
 import org.bdx.node.intake.ReportValidator;
 import org.bdx.node.search.AlertSearch;
 import org.bdx.node.server.ErrorMapping;
+import org.bdx.node.server.RequestDecoding;
 import org.bdx.node.signing.AlertSigner;
 import org.bdx.node.signing.AlertVerifier;
 import org.bdx.node.store.AlertStore;
@@ -217,7 +218,10 @@ public final class Node implements AutoCloseable {
    * requires mutual TLS and identifies the caller.
    */
   public List<ServerServiceDefinition> federationServices() {
-    return List.of(ServerInterceptors.intercept(federationApi, new ErrorMapping()));
+    // Undecodable requests: INVALID_ARGUMENT, not grpc-java's UNKNOWN (spec HOST-2).
+    return List.of(
+        ServerInterceptors.intercept(
+            RequestDecoding.strict(federationApi.bindService()), new ErrorMapping()));
   }
 
   /** A server builder for the federation endpoint: mutual TLS, registered partners only. */

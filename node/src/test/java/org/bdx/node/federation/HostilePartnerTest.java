@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -14,10 +16,15 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -95,7 +102,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hostile input at the federation boundary (spec HOST-1..HOST-6), end to end on loopback with
+ * Hostile input at the federation boundary (spec HOST-1..HOST-3), end to end on loopback with
  * mutual TLS: a real victim node V and a registered partner M with an ACTIVE agreement, where M is
  * this test acting as a malicious node. The test holds M's keys and serves M's federation endpoint
  * itself, so V's feed client subscribes to it and receives whatever the test streams; it also calls
@@ -602,6 +609,88 @@ class HostilePartnerTest {
     assertThat(held.getState()).isEqualTo(AgreementState.AGREEMENT_STATE_ACTIVE);
     assertThat(held.getSigned()).isEqualTo(activeAgreement);
     new Delivery().deliverWithTwin(0);
+  }
+
+  @Test
+  void undecodableRequests_areInvalidArgument_andChangeNothing() throws Exception {
+    byte[] notProtobuf = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f};
+    for (var method :
+        List.of(
+            FederationServiceGrpc.getOfferAgreementMethod(),
+            FederationServiceGrpc.getConfirmAgreementMethod(),
+            FederationServiceGrpc.getNotifyAgreementStateMethod())) {
+      MethodDescriptor<byte[], byte[]> raw =
+          method.toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE).build();
+      assertStatus(
+          () ->
+              ClientCalls.blockingUnaryCall(
+                  mToV,
+                  raw,
+                  CallOptions.DEFAULT.withDeadlineAfter(WAIT_SECONDS, TimeUnit.SECONDS),
+                  notProtobuf),
+          Status.Code.INVALID_ARGUMENT);
+    }
+    // The same inside a Subscribe stream, after a proper start.
+    MethodDescriptor<byte[], byte[]> rawSubscribe =
+        FederationServiceGrpc.getSubscribeMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE)
+            .build();
+    BlockingQueue<Status> end = new LinkedBlockingQueue<>();
+    StreamObserver<byte[]> requests =
+        ClientCalls.asyncBidiStreamingCall(
+            mToV.newCall(rawSubscribe, CallOptions.DEFAULT),
+            new StreamObserver<byte[]>() {
+              @Override
+              public void onNext(byte[] value) {}
+
+              @Override
+              public void onError(Throwable t) {
+                end.add(Status.fromThrowable(t));
+              }
+
+              @Override
+              public void onCompleted() {
+                end.add(Status.OK);
+              }
+            });
+    requests.onNext(
+        SubscribeRequest.newBuilder()
+            .setStart(SubscribeStart.newBuilder().setAfterSequence(Long.MAX_VALUE))
+            .build()
+            .toByteArray());
+    requests.onNext(notProtobuf);
+    Status subscribeEnd = end.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertThat(subscribeEnd).isNotNull();
+    assertThat(subscribeEnd.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+
+    // The twins: the agreement is untouched, a proper Subscribe is served, the feed still works.
+    assertThat(agreementState()).isEqualTo(AgreementState.AGREEMENT_STATE_ACTIVE);
+    MySubscription ok = new MySubscription();
+    ok.send(
+        SubscribeRequest.newBuilder()
+            .setStart(SubscribeStart.newBuilder().setAfterSequence(0))
+            .build());
+    assertThat(ok.awaitItem().getAgreementId()).isEqualTo(agreementId);
+    ok.cancel();
+    new Delivery().deliverWithTwin(0);
+  }
+
+  /** Sends and receives bytes as they are, so a test can put anything on the wire. */
+  private enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+    INSTANCE;
+
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
   @Test
