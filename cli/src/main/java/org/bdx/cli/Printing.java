@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.bdx.node.intake.Vocabulary;
 import org.bdx.proto.v1.AlertFields;
+import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.AlertView;
 
 /** How the CLI shows protocol messages to people and to scripts. */
@@ -63,6 +64,16 @@ public final class Printing {
         word(a.getStatus()),
         a.getOriginName(),
         a.getLocal() ? " (this node)" : "");
+    if (a.getTombstone()) {
+      // Nothing of the content is held; say why rather than print empty lines.
+      out.println(
+          a.getStatus() == AlertStatus.ALERT_STATUS_RETRACTED
+              ? "  retracted: nothing of its content is kept here"
+              : "  withdrawn: its origin no longer shares it with this organization;"
+                  + " nothing of its content is kept here");
+      line(out, "reason", a.getRetractionReason());
+      return;
+    }
     StringBuilder when = new StringBuilder(f.getIncidentDate());
     if (f.getTimeOfDayValue() != 0) {
       when.append(' ').append(word(f.getTimeOfDay()));

@@ -5,8 +5,14 @@ import picocli.CommandLine.Command;
 
 @Command(
     name = "report",
-    description = "Enter and list this node's bad date reports.",
-    subcommands = {ReportAddCommand.class, ReportListCommand.class, ReportTemplateCommand.class},
+    description = "Enter, list, change consent of and purge this node's bad date reports.",
+    subcommands = {
+      ReportAddCommand.class,
+      ReportListCommand.class,
+      ReportTemplateCommand.class,
+      ReportConsentCommand.class,
+      ReportPurgeCommand.class
+    },
     mixinStandardHelpOptions = true)
 public final class ReportCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -14,6 +20,6 @@ public final class ReportCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "say what to do: add, list or template");
+        spec.commandLine(), "say what to do: add, list, template, consent or purge");
   }
 }

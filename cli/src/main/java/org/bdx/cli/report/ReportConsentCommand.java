@@ -1,0 +1,77 @@
+package org.bdx.cli.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bdx.cli.BdxCommand;
+import org.bdx.cli.CliException;
+import org.bdx.cli.NodeConnection;
+import org.bdx.cli.Printing;
+import org.bdx.node.intake.Vocabulary;
+import org.bdx.proto.v1.Consent;
+import org.bdx.proto.v1.UpdateConsentRequest;
+import org.bdx.proto.v1.UpdateConsentResponse;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "consent",
+    description = {
+      "Record the reporter's new consent choices for a report. The alert gets a new version with",
+      "the new audience; partners no longer allowed to see it are told to delete their copy, the",
+      "others get the new version. Without --share-contact the contact is not shared.",
+    })
+public final class ReportConsentCommand extends BdxCommand {
+  @Parameters(paramLabel = "REPORT_ID", description = "The report id (see `bdx report list`).")
+  String reportId;
+
+  @Option(
+      names = "--audience",
+      required = true,
+      description =
+          "Widest partner class the reporter now allows: peer, support or police"
+              + " (see `bdx report add --help`).")
+  String audience;
+
+  @Option(
+      names = "--share-contact",
+      negatable = true,
+      description =
+          "Whether the reporter agrees to share their contact with partners allowed to see it"
+              + " (default: not shared).")
+  boolean shareContact;
+
+  @Override
+  protected void run() throws Exception {
+    List<String> problems = new ArrayList<>();
+    Consent.Builder consent = Consent.newBuilder().setShareContact(shareContact);
+    ReportFieldOptions.word(
+        problems, "--audience", audience, w -> consent.setAudience(Vocabulary.audience(w)));
+    if (!problems.isEmpty()) {
+      throw new CliException(String.join(System.lineSeparator(), problems));
+    }
+    try (NodeConnection node = NodeConnection.open(home())) {
+      UpdateConsentResponse r =
+          node.call(
+              s ->
+                  s.updateConsent(
+                      UpdateConsentRequest.newBuilder()
+                          .setReportId(reportId)
+                          .setConsent(consent)
+                          .build()));
+      if (json()) {
+        out().println(Printing.json(r));
+        return;
+      }
+      out()
+          .println(
+              "Consent recorded; alert "
+                  + r.getAlert().getAlertId()
+                  + " is version "
+                  + r.getAlert().getVersion()
+                  + ", audience "
+                  + Printing.word(r.getAlert().getAudience())
+                  + ".");
+    }
+  }
+}

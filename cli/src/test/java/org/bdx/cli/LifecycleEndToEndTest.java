@@ -1,0 +1,440 @@
+package org.bdx.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.bdx.node.home.NodeHome;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.server.RunningNode;
+import org.bdx.proto.v1.AlertStatus;
+import org.bdx.proto.v1.AlertView;
+import org.bdx.proto.v1.Audience;
+import org.bdx.proto.v1.GetAlertResponse;
+import org.bdx.proto.v1.ProposeAgreementResponse;
+import org.bdx.proto.v1.SearchAlertsResponse;
+import org.bdx.proto.v1.SubmitReportResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Alert versions, retraction, consent withdrawal and purge across three organizations on loopback,
+ * driven through the real CLI (spec 10.4, 10.5): East issues; North is a peer granted every field
+ * but the contact; the Liaison is a police liaison granted date, area, harms and severity. East's
+ * outbound bytes are recorded before TLS.
+ *
+ * <p>A partner's copy of a retracted or withdrawn alert is a tombstone: search never finds it and
+ * {@code bdx alerts show} says it was retracted or withdrawn, with no content.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LifecycleEndToEndTest {
+  static final String POLICE_DESCRIPTION = "Canarypolicedesc";
+  static final String PEER_DESCRIPTION = "Canarypeerdesc";
+  static final List<String> ALL_BUT_CONTACT =
+      List.of(
+          "incident_date",
+          "time_of_day",
+          "area",
+          "work_setting",
+          "harms",
+          "severity",
+          "aggressor_description",
+          "names_used",
+          "phone_numbers",
+          "vehicle_description",
+          "vehicle_plate",
+          "online_handles",
+          "modus_operandi",
+          "languages");
+  static final List<String> POLICE_PATHS = List.of("area", "harms", "incident_date", "severity");
+
+  /** Planted in every field of the report that is purged; each one word (one index token). */
+  static final List<String> PURGE_CANARIES =
+      List.of(
+          "Zzpnarrative",
+          "Zzpcontact",
+          "Zzpdescription",
+          "Zzpname",
+          "Zzphandle",
+          "ZZPLATE9",
+          "Zzpvehicle",
+          "Zzpsummary");
+
+  @TempDir static Path tmp;
+  final OutboundRecorder eastSent = new OutboundRecorder();
+  Org east;
+  Org north;
+  Org liaison;
+  SubmitReportResponse policeReport;
+  SubmitReportResponse peerReport;
+
+  record Org(Path home, NodeId id, int federationPort, RunningNode running) {
+    String endpoint() {
+      return "127.0.0.1:" + federationPort;
+    }
+  }
+
+  @BeforeAll
+  void network() throws Exception {
+    east = start("east", "East Outreach", List.of(eastSent));
+    north = start("north", "North Peers", List.of());
+    liaison = start("liaison", "City Police Liaison", List.of());
+    partner(east, "north", north, "peer");
+    partner(east, "liaison", liaison, "police");
+    partner(north, "east", east, "peer");
+    partner(liaison, "east", east, "peer");
+    String peerAgreement =
+        propose(east, "north", terms("peer.json", ALL_BUT_CONTACT, ALL_BUT_CONTACT));
+    ok("agreement", "accept", peerAgreement, "--home", home(north));
+    String policeAgreement =
+        propose(east, "liaison", terms("police.json", POLICE_PATHS, List.of("area")));
+    ok("agreement", "accept", policeAgreement, "--home", home(liaison));
+
+    policeReport =
+        report("police", "--description", "tall " + POLICE_DESCRIPTION, "--plate", "ABC 123");
+    peerReport = report("peer", "--description", "short " + PEER_DESCRIPTION);
+    awaitTrue(
+        () -> search(north).size() == 2 && search(liaison).size() == 1,
+        "North holds both alerts, the Liaison the police one");
+  }
+
+  @AfterAll
+  void stop() {
+    for (Org o : new Org[] {east, north, liaison}) {
+      if (o != null) {
+        o.running().close();
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void update_reachesBothPartners_asANewerVersion_eachWithOnlyItsFields() throws Exception {
+    String id = policeReport.getAlert().getAlertId();
+    CliRun r =
+        ok(
+            "alerts",
+            "update",
+            id,
+            "--home",
+            home(east),
+            "--description",
+            "identified: tall " + POLICE_DESCRIPTION,
+            "--clear",
+            "vehicle.plate");
+    assertThat(r.out()).contains("version 2");
+
+    awaitTrue(() -> show(north, id).getVersion() == 2, "North gets version 2");
+    AlertView atNorth = show(north, id);
+    assertThat(atNorth.getFields().getAggressorDescription()).startsWith("identified: ");
+    assertThat(atNorth.getFields().getVehiclePlate()).isEmpty();
+
+    awaitTrue(() -> show(liaison, id).getVersion() == 2, "the Liaison gets version 2");
+    AlertView atLiaison = show(liaison, id);
+    assertThat(atLiaison.getDisclosedPathsList()).containsExactlyElementsOf(POLICE_PATHS);
+    assertThat(atLiaison.getFields().getAggressorDescription()).isEmpty();
+  }
+
+  @Test
+  @Order(2)
+  void retract_leavesPartnersOnlyATombstone_andNeverReachesOneThatNeverHadIt() throws Exception {
+    String id = peerReport.getAlert().getAlertId();
+    CliRun bad = CliRun.bdx("alerts", "retract", id, "--home", home(north), "--reason", "x");
+    assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(1);
+    assertThat(bad.err()).contains("only the origin can issue versions");
+
+    ok("alerts", "retract", id, "--home", home(east), "--reason", "entered by mistake");
+    awaitTrue(() -> show(north, id).getTombstone(), "North keeps only a tombstone");
+    AlertView t = show(north, id);
+    assertThat(t.getStatus()).isEqualTo(AlertStatus.ALERT_STATUS_RETRACTED);
+    assertThat(t.getFields().getSerializedSize()).isZero();
+    assertThat(t.getEnvelope().getDisclosuresCount()).isZero();
+    assertThat(t.getRetractionReason()).isEmpty(); // the reason never leaves East
+    assertThat(searchIds(north)).doesNotContain(id);
+    CliRun shown = ok("alerts", "show", id, "--home", home(north));
+    assertThat(shown.out()).contains("retracted").doesNotContain(PEER_DESCRIPTION);
+    CliRun found = ok("alerts", "search", "--home", home(north), "--json", "--text", "short");
+    assertThat(found.out()).doesNotContain(PEER_DESCRIPTION);
+
+    // The Liaison never held this PEER alert: not one byte about it was sent there,
+    // while the police alert was (the twin).
+    String toLiaison = new String(eastSent.sentTo(liaison.id()), StandardCharsets.ISO_8859_1);
+    assertThat(toLiaison).doesNotContain(id);
+    assertThat(toLiaison).contains(policeReport.getAlert().getAlertId());
+    String toNorth = new String(eastSent.sentTo(north.id()), StandardCharsets.ISO_8859_1);
+    assertThat(toNorth).doesNotContain("entered by mistake");
+  }
+
+  @Test
+  @Order(3)
+  void consentNarrowed_withdrawsFromTheLiaison_whileNorthGetsTheUpdate() throws Exception {
+    String id = policeReport.getAlert().getAlertId();
+    CliRun r =
+        ok(
+            "report",
+            "consent",
+            policeReport.getReportId(),
+            "--home",
+            home(east),
+            "--audience",
+            "peer");
+    assertThat(r.out()).contains("version 3").contains("audience peer");
+
+    awaitTrue(() -> show(liaison, id).getTombstone(), "the Liaison's copy is withdrawn");
+    AlertView t = show(liaison, id);
+    assertThat(t.getVersion()).isEqualTo(3);
+    assertThat(t.getFields().getSerializedSize()).isZero();
+    assertThat(search(liaison)).isEmpty();
+    assertThat(ok("alerts", "show", id, "--home", home(liaison)).out()).contains("withdrawn");
+
+    // Twin: North, still entitled, gets version 3 with its content.
+    awaitTrue(() -> show(north, id).getVersion() == 3, "North gets version 3");
+    AlertView atNorth = show(north, id);
+    assertThat(atNorth.getTombstone()).isFalse();
+    assertThat(atNorth.getAudience()).isEqualTo(Audience.AUDIENCE_PEER);
+    assertThat(atNorth.getFields().getAggressorDescription()).contains(POLICE_DESCRIPTION);
+    assertThat(searchIds(north, "--text", POLICE_DESCRIPTION)).containsExactly(id);
+  }
+
+  @Test
+  @Order(4)
+  void purge_leavesNoContentInEastsDatabaseFiles_andPartnersDeleteTheirCopy() throws Exception {
+    SubmitReportResponse r =
+        report(
+            "peer",
+            "--description",
+            "Zzpdescription",
+            "--name-used",
+            "Zzpname",
+            "--handle",
+            "Zzphandle",
+            "--plate",
+            "ZZPLATE9",
+            "--vehicle",
+            "Zzpvehicle",
+            "--summary",
+            "Zzpsummary",
+            "--narrative",
+            "Zzpnarrative",
+            "--contact",
+            "Zzpcontact",
+            "--share-contact");
+    String id = r.getAlert().getAlertId();
+    awaitTrue(() -> searchIds(north).contains(id), "North holds the alert");
+
+    // Twin: the scan finds every canary in East's files before the purge.
+    String before = databaseText(east);
+    for (String c : PURGE_CANARIES) {
+      assertThat(before).as(c).contains(c.toLowerCase(Locale.ROOT));
+    }
+
+    CliRun purged = ok("report", "purge", r.getReportId(), "--home", home(east));
+    assertThat(purged.out())
+        .contains("Report " + r.getReportId() + " purged")
+        .contains("alert " + id + " retracted (version 2)")
+        .contains("queued for 1 partner");
+
+    String after = databaseText(east);
+    for (String c : PURGE_CANARIES) {
+      assertThat(after).as(c).doesNotContain(c.toLowerCase(Locale.ROOT));
+    }
+    awaitTrue(() -> show(north, id).getTombstone(), "North deletes its copy");
+    assertThat(ok("report", "list", "--home", home(east)).out()).doesNotContain(r.getReportId());
+    CliRun again = CliRun.bdx("report", "purge", r.getReportId(), "--home", home(east));
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err()).contains("no report " + r.getReportId());
+  }
+
+  // --- helpers
+
+  private Org start(String key, String name, List<io.grpc.ServerInterceptor> taps)
+      throws Exception {
+    Path home = tmp.resolve(key);
+    int clientPort = freePort();
+    int federationPort = freePort();
+    ok(
+        "init",
+        "--home",
+        home.toString(),
+        "--name",
+        name,
+        "--listen",
+        "127.0.0.1:" + clientPort,
+        "--federation-listen",
+        "127.0.0.1:" + federationPort,
+        "--region",
+        "CA");
+    RunningNode running =
+        RunningNode.start(new NodeHome(home), Clock.systemUTC(), null, null, taps);
+    return new Org(home, running.node().nodeId(), federationPort, running);
+  }
+
+  private static void partner(Org at, String name, Org other, String klass) {
+    ok(
+        "partner",
+        "add",
+        "--home",
+        home(at),
+        "--name",
+        name,
+        "--node-id",
+        other.id().value(),
+        "--endpoint",
+        other.endpoint(),
+        "--class",
+        klass);
+  }
+
+  private static String home(Org o) {
+    return o.home().toString();
+  }
+
+  private Path terms(String file, List<String> weSend, List<String> weReceive) throws IOException {
+    String json =
+        "{\"we_send\": {\"all_harms\": true, \"all_areas\": true, \"retention_days\": 30,"
+            + " \"field_paths\": "
+            + jsonList(weSend)
+            + "},"
+            + " \"we_receive\": {\"receiver_class\": \"PARTNER_CLASS_PEER\", \"all_harms\": true,"
+            + " \"all_areas\": true, \"retention_days\": 30, \"field_paths\": "
+            + jsonList(weReceive)
+            + "}}";
+    Path p = tmp.resolve(file);
+    Files.writeString(p, json);
+    return p;
+  }
+
+  private static String jsonList(List<String> items) {
+    return "[" + String.join(", ", items.stream().map(s -> "\"" + s + "\"").toList()) + "]";
+  }
+
+  private String propose(Org from, String partner, Path terms) throws Exception {
+    CliRun r =
+        ok(
+            "agreement",
+            "propose",
+            "--home",
+            home(from),
+            "--partner",
+            partner,
+            "--terms",
+            terms.toString(),
+            "--json");
+    return parse(r.out(), ProposeAgreementResponse.getDefaultInstance())
+        .getAgreement()
+        .getAgreementId();
+  }
+
+  private SubmitReportResponse report(String audience, String... fields) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "report",
+                "add",
+                "--home",
+                home(east),
+                "--json",
+                "--date",
+                LocalDate.now().minusDays(1).toString(),
+                "--area",
+                "Downtown East",
+                "--harm",
+                "physical_assault",
+                "--severity",
+                "high",
+                "--phone",
+                "604 555 0142",
+                "--audience",
+                audience));
+    args.addAll(List.of(fields));
+    CliRun r = ok(args.toArray(String[]::new));
+    return parse(r.out(), SubmitReportResponse.getDefaultInstance());
+  }
+
+  private AlertView show(Org o, String alertId) {
+    CliRun r = ok("alerts", "show", alertId, "--home", home(o), "--json");
+    try {
+      return parse(r.out(), GetAlertResponse.getDefaultInstance()).getAlert();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private List<AlertView> search(Org o, String... criteria) {
+    List<String> args = new ArrayList<>(List.of("alerts", "search", "--home", home(o), "--json"));
+    args.addAll(List.of(criteria));
+    CliRun r = ok(args.toArray(String[]::new));
+    try {
+      return parse(r.out(), SearchAlertsResponse.getDefaultInstance()).getAlertsList();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private List<String> searchIds(Org o, String... criteria) {
+    return search(o, criteria).stream().map(AlertView::getAlertId).toList();
+  }
+
+  /** The node's database file and its -wal and -shm files, lower-cased, as one string. */
+  private static String databaseText(Org o) throws IOException {
+    Path db = new NodeHome(o.home()).databaseFile();
+    StringBuilder sb = new StringBuilder();
+    for (Path f : List.of(db, Path.of(db + "-wal"), Path.of(db + "-shm"))) {
+      if (Files.exists(f)) {
+        sb.append(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).append('\n');
+      }
+    }
+    return sb.toString().toLowerCase(Locale.ROOT);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Message> T parse(String json, T prototype) throws Exception {
+    Message.Builder b = prototype.newBuilderForType();
+    JsonFormat.parser().merge(json.strip(), b);
+    return (T) b.build();
+  }
+
+  private static CliRun ok(String... args) {
+    CliRun r = CliRun.bdx(args);
+    assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isZero();
+    return r;
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, String what)
+      throws InterruptedException {
+    // Generous: this waits for delivery, it does not measure it.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
