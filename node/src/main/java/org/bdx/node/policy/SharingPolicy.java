@@ -28,8 +28,9 @@ public final class SharingPolicy {
 
   /**
    * The paths of {@code fields} that may be disclosed under {@code terms}, or empty if the alert
-   * must not reach the receiver at all. A retraction always flows with no fields, so a receiver
-   * that once got the alert learns it was withdrawn.
+   * must not reach the receiver at all. A retraction that reaches the class yields no paths.
+   * Whether a receiver is sent a version with no paths (header-only: a retraction or withdrawal)
+   * depends on what it was sent before, which {@code Outbox} decides (spec VER-5).
    *
    * @param status the alert version's status
    * @param audience the reporter's consent: the widest class the alert may reach
