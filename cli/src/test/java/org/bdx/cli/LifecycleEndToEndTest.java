@@ -128,6 +128,38 @@ class LifecycleEndToEndTest {
   }
 
   @Test
+  @Order(0)
+  void badRequests_getClearMessages_andChangeNothing() {
+    String id = policeReport.getAlert().getAlertId();
+    CliRun nothing = CliRun.bdx("alerts", "update", id, "--home", home(east));
+    assertThat(nothing.exitCode()).isEqualTo(1);
+    assertThat(nothing.err()).contains("say what to change");
+    CliRun badPath =
+        CliRun.bdx("alerts", "update", id, "--home", home(east), "--clear", "no_such_field");
+    assertThat(badPath.exitCode()).isEqualTo(1);
+    assertThat(badPath.err()).contains("clear[0]: not a report field path");
+    CliRun badPhone = CliRun.bdx("alerts", "update", id, "--home", home(east), "--phone", "12");
+    assertThat(badPhone.exitCode()).isEqualTo(1);
+    assertThat(badPhone.err()).contains("phone_numbers[0]");
+    CliRun badAudience =
+        CliRun.bdx(
+            "report",
+            "consent",
+            policeReport.getReportId(),
+            "--home",
+            home(east),
+            "--audience",
+            "everyone");
+    assertThat(badAudience.exitCode()).isEqualTo(1);
+    assertThat(badAudience.err()).contains("--audience");
+    CliRun unknown =
+        CliRun.bdx("alerts", "retract", "a".repeat(26), "--home", home(east), "--reason", "x");
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.err()).contains("no alert");
+    assertThat(show(east, id).getVersion()).isEqualTo(1);
+  }
+
+  @Test
   @Order(1)
   void update_reachesBothPartners_asANewerVersion_eachWithOnlyItsFields() throws Exception {
     String id = policeReport.getAlert().getAlertId();

@@ -44,6 +44,7 @@ import org.bdx.node.sync.FeedReceiver;
 import org.bdx.node.sync.FeedService;
 import org.bdx.node.sync.Outbox;
 import org.bdx.node.tls.FederationServerFactory;
+import org.bdx.node.tls.Keepalive;
 import org.bdx.node.tls.PartnerChannels;
 import org.bdx.node.tls.TlsPartnerChannels;
 import org.bdx.proto.v1.AgreementState;
@@ -75,6 +76,7 @@ public final class Node implements AutoCloseable {
   private final ClientApi clientApi;
   private final AdminApi adminApi;
   private final FederationApi federationApi;
+  private final Keepalive keepalive;
   private boolean feedsStopped;
   private final ScheduledExecutorService maintenance =
       Executors.newSingleThreadScheduledExecutor(
@@ -92,8 +94,10 @@ public final class Node implements AutoCloseable {
       String clientToken,
       String adminToken,
       Clock clock,
-      PartnerChannels channels) {
+      PartnerChannels channels,
+      Keepalive keepalive) {
     this.home = home;
+    this.keepalive = keepalive;
     this.config = config;
     this.keys = keys;
     this.nodeId = keys.nodeId();
@@ -110,7 +114,7 @@ public final class Node implements AutoCloseable {
     this.book = new AgreementBook(db, keys, partners, clock, rng);
     this.outbox = new Outbox(db, book, clock);
     this.feedService = new FeedService(outbox, book);
-    this.receiver = new FeedReceiver(db, alerts, verifier, book, clock);
+    this.receiver = new FeedReceiver(db, alerts, verifier, book, clock, config.maxClockSkew());
     this.feedClients =
         new FeedClients(
             book, id -> partners.get(id).map(Partners.PartnerRecord::endpoint), channels, receiver);
@@ -188,20 +192,34 @@ public final class Node implements AutoCloseable {
     return new Created(keys.nodeId(), home);
   }
 
+  /**
+   * Opens the node in {@code home}. Every time decision the node makes (expiry, retention, clock
+   * skew, agreement and sync times) reads {@code clock}, so tests can move time.
+   */
   public static Node open(NodeHome home, Clock clock) throws IOException {
-    NodeConfig config = home.loadConfig();
+    return open(home, clock, Keepalive.DEFAULTS);
+  }
+
+  /** Opens with other federation keepalive timings (tests shorten them). */
+  public static Node open(NodeHome home, Clock clock, Keepalive keepalive) throws IOException {
     NodeKeys keys = KeyFiles.load(home.dir());
-    return open(home, clock, new TlsPartnerChannels(keys));
+    return open(home, clock, new TlsPartnerChannels(keys, keepalive), keepalive);
   }
 
   /** Opens with another way to reach partners; tests use it to observe traffic. */
   public static Node open(NodeHome home, Clock clock, PartnerChannels channels) throws IOException {
+    return open(home, clock, channels, Keepalive.DEFAULTS);
+  }
+
+  private static Node open(
+      NodeHome home, Clock clock, PartnerChannels channels, Keepalive keepalive)
+      throws IOException {
     NodeConfig config = home.loadConfig();
     NodeKeys keys = KeyFiles.load(home.dir());
     String clientToken = home.readClientToken();
     String adminToken = home.readAdminToken();
     NodeDatabase db = NodeDatabase.open(home.databaseFile());
-    return new Node(home, config, keys, db, clientToken, adminToken, clock, channels);
+    return new Node(home, config, keys, db, clientToken, adminToken, clock, channels, keepalive);
   }
 
   /** The services for local staff and coordinators, each behind its own credential. */
@@ -226,7 +244,7 @@ public final class Node implements AutoCloseable {
 
   /** A server builder for the federation endpoint: mutual TLS, registered partners only. */
   public NettyServerBuilder federationServerBuilder(InetSocketAddress address) {
-    return FederationServerFactory.builder(address, keys, partners::isPartner);
+    return FederationServerFactory.builder(address, keys, partners::isPartner, keepalive);
   }
 
   /** Starts reading partners' feeds and the hourly purge of expired received alerts. */
@@ -236,15 +254,31 @@ public final class Node implements AutoCloseable {
     maintenance.scheduleWithFixedDelay(this::purgeDue, 0, 60, TimeUnit.MINUTES);
   }
 
+  /**
+   * Deletes the received alerts whose purge time (expiry or retention, FEED-10) has come by the
+   * node's clock; the node also does this hourly.
+   *
+   * @return how many were deleted
+   */
+  public int purgeExpired() {
+    int n = receiver.purgeDue();
+    if (n > 0) {
+      LOG.info(() -> "purged " + n + " received alerts past expiry or retention");
+    }
+    return n;
+  }
+
   private void purgeDue() {
     try {
-      int n = receiver.purgeDue();
-      if (n > 0) {
-        LOG.info(() -> "purged " + n + " received alerts past expiry or retention");
-      }
+      purgeExpired();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "purge failed: {0}", e.getClass().getName());
     }
+  }
+
+  /** Whether {@code partner} has a feed stream open from this node (it reads our alerts). */
+  public boolean partnerSubscribed(NodeId partner) {
+    return feedService.connected(partner);
   }
 
   /** After every committed agreement change: feeds follow the agreements at once. */

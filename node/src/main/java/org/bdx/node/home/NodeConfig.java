@@ -22,6 +22,8 @@ import java.util.Properties;
  * @param phoneRegion ISO 3166 region used to read phone numbers written without a country code
  * @param alertLifetime how long an alert stays valid after it is issued
  * @param maxRelayHops the most hops an alert may travel beyond its first receiver
+ * @param maxClockSkew how far ahead of this node's clock a partner's alert may be dated before it
+ *     is refused (spec TIME-1, TIME-2); 0 to 1 day
  */
 public record NodeConfig(
     String organizationName,
@@ -29,12 +31,15 @@ public record NodeConfig(
     HostPort federationListen,
     String phoneRegion,
     Duration alertLifetime,
-    int maxRelayHops) {
+    int maxRelayHops,
+    Duration maxClockSkew) {
 
   public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 7400);
   public static final HostPort DEFAULT_FEDERATION_LISTEN = new HostPort("127.0.0.1", 7401);
   public static final Duration DEFAULT_ALERT_LIFETIME = Duration.ofDays(180);
   public static final int DEFAULT_MAX_RELAY_HOPS = 2;
+  public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofSeconds(300);
+  public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(86_400);
 
   private static final int MAX_NAME_LENGTH = 100;
 
@@ -62,6 +67,32 @@ public record NodeConfig(
     if (maxRelayHops < 0 || maxRelayHops > 8) {
       throw new IllegalArgumentException("max relay hops must be between 0 and 8");
     }
+    if (maxClockSkew == null
+        || maxClockSkew.isNegative()
+        || maxClockSkew.compareTo(MAX_CLOCK_SKEW) > 0) {
+      throw new IllegalArgumentException(
+          "the tolerated clock skew must be between 0 and "
+              + MAX_CLOCK_SKEW.toSeconds()
+              + " seconds");
+    }
+  }
+
+  /** Settings with the default tolerated clock skew. */
+  public NodeConfig(
+      String organizationName,
+      HostPort listen,
+      HostPort federationListen,
+      String phoneRegion,
+      Duration alertLifetime,
+      int maxRelayHops) {
+    this(
+        organizationName,
+        listen,
+        federationListen,
+        phoneRegion,
+        alertLifetime,
+        maxRelayHops,
+        DEFAULT_MAX_CLOCK_SKEW);
   }
 
   /** A region code as libphonenumber expects it: two upper-case letters. */
@@ -79,6 +110,7 @@ public record NodeConfig(
   static final String KEY_REGION = "phone.region";
   static final String KEY_LIFETIME = "alert.lifetime.days";
   static final String KEY_HOPS = "relay.max_hops";
+  static final String KEY_SKEW = "clock.max_skew_seconds";
 
   public static NodeConfig load(Path file) throws IOException {
     Properties p = new Properties();
@@ -95,7 +127,10 @@ public record NodeConfig(
           Duration.ofDays(
               Long.parseLong(
                   p.getProperty(KEY_LIFETIME, "" + DEFAULT_ALERT_LIFETIME.toDays()).strip())),
-          Integer.parseInt(p.getProperty(KEY_HOPS, "" + DEFAULT_MAX_RELAY_HOPS).strip()));
+          Integer.parseInt(p.getProperty(KEY_HOPS, "" + DEFAULT_MAX_RELAY_HOPS).strip()),
+          Duration.ofSeconds(
+              Long.parseLong(
+                  p.getProperty(KEY_SKEW, "" + DEFAULT_MAX_CLOCK_SKEW.toSeconds()).strip())));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(file + ": a number setting is not a whole number");
     } catch (IllegalArgumentException e) {
@@ -119,6 +154,7 @@ public record NodeConfig(
     p.setProperty(KEY_REGION, phoneRegion);
     p.setProperty(KEY_LIFETIME, Long.toString(alertLifetime.toDays()));
     p.setProperty(KEY_HOPS, Integer.toString(maxRelayHops));
+    p.setProperty(KEY_SKEW, Long.toString(maxClockSkew.toSeconds()));
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       p.store(w, "BDX node settings. Restart the node after editing.");
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import org.bdx.node.Node;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
+import org.bdx.node.tls.Keepalive;
 
 /**
  * A node with both its servers running: the client and admin API on the configured client address
@@ -41,7 +42,19 @@ public final class RunningNode implements AutoCloseable {
       NodeConfig.HostPort federationAddress,
       List<ServerInterceptor> federationTaps)
       throws IOException {
-    Node node = Node.open(home, clock);
+    return start(home, clock, clientAddress, federationAddress, federationTaps, Keepalive.DEFAULTS);
+  }
+
+  /** As above, with other federation keepalive timings (tests shorten them). */
+  public static RunningNode start(
+      NodeHome home,
+      Clock clock,
+      NodeConfig.HostPort clientAddress,
+      NodeConfig.HostPort federationAddress,
+      List<ServerInterceptor> federationTaps,
+      Keepalive keepalive)
+      throws IOException {
+    Node node = Node.open(home, clock, keepalive);
     NodeConfig.HostPort clientAt = clientAddress != null ? clientAddress : node.config().listen();
     NodeConfig.HostPort federationAt =
         federationAddress != null ? federationAddress : node.config().federationListen();

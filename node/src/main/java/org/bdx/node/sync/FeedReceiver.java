@@ -3,6 +3,7 @@ package org.bdx.node.sync;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -54,8 +55,13 @@ public final class FeedReceiver {
     VERIFICATION_FAILED,
     FIELD_NOT_GRANTED,
     NOT_GRANTED,
-    NO_RETENTION
+    NO_RETENTION,
+    /** Issued further ahead of this node's clock than the tolerated skew (spec TIME-2). */
+    FUTURE_DATED
   }
+
+  /** Default tolerated clock difference between nodes (spec TIME-1). */
+  public static final Duration DEFAULT_MAX_SKEW = Duration.ofMinutes(5);
 
   /**
    * What one batch did.
@@ -80,6 +86,7 @@ public final class FeedReceiver {
   private final AlertVerifier verifier;
   private final SharingGrants grants;
   private final Clock clock;
+  private final long maxSkewSeconds;
 
   public FeedReceiver(
       NodeDatabase db,
@@ -87,6 +94,24 @@ public final class FeedReceiver {
       AlertVerifier verifier,
       SharingGrants grants,
       Clock clock) {
+    this(db, alerts, verifier, grants, clock, DEFAULT_MAX_SKEW);
+  }
+
+  /**
+   * @param maxSkew how far ahead of {@code clock} an item's {@code issued_at} may be (0..1 day)
+   */
+  public FeedReceiver(
+      NodeDatabase db,
+      AlertStore alerts,
+      AlertVerifier verifier,
+      SharingGrants grants,
+      Clock clock,
+      Duration maxSkew) {
+    Objects.requireNonNull(maxSkew, "maxSkew");
+    if (maxSkew.isNegative() || maxSkew.compareTo(Duration.ofDays(1)) > 0) {
+      throw new IllegalArgumentException("maxSkew must be between 0 and 1 day");
+    }
+    this.maxSkewSeconds = maxSkew.toSeconds();
     this.db = Objects.requireNonNull(db, "db");
     this.alerts = Objects.requireNonNull(alerts, "alerts");
     this.verifier = Objects.requireNonNull(verifier, "verifier");
@@ -214,6 +239,10 @@ public final class FeedReceiver {
     int days = grant.terms().getRetentionDays();
     if (days < 1) {
       return Checked.rejected(Rejection.NO_RETENTION, null);
+    }
+    if (h.getIssuedAt() > now + maxSkewSeconds) {
+      // Dated beyond the tolerated skew: a wrong clock at the origin, or a forged date.
+      return Checked.rejected(Rejection.FUTURE_DATED, null);
     }
     if (h.getExpiresAt() <= now) {
       return new Checked(Outcome.EXPIRED, null, null, null);

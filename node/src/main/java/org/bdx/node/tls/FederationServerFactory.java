@@ -47,8 +47,15 @@ public final class FederationServerFactory {
    */
   public static NettyServerBuilder builder(
       InetSocketAddress address, NodeKeys keys, Predicate<NodeId> isPartner) {
+    return builder(address, keys, isPartner, Keepalive.DEFAULTS);
+  }
+
+  /** As {@link #builder(InetSocketAddress, NodeKeys, Predicate)} with other keepalive timings. */
+  public static NettyServerBuilder builder(
+      InetSocketAddress address, NodeKeys keys, Predicate<NodeId> isPartner, Keepalive keepalive) {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(isPartner, "isPartner");
+    Objects.requireNonNull(keepalive, "keepalive");
     return NettyServerBuilder.forAddress(address)
         .sslContext(FederationTls.serverContext(keys, isPartner))
         .intercept(new PeerIdentityInterceptor(isPartner))
@@ -56,8 +63,8 @@ public final class FederationServerFactory {
         .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES)
         .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
-        .keepAliveTime(SERVER_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
-        .keepAliveTimeout(SERVER_KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .keepAliveTime(keepalive.serverTime().toMillis(), TimeUnit.MILLISECONDS)
+        .keepAliveTimeout(keepalive.serverTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .maxConnectionIdle(MAX_CONNECTION_IDLE_MINUTES, TimeUnit.MINUTES)
         .maxConcurrentCallsPerConnection(MAX_CONCURRENT_CALLS_PER_CONNECTION);
   }

@@ -22,9 +22,16 @@ public final class TlsPartnerChannels implements PartnerChannels {
   public static final long KEEPALIVE_TIMEOUT_SECONDS = 10;
 
   private final FederationTls.Credentials own;
+  private final Keepalive keepalive;
 
   public TlsPartnerChannels(NodeKeys keys) {
+    this(keys, Keepalive.DEFAULTS);
+  }
+
+  /** With other keepalive timings (tests shorten them). */
+  public TlsPartnerChannels(NodeKeys keys, Keepalive keepalive) {
     this.own = FederationTls.Credentials.of(keys);
+    this.keepalive = Objects.requireNonNull(keepalive, "keepalive");
   }
 
   @Override
@@ -37,8 +44,8 @@ public final class TlsPartnerChannels implements PartnerChannels {
     // One SslContext per channel: its TLS session cache is then never shared between partners.
     return NettyChannelBuilder.forAddress(address.host(), address.port())
         .sslContext(FederationTls.clientContext(own, partner))
-        .keepAliveTime(KEEPALIVE_TIME_SECONDS, TimeUnit.SECONDS)
-        .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .keepAliveTime(keepalive.clientTime().toMillis(), TimeUnit.MILLISECONDS)
+        .keepAliveTimeout(keepalive.clientTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .keepAliveWithoutCalls(true)
         .maxInboundMessageSize(FederationServerFactory.MAX_INBOUND_MESSAGE_BYTES)
         .build();

@@ -43,6 +43,54 @@ class NodeConfigTest {
   }
 
   @Test
+  void clockSkew_roundTrips_olderFilesGetTheDefault_andOutOfRangeIsRefused() throws Exception {
+    NodeConfig c =
+        new NodeConfig(
+            "Org",
+            NodeConfig.DEFAULT_LISTEN,
+            NodeConfig.DEFAULT_FEDERATION_LISTEN,
+            "CA",
+            Duration.ofDays(30),
+            0,
+            Duration.ofSeconds(42));
+    Path f = tmp.resolve("skew.properties");
+    c.store(f);
+    assertThat(Files.readString(f)).contains("clock.max_skew_seconds=42");
+    assertThat(NodeConfig.load(f).maxClockSkew()).isEqualTo(Duration.ofSeconds(42));
+
+    Path old = tmp.resolve("old.properties");
+    Files.writeString(old, "organization.name=X\nclient.listen=127.0.0.1:7400\nphone.region=CA\n");
+    assertThat(NodeConfig.load(old).maxClockSkew()).isEqualTo(Duration.ofSeconds(300));
+
+    Files.writeString(old, Files.readString(old) + "clock.max_skew_seconds=86401\n");
+    assertThatThrownBy(() -> NodeConfig.load(old)).hasMessageContaining("clock skew");
+    for (Duration bad : new Duration[] {Duration.ofSeconds(-1), Duration.ofSeconds(86_401)}) {
+      assertThatThrownBy(
+              () ->
+                  new NodeConfig(
+                      "x",
+                      NodeConfig.DEFAULT_LISTEN,
+                      NodeConfig.DEFAULT_FEDERATION_LISTEN,
+                      "CA",
+                      Duration.ofDays(1),
+                      0,
+                      bad))
+          .hasMessageContaining("clock skew");
+    }
+    assertThat(
+            new NodeConfig(
+                    "x",
+                    NodeConfig.DEFAULT_LISTEN,
+                    NodeConfig.DEFAULT_FEDERATION_LISTEN,
+                    "CA",
+                    Duration.ofDays(1),
+                    0,
+                    Duration.ZERO)
+                .maxClockSkew())
+        .isZero();
+  }
+
+  @Test
   void hostPort_rejectsMalformed() {
     for (String bad : new String[] {"", "localhost", ":7400", "host:", "host:port", "host:70000"}) {
       assertThatThrownBy(() -> NodeConfig.HostPort.parse(bad))

@@ -262,6 +262,44 @@ class FeedReceiverTest {
   }
 
   @Test
+  void issuedBeyondTheSkewAhead_isRejectedAsFutureDated_withinTheSkewIsStored() {
+    StoredAlert x = a.publish(canaryFields(), Audience.AUDIENCE_PEER);
+    FeedItem first = a.outbox.read(b.id, 0, 10).get(0);
+    // The receiver's clock is 10 minutes behind the origin's; 5 minutes are tolerated.
+    FeedReceiver behind =
+        new FeedReceiver(
+            b.db,
+            b.alerts,
+            b.verifier,
+            b.grants,
+            Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)),
+            Duration.ofMinutes(5));
+    FeedReceiver.Result r = behind.apply(a.id, List.of(first));
+    assertThat(r.rejected()).isEqualTo(1);
+    assertThat(behind.rejected(a.id)).isEqualTo(1);
+    assertThat(received()).isZero();
+
+    // Twin: two minutes behind is within the skew, and the same alert is stored.
+    FeedReceiver slightly =
+        new FeedReceiver(
+            b.db,
+            b.alerts,
+            b.verifier,
+            b.grants,
+            Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-2)),
+            Duration.ofMinutes(5));
+    FeedItem again = first.toBuilder().setSequence(first.getSequence() + 1).build();
+    assertThat(slightly.apply(a.id, List.of(again)).stored()).isEqualTo(1);
+    assertThat(b.alerts.get(a.id.value(), x.alertId())).isPresent();
+
+    assertThatThrownBy(
+            () ->
+                new FeedReceiver(
+                    b.db, b.alerts, b.verifier, b.grants, Clock.systemUTC(), Duration.ofDays(2)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void retraction_replacesContentWithTombstone() {
     String id = Ids.newId(SyncFixture.RNG);
     StoredAlert v1 =
