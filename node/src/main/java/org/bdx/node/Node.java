@@ -222,11 +222,15 @@ public final class Node implements AutoCloseable {
     return new Node(home, config, keys, db, clientToken, adminToken, clock, channels, keepalive);
   }
 
-  /** The services for local staff and coordinators, each behind its own credential. */
+  /**
+   * The services for local staff and coordinators: the client API takes the client or the admin
+   * credential (spec ADM-1; the conformance suite drives a node with the admin credential alone,
+   * CONF-2), the admin API only the admin credential.
+   */
   public List<ServerServiceDefinition> clientServices() {
     return List.of(
         ServerInterceptors.intercept(
-            clientApi, new ErrorMapping(), new ClientCredentialCheck(clientToken)),
+            clientApi, new ErrorMapping(), new ClientCredentialCheck(clientToken, adminToken)),
         ServerInterceptors.intercept(
             adminApi, new ErrorMapping(), new ClientCredentialCheck(adminToken)));
   }

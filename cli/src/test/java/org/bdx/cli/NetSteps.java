@@ -1,0 +1,215 @@
+package org.bdx.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.bdx.proto.v1.AlertView;
+import org.bdx.proto.v1.GetStatusResponse;
+import org.bdx.proto.v1.PartnerStatus;
+import org.bdx.proto.v1.ProposeAgreementResponse;
+import org.bdx.proto.v1.SearchAlertsResponse;
+import org.bdx.proto.v1.SubmitReportResponse;
+
+/** Steps the end-to-end tests share: set up two organizations and read what they hold. */
+final class NetSteps {
+  private NetSteps() {}
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  static CliRun ok(String... args) {
+    CliRun r = CliRun.bdx(args);
+    assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isZero();
+    return r;
+  }
+
+  static void init(Path home, String name, int clientPort, int federationPort) {
+    ok(
+        "init",
+        "--home",
+        home.toString(),
+        "--name",
+        name,
+        "--listen",
+        "127.0.0.1:" + clientPort,
+        "--federation-listen",
+        "127.0.0.1:" + federationPort,
+        "--region",
+        "CA");
+  }
+
+  static void addPartner(Path home, String name, String nodeId, String endpoint) {
+    ok(
+        "partner",
+        "add",
+        "--home",
+        home.toString(),
+        "--name",
+        name,
+        "--node-id",
+        nodeId,
+        "--endpoint",
+        endpoint,
+        "--class",
+        "peer");
+  }
+
+  /**
+   * Proposes a peer agreement (every field but contact, all harms and areas, both ways) from {@code
+   * proposer} to its partner {@code partner}, accepts it at {@code acceptor}, and returns its id.
+   */
+  static String agree(Path proposer, String partner, Path acceptor, int retentionDays, Path dir)
+      throws Exception {
+    String paths =
+        "[\"incident_date\", \"time_of_day\", \"area\", \"work_setting\", \"harms\","
+            + " \"severity\", \"aggressor_description\", \"phone_numbers\"]";
+    String direction =
+        "\"all_harms\": true, \"all_areas\": true, \"retention_days\": "
+            + retentionDays
+            + ", \"field_paths\": "
+            + paths;
+    String json =
+        "{\"we_send\": {"
+            + direction
+            + "}, \"we_receive\": {\"receiver_class\": \"PARTNER_CLASS_PEER\", "
+            + direction
+            + "}}";
+    Path terms = Files.createTempFile(dir, "terms", ".json");
+    Files.writeString(terms, json);
+    CliRun r =
+        ok(
+            "agreement",
+            "propose",
+            "--home",
+            proposer.toString(),
+            "--partner",
+            partner,
+            "--terms",
+            terms.toString(),
+            "--json");
+    String id =
+        parse(r.out(), ProposeAgreementResponse.getDefaultInstance())
+            .getAgreement()
+            .getAgreementId();
+    ok("agreement", "accept", id, "--home", acceptor.toString());
+    return id;
+  }
+
+  /** Submits a report through the CLI and returns the alert id. */
+  static String report(Path home, String phone) throws Exception {
+    CliRun r =
+        ok(
+            "report",
+            "add",
+            "--home",
+            home.toString(),
+            "--json",
+            "--date",
+            LocalDate.now().minusDays(1).toString(),
+            "--time",
+            "night",
+            "--area",
+            "Downtown East",
+            "--setting",
+            "outcall",
+            "--harm",
+            "physical_assault",
+            "--severity",
+            "high",
+            "--description",
+            "tall, grey beard",
+            "--phone",
+            phone,
+            "--summary",
+            "books hotel outcalls",
+            "--audience",
+            "peer");
+    return parse(r.out(), SubmitReportResponse.getDefaultInstance()).getAlert().getAlertId();
+  }
+
+  /** Every alert the node holds (all pages). */
+  static List<AlertView> allAlerts(Path home) throws Exception {
+    List<AlertView> out = new ArrayList<>();
+    String token = "";
+    do {
+      List<String> args =
+          new ArrayList<>(
+              List.of("alerts", "search", "--home", home.toString(), "--json", "--limit", "500"));
+      if (!token.isEmpty()) {
+        args.addAll(List.of("--page", token));
+      }
+      SearchAlertsResponse r =
+          parse(ok(args.toArray(String[]::new)).out(), SearchAlertsResponse.getDefaultInstance());
+      out.addAll(r.getAlertsList());
+      token = r.getNextPageToken();
+    } while (!token.isEmpty());
+    return out;
+  }
+
+  static List<String> alertIds(Path home) throws Exception {
+    return allAlerts(home).stream().map(AlertView::getAlertId).toList();
+  }
+
+  /** The node's status line for {@code partnerName}, from {@code bdx status --json}. */
+  static PartnerStatus status(Path home, String partnerName) {
+    try {
+      GetStatusResponse r =
+          parse(
+              ok("status", "--home", home.toString(), "--json").out(),
+              GetStatusResponse.getDefaultInstance());
+      return r.getPartnersList().stream()
+          .filter(p -> p.getPartner().getName().equals(partnerName))
+          .findFirst()
+          .orElseThrow();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static <T extends Message> T parse(String json, T prototype) throws Exception {
+    Message.Builder b = prototype.newBuilderForType();
+    JsonFormat.parser().merge(json.strip(), b);
+    return (T) b.build();
+  }
+
+  /** Waits for {@code condition}; generous, since it waits for delivery and never measures it. */
+  static void awaitTrue(BooleanSupplier condition, String what, int seconds)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + seconds + " s waiting for: " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  static BooleanSupplier quietly(ThrowingBool b) {
+    return () -> {
+      try {
+        return b.get();
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    };
+  }
+
+  interface ThrowingBool {
+    boolean get() throws Exception;
+  }
+}
