@@ -1,0 +1,1328 @@
+package org.bdx.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnknownFieldSet;
+import com.google.rpc.BadRequest;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import org.bdx.proto.v1.AddPartnerRequest;
+import org.bdx.proto.v1.AdminServiceGrpc;
+import org.bdx.proto.v1.Agreement;
+import org.bdx.proto.v1.AgreementState;
+import org.bdx.proto.v1.AgreementTerms;
+import org.bdx.proto.v1.AlertFields;
+import org.bdx.proto.v1.AlertHeader;
+import org.bdx.proto.v1.AlertStatus;
+import org.bdx.proto.v1.AlertView;
+import org.bdx.proto.v1.Audience;
+import org.bdx.proto.v1.ClientServiceGrpc;
+import org.bdx.proto.v1.ConfirmAgreementRequest;
+import org.bdx.proto.v1.Consent;
+import org.bdx.proto.v1.DirectionTerms;
+import org.bdx.proto.v1.FederationServiceGrpc;
+import org.bdx.proto.v1.FeedAck;
+import org.bdx.proto.v1.FeedItem;
+import org.bdx.proto.v1.GetAgreementRequest;
+import org.bdx.proto.v1.GetAlertRequest;
+import org.bdx.proto.v1.GetNodeInfoRequest;
+import org.bdx.proto.v1.GetNodeInfoResponse;
+import org.bdx.proto.v1.GetStatusRequest;
+import org.bdx.proto.v1.HarmCategory;
+import org.bdx.proto.v1.ListReportsRequest;
+import org.bdx.proto.v1.NotifyAgreementStateRequest;
+import org.bdx.proto.v1.OfferAgreementRequest;
+import org.bdx.proto.v1.PartnerClass;
+import org.bdx.proto.v1.PartnerStatus;
+import org.bdx.proto.v1.RemovePartnerRequest;
+import org.bdx.proto.v1.Report;
+import org.bdx.proto.v1.RetractAlertRequest;
+import org.bdx.proto.v1.SearchAlertsRequest;
+import org.bdx.proto.v1.Severity;
+import org.bdx.proto.v1.SignedAgreement;
+import org.bdx.proto.v1.SignedAlert;
+import org.bdx.proto.v1.SubmitReportRequest;
+import org.bdx.proto.v1.SubscribeRequest;
+import org.bdx.proto.v1.SubscribeStart;
+import org.bdx.proto.v1.TerminateAgreementRequest;
+import org.bdx.proto.v1.UpdateAlertRequest;
+import org.bdx.proto.v1.Vehicle;
+import org.bdx.proto.v1.WorkSetting;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The BDX v1 conformance suite (spec section 15). It drives a node under test through its published
+ * APIs only: the client and admin APIs with the admin credential (CONF-2), and the federation API
+ * as partner nodes of its own (CONF-4): one registered as PEER, one as SUPPORT, one as POLICE, one
+ * for hostile calls and one without an agreement.
+ *
+ * <p>Each test's display name starts with the requirement ids it checks. Subclasses say which node
+ * to test ({@link #nodeUnderTest()}); {@code OurNodeConformanceTest} runs it against the reference
+ * node in the build and {@link Main} against any {@code HOST:PORT}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+public abstract class BdxConformanceSuite {
+  private static final long WAIT = SuiteNode.WAIT_SECONDS;
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** What the suite's PEER/SUPPORT/POLICE nodes may receive (the node under test's outbound). */
+  private static final Map<PartnerClass, Set<String>> GRANTED =
+      Map.of(
+          PartnerClass.PARTNER_CLASS_PEER,
+          Set.of(
+              "incident_date",
+              "area",
+              "harms",
+              "severity",
+              "aggressor_description",
+              "phone_numbers",
+              "modus_operandi"),
+          PartnerClass.PARTNER_CLASS_SUPPORT,
+          Set.of("incident_date", "area", "harms", "severity", "aggressor_description"),
+          PartnerClass.PARTNER_CLASS_POLICE,
+          Set.of("incident_date", "area", "harms"));
+
+  /** What the suite's nodes may send the node under test. */
+  private static final Set<String> GRANTED_TO_NUT =
+      Set.of("incident_date", "area", "harms", "severity", "aggressor_description");
+
+  /** Implementations give the suite their endpoints and admin credential (CONF-1). */
+  protected abstract NodeUnderTest nodeUnderTest() throws Exception;
+
+  private final String run = HexFormat.of().formatHex(randomBytes(3));
+  private NodeUnderTest nut;
+  private ManagedChannel local;
+  private ClientServiceGrpc.ClientServiceBlockingStub client;
+  private AdminServiceGrpc.AdminServiceBlockingStub admin;
+  private GetNodeInfoResponse info;
+
+  private final Map<PartnerClass, SuiteNode> partners = new EnumMap<>(PartnerClass.class);
+  private final Map<PartnerClass, SuiteNode.Subscription> feeds = new EnumMap<>(PartnerClass.class);
+  private final List<SuiteNode.Subscription> allFeeds = new ArrayList<>();
+  private SuiteNode hostile;
+  private SuiteNode noAgreement;
+  private final List<SuiteNode> all = new ArrayList<>();
+
+  private Submitted peerReport;
+  private Submitted supportReport;
+  private Submitted policeReport;
+
+  /** Values that must never reach any partner (SEC-1, API-7, POL-2, POL-3, VER-3). */
+  private final Set<String> canaries = new HashSet<>();
+
+  private record Submitted(String reportId, String alertId, AlertView alert, Report report) {}
+
+  @BeforeAll
+  void setUp() throws Exception {
+    nut = nodeUnderTest();
+    local = plaintext(nut.endpoint());
+    client = bearer(ClientServiceGrpc.newBlockingStub(local), nut.adminToken());
+    admin = bearer(AdminServiceGrpc.newBlockingStub(local), nut.adminToken());
+    info = client().getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
+    if (nut.federationEndpoint() == null) {
+      return;
+    }
+    for (PartnerClass c :
+        List.of(
+            PartnerClass.PARTNER_CLASS_PEER,
+            PartnerClass.PARTNER_CLASS_SUPPORT,
+            PartnerClass.PARTNER_CLASS_POLICE)) {
+      SuiteNode n = partnerWithAgreement(c.name().substring(14).toLowerCase(), c);
+      partners.put(c, n);
+      feeds.put(c, subscribe(n, 0));
+    }
+    hostile = partnerWithAgreement("hostile", PartnerClass.PARTNER_CLASS_PEER);
+    noAgreement = register("noagr", PartnerClass.PARTNER_CLASS_PEER);
+    // Submitted in this order: a feed that carries the last one has been sent the earlier ones
+    // it may see (FEED-1, FEED-5.3), so "never received" is decided without timing.
+    peerReport = submit(Audience.AUDIENCE_PEER);
+    supportReport = submit(Audience.AUDIENCE_SUPPORT);
+    policeReport = submit(Audience.AUDIENCE_POLICE);
+    for (PartnerClass c : feeds.keySet()) {
+      feeds.get(c).awaitItem(forAlert(policeReport.alertId()), "the POLICE-audience alert");
+    }
+  }
+
+  /** Runs after the suite has ended its agreements and stopped its partner nodes. */
+  protected void afterSuite() throws Exception {}
+
+  @AfterAll
+  void tearDown() throws Exception {
+    for (SuiteNode.Subscription s : allFeeds) {
+      s.cancel();
+    }
+    for (SuiteNode n : all) {
+      try {
+        if (!n.agreementId.isEmpty()) {
+          admin()
+              .terminateAgreement(
+                  TerminateAgreementRequest.newBuilder().setAgreementId(n.agreementId).build());
+        }
+        admin().removePartner(RemovePartnerRequest.newBuilder().setPartner(n.name).build());
+      } catch (RuntimeException e) {
+        // best effort: the node under test is for conformance runs only (CONF-3)
+      }
+      n.close();
+    }
+    if (local != null) {
+      local.shutdownNow();
+    }
+    afterSuite();
+  }
+
+  // --- identity and the client API ---------------------------------------------------------------
+
+  @Test
+  @Order(1)
+  @DisplayName(
+      "ID-2, ID-3: the node id is derived from the public key; the fingerprint is its prefix")
+  void identity() {
+    byte[] pk = info.getPublicKey().toByteArray();
+    assertThat(pk).hasSize(32);
+    assertThat(info.getNodeId()).matches("bdx[a-z2-7]{52}").isEqualTo(SpecCrypto.nodeId(pk));
+    assertThat(info.getFingerprint())
+        .matches("[a-z2-7]{4}(-[a-z2-7]{4}){4}")
+        .isEqualTo(SpecCrypto.fingerprint(info.getNodeId()));
+    assertThat(info.getProtocolVersionsList()).contains("bdx.v1");
+    assertThat(admin().getStatus(GetStatusRequest.getDefaultInstance()).getNodeId())
+        .isEqualTo(info.getNodeId());
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("API-1, ADM-1, CONF-2: calls without the credential are UNAUTHENTICATED")
+  void unauthenticated() {
+    var anon = ClientServiceGrpc.newBlockingStub(local).withDeadlineAfter(WAIT, TimeUnit.SECONDS);
+    var wrong =
+        bearer(ClientServiceGrpc.newBlockingStub(local), "not-the-token")
+            .withDeadlineAfter(WAIT, TimeUnit.SECONDS);
+    var anonAdmin =
+        AdminServiceGrpc.newBlockingStub(local).withDeadlineAfter(WAIT, TimeUnit.SECONDS);
+    var wrongAdmin =
+        bearer(AdminServiceGrpc.newBlockingStub(local), nut.adminToken() + "x")
+            .withDeadlineAfter(WAIT, TimeUnit.SECONDS);
+    assertStatus(
+        () -> anon.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()),
+        Status.Code.UNAUTHENTICATED);
+    assertStatus(
+        () -> wrong.searchAlerts(SearchAlertsRequest.newBuilder().setText("x").build()),
+        Status.Code.UNAUTHENTICATED);
+    assertStatus(
+        () -> anonAdmin.getStatus(GetStatusRequest.getDefaultInstance()),
+        Status.Code.UNAUTHENTICATED);
+    assertStatus(
+        () -> wrongAdmin.getStatus(GetStatusRequest.getDefaultInstance()),
+        Status.Code.UNAUTHENTICATED);
+    // The twin: the admin credential opens both services (CONF-2).
+    assertThat(client().getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getNodeId())
+        .isNotEmpty();
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName(
+      "API-5, API-6: an invalid report is INVALID_ARGUMENT naming every bad field; nothing stored")
+  void invalidReport() {
+    String canary = "CNRY" + run + "INVALID";
+    int before =
+        client()
+            .listReports(ListReportsRequest.newBuilder().setPageSize(500).build())
+            .getReportsCount();
+    Report bad =
+        Report.newBuilder()
+            .setIncidentDate("2026-13-45")
+            .addHarmsValue(999)
+            .addPhoneNumbers("12" + canary)
+            .setAggressorDescription("description " + canary)
+            .build();
+    StatusRuntimeException e =
+        catchStatus(
+            () -> client().submitReport(SubmitReportRequest.newBuilder().setReport(bad).build()));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    com.google.rpc.Status details = StatusProto.fromThrowable(e);
+    assertThat(details).as("google.rpc.Status details").isNotNull();
+    List<BadRequest.FieldViolation> violations = new ArrayList<>();
+    for (var any : details.getDetailsList()) {
+      if (any.is(BadRequest.class)) {
+        try {
+          violations.addAll(any.unpack(BadRequest.class).getFieldViolationsList());
+        } catch (InvalidProtocolBufferException ex) {
+          throw new AssertionError(ex);
+        }
+      }
+    }
+    assertThat(violations)
+        .extracting(BadRequest.FieldViolation::getField)
+        .anySatisfy(f -> assertThat(f).startsWith("incident_date"))
+        .anySatisfy(f -> assertThat(f).startsWith("area"))
+        .anySatisfy(f -> assertThat(f).startsWith("harms"))
+        .anySatisfy(f -> assertThat(f).startsWith("phone_numbers[0]"));
+    assertThat(e.getStatus().getDescription()).doesNotContain(canary);
+    assertThat(violations).allSatisfy(v -> assertThat(v.getDescription()).doesNotContain(canary));
+    // Nothing stored.
+    assertThat(
+            client()
+                .listReports(ListReportsRequest.newBuilder().setPageSize(500).build())
+                .getReportsCount())
+        .isEqualTo(before);
+    assertThat(
+            client()
+                .searchAlerts(SearchAlertsRequest.newBuilder().setText(canary).build())
+                .getAlertsList())
+        .isEmpty();
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName(
+      "API-7, SIG-7, SIG-5, ALR-3: a submitted report yields a signed version 1 without the narrative")
+  void submittedAlert() throws Exception {
+    Submitted s = peerReport != null ? peerReport : submit(Audience.AUDIENCE_PEER);
+    AlertView a = s.alert();
+    Alerts.Verified v = Alerts.verify(a.getEnvelope().toByteArray(), info.getNodeId());
+    assertThat(v.header().getVersion()).isEqualTo(1);
+    assertThat(v.header().getStatus()).isEqualTo(AlertStatus.ALERT_STATUS_ACTIVE);
+    assertThat(v.header().getAlertId()).isEqualTo(s.alertId());
+    assertThat(v.header().getAudience()).isEqualTo(Audience.AUDIENCE_PEER);
+    assertThat(v.disclosed().keySet())
+        .contains("incident_date", "area", "harms", "phone_numbers", "vehicle_plate")
+        .contains("reporter_contact"); // share_contact was chosen
+    assertThat(v.disclosed().get("phone_numbers").getPhoneNumbersList())
+        .allMatch(p -> p.startsWith("+"));
+    String narrative = s.report().getNarrative();
+    assertThat(contains(a.getEnvelope().toByteArray(), narrative)).isFalse();
+    assertThat(contains(a.toByteArray(), narrative)).isFalse();
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("5.1 GetAlert: NOT_FOUND for an unknown alert, INVALID_ARGUMENT for a malformed id")
+  void getAlertErrors() {
+    assertStatus(
+        () ->
+            client()
+                .getAlert(GetAlertRequest.newBuilder().setAlertId(SpecCrypto.newId16()).build()),
+        Status.Code.NOT_FOUND);
+    assertStatus(
+        () -> client().getAlert(GetAlertRequest.newBuilder().setAlertId("NOT/AN/ID").build()),
+        Status.Code.INVALID_ARGUMENT);
+  }
+
+  @Test
+  @Order(6)
+  @DisplayName(
+      "ADM-4.1: AddPartner refuses bad input (INVALID_ARGUMENT) and taken ids (ALREADY_EXISTS)")
+  void addPartnerErrors() {
+    SpecCrypto.Keys k = SpecCrypto.Keys.generate();
+    AddPartnerRequest ok =
+        AddPartnerRequest.newBuilder()
+            .setName("conf-bad-" + run)
+            .setNodeId(k.nodeId())
+            .setEndpoint("127.0.0.1:9")
+            .setPartnerClass(PartnerClass.PARTNER_CLASS_PEER)
+            .build();
+    assertStatus(
+        () -> admin().addPartner(ok.toBuilder().setNodeId("bdxnotanodeid").build()),
+        Status.Code.INVALID_ARGUMENT);
+    assertStatus(
+        () -> admin().addPartner(ok.toBuilder().setNodeId(info.getNodeId()).build()),
+        Status.Code.INVALID_ARGUMENT);
+    assertStatus(
+        () -> admin().addPartner(ok.toBuilder().setEndpoint("no-port").build()),
+        Status.Code.INVALID_ARGUMENT);
+    assertStatus(
+        () ->
+            admin()
+                .addPartner(
+                    ok.toBuilder().setPartnerClass(PartnerClass.PARTNER_CLASS_UNSPECIFIED).build()),
+        Status.Code.INVALID_ARGUMENT);
+    admin().addPartner(ok);
+    try {
+      assertStatus(() -> admin().addPartner(ok), Status.Code.ALREADY_EXISTS);
+      assertStatus(
+          () -> admin().addPartner(ok.toBuilder().setName("conf-bad2-" + run).build()),
+          Status.Code.ALREADY_EXISTS);
+    } finally {
+      admin().removePartner(RemovePartnerRequest.newBuilder().setPartner(ok.getName()).build());
+    }
+  }
+
+  // --- federation transport ----------------------------------------------------------------------
+
+  @Test
+  @Order(10)
+  @DisplayName(
+      "FED-TLS-2, FED-TLS-3, FED-TLS-5.1: the federation endpoint presents one self-signed Ed25519 certificate of its node key")
+  void certificate() throws Exception {
+    federation();
+    SuiteNode n = partners.get(PartnerClass.PARTNER_CLASS_PEER);
+    assertThat(n.clientTrust.seen).isNotEmpty();
+    for (X509Certificate[] chain : n.clientTrust.seen) {
+      assertThat(chain).hasSize(1);
+      X509Certificate c = chain[0];
+      assertThat(PartnerTls.nodeIdOf(c)).isEqualTo(info.getNodeId());
+      c.verify(c.getPublicKey());
+      assertThat(c.getVersion()).isEqualTo(3);
+      assertThat(c.getBasicConstraints()).isEqualTo(-1);
+      assertThat(c.getKeyUsage()[0]).as("digitalSignature").isTrue();
+      assertThat(c.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
+    }
+    // The node under test, as client of our endpoints, presents the same key.
+    assertThat(n.serverTrust.seen).isNotEmpty();
+    for (X509Certificate[] chain : n.serverTrust.seen) {
+      assertThat(chain).hasSize(1);
+      assertThat(PartnerTls.nodeIdOf(chain[0])).isEqualTo(info.getNodeId());
+    }
+  }
+
+  @Test
+  @Order(11)
+  @DisplayName("FED-TLS-1: the federation endpoint refuses TLS 1.2 and plaintext")
+  void tlsOnly13() throws Exception {
+    federation();
+    String[] hp = hostPort(nut.federationEndpoint());
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, new TrustManager[] {new PartnerTls.Pinning(id -> true)}, null);
+    try (SSLSocket s =
+        (SSLSocket) ctx.getSocketFactory().createSocket(hp[0], Integer.parseInt(hp[1]))) {
+      s.setEnabledProtocols(new String[] {"TLSv1.2"});
+      s.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT));
+      assertThatThrownBy(s::startHandshake).isInstanceOf(java.io.IOException.class);
+    }
+    ManagedChannel plain = plaintext(nut.federationEndpoint());
+    try {
+      assertThatThrownBy(
+              () ->
+                  FederationServiceGrpc.newBlockingStub(plain)
+                      .withDeadlineAfter(WAIT, TimeUnit.SECONDS)
+                      .notifyAgreementState(
+                          notice(
+                              partners.get(PartnerClass.PARTNER_CLASS_PEER).agreementId,
+                              AgreementState.AGREEMENT_STATE_TERMINATED)))
+          .isInstanceOf(StatusRuntimeException.class);
+    } finally {
+      plain.shutdownNow();
+    }
+    assertActive(partners.get(PartnerClass.PARTNER_CLASS_PEER));
+  }
+
+  @Test
+  @Order(12)
+  @DisplayName(
+      "FED-TLS-5.4, FED-TLS-6, FED-TLS-7: a client without a certificate, or with a key that is not a partner, is refused")
+  void strangersRefused() throws Exception {
+    federation();
+    PartnerTls.Pinning pin = new PartnerTls.Pinning(info.getNodeId()::equals);
+    PartnerTls stranger = new PartnerTls(SpecCrypto.Keys.generate());
+    for (var ctx : List.of(PartnerTls.clientWithoutCertificate(pin), stranger.clientContext(pin))) {
+      ManagedChannel ch = SuiteNode.open(nut.federationEndpoint(), ctx);
+      try {
+        StatusRuntimeException e =
+            catchStatus(
+                () ->
+                    FederationServiceGrpc.newBlockingStub(ch)
+                        .withDeadlineAfter(WAIT, TimeUnit.SECONDS)
+                        .notifyAgreementState(
+                            notice(
+                                partners.get(PartnerClass.PARTNER_CLASS_PEER).agreementId,
+                                AgreementState.AGREEMENT_STATE_SUSPENDED)));
+        assertThat(e.getStatus().getCode())
+            .isIn(Status.Code.UNAVAILABLE, Status.Code.UNAUTHENTICATED);
+      } finally {
+        ch.shutdownNow();
+      }
+    }
+    assertActive(partners.get(PartnerClass.PARTNER_CLASS_PEER));
+  }
+
+  // --- agreements --------------------------------------------------------------------------------
+
+  @Test
+  @Order(20)
+  @DisplayName(
+      "AGR-2, AGR-8.1, ADM-7: accepting countersigns the exact offered bytes and confirms to the proposer")
+  void agreementConfirmed() throws Exception {
+    federation();
+    for (SuiteNode n : partners.values()) {
+      Agreement held =
+          admin()
+              .getAgreement(GetAgreementRequest.newBuilder().setAgreementId(n.agreementId).build())
+              .getAgreement();
+      assertThat(held.getState()).isEqualTo(AgreementState.AGREEMENT_STATE_ACTIVE);
+      assertThat(held.getPartnerNodeId()).isEqualTo(n.keys.nodeId());
+      assertThat(held.getWeSend().getReceiverClass()).isEqualTo(n.registeredAs);
+      assertThat(held.getWeSend().getFieldPathsList())
+          .containsExactlyInAnyOrderElementsOf(GRANTED.get(n.registeredAs));
+      SignedAgreement signed = n.confirmed;
+      assertThat(signed).as("ConfirmAgreement received").isNotNull();
+      assertThat(signed.getTerms()).isEqualTo(n.offered.getTerms());
+      assertThat(signed.getProposerSignature()).isEqualTo(n.offered.getProposerSignature());
+      assertThat(
+              SpecCrypto.verify(
+                  info.getPublicKey().toByteArray(),
+                  SpecCrypto.AGREEMENT_TERMS_TYPE,
+                  signed.getTerms().toByteArray(),
+                  signed.getAcceptorSignature().toByteArray()))
+          .as("acceptor signature (AGR-2)")
+          .isTrue();
+    }
+  }
+
+  // --- disclosure per partner class --------------------------------------------------------------
+
+  @Test
+  @Order(30)
+  @DisplayName(
+      "POL-1, POL-2, SIG-8, FEED-2: a PEER partner gets every audience with exactly the granted fields")
+  void peerDisclosure() throws Exception {
+    federation();
+    PartnerClass c = PartnerClass.PARTNER_CLASS_PEER;
+    for (Submitted s : List.of(peerReport, supportReport, policeReport)) {
+      assertExactDisclosure(c, s);
+    }
+  }
+
+  @Test
+  @Order(31)
+  @DisplayName(
+      "POL-1, POL-2, SEC-3: a SUPPORT partner gets SUPPORT and POLICE audiences only, with exactly the granted fields")
+  void supportDisclosure() throws Exception {
+    federation();
+    PartnerClass c = PartnerClass.PARTNER_CLASS_SUPPORT;
+    assertExactDisclosure(c, supportReport);
+    assertExactDisclosure(c, policeReport);
+    assertNeverSent(c, peerReport.alertId());
+  }
+
+  @Test
+  @Order(32)
+  @DisplayName(
+      "POL-1, POL-2, SEC-3: a POLICE partner gets only POLICE-audience alerts, with exactly the granted fields")
+  void policeDisclosure() throws Exception {
+    federation();
+    PartnerClass c = PartnerClass.PARTNER_CLASS_POLICE;
+    assertExactDisclosure(c, policeReport);
+    assertNeverSent(c, peerReport.alertId());
+    assertNeverSent(c, supportReport.alertId());
+  }
+
+  @Test
+  @Order(33)
+  @DisplayName(
+      "SEC-1, API-7, POL-2, POL-3, SEC-3: canary values never reach a partner (with the twin)")
+  void canaries() throws Exception {
+    federation();
+    for (SuiteNode n : all) {
+      for (byte[] b : n.receivedBytes) {
+        for (String canary : canaries) {
+          assertThat(contains(b, canary))
+              .as("%s received withheld value %s", n.name, canary)
+              .isFalse();
+        }
+      }
+    }
+    // A POLICE partner never sees what a PEER-audience alert carries.
+    SuiteNode police = partners.get(PartnerClass.PARTNER_CLASS_POLICE);
+    String peerOnly = peerReport.report().getAggressorDescription();
+    assertThat(police.receivedBytes).noneMatch(b -> contains(b, peerOnly));
+    // The twin: granted values do arrive, in the same bytes the scan reads.
+    SuiteNode peer = partners.get(PartnerClass.PARTNER_CLASS_PEER);
+    assertThat(peer.receivedBytes).anyMatch(b -> contains(b, peerOnly));
+    assertThat(police.receivedBytes).anyMatch(b -> contains(b, policeReport.report().getArea()));
+  }
+
+  // --- versions, retraction, cursor --------------------------------------------------------------
+
+  @Test
+  @Order(40)
+  @DisplayName(
+      "VER-2, FEED-9, ALR-4: an update arrives as the next version, never followed by an older one")
+  void update() throws Exception {
+    federation();
+    String desc = "updated description " + run;
+    AlertView v2 =
+        client()
+            .updateAlert(
+                UpdateAlertRequest.newBuilder()
+                    .setAlertId(peerReport.alertId())
+                    .setChanges(Report.newBuilder().setAggressorDescription(desc))
+                    .build())
+            .getAlert();
+    assertThat(v2.getVersion()).isEqualTo(2);
+    assertThat(v2.getStatus()).isEqualTo(AlertStatus.ALERT_STATUS_UPDATED);
+    FeedItem item =
+        feeds
+            .get(PartnerClass.PARTNER_CLASS_PEER)
+            .awaitItem(forVersion(peerReport.alertId(), 2), "version 2 of the updated alert");
+    Alerts.Verified v = Alerts.verify(item.getAlert(), info.getNodeId());
+    assertThat(v.header().getStatus()).isEqualTo(AlertStatus.ALERT_STATUS_UPDATED);
+    assertThat(v.disclosed().get("aggressor_description").getAggressorDescription())
+        .isEqualTo(desc);
+    assertThat(v.header().getExpiresAt())
+        .isEqualTo(header(peerReport.alert().getEnvelope()).getExpiresAt());
+    assertVersionsNeverGoBack();
+  }
+
+  @Test
+  @Order(41)
+  @DisplayName(
+      "VER-3, ALR-6, VER-5.2, SIG-5.2: a retraction arrives header-only at the partners that held content, without the reason")
+  void retraction() throws Exception {
+    federation();
+    String reason = "CNRYREASON" + run;
+    canaries.add(reason);
+    AlertView r =
+        client()
+            .retractAlert(
+                RetractAlertRequest.newBuilder()
+                    .setAlertId(supportReport.alertId())
+                    .setReason(reason)
+                    .build())
+            .getAlert();
+    assertThat(r.getStatus()).isEqualTo(AlertStatus.ALERT_STATUS_RETRACTED);
+    for (PartnerClass c :
+        List.of(PartnerClass.PARTNER_CLASS_PEER, PartnerClass.PARTNER_CLASS_SUPPORT)) {
+      FeedItem item =
+          feeds.get(c).awaitItem(forVersion(supportReport.alertId(), 2), "the retraction");
+      Alerts.Verified v = Alerts.verify(item.getAlert(), info.getNodeId());
+      assertThat(v.header().getStatus()).isEqualTo(AlertStatus.ALERT_STATUS_RETRACTED);
+      assertThat(v.header().getClaimDigestsCount()).isZero();
+      assertThat(item.getAlert().getDisclosuresCount()).isZero();
+    }
+    // A partner that never held it learns nothing, not even the retraction (VER-5.3, POL-1).
+    Submitted marker = submit(Audience.AUDIENCE_POLICE);
+    feeds.get(PartnerClass.PARTNER_CLASS_POLICE).awaitItem(forAlert(marker.alertId()), "marker");
+    assertNeverSent(PartnerClass.PARTNER_CLASS_POLICE, supportReport.alertId());
+    for (SuiteNode n : all) {
+      assertThat(n.receivedBytes).noneMatch(b -> contains(b, reason));
+    }
+  }
+
+  @Test
+  @Order(42)
+  @DisplayName(
+      "FEED-5.3, FEED-6, FEED-7: a feed resumed after the last acknowledged sequence misses nothing and repeats nothing")
+  void cursorResume() throws Exception {
+    federation();
+    SuiteNode peer = partners.get(PartnerClass.PARTNER_CLASS_PEER);
+    SuiteNode.Subscription old = feeds.get(PartnerClass.PARTNER_CLASS_PEER);
+    long cursor = old.items.stream().mapToLong(FeedItem::getSequence).max().orElse(0);
+    old.cancel();
+    Submitted missed = submit(Audience.AUDIENCE_PEER);
+    SuiteNode.Subscription resumed = subscribe(peer, cursor);
+    feeds.put(PartnerClass.PARTNER_CLASS_PEER, resumed);
+    resumed.awaitItem(forAlert(missed.alertId()), "the alert issued while disconnected");
+    Submitted live = submit(Audience.AUDIENCE_PEER);
+    resumed.awaitItem(forAlert(live.alertId()), "the alert issued after resuming");
+    List<Long> seqs = resumed.items.stream().map(FeedItem::getSequence).toList();
+    assertThat(seqs).allMatch(s -> s > cursor);
+    assertThat(seqs).isSorted().doesNotHaveDuplicates();
+    Set<String> before = new HashSet<>();
+    old.items.forEach(
+        i ->
+            before.add(
+                header(i.getAlert()).getAlertId() + "/" + header(i.getAlert()).getVersion()));
+    assertThat(resumed.items)
+        .noneMatch(
+            i ->
+                before.contains(
+                    header(i.getAlert()).getAlertId() + "/" + header(i.getAlert()).getVersion()));
+  }
+
+  // --- what the node under test receives ---------------------------------------------------------
+
+  @Test
+  @Order(50)
+  @DisplayName(
+      "FEED-8, FEED-8.8, HOST-3, ADM-10: expired, ungranted and forged items are not stored; a valid twin is")
+  void receiving() throws Exception {
+    federation();
+    SuiteNode p = partners.get(PartnerClass.PARTNER_CLASS_PEER);
+    long now = System.currentTimeMillis() / 1000;
+    String expiredId = SpecCrypto.newId16();
+    String ungrantedId = SpecCrypto.newId16();
+    String forgedId = SpecCrypto.newId16();
+    String twinId = SpecCrypto.newId16();
+    SignedAlert expired =
+        Alerts.select(
+            Alerts.sign(
+                p.keys,
+                expiredId,
+                1,
+                AlertStatus.ALERT_STATUS_ACTIVE,
+                now - 7200,
+                now - 3600,
+                Audience.AUDIENCE_PEER,
+                suiteFields("expired")),
+            GRANTED_TO_NUT);
+    SignedAlert ungranted =
+        Alerts.sign(
+            p.keys,
+            ungrantedId,
+            1,
+            AlertStatus.ALERT_STATUS_ACTIVE,
+            now - 60,
+            now + 86_400,
+            Audience.AUDIENCE_PEER,
+            suiteFields("ungranted").toBuilder()
+                .setVehiclePlate("CNRY" + run.toUpperCase())
+                .build());
+    SignedAlert good =
+        Alerts.select(
+            Alerts.sign(
+                p.keys,
+                forgedId,
+                1,
+                AlertStatus.ALERT_STATUS_ACTIVE,
+                now - 60,
+                now + 86_400,
+                Audience.AUDIENCE_PEER,
+                suiteFields("forged")),
+            GRANTED_TO_NUT);
+    byte[] sig = good.getSignature().toByteArray();
+    sig[7] ^= 1;
+    SignedAlert forged = good.toBuilder().setSignature(ByteString.copyFrom(sig)).build();
+    SignedAlert twin =
+        Alerts.select(
+            Alerts.sign(
+                p.keys,
+                twinId,
+                1,
+                AlertStatus.ALERT_STATUS_ACTIVE,
+                now - 60,
+                now + 86_400,
+                Audience.AUDIENCE_PEER,
+                suiteFields("twin")),
+            GRANTED_TO_NUT);
+    long rejectedBefore = inboundRejected(p);
+    p.deliver(List.of(item(p, expired), item(p, ungranted), item(p, forged), item(p, twin)));
+    assertThat(storedFrom(p, twinId)).as("the valid twin is stored").isEqualTo(1);
+    for (String id : List.of(expiredId, ungrantedId, forgedId)) {
+      assertStatus(
+          () ->
+              client()
+                  .getAlert(
+                      GetAlertRequest.newBuilder()
+                          .setAlertId(id)
+                          .setOriginNodeId(p.keys.nodeId())
+                          .build()),
+          Status.Code.NOT_FOUND);
+    }
+    assertThat(inboundRejected(p) - rejectedBefore)
+        .as("inbound_rejected grows by the two rejected items, not the expired one")
+        .isEqualTo(2);
+  }
+
+  @Test
+  @Order(51)
+  @DisplayName("FEED-3, 14 (no relay): an alert received from a partner is sent to no partner")
+  void noRelay() throws Exception {
+    federation();
+    SuiteNode p = partners.get(PartnerClass.PARTNER_CLASS_PEER);
+    long now = System.currentTimeMillis() / 1000;
+    String id = SpecCrypto.newId16();
+    p.deliver(
+        List.of(
+            item(
+                p,
+                Alerts.select(
+                    Alerts.sign(
+                        p.keys,
+                        id,
+                        1,
+                        AlertStatus.ALERT_STATUS_ACTIVE,
+                        now - 60,
+                        now + 86_400,
+                        Audience.AUDIENCE_POLICE,
+                        suiteFields("relay")),
+                    GRANTED_TO_NUT))));
+    assertThat(storedFrom(p, id)).isEqualTo(1);
+    Submitted marker = submit(Audience.AUDIENCE_POLICE);
+    for (PartnerClass c : feeds.keySet()) {
+      feeds.get(c).awaitItem(forAlert(marker.alertId()), "marker");
+      assertNeverSent(c, id);
+    }
+  }
+
+  @Test
+  @Order(52)
+  @DisplayName(
+      "FEED-5.1: a partner without an ACTIVE agreement gets PERMISSION_DENIED on Subscribe")
+  void subscribeWithoutAgreement() throws Exception {
+    federation();
+    SuiteNode.Subscription s = noAgreement.subscribe(nut.federationEndpoint(), true);
+    s.start(0);
+    assertThat(s.awaitEnd().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(s.items).isEmpty();
+  }
+
+  // --- hostile federation calls (section 11.1) ---------------------------------------------------
+
+  @Test
+  @Order(60)
+  @DisplayName(
+      "HOST-2, FAPI-2, AGR-5, AGR-7: hostile OfferAgreement calls get their status and change nothing")
+  void hostileOffers() throws Exception {
+    federation();
+    SuiteNode m = hostile;
+    AgreementTerms valid = terms(m, PartnerClass.PARTNER_CLASS_PEER, SpecCrypto.newId16());
+    SignedAgreement signed = propose(m.keys, valid);
+    byte[] flipped = signed.getTerms().toByteArray();
+    flipped[flipped.length - 1] ^= 1;
+    SpecCrypto.Keys third = SpecCrypto.Keys.generate();
+    AgreementTerms byThird =
+        valid.toBuilder()
+            .setProposerNodeId(third.nodeId())
+            .setProposerPublicKey(ByteString.copyFrom(third.publicKey()))
+            .build();
+    var fed = fed(m);
+    assertStatus(
+        () -> fed.offerAgreement(OfferAgreementRequest.getDefaultInstance()),
+        Status.Code.INVALID_ARGUMENT);
+    assertStatus(
+        () ->
+            fed.offerAgreement(
+                offer(
+                    SignedAgreement.newBuilder()
+                        .setTerms(ByteString.copyFrom(randomBytes(100)))
+                        .setProposerSignature(ByteString.copyFrom(new byte[64]))
+                        .build())),
+        Status.Code.INVALID_ARGUMENT);
+    assertStatus(
+        () ->
+            fed.offerAgreement(
+                offer(signed.toBuilder().setTerms(ByteString.copyFrom(flipped)).build())),
+        Status.Code.INVALID_ARGUMENT);
+    assertStatus(
+        () ->
+            fed.offerAgreement(offer(signed.toBuilder().setUnknownFields(unknownField(9)).build())),
+        Status.Code.INVALID_ARGUMENT);
+    assertStatus(
+        () ->
+            fed.offerAgreement(
+                offer(
+                    signed.toBuilder()
+                        .setAcceptorSignature(ByteString.copyFrom(new byte[64]))
+                        .build())),
+        Status.Code.INVALID_ARGUMENT);
+    assertStatus(
+        () -> fed.offerAgreement(offer(propose(third, byThird))), Status.Code.PERMISSION_DENIED);
+    assertStatus(
+        () ->
+            fed.offerAgreement(
+                offer(propose(m.keys, valid.toBuilder().setAgreementId(m.agreementId).build()))),
+        Status.Code.ALREADY_EXISTS);
+    assertStatus(() -> fed.offerAgreement(offer(signed)), Status.Code.FAILED_PRECONDITION);
+    // The twin: the genuine offer repeated succeeds and changes nothing (AGR-7.4).
+    fed.offerAgreement(offer(m.offered));
+    assertActive(m);
+  }
+
+  @Test
+  @Order(61)
+  @DisplayName(
+      "HOST-2, FAPI-2, AGR-8.2: hostile ConfirmAgreement calls get their status and change nothing")
+  void hostileConfirmations() throws Exception {
+    federation();
+    SuiteNode m = hostile;
+    var fed = fed(m);
+    AgreementTerms t = AgreementTerms.parseFrom(m.offered.getTerms());
+    assertStatus(
+        () -> fed.confirmAgreement(ConfirmAgreementRequest.getDefaultInstance()),
+        Status.Code.INVALID_ARGUMENT);
+    assertStatus(
+        () ->
+            fed.confirmAgreement(
+                confirm(
+                    SignedAgreement.newBuilder()
+                        .setTerms(
+                            t.toBuilder()
+                                .setAgreementId(SpecCrypto.newId16())
+                                .build()
+                                .toByteString())
+                        .setProposerSignature(ByteString.copyFrom(new byte[64]))
+                        .setAcceptorSignature(ByteString.copyFrom(new byte[64]))
+                        .build())),
+        Status.Code.NOT_FOUND);
+    assertStatus(
+        () ->
+            fed.confirmAgreement(
+                confirm(
+                    m.confirmed.toBuilder()
+                        .setTerms(t.toBuilder().setAgreementId("NOT-AN-ID").build().toByteString())
+                        .build())),
+        Status.Code.INVALID_ARGUMENT);
+    assertActive(m);
+  }
+
+  @Test
+  @Order(62)
+  @DisplayName(
+      "HOST-2, FAPI-2, AGR-9.4: hostile NotifyAgreementState calls get their status and change nothing")
+  void hostileNotices() throws Exception {
+    federation();
+    SuiteNode m = hostile;
+    var fed = fed(m);
+    assertStatus(
+        () ->
+            fed.notifyAgreementState(
+                notice(SpecCrypto.newId16(), AgreementState.AGREEMENT_STATE_SUSPENDED)),
+        Status.Code.NOT_FOUND);
+    assertStatus(
+        () -> fed.notifyAgreementState(notice("../etc", AgreementState.AGREEMENT_STATE_SUSPENDED)),
+        Status.Code.INVALID_ARGUMENT);
+    for (AgreementState s :
+        List.of(
+            AgreementState.AGREEMENT_STATE_UNSPECIFIED, AgreementState.AGREEMENT_STATE_PROPOSED)) {
+      assertStatus(
+          () -> fed.notifyAgreementState(notice(m.agreementId, s)), Status.Code.INVALID_ARGUMENT);
+    }
+    assertStatus(
+        () ->
+            fed.notifyAgreementState(
+                NotifyAgreementStateRequest.newBuilder()
+                    .setAgreementId(m.agreementId)
+                    .setStateValue(42)
+                    .build()),
+        Status.Code.INVALID_ARGUMENT);
+    // The twin: a repeated ACTIVE notice succeeds and changes nothing.
+    fed.notifyAgreementState(notice(m.agreementId, AgreementState.AGREEMENT_STATE_ACTIVE));
+    assertActive(m);
+  }
+
+  @Test
+  @Order(63)
+  @DisplayName(
+      "HOST-2, FEED-5.2, FEED-5.4: hostile Subscribe requests are INVALID_ARGUMENT; a proper one is served")
+  void hostileSubscribe() throws Exception {
+    federation();
+    SuiteNode m = hostile;
+    SubscribeRequest ack =
+        SubscribeRequest.newBuilder().setAck(FeedAck.newBuilder().setThroughSequence(1)).build();
+    SubscribeRequest startLast =
+        SubscribeRequest.newBuilder()
+            .setStart(SubscribeStart.newBuilder().setAfterSequence(Long.MAX_VALUE))
+            .build();
+    List<List<SubscribeRequest>> cases =
+        List.of(
+            List.of(ack),
+            List.of(SubscribeRequest.getDefaultInstance()),
+            List.of(
+                SubscribeRequest.newBuilder()
+                    .setStart(SubscribeStart.newBuilder().setAfterSequence(-1))
+                    .build()),
+            List.of(startLast, startLast));
+    for (List<SubscribeRequest> c : cases) {
+      SuiteNode.Subscription s = m.subscribe(nut.federationEndpoint(), false);
+      c.forEach(s::send);
+      assertThat(s.awaitEnd().getCode()).as("%s", c).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+    SuiteNode.Subscription s = m.subscribe(nut.federationEndpoint(), false);
+    s.send(startLast);
+    s.awaitCaughtUp();
+    s.ack(1); // beyond the last item sent on this stream: none was
+    assertThat(s.awaitEnd().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    // The twin: a proper subscription is served.
+    SuiteNode.Subscription ok = m.subscribe(nut.federationEndpoint(), false);
+    allFeeds.add(ok);
+    ok.start(Long.MAX_VALUE);
+    ok.awaitCaughtUp();
+    ok.cancel();
+    assertActive(m);
+  }
+
+  @Test
+  @Order(64)
+  @DisplayName("HOST-2, HOST-1: requests that do not decode are INVALID_ARGUMENT")
+  void undecodable() throws Exception {
+    federation();
+    byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f};
+    ManagedChannel ch = hostile.channel(nut.federationEndpoint());
+    for (var method :
+        List.of(
+            FederationServiceGrpc.getOfferAgreementMethod(),
+            FederationServiceGrpc.getConfirmAgreementMethod(),
+            FederationServiceGrpc.getNotifyAgreementStateMethod())) {
+      MethodDescriptor<byte[], byte[]> raw =
+          method.toBuilder(SuiteNode.RawBytes.INSTANCE, SuiteNode.RawBytes.INSTANCE).build();
+      assertStatus(
+          () ->
+              ClientCalls.blockingUnaryCall(
+                  ch, raw, CallOptions.DEFAULT.withDeadlineAfter(WAIT, TimeUnit.SECONDS), garbage),
+          Status.Code.INVALID_ARGUMENT);
+    }
+    assertActive(hostile);
+  }
+
+  // --- every received item -----------------------------------------------------------------------
+
+  @Test
+  @Order(90)
+  @DisplayName(
+      "SIG-7, SIG-1, FEED-1, FEED-5.3: every item received verifies, comes from the node under test under our agreement, in ascending sequence")
+  void everyItemVerifies() throws Exception {
+    federation();
+    int n = 0;
+    for (SuiteNode.Subscription s : allFeeds) {
+      long last = 0;
+      for (FeedItem i : s.items) {
+        Alerts.verify(i.getAlert().toByteArray(), info.getNodeId());
+        assertThat(i.getSequence()).isGreaterThan(last);
+        last = i.getSequence();
+        n++;
+      }
+    }
+    for (SuiteNode p : partners.values()) {
+      for (SuiteNode.Subscription s : allFeeds) {
+        if (s.owner() == p) {
+          assertThat(s.items).allMatch(i -> i.getAgreementId().equals(p.agreementId));
+        }
+      }
+    }
+    assertThat(n).as("items received (the twin: there is something to verify)").isPositive();
+  }
+
+  @Test
+  @Order(99)
+  @Disabled(
+      "spec section 14: relay (forwarding, hop limits, deduplication) is not yet specified;"
+          + " FEED-3 and the no-relay rule are checked by noRelay")
+  @DisplayName("RELAY (14): relayed copies respect max_hops and are deduplicated")
+  void relayLimits() {}
+
+  // --- helpers -----------------------------------------------------------------------------------
+
+  private void federation() {
+    assumeTrue(nut.federationEndpoint() != null, "no federation endpoint given (CONF-1)");
+  }
+
+  private ClientServiceGrpc.ClientServiceBlockingStub client() {
+    return client.withDeadlineAfter(WAIT, TimeUnit.SECONDS);
+  }
+
+  private AdminServiceGrpc.AdminServiceBlockingStub admin() {
+    return admin.withDeadlineAfter(WAIT, TimeUnit.SECONDS);
+  }
+
+  private FederationServiceGrpc.FederationServiceBlockingStub fed(SuiteNode n) {
+    return FederationServiceGrpc.newBlockingStub(n.channel(nut.federationEndpoint()))
+        .withDeadlineAfter(WAIT, TimeUnit.SECONDS);
+  }
+
+  private SuiteNode register(String role, PartnerClass c) throws Exception {
+    SuiteNode n = new SuiteNode("conf-" + role + "-" + run, c, info.getNodeId(), nut.listenHost());
+    all.add(n);
+    admin()
+        .addPartner(
+            AddPartnerRequest.newBuilder()
+                .setName(n.name)
+                .setNodeId(n.keys.nodeId())
+                .setEndpoint(n.endpoint())
+                .setPartnerClass(c)
+                .build());
+    return n;
+  }
+
+  /** CONF-4: registers a partner node of the suite, offers an agreement and has it accepted. */
+  private SuiteNode partnerWithAgreement(String role, PartnerClass c) throws Exception {
+    SuiteNode n = register(role, c);
+    String id = SpecCrypto.newId16();
+    n.offered = propose(n.keys, terms(n, c, id));
+    fed(n).offerAgreement(offer(n.offered));
+    Agreement a =
+        admin()
+            .acceptAgreement(
+                org.bdx.proto.v1.AcceptAgreementRequest.newBuilder().setAgreementId(id).build())
+            .getAgreement();
+    assertThat(a.getState()).isEqualTo(AgreementState.AGREEMENT_STATE_ACTIVE);
+    ConfirmAgreementRequest conf = n.confirmations.poll(WAIT, TimeUnit.SECONDS);
+    assertThat(conf).as("the node under test confirmed to %s", n.name).isNotNull();
+    n.confirmed = conf.getAgreement();
+    n.agreementId = id;
+    return n;
+  }
+
+  private AgreementTerms terms(SuiteNode n, PartnerClass c, String id) {
+    return AgreementTerms.newBuilder()
+        .setAgreementId(id)
+        .setVersion(1)
+        .setProposerNodeId(n.keys.nodeId())
+        .setProposerPublicKey(ByteString.copyFrom(n.keys.publicKey()))
+        .setAcceptorNodeId(info.getNodeId())
+        .setAcceptorPublicKey(info.getPublicKey())
+        .setProposerToAcceptor(
+            DirectionTerms.newBuilder()
+                .setReceiverClass(PartnerClass.PARTNER_CLASS_PEER)
+                .setAllHarms(true)
+                .setAllAreas(true)
+                .addAllFieldPaths(GRANTED_TO_NUT)
+                .setRetentionDays(30))
+        .setAcceptorToProposer(
+            DirectionTerms.newBuilder()
+                .setReceiverClass(c)
+                .setAllHarms(true)
+                .setAllAreas(true)
+                .addAllFieldPaths(GRANTED.get(c))
+                .setRetentionDays(30))
+        .setProposedAt(System.currentTimeMillis() / 1000)
+        .build();
+  }
+
+  private static SignedAgreement propose(SpecCrypto.Keys k, AgreementTerms t) {
+    byte[] bytes = t.toByteArray();
+    return SignedAgreement.newBuilder()
+        .setTerms(ByteString.copyFrom(bytes))
+        .setProposerSignature(ByteString.copyFrom(k.sign(SpecCrypto.AGREEMENT_TERMS_TYPE, bytes)))
+        .build();
+  }
+
+  private SuiteNode.Subscription subscribe(SuiteNode n, long after) {
+    SuiteNode.Subscription s = n.subscribe(nut.federationEndpoint(), true);
+    allFeeds.add(s);
+    s.start(after);
+    return s;
+  }
+
+  private Submitted submit(Audience audience) {
+    String tag = audience.name().substring(9) + run + HexFormat.of().formatHex(randomBytes(3));
+    String narrative = "CNRYNARRATIVE" + tag;
+    String contact = "CNRYCONTACT" + tag;
+    String name = "CNRYNAME" + tag;
+    String handle = "CNRYHANDLE" + tag;
+    String plate = ("CN" + tag).toUpperCase().replaceAll("[^A-Z0-9]", "");
+    plate = plate.substring(0, Math.min(16, plate.length()));
+    canaries.addAll(List.of(narrative, contact, name, handle, plate));
+    int last4 = 1000 + Math.floorMod(tag.hashCode(), 8999);
+    Report r =
+        Report.newBuilder()
+            .setIncidentDate(LocalDate.now(ZoneOffset.UTC).minusDays(3).toString())
+            .setArea("Conformance Area " + tag)
+            .setWorkSetting(WorkSetting.WORK_SETTING_OUTCALL)
+            .addHarms(HarmCategory.HARM_CATEGORY_PHYSICAL_ASSAULT)
+            .setSeverity(Severity.SEVERITY_HIGH)
+            .setAggressorDescription("conformance description " + tag)
+            .addNamesUsed(name)
+            .addPhoneNumbers("+1 604 555 " + last4)
+            .setVehicle(Vehicle.newBuilder().setDescription("grey van").setPlate(plate))
+            .addOnlineHandles(handle)
+            .setModusOperandi("conformance summary " + tag)
+            .setNarrative(narrative)
+            .setReporterContact(contact)
+            .setConsent(Consent.newBuilder().setAudience(audience).setShareContact(true))
+            .build();
+    var resp = client().submitReport(SubmitReportRequest.newBuilder().setReport(r).build());
+    return new Submitted(resp.getReportId(), resp.getAlert().getAlertId(), resp.getAlert(), r);
+  }
+
+  private AlertFields suiteFields(String word) {
+    return AlertFields.newBuilder()
+        .setIncidentDate(LocalDate.now(ZoneOffset.UTC).minusDays(2).toString())
+        .setArea("Conformance Area")
+        .addHarms(HarmCategory.HARM_CATEGORY_ROBBERY)
+        .setSeverity(Severity.SEVERITY_MODERATE)
+        .setAggressorDescription("suite alert " + word + " " + run)
+        .build();
+  }
+
+  private static FeedItem item(SuiteNode p, SignedAlert a) {
+    return FeedItem.newBuilder()
+        .setSequence(p.nextSequence())
+        .setAgreementId(p.agreementId)
+        .setAlert(a)
+        .build();
+  }
+
+  private long storedFrom(SuiteNode p, String alertId) {
+    return client()
+        .getAlert(
+            GetAlertRequest.newBuilder()
+                .setAlertId(alertId)
+                .setOriginNodeId(p.keys.nodeId())
+                .build())
+        .getAlert()
+        .getVersion();
+  }
+
+  private long inboundRejected(SuiteNode p) {
+    for (PartnerStatus s :
+        admin().getStatus(GetStatusRequest.getDefaultInstance()).getPartnersList()) {
+      if (s.getPartner().getNodeId().equals(p.keys.nodeId())) {
+        return s.getInboundRejected();
+      }
+    }
+    throw new AssertionError("GetStatus does not list " + p.name);
+  }
+
+  private void assertExactDisclosure(PartnerClass c, Submitted s) throws Exception {
+    FeedItem item = feeds.get(c).awaitItem(forAlert(s.alertId()), "alert " + s.alertId());
+    Alerts.Verified v = Alerts.verify(item.getAlert(), info.getNodeId());
+    assertThat(v.header().getAudience()).isEqualTo(s.report().getConsent().getAudience());
+    assertThat(v.disclosed().keySet())
+        .as("paths disclosed to a %s partner", c)
+        .containsExactlyInAnyOrderElementsOf(GRANTED.get(c));
+    // The header is the origin's, byte for byte (SIG-8).
+    assertThat(item.getAlert().getHeader()).isEqualTo(s.alert().getEnvelope().getHeader());
+  }
+
+  private void assertNeverSent(PartnerClass c, String alertId) {
+    SuiteNode n = partners.get(c);
+    for (SuiteNode.Subscription s : allFeeds) {
+      if (s.owner() == n) {
+        assertThat(s.items)
+            .as("a %s partner was sent alert %s", c, alertId)
+            .noneMatch(forAlert(alertId));
+      }
+    }
+  }
+
+  private void assertVersionsNeverGoBack() {
+    for (SuiteNode.Subscription s : allFeeds) {
+      Map<String, Long> newest = new HashMap<>();
+      for (FeedItem i : s.items) {
+        AlertHeader h = header(i.getAlert());
+        Long held = newest.get(h.getAlertId());
+        assertThat(held == null || h.getVersion() > held)
+            .as("version %d of %s after version %s", h.getVersion(), h.getAlertId(), held)
+            .isTrue();
+        newest.put(h.getAlertId(), h.getVersion());
+      }
+    }
+  }
+
+  private void assertActive(SuiteNode n) {
+    assertThat(
+            admin()
+                .getAgreement(
+                    GetAgreementRequest.newBuilder().setAgreementId(n.agreementId).build())
+                .getAgreement()
+                .getState())
+        .isEqualTo(AgreementState.AGREEMENT_STATE_ACTIVE);
+  }
+
+  private static java.util.function.Predicate<FeedItem> forAlert(String alertId) {
+    return i -> header(i.getAlert()).getAlertId().equals(alertId);
+  }
+
+  private static java.util.function.Predicate<FeedItem> forVersion(String alertId, long version) {
+    return i -> {
+      AlertHeader h = header(i.getAlert());
+      return h.getAlertId().equals(alertId) && h.getVersion() == version;
+    };
+  }
+
+  static AlertHeader header(SignedAlert a) {
+    try {
+      return AlertHeader.parseFrom(a.getHeader());
+    } catch (InvalidProtocolBufferException e) {
+      return AlertHeader.getDefaultInstance();
+    }
+  }
+
+  private static OfferAgreementRequest offer(SignedAgreement s) {
+    return OfferAgreementRequest.newBuilder().setAgreement(s).build();
+  }
+
+  private static ConfirmAgreementRequest confirm(SignedAgreement s) {
+    return ConfirmAgreementRequest.newBuilder().setAgreement(s).build();
+  }
+
+  private static NotifyAgreementStateRequest notice(String id, AgreementState state) {
+    return NotifyAgreementStateRequest.newBuilder().setAgreementId(id).setState(state).build();
+  }
+
+  private static UnknownFieldSet unknownField(int number) {
+    return UnknownFieldSet.newBuilder()
+        .addField(number, UnknownFieldSet.Field.newBuilder().addVarint(1).build())
+        .build();
+  }
+
+  static boolean contains(byte[] haystack, String needle) {
+    byte[] n = needle.getBytes(StandardCharsets.UTF_8);
+    outer:
+    for (int i = 0; i + n.length <= haystack.length; i++) {
+      for (int j = 0; j < n.length; j++) {
+        if (haystack[i + j] != n[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    SpecCrypto.RNG.nextBytes(b);
+    return b;
+  }
+
+  private static String[] hostPort(String endpoint) {
+    int colon = endpoint.lastIndexOf(':');
+    return new String[] {
+      endpoint.substring(0, colon).replace("[", "").replace("]", ""), endpoint.substring(colon + 1)
+    };
+  }
+
+  private static ManagedChannel plaintext(String endpoint) {
+    String[] hp = hostPort(endpoint);
+    return NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1])).usePlaintext().build();
+  }
+
+  private static <S extends AbstractStub<S>> S bearer(S stub, String token) {
+    Metadata m = new Metadata();
+    m.put(AUTHORIZATION, "Bearer " + token);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
+  }
+
+  private static StatusRuntimeException catchStatus(Runnable call) {
+    try {
+      call.run();
+    } catch (StatusRuntimeException e) {
+      return e;
+    }
+    throw new AssertionError("the call succeeded; a failure status was expected");
+  }
+
+  private static void assertStatus(Runnable call, Status.Code expected) {
+    assertThat(catchStatus(call).getStatus().getCode()).isEqualTo(expected);
+  }
+}

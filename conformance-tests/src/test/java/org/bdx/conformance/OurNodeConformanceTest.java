@@ -1,0 +1,43 @@
+package org.bdx.conformance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.bdx.node.Node;
+import org.bdx.node.home.NodeConfig;
+import org.bdx.node.home.NodeHome;
+import org.bdx.node.server.RunningNode;
+
+/** The conformance suite against the reference node, started on loopback for the build. */
+class OurNodeConformanceTest extends BdxConformanceSuite {
+  private Path dir;
+  private RunningNode node;
+
+  @Override
+  protected NodeUnderTest nodeUnderTest() throws Exception {
+    dir = Files.createTempDirectory("bdx-conformance");
+    NodeHome home = new NodeHome(dir.resolve("node"));
+    NodeConfig.HostPort any = new NodeConfig.HostPort("127.0.0.1", 0);
+    Node.init(home, new NodeConfig("Node Under Test", any, any, "CA", Duration.ofDays(30), 0));
+    node = RunningNode.start(home, Clock.systemUTC(), any, any, List.of());
+    return new NodeUnderTest(
+        "127.0.0.1:" + node.clientPort(),
+        home.readAdminToken(),
+        "127.0.0.1:" + node.federationPort(),
+        "127.0.0.1");
+  }
+
+  @Override
+  protected void afterSuite() throws Exception {
+    if (node != null) {
+      node.close();
+    }
+    if (dir != null) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}
