@@ -114,7 +114,8 @@ public final class Node implements AutoCloseable {
     this.book = new AgreementBook(db, keys, partners, clock, rng);
     this.outbox = new Outbox(db, book, clock);
     this.feedService = new FeedService(outbox, book);
-    this.receiver = new FeedReceiver(db, alerts, verifier, book, clock, config.maxClockSkew());
+    this.receiver =
+        new FeedReceiver(db, alerts, verifier, book, clock, config.maxClockSkew(), nodeId, outbox);
     this.feedClients =
         new FeedClients(
             book, id -> partners.get(id).map(Partners.PartnerRecord::endpoint), channels, receiver);

@@ -88,6 +88,60 @@ public final class AlertStore {
         });
   }
 
+  /**
+   * The unsigned hop counts a received alert's held version arrived with (spec RELAY-2): how many
+   * relays it passed through and how many more times this node may relay it. 0 and 0 for a local
+   * alert.
+   */
+  public record Hops(long relayHops, long hopsLeft) {
+    public static final Hops NONE = new Hops(0, 0);
+
+    public Hops {
+      if (relayHops < 0 || hopsLeft < 0) {
+        throw new IllegalArgumentException("hop counts must not be negative");
+      }
+    }
+  }
+
+  /**
+   * Records the hop counts of the held version of {@code (originNodeId, alertId)}; call it in the
+   * transaction that stored that version. Joins the caller's transaction.
+   */
+  public void recordHops(String originNodeId, String alertId, Hops hops) {
+    Objects.requireNonNull(hops, "hops");
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE alerts SET relay_hops = ?, hops_left = ? "
+                      + "WHERE origin_node_id = ? AND alert_id = ?")) {
+            ps.setLong(1, hops.relayHops());
+            ps.setLong(2, hops.hopsLeft());
+            ps.setString(3, originNodeId);
+            ps.setString(4, alertId);
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** The hop counts recorded for the held version ({@link Hops#NONE} if none or not held). */
+  public Hops hops(String originNodeId, String alertId) {
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT relay_hops, hops_left FROM alerts "
+                      + "WHERE origin_node_id = ? AND alert_id = ?")) {
+            ps.setString(1, originNodeId);
+            ps.setString(2, alertId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? new Hops(rs.getLong(1), rs.getLong(2)) : Hops.NONE;
+            }
+          }
+        });
+  }
+
   public Optional<StoredAlert> get(String originNodeId, String alertId) {
     if (originNodeId == null || alertId == null) {
       return Optional.empty();

@@ -49,6 +49,16 @@ import java.util.List;
  *   <li>FTS5 {@code secure-delete} on both full-text tables, so deleted tokens are removed from the
  *       index rather than hidden behind a delete marker (spec EXP-5).
  * </ul>
+ *
+ * <p>Schema 4 (relay, spec 10.8):
+ *
+ * <ul>
+ *   <li>{@code outbox.relay_hops}, {@code hops_left}: the unsigned hop counts sent with the item
+ *       ({@code FeedItem} fields 4 and 5); 0 and 0 for rows queued before relay existed.
+ *   <li>{@code alerts.relay_hops}, {@code hops_left}: the counts the held version of a received
+ *       alert arrived with, so it can be relayed later (a new partner, a resumed agreement); 0 for
+ *       local alerts.
+ * </ul>
  */
 public final class Migrations {
 
@@ -180,7 +190,14 @@ public final class Migrations {
                 retracted_at INTEGER NOT NULL
               )""",
               "INSERT INTO alert_text (alert_text, rank) VALUES ('secure-delete', 1)",
-              "INSERT INTO alert_plates (alert_plates, rank) VALUES ('secure-delete', 1)"));
+              "INSERT INTO alert_plates (alert_plates, rank) VALUES ('secure-delete', 1)"),
+          new Migration(
+              4,
+              "relay: hop counts of queued items and of held received alerts",
+              "ALTER TABLE outbox ADD COLUMN relay_hops INTEGER NOT NULL DEFAULT 0",
+              "ALTER TABLE outbox ADD COLUMN hops_left INTEGER NOT NULL DEFAULT 0",
+              "ALTER TABLE alerts ADD COLUMN relay_hops INTEGER NOT NULL DEFAULT 0",
+              "ALTER TABLE alerts ADD COLUMN hops_left INTEGER NOT NULL DEFAULT 0"));
 
   /** All migrations, ascending by version, contiguous from 1. */
   public static List<Migration> all() {

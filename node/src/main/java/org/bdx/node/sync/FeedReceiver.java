@@ -27,11 +27,17 @@ import org.bdx.proto.v1.FeedItem;
 
 /**
  * Stores what a partner's feed delivers, after the checks of spec FEED-8 (section 10): agreement,
- * signature and origin, granted fields, the grant's policy, expiry. A rejected item is counted in
- * {@code sync_state.inbound_rejected} and logged by reason only (never content), and nothing of it
- * is stored. Accepted items are stored idempotently ({@link AlertStore#put}: an older or equal
- * version never replaces a newer one) with their provenance, and the partner's cursor advances in
- * the same transaction, so the cursor never runs ahead of what is durably stored.
+ * signature and origin, relay hop counts (RELAY-2), granted fields, the grant's policy, expiry. A
+ * rejected item is counted in {@code sync_state.inbound_rejected} and logged by reason only (never
+ * content), and nothing of it is stored. Accepted items are stored idempotently ({@link
+ * AlertStore#put}: an older or equal version never replaces a newer one) with their provenance, and
+ * the partner's cursor advances in the same transaction, so the cursor never runs ahead of what is
+ * durably stored.
+ *
+ * <p>Relay (spec 10.8): an item may come from a partner that is not its origin (relay_hops ≥ 1).
+ * Given an outbox, whatever this node stores (new, or newer than what it held) is queued onward in
+ * the same transaction; a duplicate or older copy is neither stored nor relayed again, and an item
+ * whose origin is this node is ignored.
  *
  * <p>A header-only item (no disclosures) is a retraction or a withdrawal (spec VER-6): it replaces
  * the held copy by a tombstone ({@link StoredAlert#tombstone()}); a withdrawal of an alert not held
@@ -57,7 +63,12 @@ public final class FeedReceiver {
     NOT_GRANTED,
     NO_RETENTION,
     /** Issued further ahead of this node's clock than the tolerated skew (spec TIME-2). */
-    FUTURE_DATED
+    FUTURE_DATED,
+    /**
+     * Hop counts the origin's signed {@code max_hops} does not allow, or a relay count that does
+     * not fit the sender (spec RELAY-2).
+     */
+    RELAY_NOT_ALLOWED
   }
 
   /** Default tolerated clock difference between nodes (spec TIME-1). */
@@ -87,6 +98,8 @@ public final class FeedReceiver {
   private final SharingGrants grants;
   private final Clock clock;
   private final long maxSkewSeconds;
+  private final NodeId self;
+  private final Outbox relay;
 
   public FeedReceiver(
       NodeDatabase db,
@@ -107,7 +120,27 @@ public final class FeedReceiver {
       SharingGrants grants,
       Clock clock,
       Duration maxSkew) {
+    this(db, alerts, verifier, grants, clock, maxSkew, null, null);
+  }
+
+  /**
+   * @param self this node's id: an item whose origin is this node is ignored (null: only a held
+   *     local alert is protected)
+   * @param relay the outbox that relays what this node stores onward (spec 10.8), in the same
+   *     transaction; null relays nothing
+   */
+  public FeedReceiver(
+      NodeDatabase db,
+      AlertStore alerts,
+      AlertVerifier verifier,
+      SharingGrants grants,
+      Clock clock,
+      Duration maxSkew,
+      NodeId self,
+      Outbox relay) {
     Objects.requireNonNull(maxSkew, "maxSkew");
+    this.self = self;
+    this.relay = relay;
     if (maxSkew.isNegative() || maxSkew.compareTo(Duration.ofDays(1)) > 0) {
       throw new IllegalArgumentException("maxSkew must be between 0 and 1 day");
     }
@@ -136,7 +169,7 @@ public final class FeedReceiver {
     long now = clock.instant().getEpochSecond();
     long cursor = cursor(from);
     long highest = cursor;
-    List<StoredAlert> accepted = new ArrayList<>();
+    List<Checked> accepted = new ArrayList<>();
     int ignored = 0;
     int expired = 0;
     int rejected = 0;
@@ -155,8 +188,9 @@ public final class FeedReceiver {
       highest = seq;
       Checked c = check(from, grant, item, now);
       switch (c.outcome()) {
-        case ACCEPTED -> accepted.add(c.alert());
+        case ACCEPTED -> accepted.add(c);
         case EXPIRED -> expired++;
+        case IGNORED -> ignored++;
         case REJECTED -> {
           reject(from, seq, c.rejection(), c.detail());
           rejected++;
@@ -168,12 +202,21 @@ public final class FeedReceiver {
     int[] stored = {0};
     db.inTransaction(
         c -> {
-          for (StoredAlert a : accepted) {
-            if (isWithdrawal(a) && alerts.get(a.originNodeId(), a.alertId()).isEmpty()) {
+          for (Checked ch : accepted) {
+            StoredAlert a = ch.alert();
+            Optional<StoredAlert> held = alerts.get(a.originNodeId(), a.alertId());
+            if (held.isPresent() && held.get().local()) {
+              continue; // our own alert sent back: never replaces it (FEED-3, RELAY-5)
+            }
+            if (isWithdrawal(a) && held.isEmpty()) {
               continue; // withdrawn before we held it: nothing to delete, nothing to keep (VER-6)
             }
             if (alerts.put(a)) {
               stored[0]++;
+              alerts.recordHops(a.originNodeId(), a.alertId(), ch.hops());
+              if (relay != null) {
+                relay.enqueue(a); // relayed copies: only what was stored, never a duplicate
+              }
             }
           }
           try (PreparedStatement ps =
@@ -198,12 +241,22 @@ public final class FeedReceiver {
   private enum Outcome {
     ACCEPTED,
     EXPIRED,
+    IGNORED,
     REJECTED
   }
 
-  private record Checked(Outcome outcome, StoredAlert alert, Rejection rejection, String detail) {
+  private record Checked(
+      Outcome outcome,
+      StoredAlert alert,
+      AlertStore.Hops hops,
+      Rejection rejection,
+      String detail) {
     static Checked rejected(Rejection r, String detail) {
-      return new Checked(Outcome.REJECTED, null, r, detail);
+      return new Checked(Outcome.REJECTED, null, null, r, detail);
+    }
+
+    static Checked of(Outcome o) {
+      return new Checked(o, null, null, null, null);
     }
   }
 
@@ -215,12 +268,25 @@ public final class FeedReceiver {
     if (!grant.agreementId().equals(item.getAgreementId())) {
       return Checked.rejected(Rejection.AGREEMENT_MISMATCH, null);
     }
+    long relayHops = Integer.toUnsignedLong(item.getRelayHops());
+    long hopsLeft = Integer.toUnsignedLong(item.getHopsLeft());
     VerifiedAlert v;
     try {
-      // Direct delivery only: the sender must be the origin.
-      v = verifier.verify(item.getAlert(), from);
+      // Not relayed: the sender must be the origin (SIG-7.5). Relayed: any origin, checked below.
+      v = verifier.verify(item.getAlert(), relayHops == 0 ? from : null);
     } catch (VerificationException e) {
       return Checked.rejected(Rejection.VERIFICATION_FAILED, e.reason().name());
+    }
+    String origin = v.header().getOriginNodeId();
+    long maxHops = Integer.toUnsignedLong(v.header().getMaxHops());
+    if ((relayHops > 0 && origin.equals(from.value()))
+        || relayHops > maxHops
+        || relayHops + hopsLeft > maxHops) {
+      // The unsigned counts may be lowered on the way, never raised past the signed limit.
+      return Checked.rejected(Rejection.RELAY_NOT_ALLOWED, null);
+    }
+    if (self != null && origin.equals(self.value())) {
+      return Checked.of(Outcome.IGNORED); // our own alert relayed back to us: never stored
     }
     Set<String> granted = Set.copyOf(grant.terms().getFieldPathsList());
     if (!granted.containsAll(v.disclosedPaths())) {
@@ -245,7 +311,7 @@ public final class FeedReceiver {
       return Checked.rejected(Rejection.FUTURE_DATED, null);
     }
     if (h.getExpiresAt() <= now) {
-      return new Checked(Outcome.EXPIRED, null, null, null);
+      return Checked.of(Outcome.EXPIRED);
     }
     long purgeAt = Math.min(h.getExpiresAt(), now + Math.min(days, MAX_RETENTION_DAYS) * DAY);
     StoredAlert a =
@@ -265,7 +331,7 @@ public final class FeedReceiver {
             from.value(),
             grant.agreementId(),
             purgeAt);
-    return new Checked(Outcome.ACCEPTED, a, null, null);
+    return new Checked(Outcome.ACCEPTED, a, new AlertStore.Hops(relayHops, hopsLeft), null, null);
   }
 
   /** A header-only version that is not a retraction: the origin no longer shares the alert. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -25,15 +26,16 @@ import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.StoreException;
 import org.bdx.node.store.StoredAlert;
+import org.bdx.proto.v1.AlertHeader;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.FeedItem;
 import org.bdx.proto.v1.SignedAlert;
 
 /**
  * The per-partner outbox (table {@code outbox}): for each partner with an active outbound grant, an
- * ordered queue of this node's alert versions, each already redacted to what that partner may see
- * (agreement ∩ consent, {@link SharingPolicy#disclose}). The row's {@code seq} is the feed sequence
- * a partner's cursor points into.
+ * ordered queue of alert versions (this node's own, and received ones it relays), each already
+ * redacted to what that partner may see (agreement ∩ consent, {@link SharingPolicy#disclose}). The
+ * row's {@code seq} is the feed sequence a partner's cursor points into.
  *
  * <p><b>Transactions.</b> {@link #enqueue} joins the caller's transaction when called inside {@link
  * NodeDatabase#inTransaction} on the same thread, so the node stores an alert and its outbox rows
@@ -46,6 +48,10 @@ import org.bdx.proto.v1.SignedAlert;
  *
  * <p><b>Minimization.</b> Rows a partner acknowledged are deleted; queuing a newer version of an
  * alert deletes the partner's queued older versions (so a retraction removes queued content).
+ *
+ * <p><b>Relay.</b> A received alert is queued like a local one, after the receiver stored it (spec
+ * 10.8): content only as far as the hops and both grants allow ({@link #rowHops}), each row
+ * carrying its {@code relay_hops} and {@code hops_left}.
  *
  * <p><b>Withdrawal.</b> Table {@code shared_with} records, per partner and alert, the newest
  * version queued and whether it carried content. A partner holding content of an earlier version
@@ -62,29 +68,33 @@ public final class Outbox {
   private static final int BACKFILL_PAGE = 200;
 
   private final NodeDatabase db;
+  private final AlertStore alerts;
   private final SharingGrants grants;
   private final Clock clock;
   private final List<Consumer<NodeId>> listeners = new CopyOnWriteArrayList<>();
 
   public Outbox(NodeDatabase db, SharingGrants grants, Clock clock) {
     this.db = Objects.requireNonNull(db, "db");
+    this.alerts = new AlertStore(db);
     this.grants = Objects.requireNonNull(grants, "grants");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /**
-   * Queues {@code localAlert} for every partner with an active outbound grant that may see it
-   * (redacted per partner), and header-only for every partner that holds content of an earlier
-   * version and may no longer see it. Call it in the transaction that stored the alert.
+   * Queues {@code alert} for every partner with an active outbound grant that may see it (redacted
+   * per partner), and header-only for every partner that holds content of an earlier version and
+   * may no longer see it. Call it in the transaction that stored the alert.
+   *
+   * <p>A received alert is relayed (spec 10.8): with content only where the partner that sent it
+   * granted relaying and hops are left ({@link AlertStore#hops}, recorded before this call),
+   * redacted to what this node holds ∩ the next partner's grant; header-only (a retraction or
+   * withdrawal) to every partner it relayed content of an earlier version to. Never to the origin,
+   * never back to the partner it came from (FEED-3).
    *
    * @return the partners something was queued for
-   * @throws IllegalArgumentException if the alert is not this node's own (relay is not supported)
    */
-  public List<NodeId> enqueue(StoredAlert localAlert) {
-    Objects.requireNonNull(localAlert, "localAlert");
-    if (!localAlert.local()) {
-      throw new IllegalArgumentException("only local alerts are queued (relay is not supported)");
-    }
+  public List<NodeId> enqueue(StoredAlert alert) {
+    Objects.requireNonNull(alert, "alert");
     List<Grant> outbound = grants.outbound();
     long now = now();
     List<NodeId> woken =
@@ -92,7 +102,7 @@ public final class Outbox {
             c -> {
               List<NodeId> partners = new ArrayList<>();
               for (Grant g : outbound) {
-                if (queue(c, g, localAlert, now)) {
+                if (queue(c, g, alert, now)) {
                   partners.add(g.partner());
                 }
               }
@@ -103,10 +113,11 @@ public final class Outbox {
   }
 
   /**
-   * Queues every current local alert (newest version, not expired, not retracted) that {@code
-   * grant} lets its partner see, oldest first, so a new (or resumed) partner gets the existing
-   * warnings; and the retractions and withdrawals a resumed partner missed while suspended. Runs in
-   * pages, each its own transaction; a version already queued for the partner is not queued twice.
+   * Queues every current alert (newest version, not expired, not retracted) that {@code grant} lets
+   * its partner see, oldest first, so a new (or resumed) partner gets the existing warnings
+   * (received alerts only as far as relaying allows them, spec RELAY-4); and the retractions and
+   * withdrawals a resumed partner missed while suspended. Runs in pages, each its own transaction;
+   * a version already queued for the partner is not queued twice.
    *
    * @return how many rows were queued
    */
@@ -124,7 +135,7 @@ public final class Outbox {
                 long last = from;
                 try (PreparedStatement ps =
                     c.prepareStatement(
-                        "SELECT * FROM alerts a WHERE local = 1 AND seq > ? AND expires_at > ? "
+                        "SELECT * FROM alerts a WHERE seq > ? AND expires_at > ? "
                             + "AND (status <> ? OR EXISTS (SELECT 1 FROM shared_with s "
                             + "WHERE s.partner_node_id = ? AND s.origin_node_id = a.origin_node_id "
                             + "AND s.alert_id = a.alert_id AND s.with_content = 1)) "
@@ -167,6 +178,63 @@ public final class Outbox {
   private record Sent(long version, boolean withContent) {}
 
   /**
+   * The hop counts of one row, and whether it may carry content at all (spec RELAY-3).
+   *
+   * @param relayHops relays the item passed through when the partner gets it (0: we are the origin)
+   * @param hopsLeft how many more times the partner may relay it
+   * @param content whether content may be sent (false: header-only at most)
+   */
+  record RowHops(long relayHops, long hopsLeft, boolean content) {}
+
+  /**
+   * The hop counts for queuing {@code a} for the partner of {@code out}. The origin lets the
+   * receiver relay {@code min(max_hops, max_relay_hops)} times if its terms allow relaying. A relay
+   * may send content only if the partner it got the alert from allowed relaying (its inbound grant)
+   * and at least one hop is left; the next partner gets one hop fewer, capped by the outbound
+   * terms. Header-only items carry no hops left.
+   */
+  RowHops rowHops(Grant out, StoredAlert a) {
+    long maxHops = maxHops(a);
+    long onward =
+        out.terms().getMayRelay() ? Integer.toUnsignedLong(out.terms().getMaxRelayHops()) : 0;
+    if (a.local()) {
+      return new RowHops(0, Math.min(maxHops, onward), true);
+    }
+    AlertStore.Hops held = alerts.hops(a.originNodeId(), a.alertId());
+    long relayHops = held.relayHops() + 1;
+    long mayLeft = 0;
+    Optional<Grant> in = inboundOf(a.receivedFrom());
+    if (in.isPresent() && in.get().terms().getMayRelay()) {
+      mayLeft =
+          Math.min(held.hopsLeft(), Integer.toUnsignedLong(in.get().terms().getMaxRelayHops()));
+    }
+    if (mayLeft < 1 || relayHops > maxHops) {
+      // Header-only at most; it only makes the partner delete, so never count past max_hops.
+      return new RowHops(Math.max(1, Math.min(relayHops, maxHops)), 0, false);
+    }
+    return new RowHops(relayHops, Math.min(mayLeft - 1, onward), true);
+  }
+
+  private Optional<Grant> inboundOf(String nodeId) {
+    if (nodeId == null) {
+      return Optional.empty();
+    }
+    try {
+      return grants.inbound(NodeId.parse(nodeId));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static long maxHops(StoredAlert a) {
+    try {
+      return Integer.toUnsignedLong(AlertHeader.parseFrom(a.envelope().getHeader()).getMaxHops());
+    } catch (InvalidProtocolBufferException e) {
+      return 0; // verified before it was stored; fail closed all the same
+    }
+  }
+
+  /**
    * Inserts the row for one partner: redacted to what it may see, or header-only when it may see
    * nothing of this version but holds content of an earlier one (a withdrawal or retraction, spec
    * VER-5). False if nothing is queued.
@@ -183,12 +251,20 @@ public final class Outbox {
     if (prev.isPresent() && prev.get().version() >= a.version()) {
       return false; // this or a newer version was already queued
     }
+    RowHops hops = rowHops(g, a);
     SortedSet<String> paths =
-        a.status() == AlertStatus.ALERT_STATUS_RETRACTED
+        a.status() == AlertStatus.ALERT_STATUS_RETRACTED || !hops.content()
             ? Collections.emptySortedSet()
             : SharingPolicy.disclose(a.status(), a.audience(), a.fields(), g.terms())
                 .orElse(Collections.emptySortedSet());
+    if (!a.local()) {
+      // A relay sends at most what it holds: the intersection of both grants (SIG-8, POL-2).
+      SortedSet<String> held = new TreeSet<>(paths);
+      held.retainAll(a.disclosedPaths());
+      paths = held;
+    }
     boolean withContent = !paths.isEmpty();
+    long hopsLeft = withContent ? hops.hopsLeft() : 0;
     if (!withContent && !prev.map(Sent::withContent).orElse(false)) {
       return false; // nothing it may see, and nothing of ours it must delete
     }
@@ -221,7 +297,7 @@ public final class Outbox {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO outbox (partner_node_id, agreement_id, origin_node_id, alert_id, version, "
-                + "envelope, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                + "envelope, created_at, relay_hops, hops_left) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, partner);
       ps.setString(2, g.agreementId());
       ps.setString(3, a.originNodeId());
@@ -229,6 +305,8 @@ public final class Outbox {
       ps.setLong(5, a.version());
       ps.setBytes(6, redacted.toByteArray());
       ps.setLong(7, now);
+      ps.setLong(8, hops.relayHops());
+      ps.setLong(9, hopsLeft);
       ps.executeUpdate();
     }
     try (PreparedStatement ps =
@@ -307,7 +385,7 @@ public final class Outbox {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT seq, agreement_id, envelope FROM outbox "
+                  "SELECT seq, agreement_id, envelope, relay_hops, hops_left FROM outbox "
                       + "WHERE partner_node_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
             ps.setString(1, partner.value());
             ps.setLong(2, afterSeq);
@@ -327,6 +405,8 @@ public final class Outbox {
                         .setSequence(seq)
                         .setAgreementId(rs.getString(2))
                         .setAlert(envelope)
+                        .setRelayHops((int) rs.getLong(4))
+                        .setHopsLeft((int) rs.getLong(5))
                         .build());
               }
             }

@@ -107,7 +107,7 @@ class OutboxTest {
   }
 
   @Test
-  void receivedAlerts_areNotQueued() {
+  void receivedAlerts_withoutARelayGrant_areNotQueued() {
     a.grants.out.put(b, grant);
     StoredAlert x =
         a.sign(
@@ -130,8 +130,9 @@ class OutboxTest {
             x.envelope(),
             false,
             x.storedAt());
-    assertThatThrownBy(() -> a.outbox.enqueue(received))
-        .isInstanceOf(IllegalArgumentException.class);
+    // Received from no partner that granted relaying: nothing is relayed (spec RELAY-3).
+    assertThat(a.outbox.enqueue(received)).isEmpty();
+    assertThat(a.outbox.read(b, 0, 10)).isEmpty();
   }
 
   @Test

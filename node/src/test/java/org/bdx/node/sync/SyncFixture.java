@@ -143,7 +143,10 @@ final class SyncFixture {
       db = NodeDatabase.open(dir.resolve("node.db"));
       alerts = new AlertStore(db);
       outbox = new Outbox(db, grants, clock);
-      receiver = new FeedReceiver(db, alerts, verifier, grants, clock);
+      // As in a node: relays what it stores (only where grants allow), ignores its own alerts.
+      receiver =
+          new FeedReceiver(
+              db, alerts, verifier, grants, clock, FeedReceiver.DEFAULT_MAX_SKEW, id, outbox);
     }
 
     /** Signs and stores a local alert and queues it, in one transaction (as intake will). */
@@ -153,7 +156,18 @@ final class SyncFixture {
 
     StoredAlert publish(
         String alertId, long version, AlertStatus status, AlertFields fields, Audience audience) {
-      StoredAlert a = sign(alertId, version, status, fields, audience);
+      return publish(alertId, version, status, fields, audience, 1);
+    }
+
+    /** As above with the signed relay limit {@code maxHops}. */
+    StoredAlert publish(
+        String alertId,
+        long version,
+        AlertStatus status,
+        AlertFields fields,
+        Audience audience,
+        int maxHops) {
+      StoredAlert a = sign(alertId, version, status, fields, audience, maxHops);
       db.inTransaction(
           c -> {
             alerts.put(a);
@@ -165,9 +179,20 @@ final class SyncFixture {
 
     StoredAlert sign(
         String alertId, long version, AlertStatus status, AlertFields fields, Audience audience) {
+      return sign(alertId, version, status, fields, audience, 1);
+    }
+
+    StoredAlert sign(
+        String alertId,
+        long version,
+        AlertStatus status,
+        AlertFields fields,
+        Audience audience,
+        int maxHops) {
       long now = clock.instant().getEpochSecond();
       AlertDraft draft =
-          new AlertDraft(alertId, version, status, now, now + 90L * 86400, audience, 1, fields);
+          new AlertDraft(
+              alertId, version, status, now, now + 90L * 86400, audience, maxHops, fields);
       SignedAlert envelope = signer.sign(draft);
       VerifiedAlert v;
       try {

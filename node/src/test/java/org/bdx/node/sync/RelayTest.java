@@ -1,0 +1,312 @@
+package org.bdx.node.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.bdx.node.sync.SyncFixture.CANARY_DESCRIPTION;
+import static org.bdx.node.sync.SyncFixture.GRANTED_PATHS;
+import static org.bdx.node.sync.SyncFixture.canaryFields;
+import static org.bdx.node.sync.SyncFixture.terms;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.bdx.node.policy.Grant;
+import org.bdx.node.store.Ids;
+import org.bdx.node.store.StoredAlert;
+import org.bdx.node.sync.SyncFixture.TestNode;
+import org.bdx.proto.v1.AlertFields;
+import org.bdx.proto.v1.AlertStatus;
+import org.bdx.proto.v1.Audience;
+import org.bdx.proto.v1.DirectionTerms;
+import org.bdx.proto.v1.FeedItem;
+import org.bdx.proto.v1.PartnerClass;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Relay (spec 10.8) on four nodes in a line, A → B → C → D, items moved from each sender's outbox
+ * to the next receiver directly. A grants B every granted path plus the aggressor description and
+ * one relay hop; B grants C the granted paths only (not the description) and relaying; C grants D
+ * everything and relaying. Every agreement has both directions, so B could send to A and C to B.
+ */
+class RelayTest {
+  static final List<String> A_TO_B =
+      List.of(
+          "incident_date", "area", "harms", "severity", "phone_numbers", "aggressor_description");
+
+  @TempDir Path dir;
+
+  TestNode a;
+  TestNode b;
+  TestNode c;
+  TestNode d;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    a = new TestNode(dir.resolve("a"));
+    b = new TestNode(dir.resolve("b"));
+    c = new TestNode(dir.resolve("c"));
+    d = new TestNode(dir.resolve("d"));
+    agree(a, b, relaying(A_TO_B, 1));
+    agree(b, c, relaying(GRANTED_PATHS, 2));
+    agree(c, d, relaying(A_TO_B, 3));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (TestNode n : List.of(a, b, c, d)) {
+      n.close();
+    }
+  }
+
+  static DirectionTerms relaying(List<String> paths, int hops) {
+    return terms(PartnerClass.PARTNER_CLASS_PEER, paths).toBuilder()
+        .setMayRelay(hops > 0)
+        .setMaxRelayHops(hops)
+        .build();
+  }
+
+  /** One agreement, the same terms both ways. */
+  private static void agree(TestNode x, TestNode y, DirectionTerms t) {
+    String id = Ids.newId(SyncFixture.RNG);
+    x.grants.out.put(y.id, new Grant(y.id, id, t));
+    y.grants.in.put(x.id, new Grant(x.id, id, t));
+    y.grants.out.put(x.id, new Grant(x.id, id, t));
+    x.grants.in.put(y.id, new Grant(y.id, id, t));
+  }
+
+  /** Everything queued at {@code from} for {@code to} since its cursor, applied by {@code to}. */
+  private static List<FeedItem> deliver(TestNode from, TestNode to) {
+    List<FeedItem> items = queued(from, to);
+    to.receiver.apply(from.id, items);
+    return items;
+  }
+
+  private static List<FeedItem> queued(TestNode from, TestNode to) {
+    return from.outbox.read(to.id, to.receiver.cursor(from.id), 100);
+  }
+
+  private StoredAlert publish(int maxHops) {
+    return a.publish(
+        Ids.newId(SyncFixture.RNG),
+        1,
+        AlertStatus.ALERT_STATUS_ACTIVE,
+        canaryFields().toBuilder().setAggressorDescription(CANARY_DESCRIPTION).build(),
+        Audience.AUDIENCE_PEER,
+        maxHops);
+  }
+
+  @Test
+  void hopLimit_stopsAtC_andCHoldsOnlyTheIntersectionOfBothGrants() {
+    StoredAlert x = publish(2);
+
+    List<FeedItem> toB = deliver(a, b);
+    assertThat(toB).hasSize(1);
+    assertThat(toB.get(0).getRelayHops()).isZero();
+    assertThat(toB.get(0).getHopsLeft()).isEqualTo(1); // min(max_hops 2, A's max_relay_hops 1)
+
+    List<FeedItem> toC = deliver(b, c);
+    assertThat(toC).hasSize(1);
+    assertThat(toC.get(0).getRelayHops()).isEqualTo(1);
+    assertThat(toC.get(0).getHopsLeft()).isZero();
+
+    // C verified A's signature and holds A's alert, with only what both grants allow.
+    StoredAlert atC = c.alerts.get(a.id.value(), x.alertId()).orElseThrow();
+    assertThat(atC.receivedFrom()).isEqualTo(b.id.value());
+    assertThat(atC.envelope().getHeader()).isEqualTo(x.envelope().getHeader());
+    assertThat(atC.disclosedPaths()).containsExactlyInAnyOrderElementsOf(GRANTED_PATHS);
+    assertThat(atC.fields().getAggressorDescription()).isEmpty();
+    // Twin: B, granted the description by A, holds it.
+    StoredAlert atB = b.alerts.get(a.id.value(), x.alertId()).orElseThrow();
+    assertThat(atB.fields().getAggressorDescription()).isEqualTo(CANARY_DESCRIPTION);
+    assertThat(new String(toC.get(0).toByteArray(), StandardCharsets.ISO_8859_1))
+        .doesNotContain(CANARY_DESCRIPTION);
+
+    // No hop left at C: D gets nothing. Never back to the origin, nor to the sender.
+    assertThat(queued(c, d)).isEmpty();
+    assertThat(queued(b, a)).isEmpty();
+    assertThat(queued(c, b)).isEmpty();
+    assertThat(d.alerts.findById(x.alertId())).isEmpty();
+
+    // Twin: C's own alert does reach D.
+    StoredAlert own =
+        c.publish(
+            Ids.newId(SyncFixture.RNG),
+            1,
+            AlertStatus.ALERT_STATUS_ACTIVE,
+            canaryFields(),
+            Audience.AUDIENCE_PEER);
+    deliver(c, d);
+    assertThat(d.alerts.get(c.id.value(), own.alertId())).isPresent();
+  }
+
+  @Test
+  void withHopsToSpare_theAlertTravelsOnToD() {
+    // The twin of the hop limit: A grants B two hops, so C may relay once more.
+    agree(a, b, relaying(A_TO_B, 2));
+    StoredAlert x = publish(2);
+    deliver(a, b);
+    deliver(b, c);
+    List<FeedItem> toD = deliver(c, d);
+    assertThat(toD).hasSize(1);
+    assertThat(toD.get(0).getRelayHops()).isEqualTo(2);
+    assertThat(toD.get(0).getHopsLeft()).isZero();
+    StoredAlert atD = d.alerts.get(a.id.value(), x.alertId()).orElseThrow();
+    assertThat(atD.disclosedPaths()).containsExactlyInAnyOrderElementsOf(GRANTED_PATHS);
+
+    // The signed max_hops bounds every agreement: with max_hops 1, C relays nothing.
+    StoredAlert y = publish(1);
+    deliver(a, b);
+    deliver(b, c);
+    assertThat(queued(c, d)).isEmpty();
+    assertThat(c.alerts.get(a.id.value(), y.alertId())).isPresent();
+  }
+
+  @Test
+  void noRelayGranted_nothingIsRelayed() {
+    agree(a, b, relaying(A_TO_B, 0));
+    StoredAlert x = publish(2);
+    List<FeedItem> toB = deliver(a, b);
+    assertThat(toB.get(0).getHopsLeft()).isZero();
+    assertThat(b.alerts.get(a.id.value(), x.alertId())).isPresent();
+    assertThat(queued(b, c)).isEmpty();
+  }
+
+  @Test
+  void copiesByTwoPaths_areStoredOnce_andNotRelayedAgain() {
+    agree(a, c, relaying(GRANTED_PATHS, 0)); // A → C directly too, no relay from there
+    StoredAlert x = publish(2);
+    deliver(a, c);
+    deliver(a, b);
+    FeedReceiver.Result viaB = c.receiver.apply(b.id, queued(b, c));
+    assertThat(viaB.stored()).isZero();
+    assertThat(viaB.ignored()).isEqualTo(1);
+    assertThat(viaB.rejected()).isZero();
+    assertThat(c.alerts.findById(x.alertId())).hasSize(1);
+    assertThat(c.alerts.get(a.id.value(), x.alertId()).orElseThrow().receivedFrom())
+        .isEqualTo(a.id.value());
+    assertThat(queued(c, d)).isEmpty();
+  }
+
+  @Test
+  void raisedHopCounts_areRejected_andCounted() {
+    StoredAlert x = publish(2);
+    deliver(a, b);
+    FeedItem genuine = queued(b, c).get(0);
+    List<FeedItem> hostile =
+        List.of(
+            // relay_hops 1 + hops_left 2 > max_hops 2
+            genuine.toBuilder().setHopsLeft(2).build(),
+            // relay_hops past max_hops
+            genuine.toBuilder().setSequence(genuine.getSequence() + 1).setRelayHops(3).build(),
+            // a third node's alert that claims not to be relayed
+            genuine.toBuilder().setSequence(genuine.getSequence() + 2).setRelayHops(0).build());
+    FeedReceiver.Result r = c.receiver.apply(b.id, hostile);
+    assertThat(r.rejected()).isEqualTo(3);
+    assertThat(c.receiver.rejected(b.id)).isEqualTo(3);
+    assertThat(c.alerts.findById(x.alertId())).isEmpty();
+
+    // The sender's own alert claiming to be relayed is rejected too.
+    StoredAlert own =
+        b.publish(
+            Ids.newId(SyncFixture.RNG),
+            1,
+            AlertStatus.ALERT_STATUS_ACTIVE,
+            canaryFields(),
+            Audience.AUDIENCE_PEER,
+            2);
+    List<FeedItem> ownItems = b.outbox.read(c.id, 0, 100);
+    FeedItem ownItem = ownItems.get(ownItems.size() - 1);
+    assertThat(ownItem.getAlert().getHeader()).isEqualTo(own.envelope().getHeader());
+    FeedReceiver.Result claimed =
+        c.receiver.apply(
+            b.id,
+            List.of(
+                ownItem.toBuilder()
+                    .setSequence(genuine.getSequence() + 10)
+                    .setRelayHops(1)
+                    .build()));
+    assertThat(claimed.rejected()).isEqualTo(1);
+
+    // Twin: lowered counts are fine, and the genuine item is stored.
+    FeedItem lowered =
+        genuine.toBuilder().setSequence(genuine.getSequence() + 11).setHopsLeft(0).build();
+    assertThat(c.receiver.apply(b.id, List.of(lowered)).stored()).isEqualTo(1);
+    assertThat(c.alerts.get(a.id.value(), x.alertId())).isPresent();
+  }
+
+  @Test
+  void ownAlertRelayedBack_isIgnored_andNeverReplacesTheOriginal() {
+    StoredAlert x = publish(2);
+    deliver(a, b);
+    FeedItem atB =
+        b.outbox.read(c.id, 0, 10).get(0).toBuilder()
+            .setAgreementId(a.grants.in.get(b.id).agreementId())
+            .build();
+    assertThat(atB.getRelayHops()).isEqualTo(1);
+    // A misbehaving B sends A's own alert back to A as a relayed item.
+    FeedReceiver.Result r = a.receiver.apply(b.id, List.of(atB));
+    assertThat(r.stored()).isZero();
+    assertThat(r.rejected()).isZero();
+    assertThat(r.ignored()).isEqualTo(1);
+    StoredAlert held = a.alerts.get(a.id.value(), x.alertId()).orElseThrow();
+    assertThat(held.local()).isTrue();
+    assertThat(held.fields().getModusOperandi()).isEqualTo(SyncFixture.CANARY_MO);
+    // Twin: B's own alert is stored at A.
+    StoredAlert bOwn =
+        b.publish(
+            Ids.newId(SyncFixture.RNG),
+            1,
+            AlertStatus.ALERT_STATUS_ACTIVE,
+            canaryFields(),
+            Audience.AUDIENCE_PEER);
+    deliver(b, a);
+    assertThat(a.alerts.get(b.id.value(), bOwn.alertId())).isPresent();
+  }
+
+  @Test
+  void retractionByA_reachesCThroughB() {
+    StoredAlert x = publish(2);
+    deliver(a, b);
+    deliver(b, c);
+    assertThat(c.alerts.get(a.id.value(), x.alertId()).orElseThrow().tombstone()).isFalse();
+
+    a.publish(
+        x.alertId(),
+        2,
+        AlertStatus.ALERT_STATUS_RETRACTED,
+        AlertFields.getDefaultInstance(),
+        Audience.AUDIENCE_PEER,
+        2);
+    deliver(a, b);
+    List<FeedItem> toC = deliver(b, c);
+    assertThat(toC).hasSize(1);
+    assertThat(toC.get(0).getAlert().getDisclosuresCount()).isZero();
+    assertThat(toC.get(0).getRelayHops()).isEqualTo(1);
+    StoredAlert t = c.alerts.get(a.id.value(), x.alertId()).orElseThrow();
+    assertThat(t.version()).isEqualTo(2);
+    assertThat(t.status()).isEqualTo(AlertStatus.ALERT_STATUS_RETRACTED);
+    assertThat(t.tombstone()).isTrue();
+    assertThat(c.search(SyncFixture.byPhone(SyncFixture.GRANTED_PHONE))).isEmpty();
+    // D never held it, so it learns nothing of the retraction either.
+    assertThat(queued(c, d)).isEmpty();
+  }
+
+  @Test
+  void newRelayPartner_getsTheHeldAlertsThroughBackfill() throws Exception {
+    StoredAlert x = publish(2);
+    deliver(a, b);
+    // A new partner E of B: backfill queues what B may relay to it.
+    try (TestNode e = new TestNode(dir.resolve("e"))) {
+      agree(b, e, relaying(GRANTED_PATHS, 0));
+      assertThat(b.outbox.backfill(b.grants.outbound(e.id).orElseThrow())).isEqualTo(1);
+      List<FeedItem> toE = deliver(b, e);
+      assertThat(toE).hasSize(1);
+      assertThat(toE.get(0).getRelayHops()).isEqualTo(1);
+      assertThat(e.alerts.get(a.id.value(), x.alertId())).isPresent();
+      // Backfill towards A, the origin, queues nothing.
+      assertThat(b.outbox.backfill(b.grants.outbound(a.id).orElseThrow())).isZero();
+    }
+  }
+}
