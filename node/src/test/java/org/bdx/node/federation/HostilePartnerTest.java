@@ -292,7 +292,8 @@ class HostilePartnerTest {
 
   @Test
   void wrongOrigin_relayAndEcho_areRejected() throws Exception {
-    // A third node's genuine alert: relay is not supported, the origin must be the sender.
+    // A third node's genuine alert not marked as relayed (relay_hops 0): the origin must be the
+    // sender (RELAY-2, SIG-7.5).
     String thirdId = newAlertId();
     SignedAlert third =
         Disclosures.select(
@@ -325,6 +326,51 @@ class HostilePartnerTest {
             .getAlert();
     assertThat(own.getLocal()).isTrue();
     assertThat(own.getEnvelope()).isEqualTo(vOwnAlert);
+  }
+
+  @Test
+  void hopCountsTheSignedMaxHopsDoNotAllow_areRejected() throws Exception {
+    // RELAY-2: an origin sends with relay_hops 0; relay counts never exceed the signed max_hops.
+    String ownId = newAlertId();
+    String noHopsId = newAlertId();
+    SignedAlert thirdNoHops =
+        Disclosures.select(
+            new AlertSigner(thirdKeys, RNG).sign(draft(noHopsId, 1, fields("relay"), 0)),
+            Set.copyOf(GRANTED_TO_V));
+    String raisedId = newAlertId();
+    SignedAlert thirdTwoHops =
+        Disclosures.select(
+            new AlertSigner(thirdKeys, RNG).sign(draft(raisedId, 1, fields("relay"), 2)),
+            Set.copyOf(GRANTED_TO_V));
+    Delivery d = new Delivery();
+    d.item(relayed(granted(ownId, 1), d.seq(), 1, 0)); // the sender claims to relay its own alert
+    d.item(relayed(thirdNoHops, d.seq(), 1, 0)); // relay_hops above max_hops 0
+    d.item(relayed(thirdTwoHops, d.seq(), 1, 5)); // relay_hops + hops_left above max_hops 2
+    d.deliverWithTwin(3);
+    assertNotStored(ownId, noHopsId, raisedId);
+  }
+
+  @Test
+  void futureDatedAlert_isRejected() throws Exception {
+    String id = newAlertId();
+    long now = System.currentTimeMillis() / 1000;
+    SignedAlert future =
+        Disclosures.select(
+            mSigner.sign(
+                new AlertDraft(
+                    id,
+                    1,
+                    AlertStatus.ALERT_STATUS_ACTIVE,
+                    now + 86_400,
+                    now + 86_400 * 30,
+                    Audience.AUDIENCE_PEER,
+                    0,
+                    fields("future"))),
+            Set.copyOf(GRANTED_TO_V));
+    Delivery d = new Delivery();
+    d.alert(future); // a day ahead of V's clock: beyond the tolerated skew (TIME-2)
+    d.deliverWithTwin(1);
+    assertNotStored(id);
   }
 
   @Test
@@ -868,6 +914,10 @@ class HostilePartnerTest {
   }
 
   private static AlertDraft draft(String id, long version, AlertFields fields) {
+    return draft(id, version, fields, 0);
+  }
+
+  private static AlertDraft draft(String id, long version, AlertFields fields, int maxHops) {
     long now = System.currentTimeMillis() / 1000;
     return new AlertDraft(
         id,
@@ -876,8 +926,18 @@ class HostilePartnerTest {
         now - 60,
         now + 86_400 * 30,
         Audience.AUDIENCE_PEER,
-        0,
+        maxHops,
         fields);
+  }
+
+  private FeedItem relayed(SignedAlert alert, long sequence, int relayHops, int hopsLeft) {
+    return FeedItem.newBuilder()
+        .setSequence(sequence)
+        .setAgreementId(agreementId)
+        .setAlert(alert)
+        .setRelayHops(relayHops)
+        .setHopsLeft(hopsLeft)
+        .build();
   }
 
   /** A valid alert from M, redacted to what the agreement grants V. */
