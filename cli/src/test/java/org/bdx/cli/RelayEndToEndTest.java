@@ -1,0 +1,295 @@
+package org.bdx.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.bdx.cli.NetSteps.awaitTrue;
+import static org.bdx.cli.NetSteps.freePort;
+import static org.bdx.cli.NetSteps.ok;
+import static org.bdx.cli.NetSteps.parse;
+import static org.bdx.cli.NetSteps.quietly;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.bdx.node.home.NodeHome;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.server.RunningNode;
+import org.bdx.proto.v1.AlertStatus;
+import org.bdx.proto.v1.AlertView;
+import org.bdx.proto.v1.GetAlertResponse;
+import org.bdx.proto.v1.ProposeAgreementResponse;
+import org.bdx.proto.v1.SubmitReportResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Relay across four organizations on loopback, set up through the real CLI (spec 10.8):
+ *
+ * <pre>
+ *   A ──(relay, 1 hop; every field)──▶ B ──(relay; no description)──▶ C ──(relay)──▶ D
+ *   A ──(no relay; area Uptown only, no phone)──────────────────────▶ C
+ * </pre>
+ *
+ * A's alerts carry the default signed {@code max_hops} 2, but A's terms let B relay them once: a
+ * Downtown alert reaches B directly and C only through B, redacted to both grants, and never D. An
+ * Uptown alert reaches C by both paths and is held once. The bytes B and C send (recorded before
+ * TLS) never carry A's alerts back to A.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RelayEndToEndTest {
+  static final String DESCRIPTION_CANARY = "Canaryrelaydesc";
+  static final List<String> EVERY_FIELD_BUT_CONTACT =
+      List.of(
+          "incident_date",
+          "time_of_day",
+          "area",
+          "work_setting",
+          "harms",
+          "severity",
+          "aggressor_description",
+          "phone_numbers");
+  static final List<String> NO_DESCRIPTION =
+      List.of("incident_date", "area", "harms", "severity", "phone_numbers");
+
+  @TempDir static Path tmp;
+  final OutboundRecorder aSent = new OutboundRecorder();
+  final OutboundRecorder bSent = new OutboundRecorder();
+  final OutboundRecorder cSent = new OutboundRecorder();
+  Org a;
+  Org b;
+  Org c;
+  Org d;
+  String downtown;
+  String uptown;
+
+  record Org(Path home, NodeId id, int federationPort, RunningNode running) {
+    String endpoint() {
+      return "127.0.0.1:" + federationPort;
+    }
+
+    String h() {
+      return home.toString();
+    }
+  }
+
+  @BeforeAll
+  void network() throws Exception {
+    a = start("a", "A Outreach", List.of(aSent));
+    b = start("b", "B Peers", List.of(bSent));
+    c = start("c", "C Collective", List.of(cSent));
+    d = start("d", "D Network", List.of());
+    link(a, "b", b, "a");
+    link(b, "c", c, "b");
+    link(c, "d", d, "c");
+    link(a, "c", c, "a");
+    agree(
+        a, "b", b, direction(EVERY_FIELD_BUT_CONTACT, 1, null), direction(NO_DESCRIPTION, 0, null));
+    agree(b, "c", c, direction(NO_DESCRIPTION, 2, null), direction(NO_DESCRIPTION, 2, null));
+    agree(
+        c, "d", d, direction(EVERY_FIELD_BUT_CONTACT, 2, null), direction(NO_DESCRIPTION, 0, null));
+    agree(
+        a,
+        "c",
+        c,
+        direction(List.of("incident_date", "area", "harms", "severity"), 0, "Uptown"),
+        direction(NO_DESCRIPTION, 0, null));
+
+    downtown = report(a, "Downtown East");
+    uptown = report(a, "Uptown");
+    awaitTrue(
+        quietly(() -> held(c, downtown) && held(c, uptown)), "C holds both of A's alerts", 20);
+  }
+
+  @AfterAll
+  void stop() {
+    for (Org o : new Org[] {a, b, c, d}) {
+      if (o != null) {
+        o.running().close();
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void cHoldsASignedAlert_throughB_withOnlyWhatBothGrantsAllow() throws Exception {
+    AlertView atC = show(c, downtown);
+    assertThat(atC.getOriginNodeId()).isEqualTo(a.id().value());
+    assertThat(atC.getTombstone()).isFalse();
+    assertThat(atC.getDisclosedPathsList()).containsExactlyInAnyOrderElementsOf(NO_DESCRIPTION);
+    assertThat(atC.getFields().getAggressorDescription()).isEmpty();
+    // C verified A's signature: what it holds is A's signed header, byte for byte.
+    assertThat(atC.getEnvelope().getHeader())
+        .isEqualTo(show(a, downtown).getEnvelope().getHeader());
+    String toC = new String(bSent.sentTo(c.id()), StandardCharsets.ISO_8859_1);
+    assertThat(toC).contains(downtown).doesNotContain(DESCRIPTION_CANARY);
+
+    // Twin: B, granted the description by A, holds it.
+    AlertView atB = show(b, downtown);
+    assertThat(atB.getFields().getAggressorDescription()).contains(DESCRIPTION_CANARY);
+  }
+
+  @Test
+  @Order(2)
+  void theHopLimit_stopsAtC_beforeD() throws Exception {
+    // Twin: C's own alert reaches D, so the C–D feed works; it is queued after A's alert reached
+    // C, so had C queued A's alert for D, D would hold it by now.
+    String own = report(c, "Downtown East");
+    awaitTrue(quietly(() -> held(d, own)), "D holds C's own alert", 20);
+    assertThat(NetSteps.alertIds(d.home())).doesNotContain(downtown).doesNotContain(uptown);
+    String toD = new String(cSent.sentTo(d.id()), StandardCharsets.ISO_8859_1);
+    assertThat(toD).contains(own).doesNotContain(downtown).doesNotContain(uptown);
+  }
+
+  @Test
+  @Order(3)
+  void copiesByTwoPaths_areHeldOnce_andNoneIsRejected() throws Exception {
+    // Uptown went A → C directly and A → B → C; C acknowledged both copies (stored or ignored).
+    awaitTrue(
+        quietly(
+            () ->
+                NetSteps.status(a.home(), "c").getOutboundWaiting() == 0
+                    && NetSteps.status(b.home(), "c").getOutboundWaiting() == 0),
+        "C acknowledged everything A and B queued for it",
+        20);
+    assertThat(new String(aSent.sentTo(c.id()), StandardCharsets.ISO_8859_1)).contains(uptown);
+    assertThat(new String(bSent.sentTo(c.id()), StandardCharsets.ISO_8859_1)).contains(uptown);
+    assertThat(NetSteps.alertIds(c.home()).stream().filter(uptown::equals).count()).isEqualTo(1);
+    assertThat(NetSteps.status(c.home(), "a").getInboundRejected()).isZero();
+    assertThat(NetSteps.status(c.home(), "b").getInboundRejected()).isZero();
+  }
+
+  @Test
+  @Order(4)
+  void nothingIsEverSentBackToTheOrigin() throws Exception {
+    // Twin: B's and C's own alerts do reach A, over the same feeds.
+    String bOwn = report(b, "Downtown East");
+    awaitTrue(quietly(() -> held(a, bOwn)), "A holds B's own alert", 20);
+    String toA = new String(bSent.sentTo(a.id()), StandardCharsets.ISO_8859_1);
+    assertThat(toA).contains(bOwn).doesNotContain(downtown).doesNotContain(uptown);
+    String cToA = new String(cSent.sentTo(a.id()), StandardCharsets.ISO_8859_1);
+    assertThat(cToA).doesNotContain(downtown).doesNotContain(uptown);
+    assertThat(NetSteps.status(a.home(), "b").getInboundRejected()).isZero();
+    assertThat(NetSteps.status(a.home(), "c").getInboundRejected()).isZero();
+  }
+
+  @Test
+  @Order(5)
+  void aRetractionByA_reachesCThroughB() throws Exception {
+    ok("alerts", "retract", downtown, "--home", a.h(), "--reason", "entered twice");
+    awaitTrue(quietly(() -> show(c, downtown).getTombstone()), "C keeps only a tombstone", 20);
+    AlertView t = show(c, downtown);
+    assertThat(t.getStatus()).isEqualTo(AlertStatus.ALERT_STATUS_RETRACTED);
+    assertThat(t.getVersion()).isEqualTo(2);
+    assertThat(t.getFields().getSerializedSize()).isZero();
+    assertThat(NetSteps.alertIds(c.home())).doesNotContain(downtown).contains(uptown);
+    // A never sent this alert to C directly (its A–C grant covers Uptown only): it came through B.
+    assertThat(new String(aSent.sentTo(c.id()), StandardCharsets.ISO_8859_1))
+        .doesNotContain(downtown)
+        .contains(uptown);
+    assertThat(show(b, downtown).getTombstone()).isTrue();
+  }
+
+  // --- helpers
+
+  private Org start(String key, String name, List<io.grpc.ServerInterceptor> taps)
+      throws Exception {
+    Path home = tmp.resolve(key);
+    int federationPort = freePort();
+    NetSteps.init(home, name, freePort(), federationPort);
+    RunningNode running =
+        RunningNode.start(new NodeHome(home), Clock.systemUTC(), null, null, taps);
+    return new Org(home, running.node().nodeId(), federationPort, running);
+  }
+
+  /** Registers each as the other's partner (class peer). */
+  private static void link(Org x, String yName, Org y, String xName) {
+    NetSteps.addPartner(x.home(), yName, y.id().value(), y.endpoint());
+    NetSteps.addPartner(y.home(), xName, x.id().value(), x.endpoint());
+  }
+
+  /** Direction terms as JSON: peer class, all harms, the given paths, relay hops, areas. */
+  private static String direction(List<String> paths, int relayHops, String onlyArea) {
+    String areas = onlyArea == null ? "\"all_areas\": true" : "\"areas\": [\"" + onlyArea + "\"]";
+    return "{\"receiver_class\": \"PARTNER_CLASS_PEER\", \"all_harms\": true, "
+        + areas
+        + ", \"retention_days\": 30, \"may_relay\": "
+        + (relayHops > 0)
+        + ", \"max_relay_hops\": "
+        + relayHops
+        + ", \"field_paths\": ["
+        + String.join(", ", paths.stream().map(p -> "\"" + p + "\"").toList())
+        + "]}";
+  }
+
+  private static void agree(Org proposer, String partner, Org acceptor, String send, String receive)
+      throws Exception {
+    Path terms = Files.createTempFile(tmp, "terms", ".json");
+    Files.writeString(terms, "{\"we_send\": " + send + ", \"we_receive\": " + receive + "}");
+    CliRun r =
+        ok(
+            "agreement",
+            "propose",
+            "--home",
+            proposer.h(),
+            "--partner",
+            partner,
+            "--terms",
+            terms.toString(),
+            "--json");
+    String id =
+        parse(r.out(), ProposeAgreementResponse.getDefaultInstance())
+            .getAgreement()
+            .getAgreementId();
+    ok("agreement", "accept", id, "--home", acceptor.h());
+  }
+
+  private static String report(Org o, String area) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "report",
+                "add",
+                "--home",
+                o.h(),
+                "--json",
+                "--date",
+                LocalDate.now().minusDays(1).toString(),
+                "--time",
+                "night",
+                "--area",
+                area,
+                "--setting",
+                "outcall",
+                "--harm",
+                "physical_assault",
+                "--severity",
+                "high",
+                "--description",
+                "tall " + DESCRIPTION_CANARY,
+                "--phone",
+                "604 555 0142",
+                "--audience",
+                "peer"));
+    CliRun r = ok(args.toArray(String[]::new));
+    return parse(r.out(), SubmitReportResponse.getDefaultInstance()).getAlert().getAlertId();
+  }
+
+  private static boolean held(Org o, String alertId) {
+    return CliRun.bdx("alerts", "show", alertId, "--home", o.h()).exitCode() == 0;
+  }
+
+  private static AlertView show(Org o, String alertId) throws Exception {
+    CliRun r = ok("alerts", "show", alertId, "--home", o.h(), "--json");
+    return parse(r.out(), GetAlertResponse.getDefaultInstance()).getAlert();
+  }
+}
