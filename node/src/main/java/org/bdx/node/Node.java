@@ -229,11 +229,17 @@ public final class Node implements AutoCloseable {
    * CONF-2), the admin API only the admin credential.
    */
   public List<ServerServiceDefinition> clientServices() {
+    // The credential check runs first (outermost), so an unauthenticated caller's bytes are never
+    // decoded; undecodable requests are INVALID_ARGUMENT, not grpc-java's UNKNOWN.
     return List.of(
         ServerInterceptors.intercept(
-            clientApi, new ErrorMapping(), new ClientCredentialCheck(clientToken, adminToken)),
+            RequestDecoding.strict(clientApi.bindService()),
+            new ErrorMapping(),
+            new ClientCredentialCheck(clientToken, adminToken)),
         ServerInterceptors.intercept(
-            adminApi, new ErrorMapping(), new ClientCredentialCheck(adminToken)));
+            RequestDecoding.strict(adminApi.bindService()),
+            new ErrorMapping(),
+            new ClientCredentialCheck(adminToken)));
   }
 
   /**

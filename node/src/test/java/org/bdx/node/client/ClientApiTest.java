@@ -117,6 +117,48 @@ class ClientApiTest {
   }
 
   @Test
+  void undecodableRequest_isInvalidArgument_andTheNodeKeepsServing() {
+    byte[] notProtobuf = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f};
+    io.grpc.MethodDescriptor<byte[], byte[]> raw =
+        ClientServiceGrpc.getSubmitReportMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE)
+            .build();
+    assertThatThrownBy(
+            () ->
+                io.grpc.stub.ClientCalls.blockingUnaryCall(
+                    channel,
+                    raw,
+                    io.grpc.CallOptions.DEFAULT.withCallCredentials(
+                        client.getCallOptions().getCredentials()),
+                    notProtobuf))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThat(client.listReports(ListReportsRequest.getDefaultInstance()).getReportsList())
+        .isEmpty();
+    assertThat(client.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getNodeId())
+        .isEqualTo(node.nodeId().value());
+  }
+
+  /** Sends bytes as they are, so a test can put anything on the wire. */
+  private enum RawBytes implements io.grpc.MethodDescriptor.Marshaller<byte[]> {
+    INSTANCE;
+
+    @Override
+    public java.io.InputStream stream(byte[] value) {
+      return new java.io.ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(java.io.InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  @Test
   void getNodeInfo_namesNodeAndProtocol() {
     var info = client.getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
     assertThat(info.getNodeId()).isEqualTo(node.nodeId().value());
