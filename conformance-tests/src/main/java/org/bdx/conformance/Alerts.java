@@ -249,6 +249,20 @@ public final class Alerts {
       long expiresAt,
       Audience audience,
       AlertFields fields) {
+    return sign(keys, alertId, version, status, issuedAt, expiresAt, audience, 0, fields);
+  }
+
+  /** As {@link #sign}, with the header's signed {@code max_hops} (ALR-7, RELAY-2). */
+  public static SignedAlert sign(
+      SpecCrypto.Keys keys,
+      String alertId,
+      long version,
+      AlertStatus status,
+      long issuedAt,
+      long expiresAt,
+      Audience audience,
+      int maxHops,
+      AlertFields fields) {
     Map<String, Disclosure> byPath = new TreeMap<>();
     List<byte[]> digests = new ArrayList<>();
     if (status != AlertStatus.ALERT_STATUS_RETRACTED) {
@@ -285,6 +299,7 @@ public final class Alerts {
             .setIssuedAt(issuedAt)
             .setExpiresAt(expiresAt)
             .setAudience(audience)
+            .setMaxHops(maxHops)
             .setDigestAlgorithm("sha-256");
     digests.forEach(d -> h.addClaimDigests(ByteString.copyFrom(d)));
     byte[] header = h.build().toByteArray();

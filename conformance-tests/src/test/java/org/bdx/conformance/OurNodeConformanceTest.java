@@ -20,7 +20,9 @@ class OurNodeConformanceTest extends BdxConformanceSuite {
     dir = Files.createTempDirectory("bdx-conformance");
     NodeHome home = new NodeHome(dir.resolve("node"));
     NodeConfig.HostPort any = new NodeConfig.HostPort("127.0.0.1", 0);
-    Node.init(home, new NodeConfig("Node Under Test", any, any, "CA", Duration.ofDays(30), 0));
+    // relay.max_hops 2: the node's own alerts are signed with max_hops >= 1, so the suite's
+    // relayOwnAlertBack reaches the RELAY-5 "ignored" path rather than RELAY-2's rejection.
+    Node.init(home, new NodeConfig("Node Under Test", any, any, "CA", Duration.ofDays(30), 2));
     node = RunningNode.start(home, Clock.systemUTC(), any, any, List.of());
     return new NodeUnderTest(
         "127.0.0.1:" + node.clientPort(),
