@@ -278,15 +278,16 @@ public final class FeedReceiver {
       return Checked.rejected(Rejection.VERIFICATION_FAILED, e.reason().name());
     }
     String origin = v.header().getOriginNodeId();
+    if (self != null && origin.equals(self.value())) {
+      // Our own genuine alert came back round a loop: never stored, whatever its hop counts.
+      return Checked.of(Outcome.IGNORED);
+    }
     long maxHops = Integer.toUnsignedLong(v.header().getMaxHops());
     if ((relayHops > 0 && origin.equals(from.value()))
         || relayHops > maxHops
         || relayHops + hopsLeft > maxHops) {
       // The unsigned counts may be lowered on the way, never raised past the signed limit.
       return Checked.rejected(Rejection.RELAY_NOT_ALLOWED, null);
-    }
-    if (self != null && origin.equals(self.value())) {
-      return Checked.of(Outcome.IGNORED); // our own alert relayed back to us: never stored
     }
     Set<String> granted = Set.copyOf(grant.terms().getFieldPathsList());
     if (!granted.containsAll(v.disclosedPaths())) {
