@@ -148,12 +148,49 @@ final class BenchNetwork implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops receiver {@code r} (its node closes: feeds, servers, database) and returns a function
+   * that starts it again from the same home on the same ports, so its partners' stored endpoints
+   * stay right, and puts the restarted member in {@link #receivers}.
+   */
+  Restart stop(Member r) {
+    int index = receivers.indexOf(r);
+    if (index < 0) {
+      throw new IllegalArgumentException(r.name() + " is not a receiver");
+    }
+    NodeHome home = r.running().node().home();
+    NodeConfig.HostPort client = new NodeConfig.HostPort("127.0.0.1", r.running().clientPort());
+    NodeConfig.HostPort federation =
+        new NodeConfig.HostPort("127.0.0.1", r.running().federationPort());
+    closeQuietly(r);
+    return () -> {
+      Member again = open(r.name(), home, client, federation, List.of());
+      receivers.set(index, again);
+      return again;
+    };
+  }
+
+  /** Starts a stopped receiver again. */
+  interface Restart {
+    Member start() throws Exception;
+  }
+
   private static Member member(Path dir, String name, List<ServerInterceptor> taps)
       throws Exception {
     NodeHome home = new NodeHome(dir.resolve(name));
     NodeConfig.HostPort any = new NodeConfig.HostPort("127.0.0.1", 0);
     Node.init(home, new NodeConfig("Bench " + name, any, any, "CA", Duration.ofDays(180), 2));
-    RunningNode running = RunningNode.start(home, Clock.systemUTC(), any, any, taps);
+    return open(name, home, any, any, taps);
+  }
+
+  private static Member open(
+      String name,
+      NodeHome home,
+      NodeConfig.HostPort clientAt,
+      NodeConfig.HostPort federationAt,
+      List<ServerInterceptor> taps)
+      throws Exception {
+    RunningNode running = RunningNode.start(home, Clock.systemUTC(), clientAt, federationAt, taps);
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", running.clientPort()).usePlaintext().build();
     return new Member(

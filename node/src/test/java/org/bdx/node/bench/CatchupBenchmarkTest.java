@@ -1,0 +1,500 @@
+package org.bdx.node.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import org.bdx.node.home.NodeHome;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.policy.Grant;
+import org.bdx.node.store.NodeDatabase;
+import org.bdx.proto.v1.AlertHeader;
+import org.bdx.proto.v1.FeedItem;
+import org.bdx.proto.v1.SignedAlert;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Catch-up throughput: a partner returns to a backlog of N alerts at the origin; how fast are they
+ * received, verified and durably stored? Beside it, in the same run, the raw Bouncy Castle Ed25519
+ * verify rate on one core, a raw SQLite insert rate, and the pipeline's stages in isolation.
+ *
+ * <p>For each N: origin A and receiver B are real nodes ({@link BenchNetwork}: mutual TLS,
+ * agreement through AdminService). B is stopped; A gets a backlog of N reports, built in process
+ * ({@link BacklogGenerator}: same classes as SubmitReport, so real signatures and real per-partner
+ * redaction); then B is started again on the same ports and the time is taken from B's first {@code
+ * Subscribe} arriving at A ({@link CatchupTap}) to B's inbound cursor reaching the last queued
+ * sequence. B advances its cursor in the transaction that stores the batch (synchronous=FULL), so
+ * that means all N are durably stored; the cursor is polled every 10 ms on a second connection to
+ * B's database, and the count of B's alerts is checked afterwards.
+ *
+ * <p>A benchmark, not a test: it asserts only that everything arrived, never a duration (DESIGN
+ * §6). Run with {@code ./mvnw -B -q -pl node -am verify -Pbenchmark -Dtest=CatchupBenchmarkTest
+ * -Dsurefire.failIfNoSpecifiedTests=false} (about 5 minutes). Knobs: {@code bench.backlogs}
+ * (default {@code 100000}; {@code 100000,1000000} for both sizes, about 25 minutes on a 2-core
+ * machine, most of it generating the million-alert backlog), {@code bench.stageItems} (items for
+ * the isolated receiver stages, 20000), {@code bench.jfr} (profile the catch-up with JFR, default
+ * true), {@code bench.timeoutMinutes} (30). Results go to stdout and {@code
+ * node/target/benchmarks/catchup.md} (and the JFR recordings to {@code catchup-N.jfr} beside it).
+ */
+@Tag("benchmark")
+class CatchupBenchmarkTest {
+  final int[] backlogs =
+      Arrays.stream(System.getProperty("bench.backlogs", "100000").split(","))
+          .map(String::strip)
+          .mapToInt(Integer::parseInt)
+          .toArray();
+  final int stageItems = Integer.getInteger("bench.stageItems", 20_000);
+  final boolean jfr = Boolean.parseBoolean(System.getProperty("bench.jfr", "true"));
+  final int timeoutMinutes = Integer.getInteger("bench.timeoutMinutes", 30);
+
+  @TempDir Path tmp;
+
+  record Row(
+      int n,
+      long queued,
+      long stored,
+      long cursor,
+      double genSeconds,
+      double enqueueMs,
+      double enqueueIndexedMs,
+      double seconds,
+      double fromRestartSeconds,
+      double rawVerify,
+      double verifier,
+      double outboxRead64,
+      double outboxRead1000,
+      double apply64,
+      double apply1000,
+      double rawInsert64,
+      double rawInsert1000,
+      long itemBytes,
+      int acks,
+      double[] segmentRates,
+      double cpuShare,
+      double gcSeconds,
+      long peakHeap,
+      long maxHeap,
+      String loadBeforeGen,
+      String loadBeforeCatchup,
+      String loadAfter,
+      String profile) {
+    double rate() {
+      return stored / seconds;
+    }
+  }
+
+  @Test
+  void catchupThroughput() throws Exception {
+    Logger.getLogger("org.bdx").setLevel(Level.WARNING);
+    String started = Instant.now().toString();
+    Path outDir = Paths.get("target", "benchmarks");
+    Files.createDirectories(outDir);
+    List<Row> rows = new ArrayList<>();
+    for (int n : backlogs) {
+      Row r = run(n, outDir);
+      rows.add(r);
+      String report = render(started, rows);
+      System.out.println(report);
+      Files.writeString(outDir.resolve("catchup.md"), report);
+    }
+    System.out.println("written to " + outDir.resolve("catchup.md").toAbsolutePath());
+    for (Row r : rows) {
+      assertThat(r.queued()).as("queued, N=" + r.n()).isEqualTo(r.n());
+      assertThat(r.stored()).as("stored at the receiver, N=" + r.n()).isEqualTo(r.n());
+    }
+  }
+
+  private Row run(int n, Path outDir) throws Exception {
+    Path dir = tmp.resolve("backlog-" + n);
+    Files.createDirectories(dir);
+    CatchupTap tap = new CatchupTap();
+    try (BenchNetwork net = BenchNetwork.start(dir, 1, tap)) {
+      net.awaitConnected(Duration.ofSeconds(60));
+      BenchNetwork.Member b = net.receivers.get(0);
+      NodeId aId = net.origin.id();
+      NodeId bId = b.id();
+      NodeHome aHome = net.origin.running().node().home();
+      NodeHome bHome = b.running().node().home();
+      BenchNetwork.Restart restart = net.stop(b);
+
+      // The backlog, while B is away.
+      String loadBeforeGen = loadAverage();
+      BacklogGenerator.Result gen = BacklogGenerator.generate(aHome, bId, n);
+      System.out.printf(
+          Locale.ROOT,
+          "N=%d: generated %d queued items in %.1f s (last seq %d); one more report stored and"
+              + " queued: %.2f ms (with a (partner, origin, alert id) index: %.2f ms)%n",
+          n,
+          gen.queued(),
+          gen.nanos() / 1e9,
+          gen.lastSeq(),
+          gen.enqueueNanos() / 1e6,
+          gen.enqueueIndexedNanos() / 1e6);
+
+      // Raw limits and isolated stages, same run, same disk, one thread each.
+      long sampleRows = Math.min(n, 100_000);
+      StageRates.OutboxRead read64 = StageRates.outboxRead(aHome, bId, 64, sampleRows, stageItems);
+      double read1000 = StageRates.outboxRead(aHome, bId, 1000, sampleRows, 0).perSecond();
+      double readRate = read64.perSecond();
+      List<FeedItem> items = read64.kept();
+      SignedAlert sample = items.get(0).getAlert();
+      byte[] pub = AlertHeader.parseFrom(sample.getHeader()).getOriginPublicKey().toByteArray();
+      double rawVerify = StageRates.rawVerify(sample, pub, 5_000, 20_000);
+      double verifier = StageRates.verifierRate(items, aId);
+      Grant grant = StageRates.inboundGrant(bHome, aId);
+      double apply64 = StageRates.receiverApply(dir.resolve("stage-64"), items, grant, 64);
+      double apply1000 = StageRates.receiverApply(dir.resolve("stage-1000"), items, grant, 1000);
+      double insert64 = StageRates.rawInsert(dir.resolve("raw-64"), 2048, 64, 50_000);
+      double insert1000 = StageRates.rawInsert(dir.resolve("raw-1000"), 2048, 1000, 50_000);
+      long itemBytes = items.stream().mapToLong(FeedItem::getSerializedSize).sum() / items.size();
+      items = null;
+      read64 = null;
+      System.gc();
+      System.out.printf(
+          Locale.ROOT,
+          "N=%d: raw verify %.0f/s, verifier %.0f/s, outbox read %.0f/s (64) %.0f/s (1000),"
+              + " apply %.0f/s (64) %.0f/s (1000), raw insert %.0f/s (64) %.0f/s (1000)%n",
+          n,
+          rawVerify,
+          verifier,
+          readRate,
+          read1000,
+          apply64,
+          apply1000,
+          insert64,
+          insert1000);
+
+      // The catch-up.
+      String loadBeforeCatchup = loadAverage();
+      tap.watch(bId);
+      HeapSampler heap = new HeapSampler();
+      Path jfrFile = outDir.resolve("catchup-" + n + ".jfr");
+      Recording recording = null;
+      if (jfr) {
+        recording = new Recording(Configuration.getConfiguration("default"));
+        recording.setDestination(jfrFile);
+        recording.start();
+      }
+      long cpu0 = processCpuNanos();
+      long gc0 = gcMillis();
+      long restartAt = System.nanoTime();
+      BenchNetwork.Member b2 = restart.start();
+      long deadline = restartAt + TimeUnit.MINUTES.toNanos(timeoutMinutes);
+      // Done when B's inbound cursor (committed in the transaction that stores each batch) reaches
+      // the last queued sequence: polled every 10 ms on a second connection to B's database, read
+      // only and in autocommit, so it never takes the write lock (NodeDatabase's transactions are
+      // IMMEDIATE and would contend with B's writer).
+      List<long[]> timeline = new ArrayList<>();
+      long end = 0;
+      try (Connection bDb =
+          DriverManager.getConnection("jdbc:sqlite:file:" + bHome.databaseFile() + "?mode=ro")) {
+        long lastLog = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+          long cursor = cursorAt(bDb, aId);
+          long now = System.nanoTime();
+          if (timeline.isEmpty() || timeline.get(timeline.size() - 1)[1] != cursor) {
+            timeline.add(new long[] {now, cursor});
+          }
+          if (cursor >= gen.lastSeq()) {
+            end = now;
+            break;
+          }
+          if (now - lastLog > 10_000_000_000L) {
+            lastLog = now;
+            System.out.printf(
+                Locale.ROOT,
+                "  ... items handed %d, B's cursor %d of %d%n",
+                tap.items(),
+                cursor,
+                gen.lastSeq());
+          }
+          Thread.sleep(10);
+        }
+      }
+      long cpu = processCpuNanos() - cpu0;
+      long gcMs = gcMillis() - gc0;
+      long wallForCpu = System.nanoTime() - restartAt;
+      if (recording != null) {
+        recording.stop();
+        recording.close();
+      }
+      long peak = heap.stop();
+      String loadAfter = loadAverage();
+      if (end == 0) {
+        end = System.nanoTime(); // timed out: counted by the stored check below
+      }
+      long subscribeAt = tap.subscribeAt();
+      double seconds = (end - subscribeAt) / 1e9;
+
+      long firstSeq = gen.lastSeq() - gen.queued() + 1;
+      double[] segments = new double[10];
+      long prevAt = subscribeAt;
+      for (int d = 1; d <= 10; d++) {
+        long seqAt = firstSeq + gen.queued() * d / 10 - 1;
+        long at = 0;
+        for (long[] point : timeline) {
+          if (point[1] >= seqAt) {
+            at = point[0];
+            break;
+          }
+        }
+        segments[d - 1] = at == 0 ? 0 : StageRates.rate(gen.queued() / 10, at - prevAt);
+        prevAt = at;
+      }
+
+      long[] counted = countAt(bHome, aId);
+      String profile = jfr ? JfrBreakdown.render(JfrBreakdown.analyze(jfrFile)) : null;
+      System.out.printf(
+          Locale.ROOT,
+          "N=%d: caught up %d in %.1f s = %.0f alerts/s (stored at B: %d, cursor %d)%n",
+          n,
+          gen.queued(),
+          seconds,
+          counted[0] / seconds,
+          counted[0],
+          counted[1]);
+      return new Row(
+          n,
+          gen.queued(),
+          counted[0],
+          counted[1],
+          gen.nanos() / 1e9,
+          gen.enqueueNanos() / 1e6,
+          gen.enqueueIndexedNanos() / 1e6,
+          seconds,
+          (end - restartAt) / 1e9,
+          rawVerify,
+          verifier,
+          readRate,
+          read1000,
+          apply64,
+          apply1000,
+          insert64,
+          insert1000,
+          itemBytes,
+          timeline.size(),
+          segments,
+          (double) cpu / wallForCpu / Runtime.getRuntime().availableProcessors(),
+          gcMs / 1e3,
+          peak,
+          Runtime.getRuntime().maxMemory(),
+          loadBeforeGen,
+          loadBeforeCatchup,
+          loadAfter,
+          profile);
+    }
+  }
+
+  private static long cursorAt(Connection c, NodeId origin) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT inbound_cursor FROM sync_state WHERE partner_node_id = ?")) {
+      ps.setString(1, origin.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      }
+    }
+  }
+
+  /** (alerts held from the origin, inbound cursor) at the receiver, via a second connection. */
+  private static long[] countAt(NodeHome receiver, NodeId origin) {
+    try (NodeDatabase db = NodeDatabase.open(receiver.databaseFile())) {
+      return db.inTransaction(
+          c -> {
+            long[] out = new long[2];
+            try (PreparedStatement ps =
+                c.prepareStatement("SELECT COUNT(*) FROM alerts WHERE origin_node_id = ?")) {
+              ps.setString(1, origin.value());
+              try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                out[0] = rs.getLong(1);
+              }
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT inbound_cursor FROM sync_state WHERE partner_node_id = ?")) {
+              ps.setString(1, origin.value());
+              try (ResultSet rs = ps.executeQuery()) {
+                out[1] = rs.next() ? rs.getLong(1) : 0;
+              }
+            }
+            return out;
+          });
+    }
+  }
+
+  /** Samples the used heap every 20 ms; {@link #stop} returns the highest value seen. */
+  private static final class HeapSampler {
+    private volatile boolean stop;
+    private volatile long peak;
+    private final Thread thread;
+
+    HeapSampler() {
+      var memory = ManagementFactory.getMemoryMXBean();
+      thread =
+          Thread.ofPlatform()
+              .daemon()
+              .name("bench-heap")
+              .start(
+                  () -> {
+                    while (!stop) {
+                      peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
+                      try {
+                        Thread.sleep(20);
+                      } catch (InterruptedException e) {
+                        return;
+                      }
+                    }
+                  });
+    }
+
+    long stop() throws InterruptedException {
+      stop = true;
+      thread.join();
+      return peak;
+    }
+  }
+
+  private String render(String started, List<Row> rows) {
+    StringBuilder b = new StringBuilder();
+    b.append("Run started ").append(started).append('\n');
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "Machine: %d CPUs visible to the JVM, %s %s, Java %s (%s), max heap %.1f GiB%n%n",
+            Runtime.getRuntime().availableProcessors(),
+            System.getProperty("os.name"),
+            System.getProperty("os.arch"),
+            Runtime.version(),
+            System.getProperty("java.vm.name"),
+            Runtime.getRuntime().maxMemory() / (double) (1L << 30)));
+    b.append(
+        "| backlog | time s | alerts/s | raw verify/s (1 core) | ratio | peak heap MiB"
+            + " | generation s | load avg (before gen / before / after catch-up) |\n");
+    b.append("|---|---|---|---|---|---|---|---|\n");
+    for (Row r : rows) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %.1f | %.0f | %.0f | %.2f | %d | %.0f | %s / %s / %s |%n",
+              r.n(),
+              r.seconds(),
+              r.rate(),
+              r.rawVerify(),
+              r.rate() / r.rawVerify(),
+              r.peakHeap() >> 20,
+              r.genSeconds(),
+              r.loadBeforeGen(),
+              r.loadBeforeCatchup(),
+              r.loadAfter()));
+    }
+    b.append("\nStages in isolation, same run (per second, one thread each):\n\n");
+    b.append(
+        "| backlog | A: Outbox.read batch 64 / 1000 | B: AlertVerifier | B: FeedReceiver.apply"
+            + " batch 64 / 1000 (fresh db) | raw SQLite insert 2 KiB, 64 / 1000 per tx |\n");
+    b.append("|---|---|---|---|---|\n");
+    for (Row r : rows) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %.0f / %.0f | %.0f | %.0f / %.0f | %.0f / %.0f |%n",
+              r.n(),
+              r.outboxRead64(),
+              r.outboxRead1000(),
+              r.verifier(),
+              r.apply64(),
+              r.apply1000(),
+              r.rawInsert64(),
+              r.rawInsert1000()));
+    }
+    b.append(
+        "\nOrigin, while the backlog waits: one more report stored and queued in its own"
+            + " transaction (median of "
+            + BacklogGenerator.ENQUEUE_SAMPLES
+            + ", rolled back), production schema vs. with an index on outbox (partner_node_id,"
+            + " origin_node_id, alert_id, version):\n\n");
+    b.append("| backlog | production ms | with index ms |\n|---|---|---|\n");
+    for (Row r : rows) {
+      b.append(
+          String.format(
+              Locale.ROOT, "| %d | %.2f | %.2f |%n", r.n(), r.enqueueMs(), r.enqueueIndexedMs()));
+    }
+    b.append("\nDuring the catch-up:\n\n");
+    b.append(
+        "| backlog | stored / queued (cursor) | from restart s | feed item bytes | cursor steps"
+            + " seen | JVM CPU share of all cores | GC s | alerts/s per tenth of the backlog |\n");
+    b.append("|---|---|---|---|---|---|---|---|\n");
+    for (Row r : rows) {
+      StringBuilder seg = new StringBuilder();
+      for (double s : r.segmentRates()) {
+        seg.append(seg.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", s));
+      }
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %d / %d (%d) | %.1f | %d | %d | %.0f %% | %.1f | %s |%n",
+              r.n(),
+              r.stored(),
+              r.queued(),
+              r.cursor(),
+              r.fromRestartSeconds(),
+              r.itemBytes(),
+              r.acks(),
+              100 * r.cpuShare(),
+              r.gcSeconds(),
+              seg));
+    }
+    for (Row r : rows) {
+      if (r.profile() != null) {
+        b.append("\nJFR profile of the catch-up, N = ").append(r.n()).append(":\n\n");
+        b.append(r.profile());
+      }
+    }
+    return b.toString();
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (Exception e) {
+      return "n/a";
+    }
+  }
+
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return 0;
+  }
+
+  private static long gcMillis() {
+    long t = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      t += Math.max(0, gc.getCollectionTime());
+    }
+    return t;
+  }
+}

@@ -1,0 +1,156 @@
+package org.bdx.node.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Where the JVM's time went during the catch-up, from a JFR recording (default settings: Java
+ * execution samples and native method samples every 20 ms per thread). Each sample is put in the
+ * first bucket whose frames it contains, most specific first. Native samples are kept separately
+ * and only those in SQLite's JNI code count (a thread waiting in epoll is also "in native").
+ */
+final class JfrBreakdown {
+  private JfrBreakdown() {}
+
+  private record Bucket(String label, Predicate<List<String>> matches) {}
+
+  private static Predicate<List<String>> has(String... all) {
+    return frames -> {
+      for (String want : all) {
+        if (frames.stream().noneMatch(f -> f.startsWith(want))) {
+          return false;
+        }
+      }
+      return true;
+    };
+  }
+
+  private static final List<Bucket> BUCKETS =
+      List.of(
+          new Bucket(
+              "B: verify (AlertVerifier)",
+              has("org.bdx.node.sync.FeedReceiver.", "org.bdx.node.signing.AlertVerifier.")),
+          new Bucket(
+              "B: search index (AlertStore.insertIndex)",
+              has("org.bdx.node.sync.FeedReceiver.", "org.bdx.node.store.AlertStore.insertIndex")),
+          new Bucket(
+              "B: store row (AlertStore.put, other)",
+              has("org.bdx.node.sync.FeedReceiver.", "org.bdx.node.store.AlertStore.put")),
+          new Bucket(
+              "B: commit",
+              frames ->
+                  has("org.bdx.node.sync.FeedReceiver.").test(frames)
+                      && frames.stream()
+                          .anyMatch(f -> f.startsWith("org.sqlite.") && f.endsWith(".commit"))),
+          new Bucket("B: FeedReceiver other", has("org.bdx.node.sync.FeedReceiver.")),
+          new Bucket("B: FeedClient other", has("org.bdx.node.sync.FeedClient.")),
+          new Bucket("A: Outbox.read", has("org.bdx.node.sync.Outbox.read")),
+          new Bucket("A: Outbox.acked", has("org.bdx.node.sync.Outbox.acked")),
+          new Bucket("A: Outbox.countAfter (status)", has("org.bdx.node.sync.Outbox.countAfter")),
+          new Bucket("A: FeedService other", has("org.bdx.node.sync.FeedService")),
+          new Bucket("TLS (sun.security.ssl, crypto)", has("sun.security.ssl.")),
+          new Bucket("gRPC/Netty other", has("io.grpc.")),
+          new Bucket("other", frames -> true));
+
+  record Result(Map<String, Long> java, Map<String, Long> sqlite, Map<String, Long> hotJava) {
+    long javaTotal() {
+      return java.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    long sqliteTotal() {
+      return sqlite.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  static Result analyze(Path jfr) throws IOException {
+    Map<String, Long> java = new LinkedHashMap<>();
+    Map<String, Long> sqlite = new LinkedHashMap<>();
+    for (Bucket b : BUCKETS) {
+      java.put(b.label(), 0L);
+      sqlite.put(b.label(), 0L);
+    }
+    Map<String, Long> hot = new TreeMap<>();
+    try (RecordingFile f = new RecordingFile(jfr)) {
+      while (f.hasMoreEvents()) {
+        RecordedEvent e = f.readEvent();
+        String type = e.getEventType().getName();
+        boolean exec = type.equals("jdk.ExecutionSample");
+        if (!exec && !type.equals("jdk.NativeMethodSample")) {
+          continue;
+        }
+        RecordedStackTrace st = e.getStackTrace();
+        if (st == null || st.getFrames().isEmpty()) {
+          continue;
+        }
+        List<String> frames =
+            st.getFrames().stream()
+                .map(
+                    (RecordedFrame fr) ->
+                        fr.getMethod().getType().getName() + "." + fr.getMethod().getName())
+                .toList();
+        if (!exec && !frames.get(0).startsWith("org.sqlite.")) {
+          continue;
+        }
+        String bucket =
+            BUCKETS.stream().filter(b -> b.matches().test(frames)).findFirst().get().label();
+        (exec ? java : sqlite).merge(bucket, 1L, Long::sum);
+        if (exec) {
+          hot.merge(frames.get(0), 1L, Long::sum);
+        }
+      }
+    }
+    Map<String, Long> top = new LinkedHashMap<>();
+    hot.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(12)
+        .forEach(en -> top.put(en.getKey(), en.getValue()));
+    return new Result(java, sqlite, top);
+  }
+
+  static String render(Result r) {
+    StringBuilder b = new StringBuilder();
+    long jt = Math.max(1, r.javaTotal());
+    long st = Math.max(1, r.sqliteTotal());
+    b.append("| where (first match) | Java samples | share | SQLite native samples | share |\n");
+    b.append("|---|---|---|---|---|\n");
+    for (String k : r.java().keySet()) {
+      long j = r.java().get(k);
+      long s = r.sqlite().get(k);
+      if (j == 0 && s == 0) {
+        continue;
+      }
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %.0f %% | %d | %.0f %% |%n",
+              k,
+              j,
+              100.0 * j / jt,
+              s,
+              100.0 * s / st));
+    }
+    b.append(
+        String.format(Locale.ROOT, "| total | %d | | %d | |%n", r.javaTotal(), r.sqliteTotal()));
+    b.append("\nHottest Java frames (self):\n\n");
+    for (Map.Entry<String, Long> en : r.hotJava().entrySet()) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "- %s: %d (%.0f %%)%n",
+              en.getKey(),
+              en.getValue(),
+              100.0 * en.getValue() / jt));
+    }
+    return b.toString();
+  }
+}
