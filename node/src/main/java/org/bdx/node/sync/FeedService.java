@@ -278,7 +278,11 @@ public final class FeedService implements AutoCloseable {
         try {
           pump();
         } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "feed to partner " + peer.fingerprint() + " failed", e);
+          // Type and place only: an exception message could carry alert content.
+          LOG.log(
+              Level.WARNING,
+              "feed to partner {0} failed: {1} at {2}",
+              new Object[] {peer.fingerprint(), e.getClass().getName(), firstFrame(e)});
           finish(Status.INTERNAL.withDescription("feed failed"));
         }
         missed = wip.addAndGet(-missed);
@@ -483,5 +487,10 @@ public final class FeedService implements AutoCloseable {
 
     @Override
     public void onCompleted() {}
+  }
+
+  private static Object firstFrame(Throwable t) {
+    StackTraceElement[] st = t.getStackTrace();
+    return st.length > 0 ? st[0] : "?";
   }
 }

@@ -509,7 +509,8 @@ public final class Outbox {
       try {
         l.accept(partner);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "outbox listener failed", e);
+        // Type only: an exception message could carry alert content.
+        LOG.log(Level.WARNING, "outbox listener failed: {0}", e.getClass().getName());
       }
     }
   }
