@@ -809,6 +809,7 @@ public abstract class BdxConformanceSuite {
     SignedAgreement signed = propose(m.keys, valid);
     byte[] flipped = signed.getTerms().toByteArray();
     flipped[flipped.length - 1] ^= 1;
+    long heldProposedAt = AgreementTerms.parseFrom(m.offered.getTerms()).getProposedAt();
     SpecCrypto.Keys third = SpecCrypto.Keys.generate();
     AgreementTerms byThird =
         valid.toBuilder()
@@ -850,7 +851,15 @@ public abstract class BdxConformanceSuite {
     assertStatus(
         () ->
             fed.offerAgreement(
-                offer(propose(m.keys, valid.toBuilder().setAgreementId(m.agreementId).build()))),
+                offer(
+                    propose(
+                        m.keys,
+                        // Other terms under the same id: proposed_at differs from the held offer
+                        // even when both were made within the same second.
+                        valid.toBuilder()
+                            .setAgreementId(m.agreementId)
+                            .setProposedAt(heldProposedAt + 1)
+                            .build()))),
         Status.Code.ALREADY_EXISTS);
     assertStatus(() -> fed.offerAgreement(offer(signed)), Status.Code.FAILED_PRECONDITION);
     // The twin: the genuine offer repeated succeeds and changes nothing (AGR-7.4).
