@@ -2,16 +2,16 @@ package org.bdx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bdx.cli.NetSteps.awaitTrue;
+import static org.bdx.cli.NetSteps.freePort;
+import static org.bdx.cli.NetSteps.ok;
+import static org.bdx.cli.NetSteps.parse;
 
-import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.KeyFiles;
@@ -455,31 +454,6 @@ class FederationEndToEndTest {
     return r.out().lines().filter(l -> l.startsWith(partner + " ")).findFirst().orElse("");
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T extends Message> T parse(String json, T prototype) throws Exception {
-    Message.Builder b = prototype.newBuilderForType();
-    JsonFormat.parser().merge(json.strip(), b);
-    return (T) b.build();
-  }
-
-  private static CliRun ok(String... args) {
-    CliRun r = CliRun.bdx(args);
-    assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isZero();
-    return r;
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, String what)
-      throws InterruptedException {
-    // Generous: this waits for delivery, it does not measure it (benchmarks do that).
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      Thread.sleep(100);
-    }
-  }
-
   private static List<Path> filesContaining(Path dir, String needle) throws IOException {
     byte[] n = needle.getBytes(StandardCharsets.UTF_8);
     try (Stream<Path> files = Files.walk(dir)) {
@@ -508,11 +482,5 @@ class FederationEndToEndTest {
       return i;
     }
     return -1;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -1,12 +1,12 @@
 package org.bdx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.bdx.cli.NetSteps.awaitTrue;
+import static org.bdx.cli.NetSteps.freePort;
+import static org.bdx.cli.NetSteps.ok;
+import static org.bdx.cli.NetSteps.parse;
 
-import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +15,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.server.RunningNode;
@@ -437,36 +435,5 @@ class LifecycleEndToEndTest {
       }
     }
     return sb.toString().toLowerCase(Locale.ROOT);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T extends Message> T parse(String json, T prototype) throws Exception {
-    Message.Builder b = prototype.newBuilderForType();
-    JsonFormat.parser().merge(json.strip(), b);
-    return (T) b.build();
-  }
-
-  private static CliRun ok(String... args) {
-    CliRun r = CliRun.bdx(args);
-    assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isZero();
-    return r;
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, String what)
-      throws InterruptedException {
-    // Generous: this waits for delivery, it does not measure it.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      Thread.sleep(100);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

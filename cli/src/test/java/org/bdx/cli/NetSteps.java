@@ -187,6 +187,11 @@ final class NetSteps {
     return (T) b.build();
   }
 
+  /** {@link #awaitTrue(BooleanSupplier, String, int)} with 30 seconds. */
+  static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+    awaitTrue(condition, what, 30);
+  }
+
   /** Waits for {@code condition}; generous, since it waits for delivery and never measures it. */
   static void awaitTrue(BooleanSupplier condition, String what, int seconds)
       throws InterruptedException {
