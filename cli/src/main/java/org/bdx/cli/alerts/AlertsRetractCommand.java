@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "retract",
     description = {
-      "Retract one of this node's alerts: a signed retraction with no content goes to every",
+      "Retract one of this node's alerts; partners holding it keep only a tombstone.",
+      "A signed retraction with no content goes to every",
       "partner that holds the alert, which then deletes its copy and keeps only the alert id and",
       "version. The report stays on this node (remove it with `bdx report purge`).",
     })

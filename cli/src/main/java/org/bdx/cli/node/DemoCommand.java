@@ -39,9 +39,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     description = {
-      "Run a small network on this machine: three made-up organizations in temporary",
-      "directories (two sex-worker-led peers and a police liaison), set up with the real",
-      "commands. Shows what each received and what was withheld, then cleans up.",
+      "Run a small demonstration network on this machine, then clean up.",
+      "Three made-up organizations in temporary directories (two sex-worker-led peers and a",
+      "police liaison) are set up with the real commands; shows what each received and what",
+      "was withheld.",
     })
 public final class DemoCommand extends BdxCommand {
   @Option(names = "--keep", description = "Keep the temporary directories afterwards.")

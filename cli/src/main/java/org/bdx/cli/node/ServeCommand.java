@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     description = {
-      "Run the node in the foreground until Ctrl-C or SIGTERM: the client and admin API for",
-      "local staff, and the federation endpoint partners connect to (mutual TLS).",
+      "Run the node in the foreground until Ctrl-C or SIGTERM.",
+      "Serves the client and admin API for local staff, and the federation endpoint partners",
+      "connect to (mutual TLS).",
     })
 public final class ServeCommand extends BdxCommand {
   @Option(

@@ -15,8 +15,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "status",
     description = {
-      "Network health: for each partner, the agreement's state, whether its feed is connected,",
-      "the last successful sync, items waiting each way and items rejected.",
+      "Show the network's health, partner by partner.",
+      "For each partner: the agreement's state, whether its feed is connected, the last",
+      "successful sync, items waiting each way and items rejected.",
     })
 public final class StatusCommand extends BdxCommand {
   @Override

@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "consent",
     description = {
-      "Record the reporter's new consent choices for a report. The alert gets a new version with",
+      "Record the reporter's new consent choices for a report.",
+      "The alert gets a new version with",
       "the new audience; partners no longer allowed to see it are told to delete their copy, the",
       "others get the new version. Without --share-contact the contact is not shared.",
     })
