@@ -2,10 +2,12 @@ package org.bdx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bdx.cli.NetSteps.ALL_BUT_CONTACT;
 import static org.bdx.cli.NetSteps.awaitTrue;
 import static org.bdx.cli.NetSteps.freePort;
 import static org.bdx.cli.NetSteps.ok;
 import static org.bdx.cli.NetSteps.parse;
+import static org.bdx.cli.NetSteps.termsFile;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -58,22 +60,6 @@ class FederationEndToEndTest {
   static final String HANDLE = "CANARY-HANDLE-3b60";
   static final String PHONE_DIGITS = "6045550142";
 
-  static final List<String> ALL_BUT_CONTACT =
-      List.of(
-          "incident_date",
-          "time_of_day",
-          "area",
-          "work_setting",
-          "harms",
-          "severity",
-          "aggressor_description",
-          "names_used",
-          "phone_numbers",
-          "vehicle_description",
-          "vehicle_plate",
-          "online_handles",
-          "modus_operandi",
-          "languages");
   static final List<String> POLICE_PATHS = List.of("incident_date", "area", "harms", "severity");
 
   @TempDir static Path tmp;
@@ -151,11 +137,12 @@ class FederationEndToEndTest {
         "--class",
         "peer");
 
-    Path peerTerms = terms("peer-terms.json", ALL_BUT_CONTACT, ALL_BUT_CONTACT);
+    Path peerTerms = termsFile(tmp, "peer-terms.json", ALL_BUT_CONTACT, ALL_BUT_CONTACT, 30);
     peerAgreement = propose(east, "north", peerTerms);
     ok("agreement", "accept", peerAgreement, "--home", home(north));
 
-    Path policeTerms = terms("police-terms.json", POLICE_PATHS, List.of("incident_date", "area"));
+    Path policeTerms =
+        termsFile(tmp, "police-terms.json", POLICE_PATHS, List.of("incident_date", "area"), 30);
     policeAgreement = propose(east, "liaison", policeTerms);
     ok("agreement", "accept", policeAgreement, "--home", home(liaison));
 
@@ -344,29 +331,6 @@ class FederationEndToEndTest {
 
   private static String home(Org o) {
     return o.home().toString();
-  }
-
-  private Path terms(String file, List<String> weSend, List<String> weReceive) throws IOException {
-    String json =
-        "{\"we_send\": {\"all_harms\": true, \"all_areas\": true, \"retention_days\": 30,"
-            + " \"field_paths\": "
-            + jsonList(weSend)
-            + "},"
-            + " \"we_receive\": {\"receiver_class\": \"PARTNER_CLASS_PEER\", \"all_harms\": true,"
-            + " \"all_areas\": true, \"retention_days\": 30, \"field_paths\": "
-            + jsonList(weReceive)
-            + "}}";
-    Path p = tmp.resolve(file);
-    Files.writeString(p, json);
-    return p;
-  }
-
-  private static String jsonList(List<String> items) {
-    return items.stream()
-        .map(s -> "\"" + s + "\"")
-        .reduce((a, b) -> a + ", " + b)
-        .map(s -> "[" + s + "]")
-        .orElse("[]");
   }
 
   private String propose(Org from, String partner, Path terms) throws Exception {

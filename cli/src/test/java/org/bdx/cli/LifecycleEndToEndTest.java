@@ -1,10 +1,12 @@
 package org.bdx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.bdx.cli.NetSteps.ALL_BUT_CONTACT;
 import static org.bdx.cli.NetSteps.awaitTrue;
 import static org.bdx.cli.NetSteps.freePort;
 import static org.bdx.cli.NetSteps.ok;
 import static org.bdx.cli.NetSteps.parse;
+import static org.bdx.cli.NetSteps.termsFile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,22 +50,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LifecycleEndToEndTest {
   static final String POLICE_DESCRIPTION = "Canarypolicedesc";
   static final String PEER_DESCRIPTION = "Canarypeerdesc";
-  static final List<String> ALL_BUT_CONTACT =
-      List.of(
-          "incident_date",
-          "time_of_day",
-          "area",
-          "work_setting",
-          "harms",
-          "severity",
-          "aggressor_description",
-          "names_used",
-          "phone_numbers",
-          "vehicle_description",
-          "vehicle_plate",
-          "online_handles",
-          "modus_operandi",
-          "languages");
   static final List<String> POLICE_PATHS = List.of("area", "harms", "incident_date", "severity");
 
   /** Planted in every field of the report that is purged; each one word (one index token). */
@@ -102,10 +88,10 @@ class LifecycleEndToEndTest {
     partner(north, "east", east, "peer");
     partner(liaison, "east", east, "peer");
     String peerAgreement =
-        propose(east, "north", terms("peer.json", ALL_BUT_CONTACT, ALL_BUT_CONTACT));
+        propose(east, "north", termsFile(tmp, "peer.json", ALL_BUT_CONTACT, ALL_BUT_CONTACT, 30));
     ok("agreement", "accept", peerAgreement, "--home", home(north));
     String policeAgreement =
-        propose(east, "liaison", terms("police.json", POLICE_PATHS, List.of("area")));
+        propose(east, "liaison", termsFile(tmp, "police.json", POLICE_PATHS, List.of("area"), 30));
     ok("agreement", "accept", policeAgreement, "--home", home(liaison));
 
     policeReport =
@@ -337,25 +323,6 @@ class LifecycleEndToEndTest {
 
   private static String home(Org o) {
     return o.home().toString();
-  }
-
-  private Path terms(String file, List<String> weSend, List<String> weReceive) throws IOException {
-    String json =
-        "{\"we_send\": {\"all_harms\": true, \"all_areas\": true, \"retention_days\": 30,"
-            + " \"field_paths\": "
-            + jsonList(weSend)
-            + "},"
-            + " \"we_receive\": {\"receiver_class\": \"PARTNER_CLASS_PEER\", \"all_harms\": true,"
-            + " \"all_areas\": true, \"retention_days\": 30, \"field_paths\": "
-            + jsonList(weReceive)
-            + "}}";
-    Path p = tmp.resolve(file);
-    Files.writeString(p, json);
-    return p;
-  }
-
-  private static String jsonList(List<String> items) {
-    return "[" + String.join(", ", items.stream().map(s -> "\"" + s + "\"").toList()) + "]";
   }
 
   private String propose(Org from, String partner, Path terms) throws Exception {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.bdx.node.policy.SharingPolicy;
 import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.GetStatusResponse;
 import org.bdx.proto.v1.PartnerStatus;
@@ -24,6 +25,36 @@ import org.bdx.proto.v1.SubmitReportResponse;
 /** Steps the end-to-end tests share: set up two organizations and read what they hold. */
 final class NetSteps {
   private NetSteps() {}
+
+  /** The peer grant the end-to-end tests use: every field but the reporter's contact. */
+  static final List<String> ALL_BUT_CONTACT = SharingPolicy.pathsExceptContact();
+
+  /**
+   * Writes agreement terms for {@code bdx agreement propose}: all harms and areas both ways, the
+   * given field paths, the partner classified as a peer receiver.
+   */
+  static Path termsFile(
+      Path dir, String file, List<String> weSend, List<String> weReceive, int retentionDays)
+      throws IOException {
+    String json =
+        "{\"we_send\": {\"all_harms\": true, \"all_areas\": true, \"retention_days\": "
+            + retentionDays
+            + ", \"field_paths\": "
+            + jsonList(weSend)
+            + "}, \"we_receive\": {\"receiver_class\": \"PARTNER_CLASS_PEER\", \"all_harms\": true,"
+            + " \"all_areas\": true, \"retention_days\": "
+            + retentionDays
+            + ", \"field_paths\": "
+            + jsonList(weReceive)
+            + "}}";
+    Path p = dir.resolve(file);
+    Files.writeString(p, json);
+    return p;
+  }
+
+  private static String jsonList(List<String> items) {
+    return "[" + String.join(", ", items.stream().map(s -> "\"" + s + "\"").toList()) + "]";
+  }
 
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -2,6 +2,7 @@ package org.bdx.cli.agreement;
 
 import org.bdx.cli.BdxCommand;
 import org.bdx.cli.Printing;
+import org.bdx.node.policy.SharingPolicy;
 import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.PartnerClass;
 import org.bdx.proto.v1.ProposedTerms;
@@ -21,20 +22,7 @@ public final class AgreementTemplateCommand extends BdxCommand {
         DirectionTerms.newBuilder()
             .setAllHarms(true)
             .setAllAreas(true)
-            .addFieldPaths("incident_date")
-            .addFieldPaths("time_of_day")
-            .addFieldPaths("area")
-            .addFieldPaths("work_setting")
-            .addFieldPaths("harms")
-            .addFieldPaths("severity")
-            .addFieldPaths("aggressor_description")
-            .addFieldPaths("names_used")
-            .addFieldPaths("phone_numbers")
-            .addFieldPaths("vehicle_description")
-            .addFieldPaths("vehicle_plate")
-            .addFieldPaths("online_handles")
-            .addFieldPaths("modus_operandi")
-            .addFieldPaths("languages")
+            .addAllFieldPaths(SharingPolicy.pathsExceptContact())
             .setMayRelay(false)
             .setRetentionDays(180);
     return ProposedTerms.newBuilder()

@@ -23,6 +23,7 @@ import org.bdx.cli.Bdx;
 import org.bdx.cli.BdxCommand;
 import org.bdx.cli.CliException;
 import org.bdx.node.home.NodeHome;
+import org.bdx.node.policy.SharingPolicy;
 import org.bdx.node.server.RunningNode;
 import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.GetNodeInfoResponse;
@@ -48,22 +49,7 @@ public final class DemoCommand extends BdxCommand {
   @Option(names = "--keep", description = "Keep the temporary directories afterwards.")
   boolean keep;
 
-  private static final List<String> PEER_FIELDS =
-      List.of(
-          "incident_date",
-          "time_of_day",
-          "area",
-          "work_setting",
-          "harms",
-          "severity",
-          "aggressor_description",
-          "names_used",
-          "phone_numbers",
-          "vehicle_description",
-          "vehicle_plate",
-          "online_handles",
-          "modus_operandi",
-          "languages");
+  private static final List<String> PEER_FIELDS = SharingPolicy.pathsExceptContact();
   private static final List<String> POLICE_FIELDS =
       List.of("incident_date", "area", "harms", "severity");
 

@@ -1,6 +1,7 @@
 package org.bdx.node.policy;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +26,14 @@ public final class SharingPolicy {
   public static final String CONTACT_PATH = "reporter_contact";
 
   private SharingPolicy() {}
+
+  /**
+   * Every alert field path except the reporter's contact, in field order: the widest grant that
+   * needs no explicit choice about the contact (templates, the demo, tests).
+   */
+  public static List<String> pathsExceptContact() {
+    return Disclosures.claimPaths().stream().filter(p -> !p.equals(CONTACT_PATH)).toList();
+  }
 
   /**
    * The paths of {@code fields} that may be disclosed under {@code terms}, or empty if the alert

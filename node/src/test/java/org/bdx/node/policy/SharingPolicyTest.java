@@ -70,6 +70,17 @@ class SharingPolicyTest {
   // --- audience vs class ------------------------------------------------------------------------
 
   @Test
+  void pathsExceptContact_isEveryClaimPathButTheContact_inFieldOrder() {
+    assertThat(SharingPolicy.pathsExceptContact())
+        .doesNotContain(SharingPolicy.CONTACT_PATH)
+        .containsExactlyElementsOf(
+            org.bdx.node.signing.Disclosures.claimPaths().stream()
+                .filter(p -> !p.equals("reporter_contact"))
+                .toList())
+        .hasSize(org.bdx.node.signing.Disclosures.claimPaths().size() - 1);
+  }
+
+  @Test
   void audienceReachesClassesUpToItself() {
     for (int a = 0; a < AUDIENCES.size(); a++) {
       for (int c = 0; c < CLASSES.size(); c++) {
