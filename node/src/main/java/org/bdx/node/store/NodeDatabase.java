@@ -21,7 +21,8 @@ import org.sqlite.SQLiteConfig;
 
 /**
  * The node's SQLite database: one file, WAL mode, one JDBC connection guarded by a lock (SQLite has
- * a single writer anyway; this keeps it simple and correct).
+ * a single writer anyway; this keeps it simple and correct). Prepared statements are reused across
+ * transactions ({@link StatementCache}).
  *
  * <p>Durability: {@code synchronous=FULL}, so a committed transaction survives power loss. {@code
  * secure_delete=ON} overwrites deleted content. {@code foreign_keys=ON}.
@@ -38,8 +39,18 @@ public final class NodeDatabase implements AutoCloseable {
 
   static final int BUSY_TIMEOUT_MS = 10_000;
 
+  /** Page cache per connection, KiB (SQLite's default is 2 000). */
+  static final int CACHE_KIB = 32 * 1024;
+
+  /** Log pages after which a commit copies the log into the database (SQLite's default 1 000). */
+  static final int WAL_CHECKPOINT_PAGES = 8192;
+
+  /** Size the log file is cut back to after a checkpoint, bytes. */
+  static final long WAL_LIMIT_BYTES = 64L * 1024 * 1024;
+
   private final Path file;
   private final Connection connection;
+  private final StatementCache statements;
   private final ReentrantLock lock = new ReentrantLock();
   private int depth;
   private boolean closed;
@@ -47,6 +58,7 @@ public final class NodeDatabase implements AutoCloseable {
   private NodeDatabase(Path file, Connection connection) {
     this.file = file;
     this.connection = connection;
+    this.statements = new StatementCache(connection);
   }
 
   public static NodeDatabase open(Path dbFile) {
@@ -115,7 +127,7 @@ public final class NodeDatabase implements AutoCloseable {
       if (depth > 0) {
         depth++;
         try {
-          return work.run(connection);
+          return work.run(statements.connection());
         } catch (SQLException e) {
           throw new StoreException("database operation failed", e);
         } finally {
@@ -125,7 +137,7 @@ public final class NodeDatabase implements AutoCloseable {
       depth = 1;
       try {
         connection.setAutoCommit(false);
-        T result = work.run(connection);
+        T result = work.run(statements.connection());
         connection.commit();
         return result;
       } catch (SQLException e) {
@@ -190,6 +202,7 @@ public final class NodeDatabase implements AutoCloseable {
         return;
       }
       closed = true;
+      statements.clear();
       try (Statement s = connection.createStatement()) {
         s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
       } catch (SQLException e) {
@@ -248,6 +261,13 @@ public final class NodeDatabase implements AutoCloseable {
       s.execute("PRAGMA foreign_keys=ON");
       s.execute("PRAGMA secure_delete=ON");
       s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
+      // Room for a whole feed batch's dirty pages (alert rows, indexes, full-text segments), so a
+      // transaction does not spill pages to the log before it commits; and checkpoints every few
+      // batches rather than after each, so index pages written again and again reach the database
+      // file once. Measured on catch-up (docs/benchmarks.md).
+      s.execute("PRAGMA cache_size=-" + CACHE_KIB);
+      s.execute("PRAGMA wal_autocheckpoint=" + WAL_CHECKPOINT_PAGES);
+      s.execute("PRAGMA journal_size_limit=" + WAL_LIMIT_BYTES);
     }
     if (!hasFts5(c)) {
       throw new StoreException("this SQLite build has no FTS5; bdx needs it for search");
