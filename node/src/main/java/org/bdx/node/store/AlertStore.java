@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -55,8 +56,97 @@ public final class AlertStore {
    * @throws IllegalArgumentException if {@code a} is malformed (message names the part, not values)
    */
   public boolean put(StoredAlert a) {
+    return put(a, Hops.NONE);
+  }
+
+  /**
+   * Stores {@code a} with the hop counts it arrived with ({@link #hops}) unless a version at least
+   * as new is already held.
+   *
+   * @return true if inserted or replaced an older version; false if ignored (same or older)
+   * @throws IllegalArgumentException if {@code a} is malformed (message names the part, not values)
+   */
+  public boolean put(StoredAlert a, Hops hops) {
+    return put(row(a, hops));
+  }
+
+  /**
+   * An alert ready to be written: validated, and every column and search index value computed, so
+   * that {@link #put(Row)} only runs SQL. Building one needs no database; a receiver builds them
+   * while earlier items are being written.
+   */
+  public static final class Row {
+    private final StoredAlert alert;
+    private final Hops hops;
+    private final byte[] fields;
+    private final String paths;
+    private final byte[] envelope;
+    private final String incidentDate;
+    private final String area;
+    private final String plate;
+    private final Set<String> phones;
+    private final Set<Integer> harms;
+    private final String text;
+
+    private Row(StoredAlert alert, Hops hops) {
+      this.alert = alert;
+      this.hops = hops;
+      AlertFields f = alert.fields();
+      this.fields = f.toByteArray();
+      this.paths = String.join(",", alert.disclosedPaths());
+      this.envelope = alert.envelope().toByteArray();
+      this.incidentDate = DATE.matcher(f.getIncidentDate()).matches() ? f.getIncidentDate() : "";
+      this.area = areaKey(f.getArea());
+      this.plate = plateKey(f.getVehiclePlate());
+      if (alert.tombstone()) {
+        this.phones = Set.of();
+        this.harms = Set.of();
+        this.text = "";
+        return;
+      }
+      Set<String> ph = new LinkedHashSet<>();
+      for (String p : f.getPhoneNumbersList()) {
+        if (PhoneNumbers.isE164(p)) {
+          ph.add(p);
+        }
+      }
+      this.phones = Collections.unmodifiableSet(ph);
+      Set<Integer> hs = new LinkedHashSet<>();
+      for (int h : f.getHarmsValueList()) {
+        HarmCategory known = HarmCategory.forNumber(h);
+        if (known != null && known != HarmCategory.HARM_CATEGORY_UNSPECIFIED) {
+          hs.add(h);
+        }
+      }
+      this.harms = Collections.unmodifiableSet(hs);
+      this.text = textBody(f);
+    }
+
+    /** The alert as it will be stored (a tombstone keeps no fields). */
+    public StoredAlert alert() {
+      return alert;
+    }
+  }
+
+  /**
+   * Validates {@code a} and computes its row.
+   *
+   * @throws IllegalArgumentException if {@code a} is malformed (message names the part, not values)
+   */
+  public static Row row(StoredAlert a, Hops hops) {
+    Objects.requireNonNull(hops, "hops");
     validate(a);
-    StoredAlert alert = a.tombstone() ? tombstone(a) : a;
+    return new Row(a.tombstone() ? tombstone(a) : a, hops);
+  }
+
+  /**
+   * Stores {@code row} unless a version at least as new is already held.
+   *
+   * @return true if inserted or replaced an older version; false if ignored (same or older)
+   */
+  public boolean put(Row row) {
+    Objects.requireNonNull(row, "row");
+    StoredAlert alert = row.alert;
     return db.inTransaction(
         c -> {
           Long seq = null;
@@ -74,16 +164,14 @@ public final class AlertStore {
             }
           }
           if (seq == null) {
-            seq = insert(c, alert);
+            seq = insert(c, row);
           } else if (alert.version() > held) {
-            update(c, seq, alert);
+            update(c, seq, row);
             deleteIndex(c, seq);
           } else {
             return false;
           }
-          if (!alert.tombstone()) {
-            insertIndex(c, seq, alert.fields());
-          }
+          insertIndex(c, seq, row);
           return true;
         });
   }
@@ -137,6 +225,35 @@ public final class AlertStore {
             ps.setString(2, alertId);
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next() ? new Hops(rs.getLong(1), rs.getLong(2)) : Hops.NONE;
+            }
+          }
+        });
+  }
+
+  /**
+   * What is held of {@code (originNodeId, alertId)}, without reading its content.
+   *
+   * @param version the version held
+   * @param local whether it is this node's own alert
+   */
+  public record Held(long version, boolean local) {}
+
+  /** The held version of {@code (originNodeId, alertId)}, if any; cheaper than {@link #get}. */
+  public Optional<Held> held(String originNodeId, String alertId) {
+    if (originNodeId == null || alertId == null) {
+      return Optional.empty();
+    }
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT version, local FROM alerts WHERE origin_node_id = ? AND alert_id = ?")) {
+            ps.setString(1, originNodeId);
+            ps.setString(2, alertId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(new Held(rs.getLong(1), rs.getInt(2) != 0))
+                  : Optional.<Held>empty();
             }
           }
         });
@@ -397,16 +514,16 @@ public final class AlertStore {
         a.purgeAt());
   }
 
-  private static long insert(Connection c, StoredAlert a) throws SQLException {
+  private static long insert(Connection c, Row row) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO alerts (origin_node_id, alert_id, version, status, issued_at, expires_at, audience, "
                 + "fields, disclosed_paths, envelope, local, stored_at, incident_date, area_lc, plate, "
-                + "received_from, agreement_id, purge_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq")) {
-      ps.setString(1, a.originNodeId());
-      ps.setString(2, a.alertId());
-      bindContent(ps, 3, a);
+                + "received_from, agreement_id, purge_at, relay_hops, hops_left) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq")) {
+      ps.setString(1, row.alert.originNodeId());
+      ps.setString(2, row.alert.alertId());
+      bindContent(ps, 3, row);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           throw new StoreException("alert insert returned no row");
@@ -416,14 +533,14 @@ public final class AlertStore {
     }
   }
 
-  private static void update(Connection c, long seq, StoredAlert a) throws SQLException {
+  private static void update(Connection c, long seq, Row row) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE alerts SET version = ?, status = ?, issued_at = ?, expires_at = ?, audience = ?, fields = ?, "
                 + "disclosed_paths = ?, envelope = ?, local = ?, stored_at = ?, incident_date = ?, "
-                + "area_lc = ?, plate = ?, received_from = ?, agreement_id = ?, purge_at = ? "
-                + "WHERE seq = ?")) {
-      int next = bindContent(ps, 1, a);
+                + "area_lc = ?, plate = ?, received_from = ?, agreement_id = ?, purge_at = ?, "
+                + "relay_hops = ?, hops_left = ? WHERE seq = ?")) {
+      int next = bindContent(ps, 1, row);
       ps.setLong(next, seq);
       if (ps.executeUpdate() != 1) {
         throw new StoreException("alert update matched no row");
@@ -431,22 +548,22 @@ public final class AlertStore {
     }
   }
 
-  /** Binds version .. purge_at starting at index {@code i}; returns the next index. */
-  private static int bindContent(PreparedStatement ps, int i, StoredAlert a) throws SQLException {
-    AlertFields f = a.fields();
+  /** Binds version .. hops_left starting at index {@code i}; returns the next index. */
+  private static int bindContent(PreparedStatement ps, int i, Row row) throws SQLException {
+    StoredAlert a = row.alert;
     ps.setLong(i++, a.version());
     ps.setInt(i++, a.status().getNumber());
     ps.setLong(i++, a.issuedAt());
     ps.setLong(i++, a.expiresAt());
     ps.setInt(i++, a.audience().getNumber());
-    ps.setBytes(i++, f.toByteArray());
-    ps.setString(i++, String.join(",", a.disclosedPaths()));
-    ps.setBytes(i++, a.envelope().toByteArray());
+    ps.setBytes(i++, row.fields);
+    ps.setString(i++, row.paths);
+    ps.setBytes(i++, row.envelope);
     ps.setInt(i++, a.local() ? 1 : 0);
     ps.setLong(i++, a.storedAt());
-    ps.setString(i++, DATE.matcher(f.getIncidentDate()).matches() ? f.getIncidentDate() : "");
-    ps.setString(i++, areaKey(f.getArea()));
-    ps.setString(i++, plateKey(f.getVehiclePlate()));
+    ps.setString(i++, row.incidentDate);
+    ps.setString(i++, row.area);
+    ps.setString(i++, row.plate);
     ps.setString(i++, a.receivedFrom());
     ps.setString(i++, a.agreementId());
     if (a.purgeAt() == 0) {
@@ -454,6 +571,8 @@ public final class AlertStore {
     } else {
       ps.setLong(i++, a.purgeAt());
     }
+    ps.setLong(i++, row.hops.relayHops());
+    ps.setLong(i++, row.hops.hopsLeft());
     return i;
   }
 
@@ -484,51 +603,40 @@ public final class AlertStore {
     }
   }
 
-  private static void insertIndex(Connection c, long seq, AlertFields f) throws SQLException {
-    Set<String> phones = new LinkedHashSet<>();
-    for (String p : f.getPhoneNumbersList()) {
-      if (PhoneNumbers.isE164(p)) {
-        phones.add(p);
+  private static void insertIndex(Connection c, long seq, Row row) throws SQLException {
+    if (!row.phones.isEmpty()) {
+      try (PreparedStatement ps =
+          c.prepareStatement("INSERT INTO alert_phones (phone, seq) VALUES (?, ?)")) {
+        for (String p : row.phones) {
+          ps.setString(1, p);
+          ps.setLong(2, seq);
+          ps.executeUpdate();
+        }
       }
     }
-    try (PreparedStatement ps =
-        c.prepareStatement("INSERT INTO alert_phones (phone, seq) VALUES (?, ?)")) {
-      for (String p : phones) {
-        ps.setString(1, p);
-        ps.setLong(2, seq);
-        ps.executeUpdate();
+    if (!row.harms.isEmpty()) {
+      try (PreparedStatement ps =
+          c.prepareStatement("INSERT INTO alert_harms (harm, seq) VALUES (?, ?)")) {
+        for (int h : row.harms) {
+          ps.setInt(1, h);
+          ps.setLong(2, seq);
+          ps.executeUpdate();
+        }
       }
     }
-    Set<Integer> harms = new LinkedHashSet<>();
-    for (int h : f.getHarmsValueList()) {
-      HarmCategory known = HarmCategory.forNumber(h);
-      if (known != null && known != HarmCategory.HARM_CATEGORY_UNSPECIFIED) {
-        harms.add(h);
-      }
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement("INSERT INTO alert_harms (harm, seq) VALUES (?, ?)")) {
-      for (int h : harms) {
-        ps.setInt(1, h);
-        ps.setLong(2, seq);
-        ps.executeUpdate();
-      }
-    }
-    String body = textBody(f);
-    if (!body.isBlank()) {
+    if (!row.text.isBlank()) {
       try (PreparedStatement ps =
           c.prepareStatement("INSERT INTO alert_text (rowid, body) VALUES (?, ?)")) {
         ps.setLong(1, seq);
-        ps.setString(2, body);
+        ps.setString(2, row.text);
         ps.executeUpdate();
       }
     }
-    String plate = plateKey(f.getVehiclePlate());
-    if (!plate.isEmpty()) {
+    if (!row.alert.tombstone() && !row.plate.isEmpty()) {
       try (PreparedStatement ps =
           c.prepareStatement("INSERT INTO alert_plates (rowid, plate) VALUES (?, ?)")) {
         ps.setLong(1, seq);
-        ps.setString(2, plate);
+        ps.setString(2, row.plate);
         ps.executeUpdate();
       }
     }

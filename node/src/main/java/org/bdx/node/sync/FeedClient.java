@@ -19,20 +19,25 @@ import org.bdx.node.identity.NodeId;
 import org.bdx.node.tls.PartnerChannels;
 import org.bdx.proto.v1.FederationServiceGrpc;
 import org.bdx.proto.v1.FeedAck;
-import org.bdx.proto.v1.FeedItem;
 import org.bdx.proto.v1.SubscribeRequest;
 import org.bdx.proto.v1.SubscribeResponse;
 import org.bdx.proto.v1.SubscribeStart;
 
 /**
  * Reads one partner's feed into this node: opens {@code Subscribe} from the stored cursor, stores
- * items in small batches through the {@link FeedReceiver} and acknowledges each batch after its
- * commit, and reconnects with exponential backoff and jitter on any failure.
+ * items in batches through the {@link FeedReceiver} and acknowledges each batch after its commit,
+ * and reconnects with exponential backoff and jitter on any failure.
+ *
+ * <p>Two stages overlap: each item is checked ({@link FeedReceiver#check}: signature, digests,
+ * policy; the costly part) as gRPC delivers it, on gRPC's callback thread, while this client's own
+ * thread stores the items checked before ({@link FeedReceiver#store}), so verification and storage
+ * use two cores during a catch-up.
  *
  * <p>Flow control: the client asks gRPC for {@link Options#credits} messages up front and for one
- * more per message it has processed, so a slow disk never lets responses pile up in memory.
+ * more per message it has stored, so a slow disk never lets responses pile up in memory: at most
+ * {@code credits} items are between the transport and the database.
  *
- * <p>One thread (virtual) per client does everything: connect, store, acknowledge, back off.
+ * <p>One thread (virtual) per client connects, stores, acknowledges and backs off.
  */
 public final class FeedClient implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(FeedClient.class.getName());
@@ -58,9 +63,13 @@ public final class FeedClient implements AutoCloseable {
       Objects.requireNonNull(healthyAfter, "healthyAfter");
     }
 
+    /**
+     * Batches of at most 128 so that, within the sender's window of 256 (spec FEED-5.5), the next
+     * batch is being checked while one is stored.
+     */
     public static Options defaults() {
       return new Options(
-          64, 128, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(10));
+          128, 256, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
   }
 
@@ -179,6 +188,9 @@ public final class FeedClient implements AutoCloseable {
 
   private record Failed(Throwable error) {}
 
+  /** {@link FeedReceiver#check} failed on gRPC's thread; rethrown on the client's. */
+  private record CheckFailed(RuntimeException error) {}
+
   /**
    * One Subscribe call, until it ends. Returns whether it was healthy.
    *
@@ -198,7 +210,17 @@ public final class FeedClient implements AutoCloseable {
 
           @Override
           public void onNext(SubscribeResponse value) {
-            events.add(value);
+            if (!value.hasItem()) {
+              events.add(value);
+              return;
+            }
+            // Runs on gRPC's callback thread, one message at a time per call: the check of this
+            // item overlaps the store of earlier ones on the client's thread.
+            try {
+              events.add(receiver.check(partner, value.getItem()));
+            } catch (RuntimeException e) {
+              events.add(new CheckFailed(e));
+            }
           }
 
           @Override
@@ -222,7 +244,7 @@ public final class FeedClient implements AutoCloseable {
               .setStart(SubscribeStart.newBuilder().setAfterSequence(receiver.cursor(partner)))
               .build());
       List<Object> drained = new ArrayList<>();
-      List<FeedItem> items = new ArrayList<>();
+      List<FeedReceiver.Checked> items = new ArrayList<>();
       while (true) {
         drained.clear();
         drained.add(events.take());
@@ -232,14 +254,17 @@ public final class FeedClient implements AutoCloseable {
         long backlog = -1;
         int messages = 0;
         for (Object e : drained) {
-          if (e instanceof SubscribeResponse r) {
+          if (e instanceof FeedReceiver.Checked c) {
             messages++;
-            if (r.hasItem()) {
-              items.add(r.getItem());
-            } else if (r.hasStatus()) {
+            items.add(c);
+          } else if (e instanceof SubscribeResponse r) {
+            messages++;
+            if (r.hasStatus()) {
               backlog = r.getStatus().getBacklog();
               caughtUp |= r.getStatus().getCaughtUp();
             }
+          } else if (e instanceof CheckFailed f) {
+            throw f.error();
           } else {
             end = e;
           }
@@ -249,8 +274,8 @@ public final class FeedClient implements AutoCloseable {
           connected = true;
         }
         if (!items.isEmpty()) {
-          receiver.apply(partner, items); // durable before the ack
-          long through = items.get(items.size() - 1).getSequence();
+          receiver.store(partner, items); // durable before the ack
+          long through = items.get(items.size() - 1).sequence();
           requests.onNext(
               SubscribeRequest.newBuilder()
                   .setAck(FeedAck.newBuilder().setThroughSequence(through))

@@ -154,7 +154,7 @@ public final class FeedReceiver {
 
   /**
    * Checks and stores one batch from {@code from}, in feed order, and advances its cursor in the
-   * same transaction.
+   * same transaction: {@link #check} of each item, then {@link #store}.
    *
    * @throws NoAgreementException if {@code from} has no active inbound grant (nothing applied)
    * @throws IllegalArgumentException if the batch has more than {@link #MAX_BATCH} items
@@ -165,57 +165,82 @@ public final class FeedReceiver {
     if (batch.size() > MAX_BATCH) {
       throw new IllegalArgumentException("batch larger than " + MAX_BATCH);
     }
+    List<Checked> checked = new ArrayList<>(batch.size());
+    for (FeedItem item : batch) {
+      checked.add(check(from, item));
+    }
+    return store(from, checked);
+  }
+
+  /**
+   * The checks of FEED-8 that need no database: signature, origin, hop counts, granted fields,
+   * policy, retention, dates. Writes nothing, so a receiver can run it for the next items while
+   * {@link #store} writes earlier ones (verification is the costliest part of receiving). Safe to
+   * call from any thread.
+   *
+   * @throws NoAgreementException if {@code from} has no active inbound grant
+   */
+  public Checked check(NodeId from, FeedItem item) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(item, "item");
+    Grant grant = grants.inbound(from).orElseThrow(NoAgreementException::new);
+    return check(from, grant, item, clock.instant().getEpochSecond());
+  }
+
+  /**
+   * Stores checked items from {@code from}, in feed order, and advances its cursor, all in one
+   * transaction. An item at or below the cursor (or below an earlier item) is ignored, so nothing
+   * is applied twice. An item checked under another agreement than the one active now is checked
+   * again first.
+   *
+   * @throws NoAgreementException if {@code from} has no active inbound grant (nothing applied)
+   * @throws IllegalArgumentException if there are more than {@link #MAX_BATCH} items
+   */
+  public Result store(NodeId from, List<Checked> items) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(items, "items");
+    if (items.size() > MAX_BATCH) {
+      throw new IllegalArgumentException("batch larger than " + MAX_BATCH);
+    }
     Grant grant = grants.inbound(from).orElseThrow(NoAgreementException::new);
     long now = clock.instant().getEpochSecond();
-    long cursor = cursor(from);
-    long highest = cursor;
-    List<Checked> accepted = new ArrayList<>();
-    int ignored = 0;
-    int expired = 0;
-    int rejected = 0;
-    for (FeedItem item : batch) {
-      long seq = item.getSequence();
-      if (seq <= highest) {
-        // At or below the cursor (already applied), or out of order: never applied twice.
-        if (seq <= 0) {
-          reject(from, seq, Rejection.ITEM_MALFORMED, null);
-          rejected++;
-        } else {
-          ignored++;
-        }
-        continue;
-      }
-      highest = seq;
-      Checked c = check(from, grant, item, now);
-      switch (c.outcome()) {
-        case ACCEPTED -> accepted.add(c);
-        case EXPIRED -> expired++;
-        case IGNORED -> ignored++;
-        case REJECTED -> {
-          reject(from, seq, c.rejection(), c.detail());
-          rejected++;
-        }
-      }
-    }
-    long newCursor = highest;
-    int rejectedCount = rejected;
-    int[] stored = {0};
-    db.inTransaction(
+    return db.inTransaction(
         c -> {
-          for (Checked ch : accepted) {
-            StoredAlert a = ch.alert();
-            Optional<StoredAlert> held = alerts.get(a.originNodeId(), a.alertId());
-            if (held.isPresent() && held.get().local()) {
-              continue; // our own alert sent back: never replaces it (FEED-3, RELAY-5)
+          long highest = readCursor(c, from);
+          int stored = 0;
+          int ignored = 0;
+          int expired = 0;
+          int rejected = 0;
+          for (Checked item : items) {
+            long seq = item.sequence();
+            if (seq <= highest) {
+              // At or below the cursor (already applied), or out of order: never applied twice.
+              if (seq <= 0) {
+                reject(from, seq, Rejection.ITEM_MALFORMED, null);
+                rejected++;
+              } else {
+                ignored++;
+              }
+              continue;
             }
-            if (isWithdrawal(a) && held.isEmpty()) {
-              continue; // withdrawn before we held it: nothing to delete, nothing to keep (VER-6)
-            }
-            if (alerts.put(a)) {
-              stored[0]++;
-              alerts.recordHops(a.originNodeId(), a.alertId(), ch.hops());
-              if (relay != null) {
-                relay.enqueue(a); // relayed copies: only what was stored, never a duplicate
+            highest = seq;
+            Checked ch =
+                item.agreementId().equals(grant.agreementId())
+                    ? item
+                    : check(from, grant, item.item(), now); // the agreement changed meanwhile
+            switch (ch.outcome()) {
+              case ACCEPTED -> {
+                if (keep(ch)) {
+                  stored++;
+                } else {
+                  ignored++;
+                }
+              }
+              case EXPIRED -> expired++;
+              case IGNORED -> ignored++;
+              case REJECTED -> {
+                reject(from, seq, ch.rejection(), ch.detail());
+                rejected++;
               }
             }
           }
@@ -227,15 +252,32 @@ public final class FeedReceiver {
                       + "last_sync_at = excluded.last_sync_at, "
                       + "inbound_rejected = inbound_rejected + excluded.inbound_rejected")) {
             ps.setString(1, from.value());
-            ps.setLong(2, newCursor);
+            ps.setLong(2, highest);
             ps.setLong(3, now);
-            ps.setLong(4, rejectedCount);
+            ps.setLong(4, rejected);
             ps.executeUpdate();
           }
-          return null;
+          return new Result(highest, stored, ignored, expired, rejected);
         });
-    ignored += accepted.size() - stored[0];
-    return new Result(newCursor, stored[0], ignored, expired, rejected);
+  }
+
+  /** Stores one accepted item inside {@link #store}'s transaction; false if it changed nothing. */
+  private boolean keep(Checked ch) {
+    StoredAlert a = ch.row().alert();
+    Optional<AlertStore.Held> held = alerts.held(a.originNodeId(), a.alertId());
+    if (held.isPresent() && held.get().local()) {
+      return false; // our own alert sent back: never replaces it (FEED-3, RELAY-5)
+    }
+    if (isWithdrawal(a) && held.isEmpty()) {
+      return false; // withdrawn before we held it: nothing to delete, nothing to keep (VER-6)
+    }
+    if (!alerts.put(ch.row())) {
+      return false; // same or older version than held
+    }
+    if (relay != null) {
+      relay.enqueue(a); // relayed copies: only what was stored, never a duplicate
+    }
+    return true;
   }
 
   private enum Outcome {
@@ -245,28 +287,71 @@ public final class FeedReceiver {
     REJECTED
   }
 
-  private record Checked(
-      Outcome outcome,
-      StoredAlert alert,
-      AlertStore.Hops hops,
-      Rejection rejection,
-      String detail) {
-    static Checked rejected(Rejection r, String detail) {
-      return new Checked(Outcome.REJECTED, null, null, r, detail);
+  /**
+   * One feed item after {@link #check}: what to do with it, and the agreement it was checked under.
+   * Immutable; only {@link #store} reads it.
+   */
+  public static final class Checked {
+    private final FeedItem item;
+    private final String agreementId;
+    private final Outcome outcome;
+    private final AlertStore.Row row;
+    private final Rejection rejection;
+    private final String detail;
+
+    private Checked(
+        FeedItem item,
+        String agreementId,
+        Outcome outcome,
+        AlertStore.Row row,
+        Rejection rejection,
+        String detail) {
+      this.item = item;
+      this.agreementId = agreementId;
+      this.outcome = outcome;
+      this.row = row;
+      this.rejection = rejection;
+      this.detail = detail;
     }
 
-    static Checked of(Outcome o) {
-      return new Checked(o, null, null, null, null);
+    /** The item's feed sequence. */
+    public long sequence() {
+      return item.getSequence();
+    }
+
+    FeedItem item() {
+      return item;
+    }
+
+    String agreementId() {
+      return agreementId;
+    }
+
+    Outcome outcome() {
+      return outcome;
+    }
+
+    AlertStore.Row row() {
+      return row;
+    }
+
+    Rejection rejection() {
+      return rejection;
+    }
+
+    String detail() {
+      return detail;
     }
   }
 
   /** The checks of FEED-8, in order; the first failure decides. */
   private Checked check(NodeId from, Grant grant, FeedItem item, long now) {
+    String agreement = grant.agreementId();
     if (!item.hasAlert() || !item.getUnknownFields().asMap().isEmpty()) {
-      return Checked.rejected(Rejection.ITEM_MALFORMED, null);
+      return rejected(item, agreement, Rejection.ITEM_MALFORMED, null);
     }
     if (!grant.agreementId().equals(item.getAgreementId())) {
-      return Checked.rejected(Rejection.AGREEMENT_MISMATCH, null);
+      return rejected(item, agreement, Rejection.AGREEMENT_MISMATCH, null);
     }
     long relayHops = Integer.toUnsignedLong(item.getRelayHops());
     long hopsLeft = Integer.toUnsignedLong(item.getHopsLeft());
@@ -275,23 +360,23 @@ public final class FeedReceiver {
       // Not relayed: the sender must be the origin (SIG-7.5). Relayed: any origin, checked below.
       v = verifier.verify(item.getAlert(), relayHops == 0 ? from : null);
     } catch (VerificationException e) {
-      return Checked.rejected(Rejection.VERIFICATION_FAILED, e.reason().name());
+      return rejected(item, agreement, Rejection.VERIFICATION_FAILED, e.reason().name());
     }
     String origin = v.header().getOriginNodeId();
     if (self != null && origin.equals(self.value())) {
       // Our own genuine alert came back round a loop: never stored, whatever its hop counts.
-      return Checked.of(Outcome.IGNORED);
+      return outcome(item, agreement, Outcome.IGNORED);
     }
     long maxHops = Integer.toUnsignedLong(v.header().getMaxHops());
     if ((relayHops > 0 && origin.equals(from.value()))
         || relayHops > maxHops
         || relayHops + hopsLeft > maxHops) {
       // The unsigned counts may be lowered on the way, never raised past the signed limit.
-      return Checked.rejected(Rejection.RELAY_NOT_ALLOWED, null);
+      return rejected(item, agreement, Rejection.RELAY_NOT_ALLOWED, null);
     }
     Set<String> granted = Set.copyOf(grant.terms().getFieldPathsList());
     if (!granted.containsAll(v.disclosedPaths())) {
-      return Checked.rejected(Rejection.FIELD_NOT_GRANTED, null);
+      return rejected(item, agreement, Rejection.FIELD_NOT_GRANTED, null);
     }
     AlertHeader h = v.header();
     // A header-only item (retraction or withdrawal, VER-6) carries no content to check against
@@ -300,19 +385,19 @@ public final class FeedReceiver {
       Optional<SortedSet<String>> allowed =
           SharingPolicy.disclose(h.getStatus(), h.getAudience(), v.fields(), grant.terms());
       if (allowed.isEmpty() || !allowed.get().containsAll(v.disclosedPaths())) {
-        return Checked.rejected(Rejection.NOT_GRANTED, null);
+        return rejected(item, agreement, Rejection.NOT_GRANTED, null);
       }
     }
     int days = grant.terms().getRetentionDays();
     if (days < 1) {
-      return Checked.rejected(Rejection.NO_RETENTION, null);
+      return rejected(item, agreement, Rejection.NO_RETENTION, null);
     }
     if (h.getIssuedAt() > now + maxSkewSeconds) {
       // Dated beyond the tolerated skew: a wrong clock at the origin, or a forged date.
-      return Checked.rejected(Rejection.FUTURE_DATED, null);
+      return rejected(item, agreement, Rejection.FUTURE_DATED, null);
     }
     if (h.getExpiresAt() <= now) {
-      return Checked.of(Outcome.EXPIRED);
+      return outcome(item, agreement, Outcome.EXPIRED);
     }
     long purgeAt = Math.min(h.getExpiresAt(), now + Math.min(days, MAX_RETENTION_DAYS) * DAY);
     StoredAlert a =
@@ -332,7 +417,22 @@ public final class FeedReceiver {
             from.value(),
             grant.agreementId(),
             purgeAt);
-    return new Checked(Outcome.ACCEPTED, a, new AlertStore.Hops(relayHops, hopsLeft), null, null);
+    AlertStore.Row row;
+    try {
+      // Validation and every column value, computed here rather than under the database lock.
+      row = AlertStore.row(a, new AlertStore.Hops(relayHops, hopsLeft));
+    } catch (IllegalArgumentException e) {
+      return rejected(item, agreement, Rejection.ITEM_MALFORMED, null);
+    }
+    return new Checked(item, agreement, Outcome.ACCEPTED, row, null, null);
+  }
+
+  private static Checked rejected(FeedItem item, String agreement, Rejection r, String detail) {
+    return new Checked(item, agreement, Outcome.REJECTED, null, r, detail);
+  }
+
+  private static Checked outcome(FeedItem item, String agreement, Outcome o) {
+    return new Checked(item, agreement, o, null, null, null);
   }
 
   /** A header-only version that is not a retraction: the origin no longer shares the alert. */
@@ -405,6 +505,17 @@ public final class FeedReceiver {
           }
           return null;
         });
+  }
+
+  private static long readCursor(java.sql.Connection c, NodeId partner)
+      throws java.sql.SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT inbound_cursor FROM sync_state WHERE partner_node_id = ?")) {
+      ps.setString(1, partner.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      }
+    }
   }
 
   private long stateLong(NodeId partner, String column) {

@@ -66,6 +66,7 @@ class CatchupBenchmarkTest {
           .toArray();
   final int stageItems = Integer.getInteger("bench.stageItems", 20_000);
   final boolean jfr = Boolean.parseBoolean(System.getProperty("bench.jfr", "true"));
+  final int jfrPeriodMs = Integer.getInteger("bench.jfrPeriodMs", 20);
   final int timeoutMinutes = Integer.getInteger("bench.timeoutMinutes", 30);
 
   @TempDir Path tmp;
@@ -194,6 +195,13 @@ class CatchupBenchmarkTest {
       if (jfr) {
         recording = new Recording(Configuration.getConfiguration("default"));
         recording.setDestination(jfrFile);
+        // Finer than the default 20 ms, so a 10-second catch-up still gives a usable profile.
+        recording
+            .enable("jdk.ExecutionSample")
+            .withPeriod(java.time.Duration.ofMillis(jfrPeriodMs));
+        recording
+            .enable("jdk.NativeMethodSample")
+            .withPeriod(java.time.Duration.ofMillis(jfrPeriodMs));
         recording.start();
       }
       long cpu0 = processCpuNanos();
