@@ -102,6 +102,7 @@ final class StatementCache {
     private final String sql;
     private final PreparedStatement ps;
     private boolean returned;
+    private ResultSet lastResult;
 
     Lease(String sql, PreparedStatement ps) {
       this.sql = sql;
@@ -131,7 +132,11 @@ final class StatementCache {
           if (returned) {
             throw new SQLException("statement is closed");
           }
-          return StatementCache.invoke(ps, m, args);
+          Object result = StatementCache.invoke(ps, m, args);
+          if (result instanceof ResultSet rs) {
+            lastResult = rs;
+          }
+          return result;
         }
       }
     }
@@ -142,9 +147,8 @@ final class StatementCache {
       }
       returned = true;
       try {
-        ResultSet rs = ps.getResultSet();
-        if (rs != null) {
-          rs.close(); // resets the statement, ending any read it held open
+        if (lastResult != null && !lastResult.isClosed()) {
+          lastResult.close(); // resets the statement, ending any read it held open
         }
         ps.clearParameters();
       } catch (SQLException e) {

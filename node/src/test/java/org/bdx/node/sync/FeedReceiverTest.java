@@ -73,6 +73,65 @@ class FeedReceiverTest {
   }
 
   @Test
+  void store_checkedUnderReplacedAgreement_checksAgainUnderTheNewOne() {
+    a.publish(canaryFields(), Audience.AUDIENCE_PEER);
+    FeedItem item = a.outbox.read(b.id, 0, 10).get(0);
+    FeedReceiver.Checked checked = b.receiver.check(a.id, item);
+
+    // Before the store, the agreement is replaced by one that grants fewer fields: the item
+    // must be judged by the agreement in force when it is stored, never by the older one.
+    String newer = Ids.newId(SyncFixture.RNG);
+    b.grants.in.put(
+        a.id, new Grant(a.id, newer, terms(PartnerClass.PARTNER_CLASS_PEER, List.of("area"))));
+    FeedReceiver.Result r = b.receiver.store(a.id, List.of(checked));
+
+    assertThat(r.stored()).isZero();
+    assertThat(r.rejected()).isEqualTo(1);
+    assertThat(received()).isZero();
+    assertThat(b.receiver.cursor(a.id)).isEqualTo(item.getSequence());
+  }
+
+  @Test
+  void store_agreementEndedAfterCheck_throwsAndStoresNothing() {
+    a.publish(canaryFields(), Audience.AUDIENCE_PEER);
+    FeedItem item = a.outbox.read(b.id, 0, 10).get(0);
+    FeedReceiver.Checked checked = b.receiver.check(a.id, item);
+    b.grants.in.remove(a.id);
+
+    assertThatThrownBy(() -> b.receiver.store(a.id, List.of(checked)))
+        .isInstanceOf(FeedReceiver.NoAgreementException.class);
+    assertThat(received()).isZero();
+    assertThat(b.receiver.cursor(a.id)).isZero();
+  }
+
+  @Test
+  void check_noAgreement_throws() {
+    a.publish(canaryFields(), Audience.AUDIENCE_PEER);
+    FeedItem item = a.outbox.read(b.id, 0, 10).get(0);
+    b.grants.in.remove(a.id);
+
+    assertThatThrownBy(() -> b.receiver.check(a.id, item))
+        .isInstanceOf(FeedReceiver.NoAgreementException.class);
+  }
+
+  @Test
+  void store_checkedItemsTwice_storedOnce() {
+    a.publish(canaryFields(), Audience.AUDIENCE_PEER);
+    a.publish(canaryFields(), Audience.AUDIENCE_PEER);
+    List<FeedReceiver.Checked> checked =
+        a.outbox.read(b.id, 0, 10).stream().map(i -> b.receiver.check(a.id, i)).toList();
+
+    FeedReceiver.Result first = b.receiver.store(a.id, checked);
+    // A pipeline that stored a batch and then, after a reconnect, meets the same items again.
+    FeedReceiver.Result again = b.receiver.store(a.id, checked);
+
+    assertThat(first.stored()).isEqualTo(2);
+    assertThat(again.stored()).isZero();
+    assertThat(again.ignored()).isEqualTo(2);
+    assertThat(received()).isEqualTo(2);
+  }
+
+  @Test
   void sameItemTwice_storedOnce_cursorUnchanged() {
     a.publish(canaryFields(), Audience.AUDIENCE_PEER);
     List<FeedItem> items = a.outbox.read(b.id, 0, 10);
