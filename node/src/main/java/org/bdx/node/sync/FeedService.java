@@ -79,7 +79,7 @@ public final class FeedService implements AutoCloseable {
 
     public static Options defaults() {
       return new Options(
-          256, 64, Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofSeconds(30));
+          1024, 64, Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofSeconds(30));
     }
 
     public Options withWindow(int w) {
