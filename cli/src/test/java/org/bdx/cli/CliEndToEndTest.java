@@ -80,13 +80,16 @@ class CliEndToEndTest {
     CompletableFuture<String> ready =
         CompletableFuture.supplyAsync(
             () -> {
+              StringBuilder seen = new StringBuilder();
               try {
                 for (String l; (l = lines.readLine()) != null; ) {
                   if (l.contains("serving the client API")) {
                     return l;
                   }
+                  seen.append(l).append('\n');
                 }
-                return "server exited before it was ready";
+                // What it printed says why (e.g. a port taken between freePort and bind).
+                return "server exited before it was ready:\n" + seen;
               } catch (IOException e) {
                 return e.toString();
               }

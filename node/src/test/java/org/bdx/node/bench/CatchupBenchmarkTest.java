@@ -199,6 +199,7 @@ class CatchupBenchmarkTest {
         recording
             .enable("jdk.ExecutionSample")
             .withPeriod(java.time.Duration.ofMillis(jfrPeriodMs));
+        recording.enable("jdk.Compilation").withThreshold(java.time.Duration.ZERO);
         recording
             .enable("jdk.NativeMethodSample")
             .withPeriod(java.time.Duration.ofMillis(jfrPeriodMs));
