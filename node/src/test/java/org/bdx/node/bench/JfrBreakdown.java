@@ -62,7 +62,18 @@ final class JfrBreakdown {
           new Bucket("gRPC/Netty other", has("io.grpc.")),
           new Bucket("other", frames -> true));
 
-  record Result(Map<String, Long> java, Map<String, Long> sqlite, Map<String, Long> hotJava) {
+  /**
+   * @param jitCompileMillis time the JIT compilers spent during the recording (difference of {@code
+   *     jdk.CompilerStatistics.totalTimeSpent}; -1 if not recorded): CPU the catch-up did not get,
+   *     and that a longer-running node no longer pays
+   * @param jitCompilations methods compiled during the recording
+   */
+  record Result(
+      Map<String, Long> java,
+      Map<String, Long> sqlite,
+      Map<String, Long> hotJava,
+      long jitCompileMillis,
+      long jitCompilations) {
     long javaTotal() {
       return java.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -80,10 +91,20 @@ final class JfrBreakdown {
       sqlite.put(b.label(), 0L);
     }
     Map<String, Long> hot = new TreeMap<>();
+    long[] jit = {Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE};
     try (RecordingFile f = new RecordingFile(jfr)) {
       while (f.hasMoreEvents()) {
         RecordedEvent e = f.readEvent();
         String type = e.getEventType().getName();
+        if (type.equals("jdk.CompilerStatistics")) {
+          long ms = e.getDuration("totalTimeSpent").toMillis();
+          long n = e.getInt("compileCount");
+          jit[0] = Math.min(jit[0], ms);
+          jit[1] = Math.max(jit[1], ms);
+          jit[2] = Math.min(jit[2], n);
+          jit[3] = Math.max(jit[3], n);
+          continue;
+        }
         boolean exec = type.equals("jdk.ExecutionSample");
         if (!exec && !type.equals("jdk.NativeMethodSample")) {
           continue;
@@ -114,7 +135,8 @@ final class JfrBreakdown {
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .limit(12)
         .forEach(en -> top.put(en.getKey(), en.getValue()));
-    return new Result(java, sqlite, top);
+    boolean seen = jit[1] >= jit[0];
+    return new Result(java, sqlite, top, seen ? jit[1] - jit[0] : -1, seen ? jit[3] - jit[2] : -1);
   }
 
   static String render(Result r) {
@@ -141,6 +163,15 @@ final class JfrBreakdown {
     }
     b.append(
         String.format(Locale.ROOT, "| total | %d | | %d | |%n", r.javaTotal(), r.sqliteTotal()));
+    if (r.jitCompileMillis() >= 0) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%nJIT compilers during the recording: %.1f s of compile time, %d methods compiled"
+                  + " (not in the samples above).%n",
+              r.jitCompileMillis() / 1000.0,
+              r.jitCompilations()));
+    }
     b.append("\nHottest Java frames (self):\n\n");
     for (Map.Entry<String, Long> en : r.hotJava().entrySet()) {
       b.append(
