@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -42,8 +43,14 @@ public final class NodeDatabase implements AutoCloseable {
   /** Page cache per connection, KiB (SQLite's default is 2 000). */
   static final int CACHE_KIB = 32 * 1024;
 
-  /** Log pages after which a commit copies the log into the database (SQLite's default 1 000). */
-  static final int WAL_CHECKPOINT_PAGES = 8192;
+  /**
+   * Log pages after which a commit copies the log into the database itself (SQLite's default 1
+   * 000): a backstop, normally the {@link Checkpointer} does it first.
+   */
+  static final int WAL_CHECKPOINT_PAGES = 16384;
+
+  /** How often the {@link Checkpointer} copies the log into the database. */
+  static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(200);
 
   /** Size the log file is cut back to after a checkpoint, bytes. */
   static final long WAL_LIMIT_BYTES = 64L * 1024 * 1024;
@@ -51,14 +58,16 @@ public final class NodeDatabase implements AutoCloseable {
   private final Path file;
   private final Connection connection;
   private final StatementCache statements;
+  private final Checkpointer checkpointer;
   private final ReentrantLock lock = new ReentrantLock();
   private int depth;
   private boolean closed;
 
-  private NodeDatabase(Path file, Connection connection) {
+  private NodeDatabase(Path file, Connection connection, Checkpointer checkpointer) {
     this.file = file;
     this.connection = connection;
     this.statements = new StatementCache(connection);
+    this.checkpointer = checkpointer;
   }
 
   public static NodeDatabase open(Path dbFile) {
@@ -102,7 +111,24 @@ public final class NodeDatabase implements AutoCloseable {
       }
       throw new StoreException("cannot open database " + file, e);
     }
-    return new NodeDatabase(file, c);
+    Checkpointer checkpointer;
+    try {
+      SQLiteConfig config = new SQLiteConfig();
+      config.setBusyTimeout(BUSY_TIMEOUT_MS);
+      checkpointer =
+          new Checkpointer(
+              config.createConnection("jdbc:sqlite:" + file),
+              CHECKPOINT_INTERVAL,
+              "bdx-db-checkpoint");
+    } catch (SQLException e) {
+      try {
+        c.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new StoreException("cannot open database " + file, e);
+    }
+    return new NodeDatabase(file, c, checkpointer);
   }
 
   public Path file() {
@@ -202,6 +228,7 @@ public final class NodeDatabase implements AutoCloseable {
         return;
       }
       closed = true;
+      checkpointer.close();
       statements.clear();
       try (Statement s = connection.createStatement()) {
         s.execute("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -58,6 +58,39 @@ class NodeDatabaseTest {
       assertThat(pragma(db, "foreign_keys")).isEqualTo("1");
       assertThat(pragma(db, "secure_delete")).isEqualTo("1");
       assertThat(Integer.parseInt(pragma(db, "busy_timeout"))).isPositive();
+      assertThat(pragma(db, "cache_size")).isEqualTo("-" + NodeDatabase.CACHE_KIB);
+      assertThat(pragma(db, "wal_autocheckpoint"))
+          .isEqualTo(String.valueOf(NodeDatabase.WAL_CHECKPOINT_PAGES));
+    }
+  }
+
+  @Test
+  void commit_belowTheWritersThreshold_isCopiedIntoTheDatabaseInTheBackground() throws Exception {
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      Path main = dir.resolve("node.db");
+      long before = Files.size(main);
+      // About 4 MiB in one transaction: far below the writer's own checkpoint threshold
+      // (WAL_CHECKPOINT_PAGES, 64 MiB), so only the background checkpoint moves it into node.db.
+      db.inTransaction(
+          c -> {
+            try (Statement s = c.createStatement()) {
+              s.execute("CREATE TABLE filler (b BLOB NOT NULL)");
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO filler (b) VALUES (?)")) {
+              byte[] b = new byte[4096];
+              for (int i = 0; i < 1024; i++) {
+                ps.setBytes(1, b);
+                ps.executeUpdate();
+              }
+            }
+            return null;
+          });
+      // Without the background checkpoint this waits the full 20 s and fails.
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (Files.size(main) < before + (4 << 20) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(Files.size(main)).isGreaterThanOrEqualTo(before + (4 << 20));
     }
   }
 
