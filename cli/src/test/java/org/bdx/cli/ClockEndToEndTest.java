@@ -11,6 +11,9 @@ import static org.bdx.cli.NetSteps.quietly;
 import static org.bdx.cli.NetSteps.report;
 import static org.bdx.cli.NetSteps.status;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,15 +94,32 @@ class ClockEndToEndTest {
   void receiverExpiresByItsOwnClock_andThePurgeRemovesTheAlertFromSearch() throws Exception {
     String id = report(east, "604 555 0103");
     awaitTrue(quietly(() -> alertIds(north).contains(id)), "North received the alert", 30);
-    // Twin: nothing is due while the alert is current.
+    // Twin: nothing is due while the alert is current, and its phone number is in North's files.
     assertThat(northNode.node().purgeExpired()).isZero();
     assertThat(alertIds(north)).contains(id);
+    assertThat(databaseBytes(north)).contains(PHONE);
 
     // Alerts live 180 days by default; only North's clock moves past that.
     northClock.set(Duration.ofDays(181));
     assertThat(northNode.node().purgeExpired()).isEqualTo(1);
     assertThat(alertIds(north)).doesNotContain(id);
     assertThat(alertIds(east)).contains(id);
+    // Gone from the database file and from the write-ahead log's older page images alike.
+    assertThat(databaseBytes(north)).doesNotContain(PHONE);
+  }
+
+  private static final String PHONE = "+16045550103";
+
+  /** North's database file and its -wal and -shm files, as one string. */
+  private static String databaseBytes(Path home) throws IOException {
+    Path db = new NodeHome(home).databaseFile();
+    StringBuilder sb = new StringBuilder();
+    for (Path f : List.of(db, Path.of(db + "-wal"), Path.of(db + "-shm"))) {
+      if (Files.exists(f)) {
+        sb.append(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).append('\n');
+      }
+    }
+    return sb.toString();
   }
 
   /** The system clock plus an offset the test can change at any time. */

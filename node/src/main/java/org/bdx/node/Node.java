@@ -39,6 +39,7 @@ import org.bdx.node.signing.AlertVerifier;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.ReportStore;
+import org.bdx.node.store.StoreException;
 import org.bdx.node.sync.FeedClients;
 import org.bdx.node.sync.FeedReceiver;
 import org.bdx.node.sync.FeedService;
@@ -275,8 +276,23 @@ public final class Node implements AutoCloseable {
     int n = receiver.purgeDue();
     if (n > 0) {
       LOG.info(() -> "purged " + n + " received alerts past expiry or retention");
+      truncateLog();
     }
     return n;
+  }
+
+  /**
+   * After deleting received alerts: the write-ahead log still holds page images from before the
+   * delete until its frames are overwritten, so copy it into the database (where secure_delete has
+   * zeroed the content) and cut it to zero bytes. Failing leaves the content to later writes;
+   * logged, not thrown.
+   */
+  private void truncateLog() {
+    try {
+      db.checkpoint();
+    } catch (StoreException e) {
+      LOG.warning("could not truncate the write-ahead log after a purge");
+    }
   }
 
   private void purgeDue() {
@@ -303,6 +319,7 @@ public final class Node implements AutoCloseable {
     if (r.state() == AgreementState.AGREEMENT_STATE_TERMINATED) {
       outbox.purgePartner(r.partner());
       receiver.purgeAgreement(r.agreementId());
+      truncateLog();
     }
     feedClients.refresh();
   }
