@@ -5,15 +5,13 @@ import static org.bdx.cli.NetSteps.addPartner;
 import static org.bdx.cli.NetSteps.agree;
 import static org.bdx.cli.NetSteps.alertIds;
 import static org.bdx.cli.NetSteps.awaitTrue;
+import static org.bdx.cli.NetSteps.databaseFiles;
 import static org.bdx.cli.NetSteps.freePort;
 import static org.bdx.cli.NetSteps.init;
 import static org.bdx.cli.NetSteps.quietly;
 import static org.bdx.cli.NetSteps.report;
 import static org.bdx.cli.NetSteps.status;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,7 +95,7 @@ class ClockEndToEndTest {
     // Twin: nothing is due while the alert is current, and its phone number is in North's files.
     assertThat(northNode.node().purgeExpired()).isZero();
     assertThat(alertIds(north)).contains(id);
-    assertThat(databaseBytes(north)).contains(PHONE);
+    assertThat(databaseFiles(north)).contains(PHONE);
 
     // Alerts live 180 days by default; only North's clock moves past that.
     northClock.set(Duration.ofDays(181));
@@ -105,22 +103,10 @@ class ClockEndToEndTest {
     assertThat(alertIds(north)).doesNotContain(id);
     assertThat(alertIds(east)).contains(id);
     // Gone from the database file and from the write-ahead log's older page images alike.
-    assertThat(databaseBytes(north)).doesNotContain(PHONE);
+    assertThat(databaseFiles(north)).doesNotContain(PHONE);
   }
 
   private static final String PHONE = "+16045550103";
-
-  /** North's database file and its -wal and -shm files, as one string. */
-  private static String databaseBytes(Path home) throws IOException {
-    Path db = new NodeHome(home).databaseFile();
-    StringBuilder sb = new StringBuilder();
-    for (Path f : List.of(db, Path.of(db + "-wal"), Path.of(db + "-shm"))) {
-      if (Files.exists(f)) {
-        sb.append(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).append('\n');
-      }
-    }
-    return sb.toString();
-  }
 
   /** The system clock plus an offset the test can change at any time. */
   static final class MovableClock extends Clock {

@@ -10,7 +10,6 @@ import static org.bdx.cli.NetSteps.termsFile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -394,13 +393,6 @@ class LifecycleEndToEndTest {
 
   /** The node's database file and its -wal and -shm files, lower-cased, as one string. */
   private static String databaseText(Org o) throws IOException {
-    Path db = new NodeHome(o.home()).databaseFile();
-    StringBuilder sb = new StringBuilder();
-    for (Path f : List.of(db, Path.of(db + "-wal"), Path.of(db + "-shm"))) {
-      if (Files.exists(f)) {
-        sb.append(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).append('\n');
-      }
-    }
-    return sb.toString().toLowerCase(Locale.ROOT);
+    return NetSteps.databaseFiles(o.home()).toLowerCase(Locale.ROOT);
   }
 }

@@ -7,6 +7,7 @@ import com.google.protobuf.util.JsonFormat;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.bdx.node.home.NodeHome;
 import org.bdx.node.policy.SharingPolicy;
 import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.GetStatusResponse;
@@ -54,6 +56,21 @@ final class NetSteps {
 
   private static String jsonList(List<String> items) {
     return "[" + String.join(", ", items.stream().map(s -> "\"" + s + "\"").toList()) + "]";
+  }
+
+  /**
+   * The node's database file and its -wal and -shm files as one string (ISO-8859-1, one char per
+   * byte), for checking that content is gone from every file SQLite writes.
+   */
+  static String databaseFiles(Path home) throws IOException {
+    Path db = new NodeHome(home).databaseFile();
+    StringBuilder sb = new StringBuilder();
+    for (Path f : List.of(db, Path.of(db + "-wal"), Path.of(db + "-shm"))) {
+      if (Files.exists(f)) {
+        sb.append(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).append('\n');
+      }
+    }
+    return sb.toString();
   }
 
   static int freePort() throws IOException {
