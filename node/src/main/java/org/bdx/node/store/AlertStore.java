@@ -191,28 +191,6 @@ public final class AlertStore {
     }
   }
 
-  /**
-   * Records the hop counts of the held version of {@code (originNodeId, alertId)}; call it in the
-   * transaction that stored that version. Joins the caller's transaction.
-   */
-  public void recordHops(String originNodeId, String alertId, Hops hops) {
-    Objects.requireNonNull(hops, "hops");
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE alerts SET relay_hops = ?, hops_left = ? "
-                      + "WHERE origin_node_id = ? AND alert_id = ?")) {
-            ps.setLong(1, hops.relayHops());
-            ps.setLong(2, hops.hopsLeft());
-            ps.setString(3, originNodeId);
-            ps.setString(4, alertId);
-            ps.executeUpdate();
-          }
-          return null;
-        });
-  }
-
   /** The hop counts recorded for the held version ({@link Hops#NONE} if none or not held). */
   public Hops hops(String originNodeId, String alertId) {
     return db.inTransaction(

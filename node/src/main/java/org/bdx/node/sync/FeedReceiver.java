@@ -206,7 +206,7 @@ public final class FeedReceiver {
     long now = clock.instant().getEpochSecond();
     return db.inTransaction(
         c -> {
-          long highest = readCursor(c, from);
+          long highest = cursor(from); // joins this transaction
           int stored = 0;
           int ignored = 0;
           int expired = 0;
@@ -505,17 +505,6 @@ public final class FeedReceiver {
           }
           return null;
         });
-  }
-
-  private static long readCursor(java.sql.Connection c, NodeId partner)
-      throws java.sql.SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT inbound_cursor FROM sync_state WHERE partner_node_id = ?")) {
-      ps.setString(1, partner.value());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0L;
-      }
-    }
   }
 
   private long stateLong(NodeId partner, String column) {
