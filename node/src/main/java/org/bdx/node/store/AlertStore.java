@@ -264,9 +264,13 @@ public final class AlertStore {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
+                  // One probe of the (origin, alert_id) key per origin ever held (schema 7):
+                  // no index by alert id alone, which cost a random page write per alert.
                   "SELECT "
                       + COLUMNS
-                      + " FROM alerts WHERE alert_id = ? ORDER BY origin_node_id")) {
+                      + " FROM alerts WHERE origin_node_id IN"
+                      + " (SELECT origin_node_id FROM alert_origins) AND alert_id = ?"
+                      + " ORDER BY origin_node_id")) {
             ps.setString(1, alertId);
             List<StoredAlert> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -502,12 +506,19 @@ public final class AlertStore {
       ps.setString(1, row.alert.originNodeId());
       ps.setString(2, row.alert.alertId());
       bindContent(ps, 3, row);
+      long seq;
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           throw new StoreException("alert insert returned no row");
         }
-        return rs.getLong(1);
+        seq = rs.getLong(1);
       }
+      try (PreparedStatement po =
+          c.prepareStatement("INSERT OR IGNORE INTO alert_origins (origin_node_id) VALUES (?)")) {
+        po.setString(1, row.alert.originNodeId());
+        po.executeUpdate();
+      }
+      return seq;
     }
   }
 

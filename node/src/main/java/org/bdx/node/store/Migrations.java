@@ -54,6 +54,10 @@ import java.util.List;
  * drops again as redundant): queuing a version looks up the partner's queued versions of that alert
  * by index.
  *
+ * <p>Schema 7: {@code alert_origins} lists every origin an alert was ever held from (never pruned;
+ * a stale entry costs one index probe), and {@code alerts_by_alert_id} is dropped: a lookup by id
+ * alone probes the {@code (origin_node_id, alert_id)} key per origin.
+ *
  * <p>Schema 4 (relay, spec 10.8):
  *
  * <ul>
@@ -216,7 +220,18 @@ public final class Migrations {
               // outbox_by_alert narrows a lookup by (partner, alert) to one row per partner and
               // version queued; the second index only cost a random page write for every row
               // queued and every row acknowledged (OutboxQueryPlanTest keeps the plans honest).
-              "DROP INDEX IF EXISTS outbox_by_partner_alert"));
+              "DROP INDEX IF EXISTS outbox_by_partner_alert"),
+          new Migration(
+              7,
+              "find an alert by id through the origins held, not an index by alert id",
+              // Every received alert wrote a random page of alerts_by_alert_id; a lookup by id
+              // alone (GetAlert) now probes the (origin, alert_id) key once per origin instead.
+              """
+              CREATE TABLE alert_origins (
+                origin_node_id TEXT PRIMARY KEY
+              ) WITHOUT ROWID""",
+              "INSERT INTO alert_origins (origin_node_id) SELECT DISTINCT origin_node_id FROM alerts",
+              "DROP INDEX IF EXISTS alerts_by_alert_id"));
 
   /** All migrations, ascending by version, contiguous from 1. */
   public static List<Migration> all() {

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The outbox lookups made for every new version use an index, never a scan of a partner's queue:
  * with a partner away for weeks the queue is large, and a scan per report made intake slow in
- * proportion to it. Checked on SQLite's query plan, which does not depend on timing.
+ * proportion to it. Likewise a lookup of an alert by id alone. Checked on SQLite's query plan,
+ * which does not depend on timing.
  */
 class OutboxQueryPlanTest {
   @TempDir Path dir;
@@ -47,6 +48,16 @@ class OutboxQueryPlanTest {
         assertThat(p).as(sql).anyMatch(d -> d.contains("USING INDEX") && d.contains("alert_id=?"));
         assertThat(p).as(sql).noneMatch(d -> d.startsWith("SCAN outbox"));
       }
+      // A lookup by alert id alone (GetAlert) probes the (origin, alert_id) key per origin.
+      List<String> byId =
+          plan(
+              db,
+              "SELECT seq FROM alerts WHERE origin_node_id IN"
+                  + " (SELECT origin_node_id FROM alert_origins) AND alert_id = 'a'");
+      assertThat(byId)
+          .anyMatch(
+              d -> d.startsWith("SEARCH alerts") && d.contains("origin_node_id=? AND alert_id=?"));
+      assertThat(byId).noneMatch(d -> d.startsWith("SCAN alerts"));
       // The twin: the plan reader does see a scan where there is one.
       assertThat(plan(db, "SELECT 1 FROM outbox WHERE envelope = x'00'"))
           .anyMatch(d -> d.startsWith("SCAN outbox"));
