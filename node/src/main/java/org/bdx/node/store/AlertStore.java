@@ -98,12 +98,7 @@ public final class AlertStore {
       this.incidentDate = DATE.matcher(f.getIncidentDate()).matches() ? f.getIncidentDate() : "";
       this.area = areaKey(f.getArea());
       this.plate = plateKey(f.getVehiclePlate());
-      if (alert.tombstone()) {
-        this.phones = Set.of();
-        this.harms = Set.of();
-        this.text = "";
-        return;
-      }
+      // A tombstone carries no fields (row() strips them), so it gets no search index values.
       Set<String> ph = new LinkedHashSet<>();
       for (String p : f.getPhoneNumbersList()) {
         if (PhoneNumbers.isE164(p)) {
@@ -146,26 +141,23 @@ public final class AlertStore {
    */
   public boolean put(Row row) {
     Objects.requireNonNull(row, "row");
-    StoredAlert alert = row.alert;
+    return db.inTransaction(c -> put(row, held(row.alert.originNodeId(), row.alert.alertId())));
+  }
+
+  /**
+   * As {@link #put(Row)}, for a caller that already looked up what is held ({@link #held}) in the
+   * same transaction, so the alert is not looked up twice. Joins the caller's transaction.
+   */
+  public boolean put(Row row, Optional<Held> held) {
+    Objects.requireNonNull(row, "row");
+    Objects.requireNonNull(held, "held");
     return db.inTransaction(
         c -> {
-          Long seq = null;
-          long held = 0;
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT seq, version FROM alerts WHERE origin_node_id = ? AND alert_id = ?")) {
-            ps.setString(1, alert.originNodeId());
-            ps.setString(2, alert.alertId());
-            try (ResultSet rs = ps.executeQuery()) {
-              if (rs.next()) {
-                seq = rs.getLong(1);
-                held = rs.getLong(2);
-              }
-            }
-          }
-          if (seq == null) {
+          long seq;
+          if (held.isEmpty()) {
             seq = insert(c, row);
-          } else if (alert.version() > held) {
+          } else if (row.alert.version() > held.get().version()) {
+            seq = held.get().seq();
             update(c, seq, row);
             deleteIndex(c, seq);
           } else {
@@ -211,10 +203,11 @@ public final class AlertStore {
   /**
    * What is held of {@code (originNodeId, alertId)}, without reading its content.
    *
+   * @param seq the row's insertion sequence
    * @param version the version held
    * @param local whether it is this node's own alert
    */
-  public record Held(long version, boolean local) {}
+  public record Held(long seq, long version, boolean local) {}
 
   /** The held version of {@code (originNodeId, alertId)}, if any; cheaper than {@link #get}. */
   public Optional<Held> held(String originNodeId, String alertId) {
@@ -225,12 +218,12 @@ public final class AlertStore {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT version, local FROM alerts WHERE origin_node_id = ? AND alert_id = ?")) {
+                  "SELECT seq, version, local FROM alerts WHERE origin_node_id = ? AND alert_id = ?")) {
             ps.setString(1, originNodeId);
             ps.setString(2, alertId);
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next()
-                  ? Optional.of(new Held(rs.getLong(1), rs.getInt(2) != 0))
+                  ? Optional.of(new Held(rs.getLong(1), rs.getLong(2), rs.getInt(3) != 0))
                   : Optional.<Held>empty();
             }
           }
@@ -621,7 +614,7 @@ public final class AlertStore {
         ps.executeUpdate();
       }
     }
-    if (!row.alert.tombstone() && !row.plate.isEmpty()) {
+    if (!row.plate.isEmpty()) {
       try (PreparedStatement ps =
           c.prepareStatement("INSERT INTO alert_plates (rowid, plate) VALUES (?, ?)")) {
         ps.setLong(1, seq);

@@ -289,9 +289,9 @@ public final class NodeDatabase implements AutoCloseable {
       s.execute("PRAGMA secure_delete=ON");
       s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
       // Room for a whole feed batch's dirty pages (alert rows, indexes, full-text segments), so a
-      // transaction does not spill pages to the log before it commits; and checkpoints every few
-      // batches rather than after each, so index pages written again and again reach the database
-      // file once. Measured on catch-up (docs/benchmarks.md).
+      // transaction does not spill pages to the log before it commits. The writer checkpoints only
+      // as a backstop; the Checkpointer does it from its own thread. Measured on catch-up
+      // (docs/benchmarks.md).
       s.execute("PRAGMA cache_size=-" + CACHE_KIB);
       s.execute("PRAGMA wal_autocheckpoint=" + WAL_CHECKPOINT_PAGES);
       s.execute("PRAGMA journal_size_limit=" + WAL_LIMIT_BYTES);

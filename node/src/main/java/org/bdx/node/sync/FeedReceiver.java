@@ -271,7 +271,7 @@ public final class FeedReceiver {
     if (isWithdrawal(a) && held.isEmpty()) {
       return false; // withdrawn before we held it: nothing to delete, nothing to keep (VER-6)
     }
-    if (!alerts.put(ch.row())) {
+    if (!alerts.put(ch.row(), held)) {
       return false; // same or older version than held
     }
     if (relay != null) {
