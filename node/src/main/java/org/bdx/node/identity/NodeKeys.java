@@ -1,8 +1,11 @@
 package org.bdx.node.identity;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
@@ -21,6 +24,10 @@ public final class NodeKeys {
 
   /** Signature length in bytes. */
   public static final int SIGNATURE_LENGTH = 64;
+
+  private static final int DECODED_KEYS_MAX = 256;
+  private static final Map<String, Ed25519PublicKeyParameters> DECODED_KEYS =
+      new ConcurrentHashMap<>();
 
   private final Ed25519PrivateKeyParameters privateKey;
   private final byte[] publicKey;
@@ -88,10 +95,7 @@ public final class NodeKeys {
       return false;
     }
     try {
-      // BC 1.86 rejects (IllegalArgumentException) encodings that are not a point, y >= p,
-      // and small-order points such as the identity and the all-zero key; verifySignature
-      // returns false for S >= L.
-      Ed25519PublicKeyParameters key = new Ed25519PublicKeyParameters(publicKey, 0);
+      Ed25519PublicKeyParameters key = decoded(publicKey);
       Ed25519Signer verifier = new Ed25519Signer();
       verifier.init(false, key);
       verifier.update(message, 0, message.length);
@@ -99,6 +103,26 @@ public final class NodeKeys {
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  /**
+   * The decoded key, from a small cache: decoding (point decompression and validation) is about a
+   * tenth of a verification, and a feed repeats a handful of origin keys. Keys are public; the
+   * cache is emptied when full, so a peer cycling keys costs no more than decoding every time. BC
+   * 1.86 rejects (IllegalArgumentException) encodings that are not a point, y >= p, and small-order
+   * points such as the identity and the all-zero key; nothing rejected is cached.
+   */
+  private static Ed25519PublicKeyParameters decoded(byte[] publicKey) {
+    String k = new String(publicKey, StandardCharsets.ISO_8859_1); // one char per byte
+    Ed25519PublicKeyParameters key = DECODED_KEYS.get(k);
+    if (key == null) {
+      key = new Ed25519PublicKeyParameters(publicKey, 0);
+      if (DECODED_KEYS.size() >= DECODED_KEYS_MAX) {
+        DECODED_KEYS.clear();
+      }
+      DECODED_KEYS.put(k, key);
+    }
+    return key;
   }
 
   @Override

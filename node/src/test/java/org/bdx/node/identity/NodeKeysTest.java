@@ -61,6 +61,39 @@ class NodeKeysTest {
   }
 
   @Test
+  @DisplayName("decoded keys are cached: a cached key still rejects what it rejected before")
+  void verify_repeatedKey_sameAnswers() {
+    NodeKeys k = NodeKeys.generate(new SecureRandom());
+    byte[] m = "message".getBytes(StandardCharsets.UTF_8);
+    byte[] sig = k.sign(m);
+    byte[] modified = sig.clone();
+    modified[10] ^= 1;
+    for (int i = 0; i < 3; i++) {
+      assertThat(NodeKeys.verify(k.publicKey(), m, sig)).isTrue();
+      assertThat(NodeKeys.verify(k.publicKey(), m, modified)).isFalse();
+      assertThat(NodeKeys.verify(k.publicKey(), "other".getBytes(StandardCharsets.UTF_8), sig))
+          .isFalse();
+    }
+  }
+
+  @Test
+  @DisplayName("more keys than the decoded-key cache holds: each still verifies only its own")
+  void verify_manyKeys_eachVerifiesOnlyItsOwn() {
+    SecureRandom rng = new SecureRandom();
+    byte[] m = "message".getBytes(StandardCharsets.UTF_8);
+    NodeKeys previous = null;
+    for (int i = 0; i < 600; i++) { // the cache holds 256
+      NodeKeys k = NodeKeys.generate(rng);
+      byte[] sig = k.sign(m);
+      assertThat(NodeKeys.verify(k.publicKey(), m, sig)).isTrue();
+      if (previous != null) {
+        assertThat(NodeKeys.verify(previous.publicKey(), m, sig)).isFalse();
+      }
+      previous = k;
+    }
+  }
+
+  @Test
   void publicKey_isACopy() {
     NodeKeys k = NodeKeys.fromSeed(new byte[32]);
     byte[] pk = k.publicKey();
