@@ -68,6 +68,7 @@ class CatchupBenchmarkTest {
   final boolean jfr = Boolean.parseBoolean(System.getProperty("bench.jfr", "true"));
   final int jfrPeriodMs = Integer.getInteger("bench.jfrPeriodMs", 20);
   final int timeoutMinutes = Integer.getInteger("bench.timeoutMinutes", 30);
+  final boolean storeStage = Boolean.parseBoolean(System.getProperty("bench.storeStage", "false"));
 
   @TempDir Path tmp;
 
@@ -99,6 +100,8 @@ class CatchupBenchmarkTest {
       String loadBeforeGen,
       String loadBeforeCatchup,
       String loadAfter,
+      String cpuByThread,
+      String storeOnly,
       String profile) {
     double rate() {
       return stored / seconds;
@@ -186,6 +189,19 @@ class CatchupBenchmarkTest {
           insert64,
           insert1000);
 
+      String storeOnly = null;
+      if (storeStage) {
+        StageRates.StoreOnly w =
+            StageRates.receiverStore(dir.resolve("stage-store"), aHome, bId, grant, n, 512);
+        StringBuilder t = new StringBuilder();
+        for (double x : w.tenths()) {
+          t.append(t.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", x));
+        }
+        storeOnly = String.format(Locale.ROOT, "%.0f | %s", w.perSecond(), t);
+        System.out.printf(Locale.ROOT, "N=%d: receiver's writer alone %s%n", n, storeOnly);
+        System.gc();
+      }
+
       // The catch-up.
       String loadBeforeCatchup = loadAverage();
       tap.watch(bId);
@@ -205,6 +221,8 @@ class CatchupBenchmarkTest {
             .withPeriod(java.time.Duration.ofMillis(jfrPeriodMs));
         recording.start();
       }
+      ThreadCpu threadCpu = new ThreadCpu();
+      threadCpu.start();
       long cpu0 = processCpuNanos();
       long gc0 = gcMillis();
       long restartAt = System.nanoTime();
@@ -242,6 +260,7 @@ class CatchupBenchmarkTest {
         }
       }
       long cpu = processCpuNanos() - cpu0;
+      String cpuByThread = ThreadCpu.render(threadCpu.stop());
       long gcMs = gcMillis() - gc0;
       long wallForCpu = System.nanoTime() - restartAt;
       if (recording != null) {
@@ -311,6 +330,8 @@ class CatchupBenchmarkTest {
           loadBeforeGen,
           loadBeforeCatchup,
           loadAfter,
+          cpuByThread,
+          storeOnly,
           profile);
     }
   }
@@ -472,6 +493,23 @@ class CatchupBenchmarkTest {
               100 * r.cpuShare(),
               r.gcSeconds(),
               seg));
+    }
+    b.append(
+        "\nCPU by thread during the catch-up (cores; digits in names folded to N; JIT and GC"
+            + " threads not included):\n\n| backlog | threads |\n|---|---|\n");
+    for (Row r : rows) {
+      b.append("| ").append(r.n()).append(" | ").append(r.cpuByThread()).append(" |\n");
+    }
+    if (rows.stream().anyMatch(r -> r.storeOnly() != null)) {
+      b.append(
+          "\nThe receiver's writer alone (`bench.storeStage`): every queued item checked"
+              + " untimed, then FeedReceiver.store timed, 512 per transaction, fresh database:\n\n"
+              + "| backlog | stored/s | per tenth of the backlog |\n|---|---|---|\n");
+      for (Row r : rows) {
+        if (r.storeOnly() != null) {
+          b.append("| ").append(r.n()).append(" | ").append(r.storeOnly()).append(" |\n");
+        }
+      }
     }
     for (Row r : rows) {
       if (r.profile() != null) {

@@ -177,23 +177,7 @@ final class StageRates {
   static double receiverApply(Path dir, List<FeedItem> items, Grant grant, int batch)
       throws Exception {
     Files.createDirectories(dir);
-    SharingGrants grants =
-        new SharingGrants() {
-          @Override
-          public List<Grant> outbound() {
-            return List.of();
-          }
-
-          @Override
-          public Optional<Grant> outbound(NodeId partner) {
-            return Optional.empty();
-          }
-
-          @Override
-          public Optional<Grant> inbound(NodeId partner) {
-            return partner.equals(grant.partner()) ? Optional.of(grant) : Optional.empty();
-          }
-        };
+    SharingGrants grants = inboundOnly(grant);
     try (NodeDatabase db = NodeDatabase.open(dir.resolve("receiver.db"))) {
       FeedReceiver receiver =
           new FeedReceiver(db, new AlertStore(db), new AlertVerifier(), grants, Clock.systemUTC());
@@ -215,5 +199,87 @@ final class StageRates {
       }
       return rate(stored, System.nanoTime() - t0);
     }
+  }
+
+  /** What {@link #receiverStore} measured: per second overall and in each tenth. */
+  record StoreOnly(double perSecond, double[] tenths) {}
+
+  /**
+   * The receiver's writer alone: every item queued for {@code partner} at the origin in {@code
+   * home} is read and checked ({@link FeedReceiver#check}, not timed) and then stored ({@link
+   * FeedReceiver#store}, timed), {@code batch} per transaction, into a fresh database in {@code
+   * dir}. Shows the single writer's limit over the whole backlog as the database grows.
+   */
+  static StoreOnly receiverStore(
+      Path dir, NodeHome home, NodeId partner, Grant grant, long rows, int batch) throws Exception {
+    Files.createDirectories(dir);
+    Clock clock = Clock.systemUTC();
+    NodeKeys keys = KeyFiles.load(home.dir());
+    SharingGrants grants = inboundOnly(grant);
+    try (NodeDatabase origin = NodeDatabase.open(home.databaseFile());
+        NodeDatabase db = NodeDatabase.open(dir.resolve("receiver.db"))) {
+      Outbox outbox =
+          new Outbox(
+              origin,
+              new AgreementBook(
+                  origin, keys, new Partners(origin, clock), clock, new SecureRandom()),
+              clock);
+      FeedReceiver receiver =
+          new FeedReceiver(db, new AlertStore(db), new AlertVerifier(), grants, clock);
+      double[] tenths = new double[10];
+      long tenthNanos = 0;
+      long tenthStored = 0;
+      int tenth = 0;
+      long totalNanos = 0;
+      long stored = 0;
+      long after = 0;
+      while (stored < rows) {
+        List<FeedItem> page = outbox.read(partner, after, batch);
+        if (page.isEmpty()) {
+          break;
+        }
+        after = page.get(page.size() - 1).getSequence();
+        List<FeedReceiver.Checked> checked = new ArrayList<>(page.size());
+        for (FeedItem f : page) {
+          checked.add(receiver.check(grant.partner(), f));
+        }
+        long t0 = System.nanoTime();
+        FeedReceiver.Result r = receiver.store(grant.partner(), checked);
+        long took = System.nanoTime() - t0;
+        if (r.rejected() > 0) {
+          throw new IllegalStateException("receiver stage rejected items");
+        }
+        stored += r.stored();
+        totalNanos += took;
+        tenthNanos += took;
+        tenthStored += r.stored();
+        if (tenth < 9 && stored >= rows * (tenth + 1) / 10) {
+          tenths[tenth++] = rate(tenthStored, tenthNanos);
+          tenthNanos = 0;
+          tenthStored = 0;
+        }
+      }
+      tenths[tenth] = rate(tenthStored, tenthNanos);
+      return new StoreOnly(rate(stored, totalNanos), tenths);
+    }
+  }
+
+  private static SharingGrants inboundOnly(Grant grant) {
+    return new SharingGrants() {
+      @Override
+      public List<Grant> outbound() {
+        return List.of();
+      }
+
+      @Override
+      public Optional<Grant> outbound(NodeId partner) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<Grant> inbound(NodeId partner) {
+        return partner.equals(grant.partner()) ? Optional.of(grant) : Optional.empty();
+      }
+    };
   }
 }
