@@ -1,9 +1,12 @@
 package org.bdx.node.store;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,8 +28,9 @@ import org.sqlite.SQLiteConfig;
  * a single writer anyway; this keeps it simple and correct). Prepared statements are reused across
  * transactions ({@link StatementCache}).
  *
- * <p>Durability: {@code synchronous=FULL}, so a committed transaction survives power loss. {@code
- * secure_delete=ON} overwrites deleted content. {@code foreign_keys=ON}.
+ * <p>Durability: {@code synchronous=FULL}, so a committed transaction survives power loss, except
+ * one run through {@link #inUnsyncedTransaction}, which is durable once {@link #sync} returns.
+ * {@code secure_delete=ON} overwrites deleted content. {@code foreign_keys=ON}.
  *
  * <p>Permissions: the database file is created owner-only (0600) before SQLite opens it. SQLite
  * creates its {@code -wal} and {@code -shm} files with the permissions of the database file. The
@@ -62,6 +66,7 @@ public final class NodeDatabase implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private int depth;
   private boolean closed;
+  private boolean broken; // could not restore synchronous=FULL: refuses all work until closed
 
   private NodeDatabase(Path file, Connection connection, Checkpointer checkpointer) {
     this.file = file;
@@ -144,11 +149,56 @@ public final class NodeDatabase implements AutoCloseable {
    *     propagate as they are
    */
   public <T> T inTransaction(SqlWork<T> work) {
+    return transaction(work, false);
+  }
+
+  /**
+   * Like {@link #inTransaction}, but the commit does not wait for the disk ({@code
+   * synchronous=NORMAL} for this transaction only). The commit is still atomic and survives the
+   * process being killed; a power cut may undo it, whole. For work that can be redone, such as
+   * storing a batch of a partner's feed: nobody outside this node may be told the work is stored
+   * until {@link #sync} has returned after the commit. Called inside another transaction, it joins
+   * that one, which keeps its durability.
+   *
+   * @throws StoreException as {@link #inTransaction}; also if the durable setting cannot be put
+   *     back, after which the database refuses all work rather than commit without syncs
+   */
+  public <T> T inUnsyncedTransaction(SqlWork<T> work) {
+    return transaction(work, true);
+  }
+
+  /**
+   * Makes every transaction committed before this call durable: forces the log, then the database
+   * file, to disk. A committed page is in one of the two even if a checkpoint moves it meanwhile.
+   * Does not take the writer's lock: the writer goes on while the disk catches up, and several
+   * commits share one sync.
+   *
+   * @throws StoreException if a file cannot be forced (the message names the file, not its content)
+   */
+  public void sync() {
+    force(Path.of(file + "-wal"));
+    force(file);
+  }
+
+  private static void force(Path p) {
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      ch.force(false);
+    } catch (NoSuchFileException e) {
+      // No log (last connection closed it after a full checkpoint): nothing of it to force.
+    } catch (IOException e) {
+      throw new StoreException("cannot force " + p.getFileName() + " to disk", e);
+    }
+  }
+
+  private <T> T transaction(SqlWork<T> work, boolean unsynced) {
     Objects.requireNonNull(work, "work");
     lock.lock();
     try {
       if (closed) {
         throw new StoreException("database is closed");
+      }
+      if (broken) {
+        throw new StoreException("database refuses work: it could not be made durable again");
       }
       if (depth > 0) {
         depth++;
@@ -161,7 +211,12 @@ public final class NodeDatabase implements AutoCloseable {
         }
       }
       depth = 1;
+      boolean relaxed = false;
       try {
+        if (unsynced) {
+          relaxed = true;
+          synchronous("NORMAL");
+        }
         connection.setAutoCommit(false);
         T result = work.run(statements.connection());
         connection.commit();
@@ -179,9 +234,28 @@ public final class NodeDatabase implements AutoCloseable {
         } catch (SQLException e) {
           // The connection is unusable; later calls will fail loudly.
         }
+        if (relaxed) {
+          restoreFullSync();
+        }
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  private void synchronous(String level) throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute("PRAGMA synchronous=" + level);
+    }
+  }
+
+  /** Fails closed: a connection that cannot be made durable again is not used again. */
+  private void restoreFullSync() {
+    try {
+      synchronous("FULL");
+    } catch (SQLException e) {
+      broken = true;
+      throw new StoreException("cannot restore synchronous=FULL; database refuses further work", e);
     }
   }
 

@@ -25,8 +25,14 @@ import org.bdx.proto.v1.SubscribeStart;
 
 /**
  * Reads one partner's feed into this node: opens {@code Subscribe} from the stored cursor, stores
- * items in batches through the {@link FeedReceiver} and acknowledges each batch after its commit,
- * and reconnects with exponential backoff and jitter on any failure.
+ * items in batches through the {@link FeedReceiver}, acknowledges what is stored once it is on
+ * disk, and reconnects with exponential backoff and jitter on any failure.
+ *
+ * <p>Durability: a batch is committed without waiting for the disk ({@link
+ * FeedReceiver#storeUnsynced}) and a second thread forces the commits to disk ({@link
+ * FeedReceiver#sync}); the acknowledgement follows the sync, never the commit alone. So the writer
+ * does not stand idle during each sync, and a power cut can only undo batches the partner was never
+ * told about: it sends them again from the cursor, which was undone with them.
  *
  * <p>Two stages overlap: each item is checked ({@link FeedReceiver#check}: signature, digests,
  * policy; the costly part) as gRPC delivers it, on gRPC's callback thread, while this client's own
@@ -37,7 +43,8 @@ import org.bdx.proto.v1.SubscribeStart;
  * more per message it has stored, so a slow disk never lets responses pile up in memory: at most
  * {@code credits} items are between the transport and the database.
  *
- * <p>One thread (virtual) per client connects, stores, acknowledges and backs off.
+ * <p>One thread (virtual) per client connects, stores, acknowledges and backs off; one more per
+ * session syncs.
  */
 public final class FeedClient implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(FeedClient.class.getName());
@@ -80,6 +87,7 @@ public final class FeedClient implements AutoCloseable {
   private final PartnerChannels channels;
   private final FeedReceiver receiver;
   private final Options options;
+  private final Runnable sync;
   private final Thread worker;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean closed;
@@ -98,6 +106,18 @@ public final class FeedClient implements AutoCloseable {
       PartnerChannels channels,
       FeedReceiver receiver,
       Options options) {
+    this(partner, endpoint, channels, receiver, options, receiver::sync);
+  }
+
+  /** As above, with the step that forces stored batches to disk replaced (tests). */
+  FeedClient(
+      NodeId partner,
+      String endpoint,
+      PartnerChannels channels,
+      FeedReceiver receiver,
+      Options options,
+      Runnable sync) {
+    this.sync = Objects.requireNonNull(sync, "sync");
     this.partner = Objects.requireNonNull(partner, "partner");
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.channels = Objects.requireNonNull(channels, "channels");
@@ -193,6 +213,51 @@ public final class FeedClient implements AutoCloseable {
   /** {@link FeedReceiver#check} failed on gRPC's thread; rethrown on the client's. */
   private record CheckFailed(RuntimeException error) {}
 
+  /** Everything stored through {@code through} is on disk and may be acknowledged. */
+  private record Durable(long through) {}
+
+  /**
+   * Forces stored batches to disk off the client's thread ({@link FeedReceiver#sync}) and reports
+   * each sync as a {@link Durable} event; batches committed while one sync runs share the next. A
+   * sync that fails ends the session (as {@link Failed}), with nothing acknowledged for it.
+   */
+  private final class Syncer implements AutoCloseable {
+    private final BlockingQueue<Long> committed = new LinkedBlockingQueue<>();
+    private final Thread thread;
+
+    Syncer(BlockingQueue<Object> events) {
+      thread =
+          Thread.ofVirtual()
+              .name("bdx-feed-sync-" + partner.fingerprint())
+              .start(
+                  () -> {
+                    try {
+                      while (true) {
+                        long through = committed.take();
+                        for (Long more; (more = committed.poll()) != null; ) {
+                          through = Math.max(through, more);
+                        }
+                        sync.run();
+                        events.add(new Durable(through));
+                      }
+                    } catch (InterruptedException e) {
+                      // session over
+                    } catch (RuntimeException e) {
+                      events.add(new Failed(e));
+                    }
+                  });
+    }
+
+    void committed(long through) {
+      committed.add(through);
+    }
+
+    @Override
+    public void close() {
+      thread.interrupt();
+    }
+  }
+
   /**
    * One Subscribe call, until it ends. Returns whether it was healthy.
    *
@@ -240,7 +305,8 @@ public final class FeedClient implements AutoCloseable {
     long openedAt = System.nanoTime();
     boolean delivered = false;
     boolean caughtUp = false;
-    try {
+    long acked = 0;
+    try (Syncer syncer = new Syncer(events)) {
       requests.onNext(
           SubscribeRequest.newBuilder()
               .setStart(SubscribeStart.newBuilder().setAfterSequence(receiver.cursor(partner)))
@@ -255,10 +321,13 @@ public final class FeedClient implements AutoCloseable {
         Object end = null;
         long backlog = -1;
         int messages = 0;
+        long durable = acked;
         for (Object e : drained) {
           if (e instanceof FeedReceiver.Checked c) {
             messages++;
             items.add(c);
+          } else if (e instanceof Durable d) {
+            durable = Math.max(durable, d.through());
           } else if (e instanceof SubscribeResponse r) {
             messages++;
             if (r.hasStatus()) {
@@ -276,11 +345,16 @@ public final class FeedClient implements AutoCloseable {
           connected = true;
         }
         if (!items.isEmpty()) {
-          receiver.store(partner, items); // durable before the ack
-          long through = items.get(items.size() - 1).sequence();
+          // Committed without waiting for the disk; acknowledged once the syncer has forced it
+          // there (a Durable event), so the disk's work overlaps the next batch's.
+          receiver.storeUnsynced(partner, items);
+          syncer.committed(items.get(items.size() - 1).sequence());
+        }
+        if (durable > acked) {
+          acked = durable;
           requests.onNext(
               SubscribeRequest.newBuilder()
-                  .setAck(FeedAck.newBuilder().setThroughSequence(through))
+                  .setAck(FeedAck.newBuilder().setThroughSequence(durable))
                   .build());
         }
         if (backlog >= 0) {

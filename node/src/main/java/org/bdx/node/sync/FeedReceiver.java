@@ -20,6 +20,7 @@ import org.bdx.node.signing.VerificationException;
 import org.bdx.node.signing.VerifiedAlert;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.SqlWork;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.proto.v1.AlertHeader;
 import org.bdx.proto.v1.AlertStatus;
@@ -197,6 +198,25 @@ public final class FeedReceiver {
    * @throws IllegalArgumentException if there are more than {@link #MAX_BATCH} items
    */
   public Result store(NodeId from, List<Checked> items) {
+    return store(from, items, false);
+  }
+
+  /**
+   * {@link #store}, but the commit does not wait for the disk ({@link
+   * NodeDatabase#inUnsyncedTransaction}): the caller acknowledges these items to the partner only
+   * after a later {@link #sync}. A power cut may undo the batch and its cursor together, and the
+   * partner, never told, sends it again.
+   */
+  public Result storeUnsynced(NodeId from, List<Checked> items) {
+    return store(from, items, true);
+  }
+
+  /** Makes every batch stored before this call durable ({@link NodeDatabase#sync}). */
+  public void sync() {
+    db.sync();
+  }
+
+  private Result store(NodeId from, List<Checked> items, boolean unsynced) {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(items, "items");
     if (items.size() > MAX_BATCH) {
@@ -204,7 +224,7 @@ public final class FeedReceiver {
     }
     Grant grant = grants.inbound(from).orElseThrow(NoAgreementException::new);
     long now = clock.instant().getEpochSecond();
-    return db.inTransaction(
+    SqlWork<Result> work =
         c -> {
           long highest = cursor(from); // joins this transaction
           int stored = 0;
@@ -258,7 +278,8 @@ public final class FeedReceiver {
             ps.executeUpdate();
           }
           return new Result(highest, stored, ignored, expired, rejected);
-        });
+        };
+    return unsynced ? db.inUnsyncedTransaction(work) : db.inTransaction(work);
   }
 
   /** Stores one accepted item inside {@link #store}'s transaction; false if it changed nothing. */

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -259,6 +261,77 @@ class NodeDatabaseTest {
     Files.writeString(
         dir.resolve("node.db"), "this is not sqlite at all, just some text padding".repeat(20));
     assertThatThrownBy(() -> TestAlerts.open(dir)).isInstanceOf(StoreException.class);
+  }
+
+  private static int rowsInT(NodeDatabase db) {
+    return db.inTransaction(
+        c -> {
+          try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM t")) {
+            rs.next();
+            return rs.getInt(1);
+          }
+        });
+  }
+
+  private static String synchronousIn(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  @Test
+  void inUnsyncedTransaction_commitsWithoutSync_thenPutsFullSyncBack() {
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      db.inTransaction(c -> c.createStatement().executeUpdate("CREATE TABLE t (x INTEGER)"));
+      String during =
+          db.inUnsyncedTransaction(
+              c -> {
+                c.createStatement().executeUpdate("INSERT INTO t VALUES (1)");
+                return synchronousIn(c);
+              });
+      assertThat(during).isEqualTo("1"); // NORMAL: the commit does not wait for the disk
+      assertThat(pragma(db, "synchronous")).isEqualTo("2"); // FULL again for everyone else
+      db.sync();
+      assertThat(rowsInT(db)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void inUnsyncedTransaction_failing_rollsBack_andPutsFullSyncBack() {
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      db.inTransaction(c -> c.createStatement().executeUpdate("CREATE TABLE t (x INTEGER)"));
+      assertThatThrownBy(
+              () ->
+                  db.inUnsyncedTransaction(
+                      c -> {
+                        c.createStatement().executeUpdate("INSERT INTO t VALUES (1)");
+                        throw new IllegalStateException("boom");
+                      }))
+          .isInstanceOf(IllegalStateException.class);
+      assertThat(pragma(db, "synchronous")).isEqualTo("2");
+      assertThat(rowsInT(db)).isZero();
+    }
+  }
+
+  @Test
+  void inUnsyncedTransaction_insideATransaction_joinsIt_andKeepsItsFullSync() {
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      String inner = db.inTransaction(c -> db.inUnsyncedTransaction(c2 -> synchronousIn(c2)));
+      assertThat(inner).isEqualTo("2");
+    }
+  }
+
+  @Test
+  void sync_withALogAndAfterItWasTruncated_succeeds() {
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      db.inUnsyncedTransaction(c -> c.createStatement().executeUpdate("CREATE TABLE t (x)"));
+      assertThat(Files.exists(Path.of(db.file() + "-wal"))).isTrue();
+      db.sync();
+      db.checkpoint(); // log truncated to zero bytes
+      db.sync();
+    }
   }
 
   @Test

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.bdx.node.identity.NodeId;
@@ -45,6 +46,7 @@ import org.bdx.proto.v1.SubscribeResponse;
 import org.bdx.proto.v1.SubscribeStart;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -218,6 +220,45 @@ class FeedEndToEndTest {
     assertThat(b.receiver.rejected(a.id)).isZero();
     assertThat(a.outbox.waiting(b.id)).isZero();
     assertThat(a.outbox.ackedThrough(b.id)).isEqualTo(b.receiver.cursor(a.id));
+  }
+
+  @Test
+  @DisplayName("FEED-8: stored batches are acknowledged only after they were forced to disk")
+  void ack_waitsForTheSync_notForTheCommit() throws Exception {
+    endpoint = a.serve(FeedService.Options.defaults());
+    for (int i = 0; i < 50; i++) {
+      a.publish(canaryFields(), Audience.AUDIENCE_PEER);
+    }
+    long last = a.outbox.latestSeq(b.id);
+    CountDownLatch diskReady = new CountDownLatch(1);
+    AtomicInteger syncs = new AtomicInteger();
+    Runnable blockedSync =
+        () -> {
+          try {
+            diskReady.await();
+          } catch (InterruptedException e) {
+            throw new IllegalStateException("interrupted", e);
+          }
+          b.receiver.sync();
+          syncs.incrementAndGet();
+        };
+    FeedClient.Options small =
+        new FeedClient.Options(
+            8, 16, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(1));
+    client =
+        new FeedClient(
+            a.id, endpoint, SyncFixture.channelsAs(b.id), b.receiver, small, blockedSync);
+
+    // Everything is committed at B while the disk "hangs": the writer did not wait for it.
+    await(() -> b.receiver.cursor(a.id) == last);
+    Thread.sleep(200); // room for a wrong early acknowledgement to reach A
+    assertThat(a.outbox.ackedThrough(b.id)).isZero();
+    assertThat(a.outbox.waiting(b.id)).isEqualTo(50);
+
+    diskReady.countDown();
+    await(() -> a.outbox.ackedThrough(b.id) == last);
+    assertThat(syncs.get()).isPositive();
+    assertThat(a.outbox.waiting(b.id)).isZero();
   }
 
   private int countReceived() {
