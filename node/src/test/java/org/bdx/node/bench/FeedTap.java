@@ -7,6 +7,10 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
@@ -23,10 +27,9 @@ import org.bdx.proto.v1.SubscribeResponse;
  * timestamps, per partner and alert, when the origin's feed hands the item to gRPC ({@code sent})
  * and when the partner's {@code FeedAck} covering it arrives back ({@code acked}).
  *
- * <p>A receiver sends an ack only after the transaction storing the batch committed ({@code
- * FeedClient}: "durable before the ack"), so {@code acked} is an upper bound of "stored at the
- * receiver", later by one loopback hop plus the origin's inbound dispatch. Event driven: no
- * polling.
+ * <p>A receiver sends an ack only after the batch was committed and then forced to disk ({@code
+ * FeedClient}), so {@code acked} is an upper bound of "stored at the receiver", later by one
+ * loopback hop plus the origin's inbound dispatch. Event driven: no polling.
  */
 final class FeedTap implements ServerInterceptor {
   record Key(NodeId peer, String alertId) {}
@@ -67,9 +70,34 @@ final class FeedTap implements ServerInterceptor {
         };
     return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(
         next.startCall(tapped, headers)) {
+      @SuppressWarnings("unchecked")
       @Override
       public void onMessage(Q message) {
-        if (message instanceof SubscribeRequest q && q.hasAck()) {
+        // The federation service decodes requests itself (RequestDecoding.strict), so what passes
+        // here is the raw stream: read it, look at it, hand on a copy.
+        if (message instanceof InputStream raw) {
+          byte[] bytes;
+          try {
+            bytes = raw.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          try {
+            observe(SubscribeRequest.parseFrom(bytes));
+          } catch (InvalidProtocolBufferException e) {
+            // not ours to judge: the service rejects it
+          }
+          super.onMessage((Q) new ByteArrayInputStream(bytes));
+          return;
+        }
+        if (message instanceof SubscribeRequest q) {
+          observe(q);
+        }
+        super.onMessage(message);
+      }
+
+      private void observe(SubscribeRequest q) {
+        if (q.hasAck()) {
           long now = System.nanoTime();
           var covered = pending.headMap(q.getAck().getThroughSequence(), true);
           for (String alertId : covered.values()) {
@@ -77,7 +105,6 @@ final class FeedTap implements ServerInterceptor {
           }
           covered.clear();
         }
-        super.onMessage(message);
       }
     };
   }
