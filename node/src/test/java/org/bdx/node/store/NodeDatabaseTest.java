@@ -39,14 +39,15 @@ class NodeDatabaseTest {
   }
 
   private static String pragma(NodeDatabase db, String name) {
-    return db.inTransaction(
-        c -> {
-          try (Statement s = c.createStatement();
-              ResultSet rs = s.executeQuery("PRAGMA " + name)) {
-            rs.next();
-            return rs.getString(1);
-          }
-        });
+    return db.inTransaction(c -> pragmaIn(c, name));
+  }
+
+  private static String pragmaIn(Connection c, String name) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   @Test
@@ -273,14 +274,6 @@ class NodeDatabaseTest {
         });
   }
 
-  private static String synchronousIn(Connection c) throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
-      rs.next();
-      return rs.getString(1);
-    }
-  }
-
   @Test
   void inUnsyncedTransaction_commitsWithoutSync_thenPutsFullSyncBack() {
     try (NodeDatabase db = TestAlerts.open(dir)) {
@@ -289,7 +282,7 @@ class NodeDatabaseTest {
           db.inUnsyncedTransaction(
               c -> {
                 c.createStatement().executeUpdate("INSERT INTO t VALUES (1)");
-                return synchronousIn(c);
+                return pragmaIn(c, "synchronous");
               });
       assertThat(during).isEqualTo("1"); // NORMAL: the commit does not wait for the disk
       assertThat(pragma(db, "synchronous")).isEqualTo("2"); // FULL again for everyone else
@@ -318,7 +311,8 @@ class NodeDatabaseTest {
   @Test
   void inUnsyncedTransaction_insideATransaction_joinsIt_andKeepsItsFullSync() {
     try (NodeDatabase db = TestAlerts.open(dir)) {
-      String inner = db.inTransaction(c -> db.inUnsyncedTransaction(c2 -> synchronousIn(c2)));
+      String inner =
+          db.inTransaction(c -> db.inUnsyncedTransaction(c2 -> pragmaIn(c2, "synchronous")));
       assertThat(inner).isEqualTo("2");
     }
   }
@@ -348,15 +342,7 @@ class NodeDatabaseTest {
                         throw new IllegalStateException("boom");
                       }))
           .isInstanceOf(IllegalStateException.class);
-      int count =
-          db.inTransaction(
-              c -> {
-                try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM t")) {
-                  rs.next();
-                  return rs.getInt(1);
-                }
-              });
-      assertThat(count).isZero();
+      assertThat(rowsInT(db)).isZero();
       assertThatThrownBy(() -> db.inTransaction(c -> c.createStatement().executeUpdate("NOT SQL")))
           .isInstanceOf(StoreException.class);
     }
