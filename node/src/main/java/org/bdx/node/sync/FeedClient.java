@@ -36,8 +36,8 @@ import org.bdx.proto.v1.SubscribeStart;
  *
  * <p>Two stages overlap: each item is checked ({@link FeedReceiver#check}: signature, digests,
  * policy; the costly part) as gRPC delivers it, on gRPC's callback thread, while this client's own
- * thread stores the items checked before ({@link FeedReceiver#store}), so verification and storage
- * use two cores during a catch-up.
+ * thread stores the items checked before ({@link FeedReceiver#storeUnsynced}), so verification and
+ * storage use two cores during a catch-up.
  *
  * <p>Flow control: the client asks gRPC for {@link Options#credits} messages up front and for one
  * more per message it has stored, so a slow disk never lets responses pile up in memory: at most
