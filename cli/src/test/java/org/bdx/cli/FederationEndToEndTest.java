@@ -268,6 +268,21 @@ class FederationEndToEndTest {
     awaitTrue(() -> statusLine(north, "east").contains("connected"), "North's feed from East");
     String status = statusLine(east, "north");
     assertThat(status).contains("active");
+    // What was not accepted from the partner, in three columns: nothing rejected or refused
+    // between honest partners (stale copies can happen, e.g. after a reconnection).
+    String header =
+        ok("status", "--home", home(east))
+            .out()
+            .lines()
+            .filter(l -> l.startsWith("PARTNER "))
+            .findFirst()
+            .orElse("");
+    assertThat(header.split("\\s{2,}"))
+        .endsWith("OUT WAIT", "IN WAIT", "REJECTED", "STALE", "REFUSED");
+    String[] cells = status.split("\\s+");
+    assertThat(cells[cells.length - 3]).as("REJECTED").isEqualTo("0");
+    assertThat(cells[cells.length - 2]).as("STALE").containsOnlyDigits();
+    assertThat(cells[cells.length - 1]).as("REFUSED").isEqualTo("0");
     CliRun json = CliRun.bdx("status", "--home", home(north), "--json");
     assertThat(json.exitCode()).as(json.toString()).isZero();
     assertThat(json.out()).contains("\"agreement_state\":\"AGREEMENT_STATE_ACTIVE\"");

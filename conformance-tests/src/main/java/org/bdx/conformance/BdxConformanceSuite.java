@@ -673,7 +673,7 @@ public abstract class BdxConformanceSuite {
   @Test
   @Order(50)
   @DisplayName(
-      "FEED-8, FEED-8.8, HOST-3, ADM-10: expired, ungranted and forged items are not stored; a valid twin is")
+      "FEED-8, FEED-8.8, FEED-9, HOST-3, ADM-10: expired, ungranted and forged items are not stored; a valid twin is, once")
   void receiving() throws Exception {
     federation();
     SuiteNode p = partners.get(PartnerClass.PARTNER_CLASS_PEER);
@@ -750,6 +750,19 @@ public abstract class BdxConformanceSuite {
     assertThat(inboundRejected(p) - rejectedBefore)
         .as("inbound_rejected grows by the two rejected items, not the expired one")
         .isEqualTo(2);
+
+    // The twin again under a new sequence (a replay, or a copy by a second path): not applied,
+    // counted as stale and not as rejected.
+    PartnerStatus before = partnerStatus(p);
+    p.deliver(List.of(item(p, twin)));
+    PartnerStatus after = partnerStatus(p);
+    assertThat(storedFrom(p, twinId)).as("the twin is still held at version 1").isEqualTo(1);
+    assertThat(after.getInboundStale() - before.getInboundStale())
+        .as("inbound_stale grows by the replayed item")
+        .isEqualTo(1);
+    assertThat(after.getInboundRejected())
+        .as("a replay is not counted as rejected")
+        .isEqualTo(before.getInboundRejected());
   }
 
   @Test
@@ -1428,10 +1441,14 @@ public abstract class BdxConformanceSuite {
   }
 
   private long inboundRejected(SuiteNode p) {
+    return partnerStatus(p).getInboundRejected();
+  }
+
+  private PartnerStatus partnerStatus(SuiteNode p) {
     for (PartnerStatus s :
         admin().getStatus(GetStatusRequest.getDefaultInstance()).getPartnersList()) {
       if (s.getPartner().getNodeId().equals(p.keys.nodeId())) {
-        return s.getInboundRejected();
+        return s;
       }
     }
     throw new AssertionError("GetStatus does not list " + p.name);

@@ -47,6 +47,7 @@ import org.bdx.node.sync.Outbox;
 import org.bdx.node.tls.FederationServerFactory;
 import org.bdx.node.tls.Keepalive;
 import org.bdx.node.tls.PartnerChannels;
+import org.bdx.node.tls.RefusedMessages;
 import org.bdx.node.tls.TlsPartnerChannels;
 import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.GetNodeInfoResponse;
@@ -78,6 +79,7 @@ public final class Node implements AutoCloseable {
   private final AdminApi adminApi;
   private final FederationApi federationApi;
   private final Keepalive keepalive;
+  private final RefusedMessages refused;
   private boolean feedsStopped;
   private final ScheduledExecutorService maintenance =
       Executors.newSingleThreadScheduledExecutor(
@@ -112,6 +114,7 @@ public final class Node implements AutoCloseable {
     AlertVerifier verifier = new AlertVerifier();
 
     this.partners = new Partners(db, clock);
+    this.refused = new RefusedMessages(partners::isPartner);
     this.book = new AgreementBook(db, keys, partners, clock, rng);
     this.outbox = new Outbox(db, book, clock);
     this.feedService = new FeedService(outbox, book);
@@ -119,7 +122,11 @@ public final class Node implements AutoCloseable {
         new FeedReceiver(db, alerts, verifier, book, clock, config.maxClockSkew(), nodeId, outbox);
     this.feedClients =
         new FeedClients(
-            book, id -> partners.get(id).map(Partners.PartnerRecord::endpoint), channels, receiver);
+            book,
+            id -> partners.get(id).map(Partners.PartnerRecord::endpoint),
+            channels,
+            receiver,
+            refused);
     book.addListener(this::agreementChanged);
 
     ReportIntake intake =
@@ -172,7 +179,7 @@ public final class Node implements AutoCloseable {
             partners,
             book,
             channels,
-            new SyncStatus(db),
+            new SyncStatus(db, refused),
             feedClients::connected);
     this.federationApi = new FederationApi(book, feedService);
   }
@@ -256,7 +263,7 @@ public final class Node implements AutoCloseable {
 
   /** A server builder for the federation endpoint: mutual TLS, registered partners only. */
   public NettyServerBuilder federationServerBuilder(InetSocketAddress address) {
-    return FederationServerFactory.builder(address, keys, partners::isPartner, keepalive);
+    return FederationServerFactory.builder(address, keys, partners::isPartner, keepalive, refused);
   }
 
   /** Starts reading partners' feeds and the hourly purge of expired received alerts. */

@@ -17,7 +17,12 @@ import picocli.CommandLine.Command;
     description = {
       "Show the network's health, partner by partner.",
       "For each partner: the agreement's state, whether its feed is connected, the last",
-      "successful sync, items waiting each way and items rejected.",
+      "successful sync, items waiting each way, and what this node did not accept from it:",
+      "  REJECTED  items that failed verification or policy (in all)",
+      "  STALE     items it already had: replayed or older versions, copies that came",
+      "            first through another partner (in all; some are normal)",
+      "  REFUSED   malformed, undecodable or oversized messages refused whole",
+      "            (since the node started)",
     })
 public final class StatusCommand extends BdxCommand {
   @Override
@@ -35,7 +40,7 @@ public final class StatusCommand extends BdxCommand {
       }
       out()
           .printf(
-              "%-18s  %-7s  %-10s  %-9s  %-14s  %8s  %8s  %8s%n",
+              "%-18s  %-7s  %-10s  %-9s  %-14s  %8s  %8s  %8s  %8s  %8s%n",
               "PARTNER",
               "CLASS",
               "AGREEMENT",
@@ -43,12 +48,14 @@ public final class StatusCommand extends BdxCommand {
               "LAST SYNC",
               "OUT WAIT",
               "IN WAIT",
-              "REJECTED");
+              "REJECTED",
+              "STALE",
+              "REFUSED");
       Instant now = Instant.now();
       for (PartnerStatus p : r.getPartnersList()) {
         out()
             .printf(
-                "%-18s  %-7s  %-10s  %-9s  %-14s  %8d  %8d  %8d%n",
+                "%-18s  %-7s  %-10s  %-9s  %-14s  %8d  %8d  %8d  %8d  %8d%n",
                 p.getPartner().getName(),
                 PartnerWords.word(p.getPartner().getPartnerClass()),
                 state(p.getAgreementState()),
@@ -56,7 +63,9 @@ public final class StatusCommand extends BdxCommand {
                 ago(p.getLastSyncAt(), now),
                 p.getOutboundWaiting(),
                 p.getInboundWaiting(),
-                p.getInboundRejected());
+                p.getInboundRejected(),
+                p.getInboundStale(),
+                p.getInboundRefused());
       }
     }
   }

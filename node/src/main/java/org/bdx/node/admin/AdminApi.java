@@ -240,7 +240,9 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
       s.setLastSyncAt(c.lastSyncAt())
           .setOutboundWaiting(c.outboundWaiting())
           .setInboundWaiting(c.inboundWaiting())
-          .setInboundRejected(c.inboundRejected());
+          .setInboundRejected(c.inboundRejected())
+          .setInboundStale(c.inboundStale())
+          .setInboundRefused(c.inboundRefused());
       r.addPartners(s);
     }
     out.onNext(r.build());

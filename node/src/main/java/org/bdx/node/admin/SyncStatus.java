@@ -2,19 +2,28 @@ package org.bdx.node.admin;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.Objects;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.tls.RefusedMessages;
 
 /** Reads the per-partner sync counters the feeds keep, for {@code bdx status}. */
 public final class SyncStatus {
-  /** Counters for one partner; zeros when nothing was exchanged yet. */
+  /** Counters for one partner (spec ADM-10); zeros when nothing was exchanged yet. */
   public record Counts(
-      long lastSyncAt, long outboundWaiting, long inboundWaiting, long inboundRejected) {}
+      long lastSyncAt,
+      long outboundWaiting,
+      long inboundWaiting,
+      long inboundRejected,
+      long inboundStale,
+      long inboundRefused) {}
 
   private final NodeDatabase db;
+  private final RefusedMessages refused;
 
-  public SyncStatus(NodeDatabase db) {
-    this.db = db;
+  public SyncStatus(NodeDatabase db, RefusedMessages refused) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.refused = Objects.requireNonNull(refused, "refused");
   }
 
   public Counts counts(NodeId partner) {
@@ -24,10 +33,11 @@ public final class SyncStatus {
           long acked = 0;
           long inWaiting = 0;
           long rejected = 0;
+          long stale = 0;
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT last_sync_at, outbound_acked, inbound_waiting, inbound_rejected"
-                      + " FROM sync_state WHERE partner_node_id = ?")) {
+                  "SELECT last_sync_at, outbound_acked, inbound_waiting, inbound_rejected,"
+                      + " inbound_stale FROM sync_state WHERE partner_node_id = ?")) {
             ps.setString(1, partner.value());
             try (ResultSet rs = ps.executeQuery()) {
               if (rs.next()) {
@@ -35,6 +45,7 @@ public final class SyncStatus {
                 acked = rs.getLong(2);
                 inWaiting = rs.getLong(3);
                 rejected = rs.getLong(4);
+                stale = rs.getLong(5);
               }
             }
           }
@@ -48,7 +59,8 @@ public final class SyncStatus {
               outWaiting = rs.next() ? rs.getLong(1) : 0;
             }
           }
-          return new Counts(lastSync, outWaiting, inWaiting, rejected);
+          return new Counts(
+              lastSync, outWaiting, inWaiting, rejected, stale, refused.count(partner));
         });
   }
 }

@@ -58,6 +58,9 @@ import java.util.List;
  * a stale entry costs one index probe), and {@code alerts_by_alert_id} is dropped: a lookup by id
  * alone probes the {@code (origin_node_id, alert_id)} key per origin.
  *
+ * <p>Schema 8: {@code sync_state.inbound_stale}, the partner's items not applied because they were
+ * already applied (a version not newer than held, a sequence at or below the cursor).
+ *
  * <p>Schema 4 (relay, spec 10.8):
  *
  * <ul>
@@ -231,7 +234,11 @@ public final class Migrations {
                 origin_node_id TEXT PRIMARY KEY
               ) WITHOUT ROWID""",
               "INSERT INTO alert_origins (origin_node_id) SELECT DISTINCT origin_node_id FROM alerts",
-              "DROP INDEX IF EXISTS alerts_by_alert_id"));
+              "DROP INDEX IF EXISTS alerts_by_alert_id"),
+          new Migration(
+              8,
+              "count the items a partner sent that were already applied (spec ADM-10)",
+              "ALTER TABLE sync_state ADD COLUMN inbound_stale INTEGER NOT NULL DEFAULT 0"));
 
   /** All migrations, ascending by version, contiguous from 1. */
   public static List<Migration> all() {

@@ -17,6 +17,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.tls.PartnerChannels;
+import org.bdx.node.tls.RefusedMessages;
 import org.bdx.proto.v1.FederationServiceGrpc;
 import org.bdx.proto.v1.FeedAck;
 import org.bdx.proto.v1.SubscribeRequest;
@@ -88,6 +89,7 @@ public final class FeedClient implements AutoCloseable {
   private final FeedReceiver receiver;
   private final Options options;
   private final Runnable sync;
+  private final RefusedMessages refused;
   private final Thread worker;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean closed;
@@ -106,7 +108,21 @@ public final class FeedClient implements AutoCloseable {
       PartnerChannels channels,
       FeedReceiver receiver,
       Options options) {
-    this(partner, endpoint, channels, receiver, options, receiver::sync);
+    this(partner, endpoint, channels, receiver, options, new RefusedMessages(partner::equals));
+  }
+
+  /**
+   * Starts reading at once, counting in {@code refused} the partner's messages that end the feed
+   * call because they do not decode or are over the size limit (spec HOST-5).
+   */
+  public FeedClient(
+      NodeId partner,
+      String endpoint,
+      PartnerChannels channels,
+      FeedReceiver receiver,
+      Options options,
+      RefusedMessages refused) {
+    this(partner, endpoint, channels, receiver, options, refused, receiver::sync);
   }
 
   /** As above, with the step that forces stored batches to disk replaced (tests). */
@@ -116,8 +132,10 @@ public final class FeedClient implements AutoCloseable {
       PartnerChannels channels,
       FeedReceiver receiver,
       Options options,
+      RefusedMessages refused,
       Runnable sync) {
     this.sync = Objects.requireNonNull(sync, "sync");
+    this.refused = Objects.requireNonNull(refused, "refused");
     this.partner = Objects.requireNonNull(partner, "partner");
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.channels = Objects.requireNonNull(channels, "channels");
@@ -362,6 +380,9 @@ public final class FeedClient implements AutoCloseable {
         }
         if (end != null) {
           if (end instanceof Failed f) {
+            if (RefusedMessages.countsAsRefused(f.error())) {
+              refused.record(partner);
+            }
             LOG.info(
                 "feed from "
                     + partner.fingerprint()

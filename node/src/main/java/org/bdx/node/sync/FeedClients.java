@@ -16,6 +16,7 @@ import org.bdx.node.identity.NodeId;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.tls.PartnerChannels;
+import org.bdx.node.tls.RefusedMessages;
 
 /**
  * Runs one {@link FeedClient} per partner with an active inbound grant and a known endpoint. Call
@@ -28,6 +29,7 @@ public final class FeedClients implements AutoCloseable {
   private final PartnerChannels channels;
   private final FeedReceiver receiver;
   private final FeedClient.Options options;
+  private final RefusedMessages refused;
   private final Map<NodeId, FeedClient> clients = new HashMap<>();
   private boolean closed;
 
@@ -39,19 +41,22 @@ public final class FeedClients implements AutoCloseable {
       SharingGrants grants,
       Function<NodeId, Optional<String>> endpointOf,
       PartnerChannels channels,
-      FeedReceiver receiver) {
+      FeedReceiver receiver,
+      RefusedMessages refused) {
     this(
         grants,
         endpointOf,
         () -> grants.outbound().stream().map(Grant::partner).toList(),
         channels,
         receiver,
-        FeedClient.Options.defaults());
+        FeedClient.Options.defaults(),
+        refused);
   }
 
   /**
    * @param candidates partners that may have an active inbound grant (e.g. all registered
    *     partners); each is checked with {@link SharingGrants#inbound}
+   * @param refused where the clients count partners' messages refused whole (spec HOST-5)
    */
   public FeedClients(
       SharingGrants grants,
@@ -59,13 +64,15 @@ public final class FeedClients implements AutoCloseable {
       Supplier<? extends Collection<NodeId>> candidates,
       PartnerChannels channels,
       FeedReceiver receiver,
-      FeedClient.Options options) {
+      FeedClient.Options options,
+      RefusedMessages refused) {
     this.grants = Objects.requireNonNull(grants, "grants");
     this.endpointOf = Objects.requireNonNull(endpointOf, "endpointOf");
     this.candidates = Objects.requireNonNull(candidates, "candidates");
     this.channels = Objects.requireNonNull(channels, "channels");
     this.receiver = Objects.requireNonNull(receiver, "receiver");
     this.options = Objects.requireNonNull(options, "options");
+    this.refused = Objects.requireNonNull(refused, "refused");
   }
 
   /** Starts clients for partners that should have one, stops the others. */
@@ -92,7 +99,7 @@ public final class FeedClients implements AutoCloseable {
     stop.forEach(FeedClient::close);
     for (var e : wanted.entrySet()) {
       clients.computeIfAbsent(
-          e.getKey(), p -> new FeedClient(p, e.getValue(), channels, receiver, options));
+          e.getKey(), p -> new FeedClient(p, e.getValue(), channels, receiver, options, refused));
     }
   }
 

@@ -80,11 +80,16 @@ public final class FeedReceiver {
    *
    * @param cursor the partner's inbound cursor after the batch
    * @param stored items stored (new, or newer than what was held)
-   * @param ignored items already held at the same or a newer version, or at or below the cursor
+   * @param ignored items not applied without being rejected: {@code stale} ones, this node's own
+   *     alert relayed back, a withdrawal of an alert not held
    * @param expired items expired on arrival, not stored
    * @param rejected items that failed a check, not stored
+   * @param stale of the ignored, those already applied: a version not newer than the one held (a
+   *     replay, or a copy that came first by another path) or a sequence at or below the cursor;
+   *     counted in the partner's {@code inbound_stale} (spec ADM-10)
    */
-  public record Result(long cursor, int stored, int ignored, int expired, int rejected) {}
+  public record Result(
+      long cursor, int stored, int ignored, int expired, int rejected, int stale) {}
 
   /** The partner has no active agreement granting it to send to this node: nothing was applied. */
   public static final class NoAgreementException extends RuntimeException {
@@ -231,6 +236,7 @@ public final class FeedReceiver {
           int ignored = 0;
           int expired = 0;
           int rejected = 0;
+          int stale = 0;
           for (Checked item : items) {
             long seq = item.sequence();
             if (seq <= highest) {
@@ -240,6 +246,7 @@ public final class FeedReceiver {
                 rejected++;
               } else {
                 ignored++;
+                stale++;
               }
               continue;
             }
@@ -250,10 +257,13 @@ public final class FeedReceiver {
                     : check(from, grant, item.item(), now); // the agreement changed meanwhile
             switch (ch.outcome()) {
               case ACCEPTED -> {
-                if (keep(ch)) {
-                  stored++;
-                } else {
-                  ignored++;
+                switch (keep(ch)) {
+                  case STORED -> stored++;
+                  case STALE -> {
+                    ignored++;
+                    stale++;
+                  }
+                  case IGNORED -> ignored++;
                 }
               }
               case EXPIRED -> expired++;
@@ -267,38 +277,47 @@ public final class FeedReceiver {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO sync_state (partner_node_id, inbound_cursor, last_sync_at, "
-                      + "inbound_rejected) VALUES (?, ?, ?, ?) ON CONFLICT (partner_node_id) "
+                      + "inbound_rejected, inbound_stale) VALUES (?, ?, ?, ?, ?) "
+                      + "ON CONFLICT (partner_node_id) "
                       + "DO UPDATE SET inbound_cursor = MAX(inbound_cursor, excluded.inbound_cursor), "
                       + "last_sync_at = excluded.last_sync_at, "
-                      + "inbound_rejected = inbound_rejected + excluded.inbound_rejected")) {
+                      + "inbound_rejected = inbound_rejected + excluded.inbound_rejected, "
+                      + "inbound_stale = inbound_stale + excluded.inbound_stale")) {
             ps.setString(1, from.value());
             ps.setLong(2, highest);
             ps.setLong(3, now);
             ps.setLong(4, rejected);
+            ps.setLong(5, stale);
             ps.executeUpdate();
           }
-          return new Result(highest, stored, ignored, expired, rejected);
+          return new Result(highest, stored, ignored, expired, rejected, stale);
         };
     return unsynced ? db.inUnsyncedTransaction(work) : db.inTransaction(work);
   }
 
-  /** Stores one accepted item inside {@link #store}'s transaction; false if it changed nothing. */
-  private boolean keep(Checked ch) {
+  private enum Kept {
+    STORED,
+    STALE,
+    IGNORED
+  }
+
+  /** Stores one accepted item inside {@link #store}'s transaction, unless it changes nothing. */
+  private Kept keep(Checked ch) {
     StoredAlert a = ch.row().alert();
     Optional<AlertStore.Held> held = alerts.held(a.originNodeId(), a.alertId());
     if (held.isPresent() && held.get().local()) {
-      return false; // our own alert sent back: never replaces it (FEED-3, RELAY-5)
+      return Kept.IGNORED; // our own alert sent back: never replaces it (FEED-3, RELAY-5)
     }
     if (isWithdrawal(a) && held.isEmpty()) {
-      return false; // withdrawn before we held it: nothing to delete, nothing to keep (VER-6)
+      return Kept.IGNORED; // withdrawn before we held it: nothing to delete or keep (VER-6)
     }
     if (!alerts.put(ch.row(), held)) {
-      return false; // same or older version than held
+      return Kept.STALE; // same or older version than held (FEED-9)
     }
     if (relay != null) {
       relay.enqueue(a); // relayed copies: only what was stored, never a duplicate
     }
-    return true;
+    return Kept.STORED;
   }
 
   private enum Outcome {
@@ -497,6 +516,11 @@ public final class FeedReceiver {
   /** How many items from {@code partner} were rejected, in all. */
   public long rejected(NodeId partner) {
     return stateLong(partner, "inbound_rejected");
+  }
+
+  /** How many items from {@code partner} were not applied because already applied, in all. */
+  public long stale(NodeId partner) {
+    return stateLong(partner, "inbound_stale");
   }
 
   /** When a batch from {@code partner} was last stored (Unix seconds, 0 = never). */

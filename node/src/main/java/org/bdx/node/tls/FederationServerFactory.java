@@ -53,12 +53,27 @@ public final class FederationServerFactory {
   /** As {@link #builder(InetSocketAddress, NodeKeys, Predicate)} with other keepalive timings. */
   public static NettyServerBuilder builder(
       InetSocketAddress address, NodeKeys keys, Predicate<NodeId> isPartner, Keepalive keepalive) {
+    return builder(address, keys, isPartner, keepalive, new RefusedMessages(isPartner));
+  }
+
+  /**
+   * As {@link #builder(InetSocketAddress, NodeKeys, Predicate, Keepalive)}, counting the partners'
+   * refused calls in {@code refused} ({@link RefusedCallCounter}).
+   */
+  public static NettyServerBuilder builder(
+      InetSocketAddress address,
+      NodeKeys keys,
+      Predicate<NodeId> isPartner,
+      Keepalive keepalive,
+      RefusedMessages refused) {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(isPartner, "isPartner");
     Objects.requireNonNull(keepalive, "keepalive");
+    Objects.requireNonNull(refused, "refused");
     return NettyServerBuilder.forAddress(address)
         .sslContext(FederationTls.serverContext(keys, isPartner))
         .intercept(new PeerIdentityInterceptor(isPartner))
+        .addStreamTracerFactory(new RefusedCallCounter(isPartner, refused))
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
         .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES)
         .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)

@@ -56,7 +56,7 @@ public final class PeerIdentityInterceptor implements ServerInterceptor {
     return Contexts.interceptCall(context, call, headers, next);
   }
 
-  private static X509Certificate[] peerChain(SSLSession session) throws CertificateException {
+  static X509Certificate[] peerChain(SSLSession session) throws CertificateException {
     if (session == null) {
       throw new CertificateException("the call did not come over TLS");
     }

@@ -435,7 +435,7 @@ class HostilePartnerTest {
   }
 
   @Test
-  void replayedOlderVersion_andReusedSequence_areNotApplied() throws Exception {
+  void replayedOlderVersion_andReusedSequence_areNotApplied_andCountedAsStale() throws Exception {
     String id = newAlertId();
     Delivery first = new Delivery();
     first.alert(granted(id, 2));
@@ -453,9 +453,14 @@ class HostilePartnerTest {
             .setAgreementId(agreementId)
             .setAlert(granted(reusedId, 1))
             .build());
+    // Version 2 again (a replay, or a copy arriving by a second path): ignored the same way.
+    replay.alert(granted(id, 2));
+    long staleBefore = partnerStatus().getInboundStale();
     replay.deliverWithTwin(0);
     assertThat(storedVersion(id)).isEqualTo(2);
     assertNotStored(reusedId);
+    // Counted for `bdx status` (ADM-10), as stale and not as rejected; the twin is not counted.
+    assertThat(partnerStatus().getInboundStale() - staleBefore).isEqualTo(3);
   }
 
   @Test
@@ -496,8 +501,9 @@ class HostilePartnerTest {
   }
 
   @Test
-  void oversizedMessage_endsTheStream_andVReconnects() throws Exception {
+  void oversizedMessage_endsTheStream_isCountedAsRefused_andVReconnects() throws Exception {
     long rejectedBefore = rejected();
+    long refusedBefore = partnerStatus().getInboundRefused();
     Session before = liveSession();
     long cursorBefore = nextSequence - 1; // every delivery so far ended with an acknowledged twin
     String id = newAlertId();
@@ -529,6 +535,39 @@ class HostilePartnerTest {
     new Delivery().deliverWithTwin(0);
     assertNotStored(id);
     assertThat(rejected()).isEqualTo(rejectedBefore);
+    assertThat(partnerStatus().getInboundRefused()).isEqualTo(refusedBefore + 1);
+  }
+
+  @Test
+  void undecodableMessage_endsTheStream_isCountedAsRefused_andVReconnects() throws Exception {
+    long rejectedBefore = rejected();
+    long refusedBefore = partnerStatus().getInboundRefused();
+    Session before = liveSession();
+    long cursorBefore = nextSequence - 1;
+    String id = newAlertId();
+    // FeedItem.agreement_id (field 2, a string) holding bytes that are not UTF-8: the whole
+    // response fails to parse at V, before any of it is read as an item.
+    FeedItem notUtf8 =
+        FeedItem.newBuilder()
+            .setSequence(nextSequence++)
+            .setAlert(granted(id, 1))
+            .setUnknownFields(
+                UnknownFieldSet.newBuilder()
+                    .addField(
+                        FeedItem.AGREEMENT_ID_FIELD_NUMBER,
+                        UnknownFieldSet.Field.newBuilder()
+                            .addLengthDelimited(ByteString.copyFrom(new byte[] {(byte) 0xc3, 0x28}))
+                            .build())
+                    .build())
+            .build();
+    before.send(SubscribeResponse.newBuilder().setItem(notUtf8).build());
+    assertThat(before.awaitEnd()).as("V cancelled the stream").isTrue();
+    Session after = liveSession();
+    assertThat(after.afterSequence).isEqualTo(cursorBefore);
+    new Delivery().deliverWithTwin(0);
+    assertNotStored(id);
+    assertThat(rejected()).isEqualTo(rejectedBefore);
+    assertThat(partnerStatus().getInboundRefused()).isEqualTo(refusedBefore + 1);
   }
 
   // --- unary calls: M calls V's federation API with hostile requests --------------------------
@@ -549,6 +588,7 @@ class HostilePartnerTest {
             .setProposedAt(System.currentTimeMillis() / 1000)
             .build();
     SignedAgreement valid = SignedAgreements.propose(mKeys, mine);
+    long refusedBefore = partnerStatus().getInboundRefused();
     byte[] flipped = valid.getTerms().toByteArray();
     flipped[flipped.length - 1] ^= 0x01;
     byte[] garbage = new byte[200];
@@ -588,6 +628,9 @@ class HostilePartnerTest {
                         new byte[FederationServerFactory.MAX_INBOUND_MESSAGE_BYTES]))
                 .build()),
         Status.Code.RESOURCE_EXHAUSTED);
+    // Counted (ADM-10): the five INVALID_ARGUMENT and the RESOURCE_EXHAUSTED answers; not the
+    // answers an honest partner can also get (PERMISSION_DENIED, ALREADY_EXISTS, FAILED_...).
+    awaitRefused(refusedBefore + 6);
 
     List<Agreement> all =
         vAdmin.listAgreements(ListAgreementsRequest.getDefaultInstance()).getAgreementsList();
@@ -598,6 +641,7 @@ class HostilePartnerTest {
 
   @Test
   void hostileConfirmations_getTheirStatus_andChangeNothing() throws Exception {
+    long refusedBefore = partnerStatus().getInboundRefused();
     AgreementTerms terms = AgreementTerms.parseFrom(activeAgreement.getTerms());
     // The same terms, re-serialized into other bytes (version repeated: same message when parsed).
     ByteString reserialized =
@@ -645,6 +689,7 @@ class HostilePartnerTest {
                 .setTerms(terms.toBuilder().setAgreementId("NOT-AN-ID").build().toByteString())
                 .build()),
         Status.Code.INVALID_ARGUMENT);
+    awaitRefused(refusedBefore + 5); // the INVALID_ARGUMENT answers, not the NOT_FOUND
     // The twin: the genuine confirmation repeated succeeds and changes nothing (AGR-8.2).
     asM().confirmAgreement(confirm(activeAgreement));
 
@@ -659,6 +704,7 @@ class HostilePartnerTest {
 
   @Test
   void undecodableRequests_areInvalidArgument_andChangeNothing() throws Exception {
+    long refusedBefore = partnerStatus().getInboundRefused();
     byte[] notProtobuf = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f};
     for (var method :
         List.of(
@@ -707,6 +753,7 @@ class HostilePartnerTest {
     Status subscribeEnd = end.poll(WAIT_SECONDS, TimeUnit.SECONDS);
     assertThat(subscribeEnd).isNotNull();
     assertThat(subscribeEnd.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    awaitRefused(refusedBefore + 4);
 
     // The twins: the agreement is untouched, a proper Subscribe is served, the feed still works.
     assertThat(agreementState()).isEqualTo(AgreementState.AGREEMENT_STATE_ACTIVE);
@@ -741,6 +788,7 @@ class HostilePartnerTest {
 
   @Test
   void hostileStateNotices_getTheirStatus_andChangeNothing() throws Exception {
+    long refusedBefore = partnerStatus().getInboundRefused();
     assertNotify(
         notice(Ids.newId(RNG), AgreementState.AGREEMENT_STATE_SUSPENDED), Status.Code.NOT_FOUND);
     assertNotify(
@@ -757,6 +805,7 @@ class HostilePartnerTest {
             .setStateValue(42)
             .build(),
         Status.Code.INVALID_ARGUMENT);
+    awaitRefused(refusedBefore + 4); // not the NOT_FOUND: an honest partner can get that
     // The twin: a repeated ACTIVE notice for the ACTIVE agreement succeeds and changes nothing.
     asM().notifyAgreementState(notice(agreementId, AgreementState.AGREEMENT_STATE_ACTIVE));
     assertThat(agreementState()).isEqualTo(AgreementState.AGREEMENT_STATE_ACTIVE);
@@ -765,6 +814,7 @@ class HostilePartnerTest {
 
   @Test
   void hostileSubscribeCalls_areInvalidArgument_andAProperOneIsServed() throws Exception {
+    long refusedBefore = partnerStatus().getInboundRefused();
     SubscribeRequest ack1 =
         SubscribeRequest.newBuilder().setAck(FeedAck.newBuilder().setThroughSequence(1)).build();
     SubscribeRequest startLast =
@@ -797,6 +847,7 @@ class HostilePartnerTest {
           s.awaitCaughtUp();
           s.send(SubscribeRequest.getDefaultInstance());
         });
+    awaitRefused(refusedBefore + 6);
 
     // The twin: a proper subscription is served, with V's own alert, redacted to the grant.
     MySubscription ok = new MySubscription();
@@ -861,6 +912,19 @@ class HostilePartnerTest {
 
   private long rejected() {
     return partnerStatus().getInboundRejected();
+  }
+
+  /**
+   * Waits until V counts {@code expected} refused messages from M (a call's status reaches M a
+   * moment before V's transport reports the call closed), then checks it is exactly that many.
+   */
+  private void awaitRefused(long expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (partnerStatus().getInboundRefused() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    Thread.sleep(50); // room for a wrong extra count to show
+    assertThat(partnerStatus().getInboundRefused()).as("inbound_refused").isEqualTo(expected);
   }
 
   private PartnerStatus partnerStatus() {

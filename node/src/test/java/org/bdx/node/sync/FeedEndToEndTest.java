@@ -33,6 +33,7 @@ import org.bdx.node.signing.VerifiedAlert;
 import org.bdx.node.store.Ids;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.node.sync.SyncFixture.TestNode;
+import org.bdx.node.tls.RefusedMessages;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Audience;
@@ -247,7 +248,13 @@ class FeedEndToEndTest {
             8, 16, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(1));
     client =
         new FeedClient(
-            a.id, endpoint, SyncFixture.channelsAs(b.id), b.receiver, small, blockedSync);
+            a.id,
+            endpoint,
+            SyncFixture.channelsAs(b.id),
+            b.receiver,
+            small,
+            new RefusedMessages(a.id::equals),
+            blockedSync);
 
     // Everything is committed at B while the disk "hangs": the writer did not wait for it.
     await(() -> b.receiver.cursor(a.id) == last);
@@ -481,7 +488,8 @@ class FeedEndToEndTest {
             b.grants,
             p -> p.equals(a.id) ? Optional.of(endpoint) : Optional.empty(),
             SyncFixture.channelsAs(b.id),
-            b.receiver)) {
+            b.receiver,
+            new RefusedMessages(a.id::equals))) {
       clients.refresh();
       assertThat(clients.partners()).containsExactly(a.id);
       await(() -> Boolean.TRUE.equals(clients.connected().get(a.id)));

@@ -168,7 +168,8 @@ class OutboxTest {
     List<FeedItem> items = a.outbox.read(b, 0, 10);
     assertThat(items).hasSize(5);
     long third = items.get(2).getSequence();
-    var status = new org.bdx.node.admin.SyncStatus(a.db);
+    var status =
+        new org.bdx.node.admin.SyncStatus(a.db, new org.bdx.node.tls.RefusedMessages(b::equals));
     assertThat(status.counts(b).lastSyncAt()).isZero();
     a.outbox.acked(b, third);
     assertThat(a.outbox.ackedThrough(b)).isEqualTo(third);
