@@ -66,7 +66,17 @@ public final class PhoneNumbers {
 
   /** Whether {@code s} has the shape of an E.164 number: '+', then 2 to 15 digits, no leading 0. */
   public static boolean isE164(String s) {
-    return s != null && s.matches("\\+[1-9][0-9]{1,14}");
+    // By hand, not String.matches: called for every phone number of every received alert.
+    if (s == null || s.length() < 3 || s.length() > 16 || s.charAt(0) != '+') {
+      return false;
+    }
+    for (int i = 1; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < (i == 1 ? '1' : '0') || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.proto.v1.AlertFields;
@@ -25,8 +26,8 @@ import org.bdx.proto.v1.SignedAlert;
 
 /**
  * Verifies a signed alert envelope with the checks of spec SIG-7, in that order; the first failure
- * is reported. Stateless and thread-safe. Freshness (expiry, replay of older versions) is the
- * store's business, not this class's.
+ * is reported. Thread-safe; it keeps only a small cache of node ids derived from origin keys.
+ * Freshness (expiry, replay of older versions) is the store's business, not this class's.
  */
 public final class AlertVerifier {
   /** SIG-7.1 bounds. */
@@ -38,7 +39,28 @@ public final class AlertVerifier {
   private static final Comparator<ByteString> UNSIGNED =
       ByteString.unsignedLexicographicalComparator();
 
+  /** Node ids of the origin keys seen lately: a feed repeats a handful of origins. */
+  private final Map<ByteString, NodeId> nodeIds = new ConcurrentHashMap<>();
+
+  private static final int NODE_IDS_MAX = 256;
+
   public AlertVerifier() {}
+
+  /**
+   * The node id of {@code key} (ID-2), from a small cache; emptied when full, so a peer cycling
+   * keys costs no more than deriving every time.
+   */
+  private NodeId nodeIdOf(ByteString key, byte[] keyBytes) {
+    NodeId id = nodeIds.get(key);
+    if (id == null) {
+      id = NodeId.fromPublicKey(keyBytes);
+      if (nodeIds.size() >= NODE_IDS_MAX) {
+        nodeIds.clear();
+      }
+      nodeIds.put(key, id);
+    }
+    return id;
+  }
 
   /** Verifies {@code envelope} whatever its origin. */
   public VerifiedAlert verify(SignedAlert envelope) throws VerificationException {
@@ -96,7 +118,7 @@ public final class AlertVerifier {
     if (originKey.length != NodeKeys.PUBLIC_KEY_LENGTH) {
       throw fail(ORIGIN_KEY_MALFORMED, "origin_public_key must be 32 bytes");
     }
-    NodeId derived = NodeId.fromPublicKey(originKey);
+    NodeId derived = nodeIdOf(header.getOriginPublicKey(), originKey);
     if (!derived.value().equals(header.getOriginNodeId())) {
       throw fail(ORIGIN_ID_MISMATCH, "origin_node_id is not the id of origin_public_key");
     }
@@ -189,11 +211,11 @@ public final class AlertVerifier {
       if (fd == null) {
         throw fail(UNKNOWN_PATH, "a claim path is not an AlertFields field");
       }
-      Map<FieldDescriptor, Object> set = claim.getValue().getAllFields();
-      if (set.size() != 1 || !set.containsKey(fd)) {
+      AlertFields value = claim.getValue();
+      if (!setsExactly(value, fd)) {
         throw fail(CLAIM_VALUE_MISMATCH, "claim value must set exactly the field its path names");
       }
-      if (!enumValuesKnown(fd, set.get(fd))) {
+      if (!enumValuesKnown(fd, value.getField(fd))) {
         throw fail(CLAIM_INVALID_VALUE, "claim value holds an unknown or unspecified enum number");
       }
       if (!paths.add(claim.getPath())) {
@@ -202,6 +224,18 @@ public final class AlertVerifier {
       merged.mergeFrom(claim.getValue());
     }
     return new VerifiedAlert(header, merged.build(), paths, envelope);
+  }
+
+  /**
+   * Whether {@code value} sets {@code fd} and no other field: what {@code getAllFields()} holding
+   * exactly {@code fd} means, without reflecting over every field of AlertFields for every claim
+   * (that showed in the catch-up profile). A copy holding only {@code fd} is equal to {@code value}
+   * exactly when no other field is set; unknown fields were refused before.
+   */
+  private static boolean setsExactly(AlertFields value, FieldDescriptor fd) {
+    boolean present = fd.isRepeated() ? value.getRepeatedFieldCount(fd) > 0 : value.hasField(fd);
+    return present
+        && AlertFields.newBuilder().setField(fd, value.getField(fd)).build().equals(value);
   }
 
   private static boolean enumValuesKnown(FieldDescriptor fd, Object value) {

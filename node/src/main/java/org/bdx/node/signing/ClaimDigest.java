@@ -28,6 +28,13 @@ public final class ClaimDigest {
   /** Longest salt a verifier accepts. */
   public static final int MAX_SALT_LENGTH = 64;
 
+  private static final byte[] FRAMED_CONTEXT = LengthPrefixed.concat(LengthPrefixed.ascii(CONTEXT));
+
+  /** A SHA-256 instance to clone; cloning skips the provider lookup of getInstance. */
+  private static final MessageDigest SHA256 = sha256();
+
+  private static final boolean CLONEABLE = isCloneable(SHA256);
+
   private ClaimDigest() {}
 
   /** The exact bytes hashed for {@code salt} and serialized {@code claim}. */
@@ -39,10 +46,53 @@ public final class ClaimDigest {
 
   /** The 32-byte digest of {@code salt} and serialized {@code claim}. */
   public static byte[] compute(byte[] salt, byte[] claim) {
+    Objects.requireNonNull(salt, "salt");
+    Objects.requireNonNull(claim, "claim");
+    // Hashes the parts of input(salt, claim) in place: a receiver computes thirteen of these per
+    // alert, and building the concatenation and looking the algorithm up each time showed in the
+    // catch-up profile (docs/benchmarks.md). SpecVectorsTest checks it against the vectors.
+    MessageDigest md = newSha256();
+    md.update(FRAMED_CONTEXT);
+    md.update(lengthPrefix(salt.length));
+    md.update(salt);
+    md.update(lengthPrefix(claim.length));
+    md.update(claim);
+    return md.digest();
+  }
+
+  private static MessageDigest newSha256() {
+    if (CLONEABLE) {
+      try {
+        return (MessageDigest) SHA256.clone();
+      } catch (CloneNotSupportedException e) {
+        // fall through: isCloneable said otherwise, but a fresh instance is always right
+      }
+    }
+    return sha256();
+  }
+
+  private static MessageDigest sha256() {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(input(salt, claim));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }
+  }
+
+  private static boolean isCloneable(MessageDigest md) {
+    try {
+      md.clone();
+      return true;
+    } catch (CloneNotSupportedException e) {
+      return false;
+    }
+  }
+
+  private static byte[] lengthPrefix(long len) {
+    byte[] b = new byte[8];
+    for (int i = 0; i < 8; i++) {
+      b[i] = (byte) (len >>> (56 - 8 * i));
+    }
+    return b;
   }
 }

@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.bdx.node.intake.PhoneNumbers;
 import org.bdx.node.intake.Plates;
 import org.bdx.proto.v1.AlertFields;
@@ -35,9 +34,60 @@ import org.bdx.proto.v1.SignedAlert;
  */
 public final class AlertStore {
 
-  private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-  private static final Pattern PATH = Pattern.compile("[a-z_]{1,64}");
-  private static final Pattern DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
+  // Shapes checked by hand rather than with regular expressions: every received alert is checked
+  // here, and the regex engine showed in the catch-up profile (docs/benchmarks.md).
+
+  /** {@code [A-Za-z0-9._:-]{1,128}}. */
+  static boolean isNodeIdShape(String s) {
+    if (s.isEmpty() || s.length() > 128) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code [a-z_]{1,64}}. */
+  static boolean isPathShape(String s) {
+    if (s.isEmpty() || s.length() > 64) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code [0-9]{4}-[0-9]{2}-[0-9]{2}}: the shape only, not a calendar check. */
+  static boolean isDateShape(String s) {
+    if (s.length() != 10) {
+      return false;
+    }
+    for (int i = 0; i < 10; i++) {
+      char c = s.charAt(i);
+      boolean ok = (i == 4 || i == 7) ? c == '-' : (c >= '0' && c <= '9');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static final String COLUMNS =
       "seq, origin_node_id, alert_id, version, status, issued_at, expires_at, audience, "
           + "fields, disclosed_paths, envelope, local, stored_at, received_from, agreement_id, "
@@ -95,7 +145,7 @@ public final class AlertStore {
       this.fields = f.toByteArray();
       this.paths = String.join(",", alert.disclosedPaths());
       this.envelope = alert.envelope().toByteArray();
-      this.incidentDate = DATE.matcher(f.getIncidentDate()).matches() ? f.getIncidentDate() : "";
+      this.incidentDate = isDateShape(f.getIncidentDate()) ? f.getIncidentDate() : "";
       this.area = areaKey(f.getArea());
       this.plate = plateKey(f.getVehiclePlate());
       // A tombstone carries no fields (row() strips them), so it gets no search index values.
@@ -438,7 +488,7 @@ public final class AlertStore {
 
   private static void validate(StoredAlert a) {
     Objects.requireNonNull(a, "alert");
-    if (!NODE_ID.matcher(a.originNodeId()).matches()) {
+    if (!isNodeIdShape(a.originNodeId())) {
       throw new IllegalArgumentException("origin node id is malformed");
     }
     if (!Ids.isValid(a.alertId())) {
@@ -455,11 +505,11 @@ public final class AlertStore {
       throw new IllegalArgumentException("alert audience is unknown");
     }
     for (String p : a.disclosedPaths()) {
-      if (p == null || !PATH.matcher(p).matches()) {
+      if (p == null || !isPathShape(p)) {
         throw new IllegalArgumentException("disclosed path is malformed");
       }
     }
-    if (a.receivedFrom() != null && !NODE_ID.matcher(a.receivedFrom()).matches()) {
+    if (a.receivedFrom() != null && !isNodeIdShape(a.receivedFrom())) {
       throw new IllegalArgumentException("received-from node id is malformed");
     }
     if (a.agreementId() != null && !Ids.isValid(a.agreementId())) {

@@ -189,6 +189,64 @@ class AlertVerifierTest {
   }
 
   @Test
+  @DisplayName(
+      "SIG-7.10: a claim value sets exactly its path's field, for singular and repeated,"
+          + " enum and string fields")
+  void verify_claimValueShapes_acceptOnlyExactlyThePathsField() throws Exception {
+    // Accepted: one field set, whatever its kind.
+    for (AlertFields ok :
+        List.of(
+            AlertFields.newBuilder().setSeverityValue(3).build(),
+            AlertFields.newBuilder().addHarmsValue(1).addHarmsValue(2).build(),
+            AlertFields.newBuilder().addLanguages("en").addLanguages("fr").build(),
+            AlertFields.newBuilder().setArea("Strathcona").build())) {
+      String path = ok.getAllFields().keySet().iterator().next().getName();
+      Disclosure d = NegativeCases.disclosure(cases.salt(), NegativeCases.claim(path, ok));
+      VerifiedAlert v = verifier.verify(cases.committing(List.of(d), List.of(d)));
+      assertThat(v.fields()).as(path).isEqualTo(ok);
+      assertThat(v.disclosedPaths()).containsExactly(path);
+    }
+    // Refused: the path's field and another; another field only; an unknown singular enum number.
+    assertThat(
+            reasonOf(
+                single(
+                    NegativeCases.claim(
+                        "severity",
+                        AlertFields.newBuilder().setSeverityValue(3).addLanguages("en").build()))))
+        .isEqualTo(VerificationException.Reason.CLAIM_VALUE_MISMATCH);
+    assertThat(
+            reasonOf(
+                single(
+                    NegativeCases.claim(
+                        "languages", AlertFields.newBuilder().setSeverityValue(3).build()))))
+        .isEqualTo(VerificationException.Reason.CLAIM_VALUE_MISMATCH);
+    assertThat(
+            reasonOf(
+                single(
+                    NegativeCases.claim(
+                        "severity", AlertFields.newBuilder().setSeverityValue(42).build()))))
+        .isEqualTo(VerificationException.Reason.CLAIM_INVALID_VALUE);
+    // Severity written on the wire with its default value 0: proto3 does not hold it as set.
+    byte[] explicitZero =
+        concat(
+            org.bdx.proto.v1.Claim.newBuilder().setPath("severity").build().toByteArray(),
+            new byte[] {0x12, 0x02, 0x30, 0x00});
+    assertThat(reasonOf(single(explicitZero)))
+        .isEqualTo(VerificationException.Reason.CLAIM_VALUE_MISMATCH);
+  }
+
+  private SignedAlert single(byte[] claim) {
+    Disclosure d = NegativeCases.disclosure(cases.salt(), claim);
+    return cases.committing(List.of(d), List.of(d));
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   @DisplayName("SIG-7.9: a retraction carrying a disclosure -> RETRACTION_WITH_DISCLOSURES")
   void verify_retractionWithDisclosure_throws() throws Exception {
     SignedAlert retraction =
