@@ -207,25 +207,25 @@ class AlertVerifierTest {
       assertThat(v.disclosedPaths()).containsExactly(path);
     }
     // Refused: the path's field and another; another field only; an unknown singular enum number.
-    assertThat(
-            reasonOf(
-                single(
-                    NegativeCases.claim(
-                        "severity",
-                        AlertFields.newBuilder().setSeverityValue(3).addLanguages("en").build()))))
-        .isEqualTo(VerificationException.Reason.CLAIM_VALUE_MISMATCH);
-    assertThat(
-            reasonOf(
-                single(
-                    NegativeCases.claim(
-                        "languages", AlertFields.newBuilder().setSeverityValue(3).build()))))
-        .isEqualTo(VerificationException.Reason.CLAIM_VALUE_MISMATCH);
-    assertThat(
-            reasonOf(
-                single(
-                    NegativeCases.claim(
-                        "severity", AlertFields.newBuilder().setSeverityValue(42).build()))))
-        .isEqualTo(VerificationException.Reason.CLAIM_INVALID_VALUE);
+    record Refused(String path, AlertFields value, VerificationException.Reason reason) {}
+    for (Refused r :
+        List.of(
+            new Refused(
+                "severity",
+                AlertFields.newBuilder().setSeverityValue(3).addLanguages("en").build(),
+                VerificationException.Reason.CLAIM_VALUE_MISMATCH),
+            new Refused(
+                "languages",
+                AlertFields.newBuilder().setSeverityValue(3).build(),
+                VerificationException.Reason.CLAIM_VALUE_MISMATCH),
+            new Refused(
+                "severity",
+                AlertFields.newBuilder().setSeverityValue(42).build(),
+                VerificationException.Reason.CLAIM_INVALID_VALUE))) {
+      assertThat(reasonOf(single(NegativeCases.claim(r.path(), r.value()))))
+          .as("%s: %s", r.path(), r.value())
+          .isEqualTo(r.reason());
+    }
     // Severity written on the wire with its default value 0: proto3 does not hold it as set.
     byte[] explicitZero =
         concat(
