@@ -2,6 +2,7 @@ package org.bdx.node.identity;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 
 /**
  * The framing every BDX hash and signature input uses (spec §1.2): each part is written as {@code
@@ -18,13 +19,29 @@ public final class LengthPrefixed {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(total);
     for (byte[] p : parts) {
-      long len = p.length;
-      for (int shift = 56; shift >= 0; shift -= 8) {
-        out.write((int) (len >>> shift) & 0xff);
-      }
+      out.writeBytes(u64be(p.length));
       out.writeBytes(p);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * Feeds {@code md} the bytes {@link #concat} would return for {@code parts}, without building
+   * them: for digests computed many times per alert.
+   */
+  public static void update(MessageDigest md, byte[]... parts) {
+    for (byte[] p : parts) {
+      md.update(u64be(p.length));
+      md.update(p);
+    }
+  }
+
+  private static byte[] u64be(long len) {
+    byte[] b = new byte[8];
+    for (int i = 0; i < 8; i++) {
+      b[i] = (byte) (len >>> (56 - 8 * i));
+    }
+    return b;
   }
 
   /** ASCII bytes of a context or type string. */

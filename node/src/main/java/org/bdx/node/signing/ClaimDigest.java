@@ -28,12 +28,10 @@ public final class ClaimDigest {
   /** Longest salt a verifier accepts. */
   public static final int MAX_SALT_LENGTH = 64;
 
-  private static final byte[] FRAMED_CONTEXT = LengthPrefixed.concat(LengthPrefixed.ascii(CONTEXT));
+  private static final byte[] CONTEXT_BYTES = LengthPrefixed.ascii(CONTEXT);
 
   /** A SHA-256 instance to clone; cloning skips the provider lookup of getInstance. */
   private static final MessageDigest SHA256 = sha256();
-
-  private static final boolean CLONEABLE = isCloneable(SHA256);
 
   private ClaimDigest() {}
 
@@ -41,7 +39,7 @@ public final class ClaimDigest {
   public static byte[] input(byte[] salt, byte[] claim) {
     Objects.requireNonNull(salt, "salt");
     Objects.requireNonNull(claim, "claim");
-    return LengthPrefixed.concat(LengthPrefixed.ascii(CONTEXT), salt, claim);
+    return LengthPrefixed.concat(CONTEXT_BYTES, salt, claim);
   }
 
   /** The 32-byte digest of {@code salt} and serialized {@code claim}. */
@@ -52,23 +50,16 @@ public final class ClaimDigest {
     // alert, and building the concatenation and looking the algorithm up each time showed in the
     // catch-up profile (docs/benchmarks.md). SpecVectorsTest checks it against the vectors.
     MessageDigest md = newSha256();
-    md.update(FRAMED_CONTEXT);
-    md.update(lengthPrefix(salt.length));
-    md.update(salt);
-    md.update(lengthPrefix(claim.length));
-    md.update(claim);
+    LengthPrefixed.update(md, CONTEXT_BYTES, salt, claim);
     return md.digest();
   }
 
   private static MessageDigest newSha256() {
-    if (CLONEABLE) {
-      try {
-        return (MessageDigest) SHA256.clone();
-      } catch (CloneNotSupportedException e) {
-        // fall through: isCloneable said otherwise, but a fresh instance is always right
-      }
+    try {
+      return (MessageDigest) SHA256.clone();
+    } catch (CloneNotSupportedException e) {
+      return sha256(); // a provider whose digest cannot be cloned: a fresh instance is as good
     }
-    return sha256();
   }
 
   private static MessageDigest sha256() {
@@ -77,22 +68,5 @@ public final class ClaimDigest {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }
-  }
-
-  private static boolean isCloneable(MessageDigest md) {
-    try {
-      md.clone();
-      return true;
-    } catch (CloneNotSupportedException e) {
-      return false;
-    }
-  }
-
-  private static byte[] lengthPrefix(long len) {
-    byte[] b = new byte[8];
-    for (int i = 0; i < 8; i++) {
-      b[i] = (byte) (len >>> (56 - 8 * i));
-    }
-    return b;
   }
 }

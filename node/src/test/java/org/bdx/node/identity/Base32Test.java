@@ -43,4 +43,16 @@ class Base32Test {
     byte[] out = LengthPrefixed.concat(new byte[] {7}, new byte[0]);
     assertThat(out).containsExactly(0, 0, 0, 0, 0, 0, 0, 1, 7, 0, 0, 0, 0, 0, 0, 0, 0);
   }
+
+  @Test
+  @DisplayName("§1.2: a digest fed the framed parts equals the digest of their concatenation")
+  void lengthPrefixed_update_hashesWhatConcatReturns() throws Exception {
+    byte[][] parts = {new byte[] {7}, new byte[0], new byte[300]};
+    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+    LengthPrefixed.update(md, parts);
+    assertThat(md.digest())
+        .isEqualTo(
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(LengthPrefixed.concat(parts)));
+  }
 }
