@@ -2,11 +2,14 @@ package org.bdx.node.tls;
 
 import java.net.Socket;
 import java.security.GeneralSecurityException;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.bdx.node.identity.NodeId;
 
@@ -46,6 +49,33 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
     Objects.requireNonNull(expected, "expected");
     return new PartnerTrustManager(
         expected::equals, "is not the expected partner " + expected.fingerprint());
+  }
+
+  /**
+   * Checks the certificate the peer presented on an established TLS session (a call's {@code
+   * TRANSPORT_ATTR_SSL_SESSION}) and returns its node id: a resumed session skips the handshake's
+   * check, so calls are checked again with this.
+   *
+   * @throws CertificateException no session, no certificate, or one {@link #check} refuses
+   */
+  public NodeId checkSession(SSLSession session) throws CertificateException {
+    if (session == null) {
+      throw new CertificateException("the call did not come over TLS");
+    }
+    Certificate[] certs;
+    try {
+      certs = session.getPeerCertificates();
+    } catch (SSLPeerUnverifiedException e) {
+      throw new CertificateException("the caller presented no certificate");
+    }
+    X509Certificate[] chain = new X509Certificate[certs.length];
+    for (int i = 0; i < certs.length; i++) {
+      if (!(certs[i] instanceof X509Certificate x509)) {
+        throw new CertificateException("the caller presented a non-X.509 certificate");
+      }
+      chain[i] = x509;
+    }
+    return check(chain);
   }
 
   /**

@@ -8,15 +8,11 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 import org.bdx.node.identity.NodeId;
 
 /**
@@ -46,7 +42,7 @@ public final class PeerIdentityInterceptor implements ServerInterceptor {
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     NodeId peer;
     try {
-      peer = trust.check(peerChain(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION)));
+      peer = trust.checkSession(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
     } catch (CertificateException e) {
       LOG.log(Level.INFO, "refused a federation call: {0}", e.getMessage());
       call.close(Status.UNAUTHENTICATED.withDescription(REFUSAL), new Metadata());
@@ -54,25 +50,5 @@ public final class PeerIdentityInterceptor implements ServerInterceptor {
     }
     Context context = Context.current().withValue(PeerIdentity.KEY, peer);
     return Contexts.interceptCall(context, call, headers, next);
-  }
-
-  static X509Certificate[] peerChain(SSLSession session) throws CertificateException {
-    if (session == null) {
-      throw new CertificateException("the call did not come over TLS");
-    }
-    Certificate[] certs;
-    try {
-      certs = session.getPeerCertificates();
-    } catch (SSLPeerUnverifiedException e) {
-      throw new CertificateException("the caller presented no certificate");
-    }
-    X509Certificate[] chain = new X509Certificate[certs.length];
-    for (int i = 0; i < certs.length; i++) {
-      if (!(certs[i] instanceof X509Certificate x509)) {
-        throw new CertificateException("the caller presented a non-X.509 certificate");
-      }
-      chain[i] = x509;
-    }
-    return chain;
   }
 }

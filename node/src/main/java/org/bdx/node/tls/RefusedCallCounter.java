@@ -70,7 +70,7 @@ public final class RefusedCallCounter extends ServerStreamTracer.Factory {
       return;
     }
     try {
-      refused.record(trust.check(PeerIdentityInterceptor.peerChain(session)));
+      refused.record(trust.checkSession(session));
     } catch (CertificateException e) {
       // Not a partner (or no longer one): nobody to count it against.
     }
