@@ -13,7 +13,7 @@ import org.bdx.node.agreement.AgreementBook;
 import org.bdx.node.agreement.AgreementBook.AgreementRecord;
 import org.bdx.node.agreement.Partners;
 import org.bdx.node.agreement.Partners.PartnerRecord;
-import org.bdx.node.client.NotFoundException;
+import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.tls.PartnerChannels;
 import org.bdx.node.tls.PartnerKeyProbe;
@@ -329,7 +329,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
   private PartnerRecord partner(String nameOrId) {
     return partners
         .find(nameOrId)
-        .orElseThrow(() -> new NotFoundException("no partner named " + safe(nameOrId)));
+        .orElseThrow(() -> BdxException.notFound("no partner named " + safe(nameOrId)));
   }
 
   private PartnerRecord partnerOf(AgreementRecord a) {
@@ -340,7 +340,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
 
   private AgreementRecord agreement(String id) {
     return book.get(id.strip())
-        .orElseThrow(() -> new NotFoundException("no agreement with id " + safe(id)));
+        .orElseThrow(() -> BdxException.notFound("no agreement with id " + safe(id)));
   }
 
   private Agreement view(AgreementRecord a) {

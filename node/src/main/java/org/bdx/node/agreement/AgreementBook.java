@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bdx.node.agreement.Partners.PartnerRecord;
+import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.policy.Grant;
@@ -146,19 +147,17 @@ public final class AgreementBook implements SharingGrants {
    * earlier agreement (see {@link #knownPublicKey}); otherwise use {@link #propose(String,
    * ProposedTerms, byte[])}.
    *
-   * @throws AgreementException as {@link #propose(String, ProposedTerms, byte[])}, and
+   * @throws BdxException as {@link #propose(String, ProposedTerms, byte[])}, and
    *     FAILED_PRECONDITION when the partner's public key is not known yet
    */
   public AgreementRecord propose(String partnerNameOrId, ProposedTerms t) {
     PartnerRecord partner =
-        partners
-            .find(partnerNameOrId)
-            .orElseThrow(() -> AgreementException.notFound("no such partner"));
+        partners.find(partnerNameOrId).orElseThrow(() -> BdxException.notFound("no such partner"));
     byte[] key =
         knownPublicKey(partner.nodeId())
             .orElseThrow(
                 () ->
-                    AgreementException.failedPrecondition(
+                    BdxException.failedPrecondition(
                         "this node does not know the public key of partner \""
                             + partner.name()
                             + "\" yet; it is learned from a TLS connection to the partner"));
@@ -175,21 +174,19 @@ public final class AgreementBook implements SharingGrants {
    *     we_receive.receiver_class} is how the partner classifies this node and must be set
    * @param partnerPublicKey the partner's 32-byte Ed25519 key, whose node id must be the partner's
    *     (terms carry both keys, AGR-3); e.g. from the partner's TLS certificate
-   * @throws AgreementException NOT_FOUND (no such partner), INVALID_ARGUMENT (every problem of the
-   *     terms, or a key that is not the partner's), FAILED_PRECONDITION (an agreement with the
-   *     partner is not terminated yet)
+   * @throws BdxException NOT_FOUND (no such partner), INVALID_ARGUMENT (every problem of the terms,
+   *     or a key that is not the partner's), FAILED_PRECONDITION (an agreement with the partner is
+   *     not terminated yet)
    */
   public AgreementRecord propose(String partnerNameOrId, ProposedTerms t, byte[] partnerPublicKey) {
     Objects.requireNonNull(t, "terms");
     PartnerRecord partner =
-        partners
-            .find(partnerNameOrId)
-            .orElseThrow(() -> AgreementException.notFound("no such partner"));
+        partners.find(partnerNameOrId).orElseThrow(() -> BdxException.notFound("no such partner"));
     if (partner.nodeId().equals(self.nodeId())) {
-      throw AgreementException.invalid("a node cannot make an agreement with itself");
+      throw BdxException.invalid("a node cannot make an agreement with itself");
     }
     if (partnerPublicKey == null || !partner.nodeId().matches(partnerPublicKey)) {
-      throw AgreementException.invalid("the public key given is not the partner's key");
+      throw BdxException.invalid("the public key given is not the partner's key");
     }
     byte[] acceptorKey = partnerPublicKey.clone();
     List<String> problems = new ArrayList<>();
@@ -224,7 +221,7 @@ public final class AgreementBook implements SharingGrants {
     directionProblems.removeIf(p -> p.matches("we_(send|receive)\\.receiver_class:.*"));
     problems.addAll(directionProblems);
     if (!problems.isEmpty()) {
-      throw AgreementException.invalid("invalid agreement terms: " + String.join("; ", problems));
+      throw BdxException.invalid("invalid agreement terms: " + String.join("; ", problems));
     }
     DirectionTerms send = weSend;
     Change change =
@@ -266,7 +263,7 @@ public final class AgreementBook implements SharingGrants {
    * Accepts a pending agreement the partner proposed: countersigns the same bytes and makes it
    * ACTIVE. The caller sends {@code record.signed()} back to the proposer (ConfirmAgreement).
    *
-   * @throws AgreementException NOT_FOUND, FAILED_PRECONDITION (not pending, or proposed by us),
+   * @throws BdxException NOT_FOUND, FAILED_PRECONDITION (not pending, or proposed by us),
    *     INVALID_ARGUMENT (malformed id, or the stored proposal no longer fits the partner)
    */
   public AgreementRecord accept(String agreementId) {
@@ -276,11 +273,11 @@ public final class AgreementBook implements SharingGrants {
             c -> {
               AgreementRecord r = require(c, agreementId);
               if (r.proposedByUs()) {
-                throw AgreementException.failedPrecondition(
+                throw BdxException.failedPrecondition(
                     "this node proposed the agreement; only the partner can accept it");
               }
               if (r.state() != AgreementState.AGREEMENT_STATE_PROPOSED) {
-                throw AgreementException.failedPrecondition(
+                throw BdxException.failedPrecondition(
                     "only a pending agreement can be accepted; this one is " + stateName(r));
               }
               PartnerRecord partner = partnerOf(r);
@@ -305,14 +302,14 @@ public final class AgreementBook implements SharingGrants {
   /**
    * Suspends an ACTIVE agreement; nothing flows either way until this node resumes it.
    *
-   * @throws AgreementException NOT_FOUND, FAILED_PRECONDITION (not active), INVALID_ARGUMENT
+   * @throws BdxException NOT_FOUND, FAILED_PRECONDITION (not active), INVALID_ARGUMENT
    */
   public AgreementRecord suspend(String agreementId) {
     return transition(
         agreementId,
         r -> {
           if (r.state() != AgreementState.AGREEMENT_STATE_ACTIVE) {
-            throw AgreementException.failedPrecondition(
+            throw BdxException.failedPrecondition(
                 "only an active agreement can be suspended; this one is " + stateName(r));
           }
           return withState(r, AgreementState.AGREEMENT_STATE_SUSPENDED, true);
@@ -322,19 +319,19 @@ public final class AgreementBook implements SharingGrants {
   /**
    * Resumes an agreement this node suspended.
    *
-   * @throws AgreementException NOT_FOUND, FAILED_PRECONDITION (not suspended), PERMISSION_DENIED
-   *     (the partner suspended it), INVALID_ARGUMENT
+   * @throws BdxException NOT_FOUND, FAILED_PRECONDITION (not suspended), PERMISSION_DENIED (the
+   *     partner suspended it), INVALID_ARGUMENT
    */
   public AgreementRecord resume(String agreementId) {
     return transition(
         agreementId,
         r -> {
           if (r.state() != AgreementState.AGREEMENT_STATE_SUSPENDED) {
-            throw AgreementException.failedPrecondition(
+            throw BdxException.failedPrecondition(
                 "only a suspended agreement can be resumed; this one is " + stateName(r));
           }
           if (!r.suspendedByUs()) {
-            throw AgreementException.denied(
+            throw BdxException.denied(
                 "the partner suspended this agreement; only the partner can resume it");
           }
           return withState(r, AgreementState.AGREEMENT_STATE_ACTIVE, false);
@@ -345,15 +342,14 @@ public final class AgreementBook implements SharingGrants {
    * Ends an agreement for good, from any state but TERMINATED (for a pending one: withdraws or
    * declines it).
    *
-   * @throws AgreementException NOT_FOUND, FAILED_PRECONDITION (already terminated),
-   *     INVALID_ARGUMENT
+   * @throws BdxException NOT_FOUND, FAILED_PRECONDITION (already terminated), INVALID_ARGUMENT
    */
   public AgreementRecord terminate(String agreementId) {
     return transition(
         agreementId,
         r -> {
           if (!r.live()) {
-            throw AgreementException.failedPrecondition("the agreement is already terminated");
+            throw BdxException.failedPrecondition("the agreement is already terminated");
           }
           return withState(r, AgreementState.AGREEMENT_STATE_TERMINATED, false);
         });
@@ -365,24 +361,23 @@ public final class AgreementBook implements SharingGrants {
    * Stores an agreement a partner offers, as pending. Idempotent for the same terms bytes.
    *
    * @param from the authenticated node at the other end of the call
-   * @throws AgreementException PERMISSION_DENIED ({@code from} is not a registered partner, or not
-   *     the proposer), INVALID_ARGUMENT (signature, terms, addressed to another node, the partner
-   *     wants to receive as another class than it is registered as), ALREADY_EXISTS (the id is
-   *     taken by other terms), FAILED_PRECONDITION (an agreement with the partner is not terminated
-   *     yet)
+   * @throws BdxException PERMISSION_DENIED ({@code from} is not a registered partner, or not the
+   *     proposer), INVALID_ARGUMENT (signature, terms, addressed to another node, the partner wants
+   *     to receive as another class than it is registered as), ALREADY_EXISTS (the id is taken by
+   *     other terms), FAILED_PRECONDITION (an agreement with the partner is not terminated yet)
    */
   public AgreementRecord receiveOffer(NodeId from, SignedAgreement s) {
     Objects.requireNonNull(s, "signed agreement");
     PartnerRecord partner = requirePartner(from);
     AgreementTerms terms = SignedAgreements.verify(s, false);
     if (!s.getAcceptorSignature().isEmpty()) {
-      throw AgreementException.invalid("an offer must not carry the acceptor's signature");
+      throw BdxException.invalid("an offer must not carry the acceptor's signature");
     }
     if (!from.value().equals(terms.getProposerNodeId())) {
-      throw AgreementException.denied("the offer was not proposed by the calling node");
+      throw BdxException.denied("the offer was not proposed by the calling node");
     }
     if (!self.nodeId().value().equals(terms.getAcceptorNodeId())) {
-      throw AgreementException.invalid("the offer is addressed to another node");
+      throw BdxException.invalid("the offer is addressed to another node");
     }
     checkPartnerReceivesAsRegistered(terms, partner);
     Change change =
@@ -396,7 +391,7 @@ public final class AgreementBook implements SharingGrants {
                     && r.signed().getTerms().equals(s.getTerms())) {
                   return new Change(r, false);
                 }
-                throw AgreementException.alreadyExists(
+                throw BdxException.alreadyExists(
                     "an agreement with this id already exists with other terms");
               }
               requireNoLiveAgreement(c, partner);
@@ -421,35 +416,35 @@ public final class AgreementBook implements SharingGrants {
    * this node signed, and both signatures must verify. Makes it ACTIVE; idempotent once active.
    *
    * @param from the authenticated node at the other end of the call
-   * @throws AgreementException PERMISSION_DENIED ({@code from} is not a partner, or not the
-   *     acceptor), NOT_FOUND, INVALID_ARGUMENT (terms bytes differ, a signature fails),
-   *     FAILED_PRECONDITION (not our proposal, or already terminated)
+   * @throws BdxException PERMISSION_DENIED ({@code from} is not a partner, or not the acceptor),
+   *     NOT_FOUND, INVALID_ARGUMENT (terms bytes differ, a signature fails), FAILED_PRECONDITION
+   *     (not our proposal, or already terminated)
    */
   public AgreementRecord receiveConfirmation(NodeId from, SignedAgreement s) {
     Objects.requireNonNull(s, "signed agreement");
     requirePartner(from);
     String id = SignedAgreements.parseTerms(s).getAgreementId();
     if (!Ids.isValid(id)) {
-      throw AgreementException.invalid("the agreement id is malformed");
+      throw BdxException.invalid("the agreement id is malformed");
     }
     Change change =
         db.inTransaction(
             c -> {
               AgreementRecord r = require(c, id);
               if (!r.partner().equals(from)) {
-                throw AgreementException.denied("the agreement is not with the calling node");
+                throw BdxException.denied("the agreement is not with the calling node");
               }
               if (!r.proposedByUs()) {
-                throw AgreementException.failedPrecondition(
+                throw BdxException.failedPrecondition(
                     "the calling node proposed this agreement; it cannot confirm it");
               }
               if (!r.signed().getTerms().equals(s.getTerms())) {
-                throw AgreementException.invalid(
+                throw BdxException.invalid(
                     "the confirmed terms are not byte for byte the terms this node proposed");
               }
               AgreementTerms terms = SignedAgreements.verify(s, true);
               if (!from.value().equals(terms.getAcceptorNodeId())) {
-                throw AgreementException.denied("the calling node is not the acceptor");
+                throw BdxException.denied("the calling node is not the acceptor");
               }
               switch (r.state()) {
                 case AGREEMENT_STATE_PROPOSED -> {
@@ -472,7 +467,7 @@ public final class AgreementBook implements SharingGrants {
                   return new Change(r, false); // a repeated confirmation
                 }
                 default ->
-                    throw AgreementException.failedPrecondition(
+                    throw BdxException.failedPrecondition(
                         "the agreement is " + stateName(r) + " and can no longer be confirmed");
               }
             });
@@ -484,22 +479,22 @@ public final class AgreementBook implements SharingGrants {
    * repeated notice that changes nothing succeeds.
    *
    * @param from the authenticated node at the other end of the call
-   * @throws AgreementException INVALID_ARGUMENT (malformed id or state), NOT_FOUND,
-   *     PERMISSION_DENIED ({@code from} is not the agreement's partner, or resumes a suspension
-   *     this node made), FAILED_PRECONDITION (the change does not fit the state)
+   * @throws BdxException INVALID_ARGUMENT (malformed id or state), NOT_FOUND, PERMISSION_DENIED
+   *     ({@code from} is not the agreement's partner, or resumes a suspension this node made),
+   *     FAILED_PRECONDITION (the change does not fit the state)
    */
   public AgreementRecord receiveStateChange(NodeId from, String agreementId, AgreementState state) {
     requirePartner(from);
     if (state != AgreementState.AGREEMENT_STATE_SUSPENDED
         && state != AgreementState.AGREEMENT_STATE_ACTIVE
         && state != AgreementState.AGREEMENT_STATE_TERMINATED) {
-      throw AgreementException.invalid("a state notice must be suspended, active or terminated");
+      throw BdxException.invalid("a state notice must be suspended, active or terminated");
     }
     return transition(
         agreementId,
         r -> {
           if (!r.partner().equals(from)) {
-            throw AgreementException.denied("the agreement is not with the calling node");
+            throw BdxException.denied("the agreement is not with the calling node");
           }
           AgreementState now = r.state();
           return switch (state) {
@@ -510,13 +505,13 @@ public final class AgreementBook implements SharingGrants {
               if (now == AgreementState.AGREEMENT_STATE_SUSPENDED && !r.suspendedByUs()) {
                 yield r;
               }
-              throw AgreementException.failedPrecondition(
+              throw BdxException.failedPrecondition(
                   "the agreement is " + stateName(r) + " here and cannot be suspended");
             }
             case AGREEMENT_STATE_ACTIVE -> {
               if (now == AgreementState.AGREEMENT_STATE_SUSPENDED) {
                 if (r.suspendedByUs()) {
-                  throw AgreementException.denied(
+                  throw BdxException.denied(
                       "this node suspended the agreement; only this node can resume it");
                 }
                 yield withState(r, AgreementState.AGREEMENT_STATE_ACTIVE, false);
@@ -524,7 +519,7 @@ public final class AgreementBook implements SharingGrants {
               if (now == AgreementState.AGREEMENT_STATE_ACTIVE) {
                 yield r;
               }
-              throw AgreementException.failedPrecondition(
+              throw BdxException.failedPrecondition(
                   "the agreement is " + stateName(r) + " here and cannot be resumed");
             }
             default -> {
@@ -695,18 +690,17 @@ public final class AgreementBook implements SharingGrants {
 
   private PartnerRecord requirePartner(NodeId from) {
     if (from == null) {
-      throw AgreementException.denied("the calling node is not authenticated");
+      throw BdxException.denied("the calling node is not authenticated");
     }
     return partners
         .get(from)
-        .orElseThrow(
-            () -> AgreementException.denied("the calling node is not a registered partner"));
+        .orElseThrow(() -> BdxException.denied("the calling node is not a registered partner"));
   }
 
   private PartnerRecord partnerOf(AgreementRecord r) {
     return partners
         .get(r.partner())
-        .orElseThrow(() -> AgreementException.failedPrecondition("the partner is not registered"));
+        .orElseThrow(() -> BdxException.failedPrecondition("the partner is not registered"));
   }
 
   /** The partner's receiving direction must use the class this node registered it with. */
@@ -716,7 +710,7 @@ public final class AgreementBook implements SharingGrants {
             ? terms.getProposerToAcceptor().getReceiverClass()
             : terms.getAcceptorToProposer().getReceiverClass();
     if (proposed != partner.partnerClass()) {
-      throw AgreementException.invalid(
+      throw BdxException.invalid(
           "the partner proposes to receive as "
               + className(proposed)
               + " but is registered here as "
@@ -734,7 +728,7 @@ public final class AgreementBook implements SharingGrants {
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         if (rs.getLong(1) > 0) {
-          throw AgreementException.failedPrecondition(
+          throw BdxException.failedPrecondition(
               "there is already an agreement with partner \""
                   + partner.name()
                   + "\" that is not terminated; terminate the old one first");
@@ -799,13 +793,12 @@ public final class AgreementBook implements SharingGrants {
 
   private static void checkId(String agreementId) {
     if (!Ids.isValid(agreementId)) {
-      throw AgreementException.invalid("the agreement id is malformed");
+      throw BdxException.invalid("the agreement id is malformed");
     }
   }
 
   private AgreementRecord require(Connection c, String agreementId) throws SQLException {
-    return select(c, agreementId)
-        .orElseThrow(() -> AgreementException.notFound("no such agreement"));
+    return select(c, agreementId).orElseThrow(() -> BdxException.notFound("no such agreement"));
   }
 
   private static Optional<AgreementRecord> select(Connection c, String agreementId)

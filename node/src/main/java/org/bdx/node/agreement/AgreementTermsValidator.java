@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.signing.Disclosures;
@@ -32,7 +33,7 @@ public final class AgreementTermsValidator {
   /**
    * Checks complete terms.
    *
-   * @throws AgreementException INVALID_ARGUMENT listing every problem
+   * @throws BdxException INVALID_ARGUMENT listing every problem
    */
   public static void validate(AgreementTerms terms) {
     throwIfAny(problems(terms));
@@ -41,7 +42,7 @@ public final class AgreementTermsValidator {
   /**
    * Checks one direction; {@code field} prefixes each problem (e.g. "we_send").
    *
-   * @throws AgreementException INVALID_ARGUMENT listing every problem
+   * @throws BdxException INVALID_ARGUMENT listing every problem
    */
   public static void validate(String field, DirectionTerms terms) {
     List<String> problems = new ArrayList<>();
@@ -172,7 +173,7 @@ public final class AgreementTermsValidator {
 
   private static void throwIfAny(List<String> problems) {
     if (!problems.isEmpty()) {
-      throw AgreementException.invalid("invalid agreement terms: " + String.join("; ", problems));
+      throw BdxException.invalid("invalid agreement terms: " + String.join("; ", problems));
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.bdx.node.error.BdxException;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.store.NodeDatabase;
@@ -56,7 +57,7 @@ public final class Partners {
         problems.add("added_at must not be negative");
       }
       if (!problems.isEmpty()) {
-        throw AgreementException.invalid("invalid partner: " + String.join("; ", problems));
+        throw BdxException.invalid("invalid partner: " + String.join("; ", problems));
       }
     }
   }
@@ -77,23 +78,23 @@ public final class Partners {
   /**
    * Registers a partner.
    *
-   * @throws AgreementException INVALID_ARGUMENT naming every invalid input; ALREADY_EXISTS if the
-   *     name (ignoring case) or the node id is taken
+   * @throws BdxException INVALID_ARGUMENT naming every invalid input; ALREADY_EXISTS if the name
+   *     (ignoring case) or the node id is taken
    */
   public PartnerRecord add(String name, NodeId nodeId, String endpoint, PartnerClass partnerClass) {
     if (nodeId == null) {
-      throw AgreementException.invalid("invalid partner: node id is missing");
+      throw BdxException.invalid("invalid partner: node id is missing");
     }
     PartnerRecord p =
         new PartnerRecord(nodeId, name, endpoint, partnerClass, clock.instant().getEpochSecond());
     return db.inTransaction(
         c -> {
           if (selectById(c, p.nodeId()).isPresent()) {
-            throw AgreementException.alreadyExists(
+            throw BdxException.alreadyExists(
                 "a partner with node id " + p.nodeId() + " is already registered");
           }
           if (selectByName(c, p.name()).isPresent()) {
-            throw AgreementException.alreadyExists(
+            throw BdxException.alreadyExists(
                 "the partner name \"" + p.name() + "\" is already taken");
           }
           try (PreparedStatement ps =
@@ -190,14 +191,14 @@ public final class Partners {
   /**
    * Removes a partner and the rows of its terminated agreements.
    *
-   * @throws AgreementException NOT_FOUND if unknown; FAILED_PRECONDITION while an agreement with it
-   *     is not terminated
+   * @throws BdxException NOT_FOUND if unknown; FAILED_PRECONDITION while an agreement with it is
+   *     not terminated
    */
   public void remove(String nameOrNodeId) {
     db.inTransaction(
         c -> {
           PartnerRecord p =
-              find(nameOrNodeId).orElseThrow(() -> AgreementException.notFound("no such partner"));
+              find(nameOrNodeId).orElseThrow(() -> BdxException.notFound("no such partner"));
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT COUNT(*) FROM agreements WHERE partner_node_id = ? AND state <> ?")) {
@@ -206,7 +207,7 @@ public final class Partners {
             try (ResultSet rs = ps.executeQuery()) {
               rs.next();
               if (rs.getLong(1) > 0) {
-                throw AgreementException.failedPrecondition(
+                throw BdxException.failedPrecondition(
                     "partner \""
                         + p.name()
                         + "\" still has an agreement that is not terminated; terminate it first");
@@ -325,7 +326,7 @@ public final class Partners {
           rs.getString(3),
           PartnerClass.forNumber(rs.getInt(4)),
           rs.getLong(5));
-    } catch (IllegalArgumentException | AgreementException e) {
+    } catch (IllegalArgumentException | BdxException e) {
       throw new StoreException("a stored partner row is malformed");
     }
   }

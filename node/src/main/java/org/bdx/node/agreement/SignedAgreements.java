@@ -3,6 +3,7 @@ package org.bdx.node.agreement;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.Objects;
+import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.signing.SigningInput;
@@ -23,20 +24,19 @@ public final class SignedAgreements {
   /**
    * Serializes {@code terms} once and signs the bytes as the proposer.
    *
-   * @throws AgreementException INVALID_ARGUMENT if the terms are invalid, too large, or name
-   *     another proposer than {@code proposer}
+   * @throws BdxException INVALID_ARGUMENT if the terms are invalid, too large, or name another
+   *     proposer than {@code proposer}
    */
   public static SignedAgreement propose(NodeKeys proposer, AgreementTerms terms) {
     Objects.requireNonNull(proposer, "proposer");
     Objects.requireNonNull(terms, "terms");
     AgreementTermsValidator.validate(terms);
     if (!proposer.nodeId().value().equals(terms.getProposerNodeId())) {
-      throw AgreementException.invalid("the terms name another node as proposer");
+      throw BdxException.invalid("the terms name another node as proposer");
     }
     byte[] bytes = terms.toByteArray();
     if (bytes.length > MAX_TERMS_BYTES) {
-      throw AgreementException.invalid(
-          "agreement terms exceed " + MAX_TERMS_BYTES + " bytes serialized");
+      throw BdxException.invalid("agreement terms exceed " + MAX_TERMS_BYTES + " bytes serialized");
     }
     byte[] signature = proposer.sign(signingInput(bytes));
     return SignedAgreement.newBuilder()
@@ -49,18 +49,18 @@ public final class SignedAgreements {
    * Adds the acceptor's signature over the very bytes the proposer signed, after verifying the
    * proposal.
    *
-   * @throws AgreementException INVALID_ARGUMENT if the proposal does not verify, is already
+   * @throws BdxException INVALID_ARGUMENT if the proposal does not verify, is already
    *     countersigned, or names another acceptor than {@code acceptor}
    */
   public static SignedAgreement countersign(NodeKeys acceptor, SignedAgreement proposed) {
     Objects.requireNonNull(acceptor, "acceptor");
     Objects.requireNonNull(proposed, "proposed");
     if (!proposed.getAcceptorSignature().isEmpty()) {
-      throw AgreementException.invalid("the agreement is already countersigned");
+      throw BdxException.invalid("the agreement is already countersigned");
     }
     AgreementTerms terms = verify(proposed, false);
     if (!acceptor.nodeId().value().equals(terms.getAcceptorNodeId())) {
-      throw AgreementException.invalid("the terms name another node as acceptor");
+      throw BdxException.invalid("the terms name another node as acceptor");
     }
     byte[] signature = acceptor.sign(signingInput(proposed.getTerms().toByteArray()));
     return proposed.toBuilder().setAcceptorSignature(ByteString.copyFrom(signature)).build();
@@ -72,7 +72,7 @@ public final class SignedAgreements {
    * its node id is the party's node id, the proposer's signature, the acceptor's signature (when
    * {@code requireBoth}, or whenever one is present), and finally the terms rules.
    *
-   * @throws AgreementException INVALID_ARGUMENT naming the first failed check
+   * @throws BdxException INVALID_ARGUMENT naming the first failed check
    */
   public static AgreementTerms verify(SignedAgreement s, boolean requireBoth) {
     Objects.requireNonNull(s, "signed agreement");
@@ -83,14 +83,14 @@ public final class SignedAgreements {
     checkKey("proposer", terms.getProposerNodeId(), proposerKey);
     checkKey("acceptor", terms.getAcceptorNodeId(), acceptorKey);
     if (!NodeKeys.verify(proposerKey, input, s.getProposerSignature().toByteArray())) {
-      throw AgreementException.invalid("the proposer's signature does not verify");
+      throw BdxException.invalid("the proposer's signature does not verify");
     }
     if (requireBoth && s.getAcceptorSignature().isEmpty()) {
-      throw AgreementException.invalid("the acceptor's signature is missing");
+      throw BdxException.invalid("the acceptor's signature is missing");
     }
     if (!s.getAcceptorSignature().isEmpty()
         && !NodeKeys.verify(acceptorKey, input, s.getAcceptorSignature().toByteArray())) {
-      throw AgreementException.invalid("the acceptor's signature does not verify");
+      throw BdxException.invalid("the acceptor's signature does not verify");
     }
     AgreementTermsValidator.validate(terms);
     return terms;
@@ -102,32 +102,32 @@ public final class SignedAgreements {
    */
   static AgreementTerms parseTerms(SignedAgreement s) {
     if (!s.getUnknownFields().asMap().isEmpty()) {
-      throw AgreementException.invalid("the signed agreement has unknown fields");
+      throw BdxException.invalid("the signed agreement has unknown fields");
     }
     if (s.getTerms().isEmpty()) {
-      throw AgreementException.invalid("the signed agreement carries no terms");
+      throw BdxException.invalid("the signed agreement carries no terms");
     }
     if (s.getTerms().size() > MAX_TERMS_BYTES) {
-      throw AgreementException.invalid("agreement terms exceed " + MAX_TERMS_BYTES + " bytes");
+      throw BdxException.invalid("agreement terms exceed " + MAX_TERMS_BYTES + " bytes");
     }
     if (s.getProposerSignature().size() != NodeKeys.SIGNATURE_LENGTH) {
-      throw AgreementException.invalid("the proposer's signature must be 64 bytes");
+      throw BdxException.invalid("the proposer's signature must be 64 bytes");
     }
     if (!s.getAcceptorSignature().isEmpty()
         && s.getAcceptorSignature().size() != NodeKeys.SIGNATURE_LENGTH) {
-      throw AgreementException.invalid("the acceptor's signature must be 64 bytes");
+      throw BdxException.invalid("the acceptor's signature must be 64 bytes");
     }
     AgreementTerms terms;
     try {
       terms = AgreementTerms.parseFrom(s.getTerms());
     } catch (InvalidProtocolBufferException e) {
-      throw AgreementException.invalid("the agreement terms do not parse");
+      throw BdxException.invalid("the agreement terms do not parse");
     }
     if (!terms.getUnknownFields().asMap().isEmpty()
         || !terms.getProposerToAcceptor().getUnknownFields().asMap().isEmpty()
         || !terms.getAcceptorToProposer().getUnknownFields().asMap().isEmpty()) {
       // Fail closed: an unknown field might be a restriction this node cannot enforce.
-      throw AgreementException.invalid("the agreement terms have fields unknown to bdx.v1");
+      throw BdxException.invalid("the agreement terms have fields unknown to bdx.v1");
     }
     return terms;
   }
@@ -139,10 +139,10 @@ public final class SignedAgreements {
 
   private static void checkKey(String role, String nodeId, byte[] key) {
     if (key.length != NodeKeys.PUBLIC_KEY_LENGTH) {
-      throw AgreementException.invalid("the " + role + "'s public key must be 32 bytes");
+      throw BdxException.invalid("the " + role + "'s public key must be 32 bytes");
     }
     if (!NodeId.fromPublicKey(key).value().equals(nodeId)) {
-      throw AgreementException.invalid(
+      throw BdxException.invalid(
           "the " + role + "'s node id is not the id of the " + role + "'s public key");
     }
   }

@@ -8,6 +8,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.intake.AlertLifecycle;
 import org.bdx.node.intake.PhoneNumbers;
@@ -127,11 +128,11 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
           alerts
               .get(origin.value(), alertId)
               .orElseThrow(
-                  () -> new NotFoundException("no alert " + alertId + " from that origin"));
+                  () -> BdxException.notFound("no alert " + alertId + " from that origin"));
     } else {
       List<StoredAlert> all = alerts.findById(alertId);
       if (all.isEmpty()) {
-        throw new NotFoundException("no alert with id " + alertId);
+        throw BdxException.notFound("no alert with id " + alertId);
       }
       if (all.size() > 1) {
         throw new IllegalArgumentException(
@@ -141,7 +142,7 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
     }
     if (expired(found)) {
       // Past its expiry (or, received, its purge time): as if it were no longer held (EXP-2).
-      throw new NotFoundException("no alert with id " + alertId);
+      throw BdxException.notFound("no alert with id " + alertId);
     }
     out.onNext(GetAlertResponse.newBuilder().setAlert(view(found)).build());
     out.onCompleted();

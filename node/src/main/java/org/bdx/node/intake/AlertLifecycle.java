@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.bdx.node.error.BdxException;
+import org.bdx.node.error.FieldViolation;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.signing.AlertDraft;
@@ -97,9 +99,9 @@ public final class AlertLifecycle {
    *     vehicle} replaces the subfields set in it; {@code consent} must not be set
    * @param clear report field paths to clear, e.g. {@code vehicle.plate}
    * @return the alert as now stored
-   * @throws InvalidReportException naming every bad field of the request or of the merged report;
-   *     nothing is stored then
-   * @throws LifecycleException unknown alert; received, retracted or expired alert
+   * @throws BdxException naming every bad field of the request or of the merged report; nothing is
+   *     stored then
+   * @throws BdxException unknown alert; received, retracted or expired alert
    */
   public StoredAlert update(String alertId, Report changes, List<String> clear) {
     String id = alertId(alertId);
@@ -119,8 +121,8 @@ public final class AlertLifecycle {
    * audience (and the contact shared or not). Narrowing the audience withdraws the alert from the
    * partners no longer entitled ({@link Outbox#enqueue}).
    *
-   * @throws InvalidReportException if the consent is invalid
-   * @throws LifecycleException unknown report; its alert retracted or expired
+   * @throws BdxException if the consent is invalid
+   * @throws BdxException unknown report; its alert retracted or expired
    */
   public StoredAlert updateConsent(String reportId, Consent consent) {
     String id = reportId(reportId);
@@ -128,12 +130,7 @@ public final class AlertLifecycle {
     return db.inTransaction(
         c -> {
           ReportRecord record =
-              reports
-                  .get(id)
-                  .orElseThrow(
-                      () ->
-                          new LifecycleException(
-                              LifecycleException.Kind.NOT_FOUND, "no report " + id));
+              reports.get(id).orElseThrow(() -> BdxException.notFound("no report " + id));
           StoredAlert current = ownChangeable(record.alertId());
           Report merged = record.report().toBuilder().setConsent(consent).build();
           return reissue(record, validator.validateAndNormalize(merged), current);
@@ -144,8 +141,8 @@ public final class AlertLifecycle {
    * Issues a signed retraction (no content) of one of this node's alerts. The partners that hold
    * content of it are queued the retraction; nobody else learns of it. {@code reason} stays here.
    *
-   * @throws InvalidReportException if the reason is missing, too long or has control characters
-   * @throws LifecycleException unknown alert; received, already retracted or expired alert
+   * @throws BdxException if the reason is missing, too long or has control characters
+   * @throws BdxException unknown alert; received, already retracted or expired alert
    */
   public StoredAlert retract(String alertId, String reason) {
     String id = alertId(alertId);
@@ -165,7 +162,7 @@ public final class AlertLifecycle {
    * older page survives in it. With {@code secure_delete} none of the report's content is left in
    * the database files (spec EXP-5).
    *
-   * @throws LifecycleException unknown report
+   * @throws BdxException unknown report
    */
   public Purged purge(String reportId) {
     String id = reportId(reportId);
@@ -173,12 +170,7 @@ public final class AlertLifecycle {
         db.inTransaction(
             c -> {
               ReportRecord record =
-                  reports
-                      .get(id)
-                      .orElseThrow(
-                          () ->
-                              new LifecycleException(
-                                  LifecycleException.Kind.NOT_FOUND, "no report " + id));
+                  reports.get(id).orElseThrow(() -> BdxException.notFound("no report " + id));
               String alertId = record.alertId();
               List<NodeId> notified = List.of();
               long version = 0;
@@ -289,21 +281,18 @@ public final class AlertLifecycle {
     Optional<StoredAlert> own = alerts.get(self.value(), id);
     if (own.isEmpty()) {
       if (!alerts.findById(id).isEmpty()) {
-        throw new LifecycleException(
-            LifecycleException.Kind.FAILED_PRECONDITION,
+        throw BdxException.failedPrecondition(
             "alert " + id + " was received from a partner: only the origin can issue versions");
       }
-      throw new LifecycleException(LifecycleException.Kind.NOT_FOUND, "no alert " + id);
+      throw BdxException.notFound("no alert " + id);
     }
     StoredAlert a = own.get();
     if (a.status() == AlertStatus.ALERT_STATUS_RETRACTED) {
-      throw new LifecycleException(
-          LifecycleException.Kind.FAILED_PRECONDITION,
+      throw BdxException.failedPrecondition(
           "alert " + id + " is retracted: a retracted alert cannot be changed");
     }
     if (a.expiresAt() <= now()) {
-      throw new LifecycleException(
-          LifecycleException.Kind.FAILED_PRECONDITION,
+      throw BdxException.failedPrecondition(
           "alert " + id + " has expired: partners have deleted it");
     }
     return a;
@@ -312,16 +301,13 @@ public final class AlertLifecycle {
   private ReportRecord reportOf(StoredAlert a) {
     return reports
         .findByAlertId(a.alertId())
-        .orElseThrow(
-            () ->
-                new LifecycleException(
-                    LifecycleException.Kind.NOT_FOUND, "no report for alert " + a.alertId()));
+        .orElseThrow(() -> BdxException.notFound("no report for alert " + a.alertId()));
   }
 
   /**
    * The stored report with {@code changes} and {@code clear} applied. Collects every problem of the
    * request (consent set, unknown or conflicting clear paths, unknown fields) into one {@link
-   * InvalidReportException}.
+   * BdxException}.
    */
   static Report merge(Report base, Report changes, List<String> clear) {
     List<FieldViolation> problems = new ArrayList<>();
@@ -385,7 +371,7 @@ public final class AlertLifecycle {
       }
     }
     if (!problems.isEmpty()) {
-      throw new InvalidReportException(problems);
+      throw BdxException.invalidFields(problems);
     }
     return b.build();
   }
@@ -445,7 +431,7 @@ public final class AlertLifecycle {
       problem = "has control characters";
     }
     if (problem != null) {
-      throw new InvalidReportException(List.of(new FieldViolation("reason", problem)));
+      throw BdxException.invalidFields(List.of(new FieldViolation("reason", problem)));
     }
     return r;
   }

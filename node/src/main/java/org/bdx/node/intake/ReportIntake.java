@@ -3,6 +3,7 @@ package org.bdx.node.intake;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import org.bdx.node.error.BdxException;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.signing.AlertDraft;
 import org.bdx.node.signing.AlertSigner;
@@ -60,7 +61,7 @@ public final class ReportIntake {
   public record Submitted(String reportId, StoredAlert alert) {}
 
   /**
-   * @throws InvalidReportException naming every bad field; nothing is stored then
+   * @throws BdxException naming every bad field; nothing is stored then
    */
   public Submitted submit(Report raw) {
     Report report = validator.validateAndNormalize(raw);

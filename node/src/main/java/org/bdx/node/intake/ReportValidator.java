@@ -13,6 +13,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntPredicate;
+import org.bdx.node.error.BdxException;
+import org.bdx.node.error.FieldViolation;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.Consent;
 import org.bdx.proto.v1.HarmCategory;
@@ -68,7 +70,7 @@ public final class ReportValidator {
 
   /**
    * @return the normalized copy of {@code raw}
-   * @throws InvalidReportException naming every bad field
+   * @throws BdxException naming every bad field
    */
   public Report validateAndNormalize(Report raw) {
     Objects.requireNonNull(raw, "raw");
@@ -274,7 +276,7 @@ public final class ReportValidator {
         Consent.newBuilder().setAudienceValue(audience).setShareContact(consent.getShareContact()));
 
     if (!c.violations.isEmpty()) {
-      throw new InvalidReportException(c.violations);
+      throw BdxException.invalidFields(c.violations);
     }
     return out.build();
   }

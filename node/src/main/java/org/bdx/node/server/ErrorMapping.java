@@ -12,11 +12,8 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.bdx.node.agreement.AgreementException;
-import org.bdx.node.client.NotFoundException;
-import org.bdx.node.intake.FieldViolation;
-import org.bdx.node.intake.InvalidReportException;
-import org.bdx.node.intake.LifecycleException;
+import org.bdx.node.error.BdxException;
+import org.bdx.node.error.FieldViolation;
 
 /**
  * Turns domain exceptions into gRPC statuses, in one place. Expected outcomes become the status a
@@ -52,46 +49,18 @@ public final class ErrorMapping implements ServerInterceptor {
     }
   }
 
-  /** Visible for tests. */
-  static StatusRuntimeException toStatus(RuntimeException e, String method) {
+  /**
+   * The status a failed call ends with: a {@link BdxException} becomes the status of its kind, with
+   * its message (written to be shown) and, for invalid fields, a {@code google.rpc.BadRequest}
+   * detail naming each one. An {@link IllegalArgumentException} from parsing at the boundary (a
+   * malformed node id, say) is the caller's fault. Anything else is INTERNAL with no detail.
+   */
+  public static StatusRuntimeException toStatus(RuntimeException e, String method) {
     if (e instanceof StatusRuntimeException sre) {
       return sre;
     }
-    if (e instanceof InvalidReportException ire) {
-      BadRequest.Builder br = BadRequest.newBuilder();
-      for (FieldViolation v : ire.violations()) {
-        br.addFieldViolations(
-            BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.problem()));
-      }
-      com.google.rpc.Status status =
-          com.google.rpc.Status.newBuilder()
-              .setCode(Code.INVALID_ARGUMENT_VALUE)
-              .setMessage("invalid report: " + ire.getMessage())
-              .addDetails(com.google.protobuf.Any.pack(br.build()))
-              .build();
-      return StatusProto.toStatusRuntimeException(status);
-    }
-    if (e instanceof AgreementException ae) {
-      Status base =
-          switch (ae.kind()) {
-            case NOT_FOUND -> Status.NOT_FOUND;
-            case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
-            case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
-            case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
-            case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
-          };
-      return base.withDescription(ae.getMessage()).asRuntimeException();
-    }
-    if (e instanceof LifecycleException le) {
-      Status base =
-          switch (le.kind()) {
-            case NOT_FOUND -> Status.NOT_FOUND;
-            case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
-          };
-      return base.withDescription(le.getMessage()).asRuntimeException();
-    }
-    if (e instanceof NotFoundException) {
-      return Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
+    if (e instanceof BdxException b) {
+      return toStatus(b);
     }
     if (e instanceof IllegalArgumentException) {
       return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
@@ -105,5 +74,33 @@ public final class ErrorMapping implements ServerInterceptor {
     return Status.INTERNAL
         .withDescription("internal error; the node log has the error type")
         .asRuntimeException();
+  }
+
+  /** The status of an expected outcome; see {@link #toStatus(RuntimeException, String)}. */
+  public static StatusRuntimeException toStatus(BdxException e) {
+    if (!e.violations().isEmpty()) {
+      BadRequest.Builder br = BadRequest.newBuilder();
+      for (FieldViolation v : e.violations()) {
+        br.addFieldViolations(
+            BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.problem()));
+      }
+      com.google.rpc.Status status =
+          com.google.rpc.Status.newBuilder()
+              .setCode(Code.INVALID_ARGUMENT_VALUE)
+              .setMessage("invalid report: " + e.getMessage())
+              .addDetails(com.google.protobuf.Any.pack(br.build()))
+              .build();
+      return StatusProto.toStatusRuntimeException(status);
+    }
+    Status base =
+        switch (e.kind()) {
+          case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+          case NOT_FOUND -> Status.NOT_FOUND;
+          case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+          case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+          case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
+          case UNAVAILABLE -> Status.UNAVAILABLE;
+        };
+    return base.withDescription(e.getMessage()).asRuntimeException();
   }
 }

@@ -412,7 +412,7 @@ public final class FeedClient implements AutoCloseable {
       if (e instanceof InterruptedException ie) {
         throw ie;
       }
-      if (e instanceof FeedReceiver.NoAgreementException) {
+      if (FeedReceiver.isNoAgreement((RuntimeException) e)) {
         LOG.info("feed from " + partner.fingerprint() + " stopped: no active agreement");
         return false;
       }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.logging.Logger;
+import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.policy.SharingGrants;
@@ -91,11 +92,21 @@ public final class FeedReceiver {
   public record Result(
       long cursor, int stored, int ignored, int expired, int rejected, int stale) {}
 
-  /** The partner has no active agreement granting it to send to this node: nothing was applied. */
-  public static final class NoAgreementException extends RuntimeException {
-    NoAgreementException() {
-      super("no active inbound agreement with this partner");
-    }
+  /**
+   * The outcome when a partner has no active agreement granting it to send to this node: nothing
+   * was applied. A {@link BdxException} of kind FAILED_PRECONDITION with this message.
+   */
+  public static final String NO_AGREEMENT = "no active inbound agreement with this partner";
+
+  private static BdxException noAgreement() {
+    return BdxException.failedPrecondition(NO_AGREEMENT);
+  }
+
+  /** Whether {@code e} is the outcome of {@link #NO_AGREEMENT}. */
+  public static boolean isNoAgreement(RuntimeException e) {
+    return e instanceof BdxException b
+        && b.kind() == BdxException.Kind.FAILED_PRECONDITION
+        && NO_AGREEMENT.equals(b.getMessage());
   }
 
   private final NodeDatabase db;
@@ -162,7 +173,8 @@ public final class FeedReceiver {
    * Checks and stores one batch from {@code from}, in feed order, and advances its cursor in the
    * same transaction: {@link #check} of each item, then {@link #store}.
    *
-   * @throws NoAgreementException if {@code from} has no active inbound grant (nothing applied)
+   * @throws BdxException FAILED_PRECONDITION ({@link #NO_AGREEMENT}) if {@code from} has no active
+   *     inbound grant (nothing applied)
    * @throws IllegalArgumentException if the batch has more than {@link #MAX_BATCH} items
    */
   public Result apply(NodeId from, List<FeedItem> batch) {
@@ -184,12 +196,13 @@ public final class FeedReceiver {
    * {@link #store} writes earlier ones (verification is the costliest part of receiving). Safe to
    * call from any thread.
    *
-   * @throws NoAgreementException if {@code from} has no active inbound grant
+   * @throws BdxException FAILED_PRECONDITION ({@link #NO_AGREEMENT}) if {@code from} has no active
+   *     inbound grant
    */
   public Checked check(NodeId from, FeedItem item) {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(item, "item");
-    Grant grant = grants.inbound(from).orElseThrow(NoAgreementException::new);
+    Grant grant = grants.inbound(from).orElseThrow(FeedReceiver::noAgreement);
     return check(from, grant, item, clock.instant().getEpochSecond());
   }
 
@@ -199,7 +212,8 @@ public final class FeedReceiver {
    * is applied twice. An item checked under another agreement than the one active now is checked
    * again first.
    *
-   * @throws NoAgreementException if {@code from} has no active inbound grant (nothing applied)
+   * @throws BdxException FAILED_PRECONDITION ({@link #NO_AGREEMENT}) if {@code from} has no active
+   *     inbound grant (nothing applied)
    * @throws IllegalArgumentException if there are more than {@link #MAX_BATCH} items
    */
   public Result store(NodeId from, List<Checked> items) {
@@ -227,7 +241,7 @@ public final class FeedReceiver {
     if (items.size() > MAX_BATCH) {
       throw new IllegalArgumentException("batch larger than " + MAX_BATCH);
     }
-    Grant grant = grants.inbound(from).orElseThrow(NoAgreementException::new);
+    Grant grant = grants.inbound(from).orElseThrow(FeedReceiver::noAgreement);
     long now = clock.instant().getEpochSecond();
     SqlWork<Result> work =
         c -> {

@@ -16,8 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.bdx.node.agreement.AgreementBook.AgreementRecord;
-import org.bdx.node.agreement.AgreementException.Kind;
 import org.bdx.node.agreement.AgreementFixtures.Side;
+import org.bdx.node.error.BdxException;
+import org.bdx.node.error.BdxException.Kind;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.signing.SigningInput;
 import org.bdx.proto.v1.AgreementState;
@@ -72,8 +73,7 @@ class AgreementBookTest {
 
   private static void assertKind(ThrowingCallable call, Kind kind) {
     assertThatThrownBy(call)
-        .isInstanceOfSatisfying(
-            AgreementException.class, e -> assertThat(e.kind()).isEqualTo(kind));
+        .isInstanceOfSatisfying(BdxException.class, e -> assertThat(e.kind()).isEqualTo(kind));
   }
 
   // --- the handshake ----------------------------------------------------------------------------
@@ -168,7 +168,7 @@ class AgreementBookTest {
             .build();
     assertThatThrownBy(() -> a.book.propose("bravo", t, b.keys.publicKey()))
         .isInstanceOfSatisfying(
-            AgreementException.class,
+            BdxException.class,
             e -> {
               assertThat(e.kind()).isEqualTo(Kind.INVALID_ARGUMENT);
               assertThat(e.getMessage()).contains("registered here as support, not police");
@@ -188,7 +188,7 @@ class AgreementBookTest {
             .build();
     assertThatThrownBy(() -> a.book.propose("bravo", t, b.keys.publicKey()))
         .isInstanceOfSatisfying(
-            AgreementException.class,
+            BdxException.class,
             e -> {
               assertThat(e.kind()).isEqualTo(Kind.INVALID_ARGUMENT);
               assertThat(e.getMessage())
@@ -203,7 +203,7 @@ class AgreementBookTest {
     propose();
     assertThatThrownBy(this::propose)
         .isInstanceOfSatisfying(
-            AgreementException.class,
+            BdxException.class,
             e -> {
               assertThat(e.kind()).isEqualTo(Kind.FAILED_PRECONDITION);
               assertThat(e.getMessage()).contains("terminate the old one first");
@@ -293,7 +293,7 @@ class AgreementBookTest {
     SignedAgreement s = a.book.propose("bravo", proposed(POLICE), b.keys.publicKey()).signed();
     assertThatThrownBy(() -> b.book.receiveOffer(a.keys.nodeId(), s))
         .isInstanceOfSatisfying(
-            AgreementException.class,
+            BdxException.class,
             e -> {
               assertThat(e.kind()).isEqualTo(Kind.INVALID_ARGUMENT);
               assertThat(e.getMessage())
@@ -365,7 +365,7 @@ class AgreementBookTest {
     SignedAgreements.verify(bothSigned, true);
     assertThatThrownBy(() -> a.book.receiveConfirmation(b.keys.nodeId(), bothSigned))
         .isInstanceOfSatisfying(
-            AgreementException.class,
+            BdxException.class,
             e -> {
               assertThat(e.kind()).isEqualTo(Kind.INVALID_ARGUMENT);
               assertThat(e.getMessage()).contains("byte for byte");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import java.util.List;
+import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.signing.Disclosures;
 import org.bdx.proto.v1.AgreementTerms;
@@ -89,9 +90,9 @@ class AgreementTermsValidatorTest {
     assertThatThrownBy(
             () -> AgreementTermsValidator.validate(valid().setProposerToAcceptor(bad).build()))
         .isInstanceOfSatisfying(
-            AgreementException.class,
+            BdxException.class,
             e -> {
-              assertThat(e.kind()).isEqualTo(AgreementException.Kind.INVALID_ARGUMENT);
+              assertThat(e.kind()).isEqualTo(BdxException.Kind.INVALID_ARGUMENT);
               for (String problem : problems) {
                 assertThat(e.getMessage()).contains(problem);
               }

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bdx.node.agreement.AgreementFixtures.proposed;
 
 import java.nio.file.Path;
-import org.bdx.node.agreement.AgreementException.Kind;
 import org.bdx.node.agreement.AgreementFixtures.Side;
 import org.bdx.node.agreement.Partners.PartnerRecord;
+import org.bdx.node.error.BdxException;
+import org.bdx.node.error.BdxException.Kind;
 import org.bdx.node.identity.NodeId;
 import org.bdx.proto.v1.PartnerClass;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,7 @@ class PartnersTest {
   private static void assertKind(Runnable call, Kind kind, String... fragments) {
     assertThatThrownBy(call::run)
         .isInstanceOfSatisfying(
-            AgreementException.class,
+            BdxException.class,
             e -> {
               assertThat(e.kind()).isEqualTo(kind);
               for (String f : fragments) {

@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.List;
+import org.bdx.node.error.BdxException;
 import org.bdx.proto.v1.AgreementTerms;
 import org.bdx.proto.v1.SignedAgreement;
 import org.junit.jupiter.api.Test;
@@ -15,9 +16,9 @@ import org.junit.jupiter.api.Test;
  * OfferAgreement} or {@code ConfirmAgreement} would carry them.
  *
  * <p>Invariants: parsing fails only with {@link InvalidProtocolBufferException}; verification fails
- * only with {@link AgreementException} of kind INVALID_ARGUMENT (never a crash, which the
- * federation API would answer with INTERNAL); whatever verifies carries the exact terms bytes and
- * signatures of a known-good agreement (no forged acceptance).
+ * only with {@link BdxException} of kind INVALID_ARGUMENT (never a crash, which the federation API
+ * would answer with INTERNAL); whatever verifies carries the exact terms bytes and signatures of a
+ * known-good agreement (no forged acceptance).
  *
  * <p>Regression mode replays {@code src/test/resources/org/bdx/node/agreement/
  * SignedAgreementsFuzzTestInputs/}; to fuzz: {@code JAZZER_FUZZ=1 ./mvnw -pl node test
@@ -103,8 +104,8 @@ class SignedAgreementsFuzzTest {
   private static AgreementTerms verifyOrNull(SignedAgreement s, boolean requireBoth) {
     try {
       return SignedAgreements.verify(s, requireBoth);
-    } catch (AgreementException e) {
-      if (e.kind() != AgreementException.Kind.INVALID_ARGUMENT) {
+    } catch (BdxException e) {
+      if (e.kind() != BdxException.Kind.INVALID_ARGUMENT) {
         throw new AssertionError("verification failed with " + e.kind(), e);
       }
       return null;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
+import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.signing.SigningInput;
 import org.bdx.proto.v1.AgreementTerms;
@@ -23,9 +24,9 @@ class SignedAgreementsTest {
   static void assertInvalid(Runnable call, String fragment) {
     assertThatThrownBy(call::run)
         .isInstanceOfSatisfying(
-            AgreementException.class,
+            BdxException.class,
             e -> {
-              assertThat(e.kind()).isEqualTo(AgreementException.Kind.INVALID_ARGUMENT);
+              assertThat(e.kind()).isEqualTo(BdxException.Kind.INVALID_ARGUMENT);
               assertThat(e.getMessage()).contains(fragment);
             });
   }

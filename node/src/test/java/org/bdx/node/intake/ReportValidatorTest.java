@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import org.bdx.node.error.BdxException;
+import org.bdx.node.error.FieldViolation;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.Consent;
 import org.bdx.proto.v1.HarmCategory;
@@ -33,10 +35,10 @@ class ReportValidatorTest {
         .addHarms(HarmCategory.HARM_CATEGORY_ROBBERY);
   }
 
-  private InvalidReportException invalid(Report r) {
-    InvalidReportException e =
-        catchThrowableOfType(InvalidReportException.class, () -> validator.validateAndNormalize(r));
-    assertThat(e).as("expected InvalidReportException").isNotNull();
+  private BdxException invalid(Report r) {
+    BdxException e =
+        catchThrowableOfType(BdxException.class, () -> validator.validateAndNormalize(r));
+    assertThat(e).as("expected BdxException").isNotNull();
     return e;
   }
 
@@ -110,7 +112,7 @@ class ReportValidatorTest {
     ReportValidator v = new ReportValidator(new PhoneNumbers("CA"), lateUtc);
     assertThatThrownBy(
             () -> v.validateAndNormalize(minimal().setIncidentDate("2026-11-22").build()))
-        .isInstanceOf(InvalidReportException.class);
+        .isInstanceOfSatisfying(BdxException.class, e -> assertThat(e.violations()).isNotEmpty());
   }
 
   @Test
@@ -235,7 +237,7 @@ class ReportValidatorTest {
   @Test
   void validate_phone_badOneNamedByIndex_withoutValue() {
     Report r = minimal().addPhoneNumbers("604-555-0123").addPhoneNumbers(CANARY).build();
-    InvalidReportException e = invalid(r);
+    BdxException e = invalid(r);
     assertThat(e.violations())
         .containsExactly(new FieldViolation("phone_numbers[1]", "not a phone number"));
     assertThat(e.getMessage()).doesNotContain(CANARY);
@@ -330,7 +332,7 @@ class ReportValidatorTest {
             .setReporterContact(CANARY.repeat(50))
             .setSeverityValue(77)
             .build();
-    InvalidReportException e = invalid(r);
+    BdxException e = invalid(r);
     assertThat(e.violations())
         .extracting(FieldViolation::field)
         .containsExactlyInAnyOrder(

@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import org.bdx.node.agreement.AgreementException;
 import org.bdx.node.agreement.SignedAgreements;
+import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.proto.v1.AgreementTerms;
@@ -333,8 +333,8 @@ final class AgreementVectors {
     try {
       SignedAgreements.verify(s, requireAcceptor);
       return "VALID";
-    } catch (AgreementException e) {
-      if (e.kind() != AgreementException.Kind.INVALID_ARGUMENT) {
+    } catch (BdxException e) {
+      if (e.kind() != BdxException.Kind.INVALID_ARGUMENT) {
         throw new IllegalStateException("AGR-5 failures are INVALID_ARGUMENT: " + e.kind());
       }
       return outcomeOf(e.getMessage());

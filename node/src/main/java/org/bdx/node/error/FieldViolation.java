@@ -1,4 +1,4 @@
-package org.bdx.node.intake;
+package org.bdx.node.error;
 
 import java.util.Objects;
 
