@@ -13,7 +13,7 @@ import org.bdx.cli.node.ServeCommand;
 import org.bdx.cli.node.StatusCommand;
 import org.bdx.cli.partner.PartnerCommand;
 import org.bdx.cli.report.ReportCommand;
-import org.bdx.node.Node;
+import org.bdx.node.server.Node;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -35,7 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.bdx.node.client.ClientCredentialCheck;
+import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.KeyFiles;
 import org.bdx.proto.v1.AlertView;
@@ -302,7 +302,7 @@ class CrashEndToEndTest {
       @Override
       public void applyRequestMetadata(RequestInfo info, Executor ex, MetadataApplier applier) {
         Metadata m = new Metadata();
-        m.put(ClientCredentialCheck.AUTHORIZATION, "Bearer " + token);
+        m.put(CredentialCheck.AUTHORIZATION, "Bearer " + token);
         applier.apply(m);
       }
     };

@@ -9,8 +9,8 @@ import io.grpc.ServerInterceptor;
 import java.io.ByteArrayOutputStream;
 import java.util.HashMap;
 import java.util.Map;
+import org.bdx.node.edge.PeerIdentity;
 import org.bdx.node.identity.NodeId;
-import org.bdx.node.tls.PeerIdentity;
 
 /**
  * Records the serialized bytes of every message a node's federation server sends, per partner,

@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.bdx.node.Node;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
+import org.bdx.node.server.Node;
 import org.bdx.node.server.RunningNode;
 
 /** The conformance suite against the reference node, started on loopback for the build. */

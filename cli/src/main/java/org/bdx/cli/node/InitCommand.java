@@ -1,8 +1,8 @@
 package org.bdx.cli.node;
 
 import org.bdx.cli.BdxCommand;
-import org.bdx.node.Node;
 import org.bdx.node.home.NodeConfig;
+import org.bdx.node.server.Node;
 import org.bdx.proto.v1.GetNodeInfoResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

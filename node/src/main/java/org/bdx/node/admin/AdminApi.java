@@ -1,22 +1,17 @@
 package org.bdx.node.admin;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 import org.bdx.node.agreement.AgreementBook;
 import org.bdx.node.agreement.AgreementBook.AgreementRecord;
 import org.bdx.node.agreement.Partners;
 import org.bdx.node.agreement.Partners.PartnerRecord;
+import org.bdx.node.edge.Views;
 import org.bdx.node.error.BdxException;
+import org.bdx.node.federation.PartnerCalls;
 import org.bdx.node.identity.NodeId;
-import org.bdx.node.tls.PartnerChannels;
-import org.bdx.node.tls.PartnerKeyProbe;
 import org.bdx.proto.v1.AcceptAgreementRequest;
 import org.bdx.proto.v1.AcceptAgreementResponse;
 import org.bdx.proto.v1.AddPartnerRequest;
@@ -24,8 +19,6 @@ import org.bdx.proto.v1.AddPartnerResponse;
 import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.Agreement;
 import org.bdx.proto.v1.AgreementState;
-import org.bdx.proto.v1.ConfirmAgreementRequest;
-import org.bdx.proto.v1.FederationServiceGrpc;
 import org.bdx.proto.v1.GetAgreementRequest;
 import org.bdx.proto.v1.GetAgreementResponse;
 import org.bdx.proto.v1.GetPartnerRequest;
@@ -36,8 +29,6 @@ import org.bdx.proto.v1.ListAgreementsRequest;
 import org.bdx.proto.v1.ListAgreementsResponse;
 import org.bdx.proto.v1.ListPartnersRequest;
 import org.bdx.proto.v1.ListPartnersResponse;
-import org.bdx.proto.v1.NotifyAgreementStateRequest;
-import org.bdx.proto.v1.OfferAgreementRequest;
 import org.bdx.proto.v1.PartnerStatus;
 import org.bdx.proto.v1.ProposeAgreementRequest;
 import org.bdx.proto.v1.ProposeAgreementResponse;
@@ -53,17 +44,15 @@ import org.bdx.proto.v1.TerminateAgreementResponse;
 /**
  * The coordinator's API. Local changes take effect first (so a suspension or termination holds here
  * even when the partner cannot be told), then the partner is told over its federation endpoint.
- * Errors are thrown and mapped to statuses by {@link org.bdx.node.server.ErrorMapping}.
+ * Errors are thrown and mapped to statuses by {@link org.bdx.node.edge.ErrorMapping}.
  */
 public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
-  private static final Logger LOG = Logger.getLogger(AdminApi.class.getName());
-  private static final long PARTNER_CALL_SECONDS = 10;
 
   private final NodeId self;
   private final String organizationName;
   private final Partners partners;
   private final AgreementBook book;
-  private final PartnerChannels channels;
+  private final PartnerCalls calls;
   private final SyncStatus syncStatus;
   private final Supplier<Map<NodeId, Boolean>> connected;
 
@@ -72,14 +61,14 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
       String organizationName,
       Partners partners,
       AgreementBook book,
-      PartnerChannels channels,
+      PartnerCalls calls,
       SyncStatus syncStatus,
       Supplier<Map<NodeId, Boolean>> connected) {
     this.self = self;
     this.organizationName = organizationName;
     this.partners = partners;
     this.book = book;
-    this.channels = channels;
+    this.calls = calls;
     this.syncStatus = syncStatus;
     this.connected = connected;
   }
@@ -91,7 +80,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
       throw new IllegalArgumentException("node_id: that is this node's own id");
     }
     PartnerRecord p = partners.add(req.getName(), id, req.getEndpoint(), req.getPartnerClass());
-    out.onNext(AddPartnerResponse.newBuilder().setPartner(AdminViews.partner(p)).build());
+    out.onNext(AddPartnerResponse.newBuilder().setPartner(Views.partner(p)).build());
     out.onCompleted();
   }
 
@@ -99,7 +88,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
   public void listPartners(ListPartnersRequest req, StreamObserver<ListPartnersResponse> out) {
     out.onNext(
         ListPartnersResponse.newBuilder()
-            .addAllPartners(partners.list().stream().map(AdminViews::partner).toList())
+            .addAllPartners(partners.list().stream().map(Views::partner).toList())
             .build());
     out.onCompleted();
   }
@@ -108,7 +97,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
   public void getPartner(GetPartnerRequest req, StreamObserver<GetPartnerResponse> out) {
     out.onNext(
         GetPartnerResponse.newBuilder()
-            .setPartner(AdminViews.partner(partner(req.getPartner())))
+            .setPartner(Views.partner(partner(req.getPartner())))
             .build());
     out.onCompleted();
   }
@@ -128,25 +117,15 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
       throw new IllegalArgumentException("terms: required");
     }
     PartnerRecord p = partner(req.getPartner());
-    byte[] partnerKey;
-    try {
-      partnerKey =
-          book.knownPublicKey(p.nodeId())
-              .orElseGet(() -> PartnerKeyProbe.publicKey(channels, p.nodeId(), p.endpoint()));
-    } catch (StatusRuntimeException e) {
-      throw partnerFailure(p, e, "nothing was proposed");
-    }
+    byte[] partnerKey =
+        book.knownPublicKey(p.nodeId()).orElseGet(() -> calls.publicKey(p, "nothing was proposed"));
     AgreementRecord rec = book.propose(req.getPartner(), req.getTerms(), partnerKey);
     try {
-      callPartner(
-          p,
-          stub ->
-              stub.offerAgreement(
-                  OfferAgreementRequest.newBuilder().setAgreement(rec.signed()).build()));
-    } catch (StatusRuntimeException e) {
+      calls.offer(p, rec.signed(), "nothing was proposed");
+    } catch (BdxException e) {
       // An offer the partner never saw must not linger as if it were pending there.
       book.terminate(rec.agreementId());
-      throw partnerFailure(p, e, "nothing was proposed");
+      throw e;
     }
     out.onNext(ProposeAgreementResponse.newBuilder().setAgreement(view(rec)).build());
     out.onCompleted();
@@ -180,19 +159,10 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
         existing.state() == AgreementState.AGREEMENT_STATE_ACTIVE && !existing.proposedByUs()
             ? existing
             : book.accept(existing.agreementId());
-    PartnerRecord p = partnerOf(rec);
-    try {
-      callPartner(
-          p,
-          stub ->
-              stub.confirmAgreement(
-                  ConfirmAgreementRequest.newBuilder().setAgreement(rec.signed()).build()));
-    } catch (StatusRuntimeException e) {
-      throw partnerFailure(
-          p,
-          e,
-          "accepted here; run `bdx agreement accept " + rec.agreementId() + "` again to tell them");
-    }
+    calls.confirm(
+        partnerOf(rec),
+        rec.signed(),
+        "accepted here; run `bdx agreement accept " + rec.agreementId() + "` again to tell them");
     out.onNext(AcceptAgreementResponse.newBuilder().setAgreement(view(rec)).build());
     out.onCompleted();
   }
@@ -232,7 +202,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
             .setNodeId(self.value())
             .setOrganizationName(organizationName);
     for (PartnerRecord p : partners.list()) {
-      PartnerStatus.Builder s = PartnerStatus.newBuilder().setPartner(AdminViews.partner(p));
+      PartnerStatus.Builder s = PartnerStatus.newBuilder().setPartner(Views.partner(p));
       book.latestWith(p.nodeId())
           .ifPresent(a -> s.setAgreementState(a.state()).setAgreementId(a.agreementId()));
       s.setConnected(live.getOrDefault(p.nodeId(), false));
@@ -270,60 +240,12 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
             default -> throw new IllegalStateException("not a state change: " + target);
           };
     }
-    PartnerRecord p = partnerOf(rec);
-    try {
-      callPartner(
-          p,
-          stub ->
-              stub.notifyAgreementState(
-                  NotifyAgreementStateRequest.newBuilder()
-                      .setAgreementId(rec.agreementId())
-                      .setState(target)
-                      .build()));
-    } catch (StatusRuntimeException e) {
-      throw partnerFailure(p, e, "the change holds here; run the same command again to tell them");
-    }
+    calls.notifyState(
+        partnerOf(rec),
+        rec.agreementId(),
+        target,
+        "the change holds here; run the same command again to tell them");
     return rec;
-  }
-
-  private interface PartnerCall {
-    Object call(FederationServiceGrpc.FederationServiceBlockingStub stub);
-  }
-
-  private void callPartner(PartnerRecord p, PartnerCall call) {
-    ManagedChannel ch = channels.open(p.nodeId(), p.endpoint());
-    try {
-      call.call(
-          FederationServiceGrpc.newBlockingStub(ch)
-              .withDeadlineAfter(PARTNER_CALL_SECONDS, TimeUnit.SECONDS));
-    } finally {
-      ch.shutdownNow();
-    }
-  }
-
-  private static StatusRuntimeException partnerFailure(
-      PartnerRecord p, StatusRuntimeException e, String consequence) {
-    Status s = e.getStatus();
-    LOG.warning(() -> "partner " + p.name() + " answered " + s.getCode());
-    String why =
-        switch (s.getCode()) {
-          case UNAVAILABLE, DEADLINE_EXCEEDED -> "is not reachable at " + p.endpoint();
-          case UNAUTHENTICATED -> "refused our node (has it registered us as a partner?)";
-          default ->
-              "refused: "
-                  + s.getCode()
-                  + (s.getDescription() == null ? "" : " " + s.getDescription());
-        };
-    Status mapped =
-        switch (s.getCode()) {
-          case UNAVAILABLE, DEADLINE_EXCEEDED -> Status.UNAVAILABLE;
-          case INVALID_ARGUMENT, PERMISSION_DENIED, ALREADY_EXISTS, NOT_FOUND ->
-              Status.FAILED_PRECONDITION;
-          default -> Status.FAILED_PRECONDITION;
-        };
-    return mapped
-        .withDescription("partner " + p.name() + " " + why + "; " + consequence)
-        .asRuntimeException();
   }
 
   private PartnerRecord partner(String nameOrId) {
@@ -345,7 +267,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
 
   private Agreement view(AgreementRecord a) {
     String name = partners.get(a.partner()).map(PartnerRecord::name).orElse("(removed partner)");
-    return AdminViews.agreement(a, name);
+    return Views.agreement(a, name);
   }
 
   /** Echo only what could be a name or id, shortened: never arbitrary input. */

@@ -5,7 +5,7 @@ import java.sql.ResultSet;
 import java.util.Objects;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.store.NodeDatabase;
-import org.bdx.node.tls.RefusedMessages;
+import org.bdx.node.sync.RefusedMessages;
 
 /** Reads the per-partner sync counters the feeds keep, for {@code bdx status}. */
 public final class SyncStatus {

@@ -30,7 +30,9 @@ public final class BdxException extends RuntimeException {
     /** The caller may not do this (e.g. not a partner, or resuming the other side's suspension). */
     PERMISSION_DENIED,
     /** Someone this node needs (a partner) cannot be reached now; the call may be retried. */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /** A newer call took this one's place (a partner's second feed stream, say). */
+    ABORTED
   }
 
   private final Kind kind;
@@ -95,5 +97,9 @@ public final class BdxException extends RuntimeException {
 
   public static BdxException unavailable(String message) {
     return new BdxException(Kind.UNAVAILABLE, message);
+  }
+
+  public static BdxException aborted(String message) {
+    return new BdxException(Kind.ABORTED, message);
   }
 }

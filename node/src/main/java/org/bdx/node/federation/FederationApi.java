@@ -2,8 +2,7 @@ package org.bdx.node.federation;
 
 import io.grpc.stub.StreamObserver;
 import org.bdx.node.agreement.AgreementBook;
-import org.bdx.node.sync.FeedService;
-import org.bdx.node.tls.PeerIdentity;
+import org.bdx.node.edge.PeerIdentity;
 import org.bdx.proto.v1.ConfirmAgreementRequest;
 import org.bdx.proto.v1.ConfirmAgreementResponse;
 import org.bdx.proto.v1.FederationServiceGrpc;

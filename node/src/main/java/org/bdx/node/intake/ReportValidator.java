@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.function.IntPredicate;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.error.FieldViolation;
+import org.bdx.node.search.PhoneNumbers;
+import org.bdx.node.search.Plates;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.Consent;
 import org.bdx.proto.v1.HarmCategory;

@@ -3,8 +3,6 @@ package org.bdx.node.search;
 import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.Set;
-import org.bdx.node.intake.PhoneNumbers;
-import org.bdx.node.intake.Plates;
 import org.bdx.proto.v1.HarmCategory;
 
 /**

@@ -7,7 +7,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
-import org.bdx.node.Node;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.tls.Keepalive;

@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.bdx.node.intake.PhoneNumbers;
-import org.bdx.node.intake.Plates;
+import org.bdx.node.search.PhoneNumbers;
+import org.bdx.node.search.Plates;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Audience;
@@ -178,7 +178,7 @@ public final class AlertStore {
    *
    * @throws IllegalArgumentException if {@code a} is malformed (message names the part, not values)
    */
-  public static Row row(StoredAlert a, Hops hops) {
+  public Row row(StoredAlert a, Hops hops) {
     Objects.requireNonNull(hops, "hops");
     validate(a);
     return new Row(a.tombstone() ? tombstone(a) : a, hops);

@@ -17,7 +17,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.tls.PartnerChannels;
-import org.bdx.node.tls.RefusedMessages;
 import org.bdx.proto.v1.FederationServiceGrpc;
 import org.bdx.proto.v1.FeedAck;
 import org.bdx.proto.v1.SubscribeRequest;

@@ -16,7 +16,6 @@ import org.bdx.node.identity.NodeId;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.tls.PartnerChannels;
-import org.bdx.node.tls.RefusedMessages;
 
 /**
  * Runs one {@link FeedClient} per partner with an active inbound grant and a known endpoint. Call

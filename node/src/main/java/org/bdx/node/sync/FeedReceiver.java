@@ -474,7 +474,7 @@ public final class FeedReceiver {
     AlertStore.Row row;
     try {
       // Validation and every column value, computed here rather than under the database lock.
-      row = AlertStore.row(a, new AlertStore.Hops(relayHops, hopsLeft));
+      row = alerts.row(a, new AlertStore.Hops(relayHops, hopsLeft));
     } catch (IllegalArgumentException e) {
       return rejected(item, agreement, Rejection.ITEM_MALFORMED, null);
     }

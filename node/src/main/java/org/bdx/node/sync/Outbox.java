@@ -24,6 +24,7 @@ import org.bdx.node.policy.SharingPolicy;
 import org.bdx.node.signing.Disclosures;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.Page;
 import org.bdx.node.store.StoreException;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.proto.v1.AlertHeader;

@@ -15,13 +15,18 @@ import java.util.Objects;
  */
 public record Keepalive(
     Duration clientTime, Duration clientTimeout, Duration serverTime, Duration serverTimeout) {
+  /** The server pings an idle connection after this long, to notice a partner that vanished. */
+  public static final long SERVER_KEEPALIVE_SECONDS = 60;
+
+  public static final long SERVER_KEEPALIVE_TIMEOUT_SECONDS = 20;
+
   /** 30 s / 10 s for the client, 60 s / 20 s for the server. */
   public static final Keepalive DEFAULTS =
       new Keepalive(
           Duration.ofSeconds(TlsPartnerChannels.KEEPALIVE_TIME_SECONDS),
           Duration.ofSeconds(TlsPartnerChannels.KEEPALIVE_TIMEOUT_SECONDS),
-          Duration.ofSeconds(FederationServerFactory.SERVER_KEEPALIVE_SECONDS),
-          Duration.ofSeconds(FederationServerFactory.SERVER_KEEPALIVE_TIMEOUT_SECONDS));
+          Duration.ofSeconds(SERVER_KEEPALIVE_SECONDS),
+          Duration.ofSeconds(SERVER_KEEPALIVE_TIMEOUT_SECONDS));
 
   public Keepalive {
     for (Duration d : new Duration[] {clientTime, clientTimeout, serverTime, serverTimeout}) {

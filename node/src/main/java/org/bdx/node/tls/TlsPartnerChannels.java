@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.bdx.node.edge.FederationServerFactory;
 import org.bdx.node.home.NodeConfig.HostPort;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;

@@ -13,11 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import org.bdx.node.Node;
-import org.bdx.node.client.ClientCredentialCheck;
+import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.NodeId;
+import org.bdx.node.server.Node;
 import org.bdx.node.server.RunningNode;
 import org.bdx.proto.v1.AcceptAgreementRequest;
 import org.bdx.proto.v1.AddPartnerRequest;
@@ -215,7 +215,7 @@ final class BenchNetwork implements AutoCloseable {
 
   private static <S extends AbstractStub<S>> S bearer(S stub, String token) {
     Metadata m = new Metadata();
-    m.put(ClientCredentialCheck.AUTHORIZATION, "Bearer " + token);
+    m.put(CredentialCheck.AUTHORIZATION, "Bearer " + token);
     return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
   }
 

@@ -6,8 +6,8 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bdx.node.edge.PeerIdentity;
 import org.bdx.node.identity.NodeId;
-import org.bdx.node.tls.PeerIdentity;
 import org.bdx.proto.v1.SubscribeResponse;
 
 /**

@@ -57,7 +57,7 @@ final class JfrBreakdown {
           new Bucket("A: Outbox.read", has("org.bdx.node.sync.Outbox.read")),
           new Bucket("A: Outbox.acked", has("org.bdx.node.sync.Outbox.acked")),
           new Bucket("A: Outbox.countAfter (status)", has("org.bdx.node.sync.Outbox.countAfter")),
-          new Bucket("A: FeedService other", has("org.bdx.node.sync.FeedService")),
+          new Bucket("A: FeedService other", has("org.bdx.node.federation.FeedService")),
           new Bucket(
               "background checkpoint (Checkpointer)", has("org.bdx.node.store.Checkpointer.")),
           new Bucket("TLS (sun.security.ssl, crypto)", has("sun.security.ssl.")),

@@ -37,21 +37,21 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.bdx.node.Node;
 import org.bdx.node.agreement.SignedAgreements;
-import org.bdx.node.client.ClientCredentialCheck;
+import org.bdx.node.edge.CredentialCheck;
+import org.bdx.node.edge.FederationServerFactory;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.KeyFiles;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
+import org.bdx.node.server.Node;
 import org.bdx.node.server.RunningNode;
 import org.bdx.node.signing.AlertDraft;
 import org.bdx.node.signing.AlertSigner;
 import org.bdx.node.signing.Disclosures;
 import org.bdx.node.signing.SigningInput;
 import org.bdx.node.store.Ids;
-import org.bdx.node.tls.FederationServerFactory;
 import org.bdx.node.tls.TlsPartnerChannels;
 import org.bdx.proto.v1.AddPartnerRequest;
 import org.bdx.proto.v1.AdminServiceGrpc;
@@ -1331,7 +1331,7 @@ class HostilePartnerTest {
 
   private static <S extends AbstractStub<S>> S bearer(S stub, String token) {
     Metadata m = new Metadata();
-    m.put(ClientCredentialCheck.AUTHORIZATION, "Bearer " + token);
+    m.put(CredentialCheck.AUTHORIZATION, "Bearer " + token);
     return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
   }
 }

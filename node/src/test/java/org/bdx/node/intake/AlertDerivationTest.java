@@ -2,6 +2,7 @@ package org.bdx.node.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.bdx.node.search.PhoneNumbers;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.Consent;

@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import java.util.List;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.error.FieldViolation;
+import org.bdx.node.search.PhoneNumbers;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.Consent;
 import org.bdx.proto.v1.HarmCategory;

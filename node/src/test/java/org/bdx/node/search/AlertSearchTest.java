@@ -15,8 +15,6 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.bdx.node.intake.PhoneNumbers;
-import org.bdx.node.intake.Plates;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.Page;

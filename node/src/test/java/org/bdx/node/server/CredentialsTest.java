@@ -15,8 +15,7 @@ import io.grpc.stub.MetadataUtils;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import org.bdx.node.Node;
-import org.bdx.node.client.ClientCredentialCheck;
+import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.proto.v1.AdminServiceGrpc;
@@ -104,7 +103,7 @@ class CredentialsTest {
       return stub;
     }
     Metadata m = new Metadata();
-    m.put(ClientCredentialCheck.AUTHORIZATION, "Bearer " + token);
+    m.put(CredentialCheck.AUTHORIZATION, "Bearer " + token);
     return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
   }
 

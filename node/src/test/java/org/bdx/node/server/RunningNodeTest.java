@@ -14,8 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
-import org.bdx.node.Node;
-import org.bdx.node.client.ClientCredentialCheck;
+import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.proto.v1.ClientServiceGrpc;
@@ -47,7 +46,7 @@ class RunningNodeTest {
                       public void applyRequestMetadata(
                           RequestInfo info, Executor ex, MetadataApplier applier) {
                         Metadata m = new Metadata();
-                        m.put(ClientCredentialCheck.AUTHORIZATION, "Bearer " + token);
+                        m.put(CredentialCheck.AUTHORIZATION, "Bearer " + token);
                         applier.apply(m);
                       }
                     });

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import org.bdx.node.intake.PhoneNumbers;
+import org.bdx.node.search.PhoneNumbers;
 import org.junit.jupiter.api.Test;
 
 /**

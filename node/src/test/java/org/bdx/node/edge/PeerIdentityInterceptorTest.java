@@ -1,4 +1,4 @@
-package org.bdx.node.tls;
+package org.bdx.node.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.bdx.node.intake;
+package org.bdx.node.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

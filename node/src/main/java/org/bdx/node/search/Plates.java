@@ -1,4 +1,4 @@
-package org.bdx.node.intake;
+package org.bdx.node.search;
 
 import java.text.Normalizer;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package org.bdx.node.tls;
+package org.bdx.node.edge;
 
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
@@ -7,6 +7,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
+import org.bdx.node.sync.RefusedMessages;
+import org.bdx.node.tls.FederationTls;
+import org.bdx.node.tls.Keepalive;
 
 /**
  * The federation server's transport (spec FED-TLS): mutual TLS 1.3 that admits only partners, with
@@ -26,11 +29,6 @@ public final class FederationServerFactory {
 
   /** Partners may ping this often (a little more often than our clients do, every 30 s). */
   public static final long PERMIT_KEEPALIVE_SECONDS = 10;
-
-  /** The server pings an idle connection after this long, to notice a partner that vanished. */
-  public static final long SERVER_KEEPALIVE_SECONDS = 60;
-
-  public static final long SERVER_KEEPALIVE_TIMEOUT_SECONDS = 20;
 
   /** A connection without calls for this long is closed; a subscribed partner always has one. */
   public static final long MAX_CONNECTION_IDLE_MINUTES = 15;

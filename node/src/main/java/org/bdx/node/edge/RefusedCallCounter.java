@@ -1,4 +1,4 @@
-package org.bdx.node.tls;
+package org.bdx.node.edge;
 
 import io.grpc.Grpc;
 import io.grpc.Metadata;
@@ -9,6 +9,8 @@ import java.util.Objects;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLSession;
 import org.bdx.node.identity.NodeId;
+import org.bdx.node.sync.RefusedMessages;
+import org.bdx.node.tls.PartnerTrustManager;
 
 /**
  * Counts a partner's federation calls that this node ended with a refusal ({@link

@@ -1,4 +1,4 @@
-package org.bdx.node;
+package org.bdx.node.server;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ServerInterceptors;
@@ -19,35 +19,36 @@ import org.bdx.node.admin.AdminApi;
 import org.bdx.node.admin.SyncStatus;
 import org.bdx.node.agreement.AgreementBook;
 import org.bdx.node.agreement.Partners;
-import org.bdx.node.client.ClientApi;
-import org.bdx.node.client.ClientCredentialCheck;
+import org.bdx.node.edge.CredentialCheck;
+import org.bdx.node.edge.ErrorMapping;
+import org.bdx.node.edge.FederationServerFactory;
+import org.bdx.node.edge.RequestDecoding;
 import org.bdx.node.federation.FederationApi;
+import org.bdx.node.federation.FeedService;
+import org.bdx.node.federation.PartnerCalls;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.KeyFiles;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.intake.AlertLifecycle;
-import org.bdx.node.intake.PhoneNumbers;
 import org.bdx.node.intake.ReportIntake;
 import org.bdx.node.intake.ReportValidator;
 import org.bdx.node.search.AlertSearch;
-import org.bdx.node.server.ErrorMapping;
-import org.bdx.node.server.RequestDecoding;
+import org.bdx.node.search.PhoneNumbers;
 import org.bdx.node.signing.AlertSigner;
 import org.bdx.node.signing.AlertVerifier;
+import org.bdx.node.staff.ClientApi;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.ReportStore;
 import org.bdx.node.store.StoreException;
 import org.bdx.node.sync.FeedClients;
 import org.bdx.node.sync.FeedReceiver;
-import org.bdx.node.sync.FeedService;
 import org.bdx.node.sync.Outbox;
-import org.bdx.node.tls.FederationServerFactory;
+import org.bdx.node.sync.RefusedMessages;
 import org.bdx.node.tls.Keepalive;
 import org.bdx.node.tls.PartnerChannels;
-import org.bdx.node.tls.RefusedMessages;
 import org.bdx.node.tls.TlsPartnerChannels;
 import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.GetNodeInfoResponse;
@@ -178,7 +179,7 @@ public final class Node implements AutoCloseable {
             config.organizationName(),
             partners,
             book,
-            channels,
+            new PartnerCalls(channels),
             new SyncStatus(db, refused),
             feedClients::connected);
     this.federationApi = new FederationApi(book, feedService);
@@ -243,11 +244,11 @@ public final class Node implements AutoCloseable {
         ServerInterceptors.intercept(
             RequestDecoding.strict(clientApi.bindService()),
             new ErrorMapping(),
-            new ClientCredentialCheck(clientToken, adminToken)),
+            new CredentialCheck(clientToken, adminToken)),
         ServerInterceptors.intercept(
             RequestDecoding.strict(adminApi.bindService()),
             new ErrorMapping(),
-            new ClientCredentialCheck(adminToken)));
+            new CredentialCheck(adminToken)));
   }
 
   /**

@@ -1,20 +1,27 @@
-package org.bdx.node.client;
+package org.bdx.node.edge;
 
 import java.util.function.Function;
+import org.bdx.node.agreement.AgreementBook.AgreementRecord;
+import org.bdx.node.agreement.Partners.PartnerRecord;
 import org.bdx.node.store.ReportRecord;
 import org.bdx.node.store.StoredAlert;
+import org.bdx.proto.v1.Agreement;
 import org.bdx.proto.v1.AlertView;
+import org.bdx.proto.v1.Partner;
 import org.bdx.proto.v1.ReportSummary;
 
-/** The one place where stored records become client API messages. */
-final class AlertViews {
-  private AlertViews() {}
+/**
+ * The one place where the node's records become API messages: alerts and report summaries for the
+ * client API, partners and agreements for the admin API.
+ */
+public final class Views {
+  private Views() {}
 
   /**
    * @param originName looks up the organization name for an origin node id (our own name for local
    *     alerts, a partner's registered name for received ones)
    */
-  static AlertView toView(StoredAlert a, Function<String, String> originName) {
+  public static AlertView toView(StoredAlert a, Function<String, String> originName) {
     return AlertView.newBuilder()
         .setAlertId(a.alertId())
         .setOriginNodeId(a.originNodeId())
@@ -35,7 +42,7 @@ final class AlertViews {
   }
 
   /** Deliberately leaves out the narrative and the reporter's contact. */
-  static ReportSummary toSummary(ReportRecord r) {
+  public static ReportSummary toSummary(ReportRecord r) {
     return ReportSummary.newBuilder()
         .setReportId(r.reportId())
         .setAlertId(r.alertId())
@@ -45,6 +52,32 @@ final class AlertViews {
         .addAllHarms(r.report().getHarmsList())
         .setSeverity(r.report().getSeverity())
         .setAudience(r.report().getConsent().getAudience())
+        .build();
+  }
+
+  public static Partner partner(PartnerRecord p) {
+    return Partner.newBuilder()
+        .setName(p.name())
+        .setNodeId(p.nodeId().value())
+        .setFingerprint(p.nodeId().fingerprint())
+        .setEndpoint(p.endpoint())
+        .setPartnerClass(p.partnerClass())
+        .setAddedAt(p.addedAt())
+        .build();
+  }
+
+  public static Agreement agreement(AgreementRecord a, String partnerName) {
+    return Agreement.newBuilder()
+        .setAgreementId(a.agreementId())
+        .setPartner(partnerName)
+        .setPartnerNodeId(a.partner().value())
+        .setState(a.state())
+        .setProposedByUs(a.proposedByUs())
+        .setWeSend(a.weSend())
+        .setWeReceive(a.weReceive())
+        .setUpdatedAt(a.updatedAt())
+        .setSuspendedByUs(a.suspendedByUs())
+        .setSigned(a.signed())
         .build();
   }
 }

@@ -1,4 +1,4 @@
-package org.bdx.node.server;
+package org.bdx.node.edge;
 
 import io.grpc.Attributes;
 import io.grpc.Metadata;

@@ -1,4 +1,4 @@
-package org.bdx.node.tls;
+package org.bdx.node.sync;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Status;
@@ -12,8 +12,9 @@ import org.bdx.node.identity.NodeId;
 /**
  * Counts, per partner, the messages this node refused whole at the federation boundary (spec
  * HOST-5, {@code inbound_refused} in ADM-10): the partner's calls answered {@code INVALID_ARGUMENT}
- * or {@code RESOURCE_EXHAUSTED} ({@link RefusedCallCounter}), and responses on this node's feed
- * call that did not decode or were over the size limit ({@link #countsAsRefused(Throwable)}).
+ * or {@code RESOURCE_EXHAUSTED} (counted by the federation server's {@code RefusedCallCounter}),
+ * and responses on this node's feed call that did not decode or were over the size limit ({@link
+ * #countsAsRefused(Throwable)}).
  *
  * <p>Kept in memory since the node started, not in the database: a partner flooding malformed calls
  * must not turn each one into a durable write. Only current partners are counted, so the map never

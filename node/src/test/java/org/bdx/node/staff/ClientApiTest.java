@@ -1,4 +1,4 @@
-package org.bdx.node.client;
+package org.bdx.node.staff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,9 +18,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.Executor;
-import org.bdx.node.Node;
+import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
+import org.bdx.node.server.Node;
 import org.bdx.node.server.NodeServer;
 import org.bdx.node.signing.AlertVerifier;
 import org.bdx.proto.v1.Audience;
@@ -85,7 +86,7 @@ class ClientApiTest {
           @Override
           public void applyRequestMetadata(RequestInfo info, Executor ex, MetadataApplier applier) {
             Metadata m = new Metadata();
-            m.put(ClientCredentialCheck.AUTHORIZATION, "Bearer " + token);
+            m.put(CredentialCheck.AUTHORIZATION, "Bearer " + token);
             applier.apply(m);
           }
         });

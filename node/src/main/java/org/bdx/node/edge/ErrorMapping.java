@@ -1,4 +1,4 @@
-package org.bdx.node.server;
+package org.bdx.node.edge;
 
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
@@ -100,6 +100,7 @@ public final class ErrorMapping implements ServerInterceptor {
           case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
           case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
           case UNAVAILABLE -> Status.UNAVAILABLE;
+          case ABORTED -> Status.ABORTED;
         };
     return base.withDescription(e.getMessage()).asRuntimeException();
   }

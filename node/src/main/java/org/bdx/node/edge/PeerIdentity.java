@@ -1,4 +1,4 @@
-package org.bdx.node.tls;
+package org.bdx.node.edge;
 
 import io.grpc.Context;
 import io.grpc.Status;

@@ -1,4 +1,4 @@
-package org.bdx.node.tls;
+package org.bdx.node.edge;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bdx.node.identity.NodeId;
+import org.bdx.node.tls.PartnerTrustManager;
 
 /**
  * Identifies the calling node from its TLS certificate and puts its id under {@link
@@ -29,7 +30,7 @@ public final class PeerIdentityInterceptor implements ServerInterceptor {
   private static final Logger LOG = Logger.getLogger(PeerIdentityInterceptor.class.getName());
 
   /** The only thing a refused caller learns. */
-  static final String REFUSAL = "this node does not accept calls from the caller";
+  public static final String REFUSAL = "this node does not accept calls from the caller";
 
   private final PartnerTrustManager trust;
 

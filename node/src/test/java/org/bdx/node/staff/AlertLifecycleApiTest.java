@@ -1,4 +1,4 @@
-package org.bdx.node.client;
+package org.bdx.node.staff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,9 +20,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.bdx.node.Node;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
+import org.bdx.node.server.Node;
 import org.bdx.node.server.NodeServer;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;

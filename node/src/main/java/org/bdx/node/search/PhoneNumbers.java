@@ -1,4 +1,4 @@
-package org.bdx.node.intake;
+package org.bdx.node.search;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;

@@ -1,6 +1,7 @@
-package org.bdx.node.sync;
+package org.bdx.node.federation;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -21,9 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.bdx.node.edge.ErrorMapping;
+import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.policy.SharingGrants;
+import org.bdx.node.sync.Outbox;
 import org.bdx.proto.v1.FeedAck;
 import org.bdx.proto.v1.FeedItem;
 import org.bdx.proto.v1.FeedStatus;
@@ -147,13 +151,12 @@ public final class FeedService implements AutoCloseable {
       throw new IllegalArgumentException("responses must be a ServerCallStreamObserver");
     }
     if (closed) {
-      out.onError(Status.UNAVAILABLE.withDescription("shutting down").asRuntimeException());
+      out.onError(ErrorMapping.toStatus(BdxException.unavailable("shutting down")));
       return Ignore.INSTANCE;
     }
     Optional<Grant> grant = grants.outbound(peer);
     if (grant.isEmpty()) {
-      out.onError(
-          Status.PERMISSION_DENIED.withDescription("no active agreement").asRuntimeException());
+      out.onError(ErrorMapping.toStatus(BdxException.denied("no active agreement")));
       return Ignore.INSTANCE;
     }
     Stream s = new Stream(peer, out, grant.get().agreementId());
@@ -163,7 +166,7 @@ public final class FeedService implements AutoCloseable {
         ticker.schedule(
             () -> {
               if (!s.started) {
-                s.fail(Status.INVALID_ARGUMENT.withDescription("first message must be start"));
+                s.fail(BdxException.invalid("first message must be start"));
               }
             },
             options.startTimeout().toMillis(),
@@ -201,7 +204,7 @@ public final class FeedService implements AutoCloseable {
     tick.cancel(false);
     unlisten.run();
     for (Stream s : List.copyOf(streams.values())) {
-      s.fail(Status.UNAVAILABLE.withDescription("shutting down"));
+      s.fail(BdxException.unavailable("shutting down"));
     }
     ticker.shutdownNow();
     pumps.shutdown();
@@ -223,7 +226,7 @@ public final class FeedService implements AutoCloseable {
     final AtomicInteger wip = new AtomicInteger();
     final AtomicLong pendingAck = new AtomicLong();
     final AtomicLong highestSent = new AtomicLong();
-    final AtomicReference<Status> failure = new AtomicReference<>();
+    final AtomicReference<End> failure = new AtomicReference<>();
 
     /** Something may be sendable (new rows, an ack, transport ready); else only re-check. */
     final AtomicBoolean dirty = new AtomicBoolean(true);
@@ -272,8 +275,12 @@ public final class FeedService implements AutoCloseable {
       }
     }
 
-    void fail(Status status) {
-      failure.compareAndSet(null, status);
+    void fail(BdxException why) {
+      end(End.of(why));
+    }
+
+    void end(End end) {
+      failure.compareAndSet(null, end);
       wake();
     }
 
@@ -294,7 +301,7 @@ public final class FeedService implements AutoCloseable {
               Level.WARNING,
               "feed to partner {0} failed: {1} at {2}",
               new Object[] {peer.fingerprint(), e.getClass().getName(), firstFrame(e)});
-          finish(Status.INTERNAL.withDescription("feed failed"));
+          finish(End.FAILED);
         }
         missed = wip.addAndGet(-missed);
       } while (missed != 0);
@@ -304,7 +311,7 @@ public final class FeedService implements AutoCloseable {
       if (done) {
         return;
       }
-      Status f = failure.get();
+      End f = failure.get();
       if (f != null) {
         finish(f);
         return;
@@ -313,7 +320,7 @@ public final class FeedService implements AutoCloseable {
         return;
       }
       if (!grantActive()) {
-        finish(Status.FAILED_PRECONDITION.withDescription("agreement is not active"));
+        finish(End.of(BdxException.failedPrecondition("agreement is not active")));
         return;
       }
       if (!initialized) {
@@ -336,7 +343,7 @@ public final class FeedService implements AutoCloseable {
       while (!done && out.isReady() && inFlight.size() < options.window()) {
         if (buffer.isEmpty()) {
           if (!firstBatch && !grantActive()) {
-            finish(Status.FAILED_PRECONDITION.withDescription("agreement is not active"));
+            finish(End.of(BdxException.failedPrecondition("agreement is not active")));
             return;
           }
           firstBatch = false;
@@ -398,7 +405,7 @@ public final class FeedService implements AutoCloseable {
       return g.isPresent() && g.get().agreementId().equals(agreementId);
     }
 
-    private void finish(Status status) {
+    private void finish(End end) {
       if (done) {
         return;
       }
@@ -409,10 +416,10 @@ public final class FeedService implements AutoCloseable {
       inFlightCount = 0;
       bufferedCount = 0;
       try {
-        if (status.isOk()) {
+        if (end.error() == null) {
           out.onCompleted();
         } else {
-          out.onError(status.asRuntimeException());
+          out.onError(end.error());
         }
       } catch (RuntimeException e) {
         // The call is already closed or cancelled.
@@ -435,12 +442,12 @@ public final class FeedService implements AutoCloseable {
         switch (request.getKindCase()) {
           case START -> {
             if (started) {
-              fail(Status.INVALID_ARGUMENT.withDescription("start sent twice"));
+              fail(BdxException.invalid("start sent twice"));
               return;
             }
             long after = request.getStart().getAfterSequence();
             if (after < 0) { // uint64 above 2^63-1
-              fail(Status.INVALID_ARGUMENT.withDescription("after_sequence out of range"));
+              fail(BdxException.invalid("after_sequence out of range"));
               return;
             }
             startAfter = after;
@@ -448,19 +455,19 @@ public final class FeedService implements AutoCloseable {
             cancelTimer();
             Stream older = streams.put(peer, Stream.this);
             if (older != null && older != Stream.this) {
-              older.fail(Status.ABORTED.withDescription("superseded by a newer stream"));
+              older.fail(BdxException.aborted("superseded by a newer stream"));
             }
             wake();
           }
           case ACK -> {
             if (!started) {
-              fail(Status.INVALID_ARGUMENT.withDescription("first message must be start"));
+              fail(BdxException.invalid("first message must be start"));
               return;
             }
             FeedAck ack = request.getAck();
             long through = ack.getThroughSequence();
             if (through < 0 || through > highestSent.get()) {
-              fail(Status.INVALID_ARGUMENT.withDescription("ack beyond the last item sent"));
+              fail(BdxException.invalid("ack beyond the last item sent"));
               return;
             }
             pendingAck.accumulateAndGet(through, Math::max);
@@ -468,7 +475,7 @@ public final class FeedService implements AutoCloseable {
           }
           default ->
               fail(
-                  Status.INVALID_ARGUMENT.withDescription(
+                  BdxException.invalid(
                       started
                           ? "request has neither start nor ack"
                           : "first message must be start"));
@@ -482,8 +489,22 @@ public final class FeedService implements AutoCloseable {
 
       @Override
       public void onCompleted() {
-        fail(Status.OK);
+        end(End.COMPLETED);
       }
+    }
+  }
+
+  /**
+   * How a stream ends: completed, or with the status of an outcome ({@link ErrorMapping}), or
+   * INTERNAL when the feed itself failed (the log has the type, the partner learns nothing more).
+   */
+  private record End(StatusRuntimeException error) {
+    static final End COMPLETED = new End(null);
+    static final End FAILED =
+        new End(Status.INTERNAL.withDescription("feed failed").asRuntimeException());
+
+    static End of(BdxException why) {
+      return new End(ErrorMapping.toStatus(why));
     }
   }
 

@@ -1,4 +1,4 @@
-package org.bdx.node.client;
+package org.bdx.node.edge;
 
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -14,7 +14,7 @@ import java.security.MessageDigest;
  * who can reach the port. A check may accept several credentials: the client API accepts the client
  * and the admin credential (spec ADM-1, CONF-2), the admin API only the admin credential.
  */
-public final class ClientCredentialCheck implements ServerInterceptor {
+public final class CredentialCheck implements ServerInterceptor {
   public static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final String SCHEME = "Bearer ";
@@ -22,7 +22,7 @@ public final class ClientCredentialCheck implements ServerInterceptor {
   private final byte[][] expected;
 
   /** Accepts any one of {@code tokens}; at least one, none empty. */
-  public ClientCredentialCheck(String... tokens) {
+  public CredentialCheck(String... tokens) {
     if (tokens.length == 0) {
       throw new IllegalArgumentException("no credential");
     }

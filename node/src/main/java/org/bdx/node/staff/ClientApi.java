@@ -1,4 +1,4 @@
-package org.bdx.node.client;
+package org.bdx.node.staff;
 
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
@@ -8,14 +8,16 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.bdx.node.edge.ErrorMapping;
+import org.bdx.node.edge.Views;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.intake.AlertLifecycle;
-import org.bdx.node.intake.PhoneNumbers;
-import org.bdx.node.intake.Plates;
 import org.bdx.node.intake.ReportIntake;
 import org.bdx.node.search.AlertQuery;
 import org.bdx.node.search.AlertSearch;
+import org.bdx.node.search.PhoneNumbers;
+import org.bdx.node.search.Plates;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.Page;
 import org.bdx.node.store.ReportRecord;
@@ -98,7 +100,7 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
     out.onNext(
         SubmitReportResponse.newBuilder()
             .setReportId(s.reportId())
-            .setAlert(AlertViews.toView(s.alert(), originNames))
+            .setAlert(Views.toView(s.alert(), originNames))
             .build());
     out.onCompleted();
   }
@@ -109,7 +111,7 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
         reports.list(pageSize(request.getPageSize()), emptyToNull(request.getPageToken()));
     out.onNext(
         ListReportsResponse.newBuilder()
-            .addAllReports(page.items().stream().map(AlertViews::toSummary).toList())
+            .addAllReports(page.items().stream().map(Views::toSummary).toList())
             .setNextPageToken(nullToEmpty(page.nextPageToken()))
             .build());
     out.onCompleted();
@@ -187,7 +189,7 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
   }
 
   private AlertView view(StoredAlert a) {
-    AlertView v = AlertViews.toView(a, originNames);
+    AlertView v = Views.toView(a, originNames);
     if (a.local() && a.status() == AlertStatus.ALERT_STATUS_RETRACTED) {
       String reason = lifecycle.retractionReason(a.alertId()).orElse("");
       v = v.toBuilder().setRetractionReason(reason).build();
@@ -238,8 +240,7 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
     Page<StoredAlert> page = search.search(q);
     out.onNext(
         SearchAlertsResponse.newBuilder()
-            .addAllAlerts(
-                page.items().stream().map(a -> AlertViews.toView(a, originNames)).toList())
+            .addAllAlerts(page.items().stream().map(a -> Views.toView(a, originNames)).toList())
             .setNextPageToken(nullToEmpty(page.nextPageToken()))
             .build());
     out.onCompleted();

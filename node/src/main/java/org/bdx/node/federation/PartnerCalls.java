@@ -1,0 +1,113 @@
+package org.bdx.node.federation;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import org.bdx.node.agreement.Partners.PartnerRecord;
+import org.bdx.node.error.BdxException;
+import org.bdx.node.tls.PartnerChannels;
+import org.bdx.node.tls.PartnerKeyProbe;
+import org.bdx.proto.v1.AgreementState;
+import org.bdx.proto.v1.ConfirmAgreementRequest;
+import org.bdx.proto.v1.FederationServiceGrpc;
+import org.bdx.proto.v1.NotifyAgreementStateRequest;
+import org.bdx.proto.v1.OfferAgreementRequest;
+import org.bdx.proto.v1.SignedAgreement;
+
+/**
+ * The calls this node makes to a partner for its coordinator: learn its key, offer, confirm, and
+ * tell it of a state change. Each call is one short-lived channel with a deadline. A failure
+ * becomes a {@link BdxException} that says in plain words what happened at the partner and what it
+ * means here (the {@code consequence} the caller gives): UNAVAILABLE when the partner cannot be
+ * reached (worth retrying), FAILED_PRECONDITION when it refused.
+ */
+public final class PartnerCalls {
+  private static final Logger LOG = Logger.getLogger(PartnerCalls.class.getName());
+  private static final long CALL_SECONDS = 10;
+
+  private final PartnerChannels channels;
+
+  public PartnerCalls(PartnerChannels channels) {
+    this.channels = Objects.requireNonNull(channels, "channels");
+  }
+
+  /** The partner's public key, from the certificate its federation endpoint presents. */
+  public byte[] publicKey(PartnerRecord p, String consequence) {
+    try {
+      return PartnerKeyProbe.publicKey(channels, p.nodeId(), p.endpoint());
+    } catch (StatusRuntimeException e) {
+      throw failure(p, e, consequence);
+    }
+  }
+
+  public void offer(PartnerRecord p, SignedAgreement agreement, String consequence) {
+    call(
+        p,
+        consequence,
+        stub ->
+            stub.offerAgreement(
+                OfferAgreementRequest.newBuilder().setAgreement(agreement).build()));
+  }
+
+  public void confirm(PartnerRecord p, SignedAgreement agreement, String consequence) {
+    call(
+        p,
+        consequence,
+        stub ->
+            stub.confirmAgreement(
+                ConfirmAgreementRequest.newBuilder().setAgreement(agreement).build()));
+  }
+
+  public void notifyState(
+      PartnerRecord p, String agreementId, AgreementState state, String consequence) {
+    call(
+        p,
+        consequence,
+        stub ->
+            stub.notifyAgreementState(
+                NotifyAgreementStateRequest.newBuilder()
+                    .setAgreementId(agreementId)
+                    .setState(state)
+                    .build()));
+  }
+
+  private void call(
+      PartnerRecord p,
+      String consequence,
+      Function<FederationServiceGrpc.FederationServiceBlockingStub, ?> call) {
+    ManagedChannel ch = channels.open(p.nodeId(), p.endpoint());
+    try {
+      call.apply(
+          FederationServiceGrpc.newBlockingStub(ch)
+              .withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS));
+    } catch (StatusRuntimeException e) {
+      throw failure(p, e, consequence);
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  private static BdxException failure(
+      PartnerRecord p, StatusRuntimeException e, String consequence) {
+    Status s = e.getStatus();
+    LOG.warning(() -> "partner " + p.name() + " answered " + s.getCode());
+    String why =
+        switch (s.getCode()) {
+          case UNAVAILABLE, DEADLINE_EXCEEDED -> "is not reachable at " + p.endpoint();
+          case UNAUTHENTICATED -> "refused our node (has it registered us as a partner?)";
+          default ->
+              "refused: "
+                  + s.getCode()
+                  + (s.getDescription() == null ? "" : " " + s.getDescription());
+        };
+    String message = "partner " + p.name() + " " + why + "; " + consequence;
+    return switch (s.getCode()) {
+      case UNAVAILABLE, DEADLINE_EXCEEDED -> BdxException.unavailable(message);
+      default -> BdxException.failedPrecondition(message);
+    };
+  }
+}
