@@ -1,8 +1,6 @@
 package org.bdx.node.search;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.text.Normalizer;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -11,11 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import org.bdx.node.store.AlertStore;
-import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.IndexQuery;
 import org.bdx.node.store.Page;
+import org.bdx.node.store.SearchIndex;
 import org.bdx.node.store.StoredAlert;
-import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.HarmCategory;
 
 /**
@@ -23,8 +20,10 @@ import org.bdx.proto.v1.HarmCategory;
  * paging with an opaque token. Tombstones (retracted or withdrawn alerts) never appear, nor alerts
  * past their expiry or, for received alerts, past their purge time (spec EXP-2).
  *
- * <p>User text never reaches FTS5 as query syntax: it is split into words (letters, digits and
- * combining marks), each word becomes a quoted prefix term, and the terms are ANDed.
+ * <p>What staff typed is normalised here the same way {@link AlertIndex} normalised the alerts, and
+ * the store's {@link SearchIndex} runs the query: free text is split into words (letters, digits
+ * and combining marks), which the index matches as prefixes, all required; it never reaches the
+ * full-text engine as query syntax.
  */
 public final class AlertSearch {
 
@@ -35,18 +34,18 @@ public final class AlertSearch {
   private static final Pattern TOKEN =
       Pattern.compile("a1:((?:[0-9]{4}-[0-9]{2}-[0-9]{2})?):([1-9][0-9]{0,18})");
 
-  private final NodeDatabase db;
+  private final SearchIndex index;
   private final Clock clock;
 
-  public AlertSearch(NodeDatabase db) {
-    this(db, Clock.systemUTC());
+  public AlertSearch(SearchIndex index) {
+    this(index, Clock.systemUTC());
   }
 
   /**
    * @param clock decides which alerts have expired
    */
-  public AlertSearch(NodeDatabase db, Clock clock) {
-    this.db = Objects.requireNonNull(db, "db");
+  public AlertSearch(SearchIndex index, Clock clock) {
+    this.index = Objects.requireNonNull(index, "index");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -55,114 +54,39 @@ public final class AlertSearch {
    */
   public Page<StoredAlert> search(AlertQuery q) {
     Objects.requireNonNull(q, "query");
-    Cursor after = q.pageToken() == null ? null : decode(q.pageToken());
+    IndexQuery.Position after = q.pageToken() == null ? null : decode(q.pageToken());
 
-    StringBuilder sql =
-        new StringBuilder(
-            "SELECT a.incident_date AS sort_date, a.seq AS sort_seq, a.* FROM alerts a"
-                + " WHERE a.status <> ? AND a.disclosed_paths <> ''"
-                + " AND a.expires_at > ? AND (a.purge_at IS NULL OR a.purge_at > ?)");
-    List<Object> args = new ArrayList<>();
-    long now = clock.instant().getEpochSecond();
-    args.add(AlertStatus.ALERT_STATUS_RETRACTED_VALUE);
-    args.add(now);
-    args.add(now);
-
-    if (q.phoneE164() != null) {
-      sql.append(" AND a.seq IN (SELECT seq FROM alert_phones WHERE phone = ?)");
-      args.add(q.phoneE164());
-    }
-    if (q.platePart() != null) {
-      if (q.platePart().codePointCount(0, q.platePart().length()) >= 3) {
-        sql.append(" AND a.seq IN (SELECT rowid FROM alert_plates WHERE alert_plates MATCH ?)");
-        args.add(quote(q.platePart()));
-      } else {
-        // Trigrams need 3 characters; canonical plates hold only letters and digits, so
-        // there is nothing to escape in the LIKE pattern.
-        sql.append(" AND a.plate LIKE ?");
-        args.add("%" + q.platePart() + "%");
-      }
-    }
+    List<String> words = List.of();
     if (q.text() != null) {
-      List<String> terms = terms(q.text());
-      if (terms.isEmpty()) {
+      words = terms(q.text());
+      if (words.isEmpty()) {
         // Only punctuation: no word can match.
         return new Page<>(List.of(), "");
       }
-      sql.append(" AND a.seq IN (SELECT rowid FROM alert_text WHERE alert_text MATCH ?)");
-      args.add(String.join(" ", terms));
     }
-    if (q.area() != null) {
-      String key = AlertStore.areaKey(q.area());
-      sql.append(" AND substr(a.area_lc, 1, ?) = ?");
-      args.add(key.codePointCount(0, key.length()));
-      args.add(key);
+    List<Integer> harms = new ArrayList<>();
+    for (HarmCategory h : q.harms()) {
+      harms.add(h.getNumber());
     }
-    if (!q.harms().isEmpty()) {
-      sql.append(" AND a.seq IN (SELECT seq FROM alert_harms WHERE harm IN (");
-      boolean first = true;
-      for (HarmCategory h : q.harms()) {
-        sql.append(first ? "?" : ", ?");
-        first = false;
-        args.add(h.getNumber());
-      }
-      sql.append("))");
-    }
-    if (q.since() != null) {
-      sql.append(" AND a.incident_date >= ?");
-      args.add(q.since().toString());
-    }
-    if (q.until() != null) {
-      sql.append(" AND a.incident_date <> '' AND a.incident_date <= ?");
-      args.add(q.until().toString());
-    }
-    if (after != null) {
-      sql.append(" AND (a.incident_date < ? OR (a.incident_date = ? AND a.seq < ?))");
-      args.add(after.date());
-      args.add(after.date());
-      args.add(after.seq());
-    }
-    sql.append(" ORDER BY a.incident_date DESC, a.seq DESC LIMIT ?");
-    int size = q.pageSize();
-    args.add(size + 1);
-
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-              Object arg = args.get(i);
-              if (arg instanceof Integer n) {
-                ps.setInt(i + 1, n);
-              } else if (arg instanceof Long n) {
-                ps.setLong(i + 1, n);
-              } else {
-                ps.setString(i + 1, (String) arg);
-              }
-            }
-            List<StoredAlert> items = new ArrayList<>();
-            String lastDate = null;
-            long lastSeq = 0;
-            boolean more = false;
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                if (items.size() == size) {
-                  more = true;
-                  break;
-                }
-                lastDate = rs.getString("sort_date");
-                lastSeq = rs.getLong("sort_seq");
-                items.add(AlertStore.read(rs));
-              }
-            }
-            return new Page<>(items, more ? encode(new Cursor(lastDate, lastSeq)) : "");
-          }
-        });
+    IndexQuery.Found found =
+        index.search(
+            new IndexQuery(
+                q.phoneE164(),
+                q.platePart(),
+                words,
+                q.area() == null ? null : AlertIndex.areaKey(q.area()),
+                java.util.Set.copyOf(harms),
+                q.since() == null ? null : q.since().toString(),
+                q.until() == null ? null : q.until().toString(),
+                after,
+                q.pageSize(),
+                clock.instant().getEpochSecond()));
+    return new Page<>(found.alerts(), found.last() == null ? "" : encode(found.last()));
   }
 
   /**
-   * The user's words as FTS5 terms: NFKC-normalized, lower-cased, split on anything that is not a
-   * letter, digit or combining mark; each word double-quoted (it contains no quote) and marked as a
-   * prefix. At most {@value #MAX_TERMS} words.
+   * The user's words: NFKC-normalized, lower-cased, split on anything that is not a letter, digit
+   * or combining mark. At most {@value #MAX_TERMS} words.
    */
   static List<String> terms(String text) {
     String s = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
@@ -180,7 +104,7 @@ public final class AlertSearch {
         word.appendCodePoint(cp);
       } else if (!word.isEmpty()) {
         if (out.size() < MAX_TERMS) {
-          out.add(quote(word.toString()) + "*");
+          out.add(word.toString());
         }
         word.setLength(0);
       }
@@ -188,19 +112,14 @@ public final class AlertSearch {
     return out;
   }
 
-  private static String quote(String s) {
-    return "\"" + s.replace("\"", "\"\"") + "\"";
-  }
-
-  private record Cursor(String date, long seq) {}
-
-  private static String encode(Cursor c) {
+  private static String encode(IndexQuery.Position c) {
     return Base64.getUrlEncoder()
         .withoutPadding()
-        .encodeToString(("a1:" + c.date() + ":" + c.seq()).getBytes(StandardCharsets.US_ASCII));
+        .encodeToString(
+            ("a1:" + c.incidentDate() + ":" + c.seq()).getBytes(StandardCharsets.US_ASCII));
   }
 
-  private static Cursor decode(String token) {
+  private static IndexQuery.Position decode(String token) {
     try {
       String s = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
       var m = TOKEN.matcher(s);
@@ -211,7 +130,7 @@ public final class AlertSearch {
       if (!date.isEmpty() && !DATE.matcher(date).matches()) {
         throw new IllegalArgumentException();
       }
-      return new Cursor(date, Long.parseLong(m.group(2)));
+      return new IndexQuery.Position(date, Long.parseLong(m.group(2)));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bad page token");
     }

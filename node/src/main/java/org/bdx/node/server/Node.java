@@ -34,6 +34,7 @@ import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.intake.AlertLifecycle;
 import org.bdx.node.intake.ReportIntake;
 import org.bdx.node.intake.ReportValidator;
+import org.bdx.node.search.AlertIndex;
 import org.bdx.node.search.AlertSearch;
 import org.bdx.node.search.PhoneNumbers;
 import org.bdx.node.signing.AlertSigner;
@@ -42,6 +43,7 @@ import org.bdx.node.staff.ClientApi;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.ReportStore;
+import org.bdx.node.store.SearchIndex;
 import org.bdx.node.store.StoreException;
 import org.bdx.node.sync.FeedClients;
 import org.bdx.node.sync.FeedReceiver;
@@ -110,14 +112,14 @@ public final class Node implements AutoCloseable {
     this.adminToken = adminToken;
     SecureRandom rng = new SecureRandom();
     PhoneNumbers phones = new PhoneNumbers(config.phoneRegion());
-    ReportStore reports = new ReportStore(db);
-    AlertStore alerts = new AlertStore(db);
+    AlertStore alerts = new AlertStore(db, new AlertIndex());
+    ReportStore reports = new ReportStore(db, alerts);
     AlertVerifier verifier = new AlertVerifier();
 
     this.partners = new Partners(db, clock);
     this.refused = new RefusedMessages(partners::isPartner);
     this.book = new AgreementBook(db, keys, partners, clock, rng);
-    this.outbox = new Outbox(db, book, clock);
+    this.outbox = new Outbox(db, alerts, book, clock);
     this.feedService = new FeedService(outbox, book);
     this.receiver =
         new FeedReceiver(db, alerts, verifier, book, clock, config.maxClockSkew(), nodeId, outbox);
@@ -168,7 +170,7 @@ public final class Node implements AutoCloseable {
             intake,
             reports,
             alerts,
-            new AlertSearch(db, clock),
+            new AlertSearch(new SearchIndex(db), clock),
             phones,
             this::organizationName,
             lifecycle,

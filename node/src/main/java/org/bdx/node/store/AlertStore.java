@@ -1,26 +1,15 @@
 package org.bdx.node.store;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import org.bdx.node.search.PhoneNumbers;
-import org.bdx.node.search.Plates;
 import org.bdx.proto.v1.AlertFields;
-import org.bdx.proto.v1.AlertStatus;
-import org.bdx.proto.v1.Audience;
-import org.bdx.proto.v1.HarmCategory;
 import org.bdx.proto.v1.SignedAlert;
 
 /**
@@ -34,69 +23,17 @@ import org.bdx.proto.v1.SignedAlert;
  */
 public final class AlertStore {
 
-  // Shapes checked by hand rather than with regular expressions: every received alert is checked
-  // here, and the regex engine showed in the catch-up profile (docs/benchmarks.md).
-
-  /** {@code [A-Za-z0-9._:-]{1,128}}. */
-  static boolean isNodeIdShape(String s) {
-    if (s.isEmpty() || s.length() > 128) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean ok =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || c == '.'
-              || c == '_'
-              || c == ':'
-              || c == '-';
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** {@code [a-z_]{1,64}}. */
-  static boolean isPathShape(String s) {
-    if (s.isEmpty() || s.length() > 64) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!((c >= 'a' && c <= 'z') || c == '_')) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** {@code [0-9]{4}-[0-9]{2}-[0-9]{2}}: the shape only, not a calendar check. */
-  static boolean isDateShape(String s) {
-    if (s.length() != 10) {
-      return false;
-    }
-    for (int i = 0; i < 10; i++) {
-      char c = s.charAt(i);
-      boolean ok = (i == 4 || i == 7) ? c == '-' : (c >= '0' && c <= '9');
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  static final String COLUMNS =
-      "seq, origin_node_id, alert_id, version, status, issued_at, expires_at, audience, "
-          + "fields, disclosed_paths, envelope, local, stored_at, received_from, agreement_id, "
-          + "purge_at";
-
   private final NodeDatabase db;
+  private final Indexer indexer;
+  private final SearchIndex index;
 
-  public AlertStore(NodeDatabase db) {
+  /**
+   * @param indexer decides what of each alert's fields goes into the search index
+   */
+  public AlertStore(NodeDatabase db, Indexer indexer) {
     this.db = Objects.requireNonNull(db, "db");
+    this.indexer = Objects.requireNonNull(indexer, "indexer");
+    this.index = new SearchIndex(db);
   }
 
   /**
@@ -131,40 +68,15 @@ public final class AlertStore {
     private final byte[] fields;
     private final String paths;
     private final byte[] envelope;
-    private final String incidentDate;
-    private final String area;
-    private final String plate;
-    private final Set<String> phones;
-    private final Set<Integer> harms;
-    private final String text;
+    private final IndexEntry entry;
 
-    private Row(StoredAlert alert, Hops hops) {
+    private Row(StoredAlert alert, Hops hops, IndexEntry entry) {
       this.alert = alert;
       this.hops = hops;
-      AlertFields f = alert.fields();
-      this.fields = f.toByteArray();
+      this.fields = alert.fields().toByteArray();
       this.paths = String.join(",", alert.disclosedPaths());
       this.envelope = alert.envelope().toByteArray();
-      this.incidentDate = isDateShape(f.getIncidentDate()) ? f.getIncidentDate() : "";
-      this.area = areaKey(f.getArea());
-      this.plate = plateKey(f.getVehiclePlate());
-      // A tombstone carries no fields (row() strips them), so it gets no search index values.
-      Set<String> ph = new LinkedHashSet<>();
-      for (String p : f.getPhoneNumbersList()) {
-        if (PhoneNumbers.isE164(p)) {
-          ph.add(p);
-        }
-      }
-      this.phones = Collections.unmodifiableSet(ph);
-      Set<Integer> hs = new LinkedHashSet<>();
-      for (int h : f.getHarmsValueList()) {
-        HarmCategory known = HarmCategory.forNumber(h);
-        if (known != null && known != HarmCategory.HARM_CATEGORY_UNSPECIFIED) {
-          hs.add(h);
-        }
-      }
-      this.harms = Collections.unmodifiableSet(hs);
-      this.text = textBody(f);
+      this.entry = entry;
     }
 
     /** The alert as it will be stored (a tombstone keeps no fields). */
@@ -180,8 +92,11 @@ public final class AlertStore {
    */
   public Row row(StoredAlert a, Hops hops) {
     Objects.requireNonNull(hops, "hops");
-    validate(a);
-    return new Row(a.tombstone() ? tombstone(a) : a, hops);
+    AlertShapes.validate(a);
+    if (a.tombstone()) {
+      return new Row(tombstone(a), hops, IndexEntry.NONE);
+    }
+    return new Row(a, hops, indexer.entry(a.fields()));
   }
 
   /**
@@ -209,11 +124,11 @@ public final class AlertStore {
           } else if (row.alert.version() > held.get().version()) {
             seq = held.get().seq();
             update(c, seq, row);
-            deleteIndex(c, seq);
+            SearchIndex.delete(c, seq);
           } else {
             return false;
           }
-          insertIndex(c, seq, row);
+          SearchIndex.insert(c, seq, row.entry);
           return true;
         });
   }
@@ -288,11 +203,13 @@ public final class AlertStore {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT " + COLUMNS + " FROM alerts WHERE origin_node_id = ? AND alert_id = ?")) {
+                  "SELECT "
+                      + AlertRows.COLUMNS
+                      + " FROM alerts WHERE origin_node_id = ? AND alert_id = ?")) {
             ps.setString(1, originNodeId);
             ps.setString(2, alertId);
             try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? Optional.of(read(rs)) : Optional.<StoredAlert>empty();
+              return rs.next() ? Optional.of(AlertRows.read(rs)) : Optional.<StoredAlert>empty();
             }
           }
         });
@@ -310,7 +227,7 @@ public final class AlertStore {
                   // One probe of the (origin, alert_id) key per origin ever held (schema 7):
                   // no index by alert id alone, which cost a random page write per alert.
                   "SELECT "
-                      + COLUMNS
+                      + AlertRows.COLUMNS
                       + " FROM alerts WHERE origin_node_id IN"
                       + " (SELECT origin_node_id FROM alert_origins) AND alert_id = ?"
                       + " ORDER BY origin_node_id")) {
@@ -318,7 +235,7 @@ public final class AlertStore {
             List<StoredAlert> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                out.add(read(rs));
+                out.add(AlertRows.read(rs));
               }
             }
             return out;
@@ -392,7 +309,7 @@ public final class AlertStore {
               seq = rs.getLong(1);
             }
           }
-          deleteIndex(c, seq);
+          SearchIndex.delete(c, seq);
           try (PreparedStatement ps =
               c.prepareStatement(
                   "UPDATE alerts SET fields = ?, disclosed_paths = '', envelope = ?, "
@@ -406,24 +323,17 @@ public final class AlertStore {
         });
   }
 
+  /** Maps one row of the alerts table; for the outbox's backfill query. */
+  public static StoredAlert read(java.sql.ResultSet rs) throws SQLException {
+    return AlertRows.read(rs);
+  }
+
   /**
-   * Merges the full-text indexes into one segment each, dropping whatever deleted entries remain in
-   * older segments, so deleted text does not linger in the database file. Costs time proportional
-   * to the index; for rare operations such as purging a report.
+   * Merges the full-text indexes so deleted text does not linger in the database file ({@link
+   * SearchIndex#compact}). Joins the caller's transaction.
    */
   public void compactSearchIndex() {
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-                  c.prepareStatement("INSERT INTO alert_text (alert_text) VALUES ('optimize')");
-              PreparedStatement pp =
-                  c.prepareStatement(
-                      "INSERT INTO alert_plates (alert_plates) VALUES ('optimize')")) {
-            ps.executeUpdate();
-            pp.executeUpdate();
-          }
-          return null;
-        });
+    index.compact();
   }
 
   private int deleteWhere(String where, Object... args) {
@@ -442,82 +352,13 @@ public final class AlertStore {
           }
           try (PreparedStatement ps = c.prepareStatement("DELETE FROM alerts WHERE seq = ?")) {
             for (long seq : seqs) {
-              deleteIndex(c, seq);
+              SearchIndex.delete(c, seq);
               ps.setLong(1, seq);
               ps.executeUpdate();
             }
           }
           return seqs.size();
         });
-  }
-
-  /** Maps one row selected with {@link #COLUMNS}. Shared with search. */
-  public static StoredAlert read(ResultSet rs) throws SQLException {
-    String alertId = rs.getString("alert_id");
-    AlertFields fields;
-    SignedAlert envelope;
-    try {
-      fields = AlertFields.parseFrom(rs.getBytes("fields"));
-      envelope = SignedAlert.parseFrom(rs.getBytes("envelope"));
-    } catch (InvalidProtocolBufferException e) {
-      throw new StoreException("stored alert " + alertId + " cannot be read");
-    }
-    AlertStatus status = AlertStatus.forNumber(rs.getInt("status"));
-    Audience audience = Audience.forNumber(rs.getInt("audience"));
-    if (status == null || audience == null) {
-      throw new StoreException("stored alert " + alertId + " has an unknown status or audience");
-    }
-    String paths = rs.getString("disclosed_paths");
-    return new StoredAlert(
-        rs.getString("origin_node_id"),
-        alertId,
-        rs.getLong("version"),
-        status,
-        rs.getLong("issued_at"),
-        rs.getLong("expires_at"),
-        audience,
-        fields,
-        paths.isEmpty() ? List.of() : Arrays.asList(paths.split(",")),
-        envelope,
-        rs.getInt("local") != 0,
-        rs.getLong("stored_at"),
-        rs.getString("received_from"),
-        rs.getString("agreement_id"),
-        rs.getLong("purge_at"));
-  }
-
-  private static void validate(StoredAlert a) {
-    Objects.requireNonNull(a, "alert");
-    if (!isNodeIdShape(a.originNodeId())) {
-      throw new IllegalArgumentException("origin node id is malformed");
-    }
-    if (!Ids.isValid(a.alertId())) {
-      throw new IllegalArgumentException("alert id is malformed");
-    }
-    if (a.version() < 1) {
-      throw new IllegalArgumentException("alert version must be >= 1");
-    }
-    if (a.status() == AlertStatus.UNRECOGNIZED
-        || a.status() == AlertStatus.ALERT_STATUS_UNSPECIFIED) {
-      throw new IllegalArgumentException("alert status must be a known, specified value");
-    }
-    if (a.audience() == Audience.UNRECOGNIZED) {
-      throw new IllegalArgumentException("alert audience is unknown");
-    }
-    for (String p : a.disclosedPaths()) {
-      if (p == null || !isPathShape(p)) {
-        throw new IllegalArgumentException("disclosed path is malformed");
-      }
-    }
-    if (a.receivedFrom() != null && !isNodeIdShape(a.receivedFrom())) {
-      throw new IllegalArgumentException("received-from node id is malformed");
-    }
-    if (a.agreementId() != null && !Ids.isValid(a.agreementId())) {
-      throw new IllegalArgumentException("agreement id is malformed");
-    }
-    if (a.local() && (a.receivedFrom() != null || a.agreementId() != null || a.purgeAt() != 0)) {
-      throw new IllegalArgumentException("a local alert has no provenance");
-    }
   }
 
   private static StoredAlert tombstone(StoredAlert a) {
@@ -600,9 +441,9 @@ public final class AlertStore {
     ps.setBytes(i++, row.envelope);
     ps.setInt(i++, a.local() ? 1 : 0);
     ps.setLong(i++, a.storedAt());
-    ps.setString(i++, row.incidentDate);
-    ps.setString(i++, row.area);
-    ps.setString(i++, row.plate);
+    ps.setString(i++, row.entry.incidentDate());
+    ps.setString(i++, row.entry.area());
+    ps.setString(i++, row.entry.plate());
     ps.setString(i++, a.receivedFrom());
     ps.setString(i++, a.agreementId());
     if (a.purgeAt() == 0) {
@@ -613,82 +454,5 @@ public final class AlertStore {
     ps.setLong(i++, row.hops.relayHops());
     ps.setLong(i++, row.hops.hopsLeft());
     return i;
-  }
-
-  /** The area as matched by search: stripped and lower-cased. */
-  public static String areaKey(String area) {
-    return area == null ? "" : area.strip().toLowerCase(Locale.ROOT);
-  }
-
-  private static String plateKey(String plate) {
-    try {
-      return Plates.canonical(plate);
-    } catch (IllegalArgumentException e) {
-      return "";
-    }
-  }
-
-  private static void deleteIndex(Connection c, long seq) throws SQLException {
-    for (String sql :
-        List.of(
-            "DELETE FROM alert_phones WHERE seq = ?",
-            "DELETE FROM alert_harms WHERE seq = ?",
-            "DELETE FROM alert_text WHERE rowid = ?",
-            "DELETE FROM alert_plates WHERE rowid = ?")) {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setLong(1, seq);
-        ps.executeUpdate();
-      }
-    }
-  }
-
-  private static void insertIndex(Connection c, long seq, Row row) throws SQLException {
-    if (!row.phones.isEmpty()) {
-      try (PreparedStatement ps =
-          c.prepareStatement("INSERT INTO alert_phones (phone, seq) VALUES (?, ?)")) {
-        for (String p : row.phones) {
-          ps.setString(1, p);
-          ps.setLong(2, seq);
-          ps.executeUpdate();
-        }
-      }
-    }
-    if (!row.harms.isEmpty()) {
-      try (PreparedStatement ps =
-          c.prepareStatement("INSERT INTO alert_harms (harm, seq) VALUES (?, ?)")) {
-        for (int h : row.harms) {
-          ps.setInt(1, h);
-          ps.setLong(2, seq);
-          ps.executeUpdate();
-        }
-      }
-    }
-    if (!row.text.isBlank()) {
-      try (PreparedStatement ps =
-          c.prepareStatement("INSERT INTO alert_text (rowid, body) VALUES (?, ?)")) {
-        ps.setLong(1, seq);
-        ps.setString(2, row.text);
-        ps.executeUpdate();
-      }
-    }
-    if (!row.plate.isEmpty()) {
-      try (PreparedStatement ps =
-          c.prepareStatement("INSERT INTO alert_plates (rowid, plate) VALUES (?, ?)")) {
-        ps.setLong(1, seq);
-        ps.setString(2, row.plate);
-        ps.executeUpdate();
-      }
-    }
-  }
-
-  private static String textBody(AlertFields f) {
-    List<String> parts = new ArrayList<>();
-    parts.add(f.getAggressorDescription());
-    parts.addAll(f.getNamesUsedList());
-    parts.addAll(f.getOnlineHandlesList());
-    parts.add(f.getVehicleDescription());
-    parts.add(f.getArea());
-    parts.add(f.getModusOperandi());
-    return String.join("\n", parts);
   }
 }

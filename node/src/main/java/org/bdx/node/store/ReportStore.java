@@ -22,14 +22,14 @@ public final class ReportStore {
   private final AlertStore alerts;
   private final ReportCodec codec;
 
-  public ReportStore(NodeDatabase db) {
-    this(db, ReportCodec.PLAIN);
+  public ReportStore(NodeDatabase db, AlertStore alerts) {
+    this(db, alerts, ReportCodec.PLAIN);
   }
 
-  public ReportStore(NodeDatabase db, ReportCodec codec) {
+  public ReportStore(NodeDatabase db, AlertStore alerts, ReportCodec codec) {
     this.db = Objects.requireNonNull(db, "db");
+    this.alerts = Objects.requireNonNull(alerts, "alerts");
     this.codec = Objects.requireNonNull(codec, "codec");
-    this.alerts = new AlertStore(db);
   }
 
   /**

@@ -74,9 +74,9 @@ public final class Outbox {
   private final Clock clock;
   private final List<Consumer<NodeId>> listeners = new CopyOnWriteArrayList<>();
 
-  public Outbox(NodeDatabase db, SharingGrants grants, Clock clock) {
+  public Outbox(NodeDatabase db, AlertStore alerts, SharingGrants grants, Clock clock) {
     this.db = Objects.requireNonNull(db, "db");
-    this.alerts = new AlertStore(db);
+    this.alerts = Objects.requireNonNull(alerts, "alerts");
     this.grants = Objects.requireNonNull(grants, "grants");
     this.clock = Objects.requireNonNull(clock, "clock");
   }

@@ -16,11 +16,13 @@ import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.intake.AlertDerivation;
 import org.bdx.node.intake.ReportValidator;
+import org.bdx.node.search.AlertIndex;
 import org.bdx.node.search.PhoneNumbers;
 import org.bdx.node.signing.AlertDraft;
 import org.bdx.node.signing.AlertSigner;
 import org.bdx.node.signing.AlertVerifier;
 import org.bdx.node.signing.VerifiedAlert;
+import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.Ids;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.ReportRecord;
@@ -117,8 +119,9 @@ final class BacklogGenerator {
     try (NodeDatabase db = NodeDatabase.open(home.databaseFile())) {
       SecureRandom rng = new SecureRandom();
       AgreementBook book = new AgreementBook(db, keys, new Partners(db, clock), clock, rng);
-      Outbox outbox = new Outbox(db, book, clock);
-      ReportStore reports = new ReportStore(db);
+      AlertStore alerts = new AlertStore(db, new AlertIndex());
+      Outbox outbox = new Outbox(db, alerts, book, clock);
+      ReportStore reports = new ReportStore(db, alerts);
       long queuedBefore = outbox.countAfter(partner, 0);
       // Outbox.enqueue looks up the partner's queued versions of the alert by (partner, origin,
       // alert id), which only the (partner, seq) index serves: a scan of the partner's whole queue

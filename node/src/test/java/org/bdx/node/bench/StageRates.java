@@ -17,6 +17,7 @@ import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.policy.SharingGrants;
+import org.bdx.node.search.AlertIndex;
 import org.bdx.node.signing.AlertVerifier;
 import org.bdx.node.signing.SigningInput;
 import org.bdx.node.store.AlertStore;
@@ -119,7 +120,9 @@ final class StageRates {
   static OutboxRead outboxRead(NodeHome home, NodeId partner, int batch, long rows, int keep)
       throws Exception {
     try (NodeDatabase db = NodeDatabase.open(home.databaseFile())) {
-      Outbox outbox = new Outbox(db, agreementBook(home, db), Clock.systemUTC());
+      Outbox outbox =
+          new Outbox(
+              db, new AlertStore(db, new AlertIndex()), agreementBook(home, db), Clock.systemUTC());
       List<FeedItem> kept = new ArrayList<>();
       long after = 0;
       long read = 0;
@@ -175,7 +178,12 @@ final class StageRates {
     SharingGrants grants = inboundOnly(grant);
     try (NodeDatabase db = NodeDatabase.open(dir.resolve("receiver.db"))) {
       FeedReceiver receiver =
-          new FeedReceiver(db, new AlertStore(db), new AlertVerifier(), grants, Clock.systemUTC());
+          new FeedReceiver(
+              db,
+              new AlertStore(db, new AlertIndex()),
+              new AlertVerifier(),
+              grants,
+              Clock.systemUTC());
       int warmItems = Math.min(20, items.size() / batch / 4) * batch;
       long t0 = System.nanoTime();
       int stored = 0;
@@ -212,9 +220,12 @@ final class StageRates {
     SharingGrants grants = inboundOnly(grant);
     try (NodeDatabase origin = NodeDatabase.open(home.databaseFile());
         NodeDatabase db = NodeDatabase.open(dir.resolve("receiver.db"))) {
-      Outbox outbox = new Outbox(origin, agreementBook(home, origin), clock);
+      Outbox outbox =
+          new Outbox(
+              origin, new AlertStore(origin, new AlertIndex()), agreementBook(home, origin), clock);
       FeedReceiver receiver =
-          new FeedReceiver(db, new AlertStore(db), new AlertVerifier(), grants, clock);
+          new FeedReceiver(
+              db, new AlertStore(db, new AlertIndex()), new AlertVerifier(), grants, clock);
       double[] tenths = new double[10];
       long tenthNanos = 0;
       long tenthStored = 0;

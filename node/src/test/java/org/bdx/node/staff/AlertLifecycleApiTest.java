@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
+import org.bdx.node.search.AlertIndex;
 import org.bdx.node.server.Node;
 import org.bdx.node.server.NodeServer;
 import org.bdx.node.store.AlertStore;
@@ -211,7 +212,7 @@ class AlertLifecycleApiTest {
     // A partner's alert held here: only its origin can issue versions.
     String received = TestAlerts.newId();
     try (NodeDatabase db = NodeDatabase.open(home.databaseFile())) {
-      new AlertStore(db)
+      new AlertStore(db, new AlertIndex())
           .put(
               TestAlerts.alert(
                       TestAlerts.OTHER_ORIGIN, received, 1, TestAlerts.fields("2026-11-01").build())

@@ -8,6 +8,7 @@ import static org.bdx.node.store.TestAlerts.alert;
 import static org.bdx.node.store.TestAlerts.fields;
 
 import java.nio.file.Path;
+import org.bdx.node.search.AlertIndex;
 import org.bdx.node.search.AlertQuery;
 import org.bdx.node.search.AlertSearch;
 import org.bdx.proto.v1.AlertFields;
@@ -28,8 +29,8 @@ class AlertStoreProvenanceTest {
   @BeforeEach
   void open() {
     db = TestAlerts.open(dir);
-    store = new AlertStore(db);
-    search = new AlertSearch(db);
+    store = new AlertStore(db, new AlertIndex());
+    search = new AlertSearch(new SearchIndex(db));
   }
 
   @AfterEach

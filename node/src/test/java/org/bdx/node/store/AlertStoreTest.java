@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
+import org.bdx.node.search.AlertIndex;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +29,7 @@ class AlertStoreTest {
   @BeforeEach
   void open() {
     db = TestAlerts.open(dir);
-    store = new AlertStore(db);
+    store = new AlertStore(db, new AlertIndex());
   }
 
   @AfterEach

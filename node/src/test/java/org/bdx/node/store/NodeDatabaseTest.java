@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bdx.node.search.AlertIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,7 +101,7 @@ class NodeDatabaseTest {
   @Test
   void open_createsOwnerOnlyFiles() throws Exception {
     try (NodeDatabase db = TestAlerts.open(dir)) {
-      new AlertStore(db)
+      new AlertStore(db, new AlertIndex())
           .put(
               TestAlerts.alert(
                   TestAlerts.ORIGIN,
@@ -137,7 +138,7 @@ class NodeDatabaseTest {
     Map<Integer, Long> before;
     try (NodeDatabase db = TestAlerts.open(dir)) {
       assertThat(
-              new AlertStore(db)
+              new AlertStore(db, new AlertIndex())
                   .put(
                       TestAlerts.alert(
                           TestAlerts.ORIGIN, id, 1, TestAlerts.fields("2026-01-01").build())))
@@ -147,7 +148,7 @@ class NodeDatabaseTest {
     Thread.sleep(1100); // a re-application would record a later applied_at
     try (NodeDatabase db = TestAlerts.open(dir)) {
       assertThat(migrationRows(db)).isEqualTo(before);
-      assertThat(new AlertStore(db).get(TestAlerts.ORIGIN, id)).isPresent();
+      assertThat(new AlertStore(db, new AlertIndex()).get(TestAlerts.ORIGIN, id)).isPresent();
     }
   }
 

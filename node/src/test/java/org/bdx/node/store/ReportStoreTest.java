@@ -9,6 +9,7 @@ import static org.bdx.node.store.TestAlerts.fields;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.bdx.node.search.AlertIndex;
 import org.bdx.proto.v1.HarmCategory;
 import org.bdx.proto.v1.Report;
 import org.junit.jupiter.api.AfterEach;
@@ -27,8 +28,8 @@ class ReportStoreTest {
   @BeforeEach
   void open() {
     db = TestAlerts.open(dir);
-    reports = new ReportStore(db);
-    alerts = new AlertStore(db);
+    alerts = new AlertStore(db, new AlertIndex());
+    reports = new ReportStore(db, alerts);
   }
 
   @AfterEach
@@ -147,6 +148,6 @@ class ReportStoreTest {
     ReportRecord r = insert(5, "kept");
     db.close();
     db = TestAlerts.open(dir);
-    assertThat(new ReportStore(db).get(r.reportId())).contains(r);
+    assertThat(new ReportStore(db, alerts).get(r.reportId())).contains(r);
   }
 }

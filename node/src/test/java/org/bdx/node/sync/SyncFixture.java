@@ -34,6 +34,7 @@ import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.policy.SharingGrants;
+import org.bdx.node.search.AlertIndex;
 import org.bdx.node.search.AlertQuery;
 import org.bdx.node.search.AlertSearch;
 import org.bdx.node.signing.AlertDraft;
@@ -43,6 +44,7 @@ import org.bdx.node.signing.VerifiedAlert;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.Ids;
 import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.SearchIndex;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.node.tls.PartnerChannels;
 import org.bdx.proto.v1.AlertFields;
@@ -142,8 +144,8 @@ final class SyncFixture {
     TestNode(Path dir) throws IOException {
       Files.createDirectories(dir);
       db = NodeDatabase.open(dir.resolve("node.db"));
-      alerts = new AlertStore(db);
-      outbox = new Outbox(db, grants, clock);
+      alerts = new AlertStore(db, new AlertIndex());
+      outbox = new Outbox(db, alerts, grants, clock);
       // As in a node: relays what it stores (only where grants allow), ignores its own alerts.
       receiver =
           new FeedReceiver(
@@ -238,7 +240,7 @@ final class SyncFixture {
     }
 
     List<StoredAlert> search(AlertQuery q) {
-      return new AlertSearch(db).search(q).items();
+      return new AlertSearch(new SearchIndex(db)).search(q).items();
     }
 
     @Override
