@@ -2,7 +2,22 @@ package org.bdx.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.bdx.conformance.ConformanceFixture.GRANTED;
+import static org.bdx.conformance.ConformanceFixture.GRANTED_TO_NUT;
+import static org.bdx.conformance.ConformanceFixture.WAIT;
+import static org.bdx.conformance.ConformanceFixture.assertStatus;
+import static org.bdx.conformance.ConformanceFixture.bearer;
+import static org.bdx.conformance.ConformanceFixture.catchStatus;
+import static org.bdx.conformance.ConformanceFixture.contains;
+import static org.bdx.conformance.ConformanceFixture.forAlert;
+import static org.bdx.conformance.ConformanceFixture.header;
+import static org.bdx.conformance.ConformanceFixture.hostPort;
+import static org.bdx.conformance.ConformanceFixture.item;
+import static org.bdx.conformance.ConformanceFixture.notice;
+import static org.bdx.conformance.ConformanceFixture.offer;
+import static org.bdx.conformance.ConformanceFixture.plaintext;
+import static org.bdx.conformance.ConformanceFixture.propose;
+import static org.bdx.conformance.ConformanceFixture.randomBytes;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -10,24 +25,15 @@ import com.google.protobuf.UnknownFieldSet;
 import com.google.rpc.BadRequest;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
-import io.grpc.stub.AbstractStub;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.MetadataUtils;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
+import org.bdx.conformance.ConformanceFixture.Submitted;
 import org.bdx.proto.v1.AddPartnerRequest;
 import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.Agreement;
@@ -47,8 +54,6 @@ import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.ClientServiceGrpc;
 import org.bdx.proto.v1.ConfirmAgreementRequest;
-import org.bdx.proto.v1.Consent;
-import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.FederationServiceGrpc;
 import org.bdx.proto.v1.FeedAck;
 import org.bdx.proto.v1.FeedItem;
@@ -57,7 +62,6 @@ import org.bdx.proto.v1.GetAlertRequest;
 import org.bdx.proto.v1.GetNodeInfoRequest;
 import org.bdx.proto.v1.GetNodeInfoResponse;
 import org.bdx.proto.v1.GetStatusRequest;
-import org.bdx.proto.v1.HarmCategory;
 import org.bdx.proto.v1.ListReportsRequest;
 import org.bdx.proto.v1.NotifyAgreementStateRequest;
 import org.bdx.proto.v1.OfferAgreementRequest;
@@ -67,16 +71,12 @@ import org.bdx.proto.v1.RemovePartnerRequest;
 import org.bdx.proto.v1.Report;
 import org.bdx.proto.v1.RetractAlertRequest;
 import org.bdx.proto.v1.SearchAlertsRequest;
-import org.bdx.proto.v1.Severity;
 import org.bdx.proto.v1.SignedAgreement;
 import org.bdx.proto.v1.SignedAlert;
 import org.bdx.proto.v1.SubmitReportRequest;
 import org.bdx.proto.v1.SubscribeRequest;
 import org.bdx.proto.v1.SubscribeStart;
-import org.bdx.proto.v1.TerminateAgreementRequest;
 import org.bdx.proto.v1.UpdateAlertRequest;
-import org.bdx.proto.v1.Vehicle;
-import org.bdx.proto.v1.WorkSetting;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -100,86 +100,45 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public abstract class BdxConformanceSuite {
-  private static final long WAIT = SuiteNode.WAIT_SECONDS;
-  private static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-
-  /** What the suite's PEER/SUPPORT/POLICE nodes may receive (the node under test's outbound). */
-  private static final Map<PartnerClass, Set<String>> GRANTED =
-      Map.of(
-          PartnerClass.PARTNER_CLASS_PEER,
-          Set.of(
-              "incident_date",
-              "area",
-              "harms",
-              "severity",
-              "aggressor_description",
-              "phone_numbers",
-              "modus_operandi"),
-          PartnerClass.PARTNER_CLASS_SUPPORT,
-          Set.of("incident_date", "area", "harms", "severity", "aggressor_description"),
-          PartnerClass.PARTNER_CLASS_POLICE,
-          Set.of("incident_date", "area", "harms"));
-
-  /** What the suite's nodes may send the node under test. */
-  private static final Set<String> GRANTED_TO_NUT =
-      Set.of("incident_date", "area", "harms", "severity", "aggressor_description");
-
   /** Implementations give the suite their endpoints and admin credential (CONF-1). */
   protected abstract NodeUnderTest nodeUnderTest() throws Exception;
 
-  private final String run = HexFormat.of().formatHex(randomBytes(3));
+  private ConformanceFixture fx;
+
+  // The fixture's state under the names the tests use, set once the fixture has started.
+  private String run;
   private NodeUnderTest nut;
   private ManagedChannel local;
-  private ClientServiceGrpc.ClientServiceBlockingStub client;
-  private AdminServiceGrpc.AdminServiceBlockingStub admin;
   private GetNodeInfoResponse info;
-
-  private final Map<PartnerClass, SuiteNode> partners = new EnumMap<>(PartnerClass.class);
-  private final Map<PartnerClass, SuiteNode.Subscription> feeds = new EnumMap<>(PartnerClass.class);
-  private final List<SuiteNode.Subscription> allFeeds = new ArrayList<>();
+  private Map<PartnerClass, SuiteNode> partners;
+  private Map<PartnerClass, SuiteNode.Subscription> feeds;
+  private List<SuiteNode.Subscription> allFeeds;
   private SuiteNode hostile;
   private SuiteNode noAgreement;
-  private final List<SuiteNode> all = new ArrayList<>();
-
+  private List<SuiteNode> all;
   private Submitted peerReport;
   private Submitted supportReport;
   private Submitted policeReport;
-
-  /** Values that must never reach any partner (SEC-1, API-7, POL-2, POL-3, VER-3). */
-  private final Set<String> canaries = new HashSet<>();
-
-  private record Submitted(String reportId, String alertId, AlertView alert, Report report) {}
+  private Set<String> canaries;
 
   @BeforeAll
   void setUp() throws Exception {
-    nut = nodeUnderTest();
-    local = plaintext(nut.endpoint());
-    client = bearer(ClientServiceGrpc.newBlockingStub(local), nut.adminToken());
-    admin = bearer(AdminServiceGrpc.newBlockingStub(local), nut.adminToken());
-    info = client().getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
-    if (nut.federationEndpoint() == null) {
-      return;
-    }
-    for (PartnerClass c :
-        List.of(
-            PartnerClass.PARTNER_CLASS_PEER,
-            PartnerClass.PARTNER_CLASS_SUPPORT,
-            PartnerClass.PARTNER_CLASS_POLICE)) {
-      SuiteNode n = partnerWithAgreement(c.name().substring(14).toLowerCase(), c);
-      partners.put(c, n);
-      feeds.put(c, subscribe(n, 0));
-    }
-    hostile = partnerWithAgreement("hostile", PartnerClass.PARTNER_CLASS_PEER);
-    noAgreement = register("noagr", PartnerClass.PARTNER_CLASS_PEER);
-    // Submitted in this order: a feed that carries the last one has been sent the earlier ones
-    // it may see (FEED-1, FEED-5.3), so "never received" is decided without timing.
-    peerReport = submit(Audience.AUDIENCE_PEER);
-    supportReport = submit(Audience.AUDIENCE_SUPPORT);
-    policeReport = submit(Audience.AUDIENCE_POLICE);
-    for (PartnerClass c : feeds.keySet()) {
-      feeds.get(c).awaitItem(forAlert(policeReport.alertId()), "the POLICE-audience alert");
-    }
+    fx = new ConformanceFixture(nodeUnderTest());
+    fx.start();
+    run = fx.run;
+    nut = fx.nut;
+    local = fx.local;
+    info = fx.info;
+    partners = fx.partners;
+    feeds = fx.feeds;
+    allFeeds = fx.allFeeds;
+    hostile = fx.hostile;
+    noAgreement = fx.noAgreement;
+    all = fx.all;
+    peerReport = fx.peerReport;
+    supportReport = fx.supportReport;
+    policeReport = fx.policeReport;
+    canaries = fx.canaries;
   }
 
   /** Runs after the suite has ended its agreements and stopped its partner nodes. */
@@ -187,24 +146,8 @@ public abstract class BdxConformanceSuite {
 
   @AfterAll
   void tearDown() throws Exception {
-    for (SuiteNode.Subscription s : allFeeds) {
-      s.cancel();
-    }
-    for (SuiteNode n : all) {
-      try {
-        if (!n.agreementId.isEmpty()) {
-          admin()
-              .terminateAgreement(
-                  TerminateAgreementRequest.newBuilder().setAgreementId(n.agreementId).build());
-        }
-        admin().removePartner(RemovePartnerRequest.newBuilder().setPartner(n.name).build());
-      } catch (RuntimeException e) {
-        // best effort: the node under test is for conformance runs only (CONF-3)
-      }
-      n.close();
-    }
-    if (local != null) {
-      local.shutdownNow();
+    if (fx != null) {
+      fx.close();
     }
     afterSuite();
   }
@@ -1192,6 +1135,63 @@ public abstract class BdxConformanceSuite {
 
   // --- helpers -----------------------------------------------------------------------------------
 
+  private void federation() {
+    fx.federation();
+  }
+
+  private ClientServiceGrpc.ClientServiceBlockingStub client() {
+    return fx.client();
+  }
+
+  private AdminServiceGrpc.AdminServiceBlockingStub admin() {
+    return fx.admin();
+  }
+
+  private FederationServiceGrpc.FederationServiceBlockingStub fed(SuiteNode n) {
+    return fx.fed(n);
+  }
+
+  private SuiteNode partnerWithAgreement(String role, PartnerClass c, int maxRelayHops)
+      throws Exception {
+    return fx.partnerWithAgreement(role, c, maxRelayHops);
+  }
+
+  private AgreementTerms terms(SuiteNode n, PartnerClass c, String id) {
+    return fx.terms(n, c, id);
+  }
+
+  private SuiteNode.Subscription subscribe(SuiteNode n, long after) {
+    return fx.subscribe(n, after);
+  }
+
+  private Submitted submit(Audience audience) {
+    return fx.submit(audience);
+  }
+
+  private AlertFields suiteFields(String word) {
+    return fx.suiteFields(word);
+  }
+
+  private long storedFrom(SuiteNode p, String alertId) {
+    return fx.storedFrom(p, alertId);
+  }
+
+  private long inboundRejected(SuiteNode p) {
+    return fx.inboundRejected(p);
+  }
+
+  private PartnerStatus partnerStatus(SuiteNode p) {
+    return fx.partnerStatus(p);
+  }
+
+  private void assertNeverSent(PartnerClass c, String alertId) {
+    fx.assertNeverSent(c, alertId);
+  }
+
+  private void assertActive(SuiteNode n) {
+    fx.assertActive(n);
+  }
+
   /** An origin the node under test does not know: its alerts reach it only through a relay. */
   private final SpecCrypto.Keys origin = SpecCrypto.Keys.generate();
 
@@ -1270,190 +1270,6 @@ public abstract class BdxConformanceSuite {
         .getVersion();
   }
 
-  private void federation() {
-    assumeTrue(nut.federationEndpoint() != null, "no federation endpoint given (CONF-1)");
-  }
-
-  private ClientServiceGrpc.ClientServiceBlockingStub client() {
-    return client.withDeadlineAfter(WAIT, TimeUnit.SECONDS);
-  }
-
-  private AdminServiceGrpc.AdminServiceBlockingStub admin() {
-    return admin.withDeadlineAfter(WAIT, TimeUnit.SECONDS);
-  }
-
-  private FederationServiceGrpc.FederationServiceBlockingStub fed(SuiteNode n) {
-    return FederationServiceGrpc.newBlockingStub(n.channel(nut.federationEndpoint()))
-        .withDeadlineAfter(WAIT, TimeUnit.SECONDS);
-  }
-
-  private SuiteNode register(String role, PartnerClass c) throws Exception {
-    SuiteNode n = new SuiteNode("conf-" + role + "-" + run, c, info.getNodeId(), nut.listenHost());
-    all.add(n);
-    admin()
-        .addPartner(
-            AddPartnerRequest.newBuilder()
-                .setName(n.name)
-                .setNodeId(n.keys.nodeId())
-                .setEndpoint(n.endpoint())
-                .setPartnerClass(c)
-                .build());
-    return n;
-  }
-
-  /** CONF-4: registers a partner node of the suite, offers an agreement and has it accepted. */
-  private SuiteNode partnerWithAgreement(String role, PartnerClass c) throws Exception {
-    return partnerWithAgreement(role, c, 0);
-  }
-
-  /**
-   * As above; with {@code maxRelayHops} ≥ 1 the suite's terms to the node under test set {@code
-   * may_relay} (AGR-4, RELAY-3).
-   */
-  private SuiteNode partnerWithAgreement(String role, PartnerClass c, int maxRelayHops)
-      throws Exception {
-    SuiteNode n = register(role, c);
-    String id = SpecCrypto.newId16();
-    AgreementTerms t = terms(n, c, id);
-    if (maxRelayHops > 0) {
-      t =
-          t.toBuilder()
-              .setProposerToAcceptor(
-                  t.getProposerToAcceptor().toBuilder()
-                      .setMayRelay(true)
-                      .setMaxRelayHops(maxRelayHops))
-              .build();
-    }
-    n.offered = propose(n.keys, t);
-    fed(n).offerAgreement(offer(n.offered));
-    Agreement a =
-        admin()
-            .acceptAgreement(
-                org.bdx.proto.v1.AcceptAgreementRequest.newBuilder().setAgreementId(id).build())
-            .getAgreement();
-    assertThat(a.getState()).isEqualTo(AgreementState.AGREEMENT_STATE_ACTIVE);
-    ConfirmAgreementRequest conf = n.confirmations.poll(WAIT, TimeUnit.SECONDS);
-    assertThat(conf).as("the node under test confirmed to %s", n.name).isNotNull();
-    n.confirmed = conf.getAgreement();
-    n.agreementId = id;
-    return n;
-  }
-
-  private AgreementTerms terms(SuiteNode n, PartnerClass c, String id) {
-    return AgreementTerms.newBuilder()
-        .setAgreementId(id)
-        .setVersion(1)
-        .setProposerNodeId(n.keys.nodeId())
-        .setProposerPublicKey(ByteString.copyFrom(n.keys.publicKey()))
-        .setAcceptorNodeId(info.getNodeId())
-        .setAcceptorPublicKey(info.getPublicKey())
-        .setProposerToAcceptor(
-            DirectionTerms.newBuilder()
-                .setReceiverClass(PartnerClass.PARTNER_CLASS_PEER)
-                .setAllHarms(true)
-                .setAllAreas(true)
-                .addAllFieldPaths(GRANTED_TO_NUT)
-                .setRetentionDays(30))
-        .setAcceptorToProposer(
-            DirectionTerms.newBuilder()
-                .setReceiverClass(c)
-                .setAllHarms(true)
-                .setAllAreas(true)
-                .addAllFieldPaths(GRANTED.get(c))
-                .setRetentionDays(30))
-        .setProposedAt(System.currentTimeMillis() / 1000)
-        .build();
-  }
-
-  private static SignedAgreement propose(SpecCrypto.Keys k, AgreementTerms t) {
-    byte[] bytes = t.toByteArray();
-    return SignedAgreement.newBuilder()
-        .setTerms(ByteString.copyFrom(bytes))
-        .setProposerSignature(ByteString.copyFrom(k.sign(SpecCrypto.AGREEMENT_TERMS_TYPE, bytes)))
-        .build();
-  }
-
-  private SuiteNode.Subscription subscribe(SuiteNode n, long after) {
-    SuiteNode.Subscription s = n.subscribe(nut.federationEndpoint(), true);
-    allFeeds.add(s);
-    s.start(after);
-    return s;
-  }
-
-  private Submitted submit(Audience audience) {
-    String tag = audience.name().substring(9) + run + HexFormat.of().formatHex(randomBytes(3));
-    String narrative = "CNRYNARRATIVE" + tag;
-    String contact = "CNRYCONTACT" + tag;
-    String name = "CNRYNAME" + tag;
-    String handle = "CNRYHANDLE" + tag;
-    String plate = ("CN" + tag).toUpperCase().replaceAll("[^A-Z0-9]", "");
-    plate = plate.substring(0, Math.min(16, plate.length()));
-    canaries.addAll(List.of(narrative, contact, name, handle, plate));
-    int last4 = 1000 + Math.floorMod(tag.hashCode(), 8999);
-    Report r =
-        Report.newBuilder()
-            .setIncidentDate(LocalDate.now(ZoneOffset.UTC).minusDays(3).toString())
-            .setArea("Conformance Area " + tag)
-            .setWorkSetting(WorkSetting.WORK_SETTING_OUTCALL)
-            .addHarms(HarmCategory.HARM_CATEGORY_PHYSICAL_ASSAULT)
-            .setSeverity(Severity.SEVERITY_HIGH)
-            .setAggressorDescription("conformance description " + tag)
-            .addNamesUsed(name)
-            .addPhoneNumbers("+1 604 555 " + last4)
-            .setVehicle(Vehicle.newBuilder().setDescription("grey van").setPlate(plate))
-            .addOnlineHandles(handle)
-            .setModusOperandi("conformance summary " + tag)
-            .setNarrative(narrative)
-            .setReporterContact(contact)
-            .setConsent(Consent.newBuilder().setAudience(audience).setShareContact(true))
-            .build();
-    var resp = client().submitReport(SubmitReportRequest.newBuilder().setReport(r).build());
-    return new Submitted(resp.getReportId(), resp.getAlert().getAlertId(), resp.getAlert(), r);
-  }
-
-  private AlertFields suiteFields(String word) {
-    return AlertFields.newBuilder()
-        .setIncidentDate(LocalDate.now(ZoneOffset.UTC).minusDays(2).toString())
-        .setArea("Conformance Area")
-        .addHarms(HarmCategory.HARM_CATEGORY_ROBBERY)
-        .setSeverity(Severity.SEVERITY_MODERATE)
-        .setAggressorDescription("suite alert " + word + " " + run)
-        .build();
-  }
-
-  private static FeedItem item(SuiteNode p, SignedAlert a) {
-    return FeedItem.newBuilder()
-        .setSequence(p.nextSequence())
-        .setAgreementId(p.agreementId)
-        .setAlert(a)
-        .build();
-  }
-
-  private long storedFrom(SuiteNode p, String alertId) {
-    return client()
-        .getAlert(
-            GetAlertRequest.newBuilder()
-                .setAlertId(alertId)
-                .setOriginNodeId(p.keys.nodeId())
-                .build())
-        .getAlert()
-        .getVersion();
-  }
-
-  private long inboundRejected(SuiteNode p) {
-    return partnerStatus(p).getInboundRejected();
-  }
-
-  private PartnerStatus partnerStatus(SuiteNode p) {
-    for (PartnerStatus s :
-        admin().getStatus(GetStatusRequest.getDefaultInstance()).getPartnersList()) {
-      if (s.getPartner().getNodeId().equals(p.keys.nodeId())) {
-        return s;
-      }
-    }
-    throw new AssertionError("GetStatus does not list " + p.name);
-  }
-
   private void assertExactDisclosure(PartnerClass c, Submitted s) throws Exception {
     FeedItem item = feeds.get(c).awaitItem(forAlert(s.alertId()), "alert " + s.alertId());
     Alerts.Verified v = Alerts.verify(item.getAlert(), info.getNodeId());
@@ -1463,17 +1279,6 @@ public abstract class BdxConformanceSuite {
         .containsExactlyInAnyOrderElementsOf(GRANTED.get(c));
     // The header is the origin's, byte for byte (SIG-8).
     assertThat(item.getAlert().getHeader()).isEqualTo(s.alert().getEnvelope().getHeader());
-  }
-
-  private void assertNeverSent(PartnerClass c, String alertId) {
-    SuiteNode n = partners.get(c);
-    for (SuiteNode.Subscription s : allFeeds) {
-      if (s.owner() == n) {
-        assertThat(s.items)
-            .as("a %s partner was sent alert %s", c, alertId)
-            .noneMatch(forAlert(alertId));
-      }
-    }
   }
 
   private void assertVersionsNeverGoBack() {
@@ -1490,20 +1295,6 @@ public abstract class BdxConformanceSuite {
     }
   }
 
-  private void assertActive(SuiteNode n) {
-    assertThat(
-            admin()
-                .getAgreement(
-                    GetAgreementRequest.newBuilder().setAgreementId(n.agreementId).build())
-                .getAgreement()
-                .getState())
-        .isEqualTo(AgreementState.AGREEMENT_STATE_ACTIVE);
-  }
-
-  private static java.util.function.Predicate<FeedItem> forAlert(String alertId) {
-    return i -> header(i.getAlert()).getAlertId().equals(alertId);
-  }
-
   private static java.util.function.Predicate<FeedItem> forVersion(String alertId, long version) {
     return i -> {
       AlertHeader h = header(i.getAlert());
@@ -1511,80 +1302,13 @@ public abstract class BdxConformanceSuite {
     };
   }
 
-  static AlertHeader header(SignedAlert a) {
-    try {
-      return AlertHeader.parseFrom(a.getHeader());
-    } catch (InvalidProtocolBufferException e) {
-      return AlertHeader.getDefaultInstance();
-    }
-  }
-
-  private static OfferAgreementRequest offer(SignedAgreement s) {
-    return OfferAgreementRequest.newBuilder().setAgreement(s).build();
-  }
-
   private static ConfirmAgreementRequest confirm(SignedAgreement s) {
     return ConfirmAgreementRequest.newBuilder().setAgreement(s).build();
-  }
-
-  private static NotifyAgreementStateRequest notice(String id, AgreementState state) {
-    return NotifyAgreementStateRequest.newBuilder().setAgreementId(id).setState(state).build();
   }
 
   private static UnknownFieldSet unknownField(int number) {
     return UnknownFieldSet.newBuilder()
         .addField(number, UnknownFieldSet.Field.newBuilder().addVarint(1).build())
         .build();
-  }
-
-  static boolean contains(byte[] haystack, String needle) {
-    byte[] n = needle.getBytes(StandardCharsets.UTF_8);
-    outer:
-    for (int i = 0; i + n.length <= haystack.length; i++) {
-      for (int j = 0; j < n.length; j++) {
-        if (haystack[i + j] != n[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
-  }
-
-  private static byte[] randomBytes(int n) {
-    byte[] b = new byte[n];
-    SpecCrypto.RNG.nextBytes(b);
-    return b;
-  }
-
-  private static String[] hostPort(String endpoint) {
-    int colon = endpoint.lastIndexOf(':');
-    return new String[] {
-      endpoint.substring(0, colon).replace("[", "").replace("]", ""), endpoint.substring(colon + 1)
-    };
-  }
-
-  private static ManagedChannel plaintext(String endpoint) {
-    String[] hp = hostPort(endpoint);
-    return NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1])).usePlaintext().build();
-  }
-
-  private static <S extends AbstractStub<S>> S bearer(S stub, String token) {
-    Metadata m = new Metadata();
-    m.put(AUTHORIZATION, "Bearer " + token);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
-  }
-
-  private static StatusRuntimeException catchStatus(Runnable call) {
-    try {
-      call.run();
-    } catch (StatusRuntimeException e) {
-      return e;
-    }
-    throw new AssertionError("the call succeeded; a failure status was expected");
-  }
-
-  private static void assertStatus(Runnable call, Status.Code expected) {
-    assertThat(catchStatus(call).getStatus().getCode()).isEqualTo(expected);
   }
 }
