@@ -1,0 +1,118 @@
+package org.bdx.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bdx.conformance.ConformanceFixture.WAIT;
+import static org.bdx.conformance.ConformanceFixture.catchStatus;
+import static org.bdx.conformance.ConformanceFixture.hostPort;
+import static org.bdx.conformance.ConformanceFixture.notice;
+import static org.bdx.conformance.ConformanceFixture.plaintext;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import org.bdx.proto.v1.AgreementState;
+import org.bdx.proto.v1.FederationServiceGrpc;
+import org.bdx.proto.v1.PartnerClass;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/** Federation transport (spec section 7.2): the certificate, the TLS version, who is admitted. */
+abstract class TransportSection extends ConformanceSection {
+  TransportSection(ConformanceFixture fixture) {
+    super(fixture);
+  }
+
+  @Test
+  @Order(10)
+  @DisplayName(
+      "FED-TLS-2, FED-TLS-3, FED-TLS-5.1: the federation endpoint presents one self-signed Ed25519 certificate of its node key")
+  void certificate() throws Exception {
+    federation();
+    SuiteNode n = partners.get(PartnerClass.PARTNER_CLASS_PEER);
+    assertThat(n.clientTrust.seen).isNotEmpty();
+    for (X509Certificate[] chain : n.clientTrust.seen) {
+      assertThat(chain).hasSize(1);
+      X509Certificate c = chain[0];
+      assertThat(PartnerTls.nodeIdOf(c)).isEqualTo(info.getNodeId());
+      c.verify(c.getPublicKey());
+      assertThat(c.getVersion()).isEqualTo(3);
+      assertThat(c.getBasicConstraints()).isEqualTo(-1);
+      assertThat(c.getKeyUsage()[0]).as("digitalSignature").isTrue();
+      assertThat(c.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
+    }
+    // The node under test, as client of our endpoints, presents the same key.
+    assertThat(n.serverTrust.seen).isNotEmpty();
+    for (X509Certificate[] chain : n.serverTrust.seen) {
+      assertThat(chain).hasSize(1);
+      assertThat(PartnerTls.nodeIdOf(chain[0])).isEqualTo(info.getNodeId());
+    }
+  }
+
+  @Test
+  @Order(11)
+  @DisplayName("FED-TLS-1: the federation endpoint refuses TLS 1.2 and plaintext")
+  void tlsOnly13() throws Exception {
+    federation();
+    String[] hp = hostPort(nut.federationEndpoint());
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, new TrustManager[] {new PartnerTls.Pinning(id -> true)}, null);
+    try (SSLSocket s =
+        (SSLSocket) ctx.getSocketFactory().createSocket(hp[0], Integer.parseInt(hp[1]))) {
+      s.setEnabledProtocols(new String[] {"TLSv1.2"});
+      s.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT));
+      assertThatThrownBy(s::startHandshake).isInstanceOf(java.io.IOException.class);
+    }
+    ManagedChannel plain = plaintext(nut.federationEndpoint());
+    try {
+      assertThatThrownBy(
+              () ->
+                  FederationServiceGrpc.newBlockingStub(plain)
+                      .withDeadlineAfter(WAIT, TimeUnit.SECONDS)
+                      .notifyAgreementState(
+                          notice(
+                              partners.get(PartnerClass.PARTNER_CLASS_PEER).agreementId,
+                              AgreementState.AGREEMENT_STATE_TERMINATED)))
+          .isInstanceOf(StatusRuntimeException.class);
+    } finally {
+      plain.shutdownNow();
+    }
+    assertActive(partners.get(PartnerClass.PARTNER_CLASS_PEER));
+  }
+
+  @Test
+  @Order(12)
+  @DisplayName(
+      "FED-TLS-5.4, FED-TLS-6, FED-TLS-7: a client without a certificate, or with a key that is not a partner, is refused")
+  void strangersRefused() throws Exception {
+    federation();
+    PartnerTls.Pinning pin = new PartnerTls.Pinning(info.getNodeId()::equals);
+    PartnerTls stranger = new PartnerTls(SpecCrypto.Keys.generate());
+    for (var ctx : List.of(PartnerTls.clientWithoutCertificate(pin), stranger.clientContext(pin))) {
+      ManagedChannel ch = SuiteNode.open(nut.federationEndpoint(), ctx);
+      try {
+        StatusRuntimeException e =
+            catchStatus(
+                () ->
+                    FederationServiceGrpc.newBlockingStub(ch)
+                        .withDeadlineAfter(WAIT, TimeUnit.SECONDS)
+                        .notifyAgreementState(
+                            notice(
+                                partners.get(PartnerClass.PARTNER_CLASS_PEER).agreementId,
+                                AgreementState.AGREEMENT_STATE_SUSPENDED)));
+        assertThat(e.getStatus().getCode())
+            .isIn(Status.Code.UNAVAILABLE, Status.Code.UNAUTHENTICATED);
+      } finally {
+        ch.shutdownNow();
+      }
+    }
+    assertActive(partners.get(PartnerClass.PARTNER_CLASS_PEER));
+  }
+}
