@@ -96,7 +96,7 @@ public final class Main {
             if (!t.isTest()) {
               if (r.getStatus() == TestExecutionResult.Status.FAILED) {
                 failed.incrementAndGet();
-                out.println("FAIL setup of the suite: " + why(r));
+                out.println("FAIL setting up " + t.getDisplayName() + ": " + why(r));
               }
               return;
             }
