@@ -14,13 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.error.FieldViolation;
-import org.bdx.node.home.NodeConfig;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.signing.AlertDraft;
-import org.bdx.node.signing.AlertSigner;
-import org.bdx.node.signing.AlertVerifier;
-import org.bdx.node.signing.VerificationException;
-import org.bdx.node.signing.VerifiedAlert;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.Ids;
 import org.bdx.node.store.NodeDatabase;
@@ -33,16 +28,15 @@ import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Consent;
 import org.bdx.proto.v1.Report;
-import org.bdx.proto.v1.SignedAlert;
 
 /**
  * What the origin does with an alert after intake (spec VER, EXP): issue a new version from the
  * corrected report, retract it, change the reporter's consent, purge the report.
  *
- * <p>Every new version is signed by this node with fresh salts ({@link AlertSigner}), keeps the
- * alert id and the first version's expiry, and is stored together with the report and the partners'
- * feed rows in one transaction ({@link Outbox#enqueue} decides who gets content and who gets a
- * header-only withdrawal). Only alerts this node originated can be changed.
+ * <p>Every new version is issued through the {@link AlertIssuer}: signed with fresh salts, same
+ * alert id and expiry as the first, and stored together with the report and the partners' feed rows
+ * in one transaction ({@link Outbox#enqueue} decides who gets content and who gets a header-only
+ * withdrawal). Only alerts this node originated can be changed.
  */
 public final class AlertLifecycle {
   /** Most paths one update may clear. */
@@ -52,37 +46,31 @@ public final class AlertLifecycle {
   public static final int MAX_REASON = 500;
 
   private final ReportValidator validator;
-  private final AlertSigner signer;
-  private final AlertVerifier verifier;
+  private final AlertIssuer issuer;
   private final NodeDatabase db;
   private final ReportStore reports;
   private final AlertStore alerts;
   private final RetractionReasons reasons;
   private final Outbox outbox;
-  private final NodeConfig config;
   private final NodeId self;
   private final Clock clock;
 
   public AlertLifecycle(
       ReportValidator validator,
-      AlertSigner signer,
-      AlertVerifier verifier,
+      AlertIssuer issuer,
       NodeDatabase db,
       ReportStore reports,
       AlertStore alerts,
       Outbox outbox,
-      NodeConfig config,
       NodeId self,
       Clock clock) {
     this.validator = Objects.requireNonNull(validator, "validator");
-    this.signer = Objects.requireNonNull(signer, "signer");
-    this.verifier = Objects.requireNonNull(verifier, "verifier");
+    this.issuer = Objects.requireNonNull(issuer, "issuer");
     this.db = Objects.requireNonNull(db, "db");
     this.reports = Objects.requireNonNull(reports, "reports");
     this.alerts = Objects.requireNonNull(alerts, "alerts");
     this.reasons = new RetractionReasons(db);
     this.outbox = Objects.requireNonNull(outbox, "outbox");
-    this.config = Objects.requireNonNull(config, "config");
     this.self = Objects.requireNonNull(self, "self");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -180,7 +168,7 @@ public final class AlertLifecycle {
                 version = current.version();
                 if (current.status() != AlertStatus.ALERT_STATUS_RETRACTED
                     && current.expiresAt() > now()) {
-                  Issued retraction = retraction(current);
+                  AlertIssuer.Issued retraction = retraction(current);
                   version = retraction.alert().version();
                   notified = retraction.partners();
                 }
@@ -203,22 +191,16 @@ public final class AlertLifecycle {
 
   // --- internals; all run inside the caller's transaction
 
-  /** A version as stored, and the partners it was queued for. */
-  private record Issued(StoredAlert alert, List<NodeId> partners) {}
-
-  private Issued retraction(StoredAlert current) {
+  private AlertIssuer.Issued retraction(StoredAlert current) {
     long now = now();
-    AlertDraft draft =
-        new AlertDraft(
-            current.alertId(),
-            current.version() + 1,
+    return issuer.issue(
+        issuer.nextVersion(
+            current,
             AlertStatus.ALERT_STATUS_RETRACTED,
-            now,
-            current.expiresAt(),
             current.audience(),
-            config.maxRelayHops(),
-            AlertFields.getDefaultInstance());
-    return store(draft, now);
+            AlertFields.getDefaultInstance(),
+            now),
+        now);
   }
 
   /** Issues the next version from {@code normalized}, unless content and audience are unchanged. */
@@ -233,47 +215,16 @@ public final class AlertLifecycle {
       return current;
     }
     long now = now();
-    AlertDraft draft =
-        new AlertDraft(
-            current.alertId(),
-            current.version() + 1,
-            AlertStatus.ALERT_STATUS_UPDATED,
-            now,
-            current.expiresAt(),
-            normalized.getConsent().getAudience(),
-            config.maxRelayHops(),
-            fields);
-    return store(draft, now).alert();
-  }
-
-  /** Signs, checks, stores and queues one version. */
-  private Issued store(AlertDraft draft, long now) {
-    SignedAlert envelope = signer.sign(draft);
-    VerifiedAlert verified;
-    try {
-      // Check our own output before anyone else sees it: a signing bug must not reach partners.
-      verified = verifier.verify(envelope, self);
-    } catch (VerificationException e) {
-      throw new IllegalStateException("a freshly signed alert did not verify: " + e.reason(), e);
-    }
-    StoredAlert stored =
-        new StoredAlert(
-            self.value(),
-            draft.alertId(),
-            draft.version(),
-            draft.status(),
-            draft.issuedAt(),
-            draft.expiresAt(),
-            draft.audience(),
-            verified.fields(),
-            List.copyOf(verified.disclosedPaths()),
-            envelope,
-            true,
-            now);
-    if (!alerts.put(stored)) {
-      throw new IllegalStateException("a newer version of the alert is already stored");
-    }
-    return new Issued(stored, outbox.enqueue(stored));
+    return issuer
+        .issue(
+            issuer.nextVersion(
+                current,
+                AlertStatus.ALERT_STATUS_UPDATED,
+                normalized.getConsent().getAudience(),
+                fields,
+                now),
+            now)
+        .alert();
   }
 
   /** This node's own alert {@code id}, which must be neither retracted nor expired. */

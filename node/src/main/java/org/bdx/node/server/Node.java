@@ -31,6 +31,7 @@ import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.KeyFiles;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
+import org.bdx.node.intake.AlertIssuer;
 import org.bdx.node.intake.AlertLifecycle;
 import org.bdx.node.intake.ReportIntake;
 import org.bdx.node.intake.ReportValidator;
@@ -132,17 +133,10 @@ public final class Node implements AutoCloseable {
             refused);
     book.addListener(this::agreementChanged);
 
-    ReportIntake intake =
-        new ReportIntake(
-            new ReportValidator(phones, clock),
-            new AlertSigner(keys, rng),
-            verifier,
-            db,
-            reports,
-            outbox,
-            config,
-            clock,
-            rng);
+    AlertIssuer issuer =
+        new AlertIssuer(
+            new AlertSigner(keys, rng), verifier, nodeId, config, db, alerts, reports, outbox);
+    ReportIntake intake = new ReportIntake(new ReportValidator(phones, clock), issuer, clock, rng);
     GetNodeInfoResponse info =
         GetNodeInfoResponse.newBuilder()
             .setNodeId(nodeId.value())
@@ -154,16 +148,7 @@ public final class Node implements AutoCloseable {
             .build();
     AlertLifecycle lifecycle =
         new AlertLifecycle(
-            new ReportValidator(phones, clock),
-            new AlertSigner(keys, rng),
-            verifier,
-            db,
-            reports,
-            alerts,
-            outbox,
-            config,
-            nodeId,
-            clock);
+            new ReportValidator(phones, clock), issuer, db, reports, alerts, outbox, nodeId, clock);
     this.clientApi =
         new ClientApi(
             info,

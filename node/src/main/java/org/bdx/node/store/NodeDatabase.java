@@ -153,6 +153,15 @@ public final class NodeDatabase implements AutoCloseable {
   }
 
   /**
+   * Runs work in one transaction, as inTransaction, for callers outside store that do no SQL
+   * themselves.
+   */
+  public <T> T atomically(java.util.function.Supplier<T> work) {
+    Objects.requireNonNull(work, "work");
+    return inTransaction(c -> work.get());
+  }
+
+  /**
    * Like {@link #inTransaction}, but the commit does not wait for the disk ({@code
    * synchronous=NORMAL} for this transaction only). The commit is still atomic and survives the
    * process being killed; a power cut may undo it, whole. For work that can be redone, such as

@@ -14,14 +14,12 @@ import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.KeyFiles;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
-import org.bdx.node.intake.AlertDerivation;
+import org.bdx.node.intake.AlertIssuer;
 import org.bdx.node.intake.ReportValidator;
 import org.bdx.node.search.AlertIndex;
 import org.bdx.node.search.PhoneNumbers;
-import org.bdx.node.signing.AlertDraft;
 import org.bdx.node.signing.AlertSigner;
 import org.bdx.node.signing.AlertVerifier;
-import org.bdx.node.signing.VerifiedAlert;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.Ids;
 import org.bdx.node.store.NodeDatabase;
@@ -29,23 +27,20 @@ import org.bdx.node.store.ReportRecord;
 import org.bdx.node.store.ReportStore;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.node.sync.Outbox;
-import org.bdx.proto.v1.AlertFields;
-import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Report;
-import org.bdx.proto.v1.SignedAlert;
 
 /**
  * Fills a running origin's database with a backlog of {@code n} reports, faster than {@code
  * SubmitReport} could, through a second connection to its database file (SQLite WAL; the origin's
  * own connection stays idle while the partner is away).
  *
- * <p>Each item is what {@code ReportIntake.submit} produces, step by step with the same classes:
- * validate and normalize, derive the alert, sign it ({@link AlertSigner}, fresh salts and alert
- * id), check the signature of our own output, then store report and alert ({@link
- * ReportStore#insertWithAlert}) and queue the per-partner redacted copy ({@link Outbox#enqueue},
- * agreement ∩ consent as in production). The differences: validation, signing and the self-check
- * run on two threads, and the writes are grouped {@link #TX} per transaction instead of one per
- * report. The feed items a partner receives are therefore exactly production's.
+ * <p>Each item is what {@code ReportIntake.submit} produces, with the same classes: validate and
+ * normalize, then the {@link AlertIssuer} derives the alert, signs it (fresh salts and alert id),
+ * checks our own output, stores report and alert and queues the per-partner redacted copy ({@link
+ * AlertIssuer#storeWithReport}, agreement ∩ consent as in production). The differences: validation,
+ * signing and the self-check run on two threads, and the writes are grouped {@link #TX} per
+ * transaction instead of one per report. The feed items a partner receives are therefore exactly
+ * production's.
  */
 final class BacklogGenerator {
   /** Reports per transaction. */
@@ -73,15 +68,13 @@ final class BacklogGenerator {
   }
 
   /** One report stored and queued in its own transaction, then rolled back; the time inside. */
-  private static long enqueueRolledBack(
-      NodeDatabase db, ReportStore reports, Outbox outbox, Made m) {
+  private static long enqueueRolledBack(NodeDatabase db, AlertIssuer issuer, Made m) {
     long[] t = new long[1];
     try {
       db.inTransaction(
           c -> {
             long t0 = System.nanoTime();
-            reports.insertWithAlert(m.report(), m.alert());
-            outbox.enqueue(m.alert());
+            issuer.storeWithReport(m.report(), m.alert());
             t[0] = System.nanoTime() - t0;
             throw new Rollback();
           });
@@ -122,6 +115,7 @@ final class BacklogGenerator {
       AlertStore alerts = new AlertStore(db, new AlertIndex());
       Outbox outbox = new Outbox(db, alerts, book, clock);
       ReportStore reports = new ReportStore(db, alerts);
+      AlertIssuer issuer = issuer(keys, config, db, alerts, reports, outbox, rng);
       long queuedBefore = outbox.countAfter(partner, 0);
       // Outbox.enqueue looks up the partner's queued versions of the alert by (partner, origin,
       // alert id), which only the (partner, seq) index serves: a scan of the partner's whole queue
@@ -148,11 +142,11 @@ final class BacklogGenerator {
                       try {
                         ReportValidator validator =
                             new ReportValidator(new PhoneNumbers(config.phoneRegion()), clock);
-                        AlertSigner signer = new AlertSigner(keys, new SecureRandom());
-                        AlertVerifier verifier = new AlertVerifier();
                         SecureRandom ids = new SecureRandom();
+                        AlertIssuer signing =
+                            issuer(keys, config, db, alerts, reports, outbox, ids);
                         for (int i = first; i < n; i += producers) {
-                          queue.put(make(i, validator, signer, verifier, config, clock, ids));
+                          queue.put(make(i, validator, signing, clock, ids));
                         }
                       } catch (Throwable e) {
                         failed.compareAndSet(null, e);
@@ -178,8 +172,7 @@ final class BacklogGenerator {
           db.inTransaction(
               c -> {
                 for (Made x : chunk) {
-                  reports.insertWithAlert(x.report(), x.alert());
-                  outbox.enqueue(x.alert());
+                  issuer.storeWithReport(x.report(), x.alert());
                 }
                 return null;
               });
@@ -201,8 +194,6 @@ final class BacklogGenerator {
       long genNanos = System.nanoTime() - t0;
       ReportValidator validator =
           new ReportValidator(new PhoneNumbers(config.phoneRegion()), clock);
-      AlertSigner signer = new AlertSigner(keys, rng);
-      AlertVerifier verifier = new AlertVerifier();
       long[] indexed = new long[ENQUEUE_SAMPLES];
       long[] plain = new long[ENQUEUE_SAMPLES];
       for (long[] into : List.of(indexed, plain)) {
@@ -210,8 +201,8 @@ final class BacklogGenerator {
           execute(db, "DROP INDEX " + TEMP_INDEX);
         }
         for (int i = 0; i < into.length; i++) {
-          Made m = make(n + i, validator, signer, verifier, config, clock, rng);
-          into[i] = enqueueRolledBack(db, reports, outbox, m);
+          Made m = make(n + i, validator, issuer, clock, rng);
+          into[i] = enqueueRolledBack(db, issuer, m);
         }
       }
       return new Result(genNanos, lastSeq, queued, median(plain), median(indexed));
@@ -220,43 +211,29 @@ final class BacklogGenerator {
 
   /** ReportIntake.submit up to the write, for the i-th benchmark report. */
   private static Made make(
-      int i,
-      ReportValidator validator,
-      AlertSigner signer,
-      AlertVerifier verifier,
-      NodeConfig config,
-      Clock clock,
-      SecureRandom rng)
-      throws Exception {
+      int i, ReportValidator validator, AlertIssuer issuer, Clock clock, SecureRandom rng) {
     Report report = validator.validateAndNormalize(PropagationBenchmarkTest.report(i));
-    AlertFields fields = AlertDerivation.derive(report);
     long now = clock.instant().getEpochSecond();
-    AlertDraft draft =
-        new AlertDraft(
-            AlertDraft.newAlertId(rng),
-            1,
-            AlertStatus.ALERT_STATUS_ACTIVE,
-            now,
-            now + config.alertLifetime().toSeconds(),
-            report.getConsent().getAudience(),
-            config.maxRelayHops(),
-            fields);
-    SignedAlert envelope = signer.sign(draft);
-    VerifiedAlert verified = verifier.verify(envelope);
-    StoredAlert stored =
-        new StoredAlert(
-            verified.header().getOriginNodeId(),
-            draft.alertId(),
-            draft.version(),
-            draft.status(),
-            draft.issuedAt(),
-            draft.expiresAt(),
-            draft.audience(),
-            verified.fields(),
-            List.copyOf(verified.disclosedPaths()),
-            envelope,
-            true,
-            now);
-    return new Made(new ReportRecord(Ids.newId(rng), draft.alertId(), now, report), stored);
+    StoredAlert first = issuer.sign(issuer.firstVersion(report, now, rng), now);
+    return new Made(new ReportRecord(Ids.newId(rng), first.alertId(), now, report), first);
+  }
+
+  private static AlertIssuer issuer(
+      NodeKeys keys,
+      NodeConfig config,
+      NodeDatabase db,
+      AlertStore alerts,
+      ReportStore reports,
+      Outbox outbox,
+      SecureRandom rng) {
+    return new AlertIssuer(
+        new AlertSigner(keys, rng),
+        new AlertVerifier(),
+        keys.nodeId(),
+        config,
+        db,
+        alerts,
+        reports,
+        outbox);
   }
 }
