@@ -1,7 +1,5 @@
 package org.bdx.cli;
 
-import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
 import org.bdx.cli.agreement.AgreementCommand;
@@ -81,35 +79,13 @@ public final class Bdx implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
-    cl.setExecutionExceptionHandler(
-        (ex, cmd, parseResult) -> {
-          cmd.getErr().println("bdx: " + describe(ex));
-          if (!(ex instanceof CliException) && env.containsKey("BDX_DEBUG")) {
-            ex.printStackTrace(cmd.getErr());
-          }
-          cmd.getErr().flush();
-          return 1;
-        });
+    Failures failures = new Failures(env.containsKey("BDX_DEBUG"));
+    cl.setExitCodeExceptionMapper(failures);
+    cl.setExecutionExceptionHandler(failures);
     int code = cl.execute(args);
     out.flush();
     err.flush();
     return code;
-  }
-
-  private static String describe(Exception ex) {
-    if (ex instanceof CliException) {
-      return ex.getMessage();
-    }
-    if (ex instanceof IOException || ex instanceof IllegalArgumentException) {
-      return ex.getMessage();
-    }
-    if (ex instanceof StatusRuntimeException sre) {
-      return NodeConnection.explain(sre, null);
-    }
-    return "unexpected "
-        + ex.getClass().getSimpleName()
-        + " (set BDX_DEBUG=1 for details): "
-        + ex.getMessage();
   }
 
   static final class Version implements CommandLine.IVersionProvider {

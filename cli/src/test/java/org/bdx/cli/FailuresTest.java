@@ -1,0 +1,79 @@
+package org.bdx.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Exit codes and failure messages, which scripts and coordinators rely on. */
+class FailuresTest {
+  @TempDir Path tmp;
+
+  @Test
+  void expectedFailure_exitsOne_withOneLineAndNoStackTrace() {
+    String home = tmp.resolve("nothing-here").toString();
+    CliRun id = CliRun.bdx("id", "--home", home);
+    assertThat(id.exitCode()).as(id.toString()).isEqualTo(1);
+    assertThat(id.err())
+        .startsWith("bdx: no node in " + home)
+        .doesNotContain("Exception")
+        .hasLineCount(1);
+  }
+
+  @Test
+  void usageError_exitsTwo() {
+    CliRun unknown = CliRun.bdx("nosuchcommand");
+    assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(2);
+    assertThat(unknown.err()).contains("'nosuchcommand'");
+    CliRun missing = CliRun.bdx("partner", "show");
+    assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(2);
+    assertThat(missing.err()).contains("PARTNER");
+  }
+
+  @Test
+  void unexpectedFailure_saysSo_andShowsAStackTraceOnlyWithDebug() {
+    Exception bug = new IllegalStateException("boom");
+    String quiet = handle(new Failures(false), bug);
+    assertThat(quiet)
+        .isEqualTo(
+            "bdx: unexpected IllegalStateException (set BDX_DEBUG=1 for details): boom"
+                + System.lineSeparator());
+    String debug = handle(new Failures(true), bug);
+    assertThat(debug).startsWith(quiet).contains("at org.bdx.cli.FailuresTest");
+  }
+
+  @Test
+  void expectedFailure_hasNoStackTraceEvenWithDebug() {
+    String debug = handle(new Failures(true), new CliException("no such file: terms.json"));
+    assertThat(debug).isEqualTo("bdx: no such file: terms.json" + System.lineSeparator());
+  }
+
+  @Test
+  void exitCodes_usageErrorTwo_everyOtherFailureOne() {
+    Failures failures = new Failures(false);
+    CommandLine cl = new CommandLine(new Empty());
+    assertThat(failures.getExitCode(new CommandLine.ParameterException(cl, "bad"))).isEqualTo(2);
+    assertThat(failures.getExitCode(new CliException("expected"))).isEqualTo(1);
+    assertThat(failures.getExitCode(new IllegalStateException("bug"))).isEqualTo(1);
+  }
+
+  private static String handle(Failures failures, Exception ex) {
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new Empty());
+    cl.setErr(new PrintWriter(err));
+    int code = failures.handleExecutionException(ex, cl, null);
+    assertThat(code).isEqualTo(1);
+    return err.toString();
+  }
+
+  @Command(name = "empty")
+  static final class Empty implements Runnable {
+    @Override
+    public void run() {}
+  }
+}
