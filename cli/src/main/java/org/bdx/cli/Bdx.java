@@ -43,16 +43,6 @@ import picocli.CommandLine.Command;
       "Exit codes:  0 success, 1 failure, 2 usage error.",
     })
 public final class Bdx implements Runnable {
-  private final Map<String, String> env;
-
-  public Bdx(Map<String, String> env) {
-    this.env = Map.copyOf(env);
-  }
-
-  public Map<String, String> env() {
-    return env;
-  }
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -73,19 +63,14 @@ public final class Bdx implements Runnable {
     System.exit(code);
   }
 
+  /** Builds and runs {@code bdx} command lines in the environment {@code env}. */
+  public static Launcher launcher(Map<String, String> env) {
+    return new Launcher(Bdx::new, env);
+  }
+
   /** Runs one command line; the entry point tests use. */
   public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
-    CommandLine cl = new CommandLine(new Bdx(env));
-    cl.setOut(out);
-    cl.setErr(err);
-    cl.setCaseInsensitiveEnumValuesAllowed(true);
-    Failures failures = new Failures(env.containsKey("BDX_DEBUG"));
-    cl.setExitCodeExceptionMapper(failures);
-    cl.setExecutionExceptionHandler(failures);
-    int code = cl.execute(args);
-    out.flush();
-    err.flush();
-    return code;
+    return launcher(env).run(out, err, args);
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -1,6 +1,7 @@
 package org.bdx.cli;
 
 import java.io.PrintWriter;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.bdx.node.home.NodeHome;
 import picocli.CommandLine.Mixin;
@@ -12,6 +13,18 @@ public abstract class BdxCommand implements Callable<Integer> {
   @Mixin protected CommonOptions common;
   @Spec protected CommandSpec spec;
 
+  private Session session;
+
+  /** Called once by the factory that creates this command. */
+  void session(Session session) {
+    this.session = session;
+  }
+
+  /** The command line this command runs in: its environment, and a way to run more. */
+  protected Session session() {
+    return Objects.requireNonNull(session, "commands are created through a Launcher");
+  }
+
   protected PrintWriter out() {
     return spec.commandLine().getOut();
   }
@@ -21,8 +34,7 @@ public abstract class BdxCommand implements Callable<Integer> {
   }
 
   protected NodeHome home() {
-    Bdx root = (Bdx) spec.root().userObject();
-    return NodeHome.resolve(common.home, root.env());
+    return NodeHome.resolve(common.home, session().env());
   }
 
   protected boolean json() {

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.bdx.cli.Bdx;
 import org.bdx.cli.BdxCommand;
 import org.bdx.cli.CliException;
 import org.bdx.node.home.NodeHome;
@@ -369,8 +368,8 @@ public final class DemoCommand extends BdxCommand {
   private String run(String... args) {
     StringWriter buf = new StringWriter();
     StringWriter errBuf = new StringWriter();
-    Bdx root = (Bdx) spec.root().userObject();
-    int code = Bdx.run(new PrintWriter(buf), new PrintWriter(errBuf), root.env(), args);
+    // A fresh command line per step, in this one's environment, as if typed at the prompt.
+    int code = session().run(new PrintWriter(buf), new PrintWriter(errBuf), args);
     if (code != 0) {
       throw new CliException(
           "the demo step `bdx "
