@@ -34,7 +34,7 @@ import picocli.CommandLine.Command;
       AgreementCommand.class,
       StatusCommand.class,
       DemoCommand.class,
-      CommandLine.HelpCommand.class,
+      HelpCommand.class,
     },
     footer = {
       "",

@@ -8,9 +8,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** What every subcommand shares: the common options and where to print. */
+/** What every subcommand shares: the common options, --help and where to print. */
 public abstract class BdxCommand implements Callable<Integer> {
   @Mixin protected CommonOptions common;
+  @Mixin HelpOption help;
   @Spec protected CommandSpec spec;
 
   private Session session;

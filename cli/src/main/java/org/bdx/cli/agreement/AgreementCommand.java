@@ -1,7 +1,9 @@
 package org.bdx.cli.agreement;
 
+import org.bdx.cli.HelpOption;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 @Command(
     name = "agreement",
@@ -18,10 +20,10 @@ import picocli.CommandLine.Command;
       AgreementChangeCommand.Suspend.class,
       AgreementChangeCommand.Resume.class,
       AgreementChangeCommand.Terminate.class,
-    },
-    mixinStandardHelpOptions = true)
+    })
 public final class AgreementCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @Mixin HelpOption help;
 
   @Override
   public void run() {

@@ -1,7 +1,9 @@
 package org.bdx.cli.alerts;
 
+import org.bdx.cli.HelpOption;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 @Command(
     name = "alerts",
@@ -13,10 +15,10 @@ import picocli.CommandLine.Command;
       AlertsShowCommand.class,
       AlertsUpdateCommand.class,
       AlertsRetractCommand.class
-    },
-    mixinStandardHelpOptions = true)
+    })
 public final class AlertsCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @Mixin HelpOption help;
 
   @Override
   public void run() {

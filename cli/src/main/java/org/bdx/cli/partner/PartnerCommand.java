@@ -1,7 +1,9 @@
 package org.bdx.cli.partner;
 
+import org.bdx.cli.HelpOption;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 @Command(
     name = "partner",
@@ -14,10 +16,10 @@ import picocli.CommandLine.Command;
       PartnerListCommand.class,
       PartnerShowCommand.class,
       PartnerRemoveCommand.class
-    },
-    mixinStandardHelpOptions = true)
+    })
 public final class PartnerCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @Mixin HelpOption help;
 
   @Override
   public void run() {

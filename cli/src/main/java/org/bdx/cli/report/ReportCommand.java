@@ -1,7 +1,9 @@
 package org.bdx.cli.report;
 
+import org.bdx.cli.HelpOption;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 @Command(
     name = "report",
@@ -12,10 +14,10 @@ import picocli.CommandLine.Command;
       ReportTemplateCommand.class,
       ReportConsentCommand.class,
       ReportPurgeCommand.class
-    },
-    mixinStandardHelpOptions = true)
+    })
 public final class ReportCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @Mixin HelpOption help;
 
   @Override
   public void run() {
