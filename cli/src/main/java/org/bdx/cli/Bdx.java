@@ -40,6 +40,7 @@ import picocli.CommandLine.Command;
       "",
       "Start here:  bdx init --name \"Your organization\" --region CA",
       "             bdx serve",
+      "More help:   bdx help COMMAND [SUBCOMMAND], e.g. bdx help report add",
       "Exit codes:  0 success, 1 failure, 2 usage error.",
     })
 public final class Bdx implements Runnable {

@@ -3,14 +3,23 @@ package org.bdx.cli;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Options every command takes. */
+/**
+ * Options every command takes. A command whose help lists options in its own order rather than
+ * alphabetically lists these last (see {@code order}): its own options are what its help is read
+ * for.
+ */
 public final class CommonOptions {
   @Option(
       names = "--home",
       paramLabel = "DIR",
-      description = "The node's home directory (default: $BDX_HOME, else ~/.local/share/bdx).")
+      order = 100,
+      // Two lines: wrapped, the path broke after "~/." in narrow help columns.
+      description = {"The node's home directory.", "Default: $BDX_HOME, else ~/.local/share/bdx."})
   public Path home;
 
-  @Option(names = "--json", description = "Print machine-readable JSON instead of text.")
+  @Option(
+      names = "--json",
+      order = 101,
+      description = "Print machine-readable JSON instead of text.")
   public boolean json;
 }

@@ -24,7 +24,8 @@ public final class HelpCommand implements Runnable, CommandLine.IHelpCommandInit
   @Parameters(
       paramLabel = "COMMAND",
       arity = "0..*",
-      description = "The command and any subcommands, e.g. report add (none: the help of bdx).")
+      description =
+          "The command and any subcommands, e.g. report add; without one, bdx's own help.")
   List<String> words = new ArrayList<>();
 
   private CommandLine self;

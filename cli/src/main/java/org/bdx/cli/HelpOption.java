@@ -10,6 +10,7 @@ public final class HelpOption {
   @Option(
       names = {"-h", "--help"},
       usageHelp = true,
+      order = 102,
       description = "Show this help message and exit.")
   boolean help;
 }

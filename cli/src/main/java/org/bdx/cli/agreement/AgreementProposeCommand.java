@@ -23,14 +23,21 @@ import picocli.CommandLine.Option;
 public final class AgreementProposeCommand extends BdxCommand {
   static final int MAX_FILE_BYTES = 64 * 1024;
 
-  @Option(names = "--partner", required = true, description = "The partner's name or node id.")
+  @Option(
+      names = "--partner",
+      required = true,
+      paramLabel = "PARTNER",
+      description = "The partner's name or node id.")
   String partner;
 
   @Option(
       names = "--terms",
       required = true,
       paramLabel = "FILE",
-      description = "Terms in JSON, as `bdx agreement template` prints; - reads standard input.")
+      description = {
+        "The terms in JSON, as `bdx agreement template` prints them.",
+        "With -, reads them from standard input."
+      })
   String file;
 
   @Override

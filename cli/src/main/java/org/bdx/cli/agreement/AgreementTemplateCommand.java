@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "template",
     description = {
-      "Print example agreement terms (protobuf JSON) to edit and pass to `agreement propose`.",
+      "Print example agreement terms (protobuf JSON) to edit and propose.",
+      "Save them to a file, edit it, and pass it to: bdx agreement propose --terms FILE",
       "we_send is what your node sends; we_receive is what the partner sends you.",
       "Anything not listed is withheld. Field paths are the alert fields, e.g. phone_numbers.",
     })

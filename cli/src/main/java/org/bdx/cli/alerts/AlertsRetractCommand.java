@@ -13,9 +13,9 @@ import picocli.CommandLine.Parameters;
     name = "retract",
     description = {
       "Retract one of this node's alerts; partners holding it keep only a tombstone.",
-      "A signed retraction with no content goes to every",
-      "partner that holds the alert, which then deletes its copy and keeps only the alert id and",
-      "version. The report stays on this node (remove it with `bdx report purge`).",
+      "A signed retraction with no content goes to every partner that holds the alert, which"
+          + " then deletes its copy and keeps only the alert id and version. The report stays on"
+          + " this node (remove it with `bdx report purge`).",
     })
 public final class AlertsRetractCommand extends BdxCommand {
   @Parameters(paramLabel = "ID", description = "The alert id (one this node issued).")

@@ -27,15 +27,19 @@ public final class AlertsSearchCommand extends BdxCommand {
       description = "A phone number, in any common format.")
   String phone;
 
-  @Option(names = "--plate", description = "A licence plate or part of one.")
+  @Option(names = "--plate", paramLabel = "PLATE", description = "A licence plate or part of one.")
   String plate;
 
   @Option(
       names = "--text",
+      paramLabel = "WORDS",
       description = "Words to find in descriptions, names, handles, vehicles and summaries.")
   String text;
 
-  @Option(names = "--area", description = "Area, as written in alerts (case does not matter).")
+  @Option(
+      names = "--area",
+      paramLabel = "AREA",
+      description = "Area, as written in alerts (case does not matter).")
   String area;
 
   @Option(
@@ -58,6 +62,7 @@ public final class AlertsSearchCommand extends BdxCommand {
 
   @Option(
       names = "--limit",
+      paramLabel = "N",
       defaultValue = "20",
       description = "How many to show (1-500, default ${DEFAULT-VALUE}).")
   int limit;

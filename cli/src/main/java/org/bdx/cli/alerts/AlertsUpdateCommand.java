@@ -19,10 +19,11 @@ import picocli.CommandLine.Parameters;
     name = "update",
     description = {
       "Correct or complete one of this node's alerts (e.g. the aggressor was identified).",
-      "Each option given replaces that field of the report; a repeatable option replaces the whole",
-      "list. --clear empties a field. The node checks the whole report again, signs a new version",
-      "and sends it to the partners allowed to see it; partners no longer allowed to see it are",
-      "told to delete their copy. Consent is changed with `bdx report consent`.",
+      "Each option given replaces that field of the report; a repeatable option replaces the"
+          + " whole list. --clear empties a field. The node checks the whole report again, signs"
+          + " a new version and sends it to the partners allowed to see it; partners no longer"
+          + " allowed to see it are told to delete their copy. Consent is changed with"
+          + " `bdx report consent`.",
     },
     sortOptions = false)
 public final class AlertsUpdateCommand extends BdxCommand {
@@ -35,7 +36,8 @@ public final class AlertsUpdateCommand extends BdxCommand {
       names = "--clear",
       paramLabel = "PATH",
       description =
-          "A report field to empty (repeatable), e.g. vehicle.plate, names_used, aggressor_description.")
+          "A report field to empty (repeatable), e.g. names_used, aggressor_description,"
+              + " vehicle.plate.")
   List<String> clear = new ArrayList<>();
 
   @Override

@@ -40,9 +40,9 @@ import picocli.CommandLine.Option;
     name = "demo",
     description = {
       "Run a small demonstration network on this machine, then clean up.",
-      "Three made-up organizations in temporary directories (two sex-worker-led peers and a",
-      "police liaison) are set up with the real commands; shows what each received and what",
-      "was withheld.",
+      "Three made-up organizations in temporary directories (two sex-worker-led peers and a"
+          + " police liaison) are set up with the real commands; the demo then shows what each"
+          + " received and what was withheld.",
     })
 public final class DemoCommand extends BdxCommand {
   @Option(names = "--keep", description = "Keep the temporary directories afterwards.")

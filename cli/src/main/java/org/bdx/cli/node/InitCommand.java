@@ -9,6 +9,8 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "init",
+    // Its own options first, as in its help: sorted, the synopsis broke HOST:PORT after the colon.
+    sortSynopsis = false,
     description = {
       "Create a new node: keys, settings, client credential and database in the home directory.",
       "Prints the node id and its fingerprint; compare the fingerprint with partners out of band.",
@@ -24,9 +26,11 @@ public final class InitCommand extends BdxCommand {
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
-      description =
-          "Where the client API listens (default: ${DEFAULT-VALUE}). Keep it on loopback"
-              + " unless you know why not.",
+      // The default on a line of its own: wrapped, HOST:PORT broke after the colon.
+      description = {
+        "Where the client API listens. Keep it on loopback unless you know why not.",
+        "Default: ${DEFAULT-VALUE}."
+      },
       defaultValue = "127.0.0.1:7400")
   String listen;
 
@@ -50,9 +54,11 @@ public final class InitCommand extends BdxCommand {
       names = "--federation-listen",
       paramLabel = "HOST:PORT",
       defaultValue = "127.0.0.1:7401",
-      description =
-          "Where partner nodes connect, over mutual TLS (default: ${DEFAULT-VALUE}). Use an"
-              + " address partners can reach, e.g. 0.0.0.0:7401.")
+      description = {
+        "Where partner nodes connect, over mutual TLS. Use an address partners can reach,"
+            + " e.g. 0.0.0.0:7401.",
+        "Default: ${DEFAULT-VALUE}."
+      })
   String federationListen;
 
   @Override

@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
     name = "serve",
     description = {
       "Run the node in the foreground until Ctrl-C or SIGTERM.",
-      "Serves the client and admin API for local staff, and the federation endpoint partners",
-      "connect to (mutual TLS).",
+      "Serves the client and admin API for local staff, and the federation endpoint partners"
+          + " connect to (mutual TLS).",
     })
 public final class ServeCommand extends BdxCommand {
   @Option(

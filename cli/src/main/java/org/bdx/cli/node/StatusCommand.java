@@ -16,8 +16,8 @@ import picocli.CommandLine.Command;
     name = "status",
     description = {
       "Show the network's health, partner by partner.",
-      "For each partner: the agreement's state, whether its feed is connected, the last",
-      "successful sync, items waiting each way, and what this node did not accept from it:",
+      "For each partner: the agreement's state, whether its feed is connected, the last"
+          + " successful sync, items waiting each way, and what this node did not accept from it:",
       "  REJECTED  items that failed verification or policy (in all)",
       "  STALE     items it already had: replayed or older versions, copies that came",
       "            first through another partner (in all; some are normal)",

@@ -16,7 +16,11 @@ import picocli.CommandLine.Option;
       "Register a partner node. Nothing is shared until an agreement with it is active.",
     })
 public final class PartnerAddCommand extends BdxCommand {
-  @Option(names = "--name", required = true, description = "A short local name, e.g. north-peers.")
+  @Option(
+      names = "--name",
+      required = true,
+      paramLabel = "NAME",
+      description = "A short local name, e.g. north-peers.")
   String name;
 
   @Option(

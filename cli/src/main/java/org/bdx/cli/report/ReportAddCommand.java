@@ -27,9 +27,10 @@ import picocli.CommandLine.Option;
     name = "add",
     description = {
       "Enter a bad date report. The node checks it, derives a signed alert and prints both ids.",
-      "The narrative and the reporter's contact stay on this node; the contact is shared only",
-      "with --share-contact.",
-      "Either give the fields as options or a whole report as JSON with --file (see `bdx report template`).",
+      "The narrative and the reporter's contact stay on this node; the contact is shared only"
+          + " with --share-contact.",
+      "Either give the fields as options or a whole report as JSON with --file"
+          + " (see `bdx report template`).",
     },
     sortOptions = false)
 public final class ReportAddCommand extends BdxCommand {
@@ -51,6 +52,7 @@ public final class ReportAddCommand extends BdxCommand {
 
   @Option(
       names = "--audience",
+      paramLabel = "AUDIENCE",
       defaultValue = "peer",
       description =
           "Widest partner class the reporter allows: peer (sex-worker-led organizations), support"

@@ -18,9 +18,9 @@ import picocli.CommandLine.Parameters;
     name = "consent",
     description = {
       "Record the reporter's new consent choices for a report.",
-      "The alert gets a new version with",
-      "the new audience; partners no longer allowed to see it are told to delete their copy, the",
-      "others get the new version. Without --share-contact the contact is not shared.",
+      "The alert gets a new version with the new audience; partners no longer allowed to see it"
+          + " are told to delete their copy, the others get the new version. Without"
+          + " --share-contact the contact is not shared.",
     })
 public final class ReportConsentCommand extends BdxCommand {
   @Parameters(paramLabel = "REPORT_ID", description = "The report id (see `bdx report list`).")
@@ -29,9 +29,11 @@ public final class ReportConsentCommand extends BdxCommand {
   @Option(
       names = "--audience",
       required = true,
+      paramLabel = "AUDIENCE",
       description =
-          "Widest partner class the reporter now allows: peer, support or police"
-              + " (see `bdx report add --help`).")
+          "Widest partner class the reporter now allows: peer (sex-worker-led organizations),"
+              + " support (also health and anti-violence services) or police (also a police"
+              + " liaison).")
   String audience;
 
   @Option(

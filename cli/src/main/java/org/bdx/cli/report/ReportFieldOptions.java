@@ -22,11 +22,15 @@ public final class ReportFieldOptions {
       description = "Time of day: morning, afternoon, evening, night.")
   String timeOfDay;
 
-  @Option(names = "--area", description = "Coarse area: neighbourhood, district or town.")
+  @Option(
+      names = "--area",
+      paramLabel = "AREA",
+      description = "Coarse area: neighbourhood, district or town.")
   String area;
 
   @Option(
       names = "--setting",
+      paramLabel = "SETTING",
       description = "Work setting: street, incall, outcall, indoor, online, vehicle, other.")
   String setting;
 
@@ -39,7 +43,10 @@ public final class ReportFieldOptions {
               + " confinement, outing, drugging, other.")
   List<String> harms = new ArrayList<>();
 
-  @Option(names = "--severity", description = "low, moderate, high or critical.")
+  @Option(
+      names = "--severity",
+      paramLabel = "SEVERITY",
+      description = "low, moderate, high or critical.")
   String severity;
 
   @Option(
@@ -66,7 +73,7 @@ public final class ReportFieldOptions {
       description = "Vehicle: make, model, colour, marks.")
   String vehicle;
 
-  @Option(names = "--plate", description = "Licence plate, even partial.")
+  @Option(names = "--plate", paramLabel = "PLATE", description = "Licence plate, even partial.")
   String plate;
 
   @Option(

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 public final class ReportListCommand extends BdxCommand {
   @Option(
       names = "--limit",
+      paramLabel = "N",
       defaultValue = "50",
       description = "How many to show (1-500, default ${DEFAULT-VALUE}).")
   int limit;

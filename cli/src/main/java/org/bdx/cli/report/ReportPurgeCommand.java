@@ -12,10 +12,10 @@ import picocli.CommandLine.Parameters;
     name = "purge",
     description = {
       "Destroy a report for good; partners holding its alert delete it.",
-      "The alert is retracted (partners holding it delete it), the",
-      "report and everything derived from it are deleted from this node's database, and the",
-      "database files are rewritten so none of it can be recovered. Only the alert id and version",
-      "remain. This cannot be undone and asks no confirmation.",
+      "The alert is retracted, the report and everything derived from it are deleted from this"
+          + " node's database, and the database files are rewritten so none of it can be"
+          + " recovered. Only the alert id and version remain. This cannot be undone and asks no"
+          + " confirmation.",
     })
 public final class ReportPurgeCommand extends BdxCommand {
   @Parameters(paramLabel = "REPORT_ID", description = "The report id (see `bdx report list`).")
