@@ -2,6 +2,12 @@ package org.bdx.cli;
 
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IExitCodeExceptionMapper;
@@ -42,6 +48,8 @@ final class Failures implements IExitCodeExceptionMapper, IExecutionExceptionHan
   static String message(Exception ex) {
     return switch (ex) {
       case CliException e -> e.getMessage();
+      // Without a reason, the message is the bare path ("bdx: /etc/passwd"): add what is wrong.
+      case FileSystemException e when e.getReason() == null -> e.getMessage() + ": " + problem(e);
       // The node's own checks (settings, addresses, files) already say what is wrong.
       case IOException e -> e.getMessage();
       case IllegalArgumentException e -> e.getMessage();
@@ -51,6 +59,17 @@ final class Failures implements IExitCodeExceptionMapper, IExecutionExceptionHan
               + ex.getClass().getSimpleName()
               + " (set BDX_DEBUG=1 for details): "
               + ex.getMessage();
+    };
+  }
+
+  private static String problem(FileSystemException e) {
+    return switch (e) {
+      case NoSuchFileException x -> "no such file or directory";
+      case AccessDeniedException x -> "permission denied";
+      case FileAlreadyExistsException x -> "already exists";
+      case NotDirectoryException x -> "not a directory";
+      case DirectoryNotEmptyException x -> "directory not empty";
+      default -> "file system error (" + e.getClass().getSimpleName() + ")";
     };
   }
 }

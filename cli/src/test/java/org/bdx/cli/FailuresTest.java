@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +54,20 @@ class FailuresTest {
   void expectedFailure_hasNoStackTraceEvenWithDebug() {
     String debug = handle(new Failures(true), new CliException("no such file: terms.json"));
     assertThat(debug).isEqualTo("bdx: no such file: terms.json" + System.lineSeparator());
+  }
+
+  @Test
+  void fileProblem_namesTheFileAndWhatIsWrong() throws Exception {
+    Path file = Files.writeString(tmp.resolve("not-a-directory"), "");
+    CliRun init = CliRun.bdx("init", "--home", file.toString(), "--name", "East Outreach");
+    assertThat(init.exitCode()).as(init.toString()).isEqualTo(1);
+    assertThat(init.err()).isEqualTo("bdx: " + file + ": already exists" + System.lineSeparator());
+
+    assertThat(handle(new Failures(false), new AccessDeniedException("/srv/bdx/admin.token")))
+        .isEqualTo("bdx: /srv/bdx/admin.token: permission denied" + System.lineSeparator());
+    // A reason the system gave is kept as it is.
+    assertThat(handle(new Failures(false), new FileSystemException("/srv/bdx", null, "Read-only")))
+        .isEqualTo("bdx: /srv/bdx: Read-only" + System.lineSeparator());
   }
 
   @Test
