@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -156,7 +157,7 @@ public final class NodeDatabase implements AutoCloseable {
    * Runs work in one transaction, as inTransaction, for callers outside store that do no SQL
    * themselves.
    */
-  public <T> T atomically(java.util.function.Supplier<T> work) {
+  public <T> T atomically(Supplier<T> work) {
     Objects.requireNonNull(work, "work");
     return inTransaction(c -> work.get());
   }
@@ -174,6 +175,16 @@ public final class NodeDatabase implements AutoCloseable {
    */
   public <T> T inUnsyncedTransaction(SqlWork<T> work) {
     return transaction(work, true);
+  }
+
+  /**
+   * Runs work in one transaction whose commit does not wait for the disk, as {@link
+   * #inUnsyncedTransaction}, for callers outside store that do no SQL themselves: nobody outside
+   * this node may be told the work is stored until {@link #sync} has returned after it.
+   */
+  public <T> T atomicallyUnsynced(Supplier<T> work) {
+    Objects.requireNonNull(work, "work");
+    return inUnsyncedTransaction(c -> work.get());
   }
 
   /**

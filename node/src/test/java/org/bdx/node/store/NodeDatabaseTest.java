@@ -350,6 +350,46 @@ class NodeDatabaseTest {
   }
 
   @Test
+  void atomically_joinsAnEnclosingTransaction_andRollsBackWithIt() {
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      db.inTransaction(c -> c.createStatement().executeUpdate("CREATE TABLE t (x INTEGER)"));
+      assertThatThrownBy(
+              () ->
+                  db.atomically(
+                      () -> {
+                        db.inTransaction(
+                            c -> c.createStatement().executeUpdate("INSERT INTO t VALUES (1)"));
+                        db.inTransaction(
+                            c -> c.createStatement().executeUpdate("INSERT INTO t VALUES (2)"));
+                        throw new IllegalStateException("boom");
+                      }))
+          .isInstanceOf(IllegalStateException.class);
+      assertThat(rowsInT(db)).isZero();
+      // Twin: the same work without the failure commits both rows at once.
+      int inserted =
+          db.atomically(
+              () ->
+                  db.inTransaction(
+                          c -> c.createStatement().executeUpdate("INSERT INTO t VALUES (1)"))
+                      + db.inTransaction(
+                          c -> c.createStatement().executeUpdate("INSERT INTO t VALUES (2)")));
+      assertThat(inserted).isEqualTo(2);
+      assertThat(rowsInT(db)).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void atomicallyUnsynced_commitsWithoutSync_andInsideATransactionKeepsItsFullSync() {
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      String alone = db.atomicallyUnsynced(() -> pragma(db, "synchronous"));
+      assertThat(alone).isEqualTo("1"); // NORMAL: the commit does not wait for the disk
+      assertThat(pragma(db, "synchronous")).isEqualTo("2");
+      String joined = db.inTransaction(c -> db.atomicallyUnsynced(() -> pragma(db, "synchronous")));
+      assertThat(joined).isEqualTo("2");
+    }
+  }
+
+  @Test
   void fts5_unicode61AndTrigram_work() {
     try (NodeDatabase db = TestAlerts.open(dir)) {
       db.inTransaction(
