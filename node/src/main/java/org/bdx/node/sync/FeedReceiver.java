@@ -14,6 +14,7 @@ import java.util.logging.Logger;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.policy.Grant;
+import org.bdx.node.policy.RelayHops;
 import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.policy.SharingPolicy;
 import org.bdx.node.signing.AlertVerifier;
@@ -422,10 +423,7 @@ public final class FeedReceiver {
       return outcome(item, agreement, Outcome.IGNORED);
     }
     long maxHops = Integer.toUnsignedLong(v.header().getMaxHops());
-    if ((relayHops > 0 && origin.equals(from.value()))
-        || relayHops > maxHops
-        || relayHops + hopsLeft > maxHops) {
-      // The unsigned counts may be lowered on the way, never raised past the signed limit.
+    if (!RelayHops.acceptable(relayHops, hopsLeft, maxHops, origin.equals(from.value()))) {
       return rejected(item, agreement, Rejection.RELAY_NOT_ALLOWED, null);
     }
     Set<String> granted = Set.copyOf(grant.terms().getFieldPathsList());

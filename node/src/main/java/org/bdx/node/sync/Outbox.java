@@ -19,6 +19,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.policy.Grant;
+import org.bdx.node.policy.RelayHops;
 import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.policy.SharingPolicy;
 import org.bdx.node.signing.Disclosures;
@@ -27,7 +28,6 @@ import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.Page;
 import org.bdx.node.store.StoreException;
 import org.bdx.node.store.StoredAlert;
-import org.bdx.proto.v1.AlertHeader;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.FeedItem;
 import org.bdx.proto.v1.SignedAlert;
@@ -51,7 +51,7 @@ import org.bdx.proto.v1.SignedAlert;
  * alert deletes the partner's queued older versions (so a retraction removes queued content).
  *
  * <p><b>Relay.</b> A received alert is queued like a local one, after the receiver stored it (spec
- * 10.8): content only as far as the hops and both grants allow ({@link #rowHops}), each row
+ * 10.8): content only as far as the hops and both grants allow ({@link RelayHops}), each row
  * carrying its {@code relay_hops} and {@code hops_left}.
  *
  * <p><b>Withdrawal.</b> Table {@code shared_with} records, per partner and alert, the newest
@@ -179,41 +179,18 @@ public final class Outbox {
   private record Sent(long version, boolean withContent) {}
 
   /**
-   * The hop counts of one row, and whether it may carry content at all (spec RELAY-3).
-   *
-   * @param relayHops relays the item passed through when the partner gets it (0: we are the origin)
-   * @param hopsLeft how many more times the partner may relay it
-   * @param content whether content may be sent (false: header-only at most)
+   * The hop counts for queuing {@code a} for the partner of {@code out} ({@link RelayHops}): for a
+   * received alert, from the counts it arrived with and the inbound grant of the partner it came
+   * from.
    */
-  record RowHops(long relayHops, long hopsLeft, boolean content) {}
-
-  /**
-   * The hop counts for queuing {@code a} for the partner of {@code out}. The origin lets the
-   * receiver relay {@code min(max_hops, max_relay_hops)} times if its terms allow relaying. A relay
-   * may send content only if the partner it got the alert from allowed relaying (its inbound grant)
-   * and at least one hop is left; the next partner gets one hop fewer, capped by the outbound
-   * terms. Header-only items carry no hops left.
-   */
-  RowHops rowHops(Grant out, StoredAlert a) {
-    long maxHops = maxHops(a);
-    long onward =
-        out.terms().getMayRelay() ? Integer.toUnsignedLong(out.terms().getMaxRelayHops()) : 0;
+  private RelayHops rowHops(Grant out, StoredAlert a) {
+    long maxHops = RelayHops.maxHops(a.envelope());
     if (a.local()) {
-      return new RowHops(0, Math.min(maxHops, onward), true);
+      return RelayHops.fromOrigin(out, maxHops);
     }
     AlertStore.Hops held = alerts.hops(a.originNodeId(), a.alertId());
-    long relayHops = held.relayHops() + 1;
-    long mayLeft = 0;
-    Optional<Grant> in = inboundOf(a.receivedFrom());
-    if (in.isPresent() && in.get().terms().getMayRelay()) {
-      mayLeft =
-          Math.min(held.hopsLeft(), Integer.toUnsignedLong(in.get().terms().getMaxRelayHops()));
-    }
-    if (mayLeft < 1 || relayHops > maxHops) {
-      // Header-only at most; it only makes the partner delete, so never count past max_hops.
-      return new RowHops(Math.max(1, Math.min(relayHops, maxHops)), 0, false);
-    }
-    return new RowHops(relayHops, Math.min(mayLeft - 1, onward), true);
+    return RelayHops.relayed(
+        out, inboundOf(a.receivedFrom()), held.relayHops(), held.hopsLeft(), maxHops);
   }
 
   private Optional<Grant> inboundOf(String nodeId) {
@@ -224,14 +201,6 @@ public final class Outbox {
       return grants.inbound(NodeId.parse(nodeId));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
-    }
-  }
-
-  private static long maxHops(StoredAlert a) {
-    try {
-      return Integer.toUnsignedLong(AlertHeader.parseFrom(a.envelope().getHeader()).getMaxHops());
-    } catch (InvalidProtocolBufferException e) {
-      return 0; // verified before it was stored; fail closed all the same
     }
   }
 
@@ -252,7 +221,7 @@ public final class Outbox {
     if (prev.isPresent() && prev.get().version() >= a.version()) {
       return false; // this or a newer version was already queued
     }
-    RowHops hops = rowHops(g, a);
+    RelayHops hops = rowHops(g, a);
     SortedSet<String> paths =
         a.status() == AlertStatus.ALERT_STATUS_RETRACTED || !hops.content()
             ? Collections.emptySortedSet()
