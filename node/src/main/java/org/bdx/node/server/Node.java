@@ -43,9 +43,11 @@ import org.bdx.node.signing.AlertVerifier;
 import org.bdx.node.staff.ClientApi;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.OutboxStore;
 import org.bdx.node.store.ReportStore;
 import org.bdx.node.store.SearchIndex;
 import org.bdx.node.store.StoreException;
+import org.bdx.node.store.SyncStateStore;
 import org.bdx.node.sync.FeedClients;
 import org.bdx.node.sync.FeedReceiver;
 import org.bdx.node.sync.Outbox;
@@ -115,15 +117,18 @@ public final class Node implements AutoCloseable {
     PhoneNumbers phones = new PhoneNumbers(config.phoneRegion());
     AlertStore alerts = new AlertStore(db, new AlertIndex());
     ReportStore reports = new ReportStore(db, alerts);
+    OutboxStore outboxRows = new OutboxStore(db);
+    SyncStateStore syncState = new SyncStateStore(db);
     AlertVerifier verifier = new AlertVerifier();
 
     this.partners = new Partners(db, clock);
     this.refused = new RefusedMessages(partners::isPartner);
     this.book = new AgreementBook(db, keys, partners, clock, rng);
-    this.outbox = new Outbox(db, alerts, book, clock);
+    this.outbox = new Outbox(db, alerts, outboxRows, syncState, book, clock);
     this.feedService = new FeedService(outbox, book);
     this.receiver =
-        new FeedReceiver(db, alerts, verifier, book, clock, config.maxClockSkew(), nodeId, outbox);
+        new FeedReceiver(
+            db, alerts, syncState, verifier, book, clock, config.maxClockSkew(), nodeId, outbox);
     this.feedClients =
         new FeedClients(
             book,
@@ -167,7 +172,7 @@ public final class Node implements AutoCloseable {
             partners,
             book,
             new PartnerCalls(channels),
-            new SyncStatus(db, refused),
+            new SyncStatus(db, syncState, outboxRows, refused),
             feedClients::connected);
     this.federationApi = new FederationApi(book, feedService);
   }

@@ -1,7 +1,5 @@
 package org.bdx.node.sync;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
@@ -22,8 +21,8 @@ import org.bdx.node.signing.VerificationException;
 import org.bdx.node.signing.VerifiedAlert;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
-import org.bdx.node.store.SqlWork;
 import org.bdx.node.store.StoredAlert;
+import org.bdx.node.store.SyncStateStore;
 import org.bdx.proto.v1.AlertHeader;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.FeedItem;
@@ -112,6 +111,7 @@ public final class FeedReceiver {
 
   private final NodeDatabase db;
   private final AlertStore alerts;
+  private final SyncStateStore syncState;
   private final AlertVerifier verifier;
   private final SharingGrants grants;
   private final Clock clock;
@@ -122,10 +122,11 @@ public final class FeedReceiver {
   public FeedReceiver(
       NodeDatabase db,
       AlertStore alerts,
+      SyncStateStore syncState,
       AlertVerifier verifier,
       SharingGrants grants,
       Clock clock) {
-    this(db, alerts, verifier, grants, clock, DEFAULT_MAX_SKEW);
+    this(db, alerts, syncState, verifier, grants, clock, DEFAULT_MAX_SKEW);
   }
 
   /**
@@ -134,11 +135,12 @@ public final class FeedReceiver {
   public FeedReceiver(
       NodeDatabase db,
       AlertStore alerts,
+      SyncStateStore syncState,
       AlertVerifier verifier,
       SharingGrants grants,
       Clock clock,
       Duration maxSkew) {
-    this(db, alerts, verifier, grants, clock, maxSkew, null, null);
+    this(db, alerts, syncState, verifier, grants, clock, maxSkew, null, null);
   }
 
   /**
@@ -150,6 +152,7 @@ public final class FeedReceiver {
   public FeedReceiver(
       NodeDatabase db,
       AlertStore alerts,
+      SyncStateStore syncState,
       AlertVerifier verifier,
       SharingGrants grants,
       Clock clock,
@@ -165,6 +168,7 @@ public final class FeedReceiver {
     this.maxSkewSeconds = maxSkew.toSeconds();
     this.db = Objects.requireNonNull(db, "db");
     this.alerts = Objects.requireNonNull(alerts, "alerts");
+    this.syncState = Objects.requireNonNull(syncState, "syncState");
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.grants = Objects.requireNonNull(grants, "grants");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -223,7 +227,7 @@ public final class FeedReceiver {
 
   /**
    * {@link #store}, but the commit does not wait for the disk ({@link
-   * NodeDatabase#inUnsyncedTransaction}): the caller acknowledges these items to the partner only
+   * NodeDatabase#atomicallyUnsynced}): the caller acknowledges these items to the partner only
    * after a later {@link #sync}. A power cut may undo the batch and its cursor together, and the
    * partner, never told, sends it again.
    */
@@ -244,9 +248,9 @@ public final class FeedReceiver {
     }
     Grant grant = grants.inbound(from).orElseThrow(FeedReceiver::noAgreement);
     long now = clock.instant().getEpochSecond();
-    SqlWork<Result> work =
-        c -> {
-          long highest = cursor(from); // joins this transaction
+    Supplier<Result> work =
+        () -> {
+          long highest = syncState.inboundCursor(from); // joins this transaction
           int stored = 0;
           int ignored = 0;
           int expired = 0;
@@ -289,25 +293,10 @@ public final class FeedReceiver {
               }
             }
           }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO sync_state (partner_node_id, inbound_cursor, last_sync_at, "
-                      + "inbound_rejected, inbound_stale) VALUES (?, ?, ?, ?, ?) "
-                      + "ON CONFLICT (partner_node_id) "
-                      + "DO UPDATE SET inbound_cursor = MAX(inbound_cursor, excluded.inbound_cursor), "
-                      + "last_sync_at = excluded.last_sync_at, "
-                      + "inbound_rejected = inbound_rejected + excluded.inbound_rejected, "
-                      + "inbound_stale = inbound_stale + excluded.inbound_stale")) {
-            ps.setString(1, from.value());
-            ps.setLong(2, highest);
-            ps.setLong(3, now);
-            ps.setLong(4, rejected);
-            ps.setLong(5, stale);
-            ps.executeUpdate();
-          }
+          syncState.recordInbound(from, highest, now, rejected, stale);
           return new Result(highest, stored, ignored, expired, rejected, stale);
         };
-    return unsynced ? db.inUnsyncedTransaction(work) : db.inTransaction(work);
+    return unsynced ? db.atomicallyUnsynced(work) : db.atomically(work);
   }
 
   private enum Kept {
@@ -522,60 +511,32 @@ public final class FeedReceiver {
 
   /** The last feed sequence of {@code partner} this node durably stored (0 = none). */
   public long cursor(NodeId partner) {
-    return stateLong(partner, "inbound_cursor");
+    return syncState.inboundCursor(partner);
   }
 
   /** How many items from {@code partner} were rejected, in all. */
   public long rejected(NodeId partner) {
-    return stateLong(partner, "inbound_rejected");
+    return syncState.inboundRejected(partner);
   }
 
   /** How many items from {@code partner} were not applied because already applied, in all. */
   public long stale(NodeId partner) {
-    return stateLong(partner, "inbound_stale");
+    return syncState.inboundStale(partner);
   }
 
   /** When a batch from {@code partner} was last stored (Unix seconds, 0 = never). */
   public long lastSyncAt(NodeId partner) {
-    return stateLong(partner, "last_sync_at");
+    return syncState.lastSyncAt(partner);
   }
 
   /** How many items {@code partner} said wait for us (its last FeedStatus.backlog). */
   public long waiting(NodeId partner) {
-    return stateLong(partner, "inbound_waiting");
+    return syncState.inboundWaiting(partner);
   }
 
   /** Records the backlog {@code partner} reported. */
   public void recordWaiting(NodeId partner, long backlog) {
     Objects.requireNonNull(partner, "partner");
-    long value = Math.max(0, backlog);
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO sync_state (partner_node_id, inbound_waiting) VALUES (?, ?) "
-                      + "ON CONFLICT (partner_node_id) DO UPDATE SET "
-                      + "inbound_waiting = excluded.inbound_waiting")) {
-            ps.setString(1, partner.value());
-            ps.setLong(2, value);
-            ps.executeUpdate();
-          }
-          return null;
-        });
-  }
-
-  private long stateLong(NodeId partner, String column) {
-    Objects.requireNonNull(partner, "partner");
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT " + column + " FROM sync_state WHERE partner_node_id = ?")) {
-            ps.setString(1, partner.value());
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? rs.getLong(1) : 0L;
-            }
-          }
-        });
+    syncState.recordInboundWaiting(partner, Math.max(0, backlog));
   }
 }

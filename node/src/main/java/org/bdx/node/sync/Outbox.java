@@ -1,10 +1,5 @@
 package org.bdx.node.sync;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,9 +20,9 @@ import org.bdx.node.policy.SharingPolicy;
 import org.bdx.node.signing.Disclosures;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
-import org.bdx.node.store.Page;
-import org.bdx.node.store.StoreException;
+import org.bdx.node.store.OutboxStore;
 import org.bdx.node.store.StoredAlert;
+import org.bdx.node.store.SyncStateStore;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.FeedItem;
 import org.bdx.proto.v1.SignedAlert;
@@ -38,9 +33,14 @@ import org.bdx.proto.v1.SignedAlert;
  * redacted to what that partner may see (agreement ∩ consent, {@link SharingPolicy#disclose}). The
  * row's {@code seq} is the feed sequence a partner's cursor points into.
  *
+ * <p><b>Rows and decisions.</b> This class decides who gets what; {@link OutboxStore} reads and
+ * writes the rows of {@code outbox} and {@code shared_with}, and {@link SyncStateStore} what the
+ * partners acknowledged.
+ *
  * <p><b>Transactions.</b> {@link #enqueue} joins the caller's transaction when called inside {@link
- * NodeDatabase#inTransaction} on the same thread, so the node stores an alert and its outbox rows
- * atomically: {@code db.inTransaction(c -> { alerts.put(a); outbox.enqueue(a); return null; })}.
+ * NodeDatabase#atomically} (or {@code inTransaction}) on the same thread, so the node stores an
+ * alert and its outbox rows atomically: {@code db.atomically(() -> { alerts.put(a);
+ * outbox.enqueue(a); return null; })}.
  *
  * <p><b>Wake-ups.</b> Listeners ({@link #addListener}) are told which partner got new rows. They
  * may be told before the enclosing transaction commits; that is safe because the database has one
@@ -70,13 +70,28 @@ public final class Outbox {
 
   private final NodeDatabase db;
   private final AlertStore alerts;
+  private final OutboxStore rows;
+  private final SyncStateStore syncState;
   private final SharingGrants grants;
   private final Clock clock;
   private final List<Consumer<NodeId>> listeners = new CopyOnWriteArrayList<>();
 
-  public Outbox(NodeDatabase db, AlertStore alerts, SharingGrants grants, Clock clock) {
+  /**
+   * @param alerts the node's alerts, for the hop counts a received alert arrived with
+   * @param rows the rows of {@code outbox} and {@code shared_with}
+   * @param syncState where partners' acknowledgements are recorded
+   */
+  public Outbox(
+      NodeDatabase db,
+      AlertStore alerts,
+      OutboxStore rows,
+      SyncStateStore syncState,
+      SharingGrants grants,
+      Clock clock) {
     this.db = Objects.requireNonNull(db, "db");
     this.alerts = Objects.requireNonNull(alerts, "alerts");
+    this.rows = Objects.requireNonNull(rows, "rows");
+    this.syncState = Objects.requireNonNull(syncState, "syncState");
     this.grants = Objects.requireNonNull(grants, "grants");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -99,11 +114,11 @@ public final class Outbox {
     List<Grant> outbound = grants.outbound();
     long now = now();
     List<NodeId> woken =
-        db.inTransaction(
-            c -> {
+        db.atomically(
+            () -> {
               List<NodeId> partners = new ArrayList<>();
               for (Grant g : outbound) {
-                if (queue(c, g, alert, now)) {
+                if (queue(g, alert, now)) {
                   partners.add(g.partner());
                 }
               }
@@ -130,36 +145,17 @@ public final class Outbox {
     while (true) {
       long from = after;
       Page page =
-          db.inTransaction(
-              c -> {
-                List<StoredAlert> alerts = new ArrayList<>();
-                long last = from;
-                try (PreparedStatement ps =
-                    c.prepareStatement(
-                        "SELECT * FROM alerts a WHERE seq > ? AND expires_at > ? "
-                            + "AND (status <> ? OR EXISTS (SELECT 1 FROM shared_with s "
-                            + "WHERE s.partner_node_id = ? AND s.origin_node_id = a.origin_node_id "
-                            + "AND s.alert_id = a.alert_id AND s.with_content = 1)) "
-                            + "ORDER BY seq LIMIT ?")) {
-                  ps.setLong(1, from);
-                  ps.setLong(2, now);
-                  ps.setInt(3, AlertStatus.ALERT_STATUS_RETRACTED_VALUE);
-                  ps.setString(4, grant.partner().value());
-                  ps.setInt(5, BACKFILL_PAGE);
-                  try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                      last = rs.getLong("seq");
-                      alerts.add(AlertStore.read(rs));
-                    }
-                  }
-                }
+          db.atomically(
+              () -> {
+                OutboxStore.Candidates candidates =
+                    rows.backfillPage(grant.partner(), from, now, BACKFILL_PAGE);
                 int n = 0;
-                for (StoredAlert a : alerts) {
-                  if (queue(c, grant, a, now)) {
+                for (StoredAlert a : candidates.alerts()) {
+                  if (queue(grant, a, now)) {
                     n++;
                   }
                 }
-                return new Page(last, alerts.size(), n);
+                return new Page(candidates.lastSeq(), candidates.alerts().size(), n);
               });
       queued += page.queued();
       after = page.last();
@@ -174,9 +170,6 @@ public final class Outbox {
   }
 
   private record Page(long last, int read, int queued) {}
-
-  /** What a partner was last queued of one alert (table {@code shared_with}). */
-  private record Sent(long version, boolean withContent) {}
 
   /**
    * The hop counts for queuing {@code a} for the partner of {@code out} ({@link RelayHops}): for a
@@ -205,19 +198,19 @@ public final class Outbox {
   }
 
   /**
-   * Inserts the row for one partner: redacted to what it may see, or header-only when it may see
+   * Queues the row for one partner: redacted to what it may see, or header-only when it may see
    * nothing of this version but holds content of an earlier one (a withdrawal or retraction, spec
-   * VER-5). False if nothing is queued.
+   * VER-5). False if nothing is queued. Runs inside the caller's transaction.
    */
-  private boolean queue(Connection c, Grant g, StoredAlert a, long now) throws SQLException {
-    String partner = g.partner().value();
-    if (partner.equals(a.originNodeId()) || partner.equals(a.receivedFrom())) {
+  private boolean queue(Grant g, StoredAlert a, long now) {
+    NodeId partner = g.partner();
+    if (partner.value().equals(a.originNodeId()) || partner.value().equals(a.receivedFrom())) {
       return false; // never back to where it came from (FEED-3)
     }
     if (a.expiresAt() <= now) {
       return false; // receivers delete at expiry; nothing to send or withdraw
     }
-    Optional<Sent> prev = sent(c, partner, a);
+    Optional<OutboxStore.Shared> prev = rows.shared(partner, a.originNodeId(), a.alertId());
     if (prev.isPresent() && prev.get().version() >= a.version()) {
       return false; // this or a newer version was already queued
     }
@@ -235,81 +228,27 @@ public final class Outbox {
     }
     boolean withContent = !paths.isEmpty();
     long hopsLeft = withContent ? hops.hopsLeft() : 0;
-    if (!withContent && !prev.map(Sent::withContent).orElse(false)) {
+    if (!withContent && !prev.map(OutboxStore.Shared::withContent).orElse(false)) {
       return false; // nothing it may see, and nothing of ours it must delete
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT 1 FROM outbox WHERE partner_node_id = ? AND origin_node_id = ? "
-                + "AND alert_id = ? AND version >= ? AND agreement_id = ?")) {
-      ps.setString(1, partner);
-      ps.setString(2, a.originNodeId());
-      ps.setString(3, a.alertId());
-      ps.setLong(4, a.version());
-      ps.setString(5, g.agreementId());
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          return false; // this or a newer version is already queued
-        }
-      }
+    if (rows.isQueued(partner, g.agreementId(), a.originNodeId(), a.alertId(), a.version())) {
+      return false; // this or a newer version is already queued
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "DELETE FROM outbox WHERE partner_node_id = ? AND origin_node_id = ? "
-                + "AND alert_id = ? AND version < ?")) {
-      ps.setString(1, partner);
-      ps.setString(2, a.originNodeId());
-      ps.setString(3, a.alertId());
-      ps.setLong(4, a.version());
-      ps.executeUpdate();
-    }
+    rows.deleteOlderVersions(partner, a.originNodeId(), a.alertId(), a.version());
     SignedAlert redacted = Disclosures.select(a.envelope(), paths);
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO outbox (partner_node_id, agreement_id, origin_node_id, alert_id, version, "
-                + "envelope, created_at, relay_hops, hops_left) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setString(1, partner);
-      ps.setString(2, g.agreementId());
-      ps.setString(3, a.originNodeId());
-      ps.setString(4, a.alertId());
-      ps.setLong(5, a.version());
-      ps.setBytes(6, redacted.toByteArray());
-      ps.setLong(7, now);
-      ps.setLong(8, hops.relayHops());
-      ps.setLong(9, hopsLeft);
-      ps.executeUpdate();
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO shared_with (partner_node_id, origin_node_id, alert_id, version, "
-                + "with_content) VALUES (?, ?, ?, ?, ?) "
-                + "ON CONFLICT (partner_node_id, origin_node_id, alert_id) DO UPDATE SET "
-                + "version = excluded.version, with_content = excluded.with_content")) {
-      ps.setString(1, partner);
-      ps.setString(2, a.originNodeId());
-      ps.setString(3, a.alertId());
-      ps.setLong(4, a.version());
-      ps.setInt(5, withContent ? 1 : 0);
-      ps.executeUpdate();
-    }
+    rows.queue(
+        new OutboxStore.Entry(
+            partner,
+            g.agreementId(),
+            a.originNodeId(),
+            a.alertId(),
+            a.version(),
+            redacted,
+            now,
+            hops.relayHops(),
+            hopsLeft,
+            withContent));
     return true;
-  }
-
-  private static Optional<Sent> sent(Connection c, String partner, StoredAlert a)
-      throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT version, with_content FROM shared_with WHERE partner_node_id = ? "
-                + "AND origin_node_id = ? AND alert_id = ?")) {
-      ps.setString(1, partner);
-      ps.setString(2, a.originNodeId());
-      ps.setString(3, a.alertId());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new Sent(rs.getLong(1), rs.getInt(2) == 1))
-            : Optional.empty();
-      }
-    }
   }
 
   /**
@@ -320,28 +259,7 @@ public final class Outbox {
    * @return how many queued rows were deleted
    */
   public int forgetAlert(String originNodeId, String alertId, long keepFromVersion) {
-    Objects.requireNonNull(originNodeId, "originNodeId");
-    Objects.requireNonNull(alertId, "alertId");
-    return db.inTransaction(
-        c -> {
-          int n;
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "DELETE FROM outbox WHERE origin_node_id = ? AND alert_id = ? AND version < ?")) {
-            ps.setString(1, originNodeId);
-            ps.setString(2, alertId);
-            ps.setLong(3, keepFromVersion);
-            n = ps.executeUpdate();
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "DELETE FROM shared_with WHERE origin_node_id = ? AND alert_id = ?")) {
-            ps.setString(1, originNodeId);
-            ps.setString(2, alertId);
-            ps.executeUpdate();
-          }
-          return n;
-        });
+    return rows.forgetAlert(originNodeId, alertId, keepFromVersion);
   }
 
   /**
@@ -350,53 +268,17 @@ public final class Outbox {
    */
   public List<FeedItem> read(NodeId partner, long afterSeq, int max) {
     Objects.requireNonNull(partner, "partner");
-    int limit = Math.max(1, Math.min(max, MAX_READ));
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT seq, agreement_id, envelope, relay_hops, hops_left FROM outbox "
-                      + "WHERE partner_node_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
-            ps.setString(1, partner.value());
-            ps.setLong(2, afterSeq);
-            ps.setInt(3, limit);
-            List<FeedItem> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                long seq = rs.getLong(1);
-                SignedAlert envelope;
-                try {
-                  envelope = SignedAlert.parseFrom(rs.getBytes(3));
-                } catch (InvalidProtocolBufferException e) {
-                  throw new StoreException("outbox row " + seq + " cannot be read");
-                }
-                out.add(
-                    FeedItem.newBuilder()
-                        .setSequence(seq)
-                        .setAgreementId(rs.getString(2))
-                        .setAlert(envelope)
-                        .setRelayHops((int) rs.getLong(4))
-                        .setHopsLeft((int) rs.getLong(5))
-                        .build());
-              }
-            }
-            return out;
-          }
-        });
+    return rows.readAfter(partner, afterSeq, Math.max(1, Math.min(max, MAX_READ)));
   }
 
   /** The highest sequence queued for {@code partner}, 0 if none is queued. */
   public long latestSeq(NodeId partner) {
-    return queryLong(
-        "SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE partner_node_id = ?", partner.value());
+    return rows.latestSeq(partner);
   }
 
   /** How many rows queued for {@code partner} have a sequence greater than {@code afterSeq}. */
   public long countAfter(NodeId partner, long afterSeq) {
-    return queryLong(
-        "SELECT COUNT(*) FROM outbox WHERE partner_node_id = ? AND seq > ?",
-        partner.value(),
-        afterSeq);
+    return rows.countAfter(partner, afterSeq);
   }
 
   /** How many rows wait for {@code partner}: queued after what it acknowledged. */
@@ -406,9 +288,7 @@ public final class Outbox {
 
   /** The highest sequence {@code partner} acknowledged, 0 if none. */
   public long ackedThrough(NodeId partner) {
-    return queryLong(
-        "SELECT COALESCE(MAX(outbound_acked), 0) FROM sync_state WHERE partner_node_id = ?",
-        partner.value());
+    return syncState.outboundAcked(partner);
   }
 
   /**
@@ -420,26 +300,12 @@ public final class Outbox {
     if (throughSeq <= 0) {
       return;
     }
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO sync_state (partner_node_id, outbound_acked, last_sync_at)"
-                      + " VALUES (?, ?, ?) ON CONFLICT (partner_node_id) DO UPDATE SET"
-                      + " outbound_acked = MAX(outbound_acked, excluded.outbound_acked),"
-                      + " last_sync_at = MAX(last_sync_at, excluded.last_sync_at)")) {
-            ps.setString(1, partner.value());
-            ps.setLong(2, throughSeq);
-            // An acknowledgement is a successful sync in the outbound direction.
-            ps.setLong(3, clock.instant().getEpochSecond());
-            ps.executeUpdate();
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement("DELETE FROM outbox WHERE partner_node_id = ? AND seq <= ?")) {
-            ps.setString(1, partner.value());
-            ps.setLong(2, throughSeq);
-            ps.executeUpdate();
-          }
+    // An acknowledgement is a successful sync in the outbound direction.
+    long at = clock.instant().getEpochSecond();
+    db.atomically(
+        () -> {
+          syncState.recordOutboundAcked(partner, throughSeq, at);
+          rows.deleteThrough(partner, throughSeq);
           return null;
         });
   }
@@ -450,17 +316,7 @@ public final class Outbox {
    */
   public void purgePartner(NodeId partner) {
     Objects.requireNonNull(partner, "partner");
-    db.inTransaction(
-        c -> {
-          for (String table : List.of("outbox", "shared_with")) {
-            try (PreparedStatement ps =
-                c.prepareStatement("DELETE FROM " + table + " WHERE partner_node_id = ?")) {
-              ps.setString(1, partner.value());
-              ps.executeUpdate();
-            }
-          }
-          return null;
-        });
+    rows.purgePartner(partner);
     fire(partner);
   }
 
@@ -483,20 +339,6 @@ public final class Outbox {
         LOG.log(Level.WARNING, "outbox listener failed: {0}", e.getClass().getName());
       }
     }
-  }
-
-  private long queryLong(String sql, Object... args) {
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-              ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? rs.getLong(1) : 0L;
-            }
-          }
-        });
   }
 
   private long now() {

@@ -113,7 +113,7 @@ final class BacklogGenerator {
       SecureRandom rng = new SecureRandom();
       AgreementBook book = new AgreementBook(db, keys, new Partners(db, clock), clock, rng);
       AlertStore alerts = new AlertStore(db, new AlertIndex());
-      Outbox outbox = new Outbox(db, alerts, book, clock);
+      Outbox outbox = StageRates.outbox(db, alerts, book, clock);
       ReportStore reports = new ReportStore(db, alerts);
       AlertIssuer issuer = issuer(keys, config, db, alerts, reports, outbox, rng);
       long queuedBefore = outbox.countAfter(partner, 0);

@@ -22,6 +22,8 @@ import org.bdx.node.signing.AlertVerifier;
 import org.bdx.node.signing.SigningInput;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.OutboxStore;
+import org.bdx.node.store.SyncStateStore;
 import org.bdx.node.sync.FeedReceiver;
 import org.bdx.node.sync.Outbox;
 import org.bdx.proto.v1.FeedItem;
@@ -120,9 +122,7 @@ final class StageRates {
   static OutboxRead outboxRead(NodeHome home, NodeId partner, int batch, long rows, int keep)
       throws Exception {
     try (NodeDatabase db = NodeDatabase.open(home.databaseFile())) {
-      Outbox outbox =
-          new Outbox(
-              db, new AlertStore(db, new AlertIndex()), agreementBook(home, db), Clock.systemUTC());
+      Outbox outbox = outbox(db, agreementBook(home, db), Clock.systemUTC());
       List<FeedItem> kept = new ArrayList<>();
       long after = 0;
       long read = 0;
@@ -181,6 +181,7 @@ final class StageRates {
           new FeedReceiver(
               db,
               new AlertStore(db, new AlertIndex()),
+              new SyncStateStore(db),
               new AlertVerifier(),
               grants,
               Clock.systemUTC());
@@ -220,12 +221,15 @@ final class StageRates {
     SharingGrants grants = inboundOnly(grant);
     try (NodeDatabase origin = NodeDatabase.open(home.databaseFile());
         NodeDatabase db = NodeDatabase.open(dir.resolve("receiver.db"))) {
-      Outbox outbox =
-          new Outbox(
-              origin, new AlertStore(origin, new AlertIndex()), agreementBook(home, origin), clock);
+      Outbox outbox = outbox(origin, agreementBook(home, origin), clock);
       FeedReceiver receiver =
           new FeedReceiver(
-              db, new AlertStore(db, new AlertIndex()), new AlertVerifier(), grants, clock);
+              db,
+              new AlertStore(db, new AlertIndex()),
+              new SyncStateStore(db),
+              new AlertVerifier(),
+              grants,
+              clock);
       double[] tenths = new double[10];
       long tenthNanos = 0;
       long tenthStored = 0;
@@ -277,6 +281,15 @@ final class StageRates {
     Clock clock = Clock.systemUTC();
     NodeKeys keys = KeyFiles.load(home.dir());
     return new AgreementBook(db, keys, new Partners(db, clock), clock, new SecureRandom());
+  }
+
+  /** An outbox over {@code db} wired as a node wires it (server.Node). */
+  static Outbox outbox(NodeDatabase db, SharingGrants grants, Clock clock) {
+    return outbox(db, new AlertStore(db, new AlertIndex()), grants, clock);
+  }
+
+  static Outbox outbox(NodeDatabase db, AlertStore alerts, SharingGrants grants, Clock clock) {
+    return new Outbox(db, alerts, new OutboxStore(db), new SyncStateStore(db), grants, clock);
   }
 
   private static SharingGrants inboundOnly(Grant grant) {

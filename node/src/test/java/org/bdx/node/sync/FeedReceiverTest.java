@@ -295,6 +295,7 @@ class FeedReceiverTest {
         new FeedReceiver(
             b.db,
             b.alerts,
+            b.syncState,
             b.verifier,
             b.grants,
             Clock.offset(Clock.systemUTC(), Duration.ofDays(100)));
@@ -316,6 +317,7 @@ class FeedReceiverTest {
         new FeedReceiver(
             b.db,
             b.alerts,
+            b.syncState,
             b.verifier,
             b.grants,
             Clock.offset(Clock.systemUTC(), Duration.ofDays(91)));
@@ -332,6 +334,7 @@ class FeedReceiverTest {
         new FeedReceiver(
             b.db,
             b.alerts,
+            b.syncState,
             b.verifier,
             b.grants,
             Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)),
@@ -346,6 +349,7 @@ class FeedReceiverTest {
         new FeedReceiver(
             b.db,
             b.alerts,
+            b.syncState,
             b.verifier,
             b.grants,
             Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-2)),
@@ -357,7 +361,13 @@ class FeedReceiverTest {
     assertThatThrownBy(
             () ->
                 new FeedReceiver(
-                    b.db, b.alerts, b.verifier, b.grants, Clock.systemUTC(), Duration.ofDays(2)))
+                    b.db,
+                    b.alerts,
+                    b.syncState,
+                    b.verifier,
+                    b.grants,
+                    Clock.systemUTC(),
+                    Duration.ofDays(2)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -169,7 +169,8 @@ class OutboxTest {
     assertThat(items).hasSize(5);
     long third = items.get(2).getSequence();
     var status =
-        new org.bdx.node.admin.SyncStatus(a.db, new org.bdx.node.sync.RefusedMessages(b::equals));
+        new org.bdx.node.admin.SyncStatus(
+            a.db, a.syncState, a.outboxRows, new org.bdx.node.sync.RefusedMessages(b::equals));
     assertThat(status.counts(b).lastSyncAt()).isZero();
     a.outbox.acked(b, third);
     assertThat(a.outbox.ackedThrough(b)).isEqualTo(third);

@@ -44,8 +44,10 @@ import org.bdx.node.signing.VerifiedAlert;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.Ids;
 import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.OutboxStore;
 import org.bdx.node.store.SearchIndex;
 import org.bdx.node.store.StoredAlert;
+import org.bdx.node.store.SyncStateStore;
 import org.bdx.node.tls.PartnerChannels;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
@@ -125,12 +127,14 @@ final class SyncFixture {
         .build();
   }
 
-  /** One node: keys, database, alert store, outbox, receiver, grants. */
+  /** One node: keys, database, stores, outbox, receiver, grants. */
   static final class TestNode implements AutoCloseable {
     final NodeKeys keys = NodeKeys.generate(RNG);
     final NodeId id = keys.nodeId();
     final NodeDatabase db;
     final AlertStore alerts;
+    final OutboxStore outboxRows;
+    final SyncStateStore syncState;
     final AlertSigner signer = new AlertSigner(keys, RNG);
     final AlertVerifier verifier = new AlertVerifier();
     final FakeGrants grants = new FakeGrants();
@@ -145,11 +149,21 @@ final class SyncFixture {
       Files.createDirectories(dir);
       db = NodeDatabase.open(dir.resolve("node.db"));
       alerts = new AlertStore(db, new AlertIndex());
-      outbox = new Outbox(db, alerts, grants, clock);
+      outboxRows = new OutboxStore(db);
+      syncState = new SyncStateStore(db);
+      outbox = new Outbox(db, alerts, outboxRows, syncState, grants, clock);
       // As in a node: relays what it stores (only where grants allow), ignores its own alerts.
       receiver =
           new FeedReceiver(
-              db, alerts, verifier, grants, clock, FeedReceiver.DEFAULT_MAX_SKEW, id, outbox);
+              db,
+              alerts,
+              syncState,
+              verifier,
+              grants,
+              clock,
+              FeedReceiver.DEFAULT_MAX_SKEW,
+              id,
+              outbox);
     }
 
     /** Signs and stores a local alert and queues it, in one transaction (as intake will). */
