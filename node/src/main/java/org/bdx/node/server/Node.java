@@ -48,6 +48,7 @@ import org.bdx.node.store.ReportStore;
 import org.bdx.node.store.SearchIndex;
 import org.bdx.node.store.StoreException;
 import org.bdx.node.store.SyncStateStore;
+import org.bdx.node.sync.FeedChecks;
 import org.bdx.node.sync.FeedClients;
 import org.bdx.node.sync.FeedReceiver;
 import org.bdx.node.sync.Outbox;
@@ -128,7 +129,11 @@ public final class Node implements AutoCloseable {
     this.feedService = new FeedService(outbox, book);
     this.receiver =
         new FeedReceiver(
-            db, alerts, syncState, verifier, book, clock, config.maxClockSkew(), nodeId, outbox);
+            db,
+            alerts,
+            syncState,
+            new FeedChecks(alerts, verifier, book, clock, config.maxClockSkew(), nodeId),
+            outbox);
     this.feedClients =
         new FeedClients(
             book,

@@ -337,7 +337,7 @@ public final class FeedClient implements AutoCloseable {
               .setStart(SubscribeStart.newBuilder().setAfterSequence(receiver.cursor(partner)))
               .build());
       List<Object> drained = new ArrayList<>();
-      List<FeedReceiver.Checked> items = new ArrayList<>();
+      List<FeedChecks.Checked> items = new ArrayList<>();
       while (true) {
         drained.clear();
         drained.add(events.take());
@@ -351,7 +351,7 @@ public final class FeedClient implements AutoCloseable {
         int messages = 0;
         long durable = acked;
         for (Object e : drained) {
-          if (e instanceof FeedReceiver.Checked c) {
+          if (e instanceof FeedChecks.Checked c) {
             messages++;
             items.add(c);
           } else if (e instanceof Durable d) {
@@ -430,7 +430,7 @@ public final class FeedClient implements AutoCloseable {
       throws InterruptedException {
     long deadline = System.nanoTime() + FILL_WAIT.toNanos();
     while (drained.size() < options.batch()
-        && drained.get(drained.size() - 1) instanceof FeedReceiver.Checked) {
+        && drained.get(drained.size() - 1) instanceof FeedChecks.Checked) {
       long left = deadline - System.nanoTime();
       Object e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
       if (e == null) {

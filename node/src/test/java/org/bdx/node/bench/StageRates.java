@@ -24,6 +24,7 @@ import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.OutboxStore;
 import org.bdx.node.store.SyncStateStore;
+import org.bdx.node.sync.FeedChecks;
 import org.bdx.node.sync.FeedReceiver;
 import org.bdx.node.sync.Outbox;
 import org.bdx.proto.v1.FeedItem;
@@ -177,14 +178,7 @@ final class StageRates {
     Files.createDirectories(dir);
     SharingGrants grants = inboundOnly(grant);
     try (NodeDatabase db = NodeDatabase.open(dir.resolve("receiver.db"))) {
-      FeedReceiver receiver =
-          new FeedReceiver(
-              db,
-              new AlertStore(db, new AlertIndex()),
-              new SyncStateStore(db),
-              new AlertVerifier(),
-              grants,
-              Clock.systemUTC());
+      FeedReceiver receiver = receiver(db, grants, Clock.systemUTC());
       int warmItems = Math.min(20, items.size() / batch / 4) * batch;
       long t0 = System.nanoTime();
       int stored = 0;
@@ -222,14 +216,7 @@ final class StageRates {
     try (NodeDatabase origin = NodeDatabase.open(home.databaseFile());
         NodeDatabase db = NodeDatabase.open(dir.resolve("receiver.db"))) {
       Outbox outbox = outbox(origin, agreementBook(home, origin), clock);
-      FeedReceiver receiver =
-          new FeedReceiver(
-              db,
-              new AlertStore(db, new AlertIndex()),
-              new SyncStateStore(db),
-              new AlertVerifier(),
-              grants,
-              clock);
+      FeedReceiver receiver = receiver(db, grants, clock);
       double[] tenths = new double[10];
       long tenthNanos = 0;
       long tenthStored = 0;
@@ -243,7 +230,7 @@ final class StageRates {
           break;
         }
         after = page.get(page.size() - 1).getSequence();
-        List<FeedReceiver.Checked> checked = new ArrayList<>(page.size());
+        List<FeedChecks.Checked> checked = new ArrayList<>(page.size());
         for (FeedItem f : page) {
           checked.add(receiver.check(grant.partner(), f));
         }
@@ -290,6 +277,16 @@ final class StageRates {
 
   static Outbox outbox(NodeDatabase db, AlertStore alerts, SharingGrants grants, Clock clock) {
     return new Outbox(db, alerts, new OutboxStore(db), new SyncStateStore(db), grants, clock);
+  }
+
+  /** A receiver into {@code db} that relays nothing, wired as a node wires it. */
+  private static FeedReceiver receiver(NodeDatabase db, SharingGrants grants, Clock clock) {
+    AlertStore alerts = new AlertStore(db, new AlertIndex());
+    return new FeedReceiver(
+        db,
+        alerts,
+        new SyncStateStore(db),
+        new FeedChecks(alerts, new AlertVerifier(), grants, clock));
   }
 
   private static SharingGrants inboundOnly(Grant grant) {

@@ -76,7 +76,7 @@ class FeedReceiverTest {
   void store_checkedUnderReplacedAgreement_checksAgainUnderTheNewOne() {
     a.publish(canaryFields(), Audience.AUDIENCE_PEER);
     FeedItem item = a.outbox.read(b.id, 0, 10).get(0);
-    FeedReceiver.Checked checked = b.receiver.check(a.id, item);
+    FeedChecks.Checked checked = b.receiver.check(a.id, item);
 
     // Before the store, the agreement is replaced by one that grants fewer fields: the item
     // must be judged by the agreement in force when it is stored, never by the older one.
@@ -95,7 +95,7 @@ class FeedReceiverTest {
   void store_agreementEndedAfterCheck_throwsAndStoresNothing() {
     a.publish(canaryFields(), Audience.AUDIENCE_PEER);
     FeedItem item = a.outbox.read(b.id, 0, 10).get(0);
-    FeedReceiver.Checked checked = b.receiver.check(a.id, item);
+    FeedChecks.Checked checked = b.receiver.check(a.id, item);
     b.grants.in.remove(a.id);
 
     assertThatThrownBy(() -> b.receiver.store(a.id, List.of(checked)))
@@ -120,7 +120,7 @@ class FeedReceiverTest {
   void store_checkedItemsTwice_storedOnce() {
     a.publish(canaryFields(), Audience.AUDIENCE_PEER);
     a.publish(canaryFields(), Audience.AUDIENCE_PEER);
-    List<FeedReceiver.Checked> checked =
+    List<FeedChecks.Checked> checked =
         a.outbox.read(b.id, 0, 10).stream().map(i -> b.receiver.check(a.id, i)).toList();
 
     FeedReceiver.Result first = b.receiver.store(a.id, checked);
@@ -296,9 +296,11 @@ class FeedReceiverTest {
             b.db,
             b.alerts,
             b.syncState,
-            b.verifier,
-            b.grants,
-            Clock.offset(Clock.systemUTC(), Duration.ofDays(100)));
+            new FeedChecks(
+                b.alerts,
+                b.verifier,
+                b.grants,
+                Clock.offset(Clock.systemUTC(), Duration.ofDays(100))));
     FeedReceiver.Result r = late.apply(a.id, items);
     assertThat(r.expired()).isEqualTo(1);
     assertThat(r.stored()).isZero();
@@ -318,9 +320,11 @@ class FeedReceiverTest {
             b.db,
             b.alerts,
             b.syncState,
-            b.verifier,
-            b.grants,
-            Clock.offset(Clock.systemUTC(), Duration.ofDays(91)));
+            new FeedChecks(
+                b.alerts,
+                b.verifier,
+                b.grants,
+                Clock.offset(Clock.systemUTC(), Duration.ofDays(91))));
     assertThat(future.purgeDue()).isEqualTo(1);
     assertThat(received()).isZero();
   }
@@ -335,10 +339,13 @@ class FeedReceiverTest {
             b.db,
             b.alerts,
             b.syncState,
-            b.verifier,
-            b.grants,
-            Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)),
-            Duration.ofMinutes(5));
+            new FeedChecks(
+                b.alerts,
+                b.verifier,
+                b.grants,
+                Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)),
+                Duration.ofMinutes(5),
+                null));
     FeedReceiver.Result r = behind.apply(a.id, List.of(first));
     assertThat(r.rejected()).isEqualTo(1);
     assertThat(behind.rejected(a.id)).isEqualTo(1);
@@ -350,24 +357,21 @@ class FeedReceiverTest {
             b.db,
             b.alerts,
             b.syncState,
-            b.verifier,
-            b.grants,
-            Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-2)),
-            Duration.ofMinutes(5));
+            new FeedChecks(
+                b.alerts,
+                b.verifier,
+                b.grants,
+                Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-2)),
+                Duration.ofMinutes(5),
+                null));
     FeedItem again = first.toBuilder().setSequence(first.getSequence() + 1).build();
     assertThat(slightly.apply(a.id, List.of(again)).stored()).isEqualTo(1);
     assertThat(b.alerts.get(a.id.value(), x.alertId())).isPresent();
 
     assertThatThrownBy(
             () ->
-                new FeedReceiver(
-                    b.db,
-                    b.alerts,
-                    b.syncState,
-                    b.verifier,
-                    b.grants,
-                    Clock.systemUTC(),
-                    Duration.ofDays(2)))
+                new FeedChecks(
+                    b.alerts, b.verifier, b.grants, Clock.systemUTC(), Duration.ofDays(2), null))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

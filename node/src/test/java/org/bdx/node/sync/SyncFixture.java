@@ -158,11 +158,7 @@ final class SyncFixture {
               db,
               alerts,
               syncState,
-              verifier,
-              grants,
-              clock,
-              FeedReceiver.DEFAULT_MAX_SKEW,
-              id,
+              new FeedChecks(alerts, verifier, grants, clock, FeedChecks.DEFAULT_MAX_SKEW, id),
               outbox);
     }
 

@@ -1,0 +1,99 @@
+package org.bdx.node.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bdx.node.sync.SyncFixture.GRANTED_PATHS;
+import static org.bdx.node.sync.SyncFixture.canaryFields;
+import static org.bdx.node.sync.SyncFixture.terms;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.bdx.node.policy.Grant;
+import org.bdx.node.search.AlertIndex;
+import org.bdx.node.store.AlertStore;
+import org.bdx.node.store.Ids;
+import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.StoreException;
+import org.bdx.node.store.SyncStateStore;
+import org.bdx.node.sync.SyncFixture.TestNode;
+import org.bdx.proto.v1.Audience;
+import org.bdx.proto.v1.DirectionTerms;
+import org.bdx.proto.v1.FeedItem;
+import org.bdx.proto.v1.PartnerClass;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The receiver's first step on its own: the checks that need no database. */
+class FeedChecksTest {
+  @TempDir Path dir;
+
+  TestNode a;
+  TestNode b;
+  DirectionTerms terms = terms(PartnerClass.PARTNER_CLASS_PEER, GRANTED_PATHS);
+
+  @BeforeEach
+  void setUp() throws Exception {
+    a = new TestNode(dir.resolve("a"));
+    b = new TestNode(dir.resolve("b"));
+    String agreement = Ids.newId(SyncFixture.RNG);
+    a.grants.out.put(b.id, new Grant(b.id, agreement, terms));
+    b.grants.in.put(a.id, new Grant(a.id, agreement, terms));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    a.close();
+    b.close();
+  }
+
+  @Test
+  void check_needsNoDatabase() {
+    a.publish(canaryFields(), Audience.AUDIENCE_PEER);
+    FeedItem item = a.outbox.read(b.id, 0, 10).get(0);
+    NodeDatabase closed = NodeDatabase.open(dir.resolve("closed.db"));
+    closed.close();
+    FeedChecks checks =
+        new FeedChecks(
+            new AlertStore(closed, new AlertIndex()), b.verifier, b.grants, Clock.systemUTC());
+
+    FeedChecks.Checked checked = checks.check(a.id, item);
+
+    assertThat(checked.outcome()).isEqualTo(FeedChecks.Outcome.ACCEPTED);
+    assertThat(checked.sequence()).isEqualTo(item.getSequence());
+    assertThat(checked.row().alert().receivedFrom()).isEqualTo(a.id.value());
+    // Twin: the store step does need the database.
+    FeedReceiver receiver =
+        new FeedReceiver(
+            closed, new AlertStore(closed, new AlertIndex()), new SyncStateStore(closed), checks);
+    assertThatThrownBy(() -> receiver.store(a.id, List.of(checked)))
+        .isInstanceOf(StoreException.class);
+  }
+
+  @Test
+  void check_withoutAnInboundGrant_isTheReceiversNoAgreement() {
+    a.publish(canaryFields(), Audience.AUDIENCE_PEER);
+    FeedItem item = a.outbox.read(b.id, 0, 10).get(0);
+    FeedChecks checks = new FeedChecks(b.alerts, b.verifier, b.grants, Clock.systemUTC());
+    b.grants.in.clear();
+    assertThatThrownBy(() -> checks.check(a.id, item))
+        .isInstanceOfSatisfying(
+            RuntimeException.class, e -> assertThat(FeedReceiver.isNoAgreement(e)).isTrue());
+  }
+
+  @Test
+  void maxSkew_isZeroToOneDay() {
+    for (Duration ok : new Duration[] {Duration.ZERO, Duration.ofDays(1)}) {
+      new FeedChecks(b.alerts, b.verifier, b.grants, Clock.systemUTC(), ok, null);
+    }
+    for (Duration bad :
+        new Duration[] {Duration.ofSeconds(-1), Duration.ofDays(1).plusSeconds(1)}) {
+      assertThatThrownBy(
+              () -> new FeedChecks(b.alerts, b.verifier, b.grants, Clock.systemUTC(), bad, null))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+}
