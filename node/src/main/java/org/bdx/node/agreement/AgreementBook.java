@@ -1,12 +1,7 @@
 package org.bdx.node.agreement;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,9 +24,10 @@ import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.policy.SharingGrants;
+import org.bdx.node.store.AgreementRecord;
+import org.bdx.node.store.AgreementStore;
 import org.bdx.node.store.Ids;
 import org.bdx.node.store.NodeDatabase;
-import org.bdx.node.store.StoreException;
 import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.AgreementTerms;
 import org.bdx.proto.v1.DirectionTerms;
@@ -61,58 +57,10 @@ import org.bdx.proto.v1.SignedAgreement;
 public final class AgreementBook implements SharingGrants {
   private static final Logger LOG = Logger.getLogger(AgreementBook.class.getName());
 
-  private static final String COLUMNS =
-      "agreement_id, partner_node_id, proposed_by_us, state, suspended_by_us, terms,"
-          + " proposer_signature, acceptor_signature, updated_at";
-
-  /**
-   * One agreement as this node holds it.
-   *
-   * @param agreementId the agreement id
-   * @param partner the other party
-   * @param proposedByUs whether this node proposed it
-   * @param state where it is in its life
-   * @param suspendedByUs for SUSPENDED: whether this node suspended it (only the suspender resumes)
-   * @param signed the signed document; {@code acceptor_signature} is empty while PROPOSED
-   * @param terms the parsed terms of {@code signed}
-   * @param updatedAt Unix seconds of the last change
-   */
-  public record AgreementRecord(
-      String agreementId,
-      NodeId partner,
-      boolean proposedByUs,
-      AgreementState state,
-      boolean suspendedByUs,
-      SignedAgreement signed,
-      AgreementTerms terms,
-      long updatedAt) {
-    public AgreementRecord {
-      Objects.requireNonNull(agreementId, "agreementId");
-      Objects.requireNonNull(partner, "partner");
-      Objects.requireNonNull(state, "state");
-      Objects.requireNonNull(signed, "signed");
-      Objects.requireNonNull(terms, "terms");
-    }
-
-    /** What this node sends to the partner. */
-    public DirectionTerms weSend() {
-      return proposedByUs ? terms.getProposerToAcceptor() : terms.getAcceptorToProposer();
-    }
-
-    /** What the partner sends to this node. */
-    public DirectionTerms weReceive() {
-      return proposedByUs ? terms.getAcceptorToProposer() : terms.getProposerToAcceptor();
-    }
-
-    /** Whether it is not yet terminated. */
-    public boolean live() {
-      return state != AgreementState.AGREEMENT_STATE_TERMINATED;
-    }
-  }
-
   private record Change(AgreementRecord record, boolean changed) {}
 
   private final NodeDatabase db;
+  private final AgreementStore store;
   private final NodeKeys self;
   private final Partners partners;
   private final Clock clock;
@@ -125,6 +73,7 @@ public final class AgreementBook implements SharingGrants {
   public AgreementBook(
       NodeDatabase db, NodeKeys self, Partners partners, Clock clock, SecureRandom rng) {
     this.db = Objects.requireNonNull(db, "db");
+    this.store = new AgreementStore(db);
     this.self = Objects.requireNonNull(self, "self");
     this.partners = Objects.requireNonNull(partners, "partners");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -225,15 +174,15 @@ public final class AgreementBook implements SharingGrants {
     }
     DirectionTerms send = weSend;
     Change change =
-        db.inTransaction(
-            c -> {
-              requireNoLiveAgreement(c, partner);
-              String id = newAgreementId(c);
+        db.atomically(
+            () -> {
+              requireNoLiveAgreement(partner);
+              String id = newAgreementId();
               long now = now();
               AgreementTerms terms =
                   AgreementTerms.newBuilder()
                       .setAgreementId(id)
-                      .setVersion(countAgreements(c, partner.nodeId()) + 1)
+                      .setVersion(store.countWith(partner.nodeId()) + 1)
                       .setProposerNodeId(self.nodeId().value())
                       .setProposerPublicKey(ByteString.copyFrom(self.publicKey()))
                       .setAcceptorNodeId(partner.nodeId().value())
@@ -253,7 +202,7 @@ public final class AgreementBook implements SharingGrants {
                       signed,
                       terms,
                       now);
-              insert(c, r);
+              insert(r);
               return new Change(r, true);
             });
     return notify(change);
@@ -269,9 +218,9 @@ public final class AgreementBook implements SharingGrants {
   public AgreementRecord accept(String agreementId) {
     checkId(agreementId);
     Change change =
-        db.inTransaction(
-            c -> {
-              AgreementRecord r = require(c, agreementId);
+        db.atomically(
+            () -> {
+              AgreementRecord r = require(agreementId);
               if (r.proposedByUs()) {
                 throw BdxException.failedPrecondition(
                     "this node proposed the agreement; only the partner can accept it");
@@ -293,7 +242,7 @@ public final class AgreementBook implements SharingGrants {
                       signed,
                       r.terms(),
                       now());
-              update(c, updated);
+              update(updated);
               return new Change(updated, true);
             });
     return notify(change);
@@ -381,9 +330,9 @@ public final class AgreementBook implements SharingGrants {
     }
     checkPartnerReceivesAsRegistered(terms, partner);
     Change change =
-        db.inTransaction(
-            c -> {
-              Optional<AgreementRecord> existing = select(c, terms.getAgreementId());
+        db.atomically(
+            () -> {
+              Optional<AgreementRecord> existing = store.get(terms.getAgreementId());
               if (existing.isPresent()) {
                 AgreementRecord r = existing.get();
                 if (!r.proposedByUs()
@@ -394,7 +343,7 @@ public final class AgreementBook implements SharingGrants {
                 throw BdxException.alreadyExists(
                     "an agreement with this id already exists with other terms");
               }
-              requireNoLiveAgreement(c, partner);
+              requireNoLiveAgreement(partner);
               AgreementRecord r =
                   new AgreementRecord(
                       terms.getAgreementId(),
@@ -405,7 +354,7 @@ public final class AgreementBook implements SharingGrants {
                       s.toBuilder().clearAcceptorSignature().build(),
                       terms,
                       now());
-              insert(c, r);
+              insert(r);
               return new Change(r, true);
             });
     return notify(change);
@@ -428,9 +377,9 @@ public final class AgreementBook implements SharingGrants {
       throw BdxException.invalid("the agreement id is malformed");
     }
     Change change =
-        db.inTransaction(
-            c -> {
-              AgreementRecord r = require(c, id);
+        db.atomically(
+            () -> {
+              AgreementRecord r = require(id);
               if (!r.partner().equals(from)) {
                 throw BdxException.denied("the agreement is not with the calling node");
               }
@@ -460,7 +409,7 @@ public final class AgreementBook implements SharingGrants {
                               .build(),
                           r.terms(),
                           now());
-                  update(c, updated);
+                  update(updated);
                   return new Change(updated, true);
                 }
                 case AGREEMENT_STATE_ACTIVE, AGREEMENT_STATE_SUSPENDED -> {
@@ -536,18 +485,7 @@ public final class AgreementBook implements SharingGrants {
 
   /** Every agreement, oldest first. */
   public List<AgreementRecord> list() {
-    return db.inTransaction(
-        c -> {
-          List<AgreementRecord> out = new ArrayList<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement("SELECT " + COLUMNS + " FROM agreements ORDER BY rowid");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(read(rs));
-            }
-          }
-          return out;
-        });
+    return store.list();
   }
 
   /** The agreement with this id; empty if unknown or malformed. */
@@ -555,7 +493,7 @@ public final class AgreementBook implements SharingGrants {
     if (!Ids.isValid(agreementId)) {
       return Optional.empty();
     }
-    return db.inTransaction(c -> select(c, agreementId));
+    return store.get(agreementId);
   }
 
   /** The live agreement with {@code partner} if there is one, else the newest terminated one. */
@@ -563,21 +501,7 @@ public final class AgreementBook implements SharingGrants {
     if (partner == null) {
       return Optional.empty();
     }
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT "
-                      + COLUMNS
-                      + " FROM agreements WHERE partner_node_id = ?"
-                      + " ORDER BY (state <> ?) DESC, rowid DESC LIMIT 1")) {
-            ps.setString(1, partner.value());
-            ps.setInt(2, AgreementState.AGREEMENT_STATE_TERMINATED_VALUE);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-            }
-          }
-        });
+    return store.latestWith(partner);
   }
 
   // --- SharingGrants --------------------------------------------------------------------------
@@ -612,30 +536,23 @@ public final class AgreementBook implements SharingGrants {
     }
     // Loaded under the database lock, and every change clears the cache under the same lock
     // before it commits, so a load can never store a state older than a committed change.
-    return db.inTransaction(
-        c -> {
+    return db.atomically(
+        () -> {
           Map<NodeId, AgreementRecord> current = active;
           if (current == null) {
-            current = loadActive(c);
+            current = loadActive();
             active = current;
           }
           return current;
         });
   }
 
-  private static Map<NodeId, AgreementRecord> loadActive(Connection c) throws SQLException {
+  private Map<NodeId, AgreementRecord> loadActive() {
     Map<NodeId, AgreementRecord> byPartner = new HashMap<>();
     Set<NodeId> conflicted = new HashSet<>();
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT " + COLUMNS + " FROM agreements WHERE state = ?")) {
-      ps.setInt(1, AgreementState.AGREEMENT_STATE_ACTIVE_VALUE);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          AgreementRecord r = read(rs);
-          if (byPartner.putIfAbsent(r.partner(), r) != null) {
-            conflicted.add(r.partner());
-          }
-        }
+    for (AgreementRecord r : store.active()) {
+      if (byPartner.putIfAbsent(r.partner(), r) != null) {
+        conflicted.add(r.partner());
       }
     }
     for (NodeId p : conflicted) {
@@ -656,14 +573,14 @@ public final class AgreementBook implements SharingGrants {
   private AgreementRecord transition(String agreementId, Step step) {
     checkId(agreementId);
     Change change =
-        db.inTransaction(
-            c -> {
-              AgreementRecord r = require(c, agreementId);
+        db.atomically(
+            () -> {
+              AgreementRecord r = require(agreementId);
               AgreementRecord next = step.apply(r);
               if (next == r) {
                 return new Change(r, false);
               }
-              update(c, next);
+              update(next);
               return new Change(next, true);
             });
     return notify(change);
@@ -718,40 +635,19 @@ public final class AgreementBook implements SharingGrants {
     }
   }
 
-  private static void requireNoLiveAgreement(Connection c, PartnerRecord partner)
-      throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT COUNT(*) FROM agreements WHERE partner_node_id = ? AND state <> ?")) {
-      ps.setString(1, partner.nodeId().value());
-      ps.setInt(2, AgreementState.AGREEMENT_STATE_TERMINATED_VALUE);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        if (rs.getLong(1) > 0) {
-          throw BdxException.failedPrecondition(
-              "there is already an agreement with partner \""
-                  + partner.name()
-                  + "\" that is not terminated; terminate the old one first");
-        }
-      }
+  private void requireNoLiveAgreement(PartnerRecord partner) {
+    if (store.hasLiveWith(partner.nodeId())) {
+      throw BdxException.failedPrecondition(
+          "there is already an agreement with partner \""
+              + partner.name()
+              + "\" that is not terminated; terminate the old one first");
     }
   }
 
-  private static long countAgreements(Connection c, NodeId partner) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT COUNT(*) FROM agreements WHERE partner_node_id = ?")) {
-      ps.setString(1, partner.value());
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-  }
-
-  private String newAgreementId(Connection c) throws SQLException {
+  private String newAgreementId() {
     while (true) {
       String id = Ids.newId(rng);
-      if (select(c, id).isEmpty()) {
+      if (store.get(id).isEmpty()) {
         return id;
       }
     }
@@ -765,30 +661,14 @@ public final class AgreementBook implements SharingGrants {
     if (partner == null) {
       return Optional.empty();
     }
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT terms FROM agreements WHERE partner_node_id = ? ORDER BY rowid DESC")) {
-            ps.setString(1, partner.value());
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                AgreementTerms t;
-                try {
-                  t = AgreementTerms.parseFrom(rs.getBytes(1));
-                } catch (InvalidProtocolBufferException e) {
-                  continue;
-                }
-                for (ByteString key : List.of(t.getProposerPublicKey(), t.getAcceptorPublicKey())) {
-                  if (partner.matches(key.toByteArray())) {
-                    return Optional.of(key.toByteArray());
-                  }
-                }
-              }
-            }
-          }
-          return Optional.empty();
-        });
+    for (AgreementTerms t : store.termsWith(partner)) {
+      for (ByteString key : List.of(t.getProposerPublicKey(), t.getAcceptorPublicKey())) {
+        if (partner.matches(key.toByteArray())) {
+          return Optional.of(key.toByteArray());
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private static void checkId(String agreementId) {
@@ -797,88 +677,18 @@ public final class AgreementBook implements SharingGrants {
     }
   }
 
-  private AgreementRecord require(Connection c, String agreementId) throws SQLException {
-    return select(c, agreementId).orElseThrow(() -> BdxException.notFound("no such agreement"));
+  private AgreementRecord require(String agreementId) {
+    return store.get(agreementId).orElseThrow(() -> BdxException.notFound("no such agreement"));
   }
 
-  private static Optional<AgreementRecord> select(Connection c, String agreementId)
-      throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT " + COLUMNS + " FROM agreements WHERE agreement_id = ?")) {
-      ps.setString(1, agreementId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-      }
-    }
-  }
-
-  private void insert(Connection c, AgreementRecord r) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO agreements (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setString(1, r.agreementId());
-      ps.setString(2, r.partner().value());
-      ps.setInt(3, r.proposedByUs() ? 1 : 0);
-      ps.setInt(4, r.state().getNumber());
-      ps.setInt(5, r.suspendedByUs() ? 1 : 0);
-      ps.setBytes(6, r.signed().getTerms().toByteArray());
-      ps.setBytes(7, r.signed().getProposerSignature().toByteArray());
-      ps.setBytes(8, acceptorSignature(r));
-      ps.setLong(9, r.updatedAt());
-      ps.executeUpdate();
-    }
+  private void insert(AgreementRecord r) {
+    store.insert(r);
     active = null;
   }
 
-  private void update(Connection c, AgreementRecord r) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE agreements SET state = ?, suspended_by_us = ?, acceptor_signature = ?,"
-                + " updated_at = ? WHERE agreement_id = ?")) {
-      ps.setInt(1, r.state().getNumber());
-      ps.setInt(2, r.suspendedByUs() ? 1 : 0);
-      ps.setBytes(3, acceptorSignature(r));
-      ps.setLong(4, r.updatedAt());
-      ps.setString(5, r.agreementId());
-      if (ps.executeUpdate() != 1) {
-        throw new StoreException("agreement row vanished during an update");
-      }
-    }
+  private void update(AgreementRecord r) {
+    store.update(r);
     active = null;
-  }
-
-  private static byte[] acceptorSignature(AgreementRecord r) {
-    ByteString sig = r.signed().getAcceptorSignature();
-    return sig.isEmpty() ? null : sig.toByteArray();
-  }
-
-  private static AgreementRecord read(ResultSet rs) throws SQLException {
-    try {
-      byte[] termsBytes = rs.getBytes(6);
-      byte[] acceptorSig = rs.getBytes(8);
-      SignedAgreement.Builder signed =
-          SignedAgreement.newBuilder()
-              .setTerms(ByteString.copyFrom(termsBytes))
-              .setProposerSignature(ByteString.copyFrom(rs.getBytes(7)));
-      if (acceptorSig != null) {
-        signed.setAcceptorSignature(ByteString.copyFrom(acceptorSig));
-      }
-      AgreementState state = AgreementState.forNumber(rs.getInt(4));
-      if (state == null || state == AgreementState.AGREEMENT_STATE_UNSPECIFIED) {
-        throw new StoreException("a stored agreement has an unknown state");
-      }
-      return new AgreementRecord(
-          rs.getString(1),
-          new NodeId(rs.getString(2)),
-          rs.getInt(3) == 1,
-          state,
-          rs.getInt(5) == 1,
-          signed.build(),
-          AgreementTerms.parseFrom(termsBytes),
-          rs.getLong(9));
-    } catch (InvalidProtocolBufferException | IllegalArgumentException | NullPointerException e) {
-      throw new StoreException("a stored agreement row is malformed");
-    }
   }
 
   private long now() {

@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.identity.NodeId;
+import org.bdx.node.store.AgreementStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.StoreException;
-import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.PartnerClass;
 
 /**
@@ -63,6 +63,7 @@ public final class Partners {
   }
 
   private final NodeDatabase db;
+  private final AgreementStore agreements;
   private final Clock clock;
   private volatile Set<NodeId> ids;
 
@@ -72,6 +73,7 @@ public final class Partners {
 
   public Partners(NodeDatabase db, Clock clock) {
     this.db = Objects.requireNonNull(db, "db");
+    this.agreements = new AgreementStore(db);
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -199,26 +201,13 @@ public final class Partners {
         c -> {
           PartnerRecord p =
               find(nameOrNodeId).orElseThrow(() -> BdxException.notFound("no such partner"));
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT COUNT(*) FROM agreements WHERE partner_node_id = ? AND state <> ?")) {
-            ps.setString(1, p.nodeId().value());
-            ps.setInt(2, AgreementState.AGREEMENT_STATE_TERMINATED_VALUE);
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              if (rs.getLong(1) > 0) {
-                throw BdxException.failedPrecondition(
-                    "partner \""
-                        + p.name()
-                        + "\" still has an agreement that is not terminated; terminate it first");
-              }
-            }
+          if (agreements.hasLiveWith(p.nodeId())) {
+            throw BdxException.failedPrecondition(
+                "partner \""
+                    + p.name()
+                    + "\" still has an agreement that is not terminated; terminate it first");
           }
-          try (PreparedStatement ps =
-              c.prepareStatement("DELETE FROM agreements WHERE partner_node_id = ?")) {
-            ps.setString(1, p.nodeId().value());
-            ps.executeUpdate();
-          }
+          agreements.deleteTerminatedWith(p.nodeId());
           try (PreparedStatement ps =
               c.prepareStatement("DELETE FROM partners WHERE node_id = ?")) {
             ps.setString(1, p.nodeId().value());

@@ -41,6 +41,7 @@ import org.bdx.node.search.PhoneNumbers;
 import org.bdx.node.signing.AlertSigner;
 import org.bdx.node.signing.AlertVerifier;
 import org.bdx.node.staff.ClientApi;
+import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.OutboxStore;
@@ -314,7 +315,7 @@ public final class Node implements AutoCloseable {
   }
 
   /** After every committed agreement change: feeds follow the agreements at once. */
-  private void agreementChanged(AgreementBook.AgreementRecord r) {
+  private void agreementChanged(AgreementRecord r) {
     feedService.agreementsChanged();
     if (r.state() == AgreementState.AGREEMENT_STATE_ACTIVE) {
       // A new or resumed agreement: queue current alerts the partner may see (already queued

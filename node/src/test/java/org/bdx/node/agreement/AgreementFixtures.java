@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.bdx.node.identity.NodeKeys;
+import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.HarmCategory;
@@ -35,7 +36,7 @@ final class AgreementFixtures {
     final NodeDatabase db;
     final Partners partners;
     final AgreementBook book;
-    final List<AgreementBook.AgreementRecord> events = new ArrayList<>();
+    final List<AgreementRecord> events = new ArrayList<>();
 
     Side(Path dir, String name, int seed) throws Exception {
       this.name = name;

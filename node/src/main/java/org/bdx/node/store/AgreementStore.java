@@ -1,0 +1,280 @@
+package org.bdx.node.store;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.bdx.node.identity.NodeId;
+import org.bdx.proto.v1.AgreementState;
+import org.bdx.proto.v1.AgreementTerms;
+import org.bdx.proto.v1.SignedAgreement;
+
+/**
+ * Table {@code agreements}: one row per sharing agreement, with the signed terms bytes and both
+ * signatures ({@code acceptor_signature} is NULL while the agreement is proposed).
+ *
+ * <p>Every method runs in {@link NodeDatabase#inTransaction}, so called inside {@link
+ * NodeDatabase#atomically} it joins the caller's transaction: a read-check-write there sees and
+ * changes one state. The rules of the lifecycle are not here but in {@code org.bdx.node.agreement};
+ * this class checks only that a row maps to a well-formed {@link AgreementRecord}, and a row that
+ * does not (unknown state, unparsable terms) is a {@link StoreException}, never a record.
+ */
+public final class AgreementStore {
+  private static final String COLUMNS =
+      "agreement_id, partner_node_id, proposed_by_us, state, suspended_by_us, terms,"
+          + " proposer_signature, acceptor_signature, updated_at";
+
+  private final NodeDatabase db;
+
+  public AgreementStore(NodeDatabase db) {
+    this.db = Objects.requireNonNull(db, "db");
+  }
+
+  /** Stores a new agreement; a taken id is a {@link StoreException}. */
+  public void insert(AgreementRecord r) {
+    Objects.requireNonNull(r, "record");
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO agreements (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, r.agreementId());
+            ps.setString(2, r.partner().value());
+            ps.setInt(3, r.proposedByUs() ? 1 : 0);
+            ps.setInt(4, r.state().getNumber());
+            ps.setInt(5, r.suspendedByUs() ? 1 : 0);
+            ps.setBytes(6, r.signed().getTerms().toByteArray());
+            ps.setBytes(7, r.signed().getProposerSignature().toByteArray());
+            ps.setBytes(8, acceptorSignature(r));
+            ps.setLong(9, r.updatedAt());
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Stores what can change in an agreement's life: its state, who suspended it, the acceptor's
+   * signature and the time of the change. The terms, the parties and the proposer's signature are
+   * fixed once inserted.
+   *
+   * @throws StoreException if the row is not there
+   */
+  public void update(AgreementRecord r) {
+    Objects.requireNonNull(r, "record");
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE agreements SET state = ?, suspended_by_us = ?, acceptor_signature = ?,"
+                      + " updated_at = ? WHERE agreement_id = ?")) {
+            ps.setInt(1, r.state().getNumber());
+            ps.setInt(2, r.suspendedByUs() ? 1 : 0);
+            ps.setBytes(3, acceptorSignature(r));
+            ps.setLong(4, r.updatedAt());
+            ps.setString(5, r.agreementId());
+            if (ps.executeUpdate() != 1) {
+              throw new StoreException("agreement row vanished during an update");
+            }
+          }
+          return null;
+        });
+  }
+
+  /** The agreement with this id. */
+  public Optional<AgreementRecord> get(String agreementId) {
+    Objects.requireNonNull(agreementId, "agreementId");
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT " + COLUMNS + " FROM agreements WHERE agreement_id = ?")) {
+            ps.setString(1, agreementId);
+            return one(ps);
+          }
+        });
+  }
+
+  /** The live agreement with {@code partner} if there is one, else the newest terminated one. */
+  public Optional<AgreementRecord> latestWith(NodeId partner) {
+    Objects.requireNonNull(partner, "partner");
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + COLUMNS
+                      + " FROM agreements WHERE partner_node_id = ?"
+                      + " ORDER BY (state <> ?) DESC, rowid DESC LIMIT 1")) {
+            ps.setString(1, partner.value());
+            ps.setInt(2, AgreementState.AGREEMENT_STATE_TERMINATED_VALUE);
+            return one(ps);
+          }
+        });
+  }
+
+  /** Every agreement, oldest first. */
+  public List<AgreementRecord> list() {
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT " + COLUMNS + " FROM agreements ORDER BY rowid")) {
+            return all(ps);
+          }
+        });
+  }
+
+  /** Every ACTIVE agreement, in no particular order. */
+  public List<AgreementRecord> active() {
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT " + COLUMNS + " FROM agreements WHERE state = ?")) {
+            ps.setInt(1, AgreementState.AGREEMENT_STATE_ACTIVE_VALUE);
+            return all(ps);
+          }
+        });
+  }
+
+  /** How many agreements, in any state, this node has had with {@code partner}. */
+  public long countWith(NodeId partner) {
+    Objects.requireNonNull(partner, "partner");
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT COUNT(*) FROM agreements WHERE partner_node_id = ?")) {
+            ps.setString(1, partner.value());
+            return count(ps);
+          }
+        });
+  }
+
+  /**
+   * Whether an agreement with {@code partner} is not terminated. A row with a state this code does
+   * not know counts as live: the question guards against a second agreement, so it fails closed.
+   */
+  public boolean hasLiveWith(NodeId partner) {
+    Objects.requireNonNull(partner, "partner");
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT COUNT(*) FROM agreements WHERE partner_node_id = ? AND state <> ?")) {
+            ps.setString(1, partner.value());
+            ps.setInt(2, AgreementState.AGREEMENT_STATE_TERMINATED_VALUE);
+            return count(ps) > 0;
+          }
+        });
+  }
+
+  /**
+   * The terms of every agreement with {@code partner}, newest first. Terms that do not parse are
+   * left out: the caller looks for the partner's public key, which any other row may name as well.
+   */
+  public List<AgreementTerms> termsWith(NodeId partner) {
+    Objects.requireNonNull(partner, "partner");
+    return db.inTransaction(
+        c -> {
+          List<AgreementTerms> out = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT terms FROM agreements WHERE partner_node_id = ? ORDER BY rowid DESC")) {
+            ps.setString(1, partner.value());
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                try {
+                  out.add(AgreementTerms.parseFrom(rs.getBytes(1)));
+                } catch (InvalidProtocolBufferException e) {
+                  continue;
+                }
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  /**
+   * Deletes the terminated agreements with {@code partner} (before the partner itself is removed;
+   * the table refers to {@code partners}). With {@code secure_delete} their bytes are overwritten.
+   *
+   * @return how many rows were deleted
+   */
+  public int deleteTerminatedWith(NodeId partner) {
+    Objects.requireNonNull(partner, "partner");
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM agreements WHERE partner_node_id = ? AND state = ?")) {
+            ps.setString(1, partner.value());
+            ps.setInt(2, AgreementState.AGREEMENT_STATE_TERMINATED_VALUE);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  // --- rows -----------------------------------------------------------------------------------
+
+  private static Optional<AgreementRecord> one(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+    }
+  }
+
+  private static List<AgreementRecord> all(PreparedStatement ps) throws SQLException {
+    List<AgreementRecord> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(read(rs));
+      }
+    }
+    return out;
+  }
+
+  private static long count(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** NULL while proposed: an empty signature is never stored as if it were one. */
+  private static byte[] acceptorSignature(AgreementRecord r) {
+    ByteString sig = r.signed().getAcceptorSignature();
+    return sig.isEmpty() ? null : sig.toByteArray();
+  }
+
+  private static AgreementRecord read(ResultSet rs) throws SQLException {
+    try {
+      byte[] termsBytes = rs.getBytes(6);
+      byte[] acceptorSig = rs.getBytes(8);
+      SignedAgreement.Builder signed =
+          SignedAgreement.newBuilder()
+              .setTerms(ByteString.copyFrom(termsBytes))
+              .setProposerSignature(ByteString.copyFrom(rs.getBytes(7)));
+      if (acceptorSig != null) {
+        signed.setAcceptorSignature(ByteString.copyFrom(acceptorSig));
+      }
+      AgreementState state = AgreementState.forNumber(rs.getInt(4));
+      if (state == null || state == AgreementState.AGREEMENT_STATE_UNSPECIFIED) {
+        throw new StoreException("a stored agreement has an unknown state");
+      }
+      return new AgreementRecord(
+          rs.getString(1),
+          new NodeId(rs.getString(2)),
+          rs.getInt(3) == 1,
+          state,
+          rs.getInt(5) == 1,
+          signed.build(),
+          AgreementTerms.parseFrom(termsBytes),
+          rs.getLong(9));
+    } catch (InvalidProtocolBufferException | IllegalArgumentException | NullPointerException e) {
+      throw new StoreException("a stored agreement row is malformed");
+    }
+  }
+}
