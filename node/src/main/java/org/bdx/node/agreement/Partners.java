@@ -1,28 +1,22 @@
 package org.bdx.node.agreement;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.bdx.node.error.BdxException;
-import org.bdx.node.home.NodeConfig;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.store.AgreementStore;
 import org.bdx.node.store.NodeDatabase;
-import org.bdx.node.store.StoreException;
+import org.bdx.node.store.PartnerRecord;
+import org.bdx.node.store.PartnerStore;
 import org.bdx.proto.v1.PartnerClass;
 
 /**
- * The registered partner nodes (table {@code partners}), pinned by node id. Only a registered
- * partner may connect over federation TLS, offer an agreement or receive a feed.
+ * The registered partner nodes, pinned by node id. Only a registered partner may connect over
+ * federation TLS, offer an agreement or receive a feed. The rows are kept by {@link PartnerStore};
+ * a {@link PartnerRecord} checks its own fields.
  *
  * <p>{@link #isPartner} is answered from an in-memory set that every change made through this
  * object refreshes inside its transaction. The node MUST therefore use one {@code Partners} per
@@ -30,39 +24,8 @@ import org.bdx.proto.v1.PartnerClass;
  * instance is seen here only after {@link #reload()}.
  */
 public final class Partners {
-  /** Longest partner name. */
-  public static final int MAX_NAME_LENGTH = 64;
-
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_NAME_LENGTH + "}");
-
-  /**
-   * A registered partner.
-   *
-   * @param nodeId the partner's node id (its pinned key)
-   * @param name the coordinator's local name, 1..64 of {@code [A-Za-z0-9._-]}, unique ignoring case
-   * @param endpoint the federation endpoint, HOST:PORT (normalized by {@link
-   *     NodeConfig.HostPort#parse})
-   * @param partnerClass how this node classifies the partner: what it may receive
-   * @param addedAt Unix seconds
-   */
-  public record PartnerRecord(
-      NodeId nodeId, String name, String endpoint, PartnerClass partnerClass, long addedAt) {
-    public PartnerRecord {
-      Objects.requireNonNull(nodeId, "nodeId");
-      List<String> problems = new ArrayList<>();
-      checkName(name, problems);
-      endpoint = checkEndpoint(endpoint, problems);
-      checkClass(partnerClass, problems);
-      if (addedAt < 0) {
-        problems.add("added_at must not be negative");
-      }
-      if (!problems.isEmpty()) {
-        throw BdxException.invalid("invalid partner: " + String.join("; ", problems));
-      }
-    }
-  }
-
   private final NodeDatabase db;
+  private final PartnerStore store;
   private final AgreementStore agreements;
   private final Clock clock;
   private volatile Set<NodeId> ids;
@@ -73,6 +36,7 @@ public final class Partners {
 
   public Partners(NodeDatabase db, Clock clock) {
     this.db = Objects.requireNonNull(db, "db");
+    this.store = new PartnerStore(db);
     this.agreements = new AgreementStore(db);
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -89,27 +53,17 @@ public final class Partners {
     }
     PartnerRecord p =
         new PartnerRecord(nodeId, name, endpoint, partnerClass, clock.instant().getEpochSecond());
-    return db.inTransaction(
-        c -> {
-          if (selectById(c, p.nodeId()).isPresent()) {
+    return db.atomically(
+        () -> {
+          if (store.get(p.nodeId()).isPresent()) {
             throw BdxException.alreadyExists(
                 "a partner with node id " + p.nodeId() + " is already registered");
           }
-          if (selectByName(c, p.name()).isPresent()) {
+          if (store.byName(p.name()).isPresent()) {
             throw BdxException.alreadyExists(
                 "the partner name \"" + p.name() + "\" is already taken");
           }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO partners (node_id, name, endpoint, class, added_at)"
-                      + " VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, p.nodeId().value());
-            ps.setString(2, p.name());
-            ps.setString(3, p.endpoint());
-            ps.setInt(4, p.partnerClass().getNumber());
-            ps.setLong(5, p.addedAt());
-            ps.executeUpdate();
-          }
+          store.insert(p);
           ids = null;
           return p;
         });
@@ -117,20 +71,7 @@ public final class Partners {
 
   /** Every partner, by name. */
   public List<PartnerRecord> list() {
-    return db.inTransaction(
-        c -> {
-          List<PartnerRecord> out = new ArrayList<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT node_id, name, endpoint, class, added_at FROM partners"
-                          + " ORDER BY name COLLATE NOCASE");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(read(rs));
-            }
-          }
-          return out;
-        });
+    return store.list();
   }
 
   /**
@@ -146,10 +87,10 @@ public final class Partners {
     if (id.isPresent()) {
       return get(id.get());
     }
-    if (!NAME.matcher(s).matches()) {
+    if (!PartnerRecord.nameShaped(s)) {
       return Optional.empty();
     }
-    return db.inTransaction(c -> selectByName(c, s));
+    return store.byName(s);
   }
 
   /** The partner with this node id. */
@@ -157,7 +98,7 @@ public final class Partners {
     if (nodeId == null) {
       return Optional.empty();
     }
-    return db.inTransaction(c -> selectById(c, nodeId));
+    return store.get(nodeId);
   }
 
   /** Whether {@code nodeId} is a registered partner; answered from memory after the first call. */
@@ -168,11 +109,11 @@ public final class Partners {
     Set<NodeId> snapshot = ids;
     if (snapshot == null) {
       snapshot =
-          db.inTransaction(
-              c -> {
+          db.atomically(
+              () -> {
                 Set<NodeId> current = ids;
                 if (current == null) {
-                  current = loadIds(c);
+                  current = store.ids();
                   ids = current;
                 }
                 return current;
@@ -183,8 +124,8 @@ public final class Partners {
 
   /** Drops the in-memory set of partner ids; the next {@link #isPartner} reads the database. */
   public void reload() {
-    db.inTransaction(
-        c -> {
+    db.atomically(
+        () -> {
           ids = null;
           return null;
         });
@@ -197,8 +138,8 @@ public final class Partners {
    *     not terminated
    */
   public void remove(String nameOrNodeId) {
-    db.inTransaction(
-        c -> {
+    db.atomically(
+        () -> {
           PartnerRecord p =
               find(nameOrNodeId).orElseThrow(() -> BdxException.notFound("no such partner"));
           if (agreements.hasLiveWith(p.nodeId())) {
@@ -208,57 +149,10 @@ public final class Partners {
                     + "\" still has an agreement that is not terminated; terminate it first");
           }
           agreements.deleteTerminatedWith(p.nodeId());
-          try (PreparedStatement ps =
-              c.prepareStatement("DELETE FROM partners WHERE node_id = ?")) {
-            ps.setString(1, p.nodeId().value());
-            ps.executeUpdate();
-          }
+          store.delete(p.nodeId());
           ids = null;
           return null;
         });
-  }
-
-  // --- validation -----------------------------------------------------------------------------
-
-  static void checkName(String name, List<String> problems) {
-    if (name == null || name.isEmpty()) {
-      problems.add("name is missing");
-    } else if (!NAME.matcher(name).matches()) {
-      problems.add(
-          "name must be 1 to "
-              + MAX_NAME_LENGTH
-              + " characters of letters, digits, '.', '_' and '-'");
-    } else if (parseNodeId(name).isPresent()) {
-      problems.add("name must not be a node id");
-    }
-  }
-
-  static String checkEndpoint(String endpoint, List<String> problems) {
-    if (endpoint == null || endpoint.isBlank()) {
-      problems.add("endpoint is missing");
-      return endpoint;
-    }
-    try {
-      NodeConfig.HostPort hp = NodeConfig.HostPort.parse(endpoint);
-      if (hp.port() == 0) {
-        problems.add("endpoint port must be between 1 and 65535");
-      }
-      if (hp.host().chars().anyMatch(ch -> ch <= ' ' || ch == 0x7f)) {
-        problems.add("endpoint host must not contain spaces or control characters");
-      }
-      return hp.toString();
-    } catch (IllegalArgumentException e) {
-      problems.add("endpoint: " + e.getMessage());
-      return endpoint;
-    }
-  }
-
-  static void checkClass(PartnerClass partnerClass, List<String> problems) {
-    if (partnerClass == null
-        || partnerClass == PartnerClass.PARTNER_CLASS_UNSPECIFIED
-        || partnerClass == PartnerClass.UNRECOGNIZED) {
-      problems.add("partner class must be peer, support or police");
-    }
   }
 
   private static Optional<NodeId> parseNodeId(String s) {
@@ -266,57 +160,6 @@ public final class Partners {
       return Optional.of(NodeId.parse(s));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
-    }
-  }
-
-  // --- rows -----------------------------------------------------------------------------------
-
-  private static Optional<PartnerRecord> selectById(Connection c, NodeId id) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT node_id, name, endpoint, class, added_at FROM partners WHERE node_id = ?")) {
-      ps.setString(1, id.value());
-      return one(ps);
-    }
-  }
-
-  private static Optional<PartnerRecord> selectByName(Connection c, String name)
-      throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT node_id, name, endpoint, class, added_at FROM partners WHERE name = ?")) {
-      ps.setString(1, name); // the column is COLLATE NOCASE
-      return one(ps);
-    }
-  }
-
-  private static Optional<PartnerRecord> one(PreparedStatement ps) throws SQLException {
-    try (ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-    }
-  }
-
-  private static Set<NodeId> loadIds(Connection c) throws SQLException {
-    Set<NodeId> out = new HashSet<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT node_id FROM partners");
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(new NodeId(rs.getString(1)));
-      }
-    }
-    return Set.copyOf(out);
-  }
-
-  private static PartnerRecord read(ResultSet rs) throws SQLException {
-    try {
-      return new PartnerRecord(
-          new NodeId(rs.getString(1)),
-          rs.getString(2),
-          rs.getString(3),
-          PartnerClass.forNumber(rs.getInt(4)),
-          rs.getLong(5));
-    } catch (IllegalArgumentException | BdxException e) {
-      throw new StoreException("a stored partner row is malformed");
     }
   }
 }

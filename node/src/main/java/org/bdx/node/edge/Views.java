@@ -1,8 +1,8 @@
 package org.bdx.node.edge;
 
 import java.util.function.Function;
-import org.bdx.node.agreement.Partners.PartnerRecord;
 import org.bdx.node.store.AgreementRecord;
+import org.bdx.node.store.PartnerRecord;
 import org.bdx.node.store.ReportRecord;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.proto.v1.Agreement;

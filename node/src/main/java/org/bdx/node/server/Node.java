@@ -45,6 +45,7 @@ import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.OutboxStore;
+import org.bdx.node.store.PartnerRecord;
 import org.bdx.node.store.ReportStore;
 import org.bdx.node.store.SearchIndex;
 import org.bdx.node.store.StoreException;
@@ -137,11 +138,7 @@ public final class Node implements AutoCloseable {
             outbox);
     this.feedClients =
         new FeedClients(
-            book,
-            id -> partners.get(id).map(Partners.PartnerRecord::endpoint),
-            channels,
-            receiver,
-            refused);
+            book, id -> partners.get(id).map(PartnerRecord::endpoint), channels, receiver, refused);
     book.addListener(this::agreementChanged);
 
     AlertIssuer issuer =
@@ -337,7 +334,7 @@ public final class Node implements AutoCloseable {
     try {
       return partners
           .get(NodeId.parse(originNodeId))
-          .map(Partners.PartnerRecord::name)
+          .map(PartnerRecord::name)
           .orElse("unknown organization");
     } catch (IllegalArgumentException e) {
       return "unknown organization";

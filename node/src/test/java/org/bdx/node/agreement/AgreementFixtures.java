@@ -11,6 +11,7 @@ import java.util.List;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.PartnerRecord;
 import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.HarmCategory;
 import org.bdx.proto.v1.PartnerClass;
@@ -50,7 +51,7 @@ final class AgreementFixtures {
     }
 
     /** Registers {@code other} as a partner of class {@code cls}, named after it. */
-    Partners.PartnerRecord register(Side other, PartnerClass cls) {
+    PartnerRecord register(Side other, PartnerClass cls) {
       return partners.add(other.name, other.keys.nodeId(), "127.0.0.1:7401", cls);
     }
 

@@ -6,10 +6,10 @@ import static org.bdx.node.agreement.AgreementFixtures.proposed;
 
 import java.nio.file.Path;
 import org.bdx.node.agreement.AgreementFixtures.Side;
-import org.bdx.node.agreement.Partners.PartnerRecord;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.error.BdxException.Kind;
 import org.bdx.node.identity.NodeId;
+import org.bdx.node.store.PartnerRecord;
 import org.bdx.proto.v1.PartnerClass;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

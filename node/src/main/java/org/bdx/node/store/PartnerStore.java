@@ -1,0 +1,146 @@
+package org.bdx.node.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.bdx.node.error.BdxException;
+import org.bdx.node.identity.NodeId;
+import org.bdx.proto.v1.PartnerClass;
+
+/**
+ * Table {@code partners}: the registered partner nodes, by node id, with a name unique ignoring
+ * case ({@code COLLATE NOCASE}).
+ *
+ * <p>Every method runs in {@link NodeDatabase#inTransaction}, so called inside {@link
+ * NodeDatabase#atomically} it joins the caller's transaction. Who may be registered, and when a
+ * partner may be removed, is decided in {@code org.bdx.node.agreement.Partners}; a stored row that
+ * does not make a valid {@link PartnerRecord} is a {@link StoreException}, never a record.
+ */
+public final class PartnerStore {
+  private static final String COLUMNS = "node_id, name, endpoint, class, added_at";
+
+  private final NodeDatabase db;
+
+  public PartnerStore(NodeDatabase db) {
+    this.db = Objects.requireNonNull(db, "db");
+  }
+
+  /** Stores a new partner; a taken node id or name is a {@link StoreException}. */
+  public void insert(PartnerRecord p) {
+    Objects.requireNonNull(p, "partner");
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("INSERT INTO partners (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, p.nodeId().value());
+            ps.setString(2, p.name());
+            ps.setString(3, p.endpoint());
+            ps.setInt(4, p.partnerClass().getNumber());
+            ps.setLong(5, p.addedAt());
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** The partner with this node id. */
+  public Optional<PartnerRecord> get(NodeId nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT " + COLUMNS + " FROM partners WHERE node_id = ?")) {
+            ps.setString(1, nodeId.value());
+            return one(ps);
+          }
+        });
+  }
+
+  /** The partner with this name, ignoring case. */
+  public Optional<PartnerRecord> byName(String name) {
+    Objects.requireNonNull(name, "name");
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT " + COLUMNS + " FROM partners WHERE name = ?")) {
+            ps.setString(1, name); // the column is COLLATE NOCASE
+            return one(ps);
+          }
+        });
+  }
+
+  /** Every partner, by name ignoring case. */
+  public List<PartnerRecord> list() {
+    return db.inTransaction(
+        c -> {
+          List<PartnerRecord> out = new ArrayList<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT " + COLUMNS + " FROM partners ORDER BY name COLLATE NOCASE");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(read(rs));
+            }
+          }
+          return out;
+        });
+  }
+
+  /** The node ids of every partner. */
+  public Set<NodeId> ids() {
+    return db.inTransaction(
+        c -> {
+          Set<NodeId> out = new HashSet<>();
+          try (PreparedStatement ps = c.prepareStatement("SELECT node_id FROM partners");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(new NodeId(rs.getString(1)));
+            }
+          }
+          return Set.copyOf(out);
+        });
+  }
+
+  /**
+   * Deletes the partner. Its agreements must be gone first (the {@code agreements} table refers to
+   * this one).
+   *
+   * @return whether a partner was deleted
+   */
+  public boolean delete(NodeId nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM partners WHERE node_id = ?")) {
+            ps.setString(1, nodeId.value());
+            return ps.executeUpdate() > 0;
+          }
+        });
+  }
+
+  private static Optional<PartnerRecord> one(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+    }
+  }
+
+  private static PartnerRecord read(ResultSet rs) throws SQLException {
+    try {
+      return new PartnerRecord(
+          new NodeId(rs.getString(1)),
+          rs.getString(2),
+          rs.getString(3),
+          PartnerClass.forNumber(rs.getInt(4)),
+          rs.getLong(5));
+    } catch (IllegalArgumentException | BdxException e) {
+      throw new StoreException("a stored partner row is malformed");
+    }
+  }
+}
