@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.bdx.node.agreement.AgreementBook;
+import org.bdx.node.agreement.CoordinatorActions;
 import org.bdx.node.agreement.Partners;
 import org.bdx.node.edge.Views;
 import org.bdx.node.error.BdxException;
@@ -52,6 +53,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
   private final String organizationName;
   private final Partners partners;
   private final AgreementBook book;
+  private final CoordinatorActions actions;
   private final PartnerCalls calls;
   private final SyncStatus syncStatus;
   private final Supplier<Map<NodeId, Boolean>> connected;
@@ -61,6 +63,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
       String organizationName,
       Partners partners,
       AgreementBook book,
+      CoordinatorActions actions,
       PartnerCalls calls,
       SyncStatus syncStatus,
       Supplier<Map<NodeId, Boolean>> connected) {
@@ -68,6 +71,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
     this.organizationName = organizationName;
     this.partners = partners;
     this.book = book;
+    this.actions = actions;
     this.calls = calls;
     this.syncStatus = syncStatus;
     this.connected = connected;
@@ -119,12 +123,12 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
     PartnerRecord p = partner(req.getPartner());
     byte[] partnerKey =
         book.knownPublicKey(p.nodeId()).orElseGet(() -> calls.publicKey(p, "nothing was proposed"));
-    AgreementRecord rec = book.propose(req.getPartner(), req.getTerms(), partnerKey);
+    AgreementRecord rec = actions.propose(req.getPartner(), req.getTerms(), partnerKey);
     try {
       calls.offer(p, rec.signed(), "nothing was proposed");
     } catch (BdxException e) {
       // An offer the partner never saw must not linger as if it were pending there.
-      book.terminate(rec.agreementId());
+      actions.terminate(rec.agreementId());
       throw e;
     }
     out.onNext(ProposeAgreementResponse.newBuilder().setAgreement(view(rec)).build());
@@ -158,7 +162,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
     AgreementRecord rec =
         existing.state() == AgreementState.AGREEMENT_STATE_ACTIVE && !existing.proposedByUs()
             ? existing
-            : book.accept(existing.agreementId());
+            : actions.accept(existing.agreementId());
     calls.confirm(
         partnerOf(rec),
         rec.signed(),
@@ -234,9 +238,9 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
     } else {
       rec =
           switch (target) {
-            case AGREEMENT_STATE_SUSPENDED -> book.suspend(agreementId);
-            case AGREEMENT_STATE_ACTIVE -> book.resume(agreementId);
-            case AGREEMENT_STATE_TERMINATED -> book.terminate(agreementId);
+            case AGREEMENT_STATE_SUSPENDED -> actions.suspend(agreementId);
+            case AGREEMENT_STATE_ACTIVE -> actions.resume(agreementId);
+            case AGREEMENT_STATE_TERMINATED -> actions.terminate(agreementId);
             default -> throw new IllegalStateException("not a state change: " + target);
           };
     }

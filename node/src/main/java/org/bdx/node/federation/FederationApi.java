@@ -1,7 +1,7 @@
 package org.bdx.node.federation;
 
 import io.grpc.stub.StreamObserver;
-import org.bdx.node.agreement.AgreementBook;
+import org.bdx.node.agreement.PartnerActions;
 import org.bdx.node.edge.PeerIdentity;
 import org.bdx.proto.v1.ConfirmAgreementRequest;
 import org.bdx.proto.v1.ConfirmAgreementResponse;
@@ -18,11 +18,11 @@ import org.bdx.proto.v1.SubscribeResponse;
  * peer from its certificate ({@link PeerIdentity}), never a field in the request.
  */
 public final class FederationApi extends FederationServiceGrpc.FederationServiceImplBase {
-  private final AgreementBook book;
+  private final PartnerActions agreements;
   private final FeedService feeds;
 
-  public FederationApi(AgreementBook book, FeedService feeds) {
-    this.book = book;
+  public FederationApi(PartnerActions agreements, FeedService feeds) {
+    this.agreements = agreements;
     this.feeds = feeds;
   }
 
@@ -32,7 +32,7 @@ public final class FederationApi extends FederationServiceGrpc.FederationService
     if (!req.hasAgreement()) {
       throw new IllegalArgumentException("agreement: required");
     }
-    book.receiveOffer(PeerIdentity.current(), req.getAgreement());
+    agreements.receiveOffer(PeerIdentity.current(), req.getAgreement());
     out.onNext(OfferAgreementResponse.getDefaultInstance());
     out.onCompleted();
   }
@@ -43,7 +43,7 @@ public final class FederationApi extends FederationServiceGrpc.FederationService
     if (!req.hasAgreement()) {
       throw new IllegalArgumentException("agreement: required");
     }
-    book.receiveConfirmation(PeerIdentity.current(), req.getAgreement());
+    agreements.receiveConfirmation(PeerIdentity.current(), req.getAgreement());
     out.onNext(ConfirmAgreementResponse.getDefaultInstance());
     out.onCompleted();
   }
@@ -51,7 +51,7 @@ public final class FederationApi extends FederationServiceGrpc.FederationService
   @Override
   public void notifyAgreementState(
       NotifyAgreementStateRequest req, StreamObserver<NotifyAgreementStateResponse> out) {
-    book.receiveStateChange(PeerIdentity.current(), req.getAgreementId(), req.getState());
+    agreements.receiveStateChange(PeerIdentity.current(), req.getAgreementId(), req.getState());
     out.onNext(NotifyAgreementStateResponse.getDefaultInstance());
     out.onCompleted();
   }

@@ -18,6 +18,8 @@ import java.util.logging.Logger;
 import org.bdx.node.admin.AdminApi;
 import org.bdx.node.admin.SyncStatus;
 import org.bdx.node.agreement.AgreementBook;
+import org.bdx.node.agreement.CoordinatorActions;
+import org.bdx.node.agreement.PartnerActions;
 import org.bdx.node.agreement.Partners;
 import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.edge.ErrorMapping;
@@ -35,6 +37,7 @@ import org.bdx.node.intake.AlertIssuer;
 import org.bdx.node.intake.AlertLifecycle;
 import org.bdx.node.intake.ReportIntake;
 import org.bdx.node.intake.ReportValidator;
+import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.search.AlertIndex;
 import org.bdx.node.search.AlertSearch;
 import org.bdx.node.search.PhoneNumbers;
@@ -126,19 +129,24 @@ public final class Node implements AutoCloseable {
 
     this.partners = new Partners(db, clock);
     this.refused = new RefusedMessages(partners::isPartner);
-    this.book = new AgreementBook(db, keys, partners, clock, rng);
-    this.outbox = new Outbox(db, alerts, outboxRows, syncState, book, clock);
-    this.feedService = new FeedService(outbox, book);
+    this.book = new AgreementBook(db, clock);
+    SharingGrants grants = book.grants();
+    this.outbox = new Outbox(db, alerts, outboxRows, syncState, grants, clock);
+    this.feedService = new FeedService(outbox, grants);
     this.receiver =
         new FeedReceiver(
             db,
             alerts,
             syncState,
-            new FeedChecks(alerts, verifier, book, clock, config.maxClockSkew(), nodeId),
+            new FeedChecks(alerts, verifier, grants, clock, config.maxClockSkew(), nodeId),
             outbox);
     this.feedClients =
         new FeedClients(
-            book, id -> partners.get(id).map(PartnerRecord::endpoint), channels, receiver, refused);
+            grants,
+            id -> partners.get(id).map(PartnerRecord::endpoint),
+            channels,
+            receiver,
+            refused);
     book.addListener(this::agreementChanged);
 
     AlertIssuer issuer =
@@ -174,10 +182,11 @@ public final class Node implements AutoCloseable {
             config.organizationName(),
             partners,
             book,
+            new CoordinatorActions(book, keys, partners, rng),
             new PartnerCalls(channels),
             new SyncStatus(db, syncState, outboxRows, refused),
             feedClients::connected);
-    this.federationApi = new FederationApi(book, feedService);
+    this.federationApi = new FederationApi(new PartnerActions(book, keys, partners), feedService);
   }
 
   /** What {@code bdx init} reports back. */
@@ -317,7 +326,7 @@ public final class Node implements AutoCloseable {
     if (r.state() == AgreementState.AGREEMENT_STATE_ACTIVE) {
       // A new or resumed agreement: queue current alerts the partner may see (already queued
       // versions are skipped).
-      book.outbound(r.partner()).ifPresent(outbox::backfill);
+      book.grants().outbound(r.partner()).ifPresent(outbox::backfill);
     }
     if (r.state() == AgreementState.AGREEMENT_STATE_TERMINATED) {
       outbox.purgePartner(r.partner());

@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.bdx.node.identity.NodeKeys;
+import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.PartnerRecord;
@@ -37,6 +38,9 @@ final class AgreementFixtures {
     final NodeDatabase db;
     final Partners partners;
     final AgreementBook book;
+    final CoordinatorActions coordinator;
+    final PartnerActions partnerActions;
+    final SharingGrants grants;
     final List<AgreementRecord> events = new ArrayList<>();
 
     Side(Path dir, String name, int seed) throws Exception {
@@ -46,7 +50,10 @@ final class AgreementFixtures {
       this.db = NodeDatabase.open(home.resolve("node.db"));
       Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
       this.partners = new Partners(db, clock);
-      this.book = new AgreementBook(db, keys, partners, clock, new SecureRandom());
+      this.book = new AgreementBook(db, clock);
+      this.coordinator = new CoordinatorActions(book, keys, partners, new SecureRandom());
+      this.partnerActions = new PartnerActions(book, keys, partners);
+      this.grants = book.grants();
       book.addListener(events::add);
     }
 

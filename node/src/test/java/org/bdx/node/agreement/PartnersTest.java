@@ -122,10 +122,11 @@ class PartnersTest {
   void remove_refusedWhileAnAgreementIsLive_thenDropsTerminatedAgreements() throws Exception {
     try (Side bravo = new Side(dir, "bravo", 2)) {
       a.register(bravo, PEER);
-      String id = a.book.propose("bravo", proposed(PEER), bravo.keys.publicKey()).agreementId();
+      String id =
+          a.coordinator.propose("bravo", proposed(PEER), bravo.keys.publicKey()).agreementId();
       assertKind(() -> a.partners.remove("bravo"), Kind.FAILED_PRECONDITION, "terminate it first");
       assertThat(a.partners.isPartner(bravo.keys.nodeId())).isTrue();
-      a.book.terminate(id);
+      a.coordinator.terminate(id);
       a.partners.remove(bravo.keys.nodeId().value());
       assertThat(a.partners.list()).isEmpty();
       assertThat(a.book.list()).isEmpty();

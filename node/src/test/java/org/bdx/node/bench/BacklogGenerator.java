@@ -8,7 +8,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bdx.node.agreement.AgreementBook;
-import org.bdx.node.agreement.Partners;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.KeyFiles;
@@ -111,9 +110,8 @@ final class BacklogGenerator {
     long t0 = System.nanoTime();
     try (NodeDatabase db = NodeDatabase.open(home.databaseFile())) {
       SecureRandom rng = new SecureRandom();
-      AgreementBook book = new AgreementBook(db, keys, new Partners(db, clock), clock, rng);
       AlertStore alerts = new AlertStore(db, new AlertIndex());
-      Outbox outbox = StageRates.outbox(db, alerts, book, clock);
+      Outbox outbox = StageRates.outbox(db, alerts, new AgreementBook(db, clock).grants(), clock);
       ReportStore reports = new ReportStore(db, alerts);
       AlertIssuer issuer = issuer(keys, config, db, alerts, reports, outbox, rng);
       long queuedBefore = outbox.countAfter(partner, 0);

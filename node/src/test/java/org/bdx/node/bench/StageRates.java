@@ -10,11 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.bdx.node.agreement.AgreementBook;
-import org.bdx.node.agreement.Partners;
 import org.bdx.node.home.NodeHome;
-import org.bdx.node.identity.KeyFiles;
 import org.bdx.node.identity.NodeId;
-import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.search.AlertIndex;
@@ -123,7 +120,7 @@ final class StageRates {
   static OutboxRead outboxRead(NodeHome home, NodeId partner, int batch, long rows, int keep)
       throws Exception {
     try (NodeDatabase db = NodeDatabase.open(home.databaseFile())) {
-      Outbox outbox = outbox(db, agreementBook(home, db), Clock.systemUTC());
+      Outbox outbox = outbox(db, grants(db), Clock.systemUTC());
       List<FeedItem> kept = new ArrayList<>();
       long after = 0;
       long read = 0;
@@ -148,7 +145,7 @@ final class StageRates {
   /** The receiver's inbound grant from {@code origin}, read from its (stopped) home. */
   static Grant inboundGrant(NodeHome receiver, NodeId origin) throws Exception {
     try (NodeDatabase db = NodeDatabase.open(receiver.databaseFile())) {
-      return agreementBook(receiver, db)
+      return grants(db)
           .inbound(origin)
           .orElseThrow(() -> new IllegalStateException("receiver has no inbound grant"));
     }
@@ -215,7 +212,7 @@ final class StageRates {
     SharingGrants grants = inboundOnly(grant);
     try (NodeDatabase origin = NodeDatabase.open(home.databaseFile());
         NodeDatabase db = NodeDatabase.open(dir.resolve("receiver.db"))) {
-      Outbox outbox = outbox(origin, agreementBook(home, origin), clock);
+      Outbox outbox = outbox(origin, grants(origin), clock);
       FeedReceiver receiver = receiver(db, grants, clock);
       double[] tenths = new double[10];
       long tenthNanos = 0;
@@ -261,13 +258,9 @@ final class StageRates {
     }
   }
 
-  /**
-   * The agreements of the (stopped) node in {@code home}, through a second connection {@code db}.
-   */
-  private static AgreementBook agreementBook(NodeHome home, NodeDatabase db) throws Exception {
-    Clock clock = Clock.systemUTC();
-    NodeKeys keys = KeyFiles.load(home.dir());
-    return new AgreementBook(db, keys, new Partners(db, clock), clock, new SecureRandom());
+  /** The grants of a (stopped) node's agreements, through a second connection {@code db}. */
+  private static SharingGrants grants(NodeDatabase db) {
+    return new AgreementBook(db, Clock.systemUTC()).grants();
   }
 
   /** An outbox over {@code db} wired as a node wires it (server.Node). */

@@ -1,0 +1,110 @@
+package org.bdx.node.agreement;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.policy.Grant;
+import org.bdx.node.policy.SharingGrants;
+import org.bdx.node.store.AgreementRecord;
+import org.bdx.node.store.AgreementStore;
+import org.bdx.node.store.NodeDatabase;
+
+/**
+ * The {@link SharingGrants} of this node: only ACTIVE agreements grant anything. The feed asks on
+ * every item, so the ACTIVE agreements are kept in memory, read once and again after each change.
+ *
+ * <p>The cache is right only if every change of an agreement clears it: {@link AgreementBook} calls
+ * {@link #clear} in the transaction of each insert and update. That is why the node MUST use one
+ * {@code AgreementBook} per database; a change made through another instance is not seen here.
+ */
+final class ActiveGrants implements SharingGrants {
+  private static final Logger LOG = Logger.getLogger(ActiveGrants.class.getName());
+
+  private final NodeDatabase db;
+  private final AgreementStore store;
+
+  /** The ACTIVE agreements by partner; null when it must be read again. Guarded by the db lock. */
+  private volatile Map<NodeId, AgreementRecord> active;
+
+  ActiveGrants(NodeDatabase db, AgreementStore store) {
+    this.db = db;
+    this.store = store;
+  }
+
+  @Override
+  public List<Grant> outbound() {
+    List<AgreementRecord> records = new ArrayList<>(activeAgreements().values());
+    records.sort(Comparator.comparing(r -> r.partner().value()));
+    List<Grant> out = new ArrayList<>(records.size());
+    for (AgreementRecord r : records) {
+      out.add(new Grant(r.partner(), r.agreementId(), r.weSend()));
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  @Override
+  public Optional<Grant> outbound(NodeId partner) {
+    return Optional.ofNullable(partner == null ? null : activeAgreements().get(partner))
+        .map(r -> new Grant(r.partner(), r.agreementId(), r.weSend()));
+  }
+
+  @Override
+  public Optional<Grant> inbound(NodeId partner) {
+    return Optional.ofNullable(partner == null ? null : activeAgreements().get(partner))
+        .map(r -> new Grant(r.partner(), r.agreementId(), r.weReceive()));
+  }
+
+  /**
+   * Drops the cache. Called inside the transaction of every change, before it commits; the call
+   * joins that transaction, so it holds the database lock a concurrent load needs.
+   */
+  void clear() {
+    db.atomically(
+        () -> {
+          active = null;
+          return null;
+        });
+  }
+
+  private Map<NodeId, AgreementRecord> activeAgreements() {
+    Map<NodeId, AgreementRecord> snapshot = active;
+    if (snapshot != null) {
+      return snapshot;
+    }
+    // Loaded under the database lock, and every change clears the cache under the same lock
+    // before it commits, so a load can never store a state older than a committed change.
+    return db.atomically(
+        () -> {
+          Map<NodeId, AgreementRecord> current = active;
+          if (current == null) {
+            current = loadActive();
+            active = current;
+          }
+          return current;
+        });
+  }
+
+  private Map<NodeId, AgreementRecord> loadActive() {
+    Map<NodeId, AgreementRecord> byPartner = new HashMap<>();
+    Set<NodeId> conflicted = new HashSet<>();
+    for (AgreementRecord r : store.active()) {
+      if (byPartner.putIfAbsent(r.partner(), r) != null) {
+        conflicted.add(r.partner());
+      }
+    }
+    for (NodeId p : conflicted) {
+      // Cannot happen through AgreementBook; fail closed rather than pick one.
+      LOG.warning("two active agreements with one partner; granting nothing to it");
+      byPartner.remove(p);
+    }
+    return Map.copyOf(byPartner);
+  }
+}

@@ -1,0 +1,277 @@
+package org.bdx.node.agreement;
+
+import static org.bdx.node.agreement.AgreementBook.checkId;
+import static org.bdx.node.agreement.AgreementBook.checkPartnerReceivesAsRegistered;
+import static org.bdx.node.agreement.AgreementBook.className;
+import static org.bdx.node.agreement.AgreementBook.stateName;
+
+import com.google.protobuf.ByteString;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.bdx.node.agreement.AgreementBook.Change;
+import org.bdx.node.error.BdxException;
+import org.bdx.node.identity.NodeKeys;
+import org.bdx.node.store.AgreementRecord;
+import org.bdx.node.store.Ids;
+import org.bdx.node.store.PartnerRecord;
+import org.bdx.proto.v1.AgreementState;
+import org.bdx.proto.v1.AgreementTerms;
+import org.bdx.proto.v1.DirectionTerms;
+import org.bdx.proto.v1.PartnerClass;
+import org.bdx.proto.v1.ProposedTerms;
+import org.bdx.proto.v1.SignedAgreement;
+
+/**
+ * What this node's coordinator does to agreements (spec AGR-5 to AGR-9): propose, accept, suspend,
+ * resume and terminate. Each action checks and changes the agreement in one transaction through the
+ * {@link AgreementBook} it was built on, whose listeners hear of the change after the commit.
+ *
+ * <p>Nothing here contacts the partner: the admin layer sends what an action produced (the
+ * proposal, the countersigned agreement, the new state) with {@code PartnerCalls}.
+ */
+public final class CoordinatorActions {
+  private final AgreementBook book;
+  private final NodeKeys self;
+  private final Partners partners;
+  private final SecureRandom rng;
+
+  /**
+   * @param book the node's one agreement book (its grants cache sees only changes made through it)
+   * @param self this node's keys, which sign proposals and acceptances
+   * @param partners the registered partners
+   * @param rng for new agreement ids
+   */
+  public CoordinatorActions(
+      AgreementBook book, NodeKeys self, Partners partners, SecureRandom rng) {
+    this.book = Objects.requireNonNull(book, "book");
+    this.self = Objects.requireNonNull(self, "self");
+    this.partners = Objects.requireNonNull(partners, "partners");
+    this.rng = Objects.requireNonNull(rng, "rng");
+  }
+
+  /**
+   * Proposes an agreement to a registered partner whose public key this node already knows from an
+   * earlier agreement (see {@link AgreementBook#knownPublicKey}); otherwise use {@link
+   * #propose(String, ProposedTerms, byte[])}.
+   *
+   * @throws BdxException as {@link #propose(String, ProposedTerms, byte[])}, and
+   *     FAILED_PRECONDITION when the partner's public key is not known yet
+   */
+  public AgreementRecord propose(String partnerNameOrId, ProposedTerms t) {
+    PartnerRecord partner =
+        partners.find(partnerNameOrId).orElseThrow(() -> BdxException.notFound("no such partner"));
+    byte[] key =
+        book.knownPublicKey(partner.nodeId())
+            .orElseThrow(
+                () ->
+                    BdxException.failedPrecondition(
+                        "this node does not know the public key of partner \""
+                            + partner.name()
+                            + "\" yet; it is learned from a TLS connection to the partner"));
+    return propose(partner.nodeId().value(), t, key);
+  }
+
+  /**
+   * Proposes an agreement to a registered partner: builds the terms, signs them and stores them as
+   * PROPOSED. The caller sends {@code record.signed()} to the partner (OfferAgreement).
+   *
+   * @param partnerNameOrId the partner's name or node id
+   * @param t the terms from this node's side; {@code we_send.receiver_class} may be unspecified
+   *     (the partner's registered class is used) and must otherwise equal it; {@code
+   *     we_receive.receiver_class} is how the partner classifies this node and must be set
+   * @param partnerPublicKey the partner's 32-byte Ed25519 key, whose node id must be the partner's
+   *     (terms carry both keys, AGR-3); e.g. from the partner's TLS certificate
+   * @throws BdxException NOT_FOUND (no such partner), INVALID_ARGUMENT (every problem of the terms,
+   *     or a key that is not the partner's), FAILED_PRECONDITION (an agreement with the partner is
+   *     not terminated yet)
+   */
+  public AgreementRecord propose(String partnerNameOrId, ProposedTerms t, byte[] partnerPublicKey) {
+    Objects.requireNonNull(t, "terms");
+    PartnerRecord partner =
+        partners.find(partnerNameOrId).orElseThrow(() -> BdxException.notFound("no such partner"));
+    if (partner.nodeId().equals(self.nodeId())) {
+      throw BdxException.invalid("a node cannot make an agreement with itself");
+    }
+    if (partnerPublicKey == null || !partner.nodeId().matches(partnerPublicKey)) {
+      throw BdxException.invalid("the public key given is not the partner's key");
+    }
+    byte[] acceptorKey = partnerPublicKey.clone();
+    List<String> problems = new ArrayList<>();
+    if (!t.getUnknownFields().asMap().isEmpty()
+        || !t.getWeSend().getUnknownFields().asMap().isEmpty()
+        || !t.getWeReceive().getUnknownFields().asMap().isEmpty()) {
+      problems.add("terms: have fields unknown to bdx.v1");
+    }
+    PartnerClass registered = partner.partnerClass();
+    DirectionTerms weSend = t.getWeSend();
+    if (weSend.getReceiverClass() == PartnerClass.PARTNER_CLASS_UNSPECIFIED) {
+      weSend = weSend.toBuilder().setReceiverClass(registered).build();
+    }
+    DirectionTerms weReceive = t.getWeReceive();
+    if (weSend.getReceiverClass() != registered) {
+      problems.add(
+          "we_send.receiver_class: the partner is registered here as "
+              + className(registered)
+              + ", not "
+              + className(weSend.getReceiverClass()));
+    }
+    if (weReceive.getReceiverClass() == PartnerClass.PARTNER_CLASS_UNSPECIFIED
+        || weReceive.getReceiverClass() == PartnerClass.UNRECOGNIZED) {
+      problems.add(
+          "we_receive.receiver_class: must say how the partner classifies this node"
+              + " (peer, support or police)");
+    }
+    List<String> directionProblems = new ArrayList<>();
+    AgreementTermsValidator.directionProblems("we_send", weSend, directionProblems);
+    AgreementTermsValidator.directionProblems("we_receive", weReceive, directionProblems);
+    // The receiver classes were checked above, with messages that say more.
+    directionProblems.removeIf(p -> p.matches("we_(send|receive)\\.receiver_class:.*"));
+    problems.addAll(directionProblems);
+    if (!problems.isEmpty()) {
+      throw BdxException.invalid("invalid agreement terms: " + String.join("; ", problems));
+    }
+    DirectionTerms send = weSend;
+    return book.change(
+        () -> {
+          book.requireNoLiveAgreement(partner);
+          String id = newAgreementId();
+          long now = book.now();
+          AgreementTerms terms =
+              AgreementTerms.newBuilder()
+                  .setAgreementId(id)
+                  .setVersion(book.countWith(partner.nodeId()) + 1)
+                  .setProposerNodeId(self.nodeId().value())
+                  .setProposerPublicKey(ByteString.copyFrom(self.publicKey()))
+                  .setAcceptorNodeId(partner.nodeId().value())
+                  .setAcceptorPublicKey(ByteString.copyFrom(acceptorKey))
+                  .setProposerToAcceptor(send)
+                  .setAcceptorToProposer(weReceive)
+                  .setProposedAt(now)
+                  .build();
+          SignedAgreement signed = SignedAgreements.propose(self, terms);
+          AgreementRecord r =
+              new AgreementRecord(
+                  id,
+                  partner.nodeId(),
+                  true,
+                  AgreementState.AGREEMENT_STATE_PROPOSED,
+                  false,
+                  signed,
+                  terms,
+                  now);
+          book.insert(r);
+          return new Change(r, true);
+        });
+  }
+
+  /**
+   * Accepts a pending agreement the partner proposed: countersigns the same bytes and makes it
+   * ACTIVE. The caller sends {@code record.signed()} back to the proposer (ConfirmAgreement).
+   *
+   * @throws BdxException NOT_FOUND, FAILED_PRECONDITION (not pending, or proposed by us),
+   *     INVALID_ARGUMENT (malformed id, or the stored proposal no longer fits the partner)
+   */
+  public AgreementRecord accept(String agreementId) {
+    checkId(agreementId);
+    return book.change(
+        () -> {
+          AgreementRecord r = book.require(agreementId);
+          if (r.proposedByUs()) {
+            throw BdxException.failedPrecondition(
+                "this node proposed the agreement; only the partner can accept it");
+          }
+          if (r.state() != AgreementState.AGREEMENT_STATE_PROPOSED) {
+            throw BdxException.failedPrecondition(
+                "only a pending agreement can be accepted; this one is " + stateName(r));
+          }
+          PartnerRecord partner = partnerOf(r);
+          checkPartnerReceivesAsRegistered(self.nodeId(), r.terms(), partner);
+          SignedAgreement signed = SignedAgreements.countersign(self, r.signed());
+          AgreementRecord updated =
+              new AgreementRecord(
+                  r.agreementId(),
+                  r.partner(),
+                  false,
+                  AgreementState.AGREEMENT_STATE_ACTIVE,
+                  false,
+                  signed,
+                  r.terms(),
+                  book.now());
+          book.update(updated);
+          return new Change(updated, true);
+        });
+  }
+
+  /**
+   * Suspends an ACTIVE agreement; nothing flows either way until this node resumes it.
+   *
+   * @throws BdxException NOT_FOUND, FAILED_PRECONDITION (not active), INVALID_ARGUMENT
+   */
+  public AgreementRecord suspend(String agreementId) {
+    return book.transition(
+        agreementId,
+        r -> {
+          if (r.state() != AgreementState.AGREEMENT_STATE_ACTIVE) {
+            throw BdxException.failedPrecondition(
+                "only an active agreement can be suspended; this one is " + stateName(r));
+          }
+          return book.withState(r, AgreementState.AGREEMENT_STATE_SUSPENDED, true);
+        });
+  }
+
+  /**
+   * Resumes an agreement this node suspended.
+   *
+   * @throws BdxException NOT_FOUND, FAILED_PRECONDITION (not suspended), PERMISSION_DENIED (the
+   *     partner suspended it), INVALID_ARGUMENT
+   */
+  public AgreementRecord resume(String agreementId) {
+    return book.transition(
+        agreementId,
+        r -> {
+          if (r.state() != AgreementState.AGREEMENT_STATE_SUSPENDED) {
+            throw BdxException.failedPrecondition(
+                "only a suspended agreement can be resumed; this one is " + stateName(r));
+          }
+          if (!r.suspendedByUs()) {
+            throw BdxException.denied(
+                "the partner suspended this agreement; only the partner can resume it");
+          }
+          return book.withState(r, AgreementState.AGREEMENT_STATE_ACTIVE, false);
+        });
+  }
+
+  /**
+   * Ends an agreement for good, from any state but TERMINATED (for a pending one: withdraws or
+   * declines it).
+   *
+   * @throws BdxException NOT_FOUND, FAILED_PRECONDITION (already terminated), INVALID_ARGUMENT
+   */
+  public AgreementRecord terminate(String agreementId) {
+    return book.transition(
+        agreementId,
+        r -> {
+          if (!r.live()) {
+            throw BdxException.failedPrecondition("the agreement is already terminated");
+          }
+          return book.withState(r, AgreementState.AGREEMENT_STATE_TERMINATED, false);
+        });
+  }
+
+  private PartnerRecord partnerOf(AgreementRecord r) {
+    return partners
+        .get(r.partner())
+        .orElseThrow(() -> BdxException.failedPrecondition("the partner is not registered"));
+  }
+
+  private String newAgreementId() {
+    while (true) {
+      String id = Ids.newId(rng);
+      if (book.find(id).isEmpty()) {
+        return id;
+      }
+    }
+  }
+}

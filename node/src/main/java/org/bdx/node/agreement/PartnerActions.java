@@ -1,0 +1,219 @@
+package org.bdx.node.agreement;
+
+import static org.bdx.node.agreement.AgreementBook.checkPartnerReceivesAsRegistered;
+import static org.bdx.node.agreement.AgreementBook.stateName;
+
+import java.util.Objects;
+import java.util.Optional;
+import org.bdx.node.agreement.AgreementBook.Change;
+import org.bdx.node.error.BdxException;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.identity.NodeKeys;
+import org.bdx.node.store.AgreementRecord;
+import org.bdx.node.store.Ids;
+import org.bdx.node.store.PartnerRecord;
+import org.bdx.proto.v1.AgreementState;
+import org.bdx.proto.v1.AgreementTerms;
+import org.bdx.proto.v1.SignedAgreement;
+
+/**
+ * What a partner sends about agreements (spec AGR-5 to AGR-9): an offer, the confirmation of this
+ * node's proposal, a suspension, resumption or termination. The federation layer calls these with
+ * the partner's node id from its TLS certificate, never from the request. Each call checks and
+ * changes the agreement in one transaction through the {@link AgreementBook} it was built on; a
+ * repeated call that changes nothing succeeds and calls no listener.
+ */
+public final class PartnerActions {
+  private final AgreementBook book;
+  private final NodeKeys self;
+  private final Partners partners;
+
+  /**
+   * @param book the node's one agreement book (its grants cache sees only changes made through it)
+   * @param self this node's keys (an offer must be addressed to this node)
+   * @param partners the registered partners: only they may call
+   */
+  public PartnerActions(AgreementBook book, NodeKeys self, Partners partners) {
+    this.book = Objects.requireNonNull(book, "book");
+    this.self = Objects.requireNonNull(self, "self");
+    this.partners = Objects.requireNonNull(partners, "partners");
+  }
+
+  /**
+   * Stores an agreement a partner offers, as pending. Idempotent for the same terms bytes.
+   *
+   * @param from the authenticated node at the other end of the call
+   * @throws BdxException PERMISSION_DENIED ({@code from} is not a registered partner, or not the
+   *     proposer), INVALID_ARGUMENT (signature, terms, addressed to another node, the partner wants
+   *     to receive as another class than it is registered as), ALREADY_EXISTS (the id is taken by
+   *     other terms), FAILED_PRECONDITION (an agreement with the partner is not terminated yet)
+   */
+  public AgreementRecord receiveOffer(NodeId from, SignedAgreement s) {
+    Objects.requireNonNull(s, "signed agreement");
+    PartnerRecord partner = requirePartner(from);
+    AgreementTerms terms = SignedAgreements.verify(s, false);
+    if (!s.getAcceptorSignature().isEmpty()) {
+      throw BdxException.invalid("an offer must not carry the acceptor's signature");
+    }
+    if (!from.value().equals(terms.getProposerNodeId())) {
+      throw BdxException.denied("the offer was not proposed by the calling node");
+    }
+    if (!self.nodeId().value().equals(terms.getAcceptorNodeId())) {
+      throw BdxException.invalid("the offer is addressed to another node");
+    }
+    checkPartnerReceivesAsRegistered(self.nodeId(), terms, partner);
+    return book.change(
+        () -> {
+          Optional<AgreementRecord> existing = book.find(terms.getAgreementId());
+          if (existing.isPresent()) {
+            AgreementRecord r = existing.get();
+            if (!r.proposedByUs()
+                && r.partner().equals(from)
+                && r.signed().getTerms().equals(s.getTerms())) {
+              return new Change(r, false);
+            }
+            throw BdxException.alreadyExists(
+                "an agreement with this id already exists with other terms");
+          }
+          book.requireNoLiveAgreement(partner);
+          AgreementRecord r =
+              new AgreementRecord(
+                  terms.getAgreementId(),
+                  from,
+                  false,
+                  AgreementState.AGREEMENT_STATE_PROPOSED,
+                  false,
+                  s.toBuilder().clearAcceptorSignature().build(),
+                  terms,
+                  book.now());
+          book.insert(r);
+          return new Change(r, true);
+        });
+  }
+
+  /**
+   * The partner accepted an agreement this node proposed: the terms bytes must be exactly those
+   * this node signed, and both signatures must verify. Makes it ACTIVE; idempotent once active.
+   *
+   * @param from the authenticated node at the other end of the call
+   * @throws BdxException PERMISSION_DENIED ({@code from} is not a partner, or not the acceptor),
+   *     NOT_FOUND, INVALID_ARGUMENT (terms bytes differ, a signature fails), FAILED_PRECONDITION
+   *     (not our proposal, or already terminated)
+   */
+  public AgreementRecord receiveConfirmation(NodeId from, SignedAgreement s) {
+    Objects.requireNonNull(s, "signed agreement");
+    requirePartner(from);
+    String id = SignedAgreements.parseTerms(s).getAgreementId();
+    if (!Ids.isValid(id)) {
+      throw BdxException.invalid("the agreement id is malformed");
+    }
+    return book.change(
+        () -> {
+          AgreementRecord r = book.require(id);
+          if (!r.partner().equals(from)) {
+            throw BdxException.denied("the agreement is not with the calling node");
+          }
+          if (!r.proposedByUs()) {
+            throw BdxException.failedPrecondition(
+                "the calling node proposed this agreement; it cannot confirm it");
+          }
+          if (!r.signed().getTerms().equals(s.getTerms())) {
+            throw BdxException.invalid(
+                "the confirmed terms are not byte for byte the terms this node proposed");
+          }
+          AgreementTerms terms = SignedAgreements.verify(s, true);
+          if (!from.value().equals(terms.getAcceptorNodeId())) {
+            throw BdxException.denied("the calling node is not the acceptor");
+          }
+          switch (r.state()) {
+            case AGREEMENT_STATE_PROPOSED -> {
+              AgreementRecord updated =
+                  new AgreementRecord(
+                      r.agreementId(),
+                      r.partner(),
+                      true,
+                      AgreementState.AGREEMENT_STATE_ACTIVE,
+                      false,
+                      r.signed().toBuilder().setAcceptorSignature(s.getAcceptorSignature()).build(),
+                      r.terms(),
+                      book.now());
+              book.update(updated);
+              return new Change(updated, true);
+            }
+            case AGREEMENT_STATE_ACTIVE, AGREEMENT_STATE_SUSPENDED -> {
+              return new Change(r, false); // a repeated confirmation
+            }
+            default ->
+                throw BdxException.failedPrecondition(
+                    "the agreement is " + stateName(r) + " and can no longer be confirmed");
+          }
+        });
+  }
+
+  /**
+   * The partner suspended (SUSPENDED), resumed (ACTIVE) or terminated (TERMINATED) an agreement. A
+   * repeated notice that changes nothing succeeds.
+   *
+   * @param from the authenticated node at the other end of the call
+   * @throws BdxException INVALID_ARGUMENT (malformed id or state), NOT_FOUND, PERMISSION_DENIED
+   *     ({@code from} is not the agreement's partner, or resumes a suspension this node made),
+   *     FAILED_PRECONDITION (the change does not fit the state)
+   */
+  public AgreementRecord receiveStateChange(NodeId from, String agreementId, AgreementState state) {
+    requirePartner(from);
+    if (state != AgreementState.AGREEMENT_STATE_SUSPENDED
+        && state != AgreementState.AGREEMENT_STATE_ACTIVE
+        && state != AgreementState.AGREEMENT_STATE_TERMINATED) {
+      throw BdxException.invalid("a state notice must be suspended, active or terminated");
+    }
+    return book.transition(
+        agreementId,
+        r -> {
+          if (!r.partner().equals(from)) {
+            throw BdxException.denied("the agreement is not with the calling node");
+          }
+          AgreementState now = r.state();
+          return switch (state) {
+            case AGREEMENT_STATE_SUSPENDED -> {
+              if (now == AgreementState.AGREEMENT_STATE_ACTIVE) {
+                yield book.withState(r, AgreementState.AGREEMENT_STATE_SUSPENDED, false);
+              }
+              if (now == AgreementState.AGREEMENT_STATE_SUSPENDED && !r.suspendedByUs()) {
+                yield r;
+              }
+              throw BdxException.failedPrecondition(
+                  "the agreement is " + stateName(r) + " here and cannot be suspended");
+            }
+            case AGREEMENT_STATE_ACTIVE -> {
+              if (now == AgreementState.AGREEMENT_STATE_SUSPENDED) {
+                if (r.suspendedByUs()) {
+                  throw BdxException.denied(
+                      "this node suspended the agreement; only this node can resume it");
+                }
+                yield book.withState(r, AgreementState.AGREEMENT_STATE_ACTIVE, false);
+              }
+              if (now == AgreementState.AGREEMENT_STATE_ACTIVE) {
+                yield r;
+              }
+              throw BdxException.failedPrecondition(
+                  "the agreement is " + stateName(r) + " here and cannot be resumed");
+            }
+            default -> {
+              if (!r.live()) {
+                yield r;
+              }
+              yield book.withState(r, AgreementState.AGREEMENT_STATE_TERMINATED, false);
+            }
+          };
+        });
+  }
+
+  private PartnerRecord requirePartner(NodeId from) {
+    if (from == null) {
+      throw BdxException.denied("the calling node is not authenticated");
+    }
+    return partners
+        .get(from)
+        .orElseThrow(() -> BdxException.denied("the calling node is not a registered partner"));
+  }
+}
