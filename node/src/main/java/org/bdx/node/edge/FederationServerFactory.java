@@ -21,8 +21,6 @@ import org.bdx.node.tls.Keepalive;
  * themselves. Do not add the client API or anything meant for non-partners to this server.
  */
 public final class FederationServerFactory {
-  /** Largest message a partner may send: a page of feed items, far above one alert. */
-  public static final int MAX_INBOUND_MESSAGE_BYTES = 4 << 20;
 
   /** Largest header block a partner may send. */
   public static final int MAX_INBOUND_METADATA_BYTES = 16 << 10;
@@ -72,7 +70,7 @@ public final class FederationServerFactory {
         .sslContext(FederationTls.serverContext(keys, isPartner))
         .intercept(new PeerIdentityInterceptor(isPartner))
         .addStreamTracerFactory(new RefusedCallCounter(isPartner, refused))
-        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+        .maxInboundMessageSize(FederationTls.MAX_MESSAGE_BYTES)
         .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES)
         .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)

@@ -27,6 +27,9 @@ import org.bdx.node.identity.NodeKeys;
  * {@link SslProvider#JDK}. Other implementations may use any TLS stack that supports Ed25519.
  */
 public final class FederationTls {
+  /** Largest message a partner may send: a page of feed items, far above one alert. */
+  public static final int MAX_MESSAGE_BYTES = 4 << 20;
+
   /** The only protocol version offered or accepted (FED-TLS-1). */
   public static final String TLS_1_3 = "TLSv1.3";
 

@@ -4,7 +4,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import org.bdx.node.edge.FederationServerFactory;
 import org.bdx.node.home.NodeConfig.HostPort;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
@@ -48,7 +47,7 @@ public final class TlsPartnerChannels implements PartnerChannels {
         .keepAliveTime(keepalive.clientTime().toMillis(), TimeUnit.MILLISECONDS)
         .keepAliveTimeout(keepalive.clientTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .keepAliveWithoutCalls(true)
-        .maxInboundMessageSize(FederationServerFactory.MAX_INBOUND_MESSAGE_BYTES)
+        .maxInboundMessageSize(FederationTls.MAX_MESSAGE_BYTES)
         .build();
   }
 }

@@ -52,6 +52,7 @@ import org.bdx.node.signing.AlertSigner;
 import org.bdx.node.signing.Disclosures;
 import org.bdx.node.signing.SigningInput;
 import org.bdx.node.store.Ids;
+import org.bdx.node.tls.FederationTls;
 import org.bdx.node.tls.TlsPartnerChannels;
 import org.bdx.proto.v1.AddPartnerRequest;
 import org.bdx.proto.v1.AdminServiceGrpc;
@@ -514,9 +515,7 @@ class HostilePartnerTest {
             .addDisclosures(
                 Disclosure.newBuilder()
                     .setSalt(ByteString.copyFrom(new byte[16]))
-                    .setClaim(
-                        ByteString.copyFrom(
-                            new byte[FederationServerFactory.MAX_INBOUND_MESSAGE_BYTES])))
+                    .setClaim(ByteString.copyFrom(new byte[FederationTls.MAX_MESSAGE_BYTES])))
             .build();
     before.send(
         SubscribeResponse.newBuilder()
@@ -623,9 +622,7 @@ class HostilePartnerTest {
     assertOffer(
         offer(
             valid.toBuilder()
-                .setTerms(
-                    ByteString.copyFrom(
-                        new byte[FederationServerFactory.MAX_INBOUND_MESSAGE_BYTES]))
+                .setTerms(ByteString.copyFrom(new byte[FederationTls.MAX_MESSAGE_BYTES]))
                 .build()),
         Status.Code.RESOURCE_EXHAUSTED);
     // Counted (ADM-10): the five INVALID_ARGUMENT and the RESOURCE_EXHAUSTED answers; not the
