@@ -95,8 +95,8 @@ public final class AlertLifecycle {
     String id = alertId(alertId);
     Objects.requireNonNull(changes, "changes");
     Objects.requireNonNull(clear, "clear");
-    return db.inTransaction(
-        c -> {
+    return db.atomically(
+        () -> {
           StoredAlert current = ownChangeable(id);
           ReportRecord record = reportOf(current);
           Report merged = merge(record.report(), changes, clear);
@@ -115,8 +115,8 @@ public final class AlertLifecycle {
   public StoredAlert updateConsent(String reportId, Consent consent) {
     String id = reportId(reportId);
     Objects.requireNonNull(consent, "consent");
-    return db.inTransaction(
-        c -> {
+    return db.atomically(
+        () -> {
           ReportRecord record =
               reports.get(id).orElseThrow(() -> BdxException.notFound("no report " + id));
           StoredAlert current = ownChangeable(record.alertId());
@@ -135,8 +135,8 @@ public final class AlertLifecycle {
   public StoredAlert retract(String alertId, String reason) {
     String id = alertId(alertId);
     String why = reason(reason);
-    return db.inTransaction(
-        c -> {
+    return db.atomically(
+        () -> {
           StoredAlert retraction = retraction(ownChangeable(id)).alert();
           reasons.put(id, why, retraction.issuedAt());
           return retraction;
@@ -155,8 +155,8 @@ public final class AlertLifecycle {
   public Purged purge(String reportId) {
     String id = reportId(reportId);
     Purged done =
-        db.inTransaction(
-            c -> {
+        db.atomically(
+            () -> {
               ReportRecord record =
                   reports.get(id).orElseThrow(() -> BdxException.notFound("no report " + id));
               String alertId = record.alertId();

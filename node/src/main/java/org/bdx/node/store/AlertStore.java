@@ -323,11 +323,6 @@ public final class AlertStore {
         });
   }
 
-  /** Maps one row of the alerts table; for the outbox's backfill query. */
-  public static StoredAlert read(java.sql.ResultSet rs) throws SQLException {
-    return AlertRows.read(rs);
-  }
-
   /**
    * Merges the full-text indexes so deleted text does not linger in the database file ({@link
    * SearchIndex#compact}). Joins the caller's transaction.

@@ -363,7 +363,7 @@ public final class OutboxStore {
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 last = rs.getLong("seq");
-                alerts.add(AlertStore.read(rs));
+                alerts.add(AlertRows.read(rs));
               }
             }
           }
