@@ -3,6 +3,8 @@ package org.bdx.cli;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.bdx.cli.command.BdxCommand;
+import org.bdx.cli.command.Session;
 import picocli.CommandLine;
 
 /**

@@ -2,7 +2,7 @@ package org.bdx.cli.agreement;
 
 import java.io.PrintWriter;
 import java.util.Locale;
-import org.bdx.cli.Printing;
+import org.bdx.cli.command.Printing;
 import org.bdx.cli.partner.PartnerWords;
 import org.bdx.proto.v1.Agreement;
 import org.bdx.proto.v1.AgreementState;

@@ -1,7 +1,7 @@
 package org.bdx.cli.agreement;
 
-import org.bdx.cli.BdxCommand;
-import org.bdx.cli.Printing;
+import org.bdx.cli.command.BdxCommand;
+import org.bdx.cli.command.Printing;
 import org.bdx.node.policy.SharingPolicy;
 import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.PartnerClass;

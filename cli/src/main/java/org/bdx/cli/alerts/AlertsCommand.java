@@ -1,6 +1,6 @@
 package org.bdx.cli.alerts;
 
-import org.bdx.cli.HelpOption;
+import org.bdx.cli.command.HelpOption;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,8 +1,8 @@
 package org.bdx.cli.alerts;
 
-import org.bdx.cli.BdxCommand;
-import org.bdx.cli.NodeConnection;
-import org.bdx.cli.Printing;
+import org.bdx.cli.command.BdxCommand;
+import org.bdx.cli.command.NodeConnection;
+import org.bdx.cli.command.Printing;
 import org.bdx.proto.v1.RetractAlertRequest;
 import org.bdx.proto.v1.RetractAlertResponse;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package org.bdx.cli;
+package org.bdx.cli.command;
 
 import java.io.PrintWriter;
 import java.util.Objects;
@@ -16,8 +16,8 @@ public abstract class BdxCommand implements Callable<Integer> {
 
   private Session session;
 
-  /** Called once by the factory that creates this command. */
-  void session(Session session) {
+  /** Called once by the launcher that creates this command. */
+  public void session(Session session) {
     this.session = session;
   }
 

@@ -1,4 +1,4 @@
-package org.bdx.cli;
+package org.bdx.cli.command;
 
 /** An expected failure: printed as one clear message, exit code 1, no stack trace. */
 public final class CliException extends RuntimeException {

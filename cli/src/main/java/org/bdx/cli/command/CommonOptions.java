@@ -1,4 +1,4 @@
-package org.bdx.cli;
+package org.bdx.cli.command;
 
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

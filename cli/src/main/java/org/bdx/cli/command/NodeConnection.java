@@ -1,4 +1,4 @@
-package org.bdx.cli;
+package org.bdx.cli.command;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
@@ -95,7 +95,8 @@ public final class NodeConnection implements AutoCloseable {
     }
   }
 
-  static String explain(StatusRuntimeException e, NodeConnection conn) {
+  /** What a failed call means, in the coordinator's words; {@code conn} may be null. */
+  public static String explain(StatusRuntimeException e, NodeConnection conn) {
     Status s = e.getStatus();
     String where = conn == null ? "the node" : "the node at " + conn.target;
     if (s.getDescription() != null && s.getDescription().startsWith("partner ")) {

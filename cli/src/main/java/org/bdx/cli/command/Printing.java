@@ -1,4 +1,4 @@
-package org.bdx.cli;
+package org.bdx.cli.command;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;

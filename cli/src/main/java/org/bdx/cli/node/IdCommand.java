@@ -1,7 +1,7 @@
 package org.bdx.cli.node;
 
-import org.bdx.cli.BdxCommand;
-import org.bdx.cli.Printing;
+import org.bdx.cli.command.BdxCommand;
+import org.bdx.cli.command.Printing;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.identity.KeyFiles;
 import org.bdx.node.identity.NodeId;

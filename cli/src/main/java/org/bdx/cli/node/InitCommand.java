@@ -1,6 +1,6 @@
 package org.bdx.cli.node;
 
-import org.bdx.cli.BdxCommand;
+import org.bdx.cli.command.BdxCommand;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.server.Node;
 import org.bdx.proto.v1.GetNodeInfoResponse;
@@ -75,7 +75,7 @@ public final class InitCommand extends BdxCommand {
     if (json()) {
       out()
           .println(
-              org.bdx.cli.Printing.json(
+              org.bdx.cli.command.Printing.json(
                   GetNodeInfoResponse.newBuilder()
                       .setNodeId(created.nodeId().value())
                       .setFingerprint(created.nodeId().fingerprint())

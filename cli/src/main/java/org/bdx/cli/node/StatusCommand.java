@@ -2,9 +2,9 @@ package org.bdx.cli.node;
 
 import java.time.Duration;
 import java.time.Instant;
-import org.bdx.cli.BdxCommand;
-import org.bdx.cli.NodeConnection;
-import org.bdx.cli.Printing;
+import org.bdx.cli.command.BdxCommand;
+import org.bdx.cli.command.NodeConnection;
+import org.bdx.cli.command.Printing;
 import org.bdx.cli.partner.PartnerWords;
 import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.GetStatusRequest;

@@ -1,9 +1,9 @@
 package org.bdx.cli.partner;
 
-import org.bdx.cli.BdxCommand;
-import org.bdx.cli.CliException;
-import org.bdx.cli.NodeConnection;
-import org.bdx.cli.Printing;
+import org.bdx.cli.command.BdxCommand;
+import org.bdx.cli.command.CliException;
+import org.bdx.cli.command.NodeConnection;
+import org.bdx.cli.command.Printing;
 import org.bdx.proto.v1.AddPartnerRequest;
 import org.bdx.proto.v1.AddPartnerResponse;
 import org.bdx.proto.v1.PartnerClass;

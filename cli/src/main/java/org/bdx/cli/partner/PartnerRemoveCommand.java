@@ -1,7 +1,7 @@
 package org.bdx.cli.partner;
 
-import org.bdx.cli.BdxCommand;
-import org.bdx.cli.NodeConnection;
+import org.bdx.cli.command.BdxCommand;
+import org.bdx.cli.command.NodeConnection;
 import org.bdx.proto.v1.RemovePartnerRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

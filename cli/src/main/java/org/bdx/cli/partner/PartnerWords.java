@@ -1,7 +1,7 @@
 package org.bdx.cli.partner;
 
 import java.util.Locale;
-import org.bdx.cli.CliException;
+import org.bdx.cli.command.CliException;
 import org.bdx.proto.v1.PartnerClass;
 
 /** The words coordinators use for partner classes. */

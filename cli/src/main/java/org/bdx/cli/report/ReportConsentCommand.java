@@ -2,10 +2,10 @@ package org.bdx.cli.report;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.bdx.cli.BdxCommand;
-import org.bdx.cli.CliException;
-import org.bdx.cli.NodeConnection;
-import org.bdx.cli.Printing;
+import org.bdx.cli.command.BdxCommand;
+import org.bdx.cli.command.CliException;
+import org.bdx.cli.command.NodeConnection;
+import org.bdx.cli.command.Printing;
 import org.bdx.node.intake.Vocabulary;
 import org.bdx.proto.v1.Consent;
 import org.bdx.proto.v1.UpdateConsentRequest;

@@ -1,7 +1,7 @@
 package org.bdx.cli.report;
 
-import org.bdx.cli.BdxCommand;
-import org.bdx.cli.Printing;
+import org.bdx.cli.command.BdxCommand;
+import org.bdx.cli.command.Printing;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.Consent;
 import org.bdx.proto.v1.HarmCategory;
