@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bdx.cli.NetSteps.ALL_BUT_CONTACT;
 import static org.bdx.cli.NetSteps.awaitTrue;
-import static org.bdx.cli.NetSteps.freePort;
 import static org.bdx.cli.NetSteps.ok;
 import static org.bdx.cli.NetSteps.parse;
 import static org.bdx.cli.NetSteps.termsFile;
@@ -17,7 +16,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,15 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.KeyFiles;
-import org.bdx.node.identity.NodeId;
-import org.bdx.node.server.RunningNode;
 import org.bdx.node.tls.TlsPartnerChannels;
 import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.ListAgreementsResponse;
-import org.bdx.proto.v1.ProposeAgreementResponse;
 import org.bdx.proto.v1.SearchAlertsResponse;
 import org.bdx.proto.v1.SubmitReportResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -64,87 +58,28 @@ class FederationEndToEndTest {
 
   @TempDir static Path tmp;
   final OutboundRecorder eastSent = new OutboundRecorder();
-  Org east;
-  Org north;
-  Org liaison;
+  TestOrg east;
+  TestOrg north;
+  TestOrg liaison;
   String peerAgreement;
   String policeAgreement;
   final Map<String, String> alertIds = new HashMap<>();
 
-  record Org(
-      String key, Path home, NodeId id, int clientPort, int federationPort, RunningNode running) {
-    String endpoint() {
-      return "127.0.0.1:" + federationPort;
-    }
-  }
-
   @BeforeAll
   void network() throws Exception {
-    east = start("east", "East Outreach", List.of(eastSent));
-    north = start("north", "North Peers", List.of());
-    liaison = start("liaison", "City Police Liaison", List.of());
-
-    ok(
-        "partner",
-        "add",
-        "--home",
-        home(east),
-        "--name",
-        "north",
-        "--node-id",
-        north.id().value(),
-        "--endpoint",
-        north.endpoint(),
-        "--class",
-        "peer");
-    ok(
-        "partner",
-        "add",
-        "--home",
-        home(east),
-        "--name",
-        "liaison",
-        "--node-id",
-        liaison.id().value(),
-        "--endpoint",
-        liaison.endpoint(),
-        "--class",
-        "police");
-    ok(
-        "partner",
-        "add",
-        "--home",
-        home(north),
-        "--name",
-        "east",
-        "--node-id",
-        east.id().value(),
-        "--endpoint",
-        east.endpoint(),
-        "--class",
-        "peer");
-    ok(
-        "partner",
-        "add",
-        "--home",
-        home(liaison),
-        "--name",
-        "east",
-        "--node-id",
-        east.id().value(),
-        "--endpoint",
-        east.endpoint(),
-        "--class",
-        "peer");
+    east = TestOrg.builder(tmp, "east", "East Outreach").taps(eastSent).start();
+    north = TestOrg.builder(tmp, "north", "North Peers").start();
+    liaison = TestOrg.builder(tmp, "liaison", "City Police Liaison").start();
+    TestOrg.peers(east, north);
+    east.addPartner(liaison, "police");
+    liaison.addPartner(east, "peer");
 
     Path peerTerms = termsFile(tmp, "peer-terms.json", ALL_BUT_CONTACT, ALL_BUT_CONTACT, 30);
-    peerAgreement = propose(east, "north", peerTerms);
-    ok("agreement", "accept", peerAgreement, "--home", home(north));
+    peerAgreement = TestOrg.agree(east, north, peerTerms);
 
     Path policeTerms =
         termsFile(tmp, "police-terms.json", POLICE_PATHS, List.of("incident_date", "area"), 30);
-    policeAgreement = propose(east, "liaison", policeTerms);
-    ok("agreement", "accept", policeAgreement, "--home", home(liaison));
+    policeAgreement = TestOrg.agree(east, liaison, policeTerms);
 
     alertIds.put("peer", report("peer", "+1 604 555 0142"));
     alertIds.put("police", report("police", "604-555-0142"));
@@ -153,11 +88,7 @@ class FederationEndToEndTest {
 
   @AfterAll
   void stop() {
-    for (Org o : new Org[] {east, north, liaison}) {
-      if (o != null) {
-        o.running().close();
-      }
-    }
+    TestOrg.stopAll(east, north, liaison);
   }
 
   @Test
@@ -246,7 +177,7 @@ class FederationEndToEndTest {
   void withoutAgreement_northAndLiaisonCannotReachEachOther() throws Exception {
     assertThat(search(north)).allMatch(a -> a.getOriginNodeId().equals(east.id().value()));
     assertThat(search(liaison)).allMatch(a -> a.getOriginNodeId().equals(east.id().value()));
-    for (Org[] pair : new Org[][] {{north, liaison}, {liaison, north}}) {
+    for (TestOrg[] pair : new TestOrg[][] {{north, liaison}, {liaison, north}}) {
       var channels = new TlsPartnerChannels(KeyFiles.load(pair[0].home()));
       ManagedChannel ch = channels.open(pair[1].id(), pair[1].endpoint());
       try {
@@ -271,7 +202,7 @@ class FederationEndToEndTest {
     // What was not accepted from the partner, in three columns: nothing rejected or refused
     // between honest partners (stale copies can happen, e.g. after a reconnection).
     String header =
-        ok("status", "--home", home(east))
+        ok("status", "--home", east.homeArg())
             .out()
             .lines()
             .filter(l -> l.startsWith("PARTNER "))
@@ -283,7 +214,7 @@ class FederationEndToEndTest {
     assertThat(cells[cells.length - 3]).as("REJECTED").isEqualTo("0");
     assertThat(cells[cells.length - 2]).as("STALE").containsOnlyDigits();
     assertThat(cells[cells.length - 1]).as("REFUSED").isEqualTo("0");
-    CliRun json = CliRun.bdx("status", "--home", home(north), "--json");
+    CliRun json = CliRun.bdx("status", "--home", north.homeArg(), "--json");
     assertThat(json.exitCode()).as(json.toString()).isZero();
     assertThat(json.out()).contains("\"agreement_state\":\"AGREEMENT_STATE_ACTIVE\"");
   }
@@ -291,7 +222,7 @@ class FederationEndToEndTest {
   @Test
   @Order(7)
   void suspend_stopsTheFlowAtOnceOnBothSides_resumeCatchesUp() throws Exception {
-    ok("agreement", "suspend", peerAgreement, "--home", home(east));
+    ok("agreement", "suspend", peerAgreement, "--home", east.homeArg());
     // The partner was told before the command returned.
     assertThat(agreementState(north, peerAgreement))
         .isEqualTo(AgreementState.AGREEMENT_STATE_SUSPENDED);
@@ -299,11 +230,11 @@ class FederationEndToEndTest {
     Thread.sleep(1500);
     assertThat(searchIds(north)).doesNotContain(during).hasSize(3);
 
-    CliRun wrongSide = CliRun.bdx("agreement", "resume", peerAgreement, "--home", home(north));
+    CliRun wrongSide = CliRun.bdx("agreement", "resume", peerAgreement, "--home", north.homeArg());
     assertThat(wrongSide.exitCode()).isEqualTo(1);
     assertThat(wrongSide.err()).doesNotContain("Exception");
 
-    ok("agreement", "resume", peerAgreement, "--home", home(east));
+    ok("agreement", "resume", peerAgreement, "--home", east.homeArg());
     awaitTrue(() -> searchIds(north).contains(during), "the alert made during suspension arrives");
   }
 
@@ -311,7 +242,7 @@ class FederationEndToEndTest {
   @Order(8)
   void terminate_makesThePartnerPurgeAtOnce() throws Exception {
     assertThat(search(north)).isNotEmpty();
-    ok("agreement", "terminate", peerAgreement, "--home", home(east));
+    ok("agreement", "terminate", peerAgreement, "--home", east.homeArg());
     assertThat(agreementState(north, peerAgreement))
         .isEqualTo(AgreementState.AGREEMENT_STATE_TERMINATED);
     assertThat(search(north)).isEmpty();
@@ -322,56 +253,13 @@ class FederationEndToEndTest {
 
   // --- helpers
 
-  private Org start(String key, String name, List<io.grpc.ServerInterceptor> taps)
-      throws Exception {
-    Path home = tmp.resolve(key);
-    int clientPort = freePort();
-    int federationPort = freePort();
-    ok(
-        "init",
-        "--home",
-        home.toString(),
-        "--name",
-        name,
-        "--listen",
-        "127.0.0.1:" + clientPort,
-        "--federation-listen",
-        "127.0.0.1:" + federationPort,
-        "--region",
-        "CA");
-    RunningNode running =
-        RunningNode.start(new NodeHome(home), Clock.systemUTC(), null, null, taps);
-    return new Org(key, home, running.node().nodeId(), clientPort, federationPort, running);
-  }
-
-  private static String home(Org o) {
-    return o.home().toString();
-  }
-
-  private String propose(Org from, String partner, Path terms) throws Exception {
-    CliRun r =
-        ok(
-            "agreement",
-            "propose",
-            "--home",
-            home(from),
-            "--partner",
-            partner,
-            "--terms",
-            terms.toString(),
-            "--json");
-    return parse(r.out(), ProposeAgreementResponse.getDefaultInstance())
-        .getAgreement()
-        .getAgreementId();
-  }
-
   private String report(String audience, String phone) throws Exception {
     CliRun r =
         ok(
             "report",
             "add",
             "--home",
-            home(east),
+            east.homeArg(),
             "--json",
             "--date",
             LocalDate.now().minusDays(1).toString(),
@@ -404,8 +292,9 @@ class FederationEndToEndTest {
     return parse(r.out(), SubmitReportResponse.getDefaultInstance()).getAlert().getAlertId();
   }
 
-  private List<AlertView> search(Org o, String... criteria) {
-    List<String> args = new ArrayList<>(List.of("alerts", "search", "--home", home(o), "--json"));
+  private List<AlertView> search(TestOrg o, String... criteria) {
+    List<String> args =
+        new ArrayList<>(List.of("alerts", "search", "--home", o.homeArg(), "--json"));
     args.addAll(List.of(criteria));
     CliRun r = ok(args.toArray(String[]::new));
     try {
@@ -415,12 +304,12 @@ class FederationEndToEndTest {
     }
   }
 
-  private List<String> searchIds(Org o, String... criteria) {
+  private List<String> searchIds(TestOrg o, String... criteria) {
     return search(o, criteria).stream().map(AlertView::getAlertId).toList();
   }
 
-  private AgreementState agreementState(Org o, String agreementId) throws Exception {
-    CliRun r = ok("agreement", "list", "--home", home(o), "--json");
+  private AgreementState agreementState(TestOrg o, String agreementId) throws Exception {
+    CliRun r = ok("agreement", "list", "--home", o.homeArg(), "--json");
     return parse(r.out(), ListAgreementsResponse.getDefaultInstance()).getAgreementsList().stream()
         .filter(a -> a.getAgreementId().equals(agreementId))
         .findFirst()
@@ -428,8 +317,8 @@ class FederationEndToEndTest {
         .getState();
   }
 
-  private String statusLine(Org o, String partner) {
-    CliRun r = ok("status", "--home", home(o));
+  private String statusLine(TestOrg o, String partner) {
+    CliRun r = ok("status", "--home", o.homeArg());
     return r.out().lines().filter(l -> l.startsWith(partner + " ")).findFirst().orElse("");
   }
 

@@ -3,7 +3,6 @@ package org.bdx.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.bdx.cli.NetSteps.ALL_BUT_CONTACT;
 import static org.bdx.cli.NetSteps.awaitTrue;
-import static org.bdx.cli.NetSteps.freePort;
 import static org.bdx.cli.NetSteps.ok;
 import static org.bdx.cli.NetSteps.parse;
 import static org.bdx.cli.NetSteps.termsFile;
@@ -11,19 +10,14 @@ import static org.bdx.cli.NetSteps.termsFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.bdx.node.home.NodeHome;
-import org.bdx.node.identity.NodeId;
-import org.bdx.node.server.RunningNode;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.GetAlertResponse;
-import org.bdx.proto.v1.ProposeAgreementResponse;
 import org.bdx.proto.v1.SearchAlertsResponse;
 import org.bdx.proto.v1.SubmitReportResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -65,33 +59,22 @@ class LifecycleEndToEndTest {
 
   @TempDir static Path tmp;
   final OutboundRecorder eastSent = new OutboundRecorder();
-  Org east;
-  Org north;
-  Org liaison;
+  TestOrg east;
+  TestOrg north;
+  TestOrg liaison;
   SubmitReportResponse policeReport;
   SubmitReportResponse peerReport;
 
-  record Org(Path home, NodeId id, int federationPort, RunningNode running) {
-    String endpoint() {
-      return "127.0.0.1:" + federationPort;
-    }
-  }
-
   @BeforeAll
   void network() throws Exception {
-    east = start("east", "East Outreach", List.of(eastSent));
-    north = start("north", "North Peers", List.of());
-    liaison = start("liaison", "City Police Liaison", List.of());
-    partner(east, "north", north, "peer");
-    partner(east, "liaison", liaison, "police");
-    partner(north, "east", east, "peer");
-    partner(liaison, "east", east, "peer");
-    String peerAgreement =
-        propose(east, "north", termsFile(tmp, "peer.json", ALL_BUT_CONTACT, ALL_BUT_CONTACT, 30));
-    ok("agreement", "accept", peerAgreement, "--home", home(north));
-    String policeAgreement =
-        propose(east, "liaison", termsFile(tmp, "police.json", POLICE_PATHS, List.of("area"), 30));
-    ok("agreement", "accept", policeAgreement, "--home", home(liaison));
+    east = TestOrg.builder(tmp, "east", "East Outreach").taps(eastSent).start();
+    north = TestOrg.builder(tmp, "north", "North Peers").start();
+    liaison = TestOrg.builder(tmp, "liaison", "City Police Liaison").start();
+    TestOrg.peers(east, north);
+    east.addPartner(liaison, "police");
+    liaison.addPartner(east, "peer");
+    TestOrg.agree(east, north, termsFile(tmp, "peer.json", ALL_BUT_CONTACT, ALL_BUT_CONTACT, 30));
+    TestOrg.agree(east, liaison, termsFile(tmp, "police.json", POLICE_PATHS, List.of("area"), 30));
 
     policeReport =
         report("police", "--description", "tall " + POLICE_DESCRIPTION, "--plate", "ABC 123");
@@ -103,25 +86,21 @@ class LifecycleEndToEndTest {
 
   @AfterAll
   void stop() {
-    for (Org o : new Org[] {east, north, liaison}) {
-      if (o != null) {
-        o.running().close();
-      }
-    }
+    TestOrg.stopAll(east, north, liaison);
   }
 
   @Test
   @Order(0)
   void badRequests_getClearMessages_andChangeNothing() {
     String id = policeReport.getAlert().getAlertId();
-    CliRun nothing = CliRun.bdx("alerts", "update", id, "--home", home(east));
+    CliRun nothing = CliRun.bdx("alerts", "update", id, "--home", east.homeArg());
     assertThat(nothing.exitCode()).isEqualTo(1);
     assertThat(nothing.err()).contains("say what to change");
     CliRun badPath =
-        CliRun.bdx("alerts", "update", id, "--home", home(east), "--clear", "no_such_field");
+        CliRun.bdx("alerts", "update", id, "--home", east.homeArg(), "--clear", "no_such_field");
     assertThat(badPath.exitCode()).isEqualTo(1);
     assertThat(badPath.err()).contains("clear[0]: not a report field path");
-    CliRun badPhone = CliRun.bdx("alerts", "update", id, "--home", home(east), "--phone", "12");
+    CliRun badPhone = CliRun.bdx("alerts", "update", id, "--home", east.homeArg(), "--phone", "12");
     assertThat(badPhone.exitCode()).isEqualTo(1);
     assertThat(badPhone.err()).contains("phone_numbers[0]");
     CliRun badAudience =
@@ -130,13 +109,13 @@ class LifecycleEndToEndTest {
             "consent",
             policeReport.getReportId(),
             "--home",
-            home(east),
+            east.homeArg(),
             "--audience",
             "everyone");
     assertThat(badAudience.exitCode()).isEqualTo(1);
     assertThat(badAudience.err()).contains("--audience");
     CliRun unknown =
-        CliRun.bdx("alerts", "retract", "a".repeat(26), "--home", home(east), "--reason", "x");
+        CliRun.bdx("alerts", "retract", "a".repeat(26), "--home", east.homeArg(), "--reason", "x");
     assertThat(unknown.exitCode()).isEqualTo(1);
     assertThat(unknown.err()).contains("no alert");
     assertThat(show(east, id).getVersion()).isEqualTo(1);
@@ -152,7 +131,7 @@ class LifecycleEndToEndTest {
             "update",
             id,
             "--home",
-            home(east),
+            east.homeArg(),
             "--description",
             "identified: tall " + POLICE_DESCRIPTION,
             "--clear",
@@ -174,11 +153,11 @@ class LifecycleEndToEndTest {
   @Order(2)
   void retract_leavesPartnersOnlyATombstone_andNeverReachesOneThatNeverHadIt() throws Exception {
     String id = peerReport.getAlert().getAlertId();
-    CliRun bad = CliRun.bdx("alerts", "retract", id, "--home", home(north), "--reason", "x");
+    CliRun bad = CliRun.bdx("alerts", "retract", id, "--home", north.homeArg(), "--reason", "x");
     assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(1);
     assertThat(bad.err()).contains("only the origin can issue versions");
 
-    ok("alerts", "retract", id, "--home", home(east), "--reason", "entered by mistake");
+    ok("alerts", "retract", id, "--home", east.homeArg(), "--reason", "entered by mistake");
     awaitTrue(() -> show(north, id).getTombstone(), "North keeps only a tombstone");
     AlertView t = show(north, id);
     assertThat(t.getStatus()).isEqualTo(AlertStatus.ALERT_STATUS_RETRACTED);
@@ -186,9 +165,9 @@ class LifecycleEndToEndTest {
     assertThat(t.getEnvelope().getDisclosuresCount()).isZero();
     assertThat(t.getRetractionReason()).isEmpty(); // the reason never leaves East
     assertThat(searchIds(north)).doesNotContain(id);
-    CliRun shown = ok("alerts", "show", id, "--home", home(north));
+    CliRun shown = ok("alerts", "show", id, "--home", north.homeArg());
     assertThat(shown.out()).contains("retracted").doesNotContain(PEER_DESCRIPTION);
-    CliRun found = ok("alerts", "search", "--home", home(north), "--json", "--text", "short");
+    CliRun found = ok("alerts", "search", "--home", north.homeArg(), "--json", "--text", "short");
     assertThat(found.out()).doesNotContain(PEER_DESCRIPTION);
 
     // The Liaison never held this PEER alert: not one byte about it was sent there,
@@ -210,7 +189,7 @@ class LifecycleEndToEndTest {
             "consent",
             policeReport.getReportId(),
             "--home",
-            home(east),
+            east.homeArg(),
             "--audience",
             "peer");
     assertThat(r.out()).contains("version 3").contains("audience peer");
@@ -220,7 +199,7 @@ class LifecycleEndToEndTest {
     assertThat(t.getVersion()).isEqualTo(3);
     assertThat(t.getFields().getSerializedSize()).isZero();
     assertThat(search(liaison)).isEmpty();
-    assertThat(ok("alerts", "show", id, "--home", home(liaison)).out()).contains("withdrawn");
+    assertThat(ok("alerts", "show", id, "--home", liaison.homeArg()).out()).contains("withdrawn");
 
     // Twin: North, still entitled, gets version 3 with its content.
     awaitTrue(() -> show(north, id).getVersion() == 3, "North gets version 3");
@@ -263,7 +242,7 @@ class LifecycleEndToEndTest {
       assertThat(before).as(c).contains(c.toLowerCase(Locale.ROOT));
     }
 
-    CliRun purged = ok("report", "purge", r.getReportId(), "--home", home(east));
+    CliRun purged = ok("report", "purge", r.getReportId(), "--home", east.homeArg());
     assertThat(purged.out())
         .contains("Report " + r.getReportId() + " purged")
         .contains("alert " + id + " retracted (version 2)")
@@ -274,72 +253,14 @@ class LifecycleEndToEndTest {
       assertThat(after).as(c).doesNotContain(c.toLowerCase(Locale.ROOT));
     }
     awaitTrue(() -> show(north, id).getTombstone(), "North deletes its copy");
-    assertThat(ok("report", "list", "--home", home(east)).out()).doesNotContain(r.getReportId());
-    CliRun again = CliRun.bdx("report", "purge", r.getReportId(), "--home", home(east));
+    assertThat(ok("report", "list", "--home", east.homeArg()).out())
+        .doesNotContain(r.getReportId());
+    CliRun again = CliRun.bdx("report", "purge", r.getReportId(), "--home", east.homeArg());
     assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.err()).contains("no report " + r.getReportId());
   }
 
   // --- helpers
-
-  private Org start(String key, String name, List<io.grpc.ServerInterceptor> taps)
-      throws Exception {
-    Path home = tmp.resolve(key);
-    int clientPort = freePort();
-    int federationPort = freePort();
-    ok(
-        "init",
-        "--home",
-        home.toString(),
-        "--name",
-        name,
-        "--listen",
-        "127.0.0.1:" + clientPort,
-        "--federation-listen",
-        "127.0.0.1:" + federationPort,
-        "--region",
-        "CA");
-    RunningNode running =
-        RunningNode.start(new NodeHome(home), Clock.systemUTC(), null, null, taps);
-    return new Org(home, running.node().nodeId(), federationPort, running);
-  }
-
-  private static void partner(Org at, String name, Org other, String klass) {
-    ok(
-        "partner",
-        "add",
-        "--home",
-        home(at),
-        "--name",
-        name,
-        "--node-id",
-        other.id().value(),
-        "--endpoint",
-        other.endpoint(),
-        "--class",
-        klass);
-  }
-
-  private static String home(Org o) {
-    return o.home().toString();
-  }
-
-  private String propose(Org from, String partner, Path terms) throws Exception {
-    CliRun r =
-        ok(
-            "agreement",
-            "propose",
-            "--home",
-            home(from),
-            "--partner",
-            partner,
-            "--terms",
-            terms.toString(),
-            "--json");
-    return parse(r.out(), ProposeAgreementResponse.getDefaultInstance())
-        .getAgreement()
-        .getAgreementId();
-  }
 
   private SubmitReportResponse report(String audience, String... fields) throws Exception {
     List<String> args =
@@ -348,7 +269,7 @@ class LifecycleEndToEndTest {
                 "report",
                 "add",
                 "--home",
-                home(east),
+                east.homeArg(),
                 "--json",
                 "--date",
                 LocalDate.now().minusDays(1).toString(),
@@ -367,8 +288,8 @@ class LifecycleEndToEndTest {
     return parse(r.out(), SubmitReportResponse.getDefaultInstance());
   }
 
-  private AlertView show(Org o, String alertId) {
-    CliRun r = ok("alerts", "show", alertId, "--home", home(o), "--json");
+  private AlertView show(TestOrg o, String alertId) {
+    CliRun r = ok("alerts", "show", alertId, "--home", o.homeArg(), "--json");
     try {
       return parse(r.out(), GetAlertResponse.getDefaultInstance()).getAlert();
     } catch (Exception e) {
@@ -376,8 +297,9 @@ class LifecycleEndToEndTest {
     }
   }
 
-  private List<AlertView> search(Org o, String... criteria) {
-    List<String> args = new ArrayList<>(List.of("alerts", "search", "--home", home(o), "--json"));
+  private List<AlertView> search(TestOrg o, String... criteria) {
+    List<String> args =
+        new ArrayList<>(List.of("alerts", "search", "--home", o.homeArg(), "--json"));
     args.addAll(List.of(criteria));
     CliRun r = ok(args.toArray(String[]::new));
     try {
@@ -387,12 +309,12 @@ class LifecycleEndToEndTest {
     }
   }
 
-  private List<String> searchIds(Org o, String... criteria) {
+  private List<String> searchIds(TestOrg o, String... criteria) {
     return search(o, criteria).stream().map(AlertView::getAlertId).toList();
   }
 
   /** The node's database file and its -wal and -shm files, lower-cased, as one string. */
-  private static String databaseText(Org o) throws IOException {
+  private static String databaseText(TestOrg o) throws IOException {
     return NetSteps.databaseFiles(o.home()).toLowerCase(Locale.ROOT);
   }
 }

@@ -2,7 +2,6 @@ package org.bdx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.bdx.cli.NetSteps.awaitTrue;
-import static org.bdx.cli.NetSteps.freePort;
 import static org.bdx.cli.NetSteps.ok;
 import static org.bdx.cli.NetSteps.parse;
 import static org.bdx.cli.NetSteps.quietly;
@@ -10,17 +9,12 @@ import static org.bdx.cli.NetSteps.quietly;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import org.bdx.node.home.NodeHome;
-import org.bdx.node.identity.NodeId;
-import org.bdx.node.server.RunningNode;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.GetAlertResponse;
-import org.bdx.proto.v1.ProposeAgreementResponse;
 import org.bdx.proto.v1.SubmitReportResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,44 +59,39 @@ class RelayEndToEndTest {
   final OutboundRecorder aSent = new OutboundRecorder();
   final OutboundRecorder bSent = new OutboundRecorder();
   final OutboundRecorder cSent = new OutboundRecorder();
-  Org a;
-  Org b;
-  Org c;
-  Org d;
+  TestOrg a;
+  TestOrg b;
+  TestOrg c;
+  TestOrg d;
   String downtown;
   String uptown;
 
-  record Org(Path home, NodeId id, int federationPort, RunningNode running) {
-    String endpoint() {
-      return "127.0.0.1:" + federationPort;
-    }
-
-    String h() {
-      return home.toString();
-    }
-  }
-
   @BeforeAll
   void network() throws Exception {
-    a = start("a", "A Outreach", List.of(aSent));
-    b = start("b", "B Peers", List.of(bSent));
-    c = start("c", "C Collective", List.of(cSent));
-    d = start("d", "D Network", List.of());
-    link(a, "b", b, "a");
-    link(b, "c", c, "b");
-    link(c, "d", d, "c");
-    link(a, "c", c, "a");
-    agree(
-        a, "b", b, direction(EVERY_FIELD_BUT_CONTACT, 1, null), direction(NO_DESCRIPTION, 0, null));
-    agree(b, "c", c, direction(NO_DESCRIPTION, 2, null), direction(NO_DESCRIPTION, 2, null));
-    agree(
-        c, "d", d, direction(EVERY_FIELD_BUT_CONTACT, 2, null), direction(NO_DESCRIPTION, 0, null));
-    agree(
+    a = TestOrg.builder(tmp, "a", "A Outreach").taps(aSent).start();
+    b = TestOrg.builder(tmp, "b", "B Peers").taps(bSent).start();
+    c = TestOrg.builder(tmp, "c", "C Collective").taps(cSent).start();
+    d = TestOrg.builder(tmp, "d", "D Network").start();
+    TestOrg.peers(a, b);
+    TestOrg.peers(b, c);
+    TestOrg.peers(c, d);
+    TestOrg.peers(a, c);
+    TestOrg.agree(
         a,
-        "c",
+        b,
+        terms(direction(EVERY_FIELD_BUT_CONTACT, 1, null), direction(NO_DESCRIPTION, 0, null)));
+    TestOrg.agree(
+        b, c, terms(direction(NO_DESCRIPTION, 2, null), direction(NO_DESCRIPTION, 2, null)));
+    TestOrg.agree(
         c,
-        direction(List.of("incident_date", "area", "harms", "severity"), 0, "Uptown"),
-        direction(NO_DESCRIPTION, 0, null));
+        d,
+        terms(direction(EVERY_FIELD_BUT_CONTACT, 2, null), direction(NO_DESCRIPTION, 0, null)));
+    TestOrg.agree(
+        a,
+        c,
+        terms(
+            direction(List.of("incident_date", "area", "harms", "severity"), 0, "Uptown"),
+            direction(NO_DESCRIPTION, 0, null)));
 
     downtown = report(a, "Downtown East");
     uptown = report(a, "Uptown");
@@ -112,11 +101,7 @@ class RelayEndToEndTest {
 
   @AfterAll
   void stop() {
-    for (Org o : new Org[] {a, b, c, d}) {
-      if (o != null) {
-        o.running().close();
-      }
-    }
+    TestOrg.stopAll(a, b, c, d);
   }
 
   @Test
@@ -185,7 +170,7 @@ class RelayEndToEndTest {
   @Test
   @Order(5)
   void aRetractionByA_reachesCThroughB() throws Exception {
-    ok("alerts", "retract", downtown, "--home", a.h(), "--reason", "entered twice");
+    ok("alerts", "retract", downtown, "--home", a.homeArg(), "--reason", "entered twice");
     awaitTrue(quietly(() -> show(c, downtown).getTombstone()), "C keeps only a tombstone", 20);
     AlertView t = show(c, downtown);
     assertThat(t.getStatus()).isEqualTo(AlertStatus.ALERT_STATUS_RETRACTED);
@@ -201,22 +186,6 @@ class RelayEndToEndTest {
 
   // --- helpers
 
-  private Org start(String key, String name, List<io.grpc.ServerInterceptor> taps)
-      throws Exception {
-    Path home = tmp.resolve(key);
-    int federationPort = freePort();
-    NetSteps.init(home, name, freePort(), federationPort);
-    RunningNode running =
-        RunningNode.start(new NodeHome(home), Clock.systemUTC(), null, null, taps);
-    return new Org(home, running.node().nodeId(), federationPort, running);
-  }
-
-  /** Registers each as the other's partner (class peer). */
-  private static void link(Org x, String yName, Org y, String xName) {
-    NetSteps.addPartner(x.home(), yName, y.id().value(), y.endpoint());
-    NetSteps.addPartner(y.home(), xName, x.id().value(), x.endpoint());
-  }
-
   /** Direction terms as JSON: peer class, all harms, the given paths, relay hops, areas. */
   private static String direction(List<String> paths, int relayHops, String onlyArea) {
     String areas = onlyArea == null ? "\"all_areas\": true" : "\"areas\": [\"" + onlyArea + "\"]";
@@ -231,36 +200,21 @@ class RelayEndToEndTest {
         + "]}";
   }
 
-  private static void agree(Org proposer, String partner, Org acceptor, String send, String receive)
-      throws Exception {
+  /** A terms file for {@code bdx agreement propose}: what the proposer sends and receives. */
+  private static Path terms(String send, String receive) throws Exception {
     Path terms = Files.createTempFile(tmp, "terms", ".json");
     Files.writeString(terms, "{\"we_send\": " + send + ", \"we_receive\": " + receive + "}");
-    CliRun r =
-        ok(
-            "agreement",
-            "propose",
-            "--home",
-            proposer.h(),
-            "--partner",
-            partner,
-            "--terms",
-            terms.toString(),
-            "--json");
-    String id =
-        parse(r.out(), ProposeAgreementResponse.getDefaultInstance())
-            .getAgreement()
-            .getAgreementId();
-    ok("agreement", "accept", id, "--home", acceptor.h());
+    return terms;
   }
 
-  private static String report(Org o, String area) throws Exception {
+  private static String report(TestOrg o, String area) throws Exception {
     List<String> args =
         new ArrayList<>(
             List.of(
                 "report",
                 "add",
                 "--home",
-                o.h(),
+                o.homeArg(),
                 "--json",
                 "--date",
                 LocalDate.now().minusDays(1).toString(),
@@ -284,12 +238,12 @@ class RelayEndToEndTest {
     return parse(r.out(), SubmitReportResponse.getDefaultInstance()).getAlert().getAlertId();
   }
 
-  private static boolean held(Org o, String alertId) {
-    return CliRun.bdx("alerts", "show", alertId, "--home", o.h()).exitCode() == 0;
+  private static boolean held(TestOrg o, String alertId) {
+    return CliRun.bdx("alerts", "show", alertId, "--home", o.homeArg()).exitCode() == 0;
   }
 
-  private static AlertView show(Org o, String alertId) throws Exception {
-    CliRun r = ok("alerts", "show", alertId, "--home", o.h(), "--json");
+  private static AlertView show(TestOrg o, String alertId) throws Exception {
+    CliRun r = ok("alerts", "show", alertId, "--home", o.homeArg(), "--json");
     return parse(r.out(), GetAlertResponse.getDefaultInstance()).getAlert();
   }
 }

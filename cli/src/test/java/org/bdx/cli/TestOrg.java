@@ -1,0 +1,279 @@
+package org.bdx.cli;
+
+import static org.bdx.cli.NetSteps.ok;
+import static org.bdx.cli.NetSteps.parse;
+
+import io.grpc.ServerInterceptor;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.bdx.node.home.NodeHome;
+import org.bdx.node.identity.KeyFiles;
+import org.bdx.node.identity.NodeId;
+import org.bdx.node.server.Node;
+import org.bdx.node.server.RunningNode;
+import org.bdx.node.tls.Keepalive;
+import org.bdx.proto.v1.ProposeAgreementResponse;
+
+/**
+ * One organization in an end-to-end test: a home made with {@code bdx init} in {@code dir/key},
+ * listening on two free loopback ports, and, once started, its node running in this JVM. Tests that
+ * run {@code bdx serve} as a separate process only {@linkplain Builder#init() init} the home.
+ *
+ * <p>Organizations register each other as partners under their {@linkplain #key() keys} ("east",
+ * "north"), the names the tests then use in CLI commands.
+ *
+ * <pre>
+ * TestOrg east = TestOrg.builder(tmp, "east", "East Outreach").taps(eastSent).start();
+ * TestOrg north = TestOrg.builder(tmp, "north", "North Peers").start();
+ * TestOrg.peers(east, north);
+ * String agreementId = TestOrg.agree(east, north, 30);
+ * </pre>
+ */
+final class TestOrg implements AutoCloseable {
+  /** The field paths {@link #agree(TestOrg, TestOrg, int)} grants both ways. */
+  static final List<String> PEER_PATHS =
+      List.of(
+          "incident_date",
+          "time_of_day",
+          "area",
+          "work_setting",
+          "harms",
+          "severity",
+          "aggressor_description",
+          "phone_numbers");
+
+  private final String key;
+  private final Path home;
+  private final NodeId id;
+  private final int clientPort;
+  private final int federationPort;
+  private final Clock clock;
+  private final List<ServerInterceptor> taps;
+  private final Keepalive keepalive;
+  private RunningNode running;
+
+  private TestOrg(Builder b, Path home, int clientPort, int federationPort) {
+    this.key = b.key;
+    this.home = home;
+    this.id = KeyFiles.load(home).nodeId();
+    this.clientPort = clientPort;
+    this.federationPort = federationPort;
+    this.clock = b.clock;
+    this.taps = b.taps;
+    this.keepalive = b.keepalive;
+  }
+
+  /**
+   * An organization whose home will be {@code dir/key}; {@code key} is also the name partners
+   * register it under, {@code name} its organization name.
+   */
+  static Builder builder(Path dir, String key, String name) {
+    return new Builder(dir, key, name);
+  }
+
+  static final class Builder {
+    private final Path dir;
+    private final String key;
+    private final String name;
+    private Clock clock = Clock.systemUTC();
+    private List<ServerInterceptor> taps = List.of();
+    private Keepalive keepalive = Keepalive.DEFAULTS;
+
+    private Builder(Path dir, String key, String name) {
+      this.dir = dir;
+      this.key = key;
+      this.name = name;
+    }
+
+    /** The clock the node runs on (default: the system clock). */
+    Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Interceptors on the federation server, e.g. an {@link OutboundRecorder}. */
+    Builder taps(ServerInterceptor... taps) {
+      this.taps = List.of(taps);
+      return this;
+    }
+
+    /** Federation keepalive timings (default: production's). */
+    Builder keepalive(Keepalive keepalive) {
+      this.keepalive = keepalive;
+      return this;
+    }
+
+    /** Runs {@code bdx init} on two free ports; nothing is started. */
+    TestOrg init() throws IOException {
+      Path home = dir.resolve(key);
+      int clientPort = freePort();
+      int federationPort = freePort();
+      ok(
+          "init",
+          "--home",
+          home.toString(),
+          "--name",
+          name,
+          "--listen",
+          "127.0.0.1:" + clientPort,
+          "--federation-listen",
+          "127.0.0.1:" + federationPort,
+          "--region",
+          "CA");
+      return new TestOrg(this, home, clientPort, federationPort);
+    }
+
+    /** {@link #init()}, then starts the node in this JVM. */
+    TestOrg start() throws IOException {
+      TestOrg org = init();
+      org.start();
+      return org;
+    }
+  }
+
+  /** Starts the node in this JVM (again after {@link #stop()}: same home, clock, taps, timings). */
+  void start() throws IOException {
+    if (running != null) {
+      throw new IllegalStateException(key + " is already running");
+    }
+    running = RunningNode.start(new NodeHome(home), clock, null, null, taps, keepalive);
+  }
+
+  /** Stops the node if it runs here; the home stays. */
+  void stop() {
+    if (running != null) {
+      running.close();
+      running = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** Stops each organization that was created (tolerates nulls, for a failed set-up). */
+  static void stopAll(TestOrg... orgs) {
+    for (TestOrg o : orgs) {
+      if (o != null) {
+        o.stop();
+      }
+    }
+  }
+
+  String key() {
+    return key;
+  }
+
+  Path home() {
+    return home;
+  }
+
+  /** The home as a {@code --home} argument. */
+  String homeArg() {
+    return home.toString();
+  }
+
+  NodeId id() {
+    return id;
+  }
+
+  int clientPort() {
+    return clientPort;
+  }
+
+  int federationPort() {
+    return federationPort;
+  }
+
+  /** Where partners reach its federation server. */
+  String endpoint() {
+    return "127.0.0.1:" + federationPort;
+  }
+
+  /** The node running in this JVM. */
+  Node node() {
+    if (running == null) {
+      throw new IllegalStateException(key + " is not running in this JVM");
+    }
+    return running.node();
+  }
+
+  /** {@code bdx partner add} here: {@code other}, under its key, of class peer or police. */
+  void addPartner(TestOrg other, String partnerClass) {
+    addPartner(other, partnerClass, other.endpoint());
+  }
+
+  /** As above, reaching {@code other} at {@code endpoint} (e.g. through a relay). */
+  void addPartner(TestOrg other, String partnerClass, String endpoint) {
+    ok(
+        "partner",
+        "add",
+        "--home",
+        homeArg(),
+        "--name",
+        other.key,
+        "--node-id",
+        other.id.value(),
+        "--endpoint",
+        endpoint,
+        "--class",
+        partnerClass);
+  }
+
+  /** Registers each as the other's partner, class peer. */
+  static void peers(TestOrg a, TestOrg b) {
+    a.addPartner(b, "peer");
+    b.addPartner(a, "peer");
+  }
+
+  /**
+   * {@code bdx agreement propose} of {@code terms} from {@code proposer} to {@code acceptor}, then
+   * {@code bdx agreement accept} at the acceptor; returns the agreement id.
+   */
+  static String agree(TestOrg proposer, TestOrg acceptor, Path terms) throws Exception {
+    CliRun r =
+        ok(
+            "agreement",
+            "propose",
+            "--home",
+            proposer.homeArg(),
+            "--partner",
+            acceptor.key,
+            "--terms",
+            terms.toString(),
+            "--json");
+    String id =
+        parse(r.out(), ProposeAgreementResponse.getDefaultInstance())
+            .getAgreement()
+            .getAgreementId();
+    ok("agreement", "accept", id, "--home", acceptor.homeArg());
+    return id;
+  }
+
+  /**
+   * {@link #agree(TestOrg, TestOrg, Path)} with peer terms: {@link #PEER_PATHS}, all harms and
+   * areas, the given retention, both ways.
+   */
+  static String agree(TestOrg proposer, TestOrg acceptor, int retentionDays) throws Exception {
+    Path terms =
+        NetSteps.termsFile(
+            proposer.home.getParent(),
+            "terms-" + proposer.key + "-" + acceptor.key + ".json",
+            PEER_PATHS,
+            PEER_PATHS,
+            retentionDays);
+    return agree(proposer, acceptor, terms);
+  }
+
+  /** A loopback port free now (another process may still take it before it is bound). */
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
