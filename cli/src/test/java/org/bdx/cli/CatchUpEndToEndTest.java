@@ -1,12 +1,8 @@
 package org.bdx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.bdx.cli.NetSteps.addPartner;
-import static org.bdx.cli.NetSteps.agree;
 import static org.bdx.cli.NetSteps.allAlerts;
 import static org.bdx.cli.NetSteps.awaitTrue;
-import static org.bdx.cli.NetSteps.freePort;
-import static org.bdx.cli.NetSteps.init;
 import static org.bdx.cli.NetSteps.ok;
 import static org.bdx.cli.NetSteps.quietly;
 import static org.bdx.cli.NetSteps.report;
@@ -24,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.bdx.cli.ClockEndToEndTest.MovableClock;
-import org.bdx.node.home.NodeHome;
-import org.bdx.node.server.RunningNode;
 import org.bdx.proto.v1.AlertHeader;
 import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.SubscribeResponse;
@@ -43,8 +37,8 @@ class CatchUpEndToEndTest {
   final MovableClock eastClock = new MovableClock();
   final MovableClock northClock = new MovableClock();
   final SentItems sent = new SentItems();
-  RunningNode eastNode;
-  RunningNode northNode;
+  TestOrg east;
+  TestOrg north;
 
   /** What East's federation server sends: (alert id, version, carries content) per item. */
   record Sent(String alertId, long version, boolean content) {}
@@ -90,62 +84,52 @@ class CatchUpEndToEndTest {
 
   @AfterEach
   void stop() {
-    if (northNode != null) {
-      northNode.close();
-    }
-    if (eastNode != null) {
-      eastNode.close();
-    }
+    TestOrg.stopAll(north, east);
   }
 
   @Test
   void partnerBackAfterMonths_endsWithOriginsState_andNothingIsSentTwice() throws Exception {
-    Path east = tmp.resolve("east");
-    Path north = tmp.resolve("north");
-    int eastFed = freePort();
-    int northFed = freePort();
-    init(east, "East Outreach", freePort(), eastFed);
-    init(north, "North Peers", freePort(), northFed);
-    eastNode = RunningNode.start(new NodeHome(east), eastClock, null, null, List.of(sent));
-    northNode = RunningNode.start(new NodeHome(north), northClock, null, null, List.of());
-    addPartner(east, "north", northNode.node().nodeId().value(), "127.0.0.1:" + northFed);
-    addPartner(north, "east", eastNode.node().nodeId().value(), "127.0.0.1:" + eastFed);
-    agree(east, "north", north, 3650, tmp);
+    east = TestOrg.builder(tmp, "east", "East Outreach").clock(eastClock).taps(sent).start();
+    north = TestOrg.builder(tmp, "north", "North Peers").clock(northClock).start();
+    TestOrg.peers(east, north);
+    TestOrg.agree(east, north, 3650);
 
     // Day 0: two alerts, delivered while North is online.
-    String early1 = report(east, "604 555 0101");
-    String early2 = report(east, "604 555 0102");
-    awaitTrue(quietly(() -> ids(north).containsAll(List.of(early1, early2))), "first delivery", 30);
+    String early1 = report(east.home(), "604 555 0101");
+    String early2 = report(east.home(), "604 555 0102");
+    awaitTrue(
+        quietly(() -> ids(north.home()).containsAll(List.of(early1, early2))),
+        "first delivery",
+        30);
 
     // North goes offline for months.
-    northNode.close();
-    northNode = null;
+    north.stop();
     int sentBeforeOffline = sent.size();
 
-    String expiresWhileAway = report(east, "604 555 0103");
+    String expiresWhileAway = report(east.home(), "604 555 0103");
     eastClock.set(Duration.ofDays(100));
     northClock.set(Duration.ofDays(100));
     List<String> later = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      later.add(report(east, "604 555 02" + (10 + i)));
+      later.add(report(east.home(), "604 555 02" + (10 + i)));
     }
     String updatedTwice = later.get(0);
-    ok("alerts", "update", updatedTwice, "--home", east.toString(), "--summary", "identified");
-    ok("alerts", "update", updatedTwice, "--home", east.toString(), "--summary", "identified, v3");
-    ok("alerts", "retract", later.get(1), "--home", east.toString(), "--reason", "mistaken");
-    ok("alerts", "retract", early2, "--home", east.toString(), "--reason", "withdrawn by reporter");
-    ok("alerts", "update", early1, "--home", east.toString(), "--summary", "still active");
+    ok("alerts", "update", updatedTwice, "--home", east.homeArg(), "--summary", "identified");
+    ok("alerts", "update", updatedTwice, "--home", east.homeArg(), "--summary", "identified, v3");
+    ok("alerts", "retract", later.get(1), "--home", east.homeArg(), "--reason", "mistaken");
+    ok("alerts", "retract", early2, "--home", east.homeArg(), "--reason", "withdrawn by reporter");
+    ok("alerts", "update", early1, "--home", east.homeArg(), "--summary", "still active");
 
     // Day 200: the day-0 alerts are past their 180-day life; North comes back.
     eastClock.set(Duration.ofDays(200));
     northClock.set(Duration.ofDays(200));
-    northNode = RunningNode.start(new NodeHome(north), northClock, null, null, List.of());
+    north.start();
 
-    Map<String, Long> expected = visible(east);
+    Map<String, Long> expected = visible(east.home());
     assertThat(expected.keySet())
         .containsExactlyInAnyOrder(later.get(0), later.get(2), later.get(3), later.get(4));
-    awaitTrue(quietly(() -> visible(north).equals(expected)), "North matches East", 30);
-    assertThat(visible(north)).isEqualTo(expected);
+    awaitTrue(quietly(() -> visible(north.home()).equals(expected)), "North matches East", 30);
+    assertThat(visible(north.home())).isEqualTo(expected);
     assertThat(expected.get(updatedTwice)).isEqualTo(3);
 
     // Nothing North already had was sent again, and superseded versions were never sent.
@@ -161,7 +145,7 @@ class CatchUpEndToEndTest {
     // Each (alert, version) at most once.
     assertThat(afterReturn).doesNotHaveDuplicates();
     // The alert that expired while North was away holds no content at North.
-    assertThat(ids(north)).doesNotContain(expiresWhileAway, early1, early2);
+    assertThat(ids(north.home())).doesNotContain(expiresWhileAway, early1, early2);
   }
 
   /** Alert id → version of every alert the node's search shows (live, unexpired, not retracted). */

@@ -1,13 +1,9 @@
 package org.bdx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.bdx.cli.NetSteps.addPartner;
-import static org.bdx.cli.NetSteps.agree;
 import static org.bdx.cli.NetSteps.alertIds;
 import static org.bdx.cli.NetSteps.awaitTrue;
 import static org.bdx.cli.NetSteps.databaseFiles;
-import static org.bdx.cli.NetSteps.freePort;
-import static org.bdx.cli.NetSteps.init;
 import static org.bdx.cli.NetSteps.quietly;
 import static org.bdx.cli.NetSteps.report;
 import static org.bdx.cli.NetSteps.status;
@@ -18,9 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.List;
-import org.bdx.node.home.NodeHome;
-import org.bdx.node.server.RunningNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,74 +29,60 @@ class ClockEndToEndTest {
   @TempDir Path tmp;
   final MovableClock eastClock = new MovableClock();
   final MovableClock northClock = new MovableClock();
-  Path east;
-  Path north;
-  RunningNode eastNode;
-  RunningNode northNode;
+  TestOrg east;
+  TestOrg north;
 
   @BeforeEach
   void network() throws Exception {
-    east = tmp.resolve("east");
-    north = tmp.resolve("north");
-    int eastFed = freePort();
-    int northFed = freePort();
-    init(east, "East Outreach", freePort(), eastFed);
-    init(north, "North Peers", freePort(), northFed);
-    eastNode = RunningNode.start(new NodeHome(east), eastClock, null, null, List.of());
-    northNode = RunningNode.start(new NodeHome(north), northClock, null, null, List.of());
-    addPartner(east, "north", northNode.node().nodeId().value(), "127.0.0.1:" + northFed);
-    addPartner(north, "east", eastNode.node().nodeId().value(), "127.0.0.1:" + eastFed);
+    east = TestOrg.builder(tmp, "east", "East Outreach").clock(eastClock).start();
+    north = TestOrg.builder(tmp, "north", "North Peers").clock(northClock).start();
+    TestOrg.peers(east, north);
     // Retention beyond the alerts' life, so expiry is what ends them.
-    agree(east, "north", north, 3650, tmp);
+    TestOrg.agree(east, north, 3650);
   }
 
   @AfterEach
   void stop() {
-    if (northNode != null) {
-      northNode.close();
-    }
-    if (eastNode != null) {
-      eastNode.close();
-    }
+    TestOrg.stopAll(north, east);
   }
 
   @Test
   void itemsDatedBeyondTheSkewAreRefused_withinTheSkewAccepted() throws Exception {
     eastClock.set(Duration.ofMinutes(10));
-    String tooFarAhead = report(east, "604 555 0101");
+    String tooFarAhead = report(east.home(), "604 555 0101");
     awaitTrue(
-        () -> status(north, "east").getInboundRejected() == 1,
+        () -> status(north.home(), "east").getInboundRejected() == 1,
         "North counts East's future-dated alert as rejected",
         30);
-    assertThat(alertIds(north)).doesNotContain(tooFarAhead);
+    assertThat(alertIds(north.home())).doesNotContain(tooFarAhead);
 
     // The twin: two minutes ahead is within the default 5 minutes, and arrives.
     eastClock.set(Duration.ofMinutes(2));
-    String slightlyAhead = report(east, "604 555 0102");
+    String slightlyAhead = report(east.home(), "604 555 0102");
     awaitTrue(
-        quietly(() -> alertIds(north).contains(slightlyAhead)),
+        quietly(() -> alertIds(north.home()).contains(slightlyAhead)),
         "North stores East's slightly-ahead alert",
         30);
-    assertThat(alertIds(north)).doesNotContain(tooFarAhead);
-    assertThat(status(north, "east").getInboundRejected()).isEqualTo(1);
+    assertThat(alertIds(north.home())).doesNotContain(tooFarAhead);
+    assertThat(status(north.home(), "east").getInboundRejected()).isEqualTo(1);
   }
 
   @Test
   void receiverExpiresByItsOwnClock_andThePurgeRemovesTheAlertFromSearch() throws Exception {
-    String id = report(east, "604 555 0103");
-    awaitTrue(quietly(() -> alertIds(north).contains(id)), "North received the alert", 30);
+    String id = report(east.home(), "604 555 0103");
+    awaitTrue(quietly(() -> alertIds(north.home()).contains(id)), "North received the alert", 30);
     // Twin: nothing is due while the alert is current, and its phone number is in North's files.
-    assertThat(northNode.node().purgeExpired()).isZero();
-    assertThat(alertIds(north)).contains(id);
-    assertThat(databaseFiles(north)).contains(PHONE);
+    assertThat(north.node().purgeExpired()).isZero();
+    assertThat(alertIds(north.home())).contains(id);
+    assertThat(databaseFiles(north.home())).contains(PHONE);
 
     // Alerts live 180 days by default; only North's clock moves past that.
     northClock.set(Duration.ofDays(181));
-    assertThat(northNode.node().purgeExpired()).isEqualTo(1);
-    assertThat(alertIds(north)).doesNotContain(id);
-    assertThat(alertIds(east)).contains(id);
+    assertThat(north.node().purgeExpired()).isEqualTo(1);
+    assertThat(alertIds(north.home())).doesNotContain(id);
+    assertThat(alertIds(east.home())).contains(id);
     // Gone from the database file and from the write-ahead log's older page images alike.
-    assertThat(databaseFiles(north)).doesNotContain(PHONE);
+    assertThat(databaseFiles(north.home())).doesNotContain(PHONE);
   }
 
   private static final String PHONE = "+16045550103";

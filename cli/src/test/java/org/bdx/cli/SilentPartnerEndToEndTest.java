@@ -1,12 +1,8 @@
 package org.bdx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.bdx.cli.NetSteps.addPartner;
-import static org.bdx.cli.NetSteps.agree;
 import static org.bdx.cli.NetSteps.alertIds;
 import static org.bdx.cli.NetSteps.awaitTrue;
-import static org.bdx.cli.NetSteps.freePort;
-import static org.bdx.cli.NetSteps.init;
 import static org.bdx.cli.NetSteps.quietly;
 import static org.bdx.cli.NetSteps.report;
 import static org.bdx.cli.NetSteps.status;
@@ -19,13 +15,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.bdx.node.home.NodeHome;
-import org.bdx.node.server.RunningNode;
 import org.bdx.node.tls.Keepalive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,8 +42,8 @@ class SilentPartnerEndToEndTest {
           Duration.ofSeconds(1));
 
   @TempDir Path tmp;
-  RunningNode eastNode;
-  RunningNode northNode;
+  TestOrg east;
+  TestOrg north;
   Relay relay;
 
   @AfterEach
@@ -59,53 +51,40 @@ class SilentPartnerEndToEndTest {
     if (relay != null) {
       relay.close();
     }
-    if (northNode != null) {
-      northNode.close();
-    }
-    if (eastNode != null) {
-      eastNode.close();
-    }
+    TestOrg.stopAll(north, east);
   }
 
   @Test
   void silentPath_isDetectedOnBothSides_andTheFeedResumesWhenItHeals() throws Exception {
-    Path east = tmp.resolve("east");
-    Path north = tmp.resolve("north");
-    int eastFed = freePort();
-    int northFed = freePort();
-    init(east, "East Outreach", freePort(), eastFed);
-    init(north, "North Peers", freePort(), northFed);
-    eastNode =
-        RunningNode.start(new NodeHome(east), Clock.systemUTC(), null, null, List.of(), FAST);
-    northNode =
-        RunningNode.start(new NodeHome(north), Clock.systemUTC(), null, null, List.of(), FAST);
-    relay = new Relay(eastFed);
-    addPartner(east, "north", northNode.node().nodeId().value(), "127.0.0.1:" + northFed);
+    east = TestOrg.builder(tmp, "east", "East Outreach").keepalive(FAST).start();
+    north = TestOrg.builder(tmp, "north", "North Peers").keepalive(FAST).start();
+    relay = new Relay(east.federationPort());
+    east.addPartner(north, "peer");
     // North reaches East only through the relay.
-    addPartner(north, "east", eastNode.node().nodeId().value(), "127.0.0.1:" + relay.port());
-    agree(east, "north", north, 30, tmp);
-    var northId = northNode.node().nodeId();
+    north.addPartner(east, "peer", "127.0.0.1:" + relay.port());
+    TestOrg.agree(east, north, 30);
 
-    String before = report(east, "604 555 0111");
-    awaitTrue(quietly(() -> alertIds(north).contains(before)), "first alert arrives", 30);
-    awaitTrue(() -> status(north, "east").getConnected(), "North's feed connected", 30);
-    assertThat(eastNode.node().partnerSubscribed(northId)).isTrue();
+    String before = report(east.home(), "604 555 0111");
+    awaitTrue(quietly(() -> alertIds(north.home()).contains(before)), "first alert arrives", 30);
+    awaitTrue(() -> status(north.home(), "east").getConnected(), "North's feed connected", 30);
+    assertThat(east.node().partnerSubscribed(north.id())).isTrue();
 
     relay.stall();
-    String during = report(east, "604 555 0112");
+    String during = report(east.home(), "604 555 0112");
+    awaitTrue(() -> !east.node().partnerSubscribed(north.id()), "East drops the silent stream", 30);
     awaitTrue(
-        () -> !eastNode.node().partnerSubscribed(northId), "East drops the silent stream", 30);
-    awaitTrue(() -> !status(north, "east").getConnected(), "North sees its feed go offline", 40);
-    assertThat(alertIds(north)).doesNotContain(during);
+        () -> !status(north.home(), "east").getConnected(), "North sees its feed go offline", 40);
+    assertThat(alertIds(north.home())).doesNotContain(during);
 
     relay.heal();
     awaitTrue(
-        quietly(() -> alertIds(north).contains(during)),
+        quietly(() -> alertIds(north.home()).contains(during)),
         "the alert queued while silent arrives after the path heals",
         60);
-    awaitTrue(() -> status(north, "east").getConnected(), "North's feed connected again", 30);
-    assertThat(eastNode.node().partnerSubscribed(northId)).isTrue();
-    assertThat(alertIds(north)).containsOnlyOnce(before, during);
+    awaitTrue(
+        () -> status(north.home(), "east").getConnected(), "North's feed connected again", 30);
+    assertThat(east.node().partnerSubscribed(north.id())).isTrue();
+    assertThat(alertIds(north.home())).containsOnlyOnce(before, during);
   }
 
   /**
