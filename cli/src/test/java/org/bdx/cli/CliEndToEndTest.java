@@ -1,13 +1,12 @@
 package org.bdx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.bdx.cli.TestOrg.freePort;
 
 import com.google.protobuf.util.JsonFormat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +42,7 @@ class CliEndToEndTest {
 
   @BeforeAll
   void initAndServe() throws Exception {
+    // `bdx init` run here rather than through TestOrg: what it prints is under test.
     home = tmp.resolve("node");
     int port = freePort();
     CliRun init =
@@ -281,11 +281,5 @@ class CliEndToEndTest {
     SearchAlertsResponse.Builder r = SearchAlertsResponse.newBuilder();
     JsonFormat.parser().merge(run.out().strip(), r);
     return r.getAlertsList().stream().map(a -> a.getAlertId()).toList();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

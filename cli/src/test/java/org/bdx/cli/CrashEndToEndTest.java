@@ -1,12 +1,8 @@
 package org.bdx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.bdx.cli.NetSteps.addPartner;
-import static org.bdx.cli.NetSteps.agree;
 import static org.bdx.cli.NetSteps.allAlerts;
 import static org.bdx.cli.NetSteps.awaitTrue;
-import static org.bdx.cli.NetSteps.freePort;
-import static org.bdx.cli.NetSteps.init;
 import static org.bdx.cli.NetSteps.quietly;
 import static org.bdx.cli.NetSteps.status;
 
@@ -37,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeHome;
-import org.bdx.node.identity.KeyFiles;
 import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.ClientServiceGrpc;
@@ -94,27 +89,23 @@ class CrashEndToEndTest {
     System.out.println("CrashEndToEndTest seed=" + seed + " (replay with -Dbdx.crash.seed=N)");
     Random random = new Random(seed);
 
-    Path east = tmp.resolve("east");
-    Path north = tmp.resolve("north");
-    int eastClient = freePort();
-    int eastFed = freePort();
-    int northFed = freePort();
-    init(east, "East Outreach", eastClient, eastFed);
-    init(north, "North Peers", freePort(), northFed);
-    String eastId = KeyFiles.load(east).nodeId().value();
-    String northId = KeyFiles.load(north).nodeId().value();
+    // Homes only: each node runs as its own `bdx serve` process (Server, below), not in this JVM.
+    TestOrg eastOrg = TestOrg.builder(tmp, "east", "East Outreach").init();
+    TestOrg northOrg = TestOrg.builder(tmp, "north", "North Peers").init();
+    Path east = eastOrg.home();
+    Path north = northOrg.home();
+    String eastId = eastOrg.id().value();
     Server eastServer = new Server("east", east);
     Server northServer = new Server("north", north);
     servers.add(eastServer);
     servers.add(northServer);
     eastServer.start();
     northServer.start();
-    addPartner(east, "north", northId, "127.0.0.1:" + northFed);
-    addPartner(north, "east", eastId, "127.0.0.1:" + eastFed);
-    agree(east, "north", north, 30, tmp);
+    TestOrg.peers(eastOrg, northOrg);
+    TestOrg.agree(eastOrg, northOrg, 30);
 
     ManagedChannel channel =
-        NettyChannelBuilder.forAddress("127.0.0.1", eastClient).usePlaintext().build();
+        NettyChannelBuilder.forAddress("127.0.0.1", eastOrg.clientPort()).usePlaintext().build();
     Map<String, Long> acknowledged = new ConcurrentHashMap<>();
     AtomicInteger failed = new AtomicInteger();
     AtomicInteger finished = new AtomicInteger();

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +18,13 @@ import org.bdx.node.policy.SharingPolicy;
 import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.GetStatusResponse;
 import org.bdx.proto.v1.PartnerStatus;
-import org.bdx.proto.v1.ProposeAgreementResponse;
 import org.bdx.proto.v1.SearchAlertsResponse;
 import org.bdx.proto.v1.SubmitReportResponse;
 
-/** Steps the end-to-end tests share: set up two organizations and read what they hold. */
+/**
+ * CLI steps the end-to-end tests share: write agreement terms, issue reports, read what a node
+ * holds and wait for it. Organizations are set up with {@link TestOrg}.
+ */
 final class NetSteps {
   private NetSteps() {}
 
@@ -73,88 +73,10 @@ final class NetSteps {
     return sb.toString();
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   static CliRun ok(String... args) {
     CliRun r = CliRun.bdx(args);
     assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isZero();
     return r;
-  }
-
-  static void init(Path home, String name, int clientPort, int federationPort) {
-    ok(
-        "init",
-        "--home",
-        home.toString(),
-        "--name",
-        name,
-        "--listen",
-        "127.0.0.1:" + clientPort,
-        "--federation-listen",
-        "127.0.0.1:" + federationPort,
-        "--region",
-        "CA");
-  }
-
-  static void addPartner(Path home, String name, String nodeId, String endpoint) {
-    ok(
-        "partner",
-        "add",
-        "--home",
-        home.toString(),
-        "--name",
-        name,
-        "--node-id",
-        nodeId,
-        "--endpoint",
-        endpoint,
-        "--class",
-        "peer");
-  }
-
-  /**
-   * Proposes a peer agreement (every field but contact, all harms and areas, both ways) from {@code
-   * proposer} to its partner {@code partner}, accepts it at {@code acceptor}, and returns its id.
-   */
-  static String agree(Path proposer, String partner, Path acceptor, int retentionDays, Path dir)
-      throws Exception {
-    String paths =
-        "[\"incident_date\", \"time_of_day\", \"area\", \"work_setting\", \"harms\","
-            + " \"severity\", \"aggressor_description\", \"phone_numbers\"]";
-    String direction =
-        "\"all_harms\": true, \"all_areas\": true, \"retention_days\": "
-            + retentionDays
-            + ", \"field_paths\": "
-            + paths;
-    String json =
-        "{\"we_send\": {"
-            + direction
-            + "}, \"we_receive\": {\"receiver_class\": \"PARTNER_CLASS_PEER\", "
-            + direction
-            + "}}";
-    Path terms = Files.createTempFile(dir, "terms", ".json");
-    Files.writeString(terms, json);
-    CliRun r =
-        ok(
-            "agreement",
-            "propose",
-            "--home",
-            proposer.toString(),
-            "--partner",
-            partner,
-            "--terms",
-            terms.toString(),
-            "--json");
-    String id =
-        parse(r.out(), ProposeAgreementResponse.getDefaultInstance())
-            .getAgreement()
-            .getAgreementId();
-    ok("agreement", "accept", id, "--home", acceptor.toString());
-    return id;
   }
 
   /** Submits a report through the CLI and returns the alert id. */
