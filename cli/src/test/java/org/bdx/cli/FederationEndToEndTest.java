@@ -6,6 +6,7 @@ import static org.bdx.cli.NetSteps.ALL_BUT_CONTACT;
 import static org.bdx.cli.NetSteps.awaitTrue;
 import static org.bdx.cli.NetSteps.ok;
 import static org.bdx.cli.NetSteps.parse;
+import static org.bdx.cli.NetSteps.status;
 import static org.bdx.cli.NetSteps.termsFile;
 
 import io.grpc.ManagedChannel;
@@ -225,12 +226,21 @@ class FederationEndToEndTest {
   @Test
   @Order(7)
   void suspend_stopsTheFlowAtOnceOnBothSides_resumeCatchesUp() throws Exception {
+    // East's count of what waits for North is the marker below; it starts from zero.
+    awaitTrue(
+        () -> status(east.home(), "north").getOutboundWaiting() == 0,
+        "North acknowledged everything East queued for it");
     ok("agreement", "suspend", peerAgreement, "--home", east.homeArg());
     // The partner was told before the command returned.
     assertThat(agreementState(north, peerAgreement))
         .isEqualTo(AgreementState.AGREEMENT_STATE_SUSPENDED);
     String during = report("peer", "+1 604 555 0199");
-    Thread.sleep(1500);
+    // A suspended feed carries no later item to wait for, so the marker is East's own count of
+    // what waits for North: East queues an alert for its partners in the transaction that stores
+    // it, before `report add` returns, and only under an active agreement. Nothing waits, so the
+    // feed has nothing of it to deliver. Read before North's alerts: had it been queued, sent and
+    // acknowledged in between, North would hold it.
+    assertThat(status(east.home(), "north").getOutboundWaiting()).as("waiting for North").isZero();
     assertThat(searchIds(north)).doesNotContain(during).hasSize(3);
 
     CliRun wrongSide = CliRun.bdx("agreement", "resume", peerAgreement, "--home", north.homeArg());
