@@ -183,7 +183,7 @@ class CrashEndToEndTest {
           northRestart.get(90, TimeUnit.SECONDS); // North must be up again before the next kill
         }
         while (finished.get() < at && !load.isDone()) {
-          Thread.sleep(5);
+          Thread.sleep(5); // polls the load up to the kill point; no assertion rests on it
         }
         Thread.sleep(random.nextInt(PACE_MILLIS)); // somewhere inside a call, or between two
         System.out.println(

@@ -162,7 +162,12 @@ final class NetSteps {
     awaitTrue(condition, what, 30);
   }
 
-  /** Waits for {@code condition}; generous, since it waits for delivery and never measures it. */
+  /**
+   * Waits for {@code condition}; generous, since it waits for delivery and never measures it.
+   *
+   * <p>Only for what must happen. To show that something does not arrive, wait here for a later
+   * marker that the same path delivers after it, then assert the absence; never sleep and assert.
+   */
   static void awaitTrue(BooleanSupplier condition, String what, int seconds)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -170,7 +175,7 @@ final class NetSteps {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out after " + seconds + " s waiting for: " + what);
       }
-      Thread.sleep(100);
+      Thread.sleep(100); // a polling interval: the condition decides, never the time slept
     }
   }
 
