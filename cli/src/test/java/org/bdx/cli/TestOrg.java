@@ -33,9 +33,9 @@ import org.bdx.proto.v1.ProposeAgreementResponse;
  * String agreementId = TestOrg.agree(east, north, 30);
  * </pre>
  */
-final class TestOrg implements AutoCloseable {
+final class TestOrg {
   /** The field paths {@link #agree(TestOrg, TestOrg, int)} grants both ways. */
-  static final List<String> PEER_PATHS =
+  private static final List<String> PEER_PATHS =
       List.of(
           "incident_date",
           "time_of_day",
@@ -149,11 +149,6 @@ final class TestOrg implements AutoCloseable {
       running.close();
       running = null;
     }
-  }
-
-  @Override
-  public void close() {
-    stop();
   }
 
   /** Stops each organization that was created (tolerates nulls, for a failed set-up). */
