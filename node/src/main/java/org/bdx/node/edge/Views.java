@@ -1,6 +1,7 @@
 package org.bdx.node.edge;
 
 import java.util.function.Function;
+import org.bdx.node.identity.NodeId;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.PartnerRecord;
 import org.bdx.node.store.ReportRecord;
@@ -21,10 +22,10 @@ public final class Views {
    * @param originName looks up the organization name for an origin node id (our own name for local
    *     alerts, a partner's registered name for received ones)
    */
-  public static AlertView toView(StoredAlert a, Function<String, String> originName) {
+  public static AlertView toView(StoredAlert a, Function<NodeId, String> originName) {
     return AlertView.newBuilder()
         .setAlertId(a.alertId())
-        .setOriginNodeId(a.originNodeId())
+        .setOriginNodeId(a.originNodeId().value())
         .setOriginName(originName.apply(a.originNodeId()))
         .setVersion(a.version())
         .setStatus(a.status())
@@ -35,7 +36,7 @@ public final class Views {
         .addAllDisclosedPaths(a.disclosedPaths().stream().sorted().toList())
         .setLocal(a.local())
         .setEnvelope(a.envelope())
-        .setReceivedFromNodeId(a.receivedFrom() == null ? "" : a.receivedFrom())
+        .setReceivedFromNodeId(a.receivedFrom() == null ? "" : a.receivedFrom().value())
         .setAgreementId(a.agreementId() == null ? "" : a.agreementId())
         .setTombstone(a.tombstone())
         .build();

@@ -116,7 +116,7 @@ public final class AlertIssuer {
       throw new IllegalStateException("a freshly signed alert did not verify: " + e.reason(), e);
     }
     return new StoredAlert(
-        self.value(),
+        self,
         draft.alertId(),
         draft.version(),
         draft.status(),

@@ -162,7 +162,7 @@ public final class AlertLifecycle {
               String alertId = record.alertId();
               List<NodeId> notified = List.of();
               long version = 0;
-              Optional<StoredAlert> held = alerts.get(self.value(), alertId);
+              Optional<StoredAlert> held = alerts.get(self, alertId);
               if (held.isPresent()) {
                 StoredAlert current = held.get();
                 version = current.version();
@@ -172,8 +172,8 @@ public final class AlertLifecycle {
                   version = retraction.alert().version();
                   notified = retraction.partners();
                 }
-                alerts.stripToTombstone(self.value(), alertId);
-                outbox.forgetAlert(self.value(), alertId, version);
+                alerts.stripToTombstone(self, alertId);
+                outbox.forgetAlert(self, alertId, version);
               }
               reasons.delete(alertId);
               reports.delete(id);
@@ -229,7 +229,7 @@ public final class AlertLifecycle {
 
   /** This node's own alert {@code id}, which must be neither retracted nor expired. */
   private StoredAlert ownChangeable(String id) {
-    Optional<StoredAlert> own = alerts.get(self.value(), id);
+    Optional<StoredAlert> own = alerts.get(self, id);
     if (own.isEmpty()) {
       if (!alerts.findById(id).isEmpty()) {
         throw BdxException.failedPrecondition(

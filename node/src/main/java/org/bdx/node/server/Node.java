@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bdx.node.admin.AdminApi;
@@ -336,23 +335,11 @@ public final class Node implements AutoCloseable {
     feedClients.refresh();
   }
 
-  private String organizationName(String originNodeId) {
-    if (originNodeId.equals(nodeId.value())) {
+  private String organizationName(NodeId origin) {
+    if (origin.equals(nodeId)) {
       return config.organizationName();
     }
-    try {
-      return partners
-          .get(NodeId.parse(originNodeId))
-          .map(PartnerRecord::name)
-          .orElse("unknown organization");
-    } catch (IllegalArgumentException e) {
-      return "unknown organization";
-    }
-  }
-
-  /** Looks up organization names for alert origins. */
-  public Function<String, String> originNames() {
-    return this::organizationName;
+    return partners.get(origin).map(PartnerRecord::name).orElse("unknown organization");
   }
 
   public NodeConfig config() {

@@ -60,7 +60,7 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
   private final AlertStore alerts;
   private final AlertSearch search;
   private final PhoneNumbers phones;
-  private final Function<String, String> originNames;
+  private final Function<NodeId, String> originNames;
   private final AlertLifecycle lifecycle;
   private final Clock clock;
 
@@ -71,7 +71,7 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
       AlertStore alerts,
       AlertSearch search,
       PhoneNumbers phones,
-      Function<String, String> originNames,
+      Function<NodeId, String> originNames,
       AlertLifecycle lifecycle,
       Clock clock) {
     this.lifecycle = lifecycle;
@@ -128,7 +128,7 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
       NodeId origin = NodeId.parse(request.getOriginNodeId());
       found =
           alerts
-              .get(origin.value(), alertId)
+              .get(origin, alertId)
               .orElseThrow(
                   () -> BdxException.notFound("no alert " + alertId + " from that origin"));
     } else {

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
+import org.bdx.node.identity.NodeId;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Audience;
@@ -37,8 +38,17 @@ final class AlertRows {
       throw new StoreException("stored alert " + alertId + " has an unknown status or audience");
     }
     String paths = rs.getString("disclosed_paths");
+    String from = rs.getString("received_from");
+    NodeId origin;
+    NodeId receivedFrom;
+    try {
+      origin = new NodeId(rs.getString("origin_node_id"));
+      receivedFrom = from == null ? null : new NodeId(from);
+    } catch (IllegalArgumentException e) {
+      throw new StoreException("stored alert " + alertId + " has a malformed node id");
+    }
     return new StoredAlert(
-        rs.getString("origin_node_id"),
+        origin,
         alertId,
         rs.getLong("version"),
         status,
@@ -50,7 +60,7 @@ final class AlertRows {
         envelope,
         rs.getInt("local") != 0,
         rs.getLong("stored_at"),
-        rs.getString("received_from"),
+        receivedFrom,
         rs.getString("agreement_id"),
         rs.getLong("purge_at"));
   }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.bdx.node.identity.NodeId;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.SignedAlert;
 
@@ -149,14 +150,14 @@ public final class AlertStore {
   }
 
   /** The hop counts recorded for the held version ({@link Hops#NONE} if none or not held). */
-  public Hops hops(String originNodeId, String alertId) {
+  public Hops hops(NodeId originNodeId, String alertId) {
     return db.inTransaction(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT relay_hops, hops_left FROM alerts "
                       + "WHERE origin_node_id = ? AND alert_id = ?")) {
-            ps.setString(1, originNodeId);
+            ps.setString(1, originNodeId.value());
             ps.setString(2, alertId);
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next() ? new Hops(rs.getLong(1), rs.getLong(2)) : Hops.NONE;
@@ -175,7 +176,7 @@ public final class AlertStore {
   public record Held(long seq, long version, boolean local) {}
 
   /** The held version of {@code (originNodeId, alertId)}, if any; cheaper than {@link #get}. */
-  public Optional<Held> held(String originNodeId, String alertId) {
+  public Optional<Held> held(NodeId originNodeId, String alertId) {
     if (originNodeId == null || alertId == null) {
       return Optional.empty();
     }
@@ -184,7 +185,7 @@ public final class AlertStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT seq, version, local FROM alerts WHERE origin_node_id = ? AND alert_id = ?")) {
-            ps.setString(1, originNodeId);
+            ps.setString(1, originNodeId.value());
             ps.setString(2, alertId);
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next()
@@ -195,7 +196,7 @@ public final class AlertStore {
         });
   }
 
-  public Optional<StoredAlert> get(String originNodeId, String alertId) {
+  public Optional<StoredAlert> get(NodeId originNodeId, String alertId) {
     if (originNodeId == null || alertId == null) {
       return Optional.empty();
     }
@@ -206,7 +207,7 @@ public final class AlertStore {
                   "SELECT "
                       + AlertRows.COLUMNS
                       + " FROM alerts WHERE origin_node_id = ? AND alert_id = ?")) {
-            ps.setString(1, originNodeId);
+            ps.setString(1, originNodeId.value());
             ps.setString(2, alertId);
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next() ? Optional.of(AlertRows.read(rs)) : Optional.<StoredAlert>empty();
@@ -249,11 +250,11 @@ public final class AlertStore {
    *
    * @return whether an alert was deleted
    */
-  public boolean delete(String originNodeId, String alertId) {
+  public boolean delete(NodeId originNodeId, String alertId) {
     if (originNodeId == null || alertId == null) {
       return false;
     }
-    return deleteWhere("origin_node_id = ? AND alert_id = ?", originNodeId, alertId) > 0;
+    return deleteWhere("origin_node_id = ? AND alert_id = ?", originNodeId.value(), alertId) > 0;
   }
 
   /**
@@ -287,7 +288,7 @@ public final class AlertStore {
    *
    * @return whether an alert was held
    */
-  public boolean stripToTombstone(String originNodeId, String alertId) {
+  public boolean stripToTombstone(NodeId originNodeId, String alertId) {
     Optional<StoredAlert> held = get(originNodeId, alertId);
     if (held.isEmpty()) {
       return false;
@@ -300,7 +301,7 @@ public final class AlertStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT seq FROM alerts WHERE origin_node_id = ? AND alert_id = ?")) {
-            ps.setString(1, originNodeId);
+            ps.setString(1, originNodeId.value());
             ps.setString(2, alertId);
             try (ResultSet rs = ps.executeQuery()) {
               if (!rs.next()) {
@@ -384,7 +385,7 @@ public final class AlertStore {
                 + "fields, disclosed_paths, envelope, local, stored_at, incident_date, area_lc, plate, "
                 + "received_from, agreement_id, purge_at, relay_hops, hops_left) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setString(1, row.alert.originNodeId());
+      ps.setString(1, row.alert.originNodeId().value());
       ps.setString(2, row.alert.alertId());
       bindContent(ps, 3, row);
       if (ps.executeUpdate() != 1) {
@@ -402,7 +403,7 @@ public final class AlertStore {
     }
     try (PreparedStatement po =
         c.prepareStatement("INSERT OR IGNORE INTO alert_origins (origin_node_id) VALUES (?)")) {
-      po.setString(1, row.alert.originNodeId());
+      po.setString(1, row.alert.originNodeId().value());
       po.executeUpdate();
     }
     return seq;
@@ -439,7 +440,7 @@ public final class AlertStore {
     ps.setString(i++, row.entry.incidentDate());
     ps.setString(i++, row.entry.area());
     ps.setString(i++, row.entry.plate());
-    ps.setString(i++, a.receivedFrom());
+    ps.setString(i++, a.receivedFrom() == null ? null : a.receivedFrom().value());
     ps.setString(i++, a.agreementId());
     if (a.purgeAt() == 0) {
       ps.setNull(i++, Types.INTEGER);

@@ -102,7 +102,7 @@ public final class OutboxStore {
   public record Entry(
       NodeId partner,
       String agreementId,
-      String originNodeId,
+      NodeId originNodeId,
       String alertId,
       long version,
       SignedAlert envelope,
@@ -139,12 +139,12 @@ public final class OutboxStore {
   }
 
   /** What {@code partner} was last queued of the alert, if anything. */
-  public Optional<Shared> shared(NodeId partner, String originNodeId, String alertId) {
+  public Optional<Shared> shared(NodeId partner, NodeId originNodeId, String alertId) {
     return db.inTransaction(
         c -> {
           try (PreparedStatement ps = c.prepareStatement(SELECT_SHARED)) {
             ps.setString(1, partner.value());
-            ps.setString(2, originNodeId);
+            ps.setString(2, originNodeId.value());
             ps.setString(3, alertId);
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next()
@@ -160,12 +160,12 @@ public final class OutboxStore {
    * {@code agreementId}.
    */
   public boolean isQueued(
-      NodeId partner, String agreementId, String originNodeId, String alertId, long version) {
+      NodeId partner, String agreementId, NodeId originNodeId, String alertId, long version) {
     return db.inTransaction(
         c -> {
           try (PreparedStatement ps = c.prepareStatement(SELECT_QUEUED)) {
             ps.setString(1, partner.value());
-            ps.setString(2, originNodeId);
+            ps.setString(2, originNodeId.value());
             ps.setString(3, alertId);
             ps.setLong(4, version);
             ps.setString(5, agreementId);
@@ -178,12 +178,12 @@ public final class OutboxStore {
 
   /** Deletes the rows of the alert older than {@code version} queued for {@code partner}. */
   public void deleteOlderVersions(
-      NodeId partner, String originNodeId, String alertId, long version) {
+      NodeId partner, NodeId originNodeId, String alertId, long version) {
     db.inTransaction(
         c -> {
           try (PreparedStatement ps = c.prepareStatement(DELETE_OLDER)) {
             ps.setString(1, partner.value());
-            ps.setString(2, originNodeId);
+            ps.setString(2, originNodeId.value());
             ps.setString(3, alertId);
             ps.setLong(4, version);
             ps.executeUpdate();
@@ -200,7 +200,7 @@ public final class OutboxStore {
           try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setString(1, e.partner().value());
             ps.setString(2, e.agreementId());
-            ps.setString(3, e.originNodeId());
+            ps.setString(3, e.originNodeId().value());
             ps.setString(4, e.alertId());
             ps.setLong(5, e.version());
             ps.setBytes(6, e.envelope().toByteArray());
@@ -211,7 +211,7 @@ public final class OutboxStore {
           }
           try (PreparedStatement ps = c.prepareStatement(UPSERT_SHARED)) {
             ps.setString(1, e.partner().value());
-            ps.setString(2, e.originNodeId());
+            ps.setString(2, e.originNodeId().value());
             ps.setString(3, e.alertId());
             ps.setLong(4, e.version());
             ps.setInt(5, e.withContent() ? 1 : 0);
@@ -227,20 +227,20 @@ public final class OutboxStore {
    *
    * @return how many queued rows were deleted
    */
-  public int forgetAlert(String originNodeId, String alertId, long keepFromVersion) {
+  public int forgetAlert(NodeId originNodeId, String alertId, long keepFromVersion) {
     Objects.requireNonNull(originNodeId, "originNodeId");
     Objects.requireNonNull(alertId, "alertId");
     return db.inTransaction(
         c -> {
           int n;
           try (PreparedStatement ps = c.prepareStatement(DELETE_ALERT_ROWS)) {
-            ps.setString(1, originNodeId);
+            ps.setString(1, originNodeId.value());
             ps.setString(2, alertId);
             ps.setLong(3, keepFromVersion);
             n = ps.executeUpdate();
           }
           try (PreparedStatement ps = c.prepareStatement(DELETE_ALERT_SHARED)) {
-            ps.setString(1, originNodeId);
+            ps.setString(1, originNodeId.value());
             ps.setString(2, alertId);
             ps.executeUpdate();
           }

@@ -2,6 +2,7 @@ package org.bdx.node.store;
 
 import java.util.List;
 import java.util.Objects;
+import org.bdx.node.identity.NodeId;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Audience;
@@ -18,7 +19,7 @@ import org.bdx.proto.v1.SignedAlert;
  * 0.
  */
 public record StoredAlert(
-    String originNodeId,
+    NodeId originNodeId,
     String alertId,
     long version,
     AlertStatus status,
@@ -30,7 +31,7 @@ public record StoredAlert(
     SignedAlert envelope,
     boolean local,
     long storedAt,
-    String receivedFrom,
+    NodeId receivedFrom,
     String agreementId,
     long purgeAt) {
 
@@ -49,7 +50,7 @@ public record StoredAlert(
 
   /** An alert without provenance: a local alert, or one whose provenance is added later. */
   public StoredAlert(
-      String originNodeId,
+      NodeId originNodeId,
       String alertId,
       long version,
       AlertStatus status,
@@ -80,7 +81,7 @@ public record StoredAlert(
   }
 
   /** This alert as received from {@code from} under {@code agreement}, to purge at {@code at}. */
-  public StoredAlert withProvenance(String from, String agreement, long at) {
+  public StoredAlert withProvenance(NodeId from, String agreement, long at) {
     return new StoredAlert(
         originNodeId,
         alertId,

@@ -210,13 +210,18 @@ public final class FeedChecks {
     } catch (VerificationException e) {
       return rejected(item, agreement, Rejection.VERIFICATION_FAILED, e.reason().name());
     }
-    String origin = v.header().getOriginNodeId();
-    if (self != null && origin.equals(self.value())) {
+    NodeId origin;
+    try {
+      origin = v.originNodeId();
+    } catch (IllegalArgumentException e) {
+      return rejected(item, agreement, Rejection.ITEM_MALFORMED, null);
+    }
+    if (origin.equals(self)) {
       // Our own genuine alert came back round a loop: never stored, whatever its hop counts.
       return outcome(item, agreement, Outcome.IGNORED);
     }
     long maxHops = Integer.toUnsignedLong(v.header().getMaxHops());
-    if (!RelayHops.acceptable(relayHops, hopsLeft, maxHops, origin.equals(from.value()))) {
+    if (!RelayHops.acceptable(relayHops, hopsLeft, maxHops, origin.equals(from))) {
       return rejected(item, agreement, Rejection.RELAY_NOT_ALLOWED, null);
     }
     Set<String> granted = Set.copyOf(grant.terms().getFieldPathsList());
@@ -247,7 +252,7 @@ public final class FeedChecks {
     long purgeAt = Math.min(h.getExpiresAt(), now + Math.min(days, MAX_RETENTION_DAYS) * DAY);
     StoredAlert a =
         new StoredAlert(
-            h.getOriginNodeId(),
+            origin,
             h.getAlertId(),
             h.getVersion(),
             h.getStatus(),
@@ -259,7 +264,7 @@ public final class FeedChecks {
             v.envelope(),
             false,
             now,
-            from.value(),
+            from,
             grant.agreementId(),
             purgeAt);
     AlertStore.Row row;

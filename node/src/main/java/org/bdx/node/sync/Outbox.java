@@ -186,15 +186,8 @@ public final class Outbox {
         out, inboundOf(a.receivedFrom()), held.relayHops(), held.hopsLeft(), maxHops);
   }
 
-  private Optional<Grant> inboundOf(String nodeId) {
-    if (nodeId == null) {
-      return Optional.empty();
-    }
-    try {
-      return grants.inbound(NodeId.parse(nodeId));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
+  private Optional<Grant> inboundOf(NodeId from) {
+    return from == null ? Optional.empty() : grants.inbound(from);
   }
 
   /**
@@ -204,7 +197,7 @@ public final class Outbox {
    */
   private boolean queue(Grant g, StoredAlert a, long now) {
     NodeId partner = g.partner();
-    if (partner.value().equals(a.originNodeId()) || partner.value().equals(a.receivedFrom())) {
+    if (partner.equals(a.originNodeId()) || partner.equals(a.receivedFrom())) {
       return false; // never back to where it came from (FEED-3)
     }
     if (a.expiresAt() <= now) {
@@ -258,7 +251,7 @@ public final class Outbox {
    *
    * @return how many queued rows were deleted
    */
-  public int forgetAlert(String originNodeId, String alertId, long keepFromVersion) {
+  public int forgetAlert(NodeId originNodeId, String alertId, long keepFromVersion) {
     return rows.forgetAlert(originNodeId, alertId, keepFromVersion);
   }
 

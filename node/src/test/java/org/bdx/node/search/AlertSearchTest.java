@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.bdx.node.identity.NodeId;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.Page;
@@ -54,7 +55,7 @@ class AlertSearchTest {
     return put(ORIGIN, f);
   }
 
-  private String put(String origin, AlertFields f) {
+  private String put(NodeId origin, AlertFields f) {
     String id = TestAlerts.newId();
     assertThat(store.put(alert(origin, id, 1, f))).isTrue();
     return id;

@@ -10,14 +10,6 @@ import org.junit.jupiter.api.Test;
 class AlertShapesTest {
 
   @Test
-  void nodeIdShape_matchesItsRegex() {
-    assertSame(
-        Pattern.compile("[A-Za-z0-9._:-]{1,128}"),
-        AlertShapes::isNodeIdShape,
-        List.of("", "a", "bdx" + "a".repeat(52), "x".repeat(128), "x".repeat(129), "a b", "é"));
-  }
-
-  @Test
   void pathShape_matchesItsRegex() {
     assertSame(
         Pattern.compile("[a-z_]{1,64}"),

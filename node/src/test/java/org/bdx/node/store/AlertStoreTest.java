@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
+import org.bdx.node.identity.NodeId;
 import org.bdx.node.search.AlertIndex;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
@@ -174,7 +175,7 @@ class AlertStoreTest {
     AlertFields f = fields("2026-03-04").build();
     assertThatThrownBy(() -> store.put(alert(ORIGIN, "not-an-id", 1, f)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> store.put(alert("bad origin!", TestAlerts.newId(), 1, f)))
+    assertThatThrownBy(() -> store.put(alert(new NodeId("bad origin!"), TestAlerts.newId(), 1, f)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> store.put(alert(ORIGIN, TestAlerts.newId(), 0, f)))
         .isInstanceOf(IllegalArgumentException.class);

@@ -104,7 +104,7 @@ class OutboxStoreTest {
   void isQueued_thisOrANewerVersionUnderTheAgreement() {
     StoredAlert v2 = alert(TestAlerts.newId(), 2);
     outbox.queue(entry(P, v2, true));
-    String o = v2.originNodeId();
+    NodeId o = v2.originNodeId();
     assertThat(outbox.isQueued(P, AGREEMENT, o, v2.alertId(), 2)).isTrue();
     assertThat(outbox.isQueued(P, AGREEMENT, o, v2.alertId(), 1)).isTrue();
     // Twins: a newer version, another agreement, another partner.

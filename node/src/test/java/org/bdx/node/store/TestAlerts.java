@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
+import org.bdx.node.identity.NodeId;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Audience;
@@ -13,11 +14,17 @@ import org.bdx.proto.v1.SignedAlert;
 /** Builders for stored alerts in store and search tests. */
 public final class TestAlerts {
 
-  public static final String ORIGIN = "bdxorigin" + "a".repeat(20);
-  public static final String OTHER_ORIGIN = "bdxpartner" + "b".repeat(20);
+  public static final NodeId ORIGIN = NodeId.fromPublicKey(filled(1));
+  public static final NodeId OTHER_ORIGIN = NodeId.fromPublicKey(filled(2));
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private TestAlerts() {}
+
+  private static byte[] filled(int b) {
+    byte[] key = new byte[32];
+    java.util.Arrays.fill(key, (byte) b);
+    return key;
+  }
 
   public static String newId() {
     return Ids.newId(RANDOM);
@@ -30,12 +37,12 @@ public final class TestAlerts {
         .addHarms(HarmCategory.HARM_CATEGORY_ROBBERY);
   }
 
-  public static StoredAlert alert(String origin, String alertId, long version, AlertFields fields) {
+  public static StoredAlert alert(NodeId origin, String alertId, long version, AlertFields fields) {
     return alert(origin, alertId, version, AlertStatus.ALERT_STATUS_ACTIVE, fields);
   }
 
   public static StoredAlert alert(
-      String origin, String alertId, long version, AlertStatus status, AlertFields fields) {
+      NodeId origin, String alertId, long version, AlertStatus status, AlertFields fields) {
     SignedAlert envelope =
         SignedAlert.newBuilder()
             .setHeader(ByteString.copyFromUtf8("header " + alertId + " v" + version))

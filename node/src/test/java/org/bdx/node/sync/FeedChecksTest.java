@@ -64,7 +64,7 @@ class FeedChecksTest {
 
     assertThat(checked.outcome()).isEqualTo(FeedChecks.Outcome.ACCEPTED);
     assertThat(checked.sequence()).isEqualTo(item.getSequence());
-    assertThat(checked.row().alert().receivedFrom()).isEqualTo(a.id.value());
+    assertThat(checked.row().alert().receivedFrom()).isEqualTo(a.id);
     // Twin: the store step does need the database.
     FeedReceiver receiver =
         new FeedReceiver(

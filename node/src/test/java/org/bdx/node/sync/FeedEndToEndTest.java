@@ -101,9 +101,9 @@ class FeedEndToEndTest {
     await(() -> client.connected());
 
     StoredAlert sent = a.publish(canaryFields(), Audience.AUDIENCE_PEER);
-    await(() -> b.alerts.get(a.id.value(), sent.alertId()).isPresent());
+    await(() -> b.alerts.get(a.id, sent.alertId()).isPresent());
 
-    StoredAlert got = b.alerts.get(a.id.value(), sent.alertId()).orElseThrow();
+    StoredAlert got = b.alerts.get(a.id, sent.alertId()).orElseThrow();
     AlertFields f = got.fields();
     assertThat(f.getIncidentDate()).isEqualTo("2026-03-04");
     assertThat(f.getArea()).isEqualTo("Downtown Eastside");
@@ -118,7 +118,7 @@ class FeedEndToEndTest {
     assertThat(got.disclosedPaths())
         .containsExactly("area", "harms", "incident_date", "phone_numbers", "severity");
     assertThat(got.local()).isFalse();
-    assertThat(got.receivedFrom()).isEqualTo(a.id.value());
+    assertThat(got.receivedFrom()).isEqualTo(a.id);
     assertThat(got.agreementId()).isEqualTo(agreement);
     long now = b.clock.instant().getEpochSecond();
     assertThat(got.purgeAt()).isBetween(now + 29L * 86400, now + 30L * 86400 + 5);
@@ -162,9 +162,9 @@ class FeedEndToEndTest {
       StoredAlert peerOnly = a.publish(canaryFields(), Audience.AUDIENCE_PEER);
       StoredAlert support = a.publish(canaryFields(), Audience.AUDIENCE_SUPPORT);
       client = new FeedClient(a.id, endpoint, SyncFixture.channelsAs(s.id), s.receiver);
-      await(() -> s.alerts.get(a.id.value(), support.alertId()).isPresent());
+      await(() -> s.alerts.get(a.id, support.alertId()).isPresent());
 
-      assertThat(s.alerts.get(a.id.value(), peerOnly.alertId())).isEmpty();
+      assertThat(s.alerts.get(a.id, peerOnly.alertId())).isEmpty();
       assertThat(a.sent).noneMatch(bytes -> contains(bytes, peerOnly.alertId()));
       assertThat(a.sent).anyMatch(bytes -> contains(bytes, support.alertId()));
     } finally {
@@ -215,7 +215,7 @@ class FeedEndToEndTest {
 
     assertThat(countReceived()).isEqualTo(500);
     for (String id : ids) {
-      assertThat(b.alerts.get(a.id.value(), id)).map(StoredAlert::version).contains(1L);
+      assertThat(b.alerts.get(a.id, id)).map(StoredAlert::version).contains(1L);
     }
     assertThat(b.receiver.cursor(a.id)).isGreaterThan(cursorAtStop);
     assertThat(b.receiver.rejected(a.id)).isZero();
@@ -460,14 +460,14 @@ class FeedEndToEndTest {
     StoredAlert two = a.publish(canaryFields(), Audience.AUDIENCE_PEER);
     StoredAlert own = b.publish(canaryFields(), Audience.AUDIENCE_PEER);
     client = startClient();
-    await(() -> b.alerts.get(a.id.value(), two.alertId()).isPresent());
+    await(() -> b.alerts.get(a.id, two.alertId()).isPresent());
     assertThat(b.search(SyncFixture.byPhone(GRANTED_PHONE))).hasSize(3);
     assertThat(b.search(SyncFixture.byText("Downtown"))).hasSize(3);
 
     assertThat(b.receiver.purgeAgreement(agreement)).isEqualTo(2);
 
-    assertThat(b.alerts.get(a.id.value(), one.alertId())).isEmpty();
-    assertThat(b.alerts.get(a.id.value(), two.alertId())).isEmpty();
+    assertThat(b.alerts.get(a.id, one.alertId())).isEmpty();
+    assertThat(b.alerts.get(a.id, two.alertId())).isEmpty();
     assertThat(b.search(SyncFixture.byPhone(GRANTED_PHONE)))
         .extracting(StoredAlert::alertId)
         .containsExactly(own.alertId());

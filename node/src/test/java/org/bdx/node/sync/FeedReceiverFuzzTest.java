@@ -125,7 +125,7 @@ class FeedReceiverFuzzTest {
     RECEIVER.receiver.apply(SENDER.id, batch); // anything thrown is a finding
     for (FeedItem item : batch) {
       alertId(item.getAlert())
-          .flatMap(id -> RECEIVER.alerts.get(SENDER.id.value(), id))
+          .flatMap(id -> RECEIVER.alerts.get(SENDER.id, id))
           .ifPresent(FeedReceiverFuzzTest::assertGenuine);
     }
   }
@@ -144,7 +144,7 @@ class FeedReceiverFuzzTest {
                 .setAlert(redacted)
                 .build()));
     StoredAlert held =
-        RECEIVER.alerts.get(SENDER.id.value(), alertId(redacted).orElseThrow()).orElseThrow();
+        RECEIVER.alerts.get(SENDER.id, alertId(redacted).orElseThrow()).orElseThrow();
     assertGenuine(held);
     assertThat(held.envelope()).isEqualTo(redacted);
   }

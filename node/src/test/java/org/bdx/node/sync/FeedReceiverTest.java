@@ -173,7 +173,7 @@ class FeedReceiverTest {
     FeedReceiver.Result r = b.receiver.apply(a.id, List.of(item(6, redacted(v1))));
     assertThat(r.stored()).isZero();
     assertThat(r.ignored()).isEqualTo(1);
-    StoredAlert held = b.alerts.get(a.id.value(), id).orElseThrow();
+    StoredAlert held = b.alerts.get(a.id, id).orElseThrow();
     assertThat(held.version()).isEqualTo(2);
     assertThat(held.fields().getArea()).isEqualTo("Strathcona");
   }
@@ -224,12 +224,12 @@ class FeedReceiverTest {
     assertThat(r.stored()).isZero();
     assertThat(b.receiver.rejected(a.id)).isEqualTo(4);
     assertThat(received()).isZero();
-    assertThat(b.alerts.get(a.id.value(), good.alertId())).isEmpty();
+    assertThat(b.alerts.get(a.id, good.alertId())).isEmpty();
 
     // Twin: the honest item, same everything, is stored.
     FeedReceiver.Result honest = b.receiver.apply(a.id, List.of(item(5, ok)));
     assertThat(honest.stored()).isEqualTo(1);
-    assertThat(b.alerts.get(a.id.value(), good.alertId())).isPresent();
+    assertThat(b.alerts.get(a.id, good.alertId())).isPresent();
     assertThat(b.receiver.rejected(a.id)).isEqualTo(4);
   }
 
@@ -311,8 +311,7 @@ class FeedReceiverTest {
         a.id, new Grant(a.id, agreement, terms.toBuilder().setRetentionDays(3650).build()));
     FeedItem again = items.get(0).toBuilder().setSequence(items.get(0).getSequence() + 1).build();
     b.receiver.apply(a.id, List.of(again));
-    assertThat(b.alerts.get(a.id.value(), x.alertId()).orElseThrow().purgeAt())
-        .isEqualTo(x.expiresAt());
+    assertThat(b.alerts.get(a.id, x.alertId()).orElseThrow().purgeAt()).isEqualTo(x.expiresAt());
 
     // Purging what is due deletes it once its time comes.
     FeedReceiver future =
@@ -366,7 +365,7 @@ class FeedReceiverTest {
                 null));
     FeedItem again = first.toBuilder().setSequence(first.getSequence() + 1).build();
     assertThat(slightly.apply(a.id, List.of(again)).stored()).isEqualTo(1);
-    assertThat(b.alerts.get(a.id.value(), x.alertId())).isPresent();
+    assertThat(b.alerts.get(a.id, x.alertId())).isPresent();
 
     assertThatThrownBy(
             () ->
@@ -389,7 +388,7 @@ class FeedReceiverTest {
             Audience.AUDIENCE_PEER);
     b.receiver.apply(a.id, List.of(item(1, redacted(v1))));
     assertThat(b.receiver.apply(a.id, List.of(item(2, v2.envelope()))).stored()).isEqualTo(1);
-    StoredAlert held = b.alerts.get(a.id.value(), id).orElseThrow();
+    StoredAlert held = b.alerts.get(a.id, id).orElseThrow();
     assertThat(held.status()).isEqualTo(AlertStatus.ALERT_STATUS_RETRACTED);
     assertThat(held.fields()).isEqualTo(AlertFields.getDefaultInstance());
     assertThat(b.search(SyncFixture.byPhone(SyncFixture.GRANTED_PHONE))).isEmpty();

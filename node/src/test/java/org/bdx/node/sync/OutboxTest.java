@@ -80,7 +80,7 @@ class OutboxTest {
                     }))
         .isInstanceOf(IllegalStateException.class);
     assertThat(a.outbox.read(b, 0, 10)).isEmpty();
-    assertThat(a.alerts.get(a.id.value(), x.alertId())).isEmpty();
+    assertThat(a.alerts.get(a.id, x.alertId())).isEmpty();
   }
 
   @Test
@@ -150,7 +150,7 @@ class OutboxTest {
     a.db.inTransaction(
         c -> {
           a.alerts.put(retraction);
-          a.outbox.enqueue(a.alerts.get(a.id.value(), id).orElseThrow());
+          a.outbox.enqueue(a.alerts.get(a.id, id).orElseThrow());
           return null;
         });
     List<FeedItem> items = a.outbox.read(b, 0, 10);

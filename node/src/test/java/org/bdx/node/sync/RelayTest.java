@@ -112,13 +112,13 @@ class RelayTest {
     assertThat(toC.get(0).getHopsLeft()).isZero();
 
     // C verified A's signature and holds A's alert, with only what both grants allow.
-    StoredAlert atC = c.alerts.get(a.id.value(), x.alertId()).orElseThrow();
-    assertThat(atC.receivedFrom()).isEqualTo(b.id.value());
+    StoredAlert atC = c.alerts.get(a.id, x.alertId()).orElseThrow();
+    assertThat(atC.receivedFrom()).isEqualTo(b.id);
     assertThat(atC.envelope().getHeader()).isEqualTo(x.envelope().getHeader());
     assertThat(atC.disclosedPaths()).containsExactlyInAnyOrderElementsOf(GRANTED_PATHS);
     assertThat(atC.fields().getAggressorDescription()).isEmpty();
     // Twin: B, granted the description by A, holds it.
-    StoredAlert atB = b.alerts.get(a.id.value(), x.alertId()).orElseThrow();
+    StoredAlert atB = b.alerts.get(a.id, x.alertId()).orElseThrow();
     assertThat(atB.fields().getAggressorDescription()).isEqualTo(CANARY_DESCRIPTION);
     assertThat(new String(toC.get(0).toByteArray(), StandardCharsets.ISO_8859_1))
         .doesNotContain(CANARY_DESCRIPTION);
@@ -138,7 +138,7 @@ class RelayTest {
             canaryFields(),
             Audience.AUDIENCE_PEER);
     deliver(c, d);
-    assertThat(d.alerts.get(c.id.value(), own.alertId())).isPresent();
+    assertThat(d.alerts.get(c.id, own.alertId())).isPresent();
   }
 
   @Test
@@ -152,7 +152,7 @@ class RelayTest {
     assertThat(toD).hasSize(1);
     assertThat(toD.get(0).getRelayHops()).isEqualTo(2);
     assertThat(toD.get(0).getHopsLeft()).isZero();
-    StoredAlert atD = d.alerts.get(a.id.value(), x.alertId()).orElseThrow();
+    StoredAlert atD = d.alerts.get(a.id, x.alertId()).orElseThrow();
     assertThat(atD.disclosedPaths()).containsExactlyInAnyOrderElementsOf(GRANTED_PATHS);
 
     // The signed max_hops bounds every agreement: with max_hops 1, C relays nothing.
@@ -160,7 +160,7 @@ class RelayTest {
     deliver(a, b);
     deliver(b, c);
     assertThat(queued(c, d)).isEmpty();
-    assertThat(c.alerts.get(a.id.value(), y.alertId())).isPresent();
+    assertThat(c.alerts.get(a.id, y.alertId())).isPresent();
   }
 
   @Test
@@ -169,7 +169,7 @@ class RelayTest {
     StoredAlert x = publish(2);
     List<FeedItem> toB = deliver(a, b);
     assertThat(toB.get(0).getHopsLeft()).isZero();
-    assertThat(b.alerts.get(a.id.value(), x.alertId())).isPresent();
+    assertThat(b.alerts.get(a.id, x.alertId())).isPresent();
     assertThat(queued(b, c)).isEmpty();
   }
 
@@ -184,8 +184,7 @@ class RelayTest {
     assertThat(viaB.ignored()).isEqualTo(1);
     assertThat(viaB.rejected()).isZero();
     assertThat(c.alerts.findById(x.alertId())).hasSize(1);
-    assertThat(c.alerts.get(a.id.value(), x.alertId()).orElseThrow().receivedFrom())
-        .isEqualTo(a.id.value());
+    assertThat(c.alerts.get(a.id, x.alertId()).orElseThrow().receivedFrom()).isEqualTo(a.id);
     assertThat(queued(c, d)).isEmpty();
   }
 
@@ -233,7 +232,7 @@ class RelayTest {
     FeedItem lowered =
         genuine.toBuilder().setSequence(genuine.getSequence() + 11).setHopsLeft(0).build();
     assertThat(c.receiver.apply(b.id, List.of(lowered)).stored()).isEqualTo(1);
-    assertThat(c.alerts.get(a.id.value(), x.alertId())).isPresent();
+    assertThat(c.alerts.get(a.id, x.alertId())).isPresent();
   }
 
   @Test
@@ -250,7 +249,7 @@ class RelayTest {
     assertThat(r.stored()).isZero();
     assertThat(r.rejected()).isZero();
     assertThat(r.ignored()).isEqualTo(1);
-    StoredAlert held = a.alerts.get(a.id.value(), x.alertId()).orElseThrow();
+    StoredAlert held = a.alerts.get(a.id, x.alertId()).orElseThrow();
     assertThat(held.local()).isTrue();
     assertThat(held.fields().getModusOperandi()).isEqualTo(SyncFixture.CANARY_MO);
     // Twin: B's own alert is stored at A.
@@ -262,7 +261,7 @@ class RelayTest {
             canaryFields(),
             Audience.AUDIENCE_PEER);
     deliver(b, a);
-    assertThat(a.alerts.get(b.id.value(), bOwn.alertId())).isPresent();
+    assertThat(a.alerts.get(b.id, bOwn.alertId())).isPresent();
 
     // Whatever its hop counts claim: a loop is not an attack, and it is our own signed alert.
     // (A sequence beyond everything delivered, so the cursor does not skip it.)
@@ -271,7 +270,7 @@ class RelayTest {
     FeedReceiver.Result again = a.receiver.apply(b.id, List.of(farAround));
     assertThat(again.rejected()).isZero();
     assertThat(again.ignored()).isEqualTo(1);
-    assertThat(a.alerts.get(a.id.value(), x.alertId()).orElseThrow().local()).isTrue();
+    assertThat(a.alerts.get(a.id, x.alertId()).orElseThrow().local()).isTrue();
   }
 
   @Test
@@ -279,7 +278,7 @@ class RelayTest {
     StoredAlert x = publish(2);
     deliver(a, b);
     deliver(b, c);
-    assertThat(c.alerts.get(a.id.value(), x.alertId()).orElseThrow().tombstone()).isFalse();
+    assertThat(c.alerts.get(a.id, x.alertId()).orElseThrow().tombstone()).isFalse();
 
     a.publish(
         x.alertId(),
@@ -293,7 +292,7 @@ class RelayTest {
     assertThat(toC).hasSize(1);
     assertThat(toC.get(0).getAlert().getDisclosuresCount()).isZero();
     assertThat(toC.get(0).getRelayHops()).isEqualTo(1);
-    StoredAlert t = c.alerts.get(a.id.value(), x.alertId()).orElseThrow();
+    StoredAlert t = c.alerts.get(a.id, x.alertId()).orElseThrow();
     assertThat(t.version()).isEqualTo(2);
     assertThat(t.status()).isEqualTo(AlertStatus.ALERT_STATUS_RETRACTED);
     assertThat(t.tombstone()).isTrue();
@@ -313,7 +312,7 @@ class RelayTest {
       List<FeedItem> toE = deliver(b, e);
       assertThat(toE).hasSize(1);
       assertThat(toE.get(0).getRelayHops()).isEqualTo(1);
-      assertThat(e.alerts.get(a.id.value(), x.alertId())).isPresent();
+      assertThat(e.alerts.get(a.id, x.alertId())).isPresent();
       // Backfill towards A, the origin, queues nothing.
       assertThat(b.outbox.backfill(b.grants.outbound(a.id).orElseThrow())).isZero();
     }

@@ -214,7 +214,7 @@ final class SyncFixture {
         throw new AssertionError(e);
       }
       return new StoredAlert(
-          id.value(),
+          id,
           alertId,
           version,
           status,

@@ -70,7 +70,7 @@ class WithdrawalTest {
   }
 
   private StoredAlert held(TestNode r, String id) {
-    return r.alerts.get(origin.id.value(), id).orElseThrow();
+    return r.alerts.get(origin.id, id).orElseThrow();
   }
 
   @Test
@@ -163,7 +163,7 @@ class WithdrawalTest {
     assertThat(t.envelope().getDisclosuresCount()).isZero();
     assertThat(peer.search(SyncFixture.byPhone(SyncFixture.GRANTED_PHONE))).isEmpty();
     assertThat(peer.search(SyncFixture.byText("CANARYDESC7f3a"))).isEmpty();
-    assertThat(police.alerts.get(origin.id.value(), id)).isEmpty();
+    assertThat(police.alerts.get(origin.id, id)).isEmpty();
   }
 
   @Test
@@ -205,7 +205,7 @@ class WithdrawalTest {
     assertThat(r.ignored()).isEqualTo(1);
     assertThat(r.rejected()).isZero();
     assertThat(r.cursor()).isEqualTo(1);
-    assertThat(peer.alerts.get(origin.id.value(), id)).isEmpty();
+    assertThat(peer.alerts.get(origin.id, id)).isEmpty();
 
     // Twin: once the receiver holds v1, the same header-only v2 withdraws it.
     StoredAlert v1 =
