@@ -35,24 +35,35 @@ final class JfrBreakdown {
     };
   }
 
+  /** The receiver's frames: its checks (FeedChecks) and its store step (FeedReceiver). */
+  private static final String[] RECEIVER = {
+    "org.bdx.node.sync.FeedReceiver.", "org.bdx.node.sync.FeedChecks."
+  };
+
+  private static Predicate<List<String>> receiverAnd(String... all) {
+    Predicate<List<String>> inReceiver =
+        frames ->
+            frames.stream().anyMatch(f -> f.startsWith(RECEIVER[0]) || f.startsWith(RECEIVER[1]));
+    return inReceiver.and(has(all));
+  }
+
   private static final List<Bucket> BUCKETS =
       List.of(
           new Bucket(
-              "B: verify (AlertVerifier)",
-              has("org.bdx.node.sync.FeedReceiver.", "org.bdx.node.signing.AlertVerifier.")),
+              "B: verify (AlertVerifier)", receiverAnd("org.bdx.node.signing.AlertVerifier.")),
           new Bucket(
-              "B: search index (AlertStore.insertIndex)",
-              has("org.bdx.node.sync.FeedReceiver.", "org.bdx.node.store.AlertStore.insertIndex")),
+              "B: search index (SearchIndex.insert)",
+              receiverAnd("org.bdx.node.store.SearchIndex.insert")),
           new Bucket(
               "B: store row (AlertStore.put, other)",
-              has("org.bdx.node.sync.FeedReceiver.", "org.bdx.node.store.AlertStore.put")),
+              receiverAnd("org.bdx.node.store.AlertStore.put")),
           new Bucket(
               "B: commit",
               frames ->
-                  has("org.bdx.node.sync.FeedReceiver.").test(frames)
+                  receiverAnd().test(frames)
                       && frames.stream()
                           .anyMatch(f -> f.startsWith("org.sqlite.") && f.endsWith(".commit"))),
-          new Bucket("B: FeedReceiver other", has("org.bdx.node.sync.FeedReceiver.")),
+          new Bucket("B: FeedReceiver / FeedChecks other", receiverAnd()),
           new Bucket("B: FeedClient other", has("org.bdx.node.sync.FeedClient.")),
           new Bucket("A: Outbox.read", has("org.bdx.node.sync.Outbox.read")),
           new Bucket("A: Outbox.acked", has("org.bdx.node.sync.Outbox.acked")),
