@@ -154,6 +154,50 @@ public final class NodeDatabase implements AutoCloseable {
   }
 
   /**
+   * Runs one statement with {@code args} bound in order ({@link #bind}), in the caller's
+   * transaction or a new one.
+   *
+   * @return the number of rows changed
+   */
+  int update(String sql, Object... args) {
+    return inTransaction(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  /** The first column of the first row {@code sql} selects with {@code args}, or 0 if none. */
+  long queryLong(String sql, Object... args) {
+    return inTransaction(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? rs.getLong(1) : 0L;
+            }
+          }
+        });
+  }
+
+  /** Binds strings, whole numbers, byte arrays and nulls by position; anything else is a bug. */
+  static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      switch (a) {
+        case null -> ps.setNull(i + 1, java.sql.Types.NULL);
+        case String v -> ps.setString(i + 1, v);
+        case Long v -> ps.setLong(i + 1, v);
+        case Integer v -> ps.setInt(i + 1, v);
+        case byte[] v -> ps.setBytes(i + 1, v);
+        default -> throw new IllegalArgumentException("cannot bind a " + a.getClass().getName());
+      }
+    }
+  }
+
+  /**
    * Runs work in one transaction, as inTransaction, for callers outside store that do no SQL
    * themselves.
    */

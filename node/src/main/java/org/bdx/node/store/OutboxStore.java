@@ -179,17 +179,7 @@ public final class OutboxStore {
   /** Deletes the rows of the alert older than {@code version} queued for {@code partner}. */
   public void deleteOlderVersions(
       NodeId partner, NodeId originNodeId, String alertId, long version) {
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(DELETE_OLDER)) {
-            ps.setString(1, partner.value());
-            ps.setString(2, originNodeId.value());
-            ps.setString(3, alertId);
-            ps.setLong(4, version);
-            ps.executeUpdate();
-          }
-          return null;
-        });
+    db.update(DELETE_OLDER, partner.value(), originNodeId.value(), alertId, version);
   }
 
   /** Queues {@code e} and records it as what its partner was last queued of the alert. */
@@ -287,45 +277,17 @@ public final class OutboxStore {
 
   /** The highest sequence queued for {@code partner}, 0 if none is queued. */
   public long latestSeq(NodeId partner) {
-    Objects.requireNonNull(partner, "partner");
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(LATEST_SEQ)) {
-            ps.setString(1, partner.value());
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? rs.getLong(1) : 0L;
-            }
-          }
-        });
+    return db.queryLong(LATEST_SEQ, partner.value());
   }
 
   /** How many rows queued for {@code partner} have a sequence greater than {@code afterSeq}. */
   public long countAfter(NodeId partner, long afterSeq) {
-    Objects.requireNonNull(partner, "partner");
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(COUNT_AFTER)) {
-            ps.setString(1, partner.value());
-            ps.setLong(2, afterSeq);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? rs.getLong(1) : 0L;
-            }
-          }
-        });
+    return db.queryLong(COUNT_AFTER, partner.value(), afterSeq);
   }
 
   /** Deletes the rows queued for {@code partner} through {@code throughSeq} (acknowledged). */
   public void deleteThrough(NodeId partner, long throughSeq) {
-    Objects.requireNonNull(partner, "partner");
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(DELETE_THROUGH)) {
-            ps.setString(1, partner.value());
-            ps.setLong(2, throughSeq);
-            ps.executeUpdate();
-          }
-          return null;
-        });
+    db.update(DELETE_THROUGH, partner.value(), throughSeq);
   }
 
   /** Deletes everything queued for {@code partner} and the record of what it was queued. */

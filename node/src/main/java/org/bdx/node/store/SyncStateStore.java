@@ -134,33 +134,12 @@ public final class SyncStateStore {
    * by {@code rejected} and {@code stale}, and {@code at} is the last successful sync.
    */
   public void recordInbound(NodeId partner, long cursor, long at, long rejected, long stale) {
-    Objects.requireNonNull(partner, "partner");
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(RECORD_INBOUND)) {
-            ps.setString(1, partner.value());
-            ps.setLong(2, cursor);
-            ps.setLong(3, at);
-            ps.setLong(4, rejected);
-            ps.setLong(5, stale);
-            ps.executeUpdate();
-          }
-          return null;
-        });
+    db.update(RECORD_INBOUND, partner.value(), cursor, at, rejected, stale);
   }
 
   /** Records the backlog {@code partner} reported, replacing the last one. */
   public void recordInboundWaiting(NodeId partner, long backlog) {
-    Objects.requireNonNull(partner, "partner");
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(RECORD_INBOUND_WAITING)) {
-            ps.setString(1, partner.value());
-            ps.setLong(2, backlog);
-            ps.executeUpdate();
-          }
-          return null;
-        });
+    db.update(RECORD_INBOUND_WAITING, partner.value(), backlog);
   }
 
   /**
@@ -168,29 +147,10 @@ public final class SyncStateStore {
    * monotonic, a lower value (or an earlier time) changes nothing.
    */
   public void recordOutboundAcked(NodeId partner, long throughSeq, long at) {
-    Objects.requireNonNull(partner, "partner");
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(RECORD_OUTBOUND_ACKED)) {
-            ps.setString(1, partner.value());
-            ps.setLong(2, throughSeq);
-            ps.setLong(3, at);
-            ps.executeUpdate();
-          }
-          return null;
-        });
+    db.update(RECORD_OUTBOUND_ACKED, partner.value(), throughSeq, at);
   }
 
   private long readLong(String sql, NodeId partner) {
-    Objects.requireNonNull(partner, "partner");
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, partner.value());
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? rs.getLong(1) : 0L;
-            }
-          }
-        });
+    return db.queryLong(sql, partner.value());
   }
 }
