@@ -254,6 +254,42 @@ class CliEndToEndTest {
   }
 
   @Test
+  @Order(6)
+  void secondServeOnTheSameHome_failsAtOnceNamingTheFirst() throws Exception {
+    // Two serves on one home would read the same partners' feeds and end each other's streams.
+    Process second =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Bdx.class.getName(),
+                "serve",
+                "--home",
+                home.toString(),
+                "--listen",
+                "127.0.0.1:" + freePort(),
+                "--federation-listen",
+                "127.0.0.1:" + freePort())
+            .redirectErrorStream(true)
+            .start();
+    boolean ended = second.waitFor(60, TimeUnit.SECONDS);
+    if (!ended) {
+      second.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    String printed = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(ended).as("the second serve ended by itself: %s", printed).isTrue();
+    assertThat(second.exitValue()).as(printed).isEqualTo(1);
+    assertThat(printed)
+        .contains("another bdx serve is already running on " + home)
+        .contains("pid " + server.pid())
+        .doesNotContain("Exception");
+    // Twin: the first node still serves.
+    CliRun list = CliRun.bdx("report", "list", "--home", home.toString());
+    assertThat(list.exitCode()).as(list.toString()).isZero();
+  }
+
+  @Test
   @Order(7)
   void serve_stopsGracefullyOnSigterm_thenClientsSayItIsNotRunning() throws Exception {
     server.destroy(); // SIGTERM

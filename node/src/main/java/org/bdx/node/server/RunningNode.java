@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.List;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
+import org.bdx.node.home.ServeLock;
 import org.bdx.node.tls.Keepalive;
 
 /**
@@ -20,11 +21,13 @@ public final class RunningNode implements AutoCloseable {
   private final Node node;
   private final NodeServer client;
   private final NodeServer federation;
+  private final ServeLock lock;
 
-  private RunningNode(Node node, NodeServer client, NodeServer federation) {
+  private RunningNode(Node node, NodeServer client, NodeServer federation, ServeLock lock) {
     this.node = node;
     this.client = client;
     this.federation = federation;
+    this.lock = lock;
   }
 
   /**
@@ -33,6 +36,7 @@ public final class RunningNode implements AutoCloseable {
    * @param federationTaps interceptors added to the federation services, innermost last; tests use
    *     them to record what the node sends to partners before encryption
    * @throws AddressInUse when an address cannot be bound
+   * @throws ServeLock.HomeInUse when another node already serves {@code home}
    */
   public static RunningNode start(
       NodeHome home,
@@ -53,7 +57,15 @@ public final class RunningNode implements AutoCloseable {
       List<ServerInterceptor> federationTaps,
       Keepalive keepalive)
       throws IOException {
-    Node node = Node.open(home, clock, keepalive);
+    home.loadConfig(); // a clear error for a home without a node, before anything is created
+    ServeLock lock = ServeLock.acquire(home);
+    Node node;
+    try {
+      node = Node.open(home, clock, keepalive);
+    } catch (IOException | RuntimeException e) {
+      releaseQuietly(lock);
+      throw e;
+    }
     NodeConfig.HostPort clientAt = clientAddress != null ? clientAddress : node.config().listen();
     NodeConfig.HostPort federationAt =
         federationAddress != null ? federationAddress : node.config().federationListen();
@@ -68,6 +80,7 @@ public final class RunningNode implements AutoCloseable {
               .start();
     } catch (IOException e) {
       node.close();
+      releaseQuietly(lock);
       throw new AddressInUse(clientAt, e);
     }
     NodeServer federation;
@@ -82,10 +95,20 @@ public final class RunningNode implements AutoCloseable {
     } catch (IOException e) {
       stopQuietly(client);
       node.close();
+      releaseQuietly(lock);
       throw new AddressInUse(federationAt, e);
     }
+    lock.describe(
+        "client API on "
+            + clientAt.host()
+            + ":"
+            + client.port()
+            + ", partners on "
+            + federationAt.host()
+            + ":"
+            + federation.port());
     node.startFederation();
-    return new RunningNode(node, client, federation);
+    return new RunningNode(node, client, federation, lock);
   }
 
   public static RunningNode start(NodeHome home, Clock clock) throws IOException {
@@ -116,6 +139,15 @@ public final class RunningNode implements AutoCloseable {
     stopQuietly(federation);
     stopQuietly(client);
     node.close();
+    releaseQuietly(lock);
+  }
+
+  private static void releaseQuietly(ServeLock lock) {
+    try {
+      lock.close();
+    } catch (IOException e) {
+      // The lock goes with the process anyway.
+    }
   }
 
   private static void stopQuietly(NodeServer s) {
