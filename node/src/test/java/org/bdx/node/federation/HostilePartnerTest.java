@@ -6,6 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -26,14 +33,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -98,6 +108,7 @@ import org.bdx.proto.v1.SubscribeResponse;
 import org.bdx.proto.v1.SubscribeStart;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,6 +154,15 @@ class HostilePartnerTest {
   private Server mServer;
   private ManagedChannel mToV;
 
+  /** M's calls to V: {@link #mToV}, recording the connection each call went over. */
+  private Channel mCalls;
+
+  /**
+   * The local address of M's end of the connection, one per call M made to V in this test (null if
+   * the call ended without one).
+   */
+  private final List<SocketAddress> callConnections = new CopyOnWriteArrayList<>();
+
   private String agreementId;
   private SignedAgreement activeAgreement;
   private SignedAlert vOwnAlert;
@@ -172,6 +192,7 @@ class HostilePartnerTest {
             .build()
             .start();
     mToV = new TlsPartnerChannels(mKeys).open(vId, "127.0.0.1:" + v.federationPort());
+    mCalls = ClientInterceptors.intercept(mToV, new ConnectionRecorder());
 
     vAdmin.addPartner(
         AddPartnerRequest.newBuilder()
@@ -233,6 +254,11 @@ class HostilePartnerTest {
 
     // V's feed client subscribes to M once the agreement is ACTIVE.
     liveSession();
+  }
+
+  @BeforeEach
+  void forgetConnections() {
+    callConnections.clear();
   }
 
   @AfterAll
@@ -713,7 +739,7 @@ class HostilePartnerTest {
       assertStatus(
           () ->
               ClientCalls.blockingUnaryCall(
-                  mToV,
+                  mCalls,
                   raw,
                   CallOptions.DEFAULT.withDeadlineAfter(WAIT_SECONDS, TimeUnit.SECONDS),
                   notProtobuf),
@@ -726,7 +752,7 @@ class HostilePartnerTest {
     BlockingQueue<Status> end = new LinkedBlockingQueue<>();
     StreamObserver<byte[]> requests =
         ClientCalls.asyncBidiStreamingCall(
-            mToV.newCall(rawSubscribe, CallOptions.DEFAULT),
+            mCalls.newCall(rawSubscribe, CallOptions.DEFAULT),
             new StreamObserver<byte[]>() {
               @Override
               public void onNext(byte[] value) {}
@@ -912,15 +938,46 @@ class HostilePartnerTest {
   }
 
   /**
-   * Waits until V counts {@code expected} refused messages from M (a call's status reaches M a
-   * moment before V's transport reports the call closed), then checks it is exactly that many.
+   * Waits until V counts {@code expected} refused calls from M, then checks that it is exactly that
+   * many: no call of this test counted twice, no honest call counted.
+   *
+   * <p>An extra count is shown by a marker, not by time. M repeats the genuine confirmation twice
+   * on the same connection (AGR-8.2: it succeeds and changes nothing; OK is never a refusal) and
+   * waits for each answer. Why the answer proves that every wrong count of an earlier call has been
+   * made: V counts a call ({@code edge/RefusedCallCounter}, a stream tracer) at the later of {@code
+   * serverCallStarted} and {@code streamClosed}. {@code serverCallStarted} runs before the call's
+   * interceptors and handler, so before V answers it. {@code streamClosed} runs on the connection's
+   * Netty event loop, one thread for the connection's life: for a call V's code ended, from the
+   * listener of the write that put its trailers on the socket (grpc-java's {@code
+   * NettyServerHandler.closeStreamWhenDone}), which Netty runs in that same turn of the loop; for a
+   * call the transport ended, before its status is even queued for writing. So it has run before M
+   * could see that call's status. M sends the marker only after it has every earlier status, and V
+   * writes the marker's answer in a later turn of the same loop: once M has the answer, every count
+   * made at {@code streamClosed} of an earlier call has been made. The first marker's own count is
+   * not ordered by its own answer (its trailers can reach M before its {@code streamClosed} runs),
+   * but it is by the second one's: an honest call counted would show too.
+   *
+   * <p>Where this does not hold: (1) a call the transport ended before V started it (a request over
+   * the size limit: the deframer refuses it on the event loop while {@code serverCallStarted} still
+   * waits on the executor) is counted on an executor thread that no marker is ordered with; the
+   * wait above covers its one right count, not a wrong second one. (2) Counts for another
+   * connection run on another event loop, so every call must have gone over one connection (checked
+   * below); a call that ended the connection (a connection error, GOAWAY) would break that, and
+   * none here does: a request over the size limit ends only its stream. (3) Netty runs a write's
+   * listener in the same turn unless listener notifications nest more than eight deep; then it
+   * queues it as a task, and a flush queued before it could carry the marker's answer first.
    */
   private void awaitRefused(long expected) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
     while (partnerStatus().getInboundRefused() < expected && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    Thread.sleep(50); // room for a wrong extra count to show
+    asM().confirmAgreement(confirm(activeAgreement));
+    asM().confirmAgreement(confirm(activeAgreement));
+    assertThat(new HashSet<>(callConnections))
+        .as("connections of M's calls in this test (the marker orders only its own)")
+        .hasSize(1)
+        .doesNotContainNull();
     assertThat(partnerStatus().getInboundRefused()).as("inbound_refused").isEqualTo(expected);
   }
 
@@ -1060,7 +1117,7 @@ class HostilePartnerTest {
   }
 
   private FederationServiceGrpc.FederationServiceBlockingStub asM() {
-    return FederationServiceGrpc.newBlockingStub(mToV)
+    return FederationServiceGrpc.newBlockingStub(mCalls)
         .withDeadlineAfter(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
@@ -1118,7 +1175,7 @@ class HostilePartnerTest {
 
     MySubscription() {
       AtomicReference<ClientCallStreamObserver<SubscribeRequest>> call = new AtomicReference<>();
-      FederationServiceGrpc.newStub(mToV)
+      FederationServiceGrpc.newStub(mCalls)
           .subscribe(
               new ClientResponseObserver<SubscribeRequest, SubscribeResponse>() {
                 @Override
@@ -1288,6 +1345,29 @@ class HostilePartnerTest {
         }
       }
       return true;
+    }
+  }
+
+  /** Records, when a call of M's ends, the local address of the connection it went over. */
+  private final class ConnectionRecorder implements ClientInterceptor {
+    @Override
+    public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
+        MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
+      ClientCall<ReqT, RespT> call = next.newCall(method, options);
+      return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
+        @Override
+        public void start(Listener<RespT> listener, Metadata headers) {
+          super.start(
+              new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                @Override
+                public void onClose(Status status, Metadata trailers) {
+                  callConnections.add(call.getAttributes().get(Grpc.TRANSPORT_ATTR_LOCAL_ADDR));
+                  super.onClose(status, trailers);
+                }
+              },
+              headers);
+        }
+      };
     }
   }
 
