@@ -12,7 +12,13 @@ import static org.bdx.node.sync.SyncFixture.canaryFields;
 import static org.bdx.node.sync.SyncFixture.contains;
 import static org.bdx.node.sync.SyncFixture.terms;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -24,9 +30,10 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.bdx.node.federation.FeedService;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.policy.Grant;
@@ -34,6 +41,7 @@ import org.bdx.node.signing.VerifiedAlert;
 import org.bdx.node.store.Ids;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.node.sync.SyncFixture.TestNode;
+import org.bdx.node.tls.PartnerChannels;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Audience;
@@ -232,7 +240,11 @@ class FeedEndToEndTest {
     }
     long last = a.outbox.latestSeq(b.id);
     CountDownLatch diskReady = new CountDownLatch(1);
-    AtomicInteger syncs = new AtomicInteger();
+    // What is on disk at B: the cursor B had committed when a sync began, once that sync is over
+    // (FeedReceiver.sync makes every transaction committed before it durable).
+    AtomicLong onDisk = new AtomicLong();
+    // A's outbox for B when B's first sync was over, before B could act on it.
+    AtomicReference<QueueAtA> atFirstSync = new AtomicReference<>();
     Runnable blockedSync =
         () -> {
           try {
@@ -240,9 +252,15 @@ class FeedEndToEndTest {
           } catch (InterruptedException e) {
             throw new IllegalStateException("interrupted", e);
           }
+          long committed = b.receiver.cursor(a.id);
           b.receiver.sync();
-          syncs.incrementAndGet();
+          atFirstSync.compareAndSet(
+              null, new QueueAtA(a.outbox.ackedThrough(b.id), a.outbox.waiting(b.id)));
+          onDisk.accumulateAndGet(committed, Math::max);
         };
+    List<SentAck> acks = new CopyOnWriteArrayList<>();
+    PartnerChannels recording =
+        (partner, at) -> SyncFixture.channel(b.id, at, new AckRecorder(acks, onDisk::get));
     FeedClient.Options small =
         new FeedClient.Options(
             8, 16, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(1));
@@ -250,7 +268,7 @@ class FeedEndToEndTest {
         new FeedClient(
             a.id,
             endpoint,
-            SyncFixture.channelsAs(b.id),
+            recording,
             b.receiver,
             small,
             new RefusedMessages(a.id::equals),
@@ -258,14 +276,55 @@ class FeedEndToEndTest {
 
     // Everything is committed at B while the disk "hangs": the writer did not wait for it.
     await(() -> b.receiver.cursor(a.id) == last);
-    Thread.sleep(200); // room for a wrong early acknowledgement to reach A
-    assertThat(a.outbox.ackedThrough(b.id)).isZero();
-    assertThat(a.outbox.waiting(b.id)).isEqualTo(50);
-
     diskReady.countDown();
+    // The marker: A has B's final acknowledgement. B's client thread sends its acknowledgements
+    // one after another on one request stream, each recorded as it is handed to the stream, and
+    // the final one last; so once A has it, every acknowledgement B sent for these items, an early
+    // one too, is in acks, and A received each before the final one.
     await(() -> a.outbox.ackedThrough(b.id) == last);
-    assertThat(syncs.get()).isPositive();
+
+    assertThat(acks).isNotEmpty();
+    assertThat(acks)
+        .allSatisfy(
+            ack ->
+                assertThat(ack.through())
+                    .as("acknowledged through, against what was on disk at B when it was sent")
+                    .isLessThanOrEqualTo(ack.onDisk()));
+    assertThat(acks.getLast().through()).isEqualTo(last);
+    // A's acknowledged-through moved only after B's disk had the batches.
+    assertThat(atFirstSync.get()).isEqualTo(new QueueAtA(0, 50));
     assertThat(a.outbox.waiting(b.id)).isZero();
+  }
+
+  /** A's acknowledged-through and waiting rows for B. */
+  record QueueAtA(long ackedThrough, long waiting) {}
+
+  /** One acknowledgement B sent, and what was on B's disk when it sent it. */
+  record SentAck(long through, long onDisk) {}
+
+  /** Records, on B's channel to A, every acknowledgement as B hands it to the request stream. */
+  static final class AckRecorder implements ClientInterceptor {
+    private final List<SentAck> sink;
+    private final LongSupplier onDisk;
+
+    AckRecorder(List<SentAck> sink, LongSupplier onDisk) {
+      this.sink = sink;
+      this.onDisk = onDisk;
+    }
+
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(
+        MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+      return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+        @Override
+        public void sendMessage(Q message) {
+          if (message instanceof SubscribeRequest r && r.hasAck()) {
+            sink.add(new SentAck(r.getAck().getThroughSequence(), onDisk.getAsLong()));
+          }
+          super.sendMessage(message);
+        }
+      };
+    }
   }
 
   private int countReceived() {

@@ -1,6 +1,7 @@
 package org.bdx.node.sync;
 
 import com.google.protobuf.MessageLite;
+import io.grpc.ClientInterceptor;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
@@ -315,11 +316,13 @@ final class SyncFixture {
     return (partner, endpoint) -> channel(self, endpoint);
   }
 
-  static ManagedChannel channel(NodeId self, String endpoint) {
+  /** A plaintext channel naming {@code self} in the test identity header, with {@code more}. */
+  static ManagedChannel channel(NodeId self, String endpoint, ClientInterceptor... more) {
     Metadata md = new Metadata();
     md.put(PEER_HEADER, self.value());
     return Grpc.newChannelBuilder(endpoint, InsecureChannelCredentials.create())
         .intercept(MetadataUtils.newAttachHeadersInterceptor(md))
+        .intercept(more)
         .build();
   }
 
