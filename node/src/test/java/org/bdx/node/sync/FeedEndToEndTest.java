@@ -12,6 +12,7 @@ import static org.bdx.node.sync.SyncFixture.canaryFields;
 import static org.bdx.node.sync.SyncFixture.contains;
 import static org.bdx.node.sync.SyncFixture.terms;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -34,11 +35,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 import org.bdx.node.federation.FeedService;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.signing.VerifiedAlert;
 import org.bdx.node.store.Ids;
+import org.bdx.node.store.OutboxStore;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.node.sync.SyncFixture.TestNode;
 import org.bdx.node.tls.PartnerChannels;
@@ -47,6 +50,7 @@ import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.FederationServiceGrpc;
 import org.bdx.proto.v1.FeedAck;
+import org.bdx.proto.v1.FeedStatus;
 import org.bdx.proto.v1.HarmCategory;
 import org.bdx.proto.v1.PartnerClass;
 import org.bdx.proto.v1.Severity;
@@ -466,7 +470,16 @@ class FeedEndToEndTest {
   @Test
   void subscriberThatNeverReads_holdsAtMostOneWindow() throws Exception {
     int window = 16;
-    endpoint = a.serve(FeedService.Options.defaults().withWindow(window));
+    FeedService.Options windowed = FeedService.Options.defaults().withWindow(window);
+    // A status as soon as the backlog changes, not at most every 2 s: the markers below.
+    endpoint =
+        a.serve(
+            new FeedService.Options(
+                windowed.window(),
+                windowed.batch(),
+                windowed.checkInterval(),
+                Duration.ZERO,
+                windowed.startTimeout()));
     AlertFields fields = canaryFields();
     a.db.inTransaction(
         c -> {
@@ -486,30 +499,83 @@ class FeedEndToEndTest {
     ManagedChannel ch = SyncFixture.channel(b.id, endpoint);
     try {
       RawSubscriber sub = subscribe(b.id, ch, 0, 0); // never requests, never acks
-      await(() -> a.feed.inFlight(b.id) == window);
-      Thread.sleep(1000); // several periodic checks and wake-ups
+      // The markers are status messages A sends. A stream's pump runs one run at a time, and in a
+      // run the items go out before the status; A sends a status only when the backlog it reports
+      // changed, at most one per run. So the n-th status comes from a later run than the one
+      // before it, and every item that run sent (one past the window, were it wrong) is in a.sent
+      // before it: Capture records each message as the pump hands it to gRPC. The first status
+      // comes after the first window (it is sent only once the window is full or the rows end).
+      await(() -> statusesSent().size() >= 1);
+      assertThat(a.feed.inFlight(b.id)).isEqualTo(window);
+      assertThat(statusesSent().get(0).getBacklog()).isEqualTo(200 - window);
+
+      // A row queued behind the outbox's back wakes nobody: only a run the outbox did not cause
+      // (a periodic check, or the transport becoming ready) can see it and report it.
+      queueUnannounced();
+      await(() -> statusesSent().size() >= 2);
+      assertThat(itemsSent()).isEqualTo(window);
       assertThat(a.feed.inFlight(b.id)).isEqualTo(window);
       assertThat(a.feed.buffered(b.id)).isZero();
-      long items =
-          a.sent.stream()
-              .filter(
-                  bytes -> {
-                    try {
-                      return SubscribeResponse.parseFrom(bytes).hasItem();
-                    } catch (Exception e) {
-                      return false;
-                    }
-                  })
-              .count();
-      assertThat(items).isEqualTo(window);
+      assertThat(statusesSent().get(1).getBacklog()).isEqualTo(200 - window + 1);
       assertThat(sub.responses).isEmpty();
-      // More alerts arriving do not push past the window either.
+
+      // More alerts arriving (the outbox wakes the stream) do not push past the window either.
       a.publish(fields, Audience.AUDIENCE_PEER);
-      Thread.sleep(300);
+      await(() -> statusesSent().size() >= 3);
+      assertThat(itemsSent()).isEqualTo(window);
       assertThat(a.feed.inFlight(b.id)).isEqualTo(window);
+      assertThat(statusesSent().get(2).getBacklog()).isEqualTo(200 - window + 2);
     } finally {
       ch.shutdownNow();
     }
+  }
+
+  /** Queues one row for B straight into A's outbox table: the outbox's listeners are not told. */
+  private void queueUnannounced() {
+    StoredAlert x =
+        a.sign(
+            Ids.newId(SyncFixture.RNG),
+            1,
+            AlertStatus.ALERT_STATUS_ACTIVE,
+            canaryFields(),
+            Audience.AUDIENCE_PEER);
+    a.outboxRows.queue(
+        new OutboxStore.Entry(
+            b.id,
+            agreement,
+            a.id,
+            x.alertId(),
+            x.version(),
+            x.envelope(),
+            x.issuedAt(),
+            0,
+            0,
+            true));
+  }
+
+  /** The status messages A sent, in order. */
+  private List<FeedStatus> statusesSent() {
+    return sentByA()
+        .filter(SubscribeResponse::hasStatus)
+        .map(SubscribeResponse::getStatus)
+        .toList();
+  }
+
+  /** How many items A sent. */
+  private long itemsSent() {
+    return sentByA().filter(SubscribeResponse::hasItem).count();
+  }
+
+  private Stream<SubscribeResponse> sentByA() {
+    return a.sent.stream()
+        .map(
+            bytes -> {
+              try {
+                return SubscribeResponse.parseFrom(bytes);
+              } catch (InvalidProtocolBufferException e) {
+                throw new AssertionError(e);
+              }
+            });
   }
 
   @Test
