@@ -62,9 +62,12 @@ import org.bdx.proto.v1.SignedAlert;
 import org.bdx.proto.v1.SubscribeRequest;
 import org.bdx.proto.v1.SubscribeResponse;
 
-/** Two-node test rig: keys, databases, stores, fake grants, plaintext gRPC with a test identity. */
-final class SyncFixture {
-  static final SecureRandom RNG = new SecureRandom();
+/**
+ * Two-node test rig: keys, databases, stores, fake grants, plaintext gRPC with a test identity.
+ * What the sender's tests in {@code federation} use is public.
+ */
+public final class SyncFixture {
+  public static final SecureRandom RNG = new SecureRandom();
 
   /** Test-only header naming the caller; stands in for the mutual TLS certificate. */
   static final Metadata.Key<String> PEER_HEADER =
@@ -77,15 +80,15 @@ final class SyncFixture {
   static final String CANARY_CONTACT = "CANARYCONTACTx1";
   static final String CANARY_MO = "CANARYMOk2 books outcall";
 
-  static final List<String> GRANTED_PATHS =
+  public static final List<String> GRANTED_PATHS =
       List.of("incident_date", "area", "harms", "severity", "phone_numbers");
 
   private SyncFixture() {}
 
   /** Mutable fake of the agreement book's grants. */
-  static final class FakeGrants implements SharingGrants {
-    final Map<NodeId, Grant> out = new ConcurrentHashMap<>();
-    final Map<NodeId, Grant> in = new ConcurrentHashMap<>();
+  public static final class FakeGrants implements SharingGrants {
+    public final Map<NodeId, Grant> out = new ConcurrentHashMap<>();
+    public final Map<NodeId, Grant> in = new ConcurrentHashMap<>();
 
     @Override
     public List<Grant> outbound() {
@@ -103,7 +106,7 @@ final class SyncFixture {
     }
   }
 
-  static DirectionTerms terms(PartnerClass receiver, List<String> paths) {
+  public static DirectionTerms terms(PartnerClass receiver, List<String> paths) {
     return DirectionTerms.newBuilder()
         .setReceiverClass(receiver)
         .setAllHarms(true)
@@ -113,7 +116,7 @@ final class SyncFixture {
         .build();
   }
 
-  static AlertFields canaryFields() {
+  public static AlertFields canaryFields() {
     return AlertFields.newBuilder()
         .setIncidentDate("2026-03-04")
         .setArea("Downtown Eastside")
@@ -129,24 +132,24 @@ final class SyncFixture {
   }
 
   /** One node: keys, database, stores, outbox, receiver, grants. */
-  static final class TestNode implements AutoCloseable {
+  public static final class TestNode implements AutoCloseable {
     final NodeKeys keys = NodeKeys.generate(RNG);
-    final NodeId id = keys.nodeId();
-    final NodeDatabase db;
-    final AlertStore alerts;
-    final OutboxStore outboxRows;
+    public final NodeId id = keys.nodeId();
+    public final NodeDatabase db;
+    public final AlertStore alerts;
+    public final OutboxStore outboxRows;
     final SyncStateStore syncState;
     final AlertSigner signer = new AlertSigner(keys, RNG);
     final AlertVerifier verifier = new AlertVerifier();
-    final FakeGrants grants = new FakeGrants();
+    public final FakeGrants grants = new FakeGrants();
     final Clock clock = Clock.systemUTC();
-    final Outbox outbox;
+    public final Outbox outbox;
     final FeedReceiver receiver;
-    FeedService feed;
+    public FeedService feed;
     Server server;
-    final List<byte[]> sent = new CopyOnWriteArrayList<>();
+    public final List<byte[]> sent = new CopyOnWriteArrayList<>();
 
-    TestNode(Path dir) throws IOException {
+    public TestNode(Path dir) throws IOException {
       Files.createDirectories(dir);
       db = NodeDatabase.open(dir.resolve("node.db"));
       alerts = new AlertStore(db, new AlertIndex());
@@ -164,7 +167,7 @@ final class SyncFixture {
     }
 
     /** Signs and stores a local alert and queues it, in one transaction (as intake will). */
-    StoredAlert publish(AlertFields fields, Audience audience) {
+    public StoredAlert publish(AlertFields fields, Audience audience) {
       return publish(Ids.newId(RNG), 1, AlertStatus.ALERT_STATUS_ACTIVE, fields, audience);
     }
 
@@ -191,7 +194,7 @@ final class SyncFixture {
       return a;
     }
 
-    StoredAlert sign(
+    public StoredAlert sign(
         String alertId, long version, AlertStatus status, AlertFields fields, Audience audience) {
       return sign(alertId, version, status, fields, audience, 1);
     }
@@ -230,7 +233,7 @@ final class SyncFixture {
     }
 
     /** Starts a plaintext federation server on loopback serving Subscribe from {@link #feed}. */
-    String serve(FeedService.Options options) throws IOException {
+    public String serve(FeedService.Options options) throws IOException {
       feed = new FeedService(outbox, grants, options);
       FeedService f = feed;
       var service =
@@ -317,7 +320,7 @@ final class SyncFixture {
   }
 
   /** A plaintext channel naming {@code self} in the test identity header, with {@code more}. */
-  static ManagedChannel channel(NodeId self, String endpoint, ClientInterceptor... more) {
+  public static ManagedChannel channel(NodeId self, String endpoint, ClientInterceptor... more) {
     Metadata md = new Metadata();
     md.put(PEER_HEADER, self.value());
     return Grpc.newChannelBuilder(endpoint, InsecureChannelCredentials.create())
