@@ -118,7 +118,9 @@ import org.junit.jupiter.api.io.TempDir;
  * mutual TLS: a real victim node V and a registered partner M with an ACTIVE agreement, where M is
  * this test acting as a malicious node. The test holds M's keys and serves M's federation endpoint
  * itself, so V's feed client subscribes to it and receives whatever the test streams; it also calls
- * V's federation API as M.
+ * V's federation API as M. It runs across rooms (V's federation API and feed service, the edge's
+ * decoding and refused-call counting, V's feed client and checks in sync); the federation boundary
+ * is its subject.
  *
  * <p>For every hostile item or call: the documented outcome (rejection counted in V's {@code
  * GetStatus.inbound_rejected}, or the documented gRPC status), nothing of it stored at V (seen

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Which credential opens which service (spec API-1, ADM-1, CONF-2): the client API takes the client
  * or the admin credential, the admin API only the admin credential, and nothing else opens either.
+ * The subject is {@link Node#clientServices}, which gives each service its {@code
+ * edge/CredentialCheck}; the check itself is exercised through it.
  */
 class CredentialsTest {
   @TempDir Path tmp;

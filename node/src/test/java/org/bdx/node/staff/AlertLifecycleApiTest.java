@@ -51,7 +51,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** UpdateAlert, RetractAlert, UpdateConsent, PurgeReport and expiry through the client API. */
+/**
+ * UpdateAlert, RetractAlert, UpdateConsent, PurgeReport and expiry through the client API: end to
+ * end from {@code staff/ClientApi} through {@code intake/AlertLifecycle} to the store's files. The
+ * merge rules alone are tested in {@code intake/AlertLifecycleMergeTest}.
+ */
 class AlertLifecycleApiTest {
   static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
 

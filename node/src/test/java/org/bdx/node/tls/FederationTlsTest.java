@@ -51,7 +51,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Real Netty servers with TLS on 127.0.0.1; every refusal has a twin that succeeds. */
+/**
+ * Real Netty servers with TLS on 127.0.0.1; every refusal has a twin that succeeds. Mutual TLS is
+ * the subject; the servers are built by {@code edge/FederationServerFactory}, and two tests check
+ * the per-call re-check of {@code edge/PeerIdentityInterceptor} where the handshake cannot refuse.
+ */
 class FederationTlsTest {
   private static final SecureRandom RNG = new SecureRandom();
 
