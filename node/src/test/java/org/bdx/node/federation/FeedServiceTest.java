@@ -3,6 +3,7 @@ package org.bdx.node.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.bdx.node.sync.SyncFixture.GRANTED_PATHS;
 import static org.bdx.node.sync.SyncFixture.RNG;
+import static org.bdx.node.sync.SyncFixture.await;
 import static org.bdx.node.sync.SyncFixture.canaryFields;
 import static org.bdx.node.sync.SyncFixture.terms;
 
@@ -19,7 +20,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.policy.Grant;
@@ -70,16 +70,6 @@ class FeedServiceTest {
   void tearDown() throws Exception {
     a.close();
     b.close();
-  }
-
-  static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met in 20 s");
-      }
-      Thread.sleep(10);
-    }
   }
 
   /** A raw subscriber: records responses and the final status; reads only when told. */

@@ -8,6 +8,7 @@ import static org.bdx.node.sync.SyncFixture.CANARY_NAME;
 import static org.bdx.node.sync.SyncFixture.CANARY_PLATE;
 import static org.bdx.node.sync.SyncFixture.GRANTED_PATHS;
 import static org.bdx.node.sync.SyncFixture.GRANTED_PHONE;
+import static org.bdx.node.sync.SyncFixture.await;
 import static org.bdx.node.sync.SyncFixture.canaryFields;
 import static org.bdx.node.sync.SyncFixture.contains;
 import static org.bdx.node.sync.SyncFixture.terms;
@@ -26,7 +27,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.bdx.node.federation.FeedService;
 import org.bdx.node.policy.Grant;
@@ -79,16 +79,6 @@ class FeedEndToEndTest {
     }
     a.close();
     b.close();
-  }
-
-  static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met in 20 s");
-      }
-      Thread.sleep(10);
-    }
   }
 
   private FeedClient startClient() {

@@ -23,12 +23,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.bdx.node.edge.PeerIdentity;
 import org.bdx.node.federation.FeedService;
 import org.bdx.node.identity.NodeId;
@@ -266,6 +268,17 @@ public final class SyncFixture {
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
       db.close();
+    }
+  }
+
+  /** Waits until {@code condition} holds; fails after 20 s. */
+  public static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met in 20 s");
+      }
+      Thread.sleep(10);
     }
   }
 
