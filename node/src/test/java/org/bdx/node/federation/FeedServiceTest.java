@@ -133,7 +133,10 @@ class FeedServiceTest {
   @Test
   void peerWithoutAgreement_isDenied() throws Exception {
     endpoint = a.serve(FeedService.Options.defaults());
-    NodeId stranger = new TestNode(dir.resolve("c")).id;
+    NodeId stranger;
+    try (TestNode c = new TestNode(dir.resolve("c"))) {
+      stranger = c.id; // only its identity is needed; its database is closed at once
+    }
     ManagedChannel ch = SyncFixture.channel(stranger, endpoint);
     try {
       RawSubscriber sub = subscribe(stranger, ch, -1, 0);
