@@ -11,6 +11,7 @@ import org.bdx.cli.node.ServeCommand;
 import org.bdx.cli.node.StatusCommand;
 import org.bdx.cli.partner.PartnerCommand;
 import org.bdx.cli.report.ReportCommand;
+import org.bdx.cli.staff.StaffCommand;
 import org.bdx.node.server.Node;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
       AlertsCommand.class,
       PartnerCommand.class,
       AgreementCommand.class,
+      StaffCommand.class,
       StatusCommand.class,
       DemoCommand.class,
       HelpCommand.class,

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bdx.conformance.ConformanceFixture.Submitted;
 import org.bdx.proto.v1.AddPartnerRequest;
+import org.bdx.proto.v1.AddStaffRequest;
+import org.bdx.proto.v1.AddStaffResponse;
 import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.AlertView;
@@ -26,10 +28,13 @@ import org.bdx.proto.v1.GetAlertRequest;
 import org.bdx.proto.v1.GetNodeInfoRequest;
 import org.bdx.proto.v1.GetStatusRequest;
 import org.bdx.proto.v1.ListReportsRequest;
+import org.bdx.proto.v1.ListStaffRequest;
 import org.bdx.proto.v1.PartnerClass;
 import org.bdx.proto.v1.RemovePartnerRequest;
 import org.bdx.proto.v1.Report;
+import org.bdx.proto.v1.RevokeStaffRequest;
 import org.bdx.proto.v1.SearchAlertsRequest;
+import org.bdx.proto.v1.StaffRole;
 import org.bdx.proto.v1.SubmitReportRequest;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -216,5 +221,54 @@ abstract class ClientApiSection extends ConformanceSection {
     } finally {
       admin().removePartner(RemovePartnerRequest.newBuilder().setPartner(ok.getName()).build());
     }
+  }
+
+  @Test
+  @Order(7)
+  @DisplayName(
+      "API-1, ADM-1, ADM-11: a viewer account searches but may not submit (PERMISSION_DENIED);"
+          + " revoked, it is UNAUTHENTICATED; the admin credential is unaffected")
+  void staffRoles() {
+    String name =
+        "conf-viewer-" + run.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    AddStaffResponse added =
+        admin()
+            .addStaff(
+                AddStaffRequest.newBuilder()
+                    .setName(name)
+                    .setRole(StaffRole.STAFF_ROLE_VIEWER)
+                    .build());
+    assertThat(added.getAccount().getRole()).isEqualTo(StaffRole.STAFF_ROLE_VIEWER);
+    assertThat(added.getCredential()).isNotEmpty();
+    var viewer =
+        bearer(ClientServiceGrpc.newBlockingStub(local), added.getCredential())
+            .withDeadlineAfter(WAIT, TimeUnit.SECONDS);
+    viewer.searchAlerts(SearchAlertsRequest.newBuilder().setText("x").build());
+    assertStatus(
+        () ->
+            viewer.submitReport(
+                SubmitReportRequest.newBuilder().setReport(Report.getDefaultInstance()).build()),
+        Status.Code.PERMISSION_DENIED);
+    assertStatus(
+        () ->
+            bearer(AdminServiceGrpc.newBlockingStub(local), added.getCredential())
+                .withDeadlineAfter(WAIT, TimeUnit.SECONDS)
+                .getStatus(GetStatusRequest.getDefaultInstance()),
+        Status.Code.PERMISSION_DENIED);
+    assertThat(
+            admin().listStaff(ListStaffRequest.getDefaultInstance()).getAccountsList().stream()
+                .filter(a -> a.getName().equalsIgnoreCase(name))
+                .findFirst()
+                .orElseThrow()
+                .getRevokedAt())
+        .isZero();
+
+    admin().revokeStaff(RevokeStaffRequest.newBuilder().setName(name).build());
+
+    assertStatus(
+        () -> viewer.searchAlerts(SearchAlertsRequest.newBuilder().setText("x").build()),
+        Status.Code.UNAUTHENTICATED);
+    assertThat(client().getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getNodeId())
+        .isEqualTo(info.getNodeId());
   }
 }

@@ -34,7 +34,7 @@ class ArchitectureTest {
           List.of("federation"),
           List.of("edge"),
           List.of("intake"),
-          List.of("agreement", "sync"),
+          List.of("agreement", "sync", "access"),
           List.of("policy", "search"),
           List.of("store", "tls"),
           List.of("home", "signing"),

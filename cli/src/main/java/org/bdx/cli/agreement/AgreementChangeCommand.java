@@ -22,7 +22,7 @@ public abstract class AgreementChangeCommand extends BdxCommand {
 
   @Override
   protected void run() throws Exception {
-    try (NodeConnection node = NodeConnection.open(home())) {
+    try (NodeConnection node = connect()) {
       Agreement a = change(node);
       if (json()) {
         out().println(Printing.json(a));

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 public final class AgreementListCommand extends BdxCommand {
   @Override
   protected void run() throws Exception {
-    try (NodeConnection node = NodeConnection.open(home())) {
+    try (NodeConnection node = connect()) {
       ListAgreementsResponse r =
           node.admin(s -> s.listAgreements(ListAgreementsRequest.getDefaultInstance()));
       if (json()) {

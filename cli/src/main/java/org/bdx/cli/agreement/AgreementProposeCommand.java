@@ -43,7 +43,7 @@ public final class AgreementProposeCommand extends BdxCommand {
   @Override
   protected void run() throws Exception {
     ProposedTerms terms = readTerms();
-    try (NodeConnection node = NodeConnection.open(home())) {
+    try (NodeConnection node = connect()) {
       ProposeAgreementResponse r =
           node.admin(
               s ->

@@ -15,7 +15,7 @@ public final class AgreementShowCommand extends BdxCommand {
 
   @Override
   protected void run() throws Exception {
-    try (NodeConnection node = NodeConnection.open(home())) {
+    try (NodeConnection node = connect()) {
       GetAgreementResponse r =
           node.admin(
               s ->

@@ -30,7 +30,7 @@ public final class AlertsRetractCommand extends BdxCommand {
 
   @Override
   protected void run() throws Exception {
-    try (NodeConnection node = NodeConnection.open(home())) {
+    try (NodeConnection node = connect()) {
       RetractAlertResponse r =
           node.call(
               s ->

@@ -104,7 +104,7 @@ public final class AlertsSearchCommand extends BdxCommand {
     if (page != null) {
       q.setPageToken(page);
     }
-    try (NodeConnection node = NodeConnection.open(home())) {
+    try (NodeConnection node = connect()) {
       SearchAlertsResponse r = node.call(s -> s.searchAlerts(q.build()));
       if (json()) {
         out().println(Printing.json(r));

@@ -22,7 +22,7 @@ public final class AlertsShowCommand extends BdxCommand {
 
   @Override
   protected void run() throws Exception {
-    try (NodeConnection node = NodeConnection.open(home())) {
+    try (NodeConnection node = connect()) {
       GetAlertRequest.Builder req = GetAlertRequest.newBuilder().setAlertId(alertId);
       if (origin != null) {
         req.setOriginNodeId(origin);

@@ -51,7 +51,7 @@ public final class AlertsUpdateCommand extends BdxCommand {
     if (!problems.isEmpty()) {
       throw new CliException(String.join(System.lineSeparator(), problems));
     }
-    try (NodeConnection node = NodeConnection.open(home())) {
+    try (NodeConnection node = connect()) {
       UpdateAlertResponse r =
           node.call(
               s ->

@@ -1,5 +1,6 @@
 package org.bdx.cli.command;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -36,6 +37,11 @@ public abstract class BdxCommand implements Callable<Integer> {
 
   protected NodeHome home() {
     return NodeHome.resolve(common.home, session().env());
+  }
+
+  /** A connection to this home's running node, with the chosen staff credential. */
+  protected NodeConnection connect() throws IOException {
+    return NodeConnection.open(home(), common.credentialFile);
   }
 
   protected boolean json() {

@@ -18,8 +18,18 @@ public final class CommonOptions {
   public Path home;
 
   @Option(
-      names = "--json",
+      names = "--credential-file",
+      paramLabel = "FILE",
       order = 101,
+      description = {
+        "The staff credential to use (from bdx staff add).",
+        "Default: the coordinator's credential in the home directory (admin.token)."
+      })
+  public Path credentialFile;
+
+  @Option(
+      names = "--json",
+      order = 102,
       description = "Print machine-readable JSON instead of text.")
   public boolean json;
 }

@@ -10,6 +10,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -23,14 +27,20 @@ public final class NodeConnection implements AutoCloseable {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
+  /** A credential file larger than this is not a credential. */
+  private static final int MAX_CREDENTIAL_BYTES = 1024;
+
   private final ManagedChannel channel;
   private final String target;
   private final NodeHome home;
+  private final Path credentialFile;
 
-  private NodeConnection(ManagedChannel channel, String target, NodeHome home) {
+  private NodeConnection(
+      ManagedChannel channel, String target, NodeHome home, Path credentialFile) {
     this.channel = channel;
     this.target = target;
     this.home = home;
+    this.credentialFile = credentialFile;
   }
 
   private static CallCredentials bearer(String token) {
@@ -45,7 +55,16 @@ public final class NodeConnection implements AutoCloseable {
     };
   }
 
+  /** Connects with the coordinator's credential of {@code home} ({@code admin.token}). */
   public static NodeConnection open(NodeHome home) throws IOException {
+    return open(home, null);
+  }
+
+  /**
+   * Connects to the node of {@code home}, using the staff credential in {@code credentialFile}, or
+   * the coordinator's credential of the home when it is null.
+   */
+  public static NodeConnection open(NodeHome home, Path credentialFile) throws IOException {
     NodeConfig config = home.loadConfig();
     NodeConfig.HostPort listen = config.listen();
     String host =
@@ -66,15 +85,14 @@ public final class NodeConnection implements AutoCloseable {
             .usePlaintext()
             .maxInboundMessageSize(16 << 20)
             .build();
-    return new NodeConnection(ch, new NodeConfig.HostPort(host, listen.port()).toString(), home);
+    return new NodeConnection(
+        ch, new NodeConfig.HostPort(host, listen.port()).toString(), home, credentialFile);
   }
 
   /** Calls the client API; turns gRPC failures into one clear {@link CliException}. */
   public <T> T call(Function<ClientServiceGrpc.ClientServiceBlockingStub, T> rpc)
       throws IOException {
-    var stub =
-        ClientServiceGrpc.newBlockingStub(channel)
-            .withCallCredentials(bearer(home.readClientToken()));
+    var stub = ClientServiceGrpc.newBlockingStub(channel).withCallCredentials(bearer(credential()));
     try {
       return rpc.apply(stub.withDeadlineAfter(30, TimeUnit.SECONDS));
     } catch (StatusRuntimeException e) {
@@ -82,17 +100,35 @@ public final class NodeConnection implements AutoCloseable {
     }
   }
 
-  /** Calls the admin API with the coordinator's credential. */
+  /** Calls the admin API (a coordinator's credential is needed). */
   public <T> T admin(Function<AdminServiceGrpc.AdminServiceBlockingStub, T> rpc)
       throws IOException {
-    var stub =
-        AdminServiceGrpc.newBlockingStub(channel)
-            .withCallCredentials(bearer(home.readAdminToken()));
+    var stub = AdminServiceGrpc.newBlockingStub(channel).withCallCredentials(bearer(credential()));
     try {
       return rpc.apply(stub.withDeadlineAfter(30, TimeUnit.SECONDS));
     } catch (StatusRuntimeException e) {
       throw new CliException(explain(e, this));
     }
+  }
+
+  private String credential() throws IOException {
+    if (credentialFile == null) {
+      return home.readAdminToken();
+    }
+    byte[] bytes;
+    try {
+      if (Files.size(credentialFile) > MAX_CREDENTIAL_BYTES) {
+        throw new CliException(credentialFile + " is too large to be a credential");
+      }
+      bytes = Files.readAllBytes(credentialFile);
+    } catch (NoSuchFileException e) {
+      throw new CliException("no such credential file: " + credentialFile);
+    }
+    String c = new String(bytes, StandardCharsets.UTF_8).strip();
+    if (c.isEmpty() || c.chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e)) {
+      throw new CliException(credentialFile + " does not hold a credential");
+    }
+    return c;
   }
 
   /** What a failed call means, in the coordinator's words; {@code conn} may be null. */
@@ -111,8 +147,8 @@ public final class NodeConnection implements AutoCloseable {
       case DEADLINE_EXCEEDED -> where + " did not answer in time; is it overloaded?";
       case UNAUTHENTICATED ->
           where
-              + " refused the credential: is --home the directory of"
-              + " the node listening there?";
+              + " refused the credential (unknown or revoked): is --home the directory of the"
+              + " node listening there, and --credential-file a current staff credential?";
       case INVALID_ARGUMENT -> invalid(e);
       case NOT_FOUND -> nullToDefault(s.getDescription(), "not found");
       case ALREADY_EXISTS, FAILED_PRECONDITION, PERMISSION_DENIED ->

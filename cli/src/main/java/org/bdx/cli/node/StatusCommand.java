@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
 public final class StatusCommand extends BdxCommand {
   @Override
   protected void run() throws Exception {
-    try (NodeConnection node = NodeConnection.open(home())) {
+    try (NodeConnection node = connect()) {
       GetStatusResponse r = node.admin(s -> s.getStatus(GetStatusRequest.getDefaultInstance()));
       if (json()) {
         out().println(Printing.json(r));

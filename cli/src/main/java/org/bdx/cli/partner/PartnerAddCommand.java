@@ -49,7 +49,7 @@ public final class PartnerAddCommand extends BdxCommand {
   @Override
   protected void run() throws Exception {
     PartnerClass cls = PartnerWords.partnerClass(partnerClass);
-    try (NodeConnection node = NodeConnection.open(home())) {
+    try (NodeConnection node = connect()) {
       AddPartnerResponse r =
           node.admin(
               s ->

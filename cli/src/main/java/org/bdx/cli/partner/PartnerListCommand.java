@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 public final class PartnerListCommand extends BdxCommand {
   @Override
   protected void run() throws Exception {
-    try (NodeConnection node = NodeConnection.open(home())) {
+    try (NodeConnection node = connect()) {
       ListPartnersResponse r =
           node.admin(s -> s.listPartners(ListPartnersRequest.getDefaultInstance()));
       if (json()) {

@@ -13,7 +13,7 @@ public final class PartnerRemoveCommand extends BdxCommand {
 
   @Override
   protected void run() throws Exception {
-    try (NodeConnection node = NodeConnection.open(home())) {
+    try (NodeConnection node = connect()) {
       node.admin(
           s -> s.removePartner(RemovePartnerRequest.newBuilder().setPartner(partner).build()));
       if (json()) {

@@ -16,7 +16,7 @@ public final class PartnerShowCommand extends BdxCommand {
 
   @Override
   protected void run() throws Exception {
-    try (NodeConnection node = NodeConnection.open(home())) {
+    try (NodeConnection node = connect()) {
       GetPartnerResponse r =
           node.admin(s -> s.getPartner(GetPartnerRequest.newBuilder().setPartner(partner).build()));
       if (json()) {

@@ -62,7 +62,7 @@ public final class ReportAddCommand extends BdxCommand {
   @Override
   protected void run() throws Exception {
     Report report = file != null ? fromFile() : fromOptions();
-    try (NodeConnection node = NodeConnection.open(home())) {
+    try (NodeConnection node = connect()) {
       SubmitReportResponse r =
           node.call(
               s -> s.submitReport(SubmitReportRequest.newBuilder().setReport(report).build()));

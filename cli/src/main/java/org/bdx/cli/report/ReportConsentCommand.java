@@ -53,7 +53,7 @@ public final class ReportConsentCommand extends BdxCommand {
     if (!problems.isEmpty()) {
       throw new CliException(String.join(System.lineSeparator(), problems));
     }
-    try (NodeConnection node = NodeConnection.open(home())) {
+    try (NodeConnection node = connect()) {
       UpdateConsentResponse r =
           node.call(
               s ->

@@ -28,7 +28,7 @@ public final class ReportListCommand extends BdxCommand {
 
   @Override
   protected void run() throws Exception {
-    try (NodeConnection node = NodeConnection.open(home())) {
+    try (NodeConnection node = connect()) {
       ListReportsRequest.Builder req = ListReportsRequest.newBuilder().setPageSize(limit);
       if (page != null) {
         req.setPageToken(page);

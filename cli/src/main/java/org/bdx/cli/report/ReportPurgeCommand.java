@@ -23,7 +23,7 @@ public final class ReportPurgeCommand extends BdxCommand {
 
   @Override
   protected void run() throws Exception {
-    try (NodeConnection node = NodeConnection.open(home())) {
+    try (NodeConnection node = connect()) {
       PurgeReportResponse r =
           node.call(
               s -> s.purgeReport(PurgeReportRequest.newBuilder().setReportId(reportId).build()));

@@ -4,6 +4,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.bdx.node.access.StaffAccounts;
 import org.bdx.node.agreement.AgreementBook;
 import org.bdx.node.agreement.CoordinatorActions;
 import org.bdx.node.agreement.Partners;
@@ -17,6 +18,8 @@ import org.bdx.proto.v1.AcceptAgreementRequest;
 import org.bdx.proto.v1.AcceptAgreementResponse;
 import org.bdx.proto.v1.AddPartnerRequest;
 import org.bdx.proto.v1.AddPartnerResponse;
+import org.bdx.proto.v1.AddStaffRequest;
+import org.bdx.proto.v1.AddStaffResponse;
 import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.Agreement;
 import org.bdx.proto.v1.AgreementState;
@@ -30,6 +33,8 @@ import org.bdx.proto.v1.ListAgreementsRequest;
 import org.bdx.proto.v1.ListAgreementsResponse;
 import org.bdx.proto.v1.ListPartnersRequest;
 import org.bdx.proto.v1.ListPartnersResponse;
+import org.bdx.proto.v1.ListStaffRequest;
+import org.bdx.proto.v1.ListStaffResponse;
 import org.bdx.proto.v1.PartnerStatus;
 import org.bdx.proto.v1.ProposeAgreementRequest;
 import org.bdx.proto.v1.ProposeAgreementResponse;
@@ -37,6 +42,8 @@ import org.bdx.proto.v1.RemovePartnerRequest;
 import org.bdx.proto.v1.RemovePartnerResponse;
 import org.bdx.proto.v1.ResumeAgreementRequest;
 import org.bdx.proto.v1.ResumeAgreementResponse;
+import org.bdx.proto.v1.RevokeStaffRequest;
+import org.bdx.proto.v1.RevokeStaffResponse;
 import org.bdx.proto.v1.SuspendAgreementRequest;
 import org.bdx.proto.v1.SuspendAgreementResponse;
 import org.bdx.proto.v1.TerminateAgreementRequest;
@@ -57,6 +64,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
   private final PartnerCalls calls;
   private final SyncStatus syncStatus;
   private final Supplier<Map<NodeId, Boolean>> connected;
+  private final StaffAccounts staff;
 
   public AdminApi(
       NodeId self,
@@ -66,7 +74,8 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
       CoordinatorActions actions,
       PartnerCalls calls,
       SyncStatus syncStatus,
-      Supplier<Map<NodeId, Boolean>> connected) {
+      Supplier<Map<NodeId, Boolean>> connected,
+      StaffAccounts staff) {
     this.self = self;
     this.organizationName = organizationName;
     this.partners = partners;
@@ -75,6 +84,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
     this.calls = calls;
     this.syncStatus = syncStatus;
     this.connected = connected;
+    this.staff = staff;
   }
 
   @Override
@@ -220,6 +230,35 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
       r.addPartners(s);
     }
     out.onNext(r.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void addStaff(AddStaffRequest req, StreamObserver<AddStaffResponse> out) {
+    StaffAccounts.Created c = staff.add(req.getName(), req.getRole());
+    out.onNext(
+        AddStaffResponse.newBuilder()
+            .setAccount(Views.staff(c.account()))
+            .setCredential(c.credential())
+            .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void listStaff(ListStaffRequest req, StreamObserver<ListStaffResponse> out) {
+    out.onNext(
+        ListStaffResponse.newBuilder()
+            .addAllAccounts(staff.list().stream().map(Views::staff).toList())
+            .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void revokeStaff(RevokeStaffRequest req, StreamObserver<RevokeStaffResponse> out) {
+    out.onNext(
+        RevokeStaffResponse.newBuilder()
+            .setAccount(Views.staff(staff.revoke(req.getName())))
+            .build());
     out.onCompleted();
   }
 

@@ -5,11 +5,13 @@ import org.bdx.node.identity.NodeId;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.PartnerRecord;
 import org.bdx.node.store.ReportRecord;
+import org.bdx.node.store.StaffRecord;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.proto.v1.Agreement;
 import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.Partner;
 import org.bdx.proto.v1.ReportSummary;
+import org.bdx.proto.v1.StaffAccount;
 
 /**
  * The one place where the node's records become API messages: alerts and report summaries for the
@@ -79,6 +81,16 @@ public final class Views {
         .setUpdatedAt(a.updatedAt())
         .setSuspendedByUs(a.suspendedByUs())
         .setSigned(a.signed())
+        .build();
+  }
+
+  /** Never the credential or its hash. */
+  public static StaffAccount staff(StaffRecord r) {
+    return StaffAccount.newBuilder()
+        .setName(r.name())
+        .setRole(r.role())
+        .setCreatedAt(r.createdAt())
+        .setRevokedAt(r.revokedAt())
         .build();
   }
 }

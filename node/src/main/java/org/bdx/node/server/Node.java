@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.bdx.node.access.StaffAccounts;
 import org.bdx.node.admin.AdminApi;
 import org.bdx.node.admin.SyncStatus;
 import org.bdx.node.agreement.AgreementBook;
@@ -50,6 +51,7 @@ import org.bdx.node.store.OutboxStore;
 import org.bdx.node.store.PartnerRecord;
 import org.bdx.node.store.ReportStore;
 import org.bdx.node.store.SearchIndex;
+import org.bdx.node.store.StaffStore;
 import org.bdx.node.store.StoreException;
 import org.bdx.node.store.SyncStateStore;
 import org.bdx.node.sync.FeedChecks;
@@ -62,6 +64,7 @@ import org.bdx.node.tls.PartnerChannels;
 import org.bdx.node.tls.TlsPartnerChannels;
 import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.GetNodeInfoResponse;
+import org.bdx.proto.v1.StaffRole;
 
 /**
  * One member organization's node, assembled from its home directory: keys, settings, database and
@@ -78,8 +81,7 @@ public final class Node implements AutoCloseable {
   private final NodeKeys keys;
   private final NodeId nodeId;
   private final NodeDatabase db;
-  private final String clientToken;
-  private final String adminToken;
+  private final StaffAccounts staff;
   private final Partners partners;
   private final AgreementBook book;
   private final Outbox outbox;
@@ -105,8 +107,6 @@ public final class Node implements AutoCloseable {
       NodeConfig config,
       NodeKeys keys,
       NodeDatabase db,
-      String clientToken,
-      String adminToken,
       Clock clock,
       PartnerChannels channels,
       Keepalive keepalive) {
@@ -116,9 +116,8 @@ public final class Node implements AutoCloseable {
     this.keys = keys;
     this.nodeId = keys.nodeId();
     this.db = db;
-    this.clientToken = clientToken;
-    this.adminToken = adminToken;
     SecureRandom rng = new SecureRandom();
+    this.staff = new StaffAccounts(db, new StaffStore(db), clock, rng);
     PhoneNumbers phones = new PhoneNumbers(config.phoneRegion());
     AlertStore alerts = new AlertStore(db, new AlertIndex());
     ReportStore reports = new ReportStore(db, alerts);
@@ -184,7 +183,8 @@ public final class Node implements AutoCloseable {
             new CoordinatorActions(book, keys, partners, rng),
             new PartnerCalls(channels),
             new SyncStatus(db, syncState, outboxRows, refused),
-            feedClients::connected);
+            feedClients::connected,
+            staff);
     this.federationApi = new FederationApi(new PartnerActions(book, keys, partners), feedService);
   }
 
@@ -229,10 +229,28 @@ public final class Node implements AutoCloseable {
       throws IOException {
     NodeConfig config = home.loadConfig();
     NodeKeys keys = KeyFiles.load(home.dir());
-    String clientToken = home.readClientToken();
-    String adminToken = home.readAdminToken();
     NodeDatabase db = NodeDatabase.open(home.databaseFile());
-    return new Node(home, config, keys, db, clientToken, adminToken, clock, channels, keepalive);
+    Node node = new Node(home, config, keys, db, clock, channels, keepalive);
+    try {
+      node.adoptCredentialFiles();
+    } catch (IOException | RuntimeException e) {
+      node.close();
+      throw e;
+    }
+    return node;
+  }
+
+  /**
+   * Nodes made before staff accounts existed have a client and an admin credential file and no
+   * accounts: the two become the accounts "client" (intake) and "admin" (coordinator), so the files
+   * go on working. {@code bdx init} writes the same two files, so a new node starts the same way.
+   */
+  private void adoptCredentialFiles() throws IOException {
+    if (staff.any()) {
+      return;
+    }
+    staff.adopt("admin", StaffRole.STAFF_ROLE_COORDINATOR, home.readAdminToken());
+    staff.adopt("client", StaffRole.STAFF_ROLE_INTAKE, home.readClientToken());
   }
 
   /**
@@ -247,11 +265,11 @@ public final class Node implements AutoCloseable {
         ServerInterceptors.intercept(
             RequestDecoding.strict(clientApi.bindService()),
             new ErrorMapping(),
-            new CredentialCheck(clientToken, adminToken)),
+            new CredentialCheck(staff::authenticate)),
         ServerInterceptors.intercept(
             RequestDecoding.strict(adminApi.bindService()),
             new ErrorMapping(),
-            new CredentialCheck(adminToken)));
+            new CredentialCheck(staff::authenticate)));
   }
 
   /**

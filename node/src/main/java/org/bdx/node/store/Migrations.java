@@ -238,7 +238,18 @@ public final class Migrations {
           new Migration(
               8,
               "count the items a partner sent that were already applied (spec ADM-10)",
-              "ALTER TABLE sync_state ADD COLUMN inbound_stale INTEGER NOT NULL DEFAULT 0"));
+              "ALTER TABLE sync_state ADD COLUMN inbound_stale INTEGER NOT NULL DEFAULT 0"),
+          new Migration(
+              9,
+              "staff accounts with roles, each credential stored only as its hash (spec ADM-11)",
+              """
+              CREATE TABLE staff (
+                name            TEXT PRIMARY KEY COLLATE NOCASE,
+                role            INTEGER NOT NULL CHECK (role BETWEEN 1 AND 3),
+                credential_hash BLOB NOT NULL UNIQUE CHECK (length(credential_hash) = 32),
+                created_at      INTEGER NOT NULL,
+                revoked_at      INTEGER NOT NULL DEFAULT 0
+              )"""));
 
   /** All migrations, ascending by version, contiguous from 1. */
   public static List<Migration> all() {

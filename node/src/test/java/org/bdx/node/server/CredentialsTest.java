@@ -18,10 +18,19 @@ import java.time.Duration;
 import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
+import org.bdx.proto.v1.AddStaffRequest;
+import org.bdx.proto.v1.AddStaffResponse;
 import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.ClientServiceGrpc;
 import org.bdx.proto.v1.GetNodeInfoRequest;
 import org.bdx.proto.v1.GetStatusRequest;
+import org.bdx.proto.v1.ListReportsRequest;
+import org.bdx.proto.v1.ListStaffRequest;
+import org.bdx.proto.v1.PurgeReportRequest;
+import org.bdx.proto.v1.RevokeStaffRequest;
+import org.bdx.proto.v1.SearchAlertsRequest;
+import org.bdx.proto.v1.StaffAccount;
+import org.bdx.proto.v1.StaffRole;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,12 +101,123 @@ class CredentialsTest {
                 .getStatus(GetStatusRequest.getDefaultInstance())
                 .getNodeId())
         .isEqualTo(node.nodeId().value());
-    for (String token : new String[] {null, clientToken, "not-the-token"}) {
+    for (String token : new String[] {null, "not-the-token"}) {
       assertUnauthenticated(
           () ->
               bearer(AdminServiceGrpc.newBlockingStub(channel), token)
                   .getStatus(GetStatusRequest.getDefaultInstance()));
     }
+    // The client credential is an intake account: known, but its role may not (ADM-1).
+    assertStatus(
+        () ->
+            bearer(AdminServiceGrpc.newBlockingStub(channel), clientToken)
+                .getStatus(GetStatusRequest.getDefaultInstance()),
+        Status.Code.PERMISSION_DENIED);
+  }
+
+  @Test
+  void roles_allowWhatEachMayDo_andRefuseTheRest() {
+    AdminServiceGrpc.AdminServiceBlockingStub admin =
+        bearer(AdminServiceGrpc.newBlockingStub(channel), adminToken);
+    String viewer = addStaff(admin, "vi", StaffRole.STAFF_ROLE_VIEWER);
+    String intake = addStaff(admin, "in", StaffRole.STAFF_ROLE_INTAKE);
+    String coordinator = addStaff(admin, "co", StaffRole.STAFF_ROLE_COORDINATOR);
+
+    // Everyone may search; the twin of each refusal below.
+    for (String c : new String[] {viewer, intake, coordinator}) {
+      assertThat(
+              bearer(ClientServiceGrpc.newBlockingStub(channel), c)
+                  .searchAlerts(SearchAlertsRequest.getDefaultInstance())
+                  .getAlertsCount())
+          .isZero();
+    }
+    // A viewer may not list reports (nor enter one); intake may.
+    assertStatus(
+        () ->
+            bearer(ClientServiceGrpc.newBlockingStub(channel), viewer)
+                .listReports(ListReportsRequest.getDefaultInstance()),
+        Status.Code.PERMISSION_DENIED);
+    assertThat(
+            bearer(ClientServiceGrpc.newBlockingStub(channel), intake)
+                .listReports(ListReportsRequest.getDefaultInstance())
+                .getReportsCount())
+        .isZero();
+    // Intake may not purge or use the admin API; a coordinator may (NOT_FOUND: it was let in).
+    PurgeReportRequest purge =
+        PurgeReportRequest.newBuilder().setReportId("aaaaaaaaaaaaaaaaaaaaaaaaaa").build();
+    assertStatus(
+        () -> bearer(ClientServiceGrpc.newBlockingStub(channel), intake).purgeReport(purge),
+        Status.Code.PERMISSION_DENIED);
+    assertStatus(
+        () -> bearer(ClientServiceGrpc.newBlockingStub(channel), coordinator).purgeReport(purge),
+        Status.Code.NOT_FOUND);
+    assertStatus(
+        () ->
+            bearer(AdminServiceGrpc.newBlockingStub(channel), intake)
+                .listStaff(ListStaffRequest.getDefaultInstance()),
+        Status.Code.PERMISSION_DENIED);
+    assertThat(
+            bearer(AdminServiceGrpc.newBlockingStub(channel), coordinator)
+                .listStaff(ListStaffRequest.getDefaultInstance())
+                .getAccountsList())
+        .extracting(StaffAccount::getName)
+        .containsExactly("admin", "client", "co", "in", "vi");
+  }
+
+  @Test
+  void revokedCredential_failsFromTheNextCall_othersGoOn() {
+    AdminServiceGrpc.AdminServiceBlockingStub admin =
+        bearer(AdminServiceGrpc.newBlockingStub(channel), adminToken);
+    String leaving = addStaff(admin, "leaving", StaffRole.STAFF_ROLE_INTAKE);
+    ClientServiceGrpc.ClientServiceBlockingStub asLeaving =
+        bearer(ClientServiceGrpc.newBlockingStub(channel), leaving);
+    asLeaving.searchAlerts(SearchAlertsRequest.getDefaultInstance());
+
+    admin.revokeStaff(RevokeStaffRequest.newBuilder().setName("LEAVING").build());
+
+    assertUnauthenticated(() -> asLeaving.searchAlerts(SearchAlertsRequest.getDefaultInstance()));
+    bearer(ClientServiceGrpc.newBlockingStub(channel), clientToken)
+        .searchAlerts(SearchAlertsRequest.getDefaultInstance());
+  }
+
+  @Test
+  void theLastCoordinator_cannotBeRevoked_butOneOfTwoCan() {
+    AdminServiceGrpc.AdminServiceBlockingStub admin =
+        bearer(AdminServiceGrpc.newBlockingStub(channel), adminToken);
+    assertStatus(
+        () -> admin.revokeStaff(RevokeStaffRequest.newBuilder().setName("admin").build()),
+        Status.Code.FAILED_PRECONDITION);
+    String second = addStaff(admin, "second", StaffRole.STAFF_ROLE_COORDINATOR);
+    admin.revokeStaff(RevokeStaffRequest.newBuilder().setName("admin").build());
+    assertUnauthenticated(() -> admin.listStaff(ListStaffRequest.getDefaultInstance()));
+    assertThat(
+            bearer(AdminServiceGrpc.newBlockingStub(channel), second)
+                .listStaff(ListStaffRequest.getDefaultInstance())
+                .getAccountsCount())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void addStaff_refusesATakenNameOrAMissingRole() {
+    AdminServiceGrpc.AdminServiceBlockingStub admin =
+        bearer(AdminServiceGrpc.newBlockingStub(channel), adminToken);
+    addStaff(admin, "sam", StaffRole.STAFF_ROLE_VIEWER);
+    assertStatus(
+        () -> addStaff(admin, "SAM", StaffRole.STAFF_ROLE_VIEWER), Status.Code.ALREADY_EXISTS);
+    assertStatus(
+        () -> addStaff(admin, "robin", StaffRole.STAFF_ROLE_UNSPECIFIED),
+        Status.Code.INVALID_ARGUMENT);
+    assertStatus(
+        () -> addStaff(admin, "not a name", StaffRole.STAFF_ROLE_VIEWER),
+        Status.Code.INVALID_ARGUMENT);
+  }
+
+  private static String addStaff(
+      AdminServiceGrpc.AdminServiceBlockingStub admin, String name, StaffRole role) {
+    AddStaffResponse r =
+        admin.addStaff(AddStaffRequest.newBuilder().setName(name).setRole(role).build());
+    assertThat(r.getCredential()).startsWith("bdxs-");
+    return r.getCredential();
   }
 
   private static <S extends AbstractStub<S>> S bearer(S stub, String token) {
@@ -110,9 +230,13 @@ class CredentialsTest {
   }
 
   private static void assertUnauthenticated(Runnable call) {
+    assertStatus(call, Status.Code.UNAUTHENTICATED);
+  }
+
+  private static void assertStatus(Runnable call, Status.Code expected) {
     assertThatThrownBy(call::run)
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
-            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(expected));
   }
 }

@@ -88,8 +88,10 @@ class AlertLifecycleApiTest {
         new NodeServer(InProcessServerBuilder.forName(name).directExecutor(), node.clientServices())
             .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    // The coordinator's credential: purging a report needs that role (API-1); roles are tested in
+    // CredentialsTest.
     client =
-        ClientApiTest.withToken(ClientServiceGrpc.newBlockingStub(channel), home.readClientToken());
+        ClientApiTest.withToken(ClientServiceGrpc.newBlockingStub(channel), home.readAdminToken());
   }
 
   @AfterEach
