@@ -7,7 +7,9 @@ import io.grpc.ServerInterceptor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.List;
 import org.bdx.node.home.NodeHome;
@@ -124,6 +126,11 @@ final class TestOrg {
           "127.0.0.1:" + federationPort,
           "--region",
           "CA");
+      // The tests poll searches while they wait for delivery; the limit is ScreeningLimitTest's.
+      Files.writeString(
+          home.resolve("node.properties"),
+          "screening.burst=1000000\nscreening.per_minute=1000000\n",
+          StandardOpenOption.APPEND);
       return new TestOrg(this, home, clientPort, federationPort);
     }
 

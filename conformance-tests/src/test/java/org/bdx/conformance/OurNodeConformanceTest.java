@@ -2,6 +2,7 @@ package org.bdx.conformance;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,11 @@ class OurNodeConformanceTest extends BdxConformanceSuite {
     // relay.max_hops 2: the node's own alerts are signed with max_hops >= 1, so the suite's
     // relayOwnAlertBack reaches the RELAY-5 "ignored" path rather than RELAY-2's rejection.
     Node.init(home, new NodeConfig("Node Under Test", any, any, "CA", Duration.ofDays(30), 2));
+    // The suite polls searches while it waits for delivery (CONF-1: a node made for the purpose).
+    Files.writeString(
+        home.configFile(),
+        "screening.burst=1000000\nscreening.per_minute=1000000\n",
+        StandardOpenOption.APPEND);
     node = RunningNode.start(home, Clock.systemUTC(), any, any, List.of());
     return new NodeUnderTest(
         "127.0.0.1:" + node.clientPort(),

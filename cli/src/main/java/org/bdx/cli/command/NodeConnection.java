@@ -151,7 +151,7 @@ public final class NodeConnection implements AutoCloseable {
               + " node listening there, and --credential-file a current staff credential?";
       case INVALID_ARGUMENT -> invalid(e);
       case NOT_FOUND -> nullToDefault(s.getDescription(), "not found");
-      case ALREADY_EXISTS, FAILED_PRECONDITION, PERMISSION_DENIED ->
+      case ALREADY_EXISTS, FAILED_PRECONDITION, PERMISSION_DENIED, RESOURCE_EXHAUSTED ->
           nullToDefault(s.getDescription(), s.getCode().toString());
       default -> where + " answered " + s.getCode() + ": " + nullToDefault(s.getDescription(), "");
     };

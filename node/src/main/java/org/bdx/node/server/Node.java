@@ -25,11 +25,13 @@ import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.edge.ErrorMapping;
 import org.bdx.node.edge.FederationServerFactory;
 import org.bdx.node.edge.RequestDecoding;
+import org.bdx.node.edge.ScreeningLimit;
 import org.bdx.node.federation.FederationApi;
 import org.bdx.node.federation.FeedService;
 import org.bdx.node.federation.PartnerCalls;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
+import org.bdx.node.home.ScreeningSettings;
 import org.bdx.node.identity.KeyFiles;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
@@ -82,6 +84,7 @@ public final class Node implements AutoCloseable {
   private final NodeId nodeId;
   private final NodeDatabase db;
   private final StaffAccounts staff;
+  private final ScreeningLimit screening;
   private final Partners partners;
   private final AgreementBook book;
   private final Outbox outbox;
@@ -107,6 +110,7 @@ public final class Node implements AutoCloseable {
       NodeConfig config,
       NodeKeys keys,
       NodeDatabase db,
+      ScreeningSettings screeningSettings,
       Clock clock,
       PartnerChannels channels,
       Keepalive keepalive) {
@@ -118,6 +122,16 @@ public final class Node implements AutoCloseable {
     this.db = db;
     SecureRandom rng = new SecureRandom();
     this.staff = new StaffAccounts(db, new StaffStore(db), clock, rng);
+    this.screening =
+        new ScreeningLimit(
+            screeningSettings,
+            clock,
+            r ->
+                LOG.info(
+                    () ->
+                        "refused a search by staff account "
+                            + r.account()
+                            + ": over the screening limit"));
     PhoneNumbers phones = new PhoneNumbers(config.phoneRegion());
     AlertStore alerts = new AlertStore(db, new AlertIndex());
     ReportStore reports = new ReportStore(db, alerts);
@@ -229,8 +243,9 @@ public final class Node implements AutoCloseable {
       throws IOException {
     NodeConfig config = home.loadConfig();
     NodeKeys keys = KeyFiles.load(home.dir());
+    ScreeningSettings screening = ScreeningSettings.load(home.configFile());
     NodeDatabase db = NodeDatabase.open(home.databaseFile());
-    Node node = new Node(home, config, keys, db, clock, channels, keepalive);
+    Node node = new Node(home, config, keys, db, screening, clock, channels, keepalive);
     try {
       node.adoptCredentialFiles();
     } catch (IOException | RuntimeException e) {
@@ -265,6 +280,7 @@ public final class Node implements AutoCloseable {
         ServerInterceptors.intercept(
             RequestDecoding.strict(clientApi.bindService()),
             new ErrorMapping(),
+            screening,
             new CredentialCheck(staff::authenticate)),
         ServerInterceptors.intercept(
             RequestDecoding.strict(adminApi.bindService()),

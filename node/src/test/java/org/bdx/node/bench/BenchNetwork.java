@@ -6,7 +6,9 @@ import io.grpc.ServerInterceptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,6 +182,11 @@ final class BenchNetwork implements AutoCloseable {
     NodeHome home = new NodeHome(dir.resolve(name));
     NodeConfig.HostPort any = new NodeConfig.HostPort("127.0.0.1", 0);
     Node.init(home, new NodeConfig("Bench " + name, any, any, "CA", Duration.ofDays(180), 2));
+    // The N = 1 run polls GetAlert every millisecond as a cross-check: no screening limit here.
+    Files.writeString(
+        home.configFile(),
+        "screening.burst=1000000\nscreening.per_minute=1000000\n",
+        StandardOpenOption.APPEND);
     return open(name, home, any, any, taps);
   }
 

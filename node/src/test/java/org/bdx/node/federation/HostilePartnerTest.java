@@ -34,7 +34,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -179,6 +181,12 @@ class HostilePartnerTest {
     NodeHome home = new NodeHome(dir.resolve("v"));
     NodeConfig.HostPort any = new NodeConfig.HostPort("127.0.0.1", 0);
     Node.init(home, new NodeConfig("Victim Org", any, any, "CA", Duration.ofDays(30), 0));
+    // The test polls searches while it waits for delivery; the limit itself is
+    // ScreeningLimitTest's.
+    Files.writeString(
+        home.configFile(),
+        "screening.burst=1000000\nscreening.per_minute=1000000\n",
+        StandardOpenOption.APPEND);
     v = RunningNode.start(home, Clock.systemUTC(), any, any, List.of());
     vId = v.node().nodeId();
     vKeys = KeyFiles.load(home.dir());
