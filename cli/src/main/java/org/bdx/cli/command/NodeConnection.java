@@ -17,8 +17,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.bdx.node.home.ClientApiSettings;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
+import org.bdx.node.identity.KeyFiles;
+import org.bdx.node.tls.FederationTls;
 import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.ClientServiceGrpc;
 
@@ -80,11 +83,15 @@ public final class NodeConnection implements AutoCloseable {
               + home.configFile()
               + " to a fixed port");
     }
-    ManagedChannel ch =
-        NettyChannelBuilder.forAddress(host, listen.port())
-            .usePlaintext()
-            .maxInboundMessageSize(16 << 20)
-            .build();
+    NettyChannelBuilder builder =
+        NettyChannelBuilder.forAddress(host, listen.port()).maxInboundMessageSize(16 << 20);
+    if (ClientApiSettings.load(home.configFile()).tls()) {
+      // The node serves its own certificate; it is accepted by the node id in keys/node.pub.
+      builder.sslContext(FederationTls.clientApiClientContext(KeyFiles.readNodeId(home.dir())));
+    } else {
+      builder.usePlaintext();
+    }
+    ManagedChannel ch = builder.build();
     return new NodeConnection(
         ch, new NodeConfig.HostPort(host, listen.port()).toString(), home, credentialFile);
   }

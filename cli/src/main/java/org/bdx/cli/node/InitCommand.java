@@ -1,6 +1,7 @@
 package org.bdx.cli.node;
 
 import org.bdx.cli.command.BdxCommand;
+import org.bdx.node.home.ClientApiSettings;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.server.Node;
 import org.bdx.proto.v1.GetNodeInfoResponse;
@@ -33,6 +34,14 @@ public final class InitCommand extends BdxCommand {
       },
       defaultValue = "127.0.0.1:7400")
   String listen;
+
+  @Option(
+      names = "--client-tls",
+      description =
+          "Serve the client API over TLS with this node's own certificate (the CLI pins its key),"
+              + " so --listen may be an address other machines reach. Without it, a --listen"
+              + " beyond loopback is refused when the node starts.")
+  boolean clientTls;
 
   @Option(
       names = "--region",
@@ -72,6 +81,12 @@ public final class InitCommand extends BdxCommand {
             java.time.Duration.ofDays(alertDays),
             NodeConfig.DEFAULT_MAX_RELAY_HOPS);
     Node.Created created = Node.init(home(), config);
+    if (clientTls) {
+      java.nio.file.Files.writeString(
+          created.home().configFile(),
+          ClientApiSettings.KEY_TLS + "=on\n",
+          java.nio.file.StandardOpenOption.APPEND);
+    }
     if (json()) {
       out()
           .println(

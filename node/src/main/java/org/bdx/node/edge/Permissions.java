@@ -49,6 +49,10 @@ public final class Permissions {
     if (fullMethodName.startsWith(AdminServiceGrpc.SERVICE_NAME + "/")) {
       return StaffRole.STAFF_ROLE_COORDINATOR;
     }
+    if (fullMethodName.startsWith("grpc.health.v1.Health/")
+        || fullMethodName.startsWith("grpc.reflection.v1.ServerReflection/")) {
+      return StaffRole.STAFF_ROLE_VIEWER; // when guarded at all: only beyond loopback (API-4)
+    }
     return NEEDED.getOrDefault(fullMethodName, StaffRole.STAFF_ROLE_COORDINATOR);
   }
 }

@@ -198,6 +198,28 @@ public record NodeConfig(
       return new InetSocketAddress(host, port);
     }
 
+    /**
+     * Whether only this machine can reach the address: {@code localhost}, {@code 127.0.0.0/8} or
+     * {@code ::1}, written as such (no name lookup). Everything else, {@code 0.0.0.0} included,
+     * counts as reachable from the network.
+     */
+    public boolean isLoopback() {
+      String h = host.toLowerCase(java.util.Locale.ROOT);
+      if (h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) {
+        return true;
+      }
+      String[] parts = h.split("\\.", -1);
+      if (parts.length != 4 || !parts[0].equals("127")) {
+        return false;
+      }
+      for (String p : parts) {
+        if (!p.matches("[0-9]{1,3}") || Integer.parseInt(p) > 255) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     @Override
     public String toString() {
       return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;

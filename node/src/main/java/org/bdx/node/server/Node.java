@@ -1,6 +1,7 @@
 package org.bdx.node.server;
 
 import com.google.protobuf.ByteString;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -61,6 +62,7 @@ import org.bdx.node.sync.FeedClients;
 import org.bdx.node.sync.FeedReceiver;
 import org.bdx.node.sync.Outbox;
 import org.bdx.node.sync.RefusedMessages;
+import org.bdx.node.tls.FederationTls;
 import org.bdx.node.tls.Keepalive;
 import org.bdx.node.tls.PartnerChannels;
 import org.bdx.node.tls.TlsPartnerChannels;
@@ -286,6 +288,19 @@ public final class Node implements AutoCloseable {
             RequestDecoding.strict(adminApi.bindService()),
             new ErrorMapping(),
             new CredentialCheck(staff::authenticate)));
+  }
+
+  /**
+   * What guards the health and reflection services when the client API is reachable from other
+   * machines (spec API-4): any staff account's credential.
+   */
+  public ServerInterceptor standardServicesGuard() {
+    return new CredentialCheck(staff::authenticate);
+  }
+
+  /** Serves the client API over TLS 1.3 with this node's certificate (spec API-2). */
+  public io.grpc.netty.shaded.io.netty.handler.ssl.SslContext clientApiTls() {
+    return FederationTls.clientApiServerContext(keys);
   }
 
   /**

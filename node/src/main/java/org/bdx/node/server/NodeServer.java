@@ -2,6 +2,8 @@ package org.bdx.node.server;
 
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -24,9 +26,22 @@ public final class NodeServer {
   private final HealthStatusManager health = new HealthStatusManager();
 
   public NodeServer(ServerBuilder<?> builder, List<ServerServiceDefinition> services) {
+    this(builder, services, List.of());
+  }
+
+  /**
+   * @param standardGuards interceptors around the health and reflection services: a credential
+   *     check when the server is reachable from other machines (spec API-4), none on loopback
+   */
+  public NodeServer(
+      ServerBuilder<?> builder,
+      List<ServerServiceDefinition> services,
+      List<ServerInterceptor> standardGuards) {
     services.forEach(builder::addService);
-    builder.addService(health.getHealthService());
-    builder.addService(ProtoReflectionServiceV1.newInstance());
+    builder.addService(ServerInterceptors.intercept(health.getHealthService(), standardGuards));
+    builder.addService(
+        ServerInterceptors.intercept(
+            ProtoReflectionServiceV1.newInstance().bindService(), standardGuards));
     this.server = builder.build();
   }
 

@@ -7,6 +7,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import org.bdx.node.home.ClientApiSettings;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.home.ServeLock;
@@ -69,14 +70,31 @@ public final class RunningNode implements AutoCloseable {
     NodeConfig.HostPort clientAt = clientAddress != null ? clientAddress : node.config().listen();
     NodeConfig.HostPort federationAt =
         federationAddress != null ? federationAddress : node.config().federationListen();
+    ClientApiSettings clientApi;
+    try {
+      clientApi = ClientApiSettings.load(home.configFile());
+      if (!clientAt.isLoopback() && !clientApi.tls()) {
+        throw new LocalApiExposed(clientAt);
+      }
+    } catch (IOException | RuntimeException e) {
+      node.close();
+      releaseQuietly(lock);
+      throw e;
+    }
     NodeServer client;
     try {
+      NettyServerBuilder builder =
+          NettyServerBuilder.forAddress(clientAt.toSocketAddress())
+              .maxInboundMessageSize(NodeServer.MAX_CLIENT_MESSAGE_BYTES)
+              .maxInboundMetadataSize(16 * 1024);
+      if (clientApi.tls()) {
+        builder.sslContext(node.clientApiTls());
+      }
       client =
           new NodeServer(
-                  NettyServerBuilder.forAddress(clientAt.toSocketAddress())
-                      .maxInboundMessageSize(NodeServer.MAX_CLIENT_MESSAGE_BYTES)
-                      .maxInboundMetadataSize(16 * 1024),
-                  node.clientServices())
+                  builder,
+                  node.clientServices(),
+                  clientAt.isLoopback() ? List.of() : List.of(node.standardServicesGuard()))
               .start();
     } catch (IOException e) {
       node.close();
@@ -155,6 +173,22 @@ public final class RunningNode implements AutoCloseable {
       s.stop();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The client API would be reachable from other machines in plaintext: reports, searches and
+   * credentials would cross the network readable by anyone on it (spec API-2).
+   */
+  public static final class LocalApiExposed extends IOException {
+    public LocalApiExposed(NodeConfig.HostPort address) {
+      super(
+          "refusing to serve the client API on "
+              + address
+              + " without TLS: other machines could read reports, searches and staff"
+              + " credentials on the way. Listen on 127.0.0.1, or set "
+              + ClientApiSettings.KEY_TLS
+              + "=on in node.properties (tools then pin this node's key).");
     }
   }
 

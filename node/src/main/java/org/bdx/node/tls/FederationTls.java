@@ -71,6 +71,24 @@ public final class FederationTls {
     return build(builder);
   }
 
+  /**
+   * A server context for the client API when it is served beyond loopback (spec API-2): the node's
+   * own certificate, no client certificate (staff authenticate with their credential).
+   */
+  public static SslContext clientApiServerContext(NodeKeys keys) {
+    Credentials own = Credentials.of(keys);
+    return build(SslContextBuilder.forServer(own.privateKey(), own.certificate()));
+  }
+
+  /** A client context for a tool of the node's own staff: accepts only {@code node}'s key. */
+  public static SslContext clientApiClientContext(NodeId node) {
+    Objects.requireNonNull(node, "node");
+    return build(
+        SslContextBuilder.forClient()
+            .trustManager(PartnerTrustManager.forExpected(node))
+            .endpointIdentificationAlgorithm(null)); // pinned by key, as in clientContext
+  }
+
   private static SslContext build(SslContextBuilder builder) {
     GrpcSslContexts.configure(builder, SslProvider.JDK).protocols(TLS_1_3);
     try {
