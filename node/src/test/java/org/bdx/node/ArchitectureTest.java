@@ -38,7 +38,8 @@ class ArchitectureTest {
           List.of("policy", "search"),
           List.of("store", "tls"),
           List.of("home", "signing"),
-          List.of("identity", "error"));
+          List.of("identity", "error"),
+          List.of("vault"));
 
   private static final String ROOT = "org.bdx.node";
 

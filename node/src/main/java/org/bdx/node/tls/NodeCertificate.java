@@ -19,7 +19,7 @@ import java.util.Date;
 import java.util.Objects;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
-import org.bdx.node.identity.SecretAccess;
+import org.bdx.node.vault.SecretAccess;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;

@@ -235,7 +235,7 @@ final class VectorGenerator {
     JsonObject c = new JsonObject();
     c.addProperty("name", name);
     c.addProperty("description", description);
-    c.addProperty("seed", hex(origin.exportSeed(org.bdx.node.identity.SecretAccess.INSECURE)));
+    c.addProperty("seed", hex(origin.exportSeed(org.bdx.node.vault.SecretAccess.INSECURE)));
     c.addProperty("public_key", hex(origin.publicKey()));
     c.addProperty("node_id", origin.nodeId().value());
     JsonObject hf = new JsonObject();

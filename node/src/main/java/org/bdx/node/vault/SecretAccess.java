@@ -1,4 +1,4 @@
-package org.bdx.node.identity;
+package org.bdx.node.vault;
 
 /**
  * A token that must be passed to read secret key material (the idea of Tink's {@code
