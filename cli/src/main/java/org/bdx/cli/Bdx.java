@@ -7,6 +7,7 @@ import org.bdx.cli.alerts.AlertsCommand;
 import org.bdx.cli.node.DemoCommand;
 import org.bdx.cli.node.IdCommand;
 import org.bdx.cli.node.InitCommand;
+import org.bdx.cli.node.PassphraseCommand;
 import org.bdx.cli.node.ServeCommand;
 import org.bdx.cli.node.StatusCommand;
 import org.bdx.cli.partner.PartnerCommand;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Command;
       InitCommand.class,
       IdCommand.class,
       ServeCommand.class,
+      PassphraseCommand.class,
       ReportCommand.class,
       AlertsCommand.class,
       PartnerCommand.class,
@@ -41,7 +43,7 @@ import picocli.CommandLine.Command;
     footer = {
       "",
       "Start here:  bdx init --name \"Your organization\" --region CA",
-      "             bdx serve",
+      "             bdx serve            (both ask for the node's passphrase; see --passphrase-file)",
       "More help:   bdx help COMMAND [SUBCOMMAND], e.g. bdx help report add",
       "Exit codes:  0 success, 1 failure, 2 usage error.",
     })

@@ -10,6 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import org.bdx.cli.command.CliException;
 import org.bdx.cli.command.NodeConnection;
+import org.bdx.node.identity.KeyFileException;
+import org.bdx.node.vault.VaultException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IExitCodeExceptionMapper;
@@ -55,6 +57,9 @@ final class Failures implements IExitCodeExceptionMapper, IExecutionExceptionHan
       // The node's own checks (settings, addresses, files) already say what is wrong.
       case IOException e -> e.getMessage();
       case IllegalArgumentException e -> e.getMessage();
+      // The vault and the key files say what is wrong, and never a secret.
+      case VaultException e -> e.getMessage();
+      case KeyFileException e -> e.getMessage();
       case StatusRuntimeException e -> NodeConnection.explain(e, null);
       default ->
           "unexpected "

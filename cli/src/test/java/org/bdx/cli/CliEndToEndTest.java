@@ -38,6 +38,7 @@ class CliEndToEndTest {
   @TempDir static Path tmp;
   Path home;
   Process server;
+  Path passphraseFile;
   String alertId;
 
   @BeforeAll
@@ -45,11 +46,14 @@ class CliEndToEndTest {
     // `bdx init` run here rather than through TestOrg: what it prints is under test.
     home = tmp.resolve("node");
     int port = freePort();
+    passphraseFile = Files.writeString(tmp.resolve("passphrase"), "correct horse battery\n");
     CliRun init =
         CliRun.bdx(
             "init",
             "--home",
             home.toString(),
+            "--passphrase-file",
+            passphraseFile.toString(),
             "--name",
             "Test Outreach",
             "--listen",
@@ -72,7 +76,9 @@ class CliEndToEndTest {
                 Bdx.class.getName(),
                 "serve",
                 "--home",
-                home.toString())
+                home.toString(),
+                "--passphrase-file",
+                passphraseFile.toString())
             .redirectErrorStream(true)
             .start();
     BufferedReader lines =
@@ -267,6 +273,8 @@ class CliEndToEndTest {
                 "serve",
                 "--home",
                 home.toString(),
+                "--passphrase-file",
+                passphraseFile.toString(),
                 "--listen",
                 "127.0.0.1:" + freePort(),
                 "--federation-listen",

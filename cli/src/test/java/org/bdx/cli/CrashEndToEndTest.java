@@ -325,7 +325,9 @@ class CrashEndToEndTest {
                     Bdx.class.getName(),
                     "serve",
                     "--home",
-                    home.toString())
+                    home.toString(),
+                    "--passphrase-file",
+                    TestOrg.passphraseFile(home).toString())
                 .redirectErrorStream(true)
                 .start();
         BufferedReader lines =

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.bdx.node.identity.KeyFiles;
 import org.bdx.node.tls.TlsPartnerChannels;
 import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.AlertView;
@@ -182,7 +181,7 @@ class FederationEndToEndTest {
     assertThat(search(north)).allMatch(a -> a.getOriginNodeId().equals(east.id().value()));
     assertThat(search(liaison)).allMatch(a -> a.getOriginNodeId().equals(east.id().value()));
     for (TestOrg[] pair : new TestOrg[][] {{north, liaison}, {liaison, north}}) {
-      var channels = new TlsPartnerChannels(KeyFiles.load(pair[0].home()));
+      var channels = new TlsPartnerChannels(pair[0].keys());
       ManagedChannel ch = channels.open(pair[1].id(), pair[1].endpoint());
       try {
         assertThatThrownBy(

@@ -10,14 +10,20 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.KeyFiles;
 import org.bdx.node.identity.NodeId;
+import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.server.Node;
 import org.bdx.node.server.RunningNode;
 import org.bdx.node.tls.Keepalive;
+import org.bdx.node.vault.Passphrase;
+import org.bdx.node.vault.SecretAccess;
+import org.bdx.node.vault.Vault;
 import org.bdx.proto.v1.ProposeAgreementResponse;
 
 /**
@@ -61,7 +67,7 @@ final class TestOrg {
   private TestOrg(Builder b, Path home, int clientPort, int federationPort) {
     this.key = b.key;
     this.home = home;
-    this.id = KeyFiles.load(home).nodeId();
+    this.id = KeyFiles.loadPublic(home);
     this.clientPort = clientPort;
     this.federationPort = federationPort;
     this.clock = b.clock;
@@ -109,15 +115,25 @@ final class TestOrg {
       return this;
     }
 
-    /** Runs {@code bdx init} on two free ports; nothing is started. */
+    /**
+     * Runs {@code bdx init} on two free ports, with a generated passphrase in {@link
+     * #passphraseFile}; nothing is started.
+     */
     TestOrg init() throws IOException {
       Path home = dir.resolve(key);
       int clientPort = freePort();
       int federationPort = freePort();
+      try (Passphrase generated = Passphrase.random(new SecureRandom())) {
+        char[] chars = generated.reveal(SecretAccess.INSECURE);
+        NodeHome.writeOwnerOnly(passphraseFile(home), new String(chars) + "\n");
+        Arrays.fill(chars, '\0');
+      }
       ok(
           "init",
           "--home",
           home.toString(),
+          "--passphrase-file",
+          passphraseFile(home).toString(),
           "--name",
           name,
           "--listen",
@@ -147,7 +163,10 @@ final class TestOrg {
     if (running != null) {
       throw new IllegalStateException(key + " is already running");
     }
-    running = RunningNode.start(new NodeHome(home), clock, null, null, taps, keepalive);
+    try (Passphrase passphrase = Passphrase.fromFile(passphraseFile(home))) {
+      running =
+          RunningNode.start(new NodeHome(home), passphrase, clock, null, null, taps, keepalive);
+    }
   }
 
   /** Stops the node if it runs here; the home stays. */
@@ -173,6 +192,24 @@ final class TestOrg {
 
   Path home() {
     return home;
+  }
+
+  /** Where the passphrase of the node in {@code home} is kept: a file beside the home. */
+  static Path passphraseFile(Path home) {
+    return home.resolveSibling(home.getFileName() + ".passphrase");
+  }
+
+  /** The passphrase file as a {@code --passphrase-file} argument. */
+  String passphraseArg() {
+    return passphraseFile(home).toString();
+  }
+
+  /** The node key, unsealed from the home's vault with its passphrase. */
+  NodeKeys keys() {
+    try (Passphrase p = Passphrase.fromFile(passphraseFile(home));
+        Vault vault = Vault.open(home, p)) {
+      return KeyFiles.load(home, vault);
+    }
   }
 
   /** The home as a {@code --home} argument. */

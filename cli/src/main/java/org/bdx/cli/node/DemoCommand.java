@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ import org.bdx.cli.command.CliException;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.policy.SharingPolicy;
 import org.bdx.node.server.RunningNode;
+import org.bdx.node.vault.Passphrase;
+import org.bdx.node.vault.SecretAccess;
 import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.GetNodeInfoResponse;
 import org.bdx.proto.v1.SearchAlertsResponse;
@@ -225,10 +228,20 @@ public final class DemoCommand extends BdxCommand {
 
   private Org start(Path dir, String key, String name, List<Org> orgs) throws Exception {
     Path home = dir.resolve(key);
+    // A generated passphrase per node, in a file beside its home (a real one is chosen by a
+    // person and kept apart from the node).
+    Path passphraseFile = dir.resolve(key + ".passphrase");
+    try (Passphrase generated = Passphrase.random(new SecureRandom())) {
+      char[] chars = generated.reveal(SecretAccess.INSECURE);
+      NodeHome.writeOwnerOnly(passphraseFile, new String(chars) + "\n");
+      java.util.Arrays.fill(chars, '\0');
+    }
     step(
         "init",
         "--home",
         home.toString(),
+        "--passphrase-file",
+        passphraseFile.toString(),
         "--name",
         name,
         "--listen",
@@ -237,7 +250,10 @@ public final class DemoCommand extends BdxCommand {
         "127.0.0.1:" + freeLoopbackPort(),
         "--region",
         "CA");
-    RunningNode running = RunningNode.start(new NodeHome(home), Clock.systemUTC());
+    RunningNode running;
+    try (Passphrase passphrase = Passphrase.fromFile(passphraseFile)) {
+      running = RunningNode.start(new NodeHome(home), passphrase, Clock.systemUTC());
+    }
     Org org = new Org(key, name, home, running);
     orgs.add(org);
     return org;

@@ -15,7 +15,7 @@ public final class IdCommand extends BdxCommand {
   @Override
   protected void run() throws Exception {
     NodeConfig config = home().loadConfig();
-    NodeId id = KeyFiles.load(home().dir()).nodeId();
+    NodeId id = KeyFiles.loadPublic(home().dir());
     if (json()) {
       out()
           .println(

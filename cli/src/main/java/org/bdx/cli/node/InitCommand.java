@@ -1,9 +1,12 @@
 package org.bdx.cli.node;
 
+import java.nio.file.Path;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.node.home.ClientApiSettings;
+import org.bdx.cli.command.Passphrases;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.server.Node;
+import org.bdx.node.vault.Passphrase;
 import org.bdx.proto.v1.GetNodeInfoResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +16,8 @@ import picocli.CommandLine.Option;
     // Its own options first, as in its help: sorted, the synopsis broke HOST:PORT after the colon.
     sortSynopsis = false,
     description = {
-      "Create a new node: keys, settings, client credential and database in the home directory.",
+      "Create a new node in the home directory: its key and a root key sealed under a passphrase,"
+          + " settings, credentials and database.",
       "Prints the node id and its fingerprint; compare the fingerprint with partners out of band.",
     })
 public final class InitCommand extends BdxCommand {
@@ -70,6 +74,16 @@ public final class InitCommand extends BdxCommand {
       })
   String federationListen;
 
+  @Option(
+      names = "--passphrase-file",
+      paramLabel = "FILE",
+      description = {
+        "A file holding only the passphrase that will unlock the node (one trailing newline is"
+            + " ignored). Without it, on a terminal, you type it twice.",
+        "Lose the passphrase and the node's reports are gone for good.",
+      })
+  Path passphraseFile;
+
   @Override
   protected void run() throws Exception {
     NodeConfig config =
@@ -80,7 +94,13 @@ public final class InitCommand extends BdxCommand {
             region,
             java.time.Duration.ofDays(alertDays),
             NodeConfig.DEFAULT_MAX_RELAY_HOPS);
-    Node.Created created = Node.init(home(), config);
+    // A home that cannot be made fails before a passphrase is asked for that would not be used.
+    home().createDirectory();
+    Node.Created created;
+    try (Passphrase passphrase =
+        Passphrases.chosen(passphraseFile, "--passphrase-file", "the new node")) {
+      created = Node.init(home(), config, passphrase);
+    }
     if (clientTls) {
       java.nio.file.Files.writeString(
           created.home().configFile(),
@@ -106,6 +126,10 @@ public final class InitCommand extends BdxCommand {
     out()
         .println(
             "Give partners your node id and endpoint; compare fingerprints by phone or in person.");
+    out()
+        .println(
+            "The node's key and reports are encrypted under your passphrase. Keep it safe: without"
+                + " it the reports cannot be recovered.");
     out().println("Next: bdx serve --home " + created.home().dir());
   }
 }

@@ -1,12 +1,18 @@
 package org.bdx.cli.node;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.CliException;
+import org.bdx.cli.command.Passphrases;
 import org.bdx.node.home.NodeConfig;
+import org.bdx.node.home.NodeHome;
+import org.bdx.node.server.Node;
 import org.bdx.node.server.RunningNode;
+import org.bdx.node.vault.KdfParams;
+import org.bdx.node.vault.Passphrase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,13 +36,39 @@ public final class ServeCommand extends BdxCommand {
       description = "Override the address partners connect to.")
   String federationListen;
 
+  @Option(
+      names = "--passphrase-file",
+      paramLabel = "FILE",
+      description = {
+        "A file holding only the node's passphrase. Without it: the file named by"
+            + " $BDX_PASSPHRASE_FILE, else the systemd credential bdx-passphrase, else typed on the"
+            + " terminal.",
+        "A node made by an older bdx is encrypted under this passphrase on its first serve.",
+      })
+  Path passphraseFile;
+
   @Override
   protected void run() throws Exception {
+    NodeHome home = home();
+    home.loadConfig(); // a clear error for a home without a node, before asking for a passphrase
     RunningNode running;
-    try {
+    try (Passphrase passphrase = passphrase(home)) {
+      if (Node.needsEncryption(home)) {
+        Node.Encrypted done = Node.encrypt(home, passphrase, KdfParams.DEFAULT);
+        out()
+            .printf(
+                "Encrypted the node in %s: its key is now sealed in %s and %d report%s encrypted;"
+                    + " the plaintext key file was overwritten and deleted.%n",
+                home.dir(),
+                home.vaultFile().getFileName(),
+                done.reports(),
+                done.reports() == 1 ? " is" : "s are");
+        out().flush();
+      }
       running =
           RunningNode.start(
-              home(),
+              home,
+              passphrase,
               Clock.systemUTC(),
               listen == null ? null : NodeConfig.HostPort.parse(listen),
               federationListen == null ? null : NodeConfig.HostPort.parse(federationListen),
@@ -76,5 +108,31 @@ public final class ServeCommand extends BdxCommand {
     out().flush();
     running.awaitTermination();
     stopped.await();
+  }
+
+  /**
+   * A plaintext node (made by an older bdx) is encrypted under the passphrase given now, so on a
+   * terminal it is typed twice; without any passphrase it is refused, not served in clear.
+   */
+  private Passphrase passphrase(NodeHome home) {
+    if (!Node.needsEncryption(home)) {
+      return Passphrases.existing(passphraseFile, session().env(), "the node in " + home.dir());
+    }
+    boolean given =
+        passphraseFile != null
+            || session().env().containsKey(Passphrases.ENV_FILE)
+            || session().env().containsKey("CREDENTIALS_DIRECTORY");
+    if (given || System.console() != null) {
+      return given
+          ? Passphrases.existing(passphraseFile, session().env(), "the node in " + home.dir())
+          : Passphrases.chosen(null, "--passphrase-file", "the node in " + home.dir());
+    }
+    throw new CliException(
+        "the node in "
+            + home.dir()
+            + " keeps its key and reports unencrypted (it was made by an older bdx) and will not"
+            + " be served so; encrypt it once by serving it with a passphrase: bdx serve --home "
+            + home.dir()
+            + " --passphrase-file FILE (a file holding only the passphrase)");
   }
 }

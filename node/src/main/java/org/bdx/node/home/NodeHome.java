@@ -9,8 +9,9 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * The node's home directory: its keys, settings, database and the client credential. The whole
- * directory is owner-only (700) because it holds the organization's own reports.
+ * The node's home directory: its vault (the sealed node key and root key), public key, settings,
+ * database, report keys and credentials. The whole directory is owner-only (700) because it holds
+ * the organization's own reports.
  */
 public final class NodeHome {
   public static final String ENV_HOME = "BDX_HOME";
@@ -48,6 +49,16 @@ public final class NodeHome {
 
   public Path databaseFile() {
     return dir.resolve("node.db");
+  }
+
+  /** The node's secrets, sealed under its passphrase (spec AR-1). */
+  public Path vaultFile() {
+    return dir.resolve("vault");
+  }
+
+  /** Each report's data key, wrapped, apart from the database (spec AR-3). */
+  public Path reportKeysFile() {
+    return dir.resolve("reportkeys.db");
   }
 
   public Path clientTokenFile() {

@@ -2,41 +2,43 @@ package org.bdx.node.identity;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.bdx.node.vault.SecretAccess;
+import org.bdx.node.vault.SecureFiles;
+import org.bdx.node.vault.Vault;
 
 /**
- * The node key files under a node's home directory (spec ID-4):
+ * The node key under a node's home directory (spec ID-4). The private key (the Ed25519 seed) is
+ * sealed in the {@linkplain Vault vault}; only the public key is a file of its own:
  *
  * <pre>
  * keys/            mode 700
- * keys/node.key    mode 600   "BDX-ED25519-SEED-V1\n" + base64(seed) + "\n"
  * keys/node.pub    mode 644   "BDX-ED25519-PUBLIC-V1\n" + base64(publicKey) + "\n" + nodeId + "\n"
  * </pre>
+ *
+ * <p>Nodes made before encryption at rest kept the seed in clear in {@code keys/node.key} ({@code
+ * "BDX-ED25519-SEED-V1\n" + base64(seed) + "\n"}, mode 600); {@link #loadPlaintext} reads it once,
+ * when such a node is encrypted, and {@link #removePlaintextKey} then overwrites and deletes it.
  *
  * <p>Files are written to a temporary file with their final permissions, flushed to disk, then
  * moved into place atomically. Exception messages never contain key bytes.
  */
 public final class KeyFiles {
-  /** First line of {@code node.key}. */
+  /** First line of the plaintext {@code node.key} of nodes made before encryption at rest. */
   public static final String SEED_HEADER = "BDX-ED25519-SEED-V1";
 
   /** First line of {@code node.pub}. */
@@ -51,16 +53,9 @@ public final class KeyFiles {
   /** A key file larger than this is not a key file. */
   private static final int MAX_FILE_BYTES = 1024;
 
-  private static final Set<PosixFilePermission> DIR_700 =
-      PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> FILE_600 =
-      PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> FILE_644 =
-      PosixFilePermissions.fromString("rw-r--r--");
-
   private KeyFiles() {}
 
-  /** The path of the secret key file under {@code homeDir}. */
+  /** The path of the plaintext key file of a node made before encryption at rest. */
   public static Path keyFile(Path homeDir) {
     return homeDir.resolve(KEYS_DIR).resolve(KEY_FILE);
   }
@@ -103,80 +98,31 @@ public final class KeyFiles {
     return id;
   }
 
-  /** Generates a key pair with a fresh {@link SecureRandom} and writes it under {@code homeDir}. */
-  public static NodeKeys create(Path homeDir) {
-    return create(homeDir, new SecureRandom());
+  /** Whether {@code homeDir} still holds a plaintext {@code keys/node.key}. */
+  public static boolean hasPlaintextKey(Path homeDir) {
+    return Files.exists(keyFile(homeDir), LinkOption.NOFOLLOW_LINKS);
   }
 
   /**
-   * Generates a key pair from {@code rng} and writes {@code keys/node.key} and {@code
-   * keys/node.pub}. Refuses to replace an existing {@code node.key}.
+   * The node key sealed in {@code vault}; writes {@code keys/node.pub} for it (creating {@code
+   * keys/} owner-only). Refuses a home that already has a key file.
    */
-  public static NodeKeys create(Path homeDir, SecureRandom rng) {
+  public static NodeKeys create(Path homeDir, Vault vault) {
     Objects.requireNonNull(homeDir, "homeDir");
-    Objects.requireNonNull(rng, "rng");
+    Objects.requireNonNull(vault, "vault");
     Path dir = homeDir.resolve(KEYS_DIR);
-    Path keyFile = dir.resolve(KEY_FILE);
-    if (Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.exists(keyFile(homeDir), LinkOption.NOFOLLOW_LINKS)
+        || Files.exists(publicFile(homeDir), LinkOption.NOFOLLOW_LINKS)) {
       throw new KeyFileException(
-          "a node key already exists at "
-              + keyFile
-              + "; refusing to overwrite it. Creating a new"
-              + " key would change this node's id. Move the old key away first if you really"
-              + " mean to replace it.");
+          "a node key already exists under "
+              + dir
+              + "; refusing to replace it. A new key would change this node's id.");
     }
+    NodeKeys keys = fromVault(vault);
     try {
-      Files.createDirectories(homeDir);
-      boolean posix = isPosix(homeDir);
-      if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-        if (posix && !permissions(dir).equals(DIR_700)) {
-          throw new KeyFileException(
-              "the key directory "
-                  + dir
-                  + " is accessible to other users; run `chmod 700 "
-                  + dir
-                  + "` and try again");
-        }
-      } else if (posix) {
-        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_700));
-        Files.setPosixFilePermissions(dir, DIR_700); // the umask may have removed bits
-      } else {
-        Files.createDirectory(dir);
-      }
-
-      byte[] seed = new byte[NodeKeys.SEED_LENGTH];
-      rng.nextBytes(seed);
-      NodeKeys keys;
-      byte[] keyText = null;
-      try {
-        keys = NodeKeys.fromSeed(seed);
-        keyText =
-            (SEED_HEADER + "\n" + Base64.getEncoder().encodeToString(seed) + "\n")
-                .getBytes(StandardCharsets.US_ASCII);
-        String pubText =
-            PUBLIC_HEADER
-                + "\n"
-                + Base64.getEncoder().encodeToString(keys.publicKey())
-                + "\n"
-                + keys.nodeId().value()
-                + "\n";
-        writeAtomically(
-            dir,
-            dir.resolve(PUBLIC_FILE),
-            pubText.getBytes(StandardCharsets.US_ASCII),
-            posix ? FILE_644 : null,
-            true);
-        writeAtomically(dir, keyFile, keyText, posix ? FILE_600 : null, false);
-      } finally {
-        Arrays.fill(seed, (byte) 0);
-        if (keyText != null) {
-          Arrays.fill(keyText, (byte) 0);
-        }
-      }
+      ensureKeysDirectory(homeDir);
+      writePublic(homeDir, keys);
       return keys;
-    } catch (FileAlreadyExistsException e) {
-      throw new KeyFileException(
-          "a node key already exists at " + keyFile + "; refusing to overwrite it", e);
     } catch (AccessDeniedException e) {
       throw new KeyFileException("permission denied while writing the node key under " + dir, e);
     } catch (IOException e) {
@@ -186,37 +132,156 @@ public final class KeyFiles {
   }
 
   /**
-   * Loads {@code keys/node.key}. Refuses a file that group or others may read or write, a file not
-   * in the {@code BDX-ED25519-SEED-V1} format, and a {@code node.pub} that names another key.
+   * The node key sealed in {@code vault}. Refuses a {@code node.pub} that names another key; writes
+   * a missing one.
    */
-  public static NodeKeys load(Path homeDir) {
+  public static NodeKeys load(Path homeDir, Vault vault) {
+    Objects.requireNonNull(homeDir, "homeDir");
+    NodeKeys keys = fromVault(vault);
+    try {
+      if (Files.exists(publicFile(homeDir), LinkOption.NOFOLLOW_LINKS)) {
+        checkPublicFile(homeDir, keys);
+      } else {
+        ensureKeysDirectory(homeDir);
+        writePublic(homeDir, keys);
+      }
+      return keys;
+    } catch (IOException e) {
+      throw new KeyFileException(
+          "could not read the public key "
+              + publicFile(homeDir)
+              + ": "
+              + e.getClass().getSimpleName(),
+          e);
+    }
+  }
+
+  /** The node id named by {@code keys/node.pub}: works while the node is locked. */
+  public static NodeId loadPublic(Path homeDir) {
+    Path pub = publicFile(homeDir);
+    try {
+      if (!Files.isRegularFile(pub, LinkOption.NOFOLLOW_LINKS)) {
+        throw new KeyFileException("no public key at " + pub + "; was this home made by bdx init?");
+      }
+      if (Files.size(pub) > MAX_FILE_BYTES) {
+        throw new KeyFileException("the public key file " + pub + " is too large");
+      }
+      String[] lines =
+          new String(Files.readAllBytes(pub), StandardCharsets.US_ASCII).split("\n", -1);
+      if (lines.length != 4 || !lines[0].equals(PUBLIC_HEADER) || !lines[3].isEmpty()) {
+        throw new KeyFileException("the public key file " + pub + " is not a BDX public key file");
+      }
+      byte[] publicKey;
+      try {
+        publicKey = Base64.getDecoder().decode(lines[1]);
+      } catch (IllegalArgumentException e) {
+        throw new KeyFileException("the public key file " + pub + " has a damaged base64 line");
+      }
+      if (publicKey.length != NodeKeys.PUBLIC_KEY_LENGTH) {
+        throw new KeyFileException("the public key file " + pub + " does not hold a 32-byte key");
+      }
+      NodeId id = NodeId.fromPublicKey(publicKey);
+      if (!id.value().equals(lines[2])) {
+        throw new KeyFileException(
+            "the public key file " + pub + " names a node id that is not its key's");
+      }
+      return id;
+    } catch (IOException e) {
+      throw new KeyFileException(
+          "could not read the public key " + pub + ": " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  /**
+   * Overwrites and deletes the plaintext {@code keys/node.key}, once its seed is sealed in the
+   * vault.
+   */
+  public static void removePlaintextKey(Path homeDir) {
+    try {
+      SecureFiles.overwriteAndDelete(keyFile(homeDir));
+    } catch (IOException e) {
+      throw new KeyFileException(
+          "could not delete the plaintext node key "
+              + keyFile(homeDir)
+              + ": "
+              + e.getClass().getSimpleName(),
+          e);
+    }
+  }
+
+  private static NodeKeys fromVault(Vault vault) {
+    byte[] seed = vault.seed(SecretAccess.INSECURE);
+    try {
+      return NodeKeys.fromSeed(seed);
+    } finally {
+      Arrays.fill(seed, (byte) 0);
+    }
+  }
+
+  private static void ensureKeysDirectory(Path homeDir) throws IOException {
+    Path dir = homeDir.resolve(KEYS_DIR);
+    Files.createDirectories(homeDir);
+    boolean posix = SecureFiles.isPosix(homeDir);
+    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      if (posix && !permissions(dir).equals(SecureFiles.DIR_700)) {
+        throw new KeyFileException(
+            "the key directory "
+                + dir
+                + " is accessible to other users; run `chmod 700 "
+                + dir
+                + "` and try again");
+      }
+    } else if (posix) {
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(SecureFiles.DIR_700));
+      Files.setPosixFilePermissions(dir, SecureFiles.DIR_700); // the umask may have removed bits
+    } else {
+      Files.createDirectory(dir);
+    }
+  }
+
+  private static void writePublic(Path homeDir, NodeKeys keys) throws IOException {
+    SecureFiles.writeAtomically(
+        publicFile(homeDir),
+        publicText(keys).getBytes(StandardCharsets.US_ASCII),
+        SecureFiles.FILE_644,
+        true);
+  }
+
+  private static String publicText(NodeKeys keys) {
+    return PUBLIC_HEADER
+        + "\n"
+        + Base64.getEncoder().encodeToString(keys.publicKey())
+        + "\n"
+        + keys.nodeId().value()
+        + "\n";
+  }
+
+  /**
+   * Loads the plaintext {@code keys/node.key} of a node made before encryption at rest. Refuses a
+   * file that group or others may read or write, a file not in the {@code BDX-ED25519-SEED-V1}
+   * format, and a {@code node.pub} that names another key.
+   */
+  public static NodeKeys loadPlaintext(Path homeDir) {
     Objects.requireNonNull(homeDir, "homeDir");
     Path keyFile = keyFile(homeDir);
     byte[] raw = null;
     byte[] seed = null;
     try {
       if (!Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS)) {
-        throw new KeyFileException(
-            "no node key at " + keyFile + "; create one first (e.g. `bdx init`)");
+        throw new KeyFileException("no plaintext node key at " + keyFile);
       }
       if (!Files.isRegularFile(keyFile, LinkOption.NOFOLLOW_LINKS)) {
         throw new KeyFileException("the node key " + keyFile + " is not a regular file");
       }
-      if (isPosix(keyFile)) {
-        Set<PosixFilePermission> perms = permissions(keyFile);
-        if (perms.contains(PosixFilePermission.GROUP_READ)
-            || perms.contains(PosixFilePermission.GROUP_WRITE)
-            || perms.contains(PosixFilePermission.OTHERS_READ)
-            || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-          throw new KeyFileException(
-              "the node key "
-                  + keyFile
-                  + " can be read or written by other users ("
-                  + PosixFilePermissions.toString(perms)
-                  + "); run `chmod 600 "
-                  + keyFile
-                  + "` and try again");
-        }
+      if (SecureFiles.othersMayAccess(keyFile)) {
+        throw new KeyFileException(
+            "the node key "
+                + keyFile
+                + " can be read or written by other users ("
+                + PosixFilePermissions.toString(permissions(keyFile))
+                + "); run `chmod 600 "
+                + keyFile
+                + "` and try again");
       }
       if (Files.size(keyFile) > MAX_FILE_BYTES) {
         throw new KeyFileException(
@@ -289,13 +354,7 @@ public final class KeyFiles {
     if (Files.size(pub) > MAX_FILE_BYTES) {
       throw new KeyFileException("the public key file " + pub + " is too large");
     }
-    String expected =
-        PUBLIC_HEADER
-            + "\n"
-            + Base64.getEncoder().encodeToString(keys.publicKey())
-            + "\n"
-            + keys.nodeId().value()
-            + "\n";
+    String expected = publicText(keys);
     String actual = new String(Files.readAllBytes(pub), StandardCharsets.US_ASCII);
     if (!actual.equals(expected)) {
       throw new KeyFileException(
@@ -303,55 +362,8 @@ public final class KeyFiles {
               + pub
               + " does not belong to the node key next to it; delete "
               + pub
-              + " (it is recreated from node.key) or restore the matching key");
+              + " (it is recreated from the node key) or restore the matching key");
     }
-  }
-
-  private static void writeAtomically(
-      Path dir, Path target, byte[] content, Set<PosixFilePermission> perms, boolean replace)
-      throws IOException {
-    Path tmp =
-        perms == null
-            ? Files.createTempFile(dir, "." + target.getFileName(), ".tmp")
-            : Files.createTempFile(
-                dir,
-                "." + target.getFileName(),
-                ".tmp",
-                PosixFilePermissions.asFileAttribute(perms));
-    try {
-      if (perms != null) {
-        Files.setPosixFilePermissions(tmp, perms); // the umask may have removed bits
-      }
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(content);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      if (!replace && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-        throw new FileAlreadyExistsException(target.toString());
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      tmp = null;
-      syncDirectory(dir);
-    } finally {
-      if (tmp != null) {
-        Files.deleteIfExists(tmp);
-      }
-    }
-  }
-
-  private static void syncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException | RuntimeException e) {
-      // Not every platform can open a directory; the move itself is still atomic.
-    }
-  }
-
-  private static boolean isPosix(Path p) throws IOException {
-    return Files.getFileStore(p).supportsFileAttributeView("posix");
   }
 
   private static Set<PosixFilePermission> permissions(Path p) throws IOException {

@@ -157,9 +157,10 @@ public final class AlertLifecycle {
     Purged done =
         db.atomically(
             () -> {
-              ReportRecord record =
-                  reports.get(id).orElseThrow(() -> BdxException.notFound("no report " + id));
-              String alertId = record.alertId();
+              // The alert id only: a report whose key an unfinished purge destroyed cannot be
+              // opened, and purging it again must still work.
+              String alertId =
+                  reports.alertIdOf(id).orElseThrow(() -> BdxException.notFound("no report " + id));
               List<NodeId> notified = List.of();
               long version = 0;
               Optional<StoredAlert> held = alerts.get(self, alertId);

@@ -9,10 +9,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bdx.node.access.StaffAccounts;
@@ -52,7 +55,9 @@ import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.OutboxStore;
 import org.bdx.node.store.PartnerRecord;
+import org.bdx.node.store.ReportKeys;
 import org.bdx.node.store.ReportStore;
+import org.bdx.node.store.SealedReportCodec;
 import org.bdx.node.store.SearchIndex;
 import org.bdx.node.store.StaffStore;
 import org.bdx.node.store.StoreException;
@@ -66,15 +71,19 @@ import org.bdx.node.tls.FederationTls;
 import org.bdx.node.tls.Keepalive;
 import org.bdx.node.tls.PartnerChannels;
 import org.bdx.node.tls.TlsPartnerChannels;
+import org.bdx.node.vault.KdfParams;
+import org.bdx.node.vault.Passphrase;
+import org.bdx.node.vault.Vault;
+import org.bdx.node.vault.VaultException;
 import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.GetNodeInfoResponse;
 import org.bdx.proto.v1.StaffRole;
 
 /**
- * One member organization's node, assembled from its home directory: keys, settings, database and
- * the services built on them. {@link #clientServices()} are served to local staff and tools, {@link
- * #federationServices()} to partner nodes over mutual TLS. Closing it stops the feeds and closes
- * the database.
+ * One member organization's node, assembled from its home directory, unlocked with its passphrase:
+ * keys, settings, databases and the services built on them. {@link #clientServices()} are served to
+ * local staff and tools, {@link #federationServices()} to partner nodes over mutual TLS. Closing it
+ * stops the feeds and closes the database.
  */
 public final class Node implements AutoCloseable {
   public static final String PROTOCOL_VERSION = "bdx.v1";
@@ -87,6 +96,8 @@ public final class Node implements AutoCloseable {
   private final NodeDatabase db;
   private final StaffAccounts staff;
   private final ScreeningLimit screening;
+  private final Vault vault;
+  private final ReportKeys reportKeys;
   private final Partners partners;
   private final AgreementBook book;
   private final Outbox outbox;
@@ -113,6 +124,8 @@ public final class Node implements AutoCloseable {
       NodeKeys keys,
       NodeDatabase db,
       ScreeningSettings screeningSettings,
+      Vault vault,
+      ReportKeys reportKeys,
       Clock clock,
       PartnerChannels channels,
       Keepalive keepalive) {
@@ -122,6 +135,8 @@ public final class Node implements AutoCloseable {
     this.keys = keys;
     this.nodeId = keys.nodeId();
     this.db = db;
+    this.vault = vault;
+    this.reportKeys = reportKeys;
     SecureRandom rng = new SecureRandom();
     this.staff = new StaffAccounts(db, new StaffStore(db), clock, rng);
     this.screening =
@@ -136,7 +151,7 @@ public final class Node implements AutoCloseable {
                             + ": over the screening limit"));
     PhoneNumbers phones = new PhoneNumbers(config.phoneRegion());
     AlertStore alerts = new AlertStore(db, new AlertIndex());
-    ReportStore reports = new ReportStore(db, alerts);
+    ReportStore reports = new ReportStore(db, alerts, new SealedReportCodec(reportKeys, rng));
     OutboxStore outboxRows = new OutboxStore(db);
     SyncStateStore syncState = new SyncStateStore(db);
     AlertVerifier verifier = new AlertVerifier();
@@ -207,54 +222,178 @@ public final class Node implements AutoCloseable {
   /** What {@code bdx init} reports back. */
   public record Created(NodeId nodeId, NodeHome home) {}
 
-  /** Creates a new node: home directory, keys, settings, client and admin credentials, database. */
-  public static Created init(NodeHome home, NodeConfig config) throws IOException {
+  /**
+   * Creates a new node: home directory, vault (node key and root key sealed under {@code
+   * passphrase}, with the default key derivation), public key, settings, client and admin
+   * credentials, databases.
+   */
+  public static Created init(NodeHome home, NodeConfig config, Passphrase passphrase)
+      throws IOException {
+    return init(home, config, passphrase, KdfParams.DEFAULT);
+  }
+
+  /** As above with other key derivation parameters (tests use {@link KdfParams#FOR_TESTS}). */
+  public static Created init(NodeHome home, NodeConfig config, Passphrase passphrase, KdfParams kdf)
+      throws IOException {
     home.createDirectory();
     SecureRandom rng = new SecureRandom();
-    NodeKeys keys = KeyFiles.create(home.dir());
-    config.store(home.configFile());
-    home.createClientToken(rng);
-    home.createAdminToken(rng);
-    try (NodeDatabase db = NodeDatabase.open(home.databaseFile())) {
-      // Opening applies the schema, so a fresh node starts with a ready database.
+    try (Vault vault = Vault.create(home.dir(), passphrase, kdf, rng)) {
+      NodeKeys keys = KeyFiles.create(home.dir(), vault);
+      config.store(home.configFile());
+      home.createClientToken(rng);
+      home.createAdminToken(rng);
+      try (NodeDatabase db = NodeDatabase.open(home.databaseFile());
+          ReportKeys reportKeys =
+              ReportKeys.open(
+                  home.reportKeysFile(), vault.subKey(Vault.Purpose.REPORT_KEYS), rng)) {
+        // Opening applies the schemas, so a fresh node starts with ready databases.
+      }
+      return new Created(keys.nodeId(), home);
     }
-    return new Created(keys.nodeId(), home);
   }
 
   /**
-   * Opens the node in {@code home}. Every time decision the node makes (expiry, retention, clock
-   * skew, agreement and sync times) reads {@code clock}, so tests can move time.
+   * Whether the node in {@code home} was made before encryption at rest and still keeps its key and
+   * reports in clear: {@link #encrypt} it before it can be opened.
    */
-  public static Node open(NodeHome home, Clock clock) throws IOException {
-    return open(home, clock, Keepalive.DEFAULTS);
+  public static boolean needsEncryption(NodeHome home) {
+    return KeyFiles.hasPlaintextKey(home.dir());
+  }
+
+  /** What {@link #encrypt} did. */
+  public record Encrypted(int reports) {}
+
+  /**
+   * Encrypts a node made before encryption at rest, in place (spec AR-5): seals its key in a new
+   * vault under {@code passphrase}, encrypts every report under a new key of its own, then
+   * overwrites and deletes {@code keys/node.key}. Holds the home's serve lock meanwhile. Every step
+   * can be repeated, so an interrupted run is finished by running it again with the same
+   * passphrase.
+   *
+   * @throws VaultException.WrongPassphrase if an interrupted run left a vault that {@code
+   *     passphrase} does not open
+   */
+  public static Encrypted encrypt(NodeHome home, Passphrase passphrase, KdfParams kdf)
+      throws IOException {
+    return AtRestMigration.run(home, passphrase, kdf);
+  }
+
+  /**
+   * Re-seals the vault of {@code home} under {@code newPassphrase}; the keys it holds stay, so no
+   * data is re-encrypted, and a running node is not affected.
+   *
+   * @throws VaultException.WrongPassphrase if {@code oldPassphrase} does not open the vault;
+   *     nothing changes then
+   */
+  public static void changePassphrase(
+      NodeHome home, Passphrase oldPassphrase, Passphrase newPassphrase, KdfParams kdf)
+      throws IOException {
+    home.loadConfig();
+    refuseUnencrypted(home);
+    Vault.changePassphrase(home.dir(), oldPassphrase, newPassphrase, kdf, new SecureRandom());
+  }
+
+  /**
+   * Opens the node in {@code home}, unlocked with {@code passphrase}. Every time decision the node
+   * makes (expiry, retention, clock skew, agreement and sync times) reads {@code clock}, so tests
+   * can move time. The caller keeps (and closes) the passphrase.
+   *
+   * @throws VaultException.WrongPassphrase if the passphrase does not open the vault; nothing on
+   *     disk changes then
+   */
+  public static Node open(NodeHome home, Passphrase passphrase, Clock clock) throws IOException {
+    return open(home, passphrase, clock, Keepalive.DEFAULTS);
   }
 
   /** Opens with other federation keepalive timings (tests shorten them). */
-  public static Node open(NodeHome home, Clock clock, Keepalive keepalive) throws IOException {
-    NodeKeys keys = KeyFiles.load(home.dir());
-    return open(home, clock, new TlsPartnerChannels(keys, keepalive), keepalive);
+  public static Node open(NodeHome home, Passphrase passphrase, Clock clock, Keepalive keepalive)
+      throws IOException {
+    return open(home, unlock(home, passphrase), clock, keepalive);
   }
 
   /** Opens with another way to reach partners; tests use it to observe traffic. */
-  public static Node open(NodeHome home, Clock clock, PartnerChannels channels) throws IOException {
-    return open(home, clock, channels, Keepalive.DEFAULTS);
+  public static Node open(
+      NodeHome home, Passphrase passphrase, Clock clock, PartnerChannels channels)
+      throws IOException {
+    return open(home, unlock(home, passphrase), clock, keys -> channels, Keepalive.DEFAULTS);
+  }
+
+  /**
+   * Opens the vault of {@code home}: reads only, so a wrong passphrase changes nothing on disk.
+   *
+   * @throws IOException if there is no node in {@code home}, or it is not encrypted yet
+   */
+  static Vault unlock(NodeHome home, Passphrase passphrase) throws IOException {
+    home.loadConfig();
+    refuseUnencrypted(home);
+    return Vault.open(home.dir(), passphrase);
+  }
+
+  private static void refuseUnencrypted(NodeHome home) throws IOException {
+    if (needsEncryption(home)) {
+      throw new IOException(
+          "the node in "
+              + home.dir()
+              + " keeps its key and reports unencrypted (it was made by an older bdx); encrypt it"
+              + " once with: bdx serve --home "
+              + home.dir()
+              + " --passphrase-file FILE");
+    }
+  }
+
+  /** Opens with an unlocked vault, which the node then owns (and closes, also on failure). */
+  static Node open(NodeHome home, Vault vault, Clock clock, Keepalive keepalive)
+      throws IOException {
+    return open(home, vault, clock, keys -> new TlsPartnerChannels(keys, keepalive), keepalive);
   }
 
   private static Node open(
-      NodeHome home, Clock clock, PartnerChannels channels, Keepalive keepalive)
+      NodeHome home,
+      Vault vault,
+      Clock clock,
+      Function<NodeKeys, PartnerChannels> channels,
+      Keepalive keepalive)
       throws IOException {
-    NodeConfig config = home.loadConfig();
-    NodeKeys keys = KeyFiles.load(home.dir());
-    ScreeningSettings screening = ScreeningSettings.load(home.configFile());
-    NodeDatabase db = NodeDatabase.open(home.databaseFile());
-    Node node = new Node(home, config, keys, db, screening, clock, channels, keepalive);
+    NodeDatabase db = null;
+    ReportKeys reportKeys = null;
     try {
-      node.adoptCredentialFiles();
+      NodeConfig config = home.loadConfig();
+      NodeKeys keys = KeyFiles.load(home.dir(), vault);
+      ScreeningSettings screening = ScreeningSettings.load(home.configFile());
+      SecureRandom rng = new SecureRandom();
+      reportKeys =
+          ReportKeys.open(home.reportKeysFile(), vault.subKey(Vault.Purpose.REPORT_KEYS), rng);
+      db = NodeDatabase.open(home.databaseFile());
+      forgetOrphanKeys(db, reportKeys);
+      Node node =
+          new Node(
+              home,
+              config,
+              keys,
+              db,
+              screening,
+              vault,
+              reportKeys,
+              clock,
+              channels.apply(keys),
+              keepalive);
+      try {
+        node.adoptCredentialFiles();
+      } catch (IOException | RuntimeException e) {
+        node.close();
+        throw e;
+      }
+      return node;
     } catch (IOException | RuntimeException e) {
-      node.close();
+      if (db != null) {
+        db.close();
+      }
+      if (reportKeys != null) {
+        reportKeys.close();
+      }
+      vault.close();
       throw e;
     }
-    return node;
   }
 
   /**
@@ -268,6 +407,20 @@ public final class Node implements AutoCloseable {
     }
     staff.adopt("admin", StaffRole.STAFF_ROLE_COORDINATOR, home.readAdminToken());
     staff.adopt("client", StaffRole.STAFF_ROLE_INTAKE, home.readClientToken());
+  }
+
+  /**
+   * Destroys the keys of reports that were never stored (a crash between writing a report's key and
+   * its row, or a failed intake): harmless, but they are no one's.
+   */
+  private static void forgetOrphanKeys(NodeDatabase db, ReportKeys reportKeys) {
+    Set<String> stored =
+        new HashSet<>(new ReportStore(db, new AlertStore(db, new AlertIndex())).ids());
+    for (String id : reportKeys.reportIds()) {
+      if (!stored.contains(id)) {
+        reportKeys.destroy(id);
+      }
+    }
   }
 
   /**
@@ -426,6 +579,14 @@ public final class Node implements AutoCloseable {
   @Override
   public void close() {
     stopFeeds();
-    db.close();
+    try {
+      db.close();
+    } finally {
+      try {
+        reportKeys.close();
+      } finally {
+        vault.close();
+      }
+    }
   }
 }

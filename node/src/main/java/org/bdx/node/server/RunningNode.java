@@ -12,6 +12,8 @@ import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.home.ServeLock;
 import org.bdx.node.tls.Keepalive;
+import org.bdx.node.vault.Passphrase;
+import org.bdx.node.vault.Vault;
 
 /**
  * A node with both its servers running: the client and admin API on the configured client address
@@ -32,37 +34,56 @@ public final class RunningNode implements AutoCloseable {
   }
 
   /**
-   * Opens the node in {@code home} and starts serving.
+   * Opens the node in {@code home}, unlocked with {@code passphrase} (which the caller keeps), and
+   * starts serving. The passphrase is checked before anything is written, so a wrong one changes
+   * nothing on disk.
    *
    * @param federationTaps interceptors added to the federation services, innermost last; tests use
    *     them to record what the node sends to partners before encryption
    * @throws AddressInUse when an address cannot be bound
    * @throws ServeLock.HomeInUse when another node already serves {@code home}
+   * @throws org.bdx.node.vault.VaultException.WrongPassphrase if the passphrase does not open it
    */
   public static RunningNode start(
       NodeHome home,
+      Passphrase passphrase,
       Clock clock,
       NodeConfig.HostPort clientAddress,
       NodeConfig.HostPort federationAddress,
       List<ServerInterceptor> federationTaps)
       throws IOException {
-    return start(home, clock, clientAddress, federationAddress, federationTaps, Keepalive.DEFAULTS);
+    return start(
+        home,
+        passphrase,
+        clock,
+        clientAddress,
+        federationAddress,
+        federationTaps,
+        Keepalive.DEFAULTS);
   }
 
   /** As above, with other federation keepalive timings (tests shorten them). */
   public static RunningNode start(
       NodeHome home,
+      Passphrase passphrase,
       Clock clock,
       NodeConfig.HostPort clientAddress,
       NodeConfig.HostPort federationAddress,
       List<ServerInterceptor> federationTaps,
       Keepalive keepalive)
       throws IOException {
-    home.loadConfig(); // a clear error for a home without a node, before anything is created
-    ServeLock lock = ServeLock.acquire(home);
+    // A clear error for a home without a node or a wrong passphrase, before anything is created.
+    Vault vault = Node.unlock(home, passphrase);
+    ServeLock lock;
+    try {
+      lock = ServeLock.acquire(home);
+    } catch (IOException | RuntimeException e) {
+      vault.close();
+      throw e;
+    }
     Node node;
     try {
-      node = Node.open(home, clock, keepalive);
+      node = Node.open(home, vault, clock, keepalive);
     } catch (IOException | RuntimeException e) {
       releaseQuietly(lock);
       throw e;
@@ -129,8 +150,9 @@ public final class RunningNode implements AutoCloseable {
     return new RunningNode(node, client, federation, lock);
   }
 
-  public static RunningNode start(NodeHome home, Clock clock) throws IOException {
-    return start(home, clock, null, null, List.of());
+  public static RunningNode start(NodeHome home, Passphrase passphrase, Clock clock)
+      throws IOException {
+    return start(home, passphrase, clock, null, null, List.of());
   }
 
   public Node node() {

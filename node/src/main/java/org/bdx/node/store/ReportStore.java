@@ -130,6 +130,95 @@ public final class ReportStore {
         });
   }
 
+  /**
+   * The alert id of report {@code reportId}, read without opening the report (a report whose key
+   * was destroyed by an unfinished purge still has one).
+   */
+  public Optional<String> alertIdOf(String reportId) {
+    if (!Ids.isValid(reportId)) {
+      return Optional.empty();
+    }
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT alert_id FROM reports WHERE report_id = ?")) {
+            ps.setString(1, reportId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+            }
+          }
+        });
+  }
+
+  /**
+   * Re-encodes every report whose stored bytes are not yet in this store's codec's form (the
+   * plaintext reports of a node made before encryption at rest), reading them with {@code from}.
+   * Works in batches, each its own transaction, so it can be stopped at any point and run again.
+   *
+   * @return how many reports were re-encoded
+   */
+  public int encodeAll(ReportCodec from) {
+    Objects.requireNonNull(from, "from");
+    int done = 0;
+    long after = 0;
+    while (true) {
+      long start = after;
+      List<Object[]> batch =
+          db.inTransaction(
+              c -> {
+                List<Object[]> rows = new ArrayList<>();
+                try (PreparedStatement ps =
+                    c.prepareStatement(
+                        "SELECT seq, report_id, body FROM reports WHERE seq > ? ORDER BY seq"
+                            + " LIMIT 100")) {
+                  ps.setLong(1, start);
+                  try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                      rows.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getBytes(3)});
+                    }
+                  }
+                }
+                return rows;
+              });
+      if (batch.isEmpty()) {
+        return done;
+      }
+      List<Object[]> changed = new ArrayList<>();
+      for (Object[] row : batch) {
+        after = (Long) row[0];
+        String id = (String) row[1];
+        byte[] body = (byte[]) row[2];
+        if (!codec.encoded(id, body)) {
+          // The codec stores the report's key (durably) before the body is written below.
+          changed.add(new Object[] {codec.encode(id, from.decode(id, body)), id});
+        }
+      }
+      db.inTransaction(
+          c -> {
+            for (Object[] u : changed) {
+              db.update("UPDATE reports SET body = ? WHERE report_id = ?", u);
+            }
+            return null;
+          });
+      done += changed.size();
+    }
+  }
+
+  /** The ids of every stored report. */
+  public List<String> ids() {
+    return db.inTransaction(
+        c -> {
+          List<String> ids = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement("SELECT report_id FROM reports");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              ids.add(rs.getString(1));
+            }
+          }
+          return ids;
+        });
+  }
+
   /** The report whose alert is {@code alertId}, if this node took it. */
   public Optional<ReportRecord> findByAlertId(String alertId) {
     if (!Ids.isValid(alertId)) {
@@ -174,8 +263,10 @@ public final class ReportStore {
   }
 
   /**
-   * Deletes the report; with {@code secure_delete} its bytes are overwritten. Joins the caller's
-   * transaction.
+   * Deletes the report: first destroys its key ({@link ReportCodec#destroy}, durable at once), then
+   * deletes the row, whose bytes {@code secure_delete} overwrites. Joins the caller's transaction;
+   * if that transaction rolls back, the row stays but its key is gone, and purging again finishes
+   * the work.
    *
    * @return whether a report was deleted
    */
@@ -183,6 +274,7 @@ public final class ReportStore {
     if (!Ids.isValid(reportId)) {
       return false;
     }
+    codec.destroy(reportId);
     return db.inTransaction(
         c -> {
           try (PreparedStatement ps =

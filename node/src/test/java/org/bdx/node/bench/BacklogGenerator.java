@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import org.bdx.node.TestNodes;
 import org.bdx.node.agreement.AgreementBook;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
@@ -22,10 +23,13 @@ import org.bdx.node.signing.AlertVerifier;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.Ids;
 import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.ReportKeys;
 import org.bdx.node.store.ReportRecord;
 import org.bdx.node.store.ReportStore;
+import org.bdx.node.store.SealedReportCodec;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.node.sync.Outbox;
+import org.bdx.node.vault.Vault;
 import org.bdx.proto.v1.Report;
 
 /**
@@ -106,13 +110,17 @@ final class BacklogGenerator {
   static Result generate(NodeHome home, NodeId partner, int n) throws Exception {
     Clock clock = Clock.systemUTC();
     NodeConfig config = home.loadConfig();
-    NodeKeys keys = KeyFiles.load(home.dir());
     long t0 = System.nanoTime();
-    try (NodeDatabase db = NodeDatabase.open(home.databaseFile())) {
-      SecureRandom rng = new SecureRandom();
+    SecureRandom rng = new SecureRandom();
+    try (Vault vault = Vault.open(home.dir(), TestNodes.PASSPHRASE);
+        NodeDatabase db = NodeDatabase.open(home.databaseFile());
+        ReportKeys reportKeys =
+            ReportKeys.open(home.reportKeysFile(), vault.subKey(Vault.Purpose.REPORT_KEYS), rng)) {
+      NodeKeys keys = KeyFiles.load(home.dir(), vault);
       AlertStore alerts = new AlertStore(db, new AlertIndex());
       Outbox outbox = StageRates.outbox(db, alerts, new AgreementBook(db, clock).grants(), clock);
-      ReportStore reports = new ReportStore(db, alerts);
+      // Encrypted as the node stores them, so intake is measured with its encryption.
+      ReportStore reports = new ReportStore(db, alerts, new SealedReportCodec(reportKeys, rng));
       AlertIssuer issuer = issuer(keys, config, db, alerts, reports, outbox, rng);
       long queuedBefore = outbox.countAfter(partner, 0);
       // Outbox.enqueue looks up the partner's queued versions of the alert by (partner, origin,

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.bdx.node.TestNodes;
 import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
@@ -181,7 +182,7 @@ final class BenchNetwork implements AutoCloseable {
       throws Exception {
     NodeHome home = new NodeHome(dir.resolve(name));
     NodeConfig.HostPort any = new NodeConfig.HostPort("127.0.0.1", 0);
-    Node.init(home, new NodeConfig("Bench " + name, any, any, "CA", Duration.ofDays(180), 2));
+    TestNodes.init(home, new NodeConfig("Bench " + name, any, any, "CA", Duration.ofDays(180), 2));
     // The N = 1 run polls GetAlert every millisecond as a cross-check: no screening limit here.
     Files.writeString(
         home.configFile(),
@@ -197,7 +198,9 @@ final class BenchNetwork implements AutoCloseable {
       NodeConfig.HostPort federationAt,
       List<ServerInterceptor> taps)
       throws Exception {
-    RunningNode running = RunningNode.start(home, Clock.systemUTC(), clientAt, federationAt, taps);
+    RunningNode running =
+        RunningNode.start(
+            home, TestNodes.PASSPHRASE, Clock.systemUTC(), clientAt, federationAt, taps);
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", running.clientPort()).usePlaintext().build();
     return new Member(

@@ -49,15 +49,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.bdx.node.TestNodes;
 import org.bdx.node.agreement.SignedAgreements;
 import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.edge.FederationServerFactory;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
-import org.bdx.node.identity.KeyFiles;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
-import org.bdx.node.server.Node;
 import org.bdx.node.server.RunningNode;
 import org.bdx.node.signing.AlertDraft;
 import org.bdx.node.signing.AlertSigner;
@@ -180,16 +179,16 @@ class HostilePartnerTest {
   void setUp() throws Exception {
     NodeHome home = new NodeHome(dir.resolve("v"));
     NodeConfig.HostPort any = new NodeConfig.HostPort("127.0.0.1", 0);
-    Node.init(home, new NodeConfig("Victim Org", any, any, "CA", Duration.ofDays(30), 0));
+    TestNodes.init(home, new NodeConfig("Victim Org", any, any, "CA", Duration.ofDays(30), 0));
     // The test polls searches while it waits for delivery; the limit itself is
     // ScreeningLimitTest's.
     Files.writeString(
         home.configFile(),
         "screening.burst=1000000\nscreening.per_minute=1000000\n",
         StandardOpenOption.APPEND);
-    v = RunningNode.start(home, Clock.systemUTC(), any, any, List.of());
+    v = RunningNode.start(home, TestNodes.PASSPHRASE, Clock.systemUTC(), any, any, List.of());
     vId = v.node().nodeId();
-    vKeys = KeyFiles.load(home.dir());
+    vKeys = TestNodes.keys(home);
     vLocal = NettyChannelBuilder.forAddress("127.0.0.1", v.clientPort()).usePlaintext().build();
     vClient = bearer(ClientServiceGrpc.newBlockingStub(vLocal), home.readClientToken());
     vAdmin = bearer(AdminServiceGrpc.newBlockingStub(vLocal), home.readAdminToken());

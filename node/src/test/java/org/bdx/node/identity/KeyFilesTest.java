@@ -7,36 +7,59 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
+import org.bdx.node.vault.KdfParams;
+import org.bdx.node.vault.Passphrase;
 import org.bdx.node.vault.SecretAccess;
+import org.bdx.node.vault.Vault;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("ID-4 key files")
 class KeyFilesTest {
-  @TempDir Path home;
+  private static final SecureRandom RNG = new SecureRandom();
 
-  @Test
-  void create_thenLoad_sameKeys() throws Exception {
-    NodeKeys created = KeyFiles.create(home);
-    NodeKeys loaded = KeyFiles.load(home);
-    assertThat(loaded.nodeId()).isEqualTo(created.nodeId());
-    assertThat(loaded.publicKey()).isEqualTo(created.publicKey());
-    assertThat(loaded.exportSeed(SecretAccess.INSECURE))
-        .isEqualTo(created.exportSeed(SecretAccess.INSECURE));
+  @TempDir Path home;
+  private final Passphrase passphrase = Passphrase.random(RNG);
+
+  @AfterEach
+  void close() {
+    passphrase.close();
+  }
+
+  private Vault vault() {
+    return Vault.exists(home)
+        ? Vault.open(home, passphrase)
+        : Vault.create(home, passphrase, KdfParams.FOR_TESTS, RNG);
   }
 
   @Test
-  void create_writesDocumentedFormat() throws Exception {
-    NodeKeys k = KeyFiles.create(home);
-    List<String> key = Files.readAllLines(KeyFiles.keyFile(home), StandardCharsets.US_ASCII);
-    assertThat(key).hasSize(2);
-    assertThat(key.get(0)).isEqualTo("BDX-ED25519-SEED-V1");
-    assertThat(Base64.getDecoder().decode(key.get(1)))
-        .isEqualTo(k.exportSeed(SecretAccess.INSECURE));
+  void create_thenLoad_sameKeys_fromTheVault() throws Exception {
+    NodeKeys created;
+    try (Vault v = vault()) {
+      created = KeyFiles.create(home, v);
+      assertThat(created.exportSeed(SecretAccess.INSECURE))
+          .isEqualTo(v.seed(SecretAccess.INSECURE));
+    }
+    try (Vault v = vault()) {
+      NodeKeys loaded = KeyFiles.load(home, v);
+      assertThat(loaded.nodeId()).isEqualTo(created.nodeId());
+      assertThat(loaded.exportSeed(SecretAccess.INSECURE))
+          .isEqualTo(created.exportSeed(SecretAccess.INSECURE));
+    }
+    assertThat(KeyFiles.loadPublic(home)).isEqualTo(created.nodeId());
+  }
+
+  @Test
+  void create_writesOnlyThePublicFile_inTheDocumentedFormat() throws Exception {
+    NodeKeys k;
+    try (Vault v = vault()) {
+      k = KeyFiles.create(home, v);
+    }
     assertThat(Files.readString(KeyFiles.publicFile(home), StandardCharsets.US_ASCII))
         .isEqualTo(
             "BDX-ED25519-PUBLIC-V1\n"
@@ -45,57 +68,113 @@ class KeyFilesTest {
                 + k.nodeId()
                 + "\n");
     try (var files = Files.list(home.resolve("keys"))) {
-      assertThat(files.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("node.key", "node.pub"); // no temp files left
+      // No node.key (the seed is in the vault), and no temp files left.
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("node.pub");
+    }
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("keys"))))
+        .isEqualTo("rwx------");
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(KeyFiles.publicFile(home))))
+        .isEqualTo("rw-r--r--");
+  }
+
+  @Test
+  void create_existingKey_refusesToReplace() throws Exception {
+    try (Vault v = vault()) {
+      NodeKeys first = KeyFiles.create(home, v);
+      byte[] before = Files.readAllBytes(KeyFiles.publicFile(home));
+      assertThatThrownBy(() -> KeyFiles.create(home, v))
+          .isInstanceOf(KeyFileException.class)
+          .hasMessageContaining("already exists")
+          .hasMessageContaining("refusing to replace");
+      assertThat(Files.readAllBytes(KeyFiles.publicFile(home))).isEqualTo(before);
+      assertThat(KeyFiles.load(home, v).nodeId()).isEqualTo(first.nodeId());
     }
   }
 
   @Test
-  void create_permissions700And600() throws Exception {
-    KeyFiles.create(home);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("keys"))))
-        .isEqualTo("rwx------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(KeyFiles.keyFile(home))))
-        .isEqualTo("rw-------");
+  void load_publicFileOfAnotherKey_refuses() throws Exception {
+    try (Vault v = vault()) {
+      KeyFiles.create(home, v);
+    }
+    Path other = Files.createTempDirectory(home, "other");
+    try (Vault v = Vault.create(other, passphrase, KdfParams.FOR_TESTS, RNG)) {
+      KeyFiles.create(other, v);
+    }
+    Files.copy(
+        KeyFiles.publicFile(other),
+        KeyFiles.publicFile(home),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    try (Vault v = vault()) {
+      assertThatThrownBy(() -> KeyFiles.load(home, v))
+          .isInstanceOf(KeyFileException.class)
+          .hasMessageContaining("does not belong");
+    }
   }
 
   @Test
-  void create_existingKey_refusesToOverwrite() throws Exception {
-    NodeKeys first = KeyFiles.create(home);
-    byte[] before = Files.readAllBytes(KeyFiles.keyFile(home));
-    assertThatThrownBy(() -> KeyFiles.create(home))
-        .isInstanceOf(KeyFileException.class)
-        .hasMessageContaining("already exists")
-        .hasMessageContaining("refusing to overwrite");
-    assertThat(Files.readAllBytes(KeyFiles.keyFile(home))).isEqualTo(before);
-    assertThat(KeyFiles.load(home).nodeId()).isEqualTo(first.nodeId());
+  void loadPublic_refusesDamagedFiles() throws Exception {
+    NodeKeys k;
+    try (Vault v = vault()) {
+      k = KeyFiles.create(home, v);
+    }
+    Path pub = KeyFiles.publicFile(home);
+    String b64 = Base64.getEncoder().encodeToString(k.publicKey());
+    String[] bad = {
+      "BDX-ED25519-PUBLIC-V2\n" + b64 + "\n" + k.nodeId() + "\n",
+      "BDX-ED25519-PUBLIC-V1\n" + b64 + "\n" + k.nodeId(),
+      "BDX-ED25519-PUBLIC-V1\n" + b64.substring(4) + "\n" + k.nodeId() + "\n",
+      "BDX-ED25519-PUBLIC-V1\n" + b64 + "\nbdx" + "a".repeat(52) + "\n",
+    };
+    for (String content : bad) {
+      Files.writeString(pub, content, StandardCharsets.ISO_8859_1);
+      assertThatThrownBy(() -> KeyFiles.loadPublic(home))
+          .isInstanceOf(KeyFileException.class)
+          .hasMessageContaining(pub.toString());
+    }
   }
 
   @Test
-  void load_groupReadableKey_refusesWithChmodHint() throws Exception {
-    NodeKeys k = KeyFiles.create(home);
+  void create_looseKeysDirectory_refuses() throws Exception {
+    Path dir = Files.createDirectory(home.resolve("keys"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (Vault v = vault()) {
+      assertThatThrownBy(() -> KeyFiles.create(home, v))
+          .isInstanceOf(KeyFileException.class)
+          .hasMessageContaining("chmod 700");
+    }
+    assertThat(Files.exists(KeyFiles.publicFile(home))).isFalse();
+  }
+
+  // --- the plaintext node.key of nodes made before encryption at rest, read once to encrypt them
+
+  @Test
+  void loadPlaintext_readsTheOldFormat_andRemoveOverwritesIt() throws Exception {
+    NodeKeys k = LegacyKeyFiles.create(home, RNG);
+    assertThat(KeyFiles.hasPlaintextKey(home)).isTrue();
+    assertThat(KeyFiles.loadPlaintext(home).exportSeed(SecretAccess.INSECURE))
+        .isEqualTo(k.exportSeed(SecretAccess.INSECURE));
+    KeyFiles.removePlaintextKey(home);
+    assertThat(KeyFiles.hasPlaintextKey(home)).isFalse();
+    assertThat(KeyFiles.loadPublic(home)).isEqualTo(k.nodeId());
+  }
+
+  @Test
+  void loadPlaintext_groupReadableKey_refusesWithChmodHint() throws Exception {
+    NodeKeys k = LegacyKeyFiles.create(home, RNG);
     Path key = KeyFiles.keyFile(home);
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r-----"));
-    assertThatThrownBy(() -> KeyFiles.load(home))
+    assertThatThrownBy(() -> KeyFiles.loadPlaintext(home))
         .isInstanceOf(KeyFileException.class)
         .hasMessageContaining("chmod 600 " + key);
-    assertNoKeyMaterial(k, () -> KeyFiles.load(home));
-    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw----r--"));
-    assertThatThrownBy(() -> KeyFiles.load(home)).hasMessageContaining("chmod 600");
+    assertNoKeyMaterial(k, () -> KeyFiles.loadPlaintext(home));
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-    assertThat(KeyFiles.load(home).nodeId()).isEqualTo(k.nodeId());
+    assertThat(KeyFiles.loadPlaintext(home).nodeId()).isEqualTo(k.nodeId());
   }
 
   @Test
-  void load_missing_clearMessage() {
-    assertThatThrownBy(() -> KeyFiles.load(home))
-        .isInstanceOf(KeyFileException.class)
-        .hasMessageContaining("no node key");
-  }
-
-  @Test
-  void load_malformedFiles_refuseWithoutKeyMaterial() throws Exception {
-    NodeKeys k = KeyFiles.create(home);
+  void loadPlaintext_malformedFiles_refuseWithoutKeyMaterial() throws Exception {
+    NodeKeys k = LegacyKeyFiles.create(home, RNG);
     Path key = KeyFiles.keyFile(home);
     String seedB64 = Base64.getEncoder().encodeToString(k.exportSeed(SecretAccess.INSECURE));
     String[] bad = {
@@ -108,35 +187,11 @@ class KeyFilesTest {
     };
     for (String content : bad) {
       Files.writeString(key, content, StandardCharsets.ISO_8859_1);
-      assertThatThrownBy(() -> KeyFiles.load(home))
+      assertThatThrownBy(() -> KeyFiles.loadPlaintext(home))
           .isInstanceOf(KeyFileException.class)
           .hasMessageContaining(key.toString());
-      assertNoKeyMaterial(k, () -> KeyFiles.load(home));
+      assertNoKeyMaterial(k, () -> KeyFiles.loadPlaintext(home));
     }
-  }
-
-  @Test
-  void load_publicFileOfAnotherKey_refuses() throws Exception {
-    KeyFiles.create(home);
-    Path other = Files.createTempDirectory(home, "other");
-    KeyFiles.create(other);
-    Files.copy(
-        KeyFiles.publicFile(other),
-        KeyFiles.publicFile(home),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    assertThatThrownBy(() -> KeyFiles.load(home))
-        .isInstanceOf(KeyFileException.class)
-        .hasMessageContaining("does not belong");
-  }
-
-  @Test
-  void create_looseKeysDirectory_refuses() throws Exception {
-    Path dir = Files.createDirectory(home.resolve("keys"));
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    assertThatThrownBy(() -> KeyFiles.create(home))
-        .isInstanceOf(KeyFileException.class)
-        .hasMessageContaining("chmod 700");
-    assertThat(Files.exists(KeyFiles.keyFile(home))).isFalse();
   }
 
   private static void assertNoKeyMaterial(

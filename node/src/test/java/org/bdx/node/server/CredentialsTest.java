@@ -15,6 +15,7 @@ import io.grpc.stub.MetadataUtils;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import org.bdx.node.TestNodes;
 import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
@@ -55,8 +56,8 @@ class CredentialsTest {
   void start() throws Exception {
     NodeHome home = new NodeHome(tmp.resolve("n"));
     NodeConfig.HostPort any = new NodeConfig.HostPort("127.0.0.1", 0);
-    Node.init(home, new NodeConfig("Org", any, any, "CA", Duration.ofDays(30), 0));
-    node = Node.open(home, Clock.systemUTC());
+    TestNodes.init(home, new NodeConfig("Org", any, any, "CA", Duration.ofDays(30), 0));
+    node = Node.open(home, TestNodes.PASSPHRASE, Clock.systemUTC());
     clientToken = home.readClientToken();
     adminToken = home.readAdminToken();
     String name = InProcessServerBuilder.generateName();

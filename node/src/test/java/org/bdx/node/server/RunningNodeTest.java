@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
+import org.bdx.node.TestNodes;
 import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
@@ -32,8 +33,9 @@ class RunningNodeTest {
   void clientApi_refusesOversizedRequests_andKeepsServing() throws Exception {
     NodeHome home = new NodeHome(tmp.resolve("n"));
     NodeConfig.HostPort any = new NodeConfig.HostPort("127.0.0.1", 0);
-    Node.init(home, new NodeConfig("Org", any, any, "CA", Duration.ofDays(30), 0));
-    try (RunningNode running = RunningNode.start(home, Clock.systemUTC(), any, any, List.of())) {
+    TestNodes.init(home, new NodeConfig("Org", any, any, "CA", Duration.ofDays(30), 0));
+    try (RunningNode running =
+        RunningNode.start(home, TestNodes.PASSPHRASE, Clock.systemUTC(), any, any, List.of())) {
       ManagedChannel ch =
           NettyChannelBuilder.forAddress("127.0.0.1", running.clientPort()).usePlaintext().build();
       try {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.Executor;
+import org.bdx.node.TestNodes;
 import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
@@ -54,7 +55,7 @@ class ClientApiTest {
   @BeforeEach
   void start() throws Exception {
     NodeHome home = new NodeHome(tmp.resolve("home"));
-    Node.init(
+    TestNodes.init(
         home,
         new NodeConfig(
             "Test Org",
@@ -63,7 +64,7 @@ class ClientApiTest {
             "CA",
             Duration.ofDays(30),
             2));
-    node = Node.open(home, Clock.fixed(NOW, ZoneOffset.UTC));
+    node = Node.open(home, TestNodes.PASSPHRASE, Clock.fixed(NOW, ZoneOffset.UTC));
     String name = InProcessServerBuilder.generateName();
     server =
         new NodeServer(InProcessServerBuilder.forName(name).directExecutor(), node.clientServices())
