@@ -19,11 +19,17 @@ public final class LegacyKeyFiles {
   public static NodeKeys create(Path homeDir, SecureRandom rng) throws IOException {
     byte[] seed = new byte[NodeKeys.SEED_LENGTH];
     rng.nextBytes(seed);
-    NodeKeys keys = NodeKeys.fromSeed(seed);
     Path dir = homeDir.resolve(KeyFiles.KEYS_DIR);
     Files.createDirectories(homeDir);
     Files.createDirectory(
         dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    return write(homeDir, seed);
+  }
+
+  /** Writes {@code seed} the old way under {@code homeDir}, whose {@code keys/} exists. */
+  public static NodeKeys write(Path homeDir, byte[] seed) throws IOException {
+    NodeKeys keys = NodeKeys.fromSeed(seed);
+    Path dir = homeDir.resolve(KeyFiles.KEYS_DIR);
     Path key = dir.resolve(KeyFiles.KEY_FILE);
     Files.createFile(
         key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
