@@ -21,6 +21,7 @@ import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.server.Node;
 import org.bdx.node.server.RunningNode;
 import org.bdx.node.tls.Keepalive;
+import org.bdx.node.vault.KdfParams;
 import org.bdx.node.vault.Passphrase;
 import org.bdx.node.vault.SecretAccess;
 import org.bdx.node.vault.Vault;
@@ -147,6 +148,12 @@ final class TestOrg {
           home.resolve("node.properties"),
           "screening.burst=1000000\nscreening.per_minute=1000000\n",
           StandardOpenOption.APPEND);
+      // `bdx init` sealed the vault with the real key derivation; sealed again with the cheap one
+      // (Java API only), every start of this node, in this JVM or as a `bdx serve` process, opens
+      // it at once: the crash test restarts its nodes many times under load.
+      try (Passphrase p = Passphrase.fromFile(passphraseFile(home))) {
+        Vault.changePassphrase(home, p, p, KdfParams.FOR_TESTS, new SecureRandom());
+      }
       return new TestOrg(this, home, clientPort, federationPort);
     }
 
