@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.List;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.server.RunningNode;
+import org.bdx.node.vault.Passphrase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,17 +20,21 @@ class LocalApiEndToEndTest {
   @Test
   void serveBeyondLoopbackWithoutTls_exitsOne_sayingWhatToDo() throws Exception {
     Path home = tmp.resolve("plain");
+    Path passphrase = passphraseFile("plain");
     ok(
         "init",
         "--home",
         home.toString(),
+        "--passphrase-file",
+        passphrase.toString(),
         "--name",
         "Plain",
         "--listen",
         "0.0.0.0:" + freePort(),
         "--federation-listen",
         "127.0.0.1:" + freePort());
-    CliRun serve = CliRun.bdx("serve", "--home", home.toString());
+    CliRun serve =
+        CliRun.bdx("serve", "--home", home.toString(), "--passphrase-file", passphrase.toString());
     assertThat(serve.exitCode()).as(serve.toString()).isEqualTo(1);
     assertThat(serve.err())
         .contains("refusing to serve the client API on 0.0.0.0:")
@@ -40,10 +45,13 @@ class LocalApiEndToEndTest {
   @Test
   void initWithClientTls_servesBeyondLoopback_andTheCliSpeaksTlsToIt() throws Exception {
     Path home = tmp.resolve("tls");
+    Path passphrase = passphraseFile("tls");
     ok(
         "init",
         "--home",
         home.toString(),
+        "--passphrase-file",
+        passphrase.toString(),
         "--name",
         "Tls",
         "--client-tls",
@@ -51,11 +59,18 @@ class LocalApiEndToEndTest {
         "0.0.0.0:" + freePort(),
         "--federation-listen",
         "127.0.0.1:" + freePort());
-    try (RunningNode n =
-        RunningNode.start(new NodeHome(home), Clock.systemUTC(), null, null, List.of())) {
+    try (Passphrase p = Passphrase.fromFile(passphrase);
+        RunningNode n =
+            RunningNode.start(new NodeHome(home), p, Clock.systemUTC(), null, null, List.of())) {
       CliRun search = ok("alerts", "search", "--home", home.toString(), "--harm", "robbery");
       assertThat(search.out()).doesNotContain("Exception");
       ok("status", "--home", home.toString());
     }
+  }
+
+  private Path passphraseFile(String name) throws Exception {
+    Path f = tmp.resolve(name + ".passphrase");
+    NodeHome.writeOwnerOnly(f, "a passphrase for " + name + "\n");
+    return f;
   }
 }

@@ -87,7 +87,7 @@ public final class NodeConnection implements AutoCloseable {
         NettyChannelBuilder.forAddress(host, listen.port()).maxInboundMessageSize(16 << 20);
     if (ClientApiSettings.load(home.configFile()).tls()) {
       // The node serves its own certificate; it is accepted by the node id in keys/node.pub.
-      builder.sslContext(FederationTls.clientApiClientContext(KeyFiles.readNodeId(home.dir())));
+      builder.sslContext(FederationTls.clientApiClientContext(KeyFiles.loadPublic(home.dir())));
     } else {
       builder.usePlaintext();
     }

@@ -2,8 +2,8 @@ package org.bdx.cli.node;
 
 import java.nio.file.Path;
 import org.bdx.cli.command.BdxCommand;
-import org.bdx.node.home.ClientApiSettings;
 import org.bdx.cli.command.Passphrases;
+import org.bdx.node.home.ClientApiSettings;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.server.Node;
 import org.bdx.node.vault.Passphrase;

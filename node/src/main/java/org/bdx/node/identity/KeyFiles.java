@@ -14,7 +14,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.bdx.node.vault.SecretAccess;
@@ -63,39 +62,6 @@ public final class KeyFiles {
   /** The path of the public key file under {@code homeDir}. */
   public static Path publicFile(Path homeDir) {
     return homeDir.resolve(KEYS_DIR).resolve(PUBLIC_FILE);
-  }
-
-  /**
-   * The node id in {@code keys/node.pub}, checked against the public key beside it: what a tool
-   * pins when it talks to its own node over TLS. Needs nothing secret.
-   *
-   * @throws KeyFileException if the file is missing or its key and id disagree
-   */
-  public static NodeId readNodeId(Path homeDir) {
-    Path f = publicFile(homeDir);
-    List<String> lines;
-    try {
-      if (Files.size(f) > MAX_FILE_BYTES) {
-        throw new KeyFileException(f + " is too large to be a public key file");
-      }
-      lines = Files.readAllLines(f, StandardCharsets.US_ASCII);
-    } catch (IOException e) {
-      throw new KeyFileException("cannot read " + f, e);
-    }
-    if (lines.size() < 3 || !lines.get(0).equals(PUBLIC_HEADER)) {
-      throw new KeyFileException(f + " is not a BDX public key file");
-    }
-    byte[] key;
-    try {
-      key = Base64.getDecoder().decode(lines.get(1).strip());
-    } catch (IllegalArgumentException e) {
-      throw new KeyFileException(f + " holds no valid public key");
-    }
-    NodeId id = NodeId.fromPublicKey(key);
-    if (!id.value().equals(lines.get(2).strip())) {
-      throw new KeyFileException(f + ": the node id does not match the public key");
-    }
-    return id;
   }
 
   /** Whether {@code homeDir} still holds a plaintext {@code keys/node.key}. */

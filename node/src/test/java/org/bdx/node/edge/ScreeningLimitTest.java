@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import org.bdx.node.TestNodes;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.server.Node;
@@ -50,12 +51,12 @@ class ScreeningLimitTest {
   void start() throws Exception {
     NodeHome home = new NodeHome(tmp.resolve("n"));
     NodeConfig.HostPort any = new NodeConfig.HostPort("127.0.0.1", 0);
-    Node.init(home, new NodeConfig("Org", any, any, "CA", Duration.ofDays(30), 0));
+    TestNodes.init(home, new NodeConfig("Org", any, any, "CA", Duration.ofDays(30), 0));
     Files.writeString(
         home.configFile(),
         "screening.burst=3\nscreening.per_minute=6\n",
         StandardOpenOption.APPEND);
-    node = Node.open(home, clock);
+    node = Node.open(home, TestNodes.PASSPHRASE, clock);
     String name = InProcessServerBuilder.generateName();
     InProcessServerBuilder b = InProcessServerBuilder.forName(name).directExecutor();
     node.clientServices().forEach(b::addService);

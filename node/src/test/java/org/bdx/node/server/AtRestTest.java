@@ -214,7 +214,8 @@ class AtRestTest {
       throws IOException {
     ManagedChannel ch =
         NettyChannelBuilder.forAddress("127.0.0.1", node.clientPort()).usePlaintext().build();
-    String token = node.node().home().readClientToken();
+    // The coordinator's credential: purging a report needs that role (API-1).
+    String token = node.node().home().readAdminToken();
     return ClientServiceGrpc.newBlockingStub(ch)
         .withCallCredentials(
             new CallCredentials() {

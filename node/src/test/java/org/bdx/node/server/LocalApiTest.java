@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.bdx.node.TestNodes;
 import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
@@ -43,19 +44,27 @@ class LocalApiTest {
   @BeforeEach
   void init() throws Exception {
     home = new NodeHome(tmp.resolve("n"));
-    Node.init(home, new NodeConfig("Org", loopback, loopback, "CA", Duration.ofDays(30), 0));
+    TestNodes.init(home, new NodeConfig("Org", loopback, loopback, "CA", Duration.ofDays(30), 0));
   }
 
   @Test
   void beyondLoopbackWithoutTls_isRefused_andLeavesTheHomeFree() throws Exception {
     assertThatThrownBy(
-            () -> RunningNode.start(home, Clock.systemUTC(), anyInterface, loopback, List.of()))
+            () ->
+                RunningNode.start(
+                    home,
+                    TestNodes.PASSPHRASE,
+                    Clock.systemUTC(),
+                    anyInterface,
+                    loopback,
+                    List.of()))
         .isInstanceOf(RunningNode.LocalApiExposed.class)
         .hasMessageContaining("refusing to serve the client API on 0.0.0.0:0 without TLS")
         .hasMessageContaining("client.tls=on");
     // Twin: on loopback the same home starts (nothing was left locked or open).
     try (RunningNode n =
-        RunningNode.start(home, Clock.systemUTC(), loopback, loopback, List.of())) {
+        RunningNode.start(
+            home, TestNodes.PASSPHRASE, Clock.systemUTC(), loopback, loopback, List.of())) {
       assertThat(health(plaintext(n.clientPort()), null)).isEqualTo(servingStatus());
     }
   }
@@ -65,10 +74,11 @@ class LocalApiTest {
       throws Exception {
     Files.writeString(home.configFile(), "client.tls=on\n", StandardOpenOption.APPEND);
     try (RunningNode n =
-        RunningNode.start(home, Clock.systemUTC(), anyInterface, loopback, List.of())) {
+        RunningNode.start(
+            home, TestNodes.PASSPHRASE, Clock.systemUTC(), anyInterface, loopback, List.of())) {
       ManagedChannel tls =
           NettyChannelBuilder.forAddress("127.0.0.1", n.clientPort())
-              .sslContext(FederationTls.clientApiClientContext(KeyFiles.readNodeId(home.dir())))
+              .sslContext(FederationTls.clientApiClientContext(KeyFiles.loadPublic(home.dir())))
               .build();
       ManagedChannel plain = plaintext(n.clientPort());
       try {
