@@ -61,6 +61,12 @@ import java.util.List;
  * <p>Schema 8: {@code sync_state.inbound_stale}, the partner's items not applied because they were
  * already applied (a version not newer than held, a sequence at or below the cursor).
  *
+ * <p>Schema 10 (audit, spec ADM-12): {@code audit_log}, one row per entry, each hash chained to the
+ * one before ({@code AuditStore}); {@code audit_head}, one row, the last entry's sequence and hash,
+ * moved in the transaction that appends, so removing the last entries shows. Triggers refuse
+ * updates and deletes of entries, an entry that does not follow the head, and a head that does not
+ * move one forward: they catch a bug, not an attacker who can drop them.
+ *
  * <p>Schema 4 (relay, spec 10.8):
  *
  * <ul>
@@ -249,7 +255,45 @@ public final class Migrations {
                 credential_hash BLOB NOT NULL UNIQUE CHECK (length(credential_hash) = 32),
                 created_at      INTEGER NOT NULL,
                 revoked_at      INTEGER NOT NULL DEFAULT 0
-              )"""));
+              )"""),
+          new Migration(
+              10,
+              "a hash-chained audit log and its head (spec ADM-12)",
+              """
+              CREATE TABLE audit_log (
+                seq       INTEGER PRIMARY KEY CHECK (seq >= 1),
+                at        INTEGER NOT NULL,
+                actor     TEXT    NOT NULL CHECK (length(actor) BETWEEN 1 AND 80),
+                action    TEXT    NOT NULL CHECK (length(action) BETWEEN 1 AND 32),
+                detail    TEXT    NOT NULL CHECK (length(detail) <= 2000),
+                prev_hash BLOB    NOT NULL CHECK (length(prev_hash) = 32),
+                hash      BLOB    NOT NULL CHECK (length(hash) = 32)
+              )""",
+              """
+              CREATE TABLE audit_head (
+                one  INTEGER PRIMARY KEY CHECK (one = 1),
+                seq  INTEGER NOT NULL,
+                hash BLOB    NOT NULL CHECK (length(hash) = 32)
+              )""",
+              // Guards against a bug, not an attacker (who can drop them): entries are only
+              // appended, each right after the head, and the head only moves one entry forward.
+              """
+              CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+              BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+              """
+              CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+              BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+              """
+              CREATE TRIGGER audit_log_after_head BEFORE INSERT ON audit_log
+              WHEN NEW.seq <> COALESCE((SELECT seq FROM audit_head), 0) + 1
+              BEGIN SELECT RAISE(ABORT, 'an audit entry must follow the head'); END""",
+              """
+              CREATE TRIGGER audit_head_forward BEFORE UPDATE ON audit_head
+              WHEN NEW.seq <> OLD.seq + 1
+              BEGIN SELECT RAISE(ABORT, 'the audit head moves one entry forward'); END""",
+              """
+              CREATE TRIGGER audit_head_kept BEFORE DELETE ON audit_head
+              BEGIN SELECT RAISE(ABORT, 'the audit head is kept'); END"""));
 
   /** All migrations, ascending by version, contiguous from 1. */
   public static List<Migration> all() {

@@ -1,0 +1,62 @@
+package org.bdx.node.audit;
+
+/**
+ * What an audit entry records (spec ADM-12.2). The word is what {@code ListAudit} shows; the
+ * details each one carries are named at each constant, never a searched or stored value.
+ */
+public enum AuditAction {
+  /** A search: {@code criteria} (kinds given, or none) and {@code results} (how many returned). */
+  SEARCH("search"),
+  /** An alert shown to staff: {@code alert}, {@code origin}. */
+  ALERT_VIEW("alert.view"),
+  /** Report summaries listed: {@code results}. */
+  REPORT_LIST("report.list"),
+  /** A report entered: {@code report}, {@code alert}, {@code version} (1). */
+  REPORT_ENTER("report.enter"),
+  /** A report corrected: {@code report}, {@code alert}, {@code version} (new, or unchanged). */
+  REPORT_CORRECT("report.correct"),
+  /** An alert retracted: {@code report}, {@code alert}, {@code version} of the retraction. */
+  REPORT_RETRACT("report.retract"),
+  /** The reporter's consent changed: {@code report}, {@code alert}, {@code version}. */
+  REPORT_CONSENT("report.consent"),
+  /** A report purged: {@code report}, {@code alert}, {@code version} (its retraction's). */
+  REPORT_PURGE("report.purge"),
+  /**
+   * An alert version queued for a partner: {@code alert}, {@code version}, {@code origin} when
+   * relayed, {@code partner}, {@code partner_name}, {@code fields} (paths, or header-only).
+   */
+  DISCLOSURE("disclosure"),
+  /** A partner registered: {@code partner}, {@code partner_name}, {@code class}. */
+  PARTNER_ADD("partner.add"),
+  /** A partner removed: {@code partner}, {@code partner_name}. */
+  PARTNER_REMOVE("partner.remove"),
+  /**
+   * An agreement proposed (by us, or offered by the partner): {@code agreement}, partner, state.
+   */
+  AGREEMENT_PROPOSE("agreement.propose"),
+  /** An agreement accepted (here, or confirmed by the partner). */
+  AGREEMENT_ACCEPT("agreement.accept"),
+  /** An agreement suspended. */
+  AGREEMENT_SUSPEND("agreement.suspend"),
+  /** An agreement resumed. */
+  AGREEMENT_RESUME("agreement.resume"),
+  /** An agreement terminated (or a proposal withdrawn or declined). */
+  AGREEMENT_TERMINATE("agreement.terminate"),
+  /** A staff account made: {@code account}, {@code role}. */
+  STAFF_ADD("staff.add"),
+  /** A staff account revoked: {@code account}. */
+  STAFF_REVOKE("staff.revoke"),
+  /** A search or view refused over the screening limit: {@code account}, {@code call}, wait. */
+  SCREENING_REFUSED("screening.refused");
+
+  private final String word;
+
+  AuditAction(String word) {
+    this.word = word;
+  }
+
+  /** The word stored and shown, e.g. {@code agreement.accept}. */
+  public String word() {
+    return word;
+  }
+}
