@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.bdx.node.audit.AuditAction;
+import org.bdx.node.audit.AuditDetail;
+import org.bdx.node.audit.AuditLog;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.StaffRecord;
@@ -29,6 +32,9 @@ import org.bdx.proto.v1.StaffRole;
  * <p>Authentication is answered from memory; every change made through this object clears it inside
  * its transaction, so a revoked credential fails from the next call on. The node MUST use one
  * {@code StaffAccounts} per database.
+ *
+ * <p>Every account made or revoked is recorded in the audit log in the same transaction (spec
+ * ADM-12.2): its name and role, never its credential or hash.
  */
 public final class StaffAccounts {
   /** Longest account name. */
@@ -44,12 +50,15 @@ public final class StaffAccounts {
   private final StaffStore store;
   private final Clock clock;
   private final SecureRandom rng;
+  private final AuditLog audit;
 
   /** Active accounts by credential hash; null when it must be read again. */
   private volatile Map<ByteBuffer, Principal> active;
 
-  public StaffAccounts(NodeDatabase db, StaffStore store, Clock clock, SecureRandom rng) {
+  public StaffAccounts(
+      NodeDatabase db, StaffStore store, Clock clock, SecureRandom rng, AuditLog audit) {
     this.db = Objects.requireNonNull(db, "db");
+    this.audit = Objects.requireNonNull(audit, "audit");
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.rng = Objects.requireNonNull(rng, "rng");
@@ -129,6 +138,7 @@ public final class StaffAccounts {
           }
           store.revoke(r.name(), now());
           active = null;
+          audit.record(AuditAction.STAFF_REVOKE, AuditDetail.of().add("account", r.name()));
           return store.get(r.name()).orElseThrow();
         });
   }
@@ -160,6 +170,9 @@ public final class StaffAccounts {
           }
           store.insert(r);
           active = null;
+          audit.record(
+              AuditAction.STAFF_ADD,
+              AuditDetail.of().add("account", r.name()).add("role", word(r.role())));
           return r;
         });
   }

@@ -11,6 +11,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.bdx.node.audit.AuditAction;
+import org.bdx.node.audit.AuditDetail;
+import org.bdx.node.audit.AuditLog;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.policy.SharingGrants;
@@ -19,6 +22,7 @@ import org.bdx.node.store.AgreementStore;
 import org.bdx.node.store.Ids;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.PartnerRecord;
+import org.bdx.node.store.PartnerStore;
 import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.AgreementTerms;
 import org.bdx.proto.v1.PartnerClass;
@@ -47,6 +51,10 @@ import org.bdx.proto.v1.PartnerClass;
  * NodeDatabase#inTransaction} or {@link NodeDatabase#atomically} (the listener would run before the
  * outer commit).
  *
+ * <p>Every change is recorded in the audit log in its transaction (spec ADM-12.2): the agreement,
+ * the partner's node id and name and the new state, by the current actor ({@link AuditLog#as}: the
+ * coordinator here, "partner NAME" for what {@code PartnerActions} applies).
+ *
  * <p>None of these classes contacts a partner: the admin layer sends what a local action produced
  * with {@code PartnerCalls}; the federation layer passes what a partner sent to {@code
  * PartnerActions}. Thread-safe: every read-check-write runs in one database transaction.
@@ -57,14 +65,23 @@ public final class AgreementBook {
   private final NodeDatabase db;
   private final AgreementStore store;
   private final ActiveGrants grants;
+  private final PartnerStore partnerNames;
   private final Clock clock;
+  private final AuditLog audit;
   private final List<Consumer<AgreementRecord>> listeners = new CopyOnWriteArrayList<>();
 
+  /** A book whose changes are recorded in {@code db}'s audit log. */
   public AgreementBook(NodeDatabase db, Clock clock) {
+    this(db, clock, new AuditLog(db, clock));
+  }
+
+  public AgreementBook(NodeDatabase db, Clock clock, AuditLog audit) {
     this.db = Objects.requireNonNull(db, "db");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.audit = Objects.requireNonNull(audit, "audit");
     this.store = new AgreementStore(db);
     this.grants = new ActiveGrants(db, store);
+    this.partnerNames = new PartnerStore(db);
   }
 
   /** What the ACTIVE agreements grant; the feed and the receiver ask it. */
@@ -124,8 +141,26 @@ public final class AgreementBook {
 
   // --- the one way an agreement changes (for the actions) -------------------------------------
 
-  /** The record after a change, and whether anything changed (if not, no listener is called). */
-  record Change(AgreementRecord record, boolean changed) {}
+  /**
+   * The record after a change, the state before it ({@code UNSPECIFIED} for a new agreement), and
+   * whether anything changed (if not, nothing is recorded and no listener is called).
+   */
+  record Change(AgreementRecord record, AgreementState previous, boolean changed) {
+    /** A new agreement. */
+    static Change inserted(AgreementRecord r) {
+      return new Change(r, AgreementState.AGREEMENT_STATE_UNSPECIFIED, true);
+    }
+
+    /** An agreement that was in state {@code previous}. */
+    static Change changed(AgreementRecord r, AgreementState previous) {
+      return new Change(r, previous, true);
+    }
+
+    /** Nothing changed. */
+    static Change none(AgreementRecord r) {
+      return new Change(r, r.state(), false);
+    }
+  }
 
   /** One step of a lifecycle: returns the next record, or {@code current} itself for no change. */
   interface Step {
@@ -137,7 +172,39 @@ public final class AgreementBook {
    * transaction; after the commit, passes a real change to the listeners.
    */
   AgreementRecord change(Supplier<Change> work) {
-    return notify(db.atomically(work));
+    return notify(
+        db.atomically(
+            () -> {
+              Change c = work.get();
+              if (c.changed()) {
+                record(c);
+              }
+              return c;
+            }));
+  }
+
+  /** Records a committed-to-be change in the audit log; runs in the change's transaction. */
+  private void record(Change c) {
+    AgreementRecord r = c.record();
+    AuditAction action =
+        switch (r.state()) {
+          case AGREEMENT_STATE_PROPOSED -> AuditAction.AGREEMENT_PROPOSE;
+          case AGREEMENT_STATE_ACTIVE ->
+              c.previous() == AgreementState.AGREEMENT_STATE_SUSPENDED
+                  ? AuditAction.AGREEMENT_RESUME
+                  : AuditAction.AGREEMENT_ACCEPT;
+          case AGREEMENT_STATE_SUSPENDED -> AuditAction.AGREEMENT_SUSPEND;
+          default -> AuditAction.AGREEMENT_TERMINATE;
+        };
+    audit.record(
+        action,
+        AuditDetail.of()
+            .add("agreement", r.agreementId())
+            .add("partner", r.partner().value())
+            .add(
+                "partner_name",
+                partnerNames.get(r.partner()).map(PartnerRecord::name).orElse("(removed)"))
+            .add("state", stateName(r)));
   }
 
   /** Loads, applies {@code step} (which returns the same record for "no change"), stores. */
@@ -148,10 +215,10 @@ public final class AgreementBook {
           AgreementRecord r = require(agreementId);
           AgreementRecord next = step.apply(r);
           if (next == r) {
-            return new Change(r, false);
+            return Change.none(r);
           }
           update(next);
-          return new Change(next, true);
+          return Change.changed(next, r.state());
         });
   }
 

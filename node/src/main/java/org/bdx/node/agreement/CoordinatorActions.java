@@ -162,7 +162,7 @@ public final class CoordinatorActions {
                   terms,
                   now);
           book.insert(r);
-          return new Change(r, true);
+          return Change.inserted(r);
         });
   }
 
@@ -200,7 +200,7 @@ public final class CoordinatorActions {
                   r.terms(),
                   book.now());
           book.update(updated);
-          return new Change(updated, true);
+          return Change.changed(updated, r.state());
         });
   }
 

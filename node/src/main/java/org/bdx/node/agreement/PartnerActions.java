@@ -5,7 +5,9 @@ import static org.bdx.node.agreement.AgreementBook.stateName;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.bdx.node.agreement.AgreementBook.Change;
+import org.bdx.node.audit.AuditLog;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
@@ -21,7 +23,8 @@ import org.bdx.proto.v1.SignedAgreement;
  * node's proposal, a suspension, resumption or termination. The federation layer calls these with
  * the partner's node id from its TLS certificate, never from the request. Each call checks and
  * changes the agreement in one transaction through the {@link AgreementBook} it was built on; a
- * repeated call that changes nothing succeeds and calls no listener.
+ * repeated call that changes nothing succeeds and calls no listener. The audit log names the
+ * partner as the actor of each change ("partner NAME").
  */
 public final class PartnerActions {
   private final AgreementBook book;
@@ -62,7 +65,8 @@ public final class PartnerActions {
       throw BdxException.invalid("the offer is addressed to another node");
     }
     checkPartnerReceivesAsRegistered(self.nodeId(), terms, partner);
-    return book.change(
+    return byPartner(
+        partner,
         () -> {
           Optional<AgreementRecord> existing = book.find(terms.getAgreementId());
           if (existing.isPresent()) {
@@ -70,7 +74,7 @@ public final class PartnerActions {
             if (!r.proposedByUs()
                 && r.partner().equals(from)
                 && r.signed().getTerms().equals(s.getTerms())) {
-              return new Change(r, false);
+              return Change.none(r);
             }
             throw BdxException.alreadyExists(
                 "an agreement with this id already exists with other terms");
@@ -87,7 +91,7 @@ public final class PartnerActions {
                   terms,
                   book.now());
           book.insert(r);
-          return new Change(r, true);
+          return Change.inserted(r);
         });
   }
 
@@ -102,12 +106,13 @@ public final class PartnerActions {
    */
   public AgreementRecord receiveConfirmation(NodeId from, SignedAgreement s) {
     Objects.requireNonNull(s, "signed agreement");
-    requirePartner(from);
+    PartnerRecord partner = requirePartner(from);
     String id = SignedAgreements.parseTerms(s).getAgreementId();
     if (!Ids.isValid(id)) {
       throw BdxException.invalid("the agreement id is malformed");
     }
-    return book.change(
+    return byPartner(
+        partner,
         () -> {
           AgreementRecord r = book.require(id);
           if (!r.partner().equals(from)) {
@@ -138,10 +143,10 @@ public final class PartnerActions {
                       r.terms(),
                       book.now());
               book.update(updated);
-              return new Change(updated, true);
+              return Change.changed(updated, r.state());
             }
             case AGREEMENT_STATE_ACTIVE, AGREEMENT_STATE_SUSPENDED -> {
-              return new Change(r, false); // a repeated confirmation
+              return Change.none(r); // a repeated confirmation
             }
             default ->
                 throw BdxException.failedPrecondition(
@@ -160,12 +165,17 @@ public final class PartnerActions {
    *     FAILED_PRECONDITION (the change does not fit the state)
    */
   public AgreementRecord receiveStateChange(NodeId from, String agreementId, AgreementState state) {
-    requirePartner(from);
+    PartnerRecord partner = requirePartner(from);
     if (state != AgreementState.AGREEMENT_STATE_SUSPENDED
         && state != AgreementState.AGREEMENT_STATE_ACTIVE
         && state != AgreementState.AGREEMENT_STATE_TERMINATED) {
       throw BdxException.invalid("a state notice must be suspended, active or terminated");
     }
+    return AuditLog.as(
+        AuditLog.partner(partner.name()), () -> applyStateChange(from, agreementId, state));
+  }
+
+  private AgreementRecord applyStateChange(NodeId from, String agreementId, AgreementState state) {
     return book.transition(
         agreementId,
         r -> {
@@ -206,6 +216,11 @@ public final class PartnerActions {
             }
           };
         });
+  }
+
+  /** A change the partner made: the audit log names it as the actor. */
+  private AgreementRecord byPartner(PartnerRecord partner, Supplier<Change> work) {
+    return AuditLog.as(AuditLog.partner(partner.name()), () -> book.change(work));
   }
 
   private PartnerRecord requirePartner(NodeId from) {

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.bdx.node.audit.AuditAction;
+import org.bdx.node.audit.AuditDetail;
+import org.bdx.node.audit.AuditLog;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.store.AgreementStore;
@@ -22,23 +25,33 @@ import org.bdx.proto.v1.PartnerClass;
  * object refreshes inside its transaction. The node MUST therefore use one {@code Partners} per
  * database for all changes (the node assembly shares one instance); a change made through another
  * instance is seen here only after {@link #reload()}.
+ *
+ * <p>Adding and removing a partner is recorded in the audit log in the same transaction (spec
+ * ADM-12.2).
  */
 public final class Partners {
   private final NodeDatabase db;
   private final PartnerStore store;
   private final AgreementStore agreements;
   private final Clock clock;
+  private final AuditLog audit;
   private volatile Set<NodeId> ids;
 
   public Partners(NodeDatabase db) {
     this(db, Clock.systemUTC());
   }
 
+  /** Partners whose changes are recorded in {@code db}'s audit log. */
   public Partners(NodeDatabase db, Clock clock) {
+    this(db, clock, new AuditLog(db, clock));
+  }
+
+  public Partners(NodeDatabase db, Clock clock, AuditLog audit) {
     this.db = Objects.requireNonNull(db, "db");
     this.store = new PartnerStore(db);
     this.agreements = new AgreementStore(db);
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.audit = Objects.requireNonNull(audit, "audit");
   }
 
   /**
@@ -65,6 +78,12 @@ public final class Partners {
           }
           store.insert(p);
           ids = null;
+          audit.record(
+              AuditAction.PARTNER_ADD,
+              AuditDetail.of()
+                  .add("partner", p.nodeId().value())
+                  .add("partner_name", p.name())
+                  .add("class", AgreementBook.className(p.partnerClass())));
           return p;
         });
   }
@@ -151,6 +170,9 @@ public final class Partners {
           agreements.deleteTerminatedWith(p.nodeId());
           store.delete(p.nodeId());
           ids = null;
+          audit.record(
+              AuditAction.PARTNER_REMOVE,
+              AuditDetail.of().add("partner", p.nodeId().value()).add("partner_name", p.name()));
           return null;
         });
   }

@@ -3,6 +3,9 @@ package org.bdx.node.intake;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Objects;
+import org.bdx.node.audit.AuditAction;
+import org.bdx.node.audit.AuditDetail;
+import org.bdx.node.audit.AuditLog;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.signing.AlertDraft;
@@ -39,6 +42,7 @@ public final class AlertIssuer {
   private final AlertStore alerts;
   private final ReportStore reports;
   private final Outbox outbox;
+  private final AuditLog audit;
 
   public AlertIssuer(
       AlertSigner signer,
@@ -48,7 +52,8 @@ public final class AlertIssuer {
       NodeDatabase db,
       AlertStore alerts,
       ReportStore reports,
-      Outbox outbox) {
+      Outbox outbox,
+      AuditLog audit) {
     this.signer = Objects.requireNonNull(signer, "signer");
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.self = Objects.requireNonNull(self, "self");
@@ -57,6 +62,7 @@ public final class AlertIssuer {
     this.alerts = Objects.requireNonNull(alerts, "alerts");
     this.reports = Objects.requireNonNull(reports, "reports");
     this.outbox = Objects.requireNonNull(outbox, "outbox");
+    this.audit = Objects.requireNonNull(audit, "audit");
   }
 
   /** A version as stored, and the partners it was queued for. */
@@ -148,7 +154,8 @@ public final class AlertIssuer {
 
   /**
    * Stores a new report with the first version of its alert, and queues the alert, in one
-   * transaction: neither the report nor its alert exists without the other.
+   * transaction: neither the report nor its alert exists without the other, nor without the audit
+   * entries that say it was entered and to whom it was queued.
    *
    * @throws IllegalStateException if the alert was already stored; nothing is stored then
    */
@@ -156,6 +163,12 @@ public final class AlertIssuer {
     return db.atomically(
         () -> {
           reports.insertWithAlert(report, first);
+          audit.record(
+              AuditAction.REPORT_ENTER,
+              AuditDetail.of()
+                  .add("report", report.reportId())
+                  .add("alert", first.alertId())
+                  .add("version", first.version()));
           return new Issued(first, outbox.enqueue(first));
         });
   }

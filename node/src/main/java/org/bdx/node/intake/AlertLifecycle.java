@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.bdx.node.audit.AuditAction;
+import org.bdx.node.audit.AuditDetail;
+import org.bdx.node.audit.AuditLog;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.error.FieldViolation;
 import org.bdx.node.identity.NodeId;
@@ -37,6 +40,9 @@ import org.bdx.proto.v1.Report;
  * alert id and expiry as the first, and stored together with the report and the partners' feed rows
  * in one transaction ({@link Outbox#enqueue} decides who gets content and who gets a header-only
  * withdrawal). Only alerts this node originated can be changed.
+ *
+ * <p>Each change is recorded in the audit log in its transaction (spec ADM-12.2): the report id,
+ * alert id and version, never what changed.
  */
 public final class AlertLifecycle {
   /** Most paths one update may clear. */
@@ -53,6 +59,7 @@ public final class AlertLifecycle {
   private final RetractionReasons reasons;
   private final Outbox outbox;
   private final NodeId self;
+  private final AuditLog audit;
   private final Clock clock;
 
   public AlertLifecycle(
@@ -63,6 +70,7 @@ public final class AlertLifecycle {
       AlertStore alerts,
       Outbox outbox,
       NodeId self,
+      AuditLog audit,
       Clock clock) {
     this.validator = Objects.requireNonNull(validator, "validator");
     this.issuer = Objects.requireNonNull(issuer, "issuer");
@@ -72,6 +80,7 @@ public final class AlertLifecycle {
     this.reasons = new RetractionReasons(db);
     this.outbox = Objects.requireNonNull(outbox, "outbox");
     this.self = Objects.requireNonNull(self, "self");
+    this.audit = Objects.requireNonNull(audit, "audit");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -100,7 +109,8 @@ public final class AlertLifecycle {
           StoredAlert current = ownChangeable(id);
           ReportRecord record = reportOf(current);
           Report merged = merge(record.report(), changes, clear);
-          return reissue(record, validator.validateAndNormalize(merged), current);
+          return reissue(
+              record, validator.validateAndNormalize(merged), current, AuditAction.REPORT_CORRECT);
         });
   }
 
@@ -121,7 +131,8 @@ public final class AlertLifecycle {
               reports.get(id).orElseThrow(() -> BdxException.notFound("no report " + id));
           StoredAlert current = ownChangeable(record.alertId());
           Report merged = record.report().toBuilder().setConsent(consent).build();
-          return reissue(record, validator.validateAndNormalize(merged), current);
+          return reissue(
+              record, validator.validateAndNormalize(merged), current, AuditAction.REPORT_CONSENT);
         });
   }
 
@@ -137,7 +148,13 @@ public final class AlertLifecycle {
     String why = reason(reason);
     return db.atomically(
         () -> {
-          StoredAlert retraction = retraction(ownChangeable(id)).alert();
+          StoredAlert current = ownChangeable(id);
+          audit.record(
+              AuditAction.REPORT_RETRACT,
+              withReport(AuditDetail.of(), reports.findByAlertId(id))
+                  .add("alert", id)
+                  .add("version", current.version() + 1));
+          StoredAlert retraction = retraction(current).alert();
           reasons.put(id, why, retraction.issuedAt());
           return retraction;
         });
@@ -179,6 +196,9 @@ public final class AlertLifecycle {
               reasons.delete(alertId);
               reports.delete(id);
               alerts.compactSearchIndex();
+              audit.record(
+                  AuditAction.REPORT_PURGE,
+                  AuditDetail.of().add("report", id).add("alert", alertId).add("version", version));
               return new Purged(alertId, version, notified);
             });
     db.checkpoint();
@@ -204,14 +224,24 @@ public final class AlertLifecycle {
         now);
   }
 
-  /** Issues the next version from {@code normalized}, unless content and audience are unchanged. */
-  private StoredAlert reissue(ReportRecord record, Report normalized, StoredAlert current) {
+  /**
+   * Issues the next version from {@code normalized}, unless content and audience are unchanged;
+   * records {@code action} with the version the alert now has.
+   */
+  private StoredAlert reissue(
+      ReportRecord record, Report normalized, StoredAlert current, AuditAction action) {
     AlertFields fields = AlertDerivation.derive(normalized);
     boolean unchanged =
         fields.equals(current.fields())
             && normalized.getConsent().getAudience() == current.audience();
     reports.replace(
         new ReportRecord(record.reportId(), record.alertId(), record.receivedAt(), normalized));
+    AuditDetail detail =
+        AuditDetail.of()
+            .add("report", record.reportId())
+            .add("alert", current.alertId())
+            .add("version", unchanged ? current.version() : current.version() + 1);
+    audit.record(action, unchanged ? detail.add("unchanged", "true") : detail);
     if (unchanged) {
       return current;
     }
@@ -226,6 +256,10 @@ public final class AlertLifecycle {
                 now),
             now)
         .alert();
+  }
+
+  private static AuditDetail withReport(AuditDetail d, Optional<ReportRecord> report) {
+    return report.map(r -> d.add("report", r.reportId())).orElse(d);
   }
 
   /** This node's own alert {@code id}, which must be neither retracted nor expired. */

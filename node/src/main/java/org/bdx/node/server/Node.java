@@ -25,6 +25,10 @@ import org.bdx.node.agreement.AgreementBook;
 import org.bdx.node.agreement.CoordinatorActions;
 import org.bdx.node.agreement.PartnerActions;
 import org.bdx.node.agreement.Partners;
+import org.bdx.node.audit.AuditAction;
+import org.bdx.node.audit.AuditDetail;
+import org.bdx.node.audit.AuditLog;
+import org.bdx.node.edge.AuditActor;
 import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.edge.ErrorMapping;
 import org.bdx.node.edge.FederationServerFactory;
@@ -94,6 +98,7 @@ public final class Node implements AutoCloseable {
   private final NodeKeys keys;
   private final NodeId nodeId;
   private final NodeDatabase db;
+  private final AuditLog audit;
   private final StaffAccounts staff;
   private final ScreeningLimit screening;
   private final Vault vault;
@@ -138,17 +143,9 @@ public final class Node implements AutoCloseable {
     this.vault = vault;
     this.reportKeys = reportKeys;
     SecureRandom rng = new SecureRandom();
-    this.staff = new StaffAccounts(db, new StaffStore(db), clock, rng);
-    this.screening =
-        new ScreeningLimit(
-            screeningSettings,
-            clock,
-            r ->
-                LOG.info(
-                    () ->
-                        "refused a search by staff account "
-                            + r.account()
-                            + ": over the screening limit"));
+    this.audit = new AuditLog(db, clock);
+    this.staff = new StaffAccounts(db, new StaffStore(db), clock, rng, audit);
+    this.screening = new ScreeningLimit(screeningSettings, clock, this::screeningRefused);
     PhoneNumbers phones = new PhoneNumbers(config.phoneRegion());
     AlertStore alerts = new AlertStore(db, new AlertIndex());
     ReportStore reports = new ReportStore(db, alerts, new SealedReportCodec(reportKeys, rng));
@@ -156,11 +153,20 @@ public final class Node implements AutoCloseable {
     SyncStateStore syncState = new SyncStateStore(db);
     AlertVerifier verifier = new AlertVerifier();
 
-    this.partners = new Partners(db, clock);
+    this.partners = new Partners(db, clock, audit);
     this.refused = new RefusedMessages(partners::isPartner);
-    this.book = new AgreementBook(db, clock);
+    this.book = new AgreementBook(db, clock, audit);
     SharingGrants grants = book.grants();
-    this.outbox = new Outbox(db, alerts, outboxRows, syncState, grants, clock);
+    this.outbox =
+        new Outbox(
+            db,
+            alerts,
+            outboxRows,
+            syncState,
+            grants,
+            clock,
+            audit,
+            id -> partners.get(id).map(PartnerRecord::name).orElse("(removed)"));
     this.feedService = new FeedService(outbox, grants);
     this.receiver =
         new FeedReceiver(
@@ -180,7 +186,15 @@ public final class Node implements AutoCloseable {
 
     AlertIssuer issuer =
         new AlertIssuer(
-            new AlertSigner(keys, rng), verifier, nodeId, config, db, alerts, reports, outbox);
+            new AlertSigner(keys, rng),
+            verifier,
+            nodeId,
+            config,
+            db,
+            alerts,
+            reports,
+            outbox,
+            audit);
     ReportIntake intake = new ReportIntake(new ReportValidator(phones, clock), issuer, clock, rng);
     GetNodeInfoResponse info =
         GetNodeInfoResponse.newBuilder()
@@ -193,7 +207,15 @@ public final class Node implements AutoCloseable {
             .build();
     AlertLifecycle lifecycle =
         new AlertLifecycle(
-            new ReportValidator(phones, clock), issuer, db, reports, alerts, outbox, nodeId, clock);
+            new ReportValidator(phones, clock),
+            issuer,
+            db,
+            reports,
+            alerts,
+            outbox,
+            nodeId,
+            audit,
+            clock);
     this.clientApi =
         new ClientApi(
             info,
@@ -204,6 +226,7 @@ public final class Node implements AutoCloseable {
             phones,
             this::organizationName,
             lifecycle,
+            audit,
             clock);
     this.adminApi =
         new AdminApi(
@@ -430,16 +453,19 @@ public final class Node implements AutoCloseable {
    */
   public List<ServerServiceDefinition> clientServices() {
     // The credential check runs first (outermost), so an unauthenticated caller's bytes are never
-    // decoded; undecodable requests are INVALID_ARGUMENT, not grpc-java's UNKNOWN.
+    // decoded; then the account it named becomes the actor of what the call records in the audit
+    // log; undecodable requests are INVALID_ARGUMENT, not grpc-java's UNKNOWN.
     return List.of(
         ServerInterceptors.intercept(
             RequestDecoding.strict(clientApi.bindService()),
             new ErrorMapping(),
             screening,
+            new AuditActor(),
             new CredentialCheck(staff::authenticate)),
         ServerInterceptors.intercept(
             RequestDecoding.strict(adminApi.bindService()),
             new ErrorMapping(),
+            new AuditActor(),
             new CredentialCheck(staff::authenticate)));
   }
 
@@ -519,6 +545,29 @@ public final class Node implements AutoCloseable {
   /** Whether {@code partner} has a feed stream open from this node (it reads our alerts). */
   public boolean partnerSubscribed(NodeId partner) {
     return feedService.connected(partner);
+  }
+
+  /**
+   * A search or alert view refused over the screening limit: recorded in the audit log (spec
+   * ADM-12.2). A refusal that cannot be recorded is still a refusal; it is logged instead.
+   */
+  private void screeningRefused(ScreeningLimit.Refusal r) {
+    try {
+      audit.recordAs(
+          r.account(),
+          AuditAction.SCREENING_REFUSED,
+          AuditDetail.of()
+              .add("account", r.account())
+              .add("call", r.method().substring(r.method().lastIndexOf('/') + 1))
+              .add("retry_after_seconds", r.retryAfterSeconds()));
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.WARNING,
+          "could not record a screening refusal in the audit log: {0}",
+          e.getClass().getName());
+    }
+    LOG.info(
+        () -> "refused a search by staff account " + r.account() + ": over the screening limit");
   }
 
   /** After every committed agreement change: feeds follow the agreements at once. */

@@ -4,10 +4,14 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.bdx.node.audit.AuditAction;
+import org.bdx.node.audit.AuditDetail;
+import org.bdx.node.audit.AuditLog;
 import org.bdx.node.edge.ErrorMapping;
 import org.bdx.node.edge.Views;
 import org.bdx.node.error.BdxException;
@@ -49,6 +53,10 @@ import org.bdx.proto.v1.UpdateConsentResponse;
 /**
  * The client API: intake and search for staff and their tools. Errors are thrown as domain
  * exceptions and turned into gRPC statuses in one place, {@link ErrorMapping}.
+ *
+ * <p>Every search, alert view and report listing is recorded in the audit log before its answer is
+ * sent (spec ADM-12.2): the kinds of criteria and how many results, the alert id, never a searched
+ * value. If the entry cannot be written, the call fails and nothing is answered.
  */
 public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
   static final int DEFAULT_PAGE_SIZE = 50;
@@ -62,6 +70,7 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
   private final PhoneNumbers phones;
   private final Function<NodeId, String> originNames;
   private final AlertLifecycle lifecycle;
+  private final AuditLog audit;
   private final Clock clock;
 
   public ClientApi(
@@ -73,8 +82,10 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
       PhoneNumbers phones,
       Function<NodeId, String> originNames,
       AlertLifecycle lifecycle,
+      AuditLog audit,
       Clock clock) {
     this.lifecycle = lifecycle;
+    this.audit = audit;
     this.clock = clock;
     this.nodeInfo = nodeInfo;
     this.intake = intake;
@@ -109,6 +120,7 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
   public void listReports(ListReportsRequest request, StreamObserver<ListReportsResponse> out) {
     Page<ReportRecord> page =
         reports.list(pageSize(request.getPageSize()), emptyToNull(request.getPageToken()));
+    audit.record(AuditAction.REPORT_LIST, AuditDetail.of().add("results", page.items().size()));
     out.onNext(
         ListReportsResponse.newBuilder()
             .addAllReports(page.items().stream().map(Views::toSummary).toList())
@@ -146,6 +158,9 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
       // Past its expiry (or, received, its purge time): as if it were no longer held (EXP-2).
       throw BdxException.notFound("no alert with id " + alertId);
     }
+    audit.record(
+        AuditAction.ALERT_VIEW,
+        AuditDetail.of().add("alert", alertId).add("origin", found.originNodeId().value()));
     out.onNext(GetAlertResponse.newBuilder().setAlert(view(found)).build());
     out.onCompleted();
   }
@@ -238,12 +253,42 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
             pageSize(request.getPageSize()),
             emptyToNull(request.getPageToken()));
     Page<StoredAlert> page = search.search(q);
+    audit.record(
+        AuditAction.SEARCH,
+        AuditDetail.of().list("criteria", criteria(q), "none").add("results", page.items().size()));
     out.onNext(
         SearchAlertsResponse.newBuilder()
             .addAllAlerts(page.items().stream().map(a -> Views.toView(a, originNames)).toList())
             .setNextPageToken(nullToEmpty(page.nextPageToken()))
             .build());
     out.onCompleted();
+  }
+
+  /** The kinds of criteria a search gave, never their values. */
+  private static List<String> criteria(AlertQuery q) {
+    List<String> kinds = new ArrayList<>();
+    if (q.phoneE164() != null) {
+      kinds.add("phone");
+    }
+    if (q.platePart() != null) {
+      kinds.add("plate");
+    }
+    if (q.text() != null) {
+      kinds.add("text");
+    }
+    if (q.area() != null) {
+      kinds.add("area");
+    }
+    if (!q.harms().isEmpty()) {
+      kinds.add("harms");
+    }
+    if (q.since() != null) {
+      kinds.add("since");
+    }
+    if (q.until() != null) {
+      kinds.add("until");
+    }
+    return kinds;
   }
 
   private static LocalDate date(String field, String text) {

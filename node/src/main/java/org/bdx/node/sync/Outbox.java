@@ -10,8 +10,12 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.bdx.node.audit.AuditAction;
+import org.bdx.node.audit.AuditDetail;
+import org.bdx.node.audit.AuditLog;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.policy.RelayHops;
@@ -59,6 +63,11 @@ import org.bdx.proto.v1.SignedAlert;
  * that is no longer entitled to the alert (consent narrowed, or the alert moved outside its grant,
  * or it was retracted) is queued the new version header-only, so it deletes its copy (spec VER-5).
  * A partner that never held content gets nothing about the alert.
+ *
+ * <p><b>Audit.</b> Every row queued is a disclosure and is recorded in the audit log in the same
+ * transaction (spec ADM-12.2): the alert id and version, the field paths sent (or header-only), the
+ * partner's node id and name; never a value. The actor is whoever caused the version (the staff
+ * account for intake and changes; the node for relaying and for {@link #backfill}).
  */
 public final class Outbox {
   private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
@@ -74,12 +83,16 @@ public final class Outbox {
   private final SyncStateStore syncState;
   private final SharingGrants grants;
   private final Clock clock;
+  private final AuditLog audit;
+  private final Function<NodeId, String> partnerNames;
   private final List<Consumer<NodeId>> listeners = new CopyOnWriteArrayList<>();
 
   /**
    * @param alerts the node's alerts, for the hop counts a received alert arrived with
    * @param rows the rows of {@code outbox} and {@code shared_with}
    * @param syncState where partners' acknowledgements are recorded
+   * @param audit where each disclosure is recorded
+   * @param partnerNames a partner's local name, for the audit log
    */
   public Outbox(
       NodeDatabase db,
@@ -87,13 +100,17 @@ public final class Outbox {
       OutboxStore rows,
       SyncStateStore syncState,
       SharingGrants grants,
-      Clock clock) {
+      Clock clock,
+      AuditLog audit,
+      Function<NodeId, String> partnerNames) {
     this.db = Objects.requireNonNull(db, "db");
     this.alerts = Objects.requireNonNull(alerts, "alerts");
     this.rows = Objects.requireNonNull(rows, "rows");
     this.syncState = Objects.requireNonNull(syncState, "syncState");
     this.grants = Objects.requireNonNull(grants, "grants");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.audit = Objects.requireNonNull(audit, "audit");
+    this.partnerNames = Objects.requireNonNull(partnerNames, "partnerNames");
   }
 
   /**
@@ -133,12 +150,17 @@ public final class Outbox {
    * its partner see, oldest first, so a new (or resumed) partner gets the existing warnings
    * (received alerts only as far as relaying allows them, spec RELAY-4); and the retractions and
    * withdrawals a resumed partner missed while suspended. Runs in pages, each its own transaction;
-   * a version already queued for the partner is not queued twice.
+   * a version already queued for the partner is not queued twice. The node does this by itself: the
+   * audit log names the node as the actor, whoever changed the agreement.
    *
    * @return how many rows were queued
    */
   public int backfill(Grant grant) {
     Objects.requireNonNull(grant, "grant");
+    return AuditLog.as(AuditLog.NODE, () -> backfillPages(grant));
+  }
+
+  private int backfillPages(Grant grant) {
     long now = now();
     long after = 0;
     int queued = 0;
@@ -241,6 +263,16 @@ public final class Outbox {
             hops.relayHops(),
             hopsLeft,
             withContent));
+    AuditDetail detail = AuditDetail.of().add("alert", a.alertId()).add("version", a.version());
+    if (!a.local()) {
+      detail.add("origin", a.originNodeId().value());
+    }
+    audit.record(
+        AuditAction.DISCLOSURE,
+        detail
+            .add("partner", partner.value())
+            .add("partner_name", partnerNames.apply(partner))
+            .list("fields", paths, "header-only"));
     return true;
   }
 

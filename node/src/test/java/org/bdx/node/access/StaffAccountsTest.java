@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.stream.Stream;
+import org.bdx.node.audit.AuditLog;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.StaffStore;
 import org.bdx.proto.v1.StaffRole;
@@ -24,7 +25,13 @@ class StaffAccountsTest {
   @BeforeEach
   void open() {
     db = NodeDatabase.open(dir.resolve("node.db"));
-    accounts = new StaffAccounts(db, new StaffStore(db), Clock.systemUTC(), new SecureRandom());
+    accounts =
+        new StaffAccounts(
+            db,
+            new StaffStore(db),
+            Clock.systemUTC(),
+            new SecureRandom(),
+            new AuditLog(db, Clock.systemUTC()));
   }
 
   @AfterEach

@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bdx.node.TestNodes;
 import org.bdx.node.agreement.AgreementBook;
+import org.bdx.node.audit.AuditLog;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.KeyFiles;
@@ -240,6 +241,7 @@ final class BacklogGenerator {
         db,
         alerts,
         reports,
-        outbox);
+        outbox,
+        new AuditLog(db, Clock.systemUTC()));
   }
 }

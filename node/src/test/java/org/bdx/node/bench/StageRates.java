@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.bdx.node.agreement.AgreementBook;
+import org.bdx.node.audit.AuditLog;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.policy.Grant;
@@ -269,7 +270,15 @@ final class StageRates {
   }
 
   static Outbox outbox(NodeDatabase db, AlertStore alerts, SharingGrants grants, Clock clock) {
-    return new Outbox(db, alerts, new OutboxStore(db), new SyncStateStore(db), grants, clock);
+    return new Outbox(
+        db,
+        alerts,
+        new OutboxStore(db),
+        new SyncStateStore(db),
+        grants,
+        clock,
+        new AuditLog(db, clock),
+        id -> "bench-partner");
   }
 
   /** A receiver into {@code db} that relays nothing, wired as a node wires it. */

@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.bdx.node.audit.AuditLog;
 import org.bdx.node.edge.PeerIdentity;
 import org.bdx.node.federation.FeedService;
 import org.bdx.node.identity.NodeId;
@@ -145,6 +146,7 @@ public final class SyncFixture {
     final AlertVerifier verifier = new AlertVerifier();
     public final FakeGrants grants = new FakeGrants();
     final Clock clock = Clock.systemUTC();
+    public final AuditLog audit;
     public final Outbox outbox;
     final FeedReceiver receiver;
     public FeedService feed;
@@ -157,7 +159,17 @@ public final class SyncFixture {
       alerts = new AlertStore(db, new AlertIndex());
       outboxRows = new OutboxStore(db);
       syncState = new SyncStateStore(db);
-      outbox = new Outbox(db, alerts, outboxRows, syncState, grants, clock);
+      audit = new AuditLog(db, clock);
+      outbox =
+          new Outbox(
+              db,
+              alerts,
+              outboxRows,
+              syncState,
+              grants,
+              clock,
+              audit,
+              partner -> "partner-" + partner.fingerprint());
       // As in a node: relays what it stores (only where grants allow), ignores its own alerts.
       receiver =
           new FeedReceiver(
