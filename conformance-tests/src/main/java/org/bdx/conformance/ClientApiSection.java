@@ -23,10 +23,13 @@ import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.Audience;
+import org.bdx.proto.v1.AuditEntry;
 import org.bdx.proto.v1.ClientServiceGrpc;
 import org.bdx.proto.v1.GetAlertRequest;
 import org.bdx.proto.v1.GetNodeInfoRequest;
 import org.bdx.proto.v1.GetStatusRequest;
+import org.bdx.proto.v1.ListAuditRequest;
+import org.bdx.proto.v1.ListAuditResponse;
 import org.bdx.proto.v1.ListReportsRequest;
 import org.bdx.proto.v1.ListStaffRequest;
 import org.bdx.proto.v1.PartnerClass;
@@ -36,6 +39,8 @@ import org.bdx.proto.v1.RevokeStaffRequest;
 import org.bdx.proto.v1.SearchAlertsRequest;
 import org.bdx.proto.v1.StaffRole;
 import org.bdx.proto.v1.SubmitReportRequest;
+import org.bdx.proto.v1.VerifyAuditRequest;
+import org.bdx.proto.v1.VerifyAuditResponse;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -270,5 +275,81 @@ abstract class ClientApiSection extends ConformanceSection {
         Status.Code.UNAUTHENTICATED);
     assertThat(client().getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getNodeId())
         .isEqualTo(info.getNodeId());
+  }
+
+  @Test
+  @Order(8)
+  @DisplayName(
+      "ADM-12: a search is in the audit log by the account that made it, with the kinds of"
+          + " criteria and never the searched text; VerifyAudit finds the log intact")
+  void auditLog() {
+    long before = admin().verifyAudit(VerifyAuditRequest.getDefaultInstance()).getHeadSequence();
+    String viewerName = "conf-audit-" + run;
+    String canary = "CNRY" + run + "AUDITED";
+    AddStaffResponse added =
+        admin()
+            .addStaff(
+                AddStaffRequest.newBuilder()
+                    .setName(viewerName)
+                    .setRole(StaffRole.STAFF_ROLE_VIEWER)
+                    .build());
+    try {
+      client().searchAlerts(SearchAlertsRequest.newBuilder().setText(canary).build());
+      bearer(ClientServiceGrpc.newBlockingStub(local), added.getCredential())
+          .withDeadlineAfter(WAIT, TimeUnit.SECONDS)
+          .searchAlerts(SearchAlertsRequest.newBuilder().setText(canary).build());
+    } finally {
+      admin().revokeStaff(RevokeStaffRequest.newBuilder().setName(viewerName).build());
+    }
+
+    List<AuditEntry> all = auditEntries(0);
+    List<AuditEntry> since = all.stream().filter(e -> e.getSequence() > before).toList();
+    // The admin credential's account is the actor of the staff.add that names the new viewer.
+    String adminAccount =
+        since.stream()
+            .filter(e -> e.getAction().equals("staff.add"))
+            .filter(e -> e.getDetail().contains("account=" + viewerName))
+            .map(AuditEntry::getActor)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no staff.add entry naming " + viewerName));
+    assertThat(adminAccount).isNotEmpty().isNotEqualTo(viewerName).isNotEqualTo("node");
+    List<AuditEntry> searches = since.stream().filter(e -> e.getAction().equals("search")).toList();
+    assertThat(searches)
+        .as("search entries after sequence %d", before)
+        .anySatisfy(
+            e -> {
+              assertThat(e.getActor()).isEqualTo(adminAccount);
+              assertThat(e.getDetail()).contains("criteria=text");
+            })
+        .anySatisfy(e -> assertThat(e.getActor()).isEqualTo(viewerName));
+    // No entry holds the searched text; the same scan finds the account's name (the twin).
+    StringBuilder bytes = new StringBuilder();
+    for (AuditEntry e : all) {
+      assertThat(contains(e.toByteArray(), canary))
+          .as("audit entry %d holds the searched text", e.getSequence())
+          .isFalse();
+      bytes.append(e.getActor()).append(' ').append(e.getDetail()).append('\n');
+    }
+    assertThat(bytes.toString()).contains(viewerName);
+
+    VerifyAuditResponse v = admin().verifyAudit(VerifyAuditRequest.getDefaultInstance());
+    assertThat(v.getIntact()).as(v.toString()).isTrue();
+    assertThat(v.getHeadSequence()).isGreaterThanOrEqualTo(all.get(all.size() - 1).getSequence());
+    assertThat(v.getHeadHash().size()).isEqualTo(32);
+  }
+
+  /** Every audit entry after {@code after}, page by page. */
+  private List<AuditEntry> auditEntries(long after) {
+    List<AuditEntry> out = new ArrayList<>();
+    long next = after;
+    do {
+      ListAuditResponse r =
+          admin()
+              .listAudit(
+                  ListAuditRequest.newBuilder().setAfterSequence(next).setPageSize(500).build());
+      out.addAll(r.getEntriesList());
+      next = r.getNextAfterSequence();
+    } while (next != 0);
+    return out;
   }
 }

@@ -8,11 +8,13 @@ import org.bdx.node.access.StaffAccounts;
 import org.bdx.node.agreement.AgreementBook;
 import org.bdx.node.agreement.CoordinatorActions;
 import org.bdx.node.agreement.Partners;
+import org.bdx.node.audit.AuditLog;
 import org.bdx.node.edge.Views;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.federation.PartnerCalls;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.store.AgreementRecord;
+import org.bdx.node.store.AuditRecord;
 import org.bdx.node.store.PartnerRecord;
 import org.bdx.proto.v1.AcceptAgreementRequest;
 import org.bdx.proto.v1.AcceptAgreementResponse;
@@ -31,6 +33,8 @@ import org.bdx.proto.v1.GetStatusRequest;
 import org.bdx.proto.v1.GetStatusResponse;
 import org.bdx.proto.v1.ListAgreementsRequest;
 import org.bdx.proto.v1.ListAgreementsResponse;
+import org.bdx.proto.v1.ListAuditRequest;
+import org.bdx.proto.v1.ListAuditResponse;
 import org.bdx.proto.v1.ListPartnersRequest;
 import org.bdx.proto.v1.ListPartnersResponse;
 import org.bdx.proto.v1.ListStaffRequest;
@@ -48,6 +52,8 @@ import org.bdx.proto.v1.SuspendAgreementRequest;
 import org.bdx.proto.v1.SuspendAgreementResponse;
 import org.bdx.proto.v1.TerminateAgreementRequest;
 import org.bdx.proto.v1.TerminateAgreementResponse;
+import org.bdx.proto.v1.VerifyAuditRequest;
+import org.bdx.proto.v1.VerifyAuditResponse;
 
 /**
  * The coordinator's API. Local changes take effect first (so a suspension or termination holds here
@@ -55,6 +61,7 @@ import org.bdx.proto.v1.TerminateAgreementResponse;
  * Errors are thrown and mapped to statuses by {@link org.bdx.node.edge.ErrorMapping}.
  */
 public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
+  static final int DEFAULT_AUDIT_PAGE = 50;
 
   private final NodeId self;
   private final String organizationName;
@@ -65,6 +72,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
   private final SyncStatus syncStatus;
   private final Supplier<Map<NodeId, Boolean>> connected;
   private final StaffAccounts staff;
+  private final AuditLog audit;
 
   public AdminApi(
       NodeId self,
@@ -75,7 +83,8 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
       PartnerCalls calls,
       SyncStatus syncStatus,
       Supplier<Map<NodeId, Boolean>> connected,
-      StaffAccounts staff) {
+      StaffAccounts staff,
+      AuditLog audit) {
     this.self = self;
     this.organizationName = organizationName;
     this.partners = partners;
@@ -85,6 +94,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
     this.syncStatus = syncStatus;
     this.connected = connected;
     this.staff = staff;
+    this.audit = audit;
   }
 
   @Override
@@ -259,6 +269,33 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
         RevokeStaffResponse.newBuilder()
             .setAccount(Views.staff(staff.revoke(req.getName())))
             .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void listAudit(ListAuditRequest req, StreamObserver<ListAuditResponse> out) {
+    if (req.getSince() < 0) {
+      throw new IllegalArgumentException("since: must not be negative");
+    }
+    if (req.getAfterSequence() < 0) {
+      throw new IllegalArgumentException("after_sequence: too large");
+    }
+    int size = req.getPageSize() == 0 ? DEFAULT_AUDIT_PAGE : req.getPageSize();
+    if (size < 1 || size > AuditLog.MAX_PAGE) {
+      throw new IllegalArgumentException("page_size: must be between 1 and " + AuditLog.MAX_PAGE);
+    }
+    List<AuditRecord> page = audit.list(req.getSince(), req.getAfterSequence(), size);
+    out.onNext(
+        ListAuditResponse.newBuilder()
+            .addAllEntries(page.stream().map(Views::auditEntry).toList())
+            .setNextAfterSequence(page.size() < size ? 0 : page.get(page.size() - 1).seq())
+            .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void verifyAudit(VerifyAuditRequest req, StreamObserver<VerifyAuditResponse> out) {
+    out.onNext(Views.verification(audit.verify()));
     out.onCompleted();
   }
 

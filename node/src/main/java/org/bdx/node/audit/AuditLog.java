@@ -247,7 +247,8 @@ public final class AuditLog {
     AuditRecord.Head head = recorded.orElseGet(() -> new AuditRecord.Head(0, AuditHash.zero()));
     long lastSeq = last == null ? 0 : last.seq();
     if (recorded.isEmpty() && last != null) {
-      return bad(lastSeq, AuditVerification.Problem.TRUNCATED, "the log has entries but no head");
+      return bad(
+          1, AuditVerification.Problem.TRUNCATED, "the log has entries but its head is missing");
     }
     if (head.seq() > lastSeq) {
       return bad(

@@ -1,21 +1,27 @@
 package org.bdx.node.edge;
 
+import com.google.protobuf.ByteString;
 import java.util.function.Function;
+import org.bdx.node.audit.AuditVerification;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.store.AgreementRecord;
+import org.bdx.node.store.AuditRecord;
 import org.bdx.node.store.PartnerRecord;
 import org.bdx.node.store.ReportRecord;
 import org.bdx.node.store.StaffRecord;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.proto.v1.Agreement;
 import org.bdx.proto.v1.AlertView;
+import org.bdx.proto.v1.AuditEntry;
+import org.bdx.proto.v1.AuditProblem;
 import org.bdx.proto.v1.Partner;
 import org.bdx.proto.v1.ReportSummary;
 import org.bdx.proto.v1.StaffAccount;
+import org.bdx.proto.v1.VerifyAuditResponse;
 
 /**
  * The one place where the node's records become API messages: alerts and report summaries for the
- * client API, partners and agreements for the admin API.
+ * client API, partners, agreements, staff accounts and the audit log for the admin API.
  */
 public final class Views {
   private Views() {}
@@ -92,5 +98,39 @@ public final class Views {
         .setCreatedAt(r.createdAt())
         .setRevokedAt(r.revokedAt())
         .build();
+  }
+
+  public static AuditEntry auditEntry(AuditRecord r) {
+    return AuditEntry.newBuilder()
+        .setSequence(r.seq())
+        .setRecordedAt(r.at())
+        .setActor(r.actor())
+        .setAction(r.action())
+        .setDetail(r.detail())
+        .setPreviousHash(ByteString.copyFrom(r.prevHash()))
+        .setHash(ByteString.copyFrom(r.hash()))
+        .build();
+  }
+
+  public static VerifyAuditResponse verification(AuditVerification v) {
+    return VerifyAuditResponse.newBuilder()
+        .setIntact(v.intact())
+        .setEntries(v.entries())
+        .setHeadSequence(v.headSeq())
+        .setHeadHash(ByteString.copyFrom(v.headHash()))
+        .setBadSequence(v.badSeq())
+        .setProblem(problem(v.problem()))
+        .setDescription(v.description())
+        .build();
+  }
+
+  private static AuditProblem problem(AuditVerification.Problem p) {
+    return switch (p) {
+      case NONE -> AuditProblem.AUDIT_PROBLEM_UNSPECIFIED;
+      case EDITED -> AuditProblem.AUDIT_PROBLEM_EDITED;
+      case REMOVED -> AuditProblem.AUDIT_PROBLEM_REMOVED;
+      case REORDERED -> AuditProblem.AUDIT_PROBLEM_REORDERED;
+      case TRUNCATED -> AuditProblem.AUDIT_PROBLEM_TRUNCATED;
+    };
   }
 }

@@ -238,7 +238,8 @@ public final class Node implements AutoCloseable {
             new PartnerCalls(channels),
             new SyncStatus(db, syncState, outboxRows, refused),
             feedClients::connected,
-            staff);
+            staff,
+            audit);
     this.federationApi = new FederationApi(new PartnerActions(book, keys, partners), feedService);
   }
 
