@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.Map;
 import org.bdx.cli.agreement.AgreementCommand;
 import org.bdx.cli.alerts.AlertsCommand;
+import org.bdx.cli.audit.AuditCommand;
 import org.bdx.cli.node.DemoCommand;
 import org.bdx.cli.node.IdCommand;
 import org.bdx.cli.node.InitCommand;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Command;
       PartnerCommand.class,
       AgreementCommand.class,
       StaffCommand.class,
+      AuditCommand.class,
       StatusCommand.class,
       DemoCommand.class,
       HelpCommand.class,
