@@ -156,16 +156,20 @@ class AuditEndToEndTest {
     String json = ok("audit", "list", "--home", east.homeArg(), "--json").out();
     String text = ok("audit", "list", "--home", east.homeArg()).out();
     String table = auditTableBytes();
+    // A searched value is stored nowhere: not in any of East's database files either.
+    String files = NetSteps.databaseFiles(east.home());
     for (String form : CANARY_FORMS) {
       assertThat(json).doesNotContain(form);
       assertThat(text).doesNotContain(form);
       assertThat(table).doesNotContain(form);
+      assertThat(files).doesNotContain(form);
     }
     // The twin: the same scans find what the log does hold.
     for (String held : List.of(alertId, "robin", north.id().value())) {
       assertThat(json).contains(held);
       assertThat(text).contains(held);
       assertThat(table).contains(held);
+      assertThat(files).contains(held);
     }
     assertThat(text.lines())
         .anySatisfy(

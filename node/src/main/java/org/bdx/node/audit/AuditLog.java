@@ -20,10 +20,11 @@ import org.bdx.node.store.NodeDatabase;
  * the head (last sequence and hash) moves in the same transaction, so an edited, removed or
  * reordered entry, and removed last entries, show in {@link #verify}.
  *
- * <p><b>Who.</b> An entry's actor is the one set for the current thread with {@link #as} (the edge
- * sets the staff account's name for each local API call; the federation side "partner NAME"), else
- * {@value #NODE}: what the node does by itself (backfill, relaying, maintenance) runs outside any
- * such scope, or inside {@code as(NODE, ...)}.
+ * <p><b>Who.</b> An entry's actor is the one set for the current thread with {@link #as} (the
+ * edge's {@code AuditActor} sets the staff account's name for each local API call; {@code
+ * PartnerActions} sets "partner NAME" for what a partner did), else {@value #NODE}: what the node
+ * does by itself (backfill, relaying, maintenance) runs outside any such scope, or inside {@code
+ * as(NODE, ...)}.
  *
  * <p><b>What it cannot do.</b> Whoever can rewrite the whole database can rebuild a consistent
  * chain. A coordinator notes the head {@link #verify} returns somewhere else; a later head whose
