@@ -88,6 +88,11 @@ import org.bdx.proto.v1.StaffRole;
  * keys, settings, databases and the services built on them. {@link #clientServices()} are served to
  * local staff and tools, {@link #federationServices()} to partner nodes over mutual TLS. Closing it
  * stops the feeds and closes the database.
+ *
+ * <p>Long because it is the composition root: every room is wired here, in one place, so a reader
+ * follows a node's assembly top to bottom; the ways to make, encrypt and open a home sit beside it
+ * so callers have one entry point. Its own logic is small (feeds following agreements, hourly
+ * purges); anything larger belongs in a room of its own.
  */
 public final class Node implements AutoCloseable {
   public static final String PROTOCOL_VERSION = "bdx.v1";

@@ -60,6 +60,11 @@ public final class NodeDatabase implements AutoCloseable {
   /** Size the log file is cut back to after a checkpoint, bytes. */
   static final long WAL_LIMIT_BYTES = 64L * 1024 * 1024;
 
+  /** How often a truncating checkpoint is tried while another checkpoint holds the log. */
+  static final int CHECKPOINT_ATTEMPTS = 100;
+
+  static final long CHECKPOINT_RETRY_MILLIS = 20;
+
   private final Path file;
   private final Connection connection;
   private final StatementCache statements;
@@ -339,14 +344,27 @@ public final class NodeDatabase implements AutoCloseable {
       if (depth > 0) {
         throw new StoreException("checkpoint inside a transaction");
       }
-      try (Statement s = connection.createStatement();
-          ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
-        // Columns: busy (0 = completed), pages in the log, pages checkpointed.
-        if (!rs.next() || rs.getInt(1) != 0) {
+      // The background Checkpointer may be copying pages at this moment; SQLite then answers
+      // busy at once rather than wait for it, so try again for a while.
+      for (int attempt = 1; ; attempt++) {
+        try (Statement s = connection.createStatement();
+            ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+          // Columns: busy (0 = completed), pages in the log, pages checkpointed.
+          if (rs.next() && rs.getInt(1) == 0) {
+            return;
+          }
+        } catch (SQLException e) {
+          throw new StoreException("the write-ahead log could not be checkpointed", e);
+        }
+        if (attempt == CHECKPOINT_ATTEMPTS) {
           throw new StoreException("the write-ahead log could not be checkpointed");
         }
-      } catch (SQLException e) {
-        throw new StoreException("the write-ahead log could not be checkpointed", e);
+        try {
+          Thread.sleep(CHECKPOINT_RETRY_MILLIS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new StoreException("interrupted while checkpointing the write-ahead log");
+        }
       }
     } finally {
       lock.unlock();

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.bdx.node.TestNodes;
 import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
@@ -84,12 +85,12 @@ class AuditTrailTest {
   void start() throws Exception {
     NodeHome home = new NodeHome(tmp.resolve("n"));
     NodeConfig.HostPort any = new NodeConfig.HostPort("127.0.0.1", 0);
-    Node.init(home, new NodeConfig("Org", any, any, "CA", Duration.ofDays(30), 0));
+    TestNodes.init(home, new NodeConfig("Org", any, any, "CA", Duration.ofDays(30), 0));
     Files.writeString(
         home.configFile(),
         "screening.burst=8\nscreening.per_minute=1\n",
         StandardOpenOption.APPEND);
-    node = Node.open(home, Clock.fixed(NOW, ZoneOffset.UTC));
+    node = Node.open(home, TestNodes.PASSPHRASE, Clock.fixed(NOW, ZoneOffset.UTC));
     String name = InProcessServerBuilder.generateName();
     InProcessServerBuilder b = InProcessServerBuilder.forName(name).directExecutor();
     node.clientServices().forEach(b::addService);
