@@ -30,10 +30,12 @@ import org.bdx.node.search.AlertIndex;
 import org.bdx.node.server.Node;
 import org.bdx.node.server.RunningNode;
 import org.bdx.node.store.AlertStore;
+import org.bdx.node.store.LegacyDatabase;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.ReportKeys;
 import org.bdx.node.store.ReportRecord;
 import org.bdx.node.store.ReportStore;
+import org.bdx.node.store.RowCipher;
 import org.bdx.node.store.SealedReportCodec;
 import org.bdx.node.vault.KdfParams;
 import org.bdx.node.vault.Passphrase;
@@ -76,15 +78,21 @@ class AtRestEndToEndTest {
     Path home = init("east", "scan passphrase\n");
     try (RunningNode node = start(home, "scan passphrase\n")) {
       SubmitReportResponse first = add(home, "Qxnarrativeone", "Qxcontactone", "Qxdescriptionone");
-      // A second report whose alert stays: its description is in clear in this phase.
+      // A second report whose alert stays.
       add(home, "Qxnarrativetwo", "Qxcontacttwo", "Qxdescriptiontwo");
 
       List<String> hidden =
-          List.of("Qxnarrativeone", "Qxcontactone", "Qxnarrativetwo", "Qxcontacttwo");
+          List.of(
+              "Qxnarrativeone",
+              "Qxcontactone",
+              "Qxdescriptionone",
+              "Qxnarrativetwo",
+              "Qxcontacttwo",
+              "Qxdescriptiontwo");
       assertThat(filesContaining(home, hidden)).isEmpty();
-      // Twin: the same scan finds what this phase still keeps in clear, the alert's aggressor
-      // description in node.db or its log (spec SEC-6), so the scan is known to work.
-      assertThat(filesContaining(home, List.of("Qxdescriptionone")))
+      // Twin: the same scan finds what is kept in clear on purpose, the incident date (spec
+      // SEC-6), in node.db or its log, so the scan is known to see what is in clear.
+      assertThat(filesContaining(home, List.of(LocalDate.now().minusDays(1).toString())))
           .isNotEmpty()
           .allMatch(f -> f.startsWith("node.db"));
 
@@ -101,11 +109,8 @@ class AtRestEndToEndTest {
 
       ok("report", "purge", first.getReportId(), "--home", home.toString());
       List<String> all = new ArrayList<>(hidden);
-      all.addAll(List.of("Qxnarrativenew", "Qxdescriptionone"));
+      all.add("Qxnarrativenew");
       assertThat(filesContaining(home, all)).isEmpty();
-      assertThat(filesContaining(home, List.of("Qxdescriptiontwo")))
-          .isNotEmpty()
-          .allMatch(f -> f.startsWith("node.db"));
     }
   }
 
@@ -156,10 +161,14 @@ class AtRestEndToEndTest {
     Path home = init("legacy", "legacy passphrase\n");
     String reportId;
     try (RunningNode node = start(home, "legacy passphrase\n")) {
-      reportId = add(home, "Qxlegacynarrative", "Qxlegacycontact", "Qxdesc").getReportId();
+      reportId = add(home, "Qxlegacynarrative", "Qxlegacycontact", "Qxlegacydesc").getReportId();
     }
     makePlaintext(home, "legacy passphrase\n");
+    // Twin: an older node keeps the narrative and the alert's description in clear.
     assertThat(filesContaining(home, List.of("Qxlegacynarrative")))
+        .isNotEmpty()
+        .allMatch(f -> f.startsWith("node.db"));
+    assertThat(filesContaining(home, List.of("Qxlegacydesc")))
         .isNotEmpty()
         .allMatch(f -> f.startsWith("node.db"));
 
@@ -212,7 +221,15 @@ class AtRestEndToEndTest {
           .contains("serving the client API");
       assertThat(Files.exists(home.resolve("keys/node.key"))).isFalse();
       assertThat(ok("report", "list", "--home", home.toString()).out()).contains(reportId);
-      assertThat(filesContaining(home, List.of("Qxlegacynarrative", "Qxlegacycontact"))).isEmpty();
+      assertThat(
+              filesContaining(
+                  home, List.of("Qxlegacynarrative", "Qxlegacycontact", "Qxlegacydesc")))
+          .isEmpty();
+      // The search index was rebuilt from the sealed alerts: the description is found by a word.
+      assertThat(
+              ok("alerts", "search", "--home", home.toString(), "--text", "qxlegacyd", "--json")
+                  .out())
+          .contains("Qxlegacydesc");
     } finally {
       serve.destroy();
       serve.waitFor(30, TimeUnit.SECONDS);
@@ -314,8 +331,8 @@ class AtRestEndToEndTest {
 
   /**
    * Turns a stopped node back into the layout of a node made before encryption at rest: report
-   * bodies in clear, the seed in {@code keys/node.key}, no vault and no report keys. Nothing in bdx
-   * writes this layout any more.
+   * bodies and alerts in clear (schema 10), the seed in {@code keys/node.key}, no vault and no
+   * report keys. Nothing in bdx writes this layout any more.
    */
   private void makePlaintext(Path dir, String passphrase) throws Exception {
     NodeHome home = new NodeHome(dir);
@@ -323,7 +340,8 @@ class AtRestEndToEndTest {
     byte[] seed;
     try (Passphrase p = Passphrase.fromFile(f);
         Vault vault = Vault.open(dir, p);
-        NodeDatabase db = NodeDatabase.open(home.databaseFile());
+        RowCipher cipher = RowCipher.of(vault, RNG);
+        NodeDatabase db = NodeDatabase.open(home.databaseFile(), cipher);
         ReportKeys keys =
             ReportKeys.open(home.reportKeysFile(), vault.subKey(Vault.Purpose.REPORT_KEYS), RNG)) {
       AlertStore alerts = new AlertStore(db, new AlertIndex());
@@ -332,7 +350,7 @@ class AtRestEndToEndTest {
       for (ReportRecord r : sealed.list(500, null).items()) {
         plain.replace(r);
       }
-      db.checkpoint();
+      LegacyDatabase.downgrade(db);
       seed = vault.seed(SecretAccess.INSECURE);
     }
     Path key = dir.resolve("keys/node.key");

@@ -21,6 +21,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -171,8 +172,14 @@ class FederationEndToEndTest {
     for (String withheld : List.of(NARRATIVE, CONTACT, DESCRIPTION, HANDLE, PHONE_DIGITS)) {
       assertThat(filesContaining(liaison.home(), withheld)).as(withheld).isEmpty();
     }
-    // The twin: the scan finds what North does hold.
-    assertThat(filesContaining(north.home(), DESCRIPTION)).isNotEmpty();
+    // What North does hold is sealed: its row keys open the description, no file shows it.
+    assertThat(NetSteps.unsealedText(north)).contains(DESCRIPTION.toLowerCase(Locale.ROOT));
+    assertThat(filesContaining(north.home(), DESCRIPTION)).isEmpty();
+    // The twin of the liaison's scan: what it was never sent is not there even with its keys.
+    String liaisonHolds = NetSteps.unsealedText(liaison);
+    for (String withheld : List.of(CONTACT, DESCRIPTION, HANDLE)) {
+      assertThat(liaisonHolds).as(withheld).doesNotContain(withheld.toLowerCase(Locale.ROOT));
+    }
   }
 
   @Test

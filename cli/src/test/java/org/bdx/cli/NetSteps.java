@@ -15,6 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.policy.SharingPolicy;
+import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.TestCiphers;
+import org.bdx.node.store.Unsealed;
+import org.bdx.node.vault.Passphrase;
 import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.GetStatusResponse;
 import org.bdx.proto.v1.PartnerStatus;
@@ -71,6 +75,19 @@ final class NetSteps {
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * What the node's row keys open in its database, lower-cased (see {@link Unsealed}): opened as a
+   * second connection with the node's passphrase, so a test can show that a value it does not find
+   * in the raw files is held there sealed, or is gone.
+   */
+  static String unsealedText(TestOrg o) throws IOException {
+    try (Passphrase p = Passphrase.fromFile(TestOrg.passphraseFile(o.home()));
+        NodeDatabase db =
+            NodeDatabase.open(new NodeHome(o.home()).databaseFile(), TestCiphers.of(o.home(), p))) {
+      return Unsealed.text(db);
+    }
   }
 
   static CliRun ok(String... args) {

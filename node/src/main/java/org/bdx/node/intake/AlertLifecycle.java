@@ -195,7 +195,6 @@ public final class AlertLifecycle {
               }
               reasons.delete(alertId);
               reports.delete(id);
-              alerts.compactSearchIndex();
               audit.record(
                   AuditAction.REPORT_PURGE,
                   AuditDetail.of().add("report", id).add("alert", alertId).add("version", version));

@@ -1,10 +1,12 @@
 package org.bdx.node.search;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.bdx.node.store.IndexEntry;
 import org.bdx.node.store.Indexer;
 import org.bdx.proto.v1.AlertFields;
@@ -13,17 +15,59 @@ import org.bdx.proto.v1.HarmCategory;
 /**
  * What of an alert can be searched, normalised the same way queries are ({@link AlertSearch}): the
  * phone numbers in E.164 form, the plate in canonical form ({@link Plates}), the known harms, the
- * area lower-cased, and the descriptive text for word search. Only the fields disclosed to this
- * node are ever indexed, because only those are stored.
+ * area lower-cased, and the words of the descriptive text ({@link Words}). Only the fields
+ * disclosed to this node are ever indexed, because only those are stored.
+ *
+ * <p>The store keeps tokens only as keyed hashes (spec AR-7), so a token stands for an exact value:
+ * a phone number; each fragment of 1 to 3 characters of the plate; each beginning of the area up to
+ * {@value #AREA_PREFIX} characters; the beginnings of each word of the lengths in {@link
+ * #WORD_PREFIXES}. A query asks for the tokens that every match must hold ({@link #tokens}), and
+ * {@link #matcher} then decides each alert found from its fields: fragments and beginnings narrow
+ * the search, the fields decide it.
  */
 public final class AlertIndex implements Indexer {
 
+  /** The version of these rules; a change rebuilds every node's index at its next start. */
+  static final int RULES = 1;
+
+  /** Word beginnings indexed, in code points: few enough to keep the index small. */
+  static final int[] WORD_PREFIXES = {1, 2, 3, 4, 6, 8};
+
+  /** Area beginnings are indexed up to this many code points. */
+  static final int AREA_PREFIX = 8;
+
+  /** Plate fragments are indexed up to this many characters. */
+  static final int PLATE_GRAM = 3;
+
+  @Override
+  public int rules() {
+    return RULES;
+  }
+
   @Override
   public IndexEntry entry(AlertFields f) {
-    Set<String> phones = new LinkedHashSet<>();
+    Set<String> tokens = new HashSet<>();
     for (String p : f.getPhoneNumbersList()) {
       if (PhoneNumbers.isE164(p)) {
-        phones.add(p);
+        tokens.add(phoneToken(p));
+      }
+    }
+    String plate = plateKey(f.getVehiclePlate());
+    for (int i = 0; i < plate.length(); i++) {
+      for (int n = 1; n <= PLATE_GRAM && i + n <= plate.length(); n++) {
+        tokens.add(plateToken(plate.substring(i, i + n)));
+      }
+    }
+    String area = areaKey(f.getArea());
+    for (int n = 1; n <= Math.min(AREA_PREFIX, Words.length(area)); n++) {
+      tokens.add(areaToken(Words.prefix(area, n)));
+    }
+    for (String w : new HashSet<>(Words.of(textBody(f), Integer.MAX_VALUE))) {
+      int len = Words.length(w);
+      for (int n : WORD_PREFIXES) {
+        if (n <= len) {
+          tokens.add(wordToken(Words.prefix(w, n)));
+        }
       }
     }
     Set<Integer> harms = new LinkedHashSet<>();
@@ -34,17 +78,95 @@ public final class AlertIndex implements Indexer {
       }
     }
     return new IndexEntry(
-        isDateShape(f.getIncidentDate()) ? f.getIncidentDate() : "",
-        areaKey(f.getArea()),
-        plateKey(f.getVehiclePlate()),
-        phones,
-        harms,
-        textBody(f));
+        isDateShape(f.getIncidentDate()) ? f.getIncidentDate() : "", harms, tokens);
+  }
+
+  /**
+   * The tokens every alert that matches must hold: a superset of the matches, which {@link
+   * #matcher} narrows to the exact ones.
+   *
+   * @param phone an E.164 number, or null
+   * @param plate part of a canonical plate, or null
+   * @param words folded words ({@link Words}), each a beginning of a word; empty for none
+   * @param area an area key ({@link #areaKey}), the beginning of the area; or null
+   */
+  static Set<String> tokens(String phone, String plate, List<String> words, String area) {
+    Set<String> tokens = new HashSet<>();
+    if (phone != null) {
+      tokens.add(phoneToken(phone));
+    }
+    if (plate != null) {
+      if (plate.length() <= PLATE_GRAM) {
+        tokens.add(plateToken(plate));
+      } else {
+        for (int i = 0; i + PLATE_GRAM <= plate.length(); i++) {
+          tokens.add(plateToken(plate.substring(i, i + PLATE_GRAM)));
+        }
+      }
+    }
+    for (String w : words) {
+      int len = Words.length(w);
+      int longest = 0;
+      for (int n : WORD_PREFIXES) {
+        if (n <= len) {
+          longest = n;
+        }
+      }
+      if (longest > 0) {
+        tokens.add(wordToken(Words.prefix(w, longest)));
+      }
+    }
+    if (area != null && !area.isEmpty()) {
+      tokens.add(areaToken(Words.prefix(area, AREA_PREFIX)));
+    }
+    return tokens;
+  }
+
+  /** The exact test of an alert's fields against the same criteria as {@link #tokens}. */
+  static Predicate<AlertFields> matcher(
+      String phone, String plate, List<String> words, String area) {
+    List<String> wanted = List.copyOf(words);
+    return f -> {
+      if (phone != null && !f.getPhoneNumbersList().contains(phone)) {
+        return false;
+      }
+      if (plate != null && !plateKey(f.getVehiclePlate()).contains(plate)) {
+        return false;
+      }
+      if (area != null && !areaKey(f.getArea()).startsWith(area)) {
+        return false;
+      }
+      if (!wanted.isEmpty()) {
+        Set<String> held = new HashSet<>(Words.of(textBody(f), Integer.MAX_VALUE));
+        for (String w : wanted) {
+          if (held.stream().noneMatch(h -> h.startsWith(w))) {
+            return false;
+          }
+        }
+      }
+      return true;
+    };
   }
 
   /** The area as matched by search: stripped and lower-cased. */
   public static String areaKey(String area) {
     return area == null ? "" : area.strip().toLowerCase(Locale.ROOT);
+  }
+
+  private static String phoneToken(String e164) {
+    return "phone:" + e164;
+  }
+
+  private static String plateToken(String fragment) {
+    return "plate:" + fragment;
+  }
+
+  private static String areaToken(String beginning) {
+    return "area:" + beginning;
+  }
+
+  private static String wordToken(String beginning) {
+    return "word:" + beginning;
   }
 
   private static String plateKey(String plate) {
@@ -55,7 +177,7 @@ public final class AlertIndex implements Indexer {
     }
   }
 
-  /** The words of the descriptive fields; never the narrative, which alerts do not carry. */
+  /** The descriptive fields; never the narrative, which alerts do not carry. */
   private static String textBody(AlertFields f) {
     List<String> parts = new ArrayList<>();
     parts.add(f.getAggressorDescription());

@@ -1,12 +1,10 @@
 package org.bdx.node.search;
 
 import java.nio.charset.StandardCharsets;
-import java.text.Normalizer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.bdx.node.store.IndexQuery;
@@ -21,9 +19,9 @@ import org.bdx.proto.v1.HarmCategory;
  * past their expiry or, for received alerts, past their purge time (spec EXP-2).
  *
  * <p>What staff typed is normalised here the same way {@link AlertIndex} normalised the alerts, and
- * the store's {@link SearchIndex} runs the query: free text is split into words (letters, digits
- * and combining marks), which the index matches as prefixes, all required; it never reaches the
- * full-text engine as query syntax.
+ * the store's {@link SearchIndex} runs the query: the index narrows the alerts by keyed-hash tokens
+ * and {@link AlertIndex#matcher} decides each from its fields. Free text is split into words
+ * (letters, digits and combining marks), which must all begin a word of the alert.
  */
 public final class AlertSearch {
 
@@ -68,13 +66,12 @@ public final class AlertSearch {
     for (HarmCategory h : q.harms()) {
       harms.add(h.getNumber());
     }
+    String area = q.area() == null ? null : AlertIndex.areaKey(q.area());
     IndexQuery.Found found =
         index.search(
             new IndexQuery(
-                q.phoneE164(),
-                q.platePart(),
-                words,
-                q.area() == null ? null : AlertIndex.areaKey(q.area()),
+                AlertIndex.tokens(q.phoneE164(), q.platePart(), words, area),
+                AlertIndex.matcher(q.phoneE164(), q.platePart(), words, area),
                 java.util.Set.copyOf(harms),
                 q.since() == null ? null : q.since().toString(),
                 q.until() == null ? null : q.until().toString(),
@@ -85,31 +82,11 @@ public final class AlertSearch {
   }
 
   /**
-   * The user's words: NFKC-normalized, lower-cased, split on anything that is not a letter, digit
-   * or combining mark. At most {@value #MAX_TERMS} words.
+   * The user's words ({@link Words}): NFKC-normalized, lower-cased, split on anything that is not a
+   * letter, digit or combining mark, diacritics removed. At most {@value #MAX_TERMS} words.
    */
   static List<String> terms(String text) {
-    String s = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
-    List<String> out = new ArrayList<>();
-    StringBuilder word = new StringBuilder();
-    for (int i = 0; i <= s.length(); ) {
-      int cp = i < s.length() ? s.codePointAt(i) : ' ';
-      i += i < s.length() ? Character.charCount(cp) : 1;
-      int type = Character.getType(cp);
-      boolean wordChar =
-          Character.isLetterOrDigit(cp)
-              || type == Character.NON_SPACING_MARK
-              || type == Character.COMBINING_SPACING_MARK;
-      if (wordChar) {
-        word.appendCodePoint(cp);
-      } else if (!word.isEmpty()) {
-        if (out.size() < MAX_TERMS) {
-          out.add(word.toString());
-        }
-        word.setLength(0);
-      }
-    }
-    return out;
+    return Words.of(text, MAX_TERMS);
   }
 
   private static String encode(IndexQuery.Position c) {

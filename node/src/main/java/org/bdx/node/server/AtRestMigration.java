@@ -14,6 +14,7 @@ import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.ReportCodec;
 import org.bdx.node.store.ReportKeys;
 import org.bdx.node.store.ReportStore;
+import org.bdx.node.store.RowCipher;
 import org.bdx.node.store.SealedReportCodec;
 import org.bdx.node.vault.KdfParams;
 import org.bdx.node.vault.Passphrase;
@@ -47,7 +48,8 @@ final class AtRestMigration {
       SecureRandom rng = new SecureRandom();
       int reports;
       try (Vault vault = vaultFor(home, passphrase, kdf, rng);
-          NodeDatabase db = NodeDatabase.open(home.databaseFile());
+          RowCipher cipher = RowCipher.of(vault, rng);
+          NodeDatabase db = NodeDatabase.open(home.databaseFile(), cipher);
           ReportKeys keys =
               ReportKeys.open(
                   home.reportKeysFile(), vault.subKey(Vault.Purpose.REPORT_KEYS), rng)) {

@@ -61,6 +61,7 @@ import org.bdx.node.store.OutboxStore;
 import org.bdx.node.store.PartnerRecord;
 import org.bdx.node.store.ReportKeys;
 import org.bdx.node.store.ReportStore;
+import org.bdx.node.store.RowCipher;
 import org.bdx.node.store.SealedReportCodec;
 import org.bdx.node.store.SearchIndex;
 import org.bdx.node.store.StaffStore;
@@ -107,6 +108,7 @@ public final class Node implements AutoCloseable {
   private final StaffAccounts staff;
   private final ScreeningLimit screening;
   private final Vault vault;
+  private final RowCipher cipher;
   private final ReportKeys reportKeys;
   private final Partners partners;
   private final AgreementBook book;
@@ -135,6 +137,7 @@ public final class Node implements AutoCloseable {
       NodeDatabase db,
       ScreeningSettings screeningSettings,
       Vault vault,
+      RowCipher cipher,
       ReportKeys reportKeys,
       Clock clock,
       PartnerChannels channels,
@@ -146,6 +149,7 @@ public final class Node implements AutoCloseable {
     this.nodeId = keys.nodeId();
     this.db = db;
     this.vault = vault;
+    this.cipher = cipher;
     this.reportKeys = reportKeys;
     SecureRandom rng = new SecureRandom();
     this.audit = new AuditLog(db, clock);
@@ -271,7 +275,8 @@ public final class Node implements AutoCloseable {
       config.store(home.configFile());
       home.createClientToken(rng);
       home.createAdminToken(rng);
-      try (NodeDatabase db = NodeDatabase.open(home.databaseFile());
+      try (RowCipher cipher = RowCipher.of(vault, rng);
+          NodeDatabase db = NodeDatabase.open(home.databaseFile(), cipher);
           ReportKeys reportKeys =
               ReportKeys.open(
                   home.reportKeysFile(), vault.subKey(Vault.Purpose.REPORT_KEYS), rng)) {
@@ -384,6 +389,7 @@ public final class Node implements AutoCloseable {
       Keepalive keepalive)
       throws IOException {
     NodeDatabase db = null;
+    RowCipher cipher = null;
     ReportKeys reportKeys = null;
     try {
       NodeConfig config = home.loadConfig();
@@ -392,8 +398,10 @@ public final class Node implements AutoCloseable {
       SecureRandom rng = new SecureRandom();
       reportKeys =
           ReportKeys.open(home.reportKeysFile(), vault.subKey(Vault.Purpose.REPORT_KEYS), rng);
-      db = NodeDatabase.open(home.databaseFile());
+      cipher = RowCipher.of(vault, rng);
+      db = NodeDatabase.open(home.databaseFile(), cipher);
       forgetOrphanKeys(db, reportKeys);
+      reindexIfNeeded(db);
       Node node =
           new Node(
               home,
@@ -402,6 +410,7 @@ public final class Node implements AutoCloseable {
               db,
               screening,
               vault,
+              cipher,
               reportKeys,
               clock,
               channels.apply(keys),
@@ -417,11 +426,36 @@ public final class Node implements AutoCloseable {
       if (db != null) {
         db.close();
       }
+      if (cipher != null) {
+        cipher.close();
+      }
       if (reportKeys != null) {
         reportKeys.close();
       }
       vault.close();
       throw e;
+    }
+  }
+
+  /**
+   * Builds the search index if it was built under older rules, or never (after the migration that
+   * sealed the alerts, spec AR-7): before serving, with a log line every few seconds.
+   */
+  private static void reindexIfNeeded(NodeDatabase db) {
+    long[] lastLog = {0};
+    long read =
+        new AlertStore(db, new AlertIndex())
+            .reindexIfNeeded(
+                (done, total) -> {
+                  long now = System.nanoTime();
+                  if (done == 0 || done == total || now - lastLog[0] > 5_000_000_000L) {
+                    lastLog[0] = now;
+                    LOG.info(
+                        () -> "building the search index: " + done + " of " + total + " alerts");
+                  }
+                });
+    if (read > 0) {
+      LOG.info(() -> "search index built from " + read + " alerts");
     }
   }
 
@@ -638,6 +672,7 @@ public final class Node implements AutoCloseable {
       db.close();
     } finally {
       try {
+        cipher.close();
         reportKeys.close();
       } finally {
         vault.close();

@@ -11,9 +11,39 @@ import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.SignedAlert;
 
-/** Rows of the {@code alerts} table as {@link StoredAlert}s: the one row mapper. */
+/**
+ * Rows of the {@code alerts} table as {@link StoredAlert}s: the one row mapper, and the one place
+ * that seals and opens an alert's content (spec AR-6). {@code fields} and {@code envelope} are
+ * sealed with the alert's origin, id and version as its identity, so a sealed value moved to
+ * another alert or version does not open.
+ */
 final class AlertRows {
   private AlertRows() {}
+
+  static final String FIELDS = "alerts.fields";
+  static final String ENVELOPE = "alerts.envelope";
+
+  /** The sealed form of {@code plain} for {@code column} of the alert version. */
+  static byte[] seal(
+      RowCipher cipher,
+      String column,
+      byte[] plain,
+      String originNodeId,
+      String alertId,
+      long version) {
+    return cipher.seal(column, plain, originNodeId, alertId, Long.toString(version));
+  }
+
+  /** Opens what {@link #seal} sealed for the same column and alert version. */
+  static byte[] open(
+      RowCipher cipher,
+      String column,
+      byte[] sealed,
+      String originNodeId,
+      String alertId,
+      long version) {
+    return cipher.open(column, sealed, originNodeId, alertId, Long.toString(version));
+  }
 
   /** The columns {@link #read} needs, in a form to put after SELECT. */
   static final String COLUMNS =
@@ -21,14 +51,20 @@ final class AlertRows {
           + "fields, disclosed_paths, envelope, local, stored_at, received_from, agreement_id, "
           + "purge_at";
 
-  /** Maps one row selected with {@link #COLUMNS} (or {@code *}). */
-  static StoredAlert read(ResultSet rs) throws SQLException {
+  /** Maps one row selected with {@link #COLUMNS} (or {@code *}), opening its content. */
+  static StoredAlert read(ResultSet rs, RowCipher cipher) throws SQLException {
     String alertId = rs.getString("alert_id");
+    String originColumn = rs.getString("origin_node_id");
+    long version = rs.getLong("version");
     AlertFields fields;
     SignedAlert envelope;
     try {
-      fields = AlertFields.parseFrom(rs.getBytes("fields"));
-      envelope = SignedAlert.parseFrom(rs.getBytes("envelope"));
+      fields =
+          AlertFields.parseFrom(
+              open(cipher, FIELDS, rs.getBytes("fields"), originColumn, alertId, version));
+      envelope =
+          SignedAlert.parseFrom(
+              open(cipher, ENVELOPE, rs.getBytes("envelope"), originColumn, alertId, version));
     } catch (InvalidProtocolBufferException e) {
       throw new StoreException("stored alert " + alertId + " cannot be read");
     }
@@ -42,7 +78,7 @@ final class AlertRows {
     NodeId origin;
     NodeId receivedFrom;
     try {
-      origin = new NodeId(rs.getString("origin_node_id"));
+      origin = new NodeId(originColumn);
       receivedFrom = from == null ? null : new NodeId(from);
     } catch (IllegalArgumentException e) {
       throw new StoreException("stored alert " + alertId + " has a malformed node id");
@@ -50,7 +86,7 @@ final class AlertRows {
     return new StoredAlert(
         origin,
         alertId,
-        rs.getLong("version"),
+        version,
         status,
         rs.getLong("issued_at"),
         rs.getLong("expires_at"),

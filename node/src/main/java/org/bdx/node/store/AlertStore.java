@@ -26,7 +26,6 @@ public final class AlertStore {
 
   private final NodeDatabase db;
   private final Indexer indexer;
-  private final SearchIndex index;
 
   /**
    * @param indexer decides what of each alert's fields goes into the search index
@@ -34,7 +33,6 @@ public final class AlertStore {
   public AlertStore(NodeDatabase db, Indexer indexer) {
     this.db = Objects.requireNonNull(db, "db");
     this.indexer = Objects.requireNonNull(indexer, "indexer");
-    this.index = new SearchIndex(db);
   }
 
   /**
@@ -69,15 +67,34 @@ public final class AlertStore {
     private final byte[] fields;
     private final String paths;
     private final byte[] envelope;
-    private final IndexEntry entry;
+    private final String incidentDate;
+    private final byte[] terms;
+    private final java.util.Set<Integer> harms;
 
-    private Row(StoredAlert alert, Hops hops, IndexEntry entry) {
+    private Row(StoredAlert alert, Hops hops, IndexEntry entry, RowCipher cipher) {
       this.alert = alert;
       this.hops = hops;
-      this.fields = alert.fields().toByteArray();
+      String origin = alert.originNodeId().value();
+      this.fields =
+          AlertRows.seal(
+              cipher,
+              AlertRows.FIELDS,
+              alert.fields().toByteArray(),
+              origin,
+              alert.alertId(),
+              alert.version());
       this.paths = String.join(",", alert.disclosedPaths());
-      this.envelope = alert.envelope().toByteArray();
-      this.entry = entry;
+      this.envelope =
+          AlertRows.seal(
+              cipher,
+              AlertRows.ENVELOPE,
+              alert.envelope().toByteArray(),
+              origin,
+              alert.alertId(),
+              alert.version());
+      this.incidentDate = entry.incidentDate();
+      this.terms = SearchIndex.terms(cipher, entry);
+      this.harms = entry.harms();
     }
 
     /** The alert as it will be stored (a tombstone keeps no fields). */
@@ -95,9 +112,9 @@ public final class AlertStore {
     Objects.requireNonNull(hops, "hops");
     AlertShapes.validate(a);
     if (a.tombstone()) {
-      return new Row(tombstone(a), hops, IndexEntry.NONE);
+      return new Row(tombstone(a), hops, IndexEntry.NONE, db.cipher());
     }
-    return new Row(a, hops, indexer.entry(a.fields()));
+    return new Row(a, hops, indexer.entry(a.fields()), db.cipher());
   }
 
   /**
@@ -124,14 +141,109 @@ public final class AlertStore {
             seq = insert(c, row);
           } else if (row.alert.version() > held.get().version()) {
             seq = held.get().seq();
+            SearchIndex.delete(c, seq); // reads the terms the row holds before it changes
             update(c, seq, row);
-            SearchIndex.delete(c, seq);
           } else {
             return false;
           }
-          SearchIndex.insert(c, seq, row.entry);
+          SearchIndex.insert(c, seq, row.terms, row.harms);
           return true;
         });
+  }
+
+  /** Alerts indexed per transaction while the index is rebuilt. */
+  private static final int REINDEX_BATCH = 500;
+
+  /** Reports how a rebuild of the search index goes: alerts done so far, of how many. */
+  @FunctionalInterface
+  public interface ReindexProgress {
+    void indexed(long done, long total);
+  }
+
+  /**
+   * Rebuilds the search index from the stored alerts if it was built under other rules than this
+   * store's {@link Indexer#rules} (or never, as after the migration that sealed the alerts). The
+   * old index goes first, in one transaction; then the alerts are indexed in batches; the rules are
+   * recorded last, so a rebuild that stops halfway starts again at the next open. Call it before
+   * serving.
+   *
+   * @return how many alerts were read, 0 if the index was current
+   */
+  public long reindexIfNeeded(ReindexProgress progress) {
+    Objects.requireNonNull(progress, "progress");
+    int rules = indexer.rules();
+    long total =
+        db.inTransaction(
+            c -> {
+              if (db.queryLong("SELECT rules FROM search_index_rules WHERE one = 1") == rules) {
+                return -1L;
+              }
+              try (java.sql.Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE search_index_rules SET rules = 0 WHERE one = 1");
+                st.executeUpdate("DELETE FROM alert_terms");
+                st.executeUpdate("DELETE FROM alert_harms");
+                st.executeUpdate("UPDATE alerts SET terms = x'' WHERE length(terms) > 0");
+              }
+              return db.queryLong("SELECT count(*) FROM alerts");
+            });
+    if (total < 0) {
+      return 0;
+    }
+    long done = 0;
+    long after = 0;
+    progress.indexed(0, total);
+    while (true) {
+      List<StoredAlert> batch = new ArrayList<>();
+      List<Long> seqs = new ArrayList<>();
+      long from = after;
+      db.inTransaction(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT "
+                        + AlertRows.COLUMNS
+                        + " FROM alerts WHERE seq > ? ORDER BY seq LIMIT "
+                        + REINDEX_BATCH)) {
+              ps.setLong(1, from);
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  seqs.add(rs.getLong("seq"));
+                  batch.add(AlertRows.read(rs, db.cipher()));
+                }
+              }
+            }
+            return null;
+          });
+      if (batch.isEmpty()) {
+        break;
+      }
+      List<IndexEntry> entries = new ArrayList<>(batch.size());
+      for (StoredAlert a : batch) {
+        entries.add(a.tombstone() ? IndexEntry.NONE : indexer.entry(a.fields()));
+      }
+      db.inTransaction(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE alerts SET terms = ?, incident_date = ? WHERE seq = ?")) {
+              for (int i = 0; i < batch.size(); i++) {
+                IndexEntry e = entries.get(i);
+                byte[] terms = SearchIndex.terms(db.cipher(), e);
+                SearchIndex.insert(c, seqs.get(i), terms, e.harms());
+                ps.setBytes(1, terms);
+                ps.setString(2, e.incidentDate());
+                ps.setLong(3, seqs.get(i));
+                ps.executeUpdate();
+              }
+            }
+            return null;
+          });
+      after = seqs.get(seqs.size() - 1);
+      done += batch.size();
+      progress.indexed(done, total);
+    }
+    db.update("UPDATE search_index_rules SET rules = ? WHERE one = 1", rules);
+    return done;
   }
 
   /**
@@ -210,7 +322,9 @@ public final class AlertStore {
             ps.setString(1, originNodeId.value());
             ps.setString(2, alertId);
             try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? Optional.of(AlertRows.read(rs)) : Optional.<StoredAlert>empty();
+              return rs.next()
+                  ? Optional.of(AlertRows.read(rs, db.cipher()))
+                  : Optional.<StoredAlert>empty();
             }
           }
         });
@@ -236,7 +350,7 @@ public final class AlertStore {
             List<StoredAlert> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                out.add(AlertRows.read(rs));
+                out.add(AlertRows.read(rs, db.cipher()));
               }
             }
             return out;
@@ -295,6 +409,23 @@ public final class AlertStore {
     }
     StoredAlert a = held.get();
     SignedAlert headerOnly = a.envelope().toBuilder().clearDisclosures().build();
+    String origin = originNodeId.value();
+    byte[] noFields =
+        AlertRows.seal(
+            db.cipher(),
+            AlertRows.FIELDS,
+            AlertFields.getDefaultInstance().toByteArray(),
+            origin,
+            alertId,
+            a.version());
+    byte[] envelope =
+        AlertRows.seal(
+            db.cipher(),
+            AlertRows.ENVELOPE,
+            headerOnly.toByteArray(),
+            origin,
+            alertId,
+            a.version());
     return db.inTransaction(
         c -> {
           long seq;
@@ -314,22 +445,14 @@ public final class AlertStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "UPDATE alerts SET fields = ?, disclosed_paths = '', envelope = ?, "
-                      + "area_lc = '', plate = '' WHERE seq = ?")) {
-            ps.setBytes(1, AlertFields.getDefaultInstance().toByteArray());
-            ps.setBytes(2, headerOnly.toByteArray());
+                      + "terms = x'' WHERE seq = ?")) {
+            ps.setBytes(1, noFields);
+            ps.setBytes(2, envelope);
             ps.setLong(3, seq);
             ps.executeUpdate();
           }
           return true;
         });
-  }
-
-  /**
-   * Merges the full-text indexes so deleted text does not linger in the database file ({@link
-   * SearchIndex#compact}). Joins the caller's transaction.
-   */
-  public void compactSearchIndex() {
-    index.compact();
   }
 
   private int deleteWhere(String where, Object... args) {
@@ -382,9 +505,9 @@ public final class AlertStore {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO alerts (origin_node_id, alert_id, version, status, issued_at, expires_at, audience, "
-                + "fields, disclosed_paths, envelope, local, stored_at, incident_date, area_lc, plate, "
+                + "fields, disclosed_paths, envelope, local, stored_at, incident_date, terms, "
                 + "received_from, agreement_id, purge_at, relay_hops, hops_left) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, row.alert.originNodeId().value());
       ps.setString(2, row.alert.alertId());
       bindContent(ps, 3, row);
@@ -414,7 +537,7 @@ public final class AlertStore {
         c.prepareStatement(
             "UPDATE alerts SET version = ?, status = ?, issued_at = ?, expires_at = ?, audience = ?, fields = ?, "
                 + "disclosed_paths = ?, envelope = ?, local = ?, stored_at = ?, incident_date = ?, "
-                + "area_lc = ?, plate = ?, received_from = ?, agreement_id = ?, purge_at = ?, "
+                + "terms = ?, received_from = ?, agreement_id = ?, purge_at = ?, "
                 + "relay_hops = ?, hops_left = ? WHERE seq = ?")) {
       int next = bindContent(ps, 1, row);
       ps.setLong(next, seq);
@@ -437,9 +560,8 @@ public final class AlertStore {
     ps.setBytes(i++, row.envelope);
     ps.setInt(i++, a.local() ? 1 : 0);
     ps.setLong(i++, a.storedAt());
-    ps.setString(i++, row.entry.incidentDate());
-    ps.setString(i++, row.entry.area());
-    ps.setString(i++, row.entry.plate());
+    ps.setString(i++, row.incidentDate);
+    ps.setBytes(i++, row.terms);
     ps.setString(i++, a.receivedFrom() == null ? null : a.receivedFrom().value());
     ps.setString(i++, a.agreementId());
     if (a.purgeAt() == 0) {

@@ -1,18 +1,21 @@
 package org.bdx.node.store;
 
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
+import org.bdx.proto.v1.AlertFields;
 
 /**
- * One search over held alerts, in the index's own terms: every value already normalised as the
- * index holds it ({@code search.AlertSearch} builds it from what staff typed). Criteria are ANDed;
- * null or empty means no constraint. Results are newest incident first, then newest stored first.
+ * One search over held alerts, in the index's own terms ({@code search.AlertSearch} builds it from
+ * what staff typed). Criteria are ANDed; null or empty means no constraint. Results are newest
+ * incident first, then newest stored first.
  *
- * @param phone an E.164 number
- * @param plate part of a canonical plate
- * @param words words that must all occur, each as a prefix; normalised, no query syntax
- * @param area the beginning of the area, lower-cased
+ * <p>The index narrows the alerts to those holding every token in {@link #tokens}; because tokens
+ * are stored as short keyed hashes and stand for prefixes and fragments, that is a superset, and
+ * {@link #matches} decides each candidate from its fields. Only alerts that pass both are returned.
+ *
+ * @param tokens tokens an alert's entry must all hold ({@link IndexEntry#tokens})
+ * @param matches the exact test of an alert's fields
  * @param harms any of these harm category numbers
  * @param since incident date on or after, {@code YYYY-MM-DD}
  * @param until incident date on or before, {@code YYYY-MM-DD}
@@ -21,10 +24,8 @@ import java.util.Set;
  * @param now Unix seconds: alerts past their expiry or purge time are not returned
  */
 public record IndexQuery(
-    String phone,
-    String plate,
-    List<String> words,
-    String area,
+    Set<String> tokens,
+    Predicate<AlertFields> matches,
     Set<Integer> harms,
     String since,
     String until,
@@ -49,14 +50,15 @@ public record IndexQuery(
    *
    * @param last where this page ended, or null when there are no more
    */
-  public record Found(List<StoredAlert> alerts, Position last) {
+  public record Found(java.util.List<StoredAlert> alerts, Position last) {
     public Found {
-      alerts = List.copyOf(alerts);
+      alerts = java.util.List.copyOf(alerts);
     }
   }
 
   public IndexQuery {
-    words = words == null ? List.of() : List.copyOf(words);
+    tokens = tokens == null ? Set.of() : Set.copyOf(tokens);
+    matches = matches == null ? f -> true : matches;
     harms = harms == null ? Set.of() : Set.copyOf(harms);
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1");

@@ -67,6 +67,15 @@ import java.util.List;
  * updates and deletes of entries, an entry that does not follow the head, and a head that does not
  * move one forward: they catch a bug, not an attacker who can drop them.
  *
+ * <p>Schema 11 (encryption at rest of rows, spec AR-6 and AR-7): {@code alerts.fields}, {@code
+ * alerts.envelope}, {@code outbox.envelope} and {@code retraction_reasons.reason} hold sealed
+ * values ({@link RowCipher}); existing ones are sealed in place ({@link SealingMigration}) and the
+ * file is vacuumed. The full-text tables, {@code alert_phones} and the clear {@code area_lc} and
+ * {@code plate} columns are dropped; {@code alert_terms} holds keyed-hash terms (8-byte integers)
+ * by alert sequence, {@code alerts.terms} the terms of each alert (so its rows are deleted by key),
+ * and {@code search_index_rules} the version of the rules the index was built under (0: rebuild it,
+ * which {@link AlertStore#reindexIfNeeded} does at the next open).
+ *
  * <p>Schema 4 (relay, spec 10.8):
  *
  * <ul>
@@ -293,7 +302,30 @@ public final class Migrations {
               BEGIN SELECT RAISE(ABORT, 'the audit head moves one entry forward'); END""",
               """
               CREATE TRIGGER audit_head_kept BEFORE DELETE ON audit_head
-              BEGIN SELECT RAISE(ABORT, 'the audit head is kept'); END"""));
+              BEGIN SELECT RAISE(ABORT, 'the audit head is kept'); END"""),
+          new Migration(
+              11,
+              "seal alerts, queued envelopes and retraction reasons; a keyed-hash search index",
+              SealingMigration::run,
+              "DROP TABLE alert_text",
+              "DROP TABLE alert_plates",
+              "DROP TABLE alert_phones",
+              "ALTER TABLE alerts DROP COLUMN area_lc",
+              "ALTER TABLE alerts DROP COLUMN plate",
+              "ALTER TABLE alerts ADD COLUMN terms BLOB NOT NULL DEFAULT x''",
+              // No foreign key: a cascade would need a second index by seq, as large as this one.
+              """
+              CREATE TABLE alert_terms (
+                term INTEGER NOT NULL,
+                seq  INTEGER NOT NULL,
+                PRIMARY KEY (term, seq)
+              ) WITHOUT ROWID""",
+              """
+              CREATE TABLE search_index_rules (
+                one   INTEGER PRIMARY KEY CHECK (one = 1),
+                rules INTEGER NOT NULL
+              )""",
+              "INSERT INTO search_index_rules (one, rules) VALUES (1, 0)"));
 
   /** All migrations, ascending by version, contiguous from 1. */
   public static List<Migration> all() {

@@ -66,6 +66,7 @@ public final class NodeDatabase implements AutoCloseable {
   static final long CHECKPOINT_RETRY_MILLIS = 20;
 
   private final Path file;
+  private final RowCipher cipher; // null for a database that holds no sealed values
   private final Connection connection;
   private final StatementCache statements;
   private final Checkpointer checkpointer;
@@ -74,19 +75,34 @@ public final class NodeDatabase implements AutoCloseable {
   private boolean closed;
   private boolean broken; // could not restore synchronous=FULL: refuses all work until closed
 
-  private NodeDatabase(Path file, Connection connection, Checkpointer checkpointer) {
+  private NodeDatabase(
+      Path file, RowCipher cipher, Connection connection, Checkpointer checkpointer) {
     this.file = file;
+    this.cipher = cipher;
     this.connection = connection;
     this.statements = new StatementCache(connection);
     this.checkpointer = checkpointer;
   }
 
-  public static NodeDatabase open(Path dbFile) {
-    return open(dbFile, Migrations.all());
+  /**
+   * Opens the node's database, whose sealed values are sealed and opened with {@code cipher} (spec
+   * AR-6). The cipher stays the caller's to close, after the database.
+   */
+  public static NodeDatabase open(Path dbFile, RowCipher cipher) {
+    Objects.requireNonNull(cipher, "cipher");
+    return open(dbFile, Migrations.all(), cipher);
   }
 
-  /** Opens with an explicit migration list (tests, and future tooling). */
+  /**
+   * Opens with an explicit migration list and no row keys: for a database that holds no sealed
+   * values ({@code reportkeys.db}) and for tests of the database itself.
+   */
   public static NodeDatabase open(Path dbFile, List<Migration> migrations) {
+    return open(dbFile, migrations, null);
+  }
+
+  /** Opens with an explicit migration list and row keys (tests, and future tooling). */
+  public static NodeDatabase open(Path dbFile, List<Migration> migrations, RowCipher cipher) {
     Objects.requireNonNull(dbFile, "dbFile");
     checkMigrationList(migrations);
     Path file = dbFile.toAbsolutePath().normalize();
@@ -110,7 +126,14 @@ public final class NodeDatabase implements AutoCloseable {
     }
     try {
       configure(c);
-      migrate(c, migrations);
+      if (migrate(c, migrations, cipher)) {
+        // Values were rewritten in place (sealed): rebuild the file from its live rows only, so
+        // no free page keeps an older value, then empty the log.
+        try (Statement s = c.createStatement()) {
+          s.execute("VACUUM");
+          s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+      }
     } catch (SQLException | RuntimeException e) {
       try {
         c.close();
@@ -139,11 +162,19 @@ public final class NodeDatabase implements AutoCloseable {
       }
       throw new StoreException("cannot open database " + file, e);
     }
-    return new NodeDatabase(file, c, checkpointer);
+    return new NodeDatabase(file, cipher, c, checkpointer);
   }
 
   public Path file() {
     return file;
+  }
+
+  /** The keys of this database's sealed values. */
+  RowCipher cipher() {
+    if (cipher == null) {
+      throw new IllegalStateException("this database was opened without row keys");
+    }
+    return cipher;
   }
 
   /**
@@ -476,7 +507,9 @@ public final class NodeDatabase implements AutoCloseable {
     }
   }
 
-  private static void migrate(Connection c, List<Migration> migrations) throws SQLException {
+  /** Applies the migrations not yet applied; returns whether one of them rewrote values. */
+  private static boolean migrate(Connection c, List<Migration> migrations, RowCipher cipher)
+      throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute(
           "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -492,9 +525,14 @@ public final class NodeDatabase implements AutoCloseable {
               + known
               + "); upgrade bdx");
     }
+    boolean rewrote = false;
     for (Migration m : migrations) {
       if (m.version() <= current) {
         continue;
+      }
+      if (m.step() != null && cipher == null) {
+        throw new StoreException(
+            "migration " + m.version() + " (" + m.description() + ") needs the node's keys");
       }
       c.setAutoCommit(false);
       try {
@@ -502,6 +540,10 @@ public final class NodeDatabase implements AutoCloseable {
           for (String sql : m.sql()) {
             s.execute(sql);
           }
+        }
+        if (m.step() != null) {
+          m.step().run(c, cipher);
+          rewrote = true;
         }
         try (PreparedStatement ps =
             c.prepareStatement(
@@ -523,6 +565,7 @@ public final class NodeDatabase implements AutoCloseable {
         c.setAutoCommit(true);
       }
     }
+    return rewrote;
   }
 
   private static int currentVersion(Connection c) throws SQLException {

@@ -54,7 +54,8 @@ public final class OutboxStore {
       "DELETE FROM shared_with WHERE origin_node_id = ? AND alert_id = ?";
 
   static final String READ_AFTER =
-      "SELECT seq, agreement_id, envelope, relay_hops, hops_left FROM outbox "
+      "SELECT seq, agreement_id, envelope, relay_hops, hops_left, origin_node_id, alert_id, "
+          + "version FROM outbox "
           + "WHERE partner_node_id = ? AND seq > ? ORDER BY seq LIMIT ?";
 
   static final String LATEST_SEQ =
@@ -79,6 +80,20 @@ public final class OutboxStore {
           + "WHERE s.partner_node_id = ? AND s.origin_node_id = a.origin_node_id "
           + "AND s.alert_id = a.alert_id AND s.with_content = 1)) "
           + "ORDER BY seq LIMIT ?";
+
+  /** The sealed column: each queued envelope, sealed for its partner and alert version (AR-6). */
+  static final String ENVELOPE = "outbox.envelope";
+
+  /** The sealed form of a queued envelope; the identity is the row's partner and alert version. */
+  static byte[] sealEnvelope(
+      RowCipher cipher,
+      byte[] envelope,
+      String partner,
+      String originNodeId,
+      String alertId,
+      long version) {
+    return cipher.seal(ENVELOPE, envelope, partner, originNodeId, alertId, Long.toString(version));
+  }
 
   /**
    * What a partner was last queued of one alert (table {@code shared_with}).
@@ -185,6 +200,14 @@ public final class OutboxStore {
   /** Queues {@code e} and records it as what its partner was last queued of the alert. */
   public void queue(Entry e) {
     Objects.requireNonNull(e, "entry");
+    byte[] envelope =
+        sealEnvelope(
+            db.cipher(),
+            e.envelope().toByteArray(),
+            e.partner().value(),
+            e.originNodeId().value(),
+            e.alertId(),
+            e.version());
     db.inTransaction(
         c -> {
           try (PreparedStatement ps = c.prepareStatement(INSERT)) {
@@ -193,7 +216,7 @@ public final class OutboxStore {
             ps.setString(3, e.originNodeId().value());
             ps.setString(4, e.alertId());
             ps.setLong(5, e.version());
-            ps.setBytes(6, e.envelope().toByteArray());
+            ps.setBytes(6, envelope);
             ps.setLong(7, e.createdAt());
             ps.setLong(8, e.relayHops());
             ps.setLong(9, e.hopsLeft());
@@ -244,6 +267,7 @@ public final class OutboxStore {
    */
   public List<FeedItem> readAfter(NodeId partner, long afterSeq, int limit) {
     Objects.requireNonNull(partner, "partner");
+    RowCipher cipher = db.cipher();
     return db.inTransaction(
         c -> {
           try (PreparedStatement ps = c.prepareStatement(READ_AFTER)) {
@@ -256,7 +280,15 @@ public final class OutboxStore {
                 long seq = rs.getLong(1);
                 SignedAlert envelope;
                 try {
-                  envelope = SignedAlert.parseFrom(rs.getBytes(3));
+                  envelope =
+                      SignedAlert.parseFrom(
+                          cipher.open(
+                              ENVELOPE,
+                              rs.getBytes(3),
+                              partner.value(),
+                              rs.getString(6),
+                              rs.getString(7),
+                              Long.toString(rs.getLong(8))));
                 } catch (InvalidProtocolBufferException e) {
                   throw new StoreException("outbox row " + seq + " cannot be read");
                 }
@@ -325,7 +357,7 @@ public final class OutboxStore {
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 last = rs.getLong("seq");
-                alerts.add(AlertRows.read(rs));
+                alerts.add(AlertRows.read(rs, db.cipher()));
               }
             }
           }

@@ -7,9 +7,12 @@ import java.util.Optional;
 
 /**
  * Why staff retracted one of this node's alerts (table {@code retraction_reasons}). Local notes
- * only: a reason is never sent to partners and is deleted when the report is purged.
+ * only: a reason is never sent to partners and is deleted when the report is purged. Stored sealed
+ * with the alert id as its identity (spec AR-6).
  */
 public final class RetractionReasons {
+  static final String REASON = "retraction_reasons.reason";
+
   private final NodeDatabase db;
 
   public RetractionReasons(NodeDatabase db) {
@@ -30,7 +33,7 @@ public final class RetractionReasons {
                       + " ON CONFLICT (alert_id) DO UPDATE SET reason = excluded.reason,"
                       + " retracted_at = excluded.retracted_at")) {
             ps.setString(1, alertId);
-            ps.setString(2, reason);
+            ps.setBytes(2, db.cipher().sealText(REASON, reason, alertId));
             ps.setLong(3, at);
             ps.executeUpdate();
           }
@@ -48,7 +51,9 @@ public final class RetractionReasons {
               c.prepareStatement("SELECT reason FROM retraction_reasons WHERE alert_id = ?")) {
             ps.setString(1, alertId);
             try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+              return rs.next()
+                  ? Optional.of(db.cipher().openText(REASON, rs.getBytes(1), alertId))
+                  : Optional.<String>empty();
             }
           }
         });

@@ -1,5 +1,6 @@
 package org.bdx.node.store;
 
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,16 +8,16 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.bdx.proto.v1.AlertStatus;
 
 /**
- * The search index tables ({@code alert_phones}, {@code alert_harms}, full-text {@code alert_text}
- * and trigram {@code alert_plates}), keyed by the alert's row sequence, and the search query over
- * them. What goes into an entry is decided by the {@link Indexer}; this class only writes and reads
- * it. Entries are written and deleted in the transaction that changes the alert.
- *
- * <p>User text never reaches FTS5 as query syntax: each word is double-quoted and marked as a
- * prefix, and the words are ANDed.
+ * The search index tables, keyed by the alert's row sequence, and the search query over them (spec
+ * AR-7): {@code alert_terms}, one row per keyed-hash term of an alert's tokens, and {@code
+ * alert_harms}, the harm category numbers in clear. Each alert row also keeps its own terms ({@code
+ * alerts.terms}, 8 bytes each), so its index rows are deleted by key, without an index by sequence.
+ * What goes into an entry is decided by the {@link Indexer}; this class only writes and reads it.
+ * Entries are written and deleted in the transaction that changes the alert.
  */
 public final class SearchIndex {
   private final NodeDatabase db;
@@ -25,94 +26,85 @@ public final class SearchIndex {
     this.db = Objects.requireNonNull(db, "db");
   }
 
+  /** The keyed-hash terms of {@code entry}'s tokens, packed 8 bytes each, big-endian. */
+  static byte[] terms(RowCipher cipher, IndexEntry entry) {
+    ByteBuffer b = ByteBuffer.allocate(entry.tokens().size() * Long.BYTES);
+    for (String token : entry.tokens()) {
+      b.putLong(cipher.term(token));
+    }
+    return b.array();
+  }
+
   /** Writes the index rows of the alert at {@code seq}. Inside the caller's transaction. */
-  static void insert(Connection c, long seq, IndexEntry e) throws SQLException {
-    if (!e.phones().isEmpty()) {
+  static void insert(Connection c, long seq, byte[] terms, Set<Integer> harms) throws SQLException {
+    if (terms.length > 0) {
       try (PreparedStatement ps =
-          c.prepareStatement("INSERT INTO alert_phones (phone, seq) VALUES (?, ?)")) {
-        for (String p : e.phones()) {
-          ps.setString(1, p);
+          c.prepareStatement("INSERT OR IGNORE INTO alert_terms (term, seq) VALUES (?, ?)")) {
+        ByteBuffer b = ByteBuffer.wrap(terms);
+        while (b.hasRemaining()) {
+          ps.setLong(1, b.getLong());
           ps.setLong(2, seq);
           ps.executeUpdate();
         }
       }
     }
-    if (!e.harms().isEmpty()) {
+    if (!harms.isEmpty()) {
       try (PreparedStatement ps =
           c.prepareStatement("INSERT INTO alert_harms (harm, seq) VALUES (?, ?)")) {
-        for (int h : e.harms()) {
+        for (int h : harms) {
           ps.setInt(1, h);
           ps.setLong(2, seq);
           ps.executeUpdate();
         }
       }
     }
-    if (!e.text().isBlank()) {
-      try (PreparedStatement ps =
-          c.prepareStatement("INSERT INTO alert_text (rowid, body) VALUES (?, ?)")) {
-        ps.setLong(1, seq);
-        ps.setString(2, e.text());
-        ps.executeUpdate();
-      }
-    }
-    if (!e.plate().isEmpty()) {
-      try (PreparedStatement ps =
-          c.prepareStatement("INSERT INTO alert_plates (rowid, plate) VALUES (?, ?)")) {
-        ps.setLong(1, seq);
-        ps.setString(2, e.plate());
-        ps.executeUpdate();
-      }
-    }
   }
 
   /**
-   * Deletes the index rows of the alert at {@code seq}, including the full-text rows, which no
-   * foreign key cascades to. Inside the caller's transaction.
+   * Deletes the index rows of the alert at {@code seq}, by the terms its row records. Inside the
+   * caller's transaction, before the row itself changes.
    */
   static void delete(Connection c, long seq) throws SQLException {
-    for (String sql :
-        List.of(
-            "DELETE FROM alert_phones WHERE seq = ?",
-            "DELETE FROM alert_harms WHERE seq = ?",
-            "DELETE FROM alert_text WHERE rowid = ?",
-            "DELETE FROM alert_plates WHERE rowid = ?")) {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setLong(1, seq);
-        ps.executeUpdate();
+    byte[] terms = null;
+    try (PreparedStatement ps = c.prepareStatement("SELECT terms FROM alerts WHERE seq = ?")) {
+      ps.setLong(1, seq);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          terms = rs.getBytes(1);
+        }
       }
     }
-  }
-
-  /**
-   * Merges the full-text indexes into one segment each, dropping whatever deleted entries remain in
-   * older segments, so deleted text does not linger in the database file. Costs time proportional
-   * to the index; for rare operations such as purging a report. Joins the caller's transaction.
-   */
-  public void compact() {
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-                  c.prepareStatement("INSERT INTO alert_text (alert_text) VALUES ('optimize')");
-              PreparedStatement pp =
-                  c.prepareStatement(
-                      "INSERT INTO alert_plates (alert_plates) VALUES ('optimize')")) {
-            ps.executeUpdate();
-            pp.executeUpdate();
-          }
-          return null;
-        });
+    if (terms != null && terms.length > 0) {
+      try (PreparedStatement ps =
+          c.prepareStatement("DELETE FROM alert_terms WHERE term = ? AND seq = ?")) {
+        ByteBuffer b = ByteBuffer.wrap(terms);
+        while (b.remaining() >= Long.BYTES) {
+          ps.setLong(1, b.getLong());
+          ps.setLong(2, seq);
+          ps.executeUpdate();
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_harms WHERE seq = ?")) {
+      ps.setLong(1, seq);
+      ps.executeUpdate();
+    }
   }
 
   /**
    * The alerts that match {@code q}, one page. Tombstones (retracted or withdrawn alerts) never
    * appear, nor alerts past their expiry or, for received alerts, past their purge time (spec
-   * EXP-2).
+   * EXP-2). Candidates come in result order; each is opened and kept only if {@link
+   * IndexQuery#matches} accepts its fields, until the page is full.
    */
   public IndexQuery.Found search(IndexQuery q) {
     Objects.requireNonNull(q, "query");
+    RowCipher cipher = db.cipher();
     StringBuilder sql =
         new StringBuilder(
-            "SELECT a.incident_date AS sort_date, a.seq AS sort_seq, a.* FROM alerts a"
+            "SELECT a.incident_date AS sort_date, a.seq AS sort_seq, "
+                + AlertRows.COLUMNS
+                + " FROM alerts a"
                 + " WHERE a.status <> ? AND a.disclosed_paths <> ''"
                 + " AND a.expires_at > ? AND (a.purge_at IS NULL OR a.purge_at > ?)");
     List<Object> args = new ArrayList<>();
@@ -120,29 +112,9 @@ public final class SearchIndex {
     args.add(q.now());
     args.add(q.now());
 
-    if (q.phone() != null) {
-      sql.append(" AND a.seq IN (SELECT seq FROM alert_phones WHERE phone = ?)");
-      args.add(q.phone());
-    }
-    if (q.plate() != null) {
-      if (q.plate().codePointCount(0, q.plate().length()) >= 3) {
-        sql.append(" AND a.seq IN (SELECT rowid FROM alert_plates WHERE alert_plates MATCH ?)");
-        args.add(quote(q.plate()));
-      } else {
-        // Trigrams need 3 characters; canonical plates hold only letters and digits, so
-        // there is nothing to escape in the LIKE pattern.
-        sql.append(" AND a.plate LIKE ?");
-        args.add("%" + q.plate() + "%");
-      }
-    }
-    if (!q.words().isEmpty()) {
-      sql.append(" AND a.seq IN (SELECT rowid FROM alert_text WHERE alert_text MATCH ?)");
-      args.add(matchAll(q.words()));
-    }
-    if (q.area() != null) {
-      sql.append(" AND substr(a.area_lc, 1, ?) = ?");
-      args.add(q.area().codePointCount(0, q.area().length()));
-      args.add(q.area());
+    for (String token : q.tokens().stream().sorted().toList()) {
+      sql.append(" AND a.seq IN (SELECT seq FROM alert_terms WHERE term = ?)");
+      args.add(cipher.term(token));
     }
     if (!q.harms().isEmpty()) {
       sql.append(" AND a.seq IN (SELECT seq FROM alert_harms WHERE harm IN (");
@@ -168,54 +140,32 @@ public final class SearchIndex {
       args.add(q.after().incidentDate());
       args.add(q.after().seq());
     }
-    sql.append(" ORDER BY a.incident_date DESC, a.seq DESC LIMIT ?");
+    sql.append(" ORDER BY a.incident_date DESC, a.seq DESC");
     int size = q.limit();
-    args.add(size + 1);
 
     return db.inTransaction(
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-              Object arg = args.get(i);
-              if (arg instanceof Integer n) {
-                ps.setInt(i + 1, n);
-              } else if (arg instanceof Long n) {
-                ps.setLong(i + 1, n);
-              } else {
-                ps.setString(i + 1, (String) arg);
-              }
-            }
+            NodeDatabase.bind(ps, args.toArray());
             List<StoredAlert> items = new ArrayList<>();
             IndexQuery.Position last = null;
             boolean more = false;
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
+                StoredAlert a = AlertRows.read(rs, cipher);
+                if (!q.matches().test(a.fields())) {
+                  continue;
+                }
                 if (items.size() == size) {
                   more = true;
                   break;
                 }
                 last = new IndexQuery.Position(rs.getString("sort_date"), rs.getLong("sort_seq"));
-                items.add(AlertRows.read(rs));
+                items.add(a);
               }
             }
             return new IndexQuery.Found(items, more ? last : null);
           }
         });
-  }
-
-  /**
-   * The full-text query that requires every word as a prefix: each word double-quoted (quotes in it
-   * doubled) and marked with {@code *}, so no user text is read as FTS5 syntax.
-   */
-  static String matchAll(List<String> words) {
-    List<String> terms = new ArrayList<>(words.size());
-    for (String w : words) {
-      terms.add(quote(w) + "*");
-    }
-    return String.join(" ", terms);
-  }
-
-  private static String quote(String s) {
-    return "\"" + s.replace("\"", "\"\"") + "\"";
   }
 }

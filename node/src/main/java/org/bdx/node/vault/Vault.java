@@ -56,7 +56,11 @@ public final class Vault implements AutoCloseable {
   /** What a subkey is for; each label names one purpose and never changes meaning. */
   public enum Purpose {
     /** Wraps each report's data key (spec AR-3). */
-    REPORT_KEYS("bdx/v1/at-rest/report-keys");
+    REPORT_KEYS("bdx/v1/at-rest/report-keys"),
+    /** Seals stored values other than report bodies: alerts, the outbox, partners (AR-6). */
+    ROWS("bdx/v1/at-rest/rows"),
+    /** Keys the hashes that stand in for searchable values in the search index (AR-7). */
+    SEARCH_INDEX("bdx/v1/at-rest/search-index");
 
     private final String label;
 

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.bdx.node.audit.AuditLog;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.StaffStore;
+import org.bdx.node.store.TestCiphers;
 import org.bdx.proto.v1.StaffRole;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +25,7 @@ class StaffAccountsTest {
 
   @BeforeEach
   void open() {
-    db = NodeDatabase.open(dir.resolve("node.db"));
+    db = NodeDatabase.open(dir.resolve("node.db"), TestCiphers.CIPHER);
     accounts =
         new StaffAccounts(
             db,

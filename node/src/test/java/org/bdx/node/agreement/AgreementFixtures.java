@@ -13,6 +13,7 @@ import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.PartnerRecord;
+import org.bdx.node.store.TestCiphers;
 import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.HarmCategory;
 import org.bdx.proto.v1.PartnerClass;
@@ -47,7 +48,7 @@ final class AgreementFixtures {
       this.name = name;
       this.keys = keys(seed);
       Path home = Files.createDirectories(dir.resolve(name));
-      this.db = NodeDatabase.open(home.resolve("node.db"));
+      this.db = NodeDatabase.open(home.resolve("node.db"), TestCiphers.CIPHER);
       Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
       this.partners = new Partners(db, clock);
       this.book = new AgreementBook(db, clock);

@@ -21,6 +21,7 @@ import java.util.List;
 import org.bdx.node.store.AuditRecord;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.StoreException;
+import org.bdx.node.store.TestCiphers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class AuditLogTest {
   }
 
   private void reopen() {
-    db = NodeDatabase.open(file);
+    db = NodeDatabase.open(file, TestCiphers.CIPHER);
     log = new AuditLog(db, Clock.fixed(T0, ZoneOffset.UTC));
   }
 

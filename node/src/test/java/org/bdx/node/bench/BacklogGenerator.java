@@ -29,6 +29,7 @@ import org.bdx.node.store.ReportRecord;
 import org.bdx.node.store.ReportStore;
 import org.bdx.node.store.SealedReportCodec;
 import org.bdx.node.store.StoredAlert;
+import org.bdx.node.store.TestCiphers;
 import org.bdx.node.sync.Outbox;
 import org.bdx.node.vault.Vault;
 import org.bdx.proto.v1.Report;
@@ -114,7 +115,9 @@ final class BacklogGenerator {
     long t0 = System.nanoTime();
     SecureRandom rng = new SecureRandom();
     try (Vault vault = Vault.open(home.dir(), TestNodes.PASSPHRASE);
-        NodeDatabase db = NodeDatabase.open(home.databaseFile());
+        NodeDatabase db =
+            NodeDatabase.open(
+                home.databaseFile(), TestCiphers.of(home.dir(), TestNodes.PASSPHRASE));
         ReportKeys reportKeys =
             ReportKeys.open(home.reportKeysFile(), vault.subKey(Vault.Purpose.REPORT_KEYS), rng)) {
       NodeKeys keys = KeyFiles.load(home.dir(), vault);

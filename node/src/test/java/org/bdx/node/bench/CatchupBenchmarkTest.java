@@ -23,10 +23,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
+import org.bdx.node.TestNodes;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.TestCiphers;
 import org.bdx.proto.v1.AlertHeader;
 import org.bdx.proto.v1.FeedItem;
 import org.bdx.proto.v1.SignedAlert;
@@ -348,7 +350,9 @@ class CatchupBenchmarkTest {
 
   /** (alerts held from the origin, inbound cursor) at the receiver, via a second connection. */
   private static long[] countAt(NodeHome receiver, NodeId origin) {
-    try (NodeDatabase db = NodeDatabase.open(receiver.databaseFile())) {
+    try (NodeDatabase db =
+        NodeDatabase.open(
+            receiver.databaseFile(), TestCiphers.of(receiver.dir(), TestNodes.PASSPHRASE))) {
       return db.inTransaction(
           c -> {
             long[] out = new long[2];

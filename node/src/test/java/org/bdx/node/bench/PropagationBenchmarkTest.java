@@ -26,6 +26,7 @@ import java.util.logging.Logger;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.signing.AlertVerifier;
 import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.TestCiphers;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.ClientServiceGrpc;
 import org.bdx.proto.v1.Consent;
@@ -367,7 +368,7 @@ class PropagationBenchmarkTest {
   /** Commit latency of a 1 KiB insert through the node's own database class (same pragmas). */
   static long[] sqliteCommits(Path dir, int warm, int n) throws Exception {
     Files.createDirectories(dir);
-    try (NodeDatabase db = NodeDatabase.open(dir.resolve("bench.db"))) {
+    try (NodeDatabase db = NodeDatabase.open(dir.resolve("bench.db"), TestCiphers.CIPHER)) {
       db.inTransaction(
           c -> {
             try (Statement s = c.createStatement()) {

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.bdx.node.TestNodes;
 import org.bdx.node.agreement.AgreementBook;
 import org.bdx.node.audit.AuditLog;
 import org.bdx.node.home.NodeHome;
@@ -22,6 +23,7 @@ import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.OutboxStore;
 import org.bdx.node.store.SyncStateStore;
+import org.bdx.node.store.TestCiphers;
 import org.bdx.node.sync.FeedChecks;
 import org.bdx.node.sync.FeedReceiver;
 import org.bdx.node.sync.Outbox;
@@ -80,7 +82,7 @@ final class StageRates {
    */
   static double rawInsert(Path dir, int bytes, int perTx, int n) throws Exception {
     Files.createDirectories(dir);
-    try (NodeDatabase db = NodeDatabase.open(dir.resolve("raw.db"))) {
+    try (NodeDatabase db = NodeDatabase.open(dir.resolve("raw.db"), TestCiphers.CIPHER)) {
       db.inTransaction(
           c -> {
             try (Statement s = c.createStatement()) {
@@ -120,7 +122,8 @@ final class StageRates {
    */
   static OutboxRead outboxRead(NodeHome home, NodeId partner, int batch, long rows, int keep)
       throws Exception {
-    try (NodeDatabase db = NodeDatabase.open(home.databaseFile())) {
+    try (NodeDatabase db =
+        NodeDatabase.open(home.databaseFile(), TestCiphers.of(home.dir(), TestNodes.PASSPHRASE))) {
       Outbox outbox = outbox(db, grants(db), Clock.systemUTC());
       List<FeedItem> kept = new ArrayList<>();
       long after = 0;
@@ -145,7 +148,9 @@ final class StageRates {
 
   /** The receiver's inbound grant from {@code origin}, read from its (stopped) home. */
   static Grant inboundGrant(NodeHome receiver, NodeId origin) throws Exception {
-    try (NodeDatabase db = NodeDatabase.open(receiver.databaseFile())) {
+    try (NodeDatabase db =
+        NodeDatabase.open(
+            receiver.databaseFile(), TestCiphers.of(receiver.dir(), TestNodes.PASSPHRASE))) {
       return grants(db)
           .inbound(origin)
           .orElseThrow(() -> new IllegalStateException("receiver has no inbound grant"));
@@ -175,7 +180,7 @@ final class StageRates {
       throws Exception {
     Files.createDirectories(dir);
     SharingGrants grants = inboundOnly(grant);
-    try (NodeDatabase db = NodeDatabase.open(dir.resolve("receiver.db"))) {
+    try (NodeDatabase db = NodeDatabase.open(dir.resolve("receiver.db"), TestCiphers.CIPHER)) {
       FeedReceiver receiver = receiver(db, grants, Clock.systemUTC());
       int warmItems = Math.min(20, items.size() / batch / 4) * batch;
       long t0 = System.nanoTime();
@@ -211,8 +216,10 @@ final class StageRates {
     Files.createDirectories(dir);
     Clock clock = Clock.systemUTC();
     SharingGrants grants = inboundOnly(grant);
-    try (NodeDatabase origin = NodeDatabase.open(home.databaseFile());
-        NodeDatabase db = NodeDatabase.open(dir.resolve("receiver.db"))) {
+    try (NodeDatabase origin =
+            NodeDatabase.open(
+                home.databaseFile(), TestCiphers.of(home.dir(), TestNodes.PASSPHRASE));
+        NodeDatabase db = NodeDatabase.open(dir.resolve("receiver.db"), TestCiphers.CIPHER)) {
       Outbox outbox = outbox(origin, grants(origin), clock);
       FeedReceiver receiver = receiver(db, grants, clock);
       double[] tenths = new double[10];

@@ -35,10 +35,12 @@ import org.bdx.node.identity.KeyFiles;
 import org.bdx.node.identity.LegacyKeyFiles;
 import org.bdx.node.search.AlertIndex;
 import org.bdx.node.store.AlertStore;
+import org.bdx.node.store.LegacyDatabase;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.ReportKeys;
 import org.bdx.node.store.ReportRecord;
 import org.bdx.node.store.ReportStore;
+import org.bdx.node.store.RowCipher;
 import org.bdx.node.store.SealedReportCodec;
 import org.bdx.node.store.StoreException;
 import org.bdx.node.vault.KdfParams;
@@ -145,7 +147,8 @@ class AtRestTest {
     byte[] seed = KeyFiles.loadPlaintext(home.dir()).exportSeed(SecretAccess.INSECURE);
     try (Vault vault =
             Vault.create(home.dir(), TestNodes.PASSPHRASE, KdfParams.FOR_TESTS, seed, RNG);
-        NodeDatabase db = NodeDatabase.open(home.databaseFile());
+        RowCipher cipher = RowCipher.of(vault, RNG);
+        NodeDatabase db = NodeDatabase.open(home.databaseFile(), cipher);
         ReportKeys keys = reportKeys(home, vault)) {
       ReportStore plain = new ReportStore(db, new AlertStore(db, new AlertIndex()));
       ReportStore sealed = store(db, keys);
@@ -248,7 +251,8 @@ class AtRestTest {
   /** Every report of a stopped, encrypted node, read with its vault. */
   private static Map<String, Report> readAll(NodeHome home) {
     try (Vault vault = Vault.open(home.dir(), TestNodes.PASSPHRASE);
-        NodeDatabase db = NodeDatabase.open(home.databaseFile());
+        RowCipher cipher = RowCipher.of(vault, RNG);
+        NodeDatabase db = NodeDatabase.open(home.databaseFile(), cipher);
         ReportKeys keys = reportKeys(home, vault)) {
       Map<String, Report> out = new LinkedHashMap<>();
       for (ReportRecord r : store(db, keys).list(500, null).items()) {
@@ -260,18 +264,20 @@ class AtRestTest {
 
   /**
    * Turns a stopped node back into the layout of a node made before encryption at rest: report
-   * bodies in clear, the seed in {@code keys/node.key}, no vault and no report keys.
+   * bodies and alerts in clear (schema 10), the seed in {@code keys/node.key}, no vault and no
+   * report keys.
    */
   private static void makePlaintext(NodeHome home) throws IOException {
     try (Vault vault = Vault.open(home.dir(), TestNodes.PASSPHRASE);
-        NodeDatabase db = NodeDatabase.open(home.databaseFile());
+        RowCipher cipher = RowCipher.of(vault, RNG);
+        NodeDatabase db = NodeDatabase.open(home.databaseFile(), cipher);
         ReportKeys keys = reportKeys(home, vault)) {
       ReportStore sealed = store(db, keys);
       ReportStore plain = new ReportStore(db, new AlertStore(db, new AlertIndex()));
       for (ReportRecord r : sealed.list(500, null).items()) {
         plain.replace(r);
       }
-      db.checkpoint();
+      LegacyDatabase.downgrade(db);
       LegacyKeyFiles.write(home.dir(), vault.seed(SecretAccess.INSECURE));
     }
     for (String f : List.of("vault", "reportkeys.db", "reportkeys.db-wal", "reportkeys.db-shm")) {
@@ -311,7 +317,8 @@ class AtRestTest {
       }
     }
     try (Vault vault = Vault.open(home.dir(), TestNodes.PASSPHRASE);
-        NodeDatabase db = NodeDatabase.open(copy.resolve("node.db"));
+        RowCipher cipher = RowCipher.of(vault, RNG);
+        NodeDatabase db = NodeDatabase.open(copy.resolve("node.db"), cipher);
         ReportKeys keys =
             ReportKeys.open(
                 keysCopy.resolve(ReportKeys.FILE), vault.subKey(Vault.Purpose.REPORT_KEYS), RNG)) {

@@ -29,6 +29,8 @@ import org.bdx.node.server.NodeServer;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.TestAlerts;
+import org.bdx.node.store.TestCiphers;
+import org.bdx.node.store.Unsealed;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.Audience;
@@ -218,7 +220,8 @@ class AlertLifecycleApiTest {
 
     // A partner's alert held here: only its origin can issue versions.
     String received = TestAlerts.newId();
-    try (NodeDatabase db = NodeDatabase.open(home.databaseFile())) {
+    try (NodeDatabase db =
+        NodeDatabase.open(home.databaseFile(), TestCiphers.of(home.dir(), TestNodes.PASSPHRASE))) {
       new AlertStore(db, new AlertIndex())
           .put(
               TestAlerts.alert(
@@ -345,7 +348,7 @@ class AlertLifecycleApiTest {
         .isEqualTo(Status.Code.FAILED_PRECONDITION);
   }
 
-  /** One token per canary, so the full-text index holds each whole (lower-cased). */
+  /** One word per canary, so a value kept in clear would show whole (lower-cased). */
   static final List<String> CANARIES =
       List.of(
           "Qxnarrative",
@@ -360,7 +363,7 @@ class AlertLifecycleApiTest {
           "Qxreason");
 
   @Test
-  void purge_leavesNoCanaryInTheDatabaseFiles_butTheScanFindsThemBefore() throws Exception {
+  void purge_leavesNoCanaryInTheDatabaseFiles_norWasOneThereBefore() throws Exception {
     SubmitReportResponse s =
         submit(
             ClientApiTest.validReport()
@@ -381,21 +384,30 @@ class AlertLifecycleApiTest {
             .setAlertId(id)
             .setChanges(Report.newBuilder().setAggressorDescription("Qxdescription tall"))
             .build());
+    // Twin of the purge: while the alert is current, the row keys open every canary of it (all
+    // but the narrative, which is only in the report, and the reason, which comes next).
+    String unsealedLive = unsealedText();
+    for (String c : CANARIES) {
+      if (!c.equals("Qxnarrative") && !c.equals("Qxreason")) {
+        assertThat(unsealedLive).as(c).contains(c.toLowerCase(Locale.ROOT));
+      }
+    }
     client.retractAlert(
         RetractAlertRequest.newBuilder().setAlertId(id).setReason("Qxreason").build());
     SubmitReportResponse other =
         submit(ClientApiTest.validReport().setAggressorDescription("kept"));
 
-    // Twin: before the purge the scan finds every canary of the alert somewhere in the files;
-    // the narrative is only in the report, which is encrypted at rest (spec AR-3), so never.
+    // Before the purge no canary is in the files either: reports, alerts, the queued envelopes,
+    // the retraction reason and the search index are sealed or keyed hashes (spec AR-3, AR-6,
+    // AR-7). Twin: the incident date, which is kept in clear for range queries, is found by the
+    // same scan, so the scan can see what is in clear.
     String before = databaseBytes();
+    assertThat(before).contains("2026-11-20");
     for (String c : CANARIES) {
-      if (c.equals("Qxnarrative")) {
-        assertThat(before).as(c).doesNotContain(c.toLowerCase(Locale.ROOT));
-      } else {
-        assertThat(before).as(c).contains(c.toLowerCase(Locale.ROOT));
-      }
+      assertThat(before).as(c).doesNotContain(c.toLowerCase(Locale.ROOT));
     }
+    // The retraction cleared the alert's content; its reason is held, sealed, until the purge.
+    assertThat(unsealedText()).contains("qxreason");
 
     PurgeReportResponse p =
         client.purgeReport(PurgeReportRequest.newBuilder().setReportId(s.getReportId()).build());
@@ -403,8 +415,10 @@ class AlertLifecycleApiTest {
     assertThat(p.getRetractionVersion()).isEqualTo(3); // already retracted: no new version
 
     String after = databaseBytes();
+    String unsealedAfter = unsealedText();
     for (String c : CANARIES) {
       assertThat(after).as(c).doesNotContain(c.toLowerCase(Locale.ROOT));
+      assertThat(unsealedAfter).as(c).doesNotContain(c.toLowerCase(Locale.ROOT));
     }
     AlertView t = get(id);
     assertThat(t.getTombstone()).isTrue();
@@ -431,6 +445,17 @@ class AlertLifecycleApiTest {
     AlertView t = get(s.getAlert().getAlertId());
     assertThat(t.getStatus()).isEqualTo(AlertStatus.ALERT_STATUS_RETRACTED);
     assertThat(t.getVersion()).isEqualTo(2);
+  }
+
+  /**
+   * What the node's row keys open in its database (a second connection, as a seizer with the
+   * passphrase would have).
+   */
+  private String unsealedText() {
+    try (NodeDatabase db =
+        NodeDatabase.open(home.databaseFile(), TestCiphers.of(home.dir(), TestNodes.PASSPHRASE))) {
+      return Unsealed.text(db);
+    }
   }
 
   /** node.db, node.db-wal and node.db-shm, lower-cased, as one string (ISO-8859-1). */

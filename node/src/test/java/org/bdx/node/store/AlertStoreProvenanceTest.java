@@ -127,16 +127,13 @@ class AlertStoreProvenanceTest {
     for (AlertQuery q : new AlertQuery[] {text("tattoo"), plate("XYZ"), phone("+16045550199")}) {
       assertThat(search.search(q).items()).extracting(StoredAlert::alertId).containsExactly(kept);
     }
-    for (String table : new String[] {"alert_phones", "alert_harms"}) {
+    for (String table : new String[] {"alert_terms", "alert_harms"}) {
       assertThat(
               count("SELECT COUNT(*) FROM " + table + " WHERE seq NOT IN (SELECT seq FROM alerts)"))
           .isZero();
     }
-    // The contentless FTS tables answer only by match: no row of the deleted alert is left.
-    assertThat(count("SELECT COUNT(*) FROM alert_text WHERE alert_text MATCH 'tattoo'"))
-        .isEqualTo(1);
-    assertThat(count("SELECT COUNT(*) FROM alert_plates WHERE alert_plates MATCH 'XYZ'"))
-        .isEqualTo(1);
+    // The kept alert's rows are still there.
+    assertThat(count("SELECT COUNT(*) FROM alert_terms")).isPositive();
   }
 
   @Test

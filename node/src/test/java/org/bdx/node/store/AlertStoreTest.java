@@ -53,6 +53,19 @@ class AlertStoreTest {
         });
   }
 
+  /** Index rows holding the keyed hash of {@code token} (spec AR-7). */
+  private int termRows(String token) {
+    return count("SELECT count(*) FROM alert_terms WHERE term = ?", TestCiphers.CIPHER.term(token));
+  }
+
+  /** Every index row is one an alert's own list of terms names, and the other way round. */
+  private void assertIndexRowsMatchTheAlerts() {
+    assertThat(count("SELECT count(*) FROM alert_terms"))
+        .isEqualTo(count("SELECT COALESCE(sum(length(terms)), 0) / 8 FROM alerts"));
+    assertThat(count("SELECT count(*) FROM alert_terms WHERE seq NOT IN (SELECT seq FROM alerts)"))
+        .isZero();
+  }
+
   @Test
   void put_thenGet_roundTrips() {
     String id = TestAlerts.newId();
@@ -72,8 +85,9 @@ class AlertStoreTest {
     assertThat(store.put(a)).isTrue();
     assertThat(store.put(a)).isFalse();
     assertThat(count("SELECT count(*) FROM alerts WHERE alert_id = ?", id)).isEqualTo(1);
-    assertThat(count("SELECT count(*) FROM alert_phones")).isEqualTo(1);
+    assertThat(termRows("phone:+16045550123")).isEqualTo(1);
     assertThat(count("SELECT count(*) FROM alert_harms")).isEqualTo(1);
+    assertIndexRowsMatchTheAlerts();
   }
 
   @Test
@@ -104,8 +118,7 @@ class AlertStoreTest {
                 .setVehiclePlate("ABC123")
                 .setAggressorDescription("tall beard")
                 .build()));
-    assertThat(count("SELECT count(*) FROM alert_phones WHERE phone = ?", "+16045550123"))
-        .isEqualTo(1);
+    assertThat(termRows("phone:+16045550123")).isEqualTo(1);
     long seqBefore = count("SELECT seq FROM alerts WHERE alert_id = ?", id);
 
     AlertFields v2 =
@@ -122,17 +135,15 @@ class AlertStoreTest {
     assertThat(now.fields()).isEqualTo(v2);
     assertThat(count("SELECT count(*) FROM alerts")).isEqualTo(1);
     assertThat(count("SELECT seq FROM alerts WHERE alert_id = ?", id)).isEqualTo(seqBefore);
-    assertThat(count("SELECT count(*) FROM alert_phones WHERE phone = ?", "+16045550123")).isZero();
-    assertThat(count("SELECT count(*) FROM alert_phones WHERE phone = ?", "+16045559999"))
-        .isEqualTo(1);
-    assertThat(count("SELECT count(*) FROM alert_plates WHERE alert_plates MATCH ?", "\"ABC\""))
-        .isZero();
-    assertThat(count("SELECT count(*) FROM alert_plates WHERE alert_plates MATCH ?", "\"XYZ\""))
-        .isEqualTo(1);
-    assertThat(count("SELECT count(*) FROM alert_text WHERE alert_text MATCH ?", "\"beard\""))
-        .isZero();
-    assertThat(count("SELECT count(*) FROM alert_text WHERE alert_text MATCH ?", "\"shaven\""))
-        .isEqualTo(1);
+    // The index follows: the old phone, plate fragment and word beginning are gone, the new
+    // ones are there, and no row is left that the alert's own list of terms does not name.
+    assertThat(termRows("phone:+16045550123")).isZero();
+    assertThat(termRows("phone:+16045559999")).isEqualTo(1);
+    assertThat(termRows("plate:ABC")).isZero();
+    assertThat(termRows("plate:XYZ")).isEqualTo(1);
+    assertThat(termRows("word:bear")).isZero();
+    assertThat(termRows("word:shaven")).isEqualTo(1);
+    assertIndexRowsMatchTheAlerts();
     assertThat(count("SELECT incident_date = '2026-03-05' FROM alerts")).isEqualTo(1);
   }
 
@@ -153,10 +164,9 @@ class AlertStoreTest {
     assertThat(tomb.status()).isEqualTo(AlertStatus.ALERT_STATUS_RETRACTED);
     assertThat(tomb.fields()).isEqualTo(AlertFields.getDefaultInstance());
     assertThat(tomb.disclosedPaths()).isEmpty();
-    assertThat(count("SELECT count(*) FROM alert_phones")).isZero();
+    assertThat(count("SELECT count(*) FROM alert_terms")).isZero();
     assertThat(count("SELECT count(*) FROM alert_harms")).isZero();
-    assertThat(count("SELECT count(*) FROM alert_text WHERE alert_text MATCH ?", "\"downtown\""))
-        .isZero();
+    assertThat(count("SELECT length(terms) FROM alerts WHERE alert_id = ?", id)).isZero();
   }
 
   @Test

@@ -166,7 +166,8 @@ class NodeDatabaseTest {
             "test: extra table",
             "CREATE TABLE extra (x INTEGER)",
             "INSERT INTO extra VALUES (7)"));
-    try (NodeDatabase db = NodeDatabase.open(dir.resolve("node.db"), withNext)) {
+    try (NodeDatabase db =
+        NodeDatabase.open(dir.resolve("node.db"), withNext, TestCiphers.CIPHER)) {
       Map<Integer, Long> after = migrationRows(db);
       assertThat(after).containsAllEntriesOf(before).containsKey(next).hasSize(before.size() + 1);
       assertThat(db.schemaVersion()).isEqualTo(next);
@@ -216,7 +217,7 @@ class NodeDatabaseTest {
     List<Migration> next = new ArrayList<>(Migrations.all());
     next.add(
         new Migration(broken, "test: broken", "CREATE TABLE half (x INTEGER)", "THIS IS NOT SQL"));
-    assertThatThrownBy(() -> NodeDatabase.open(dir.resolve("node.db"), next))
+    assertThatThrownBy(() -> NodeDatabase.open(dir.resolve("node.db"), next, TestCiphers.CIPHER))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("migration " + broken);
     try (NodeDatabase db = TestAlerts.open(dir)) {
@@ -254,7 +255,8 @@ class NodeDatabaseTest {
 
   @Test
   void open_missingDirectory_refused() {
-    assertThatThrownBy(() -> NodeDatabase.open(dir.resolve("nope").resolve("node.db")))
+    assertThatThrownBy(
+            () -> NodeDatabase.open(dir.resolve("nope").resolve("node.db"), TestCiphers.CIPHER))
         .isInstanceOf(StoreException.class);
   }
 

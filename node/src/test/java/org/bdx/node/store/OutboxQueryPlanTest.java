@@ -35,7 +35,7 @@ class OutboxQueryPlanTest {
 
   @Test
   void lookupsByAlert_useAnIndex_notAScan() {
-    try (NodeDatabase db = NodeDatabase.open(dir.resolve("node.db"))) {
+    try (NodeDatabase db = NodeDatabase.open(dir.resolve("node.db"), TestCiphers.CIPHER)) {
       for (String sql :
           List.of(
               "SELECT 1 FROM outbox WHERE partner_node_id = 'p' AND origin_node_id = 'o'"

@@ -64,6 +64,6 @@ public final class TestAlerts {
   }
 
   public static NodeDatabase open(Path dir) {
-    return NodeDatabase.open(dir.resolve("node.db"));
+    return NodeDatabase.open(dir.resolve("node.db"), TestCiphers.CIPHER);
   }
 }

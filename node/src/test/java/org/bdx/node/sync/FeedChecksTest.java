@@ -17,6 +17,7 @@ import org.bdx.node.store.Ids;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.StoreException;
 import org.bdx.node.store.SyncStateStore;
+import org.bdx.node.store.TestCiphers;
 import org.bdx.node.sync.SyncFixture.TestNode;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.DirectionTerms;
@@ -54,7 +55,7 @@ class FeedChecksTest {
   void check_needsNoDatabase() {
     a.publish(canaryFields(), Audience.AUDIENCE_PEER);
     FeedItem item = a.outbox.read(b.id, 0, 10).get(0);
-    NodeDatabase closed = NodeDatabase.open(dir.resolve("closed.db"));
+    NodeDatabase closed = NodeDatabase.open(dir.resolve("closed.db"), TestCiphers.CIPHER);
     closed.close();
     FeedChecks checks =
         new FeedChecks(

@@ -52,6 +52,7 @@ import org.bdx.node.store.OutboxStore;
 import org.bdx.node.store.SearchIndex;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.node.store.SyncStateStore;
+import org.bdx.node.store.TestCiphers;
 import org.bdx.node.tls.PartnerChannels;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
@@ -155,7 +156,7 @@ public final class SyncFixture {
 
     public TestNode(Path dir) throws IOException {
       Files.createDirectories(dir);
-      db = NodeDatabase.open(dir.resolve("node.db"));
+      db = NodeDatabase.open(dir.resolve("node.db"), TestCiphers.CIPHER);
       alerts = new AlertStore(db, new AlertIndex());
       outboxRows = new OutboxStore(db);
       syncState = new SyncStateStore(db);
