@@ -448,7 +448,8 @@ public final class Node implements AutoCloseable {
             .reindexIfNeeded(
                 (done, total) -> {
                   long now = System.nanoTime();
-                  if (done == 0 || done == total || now - lastLog[0] > 5_000_000_000L) {
+                  if (total > 0
+                      && (done == 0 || done == total || now - lastLog[0] > 5_000_000_000L)) {
                     lastLog[0] = now;
                     LOG.info(
                         () -> "building the search index: " + done + " of " + total + " alerts");

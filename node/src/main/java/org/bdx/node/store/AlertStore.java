@@ -143,6 +143,7 @@ public final class AlertStore {
             seq = held.get().seq();
             SearchIndex.delete(c, seq); // reads the terms the row holds before it changes
             update(c, seq, row);
+            db.removedContent(); // the older version's content
           } else {
             return false;
           }
@@ -451,6 +452,7 @@ public final class AlertStore {
             ps.setLong(3, seq);
             ps.executeUpdate();
           }
+          db.removedContent();
           return true;
         });
   }
@@ -475,6 +477,9 @@ public final class AlertStore {
               ps.setLong(1, seq);
               ps.executeUpdate();
             }
+          }
+          if (!seqs.isEmpty()) {
+            db.removedContent();
           }
           return seqs.size();
         });

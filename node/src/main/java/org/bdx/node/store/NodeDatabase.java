@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -70,10 +71,16 @@ public final class NodeDatabase implements AutoCloseable {
   private final Connection connection;
   private final StatementCache statements;
   private final Checkpointer checkpointer;
+  private static final Logger LOG = Logger.getLogger(NodeDatabase.class.getName());
+
   private final ReentrantLock lock = new ReentrantLock();
   private int depth;
   private boolean closed;
   private boolean broken; // could not restore synchronous=FULL: refuses all work until closed
+  // Content was overwritten or deleted in the open transaction (or a truncation after an earlier
+  // one failed): the write-ahead log must be cut once the transaction has committed.
+  private boolean removedContent;
+  private boolean truncatePending;
 
   private NodeDatabase(
       Path file, RowCipher cipher, Connection connection, Checkpointer checkpointer) {
@@ -104,7 +111,7 @@ public final class NodeDatabase implements AutoCloseable {
   /** Opens with an explicit migration list and row keys (tests, and future tooling). */
   public static NodeDatabase open(Path dbFile, List<Migration> migrations, RowCipher cipher) {
     Objects.requireNonNull(dbFile, "dbFile");
-    checkMigrationList(migrations);
+    Migrator.check(migrations);
     Path file = dbFile.toAbsolutePath().normalize();
     if (file.toString().indexOf('?') >= 0) {
       throw new StoreException("database path must not contain '?'");
@@ -126,7 +133,7 @@ public final class NodeDatabase implements AutoCloseable {
     }
     try {
       configure(c);
-      if (migrate(c, migrations, cipher)) {
+      if (Migrator.migrate(c, migrations, cipher)) {
         // Values were rewritten in place (sealed): rebuild the file from its live rows only, so
         // no free page keeps an older value, then empty the log.
         try (Statement s = c.createStatement()) {
@@ -317,9 +324,11 @@ public final class NodeDatabase implements AutoCloseable {
           relaxed = true;
           synchronous("NORMAL");
         }
+        removedContent = false;
         connection.setAutoCommit(false);
         T result = work.run(statements.connection());
         connection.commit();
+        truncatePending |= removedContent;
         return result;
       } catch (SQLException e) {
         rollbackQuietly(e);
@@ -329,6 +338,7 @@ public final class NodeDatabase implements AutoCloseable {
         throw e;
       } finally {
         depth = 0;
+        removedContent = false;
         try {
           connection.setAutoCommit(true);
         } catch (SQLException e) {
@@ -337,9 +347,40 @@ public final class NodeDatabase implements AutoCloseable {
         if (relaxed) {
           restoreFullSync();
         }
+        if (truncatePending) {
+          truncateAfterRemoval();
+        }
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Marks the open transaction as one that overwrote or deleted stored content (an alert's earlier
+   * version, a withdrawn field, a queued envelope, a reason, a report body): once it commits, the
+   * write-ahead log is checkpointed and cut to zero bytes, because its frames still hold the pages
+   * as they were, sealed under keys that are still live (spec AR-6.4, EXP-5). Must be called inside
+   * a transaction.
+   */
+  void removedContent() {
+    if (depth == 0) {
+      throw new StoreException("content removed outside a transaction");
+    }
+    removedContent = true;
+  }
+
+  /**
+   * The truncation after a committed removal. The removal stands whatever happens here; if a reader
+   * holds the log, it is tried again after the next transaction (and the background checkpointer
+   * and secure_delete still act meanwhile).
+   */
+  private void truncateAfterRemoval() {
+    try {
+      checkpoint();
+      truncatePending = false;
+    } catch (StoreException e) {
+      LOG.warning("could not cut the write-ahead log after removing content; will try again");
     }
   }
 
@@ -404,7 +445,7 @@ public final class NodeDatabase implements AutoCloseable {
 
   /** The schema version recorded in the database. */
   public int schemaVersion() {
-    return inTransaction(NodeDatabase::currentVersion);
+    return inTransaction(Migrator::currentVersion);
   }
 
   @Override
@@ -492,87 +533,6 @@ public final class NodeDatabase implements AutoCloseable {
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT sqlite_compileoption_used('ENABLE_FTS5')")) {
       return rs.next() && rs.getInt(1) == 1;
-    }
-  }
-
-  private static void checkMigrationList(List<Migration> migrations) {
-    Objects.requireNonNull(migrations, "migrations");
-    if (migrations.isEmpty()) {
-      throw new IllegalArgumentException("no migrations");
-    }
-    for (int i = 0; i < migrations.size(); i++) {
-      if (migrations.get(i).version() != i + 1) {
-        throw new IllegalArgumentException("migrations must be numbered 1, 2, 3, ... in order");
-      }
-    }
-  }
-
-  /** Applies the migrations not yet applied; returns whether one of them rewrote values. */
-  private static boolean migrate(Connection c, List<Migration> migrations, RowCipher cipher)
-      throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(
-          "CREATE TABLE IF NOT EXISTS schema_migrations ("
-              + "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
-    }
-    int known = migrations.get(migrations.size() - 1).version();
-    int current = currentVersion(c);
-    if (current > known) {
-      throw new StoreException(
-          "database schema version "
-              + current
-              + " is newer than this bdx (knows up to "
-              + known
-              + "); upgrade bdx");
-    }
-    boolean rewrote = false;
-    for (Migration m : migrations) {
-      if (m.version() <= current) {
-        continue;
-      }
-      if (m.step() != null && cipher == null) {
-        throw new StoreException(
-            "migration " + m.version() + " (" + m.description() + ") needs the node's keys");
-      }
-      c.setAutoCommit(false);
-      try {
-        try (Statement s = c.createStatement()) {
-          for (String sql : m.sql()) {
-            s.execute(sql);
-          }
-        }
-        if (m.step() != null) {
-          m.step().run(c, cipher);
-          rewrote = true;
-        }
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")) {
-          ps.setInt(1, m.version());
-          ps.setLong(2, System.currentTimeMillis() / 1000);
-          ps.executeUpdate();
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw new StoreException(
-            "migration " + m.version() + " (" + m.description() + ") failed", e);
-      } finally {
-        c.setAutoCommit(true);
-      }
-    }
-    return rewrote;
-  }
-
-  private static int currentVersion(Connection c) throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) {
-      rs.next();
-      return rs.getInt(1);
     }
   }
 }

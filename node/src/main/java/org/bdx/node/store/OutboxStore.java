@@ -194,7 +194,14 @@ public final class OutboxStore {
   /** Deletes the rows of the alert older than {@code version} queued for {@code partner}. */
   public void deleteOlderVersions(
       NodeId partner, NodeId originNodeId, String alertId, long version) {
-    db.update(DELETE_OLDER, partner.value(), originNodeId.value(), alertId, version);
+    db.inTransaction(
+        c -> {
+          if (db.update(DELETE_OLDER, partner.value(), originNodeId.value(), alertId, version)
+              > 0) {
+            db.removedContent();
+          }
+          return null;
+        });
   }
 
   /** Queues {@code e} and records it as what its partner was last queued of the alert. */
@@ -256,6 +263,9 @@ public final class OutboxStore {
             ps.setString(1, originNodeId.value());
             ps.setString(2, alertId);
             ps.executeUpdate();
+          }
+          if (n > 0) {
+            db.removedContent();
           }
           return n;
         });
@@ -333,6 +343,7 @@ public final class OutboxStore {
               ps.executeUpdate();
             }
           }
+          db.removedContent();
           return null;
         });
   }

@@ -258,6 +258,7 @@ public final class ReportStore {
               throw new IllegalArgumentException("no such report");
             }
           }
+          db.removedContent(); // the earlier body, under a key that lives until the purge
           return null;
         });
   }
@@ -280,7 +281,11 @@ public final class ReportStore {
           try (PreparedStatement ps =
               c.prepareStatement("DELETE FROM reports WHERE report_id = ?")) {
             ps.setString(1, reportId);
-            return ps.executeUpdate() > 0;
+            boolean deleted = ps.executeUpdate() > 0;
+            if (deleted) {
+              db.removedContent();
+            }
+            return deleted;
           }
         });
   }

@@ -69,7 +69,9 @@ public final class RetractionReasons {
           try (PreparedStatement ps =
               c.prepareStatement("DELETE FROM retraction_reasons WHERE alert_id = ?")) {
             ps.setString(1, alertId);
-            ps.executeUpdate();
+            if (ps.executeUpdate() > 0) {
+              db.removedContent();
+            }
           }
           return null;
         });

@@ -1,0 +1,101 @@
+package org.bdx.node.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Brings a database to the newest schema of a migration list, one transaction per migration, and
+ * records each in {@code schema_migrations}; a migration with a step is given the row keys. A
+ * database newer than the list is refused, so an older bdx never writes a layout it does not know.
+ */
+final class Migrator {
+  private Migrator() {}
+
+  /** Checks that {@code migrations} is numbered 1, 2, 3, ... in order. */
+  static void check(List<Migration> migrations) {
+    Objects.requireNonNull(migrations, "migrations");
+    if (migrations.isEmpty()) {
+      throw new IllegalArgumentException("no migrations");
+    }
+    for (int i = 0; i < migrations.size(); i++) {
+      if (migrations.get(i).version() != i + 1) {
+        throw new IllegalArgumentException("migrations must be numbered 1, 2, 3, ... in order");
+      }
+    }
+  }
+
+  /** Applies the migrations not yet applied; returns whether one of them rewrote values. */
+  static boolean migrate(Connection c, List<Migration> migrations, RowCipher cipher)
+      throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS schema_migrations ("
+              + "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+    }
+    int known = migrations.get(migrations.size() - 1).version();
+    int current = currentVersion(c);
+    if (current > known) {
+      throw new StoreException(
+          "database schema version "
+              + current
+              + " is newer than this bdx (knows up to "
+              + known
+              + "); upgrade bdx");
+    }
+    boolean rewrote = false;
+    for (Migration m : migrations) {
+      if (m.version() <= current) {
+        continue;
+      }
+      if (m.step() != null && cipher == null) {
+        throw new StoreException(
+            "migration " + m.version() + " (" + m.description() + ") needs the node's keys");
+      }
+      c.setAutoCommit(false);
+      try {
+        try (Statement s = c.createStatement()) {
+          for (String sql : m.sql()) {
+            s.execute(sql);
+          }
+        }
+        if (m.step() != null) {
+          m.step().run(c, cipher);
+          rewrote = true;
+        }
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")) {
+          ps.setInt(1, m.version());
+          ps.setLong(2, System.currentTimeMillis() / 1000);
+          ps.executeUpdate();
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw new StoreException(
+            "migration " + m.version() + " (" + m.description() + ") failed", e);
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
+    return rewrote;
+  }
+
+  /** The newest migration recorded, 0 for a new database. */
+  static int currentVersion(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+}
