@@ -164,13 +164,20 @@ class AuditEndToEndTest {
       assertThat(table).doesNotContain(form);
       assertThat(files).doesNotContain(form);
     }
-    // The twin: the same scans find what the log does hold.
+    // The twin: the answers hold what the log holds. The table holds its actions in clear, and
+    // its actors and details only sealed (spec AR-8): the node's row keys open them.
     for (String held : List.of(alertId, "robin", north.id().value())) {
       assertThat(json).contains(held);
       assertThat(text).contains(held);
-      assertThat(table).contains(held);
-      assertThat(files).contains(held);
+      assertThat(table).doesNotContain(held);
     }
+    assertThat(table).contains("search").contains("disclosure");
+    assertThat(files).doesNotContain("robin").doesNotContain("partner_name=north");
+    // The ids are in the files all the same, in clear columns of other tables (routing needs them).
+    assertThat(files).contains(alertId).contains(north.id().value());
+    assertThat(NetSteps.unsealedText(east))
+        .contains("robin criteria=phone results=0")
+        .contains("partner_name=north");
     assertThat(text.lines())
         .anySatisfy(
             l ->
@@ -218,11 +225,14 @@ class AuditEndToEndTest {
     try (Connection c =
             DriverManager.getConnection("jdbc:sqlite:" + new NodeHome(east.home()).databaseFile());
         Statement s = c.createStatement()) {
-      // Someone with the disk: the append-only trigger stops a bug, not them.
+      // Someone with the disk: the append-only trigger stops a bug, not them. Without the keys
+      // they cannot write a detail that opens; they put another entry's sealed detail there.
       s.execute("DROP TRIGGER audit_log_append_only_update");
       assertThat(
               s.executeUpdate(
-                  "UPDATE audit_log SET detail = 'criteria=plate results=0' WHERE seq = "
+                  "UPDATE audit_log SET detail = (SELECT detail FROM audit_log WHERE seq = "
+                      + (searchSeq + 1)
+                      + ") WHERE seq = "
                       + searchSeq))
           .isEqualTo(1);
     }

@@ -180,6 +180,11 @@ class FederationEndToEndTest {
     for (String withheld : List.of(CONTACT, DESCRIPTION, HANDLE)) {
       assertThat(liaisonHolds).as(withheld).doesNotContain(withheld.toLowerCase(Locale.ROOT));
     }
+    // Partner names are sealed too (spec AR-8): no file of East's names the liaison, East's row
+    // keys open it. Twin: the same scan finds the liaison's node id, which stays in clear.
+    assertThat(filesContaining(east.home(), "liaison")).isEmpty();
+    assertThat(NetSteps.unsealedText(east)).contains("liaison");
+    assertThat(filesContaining(east.home(), liaison.id().value())).isNotEmpty();
   }
 
   @Test

@@ -16,7 +16,9 @@ import org.bdx.proto.v1.SignedAgreement;
 
 /**
  * Table {@code agreements}: one row per sharing agreement, with the signed terms bytes and both
- * signatures ({@code acceptor_signature} is NULL while the agreement is proposed).
+ * signatures ({@code acceptor_signature} is NULL while the agreement is proposed). The terms and
+ * the signatures are stored sealed with the agreement id as identity (spec AR-8): the terms name
+ * areas, and a signature would let whoever holds the file test a guess of them.
  *
  * <p>Every method runs in {@link NodeDatabase#inTransaction}, so called inside {@link
  * NodeDatabase#atomically} it joins the caller's transaction: a read-check-write there sees and
@@ -28,6 +30,10 @@ public final class AgreementStore {
   private static final String COLUMNS =
       "agreement_id, partner_node_id, proposed_by_us, state, suspended_by_us, terms,"
           + " proposer_signature, acceptor_signature, updated_at";
+
+  static final String TERMS = "agreements.terms";
+  static final String PROPOSER_SIGNATURE = "agreements.proposer_signature";
+  static final String ACCEPTOR_SIGNATURE = "agreements.acceptor_signature";
 
   private final NodeDatabase db;
 
@@ -43,14 +49,19 @@ public final class AgreementStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO agreements (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, r.agreementId());
+            RowCipher cipher = db.cipher();
+            String id = r.agreementId();
+            ps.setString(1, id);
             ps.setString(2, r.partner().value());
             ps.setInt(3, r.proposedByUs() ? 1 : 0);
             ps.setInt(4, r.state().getNumber());
             ps.setInt(5, r.suspendedByUs() ? 1 : 0);
-            ps.setBytes(6, r.signed().getTerms().toByteArray());
-            ps.setBytes(7, r.signed().getProposerSignature().toByteArray());
-            ps.setBytes(8, acceptorSignature(r));
+            ps.setBytes(6, cipher.seal(TERMS, r.signed().getTerms().toByteArray(), id));
+            ps.setBytes(
+                7,
+                cipher.seal(
+                    PROPOSER_SIGNATURE, r.signed().getProposerSignature().toByteArray(), id));
+            ps.setBytes(8, acceptorSignature(cipher, r));
             ps.setLong(9, r.updatedAt());
             ps.executeUpdate();
           }
@@ -75,7 +86,7 @@ public final class AgreementStore {
                       + " updated_at = ? WHERE agreement_id = ?")) {
             ps.setInt(1, r.state().getNumber());
             ps.setInt(2, r.suspendedByUs() ? 1 : 0);
-            ps.setBytes(3, acceptorSignature(r));
+            ps.setBytes(3, acceptorSignature(db.cipher(), r));
             ps.setLong(4, r.updatedAt());
             ps.setString(5, r.agreementId());
             if (ps.executeUpdate() != 1) {
@@ -94,7 +105,7 @@ public final class AgreementStore {
           try (PreparedStatement ps =
               c.prepareStatement("SELECT " + COLUMNS + " FROM agreements WHERE agreement_id = ?")) {
             ps.setString(1, agreementId);
-            return one(ps);
+            return one(ps, db.cipher());
           }
         });
   }
@@ -112,7 +123,7 @@ public final class AgreementStore {
                       + " ORDER BY (state <> ?) DESC, rowid DESC LIMIT 1")) {
             ps.setString(1, partner.value());
             ps.setInt(2, AgreementState.AGREEMENT_STATE_TERMINATED_VALUE);
-            return one(ps);
+            return one(ps, db.cipher());
           }
         });
   }
@@ -123,7 +134,7 @@ public final class AgreementStore {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement("SELECT " + COLUMNS + " FROM agreements ORDER BY rowid")) {
-            return all(ps);
+            return all(ps, db.cipher());
           }
         });
   }
@@ -135,7 +146,7 @@ public final class AgreementStore {
           try (PreparedStatement ps =
               c.prepareStatement("SELECT " + COLUMNS + " FROM agreements WHERE state = ?")) {
             ps.setInt(1, AgreementState.AGREEMENT_STATE_ACTIVE_VALUE);
-            return all(ps);
+            return all(ps, db.cipher());
           }
         });
   }
@@ -172,8 +183,9 @@ public final class AgreementStore {
   }
 
   /**
-   * The terms of every agreement with {@code partner}, newest first. Terms that do not parse are
-   * left out: the caller looks for the partner's public key, which any other row may name as well.
+   * The terms of every agreement with {@code partner}, newest first. Terms that do not open or do
+   * not parse are left out: the caller looks for the partner's public key, which any other row may
+   * name as well.
    */
   public List<AgreementTerms> termsWith(NodeId partner) {
     Objects.requireNonNull(partner, "partner");
@@ -182,13 +194,16 @@ public final class AgreementStore {
           List<AgreementTerms> out = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT terms FROM agreements WHERE partner_node_id = ? ORDER BY rowid DESC")) {
+                  "SELECT agreement_id, terms FROM agreements WHERE partner_node_id = ?"
+                      + " ORDER BY rowid DESC")) {
             ps.setString(1, partner.value());
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 try {
-                  out.add(AgreementTerms.parseFrom(rs.getBytes(1)));
-                } catch (InvalidProtocolBufferException e) {
+                  out.add(
+                      AgreementTerms.parseFrom(
+                          db.cipher().open(TERMS, rs.getBytes(2), rs.getString(1))));
+                } catch (InvalidProtocolBufferException | StoreException e) {
                   continue;
                 }
               }
@@ -220,17 +235,19 @@ public final class AgreementStore {
 
   // --- rows -----------------------------------------------------------------------------------
 
-  private static Optional<AgreementRecord> one(PreparedStatement ps) throws SQLException {
+  private static Optional<AgreementRecord> one(PreparedStatement ps, RowCipher cipher)
+      throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+      return rs.next() ? Optional.of(read(rs, cipher)) : Optional.empty();
     }
   }
 
-  private static List<AgreementRecord> all(PreparedStatement ps) throws SQLException {
+  private static List<AgreementRecord> all(PreparedStatement ps, RowCipher cipher)
+      throws SQLException {
     List<AgreementRecord> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        out.add(read(rs));
+        out.add(read(rs, cipher));
       }
     }
     return out;
@@ -244,19 +261,32 @@ public final class AgreementStore {
   }
 
   /** NULL while proposed: an empty signature is never stored as if it were one. */
-  private static byte[] acceptorSignature(AgreementRecord r) {
+  private static byte[] acceptorSignature(RowCipher cipher, AgreementRecord r) {
     ByteString sig = r.signed().getAcceptorSignature();
-    return sig.isEmpty() ? null : sig.toByteArray();
+    return sig.isEmpty()
+        ? null
+        : cipher.seal(ACCEPTOR_SIGNATURE, sig.toByteArray(), r.agreementId());
   }
 
-  private static AgreementRecord read(ResultSet rs) throws SQLException {
+  /**
+   * @throws StoreException if a sealed value does not open (naming its column) or the row does not
+   *     make a well-formed record
+   */
+  private static AgreementRecord read(ResultSet rs, RowCipher cipher) throws SQLException {
+    String id = rs.getString(1);
+    if (id == null) {
+      throw new StoreException("a stored agreement row is malformed");
+    }
+    byte[] termsBytes = cipher.open(TERMS, rs.getBytes(6), id);
+    byte[] proposerSig = cipher.open(PROPOSER_SIGNATURE, rs.getBytes(7), id);
+    byte[] sealedAcceptorSig = rs.getBytes(8);
+    byte[] acceptorSig =
+        sealedAcceptorSig == null ? null : cipher.open(ACCEPTOR_SIGNATURE, sealedAcceptorSig, id);
     try {
-      byte[] termsBytes = rs.getBytes(6);
-      byte[] acceptorSig = rs.getBytes(8);
       SignedAgreement.Builder signed =
           SignedAgreement.newBuilder()
               .setTerms(ByteString.copyFrom(termsBytes))
-              .setProposerSignature(ByteString.copyFrom(rs.getBytes(7)));
+              .setProposerSignature(ByteString.copyFrom(proposerSig));
       if (acceptorSig != null) {
         signed.setAcceptorSignature(ByteString.copyFrom(acceptorSig));
       }
@@ -265,7 +295,7 @@ public final class AgreementStore {
         throw new StoreException("a stored agreement has an unknown state");
       }
       return new AgreementRecord(
-          rs.getString(1),
+          id,
           new NodeId(rs.getString(2)),
           rs.getInt(3) == 1,
           state,

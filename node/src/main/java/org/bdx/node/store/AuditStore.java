@@ -13,8 +13,26 @@ import java.util.Optional;
  * there is no way here to change or delete an entry. {@link #append} writes the entry and moves the
  * head in the caller's transaction (or one of its own), so the two never disagree unless someone
  * changed the file.
+ *
+ * <p>Since schema 12 (spec AR-8) an entry's actor, detail, previous hash and hash, and the head's
+ * hash, are stored sealed, with no row identity: the chain itself ties an entry to its place, and
+ * an entry moved to another sequence must still open so that the audit room can name it as moved.
+ * The hashes are sealed too because they cover the clear entry: in clear, each would let whoever
+ * holds the file test a guess of an entry's actor and detail. An entry with a value that does not
+ * open is read with {@link #UNREADABLE} as actor and detail and empty hashes, so its check fails.
  */
 public final class AuditStore {
+  static final String ACTOR = "audit_log.actor";
+  static final String DETAIL = "audit_log.detail";
+  static final String PREV_HASH = "audit_log.prev_hash";
+  static final String HASH = "audit_log.hash";
+  static final String HEAD_HASH = "audit_head.hash";
+
+  /**
+   * The actor and detail of an entry read with a value that does not open with this node's keys.
+   */
+  public static final String UNREADABLE = "(does not open with this node's keys)";
+
   private static final String COLUMNS = "seq, at, actor, action, detail, prev_hash, hash";
 
   private final NodeDatabase db;
@@ -31,7 +49,8 @@ public final class AuditStore {
                   c.prepareStatement("SELECT seq, hash FROM audit_head WHERE one = 1");
               ResultSet rs = ps.executeQuery()) {
             return rs.next()
-                ? Optional.of(new AuditRecord.Head(rs.getLong(1), bytes(rs, 2)))
+                ? Optional.of(
+                    new AuditRecord.Head(rs.getLong(1), openHash(db.cipher(), HEAD_HASH, rs, 2)))
                 : Optional.<AuditRecord.Head>empty();
           }
         });
@@ -46,20 +65,21 @@ public final class AuditStore {
   public void append(AuditRecord r) {
     db.inTransaction(
         c -> {
+          RowCipher cipher = db.cipher();
           db.update(
               "INSERT INTO audit_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
               r.seq(),
               r.at(),
-              r.actor(),
+              cipher.sealText(ACTOR, r.actor()),
               r.action(),
-              r.detail(),
-              r.prevHash(),
-              r.hash());
+              cipher.sealText(DETAIL, r.detail()),
+              cipher.seal(PREV_HASH, r.prevHash()),
+              cipher.seal(HASH, r.hash()));
+          byte[] head = cipher.seal(HEAD_HASH, r.hash());
           if (r.seq() == 1) {
-            db.update(
-                "INSERT INTO audit_head (one, seq, hash) VALUES (1, ?, ?)", r.seq(), r.hash());
+            db.update("INSERT INTO audit_head (one, seq, hash) VALUES (1, ?, ?)", r.seq(), head);
           } else if (db.update(
-                  "UPDATE audit_head SET seq = ?, hash = ? WHERE one = 1", r.seq(), r.hash())
+                  "UPDATE audit_head SET seq = ?, hash = ? WHERE one = 1", r.seq(), head)
               != 1) {
             throw new StoreException("the audit log has no head");
           }
@@ -82,7 +102,7 @@ public final class AuditStore {
             ps.setLong(1, afterSeq);
             ps.setLong(2, since);
             ps.setInt(3, max);
-            return read(ps);
+            return read(ps, db.cipher());
           }
         });
   }
@@ -94,7 +114,7 @@ public final class AuditStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT " + COLUMNS + " FROM audit_log ORDER BY seq DESC LIMIT 1")) {
-            List<AuditRecord> one = read(ps);
+            List<AuditRecord> one = read(ps, db.cipher());
             return one.isEmpty() ? Optional.<AuditRecord>empty() : Optional.of(one.get(0));
           }
         });
@@ -105,22 +125,42 @@ public final class AuditStore {
     return db.queryLong("SELECT count(*) FROM audit_log");
   }
 
-  private static List<AuditRecord> read(PreparedStatement ps) throws SQLException {
+  private static List<AuditRecord> read(PreparedStatement ps, RowCipher cipher)
+      throws SQLException {
     List<AuditRecord> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        out.add(
-            new AuditRecord(
-                rs.getLong(1),
-                rs.getLong(2),
-                text(rs, 3),
-                text(rs, 4),
-                text(rs, 5),
-                bytes(rs, 6),
-                bytes(rs, 7)));
+        long seq = rs.getLong(1);
+        long at = rs.getLong(2);
+        String action = text(rs, 4);
+        AuditRecord r;
+        try {
+          r =
+              new AuditRecord(
+                  seq,
+                  at,
+                  cipher.openText(ACTOR, bytes(rs, 3)),
+                  action,
+                  cipher.openText(DETAIL, bytes(rs, 5)),
+                  cipher.open(PREV_HASH, bytes(rs, 6)),
+                  cipher.open(HASH, bytes(rs, 7)));
+        } catch (StoreException e) {
+          r = new AuditRecord(seq, at, UNREADABLE, action, UNREADABLE, new byte[0], new byte[0]);
+        }
+        out.add(r);
       }
     }
     return out;
+  }
+
+  /** A sealed hash; empty if it does not open (the chain check then fails). */
+  private static byte[] openHash(RowCipher cipher, String column, ResultSet rs, int index)
+      throws SQLException {
+    try {
+      return cipher.open(column, bytes(rs, index));
+    } catch (StoreException e) {
+      return new byte[0];
+    }
   }
 
   /** A TEXT column; "" for NULL (only a changed file has one: the chain check then fails). */

@@ -76,6 +76,13 @@ import java.util.List;
  * and {@code search_index_rules} the version of the rules the index was built under (0: rebuild it,
  * which {@link AlertStore#reindexIfNeeded} does at the next open).
  *
+ * <p>Schema 12 (spec AR-8, {@link SealingMigration12}): {@code partners.name} becomes {@code
+ * name_key}, a keyed hash of the folded name ({@link NameKeys}), still UNIQUE, beside {@code
+ * name_sealed}; {@code partners.endpoint}, {@code agreements.terms}, {@code proposer_signature} and
+ * {@code acceptor_signature} hold sealed values; {@code staff} is rebuilt keyed by {@code name_key}
+ * with {@code name_sealed}; {@code audit_log} and {@code audit_head} are rebuilt with the actor,
+ * detail and hashes sealed, and their triggers made again.
+ *
  * <p>Schema 4 (relay, spec 10.8):
  *
  * <ul>
@@ -325,7 +332,12 @@ public final class Migrations {
                 one   INTEGER PRIMARY KEY CHECK (one = 1),
                 rules INTEGER NOT NULL
               )""",
-              "INSERT INTO search_index_rules (one, rules) VALUES (1, 0)"));
+              "INSERT INTO search_index_rules (one, rules) VALUES (1, 0)"),
+          new Migration(
+              12,
+              "seal partner and staff names, endpoints, agreement terms and the audit log",
+              SealingMigration12::run,
+              SealingMigration12.SQL));
 
   /** All migrations, ascending by version, contiguous from 1. */
   public static List<Migration> all() {

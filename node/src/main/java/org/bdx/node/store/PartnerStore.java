@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -15,7 +16,8 @@ import org.bdx.proto.v1.PartnerClass;
 
 /**
  * Table {@code partners}: the registered partner nodes, by node id, with a name unique ignoring
- * case ({@code COLLATE NOCASE}).
+ * case. The name and the endpoint are stored sealed with the node id as identity (spec AR-8); the
+ * name is found, and kept unique, by its key ({@code name_key}, {@link NameKeys}).
  *
  * <p>Every method runs in {@link NodeDatabase#inTransaction}, so called inside {@link
  * NodeDatabase#atomically} it joins the caller's transaction. Who may be registered, and when a
@@ -23,7 +25,10 @@ import org.bdx.proto.v1.PartnerClass;
  * does not make a valid {@link PartnerRecord} is a {@link StoreException}, never a record.
  */
 public final class PartnerStore {
-  private static final String COLUMNS = "node_id, name, endpoint, class, added_at";
+  static final String NAME = "partners.name_sealed";
+  static final String ENDPOINT = "partners.endpoint";
+
+  private static final String COLUMNS = "node_id, name_sealed, endpoint, class, added_at";
 
   private final NodeDatabase db;
 
@@ -37,12 +42,16 @@ public final class PartnerStore {
     db.inTransaction(
         c -> {
           try (PreparedStatement ps =
-              c.prepareStatement("INSERT INTO partners (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, p.nodeId().value());
-            ps.setString(2, p.name());
-            ps.setString(3, p.endpoint());
-            ps.setInt(4, p.partnerClass().getNumber());
-            ps.setLong(5, p.addedAt());
+              c.prepareStatement(
+                  "INSERT INTO partners (name_key, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+            RowCipher cipher = db.cipher();
+            String id = p.nodeId().value();
+            ps.setString(1, NameKeys.of(cipher, NameKeys.PARTNER, p.name()));
+            ps.setString(2, id);
+            ps.setBytes(3, cipher.sealText(NAME, p.name(), id));
+            ps.setBytes(4, cipher.sealText(ENDPOINT, p.endpoint(), id));
+            ps.setInt(5, p.partnerClass().getNumber());
+            ps.setLong(6, p.addedAt());
             ps.executeUpdate();
           }
           return null;
@@ -57,7 +66,7 @@ public final class PartnerStore {
           try (PreparedStatement ps =
               c.prepareStatement("SELECT " + COLUMNS + " FROM partners WHERE node_id = ?")) {
             ps.setString(1, nodeId.value());
-            return one(ps);
+            return one(ps, db.cipher());
           }
         });
   }
@@ -68,9 +77,9 @@ public final class PartnerStore {
     return db.inTransaction(
         c -> {
           try (PreparedStatement ps =
-              c.prepareStatement("SELECT " + COLUMNS + " FROM partners WHERE name = ?")) {
-            ps.setString(1, name); // the column is COLLATE NOCASE
-            return one(ps);
+              c.prepareStatement("SELECT " + COLUMNS + " FROM partners WHERE name_key = ?")) {
+            ps.setString(1, NameKeys.of(db.cipher(), NameKeys.PARTNER, name));
+            return one(ps, db.cipher());
           }
         });
   }
@@ -80,14 +89,14 @@ public final class PartnerStore {
     return db.inTransaction(
         c -> {
           List<PartnerRecord> out = new ArrayList<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT " + COLUMNS + " FROM partners ORDER BY name COLLATE NOCASE");
+          try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM partners");
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-              out.add(read(rs));
+              out.add(read(rs, db.cipher()));
             }
           }
+          // Sorted here: the names are sealed. Unique ignoring case, so the order is total.
+          out.sort(Comparator.comparing(PartnerRecord::name, String.CASE_INSENSITIVE_ORDER));
           return out;
         });
   }
@@ -125,20 +134,24 @@ public final class PartnerStore {
         });
   }
 
-  private static Optional<PartnerRecord> one(PreparedStatement ps) throws SQLException {
+  private static Optional<PartnerRecord> one(PreparedStatement ps, RowCipher cipher)
+      throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+      return rs.next() ? Optional.of(read(rs, cipher)) : Optional.empty();
     }
   }
 
-  private static PartnerRecord read(ResultSet rs) throws SQLException {
+  /**
+   * @throws StoreException if a sealed value does not open (naming its column) or the row does not
+   *     make a valid record
+   */
+  private static PartnerRecord read(ResultSet rs, RowCipher cipher) throws SQLException {
+    String id = rs.getString(1);
+    String name = cipher.openText(NAME, rs.getBytes(2), id);
+    String endpoint = cipher.openText(ENDPOINT, rs.getBytes(3), id);
     try {
       return new PartnerRecord(
-          new NodeId(rs.getString(1)),
-          rs.getString(2),
-          rs.getString(3),
-          PartnerClass.forNumber(rs.getInt(4)),
-          rs.getLong(5));
+          new NodeId(id), name, endpoint, PartnerClass.forNumber(rs.getInt(4)), rs.getLong(5));
     } catch (IllegalArgumentException | BdxException e) {
       throw new StoreException("a stored partner row is malformed");
     }

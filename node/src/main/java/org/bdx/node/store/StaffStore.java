@@ -4,14 +4,22 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.bdx.proto.v1.StaffRole;
 
-/** The staff accounts (table {@code staff}). */
+/**
+ * The staff accounts (table {@code staff}). An account's name is stored sealed, with its key as
+ * identity, and found and kept unique ignoring case by its key ({@code name_key}, {@link NameKeys};
+ * spec AR-8).
+ */
 public final class StaffStore {
-  private static final String COLUMNS = "name, role, credential_hash, created_at, revoked_at";
+  static final String NAME = "staff.name_sealed";
+
+  private static final String COLUMNS =
+      "name_key, name_sealed, role, credential_hash, created_at, revoked_at";
 
   private final NodeDatabase db;
 
@@ -25,9 +33,12 @@ public final class StaffStore {
    * @throws StoreException if the name (ignoring case) or the credential hash is taken
    */
   public void insert(StaffRecord r) {
+    RowCipher cipher = db.cipher();
+    String key = NameKeys.of(cipher, NameKeys.STAFF, r.name());
     db.update(
-        "INSERT INTO staff (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)",
-        r.name(),
+        "INSERT INTO staff (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
+        key,
+        cipher.sealText(NAME, r.name(), key),
         r.role().getNumber(),
         r.credentialHash(),
         r.createdAt(),
@@ -36,13 +47,14 @@ public final class StaffStore {
 
   /** The account with this name, ignoring case. */
   public Optional<StaffRecord> get(String name) {
+    Objects.requireNonNull(name, "name");
     return db.inTransaction(
         c -> {
           try (PreparedStatement ps =
-              c.prepareStatement("SELECT " + COLUMNS + " FROM staff WHERE name = ?")) {
-            ps.setString(1, name);
+              c.prepareStatement("SELECT " + COLUMNS + " FROM staff WHERE name_key = ?")) {
+            ps.setString(1, NameKeys.of(db.cipher(), NameKeys.STAFF, name));
             try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? Optional.of(read(rs)) : Optional.<StaffRecord>empty();
+              return rs.next() ? Optional.of(read(rs, db.cipher())) : Optional.<StaffRecord>empty();
             }
           }
         });
@@ -53,33 +65,45 @@ public final class StaffStore {
     return db.inTransaction(
         c -> {
           List<StaffRecord> out = new ArrayList<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT " + COLUMNS + " FROM staff ORDER BY name COLLATE NOCASE");
+          try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM staff");
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-              out.add(read(rs));
+              out.add(read(rs, db.cipher()));
             }
           }
+          // Sorted here: the names are sealed. Unique ignoring case, so the order is total.
+          out.sort(Comparator.comparing(StaffRecord::name, String.CASE_INSENSITIVE_ORDER));
           return out;
         });
   }
 
   /** Marks the account revoked at {@code at}; false if there is no active account by that name. */
   public boolean revoke(String name, long at) {
-    return db.update("UPDATE staff SET revoked_at = ? WHERE name = ? AND revoked_at = 0", at, name)
+    Objects.requireNonNull(name, "name");
+    return db.update(
+            "UPDATE staff SET revoked_at = ? WHERE name_key = ? AND revoked_at = 0",
+            at,
+            NameKeys.of(db.cipher(), NameKeys.STAFF, name))
         == 1;
   }
 
-  private static StaffRecord read(ResultSet rs) throws SQLException {
-    StaffRole role = StaffRole.forNumber(rs.getInt(2));
+  /**
+   * @throws StoreException if the name does not open or the row does not make a valid record
+   */
+  private static StaffRecord read(ResultSet rs, RowCipher cipher) throws SQLException {
+    String key = rs.getString(1);
+    if (key == null) {
+      throw new StoreException("a stored staff account is malformed");
+    }
+    String name = cipher.openText(NAME, rs.getBytes(2), key);
+    StaffRole role = StaffRole.forNumber(rs.getInt(3));
     try {
       return new StaffRecord(
-          rs.getString(1),
+          name,
           role == null ? StaffRole.UNRECOGNIZED : role,
-          rs.getBytes(3),
-          rs.getLong(4),
-          rs.getLong(5));
+          rs.getBytes(4),
+          rs.getLong(5),
+          rs.getLong(6));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new StoreException("a stored staff account is malformed");
     }

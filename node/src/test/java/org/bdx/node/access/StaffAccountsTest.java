@@ -12,6 +12,7 @@ import org.bdx.node.audit.AuditLog;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.StaffStore;
 import org.bdx.node.store.TestCiphers;
+import org.bdx.node.store.Unsealed;
 import org.bdx.proto.v1.StaffRole;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,8 +49,11 @@ class StaffAccountsTest {
         .contains(new Principal("robin", StaffRole.STAFF_ROLE_INTAKE));
     assertThat(c.toString()).doesNotContain(c.credential());
     assertThat(filesContain(c.credential())).isFalse();
-    // Twin: the scan does find what is stored in clear, the account's name.
-    assertThat(filesContain("robin")).isTrue();
+    // Nor is the account's name in the files (spec AR-8): only the row keys open it.
+    assertThat(filesContain("robin")).isFalse();
+    assertThat(Unsealed.text(db)).contains("robin");
+    // Twin: the scan does find what is stored in clear, the audit entry's action.
+    assertThat(filesContain("staff.add")).isTrue();
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -18,7 +19,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.bdx.node.store.AuditRecord;
+import org.bdx.node.store.AuditStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.StoreException;
 import org.bdx.node.store.TestCiphers;
@@ -83,6 +86,33 @@ class AuditLogTest {
       }
       for (String q : sql) {
         s.execute(q);
+      }
+    }
+    reopen();
+  }
+
+  /**
+   * Closes the node's database, replaces {@code column} of entry {@code seq} with what {@code edit}
+   * makes of its stored bytes, opens it again.
+   */
+  private void edit(long seq, String column, UnaryOperator<byte[]> edit) throws SQLException {
+    db.close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      c.createStatement().execute("DROP TRIGGER IF EXISTS audit_log_append_only_update");
+      byte[] stored;
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT " + column + " FROM audit_log WHERE seq = ?")) {
+        ps.setLong(1, seq);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          stored = rs.getBytes(1);
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement("UPDATE audit_log SET " + column + " = ? WHERE seq = ?")) {
+        ps.setBytes(1, edit.apply(stored));
+        ps.setLong(2, seq);
+        assertThat(ps.executeUpdate()).isEqualTo(1);
       }
     }
     reopen();
@@ -209,17 +239,59 @@ class AuditLogTest {
     assertThat(log.verify().intact()).isTrue();
   }
 
+  /** Someone with the file but not the keys flips a byte of an entry's sealed detail. */
   @Test
   void anEditedByte_namesThatEntry() throws Exception {
     fiveEntries();
     assertThat(log.verify().intact()).isTrue(); // the twin: the same log before the edit
-    tamper("UPDATE audit_log SET detail = 'alert=b3' WHERE seq = 3");
+    edit(
+        3,
+        "detail",
+        stored -> {
+          byte[] b = stored.clone();
+          b[b.length / 2] ^= 1;
+          return b;
+        });
+    assertThat(log.list(0, 2, 1).get(0).detail()).isEqualTo(AuditStore.UNREADABLE);
     AuditVerification v = log.verify();
     assertThat(v.intact()).isFalse();
     assertThat(v.badSeq()).isEqualTo(3);
     assertThat(v.problem()).isEqualTo(AuditVerification.Problem.EDITED);
     assertThat(v.description())
         .isEqualTo("entry 3 was edited: its hash does not match its content");
+  }
+
+  /** Someone with the keys (or the node's own code) seals another detail into an entry. */
+  @Test
+  void anEntryEditedWithTheNodesKeys_namesThatEntry() throws Exception {
+    fiveEntries();
+    assertThat(log.verify().intact()).isTrue();
+    edit(3, "detail", stored -> TestCiphers.CIPHER.sealText("audit_log.detail", "alert=b3"));
+    assertThat(log.list(0, 2, 1).get(0).detail()).isEqualTo("alert=b3");
+    AuditVerification v = log.verify();
+    assertThat(v.badSeq()).isEqualTo(3);
+    assertThat(v.problem()).isEqualTo(AuditVerification.Problem.EDITED);
+    assertThat(v.description())
+        .isEqualTo("entry 3 was edited: its hash does not match its content");
+  }
+
+  /**
+   * Spec AR-8: the actor, the detail and both hashes of an entry, and the head's hash, are not in
+   * the file; the action, sequence and time are.
+   */
+  @Test
+  void theActorDetailAndHashes_areSealed() throws Exception {
+    AuditLog.as(
+        "Qxrobin", () -> log.record(AuditAction.ALERT_VIEW, AuditDetail.of().add("alert", "qxa1")));
+    AuditRecord r = log.list(0, 0, 1).get(0);
+    db.checkpoint();
+    String raw = new String(java.nio.file.Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+    String lower = raw.toLowerCase(java.util.Locale.ROOT);
+    assertThat(lower).doesNotContain("qxrobin").doesNotContain("qxa1");
+    assertThat(raw).doesNotContain(new String(r.hash(), StandardCharsets.ISO_8859_1));
+    // Twin: the action is there in clear, and the keys open the rest.
+    assertThat(lower).contains("alert.view");
+    assertThat(org.bdx.node.store.Unsealed.text(db)).contains("qxrobin alert=qxa1");
   }
 
   @Test
@@ -287,16 +359,9 @@ class AuditLogTest {
     AuditRecord third = log.list(0, 0, 500).get(2);
     byte[] forged =
         AuditHash.of(3, third.at(), third.actor(), third.action(), "alert=b3", third.prevHash());
-    db.close();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-      c.createStatement().execute("DROP TRIGGER audit_log_append_only_update");
-      try (PreparedStatement ps =
-          c.prepareStatement("UPDATE audit_log SET detail = 'alert=b3', hash = ? WHERE seq = 3")) {
-        ps.setBytes(1, forged);
-        ps.executeUpdate();
-      }
-    }
-    reopen();
+    // Sealed as the node seals them: whoever forges the hash has the keys too (spec AR-8).
+    edit(3, "detail", stored -> TestCiphers.CIPHER.sealText("audit_log.detail", "alert=b3"));
+    edit(3, "hash", stored -> TestCiphers.CIPHER.seal("audit_log.hash", forged));
     AuditVerification v = log.verify();
     assertThat(v.badSeq()).isEqualTo(4);
     assertThat(v.problem()).isEqualTo(AuditVerification.Problem.REMOVED);

@@ -139,7 +139,10 @@ class AgreementStoreTest {
   void rowWithUnparsableTerms_isAStoreException_andLeftOutOfTheTerms() {
     store.insert(record(A, TERMINATED, 1));
     store.insert(record(B, ACTIVE, 2));
-    setColumn(B, "terms", new byte[] {(byte) 0xff, 0x01});
+    setColumn(
+        B,
+        "terms",
+        TestCiphers.CIPHER.seal(AgreementStore.TERMS, new byte[] {(byte) 0xff, 0x01}, B));
     assertThatThrownBy(() -> store.get(B))
         .isInstanceOf(StoreException.class)
         .hasMessage("a stored agreement row is malformed");

@@ -12,16 +12,204 @@ import java.util.Locale;
 import org.bdx.proto.v1.AlertFields;
 
 /**
- * Turns an open database back into what bdx wrote before schema 11 (spec AR-6): alerts, queued
- * envelopes and retraction reasons in clear, the full-text and phone tables filled from the alerts
- * and the clear {@code area_lc} and {@code plate} columns, no keyed-hash index. Nothing in bdx
- * writes this layout any more; tests of the upgrade start from it.
+ * Turns an open database back into what bdx wrote before schema 12 (spec AR-8: partner and staff
+ * names, endpoints, agreement terms and signatures, the audit log in clear), or before schema 11
+ * (spec AR-6: alerts, queued envelopes and retraction reasons in clear too, the full-text and phone
+ * tables filled from the alerts and the clear {@code area_lc} and {@code plate} columns, no
+ * keyed-hash index). Nothing in bdx writes these layouts any more; tests of the upgrades start from
+ * them.
  */
 public final class LegacyDatabase {
   private LegacyDatabase() {}
 
+  /** Rewrites {@code db} in place as schema 11; the caller closes it afterwards. */
+  public static void downgradeTo11(NodeDatabase db) {
+    RowCipher cipher = db.cipher();
+    db.inTransaction(
+        c -> {
+          unsealPartners(c, cipher);
+          unsealAgreements(c, cipher);
+          try (Statement s = c.createStatement()) {
+            for (String sql :
+                List.of(
+                    "ALTER TABLE partners DROP COLUMN name_sealed",
+                    "ALTER TABLE partners RENAME COLUMN name_key TO name",
+                    """
+                    CREATE TABLE staff_clear (
+                      name            TEXT PRIMARY KEY COLLATE NOCASE,
+                      role            INTEGER NOT NULL CHECK (role BETWEEN 1 AND 3),
+                      credential_hash BLOB NOT NULL UNIQUE CHECK (length(credential_hash) = 32),
+                      created_at      INTEGER NOT NULL,
+                      revoked_at      INTEGER NOT NULL DEFAULT 0
+                    )""",
+                    "DROP TRIGGER audit_log_append_only_update",
+                    "DROP TRIGGER audit_log_append_only_delete",
+                    "DROP TRIGGER audit_log_after_head",
+                    "DROP TRIGGER audit_head_forward",
+                    "DROP TRIGGER audit_head_kept",
+                    """
+                    CREATE TABLE audit_log_clear (
+                      seq       INTEGER PRIMARY KEY CHECK (seq >= 1),
+                      at        INTEGER NOT NULL,
+                      actor     TEXT    NOT NULL CHECK (length(actor) BETWEEN 1 AND 80),
+                      action    TEXT    NOT NULL CHECK (length(action) BETWEEN 1 AND 32),
+                      detail    TEXT    NOT NULL CHECK (length(detail) <= 2000),
+                      prev_hash BLOB    NOT NULL CHECK (length(prev_hash) = 32),
+                      hash      BLOB    NOT NULL CHECK (length(hash) = 32)
+                    )""",
+                    """
+                    CREATE TABLE audit_head_clear (
+                      one  INTEGER PRIMARY KEY CHECK (one = 1),
+                      seq  INTEGER NOT NULL,
+                      hash BLOB    NOT NULL CHECK (length(hash) = 32)
+                    )""")) {
+              s.execute(sql);
+            }
+          }
+          unsealStaff(c, cipher);
+          unsealAudit(c, cipher);
+          try (Statement s = c.createStatement()) {
+            for (String sql :
+                List.of(
+                    "DROP TABLE staff",
+                    "ALTER TABLE staff_clear RENAME TO staff",
+                    "DROP TABLE audit_log",
+                    "DROP TABLE audit_head",
+                    "ALTER TABLE audit_log_clear RENAME TO audit_log",
+                    "ALTER TABLE audit_head_clear RENAME TO audit_head",
+                    """
+                    CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+                    """
+                    CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+                    """
+                    CREATE TRIGGER audit_log_after_head BEFORE INSERT ON audit_log
+                    WHEN NEW.seq <> COALESCE((SELECT seq FROM audit_head), 0) + 1
+                    BEGIN SELECT RAISE(ABORT, 'an audit entry must follow the head'); END""",
+                    """
+                    CREATE TRIGGER audit_head_forward BEFORE UPDATE ON audit_head
+                    WHEN NEW.seq <> OLD.seq + 1
+                    BEGIN SELECT RAISE(ABORT, 'the audit head moves one entry forward'); END""",
+                    """
+                    CREATE TRIGGER audit_head_kept BEFORE DELETE ON audit_head
+                    BEGIN SELECT RAISE(ABORT, 'the audit head is kept'); END""",
+                    "DELETE FROM schema_migrations WHERE version >= 12")) {
+              s.execute(sql);
+            }
+          }
+          return null;
+        });
+    db.checkpoint();
+  }
+
+  private static void unsealPartners(Connection c, RowCipher cipher) throws SQLException {
+    List<String[]> rows = new ArrayList<>();
+    try (PreparedStatement read =
+            c.prepareStatement("SELECT node_id, name_sealed, endpoint FROM partners");
+        ResultSet rs = read.executeQuery()) {
+      while (rs.next()) {
+        String id = rs.getString(1);
+        rows.add(
+            new String[] {
+              id,
+              cipher.openText(PartnerStore.NAME, rs.getBytes(2), id),
+              cipher.openText(PartnerStore.ENDPOINT, rs.getBytes(3), id)
+            });
+      }
+    }
+    try (PreparedStatement write =
+        c.prepareStatement("UPDATE partners SET name_key = ?, endpoint = ? WHERE node_id = ?")) {
+      for (String[] r : rows) {
+        write.setString(1, r[1]);
+        write.setString(2, r[2]);
+        write.setString(3, r[0]);
+        write.executeUpdate();
+      }
+    }
+  }
+
+  private static void unsealAgreements(Connection c, RowCipher cipher) throws SQLException {
+    try (PreparedStatement read =
+            c.prepareStatement(
+                "SELECT agreement_id, terms, proposer_signature, acceptor_signature"
+                    + " FROM agreements");
+        PreparedStatement write =
+            c.prepareStatement(
+                "UPDATE agreements SET terms = ?, proposer_signature = ?, acceptor_signature = ?"
+                    + " WHERE agreement_id = ?");
+        ResultSet rs = read.executeQuery()) {
+      while (rs.next()) {
+        String id = rs.getString(1);
+        byte[] acceptor = rs.getBytes(4);
+        write.setBytes(1, cipher.open(AgreementStore.TERMS, rs.getBytes(2), id));
+        write.setBytes(2, cipher.open(AgreementStore.PROPOSER_SIGNATURE, rs.getBytes(3), id));
+        write.setBytes(
+            3,
+            acceptor == null ? null : cipher.open(AgreementStore.ACCEPTOR_SIGNATURE, acceptor, id));
+        write.setString(4, id);
+        write.executeUpdate();
+      }
+    }
+  }
+
+  private static void unsealStaff(Connection c, RowCipher cipher) throws SQLException {
+    try (PreparedStatement read =
+            c.prepareStatement(
+                "SELECT name_key, name_sealed, role, credential_hash, created_at, revoked_at"
+                    + " FROM staff");
+        PreparedStatement write =
+            c.prepareStatement(
+                "INSERT INTO staff_clear (name, role, credential_hash, created_at, revoked_at)"
+                    + " VALUES (?, ?, ?, ?, ?)");
+        ResultSet rs = read.executeQuery()) {
+      while (rs.next()) {
+        write.setString(1, cipher.openText(StaffStore.NAME, rs.getBytes(2), rs.getString(1)));
+        write.setInt(2, rs.getInt(3));
+        write.setBytes(3, rs.getBytes(4));
+        write.setLong(4, rs.getLong(5));
+        write.setLong(5, rs.getLong(6));
+        write.executeUpdate();
+      }
+    }
+  }
+
+  private static void unsealAudit(Connection c, RowCipher cipher) throws SQLException {
+    try (PreparedStatement read =
+            c.prepareStatement(
+                "SELECT seq, at, actor, action, detail, prev_hash, hash FROM audit_log");
+        PreparedStatement write =
+            c.prepareStatement(
+                "INSERT INTO audit_log_clear (seq, at, actor, action, detail, prev_hash, hash)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+        ResultSet rs = read.executeQuery()) {
+      while (rs.next()) {
+        write.setLong(1, rs.getLong(1));
+        write.setLong(2, rs.getLong(2));
+        write.setString(3, cipher.openText(AuditStore.ACTOR, rs.getBytes(3)));
+        write.setString(4, rs.getString(4));
+        write.setString(5, cipher.openText(AuditStore.DETAIL, rs.getBytes(5)));
+        write.setBytes(6, cipher.open(AuditStore.PREV_HASH, rs.getBytes(6)));
+        write.setBytes(7, cipher.open(AuditStore.HASH, rs.getBytes(7)));
+        write.executeUpdate();
+      }
+    }
+    try (PreparedStatement read = c.prepareStatement("SELECT one, seq, hash FROM audit_head");
+        PreparedStatement write =
+            c.prepareStatement("INSERT INTO audit_head_clear (one, seq, hash) VALUES (?, ?, ?)");
+        ResultSet rs = read.executeQuery()) {
+      while (rs.next()) {
+        write.setLong(1, rs.getLong(1));
+        write.setLong(2, rs.getLong(2));
+        write.setBytes(3, cipher.open(AuditStore.HEAD_HASH, rs.getBytes(3)));
+        write.executeUpdate();
+      }
+    }
+  }
+
   /** Rewrites {@code db} in place as schema 10 in clear; the caller closes it afterwards. */
   public static void downgrade(NodeDatabase db) {
+    downgradeTo11(db);
     RowCipher cipher = db.cipher();
     db.inTransaction(
         c -> {

@@ -83,9 +83,13 @@ class PartnerStoreTest {
   @Test
   void malformedRow_isAStoreException_neverARecord() {
     store.insert(new PartnerRecord(b, "north", "h:1", PEER, 5));
+    RowCipher cipher = TestCiphers.CIPHER;
     for (Object[] bad :
         new Object[][] {
-          {"class", 0}, {"class", 99}, {"endpoint", "no-port"}, {"name", "not a name"}
+          {"class", 0},
+          {"class", 99},
+          {"endpoint", cipher.sealText(PartnerStore.ENDPOINT, "no-port", b.value())},
+          {"name_sealed", cipher.sealText(PartnerStore.NAME, "not a name", b.value())}
         }) {
       setColumn(b, (String) bad[0], bad[1]);
       assertThatThrownBy(() -> store.get(b))
@@ -95,6 +99,76 @@ class PartnerStoreTest {
       store.delete(b);
       store.insert(new PartnerRecord(b, "north", "h:1", PEER, 5));
     }
+  }
+
+  /** The name and the endpoint are sealed (spec AR-8): in clear, or moved, they do not open. */
+  @Test
+  void sealedValue_inClearOrFromAnotherRow_isAStoreException_namingTheColumn() {
+    store.insert(new PartnerRecord(b, "north", "h:1", PEER, 5));
+    store.insert(new PartnerRecord(c, "south", "h:2", PEER, 5));
+    setColumn(b, "endpoint", "h:1");
+    assertThatThrownBy(() -> store.get(b))
+        .isInstanceOf(StoreException.class)
+        .hasMessage("a stored partners.endpoint value is not sealed");
+    byte[] southsName =
+        db.inTransaction(
+            conn -> {
+              try (PreparedStatement ps =
+                  conn.prepareStatement("SELECT name_sealed FROM partners WHERE node_id = ?")) {
+                ps.setString(1, c.value());
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                  rs.next();
+                  return rs.getBytes(1);
+                }
+              }
+            });
+    setColumn(b, "endpoint", TestCiphers.CIPHER.sealText(PartnerStore.ENDPOINT, "h:1", b.value()));
+    setColumn(b, "name_sealed", southsName);
+    assertThatThrownBy(() -> store.get(b))
+        .isInstanceOf(StoreException.class)
+        .hasMessage("a stored partners.name_sealed value does not open with this node's keys");
+    assertThat(store.get(c)).isPresent();
+  }
+
+  /** The name is found and kept unique by its keyed hash, ignoring case as NOCASE did. */
+  @Test
+  void name_isFoundIgnoringCase_andNotStoredInClear() {
+    store.insert(new PartnerRecord(b, "Qxnorth-Org", "qxhost.example:7443", PEER, 5));
+    assertThat(store.byName("qxnorth-org")).map(PartnerRecord::nodeId).contains(b);
+    assertThat(store.byName("QXNORTH-ORG")).map(PartnerRecord::nodeId).contains(b);
+    assertThat(store.byName("qxnorth")).isEmpty();
+    assertThatThrownBy(() -> store.insert(new PartnerRecord(c, "qxNORTH-org", "h:1", PEER, 5)))
+        .isInstanceOf(StoreException.class);
+    String stored =
+        db.inTransaction(
+            conn -> {
+              StringBuilder sb = new StringBuilder();
+              try (PreparedStatement ps = conn.prepareStatement("SELECT * FROM partners");
+                  java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    byte[] v = rs.getBytes(i);
+                    if (v != null) {
+                      sb.append(new String(v, java.nio.charset.StandardCharsets.ISO_8859_1));
+                    }
+                  }
+                }
+              }
+              return sb.toString().toLowerCase(java.util.Locale.ROOT);
+            });
+    assertThat(stored).doesNotContain("qxnorth").doesNotContain("qxhost");
+    // Twin: the node id, which routing needs, is there in clear.
+    assertThat(stored).contains(b.value().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  @Test
+  void list_isByNameIgnoringCase() {
+    store.insert(new PartnerRecord(b, "north", "h:1", PEER, 5));
+    store.insert(new PartnerRecord(c, "East", "h:2", PEER, 5));
+    store.insert(new PartnerRecord(id(4), "west", "h:3", PEER, 5));
+    assertThat(store.list())
+        .extracting(PartnerRecord::name)
+        .containsExactly("East", "north", "west");
   }
 
   @Test

@@ -7,9 +7,10 @@ import java.util.Locale;
 
 /**
  * What a holder of the row keys reads from a node database: every sealed value of alerts, queued
- * envelopes and retraction reasons opened, as one lower-cased string (ISO-8859-1, so UTF-8 text
- * inside protobuf bytes shows as typed). Tests compare it with a scan of the raw files: a value
- * here and not in the files is sealed; a value in neither is gone.
+ * envelopes, retraction reasons, partners (names, endpoints), agreement terms, staff names and the
+ * audit log (actors, details) opened, as one lower-cased string (ISO-8859-1, so UTF-8 text inside
+ * protobuf bytes shows as typed). Tests compare it with a scan of the raw files: a value here and
+ * not in the files is sealed; a value in neither is gone.
  */
 public final class Unsealed {
   private Unsealed() {}
@@ -59,6 +60,39 @@ public final class Unsealed {
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               sb.append(cipher.openText(RetractionReasons.REASON, rs.getBytes(2), rs.getString(1)))
+                  .append('\n');
+            }
+          }
+          try (PreparedStatement ps =
+                  c.prepareStatement("SELECT node_id, name_sealed, endpoint FROM partners");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              String id = rs.getString(1);
+              sb.append(cipher.openText(PartnerStore.NAME, rs.getBytes(2), id)).append('\n');
+              sb.append(cipher.openText(PartnerStore.ENDPOINT, rs.getBytes(3), id)).append('\n');
+            }
+          }
+          try (PreparedStatement ps =
+                  c.prepareStatement("SELECT agreement_id, terms FROM agreements");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              append(sb, cipher.open(AgreementStore.TERMS, rs.getBytes(2), rs.getString(1)));
+            }
+          }
+          try (PreparedStatement ps =
+                  c.prepareStatement("SELECT name_key, name_sealed FROM staff");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              sb.append(cipher.openText(StaffStore.NAME, rs.getBytes(2), rs.getString(1)))
+                  .append('\n');
+            }
+          }
+          try (PreparedStatement ps = c.prepareStatement("SELECT actor, detail FROM audit_log");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              sb.append(cipher.openText(AuditStore.ACTOR, rs.getBytes(1)))
+                  .append(' ')
+                  .append(cipher.openText(AuditStore.DETAIL, rs.getBytes(2)))
                   .append('\n');
             }
           }
