@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -42,6 +43,7 @@ import org.bdx.node.identity.KeyFiles;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.RowCipher;
 import org.bdx.node.store.SequenceFloor;
 import org.bdx.node.store.Snapshots;
 import org.bdx.node.tls.Keepalive;
@@ -158,7 +160,8 @@ final class Restore {
       long now)
       throws IOException {
     long floor;
-    try (NodeDatabase db = NodeDatabase.open(restored.databaseFile())) {
+    try (RowCipher cipher = RowCipher.of(vault, new SecureRandom());
+        NodeDatabase db = NodeDatabase.open(restored.databaseFile(), cipher)) {
       floor = SequenceFloor.raiseOutbox(db, Math.multiplyExact(now, SEQUENCES_PER_SECOND));
     }
     SequencedSet<String> listed = new LinkedHashSet<>(purgedSince);
