@@ -59,7 +59,8 @@ public final class PurgeList {
 
   /**
    * Appends {@code reportId} and forces it to disk; creates the file (owner-only) first if there is
-   * none. A line cut short by a crash is ended first, so the new id stands on a line of its own.
+   * none. A line an earlier append did not finish (a crash) is dropped first: its purge never
+   * began, and ended with a line end it would make the whole list unreadable.
    */
   public synchronized void record(String reportId) throws IOException {
     if (!Ids.isValid(reportId)) {
@@ -81,10 +82,10 @@ public final class PurgeList {
       if (size == 0) {
         line.append(HEADER).append('\n');
       } else {
-        ByteBuffer lastByte = ByteBuffer.allocate(1);
-        ch.read(lastByte, size - 1);
-        if (lastByte.get(0) != '\n') {
-          line.append('\n');
+        size = afterLastLineEnd(ch, size);
+        ch.truncate(size);
+        if (size == 0) {
+          line.append(HEADER).append('\n');
         }
       }
       line.append(reportId).append('\n');
@@ -98,6 +99,28 @@ public final class PurgeList {
     if (created) {
       SecureFiles.syncDirectory(file.toAbsolutePath().getParent());
     }
+  }
+
+  /** The length of the file up to and including its last line end (0 if it has none). */
+  private static long afterLastLineEnd(FileChannel ch, long size) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(256);
+    long end = size;
+    while (end > 0) {
+      long from = Math.max(0, end - b.capacity());
+      b.clear().limit((int) (end - from));
+      while (b.hasRemaining()) {
+        if (ch.read(b, from + b.position()) < 0) {
+          throw new IOException("the list of purged reports became shorter while it was read");
+        }
+      }
+      for (int i = b.limit() - 1; i >= 0; i--) {
+        if (b.get(i) == '\n') {
+          return from + i + 1;
+        }
+      }
+      end = from;
+    }
+    return 0;
   }
 
   /** The ids in this home's list; none if it has no list yet. */
