@@ -25,7 +25,7 @@ import org.bdx.node.vault.SymmetricKey;
 import org.bdx.node.vault.Vault;
 
 /**
- * Makes a backup of the running node it belongs to (spec ADM-13, AR-7): a consistent snapshot of
+ * Makes a backup of the running node it belongs to (spec ADM-13, AR-9.2): a consistent snapshot of
  * {@code node.db}, then of {@code reportkeys.db}, each taken in one read transaction while the node
  * goes on writing; the settings and public key; all sealed under the vault's backup key, with the
  * vault file in the header. One backup at a time.
@@ -33,7 +33,7 @@ import org.bdx.node.vault.Vault;
  * <p>Why this order: a report's key is stored before its body, so every report in the database
  * snapshot has its key in the later key snapshot; a key of a report stored in between is an orphan
  * the restored node forgets, and a report purged in between has lost its key, which a restore
- * finishes purging (spec AR-8).
+ * finishes purging (spec AR-9.3).
  *
  * <p>The snapshots are written to a directory of their own in the home (owner-only, as readable as
  * the databases themselves), overwritten and deleted as soon as they are sealed; a crash leaves

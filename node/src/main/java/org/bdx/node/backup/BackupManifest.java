@@ -9,7 +9,7 @@ import org.bdx.node.identity.NodeId;
 
 /**
  * The first entry of a backup: which node it is and when it was taken, as {@code key=value} lines
- * (spec AR-7). A restore checks it against the node key the backup holds.
+ * (spec AR-9.2). A restore checks it against the node key the backup holds.
  *
  * @param nodeId the node backed up
  * @param takenAt when the snapshot was taken, Unix seconds

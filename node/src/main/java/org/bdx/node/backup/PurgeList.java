@@ -20,7 +20,7 @@ import org.bdx.node.vault.SecureFiles;
 
 /**
  * The ids of the reports this node purged, one a line, in the file {@code purged-reports} of its
- * home, outside every database (spec AR-9). A backup holds the key of every report that existed
+ * home, outside every database (spec AR-9.5). A backup holds the key of every report that existed
  * when it was taken; restoring it would bring back a report purged since. The list, kept beside the
  * backups, tells a restore which purges to make again. It holds ids only: a random id says nothing
  * of a report.

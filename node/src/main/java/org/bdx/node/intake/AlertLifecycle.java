@@ -68,7 +68,7 @@ public final class AlertLifecycle {
 
   /**
    * @param purged where each purge is listed before it destroys a key, so a restore from an older
-   *     backup makes it again (spec AR-9)
+   *     backup makes it again (spec AR-9.5)
    */
   public AlertLifecycle(
       ReportValidator validator,
@@ -176,7 +176,7 @@ public final class AlertLifecycle {
    * carry content; keeps only the alert's tombstone; then checkpoints the write-ahead log so no
    * older page survives in it. With {@code secure_delete} none of the report's content is left in
    * the database files (spec EXP-5). The report id is first added to the home's purge list (spec
-   * AR-9).
+   * AR-9.5).
    *
    * @throws BdxException unknown report
    */

@@ -353,9 +353,9 @@ public final class Node implements AutoCloseable {
 
   /**
    * Restores the backup {@code file} into {@code home}, which must not exist or be empty (spec
-   * AR-8): checks every chunk with the key the passphrase opens, moves the feed sequences past what
+   * AR-9.3): checks every chunk with the key the passphrase opens, moves the feed sequences past what
    * the lost node could have used, purges again each report of {@code purgedSince} the backup holds
-   * (the home's purge list kept beside the backups, spec AR-9) and every report whose key the
+   * (the home's purge list kept beside the backups, spec AR-9.5) and every report whose key the
    * backup lacks, and makes a coordinator account whose credential it writes to {@code
    * admin.token}. Nothing is written to {@code home} unless all of it succeeds.
    *
@@ -531,7 +531,7 @@ public final class Node implements AutoCloseable {
   /**
    * The reports whose key is gone: a purge destroyed the key and stopped before it deleted the
    * report, or a backup's database snapshot was taken before such a purge and its key snapshot
-   * after it (spec AR-8). Nothing can read them; purging them again completes the work.
+   * after it (spec AR-9.3). Nothing can read them; purging them again completes the work.
    */
   List<String> keylessReports() {
     Set<String> keyed = new HashSet<>(reportKeys.reportIds());

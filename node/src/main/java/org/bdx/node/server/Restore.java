@@ -54,7 +54,7 @@ import org.bdx.node.vault.Vault;
 import org.bdx.node.vault.VaultException;
 
 /**
- * Brings a backup back into a new home (spec AR-8). Everything happens in a directory beside the
+ * Brings a backup back into a new home (spec AR-9.3). Everything happens in a directory beside the
  * target, owner-only, which becomes the target in one rename only when all of it worked; on any
  * failure it is overwritten and deleted, so a wrong passphrase, a truncated or an altered file
  * leave nothing behind.
@@ -77,7 +77,7 @@ final class Restore {
   /**
    * A node queues far fewer feed items than this in a second, so the sequence a restore starts
    * from, this times the Unix time, lies above everything the node used after the backup was taken
-   * and after any earlier restore (spec AR-8.3). 2^20 × the seconds until the year 10 000 stays
+   * and after any earlier restore (spec AR-9.4). 2^20 × the seconds until the year 10 000 stays
    * below 2^63.
    */
   static final long SEQUENCES_PER_SECOND = 1L << 20;

@@ -12,7 +12,7 @@ import java.util.Objects;
 import org.sqlite.SQLiteConfig;
 
 /**
- * Consistent copies of a database while the node writes to it, for backups (spec ADM-13). {@code
+ * Consistent copies of a database while the node writes to it, for backups (spec AR-9.2). {@code
  * VACUUM INTO} runs on a read-only connection of its own, inside one read transaction: in WAL mode
  * it sees the last commit before it began and nothing after, and the node's writer goes on
  * meanwhile (a checkpoint that wants to cut the log short waits for it). The copy holds no free

@@ -52,7 +52,7 @@ public final class Vault implements AutoCloseable {
   static final int HEADER_LENGTH = 8 + 1 + 1 + 4 + 4 + 4 + SALT_LENGTH;
   private static final int PAYLOAD_LENGTH = 1 + SEED_LENGTH + SymmetricKey.LENGTH;
 
-  /** The vault file's length in bytes (131); a backup carries it whole (spec AR-7). */
+  /** The vault file's length in bytes (131); a backup carries it whole (spec AR-9.1). */
   public static final int FILE_LENGTH = HEADER_LENGTH + SymmetricKey.OVERHEAD + PAYLOAD_LENGTH;
 
   /** What a subkey is for; each label names one purpose and never changes meaning. */
