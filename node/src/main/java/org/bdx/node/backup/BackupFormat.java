@@ -7,7 +7,8 @@ import org.bdx.node.vault.SymmetricKey;
 import org.bdx.node.vault.Vault;
 
 /**
- * The layout of a backup file (spec AR-9.1). In clear only what a restore needs before it has a key:
+ * The layout of a backup file (spec AR-9.1). In clear only what a restore needs before it has a
+ * key:
  *
  * <pre>
  * header  = "BDXBACKUP" (9) || format version 1 (1) || backup id (16, random) || vault file (131)

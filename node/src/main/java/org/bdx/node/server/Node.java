@@ -353,10 +353,10 @@ public final class Node implements AutoCloseable {
 
   /**
    * Restores the backup {@code file} into {@code home}, which must not exist or be empty (spec
-   * AR-9.3): checks every chunk with the key the passphrase opens, moves the feed sequences past what
-   * the lost node could have used, purges again each report of {@code purgedSince} the backup holds
-   * (the home's purge list kept beside the backups, spec AR-9.5) and every report whose key the
-   * backup lacks, and makes a coordinator account whose credential it writes to {@code
+   * AR-9.3): checks every chunk with the key the passphrase opens, moves the feed sequences past
+   * what the lost node could have used, purges again each report of {@code purgedSince} the backup
+   * holds (the home's purge list kept beside the backups, spec AR-9.5) and every report whose key
+   * the backup lacks, and makes a coordinator account whose credential it writes to {@code
    * admin.token}. Nothing is written to {@code home} unless all of it succeeds.
    *
    * @throws VaultException.WrongPassphrase if the passphrase does not open the backup

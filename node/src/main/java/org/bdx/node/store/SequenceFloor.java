@@ -4,8 +4,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 
 /**
- * Where the outbox's feed sequences go on after a restore (spec AR-9.4, FEED-1). The node that made a
- * backup went on queuing items after it, and its partners acknowledged sequences the backup never
+ * Where the outbox's feed sequences go on after a restore (spec AR-9.4, FEED-1). The node that made
+ * a backup went on queuing items after it, and its partners acknowledged sequences the backup never
  * saw; a restored node that counted on from the backup would hand out those sequences again, and
  * partners would skip the new items as already held. So a restore moves the next sequence past
  * anything the lost node could have used.
