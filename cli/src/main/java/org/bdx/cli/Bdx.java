@@ -5,6 +5,8 @@ import java.util.Map;
 import org.bdx.cli.agreement.AgreementCommand;
 import org.bdx.cli.alerts.AlertsCommand;
 import org.bdx.cli.audit.AuditCommand;
+import org.bdx.cli.backup.BackupCommand;
+import org.bdx.cli.backup.RestoreCommand;
 import org.bdx.cli.node.DemoCommand;
 import org.bdx.cli.node.IdCommand;
 import org.bdx.cli.node.InitCommand;
@@ -38,6 +40,8 @@ import picocli.CommandLine.Command;
       AgreementCommand.class,
       StaffCommand.class,
       AuditCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class,
       StatusCommand.class,
       DemoCommand.class,
       HelpCommand.class,

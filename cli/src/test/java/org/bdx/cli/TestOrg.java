@@ -76,6 +76,29 @@ final class TestOrg {
     this.keepalive = b.keepalive;
   }
 
+  private TestOrg(TestOrg moved, Path home) {
+    this.key = moved.key;
+    this.home = home;
+    this.id = KeyFiles.loadPublic(home);
+    this.clientPort = moved.clientPort;
+    this.federationPort = moved.federationPort;
+    this.clock = moved.clock;
+    this.taps = moved.taps;
+    this.keepalive = moved.keepalive;
+  }
+
+  /**
+   * The same organization with its node in {@code newHome} (restored there from a backup): same
+   * key, ports, clock, taps and timings; its passphrase file is copied beside the new home. Not
+   * started.
+   */
+  TestOrg movedTo(Path newHome) throws IOException {
+    if (!Files.exists(passphraseFile(newHome))) {
+      Files.copy(passphraseFile(home), passphraseFile(newHome));
+    }
+    return new TestOrg(this, newHome);
+  }
+
   /**
    * An organization whose home will be {@code dir/key}; {@code key} is also the name partners
    * register it under, {@code name} its organization name.

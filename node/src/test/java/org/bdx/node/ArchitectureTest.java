@@ -35,7 +35,7 @@ class ArchitectureTest {
           List.of("edge"),
           List.of("intake"),
           List.of("agreement", "sync", "access"),
-          List.of("policy", "search", "audit"),
+          List.of("policy", "search", "audit", "backup"),
           List.of("store", "tls"),
           List.of("home", "signing"),
           List.of("identity", "error"),

@@ -118,6 +118,20 @@ public final class NodeConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * The admin API for a long server stream ({@code CreateBackup}): no deadline, since a large node
+   * takes as long as it takes. Failures surface while reading the stream; {@link #explain} words
+   * them.
+   */
+  public AdminServiceGrpc.AdminServiceBlockingStub adminStream() throws IOException {
+    return AdminServiceGrpc.newBlockingStub(channel).withCallCredentials(bearer(credential()));
+  }
+
+  /** {@link #explain} for a failure of a call made on this connection. */
+  public String explain(StatusRuntimeException e) {
+    return explain(e, this);
+  }
+
   private String credential() throws IOException {
     if (credentialFile == null) {
       return home.readAdminToken();

@@ -47,7 +47,14 @@ public enum AuditAction {
   /** A staff account revoked: {@code account}. */
   STAFF_REVOKE("staff.revoke"),
   /** A search or view refused over the screening limit: {@code account}, {@code call}, wait. */
-  SCREENING_REFUSED("screening.refused");
+  SCREENING_REFUSED("screening.refused"),
+  /** A backup made: {@code backup} (its id, hex). Recorded before the snapshot, so it is in it. */
+  BACKUP_CREATE("backup.create"),
+  /**
+   * The node restored from a backup: {@code backup} (its id), {@code taken_at}, {@code purges}
+   * (reports purged again), {@code sequence_floor}.
+   */
+  NODE_RESTORE("node.restore");
 
   private final String word;
 

@@ -50,6 +50,10 @@ import org.bdx.proto.v1.SubscribeResponse;
  * <p>One stream per partner: a new {@code start} from a partner ends its older stream ({@code
  * ABORTED}).
  *
+ * <p>A partner that starts below the sequence it acknowledged lost what it stored (a restore from a
+ * backup): its current alerts are queued for it again before the replay ({@link Outbox#resync},
+ * spec FEED-13).
+ *
  * <p>Wiring: the federation service's {@code subscribe(responses)} returns {@code
  * feed.subscribe(PeerIdentity.current(), responses)}.
  */
@@ -326,6 +330,7 @@ public final class FeedService implements AutoCloseable {
       if (!initialized) {
         initialized = true;
         position = startAfter;
+        resyncIfBehind();
       }
       long ack = pendingAck.get();
       if (ack > acked) {
@@ -387,6 +392,33 @@ public final class FeedService implements AutoCloseable {
         } else {
           lastStatusNanos = now;
         }
+      }
+    }
+
+    /**
+     * A partner that starts below what it acknowledged has lost what it stored (it was restored
+     * from a backup, spec FEED-13), and the rows it acknowledged are deleted: queue its current
+     * alerts again, before the replay, so it gets back every one.
+     */
+    private void resyncIfBehind() {
+      long acknowledged = outbox.ackedThrough(peer);
+      if (startAfter >= acknowledged) {
+        return;
+      }
+      Optional<Grant> g = grants.outbound(peer);
+      if (g.isPresent() && g.get().agreementId().equals(agreementId)) {
+        int n = outbox.resync(g.get());
+        LOG.info(
+            () ->
+                "partner "
+                    + peer.fingerprint()
+                    + " started its feed at "
+                    + startAfter
+                    + ", below the "
+                    + acknowledged
+                    + " it had acknowledged: it lost what it stored; queued "
+                    + n
+                    + " current alerts for it again");
       }
     }
 

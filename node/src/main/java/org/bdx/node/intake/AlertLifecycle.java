@@ -3,6 +3,8 @@ package org.bdx.node.intake;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,6 +17,7 @@ import java.util.Set;
 import org.bdx.node.audit.AuditAction;
 import org.bdx.node.audit.AuditDetail;
 import org.bdx.node.audit.AuditLog;
+import org.bdx.node.backup.PurgeList;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.error.FieldViolation;
 import org.bdx.node.identity.NodeId;
@@ -61,7 +64,12 @@ public final class AlertLifecycle {
   private final NodeId self;
   private final AuditLog audit;
   private final Clock clock;
+  private final PurgeList purged;
 
+  /**
+   * @param purged where each purge is listed before it destroys a key, so a restore from an older
+   *     backup makes it again (spec AR-9.5)
+   */
   public AlertLifecycle(
       ReportValidator validator,
       AlertIssuer issuer,
@@ -71,7 +79,8 @@ public final class AlertLifecycle {
       Outbox outbox,
       NodeId self,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      PurgeList purged) {
     this.validator = Objects.requireNonNull(validator, "validator");
     this.issuer = Objects.requireNonNull(issuer, "issuer");
     this.db = Objects.requireNonNull(db, "db");
@@ -82,6 +91,7 @@ public final class AlertLifecycle {
     this.self = Objects.requireNonNull(self, "self");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.purged = Objects.requireNonNull(purged, "purged");
   }
 
   /** What {@link #purge} did. */
@@ -165,7 +175,8 @@ public final class AlertLifecycle {
    * holding it delete it; deletes the report, the retraction reason and every queued row that may
    * carry content; keeps only the alert's tombstone; then checkpoints the write-ahead log so no
    * older page survives in it. With {@code secure_delete} none of the report's content is left in
-   * the database files (spec EXP-5).
+   * the database files (spec EXP-5). The report id is first added to the home's purge list (spec
+   * AR-9.5).
    *
    * @throws BdxException unknown report
    */
@@ -178,6 +189,13 @@ public final class AlertLifecycle {
               // opened, and purging it again must still work.
               String alertId =
                   reports.alertIdOf(id).orElseThrow(() -> BdxException.notFound("no report " + id));
+              // Listed, on disk, before anything is destroyed: a purge that is not listed would
+              // come undone with a restore. One listed that then fails is made by the restore.
+              try {
+                purged.record(id);
+              } catch (IOException e) {
+                throw new UncheckedIOException("cannot list the purge", e);
+              }
               List<NodeId> notified = List.of();
               long version = 0;
               Optional<StoredAlert> held = alerts.get(self, alertId);

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,12 +30,15 @@ import org.bdx.node.agreement.Partners;
 import org.bdx.node.audit.AuditAction;
 import org.bdx.node.audit.AuditDetail;
 import org.bdx.node.audit.AuditLog;
+import org.bdx.node.backup.BackupMaker;
+import org.bdx.node.backup.PurgeList;
 import org.bdx.node.edge.AuditActor;
 import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.edge.ErrorMapping;
 import org.bdx.node.edge.FederationServerFactory;
 import org.bdx.node.edge.RequestDecoding;
 import org.bdx.node.edge.ScreeningLimit;
+import org.bdx.node.error.BdxException;
 import org.bdx.node.federation.FederationApi;
 import org.bdx.node.federation.FeedService;
 import org.bdx.node.federation.PartnerCalls;
@@ -121,6 +126,7 @@ public final class Node implements AutoCloseable {
   private final FederationApi federationApi;
   private final Keepalive keepalive;
   private final RefusedMessages refused;
+  private final AlertLifecycle lifecycle;
   private boolean feedsStopped;
   private final ScheduledExecutorService maintenance =
       Executors.newSingleThreadScheduledExecutor(
@@ -224,7 +230,9 @@ public final class Node implements AutoCloseable {
             outbox,
             nodeId,
             audit,
-            clock);
+            clock,
+            new PurgeList(home.dir()));
+    this.lifecycle = lifecycle;
     this.clientApi =
         new ClientApi(
             info,
@@ -248,7 +256,8 @@ public final class Node implements AutoCloseable {
             new SyncStatus(db, syncState, outboxRows, refused),
             feedClients::connected,
             staff,
-            audit);
+            audit,
+            new BackupMaker(home, vault, nodeId, softwareVersion(), clock, rng));
     this.federationApi = new FederationApi(new PartnerActions(book, keys, partners), feedService);
   }
 
@@ -327,6 +336,43 @@ public final class Node implements AutoCloseable {
     Vault.changePassphrase(home.dir(), oldPassphrase, newPassphrase, kdf, new SecureRandom());
   }
 
+  /** What {@link #restore} did. */
+  public record Restored(
+      NodeId nodeId,
+      long takenAt,
+      long reports,
+      long alerts,
+      List<String> purgedAgain,
+      int purgesListed,
+      String coordinator,
+      long sequenceFloor) {
+    public Restored {
+      purgedAgain = List.copyOf(purgedAgain);
+    }
+  }
+
+  /**
+   * Restores the backup {@code file} into {@code home}, which must not exist or be empty (spec
+   * AR-9.3): checks every chunk with the key the passphrase opens, moves the feed sequences past
+   * what the lost node could have used, purges again each report of {@code purgedSince} the backup
+   * holds (the home's purge list kept beside the backups, spec AR-9.5) and every report whose key
+   * the backup lacks, and makes a coordinator account whose credential it writes to {@code
+   * admin.token}. Nothing is written to {@code home} unless all of it succeeds.
+   *
+   * @throws VaultException.WrongPassphrase if the passphrase does not open the backup
+   * @throws org.bdx.node.backup.BackupException if the file is not a backup, is truncated or
+   *     altered
+   */
+  public static Restored restore(
+      java.nio.file.Path file,
+      NodeHome home,
+      Passphrase passphrase,
+      Collection<String> purgedSince,
+      Clock clock)
+      throws IOException {
+    return Restore.run(file, home, passphrase, purgedSince, clock);
+  }
+
   /**
    * Opens the node in {@code home}, unlocked with {@code passphrase}. Every time decision the node
    * makes (expiry, retention, clock skew, agreement and sync times) reads {@code clock}, so tests
@@ -393,6 +439,7 @@ public final class Node implements AutoCloseable {
     ReportKeys reportKeys = null;
     try {
       NodeConfig config = home.loadConfig();
+      removeBackupLeftovers(home);
       NodeKeys keys = KeyFiles.load(home.dir(), vault);
       ScreeningSettings screening = ScreeningSettings.load(home.configFile());
       SecureRandom rng = new SecureRandom();
@@ -437,6 +484,15 @@ public final class Node implements AutoCloseable {
     }
   }
 
+  /** Snapshots a backup left when the node stopped in the middle of it: as readable as node.db. */
+  private static void removeBackupLeftovers(NodeHome home) {
+    try {
+      BackupMaker.removeLeftovers(home.dir());
+    } catch (IOException e) {
+      LOG.warning("could not remove what an interrupted backup left in " + home.dir());
+    }
+  }
+
   /**
    * Builds the search index if it was built under older rules, or never (after the migration that
    * sealed the alerts, spec AR-7): before serving, with a log line every few seconds.
@@ -471,6 +527,61 @@ public final class Node implements AutoCloseable {
     }
     staff.adopt("admin", StaffRole.STAFF_ROLE_COORDINATOR, home.readAdminToken());
     staff.adopt("client", StaffRole.STAFF_ROLE_INTAKE, home.readClientToken());
+  }
+
+  /**
+   * The reports whose key is gone: a purge destroyed the key and stopped before it deleted the
+   * report, or a backup's database snapshot was taken before such a purge and its key snapshot
+   * after it (spec AR-9.3). Nothing can read them; purging them again completes the work.
+   */
+  List<String> keylessReports() {
+    Set<String> keyed = new HashSet<>(reportKeys.reportIds());
+    return new ReportStore(db, new AlertStore(db, new AlertIndex()))
+        .ids().stream().filter(id -> !keyed.contains(id)).sorted().toList();
+  }
+
+  /**
+   * Purges each report of {@code reportIds} this node holds, as staff would ({@code PurgeReport}),
+   * in the node's name; ids it does not hold are passed over.
+   *
+   * @return the ids purged
+   */
+  List<String> purgeAgain(Collection<String> reportIds) {
+    List<String> done = new ArrayList<>();
+    for (String id : reportIds) {
+      try {
+        AuditLog.as(AuditLog.NODE, () -> lifecycle.purge(id));
+        done.add(id);
+      } catch (BdxException e) {
+        if (e.kind() != BdxException.Kind.NOT_FOUND) {
+          throw e;
+        }
+      }
+    }
+    return done;
+  }
+
+  /**
+   * A new coordinator account named {@code name} (or {@code name-2}, ... if taken), made by the
+   * node, and its credential.
+   */
+  StaffAccounts.Created addCoordinator(String name) {
+    for (int i = 1; ; i++) {
+      String candidate = i == 1 ? name : name + "-" + i;
+      try {
+        return AuditLog.as(
+            AuditLog.NODE, () -> staff.add(candidate, StaffRole.STAFF_ROLE_COORDINATOR));
+      } catch (BdxException e) {
+        if (e.kind() != BdxException.Kind.ALREADY_EXISTS || i >= 100) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Records in the audit log, in the node's name, that it was restored. */
+  void recordRestore(AuditDetail detail) {
+    audit.recordAs(AuditLog.NODE, AuditAction.NODE_RESTORE, detail);
   }
 
   /**

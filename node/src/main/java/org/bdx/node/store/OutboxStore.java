@@ -96,6 +96,17 @@ public final class OutboxStore {
   }
 
   /**
+   * Current alerts for a partner that lost what it stored (spec FEED-13): not expired, and not
+   * retracted unless the partner was ever queued something of them (it may hold content again).
+   */
+  static final String RESYNC =
+      "SELECT * FROM alerts a WHERE seq > ? AND expires_at > ? "
+          + "AND (status <> ? OR EXISTS (SELECT 1 FROM shared_with s "
+          + "WHERE s.partner_node_id = ? AND s.origin_node_id = a.origin_node_id "
+          + "AND s.alert_id = a.alert_id)) "
+          + "ORDER BY seq LIMIT ?";
+
+  /**
    * What a partner was last queued of one alert (table {@code shared_with}).
    *
    * @param version the newest version queued
@@ -354,12 +365,24 @@ public final class OutboxStore {
    * partner} was queued content of them. The caller decides what of each is queued.
    */
   public Candidates backfillPage(NodeId partner, long afterSeq, long now, int limit) {
+    return candidates(BACKFILL, partner, afterSeq, now, limit);
+  }
+
+  /**
+   * As {@link #backfillPage}, for a partner that lost what it stored: retracted alerts too when
+   * {@code partner} was ever queued anything of them, with content or not.
+   */
+  public Candidates resyncPage(NodeId partner, long afterSeq, long now, int limit) {
+    return candidates(RESYNC, partner, afterSeq, now, limit);
+  }
+
+  private Candidates candidates(String sql, NodeId partner, long afterSeq, long now, int limit) {
     Objects.requireNonNull(partner, "partner");
     return db.inTransaction(
         c -> {
           List<StoredAlert> alerts = new ArrayList<>();
           long last = afterSeq;
-          try (PreparedStatement ps = c.prepareStatement(BACKFILL)) {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, afterSeq);
             ps.setLong(2, now);
             ps.setInt(3, AlertStatus.ALERT_STATUS_RETRACTED_VALUE);

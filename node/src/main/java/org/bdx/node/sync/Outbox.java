@@ -135,7 +135,7 @@ public final class Outbox {
             () -> {
               List<NodeId> partners = new ArrayList<>();
               for (Grant g : outbound) {
-                if (queue(g, alert, now)) {
+                if (queue(g, alert, now, false)) {
                   partners.add(g.partner());
                 }
               }
@@ -160,7 +160,27 @@ public final class Outbox {
     return AuditLog.as(AuditLog.NODE, () -> backfillPages(grant));
   }
 
+  /**
+   * Queues again, for a partner that started its feed below what it had acknowledged (so it lost
+   * what it stored: a restore from a backup, spec FEED-13), the newest version of every current
+   * alert it may see, with content, and header-only the newest version of every alert it was ever
+   * queued anything of and may no longer see (retracted, or withdrawn from it), so it gets back
+   * every warning and deletes again what it must not hold. Unlike {@link #backfill}, a version
+   * queued before is queued again: the rows it was queued in were acknowledged and deleted. A row
+   * of that version still queued is not doubled. Runs in pages; the audit log names the node.
+   *
+   * @return how many rows were queued
+   */
+  public int resync(Grant grant) {
+    Objects.requireNonNull(grant, "grant");
+    return AuditLog.as(AuditLog.NODE, () -> pages(grant, true));
+  }
+
   private int backfillPages(Grant grant) {
+    return pages(grant, false);
+  }
+
+  private int pages(Grant grant, boolean resync) {
     long now = now();
     long after = 0;
     int queued = 0;
@@ -170,10 +190,12 @@ public final class Outbox {
           db.atomically(
               () -> {
                 OutboxStore.Candidates candidates =
-                    rows.backfillPage(grant.partner(), from, now, BACKFILL_PAGE);
+                    resync
+                        ? rows.resyncPage(grant.partner(), from, now, BACKFILL_PAGE)
+                        : rows.backfillPage(grant.partner(), from, now, BACKFILL_PAGE);
                 int n = 0;
                 for (StoredAlert a : candidates.alerts()) {
-                  if (queue(grant, a, now)) {
+                  if (queue(grant, a, now, resync)) {
                     n++;
                   }
                 }
@@ -216,8 +238,12 @@ public final class Outbox {
    * Queues the row for one partner: redacted to what it may see, or header-only when it may see
    * nothing of this version but holds content of an earlier one (a withdrawal or retraction, spec
    * VER-5). False if nothing is queued. Runs inside the caller's transaction.
+   *
+   * <p>For a {@code resync} the partner lost what it stored: what it was queued before no longer
+   * counts as held, and any record of the alert (content or header-only) means it may hold content
+   * again, from before its loss, so it is sent the header-only version if it may see nothing now.
    */
-  private boolean queue(Grant g, StoredAlert a, long now) {
+  private boolean queue(Grant g, StoredAlert a, long now, boolean resync) {
     NodeId partner = g.partner();
     if (partner.equals(a.originNodeId()) || partner.equals(a.receivedFrom())) {
       return false; // never back to where it came from (FEED-3)
@@ -226,7 +252,7 @@ public final class Outbox {
       return false; // receivers delete at expiry; nothing to send or withdraw
     }
     Optional<OutboxStore.Shared> prev = rows.shared(partner, a.originNodeId(), a.alertId());
-    if (prev.isPresent() && prev.get().version() >= a.version()) {
+    if (!resync && prev.isPresent() && prev.get().version() >= a.version()) {
       return false; // this or a newer version was already queued
     }
     RelayHops hops = rowHops(g, a);
@@ -243,7 +269,9 @@ public final class Outbox {
     }
     boolean withContent = !paths.isEmpty();
     long hopsLeft = withContent ? hops.hopsLeft() : 0;
-    if (!withContent && !prev.map(OutboxStore.Shared::withContent).orElse(false)) {
+    boolean mayHold =
+        resync ? prev.isPresent() : prev.map(OutboxStore.Shared::withContent).orElse(false);
+    if (!withContent && !mayHold) {
       return false; // nothing it may see, and nothing of ours it must delete
     }
     if (rows.isQueued(partner, g.agreementId(), a.originNodeId(), a.alertId(), a.version())) {

@@ -51,7 +51,9 @@ public final class Vault implements AutoCloseable {
   private static final int SALT_LENGTH = 16;
   static final int HEADER_LENGTH = 8 + 1 + 1 + 4 + 4 + 4 + SALT_LENGTH;
   private static final int PAYLOAD_LENGTH = 1 + SEED_LENGTH + SymmetricKey.LENGTH;
-  static final int FILE_LENGTH = HEADER_LENGTH + SymmetricKey.OVERHEAD + PAYLOAD_LENGTH;
+
+  /** The vault file's length in bytes (131); a backup carries it whole (spec AR-9.1). */
+  public static final int FILE_LENGTH = HEADER_LENGTH + SymmetricKey.OVERHEAD + PAYLOAD_LENGTH;
 
   /** What a subkey is for; each label names one purpose and never changes meaning. */
   public enum Purpose {
@@ -60,7 +62,9 @@ public final class Vault implements AutoCloseable {
     /** Seals stored values other than report bodies: alerts, the outbox, partners (AR-6). */
     ROWS("bdx/v1/at-rest/rows"),
     /** Keys the hashes that stand in for searchable values in the search index (AR-7). */
-    SEARCH_INDEX("bdx/v1/at-rest/search-index");
+    SEARCH_INDEX("bdx/v1/at-rest/search-index"),
+    /** Seals the chunks of a backup file (spec AR-9). */
+    BACKUP("bdx/v1/at-rest/backup");
 
     private final String label;
 
