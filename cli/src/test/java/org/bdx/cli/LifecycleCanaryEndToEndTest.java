@@ -58,11 +58,11 @@ import org.junit.jupiter.api.io.TempDir;
  * shared with its contact, updated, narrowed to withhold the contact, retracted and purged.
  *
  * <p>The scan reads every regular file under the test's directory: both homes (database, its log
- * and shared memory, {@code reportkeys.db} and its files, the vault, keys, credentials, settings)
- * and the log of every {@code java.util.logging} record the JVM wrote while the nodes ran. Each
- * absence has a twin that shows the scan could have seen the value: the node holds it, sealed (its
- * row or report keys open it), and a value kept in clear on purpose (the alert id) is found in both
- * homes by the same scan.
+ * and shared memory, {@code reportkeys.db} and its files, the vault, keys, credentials, settings),
+ * a backup of each node taken at each step ({@code bdx backup}), and the log of every {@code
+ * java.util.logging} record the JVM wrote while the nodes ran. Each absence has a twin that shows
+ * the scan could have seen the value: the node holds it, sealed (its row or report keys open it),
+ * and a value kept in clear on purpose (the alert id) is found in both homes by the same scan.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -108,6 +108,8 @@ class LifecycleCanaryEndToEndTest {
   private static final SecureRandom RNG = new SecureRandom();
 
   @TempDir static Path tmp;
+
+  private static int backupsTaken;
   TestOrg east;
   TestOrg north;
   LogFile log;
@@ -298,14 +300,25 @@ class LifecycleCanaryEndToEndTest {
   // --- the scan
 
   /**
-   * Scans every regular file under the test's directory (both homes, the captured log, and any file
-   * a later step writes there, such as a backup) for every canary, ignoring case; then checks that
-   * the same scan finds the alert id, kept in clear on purpose, in each home's database files, and
-   * that the log captured the nodes' records.
+   * Takes a backup of each node ({@code bdx backup}) into the test's directory, then scans every
+   * regular file under it (both homes, the captured log, the backups of this and earlier steps) for
+   * every canary, ignoring case; then checks that the same scan finds the alert id, kept in clear
+   * on purpose, in each home's database files, and that the log captured the nodes' records.
    */
   private void assertNoCanaryInAnyFile() throws IOException {
+    // A backup of each node as it is now, kept beside the homes: backups are scanned too, those
+    // of earlier steps included.
+    backupsTaken++;
+    Files.createDirectories(tmp.resolve("backups"));
+    List<String> backups = new ArrayList<>();
+    for (TestOrg o : List.of(east, north)) {
+      String name = "backups/" + backupsTaken + "-" + o.key() + ".bdxbackup";
+      ok("backup", "--home", o.homeArg(), "--out", tmp.resolve(name).toString());
+      backups.add(name);
+    }
     log.flush();
     List<String> scanned = files().stream().map(f -> tmp.relativize(f).toString()).toList();
+    assertThat(scanned).as("what the scan reads").containsAll(backups);
     for (String home : List.of("east/", "north/")) {
       assertThat(scanned)
           .as("what the scan reads")
