@@ -536,6 +536,37 @@ final class NegativeCases {
             committing(List.of(emptyArea), List.of(emptyArea)),
             null,
             CLAIM_VALUE_MISMATCH));
+
+    // Readings settled later (issue 14); appended so the draws above stay unchanged.
+    // PB-1: tag 0x1a (field 3, alert_id, length-delimited) plus 2^63, a 10-byte varint; read
+    // modulo 2^32 it would be a second alert_id "x", which would win (PB-4).
+    out.add(
+        new Case(
+            "header_tag_wider_than_32_bits",
+            "signed header that ends with a tag of value 2^63 + 0x1a (a 10-byte varint) and a"
+                + " 1-byte string: malformed, not a second alert_id (PB-1)",
+            signedBytes(
+                concat(
+                    valid.getHeader().toByteArray(),
+                    bytes(0x9a, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0x01, 0x78))),
+            null,
+            HEADER_MALFORMED));
+    // PB-1: field number 2^29 + 3, length-delimited (tag 2^32 + 0x1a, 5 bytes); the low 29 bits
+    // are field 3, area.
+    Disclosure wideField =
+        disclosure(
+            salt(),
+            concat(
+                Claim.newBuilder().setPath("area").build().toByteArray(),
+                bytes(0x12, 0x08, 0x9a, 0x80, 0x80, 0x80, 0x10, 0x02, 0x41, 0x42)));
+    out.add(
+        new Case(
+            "claim_field_number_above_max",
+            "committed claim whose value carries field number 2^29 + 3 (length-delimited); read"
+                + " modulo 2^29 it would be area: malformed (PB-1)",
+            committing(List.of(wideField), List.of(wideField)),
+            null,
+            CLAIM_MALFORMED));
     return out;
   }
 
