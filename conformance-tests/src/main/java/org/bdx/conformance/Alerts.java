@@ -144,7 +144,7 @@ public final class Alerts {
     if (h.getAudienceValue() < 1 || Audience.forNumber(h.getAudienceValue()) == null) {
       throw new Rejected("INVALID_AUDIENCE");
     }
-    if (h.getExpiresAt() <= h.getIssuedAt()) {
+    if (h.getIssuedAt() <= 0 || h.getExpiresAt() <= h.getIssuedAt()) {
       throw new Rejected("INVALID_VALIDITY");
     }
     // 8

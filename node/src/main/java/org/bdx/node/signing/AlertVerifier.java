@@ -154,8 +154,8 @@ public final class AlertVerifier {
     if (audience == Audience.AUDIENCE_UNSPECIFIED || audience == Audience.UNRECOGNIZED) {
       throw fail(INVALID_AUDIENCE, "audience is unspecified or unknown");
     }
-    if (header.getExpiresAt() <= header.getIssuedAt()) {
-      throw fail(INVALID_VALIDITY, "expires_at must be later than issued_at");
+    if (header.getIssuedAt() <= 0 || header.getExpiresAt() <= header.getIssuedAt()) {
+      throw fail(INVALID_VALIDITY, "issued_at must be positive and expires_at later");
     }
 
     // SIG-7.8 digests.

@@ -330,6 +330,36 @@ class AlertVerifierTest {
   }
 
   @Test
+  @DisplayName("SIG-7.7: issued_at 0 or negative -> INVALID_VALIDITY")
+  void verify_negativeIssuedAt_isRejected() {
+    AlertHeader h = cases.header;
+    for (long issuedAt : new long[] {-1, 0, Long.MIN_VALUE}) {
+      assertThat(reasonOf(cases.resign(h.toBuilder().setIssuedAt(issuedAt).build(), List.of())))
+          .isEqualTo(VerificationException.Reason.INVALID_VALIDITY);
+    }
+  }
+
+  @Test
+  @DisplayName("PB-4: a claim value split across two occurrences -> CLAIM_MALFORMED")
+  void verify_messageSplitAcrossOccurrences_isRejected() {
+    assertThat(reasonOf(byName("claim_value_split_across_occurrences").envelope()))
+        .isEqualTo(VerificationException.Reason.CLAIM_MALFORMED);
+  }
+
+  @Test
+  @DisplayName("SIG-7.10: an enum explicitly 0 beside the claimed field is accepted")
+  void verify_otherEnumExplicitZero_isAccepted() throws Exception {
+    NegativeCases.Case c = byName("claim_other_enum_explicit_zero");
+    SignedAlert once =
+        c.envelope().toBuilder()
+            .clearDisclosures()
+            .addDisclosures(c.envelope().getDisclosures(0))
+            .build();
+    VerifiedAlert v = verifier.verify(once);
+    assertThat(v.disclosedPaths()).containsExactly("severity");
+  }
+
+  @Test
   void verify_null_throwsNpe() {
     assertThatThrownBy(() -> verifier.verify(null)).isInstanceOf(NullPointerException.class);
   }
