@@ -669,12 +669,15 @@ function directionValid(d) {
   const distinct = (xs) => new Set(xs).size === xs.length;
   if (!known('PartnerClass', d.receiver_class)) return false;
   if (!d.harms.every((h) => known('HarmCategory', h)) || !distinct(d.harms)) return false;
+  // AGR-4: a list beside its "all" flag is invalid.
+  if ((d.all_harms && d.harms.length > 0) || (d.all_areas && d.areas.length > 0)) return false;
   if (d.areas.length > 100) return false;
   for (const a of d.areas) {
     const cps = [...a].map((c) => c.codePointAt(0));
     if (cps.length < 1 || cps.length > 100 || trimArea(a) === '') return false;
     if (cps.some(isControl)) return false;
   }
+  // AGR-4.2: toLowerCase is the full default lower-case mapping (engine's Unicode data).
   if (!distinct(d.areas.map((a) => trimArea(a).toLowerCase()))) return false;
   if (!(d.min_severity === 0 || known('Severity', d.min_severity))) return false;
   if (!d.field_paths.every((p) => PATHS.includes(p)) || !distinct(d.field_paths)) return false;
