@@ -227,7 +227,8 @@ function scalarFromVarint(type, v) {
 
 // Parses `buf` as the message described by `schema` (field number ->
 // {name, type, repeated, schema}). Proto3 rules: last value wins for a
-// singular scalar, occurrences of an embedded message merge, repeated varint
+// singular scalar, occurrences of an embedded message each parse on their own
+// and merge, repeated varint
 // fields accept packed and unpacked encoding, strings must be valid UTF-8,
 // enums are open. A field with an unknown number, or a known number with a
 // wire type other than its type's, is an unknown field (recorded, skipped).
@@ -290,6 +291,8 @@ function parse(buf, schema) {
   }
   for (const [name, parts] of Object.entries(chunks)) {
     const f = Object.values(schema).find((x) => x.name === name);
+    // PB-4: each occurrence parses on its own; their merge is then the parse of the joined bytes.
+    for (const part of parts) parse(part, f.schema);
     msg[name] = parse(Buffer.concat(parts), f.schema);
   }
   return msg;
@@ -536,7 +539,7 @@ function verifyEnvelope(envelopeBytes, expectedOrigin) {
   if (h.version < 1n || h.version > MAX_INT63) return fail('INVALID_VERSION');
   if (!(h.status >= 1 && h.status < ENUMS.AlertStatus.length)) return fail('INVALID_STATUS');
   if (!(h.audience >= 1 && h.audience < ENUMS.Audience.length)) return fail('INVALID_AUDIENCE');
-  if (!(h.expires_at > h.issued_at)) return fail('INVALID_VALIDITY');
+  if (!(h.issued_at > 0n && h.expires_at > h.issued_at)) return fail('INVALID_VALIDITY');
   // 8. digests
   const digests = h.claim_digests;
   const seen = new Set();
@@ -666,12 +669,15 @@ function directionValid(d) {
   const distinct = (xs) => new Set(xs).size === xs.length;
   if (!known('PartnerClass', d.receiver_class)) return false;
   if (!d.harms.every((h) => known('HarmCategory', h)) || !distinct(d.harms)) return false;
+  // AGR-4: a list beside its "all" flag is invalid.
+  if ((d.all_harms && d.harms.length > 0) || (d.all_areas && d.areas.length > 0)) return false;
   if (d.areas.length > 100) return false;
   for (const a of d.areas) {
     const cps = [...a].map((c) => c.codePointAt(0));
     if (cps.length < 1 || cps.length > 100 || trimArea(a) === '') return false;
     if (cps.some(isControl)) return false;
   }
+  // AGR-4.2: toLowerCase is the full default lower-case mapping (engine's Unicode data).
   if (!distinct(d.areas.map((a) => trimArea(a).toLowerCase()))) return false;
   if (!(d.min_severity === 0 || known('Severity', d.min_severity))) return false;
   if (!d.field_paths.every((p) => PATHS.includes(p)) || !distinct(d.field_paths)) return false;

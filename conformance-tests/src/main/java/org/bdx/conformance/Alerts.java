@@ -97,6 +97,9 @@ public final class Alerts {
     // 2
     AlertHeader h;
     try {
+      if (!SpecWire.wellFormed(env.getHeader().toByteArray(), AlertHeader.getDescriptor())) {
+        throw new Rejected("HEADER_MALFORMED");
+      }
       h = AlertHeader.parseFrom(env.getHeader());
     } catch (InvalidProtocolBufferException e) {
       throw new Rejected("HEADER_MALFORMED");
@@ -141,7 +144,7 @@ public final class Alerts {
     if (h.getAudienceValue() < 1 || Audience.forNumber(h.getAudienceValue()) == null) {
       throw new Rejected("INVALID_AUDIENCE");
     }
-    if (h.getExpiresAt() <= h.getIssuedAt()) {
+    if (h.getIssuedAt() <= 0 || h.getExpiresAt() <= h.getIssuedAt()) {
       throw new Rejected("INVALID_VALIDITY");
     }
     // 8
@@ -185,6 +188,9 @@ public final class Alerts {
       }
       Claim c;
       try {
+        if (!SpecWire.wellFormed(d.getClaim().toByteArray(), Claim.getDescriptor())) {
+          throw new Rejected("CLAIM_MALFORMED");
+        }
         c = Claim.parseFrom(d.getClaim());
       } catch (InvalidProtocolBufferException e) {
         throw new Rejected("CLAIM_MALFORMED");

@@ -22,6 +22,7 @@ import org.bdx.proto.v1.AgreementTerms;
 import org.bdx.proto.v1.ConfirmAgreementRequest;
 import org.bdx.proto.v1.FederationServiceGrpc;
 import org.bdx.proto.v1.FeedAck;
+import org.bdx.proto.v1.HarmCategory;
 import org.bdx.proto.v1.NotifyAgreementStateRequest;
 import org.bdx.proto.v1.OfferAgreementRequest;
 import org.bdx.proto.v1.PartnerClass;
@@ -41,7 +42,7 @@ abstract class HostileSection extends ConformanceSection {
   @Test
   @Order(60)
   @DisplayName(
-      "HOST-2, FAPI-2, AGR-5, AGR-7: hostile OfferAgreement calls get their status and change nothing")
+      "HOST-2, FAPI-2, AGR-4, AGR-5, AGR-7: hostile OfferAgreement calls get their status and change nothing")
   void hostileOffers() throws Exception {
     federation();
     SuiteNode m = hostile;
@@ -85,6 +86,17 @@ abstract class HostileSection extends ConformanceSection {
                     signed.toBuilder()
                         .setAcceptorSignature(ByteString.copyFrom(new byte[64]))
                         .build())),
+        Status.Code.INVALID_ARGUMENT);
+    // AGR-4: all_harms beside a harm list, correctly signed by the caller: TERMS_INVALID.
+    AgreementTerms allWithList =
+        valid.toBuilder()
+            .setProposerToAcceptor(
+                valid.getProposerToAcceptor().toBuilder()
+                    .setAllHarms(true)
+                    .addHarms(HarmCategory.HARM_CATEGORY_ROBBERY))
+            .build();
+    assertStatus(
+        () -> fed.offerAgreement(offer(propose(m.keys, allWithList))),
         Status.Code.INVALID_ARGUMENT);
     assertStatus(
         () -> fed.offerAgreement(offer(propose(third, byThird))), Status.Code.PERMISSION_DENIED);

@@ -101,6 +101,15 @@ public final class AgreementTermsValidator {
       problems.add(p + "receiver_class: must be peer, support or police");
     }
 
+    // AGR-4: a list beside its "all" flag would grant everything while reading as a restriction
+    // (a coordinator editing the template adds a harm and believes only it is granted).
+    if (d.getAllHarms() && d.getHarmsCount() > 0) {
+      problems.add(p + "harms: must be empty when all_harms is set");
+    }
+    if (d.getAllAreas() && d.getAreasCount() > 0) {
+      problems.add(p + "areas: must be empty when all_areas is set");
+    }
+
     Set<HarmCategory> harms = new HashSet<>();
     for (int i = 0; i < d.getHarmsCount(); i++) {
       HarmCategory h = d.getHarms(i);

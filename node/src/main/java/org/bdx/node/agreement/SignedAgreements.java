@@ -7,6 +7,7 @@ import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.signing.SigningInput;
+import org.bdx.node.signing.WireCheck;
 import org.bdx.proto.v1.AgreementTerms;
 import org.bdx.proto.v1.SignedAgreement;
 
@@ -119,6 +120,9 @@ public final class SignedAgreements {
     }
     AgreementTerms terms;
     try {
+      if (!WireCheck.wellFormed(s.getTerms().toByteArray(), AgreementTerms.getDescriptor())) {
+        throw BdxException.invalid("the agreement terms do not parse"); // PB-1
+      }
       terms = AgreementTerms.parseFrom(s.getTerms());
     } catch (InvalidProtocolBufferException e) {
       throw BdxException.invalid("the agreement terms do not parse");

@@ -14,7 +14,7 @@ import org.bdx.proto.v1.Audience;
  * @param alertId 26 lower-case base32 characters of 16 random bytes (ALR-3)
  * @param version 1 or more (ALR-4)
  * @param status ACTIVE, UPDATED or RETRACTED
- * @param issuedAt Unix seconds
+ * @param issuedAt Unix seconds, positive
  * @param expiresAt Unix seconds, later than issuedAt
  * @param audience the reporter's consent: the widest partner class the alert may reach
  * @param maxHops how many times receivers may relay it onward (0 = never)
@@ -48,8 +48,8 @@ public record AlertDraft(
     if (status == AlertStatus.ALERT_STATUS_UNSPECIFIED || status == AlertStatus.UNRECOGNIZED) {
       throw new IllegalArgumentException("status must be ACTIVE, UPDATED or RETRACTED");
     }
-    if (expiresAt <= issuedAt) {
-      throw new IllegalArgumentException("expiresAt must be later than issuedAt");
+    if (issuedAt <= 0 || expiresAt <= issuedAt) { // ALR-7
+      throw new IllegalArgumentException("issuedAt must be positive and expiresAt later");
     }
     Objects.requireNonNull(audience, "audience");
     if (audience == Audience.AUDIENCE_UNSPECIFIED || audience == Audience.UNRECOGNIZED) {

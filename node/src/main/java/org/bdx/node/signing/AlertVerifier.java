@@ -100,6 +100,9 @@ public final class AlertVerifier {
     byte[] headerBytes = envelope.getHeader().toByteArray();
     AlertHeader header;
     try {
+      if (!WireCheck.wellFormed(headerBytes, AlertHeader.getDescriptor())) {
+        throw fail(HEADER_MALFORMED, "header does not parse"); // PB-1: a tag wider than 32 bits
+      }
       header = AlertHeader.parseFrom(headerBytes);
     } catch (InvalidProtocolBufferException e) {
       throw fail(HEADER_MALFORMED, "header does not parse");
@@ -151,8 +154,8 @@ public final class AlertVerifier {
     if (audience == Audience.AUDIENCE_UNSPECIFIED || audience == Audience.UNRECOGNIZED) {
       throw fail(INVALID_AUDIENCE, "audience is unspecified or unknown");
     }
-    if (header.getExpiresAt() <= header.getIssuedAt()) {
-      throw fail(INVALID_VALIDITY, "expires_at must be later than issued_at");
+    if (header.getIssuedAt() <= 0 || header.getExpiresAt() <= header.getIssuedAt()) {
+      throw fail(INVALID_VALIDITY, "issued_at must be positive and expires_at later");
     }
 
     // SIG-7.8 digests.
@@ -199,6 +202,9 @@ public final class AlertVerifier {
       }
       Claim claim;
       try {
+        if (!WireCheck.wellFormed(claimBytes, Claim.getDescriptor())) {
+          throw fail(CLAIM_MALFORMED, "a claim does not parse"); // PB-1
+        }
         claim = Claim.parseFrom(claimBytes);
       } catch (InvalidProtocolBufferException e) {
         throw fail(CLAIM_MALFORMED, "a claim does not parse");

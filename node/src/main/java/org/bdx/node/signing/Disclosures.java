@@ -40,7 +40,11 @@ public final class Disclosures {
   /** The path of a disclosure's claim, or empty if the claim does not parse. */
   static Optional<String> pathOf(Disclosure d) {
     try {
-      return Optional.of(Claim.parseFrom(d.getClaim()).getPath());
+      byte[] claim = d.getClaim().toByteArray();
+      if (!WireCheck.wellFormed(claim, Claim.getDescriptor())) {
+        return Optional.empty(); // PB-1
+      }
+      return Optional.of(Claim.parseFrom(claim).getPath());
     } catch (InvalidProtocolBufferException e) {
       return Optional.empty();
     }

@@ -12,6 +12,7 @@ import org.bdx.proto.v1.AgreementTerms;
 import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.HarmCategory;
 import org.bdx.proto.v1.PartnerClass;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class AgreementTermsValidatorTest {
@@ -165,5 +166,29 @@ class AgreementTermsValidatorTest {
   void versionAbove2To63_invalid() {
     assertThat(AgreementTermsValidator.problems(valid().setVersion(-1L).build()))
         .containsExactly("version: must be in 1..2^63-1");
+  }
+
+  @Test
+  @DisplayName("AGR-4: all_harms or all_areas beside a non-empty list is invalid")
+  void validate_allFlagWithList_isRejected() {
+    DirectionTerms both =
+        AgreementFixtures.direction(PartnerClass.PARTNER_CLASS_PEER)
+            .setAllHarms(true)
+            .addHarms(HarmCategory.HARM_CATEGORY_ROBBERY)
+            .setAllAreas(true)
+            .build();
+    assertThat(AgreementTermsValidator.problems(valid().setProposerToAcceptor(both).build()))
+        .containsExactly(
+            "proposer_to_acceptor.harms: must be empty when all_harms is set",
+            "proposer_to_acceptor.areas: must be empty when all_areas is set");
+  }
+
+  @Test
+  @DisplayName("AGR-4: an empty field_paths is valid (the direction carries no content)")
+  void validate_emptyFieldPaths_isValid() {
+    DirectionTerms none =
+        AgreementFixtures.direction(PartnerClass.PARTNER_CLASS_PEER).clearFieldPaths().build();
+    assertThat(AgreementTermsValidator.problems(valid().setProposerToAcceptor(none).build()))
+        .isEmpty();
   }
 }

@@ -316,7 +316,110 @@ final class AgreementVectors {
                 acceptor),
             true,
             "TERMS_INVALID"));
+
+    // Readings settled later (issue 14).
+    // PB-3: uint32 varints wider than 32 bits hold their low 32 bits: retention_days 2^32 + 30
+    // is 30 and max_relay_hops 2^32 is 0, so the terms are valid (a reader that refused, clamped
+    // or kept 64 bits would find them malformed or invalid).
+    byte[] wideDirection =
+        concat(
+            terms.getAcceptorToProposer().toBuilder().clearRetentionDays().build().toByteArray(),
+            new byte[] {0x48, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x10},
+            new byte[] {0x50, (byte) 0x9e, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x10});
+    byte[] wideTerms =
+        concat(
+            terms.toBuilder().clearAcceptorToProposer().build().toByteArray(),
+            new byte[] {0x42, (byte) wideDirection.length},
+            wideDirection);
+    if (!parse(wideTerms).equals(terms)) {
+      throw new IllegalStateException("wide uint32 terms do not read as the terms");
+    }
+    out.add(
+        new Case(
+            "accepted_uint32_wider_than_32_bits",
+            "acceptor_to_proposer carries max_relay_hops as a varint of 2^32 and retention_days"
+                + " of 2^32 + 30, which hold 0 and 30 (PB-3); signed by both",
+            wideTerms,
+            signBy(wideTerms, proposer, acceptor),
+            true,
+            "VALID"));
+    // AGR-4: an empty field_paths is valid (a direction that carries no content).
+    byte[] oneWay =
+        terms.toBuilder()
+            .setAcceptorToProposer(terms.getAcceptorToProposer().toBuilder().clearFieldPaths())
+            .build()
+            .toByteArray();
+    out.add(
+        new Case(
+            "accepted_no_field_paths",
+            "acceptor_to_proposer has no field_paths: a one-way agreement (AGR-4); signed by"
+                + " both",
+            oneWay,
+            signBy(oneWay, proposer, acceptor),
+            true,
+            "VALID"));
+    // AGR-4: a list beside its "all" flag.
+    out.add(
+        new Case(
+            "terms_all_harms_with_harms",
+            "proposer_to_acceptor sets all_harms and lists HARM_CATEGORY_ROBBERY (AGR-4), signed"
+                + " by both",
+            null,
+            signBy(
+                terms.toBuilder()
+                    .setProposerToAcceptor(
+                        terms.getProposerToAcceptor().toBuilder()
+                            .addHarms(HarmCategory.HARM_CATEGORY_ROBBERY))
+                    .build()
+                    .toByteArray(),
+                proposer,
+                acceptor),
+            true,
+            "TERMS_INVALID"));
+    out.add(
+        new Case(
+            "terms_all_areas_with_areas",
+            "acceptor_to_proposer sets all_areas and lists \"Strathcona\" (AGR-4), signed by"
+                + " both",
+            null,
+            signBy(
+                terms.toBuilder()
+                    .setAcceptorToProposer(
+                        terms.getAcceptorToProposer().toBuilder().addAreas("Strathcona"))
+                    .build()
+                    .toByteArray(),
+                proposer,
+                acceptor),
+            true,
+            "TERMS_INVALID"));
+    // AGR-4.2: the full lower-case mapping, so U+0130 lower-cases to "i" + U+0307.
+    out.add(
+        new Case(
+            "terms_areas_equal_after_full_lower_case",
+            "proposer_to_acceptor lists \"\u0130zmir\" and \"i\u0307zmir\", equal after the full"
+                + " lower-case mapping of Unicode 16.0 (AGR-4.2), signed by both",
+            null,
+            signBy(
+                terms.toBuilder()
+                    .setProposerToAcceptor(
+                        terms.getProposerToAcceptor().toBuilder()
+                            .addAreas("\u0130zmir")
+                            .addAreas("i\u0307zmir"))
+                    .build()
+                    .toByteArray(),
+                proposer,
+                acceptor),
+            true,
+            "TERMS_INVALID"));
     return out;
+  }
+
+  static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
   }
 
   /**

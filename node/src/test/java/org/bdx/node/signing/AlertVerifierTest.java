@@ -307,6 +307,59 @@ class AlertVerifierTest {
   }
 
   @Test
+  @DisplayName("PB-1: a header tag wider than 32 bits -> HEADER_MALFORMED, not read modulo 2^32")
+  void verify_tagWiderThan32Bits_isRejected() {
+    byte[] h = valid.getHeader().toByteArray();
+    // 0x1a (alert_id) + 2^32 as a 5-byte varint, then a 1-byte string.
+    byte[] wide = NegativeCases.bytes(0x9a, 0x80, 0x80, 0x80, 0x10, 0x01, 0x78);
+    assertThat(reasonOf(cases.signedBytes(NegativeCases.concat(h, wide))))
+        .isEqualTo(VerificationException.Reason.HEADER_MALFORMED);
+    // The same tag as an overlong varint whose value fits 32 bits is field 3: a second alert_id.
+    byte[] overlong = NegativeCases.bytes(0x9a, 0x80, 0x80, 0x80, 0x00, 0x01, 0x78);
+    assertThat(reasonOf(cases.signedBytes(NegativeCases.concat(h, overlong))))
+        .isEqualTo(VerificationException.Reason.INVALID_ALERT_ID);
+    NegativeCases.Case c = byName("header_tag_wider_than_32_bits");
+    assertThat(reasonOf(c.envelope())).isEqualTo(VerificationException.Reason.HEADER_MALFORMED);
+  }
+
+  @Test
+  @DisplayName("PB-1: a claim field number above 2^29 - 1 -> CLAIM_MALFORMED")
+  void verify_fieldNumberAbove2To29_isRejected() {
+    NegativeCases.Case c = byName("claim_field_number_above_max");
+    assertThat(reasonOf(c.envelope())).isEqualTo(VerificationException.Reason.CLAIM_MALFORMED);
+  }
+
+  @Test
+  @DisplayName("SIG-7.7: issued_at 0 or negative -> INVALID_VALIDITY")
+  void verify_negativeIssuedAt_isRejected() {
+    AlertHeader h = cases.header;
+    for (long issuedAt : new long[] {-1, 0, Long.MIN_VALUE}) {
+      assertThat(reasonOf(cases.resign(h.toBuilder().setIssuedAt(issuedAt).build(), List.of())))
+          .isEqualTo(VerificationException.Reason.INVALID_VALIDITY);
+    }
+  }
+
+  @Test
+  @DisplayName("PB-4: a claim value split across two occurrences -> CLAIM_MALFORMED")
+  void verify_messageSplitAcrossOccurrences_isRejected() {
+    assertThat(reasonOf(byName("claim_value_split_across_occurrences").envelope()))
+        .isEqualTo(VerificationException.Reason.CLAIM_MALFORMED);
+  }
+
+  @Test
+  @DisplayName("SIG-7.10: an enum explicitly 0 beside the claimed field is accepted")
+  void verify_otherEnumExplicitZero_isAccepted() throws Exception {
+    NegativeCases.Case c = byName("claim_other_enum_explicit_zero");
+    SignedAlert once =
+        c.envelope().toBuilder()
+            .clearDisclosures()
+            .addDisclosures(c.envelope().getDisclosures(0))
+            .build();
+    VerifiedAlert v = verifier.verify(once);
+    assertThat(v.disclosedPaths()).containsExactly("severity");
+  }
+
+  @Test
   void verify_null_throwsNpe() {
     assertThatThrownBy(() -> verifier.verify(null)).isInstanceOf(NullPointerException.class);
   }

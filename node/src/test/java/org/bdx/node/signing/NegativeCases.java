@@ -536,6 +536,77 @@ final class NegativeCases {
             committing(List.of(emptyArea), List.of(emptyArea)),
             null,
             CLAIM_VALUE_MISMATCH));
+
+    // Readings settled later (issue 14); appended so the draws above stay unchanged.
+    // PB-1: tag 0x1a (field 3, alert_id, length-delimited) plus 2^63, a 10-byte varint; read
+    // modulo 2^32 it would be a second alert_id "x", which would win (PB-4).
+    out.add(
+        new Case(
+            "header_tag_wider_than_32_bits",
+            "signed header that ends with a tag of value 2^63 + 0x1a (a 10-byte varint) and a"
+                + " 1-byte string: malformed, not a second alert_id (PB-1)",
+            signedBytes(
+                concat(
+                    valid.getHeader().toByteArray(),
+                    bytes(0x9a, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0x01, 0x78))),
+            null,
+            HEADER_MALFORMED));
+    // PB-1: field number 2^29 + 3, length-delimited (tag 2^32 + 0x1a, 5 bytes); the low 29 bits
+    // are field 3, area.
+    Disclosure wideField =
+        disclosure(
+            salt(),
+            concat(
+                Claim.newBuilder().setPath("area").build().toByteArray(),
+                bytes(0x12, 0x08, 0x9a, 0x80, 0x80, 0x80, 0x10, 0x02, 0x41, 0x42)));
+    out.add(
+        new Case(
+            "claim_field_number_above_max",
+            "committed claim whose value carries field number 2^29 + 3 (length-delimited); read"
+                + " modulo 2^29 it would be area: malformed (PB-1)",
+            committing(List.of(wideField), List.of(wideField)),
+            null,
+            CLAIM_MALFORMED));
+    // PB-4: value occurs twice, area's length in the first and its bytes in the second. Parsing
+    // the joined bytes would read area "ABCDE"; the first occurrence alone is truncated.
+    Disclosure split =
+        disclosure(
+            salt(),
+            concat(
+                Claim.newBuilder().setPath("area").build().toByteArray(),
+                bytes(0x12, 0x03, 0x1a, 0x05, 0x41, 0x12, 0x04, 0x42, 0x43, 0x44, 0x45)));
+    out.add(
+        new Case(
+            "claim_value_split_across_occurrences",
+            "committed claim whose value occurs twice, one area string split between them: each"
+                + " occurrence must parse on its own (PB-4)",
+            committing(List.of(split), List.of(split)),
+            null,
+            CLAIM_MALFORMED));
+    // SIG-7.10: time_of_day explicitly 0 beside severity sets no field (PB-5) and is not an enum
+    // number the check looks at; the claim is valid, so the repeat fails as DUPLICATE_PATH.
+    Disclosure zeroBeside =
+        disclosure(
+            salt(),
+            concat(
+                Claim.newBuilder().setPath("severity").build().toByteArray(),
+                bytes(0x12, 0x04, 0x10, 0x00, 0x30, 0x03)));
+    out.add(
+        new Case(
+            "claim_other_enum_explicit_zero",
+            "committed claim with path \"severity\" whose value also carries time_of_day"
+                + " explicitly as 0 (valid: not set, not checked), disclosed twice",
+            committing(List.of(zeroBeside), List.of(zeroBeside, zeroBeside)),
+            null,
+            DUPLICATE_PATH));
+    // SIG-7.7 / ALR-7: issued_at is positive.
+    out.add(
+        new Case(
+            "issued_at_negative",
+            "issued_at -1 (before 1970), expires_at later",
+            resign(header.toBuilder().setIssuedAt(-1).build(), List.of()),
+            null,
+            INVALID_VALIDITY));
     return out;
   }
 

@@ -218,6 +218,18 @@ final class VectorGenerator {
     cases.add(
         alertCase(
             "retracted", "version 2: a retraction, no digests, no disclosures", origin, retracted));
+    // PB-3: a second max_hops, the varint 2^32 + 2, holds 2 (low 32 bits) and wins (PB-4).
+    byte[] wideHops =
+        NegativeCases.concat(
+            full.getHeader().toByteArray(),
+            NegativeCases.bytes(0x48, 0x82, 0x80, 0x80, 0x80, 0x10));
+    cases.add(
+        alertCase(
+            "active_max_hops_wider_than_32_bits",
+            "the header of active_twelve_fields followed by max_hops as the varint 2^32 + 2,"
+                + " which holds 2 (PB-3); re-signed, with the disclosures of active_subset",
+            origin,
+            AlertSigner.signHeader(origin, wideHops, subset.getDisclosuresList())));
     root.addProperty("drbg_label", label);
     root.add("cases", cases);
     return root;

@@ -6,6 +6,7 @@ import static org.bdx.node.sync.SyncFixture.GRANTED_PATHS;
 import static org.bdx.node.sync.SyncFixture.canaryFields;
 import static org.bdx.node.sync.SyncFixture.terms;
 
+import com.google.protobuf.UnknownFieldSet;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import org.bdx.proto.v1.FeedItem;
 import org.bdx.proto.v1.PartnerClass;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,5 +98,32 @@ class FeedChecksTest {
               () -> new FeedChecks(b.alerts, b.verifier, b.grants, Clock.systemUTC(), bad, null))
           .isInstanceOf(IllegalArgumentException.class);
     }
+  }
+
+  @Test
+  @DisplayName(
+      "FEED-8.2, FEED-8.4: an unknown field inside the embedded SignedAlert is SIG-7's"
+          + " ENVELOPE_MALFORMED, one in the FeedItem itself is ITEM_MALFORMED")
+  void check_unknownFieldInEmbeddedAlert_isVerificationFailed() {
+    a.publish(canaryFields(), Audience.AUDIENCE_PEER);
+    FeedItem item = a.outbox.read(b.id, 0, 10).get(0);
+    UnknownFieldSet unknown =
+        UnknownFieldSet.newBuilder()
+            .addField(99, UnknownFieldSet.Field.newBuilder().addVarint(1).build())
+            .build();
+    FeedChecks checks = new FeedChecks(b.alerts, b.verifier, b.grants, Clock.systemUTC());
+
+    FeedChecks.Checked inAlert =
+        checks.check(
+            a.id,
+            item.toBuilder()
+                .setAlert(item.getAlert().toBuilder().setUnknownFields(unknown))
+                .build());
+    assertThat(inAlert.rejection()).isEqualTo(FeedChecks.Rejection.VERIFICATION_FAILED);
+    assertThat(inAlert.detail()).isEqualTo("ENVELOPE_MALFORMED");
+
+    FeedChecks.Checked inItem =
+        checks.check(a.id, item.toBuilder().setUnknownFields(unknown).build());
+    assertThat(inItem.rejection()).isEqualTo(FeedChecks.Rejection.ITEM_MALFORMED);
   }
 }

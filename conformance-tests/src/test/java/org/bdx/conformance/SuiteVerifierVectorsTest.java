@@ -1,0 +1,71 @@
+package org.bdx.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The suite judges the node under test with its own SIG-7 verifier ({@link Alerts#verify}); here
+ * that verifier is held to the spec's vectors, so that a reading the vectors settle (spec/vectors/)
+ * is the reading the suite applies.
+ */
+class SuiteVerifierVectorsTest {
+  private static JsonObject load(String name) throws Exception {
+    String dir = System.getProperty("bdx.spec.dir");
+    assertThat(dir).as("system property bdx.spec.dir").isNotNull();
+    return JsonParser.parseString(
+            Files.readString(Path.of(dir, "vectors", name), StandardCharsets.UTF_8))
+        .getAsJsonObject();
+  }
+
+  private static byte[] hex(JsonObject o, String key) {
+    return HexFormat.of().parseHex(o.get(key).getAsString());
+  }
+
+  @Test
+  @DisplayName("SIG-7: every negative.json case fails in the suite's verifier with its reason")
+  void negativeVectors_failWithTheirReason() throws Exception {
+    int n = 0;
+    for (JsonElement e : load("negative.json").getAsJsonArray("cases")) {
+      JsonObject c = e.getAsJsonObject();
+      String name = c.get("name").getAsString();
+      // A case without expected_origin is verified with none (spec/vectors/README.md).
+      String expected = c.has("expected_origin") ? c.get("expected_origin").getAsString() : null;
+      Alerts.Rejected r =
+          catchThrowableOfType(
+              Alerts.Rejected.class, () -> Alerts.verify(hex(c, "envelope"), expected));
+      assertThat(r).as(name).isNotNull();
+      assertThat(r.reason).as(name).isEqualTo(c.get("reason").getAsString());
+      n++;
+    }
+    assertThat(n).isPositive();
+  }
+
+  @Test
+  @DisplayName("SIG-7: every alert-signature.json envelope verifies in the suite's verifier")
+  void alertSignatureVectors_verify() throws Exception {
+    for (JsonElement e : load("alert-signature.json").getAsJsonArray("cases")) {
+      JsonObject c = e.getAsJsonObject();
+      Alerts.Verified v = Alerts.verify(hex(c, "envelope"), c.get("node_id").getAsString());
+      assertThat(v.header().getMaxHops())
+          .as(c.get("name").getAsString())
+          .isEqualTo(c.getAsJsonObject("header_fields").get("max_hops").getAsInt());
+      List<String> paths = new ArrayList<>();
+      c.getAsJsonArray("disclosed_paths").forEach(p -> paths.add(p.getAsString()));
+      assertThat(List.copyOf(v.disclosed().keySet()))
+          .as(c.get("name").getAsString())
+          .isEqualTo(paths);
+    }
+  }
+}
