@@ -35,17 +35,25 @@ public final class SearchIndex {
     return b.array();
   }
 
+  /**
+   * Most term rows written by one INSERT: an alert has a hundred or more terms, and one statement
+   * per row cost more than the rows themselves (docs/benchmarks.md, encrypted store). Two
+   * parameters a row, far below SQLite's limit of 999.
+   */
+  static final int TERMS_PER_INSERT = 64;
+
   /** Writes the index rows of the alert at {@code seq}. Inside the caller's transaction. */
   static void insert(Connection c, long seq, byte[] terms, Set<Integer> harms) throws SQLException {
-    if (terms.length > 0) {
-      try (PreparedStatement ps =
-          c.prepareStatement("INSERT OR IGNORE INTO alert_terms (term, seq) VALUES (?, ?)")) {
-        ByteBuffer b = ByteBuffer.wrap(terms);
-        while (b.hasRemaining()) {
-          ps.setLong(1, b.getLong());
-          ps.setLong(2, seq);
-          ps.executeUpdate();
+    ByteBuffer b = ByteBuffer.wrap(terms);
+    while (b.remaining() >= Long.BYTES) {
+      // Statements of 64, 32, ... 1 rows: at most seven shapes, each prepared once.
+      int rows = Math.min(TERMS_PER_INSERT, Integer.highestOneBit(b.remaining() / Long.BYTES));
+      try (PreparedStatement ps = c.prepareStatement(insertTerms(rows))) {
+        for (int i = 0; i < rows; i++) {
+          ps.setLong(2 * i + 1, b.getLong());
+          ps.setLong(2 * i + 2, seq);
         }
+        ps.executeUpdate();
       }
     }
     if (!harms.isEmpty()) {
@@ -58,6 +66,23 @@ public final class SearchIndex {
         }
       }
     }
+  }
+
+  private static final String[] INSERT_TERMS = new String[TERMS_PER_INSERT + 1];
+
+  static {
+    for (int rows = 1; rows <= TERMS_PER_INSERT; rows *= 2) {
+      StringBuilder sql =
+          new StringBuilder("INSERT OR IGNORE INTO alert_terms (term, seq) VALUES ");
+      for (int i = 0; i < rows; i++) {
+        sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
+      }
+      INSERT_TERMS[rows] = sql.toString();
+    }
+  }
+
+  private static String insertTerms(int rows) {
+    return INSERT_TERMS[rows];
   }
 
   /**
