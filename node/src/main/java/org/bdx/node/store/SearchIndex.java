@@ -121,15 +121,17 @@ public final class SearchIndex {
    * appear, nor alerts past their expiry or, for received alerts, past their purge time (spec
    * EXP-2). Candidates come in result order; each is opened and kept only if {@link
    * IndexQuery#matches} accepts its fields, until the page is full.
+   *
+   * <p>The candidates are selected and sorted by their keys alone, and each row is then read by its
+   * sequence as the page needs it: sorting whole rows (sealed content included) cost the time of
+   * every candidate, not of the page (docs/benchmarks.md, encrypted store).
    */
   public IndexQuery.Found search(IndexQuery q) {
     Objects.requireNonNull(q, "query");
     RowCipher cipher = db.cipher();
     StringBuilder sql =
         new StringBuilder(
-            "SELECT a.incident_date AS sort_date, a.seq AS sort_seq, "
-                + AlertRows.COLUMNS
-                + " FROM alerts a"
+            "SELECT a.incident_date AS sort_date, a.seq AS sort_seq FROM alerts a"
                 + " WHERE a.status <> ? AND a.disclosed_paths <> ''"
                 + " AND a.expires_at > ? AND (a.purge_at IS NULL OR a.purge_at > ?)");
     List<Object> args = new ArrayList<>();
@@ -170,14 +172,26 @@ public final class SearchIndex {
 
     return db.inTransaction(
         c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+          try (PreparedStatement ps = c.prepareStatement(sql.toString());
+              PreparedStatement row =
+                  c.prepareStatement(
+                      "SELECT " + AlertRows.COLUMNS + " FROM alerts WHERE seq = ?")) {
             NodeDatabase.bind(ps, args.toArray());
             List<StoredAlert> items = new ArrayList<>();
             IndexQuery.Position last = null;
             boolean more = false;
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                StoredAlert a = AlertRows.read(rs, cipher);
+                String date = rs.getString(1);
+                long seq = rs.getLong(2);
+                StoredAlert a;
+                row.setLong(1, seq);
+                try (ResultSet r = row.executeQuery()) {
+                  if (!r.next()) {
+                    throw new StoreException("a search candidate vanished in its transaction");
+                  }
+                  a = AlertRows.read(r, cipher);
+                }
                 if (!q.matches().test(a.fields())) {
                   continue;
                 }
@@ -185,7 +199,7 @@ public final class SearchIndex {
                   more = true;
                   break;
                 }
-                last = new IndexQuery.Position(rs.getString("sort_date"), rs.getLong("sort_seq"));
+                last = new IndexQuery.Position(date, seq);
                 items.add(a);
               }
             }
