@@ -117,6 +117,34 @@ public final class SearchIndex {
   }
 
   /**
+   * A term held by at least this many alerts is common: a search whose terms are all common reads
+   * the alerts in result order and checks each, rather than listing every alert that holds a term
+   * and sorting them all for one page (docs/benchmarks.md, encrypted store). About where the two
+   * cost the same at 100 000 alerts and a page of 50.
+   */
+  static final int COMMON_TERM = 2_000;
+
+  private boolean everyTermCommon(List<Long> terms) {
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT count(*) FROM (SELECT 1 FROM alert_terms WHERE term = ? LIMIT ?)")) {
+            for (long term : terms) {
+              ps.setLong(1, term);
+              ps.setInt(2, COMMON_TERM);
+              try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getInt(1) < COMMON_TERM) {
+                  return false;
+                }
+              }
+            }
+            return true;
+          }
+        });
+  }
+
+  /**
    * The alerts that match {@code q}, one page. Tombstones (retracted or withdrawn alerts) never
    * appear, nor alerts past their expiry or, for received alerts, past their purge time (spec
    * EXP-2). Candidates come in result order; each is opened and kept only if {@link
@@ -139,9 +167,19 @@ public final class SearchIndex {
     args.add(q.now());
     args.add(q.now());
 
+    List<Long> terms = new ArrayList<>();
     for (String token : q.tokens().stream().sorted().toList()) {
-      sql.append(" AND a.seq IN (SELECT seq FROM alert_terms WHERE term = ?)");
-      args.add(cipher.term(token));
+      terms.add(cipher.term(token));
+    }
+    // Every term common: read the alerts newest first and check each for the terms, which stops
+    // as soon as the page is full; otherwise list the alerts that hold the terms and sort them.
+    boolean scan = !terms.isEmpty() && everyTermCommon(terms);
+    for (long term : terms) {
+      sql.append(
+          scan
+              ? " AND EXISTS (SELECT 1 FROM alert_terms t WHERE t.term = ? AND t.seq = a.seq)"
+              : " AND a.seq IN (SELECT seq FROM alert_terms WHERE term = ?)");
+      args.add(term);
     }
     if (!q.harms().isEmpty()) {
       sql.append(" AND a.seq IN (SELECT seq FROM alert_harms WHERE harm IN (");
