@@ -117,14 +117,27 @@ public final class SearchIndex {
   }
 
   /**
-   * A term held by at least this many alerts is common: a search whose terms are all common reads
-   * the alerts in result order and checks each, rather than listing every alert that holds a term
-   * and sorting them all for one page (docs/benchmarks.md, encrypted store). About where the two
-   * cost the same at 100 000 alerts and a page of 50.
+   * Held by at least this many alerts, a term (or all of a query's terms together) is common: the
+   * search then reads the alerts in result order and checks each for the terms, rather than list
+   * every alert that holds them and sort them all for one page (docs/benchmarks.md, encrypted
+   * store). About where the two cost the same at 100 000 alerts and a page of 50.
    */
   static final int COMMON_TERM = 2_000;
 
-  private boolean everyTermCommon(List<Long> terms) {
+  /** The alerts that hold every one of {@code n} terms (n &gt; 0), one parameter each. */
+  private static String holdingAll(int n) {
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sql.append(i == 0 ? "" : " INTERSECT ").append("SELECT seq FROM alert_terms WHERE term = ?");
+    }
+    return sql.toString();
+  }
+
+  /**
+   * Whether at least {@link #COMMON_TERM} alerts hold all of {@code terms}: each term alone first,
+   * each count stopping there, then, if all are common, the alerts that hold them all.
+   */
+  private boolean common(List<Long> terms) {
     return db.inTransaction(
         c -> {
           try (PreparedStatement ps =
@@ -139,7 +152,20 @@ public final class SearchIndex {
                 }
               }
             }
+          }
+          if (terms.size() == 1) {
             return true;
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT count(*) FROM (" + holdingAll(terms.size()) + " LIMIT ?)")) {
+            for (int i = 0; i < terms.size(); i++) {
+              ps.setLong(i + 1, terms.get(i));
+            }
+            ps.setInt(terms.size() + 1, COMMON_TERM);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() && rs.getInt(1) >= COMMON_TERM;
+            }
           }
         });
   }
@@ -171,15 +197,17 @@ public final class SearchIndex {
     for (String token : q.tokens().stream().sorted().toList()) {
       terms.add(cipher.term(token));
     }
-    // Every term common: read the alerts newest first and check each for the terms, which stops
-    // as soon as the page is full; otherwise list the alerts that hold the terms and sort them.
-    boolean scan = !terms.isEmpty() && everyTermCommon(terms);
-    for (long term : terms) {
-      sql.append(
-          scan
-              ? " AND EXISTS (SELECT 1 FROM alert_terms t WHERE t.term = ? AND t.seq = a.seq)"
-              : " AND a.seq IN (SELECT seq FROM alert_terms WHERE term = ?)");
-      args.add(term);
+    // The terms common together: read the alerts newest first and check each for the terms,
+    // which stops as soon as the page is full. Otherwise list the alerts that hold them all (the
+    // index alone answers that) and sort those.
+    if (!terms.isEmpty() && common(terms)) {
+      for (long term : terms) {
+        sql.append(" AND EXISTS (SELECT 1 FROM alert_terms t WHERE t.term = ? AND t.seq = a.seq)");
+        args.add(term);
+      }
+    } else if (!terms.isEmpty()) {
+      sql.append(" AND a.seq IN (").append(holdingAll(terms.size())).append(")");
+      args.addAll(terms);
     }
     if (!q.harms().isEmpty()) {
       sql.append(" AND a.seq IN (SELECT seq FROM alert_harms WHERE harm IN (");
