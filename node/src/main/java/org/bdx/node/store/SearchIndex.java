@@ -35,17 +35,25 @@ public final class SearchIndex {
     return b.array();
   }
 
+  /**
+   * Most term rows written by one INSERT: an alert has a hundred or more terms, and one statement
+   * per row cost more than the rows themselves (docs/benchmarks.md, encrypted store). Two
+   * parameters a row, far below SQLite's limit of 999.
+   */
+  static final int TERMS_PER_INSERT = 64;
+
   /** Writes the index rows of the alert at {@code seq}. Inside the caller's transaction. */
   static void insert(Connection c, long seq, byte[] terms, Set<Integer> harms) throws SQLException {
-    if (terms.length > 0) {
-      try (PreparedStatement ps =
-          c.prepareStatement("INSERT OR IGNORE INTO alert_terms (term, seq) VALUES (?, ?)")) {
-        ByteBuffer b = ByteBuffer.wrap(terms);
-        while (b.hasRemaining()) {
-          ps.setLong(1, b.getLong());
-          ps.setLong(2, seq);
-          ps.executeUpdate();
+    ByteBuffer b = ByteBuffer.wrap(terms);
+    while (b.remaining() >= Long.BYTES) {
+      // Statements of 64, 32, ... 1 rows: at most seven shapes, each prepared once.
+      int rows = Math.min(TERMS_PER_INSERT, Integer.highestOneBit(b.remaining() / Long.BYTES));
+      try (PreparedStatement ps = c.prepareStatement(insertTerms(rows))) {
+        for (int i = 0; i < rows; i++) {
+          ps.setLong(2 * i + 1, b.getLong());
+          ps.setLong(2 * i + 2, seq);
         }
+        ps.executeUpdate();
       }
     }
     if (!harms.isEmpty()) {
@@ -58,6 +66,23 @@ public final class SearchIndex {
         }
       }
     }
+  }
+
+  private static final String[] INSERT_TERMS = new String[TERMS_PER_INSERT + 1];
+
+  static {
+    for (int rows = 1; rows <= TERMS_PER_INSERT; rows *= 2) {
+      StringBuilder sql =
+          new StringBuilder("INSERT OR IGNORE INTO alert_terms (term, seq) VALUES ");
+      for (int i = 0; i < rows; i++) {
+        sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
+      }
+      INSERT_TERMS[rows] = sql.toString();
+    }
+  }
+
+  private static String insertTerms(int rows) {
+    return INSERT_TERMS[rows];
   }
 
   /**
@@ -92,19 +117,75 @@ public final class SearchIndex {
   }
 
   /**
+   * Held by at least this many alerts, a term (or all of a query's terms together) is common: the
+   * search then reads the alerts in result order and checks each for the terms, rather than list
+   * every alert that holds them and sort them all for one page (docs/benchmarks.md, encrypted
+   * store). About where the two cost the same at 100 000 alerts and a page of 50.
+   */
+  static final int COMMON_TERM = 2_000;
+
+  /** The alerts that hold every one of {@code n} terms (n &gt; 0), one parameter each. */
+  private static String holdingAll(int n) {
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sql.append(i == 0 ? "" : " INTERSECT ").append("SELECT seq FROM alert_terms WHERE term = ?");
+    }
+    return sql.toString();
+  }
+
+  /**
+   * Whether at least {@link #COMMON_TERM} alerts hold all of {@code terms}: each term alone first,
+   * each count stopping there, then, if all are common, the alerts that hold them all.
+   */
+  private boolean common(List<Long> terms) {
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT count(*) FROM (SELECT 1 FROM alert_terms WHERE term = ? LIMIT ?)")) {
+            for (long term : terms) {
+              ps.setLong(1, term);
+              ps.setInt(2, COMMON_TERM);
+              try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getInt(1) < COMMON_TERM) {
+                  return false;
+                }
+              }
+            }
+          }
+          if (terms.size() == 1) {
+            return true;
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT count(*) FROM (" + holdingAll(terms.size()) + " LIMIT ?)")) {
+            for (int i = 0; i < terms.size(); i++) {
+              ps.setLong(i + 1, terms.get(i));
+            }
+            ps.setInt(terms.size() + 1, COMMON_TERM);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() && rs.getInt(1) >= COMMON_TERM;
+            }
+          }
+        });
+  }
+
+  /**
    * The alerts that match {@code q}, one page. Tombstones (retracted or withdrawn alerts) never
    * appear, nor alerts past their expiry or, for received alerts, past their purge time (spec
    * EXP-2). Candidates come in result order; each is opened and kept only if {@link
    * IndexQuery#matches} accepts its fields, until the page is full.
+   *
+   * <p>The candidates are selected and sorted by their keys alone, and each row is then read by its
+   * sequence as the page needs it: sorting whole rows (sealed content included) cost the time of
+   * every candidate, not of the page (docs/benchmarks.md, encrypted store).
    */
   public IndexQuery.Found search(IndexQuery q) {
     Objects.requireNonNull(q, "query");
     RowCipher cipher = db.cipher();
     StringBuilder sql =
         new StringBuilder(
-            "SELECT a.incident_date AS sort_date, a.seq AS sort_seq, "
-                + AlertRows.COLUMNS
-                + " FROM alerts a"
+            "SELECT a.incident_date AS sort_date, a.seq AS sort_seq FROM alerts a"
                 + " WHERE a.status <> ? AND a.disclosed_paths <> ''"
                 + " AND a.expires_at > ? AND (a.purge_at IS NULL OR a.purge_at > ?)");
     List<Object> args = new ArrayList<>();
@@ -112,9 +193,21 @@ public final class SearchIndex {
     args.add(q.now());
     args.add(q.now());
 
+    List<Long> terms = new ArrayList<>();
     for (String token : q.tokens().stream().sorted().toList()) {
-      sql.append(" AND a.seq IN (SELECT seq FROM alert_terms WHERE term = ?)");
-      args.add(cipher.term(token));
+      terms.add(cipher.term(token));
+    }
+    // The terms common together: read the alerts newest first and check each for the terms,
+    // which stops as soon as the page is full. Otherwise list the alerts that hold them all (the
+    // index alone answers that) and sort those.
+    if (!terms.isEmpty() && common(terms)) {
+      for (long term : terms) {
+        sql.append(" AND EXISTS (SELECT 1 FROM alert_terms t WHERE t.term = ? AND t.seq = a.seq)");
+        args.add(term);
+      }
+    } else if (!terms.isEmpty()) {
+      sql.append(" AND a.seq IN (").append(holdingAll(terms.size())).append(")");
+      args.addAll(terms);
     }
     if (!q.harms().isEmpty()) {
       sql.append(" AND a.seq IN (SELECT seq FROM alert_harms WHERE harm IN (");
@@ -145,14 +238,26 @@ public final class SearchIndex {
 
     return db.inTransaction(
         c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+          try (PreparedStatement ps = c.prepareStatement(sql.toString());
+              PreparedStatement row =
+                  c.prepareStatement(
+                      "SELECT " + AlertRows.COLUMNS + " FROM alerts WHERE seq = ?")) {
             NodeDatabase.bind(ps, args.toArray());
             List<StoredAlert> items = new ArrayList<>();
             IndexQuery.Position last = null;
             boolean more = false;
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                StoredAlert a = AlertRows.read(rs, cipher);
+                String date = rs.getString(1);
+                long seq = rs.getLong(2);
+                StoredAlert a;
+                row.setLong(1, seq);
+                try (ResultSet r = row.executeQuery()) {
+                  if (!r.next()) {
+                    throw new StoreException("a search candidate vanished in its transaction");
+                  }
+                  a = AlertRows.read(r, cipher);
+                }
                 if (!q.matches().test(a.fields())) {
                   continue;
                 }
@@ -160,7 +265,7 @@ public final class SearchIndex {
                   more = true;
                   break;
                 }
-                last = new IndexQuery.Position(rs.getString("sort_date"), rs.getLong("sort_seq"));
+                last = new IndexQuery.Position(date, seq);
                 items.add(a);
               }
             }

@@ -30,6 +30,14 @@ public final class SymmetricKey implements AutoCloseable {
   private final byte[] key;
   private boolean closed;
 
+  /**
+   * Per thread, one cipher that opens under this key, so that opening many values (a search reads
+   * sealed rows one after another) sets up the cipher and the AES key schedule once, not per value
+   * (docs/benchmarks.md, encrypted store). Sealing takes a fresh cipher: a reused GCM cipher
+   * refuses a nonce it used last, which a test's fixed random source may give.
+   */
+  private final ThreadLocal<Cipher> openers = new ThreadLocal<>();
+
   private SymmetricKey(byte[] key) {
     this.key = key;
   }
@@ -95,7 +103,15 @@ public final class SymmetricKey implements AutoCloseable {
       throw new VaultException("a sealed value is too short");
     }
     try {
-      Cipher c = cipher(Cipher.DECRYPT_MODE, Arrays.copyOf(sealed, NONCE_LENGTH));
+      Cipher c = openers.get();
+      if (c == null) {
+        c = Cipher.getInstance("AES/GCM/NoPadding");
+        openers.set(c);
+      }
+      c.init(
+          Cipher.DECRYPT_MODE,
+          new SecretKeySpec(key, "AES"),
+          new GCMParameterSpec(TAG_LENGTH * 8, sealed, 0, NONCE_LENGTH));
       c.updateAAD(aad);
       return c.doFinal(sealed, NONCE_LENGTH, sealed.length - NONCE_LENGTH);
     } catch (AEADBadTagException e) {

@@ -312,6 +312,41 @@ class AlertSearchTest {
   }
 
   @Test
+  void search_commonTerms_readNewestFirst_sameResultsAndPaging() {
+    // More alerts hold "comm" than SearchIndex.COMMON_TERM, so the search reads the alerts in
+    // result order and checks each (the plan for common terms); "commo" must still reject the
+    // alerts whose word is "commit" (same 4-character term), and paging must not skip or repeat.
+    int n = 2_100;
+    List<String> expected = new ArrayList<>();
+    db.atomically(
+        () -> {
+          for (int i = 0; i < n; i++) {
+            String date = String.format("2026-%02d-%02d", 1 + i % 12, 1 + i % 28);
+            String word = i % 3 == 0 ? "commit" : "common";
+            String id = put(fields(date).setAggressorDescription("tall " + word).build());
+            if (i % 3 != 0) {
+              expected.add(date + " " + String.format("%05d", i) + " " + id);
+            }
+          }
+          return null;
+        });
+    expected.sort(Collections.reverseOrder()); // newest date first, later insertion first
+    List<String> want = expected.stream().map(e -> e.substring(e.lastIndexOf(' ') + 1)).toList();
+
+    AlertQuery first = new AlertQuery(null, null, "tall commo", null, null, null, null, 500, null);
+    List<String> seen = new ArrayList<>();
+    Page<StoredAlert> p = search.search(first);
+    p.items().forEach(a -> seen.add(a.alertId()));
+    while (p.hasNext()) {
+      p = search.search(first.withPageToken(p.nextPageToken()));
+      p.items().forEach(a -> seen.add(a.alertId()));
+    }
+    assertThat(seen).containsExactlyElementsOf(want);
+    assertThat(text("commit")).hasSize(50);
+    assertThat(text("commix")).isEmpty();
+  }
+
+  @Test
   void search_paging_withCriteria_keepsFilter() {
     List<String> robberies = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {
