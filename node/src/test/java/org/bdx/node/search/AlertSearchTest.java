@@ -202,6 +202,11 @@ class AlertSearchTest {
     assertThat(text("hotel pickup")).containsExactly(named);
     assertThat(text("downtown")).containsExactly(named, shortOne, tall); // area is indexed too
     assertThat(text("tall pickup")).isEmpty();
+    // Beginnings of one or two letters have no term of their own: the exact match decides.
+    assertThat(text("gr")).containsExactly(tall);
+    assertThat(text("b")).containsExactly(named, shortOne, tall);
+    assertThat(text("pi ho")).containsExactly(named);
+    assertThat(text("zq")).isEmpty();
   }
 
   @Test
