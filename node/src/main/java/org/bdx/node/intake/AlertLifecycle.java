@@ -218,6 +218,8 @@ public final class AlertLifecycle {
                   AuditDetail.of().add("report", id).add("alert", alertId).add("version", version));
               return new Purged(alertId, version, notified);
             });
+    // The commit already cut the log (NodeDatabase.removedContent); again here, where a failure
+    // throws instead of waiting for the next transaction: staff are told the purge is complete.
     db.checkpoint();
     return done;
   }

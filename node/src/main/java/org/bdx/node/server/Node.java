@@ -70,7 +70,6 @@ import org.bdx.node.store.RowCipher;
 import org.bdx.node.store.SealedReportCodec;
 import org.bdx.node.store.SearchIndex;
 import org.bdx.node.store.StaffStore;
-import org.bdx.node.store.StoreException;
 import org.bdx.node.store.SyncStateStore;
 import org.bdx.node.sync.FeedChecks;
 import org.bdx.node.sync.FeedClients;
@@ -667,23 +666,8 @@ public final class Node implements AutoCloseable {
     int n = receiver.purgeDue();
     if (n > 0) {
       LOG.info(() -> "purged " + n + " received alerts past expiry or retention");
-      truncateLog();
     }
     return n;
-  }
-
-  /**
-   * After deleting received alerts: the write-ahead log still holds page images from before the
-   * delete until its frames are overwritten, so copy it into the database (where secure_delete has
-   * zeroed the content) and cut it to zero bytes. Failing leaves the content to later writes;
-   * logged, not thrown.
-   */
-  private void truncateLog() {
-    try {
-      db.checkpoint();
-    } catch (StoreException e) {
-      LOG.warning("could not truncate the write-ahead log after a purge");
-    }
   }
 
   private void purgeDue() {
@@ -733,7 +717,6 @@ public final class Node implements AutoCloseable {
     if (r.state() == AgreementState.AGREEMENT_STATE_TERMINATED) {
       outbox.purgePartner(r.partner());
       receiver.purgeAgreement(r.agreementId());
-      truncateLog();
     }
     feedClients.refresh();
   }
