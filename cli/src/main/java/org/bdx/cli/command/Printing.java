@@ -7,12 +7,14 @@ import com.google.protobuf.util.JsonFormat;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.bdx.node.intake.Vocabulary;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.AlertView;
+import org.bdx.proto.v1.ReceivedCopy;
 
 /** How the CLI shows protocol messages to people and to scripts. */
 public final class Printing {
@@ -69,7 +71,7 @@ public final class Printing {
       out.println(
           a.getStatus() == AlertStatus.ALERT_STATUS_RETRACTED
               ? "  retracted: nothing of its content is kept here"
-              : "  withdrawn: its origin no longer shares it with this organization;"
+              : "  withdrawn: no partner shares it with this organization any more;"
                   + " nothing of its content is kept here");
       line(out, "reason", a.getRetractionReason());
       return;
@@ -105,7 +107,22 @@ public final class Printing {
     line(out, "audience", word(a.getAudience()) + "; expires " + date(a.getExpiresAt()));
     if (!a.getLocal()) {
       line(out, "disclosed fields", String.join(", ", a.getDisclosedPathsList()));
+      line(out, "came through", cameThrough(a));
     }
+  }
+
+  /**
+   * The partners whose copies hold the alert's fields, each with what it gave (spec FEED-9), so
+   * staff see that a warning is vouched for by more than one organization.
+   */
+  private static String cameThrough(AlertView a) {
+    List<String> parts = new ArrayList<>();
+    for (ReceivedCopy c : a.getReceivedThroughList()) {
+      if (!c.getDisclosedPathsList().isEmpty()) {
+        parts.add(c.getName() + " (" + String.join(", ", c.getDisclosedPathsList()) + ")");
+      }
+    }
+    return String.join("; ", parts);
   }
 
   private static void line(PrintWriter out, String label, String value) {

@@ -1,10 +1,12 @@
 package org.bdx.node.edge;
 
 import com.google.protobuf.ByteString;
+import java.util.List;
 import java.util.function.Function;
 import org.bdx.node.audit.AuditVerification;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.store.AgreementRecord;
+import org.bdx.node.store.AlertCopies;
 import org.bdx.node.store.AuditRecord;
 import org.bdx.node.store.PartnerRecord;
 import org.bdx.node.store.ReportRecord;
@@ -15,6 +17,7 @@ import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.AuditEntry;
 import org.bdx.proto.v1.AuditProblem;
 import org.bdx.proto.v1.Partner;
+import org.bdx.proto.v1.ReceivedCopy;
 import org.bdx.proto.v1.ReportSummary;
 import org.bdx.proto.v1.StaffAccount;
 import org.bdx.proto.v1.VerifyAuditResponse;
@@ -48,6 +51,25 @@ public final class Views {
         .setAgreementId(a.agreementId() == null ? "" : a.agreementId())
         .setTombstone(a.tombstone())
         .build();
+  }
+
+  /**
+   * {@link #toView} with the partners a received alert's copies came from (spec FEED-9).
+   *
+   * @param names a partner's name by node id
+   */
+  public static AlertView toView(
+      StoredAlert a, Function<NodeId, String> names, List<AlertCopies.Copy> copies) {
+    AlertView.Builder v = toView(a, names).toBuilder();
+    for (AlertCopies.Copy c : copies) {
+      v.addReceivedThrough(
+          ReceivedCopy.newBuilder()
+              .setNodeId(c.sender().value())
+              .setName(names.apply(c.sender()))
+              .addAllDisclosedPaths(c.paths())
+              .setVersion(c.version()));
+    }
+    return v.build();
   }
 
   /** Deliberately leaves out the narrative and the reporter's contact. */

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.Claim;
 import org.bdx.proto.v1.Disclosure;
 import org.bdx.proto.v1.SignedAlert;
@@ -30,6 +32,67 @@ public final class Disclosures {
       }
     }
     return out.build();
+  }
+
+  /**
+   * The envelope of one alert version with the disclosures of both copies: {@code a}'s header and
+   * signature, each claim path once, sorted by path (SIG-5.4). Both copies must carry the same
+   * header and signature (the same origin-signed version, spec FEED-9), so each disclosure still
+   * verifies; a disclosure whose claim does not parse is dropped (fail closed).
+   *
+   * @throws IllegalArgumentException if the headers or signatures differ
+   */
+  public static SignedAlert union(SignedAlert a, SignedAlert b) {
+    Objects.requireNonNull(a, "a");
+    Objects.requireNonNull(b, "b");
+    if (!a.getHeader().equals(b.getHeader()) || !a.getSignature().equals(b.getSignature())) {
+      throw new IllegalArgumentException("copies of different signed versions cannot be merged");
+    }
+    TreeMap<String, Disclosure> byPath = new TreeMap<>();
+    for (SignedAlert e : List.of(a, b)) {
+      for (Disclosure d : e.getDisclosuresList()) {
+        pathOf(d).ifPresent(p -> byPath.putIfAbsent(p, d));
+      }
+    }
+    return SignedAlert.newBuilder()
+        .setHeader(a.getHeader())
+        .setSignature(a.getSignature())
+        .addAllDisclosures(byPath.values())
+        .build();
+  }
+
+  /**
+   * {@code fields} with only the fields named in {@code paths} kept (the others cleared), for a
+   * copy that lost the claims of some paths.
+   */
+  public static AlertFields retain(AlertFields fields, Set<String> paths) {
+    Objects.requireNonNull(fields, "fields");
+    Objects.requireNonNull(paths, "paths");
+    AlertFields.Builder b = fields.toBuilder();
+    for (var e : ClaimPaths.BY_NAME.entrySet()) {
+      if (!paths.contains(e.getKey())) {
+        b.clearField(e.getValue());
+      }
+    }
+    return b.build();
+  }
+
+  /**
+   * {@code base} with every field of {@code more} whose path {@code base} does not hold added: the
+   * fields of two copies of one version, each path taken whole from one copy.
+   */
+  public static AlertFields merge(
+      AlertFields base, Set<String> basePaths, AlertFields more, Set<String> morePaths) {
+    Objects.requireNonNull(base, "base");
+    Objects.requireNonNull(more, "more");
+    AlertFields.Builder b = retain(base, basePaths).toBuilder();
+    for (String p : morePaths) {
+      var fd = ClaimPaths.BY_NAME.get(p);
+      if (fd != null && !basePaths.contains(p)) {
+        b.setField(fd, more.getField(fd));
+      }
+    }
+    return b.build();
   }
 
   /** Every claim path (AlertFields field name) in field-number order (spec ALR-2). */

@@ -204,12 +204,19 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
   }
 
   private AlertView view(StoredAlert a) {
-    AlertView v = Views.toView(a, originNames);
+    AlertView v = withCopies(a);
     if (a.local() && a.status() == AlertStatus.ALERT_STATUS_RETRACTED) {
       String reason = lifecycle.retractionReason(a.alertId()).orElse("");
       v = v.toBuilder().setRetractionReason(reason).build();
     }
     return v;
+  }
+
+  /** The view with the partners a received alert came through (spec FEED-9). */
+  private AlertView withCopies(StoredAlert a) {
+    return a.local()
+        ? Views.toView(a, originNames)
+        : Views.toView(a, originNames, alerts.copies(a.originNodeId(), a.alertId()));
   }
 
   private boolean expired(StoredAlert a) {
@@ -258,7 +265,7 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
         AuditDetail.of().list("criteria", criteria(q), "none").add("results", page.items().size()));
     out.onNext(
         SearchAlertsResponse.newBuilder()
-            .addAllAlerts(page.items().stream().map(a -> Views.toView(a, originNames)).toList())
+            .addAllAlerts(page.items().stream().map(this::withCopies).toList())
             .setNextPageToken(nullToEmpty(page.nextPageToken()))
             .build());
     out.onCompleted();

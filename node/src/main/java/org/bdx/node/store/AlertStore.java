@@ -101,6 +101,11 @@ public final class AlertStore {
     public StoredAlert alert() {
       return alert;
     }
+
+    /** The hop counts it will be stored with. */
+    public Hops hops() {
+      return hops;
+    }
   }
 
   /**
@@ -149,6 +154,29 @@ public final class AlertStore {
           }
           SearchIndex.insert(c, seq, row.terms, row.harms);
           return true;
+        });
+  }
+
+  /**
+   * Writes {@code row} in place of the held row, whatever its version: for a received alert whose
+   * copies were merged or lost claims (spec FEED-9), where the version may stay the same. The
+   * search index follows. Joins the caller's transaction.
+   *
+   * @param removesContent whether the new row holds less than the old one (so the write-ahead log
+   *     is truncated after the transaction, spec AR-6.4)
+   */
+  public void rewrite(Row row, Held held, boolean removesContent) {
+    Objects.requireNonNull(row, "row");
+    Objects.requireNonNull(held, "held");
+    db.inTransaction(
+        c -> {
+          SearchIndex.delete(c, held.seq());
+          update(c, held.seq(), row);
+          SearchIndex.insert(c, held.seq(), row.terms, row.harms);
+          if (removesContent) {
+            db.removedContent();
+          }
+          return null;
         });
   }
 
@@ -287,6 +315,25 @@ public final class AlertStore {
    * @param local whether it is this node's own alert
    */
   public record Held(long seq, long version, boolean local) {}
+
+  /**
+   * Whether a copy of {@code (originNodeId, alertId)} came from {@code partner} (spec FEED-3: an
+   * alert is never sent back to a partner it came from, by any path).
+   */
+  public boolean cameFrom(NodeId originNodeId, String alertId, NodeId partner) {
+    return db.queryLong(
+            "SELECT count(*) FROM alert_copies WHERE origin_node_id = ? AND alert_id = ?"
+                + " AND sender = ?",
+            originNodeId.value(),
+            alertId,
+            partner.value())
+        > 0;
+  }
+
+  /** The copies of a received alert, one per partner it came from (spec FEED-9). */
+  public List<AlertCopies.Copy> copies(NodeId originNodeId, String alertId) {
+    return new AlertCopies(db).of(originNodeId, alertId);
+  }
 
   /** The held version of {@code (originNodeId, alertId)}, if any; cheaper than {@link #get}. */
   public Optional<Held> held(NodeId originNodeId, String alertId) {
@@ -461,13 +508,17 @@ public final class AlertStore {
     return db.inTransaction(
         c -> {
           List<Long> seqs = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM alerts WHERE " + where)) {
+          List<String[]> keys = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT seq, origin_node_id, alert_id FROM alerts WHERE " + where)) {
             for (int i = 0; i < args.length; i++) {
               ps.setObject(i + 1, args[i]);
             }
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 seqs.add(rs.getLong(1));
+                keys.add(new String[] {rs.getString(2), rs.getString(3)});
               }
             }
           }
@@ -475,6 +526,16 @@ public final class AlertStore {
             for (long seq : seqs) {
               SearchIndex.delete(c, seq);
               ps.setLong(1, seq);
+              ps.executeUpdate();
+            }
+          }
+          // The record of who gave what goes with the alert (spec FEED-9, FEED-10).
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM alert_copies WHERE origin_node_id = ? AND alert_id = ?")) {
+            for (String[] k : keys) {
+              ps.setString(1, k[0]);
+              ps.setString(2, k[1]);
               ps.executeUpdate();
             }
           }

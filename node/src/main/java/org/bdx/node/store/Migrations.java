@@ -83,6 +83,11 @@ import java.util.List;
  * with {@code name_sealed}; {@code audit_log} and {@code audit_head} are rebuilt with the actor,
  * detail and hashes sealed, and their triggers made again.
  *
+ * <p>Schema 13 (copies by several paths, spec FEED-9): {@code alert_copies}, per received alert and
+ * partner it came from, the newest version that partner sent, the claim paths it gave of the held
+ * version, its agreement, purge time and hop counts. The {@code alerts} row holds the union of the
+ * copies' claims; a partner's withdrawal, termination or retention removes only its own.
+ *
  * <p>Schema 4 (relay, spec 10.8):
  *
  * <ul>
@@ -337,7 +342,35 @@ public final class Migrations {
               12,
               "seal partner and staff names, endpoints, agreement terms and the audit log",
               SealingMigration12::run,
-              SealingMigration12.SQL));
+              SealingMigration12.SQL),
+          new Migration(
+              13,
+              "one row per partner a received alert's copy came from, for merging copies",
+              // paths: the claim paths that partner gave of the held version ('' none); names of
+              // fields, never values, as alerts.disclosed_paths.
+              """
+              CREATE TABLE alert_copies (
+                origin_node_id TEXT    NOT NULL,
+                alert_id       TEXT    NOT NULL,
+                sender         TEXT    NOT NULL,
+                agreement_id   TEXT    NOT NULL,
+                version        INTEGER NOT NULL CHECK (version >= 1),
+                paths          TEXT    NOT NULL,
+                stored_at      INTEGER NOT NULL,
+                purge_at       INTEGER NOT NULL,
+                relay_hops     INTEGER NOT NULL DEFAULT 0,
+                hops_left      INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (origin_node_id, alert_id, sender)
+              ) WITHOUT ROWID""",
+              "CREATE INDEX alert_copies_by_agreement ON alert_copies (agreement_id)",
+              "CREATE INDEX alert_copies_by_purge ON alert_copies (purge_at)",
+              """
+              INSERT INTO alert_copies (origin_node_id, alert_id, sender, agreement_id, version,
+                paths, stored_at, purge_at, relay_hops, hops_left)
+              SELECT origin_node_id, alert_id, received_from, agreement_id, version,
+                disclosed_paths, stored_at, COALESCE(purge_at, expires_at), relay_hops, hops_left
+              FROM alerts
+              WHERE local = 0 AND received_from IS NOT NULL AND agreement_id IS NOT NULL"""));
 
   /** All migrations, ascending by version, contiguous from 1. */
   public static List<Migration> all() {

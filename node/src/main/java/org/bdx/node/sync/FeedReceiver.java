@@ -3,18 +3,17 @@ package org.bdx.node.sync;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.policy.Grant;
+import org.bdx.node.store.AlertCopies;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.node.store.SyncStateStore;
 import org.bdx.node.sync.FeedChecks.Checked;
-import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.FeedItem;
 
 /**
@@ -35,9 +34,12 @@ import org.bdx.proto.v1.FeedItem;
  * the same transaction; a duplicate or older copy is neither stored nor relayed again, and an item
  * whose origin is this node is ignored.
  *
- * <p>A header-only item (no disclosures) is a retraction or a withdrawal (spec VER-6): it replaces
- * the held copy by a tombstone ({@link StoredAlert#tombstone()}); a withdrawal of an alert not held
- * is ignored.
+ * <p>Copies of one alert that come by several paths are merged ({@link ReceivedCopies}, spec
+ * FEED-9): the held alert is the union of the claims each partner gave of its version. A
+ * retraction, or a newer version with content, replaces what every path gave; a header-only item (a
+ * withdrawal, VER-6) removes only what its sender gave, and the copy becomes a tombstone ({@link
+ * StoredAlert#tombstone()}) once no path gives anything. Terminating an agreement, or retention
+ * running out, removes only that partner's claims (FEED-10).
  */
 public final class FeedReceiver {
   private static final Logger LOG = Logger.getLogger(FeedReceiver.class.getName());
@@ -79,6 +81,7 @@ public final class FeedReceiver {
   private final SyncStateStore syncState;
   private final FeedChecks checks;
   private final Outbox relay;
+  private final ReceivedCopies copies;
 
   /** A receiver that relays nothing. */
   public FeedReceiver(
@@ -104,6 +107,7 @@ public final class FeedReceiver {
     this.syncState = Objects.requireNonNull(syncState, "syncState");
     this.checks = Objects.requireNonNull(checks, "checks");
     this.relay = relay;
+    this.copies = new ReceivedCopies(alerts, new AlertCopies(db));
   }
 
   /**
@@ -229,34 +233,13 @@ public final class FeedReceiver {
     return unsynced ? db.atomicallyUnsynced(work) : db.atomically(work);
   }
 
-  private enum Kept {
-    STORED,
-    STALE,
-    IGNORED
-  }
-
   /** Stores one accepted item inside {@link #store}'s transaction, unless it changes nothing. */
-  private Kept keep(Checked ch) {
-    StoredAlert a = ch.row().alert();
-    Optional<AlertStore.Held> held = alerts.held(a.originNodeId(), a.alertId());
-    if (held.isPresent() && held.get().local()) {
-      return Kept.IGNORED; // our own alert sent back: never replaces it (FEED-3, RELAY-5)
+  private ReceivedCopies.Kept keep(Checked ch) {
+    ReceivedCopies.Outcome o = copies.keep(ch.row());
+    if (o.relay() != null && relay != null) {
+      relay.enqueue(o.relay()); // relayed copies: only what was stored, never a duplicate
     }
-    if (isWithdrawal(a) && held.isEmpty()) {
-      return Kept.IGNORED; // withdrawn before we held it: nothing to delete or keep (VER-6)
-    }
-    if (!alerts.put(ch.row(), held)) {
-      return Kept.STALE; // same or older version than held (FEED-9)
-    }
-    if (relay != null) {
-      relay.enqueue(a); // relayed copies: only what was stored, never a duplicate
-    }
-    return Kept.STORED;
-  }
-
-  /** A header-only version that is not a retraction: the origin no longer shares the alert. */
-  private static boolean isWithdrawal(StoredAlert a) {
-    return a.disclosedPaths().isEmpty() && a.status() != AlertStatus.ALERT_STATUS_RETRACTED;
+    return o.kept();
   }
 
   private static void reject(NodeId from, long seq, FeedChecks.Rejection reason, String detail) {
@@ -279,12 +262,13 @@ public final class FeedReceiver {
    */
   public int purgeAgreement(String agreementId) {
     Objects.requireNonNull(agreementId, "agreementId");
-    return alerts.deleteByAgreement(agreementId);
+    return db.atomically(() -> copies.removeAgreement(agreementId));
   }
 
   /** Deletes received alerts whose purge time has come; run it periodically. */
   public int purgeDue() {
-    return alerts.purgeDue(checks.now());
+    long now = checks.now();
+    return db.atomically(() -> copies.purgeDue(now) + alerts.purgeDue(now));
   }
 
   /** The last feed sequence of {@code partner} this node durably stored (0 = none). */

@@ -245,8 +245,10 @@ public final class Outbox {
    */
   private boolean queue(Grant g, StoredAlert a, long now, boolean resync) {
     NodeId partner = g.partner();
-    if (partner.equals(a.originNodeId()) || partner.equals(a.receivedFrom())) {
-      return false; // never back to where it came from (FEED-3)
+    if (partner.equals(a.originNodeId())
+        || partner.equals(a.receivedFrom())
+        || (!a.local() && alerts.cameFrom(a.originNodeId(), a.alertId(), partner))) {
+      return false; // never back to where it came from, by any path (FEED-3)
     }
     if (a.expiresAt() <= now) {
       return false; // receivers delete at expiry; nothing to send or withdraw

@@ -33,4 +33,33 @@ class DisclosuresTest {
     SignedAlert s = Disclosures.select(bad, Set.copyOf(Disclosures.claimPaths()));
     assertThat(s.getDisclosuresCount()).isEqualTo(cases.valid.getDisclosuresCount());
   }
+
+  @Test
+  @DisplayName("FEED-9: two copies of one version merge into one that verifies")
+  void union_ofTwoCopies_holdsEveryPathOnce_andVerifies() throws Exception {
+    SignedAlert one = Disclosures.select(cases.valid, Set.of("area", "vehicle_plate"));
+    SignedAlert two = Disclosures.select(cases.valid, Set.of("area", "harms"));
+    SignedAlert both = Disclosures.union(one, two);
+    VerifiedAlert v = new AlertVerifier().verify(both);
+    assertThat(v.disclosedPaths()).containsExactly("area", "harms", "vehicle_plate");
+    assertThat(both.getDisclosuresCount()).isEqualTo(3);
+    assertThat(
+            Disclosures.merge(
+                new AlertVerifier().verify(one).fields(), Set.of("area", "vehicle_plate"),
+                new AlertVerifier().verify(two).fields(), Set.of("area", "harms")))
+        .isEqualTo(v.fields());
+    assertThat(Disclosures.retain(v.fields(), Set.of("harms")))
+        .isEqualTo(new AlertVerifier().verify(Disclosures.select(both, Set.of("harms"))).fields());
+  }
+
+  @Test
+  @DisplayName("FEED-9: copies of different signed headers never merge")
+  void union_ofDifferentHeaders_throws() {
+    SignedAlert other =
+        cases.valid.toBuilder()
+            .setSignature(com.google.protobuf.ByteString.copyFrom(new byte[64]))
+            .build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Disclosures.union(cases.valid, other))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -22,8 +22,21 @@ import org.bdx.proto.v1.AlertFields;
 public final class LegacyDatabase {
   private LegacyDatabase() {}
 
+  /** Rewrites {@code db} in place as schema 12 (no record of copies); the caller closes it. */
+  public static void downgradeTo12(NodeDatabase db) {
+    db.inTransaction(
+        c -> {
+          try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE alert_copies");
+            s.execute("DELETE FROM schema_migrations WHERE version >= 13");
+          }
+          return null;
+        });
+  }
+
   /** Rewrites {@code db} in place as schema 11; the caller closes it afterwards. */
   public static void downgradeTo11(NodeDatabase db) {
+    downgradeTo12(db);
     RowCipher cipher = db.cipher();
     db.inTransaction(
         c -> {
