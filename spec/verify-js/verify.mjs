@@ -291,6 +291,11 @@ function parse(buf, schema) {
   }
   for (const [name, parts] of Object.entries(chunks)) {
     const f = Object.values(schema).find((x) => x.name === name);
+    if (f.raw) {
+      // Kept as bytes for a later step to parse (a FeedItem's alert, verified by SIG-7).
+      msg[name] = Buffer.concat(parts);
+      continue;
+    }
     // PB-4: each occurrence parses on its own; their merge is then the parse of the joined bytes.
     for (const part of parts) parse(part, f.schema);
     msg[name] = parse(Buffer.concat(parts), f.schema);
@@ -459,6 +464,15 @@ const SIGNED_AGREEMENT = {
   1: s('terms', 'bytes'),
   2: s('proposer_signature', 'bytes'),
   3: s('acceptor_signature', 'bytes'),
+};
+// federation_service.proto. The alert stays bytes: FEED-8 check 2 looks at the FeedItem's own
+// fields only, and check 4 hands the envelope bytes to SIG-7.
+const FEED_ITEM = {
+  1: s('sequence', 'uint64'),
+  2: s('agreement_id', 'string'),
+  3: s('alert', 'message', { raw: true }),
+  4: s('relay_hops', 'uint32'),
+  5: s('hops_left', 'uint32'),
 };
 
 // ALR-2: the claim paths, in field number order.
@@ -878,12 +892,248 @@ function agreementFile(file, v) {
   });
 }
 
+// ---------------------------------------------------------------- feeds (FEED-7..FEED-9, VER-6, RELAY-2)
+
+const FEED_OUTCOMES = ['stored', 'merged', 'withdrawn', 'stale', 'ignored', 'expired', 'rejected'];
+const FEED8_REASONS = [
+  'ITEM_MALFORMED', 'AGREEMENT_MISMATCH', 'VERIFICATION_FAILED', 'RELAY_NOT_ALLOWED',
+  'FIELD_NOT_GRANTED', 'NOT_GRANTED', 'NO_RETENTION', 'FUTURE_DATED',
+];
+const isRetraction = (status) => enumName('AlertStatus', status) === 'ALERT_STATUS_RETRACTED';
+
+// Section 9 as FEED-8 check 6 applies it to what an item discloses: POL-1, POL-4 to POL-7; a value
+// the terms restrict but the item withholds fails (fail closed). POL-2 is check 5.
+function policyAdmits(header, fields, terms) {
+  const known = (e, n) => n >= 1 && n < ENUMS[e].length;
+  if (!known('Audience', header.audience) || !known('PartnerClass', terms.receiver_class)) return false;
+  if (header.audience < terms.receiver_class) return false; // POL-1: ranks PEER < SUPPORT < POLICE
+  const status = enumName('AlertStatus', header.status);
+  if (status !== 'ALERT_STATUS_ACTIVE' && status !== 'ALERT_STATUS_UPDATED') return false; // POL-4
+  if (!terms.all_harms) {
+    const harms = fields.harms ?? [];
+    if (harms.length === 0 || !harms.every((h) => terms.harms.includes(h))) return false; // POL-5
+  }
+  if (!terms.all_areas) {
+    const norm = (a) => trimArea(a).toLowerCase();
+    if (fields.area === undefined || !terms.areas.some((a) => norm(a) === norm(fields.area))) {
+      return false; // POL-6
+    }
+  }
+  if (terms.min_severity !== 0) {
+    if (!known('Severity', terms.min_severity)) return false; // POL-7: met by nothing
+    if ((fields.severity ?? 0) < terms.min_severity) return false;
+  }
+  return true;
+}
+
+// FEED-8, in order, for one item from partner `p`; then FEED-9 on `store`. Returns
+// {outcome, reason?, verification_reason?}.
+function receiveItem(store, p, itemBytes, receiver) {
+  const rejected = (reason, extra = {}) => ({ outcome: 'rejected', reason, ...extra });
+  // Check 1 (an ACTIVE agreement) holds: the vectors send only from the case's partners.
+  let item;
+  try {
+    item = parse(itemBytes, FEED_ITEM);
+  } catch (e) {
+    if (e instanceof Malformed) return rejected('ITEM_MALFORMED');
+    throw e;
+  }
+  // FEED-7: a sequence at or below the cursor is not applied again; any other advances it.
+  if (item.sequence >= 1n && item.sequence <= p.cursor) return { outcome: 'stale' };
+  if (item.sequence > p.cursor) p.cursor = item.sequence;
+  // 2
+  if (item.alert === null || item._unknown.length > 0 || item.sequence < 1n) {
+    return rejected('ITEM_MALFORMED');
+  }
+  // 3
+  if (item.agreement_id !== p.agreement_id) return rejected('AGREEMENT_MISMATCH');
+  // 4: SIG-7, with the partner as expected origin unless relayed; RELAY-5; RELAY-2
+  const r = BigInt(item.relay_hops);
+  const left = BigInt(item.hops_left);
+  const v = verifyEnvelope(item.alert, r === 0n ? p.node_id : undefined);
+  if (!v.ok) return rejected('VERIFICATION_FAILED', { verification_reason: v.reason });
+  const h = v.header;
+  if (h.origin_node_id === receiver.node_id) return { outcome: 'ignored' };
+  const m = BigInt(h.max_hops);
+  if ((r >= 1n && h.origin_node_id === p.node_id) || r > m || r + left > m) {
+    return rejected('RELAY_NOT_ALLOWED');
+  }
+  // 5
+  if (!v.paths.every((path) => p.terms.field_paths.includes(path))) {
+    return rejected('FIELD_NOT_GRANTED');
+  }
+  // 6, for items with content only (VER-6)
+  if (v.paths.length > 0 && !policyAdmits(h, v.fields, p.terms)) return rejected('NOT_GRANTED');
+  // 7
+  if (p.terms.retention_days < 1) return rejected('NO_RETENTION');
+  // 8 (TIME-2)
+  if (h.issued_at > receiver.now + receiver.skew) return rejected('FUTURE_DATED');
+  // 9 (TIME-3)
+  if (h.expires_at <= receiver.now) return { outcome: 'expired' };
+  return { outcome: keepCopy(store, p.name, v) };
+}
+
+// FEED-9 and VER-6 for an accepted item from partner `from`. The held alert of (origin, alert id):
+// its version and status, the claims it holds by path, and a copy record per partner: the newest
+// version it sent and the claim paths it gives of the held version.
+function keepCopy(store, from, v) {
+  const h = v.header;
+  const key = `${h.origin_node_id} ${h.alert_id}`;
+  const version = h.version;
+  const retraction = isRetraction(h.status);
+  const headerOnly = v.paths.length === 0;
+  const claims = new Map(v.paths.map((path) => [path, v.fields[path]]));
+  const record = (paths) => ({ version, paths: new Set(paths) });
+  const held = store.get(key);
+  // 9.2 nothing held: a retraction or content is stored, a withdrawal ignored
+  if (held === undefined) {
+    if (headerOnly && !retraction) return 'ignored';
+    store.set(key, { version, status: h.status, claims, copies: new Map([[from, record(v.paths)]]) });
+    return 'stored';
+  }
+  // 9.1 per path, nothing twice
+  const mine = held.copies.get(from);
+  if (mine !== undefined && mine.version >= version) return 'stale';
+  // 9.3 a held retraction is final
+  if (isRetraction(held.status)) return 'stale';
+  // 9.3 the origin's retraction, or newer content, replaces what every path gave
+  if (retraction || (!headerOnly && version > held.version)) {
+    if (version <= held.version) return 'stale';
+    for (const c of held.copies.values()) c.paths = new Set();
+    Object.assign(held, { version, status: h.status, claims });
+    held.copies.set(from, record(v.paths));
+    return 'stored';
+  }
+  // 9.4 content of the held version joins it; older content is stale
+  if (!headerOnly) {
+    if (version < held.version) {
+      held.copies.set(from, record([]));
+      return 'stale';
+    }
+    held.copies.set(from, record(v.paths));
+    const added = v.paths.filter((path) => !held.claims.has(path));
+    for (const path of added) held.claims.set(path, v.fields[path]);
+    return added.length > 0 ? 'merged' : 'stale';
+  }
+  // 9.5 a withdrawal by `from` removes only the claims no other copy record gives; its record
+  // takes the version either way
+  const gave = mine !== undefined && mine.paths.size > 0;
+  held.copies.set(from, record([]));
+  if (!gave) return 'ignored';
+  const remaining = new Set([...held.copies.values()].flatMap((c) => [...c.paths]));
+  if (remaining.size === 0) {
+    Object.assign(held, { version, status: h.status, claims: new Map() }); // VER-6 tombstone
+  } else {
+    for (const path of [...held.claims.keys()]) if (!remaining.has(path)) held.claims.delete(path);
+  }
+  return 'withdrawn';
+}
+
+// What the vectors record of a held alert (spec/vectors/README.md).
+function heldView(held) {
+  if (held === undefined) return null;
+  const paths = [...held.claims.keys()].sort();
+  const copies = {};
+  for (const name of [...held.copies.keys()].sort()) {
+    const c = held.copies.get(name);
+    copies[name] = { version: Number(c.version), disclosed_paths: [...c.paths].sort() };
+  }
+  return {
+    version: Number(held.version),
+    status: enumName('AlertStatus', held.status),
+    tombstone: paths.length === 0 || isRetraction(held.status),
+    disclosed_paths: paths,
+    fields_json: toJson(Object.fromEntries(held.claims), ALERT_FIELDS),
+    copies,
+  };
+}
+
+// JSON with object keys sorted, to compare values whatever the order of their keys.
+const canonical = (x) =>
+  JSON.stringify(x, (k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map((key) => [key, v[key]]))
+      : v,
+  );
+
+// The informative item_fields, read back from the item bytes without verifying them, and the
+// (origin, alert id) of the item's alert.
+function itemFieldsOf(itemBytes, parties) {
+  const item = parse(itemBytes, FEED_ITEM);
+  const env = parse(item.alert, SIGNED_ALERT);
+  const h = parse(env.header, ALERT_HEADER);
+  const origin = Object.keys(parties).find((n) => parties[n].node_id === h.origin_node_id);
+  const fields = {
+    sequence: Number(item.sequence),
+    agreement_id: item.agreement_id,
+    relay_hops: item.relay_hops,
+    hops_left: item.hops_left,
+    origin,
+    alert_id: h.alert_id,
+    version: Number(h.version),
+    status: enumName('AlertStatus', h.status),
+    audience: enumName('Audience', h.audience),
+    max_hops: h.max_hops,
+    issued_at: Number(h.issued_at),
+    expires_at: Number(h.expires_at),
+    disclosed_paths: env.disclosures.map((d) => parse(d.claim, CLAIM).path).sort(),
+  };
+  return [fields, `${h.origin_node_id} ${h.alert_id}`];
+}
+
+function feedFile(file, v) {
+  expectEq(v.outcomes, FEED_OUTCOMES, 'outcomes');
+  check(file, '(parties)', () => {
+    for (const p of Object.values(v.parties)) checkKey(p, 'seed', 'public_key', 'node_id');
+  });
+  for (const c of v.cases) {
+    check(file, c.name, () => {
+      const receiver = {
+        node_id: c.receiver.node_id,
+        now: BigInt(c.receiver.now),
+        skew: BigInt(c.receiver.max_skew_seconds),
+      };
+      const partners = new Map();
+      for (const p of c.partners) {
+        const terms = parse(unhex(p.inbound_terms), DIRECTION_TERMS);
+        expect(!hasUnknown(terms), `${p.name}: inbound_terms has unknown fields`);
+        expectEq(toJson(terms, DIRECTION_TERMS), p.inbound_terms_json, `${p.name} inbound_terms_json`);
+        partners.set(p.name, { ...p, terms, cursor: 0n });
+      }
+      const store = new Map();
+      c.steps.forEach((s, i) => {
+        const at = `step ${i}`;
+        const bytes = unhex(s.item);
+        const [fields, key] = itemFieldsOf(bytes, v.parties);
+        expectEq(fields, s.item_fields, `${at} item_fields`);
+        const p = partners.get(s.from);
+        expect(p, `${at}: no partner named ${s.from}`);
+        const got = receiveItem(store, p, bytes, receiver);
+        expect(FEED_OUTCOMES.includes(s.outcome), `${at}: unknown outcome ${s.outcome}`);
+        if (s.reason !== undefined) expect(FEED8_REASONS.includes(s.reason), `${at}: unknown reason`);
+        expectEq(got.outcome, s.outcome, `${at} outcome`);
+        expectEq(got.reason ?? null, s.reason ?? null, `${at} reason`);
+        expectEq(got.verification_reason ?? null, s.verification_reason ?? null, `${at} verification_reason`);
+        const a = canonical(heldView(store.get(key)));
+        const b = canonical(s.held);
+        if (a !== b) throw new Error(`${at} held: got ${a.slice(0, 300)}, want ${b.slice(0, 300)}`);
+      });
+    });
+  }
+  check(file, '(every outcome has a step)', () => {
+    const seen = new Set(v.cases.flatMap((c) => c.steps.map((s) => s.outcome)));
+    const missing = FEED_OUTCOMES.filter((o) => !seen.has(o));
+    expect(missing.length === 0, `no step for ${missing.join(', ')}`);
+  });
+}
+
 const FILES = {
   'node-id.json': nodeIdFile,
   'claim-digest.json': claimDigestFile,
   'alert-signature.json': alertSignatureFile,
   'negative.json': negativeFile,
   'agreement-signature.json': agreementFile,
+  'feed.json': feedFile,
 };
 
 const present = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();

@@ -13,10 +13,10 @@ import org.bdx.node.identity.LengthPrefixed;
  * ... with block_i = SHA-256(u64be(13)||"bdx/test/drbg"||u64be(len(label))||label||
  * u64be(8)||u64be(i)), consumed in order by successive nextBytes calls (spec/vectors/README.md).
  */
-final class DeterministicRandom extends SecureRandom {
+public final class DeterministicRandom extends SecureRandom {
   private static final long serialVersionUID = 1L;
 
-  DeterministicRandom(String label) {
+  public DeterministicRandom(String label) {
     super(new Spi(label.getBytes(StandardCharsets.UTF_8)), null);
   }
 

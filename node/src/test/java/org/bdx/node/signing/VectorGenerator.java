@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import org.bdx.node.identity.LengthPrefixed;
 import org.bdx.node.identity.NodeKeys;
+import org.bdx.node.sync.FeedVectorGenerator;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertHeader;
 import org.bdx.proto.v1.Claim;
@@ -57,6 +58,7 @@ final class VectorGenerator {
     out.put("alert-signature.json", GSON.toJson(alertSignatures()) + "\n");
     out.put("negative.json", GSON.toJson(negatives()) + "\n");
     out.put("agreement-signature.json", GSON.toJson(agreementSignatures()) + "\n");
+    out.put(FeedVectorGenerator.FILE, FeedVectorGenerator.file());
     return out;
   }
 
