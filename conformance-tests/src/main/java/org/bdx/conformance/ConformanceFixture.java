@@ -224,19 +224,61 @@ final class ConformanceFixture implements AutoCloseable {
                       .setMaxRelayHops(maxRelayHops))
               .build();
     }
+    agree(n, t);
+    return n;
+  }
+
+  /**
+   * Offers {@code t} as {@code n}, has the node under test accept it and waits for its
+   * confirmation.
+   */
+  private void agree(SuiteNode n, AgreementTerms t) throws Exception {
     n.offered = propose(n.keys, t);
     fed(n).offerAgreement(offer(n.offered));
     Agreement a =
         admin()
             .acceptAgreement(
-                org.bdx.proto.v1.AcceptAgreementRequest.newBuilder().setAgreementId(id).build())
+                org.bdx.proto.v1.AcceptAgreementRequest.newBuilder()
+                    .setAgreementId(t.getAgreementId())
+                    .build())
             .getAgreement();
     assertThat(a.getState()).isEqualTo(AgreementState.AGREEMENT_STATE_ACTIVE);
     ConfirmAgreementRequest conf = n.confirmations.poll(WAIT, TimeUnit.SECONDS);
     assertThat(conf).as("the node under test confirmed to %s", n.name).isNotNull();
     n.confirmed = conf.getAgreement();
-    n.agreementId = id;
+    n.agreementId = t.getAgreementId();
+  }
+
+  /**
+   * A PEER partner of the suite whose terms to the node under test are {@code inbound} (what it may
+   * send), for the feed vectors (CONF-6). {@link #retire} it when done.
+   */
+  SuiteNode partnerWithTerms(String role, DirectionTerms inbound) throws Exception {
+    SuiteNode n = register(role, PartnerClass.PARTNER_CLASS_PEER);
+    agree(
+        n,
+        terms(n, PartnerClass.PARTNER_CLASS_PEER, SpecCrypto.newId16()).toBuilder()
+            .setProposerToAcceptor(inbound)
+            .build());
     return n;
+  }
+
+  /**
+   * Ends a partner of the suite before the run ends: terminates its agreement (the node under test
+   * then deletes what it received under it, FEED-10), removes it and stops it.
+   */
+  void retire(SuiteNode n) {
+    try {
+      if (!n.agreementId.isEmpty()) {
+        admin()
+            .terminateAgreement(
+                TerminateAgreementRequest.newBuilder().setAgreementId(n.agreementId).build());
+      }
+      admin().removePartner(RemovePartnerRequest.newBuilder().setPartner(n.name).build());
+    } finally {
+      all.remove(n);
+      n.close();
+    }
   }
 
   AgreementTerms terms(SuiteNode n, PartnerClass c, String id) {

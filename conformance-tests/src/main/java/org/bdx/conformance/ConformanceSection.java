@@ -86,6 +86,15 @@ abstract class ConformanceSection {
     return fx.partnerWithAgreement(role, c, maxRelayHops);
   }
 
+  SuiteNode partnerWithTerms(String role, org.bdx.proto.v1.DirectionTerms inbound)
+      throws Exception {
+    return fx.partnerWithTerms(role, inbound);
+  }
+
+  void retire(SuiteNode n) {
+    fx.retire(n);
+  }
+
   AgreementTerms terms(SuiteNode n, PartnerClass c, String id) {
     return fx.terms(n, c, id);
   }
