@@ -21,6 +21,10 @@ import org.bdx.proto.v1.SignedAlert;
  * status are dropped, and the alert leaves the search index. The same holds for a version with no
  * disclosed paths (a withdrawal: the origin no longer shares the alert with this node, spec VER-6);
  * see {@link StoredAlert#tombstone()}.
+ *
+ * <p>Long because every write of an alert row (insert, newer version, merged copies, tombstone,
+ * delete, reindex) must keep the search index and the copy records in step in one transaction, and
+ * they share the row's column binding.
  */
 public final class AlertStore {
 
