@@ -69,6 +69,11 @@ import org.bdx.proto.v1.SignedAlert;
  * version no longer admits for it is queued the header-only version at once, and its queued older
  * versions are deleted in any case, so its queue never keeps what the reporter withdrew.
  *
+ * <p><b>Before sending.</b> The feed asks {@link #beforeSending} for every item with content just
+ * before it leaves (spec FEED-5.10, {@link SendCheck}): one that the alert's current version and
+ * the partner's grant no longer admit is withheld and deleted, and what the partner may have of the
+ * current version is queued in its place.
+ *
  * <p><b>Audit.</b> Every row queued is a disclosure and is recorded in the audit log in the same
  * transaction (spec ADM-12.2): the alert id and version, the field paths sent (or header-only), the
  * partner's node id and name; never a value. The actor is whoever caused the version (the staff
@@ -91,6 +96,7 @@ public final class Outbox {
   private final AuditLog audit;
   private final Function<NodeId, String> partnerNames;
   private final List<Consumer<NodeId>> listeners = new CopyOnWriteArrayList<>();
+  private final SendCheck sendCheck;
 
   /**
    * @param alerts the node's alerts, for the hop counts a received alert arrived with
@@ -116,6 +122,7 @@ public final class Outbox {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.partnerNames = Objects.requireNonNull(partnerNames, "partnerNames");
+    this.sendCheck = new SendCheck(alerts, rows, grants, this::admittedPaths);
   }
 
   /**
@@ -356,6 +363,48 @@ public final class Outbox {
       paths = held;
     }
     return paths;
+  }
+
+  /**
+   * The check of one queued {@code item} just before the feed sends it to the partner of {@code
+   * grant}, its current ACTIVE grant (spec FEED-5.10): the item itself if it is header-only or its
+   * disclosures are still admitted by the alert's current version and the grant; otherwise empty,
+   * and the item is deleted and what the partner may have of the current version (its content as
+   * far as it is admitted, else its header-only withdrawal if the partner may hold content) is
+   * queued in its place, unless that is queued already. Nothing replaces an item of an alert that
+   * expired or is no longer held: receivers delete expired alerts, and a purge queued its
+   * retraction.
+   */
+  public Optional<FeedItem> beforeSending(Grant grant, FeedItem item) {
+    Objects.requireNonNull(grant, "grant");
+    Objects.requireNonNull(item, "item");
+    long now = now();
+    SendCheck.Verdict v = sendCheck.check(grant, item, now);
+    if (v.send()) {
+      return Optional.of(item);
+    }
+    NodeId partner = grant.partner();
+    boolean queued =
+        AuditLog.as(
+            AuditLog.NODE,
+            () ->
+                db.atomically(
+                    () -> {
+                      rows.deleteQueued(partner, item.getSequence());
+                      return v.replaceWith().map(a -> queue(grant, a, now, false)).orElse(false);
+                    }));
+    LOG.info(
+        () ->
+            "withheld queued item "
+                + item.getSequence()
+                + " from partner "
+                + partner.fingerprint()
+                + ": no longer allowed"
+                + (queued ? "; queued its replacement" : ""));
+    if (queued) {
+      fire(partner);
+    }
+    return Optional.empty();
   }
 
   /**
