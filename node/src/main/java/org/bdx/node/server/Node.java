@@ -52,6 +52,7 @@ import org.bdx.node.intake.AlertIssuer;
 import org.bdx.node.intake.AlertLifecycle;
 import org.bdx.node.intake.ReportIntake;
 import org.bdx.node.intake.ReportValidator;
+import org.bdx.node.policy.Grant;
 import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.search.AlertIndex;
 import org.bdx.node.search.AlertSearch;
@@ -196,6 +197,9 @@ public final class Node implements AutoCloseable {
             channels,
             receiver,
             refused);
+    // In the transaction that makes an agreement ACTIVE: queue the current alerts the partner may
+    // see and what it missed while suspended (already queued versions are skipped).
+    book.onActivation(r -> outbox.backfill(new Grant(r.partner(), r.agreementId(), r.weSend())));
     book.addListener(this::agreementChanged);
 
     AlertIssuer issuer =
@@ -709,11 +713,6 @@ public final class Node implements AutoCloseable {
   /** After every committed agreement change: feeds follow the agreements at once. */
   private void agreementChanged(AgreementRecord r) {
     feedService.agreementsChanged();
-    if (r.state() == AgreementState.AGREEMENT_STATE_ACTIVE) {
-      // A new or resumed agreement: queue current alerts the partner may see (already queued
-      // versions are skipped).
-      book.grants().outbound(r.partner()).ifPresent(outbox::backfill);
-    }
     if (r.state() == AgreementState.AGREEMENT_STATE_TERMINATED) {
       outbox.purgePartner(r.partner());
       receiver.purgeAgreement(r.agreementId());

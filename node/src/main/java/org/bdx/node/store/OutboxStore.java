@@ -4,11 +4,14 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.bdx.node.identity.NodeId;
 import org.bdx.proto.v1.AlertStatus;
+import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.FeedItem;
 import org.bdx.proto.v1.SignedAlert;
 
@@ -57,6 +60,13 @@ public final class OutboxStore {
       "SELECT seq, agreement_id, envelope, relay_hops, hops_left, origin_node_id, alert_id, "
           + "version FROM outbox "
           + "WHERE partner_node_id = ? AND seq > ? ORDER BY seq LIMIT ?";
+
+  static final String DELETE_QUEUED = "DELETE FROM outbox WHERE partner_node_id = ? AND seq = ?";
+
+  /** The held state of one alert, without its sealed columns (the send-time check). */
+  static final String SELECT_HELD =
+      "SELECT version, status, audience, expires_at, local, disclosed_paths, received_from, "
+          + "relay_hops, hops_left FROM alerts WHERE origin_node_id = ? AND alert_id = ?";
 
   static final String LATEST_SEQ =
       "SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE partner_node_id = ?";
@@ -113,6 +123,34 @@ public final class OutboxStore {
    * @param withContent whether that version carried content (false: header-only)
    */
   public record Shared(long version, boolean withContent) {}
+
+  /**
+   * What this node holds of one alert, read without opening its sealed fields: what the send-time
+   * check needs for every item (spec FEED-5.10).
+   *
+   * @param version the held version
+   * @param disclosedPaths the paths of the held copy (every set path of a local alert; none of a
+   *     tombstone)
+   * @param receivedFrom the partner a received alert came from; null for a local alert
+   * @param relayHops the relay count the held version of a received alert arrived with
+   * @param hopsLeft the hops left it arrived with
+   */
+  public record HeldAlert(
+      long version,
+      AlertStatus status,
+      Audience audience,
+      long expiresAt,
+      boolean local,
+      Set<String> disclosedPaths,
+      NodeId receivedFrom,
+      long relayHops,
+      long hopsLeft) {
+    public HeldAlert {
+      Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(audience, "audience");
+      disclosedPaths = Set.copyOf(disclosedPaths);
+    }
+  }
 
   /**
    * One row to queue.
@@ -325,6 +363,62 @@ public final class OutboxStore {
             }
             return out;
           }
+        });
+  }
+
+  /**
+   * What is held of the alert {@code (originNodeId, alertId)}, if anything: one lookup by its key,
+   * nothing opened. An unknown status or audience reads as UNSPECIFIED (which admits nothing).
+   */
+  public Optional<HeldAlert> heldAlert(NodeId originNodeId, String alertId) {
+    Objects.requireNonNull(originNodeId, "originNodeId");
+    Objects.requireNonNull(alertId, "alertId");
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(SELECT_HELD)) {
+            ps.setString(1, originNodeId.value());
+            ps.setString(2, alertId);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.<HeldAlert>empty();
+              }
+              AlertStatus status = AlertStatus.forNumber(rs.getInt(2));
+              Audience audience = Audience.forNumber(rs.getInt(3));
+              String paths = rs.getString(6);
+              String from = rs.getString(7);
+              return Optional.of(
+                  new HeldAlert(
+                      rs.getLong(1),
+                      status == null ? AlertStatus.ALERT_STATUS_UNSPECIFIED : status,
+                      audience == null ? Audience.AUDIENCE_UNSPECIFIED : audience,
+                      rs.getLong(4),
+                      rs.getInt(5) != 0,
+                      paths.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(paths.split(","))),
+                      from == null ? null : nodeId(from, alertId),
+                      rs.getLong(8),
+                      rs.getLong(9)));
+            }
+          }
+        });
+  }
+
+  private static NodeId nodeId(String value, String alertId) {
+    try {
+      return new NodeId(value);
+    } catch (IllegalArgumentException e) {
+      throw new StoreException("stored alert " + alertId + " has a malformed node id");
+    }
+  }
+
+  /** Deletes the row queued for {@code partner} at {@code seq}, if there is one. */
+  public void deleteQueued(NodeId partner, long seq) {
+    Objects.requireNonNull(partner, "partner");
+    db.inTransaction(
+        c -> {
+          if (db.update(DELETE_QUEUED, partner.value(), seq) > 0) {
+            db.removedContent();
+          }
+          return null;
         });
   }
 

@@ -64,6 +64,16 @@ import org.bdx.proto.v1.SignedAlert;
  * or it was retracted) is queued the new version header-only, so it deletes its copy (spec VER-5).
  * A partner that never held content gets nothing about the alert.
  *
+ * <p><b>Suspended partners.</b> Nothing with content is queued for a partner whose agreement is
+ * suspended, but VER-5.2 holds: a partner that holds or has queued content of an alert the new
+ * version no longer admits for it is queued the header-only version at once, and its queued older
+ * versions are deleted in any case, so its queue never keeps what the reporter withdrew.
+ *
+ * <p><b>Before sending.</b> The feed asks {@link #beforeSending} for every item with content just
+ * before it leaves (spec FEED-5.10, {@link SendCheck}): one that the alert's current version and
+ * the partner's grant no longer admit is withheld and deleted, and what the partner may have of the
+ * current version is queued in its place.
+ *
  * <p><b>Audit.</b> Every row queued is a disclosure and is recorded in the audit log in the same
  * transaction (spec ADM-12.2): the alert id and version, the field paths sent (or header-only), the
  * partner's node id and name; never a value. The actor is whoever caused the version (the staff
@@ -86,6 +96,7 @@ public final class Outbox {
   private final AuditLog audit;
   private final Function<NodeId, String> partnerNames;
   private final List<Consumer<NodeId>> listeners = new CopyOnWriteArrayList<>();
+  private final SendCheck sendCheck;
 
   /**
    * @param alerts the node's alerts, for the hop counts a received alert arrived with
@@ -111,12 +122,14 @@ public final class Outbox {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.partnerNames = Objects.requireNonNull(partnerNames, "partnerNames");
+    this.sendCheck = new SendCheck(alerts, rows, grants, this::admittedPaths);
   }
 
   /**
    * Queues {@code alert} for every partner with an active outbound grant that may see it (redacted
    * per partner), and header-only for every partner that holds content of an earlier version and
-   * may no longer see it. Call it in the transaction that stored the alert.
+   * may no longer see it, whether its agreement is active or suspended. Call it in the transaction
+   * that stored the alert.
    *
    * <p>A received alert is relayed (spec 10.8): with content only where the partner that sent it
    * granted relaying and hops are left ({@link AlertStore#hops}, recorded before this call),
@@ -139,6 +152,11 @@ public final class Outbox {
                   partners.add(g.partner());
                 }
               }
+              for (Grant g : grants.suspended()) {
+                if (whileSuspended(g, alert, now)) {
+                  partners.add(g.partner());
+                }
+              }
               return partners;
             });
     woken.forEach(this::fire);
@@ -149,9 +167,11 @@ public final class Outbox {
    * Queues every current alert (newest version, not expired, not retracted) that {@code grant} lets
    * its partner see, oldest first, so a new (or resumed) partner gets the existing warnings
    * (received alerts only as far as relaying allows them, spec RELAY-4); and the retractions and
-   * withdrawals a resumed partner missed while suspended. Runs in pages, each its own transaction;
-   * a version already queued for the partner is not queued twice. The node does this by itself: the
-   * audit log names the node as the actor, whoever changed the agreement.
+   * withdrawals a resumed partner missed while suspended. Reads in pages; each page is its own
+   * transaction unless called inside one, as the node does, in the transaction that makes the
+   * agreement ACTIVE (so no partner sees it ACTIVE before this is queued). A version already queued
+   * for the partner is not queued twice. The node does this by itself: the audit log names the node
+   * as the actor, whoever changed the agreement.
    *
    * @return how many rows were queued
    */
@@ -258,17 +278,7 @@ public final class Outbox {
       return false; // this or a newer version was already queued
     }
     RelayHops hops = rowHops(g, a);
-    SortedSet<String> paths =
-        a.status() == AlertStatus.ALERT_STATUS_RETRACTED || !hops.content()
-            ? Collections.emptySortedSet()
-            : SharingPolicy.disclose(a.status(), a.audience(), a.fields(), g.terms())
-                .orElse(Collections.emptySortedSet());
-    if (!a.local()) {
-      // A relay sends at most what it holds: the intersection of both grants (SIG-8, POL-2).
-      SortedSet<String> held = new TreeSet<>(paths);
-      held.retainAll(a.disclosedPaths());
-      paths = held;
-    }
+    SortedSet<String> paths = admittedPaths(g, a, hops);
     boolean withContent = !paths.isEmpty();
     long hopsLeft = withContent ? hops.hopsLeft() : 0;
     boolean mayHold =
@@ -304,6 +314,99 @@ public final class Outbox {
             .add("partner_name", partnerNames.apply(partner))
             .list("fields", paths, "header-only"));
     return true;
+  }
+
+  /**
+   * For a partner whose agreement is suspended (VER-5): nothing with content is queued. If it holds
+   * or has queued content of an earlier version of {@code a} and {@code a} admits none for it (a
+   * narrowed consent, a retraction), the header-only version is queued now, deleting the queued
+   * older ones. If {@code a} still admits content, its queued older versions are deleted: what it
+   * may see of the newest is queued by the backfill when the agreement is ACTIVE again. True if a
+   * row was queued. Runs inside the caller's transaction.
+   */
+  private boolean whileSuspended(Grant g, StoredAlert a, long now) {
+    NodeId partner = g.partner();
+    if (partner.equals(a.originNodeId())
+        || partner.equals(a.receivedFrom())
+        || a.expiresAt() <= now) {
+      return false;
+    }
+    Optional<OutboxStore.Shared> prev = rows.shared(partner, a.originNodeId(), a.alertId());
+    if (prev.isEmpty() || !prev.get().withContent() || prev.get().version() >= a.version()) {
+      return false; // nothing of ours it holds or waits for, or it was queued this version already
+    }
+    if (!admittedPaths(g, a).isEmpty()) {
+      rows.deleteOlderVersions(partner, a.originNodeId(), a.alertId(), a.version());
+      return false;
+    }
+    return queue(g, a, now, false);
+  }
+
+  /** The paths of {@code a} that may be queued for the partner of {@code g} now. */
+  private SortedSet<String> admittedPaths(Grant g, StoredAlert a) {
+    return admittedPaths(g, a, rowHops(g, a));
+  }
+
+  /**
+   * The paths of {@code a} that may be queued for the partner of {@code g} with {@code hops}:
+   * section 9 for its status, audience and fields, none for a retraction or where hops allow no
+   * content, and for a received alert no more than this node holds.
+   */
+  private static SortedSet<String> admittedPaths(Grant g, StoredAlert a, RelayHops hops) {
+    SortedSet<String> paths =
+        a.status() == AlertStatus.ALERT_STATUS_RETRACTED || !hops.content()
+            ? Collections.emptySortedSet()
+            : SharingPolicy.disclose(a.status(), a.audience(), a.fields(), g.terms())
+                .orElse(Collections.emptySortedSet());
+    if (!a.local()) {
+      // A relay sends at most what it holds: the intersection of both grants (SIG-8, POL-2).
+      SortedSet<String> held = new TreeSet<>(paths);
+      held.retainAll(a.disclosedPaths());
+      paths = held;
+    }
+    return paths;
+  }
+
+  /**
+   * The check of one queued {@code item} just before the feed sends it to the partner of {@code
+   * grant}, its current ACTIVE grant (spec FEED-5.10): the item itself if it is header-only or its
+   * disclosures are still admitted by the alert's current version and the grant; otherwise empty,
+   * and the item is deleted and what the partner may have of the current version (its content as
+   * far as it is admitted, else its header-only withdrawal if the partner may hold content) is
+   * queued in its place, unless that is queued already. Nothing replaces an item of an alert that
+   * expired or is no longer held: receivers delete expired alerts, and a purge queued its
+   * retraction.
+   */
+  public Optional<FeedItem> beforeSending(Grant grant, FeedItem item) {
+    Objects.requireNonNull(grant, "grant");
+    Objects.requireNonNull(item, "item");
+    long now = now();
+    SendCheck.Verdict v = sendCheck.check(grant, item, now);
+    if (v.send()) {
+      return Optional.of(item);
+    }
+    NodeId partner = grant.partner();
+    boolean queued =
+        AuditLog.as(
+            AuditLog.NODE,
+            () ->
+                db.atomically(
+                    () -> {
+                      rows.deleteQueued(partner, item.getSequence());
+                      return v.replaceWith().map(a -> queue(grant, a, now, false)).orElse(false);
+                    }));
+    LOG.info(
+        () ->
+            "withheld queued item "
+                + item.getSequence()
+                + " from partner "
+                + partner.fingerprint()
+                + ": no longer allowed"
+                + (queued ? "; queued its replacement" : ""));
+    if (queued) {
+      fire(partner);
+    }
+    return Optional.empty();
   }
 
   /**

@@ -94,6 +94,29 @@ public final class SyncFixture {
     public final Map<NodeId, Grant> out = new ConcurrentHashMap<>();
     public final Map<NodeId, Grant> in = new ConcurrentHashMap<>();
 
+    /** The outbound grants of suspended agreements ({@link #suspend}, {@link #resume}). */
+    public final Map<NodeId, Grant> suspendedOut = new ConcurrentHashMap<>();
+
+    /** Suspends the agreement with {@code partner}: its grants move to {@link #suspendedOut}. */
+    public Grant suspend(NodeId partner) {
+      Grant g = out.remove(partner);
+      in.remove(partner);
+      suspendedOut.put(partner, g);
+      return g;
+    }
+
+    /** Makes the suspended agreement with {@code partner} active again (outbound only). */
+    public Grant resume(NodeId partner) {
+      Grant g = suspendedOut.remove(partner);
+      out.put(partner, g);
+      return g;
+    }
+
+    @Override
+    public List<Grant> suspended() {
+      return List.copyOf(suspendedOut.values());
+    }
+
     @Override
     public List<Grant> outbound() {
       return List.copyOf(out.values());
