@@ -1,6 +1,7 @@
 package org.bdx.node.edge;
 
 import com.google.protobuf.ByteString;
+import java.util.List;
 import java.util.function.Function;
 import org.bdx.node.audit.AuditVerification;
 import org.bdx.node.identity.NodeId;
@@ -15,6 +16,7 @@ import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.AuditEntry;
 import org.bdx.proto.v1.AuditProblem;
 import org.bdx.proto.v1.Partner;
+import org.bdx.proto.v1.PathStep;
 import org.bdx.proto.v1.ReportSummary;
 import org.bdx.proto.v1.StaffAccount;
 import org.bdx.proto.v1.VerifyAuditResponse;
@@ -31,8 +33,20 @@ public final class Views {
    *     alerts, a partner's registered name for received ones)
    */
   public static AlertView toView(StoredAlert a, Function<NodeId, String> originName) {
-    return AlertView.newBuilder()
-        .setAlertId(a.alertId())
+    return toView(a, originName, List.of());
+  }
+
+  /**
+   * As above, with the organizations a received alert came through (spec RELAY-8): the origin
+   * first, then each relay; each named by {@code originName}.
+   */
+  public static AlertView toView(
+      StoredAlert a, Function<NodeId, String> originName, List<NodeId> path) {
+    AlertView.Builder v = AlertView.newBuilder();
+    for (NodeId n : path) {
+      v.addPath(PathStep.newBuilder().setNodeId(n.value()).setName(originName.apply(n)));
+    }
+    return v.setAlertId(a.alertId())
         .setOriginNodeId(a.originNodeId().value())
         .setOriginName(originName.apply(a.originNodeId()))
         .setVersion(a.version())

@@ -22,6 +22,7 @@ import org.bdx.node.search.AlertQuery;
 import org.bdx.node.search.AlertSearch;
 import org.bdx.node.search.PhoneNumbers;
 import org.bdx.node.search.Plates;
+import org.bdx.node.signing.HopChain;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.Page;
 import org.bdx.node.store.ReportRecord;
@@ -204,12 +205,28 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
   }
 
   private AlertView view(StoredAlert a) {
-    AlertView v = Views.toView(a, originNames);
+    AlertView v = Views.toView(a, originNames, path(a));
     if (a.local() && a.status() == AlertStatus.ALERT_STATUS_RETRACTED) {
       String reason = lifecycle.retractionReason(a.alertId()).orElse("");
       v = v.toBuilder().setRetractionReason(reason).build();
     }
     return v;
+  }
+
+  /**
+   * The organizations a received alert came through, origin first (spec RELAY-8): the signers of
+   * its held hop statements; without statements (sent by its origin, or a header-only copy), the
+   * origin and the partner it came from. Empty for this node's own alerts.
+   */
+  private List<NodeId> path(StoredAlert a) {
+    if (a.local()) {
+      return List.of();
+    }
+    if (a.receivedFrom() == null || a.receivedFrom().equals(a.originNodeId())) {
+      return List.of(a.originNodeId());
+    }
+    HopChain chain = HopChain.read(alerts.hops(a.originNodeId(), a.alertId()).statements());
+    return chain.isEmpty() ? List.of(a.originNodeId(), a.receivedFrom()) : chain.signers();
   }
 
   private boolean expired(StoredAlert a) {
@@ -258,7 +275,8 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
         AuditDetail.of().list("criteria", criteria(q), "none").add("results", page.items().size()));
     out.onNext(
         SearchAlertsResponse.newBuilder()
-            .addAllAlerts(page.items().stream().map(a -> Views.toView(a, originNames)).toList())
+            .addAllAlerts(
+                page.items().stream().map(a -> Views.toView(a, originNames, path(a))).toList())
             .setNextPageToken(nullToEmpty(page.nextPageToken()))
             .build());
     out.onCompleted();

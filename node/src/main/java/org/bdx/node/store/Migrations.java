@@ -83,6 +83,13 @@ import java.util.List;
  * with {@code name_sealed}; {@code audit_log} and {@code audit_head} are rebuilt with the actor,
  * detail and hashes sealed, and their triggers made again.
  *
+ * <p>Schema 13 (signed relay paths, spec RELAY-8, ADM-10): {@code alerts.hops}, the verified hop
+ * statements the held version of a received alert arrived with (so a relay can add its own), and
+ * {@code outbox.hops}, the statements queued with an item, both sealed (AR-6) and NULL when there
+ * are none; {@code inbound_rejections}, per partner and FEED-8 reason, how many items were
+ * rejected. Queued items of this node's own alerts carry no statement yet, so their {@code
+ * hops_left} becomes 0 (an origin signs the hops it grants, RELAY-3.1).
+ *
  * <p>Schema 4 (relay, spec 10.8):
  *
  * <ul>
@@ -337,7 +344,22 @@ public final class Migrations {
               12,
               "seal partner and staff names, endpoints, agreement terms and the audit log",
               SealingMigration12::run,
-              SealingMigration12.SQL));
+              SealingMigration12.SQL),
+          new Migration(
+              13,
+              "signed relay paths of held and queued alerts; rejected items by reason",
+              "ALTER TABLE alerts ADD COLUMN hops BLOB",
+              "ALTER TABLE outbox ADD COLUMN hops BLOB",
+              // Queued before origins signed the hops they grant: sent without a statement, an
+              // item must carry no hops left (RELAY-8.1), so its receiver will not relay it.
+              "UPDATE outbox SET hops_left = 0 WHERE relay_hops = 0",
+              """
+              CREATE TABLE inbound_rejections (
+                partner_node_id TEXT    NOT NULL,
+                reason          TEXT    NOT NULL,
+                count           INTEGER NOT NULL,
+                PRIMARY KEY (partner_node_id, reason)
+              ) WITHOUT ROWID"""));
 
   /** All migrations, ascending by version, contiguous from 1. */
   public static List<Migration> all() {
