@@ -9,10 +9,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.bdx.node.identity.NodeId;
 import org.bdx.node.intake.Vocabulary;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.AlertView;
+import org.bdx.proto.v1.PathStep;
 
 /** How the CLI shows protocol messages to people and to scripts. */
 public final class Printing {
@@ -62,8 +64,13 @@ public final class Printing {
         a.getAlertId(),
         a.getVersion(),
         word(a.getStatus()),
-        a.getOriginName(),
+        organization(a.getOriginName(), a.getOriginNodeId()),
         a.getLocal() ? " (this node)" : "");
+    if (a.getPathCount() > 1) {
+      // Relayed: say through whom, so staff can weigh a warning from an organization they do not
+      // know by the partners that passed it on (spec RELAY-9).
+      line(out, "came through", path(a.getPathList()));
+    }
     if (a.getTombstone()) {
       // Nothing of the content is held; say why rather than print empty lines.
       out.println(
@@ -107,6 +114,31 @@ public final class Printing {
       line(out, "disclosed fields", String.join(", ", a.getDisclosedPathsList()));
     }
   }
+
+  /**
+   * The organizations an alert came through, origin first: "A Outreach -> partner-b". One this node
+   * has no name for shows as "unknown organization" with its fingerprint (spec ID-3).
+   */
+  public static String path(List<PathStep> path) {
+    return path.stream()
+        .map(p -> organization(p.getName(), p.getNodeId()))
+        .collect(Collectors.joining(" -> "));
+  }
+
+  /** A name as the node gave it, with the fingerprint when the node has no name for it. */
+  static String organization(String name, String nodeId) {
+    if (!UNKNOWN.equals(name)) {
+      return name;
+    }
+    try {
+      return name + " " + NodeId.parse(nodeId).fingerprint();
+    } catch (IllegalArgumentException e) {
+      return name;
+    }
+  }
+
+  /** What a node calls an organization that is not its partner (spec RELAY-9). */
+  static final String UNKNOWN = "unknown organization";
 
   private static void line(PrintWriter out, String label, String value) {
     if (value != null && !value.isBlank()) {
