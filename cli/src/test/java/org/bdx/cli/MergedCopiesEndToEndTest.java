@@ -194,7 +194,7 @@ class MergedCopiesEndToEndTest {
     String areas = onlyArea == null ? "\"all_areas\": true" : "\"areas\": [\"" + onlyArea + "\"]";
     return "{\"receiver_class\": \"PARTNER_CLASS_PEER\", \"all_harms\": true, "
         + areas
-        + ", \"retention_days\": 30, \"may_relay\": "
+        + ", \"retention_days\": 30, \"accept_relayed\": true, \"may_relay\": "
         + (relayHops > 0)
         + ", \"max_relay_hops\": "
         + relayHops

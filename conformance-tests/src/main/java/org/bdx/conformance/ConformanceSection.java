@@ -86,6 +86,12 @@ abstract class ConformanceSection {
     return fx.partnerWithAgreement(role, c, maxRelayHops);
   }
 
+  SuiteNode partnerWithAgreement(
+      String role, PartnerClass c, java.util.function.UnaryOperator<AgreementTerms> edit)
+      throws Exception {
+    return fx.partnerWithAgreement(role, c, edit);
+  }
+
   AgreementTerms terms(SuiteNode n, PartnerClass c, String id) {
     return fx.terms(n, c, id);
   }

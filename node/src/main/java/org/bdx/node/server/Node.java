@@ -59,6 +59,7 @@ import org.bdx.node.search.AlertSearch;
 import org.bdx.node.search.PhoneNumbers;
 import org.bdx.node.signing.AlertSigner;
 import org.bdx.node.signing.AlertVerifier;
+import org.bdx.node.signing.HopSigner;
 import org.bdx.node.staff.ClientApi;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.AlertStore;
@@ -181,7 +182,8 @@ public final class Node implements AutoCloseable {
             grants,
             clock,
             audit,
-            id -> partners.get(id).map(PartnerRecord::name).orElse("(removed)"));
+            id -> partners.get(id).map(PartnerRecord::name).orElse("(removed)"),
+            new HopSigner(keys));
     this.feedService = new FeedService(outbox, grants);
     this.receiver =
         new FeedReceiver(

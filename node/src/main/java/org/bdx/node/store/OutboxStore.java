@@ -14,6 +14,7 @@ import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.FeedItem;
 import org.bdx.proto.v1.SignedAlert;
+import org.bdx.proto.v1.SignedHop;
 
 /**
  * The rows of tables {@code outbox} (per partner, the ordered queue of redacted alert versions its
@@ -42,7 +43,7 @@ public final class OutboxStore {
 
   static final String INSERT =
       "INSERT INTO outbox (partner_node_id, agreement_id, origin_node_id, alert_id, version, "
-          + "envelope, created_at, relay_hops, hops_left) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + "envelope, created_at, relay_hops, hops_left, hops) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   static final String UPSERT_SHARED =
       "INSERT INTO shared_with (partner_node_id, origin_node_id, alert_id, version, "
@@ -58,7 +59,7 @@ public final class OutboxStore {
 
   static final String READ_AFTER =
       "SELECT seq, agreement_id, envelope, relay_hops, hops_left, origin_node_id, alert_id, "
-          + "version FROM outbox "
+          + "version, hops FROM outbox "
           + "WHERE partner_node_id = ? AND seq > ? ORDER BY seq LIMIT ?";
 
   static final String DELETE_QUEUED = "DELETE FROM outbox WHERE partner_node_id = ? AND seq = ?";
@@ -93,6 +94,9 @@ public final class OutboxStore {
 
   /** The sealed column: each queued envelope, sealed for its partner and alert version (AR-6). */
   static final String ENVELOPE = "outbox.envelope";
+
+  /** The sealed column of the hop statements queued with an item (RELAY-8), NULL if none. */
+  static final String HOPS = "outbox.hops";
 
   /** The sealed form of a queued envelope; the identity is the row's partner and alert version. */
   static byte[] sealEnvelope(
@@ -161,6 +165,7 @@ public final class OutboxStore {
    * @param createdAt when it was queued (Unix seconds)
    * @param relayHops the relay count sent with it
    * @param hopsLeft the hops left sent with it
+   * @param hops the hop statements sent with it (RELAY-8), signed when it was queued
    * @param withContent whether it carries content (recorded in {@code shared_with})
    */
   public record Entry(
@@ -173,8 +178,36 @@ public final class OutboxStore {
       long createdAt,
       long relayHops,
       long hopsLeft,
+      List<SignedHop> hops,
       boolean withContent) {
+    /** A row without hop statements (a header-only item, or one from an origin granting none). */
+    public Entry(
+        NodeId partner,
+        String agreementId,
+        NodeId originNodeId,
+        String alertId,
+        long version,
+        SignedAlert envelope,
+        long createdAt,
+        long relayHops,
+        long hopsLeft,
+        boolean withContent) {
+      this(
+          partner,
+          agreementId,
+          originNodeId,
+          alertId,
+          version,
+          envelope,
+          createdAt,
+          relayHops,
+          hopsLeft,
+          List.of(),
+          withContent);
+    }
+
     public Entry {
+      hops = List.copyOf(hops);
       Objects.requireNonNull(partner, "partner");
       Objects.requireNonNull(agreementId, "agreementId");
       Objects.requireNonNull(originNodeId, "originNodeId");
@@ -264,6 +297,17 @@ public final class OutboxStore {
             e.originNodeId().value(),
             e.alertId(),
             e.version());
+    byte[] hops =
+        e.hops().isEmpty()
+            ? null
+            : db.cipher()
+                .seal(
+                    HOPS,
+                    AlertRows.hopsBytes(e.hops()),
+                    e.partner().value(),
+                    e.originNodeId().value(),
+                    e.alertId(),
+                    Long.toString(e.version()));
     db.inTransaction(
         c -> {
           try (PreparedStatement ps = c.prepareStatement(INSERT)) {
@@ -276,6 +320,7 @@ public final class OutboxStore {
             ps.setLong(7, e.createdAt());
             ps.setLong(8, e.relayHops());
             ps.setLong(9, e.hopsLeft());
+            ps.setBytes(10, hops);
             ps.executeUpdate();
           }
           try (PreparedStatement ps = c.prepareStatement(UPSERT_SHARED)) {
@@ -351,6 +396,19 @@ public final class OutboxStore {
                 } catch (InvalidProtocolBufferException e) {
                   throw new StoreException("outbox row " + seq + " cannot be read");
                 }
+                byte[] sealedHops = rs.getBytes(9);
+                List<SignedHop> hops =
+                    sealedHops == null
+                        ? List.of()
+                        : AlertRows.readHops(
+                            cipher.open(
+                                HOPS,
+                                sealedHops,
+                                partner.value(),
+                                rs.getString(6),
+                                rs.getString(7),
+                                Long.toString(rs.getLong(8))),
+                            rs.getString(7));
                 out.add(
                     FeedItem.newBuilder()
                         .setSequence(seq)
@@ -358,6 +416,7 @@ public final class OutboxStore {
                         .setAlert(envelope)
                         .setRelayHops((int) rs.getLong(4))
                         .setHopsLeft((int) rs.getLong(5))
+                        .addAllHops(hops)
                         .build());
               }
             }

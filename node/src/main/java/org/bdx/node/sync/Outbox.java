@@ -22,6 +22,8 @@ import org.bdx.node.policy.RelayHops;
 import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.policy.SharingPolicy;
 import org.bdx.node.signing.Disclosures;
+import org.bdx.node.signing.HopChain;
+import org.bdx.node.signing.HopSigner;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.OutboxStore;
@@ -56,7 +58,10 @@ import org.bdx.proto.v1.SignedAlert;
  *
  * <p><b>Relay.</b> A received alert is queued like a local one, after the receiver stored it (spec
  * 10.8): content only as far as the hops and both grants allow ({@link RelayHops}), each row
- * carrying its {@code relay_hops} and {@code hops_left}.
+ * carrying its {@code relay_hops} and {@code hops_left}. A row with content carries the signed path
+ * (spec RELAY-8): the statements the held version arrived with, and this node's own statement to
+ * the partner, signed here when the row is queued ({@link HopSigner}); a row of this node's own
+ * alert with hops left carries its first statement. Header-only rows carry none.
  *
  * <p><b>Withdrawal.</b> Table {@code shared_with} records, per partner and alert, the newest
  * version queued and whether it carried content. A partner holding content of an earlier version
@@ -95,6 +100,7 @@ public final class Outbox {
   private final Clock clock;
   private final AuditLog audit;
   private final Function<NodeId, String> partnerNames;
+  private final HopSigner hopSigner;
   private final List<Consumer<NodeId>> listeners = new CopyOnWriteArrayList<>();
   private final SendCheck sendCheck;
 
@@ -104,6 +110,7 @@ public final class Outbox {
    * @param syncState where partners' acknowledgements are recorded
    * @param audit where each disclosure is recorded
    * @param partnerNames a partner's local name, for the audit log
+   * @param hopSigner signs this node's hop statements (RELAY-8) with its node key
    */
   public Outbox(
       NodeDatabase db,
@@ -113,7 +120,8 @@ public final class Outbox {
       SharingGrants grants,
       Clock clock,
       AuditLog audit,
-      Function<NodeId, String> partnerNames) {
+      Function<NodeId, String> partnerNames,
+      HopSigner hopSigner) {
     this.db = Objects.requireNonNull(db, "db");
     this.alerts = Objects.requireNonNull(alerts, "alerts");
     this.rows = Objects.requireNonNull(rows, "rows");
@@ -123,6 +131,7 @@ public final class Outbox {
     this.audit = Objects.requireNonNull(audit, "audit");
     this.partnerNames = Objects.requireNonNull(partnerNames, "partnerNames");
     this.sendCheck = new SendCheck(alerts, rows, grants, this::admittedPaths);
+    this.hopSigner = Objects.requireNonNull(hopSigner, "hopSigner");
   }
 
   /**
@@ -236,19 +245,25 @@ public final class Outbox {
   private record Page(long last, int read, int queued) {}
 
   /**
-   * The hop counts for queuing {@code a} for the partner of {@code out} ({@link RelayHops}): for a
-   * received alert, from the counts it arrived with and the inbound grant of the partner it came
-   * from.
+   * The hop counts for queuing {@code a} for the partner of {@code out} ({@link RelayHops}), and
+   * the signed path the held version arrived with: for a received alert, from its statements and
+   * the inbound grant of the partner it came from; a version held without statements (header-only,
+   * or stored before statements existed) is relayed header-only at most.
    */
-  private RelayHops rowHops(Grant out, StoredAlert a) {
+  private Hops rowHops(Grant out, StoredAlert a) {
     long maxHops = RelayHops.maxHops(a.envelope());
     if (a.local()) {
-      return RelayHops.fromOrigin(out, maxHops);
+      return new Hops(RelayHops.fromOrigin(out, maxHops), HopChain.empty());
     }
     AlertStore.Hops held = alerts.hops(a.originNodeId(), a.alertId());
-    return RelayHops.relayed(
-        out, inboundOf(a.receivedFrom()), held.relayHops(), held.hopsLeft(), maxHops);
+    HopChain chain = HopChain.read(held.statements());
+    long left = chain.isEmpty() ? 0 : chain.hopsLeft();
+    return new Hops(
+        RelayHops.relayed(out, inboundOf(a.receivedFrom()), held.relayHops(), left, maxHops),
+        chain);
   }
+
+  private record Hops(RelayHops counts, HopChain held) {}
 
   private Optional<Grant> inboundOf(NodeId from) {
     return from == null ? Optional.empty() : grants.inbound(from);
@@ -277,7 +292,8 @@ public final class Outbox {
     if (!resync && prev.isPresent() && prev.get().version() >= a.version()) {
       return false; // this or a newer version was already queued
     }
-    RelayHops hops = rowHops(g, a);
+    Hops rowHops = rowHops(g, a);
+    RelayHops hops = rowHops.counts();
     SortedSet<String> paths = admittedPaths(g, a, hops);
     boolean withContent = !paths.isEmpty();
     long hopsLeft = withContent ? hops.hopsLeft() : 0;
@@ -291,6 +307,12 @@ public final class Outbox {
     }
     rows.deleteOlderVersions(partner, a.originNodeId(), a.alertId(), a.version());
     SignedAlert redacted = Disclosures.select(a.envelope(), paths);
+    // The signed path (RELAY-8): this node's statement to the partner after those it received;
+    // none from an origin that grants no hop, none in a header-only item.
+    HopChain chain =
+        !withContent || (a.local() && hopsLeft == 0)
+            ? HopChain.empty()
+            : hopSigner.extend(rowHops.held(), a.envelope().getHeader(), partner, hopsLeft);
     rows.queue(
         new OutboxStore.Entry(
             partner,
@@ -302,6 +324,7 @@ public final class Outbox {
             now,
             hops.relayHops(),
             hopsLeft,
+            chain.hops(),
             withContent));
     AuditDetail detail = AuditDetail.of().add("alert", a.alertId()).add("version", a.version());
     if (!a.local()) {
@@ -344,7 +367,7 @@ public final class Outbox {
 
   /** The paths of {@code a} that may be queued for the partner of {@code g} now. */
   private SortedSet<String> admittedPaths(Grant g, StoredAlert a) {
-    return admittedPaths(g, a, rowHops(g, a));
+    return admittedPaths(g, a, rowHops(g, a).counts());
   }
 
   /**

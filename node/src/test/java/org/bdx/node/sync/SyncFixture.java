@@ -44,6 +44,7 @@ import org.bdx.node.search.AlertSearch;
 import org.bdx.node.signing.AlertDraft;
 import org.bdx.node.signing.AlertSigner;
 import org.bdx.node.signing.AlertVerifier;
+import org.bdx.node.signing.HopSigner;
 import org.bdx.node.signing.VerifiedAlert;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.Ids;
@@ -193,7 +194,8 @@ public final class SyncFixture {
               grants,
               clock,
               audit,
-              partner -> "partner-" + partner.fingerprint());
+              partner -> "partner-" + partner.fingerprint(),
+              new HopSigner(keys));
       // As in a node: relays what it stores (only where grants allow), ignores its own alerts.
       receiver =
           new FeedReceiver(
