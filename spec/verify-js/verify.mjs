@@ -448,6 +448,7 @@ const DIRECTION_TERMS = {
   8: s('may_relay', 'bool'),
   9: s('max_relay_hops', 'uint32'),
   10: s('retention_days', 'uint32'),
+  11: s('accept_relayed', 'bool'),
 };
 const AGREEMENT_TERMS = {
   1: s('agreement_id', 'string'),
@@ -473,7 +474,17 @@ const FEED_ITEM = {
   3: s('alert', 'message', { raw: true }),
   4: s('relay_hops', 'uint32'),
   5: s('hops_left', 'uint32'),
+  6: s('hops', 'bytes', { repeated: true }),
 };
+
+const HOP_STATEMENT = {
+  1: s('header_digest', 'bytes'),
+  2: s('from_node_id', 'string'),
+  3: s('from_public_key', 'bytes'),
+  4: s('to_node_id', 'string'),
+  5: s('hops_left', 'uint32'),
+};
+const SIGNED_HOP = { 1: s('statement', 'bytes'), 2: s('signature', 'bytes') };
 
 // ALR-2: the claim paths, in field number order.
 const PATHS = Object.keys(ALERT_FIELDS)
@@ -600,6 +611,79 @@ function verifyEnvelope(envelopeBytes, expectedOrigin) {
     fields[c.path] = value[c.path];
   }
   return { ok: true, header: h, fields, paths: [...paths].sort() };
+}
+
+// ---------------------------------------------------------------- hop statements (RELAY-8)
+
+const HOP_STATEMENT_TYPE = 'bdx.v1.HopStatement';
+const HEADER_DIGEST_CONTEXT = 'bdx/v1/header-digest';
+const headerDigest = (header) => sha256(LP(ascii(HEADER_DIGEST_CONTEXT), header));
+
+// RELAY-8.1 to RELAY-8.4 for one feed item with content whose envelope passed
+// SIG-7 (`h` is its parsed header). `item` holds relay_hops, hops_left, statements (SignedHop bytes),
+// sender, receiver, limit (the receiver's max_relay_hops from the sender, or 0),
+// knowsOrigin and acceptRelayed. Returns [outcome, detail]: ['VALID', null],
+// ['IGNORED', 'THROUGH_RECEIVER'], or the FEED-8 reason and the RELAY-8 check.
+function verifyHops(header, h, item) {
+  const invalid = (d) => ['HOP_STATEMENT_INVALID', d];
+  const notAllowed = (d) => ['RELAY_NOT_ALLOWED', d];
+  const r = BigInt(item.relay_hops);
+  const left = BigInt(item.hops_left);
+  const n = item.statements.length;
+  // 8.1 shape and signatures
+  const countFits = r === 0n ? n === 1 || (n === 0 && left === 0n) : BigInt(n) - 1n === r;
+  if (!countFits || n > 9) return invalid('STATEMENT_COUNT');
+  const digest = headerDigest(header);
+  const st = [];
+  for (const bytes of item.statements) {
+    let sh;
+    let s;
+    try {
+      sh = parse(bytes, SIGNED_HOP);
+      if (hasUnknown(sh) || sh.statement.length > 1024) return invalid('STATEMENT_MALFORMED');
+      s = parse(sh.statement, HOP_STATEMENT);
+    } catch (e) {
+      if (e instanceof Malformed) return invalid('STATEMENT_MALFORMED');
+      throw e;
+    }
+    if (hasUnknown(s) || sh.signature.length !== 64) return invalid('STATEMENT_MALFORMED');
+    if (s.from_public_key.length !== 32) return invalid('STATEMENT_KEY_MALFORMED');
+    if (nodeIdOf(s.from_public_key) !== s.from_node_id) return invalid('STATEMENT_ID_MISMATCH');
+    if (!ed25519Verify(s.from_public_key, signingInput(HOP_STATEMENT_TYPE, sh.statement), sh.signature)) {
+      return invalid('STATEMENT_BAD_SIGNATURE');
+    }
+    if (!bytesEqual(s.header_digest, digest)) return invalid('STATEMENT_OTHER_ALERT');
+    st.push(s);
+  }
+  if (n > 0) {
+    // 8.2 links
+    if (st[0].from_node_id !== h.origin_node_id || !bytesEqual(st[0].from_public_key, h.origin_public_key)) {
+      return invalid('NOT_FROM_ORIGIN');
+    }
+    for (let i = 1; i < n; i++) {
+      if (st[i].from_node_id !== st[i - 1].to_node_id) return invalid('BROKEN_LINK');
+    }
+    if (st[n - 1].from_node_id !== item.sender) return invalid('NOT_FROM_SENDER');
+    if (st[n - 1].to_node_id !== item.receiver) return invalid('NOT_TO_RECEIVER');
+    const signers = st.map((x) => x.from_node_id);
+    if (new Set(signers).size !== n) return invalid('SIGNED_TWICE');
+    if (signers.includes(item.receiver)) return ['IGNORED', 'THROUGH_RECEIVER'];
+    // 8.3 counts
+    let prev = BigInt(st[0].hops_left);
+    if (prev > BigInt(h.max_hops)) return notAllowed('ABOVE_MAX_HOPS');
+    for (let i = 1; i < n; i++) {
+      const hi = BigInt(st[i].hops_left);
+      if (hi > prev - 1n) return notAllowed('HOPS_RAISED');
+      prev = hi;
+    }
+    if (left !== prev) return notAllowed('ITEM_HOPS_LEFT');
+    if (prev > BigInt(item.limit)) return notAllowed('ABOVE_GRANT');
+  }
+  // 8.4 origin acceptance
+  if (r >= 1n && !item.knowsOrigin && !item.acceptRelayed) {
+    return ['RELAYED_ORIGIN_NOT_ACCEPTED', 'ORIGIN_NOT_ACCEPTED'];
+  }
+  return ['VALID', null];
 }
 
 // ---------------------------------------------------------------- agreements (AGR-2, AGR-5)
@@ -896,7 +980,8 @@ function agreementFile(file, v) {
 
 const FEED_OUTCOMES = ['stored', 'merged', 'withdrawn', 'stale', 'ignored', 'expired', 'rejected'];
 const FEED8_REASONS = [
-  'ITEM_MALFORMED', 'AGREEMENT_MISMATCH', 'VERIFICATION_FAILED', 'RELAY_NOT_ALLOWED',
+  'ITEM_MALFORMED', 'AGREEMENT_MISMATCH', 'VERIFICATION_FAILED', 'HOP_STATEMENT_INVALID',
+  'RELAY_NOT_ALLOWED', 'RELAYED_ORIGIN_NOT_ACCEPTED',
   'FIELD_NOT_GRANTED', 'NOT_GRANTED', 'NO_RETENTION', 'FUTURE_DATED',
 ];
 const isRetraction = (status) => enumName('AlertStatus', status) === 'ALERT_STATUS_RETRACTED';
@@ -928,7 +1013,7 @@ function policyAdmits(header, fields, terms) {
 
 // FEED-8, in order, for one item from partner `p`; then FEED-9 on `store`. Returns
 // {outcome, reason?, verification_reason?}.
-function receiveItem(store, p, itemBytes, receiver) {
+function receiveItem(store, p, itemBytes, receiver, partners) {
   const rejected = (reason, extra = {}) => ({ outcome: 'rejected', reason, ...extra });
   // Check 1 (an ACTIVE agreement) holds: the vectors send only from the case's partners.
   let item;
@@ -954,9 +1039,28 @@ function receiveItem(store, p, itemBytes, receiver) {
   if (!v.ok) return rejected('VERIFICATION_FAILED', { verification_reason: v.reason });
   const h = v.header;
   if (h.origin_node_id === receiver.node_id) return { outcome: 'ignored' };
-  const m = BigInt(h.max_hops);
-  if ((r >= 1n && h.origin_node_id === p.node_id) || r > m || r + left > m) {
-    return rejected('RELAY_NOT_ALLOWED');
+  if (v.paths.length === 0) {
+    // A header-only item carries no hop statements; its counts pass RELAY-2.
+    if (item.hops.length > 0) return rejected('HOP_STATEMENT_INVALID');
+    const m = BigInt(h.max_hops);
+    if ((r >= 1n && h.origin_node_id === p.node_id) || r > m || r + left > m) {
+      return rejected('RELAY_NOT_ALLOWED');
+    }
+  } else {
+    // An item with content: RELAY-8, its signed path back to the origin.
+    const header = parse(item.alert, SIGNED_ALERT).header;
+    const [outcome] = verifyHops(header, h, {
+      relay_hops: item.relay_hops,
+      hops_left: item.hops_left,
+      statements: item.hops,
+      sender: p.node_id,
+      receiver: receiver.node_id,
+      limit: p.terms.may_relay ? p.terms.max_relay_hops : 0,
+      knowsOrigin: [...partners.values()].some((x) => x.node_id === h.origin_node_id),
+      acceptRelayed: p.terms.accept_relayed === true,
+    });
+    if (outcome === 'IGNORED') return { outcome: 'ignored' };
+    if (outcome !== 'VALID') return rejected(outcome);
   }
   // 5
   if (!v.paths.every((path) => p.terms.field_paths.includes(path))) {
@@ -1108,7 +1212,7 @@ function feedFile(file, v) {
         expectEq(fields, s.item_fields, `${at} item_fields`);
         const p = partners.get(s.from);
         expect(p, `${at}: no partner named ${s.from}`);
-        const got = receiveItem(store, p, bytes, receiver);
+        const got = receiveItem(store, p, bytes, receiver, partners);
         expect(FEED_OUTCOMES.includes(s.outcome), `${at}: unknown outcome ${s.outcome}`);
         if (s.reason !== undefined) expect(FEED8_REASONS.includes(s.reason), `${at}: unknown reason`);
         expectEq(got.outcome, s.outcome, `${at} outcome`);
@@ -1127,6 +1231,70 @@ function feedFile(file, v) {
   });
 }
 
+const HOP_OUTCOMES = [
+  'VALID', 'HOP_STATEMENT_INVALID', 'IGNORED', 'RELAY_NOT_ALLOWED', 'RELAYED_ORIGIN_NOT_ACCEPTED',
+];
+const HOP_DETAILS = [
+  'STATEMENT_COUNT', 'STATEMENT_MALFORMED', 'STATEMENT_KEY_MALFORMED', 'STATEMENT_ID_MISMATCH',
+  'STATEMENT_BAD_SIGNATURE', 'STATEMENT_OTHER_ALERT', 'NOT_FROM_ORIGIN', 'BROKEN_LINK',
+  'NOT_FROM_SENDER', 'NOT_TO_RECEIVER', 'SIGNED_TWICE', 'THROUGH_RECEIVER', 'ABOVE_MAX_HOPS',
+  'HOPS_RAISED', 'ITEM_HOPS_LEFT', 'ABOVE_GRANT', 'ORIGIN_NOT_ACCEPTED',
+];
+
+function hopStatementFile(file, v) {
+  expectEq(v.signature_context, SIGNATURE_CONTEXT, 'signature_context');
+  expectEq(v.payload_type, HOP_STATEMENT_TYPE, 'payload_type');
+  expectEq(v.digest_context, HEADER_DIGEST_CONTEXT, 'digest_context');
+  const seeds = {};
+  check(file, '(nodes)', () => {
+    for (const [name, n] of Object.entries(v.nodes)) {
+      checkKey(n, 'seed', 'public_key', 'node_id');
+      seeds[n.node_id] = unhex(n.seed);
+      expect(name.length > 0, 'node name');
+    }
+    expectEq(v.receiver, v.nodes.receiver.node_id, 'receiver');
+  });
+  for (const c of v.cases) {
+    check(file, c.name, () => {
+      expect(HOP_OUTCOMES.includes(c.outcome), `unknown outcome ${c.outcome}`);
+      const env = verifyEnvelope(unhex(c.envelope));
+      expect(env.ok, `the alert does not verify: ${env.reason}`);
+      const header = parse(unhex(c.envelope), SIGNED_ALERT).header;
+      expectHex(headerDigest(header), c.header_digest, 'header_digest');
+      const statements = c.statements.map(unhex);
+      const [outcome, detail] = verifyHops(header, env.header, {
+        relay_hops: c.relay_hops,
+        hops_left: c.hops_left,
+        statements,
+        sender: c.sender,
+        receiver: v.receiver,
+        limit: c.receiver_limit,
+        knowsOrigin: c.receiver_knows_origin === true,
+        acceptRelayed: c.accept_relayed === true,
+      });
+      expectEq(outcome, c.outcome, 'outcome');
+      expectEq(detail, c.detail ?? null, 'detail');
+      if (c.outcome === 'VALID') {
+        // Ed25519 is deterministic: every statement's signature reproduces from its signer's seed.
+        statements.forEach((b, i) => {
+          const sh = parse(b, SIGNED_HOP);
+          const st = parse(sh.statement, HOP_STATEMENT);
+          expectEq(toJson(st, HOP_STATEMENT), dropDefaults(c.statement_fields[i]), `statement ${i} fields`);
+          const seed = seeds[st.from_node_id];
+          expect(seed, `statement ${i}: no seed for its signer`);
+          expectHex(sign(seed, signingInput(HOP_STATEMENT_TYPE, sh.statement)), hex(sh.signature), `statement ${i} signature`);
+        });
+      }
+    });
+  }
+  check(file, '(every outcome and every check has a case)', () => {
+    const missing = HOP_OUTCOMES.filter((o) => !v.cases.some((c) => c.outcome === o));
+    const missingDetails = HOP_DETAILS.filter((d) => !v.cases.some((c) => c.detail === d));
+    expect(missing.length === 0, `no case for ${missing.join(', ')}`);
+    expect(missingDetails.length === 0, `no case for ${missingDetails.join(', ')}`);
+  });
+}
+
 const FILES = {
   'node-id.json': nodeIdFile,
   'claim-digest.json': claimDigestFile,
@@ -1134,6 +1302,7 @@ const FILES = {
   'negative.json': negativeFile,
   'agreement-signature.json': agreementFile,
   'feed.json': feedFile,
+  'hop-statement.json': hopStatementFile,
 };
 
 const present = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();

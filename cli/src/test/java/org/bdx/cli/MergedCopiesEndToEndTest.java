@@ -81,7 +81,7 @@ class MergedCopiesEndToEndTest {
     ok("agreement", "suspend", aToD, "--home", a.homeArg());
     moveToUptown(id);
     // C's header-only version 2 reaches D first: C's claims go, A's version 1 stays.
-    awaitTrue(quietly(() -> copyFrom(show(d, id), c).getVersion() == 2), "D heard from C", 30);
+    awaitTrue(quietly(() -> copyFrom(heldAt(d, id), c).getVersion() == 2), "D heard from C", 30);
     AlertView between = show(d, id);
     assertThat(between.getTombstone()).isFalse();
     assertThat(between.getVersion()).isEqualTo(1);
@@ -89,7 +89,7 @@ class MergedCopiesEndToEndTest {
     assertThat(searchByPhone(d, phone)).contains(id);
 
     ok("agreement", "resume", aToD, "--home", a.homeArg());
-    awaitTrue(quietly(() -> show(d, id).getVersion() == 2), "D holds A's version 2", 30);
+    awaitTrue(quietly(() -> heldAt(d, id).getVersion() == 2), "D holds A's version 2", 30);
     AlertView after = show(d, id);
     assertThat(after.getTombstone()).isFalse();
     assertThat(after.getFields().getArea()).isEqualTo("Uptown");
@@ -105,11 +105,11 @@ class MergedCopiesEndToEndTest {
 
     ok("agreement", "suspend", cToD, "--home", c.homeArg());
     moveToUptown(id);
-    awaitTrue(quietly(() -> show(d, id).getVersion() == 2), "D holds A's version 2", 30);
+    awaitTrue(quietly(() -> heldAt(d, id).getVersion() == 2), "D holds A's version 2", 30);
 
     ok("agreement", "resume", cToD, "--home", c.homeArg());
     // On resume C sends D the header of version 2 (D held content from C): only C's claims go.
-    awaitTrue(quietly(() -> copyFrom(show(d, id), c).getVersion() == 2), "D heard from C", 30);
+    awaitTrue(quietly(() -> copyFrom(heldAt(d, id), c).getVersion() == 2), "D heard from C", 30);
     AlertView after = show(d, id);
     assertThat(after.getTombstone()).isFalse();
     assertThat(after.getVersion()).isEqualTo(2);
@@ -149,7 +149,7 @@ class MergedCopiesEndToEndTest {
     awaitTrue(
         quietly(
             () -> {
-              AlertView v = show(d, id);
+              AlertView v = heldAt(d, id);
               return !copyFrom(v, a).getDisclosedPathsList().isEmpty()
                   && !copyFrom(v, c).getDisclosedPathsList().isEmpty();
             }),
@@ -176,6 +176,14 @@ class MergedCopiesEndToEndTest {
         .toList();
   }
 
+  /** What {@code o} holds of the alert; an empty view while it holds nothing yet. */
+  private static AlertView heldAt(TestOrg o, String alertId) throws Exception {
+    CliRun r = CliRun.bdx("alerts", "show", alertId, "--home", o.homeArg(), "--json");
+    return r.exitCode() == 0
+        ? parse(r.out(), GetAlertResponse.getDefaultInstance()).getAlert()
+        : AlertView.getDefaultInstance();
+  }
+
   private static AlertView show(TestOrg o, String alertId) throws Exception {
     CliRun r = ok("alerts", "show", alertId, "--home", o.homeArg(), "--json");
     return parse(r.out(), GetAlertResponse.getDefaultInstance()).getAlert();
@@ -186,7 +194,7 @@ class MergedCopiesEndToEndTest {
     String areas = onlyArea == null ? "\"all_areas\": true" : "\"areas\": [\"" + onlyArea + "\"]";
     return "{\"receiver_class\": \"PARTNER_CLASS_PEER\", \"all_harms\": true, "
         + areas
-        + ", \"retention_days\": 30, \"may_relay\": "
+        + ", \"retention_days\": 30, \"accept_relayed\": true, \"may_relay\": "
         + (relayHops > 0)
         + ", \"max_relay_hops\": "
         + relayHops

@@ -36,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A's alerts carry the default signed {@code max_hops} 2, but A's terms let B relay them once: a
  * Downtown alert reaches B directly and C only through B, redacted to both grants, and never D. An
  * Uptown alert reaches C by both paths and is held once. The bytes B and C send (recorded before
- * TLS) never carry A's alerts back to A.
+ * TLS) never carry A's alerts back to A. Every receiver takes what its partner relays ({@code
+ * accept_relayed}), so only the hops stop the relay; relayed items carry their signed path (spec
+ * RELAY-8), which C shows its staff.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -65,6 +67,7 @@ class RelayEndToEndTest {
   TestOrg d;
   String downtown;
   String uptown;
+  String bToC;
 
   @BeforeAll
   void network() throws Exception {
@@ -80,8 +83,18 @@ class RelayEndToEndTest {
         a,
         b,
         terms(direction(EVERY_FIELD_BUT_CONTACT, 1, null), direction(NO_DESCRIPTION, 0, null)));
-    TestOrg.agree(
-        b, c, terms(direction(NO_DESCRIPTION, 2, null), direction(NO_DESCRIPTION, 2, null)));
+    // The file says neither side takes relayed alerts; the option says C takes what B relays.
+    bToC =
+        TestOrg.agree(
+            b,
+            c,
+            terms(
+                direction(NO_DESCRIPTION, 2, null)
+                    .replace("\"accept_relayed\": true", "\"accept_relayed\": false"),
+                direction(NO_DESCRIPTION, 2, null)
+                    .replace("\"accept_relayed\": true", "\"accept_relayed\": false")),
+            "--accept-relayed",
+            "we_send");
     TestOrg.agree(
         c,
         d,
@@ -121,6 +134,18 @@ class RelayEndToEndTest {
     // Twin: B, granted the description by A, holds it.
     AlertView atB = show(b, downtown);
     assertThat(atB.getFields().getAggressorDescription()).contains(DESCRIPTION_CANARY);
+
+    // C's staff see the path it came by (RELAY-9): A, then B; B sees A only.
+    assertThat(atC.getPathList()).extracting(p -> p.getName()).containsExactly("a", "b");
+    assertThat(atB.getPathList()).extracting(p -> p.getName()).containsExactly("a");
+    assertThat(ok("alerts", "show", downtown, "--home", c.homeArg()).out())
+        .containsPattern("came through: +a -> b\n");
+    // Only because B's proposal said so (--accept-relayed we_send), which C's copy shows.
+    String shown = ok("agreement", "show", bToC, "--home", c.homeArg()).out();
+    assertThat(shown.substring(shown.indexOf("We send"), shown.indexOf("We receive")))
+        .containsPattern("relayed: +the receiver takes no alerts the sender relays");
+    assertThat(shown.substring(shown.indexOf("We receive")))
+        .containsPattern("relayed: +the receiver takes alerts the sender relays");
   }
 
   @Test
@@ -191,7 +216,7 @@ class RelayEndToEndTest {
     String areas = onlyArea == null ? "\"all_areas\": true" : "\"areas\": [\"" + onlyArea + "\"]";
     return "{\"receiver_class\": \"PARTNER_CLASS_PEER\", \"all_harms\": true, "
         + areas
-        + ", \"retention_days\": 30, \"may_relay\": "
+        + ", \"retention_days\": 30, \"accept_relayed\": true, \"may_relay\": "
         + (relayHops > 0)
         + ", \"max_relay_hops\": "
         + relayHops

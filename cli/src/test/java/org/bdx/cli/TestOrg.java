@@ -301,21 +301,26 @@ final class TestOrg {
   }
 
   /**
-   * {@code bdx agreement propose} of {@code terms} from {@code proposer} to {@code acceptor}, then
-   * {@code bdx agreement accept} at the acceptor; returns the agreement id.
+   * {@code bdx agreement propose} of {@code terms} from {@code proposer} to {@code acceptor}, with
+   * any further {@code options}, then {@code bdx agreement accept} at the acceptor; returns the
+   * agreement id.
    */
-  static String agree(TestOrg proposer, TestOrg acceptor, Path terms) throws Exception {
-    CliRun r =
-        ok(
-            "agreement",
-            "propose",
-            "--home",
-            proposer.homeArg(),
-            "--partner",
-            acceptor.key,
-            "--terms",
-            terms.toString(),
-            "--json");
+  static String agree(TestOrg proposer, TestOrg acceptor, Path terms, String... options)
+      throws Exception {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "agreement",
+                "propose",
+                "--home",
+                proposer.homeArg(),
+                "--partner",
+                acceptor.key,
+                "--terms",
+                terms.toString(),
+                "--json"));
+    args.addAll(List.of(options));
+    CliRun r = ok(args.toArray(String[]::new));
     String id =
         parse(r.out(), ProposeAgreementResponse.getDefaultInstance())
             .getAgreement()

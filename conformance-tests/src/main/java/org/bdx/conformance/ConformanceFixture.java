@@ -212,18 +212,27 @@ final class ConformanceFixture implements AutoCloseable {
    * may_relay} (AGR-4, RELAY-3).
    */
   SuiteNode partnerWithAgreement(String role, PartnerClass c, int maxRelayHops) throws Exception {
+    return partnerWithAgreement(
+        role,
+        c,
+        t ->
+            maxRelayHops <= 0
+                ? t
+                : t.toBuilder()
+                    .setProposerToAcceptor(
+                        t.getProposerToAcceptor().toBuilder()
+                            .setMayRelay(true)
+                            .setMaxRelayHops(maxRelayHops))
+                    .build());
+  }
+
+  /** As above, with the suite's terms as {@code edit} makes them (e.g. relaying, RELAY-4). */
+  SuiteNode partnerWithAgreement(
+      String role, PartnerClass c, java.util.function.UnaryOperator<AgreementTerms> edit)
+      throws Exception {
     SuiteNode n = register(role, c);
     String id = SpecCrypto.newId16();
-    AgreementTerms t = terms(n, c, id);
-    if (maxRelayHops > 0) {
-      t =
-          t.toBuilder()
-              .setProposerToAcceptor(
-                  t.getProposerToAcceptor().toBuilder()
-                      .setMayRelay(true)
-                      .setMaxRelayHops(maxRelayHops))
-              .build();
-    }
+    AgreementTerms t = edit.apply(terms(n, c, id));
     agree(n, t);
     return n;
   }

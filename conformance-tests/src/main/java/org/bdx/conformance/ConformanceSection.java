@@ -86,6 +86,12 @@ abstract class ConformanceSection {
     return fx.partnerWithAgreement(role, c, maxRelayHops);
   }
 
+  SuiteNode partnerWithAgreement(
+      String role, PartnerClass c, java.util.function.UnaryOperator<AgreementTerms> edit)
+      throws Exception {
+    return fx.partnerWithAgreement(role, c, edit);
+  }
+
   SuiteNode partnerWithTerms(String role, org.bdx.proto.v1.DirectionTerms inbound)
       throws Exception {
     return fx.partnerWithTerms(role, inbound);

@@ -12,13 +12,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.bdx.proto.v1.SignedAlert;
+import org.bdx.proto.v1.SignedHop;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The suite judges the node under test with its own SIG-7 verifier ({@link Alerts#verify}); here
- * that verifier is held to the spec's vectors, so that a reading the vectors settle (spec/vectors/)
- * is the reading the suite applies.
+ * The suite judges the node under test with its own SIG-7 verifier ({@link Alerts#verify}) and
+ * RELAY-8 verifier ({@link HopPaths#verify}); here they are held to the spec's vectors, so that a
+ * reading the vectors settle (spec/vectors/) is the reading the suite applies.
  */
 class SuiteVerifierVectorsTest {
   private static JsonObject load(String name) throws Exception {
@@ -67,5 +69,50 @@ class SuiteVerifierVectorsTest {
           .as(c.get("name").getAsString())
           .isEqualTo(paths);
     }
+  }
+
+  @Test
+  @DisplayName("RELAY-8: every hop-statement.json case has its outcome in the suite's verifier")
+  void hopStatementVectors_haveTheirOutcome() throws Exception {
+    JsonObject root = load("hop-statement.json");
+    String receiver = root.get("receiver").getAsString();
+    int n = 0;
+    for (JsonElement e : root.getAsJsonArray("cases")) {
+      JsonObject c = e.getAsJsonObject();
+      String name = c.get("name").getAsString();
+      byte[] envelope = hex(c, "envelope");
+      Alerts.verify(envelope, null);
+      List<SignedHop> hops = new ArrayList<>();
+      for (JsonElement h : c.getAsJsonArray("statements")) {
+        hops.add(SignedHop.parseFrom(HexFormat.of().parseHex(h.getAsString())));
+      }
+      long relayHops = c.get("relay_hops").getAsLong();
+      String got;
+      try {
+        HopPaths.verify(
+            hops,
+            SignedAlert.parseFrom(envelope).getHeader().toByteArray(),
+            relayHops,
+            c.get("hops_left").getAsLong(),
+            c.get("sender").getAsString(),
+            receiver,
+            c.get("receiver_limit").getAsLong());
+        // RELAY-8.4
+        got =
+            relayHops >= 1
+                    && !c.get("receiver_knows_origin").getAsBoolean()
+                    && !c.get("accept_relayed").getAsBoolean()
+                ? "RELAYED_ORIGIN_NOT_ACCEPTED/ORIGIN_NOT_ACCEPTED"
+                : "VALID";
+      } catch (HopPaths.Rejected r) {
+        got = r.reason + "/" + r.detail;
+      }
+      String want =
+          c.get("outcome").getAsString()
+              + (c.has("detail") ? "/" + c.get("detail").getAsString() : "");
+      assertThat(got).as(name).isEqualTo(want);
+      n++;
+    }
+    assertThat(n).isPositive();
   }
 }

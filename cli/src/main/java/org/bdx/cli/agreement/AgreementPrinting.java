@@ -57,6 +57,12 @@ final class AgreementPrinting {
             + (t.getMayRelay()
                 ? "allowed, up to " + t.getMaxRelayHops() + " hops"
                 : "not allowed"));
+    out.println(
+        "    relayed:   "
+            + (t.getAcceptRelayed()
+                ? "the receiver takes alerts the sender relays, also from organizations it"
+                    + " has no agreement with"
+                : "the receiver takes no alerts the sender relays"));
     out.println("    retention: " + t.getRetentionDays() + " days");
   }
 

@@ -40,9 +40,30 @@ public final class AgreementProposeCommand extends BdxCommand {
       })
   String file;
 
+  /** Which directions take relayed alerts, overriding accept_relayed in the terms file. */
+  enum AcceptRelayed {
+    NONE,
+    WE_RECEIVE,
+    WE_SEND,
+    BOTH
+  }
+
+  @Option(
+      names = "--accept-relayed",
+      paramLabel = "WHO",
+      description = {
+        "Who takes alerts the other relays from further organizations:"
+            + " we_receive (we take what this partner relays to us, even from organizations we"
+            + " have no agreement with, shown as unknown with the path they came by),"
+            + " we_send (the partner takes what we relay to it), both, or none.",
+        "Without this option, accept_relayed in the terms file decides (absent: none).",
+        "Relaying itself is allowed per direction by may_relay and max_relay_hops there."
+      })
+  AcceptRelayed acceptRelayed;
+
   @Override
   protected void run() throws Exception {
-    ProposedTerms terms = readTerms();
+    ProposedTerms terms = withAcceptRelayed(readTerms());
     try (NodeConnection node = connect()) {
       ProposeAgreementResponse r =
           node.admin(
@@ -59,6 +80,19 @@ public final class AgreementProposeCommand extends BdxCommand {
       out().println("Proposed; the partner now sees it as pending.");
       AgreementPrinting.print(out(), r.getAgreement());
     }
+  }
+
+  private ProposedTerms withAcceptRelayed(ProposedTerms t) {
+    if (acceptRelayed == null) {
+      return t;
+    }
+    boolean receive =
+        acceptRelayed == AcceptRelayed.WE_RECEIVE || acceptRelayed == AcceptRelayed.BOTH;
+    boolean send = acceptRelayed == AcceptRelayed.WE_SEND || acceptRelayed == AcceptRelayed.BOTH;
+    ProposedTerms.Builder b = t.toBuilder();
+    b.getWeReceiveBuilder().setAcceptRelayed(receive);
+    b.getWeSendBuilder().setAcceptRelayed(send);
+    return b.build();
   }
 
   private ProposedTerms readTerms() throws java.io.IOException {

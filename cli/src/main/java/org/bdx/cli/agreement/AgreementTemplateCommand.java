@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
       "Save them to a file, edit it, and pass it to: bdx agreement propose --terms FILE",
       "we_send is what your node sends; we_receive is what the partner sends you.",
       "Anything not listed is withheld. Field paths are the alert fields, e.g. phone_numbers.",
+      "may_relay and max_relay_hops let the receiver pass alerts on to its own partners;"
+          + " accept_relayed (false unless set) says the receiver takes alerts the sender relays"
+          + " from other organizations, even ones it has no agreement with.",
     })
 public final class AgreementTemplateCommand extends BdxCommand {
   /** A cautious starting point: warnings without identifying details of the reporter. */

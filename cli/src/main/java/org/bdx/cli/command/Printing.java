@@ -10,10 +10,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.bdx.node.identity.NodeId;
 import org.bdx.node.intake.Vocabulary;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.AlertView;
+import org.bdx.proto.v1.PathStep;
 import org.bdx.proto.v1.ReceivedCopy;
 
 /** How the CLI shows protocol messages to people and to scripts. */
@@ -64,8 +66,16 @@ public final class Printing {
         a.getAlertId(),
         a.getVersion(),
         word(a.getStatus()),
-        a.getOriginName(),
+        organization(a.getOriginName(), a.getOriginNodeId()),
         a.getLocal() ? " (this node)" : "");
+    String through = cameThrough(a);
+    if (!through.isEmpty()) {
+      line(out, "came through", through);
+    } else if (a.getPathCount() > 1) {
+      // Relayed: say through whom, so staff can weigh a warning from an organization they do not
+      // know by the partners that passed it on (spec RELAY-9).
+      line(out, "came through", path(a.getPathList()));
+    }
     if (a.getTombstone()) {
       // Nothing of the content is held; say why rather than print empty lines.
       out.println(
@@ -107,19 +117,44 @@ public final class Printing {
     line(out, "audience", word(a.getAudience()) + "; expires " + date(a.getExpiresAt()));
     if (!a.getLocal()) {
       line(out, "disclosed fields", String.join(", ", a.getDisclosedPathsList()));
-      line(out, "came through", cameThrough(a));
     }
   }
 
   /**
-   * The partners whose copies hold the alert's fields, each with what it gave (spec FEED-9), so
-   * staff see that a warning is vouched for by more than one organization.
+   * The organizations an alert came through, origin first: "A Outreach -> partner-b". One this node
+   * has no name for shows as "unknown organization" with its fingerprint (spec ID-3).
+   */
+  public static String path(List<PathStep> path) {
+    return path.stream()
+        .map(p -> organization(p.getName(), p.getNodeId()))
+        .collect(Collectors.joining(" -> "));
+  }
+
+  /** A name as the node gave it, with the fingerprint when the node has no name for it. */
+  static String organization(String name, String nodeId) {
+    if (!UNKNOWN.equals(name)) {
+      return name;
+    }
+    try {
+      return name + " " + NodeId.parse(nodeId).fingerprint();
+    } catch (IllegalArgumentException e) {
+      return name;
+    }
+  }
+
+  /** What a node calls an organization that is not its partner (spec RELAY-9). */
+  static final String UNKNOWN = "unknown organization";
+
+  /**
+   * The partners whose copies hold the alert's fields, each by the way it came and with what it
+   * gave (spec FEED-9), so staff see when a warning is vouched for by more than one organization.
    */
   private static String cameThrough(AlertView a) {
     List<String> parts = new ArrayList<>();
     for (ReceivedCopy c : a.getReceivedThroughList()) {
       if (!c.getDisclosedPathsList().isEmpty()) {
-        parts.add(c.getName() + " (" + String.join(", ", c.getDisclosedPathsList()) + ")");
+        String way = c.getPathList().isEmpty() ? c.getName() : path(c.getPathList());
+        parts.add(way + " (" + String.join(", ", c.getDisclosedPathsList()) + ")");
       }
     }
     return String.join("; ", parts);

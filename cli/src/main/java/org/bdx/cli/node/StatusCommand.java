@@ -2,6 +2,8 @@ package org.bdx.cli.node;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.NodeConnection;
 import org.bdx.cli.command.Printing;
@@ -10,6 +12,7 @@ import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.GetStatusRequest;
 import org.bdx.proto.v1.GetStatusResponse;
 import org.bdx.proto.v1.PartnerStatus;
+import org.bdx.proto.v1.RejectionCount;
 import picocli.CommandLine.Command;
 
 @Command(
@@ -23,6 +26,7 @@ import picocli.CommandLine.Command;
       "            first through another partner (in all; some are normal)",
       "  REFUSED   malformed, undecodable or oversized messages refused whole",
       "            (since the node started)",
+      "Below the table, each partner with rejected items, counted by reason.",
     })
 public final class StatusCommand extends BdxCommand {
   @Override
@@ -67,6 +71,63 @@ public final class StatusCommand extends BdxCommand {
                 p.getInboundStale(),
                 p.getInboundRefused());
       }
+      rejections(r);
+    }
+  }
+
+  /** What each reason of spec FEED-8 means, in plain words. */
+  static final Map<String, String> REASONS =
+      Map.ofEntries(
+          Map.entry("ITEM_MALFORMED", "items that were not well formed"),
+          Map.entry("AGREEMENT_MISMATCH", "items sent under another agreement"),
+          Map.entry("VERIFICATION_FAILED", "alerts whose signature or content did not check out"),
+          Map.entry("FIELD_NOT_GRANTED", "alerts carrying a field the agreement does not grant"),
+          Map.entry(
+              "NOT_GRANTED", "alerts outside the agreement's audience, harms, areas or severity"),
+          Map.entry("NO_RETENTION", "alerts the terms let this node keep no day"),
+          Map.entry("FUTURE_DATED", "alerts dated ahead of this node's clock"),
+          Map.entry(
+              "RELAY_NOT_ALLOWED",
+              "relayed alerts passed on further than the agreements on the way allow"),
+          Map.entry(
+              "HOP_STATEMENT_INVALID",
+              "relayed alerts whose signed path back to their origin does not check out"),
+          Map.entry(
+              "RELAYED_ORIGIN_NOT_ACCEPTED",
+              "relayed alerts from an organization this node has no agreement with, where the"
+                  + " terms with this partner do not accept them"));
+
+  /** "partner: rejected 3 (RELAY_NOT_ALLOWED 1, ...)", then what each reason shown means. */
+  private void rejections(GetStatusResponse r) {
+    Map<String, Long> shown = new TreeMap<>();
+    boolean any = false;
+    for (PartnerStatus p : r.getPartnersList()) {
+      if (p.getInboundRejectedByReasonCount() == 0) {
+        continue;
+      }
+      if (!any) {
+        out().println();
+        out().println("Rejected items by reason:");
+        any = true;
+      }
+      StringBuilder line = new StringBuilder();
+      for (RejectionCount c : p.getInboundRejectedByReasonList()) {
+        line.append(line.isEmpty() ? "" : ", ")
+            .append(c.getReason())
+            .append(' ')
+            .append(c.getCount());
+        shown.merge(c.getReason(), c.getCount(), Long::sum);
+      }
+      out()
+          .printf(
+              "  %-18s  rejected %d (%s)%n",
+              p.getPartner().getName(), p.getInboundRejected(), line);
+    }
+    for (String reason : shown.keySet()) {
+      out()
+          .printf(
+              "    %s: %s%n",
+              reason, REASONS.getOrDefault(reason, "see the specification, FEED-8"));
     }
   }
 

@@ -54,6 +54,7 @@ import org.bdx.proto.v1.ListStaffResponse;
 import org.bdx.proto.v1.PartnerStatus;
 import org.bdx.proto.v1.ProposeAgreementRequest;
 import org.bdx.proto.v1.ProposeAgreementResponse;
+import org.bdx.proto.v1.RejectionCount;
 import org.bdx.proto.v1.RemovePartnerRequest;
 import org.bdx.proto.v1.RemovePartnerResponse;
 import org.bdx.proto.v1.ResumeAgreementRequest;
@@ -309,6 +310,11 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
           .setInboundRejected(c.inboundRejected())
           .setInboundStale(c.inboundStale())
           .setInboundRefused(c.inboundRefused());
+      c.rejectedByReason()
+          .forEach(
+              (reason, n) ->
+                  s.addInboundRejectedByReason(
+                      RejectionCount.newBuilder().setReason(reason).setCount(n)));
       r.addPartners(s);
     }
     out.onNext(r.build());

@@ -1,6 +1,7 @@
 package org.bdx.node.admin;
 
 import java.util.Objects;
+import java.util.SortedMap;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.OutboxStore;
@@ -9,14 +10,19 @@ import org.bdx.node.sync.RefusedMessages;
 
 /** Reads the per-partner sync counters the feeds keep, for {@code bdx status}. */
 public final class SyncStatus {
-  /** Counters for one partner (spec ADM-10); zeros when nothing was exchanged yet. */
+  /**
+   * Counters for one partner (spec ADM-10); zeros when nothing was exchanged yet.
+   *
+   * @param rejectedByReason {@code inboundRejected} by FEED-8 reason, by name
+   */
   public record Counts(
       long lastSyncAt,
       long outboundWaiting,
       long inboundWaiting,
       long inboundRejected,
       long inboundStale,
-      long inboundRefused) {}
+      long inboundRefused,
+      SortedMap<String, Long> rejectedByReason) {}
 
   private final NodeDatabase db;
   private final SyncStateStore syncState;
@@ -43,7 +49,8 @@ public final class SyncStatus {
               s.inboundWaiting(),
               s.inboundRejected(),
               s.inboundStale(),
-              refused.count(partner));
+              refused.count(partner),
+              syncState.rejectionsByReason(partner));
         });
   }
 }

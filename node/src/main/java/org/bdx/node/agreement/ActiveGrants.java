@@ -18,8 +18,9 @@ import org.bdx.node.store.AgreementStore;
 import org.bdx.node.store.NodeDatabase;
 
 /**
- * The {@link SharingGrants} of this node: only ACTIVE agreements grant anything. The feed asks on
- * every item, so the ACTIVE agreements are kept in memory, read once and again after each change.
+ * The {@link SharingGrants} of this node: only ACTIVE agreements grant anything; SUSPENDED ones
+ * only let the origin withdraw ({@link #suspended}). The feed asks on every item, so the ACTIVE and
+ * SUSPENDED agreements are kept in memory, read once and again after each change.
  *
  * <p>The cache is right only if every change of an agreement clears it: {@link AgreementBook} calls
  * {@link #clear} in the transaction of each insert and update. That is why the node MUST use one
@@ -31,8 +32,11 @@ final class ActiveGrants implements SharingGrants {
   private final NodeDatabase db;
   private final AgreementStore store;
 
-  /** The ACTIVE agreements by partner; null when it must be read again. Guarded by the db lock. */
-  private volatile Map<NodeId, AgreementRecord> active;
+  /** The ACTIVE and SUSPENDED agreements; null when they must be read again (the db lock). */
+  private volatile Snapshot cached;
+
+  /** The ACTIVE agreements by partner and the outbound grants of the SUSPENDED ones. */
+  private record Snapshot(Map<NodeId, AgreementRecord> active, List<Grant> suspended) {}
 
   ActiveGrants(NodeDatabase db, AgreementStore store) {
     this.db = db;
@@ -62,6 +66,11 @@ final class ActiveGrants implements SharingGrants {
         .map(r -> new Grant(r.partner(), r.agreementId(), r.weReceive()));
   }
 
+  @Override
+  public List<Grant> suspended() {
+    return snapshot().suspended();
+  }
+
   /**
    * Drops the cache. Called inside the transaction of every change, before it commits; the call
    * joins that transaction, so it holds the database lock a concurrent load needs.
@@ -69,13 +78,17 @@ final class ActiveGrants implements SharingGrants {
   void clear() {
     db.atomically(
         () -> {
-          active = null;
+          cached = null;
           return null;
         });
   }
 
   private Map<NodeId, AgreementRecord> activeAgreements() {
-    Map<NodeId, AgreementRecord> snapshot = active;
+    return snapshot().active();
+  }
+
+  private Snapshot snapshot() {
+    Snapshot snapshot = cached;
     if (snapshot != null) {
       return snapshot;
     }
@@ -83,13 +96,23 @@ final class ActiveGrants implements SharingGrants {
     // before it commits, so a load can never store a state older than a committed change.
     return db.atomically(
         () -> {
-          Map<NodeId, AgreementRecord> current = active;
+          Snapshot current = cached;
           if (current == null) {
-            current = loadActive();
-            active = current;
+            current = new Snapshot(loadActive(), loadSuspended());
+            cached = current;
           }
           return current;
         });
+  }
+
+  private List<Grant> loadSuspended() {
+    List<AgreementRecord> records = new ArrayList<>(store.suspended());
+    records.sort(Comparator.comparing(r -> r.partner().value()));
+    List<Grant> out = new ArrayList<>(records.size());
+    for (AgreementRecord r : records) {
+      out.add(new Grant(r.partner(), r.agreementId(), r.weSend()));
+    }
+    return List.copyOf(out);
   }
 
   private Map<NodeId, AgreementRecord> loadActive() {

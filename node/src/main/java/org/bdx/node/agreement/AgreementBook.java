@@ -45,6 +45,10 @@ import org.bdx.proto.v1.PartnerClass;
  * CoordinatorActions} and {@code PartnerActions} on it (changes through another instance are not
  * seen by this one's grants).
  *
+ * <p>Work added with {@link #onActivation} runs inside the transaction of every change that makes
+ * an agreement ACTIVE, so what it queues for the partner commits with the new state, or neither
+ * does (spec FEED-2, VER-5.4).
+ *
  * <p>Listeners added with {@link #addListener} are called on the calling thread after the
  * transaction that changed an agreement has committed, once per change (a repeated notice that
  * changes nothing calls no listener). Do not call the actions from inside another {@link
@@ -69,6 +73,7 @@ public final class AgreementBook {
   private final Clock clock;
   private final AuditLog audit;
   private final List<Consumer<AgreementRecord>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<AgreementRecord>> activations = new CopyOnWriteArrayList<>();
 
   /** A book whose changes are recorded in {@code db}'s audit log. */
   public AgreementBook(NodeDatabase db, Clock clock) {
@@ -96,6 +101,18 @@ public final class AgreementBook {
 
   public void removeListener(Consumer<AgreementRecord> listener) {
     listeners.remove(listener);
+  }
+
+  /**
+   * Runs {@code work} inside the transaction of every change that makes an agreement ACTIVE (an
+   * acceptance, a confirmation, a resumption), after the new state is stored and before it commits,
+   * with the ACTIVE record. What it writes commits with the change; if it throws, neither commits
+   * and the action fails with its exception. For queuing what the partner is owed when its
+   * agreement becomes ACTIVE (spec FEED-2, VER-5.4): a partner that subscribes as soon as it may
+   * never finds the agreement ACTIVE and its queue not yet brought up to date.
+   */
+  public void onActivation(Consumer<AgreementRecord> work) {
+    activations.add(Objects.requireNonNull(work, "work"));
   }
 
   // --- reading --------------------------------------------------------------------------------
@@ -172,15 +189,32 @@ public final class AgreementBook {
    * transaction; after the commit, passes a real change to the listeners.
    */
   AgreementRecord change(Supplier<Change> work) {
-    return notify(
-        db.atomically(
-            () -> {
-              Change c = work.get();
-              if (c.changed()) {
-                record(c);
-              }
-              return c;
-            }));
+    Change done;
+    try {
+      done =
+          db.atomically(
+              () -> {
+                Change c = work.get();
+                if (c.changed()) {
+                  record(c);
+                  if (c.record().state() == AgreementState.AGREEMENT_STATE_ACTIVE) {
+                    for (Consumer<AgreementRecord> a : activations) {
+                      a.accept(c.record());
+                    }
+                  }
+                }
+                return c;
+              });
+    } catch (RuntimeException | Error e) {
+      // Work inside the transaction may have read the grants, caching a state now rolled back.
+      try {
+        grants.clear();
+      } catch (RuntimeException cleared) {
+        e.addSuppressed(cleared);
+      }
+      throw e;
+    }
+    return notify(done);
   }
 
   /** Records a committed-to-be change in the audit log; runs in the change's transaction. */

@@ -17,6 +17,7 @@ import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.AuditEntry;
 import org.bdx.proto.v1.AuditProblem;
 import org.bdx.proto.v1.Partner;
+import org.bdx.proto.v1.PathStep;
 import org.bdx.proto.v1.ReceivedCopy;
 import org.bdx.proto.v1.ReportSummary;
 import org.bdx.proto.v1.StaffAccount;
@@ -34,8 +35,20 @@ public final class Views {
    *     alerts, a partner's registered name for received ones)
    */
   public static AlertView toView(StoredAlert a, Function<NodeId, String> originName) {
-    return AlertView.newBuilder()
-        .setAlertId(a.alertId())
+    return toView(a, originName, List.of());
+  }
+
+  /**
+   * As above, with the organizations a received alert came through (spec RELAY-8): the origin
+   * first, then each relay; each named by {@code originName}.
+   */
+  public static AlertView toView(
+      StoredAlert a, Function<NodeId, String> originName, List<NodeId> path) {
+    AlertView.Builder v = AlertView.newBuilder();
+    for (NodeId n : path) {
+      v.addPath(PathStep.newBuilder().setNodeId(n.value()).setName(originName.apply(n)));
+    }
+    return v.setAlertId(a.alertId())
         .setOriginNodeId(a.originNodeId().value())
         .setOriginName(originName.apply(a.originNodeId()))
         .setVersion(a.version())
@@ -54,22 +67,31 @@ public final class Views {
   }
 
   /**
-   * {@link #toView} with the partners a received alert's copies came from (spec FEED-9).
+   * {@code v} with the partners a received alert's copies came from (spec FEED-9), each with the
+   * organizations its copy came through.
    *
    * @param names a partner's name by node id
+   * @param pathOf the organizations a copy came through, origin first
    */
-  public static AlertView toView(
-      StoredAlert a, Function<NodeId, String> names, List<AlertCopies.Copy> copies) {
-    AlertView.Builder v = toView(a, names).toBuilder();
+  public static AlertView withCopies(
+      AlertView v,
+      Function<NodeId, String> names,
+      List<AlertCopies.Copy> copies,
+      Function<AlertCopies.Copy, List<NodeId>> pathOf) {
+    AlertView.Builder b = v.toBuilder();
     for (AlertCopies.Copy c : copies) {
-      v.addReceivedThrough(
+      ReceivedCopy.Builder r =
           ReceivedCopy.newBuilder()
               .setNodeId(c.sender().value())
               .setName(names.apply(c.sender()))
               .addAllDisclosedPaths(c.paths())
-              .setVersion(c.version()));
+              .setVersion(c.version());
+      for (NodeId n : pathOf.apply(c)) {
+        r.addPath(PathStep.newBuilder().setNodeId(n.value()).setName(names.apply(n)));
+      }
+      b.addReceivedThrough(r);
     }
-    return v.build();
+    return b.build();
   }
 
   /** Deliberately leaves out the narrative and the reporter's contact. */

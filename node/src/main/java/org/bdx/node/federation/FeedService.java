@@ -47,6 +47,10 @@ import org.bdx.proto.v1.SubscribeResponse;
  * terminated agreement ends the stream with {@code FAILED_PRECONDITION}. Call {@link
  * #agreementsChanged()} when an agreement changes state to make that immediate.
  *
+ * <p>Every item with content is checked again just before it is sent ({@link Outbox#beforeSending},
+ * spec FEED-5.10): one that the alert's current version and the partner's current grant no longer
+ * admit is not sent, and what the partner may have of the current version is queued in its place.
+ *
  * <p>One stream per partner: a new {@code start} from a partner ends its older stream ({@code
  * ABORTED}).
  *
@@ -364,6 +368,14 @@ public final class FeedService implements AutoCloseable {
         position = item.getSequence();
         if (!item.getAgreementId().equals(agreementId)) {
           continue; // queued under an earlier agreement: its terms no longer apply
+        }
+        Optional<Grant> grant = grants.outbound(peer);
+        if (grant.isEmpty() || !grant.get().agreementId().equals(agreementId)) {
+          finish(End.of(BdxException.failedPrecondition("agreement is not active")));
+          return;
+        }
+        if (outbox.beforeSending(grant.get(), item).isEmpty()) {
+          continue; // no longer allowed (FEED-5.10): withheld, and its replacement queued
         }
         highestSent.set(item.getSequence());
         inFlight.addLast(item.getSequence());

@@ -8,10 +8,10 @@ import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.SignedAlert;
 
 /**
- * The unsigned hop counts a feed item carries (spec 10.8): the counts a sender puts on an item it
- * queues for one partner (RELAY-3), and the check a receiver makes of them (RELAY-2). Pure
- * arithmetic over the grants on the way and the origin's signed {@code max_hops}; the caller looks
- * the grants and the held counts up.
+ * The hop counts a feed item carries (spec 10.8): the counts a sender puts on an item it queues for
+ * one partner (RELAY-3; with content, its hop statement signs them, RELAY-8), and the check a
+ * receiver makes of a header-only item's counts (RELAY-2). Pure arithmetic over the grants on the
+ * way and the origin's signed {@code max_hops}; the caller looks the grants and the held counts up.
  *
  * @param relayHops relays the item passed through when the partner gets it (0: we are the origin)
  * @param hopsLeft how many more times the partner may relay it
@@ -36,15 +36,17 @@ public record RelayHops(long relayHops, long hopsLeft, boolean content) {
 
   /**
    * The counts of a received alert relayed to the partner of {@code out} (RELAY-3.2, RELAY-3.3).
-   * Content only if the partner it came from allowed relaying (its inbound grant, {@code in}) and
-   * at least one hop is left; the next partner then gets one hop fewer, capped by the outbound
-   * terms. Otherwise header-only (a retraction or withdrawal at most), with no hops left and a
-   * relay count that never passes {@code max_hops}: it only makes the partner delete, so it must
-   * pass RELAY-2 wherever the content went.
+   * Content only if the partner it came from allowed relaying (its inbound grant, {@code in}), at
+   * least one hop is left (the last statement of the held version's signed path) and the outbound
+   * terms set {@code accept_relayed} (the next partner takes relayed alerts, RELAY-4); the next
+   * partner then gets one hop fewer, capped by the outbound terms. Otherwise header-only (a
+   * retraction or withdrawal at most), with no hops left and a relay count that never passes {@code
+   * max_hops}: it only makes the partner delete, so it must pass RELAY-2 wherever the content went.
    *
    * @param in the inbound grant of the partner the held version came from; empty if there is none
    * @param heldRelayHops the relay count the held version arrived with
-   * @param heldHopsLeft the hops left the held version arrived with
+   * @param heldHopsLeft the hops left the held version's signed path gives this node (0 if it has
+   *     no statements)
    * @param maxHops the origin's signed {@code max_hops}
    */
   public static RelayHops relayed(
@@ -56,7 +58,7 @@ public record RelayHops(long relayHops, long hopsLeft, boolean content) {
     if (in.isPresent() && in.get().terms().getMayRelay()) {
       mayLeft = Math.min(heldHopsLeft, Integer.toUnsignedLong(in.get().terms().getMaxRelayHops()));
     }
-    if (mayLeft < 1 || relayHops > maxHops) {
+    if (mayLeft < 1 || relayHops > maxHops || !out.terms().getAcceptRelayed()) {
       return new RelayHops(Math.max(1, Math.min(relayHops, maxHops)), 0, false);
     }
     return new RelayHops(relayHops, Math.min(mayLeft - 1, onward(out.terms())), true);
@@ -77,6 +79,17 @@ public record RelayHops(long relayHops, long hopsLeft, boolean content) {
   }
 
   /**
+   * Whether a receiver takes an item with content as to its origin (spec RELAY-8.4): an item from
+   * its origin always; a relayed one if the receiver has an active agreement with the origin, or if
+   * its terms with the relay that sent it set {@code accept_relayed}. Otherwise anyone could make
+   * up an accusation under a fresh key and relay it.
+   */
+  public static boolean originAccepted(
+      long relayHops, boolean agreementWithOrigin, boolean acceptRelayed) {
+    return relayHops == 0 || agreementWithOrigin || acceptRelayed;
+  }
+
+  /**
    * The origin's signed {@code max_hops} of {@code envelope}; 0 (no relay) if its header cannot be
    * read. Envelopes are verified before they are stored, so that fails closed only.
    */
@@ -89,7 +102,7 @@ public record RelayHops(long relayHops, long hopsLeft, boolean content) {
   }
 
   /** How many further hops the terms allow the receiver: {@code max_relay_hops} or none. */
-  private static long onward(DirectionTerms t) {
+  public static long onward(DirectionTerms t) {
     return t.getMayRelay() ? Integer.toUnsignedLong(t.getMaxRelayHops()) : 0;
   }
 }

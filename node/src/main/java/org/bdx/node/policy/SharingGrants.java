@@ -7,6 +7,10 @@ import org.bdx.node.identity.NodeId;
 /**
  * The grants of this node's ACTIVE agreements, as the feed and the receiver need them. A partner
  * whose agreement is proposed, suspended or terminated has no grant: nothing flows (fail closed).
+ *
+ * <p>The one exception is {@link #suspended()}: the outbound terms of SUSPENDED agreements, which
+ * send nothing, but under which the origin still withdraws what the partner holds or has queued
+ * when the reporter narrows consent or the alert is retracted (spec VER-5.2).
  */
 public interface SharingGrants {
   /** What this node may send, one grant per partner with an active agreement. */
@@ -17,4 +21,13 @@ public interface SharingGrants {
 
   /** What {@code partner} may send to this node, if an agreement with it is active. */
   Optional<Grant> inbound(NodeId partner);
+
+  /**
+   * The outbound terms of every SUSPENDED agreement, one per partner: nothing with content may be
+   * queued under them, only the header-only versions that withdraw content (spec VER-5). Empty for
+   * a node that keeps no suspended agreements.
+   */
+  default List<Grant> suspended() {
+    return List.of();
+  }
 }

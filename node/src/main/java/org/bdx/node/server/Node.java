@@ -52,12 +52,14 @@ import org.bdx.node.intake.AlertIssuer;
 import org.bdx.node.intake.AlertLifecycle;
 import org.bdx.node.intake.ReportIntake;
 import org.bdx.node.intake.ReportValidator;
+import org.bdx.node.policy.Grant;
 import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.search.AlertIndex;
 import org.bdx.node.search.AlertSearch;
 import org.bdx.node.search.PhoneNumbers;
 import org.bdx.node.signing.AlertSigner;
 import org.bdx.node.signing.AlertVerifier;
+import org.bdx.node.signing.HopSigner;
 import org.bdx.node.staff.ClientApi;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.AlertStore;
@@ -180,7 +182,8 @@ public final class Node implements AutoCloseable {
             grants,
             clock,
             audit,
-            id -> partners.get(id).map(PartnerRecord::name).orElse("(removed)"));
+            id -> partners.get(id).map(PartnerRecord::name).orElse("(removed)"),
+            new HopSigner(keys));
     this.feedService = new FeedService(outbox, grants);
     this.receiver =
         new FeedReceiver(
@@ -196,6 +199,9 @@ public final class Node implements AutoCloseable {
             channels,
             receiver,
             refused);
+    // In the transaction that makes an agreement ACTIVE: queue the current alerts the partner may
+    // see and what it missed while suspended (already queued versions are skipped).
+    book.onActivation(r -> outbox.backfill(new Grant(r.partner(), r.agreementId(), r.weSend())));
     book.addListener(this::agreementChanged);
 
     AlertIssuer issuer =
@@ -709,11 +715,6 @@ public final class Node implements AutoCloseable {
   /** After every committed agreement change: feeds follow the agreements at once. */
   private void agreementChanged(AgreementRecord r) {
     feedService.agreementsChanged();
-    if (r.state() == AgreementState.AGREEMENT_STATE_ACTIVE) {
-      // A new or resumed agreement: queue current alerts the partner may see (already queued
-      // versions are skipped).
-      book.grants().outbound(r.partner()).ifPresent(outbox::backfill);
-    }
     if (r.state() == AgreementState.AGREEMENT_STATE_TERMINATED) {
       outbox.purgePartner(r.partner());
       receiver.purgeAgreement(r.agreementId());

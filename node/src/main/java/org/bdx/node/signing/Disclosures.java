@@ -1,6 +1,7 @@
 package org.bdx.node.signing;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -93,6 +94,23 @@ public final class Disclosures {
       }
     }
     return b.build();
+  }
+
+  /**
+   * The claim paths {@code envelope} discloses, or empty if a claim does not parse. Reads only the
+   * claims' paths; nothing is verified.
+   */
+  public static Optional<Set<String>> paths(SignedAlert envelope) {
+    Objects.requireNonNull(envelope, "envelope");
+    Set<String> out = new HashSet<>();
+    for (Disclosure d : envelope.getDisclosuresList()) {
+      Optional<String> path = pathOf(d);
+      if (path.isEmpty()) {
+        return Optional.empty();
+      }
+      out.add(path.get());
+    }
+    return Optional.of(Set.copyOf(out));
   }
 
   /** Every claim path (AlertFields field name) in field-number order (spec ALR-2). */

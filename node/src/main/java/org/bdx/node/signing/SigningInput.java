@@ -18,6 +18,9 @@ public final class SigningInput {
   /** Payload type of a serialized {@code bdx.v1.AgreementTerms} (reserved for agreements). */
   public static final String AGREEMENT_TERMS_TYPE = "bdx.v1.AgreementTerms";
 
+  /** Payload type of a serialized {@code bdx.v1.HopStatement}, a relay's signed hop (RELAY-8). */
+  public static final String HOP_STATEMENT_TYPE = "bdx.v1.HopStatement";
+
   private SigningInput() {}
 
   /** The signing input of {@code body} under {@code payloadType} (printable ASCII). */

@@ -22,6 +22,8 @@ import org.bdx.node.search.AlertQuery;
 import org.bdx.node.search.AlertSearch;
 import org.bdx.node.search.PhoneNumbers;
 import org.bdx.node.search.Plates;
+import org.bdx.node.signing.HopChain;
+import org.bdx.node.store.AlertCopies;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.Page;
 import org.bdx.node.store.ReportRecord;
@@ -212,11 +214,42 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
     return v;
   }
 
-  /** The view with the partners a received alert came through (spec FEED-9). */
+  /**
+   * The organizations a received alert came through, origin first (spec RELAY-8): the signers of
+   * its held hop statements; without statements (sent by its origin, or a header-only copy), the
+   * origin and the partner it came from. Empty for this node's own alerts.
+   */
+  private List<NodeId> path(StoredAlert a) {
+    if (a.local()) {
+      return List.of();
+    }
+    if (a.receivedFrom() == null || a.receivedFrom().equals(a.originNodeId())) {
+      return List.of(a.originNodeId());
+    }
+    HopChain chain = HopChain.read(alerts.hops(a.originNodeId(), a.alertId()).statements());
+    return chain.isEmpty() ? List.of(a.originNodeId(), a.receivedFrom()) : chain.signers();
+  }
+
+  /** The view with its path and the partners its copies came through (spec FEED-9, RELAY-9). */
   private AlertView withCopies(StoredAlert a) {
-    return a.local()
-        ? Views.toView(a, originNames)
-        : Views.toView(a, originNames, alerts.copies(a.originNodeId(), a.alertId()));
+    AlertView v = Views.toView(a, originNames, path(a));
+    if (a.local()) {
+      return v;
+    }
+    return Views.withCopies(
+        v, originNames, alerts.copies(a.originNodeId(), a.alertId()), c -> copyPath(a, c));
+  }
+
+  /**
+   * The organizations one copy came through, origin first: the signers of its hop statements, or
+   * the origin and the partner it came from when it has none.
+   */
+  private static List<NodeId> copyPath(StoredAlert a, AlertCopies.Copy c) {
+    if (c.sender().equals(a.originNodeId())) {
+      return List.of(a.originNodeId());
+    }
+    HopChain chain = HopChain.read(c.hops().statements());
+    return chain.isEmpty() ? List.of(a.originNodeId(), c.sender()) : chain.signers();
   }
 
   private boolean expired(StoredAlert a) {

@@ -141,11 +141,20 @@ public final class AgreementStore {
 
   /** Every ACTIVE agreement, in no particular order. */
   public List<AgreementRecord> active() {
+    return inState(AgreementState.AGREEMENT_STATE_ACTIVE);
+  }
+
+  /** Every SUSPENDED agreement, in no particular order. */
+  public List<AgreementRecord> suspended() {
+    return inState(AgreementState.AGREEMENT_STATE_SUSPENDED);
+  }
+
+  private List<AgreementRecord> inState(AgreementState state) {
     return db.inTransaction(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement("SELECT " + COLUMNS + " FROM agreements WHERE state = ?")) {
-            ps.setInt(1, AgreementState.AGREEMENT_STATE_ACTIVE_VALUE);
+            ps.setInt(1, state.getNumber());
             return all(ps, db.cipher());
           }
         });

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.bdx.node.identity.NodeId;
+import org.bdx.proto.v1.SignedHop;
 
 /**
  * The rows of {@code alert_copies}: for each received alert, one row per partner a copy of it came
@@ -57,6 +58,9 @@ public final class AlertCopies {
     }
   }
 
+  /** Sealed with the copy's alert, sender and version as its identity (spec AR-6). */
+  static final String HOPS = "alert_copies.hops";
+
   /** One alert a set of copies belongs to. */
   public record AlertKey(NodeId originNodeId, String alertId) {}
 
@@ -73,14 +77,14 @@ public final class AlertCopies {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT sender, agreement_id, version, paths, stored_at, purge_at, relay_hops,"
-                      + " hops_left FROM alert_copies WHERE origin_node_id = ? AND alert_id = ?"
-                      + " ORDER BY sender")) {
+                      + " hops_left, hops FROM alert_copies WHERE origin_node_id = ? AND"
+                      + " alert_id = ? ORDER BY sender")) {
             ps.setString(1, originNodeId.value());
             ps.setString(2, alertId);
             List<Copy> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                out.add(read(rs));
+                out.add(read(rs, db.cipher(), originNodeId.value(), alertId));
               }
             }
             return out;
@@ -97,7 +101,7 @@ public final class AlertCopies {
               c.prepareStatement(
                   "INSERT OR REPLACE INTO alert_copies (origin_node_id, alert_id, sender,"
                       + " agreement_id, version, paths, stored_at, purge_at, relay_hops,"
-                      + " hops_left) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                      + " hops_left, hops) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, originNodeId.value());
             ps.setString(2, alertId);
             ps.setString(3, copy.sender().value());
@@ -108,6 +112,19 @@ public final class AlertCopies {
             ps.setLong(8, copy.purgeAt());
             ps.setLong(9, copy.hops().relayHops());
             ps.setLong(10, copy.hops().hopsLeft());
+            List<SignedHop> statements = copy.hops().statements();
+            ps.setBytes(
+                11,
+                statements.isEmpty()
+                    ? null
+                    : db.cipher()
+                        .seal(
+                            HOPS,
+                            AlertRows.hopsBytes(statements),
+                            originNodeId.value(),
+                            alertId,
+                            copy.sender().value(),
+                            Long.toString(copy.version())));
             ps.executeUpdate();
           }
           return null;
@@ -166,7 +183,8 @@ public final class AlertCopies {
         });
   }
 
-  private static Copy read(ResultSet rs) throws SQLException {
+  private static Copy read(ResultSet rs, RowCipher cipher, String origin, String alertId)
+      throws SQLException {
     NodeId sender;
     try {
       sender = new NodeId(rs.getString(1));
@@ -174,13 +192,21 @@ public final class AlertCopies {
       throw new StoreException("an alert copy has a malformed sender node id");
     }
     String paths = rs.getString(4);
+    long version = rs.getLong(3);
+    byte[] sealed = rs.getBytes(9);
+    List<SignedHop> statements =
+        sealed == null
+            ? List.of()
+            : AlertRows.readHops(
+                cipher.open(HOPS, sealed, origin, alertId, sender.value(), Long.toString(version)),
+                alertId);
     return new Copy(
         sender,
         rs.getString(2),
-        rs.getLong(3),
+        version,
         new TreeSet<>(paths.isEmpty() ? List.of() : Arrays.asList(paths.split(","))),
         rs.getLong(5),
         rs.getLong(6),
-        new AlertStore.Hops(rs.getLong(7), rs.getLong(8)));
+        new AlertStore.Hops(rs.getLong(7), rs.getLong(8), statements));
   }
 }

@@ -1,6 +1,8 @@
 package org.bdx.node.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -9,7 +11,9 @@ import org.bdx.node.identity.NodeId;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Audience;
+import org.bdx.proto.v1.FeedItem;
 import org.bdx.proto.v1.SignedAlert;
+import org.bdx.proto.v1.SignedHop;
 
 /**
  * Rows of the {@code alerts} table as {@link StoredAlert}s: the one row mapper, and the one place
@@ -22,6 +26,24 @@ final class AlertRows {
 
   static final String FIELDS = "alerts.fields";
   static final String ENVELOPE = "alerts.envelope";
+  static final String HOPS = "alerts.hops";
+
+  /**
+   * The stored form of hop statements (spec RELAY-8): the bytes of a {@code FeedItem} holding only
+   * them, which is their encoding as the item's {@code hops} field, in order.
+   */
+  static byte[] hopsBytes(List<SignedHop> statements) {
+    return FeedItem.newBuilder().addAllHops(statements).build().toByteArray();
+  }
+
+  /** The statements {@link #hopsBytes} stored. */
+  static List<SignedHop> readHops(byte[] bytes, String alertId) {
+    try {
+      return FeedItem.parseFrom(bytes).getHopsList();
+    } catch (InvalidProtocolBufferException e) {
+      throw new StoreException("hop statements of alert " + alertId + " cannot be read");
+    }
+  }
 
   /** The sealed form of {@code plain} for {@code column} of the alert version. */
   static byte[] seal(
@@ -43,6 +65,30 @@ final class AlertRows {
       String alertId,
       long version) {
     return cipher.open(column, sealed, originNodeId, alertId, Long.toString(version));
+  }
+
+  /** The hops recorded for the held version of an alert, its statements opened. */
+  static AlertStore.Hops hops(Connection c, RowCipher cipher, NodeId origin, String alertId)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT relay_hops, hops_left, hops, version FROM alerts "
+                + "WHERE origin_node_id = ? AND alert_id = ?")) {
+      ps.setString(1, origin.value());
+      ps.setString(2, alertId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return AlertStore.Hops.NONE;
+        }
+        byte[] sealed = rs.getBytes(3);
+        List<SignedHop> statements =
+            sealed == null
+                ? List.of()
+                : readHops(
+                    open(cipher, HOPS, sealed, origin.value(), alertId, rs.getLong(4)), alertId);
+        return new AlertStore.Hops(rs.getLong(1), rs.getLong(2), statements);
+      }
+    }
   }
 
   /** The columns {@link #read} needs, in a form to put after SELECT. */

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.bdx.node.identity.NodeId;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.SignedAlert;
+import org.bdx.proto.v1.SignedHop;
 
 /**
  * Alerts this node holds, its own and received ones, one row per (origin, alert id) holding the
@@ -21,6 +22,10 @@ import org.bdx.proto.v1.SignedAlert;
  * status are dropped, and the alert leaves the search index. The same holds for a version with no
  * disclosed paths (a withdrawal: the origin no longer shares the alert with this node, spec VER-6);
  * see {@link StoredAlert#tombstone()}.
+ *
+ * <p>Long because every write of an alert row (insert, newer version, merged copies, tombstone,
+ * delete, reindex) must keep the search index and the copy records in step in one transaction, and
+ * they share the row's column binding.
  */
 public final class AlertStore {
 
@@ -67,6 +72,7 @@ public final class AlertStore {
     private final byte[] fields;
     private final String paths;
     private final byte[] envelope;
+    private final byte[] chain;
     private final String incidentDate;
     private final byte[] terms;
     private final java.util.Set<Integer> harms;
@@ -92,6 +98,16 @@ public final class AlertStore {
               origin,
               alert.alertId(),
               alert.version());
+      this.chain =
+          hops.statements().isEmpty()
+              ? null
+              : AlertRows.seal(
+                  cipher,
+                  AlertRows.HOPS,
+                  AlertRows.hopsBytes(hops.statements()),
+                  origin,
+                  alert.alertId(),
+                  alert.version());
       this.incidentDate = entry.incidentDate();
       this.terms = SearchIndex.terms(cipher, entry);
       this.harms = entry.harms();
@@ -276,35 +292,30 @@ public final class AlertStore {
   }
 
   /**
-   * The unsigned hop counts a received alert's held version arrived with (spec RELAY-2): how many
-   * relays it passed through and how many more times this node may relay it. 0 and 0 for a local
-   * alert.
+   * The hop counts a received alert's held version arrived with (spec RELAY-1): how many relays it
+   * passed through and how many more times this node may relay it, and the verified hop statements
+   * that sign them (RELAY-8; sealed at rest, AR-6), so that this node can add its own when it
+   * relays the version. 0, 0 and none for a local alert.
    */
-  public record Hops(long relayHops, long hopsLeft) {
+  public record Hops(long relayHops, long hopsLeft, List<SignedHop> statements) {
     public static final Hops NONE = new Hops(0, 0);
 
     public Hops {
       if (relayHops < 0 || hopsLeft < 0) {
         throw new IllegalArgumentException("hop counts must not be negative");
       }
+      statements = List.copyOf(statements);
+    }
+
+    /** Counts without statements (a header-only item, or a version held from before them). */
+    public Hops(long relayHops, long hopsLeft) {
+      this(relayHops, hopsLeft, List.of());
     }
   }
 
-  /** The hop counts recorded for the held version ({@link Hops#NONE} if none or not held). */
+  /** The hops recorded for the held version ({@link Hops#NONE} if none or not held). */
   public Hops hops(NodeId originNodeId, String alertId) {
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT relay_hops, hops_left FROM alerts "
-                      + "WHERE origin_node_id = ? AND alert_id = ?")) {
-            ps.setString(1, originNodeId.value());
-            ps.setString(2, alertId);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? new Hops(rs.getLong(1), rs.getLong(2)) : Hops.NONE;
-            }
-          }
-        });
+    return db.inTransaction(c -> AlertRows.hops(c, db.cipher(), originNodeId, alertId));
   }
 
   /**
@@ -493,7 +504,7 @@ public final class AlertStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "UPDATE alerts SET fields = ?, disclosed_paths = '', envelope = ?, "
-                      + "terms = x'' WHERE seq = ?")) {
+                      + "terms = x'', hops = NULL WHERE seq = ?")) {
             ps.setBytes(1, noFields);
             ps.setBytes(2, envelope);
             ps.setLong(3, seq);
@@ -572,8 +583,8 @@ public final class AlertStore {
         c.prepareStatement(
             "INSERT INTO alerts (origin_node_id, alert_id, version, status, issued_at, expires_at, audience, "
                 + "fields, disclosed_paths, envelope, local, stored_at, incident_date, terms, "
-                + "received_from, agreement_id, purge_at, relay_hops, hops_left) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "received_from, agreement_id, purge_at, relay_hops, hops_left, hops) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, row.alert.originNodeId().value());
       ps.setString(2, row.alert.alertId());
       bindContent(ps, 3, row);
@@ -604,7 +615,7 @@ public final class AlertStore {
             "UPDATE alerts SET version = ?, status = ?, issued_at = ?, expires_at = ?, audience = ?, fields = ?, "
                 + "disclosed_paths = ?, envelope = ?, local = ?, stored_at = ?, incident_date = ?, "
                 + "terms = ?, received_from = ?, agreement_id = ?, purge_at = ?, "
-                + "relay_hops = ?, hops_left = ? WHERE seq = ?")) {
+                + "relay_hops = ?, hops_left = ?, hops = ? WHERE seq = ?")) {
       int next = bindContent(ps, 1, row);
       ps.setLong(next, seq);
       if (ps.executeUpdate() != 1) {
@@ -613,7 +624,7 @@ public final class AlertStore {
     }
   }
 
-  /** Binds version .. hops_left starting at index {@code i}; returns the next index. */
+  /** Binds version .. hops starting at index {@code i}; returns the next index. */
   private static int bindContent(PreparedStatement ps, int i, Row row) throws SQLException {
     StoredAlert a = row.alert;
     ps.setLong(i++, a.version());
@@ -637,6 +648,7 @@ public final class AlertStore {
     }
     ps.setLong(i++, row.hops.relayHops());
     ps.setLong(i++, row.hops.hopsLeft());
+    ps.setBytes(i++, row.chain);
     return i;
   }
 }

@@ -83,10 +83,18 @@ import java.util.List;
  * with {@code name_sealed}; {@code audit_log} and {@code audit_head} are rebuilt with the actor,
  * detail and hashes sealed, and their triggers made again.
  *
- * <p>Schema 13 (copies by several paths, spec FEED-9): {@code alert_copies}, per received alert and
+ * <p>Schema 13 (signed relay paths, spec RELAY-8, ADM-10): {@code alerts.hops}, the verified hop
+ * statements the held version of a received alert arrived with (so a relay can add its own), and
+ * {@code outbox.hops}, the statements queued with an item, both sealed (AR-6) and NULL when there
+ * are none; {@code inbound_rejections}, per partner and FEED-8 reason, how many items were
+ * rejected. Queued items of this node's own alerts carry no statement yet, so their {@code
+ * hops_left} becomes 0 (an origin signs the hops it grants, RELAY-3.1).
+ *
+ * <p>Schema 14 (copies by several paths, spec FEED-9): {@code alert_copies}, per received alert and
  * partner it came from, the newest version that partner sent, the claim paths it gave of the held
- * version, its agreement, purge time and hop counts. The {@code alerts} row holds the union of the
- * copies' claims; a partner's withdrawal, termination or retention removes only its own.
+ * version, its agreement, purge time, hop counts and hop statements (sealed, NULL when none). The
+ * {@code alerts} row holds the union of the copies' claims; a partner's withdrawal, termination or
+ * retention removes only its own.
  *
  * <p>Schema 4 (relay, spec 10.8):
  *
@@ -345,6 +353,21 @@ public final class Migrations {
               SealingMigration12.SQL),
           new Migration(
               13,
+              "signed relay paths of held and queued alerts; rejected items by reason",
+              "ALTER TABLE alerts ADD COLUMN hops BLOB",
+              "ALTER TABLE outbox ADD COLUMN hops BLOB",
+              // Queued before origins signed the hops they grant: sent without a statement, an
+              // item must carry no hops left (RELAY-8.1), so its receiver will not relay it.
+              "UPDATE outbox SET hops_left = 0 WHERE relay_hops = 0",
+              """
+              CREATE TABLE inbound_rejections (
+                partner_node_id TEXT    NOT NULL,
+                reason          TEXT    NOT NULL,
+                count           INTEGER NOT NULL,
+                PRIMARY KEY (partner_node_id, reason)
+              ) WITHOUT ROWID"""),
+          new Migration(
+              14,
               "one row per partner a received alert's copy came from, for merging copies",
               // paths: the claim paths that partner gave of the held version ('' none); names of
               // fields, never values, as alerts.disclosed_paths.
@@ -360,6 +383,7 @@ public final class Migrations {
                 purge_at       INTEGER NOT NULL,
                 relay_hops     INTEGER NOT NULL DEFAULT 0,
                 hops_left      INTEGER NOT NULL DEFAULT 0,
+                hops           BLOB,
                 PRIMARY KEY (origin_node_id, alert_id, sender)
               ) WITHOUT ROWID""",
               "CREATE INDEX alert_copies_by_agreement ON alert_copies (agreement_id)",

@@ -4,13 +4,17 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.bdx.node.identity.NodeId;
 import org.bdx.proto.v1.AlertStatus;
+import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.FeedItem;
 import org.bdx.proto.v1.SignedAlert;
+import org.bdx.proto.v1.SignedHop;
 
 /**
  * The rows of tables {@code outbox} (per partner, the ordered queue of redacted alert versions its
@@ -39,7 +43,7 @@ public final class OutboxStore {
 
   static final String INSERT =
       "INSERT INTO outbox (partner_node_id, agreement_id, origin_node_id, alert_id, version, "
-          + "envelope, created_at, relay_hops, hops_left) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + "envelope, created_at, relay_hops, hops_left, hops) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   static final String UPSERT_SHARED =
       "INSERT INTO shared_with (partner_node_id, origin_node_id, alert_id, version, "
@@ -55,8 +59,15 @@ public final class OutboxStore {
 
   static final String READ_AFTER =
       "SELECT seq, agreement_id, envelope, relay_hops, hops_left, origin_node_id, alert_id, "
-          + "version FROM outbox "
+          + "version, hops FROM outbox "
           + "WHERE partner_node_id = ? AND seq > ? ORDER BY seq LIMIT ?";
+
+  static final String DELETE_QUEUED = "DELETE FROM outbox WHERE partner_node_id = ? AND seq = ?";
+
+  /** The held state of one alert, without its sealed columns (the send-time check). */
+  static final String SELECT_HELD =
+      "SELECT version, status, audience, expires_at, local, disclosed_paths, received_from, "
+          + "relay_hops, hops_left FROM alerts WHERE origin_node_id = ? AND alert_id = ?";
 
   static final String LATEST_SEQ =
       "SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE partner_node_id = ?";
@@ -83,6 +94,9 @@ public final class OutboxStore {
 
   /** The sealed column: each queued envelope, sealed for its partner and alert version (AR-6). */
   static final String ENVELOPE = "outbox.envelope";
+
+  /** The sealed column of the hop statements queued with an item (RELAY-8), NULL if none. */
+  static final String HOPS = "outbox.hops";
 
   /** The sealed form of a queued envelope; the identity is the row's partner and alert version. */
   static byte[] sealEnvelope(
@@ -115,6 +129,34 @@ public final class OutboxStore {
   public record Shared(long version, boolean withContent) {}
 
   /**
+   * What this node holds of one alert, read without opening its sealed fields: what the send-time
+   * check needs for every item (spec FEED-5.10).
+   *
+   * @param version the held version
+   * @param disclosedPaths the paths of the held copy (every set path of a local alert; none of a
+   *     tombstone)
+   * @param receivedFrom the partner a received alert came from; null for a local alert
+   * @param relayHops the relay count the held version of a received alert arrived with
+   * @param hopsLeft the hops left it arrived with
+   */
+  public record HeldAlert(
+      long version,
+      AlertStatus status,
+      Audience audience,
+      long expiresAt,
+      boolean local,
+      Set<String> disclosedPaths,
+      NodeId receivedFrom,
+      long relayHops,
+      long hopsLeft) {
+    public HeldAlert {
+      Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(audience, "audience");
+      disclosedPaths = Set.copyOf(disclosedPaths);
+    }
+  }
+
+  /**
    * One row to queue.
    *
    * @param partner whom it is queued for
@@ -123,6 +165,7 @@ public final class OutboxStore {
    * @param createdAt when it was queued (Unix seconds)
    * @param relayHops the relay count sent with it
    * @param hopsLeft the hops left sent with it
+   * @param hops the hop statements sent with it (RELAY-8), signed when it was queued
    * @param withContent whether it carries content (recorded in {@code shared_with})
    */
   public record Entry(
@@ -135,8 +178,36 @@ public final class OutboxStore {
       long createdAt,
       long relayHops,
       long hopsLeft,
+      List<SignedHop> hops,
       boolean withContent) {
+    /** A row without hop statements (a header-only item, or one from an origin granting none). */
+    public Entry(
+        NodeId partner,
+        String agreementId,
+        NodeId originNodeId,
+        String alertId,
+        long version,
+        SignedAlert envelope,
+        long createdAt,
+        long relayHops,
+        long hopsLeft,
+        boolean withContent) {
+      this(
+          partner,
+          agreementId,
+          originNodeId,
+          alertId,
+          version,
+          envelope,
+          createdAt,
+          relayHops,
+          hopsLeft,
+          List.of(),
+          withContent);
+    }
+
     public Entry {
+      hops = List.copyOf(hops);
       Objects.requireNonNull(partner, "partner");
       Objects.requireNonNull(agreementId, "agreementId");
       Objects.requireNonNull(originNodeId, "originNodeId");
@@ -226,6 +297,17 @@ public final class OutboxStore {
             e.originNodeId().value(),
             e.alertId(),
             e.version());
+    byte[] hops =
+        e.hops().isEmpty()
+            ? null
+            : db.cipher()
+                .seal(
+                    HOPS,
+                    AlertRows.hopsBytes(e.hops()),
+                    e.partner().value(),
+                    e.originNodeId().value(),
+                    e.alertId(),
+                    Long.toString(e.version()));
     db.inTransaction(
         c -> {
           try (PreparedStatement ps = c.prepareStatement(INSERT)) {
@@ -238,6 +320,7 @@ public final class OutboxStore {
             ps.setLong(7, e.createdAt());
             ps.setLong(8, e.relayHops());
             ps.setLong(9, e.hopsLeft());
+            ps.setBytes(10, hops);
             ps.executeUpdate();
           }
           try (PreparedStatement ps = c.prepareStatement(UPSERT_SHARED)) {
@@ -313,6 +396,19 @@ public final class OutboxStore {
                 } catch (InvalidProtocolBufferException e) {
                   throw new StoreException("outbox row " + seq + " cannot be read");
                 }
+                byte[] sealedHops = rs.getBytes(9);
+                List<SignedHop> hops =
+                    sealedHops == null
+                        ? List.of()
+                        : AlertRows.readHops(
+                            cipher.open(
+                                HOPS,
+                                sealedHops,
+                                partner.value(),
+                                rs.getString(6),
+                                rs.getString(7),
+                                Long.toString(rs.getLong(8))),
+                            rs.getString(7));
                 out.add(
                     FeedItem.newBuilder()
                         .setSequence(seq)
@@ -320,11 +416,68 @@ public final class OutboxStore {
                         .setAlert(envelope)
                         .setRelayHops((int) rs.getLong(4))
                         .setHopsLeft((int) rs.getLong(5))
+                        .addAllHops(hops)
                         .build());
               }
             }
             return out;
           }
+        });
+  }
+
+  /**
+   * What is held of the alert {@code (originNodeId, alertId)}, if anything: one lookup by its key,
+   * nothing opened. An unknown status or audience reads as UNSPECIFIED (which admits nothing).
+   */
+  public Optional<HeldAlert> heldAlert(NodeId originNodeId, String alertId) {
+    Objects.requireNonNull(originNodeId, "originNodeId");
+    Objects.requireNonNull(alertId, "alertId");
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(SELECT_HELD)) {
+            ps.setString(1, originNodeId.value());
+            ps.setString(2, alertId);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.<HeldAlert>empty();
+              }
+              AlertStatus status = AlertStatus.forNumber(rs.getInt(2));
+              Audience audience = Audience.forNumber(rs.getInt(3));
+              String paths = rs.getString(6);
+              String from = rs.getString(7);
+              return Optional.of(
+                  new HeldAlert(
+                      rs.getLong(1),
+                      status == null ? AlertStatus.ALERT_STATUS_UNSPECIFIED : status,
+                      audience == null ? Audience.AUDIENCE_UNSPECIFIED : audience,
+                      rs.getLong(4),
+                      rs.getInt(5) != 0,
+                      paths.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(paths.split(","))),
+                      from == null ? null : nodeId(from, alertId),
+                      rs.getLong(8),
+                      rs.getLong(9)));
+            }
+          }
+        });
+  }
+
+  private static NodeId nodeId(String value, String alertId) {
+    try {
+      return new NodeId(value);
+    } catch (IllegalArgumentException e) {
+      throw new StoreException("stored alert " + alertId + " has a malformed node id");
+    }
+  }
+
+  /** Deletes the row queued for {@code partner} at {@code seq}, if there is one. */
+  public void deleteQueued(NodeId partner, long seq) {
+    Objects.requireNonNull(partner, "partner");
+    db.inTransaction(
+        c -> {
+          if (db.update(DELETE_QUEUED, partner.value(), seq) > 0) {
+            db.removedContent();
+          }
+          return null;
         });
   }
 

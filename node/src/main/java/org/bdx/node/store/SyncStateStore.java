@@ -2,16 +2,20 @@ package org.bdx.node.store;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.bdx.node.identity.NodeId;
 
 /**
  * Table {@code sync_state}: per partner, where the feeds in both directions stand. Inbound: the
  * cursor (the last sequence of the partner's feed this node durably stored), the rejected and stale
  * item counters, and the backlog the partner last reported; outbound: the highest sequence the
- * partner acknowledged; both: when a sync last succeeded. The only class that reads or writes the
- * table. Every method joins the caller's transaction ({@link NodeDatabase#inTransaction}), so a
- * feed batch and its cursor commit together.
+ * partner acknowledged; both: when a sync last succeeded. Table {@code inbound_rejections}: the
+ * rejected items by reason. The only class that reads or writes the two tables. Every method joins
+ * the caller's transaction ({@link NodeDatabase#inTransaction}), so a feed batch and its cursor
+ * commit together.
  */
 public final class SyncStateStore {
   // Constant SQL: the statement cache keys prepared statements by their text.
@@ -53,6 +57,13 @@ public final class SyncStateStore {
 
   static final String SELECT_INBOUND_WAITING =
       "SELECT inbound_waiting FROM sync_state WHERE partner_node_id = ?";
+
+  static final String RECORD_REJECTIONS =
+      "INSERT INTO inbound_rejections (partner_node_id, reason, count) VALUES (?, ?, ?) "
+          + "ON CONFLICT (partner_node_id, reason) DO UPDATE SET count = count + excluded.count";
+
+  static final String SELECT_REJECTIONS =
+      "SELECT reason, count FROM inbound_rejections WHERE partner_node_id = ? ORDER BY reason";
 
   static final String SELECT_STATE =
       "SELECT last_sync_at, outbound_acked, inbound_waiting, inbound_rejected,"
@@ -135,6 +146,38 @@ public final class SyncStateStore {
    */
   public void recordInbound(NodeId partner, long cursor, long at, long rejected, long stale) {
     db.update(RECORD_INBOUND, partner.value(), cursor, at, rejected, stale);
+  }
+
+  /**
+   * Adds to {@code partner}'s rejected items by reason (the FEED-8 names): {@code counts} maps a
+   * reason to how many more items were rejected for it. Joins the caller's transaction, so the
+   * counts move with the batch and its cursor.
+   */
+  public void recordRejections(NodeId partner, Map<String, Long> counts) {
+    Objects.requireNonNull(partner, "partner");
+    for (Map.Entry<String, Long> e : counts.entrySet()) {
+      if (e.getValue() > 0) {
+        db.update(RECORD_REJECTIONS, partner.value(), e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  /** {@code partner}'s rejected items by reason, in all, by reason name. */
+  public SortedMap<String, Long> rejectionsByReason(NodeId partner) {
+    Objects.requireNonNull(partner, "partner");
+    return db.inTransaction(
+        c -> {
+          SortedMap<String, Long> out = new TreeMap<>();
+          try (PreparedStatement ps = c.prepareStatement(SELECT_REJECTIONS)) {
+            ps.setString(1, partner.value());
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+              }
+            }
+          }
+          return out;
+        });
   }
 
   /** Records the backlog {@code partner} reported, replacing the last one. */

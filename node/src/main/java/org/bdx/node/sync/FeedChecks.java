@@ -14,18 +14,22 @@ import org.bdx.node.policy.RelayHops;
 import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.policy.SharingPolicy;
 import org.bdx.node.signing.AlertVerifier;
+import org.bdx.node.signing.HopChain;
+import org.bdx.node.signing.HopChainException;
 import org.bdx.node.signing.VerificationException;
 import org.bdx.node.signing.VerifiedAlert;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.proto.v1.AlertHeader;
 import org.bdx.proto.v1.FeedItem;
+import org.bdx.proto.v1.SignedHop;
 
 /**
  * The checks of spec FEED-8 that need no database, for one feed item from one partner: agreement,
- * signature and origin, relay hop counts (RELAY-2), granted fields, the grant's policy, retention,
- * dates (TIME-2, TIME-3). The outcome ({@link Checked}) carries the row to store, computed here, so
- * that the {@link FeedReceiver} only writes under the database lock.
+ * signature and origin, the signed path of an item with content ({@link HopChain}, RELAY-8) or the
+ * hop counts of a header-only one (RELAY-2), granted fields, the grant's policy, retention, dates
+ * (TIME-2, TIME-3). The outcome ({@link Checked}) carries the row to store, computed here, so that
+ * the {@link FeedReceiver} only writes under the database lock.
  *
  * <p>Writes nothing and holds no state between items, so it runs on any thread: the feed client
  * checks items on gRPC's thread while its own thread stores earlier ones (verification is the
@@ -54,10 +58,17 @@ public final class FeedChecks {
     /** Issued further ahead of this node's clock than the tolerated skew (spec TIME-2). */
     FUTURE_DATED,
     /**
-     * Hop counts the origin's signed {@code max_hops} does not allow, or a relay count that does
-     * not fit the sender (spec RELAY-2).
+     * Hop counts the origin's signed {@code max_hops} or a grant on the way does not allow, or a
+     * relay count that does not fit the sender (spec RELAY-2, RELAY-8.3).
      */
-    RELAY_NOT_ALLOWED
+    RELAY_NOT_ALLOWED,
+    /** Hop statements that are not a valid signed path back to the origin (spec RELAY-8.1, 8.2). */
+    HOP_STATEMENT_INVALID,
+    /**
+     * A relayed alert of an origin this node has no active agreement with, from a partner whose
+     * terms do not set {@code accept_relayed} (spec RELAY-8.4).
+     */
+    RELAYED_ORIGIN_NOT_ACCEPTED
   }
 
   /** What to do with a checked item. */
@@ -132,17 +143,18 @@ public final class FeedChecks {
   private final long maxSkewSeconds;
   private final NodeId self;
 
-  /** With the default skew, and no protection of this node's own alerts beyond what it holds. */
-  public FeedChecks(AlertStore alerts, AlertVerifier verifier, SharingGrants grants, Clock clock) {
-    this(alerts, verifier, grants, clock, DEFAULT_MAX_SKEW, null);
+  /** With the default skew. */
+  public FeedChecks(
+      AlertStore alerts, AlertVerifier verifier, SharingGrants grants, Clock clock, NodeId self) {
+    this(alerts, verifier, grants, clock, DEFAULT_MAX_SKEW, self);
   }
 
   /**
    * @param alerts computes the row of an accepted item ({@link AlertStore#row}; no database access)
    * @param clock this node's time, for the dates and for the store step that follows
    * @param maxSkew how far ahead of {@code clock} an item's {@code issued_at} may be (0..1 day)
-   * @param self this node's id: an item whose origin is this node is ignored (null: only a held
-   *     local alert is protected, by the receiver)
+   * @param self this node's id: the receiver every hop statement path must end at (RELAY-8), and an
+   *     item whose origin is this node is ignored
    */
   public FeedChecks(
       AlertStore alerts,
@@ -160,7 +172,7 @@ public final class FeedChecks {
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.grants = Objects.requireNonNull(grants, "grants");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.self = self;
+    this.self = Objects.requireNonNull(self, "self");
   }
 
   /**
@@ -220,9 +232,45 @@ public final class FeedChecks {
       // Our own genuine alert came back round a loop: never stored, whatever its hop counts.
       return outcome(item, agreement, Outcome.IGNORED);
     }
-    long maxHops = Integer.toUnsignedLong(v.header().getMaxHops());
-    if (!RelayHops.acceptable(relayHops, hopsLeft, maxHops, origin.equals(from))) {
-      return rejected(item, agreement, Rejection.RELAY_NOT_ALLOWED, null);
+    List<SignedHop> statements = List.of();
+    if (v.disclosedPaths().isEmpty()) {
+      // Header-only (a retraction or withdrawal): it only deletes, so it carries no statements
+      // and only its unsigned counts are checked (RELAY-2, RELAY-3.3).
+      long maxHops = Integer.toUnsignedLong(v.header().getMaxHops());
+      if (item.getHopsCount() > 0) {
+        return rejected(
+            item,
+            agreement,
+            Rejection.HOP_STATEMENT_INVALID,
+            HopChainException.Reason.STATEMENT_COUNT.name());
+      }
+      if (!RelayHops.acceptable(relayHops, hopsLeft, maxHops, origin.equals(from))) {
+        return rejected(item, agreement, Rejection.RELAY_NOT_ALLOWED, null);
+      }
+    } else {
+      try {
+        statements =
+            HopChain.verify(
+                    item.getHopsList(),
+                    v,
+                    relayHops,
+                    hopsLeft,
+                    from,
+                    self,
+                    RelayHops.onward(grant.terms()))
+                .hops();
+      } catch (HopChainException e) {
+        return switch (e.reason().outcome()) {
+          case IGNORED -> outcome(item, agreement, Outcome.IGNORED); // a loop (RELAY-5)
+          case RELAY_NOT_ALLOWED ->
+              rejected(item, agreement, Rejection.RELAY_NOT_ALLOWED, e.reason().name());
+          case HOP_STATEMENT_INVALID ->
+              rejected(item, agreement, Rejection.HOP_STATEMENT_INVALID, e.reason().name());
+        };
+      }
+      if (!RelayHops.originAccepted(relayHops, knows(origin), grant.terms().getAcceptRelayed())) {
+        return rejected(item, agreement, Rejection.RELAYED_ORIGIN_NOT_ACCEPTED, null);
+      }
     }
     Set<String> granted = Set.copyOf(grant.terms().getFieldPathsList());
     if (!granted.containsAll(v.disclosedPaths())) {
@@ -270,11 +318,16 @@ public final class FeedChecks {
     AlertStore.Row row;
     try {
       // Validation and every column value, computed here rather than under the database lock.
-      row = alerts.row(a, new AlertStore.Hops(relayHops, hopsLeft));
+      row = alerts.row(a, new AlertStore.Hops(relayHops, hopsLeft, statements));
     } catch (IllegalArgumentException e) {
       return rejected(item, agreement, Rejection.ITEM_MALFORMED, null);
     }
     return new Checked(item, agreement, Outcome.ACCEPTED, row, null, null);
+  }
+
+  /** Whether this node has an active agreement with {@code node} (RELAY-8.4). */
+  private boolean knows(NodeId node) {
+    return grants.inbound(node).isPresent() || grants.outbound(node).isPresent();
   }
 
   private static Checked rejected(FeedItem item, String agreement, Rejection r, String detail) {

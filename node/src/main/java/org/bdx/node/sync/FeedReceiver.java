@@ -1,8 +1,12 @@
 package org.bdx.node.sync;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.bdx.node.error.BdxException;
@@ -189,12 +193,14 @@ public final class FeedReceiver {
           int expired = 0;
           int rejected = 0;
           int stale = 0;
+          Map<FeedChecks.Rejection, Long> reasons = new EnumMap<>(FeedChecks.Rejection.class);
           for (Checked item : items) {
             long seq = item.sequence();
             if (seq <= highest) {
               // At or below the cursor (already applied), or out of order: never applied twice.
               if (seq <= 0) {
                 reject(from, seq, FeedChecks.Rejection.ITEM_MALFORMED, null);
+                reasons.merge(FeedChecks.Rejection.ITEM_MALFORMED, 1L, Long::sum);
                 rejected++;
               } else {
                 ignored++;
@@ -223,11 +229,15 @@ public final class FeedReceiver {
               case IGNORED -> ignored++;
               case REJECTED -> {
                 reject(from, seq, ch.rejection(), ch.detail());
+                reasons.merge(ch.rejection(), 1L, Long::sum);
                 rejected++;
               }
             }
           }
           syncState.recordInbound(from, highest, now, rejected, stale);
+          Map<String, Long> byName = new TreeMap<>();
+          reasons.forEach((r, n) -> byName.put(r.name(), n));
+          syncState.recordRejections(from, byName);
           return new Result(highest, stored, ignored, expired, rejected, stale);
         };
     return unsynced ? db.atomicallyUnsynced(work) : db.atomically(work);
@@ -279,6 +289,11 @@ public final class FeedReceiver {
   /** How many items from {@code partner} were rejected, in all. */
   public long rejected(NodeId partner) {
     return syncState.inboundRejected(partner);
+  }
+
+  /** How many items from {@code partner} were rejected, by FEED-8 reason, in all. */
+  public SortedMap<String, Long> rejectedByReason(NodeId partner) {
+    return syncState.rejectionsByReason(partner);
   }
 
   /** How many items from {@code partner} were not applied because already applied, in all. */

@@ -22,6 +22,8 @@ import org.bdx.node.policy.RelayHops;
 import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.policy.SharingPolicy;
 import org.bdx.node.signing.Disclosures;
+import org.bdx.node.signing.HopChain;
+import org.bdx.node.signing.HopSigner;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.OutboxStore;
@@ -56,13 +58,26 @@ import org.bdx.proto.v1.SignedAlert;
  *
  * <p><b>Relay.</b> A received alert is queued like a local one, after the receiver stored it (spec
  * 10.8): content only as far as the hops and both grants allow ({@link RelayHops}), each row
- * carrying its {@code relay_hops} and {@code hops_left}.
+ * carrying its {@code relay_hops} and {@code hops_left}. A row with content carries the signed path
+ * (spec RELAY-8): the statements the held version arrived with, and this node's own statement to
+ * the partner, signed here when the row is queued ({@link HopSigner}); a row of this node's own
+ * alert with hops left carries its first statement. Header-only rows carry none.
  *
  * <p><b>Withdrawal.</b> Table {@code shared_with} records, per partner and alert, the newest
  * version queued and whether it carried content. A partner holding content of an earlier version
  * that is no longer entitled to the alert (consent narrowed, or the alert moved outside its grant,
  * or it was retracted) is queued the new version header-only, so it deletes its copy (spec VER-5).
  * A partner that never held content gets nothing about the alert.
+ *
+ * <p><b>Suspended partners.</b> Nothing with content is queued for a partner whose agreement is
+ * suspended, but VER-5.2 holds: a partner that holds or has queued content of an alert the new
+ * version no longer admits for it is queued the header-only version at once, and its queued older
+ * versions are deleted in any case, so its queue never keeps what the reporter withdrew.
+ *
+ * <p><b>Before sending.</b> The feed asks {@link #beforeSending} for every item with content just
+ * before it leaves (spec FEED-5.10, {@link SendCheck}): one that the alert's current version and
+ * the partner's grant no longer admit is withheld and deleted, and what the partner may have of the
+ * current version is queued in its place.
  *
  * <p><b>Audit.</b> Every row queued is a disclosure and is recorded in the audit log in the same
  * transaction (spec ADM-12.2): the alert id and version, the field paths sent (or header-only), the
@@ -85,7 +100,9 @@ public final class Outbox {
   private final Clock clock;
   private final AuditLog audit;
   private final Function<NodeId, String> partnerNames;
+  private final HopSigner hopSigner;
   private final List<Consumer<NodeId>> listeners = new CopyOnWriteArrayList<>();
+  private final SendCheck sendCheck;
 
   /**
    * @param alerts the node's alerts, for the hop counts a received alert arrived with
@@ -93,6 +110,7 @@ public final class Outbox {
    * @param syncState where partners' acknowledgements are recorded
    * @param audit where each disclosure is recorded
    * @param partnerNames a partner's local name, for the audit log
+   * @param hopSigner signs this node's hop statements (RELAY-8) with its node key
    */
   public Outbox(
       NodeDatabase db,
@@ -102,7 +120,8 @@ public final class Outbox {
       SharingGrants grants,
       Clock clock,
       AuditLog audit,
-      Function<NodeId, String> partnerNames) {
+      Function<NodeId, String> partnerNames,
+      HopSigner hopSigner) {
     this.db = Objects.requireNonNull(db, "db");
     this.alerts = Objects.requireNonNull(alerts, "alerts");
     this.rows = Objects.requireNonNull(rows, "rows");
@@ -111,12 +130,15 @@ public final class Outbox {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.partnerNames = Objects.requireNonNull(partnerNames, "partnerNames");
+    this.sendCheck = new SendCheck(alerts, rows, grants, this::admittedPaths);
+    this.hopSigner = Objects.requireNonNull(hopSigner, "hopSigner");
   }
 
   /**
    * Queues {@code alert} for every partner with an active outbound grant that may see it (redacted
    * per partner), and header-only for every partner that holds content of an earlier version and
-   * may no longer see it. Call it in the transaction that stored the alert.
+   * may no longer see it, whether its agreement is active or suspended. Call it in the transaction
+   * that stored the alert.
    *
    * <p>A received alert is relayed (spec 10.8): with content only where the partner that sent it
    * granted relaying and hops are left ({@link AlertStore#hops}, recorded before this call),
@@ -139,6 +161,11 @@ public final class Outbox {
                   partners.add(g.partner());
                 }
               }
+              for (Grant g : grants.suspended()) {
+                if (whileSuspended(g, alert, now)) {
+                  partners.add(g.partner());
+                }
+              }
               return partners;
             });
     woken.forEach(this::fire);
@@ -149,9 +176,11 @@ public final class Outbox {
    * Queues every current alert (newest version, not expired, not retracted) that {@code grant} lets
    * its partner see, oldest first, so a new (or resumed) partner gets the existing warnings
    * (received alerts only as far as relaying allows them, spec RELAY-4); and the retractions and
-   * withdrawals a resumed partner missed while suspended. Runs in pages, each its own transaction;
-   * a version already queued for the partner is not queued twice. The node does this by itself: the
-   * audit log names the node as the actor, whoever changed the agreement.
+   * withdrawals a resumed partner missed while suspended. Reads in pages; each page is its own
+   * transaction unless called inside one, as the node does, in the transaction that makes the
+   * agreement ACTIVE (so no partner sees it ACTIVE before this is queued). A version already queued
+   * for the partner is not queued twice. The node does this by itself: the audit log names the node
+   * as the actor, whoever changed the agreement.
    *
    * @return how many rows were queued
    */
@@ -216,19 +245,25 @@ public final class Outbox {
   private record Page(long last, int read, int queued) {}
 
   /**
-   * The hop counts for queuing {@code a} for the partner of {@code out} ({@link RelayHops}): for a
-   * received alert, from the counts it arrived with and the inbound grant of the partner it came
-   * from.
+   * The hop counts for queuing {@code a} for the partner of {@code out} ({@link RelayHops}), and
+   * the signed path the held version arrived with: for a received alert, from its statements and
+   * the inbound grant of the partner it came from; a version held without statements (header-only,
+   * or stored before statements existed) is relayed header-only at most.
    */
-  private RelayHops rowHops(Grant out, StoredAlert a) {
+  private Hops rowHops(Grant out, StoredAlert a) {
     long maxHops = RelayHops.maxHops(a.envelope());
     if (a.local()) {
-      return RelayHops.fromOrigin(out, maxHops);
+      return new Hops(RelayHops.fromOrigin(out, maxHops), HopChain.empty());
     }
     AlertStore.Hops held = alerts.hops(a.originNodeId(), a.alertId());
-    return RelayHops.relayed(
-        out, inboundOf(a.receivedFrom()), held.relayHops(), held.hopsLeft(), maxHops);
+    HopChain chain = HopChain.read(held.statements());
+    long left = chain.isEmpty() ? 0 : chain.hopsLeft();
+    return new Hops(
+        RelayHops.relayed(out, inboundOf(a.receivedFrom()), held.relayHops(), left, maxHops),
+        chain);
   }
+
+  private record Hops(RelayHops counts, HopChain held) {}
 
   private Optional<Grant> inboundOf(NodeId from) {
     return from == null ? Optional.empty() : grants.inbound(from);
@@ -257,18 +292,9 @@ public final class Outbox {
     if (!resync && prev.isPresent() && prev.get().version() >= a.version()) {
       return false; // this or a newer version was already queued
     }
-    RelayHops hops = rowHops(g, a);
-    SortedSet<String> paths =
-        a.status() == AlertStatus.ALERT_STATUS_RETRACTED || !hops.content()
-            ? Collections.emptySortedSet()
-            : SharingPolicy.disclose(a.status(), a.audience(), a.fields(), g.terms())
-                .orElse(Collections.emptySortedSet());
-    if (!a.local()) {
-      // A relay sends at most what it holds: the intersection of both grants (SIG-8, POL-2).
-      SortedSet<String> held = new TreeSet<>(paths);
-      held.retainAll(a.disclosedPaths());
-      paths = held;
-    }
+    Hops rowHops = rowHops(g, a);
+    RelayHops hops = rowHops.counts();
+    SortedSet<String> paths = admittedPaths(g, a, hops);
     boolean withContent = !paths.isEmpty();
     long hopsLeft = withContent ? hops.hopsLeft() : 0;
     boolean mayHold =
@@ -281,6 +307,12 @@ public final class Outbox {
     }
     rows.deleteOlderVersions(partner, a.originNodeId(), a.alertId(), a.version());
     SignedAlert redacted = Disclosures.select(a.envelope(), paths);
+    // The signed path (RELAY-8): this node's statement to the partner after those it received;
+    // none from an origin that grants no hop, none in a header-only item.
+    HopChain chain =
+        !withContent || (a.local() && hopsLeft == 0)
+            ? HopChain.empty()
+            : hopSigner.extend(rowHops.held(), a.envelope().getHeader(), partner, hopsLeft);
     rows.queue(
         new OutboxStore.Entry(
             partner,
@@ -292,6 +324,7 @@ public final class Outbox {
             now,
             hops.relayHops(),
             hopsLeft,
+            chain.hops(),
             withContent));
     AuditDetail detail = AuditDetail.of().add("alert", a.alertId()).add("version", a.version());
     if (!a.local()) {
@@ -304,6 +337,99 @@ public final class Outbox {
             .add("partner_name", partnerNames.apply(partner))
             .list("fields", paths, "header-only"));
     return true;
+  }
+
+  /**
+   * For a partner whose agreement is suspended (VER-5): nothing with content is queued. If it holds
+   * or has queued content of an earlier version of {@code a} and {@code a} admits none for it (a
+   * narrowed consent, a retraction), the header-only version is queued now, deleting the queued
+   * older ones. If {@code a} still admits content, its queued older versions are deleted: what it
+   * may see of the newest is queued by the backfill when the agreement is ACTIVE again. True if a
+   * row was queued. Runs inside the caller's transaction.
+   */
+  private boolean whileSuspended(Grant g, StoredAlert a, long now) {
+    NodeId partner = g.partner();
+    if (partner.equals(a.originNodeId())
+        || partner.equals(a.receivedFrom())
+        || a.expiresAt() <= now) {
+      return false;
+    }
+    Optional<OutboxStore.Shared> prev = rows.shared(partner, a.originNodeId(), a.alertId());
+    if (prev.isEmpty() || !prev.get().withContent() || prev.get().version() >= a.version()) {
+      return false; // nothing of ours it holds or waits for, or it was queued this version already
+    }
+    if (!admittedPaths(g, a).isEmpty()) {
+      rows.deleteOlderVersions(partner, a.originNodeId(), a.alertId(), a.version());
+      return false;
+    }
+    return queue(g, a, now, false);
+  }
+
+  /** The paths of {@code a} that may be queued for the partner of {@code g} now. */
+  private SortedSet<String> admittedPaths(Grant g, StoredAlert a) {
+    return admittedPaths(g, a, rowHops(g, a).counts());
+  }
+
+  /**
+   * The paths of {@code a} that may be queued for the partner of {@code g} with {@code hops}:
+   * section 9 for its status, audience and fields, none for a retraction or where hops allow no
+   * content, and for a received alert no more than this node holds.
+   */
+  private static SortedSet<String> admittedPaths(Grant g, StoredAlert a, RelayHops hops) {
+    SortedSet<String> paths =
+        a.status() == AlertStatus.ALERT_STATUS_RETRACTED || !hops.content()
+            ? Collections.emptySortedSet()
+            : SharingPolicy.disclose(a.status(), a.audience(), a.fields(), g.terms())
+                .orElse(Collections.emptySortedSet());
+    if (!a.local()) {
+      // A relay sends at most what it holds: the intersection of both grants (SIG-8, POL-2).
+      SortedSet<String> held = new TreeSet<>(paths);
+      held.retainAll(a.disclosedPaths());
+      paths = held;
+    }
+    return paths;
+  }
+
+  /**
+   * The check of one queued {@code item} just before the feed sends it to the partner of {@code
+   * grant}, its current ACTIVE grant (spec FEED-5.10): the item itself if it is header-only or its
+   * disclosures are still admitted by the alert's current version and the grant; otherwise empty,
+   * and the item is deleted and what the partner may have of the current version (its content as
+   * far as it is admitted, else its header-only withdrawal if the partner may hold content) is
+   * queued in its place, unless that is queued already. Nothing replaces an item of an alert that
+   * expired or is no longer held: receivers delete expired alerts, and a purge queued its
+   * retraction.
+   */
+  public Optional<FeedItem> beforeSending(Grant grant, FeedItem item) {
+    Objects.requireNonNull(grant, "grant");
+    Objects.requireNonNull(item, "item");
+    long now = now();
+    SendCheck.Verdict v = sendCheck.check(grant, item, now);
+    if (v.send()) {
+      return Optional.of(item);
+    }
+    NodeId partner = grant.partner();
+    boolean queued =
+        AuditLog.as(
+            AuditLog.NODE,
+            () ->
+                db.atomically(
+                    () -> {
+                      rows.deleteQueued(partner, item.getSequence());
+                      return v.replaceWith().map(a -> queue(grant, a, now, false)).orElse(false);
+                    }));
+    LOG.info(
+        () ->
+            "withheld queued item "
+                + item.getSequence()
+                + " from partner "
+                + partner.fingerprint()
+                + ": no longer allowed"
+                + (queued ? "; queued its replacement" : ""));
+    if (queued) {
+      fire(partner);
+    }
+    return Optional.empty();
   }
 
   /**

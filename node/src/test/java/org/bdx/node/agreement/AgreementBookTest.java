@@ -1,6 +1,7 @@
 package org.bdx.node.agreement;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -99,6 +100,61 @@ class AgreementBookTest extends TwoNodes {
         .extracting(AgreementRecord::state)
         .containsExactly(
             AgreementState.AGREEMENT_STATE_PROPOSED, AgreementState.AGREEMENT_STATE_ACTIVE);
+  }
+
+  @Test
+  void activation_runsInTheTransactionThatMakesTheAgreementActive() {
+    List<String> seen = new ArrayList<>();
+    // Inside the change: the new state is stored and granted; another reader would wait.
+    a.book.onActivation(
+        r ->
+            seen.add(
+                a.book.get(r.agreementId()).orElseThrow().state()
+                    + " "
+                    + a.grants.outbound(b.keys.nodeId()).isPresent()
+                    + " "
+                    + a.events.size()));
+    String id = activate(); // confirmed: PROPOSED -> ACTIVE
+    a.coordinator.suspend(id);
+    assertThat(a.grants.outbound(b.keys.nodeId())).isEmpty();
+    assertThat(a.grants.suspended()).extracting(Grant::agreementId).containsExactly(id);
+    a.coordinator.resume(id);
+    // A repeated notice changes nothing and runs nothing; neither do the other changes.
+    a.partnerActions.receiveStateChange(
+        b.keys.nodeId(), id, AgreementState.AGREEMENT_STATE_TERMINATED);
+    a.partnerActions.receiveStateChange(
+        b.keys.nodeId(), id, AgreementState.AGREEMENT_STATE_TERMINATED);
+
+    // Each ran before the listeners were told (1 event: the proposal; 3: proposal, active,
+    // suspended), so before the commit.
+    assertThat(seen)
+        .containsExactly("AGREEMENT_STATE_ACTIVE true 1", "AGREEMENT_STATE_ACTIVE true 3");
+    assertThat(a.grants.suspended()).isEmpty();
+  }
+
+  @Test
+  void activationThatFails_undoesTheResumption_andGrantsNothing() {
+    String id = activate();
+    a.coordinator.suspend(id);
+    int events = a.events.size();
+    a.book.onActivation(
+        r -> {
+          // Written in the same transaction, and the grants read (and cached) inside it.
+          a.partners.add("charlie", AgreementFixtures.keys(3).nodeId(), "127.0.0.1:7403", PEER);
+          assertThat(a.grants.outbound(b.keys.nodeId())).isPresent();
+          throw new IllegalStateException("could not queue");
+        });
+
+    assertThatThrownBy(() -> a.coordinator.resume(id))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("could not queue");
+
+    assertThat(a.book.get(id).orElseThrow().state())
+        .isEqualTo(AgreementState.AGREEMENT_STATE_SUSPENDED);
+    assertThat(a.partners.find("charlie")).isEmpty();
+    assertThat(a.grants.outbound(b.keys.nodeId())).isEmpty();
+    assertThat(a.grants.suspended()).extracting(Grant::agreementId).containsExactly(id);
+    assertThat(a.events).hasSize(events);
   }
 
   @Test

@@ -14,10 +14,12 @@ import org.bdx.node.agreement.AgreementBook;
 import org.bdx.node.audit.AuditLog;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.NodeId;
+import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.search.AlertIndex;
 import org.bdx.node.signing.AlertVerifier;
+import org.bdx.node.signing.HopSigner;
 import org.bdx.node.signing.SigningInput;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
@@ -285,7 +287,9 @@ final class StageRates {
         grants,
         clock,
         new AuditLog(db, clock),
-        id -> "bench-partner");
+        id -> "bench-partner",
+        // The bench's terms grant no relay hops, so no statement is ever signed with this key.
+        new HopSigner(NodeKeys.generate(new SecureRandom())));
   }
 
   /** A receiver into {@code db} that relays nothing, wired as a node wires it. */
@@ -295,7 +299,12 @@ final class StageRates {
         db,
         alerts,
         new SyncStateStore(db),
-        new FeedChecks(alerts, new AlertVerifier(), grants, clock));
+        new FeedChecks(
+            alerts,
+            new AlertVerifier(),
+            grants,
+            clock,
+            NodeKeys.generate(new SecureRandom()).nodeId()));
   }
 
   private static SharingGrants inboundOnly(Grant grant) {

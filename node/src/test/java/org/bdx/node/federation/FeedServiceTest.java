@@ -166,6 +166,44 @@ class FeedServiceTest {
   }
 
   @Test
+  void contentNoLongerConsentedTo_neverLeaves_itsWithdrawalDoes() throws Exception {
+    // B is a police liaison here, and A queued it version 1 of a police-audience alert.
+    a.grants.out.put(
+        b.id, new Grant(b.id, agreement, terms(PartnerClass.PARTNER_CLASS_POLICE, GRANTED_PATHS)));
+    StoredAlert v1 = a.publish(canaryFields(), Audience.AUDIENCE_POLICE);
+    // The reporter narrowed consent to peers; version 2 is held but, as when a partner's queue
+    // still held version 1 on resumption, not queued for B.
+    a.alerts.put(
+        a.sign(
+            v1.alertId(),
+            2,
+            AlertStatus.ALERT_STATUS_UPDATED,
+            canaryFields(),
+            Audience.AUDIENCE_PEER));
+    endpoint = a.serve(FeedService.Options.defaults());
+    ManagedChannel ch = SyncFixture.channel(b.id, endpoint);
+    try {
+      RawSubscriber sub = subscribe(b.id, ch, -1, 0);
+      await(() -> sub.caughtUp() && sub.responses.stream().anyMatch(SubscribeResponse::hasItem));
+      List<SubscribeResponse> items =
+          sub.responses.stream().filter(SubscribeResponse::hasItem).toList();
+      assertThat(items).hasSize(1);
+      assertThat(items.get(0).getItem().getAlert().getDisclosuresCount()).isZero();
+      assertThat(items.get(0).getItem().getAlert().getHeader())
+          .isEqualTo(a.alerts.get(a.id, v1.alertId()).orElseThrow().envelope().getHeader());
+      // Not a byte of version 1's content left A.
+      for (byte[] sent : a.sent) {
+        for (String value : List.of("+16045550123", "Downtown Eastside")) {
+          assertThat(new String(sent, java.nio.charset.StandardCharsets.ISO_8859_1))
+              .doesNotContain(value);
+        }
+      }
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  @Test
   void ackBeyondWhatWasSent_isInvalidArgument() throws Exception {
     endpoint = a.serve(FeedService.Options.defaults());
     ManagedChannel ch = SyncFixture.channel(b.id, endpoint);

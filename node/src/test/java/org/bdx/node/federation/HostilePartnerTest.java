@@ -366,7 +366,8 @@ class HostilePartnerTest {
 
   @Test
   void hopCountsTheSignedMaxHopsDoNotAllow_areRejected() throws Exception {
-    // RELAY-2: an origin sends with relay_hops 0; relay counts never exceed the signed max_hops.
+    // RELAY-8: an item with content counts its relays by signed hop statements, and these carry
+    // none (HOP_STATEMENT_INVALID); nor would statements let counts pass the signed max_hops.
     String ownId = newAlertId();
     String noHopsId = newAlertId();
     SignedAlert thirdNoHops =

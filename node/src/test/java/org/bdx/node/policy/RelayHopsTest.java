@@ -10,26 +10,34 @@ import org.bdx.proto.v1.PartnerClass;
 import org.bdx.proto.v1.SignedAlert;
 import org.junit.jupiter.api.Test;
 
-/** Each rule of spec RELAY-2 and RELAY-3, with a twin that shows the allowed case. */
+/** Each rule of spec RELAY-2, RELAY-3 and RELAY-4, with a twin that shows the allowed case. */
 class RelayHopsTest {
   private static final NodeId PARTNER = NodeId.fromPublicKey(new byte[32]);
 
-  /** Terms that allow relaying {@code maxRelayHops} further times. */
+  /**
+   * Terms that allow relaying {@code maxRelayHops} further times; as outbound terms, their receiver
+   * takes relayed alerts ({@code accept_relayed}).
+   */
   static Grant relaying(int maxRelayHops) {
     return grant(
         DirectionTerms.newBuilder()
             .setReceiverClass(PartnerClass.PARTNER_CLASS_PEER)
             .setMayRelay(true)
-            .setMaxRelayHops(maxRelayHops));
+            .setMaxRelayHops(maxRelayHops)
+            .setAcceptRelayed(true));
   }
 
-  /** Terms that do not allow relaying at all (whatever their max_relay_hops says). */
+  /**
+   * Terms that do not allow relaying at all (whatever their max_relay_hops says); their receiver
+   * takes relayed alerts.
+   */
   static Grant notRelaying() {
     return grant(
         DirectionTerms.newBuilder()
             .setReceiverClass(PartnerClass.PARTNER_CLASS_PEER)
             .setMayRelay(false)
-            .setMaxRelayHops(5));
+            .setMaxRelayHops(5)
+            .setAcceptRelayed(true));
   }
 
   static Grant grant(DirectionTerms.Builder t) {
@@ -78,6 +86,18 @@ class RelayHopsTest {
     // Twin: inbound terms that allow relaying.
     assertThat(RelayHops.relayed(relaying(5), Optional.of(relaying(5)), 0, 2, 3))
         .isEqualTo(new RelayHops(1, 1, true));
+  }
+
+  @Test
+  void relay_toAPartnerThatDoesNotAcceptRelayedAlerts_sendsNoContent() {
+    Grant notAccepting = grant(relaying(5).terms().toBuilder().setAcceptRelayed(false));
+    RelayHops none = RelayHops.relayed(notAccepting, Optional.of(relaying(5)), 0, 2, 3);
+    assertThat(none).isEqualTo(new RelayHops(1, 0, false));
+    // Twin: the same partner with accept_relayed.
+    assertThat(RelayHops.relayed(relaying(5), Optional.of(relaying(5)), 0, 2, 3))
+        .isEqualTo(new RelayHops(1, 1, true));
+    // Its own alerts reach that partner whatever accept_relayed says (RELAY-3.1).
+    assertThat(RelayHops.fromOrigin(notAccepting, 3)).isEqualTo(new RelayHops(0, 3, true));
   }
 
   @Test

@@ -235,6 +235,74 @@ class SpecVectorsTest {
   }
 
   @Test
+  @DisplayName("RELAY-8: hop-statement.json reproduces, and each outcome matches")
+  void hopStatementVectors_reproduceAndHaveTheirOutcome() throws Exception {
+    JsonObject root = load("hop-statement.json");
+    assertThat(root.get("signature_context").getAsString()).isEqualTo(SigningInput.CONTEXT);
+    assertThat(root.get("payload_type").getAsString()).isEqualTo(SigningInput.HOP_STATEMENT_TYPE);
+    assertThat(root.get("digest_context").getAsString()).isEqualTo(HopChain.DIGEST_CONTEXT);
+    Map<String, NodeKeys> byId = new java.util.HashMap<>();
+    for (Map.Entry<String, JsonElement> n : root.getAsJsonObject("nodes").entrySet()) {
+      JsonObject o = n.getValue().getAsJsonObject();
+      NodeKeys k = NodeKeys.fromSeed(hex(o, "seed"));
+      assertThat(k.publicKey()).isEqualTo(hex(o, "public_key"));
+      assertThat(k.nodeId().value()).isEqualTo(o.get("node_id").getAsString());
+      byId.put(k.nodeId().value(), k);
+    }
+    NodeId receiver = NodeId.parse(root.get("receiver").getAsString());
+    Set<String> outcomes = new HashSet<>();
+    for (JsonObject c : cases(root)) {
+      String name = c.get("name").getAsString();
+      SignedAlert e = SignedAlert.parseFrom(hex(c, "envelope"));
+      VerifiedAlert alert = new AlertVerifier().verify(e);
+      assertThat(HopChain.headerDigest(e.getHeader())).as(name).isEqualTo(hex(c, "header_digest"));
+      List<org.bdx.proto.v1.SignedHop> hops = new ArrayList<>();
+      for (JsonElement h : c.getAsJsonArray("statements")) {
+        hops.add(org.bdx.proto.v1.SignedHop.parseFrom(HEX.parseHex(h.getAsString())));
+      }
+      String outcome = c.get("outcome").getAsString();
+      outcomes.add(outcome);
+      String got;
+      try {
+        HopChain.verify(
+            hops,
+            alert,
+            c.get("relay_hops").getAsLong(),
+            c.get("hops_left").getAsLong(),
+            NodeId.parse(c.get("sender").getAsString()),
+            receiver,
+            c.get("receiver_limit").getAsLong());
+        got =
+            org.bdx.node.policy.RelayHops.originAccepted(
+                    c.get("relay_hops").getAsLong(),
+                    c.get("receiver_knows_origin").getAsBoolean(),
+                    c.get("accept_relayed").getAsBoolean())
+                ? "VALID"
+                : "RELAYED_ORIGIN_NOT_ACCEPTED/ORIGIN_NOT_ACCEPTED";
+      } catch (HopChainException ex) {
+        got = ex.reason().outcome().name() + "/" + ex.reason().name();
+      }
+      assertThat(got)
+          .as(name)
+          .isEqualTo(c.has("detail") ? outcome + "/" + c.get("detail").getAsString() : outcome);
+      if (outcome.equals("VALID")) {
+        // Ed25519 is deterministic: each statement's signature reproduces from its signer's seed.
+        for (org.bdx.proto.v1.SignedHop h : hops) {
+          String from = org.bdx.proto.v1.HopStatement.parseFrom(h.getStatement()).getFromNodeId();
+          assertThat(
+                  byId.get(from)
+                      .sign(
+                          SigningInput.of(
+                              SigningInput.HOP_STATEMENT_TYPE, h.getStatement().toByteArray())))
+              .as(name)
+              .isEqualTo(h.getSignature().toByteArray());
+        }
+      }
+    }
+    assertThat(outcomes).containsExactlyInAnyOrderElementsOf(HopVectors.OUTCOMES);
+  }
+
+  @Test
   @DisplayName("vectors are exactly what VectorGenerator writes (regenerate with its main)")
   void vectorFiles_matchGenerator() throws Exception {
     for (Map.Entry<String, String> f : VectorGenerator.files().entrySet()) {

@@ -59,6 +59,7 @@ final class VectorGenerator {
     out.put("negative.json", GSON.toJson(negatives()) + "\n");
     out.put("agreement-signature.json", GSON.toJson(agreementSignatures()) + "\n");
     out.put(FeedVectorGenerator.FILE, FeedVectorGenerator.file());
+    out.put("hop-statement.json", GSON.toJson(hopStatements()) + "\n");
     return out;
   }
 
@@ -351,6 +352,84 @@ final class VectorGenerator {
       o.addProperty("signed_agreement", hex(signed));
       o.addProperty("require_acceptor", c.requireAcceptor());
       o.addProperty("outcome", c.outcome());
+      cases.add(o);
+    }
+    root.add("cases", cases);
+    return root;
+  }
+
+  static JsonObject hopStatements() {
+    JsonObject root = new JsonObject();
+    root.addProperty(
+        "description",
+        "spec RELAY-8: hop statement chains of feed items with content, with the outcome the"
+            + " receiver reaches and the check that decided");
+    root.addProperty("signature_context", SigningInput.CONTEXT);
+    root.addProperty("payload_type", SigningInput.HOP_STATEMENT_TYPE);
+    root.addProperty("digest_context", HopChain.DIGEST_CONTEXT);
+    root.addProperty("drbg_label", HopVectors.DRBG_LABEL);
+    HopVectors hv = new HopVectors();
+    JsonObject nodes = new JsonObject();
+    for (Object[] n :
+        new Object[][] {
+          {"origin", Fixtures.ORIGIN_SEED},
+          {"relay", HopVectors.RELAY_SEED},
+          {"sender", HopVectors.SENDER_SEED},
+          {"receiver", HopVectors.RECEIVER_SEED},
+          {"forger", HopVectors.FORGER_SEED}
+        }) {
+      NodeKeys k = NodeKeys.fromSeed((byte[]) n[1]);
+      JsonObject o = new JsonObject();
+      o.addProperty("seed", hex((byte[]) n[1]));
+      o.addProperty("public_key", hex(k.publicKey()));
+      o.addProperty("node_id", k.nodeId().value());
+      nodes.add((String) n[0], o);
+    }
+    root.add("nodes", nodes);
+    root.addProperty("receiver", hv.receiverId().value());
+    JsonArray cases = new JsonArray();
+    for (HopVectors.Case c : hv.all()) {
+      String[] outcome = hv.outcome(c);
+      if (!outcome[0].equals(c.outcome()) || !java.util.Objects.equals(outcome[1], c.detail())) {
+        throw new IllegalStateException(
+            c.name()
+                + ": HopChain gives "
+                + String.join("/", outcome)
+                + ", the case says "
+                + c.outcome()
+                + "/"
+                + c.detail());
+      }
+      JsonObject o = new JsonObject();
+      o.addProperty("name", c.name());
+      o.addProperty("description", c.description());
+      o.addProperty("envelope", hex(c.envelope().toByteArray()));
+      o.addProperty("header_digest", hex(HopChain.headerDigest(c.envelope().getHeader())));
+      o.addProperty("relay_hops", c.relayHops());
+      o.addProperty("hops_left", c.hopsLeft());
+      JsonArray hops = new JsonArray();
+      JsonArray fields = new JsonArray();
+      for (org.bdx.proto.v1.SignedHop h : c.hops()) {
+        hops.add(hex(h.toByteArray()));
+        org.bdx.proto.v1.HopStatement st = HopVectors.statement(h);
+        JsonObject f = new JsonObject();
+        f.addProperty("header_digest", hex(st.getHeaderDigest()));
+        f.addProperty("from_node_id", st.getFromNodeId());
+        f.addProperty("from_public_key", hex(st.getFromPublicKey()));
+        f.addProperty("to_node_id", st.getToNodeId());
+        f.addProperty("hops_left", Integer.toUnsignedLong(st.getHopsLeft()));
+        fields.add(f);
+      }
+      o.add("statements", hops);
+      o.add("statement_fields", fields);
+      o.addProperty("sender", c.sender().nodeId().value());
+      o.addProperty("receiver_limit", c.limit());
+      o.addProperty("receiver_knows_origin", c.knowsOrigin());
+      o.addProperty("accept_relayed", c.acceptRelayed());
+      o.addProperty("outcome", c.outcome());
+      if (c.detail() != null) {
+        o.addProperty("detail", c.detail());
+      }
       cases.add(o);
     }
     root.add("cases", cases);

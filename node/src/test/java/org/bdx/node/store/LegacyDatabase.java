@@ -12,23 +12,33 @@ import java.util.Locale;
 import org.bdx.proto.v1.AlertFields;
 
 /**
- * Turns an open database back into what bdx wrote before schema 12 (spec AR-8: partner and staff
- * names, endpoints, agreement terms and signatures, the audit log in clear), or before schema 11
- * (spec AR-6: alerts, queued envelopes and retraction reasons in clear too, the full-text and phone
- * tables filled from the alerts and the clear {@code area_lc} and {@code plate} columns, no
- * keyed-hash index). Nothing in bdx writes these layouts any more; tests of the upgrades start from
- * them.
+ * Turns an open database back into what bdx wrote before schema 13 (no hop statements), before
+ * schema 12 (spec AR-8: partner and staff names, endpoints, agreement terms and signatures, the
+ * audit log in clear), or before schema 11 (spec AR-6: alerts, queued envelopes and retraction
+ * reasons in clear too, the full-text and phone tables filled from the alerts and the clear {@code
+ * area_lc} and {@code plate} columns, no keyed-hash index). Nothing in bdx writes these layouts any
+ * more; tests of the upgrades start from them.
  */
 public final class LegacyDatabase {
   private LegacyDatabase() {}
 
-  /** Rewrites {@code db} in place as schema 12 (no record of copies); the caller closes it. */
+  /**
+   * Rewrites {@code db} in place as schema 12 (no record of copies, no hop statements, no
+   * rejections by reason); the caller closes it afterwards.
+   */
   public static void downgradeTo12(NodeDatabase db) {
     db.inTransaction(
         c -> {
           try (Statement s = c.createStatement()) {
-            s.execute("DROP TABLE alert_copies");
-            s.execute("DELETE FROM schema_migrations WHERE version >= 13");
+            for (String sql :
+                List.of(
+                    "DROP TABLE alert_copies",
+                    "ALTER TABLE alerts DROP COLUMN hops",
+                    "ALTER TABLE outbox DROP COLUMN hops",
+                    "DROP TABLE inbound_rejections",
+                    "DELETE FROM schema_migrations WHERE version >= 13")) {
+              s.execute(sql);
+            }
           }
           return null;
         });

@@ -58,6 +58,14 @@ class OutboxQueryPlanTest {
           .anyMatch(
               d -> d.startsWith("SEARCH alerts") && d.contains("origin_node_id=? AND alert_id=?"));
       assertThat(byId).noneMatch(d -> d.startsWith("SCAN alerts"));
+      // The send-time check, for every item: the held alert by its key, the item by its sequence.
+      assertThat(plan(db, OutboxStore.SELECT_HELD.replace("?", "'x'")))
+          .anyMatch(
+              d -> d.startsWith("SEARCH alerts") && d.contains("origin_node_id=? AND alert_id=?"))
+          .noneMatch(d -> d.startsWith("SCAN"));
+      assertThat(plan(db, OutboxStore.DELETE_QUEUED.replace("?", "1")))
+          .anyMatch(d -> d.startsWith("SEARCH outbox"))
+          .noneMatch(d -> d.startsWith("SCAN"));
       // The twin: the plan reader does see a scan where there is one.
       assertThat(plan(db, "SELECT 1 FROM outbox WHERE envelope = x'00'"))
           .anyMatch(d -> d.startsWith("SCAN outbox"));

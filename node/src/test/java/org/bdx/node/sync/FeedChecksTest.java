@@ -61,7 +61,11 @@ class FeedChecksTest {
     closed.close();
     FeedChecks checks =
         new FeedChecks(
-            new AlertStore(closed, new AlertIndex()), b.verifier, b.grants, Clock.systemUTC());
+            new AlertStore(closed, new AlertIndex()),
+            b.verifier,
+            b.grants,
+            Clock.systemUTC(),
+            b.id);
 
     FeedChecks.Checked checked = checks.check(a.id, item);
 
@@ -80,7 +84,7 @@ class FeedChecksTest {
   void check_withoutAnInboundGrant_isTheReceiversNoAgreement() {
     a.publish(canaryFields(), Audience.AUDIENCE_PEER);
     FeedItem item = a.outbox.read(b.id, 0, 10).get(0);
-    FeedChecks checks = new FeedChecks(b.alerts, b.verifier, b.grants, Clock.systemUTC());
+    FeedChecks checks = new FeedChecks(b.alerts, b.verifier, b.grants, Clock.systemUTC(), b.id);
     b.grants.in.clear();
     assertThatThrownBy(() -> checks.check(a.id, item))
         .isInstanceOfSatisfying(
@@ -90,12 +94,12 @@ class FeedChecksTest {
   @Test
   void maxSkew_isZeroToOneDay() {
     for (Duration ok : new Duration[] {Duration.ZERO, Duration.ofDays(1)}) {
-      new FeedChecks(b.alerts, b.verifier, b.grants, Clock.systemUTC(), ok, null);
+      new FeedChecks(b.alerts, b.verifier, b.grants, Clock.systemUTC(), ok, b.id);
     }
     for (Duration bad :
         new Duration[] {Duration.ofSeconds(-1), Duration.ofDays(1).plusSeconds(1)}) {
       assertThatThrownBy(
-              () -> new FeedChecks(b.alerts, b.verifier, b.grants, Clock.systemUTC(), bad, null))
+              () -> new FeedChecks(b.alerts, b.verifier, b.grants, Clock.systemUTC(), bad, b.id))
           .isInstanceOf(IllegalArgumentException.class);
     }
   }
@@ -111,7 +115,7 @@ class FeedChecksTest {
         UnknownFieldSet.newBuilder()
             .addField(99, UnknownFieldSet.Field.newBuilder().addVarint(1).build())
             .build();
-    FeedChecks checks = new FeedChecks(b.alerts, b.verifier, b.grants, Clock.systemUTC());
+    FeedChecks checks = new FeedChecks(b.alerts, b.verifier, b.grants, Clock.systemUTC(), b.id);
 
     FeedChecks.Checked inAlert =
         checks.check(

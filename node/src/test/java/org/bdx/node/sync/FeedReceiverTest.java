@@ -300,7 +300,8 @@ class FeedReceiverTest {
                 b.alerts,
                 b.verifier,
                 b.grants,
-                Clock.offset(Clock.systemUTC(), Duration.ofDays(100))));
+                Clock.offset(Clock.systemUTC(), Duration.ofDays(100)),
+                b.id));
     FeedReceiver.Result r = late.apply(a.id, items);
     assertThat(r.expired()).isEqualTo(1);
     assertThat(r.stored()).isZero();
@@ -323,7 +324,8 @@ class FeedReceiverTest {
                 b.alerts,
                 b.verifier,
                 b.grants,
-                Clock.offset(Clock.systemUTC(), Duration.ofDays(91))));
+                Clock.offset(Clock.systemUTC(), Duration.ofDays(91)),
+                b.id));
     assertThat(future.purgeDue()).isEqualTo(1);
     assertThat(received()).isZero();
   }
@@ -344,7 +346,7 @@ class FeedReceiverTest {
                 b.grants,
                 Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)),
                 Duration.ofMinutes(5),
-                null));
+                b.id));
     FeedReceiver.Result r = behind.apply(a.id, List.of(first));
     assertThat(r.rejected()).isEqualTo(1);
     assertThat(behind.rejected(a.id)).isEqualTo(1);
@@ -362,7 +364,7 @@ class FeedReceiverTest {
                 b.grants,
                 Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-2)),
                 Duration.ofMinutes(5),
-                null));
+                b.id));
     FeedItem again = first.toBuilder().setSequence(first.getSequence() + 1).build();
     assertThat(slightly.apply(a.id, List.of(again)).stored()).isEqualTo(1);
     assertThat(b.alerts.get(a.id, x.alertId())).isPresent();
@@ -370,7 +372,7 @@ class FeedReceiverTest {
     assertThatThrownBy(
             () ->
                 new FeedChecks(
-                    b.alerts, b.verifier, b.grants, Clock.systemUTC(), Duration.ofDays(2), null))
+                    b.alerts, b.verifier, b.grants, Clock.systemUTC(), Duration.ofDays(2), b.id))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -38,7 +38,14 @@ final class FeedVectorCases {
       List.of("area", "harms", "incident_date", "phone_numbers", "severity");
 
   static final DirectionTerms ORIGIN_TERMS = terms(PartnerClass.PARTNER_CLASS_PEER, WITHOUT_PHONE);
-  static final DirectionTerms RELAY_TERMS = terms(PartnerClass.PARTNER_CLASS_PEER, WITH_PHONE);
+
+  /** The relay's terms let the receiver relay on (so a relayed hop left is within the grant). */
+  static final DirectionTerms RELAY_TERMS =
+      terms(PartnerClass.PARTNER_CLASS_PEER, WITH_PHONE).toBuilder()
+          .setMayRelay(true)
+          .setMaxRelayHops(2)
+          .setAcceptRelayed(true)
+          .build();
 
   /** Every alert's fields; each item discloses some of them. Fictional (555 number). */
   static final AlertFields FIELDS =

@@ -16,11 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.signing.AlertDraft;
 import org.bdx.node.signing.AlertSigner;
 import org.bdx.node.signing.DeterministicRandom;
 import org.bdx.node.signing.Disclosures;
+import org.bdx.node.signing.HopChain;
+import org.bdx.node.signing.HopSigner;
 import org.bdx.node.sync.FeedVectorCases.AlertSpec;
 import org.bdx.node.sync.FeedVectorCases.Case;
 import org.bdx.node.sync.FeedVectorCases.Step;
@@ -30,6 +33,7 @@ import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.FeedItem;
 import org.bdx.proto.v1.SignedAlert;
+import org.bdx.proto.v1.SignedHop;
 
 /**
  * Writes spec/vectors/feed.json (format in spec/vectors/README.md): short sequences of feed items
@@ -159,13 +163,15 @@ public final class FeedVectorGenerator {
                     .orElseThrow()
                     .agreementId()
                 : AlertDraft.newAlertId(rng);
+        SignedAlert envelope = Disclosures.select(signed.full(s), Set.copyOf(s.paths));
         FeedItem item =
             FeedItem.newBuilder()
                 .setSequence(sequences.merge(s.from, 1L, Long::sum))
                 .setAgreementId(agreement)
-                .setAlert(Disclosures.select(signed.full(s), Set.copyOf(s.paths)))
+                .setAlert(envelope)
                 .setRelayHops(s.relayHops)
                 .setHopsLeft(s.hopsLeft)
+                .addAllHops(statements(s, signed, envelope))
                 .build();
         JsonObject j = new JsonObject();
         j.addProperty("from", s.from);
@@ -183,6 +189,35 @@ public final class FeedVectorGenerator {
   }
 
   /** Each (alert, version) of a case signed once, so that every path carries the same header. */
+  /**
+   * The hop statements of an item with content (spec RELAY-8): for the origin's item with hops
+   * left, its statement to the receiver; for the relay's item, the origin's statement to the relay
+   * (the alert's {@code max_hops} left) and the relay's to the receiver (the step's hops left). A
+   * step whose counts the origin and relay could not have signed (hops raised) gets them signed
+   * anyway, so the receiver's check of the counts decides. Header-only items carry none.
+   */
+  private static List<SignedHop> statements(Step s, Signed signed, SignedAlert envelope) {
+    if (envelope.getDisclosuresCount() == 0) {
+      return List.of();
+    }
+    NodeId receiver = keys(RECEIVER).nodeId();
+    HopSigner origin = new HopSigner(keys(signed.origin(s)));
+    if (s.relayHops == 0) {
+      return s.hopsLeft == 0
+          ? List.of()
+          : origin.extend(HopChain.empty(), envelope.getHeader(), receiver, s.hopsLeft).hops();
+    }
+    HopChain toRelay =
+        origin.extend(
+            HopChain.empty(),
+            envelope.getHeader(),
+            keys(s.from).nodeId(),
+            signed.spec(s).maxHops());
+    return new HopSigner(keys(s.from))
+        .extend(toRelay, envelope.getHeader(), receiver, s.hopsLeft)
+        .hops();
+  }
+
   private static final class Signed {
     private final Case c;
     private final DeterministicRandom rng;

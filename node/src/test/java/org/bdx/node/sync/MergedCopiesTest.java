@@ -62,6 +62,7 @@ class MergedCopiesTest {
     return terms(PartnerClass.PARTNER_CLASS_PEER, paths).toBuilder()
         .setMayRelay(hops > 0)
         .setMaxRelayHops(hops)
+        .setAcceptRelayed(true)
         .build();
   }
 
@@ -98,6 +99,7 @@ class MergedCopiesTest {
         .setSequence(sequence)
         .setAlert(version.envelope().toBuilder().clearDisclosures())
         .setHopsLeft(0)
+        .clearHops()
         .build();
   }
 

@@ -44,6 +44,7 @@ import org.bdx.node.search.AlertSearch;
 import org.bdx.node.signing.AlertDraft;
 import org.bdx.node.signing.AlertSigner;
 import org.bdx.node.signing.AlertVerifier;
+import org.bdx.node.signing.HopSigner;
 import org.bdx.node.signing.VerifiedAlert;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.Ids;
@@ -93,6 +94,29 @@ public final class SyncFixture {
   public static final class FakeGrants implements SharingGrants {
     public final Map<NodeId, Grant> out = new ConcurrentHashMap<>();
     public final Map<NodeId, Grant> in = new ConcurrentHashMap<>();
+
+    /** The outbound grants of suspended agreements ({@link #suspend}, {@link #resume}). */
+    public final Map<NodeId, Grant> suspendedOut = new ConcurrentHashMap<>();
+
+    /** Suspends the agreement with {@code partner}: its grants move to {@link #suspendedOut}. */
+    public Grant suspend(NodeId partner) {
+      Grant g = out.remove(partner);
+      in.remove(partner);
+      suspendedOut.put(partner, g);
+      return g;
+    }
+
+    /** Makes the suspended agreement with {@code partner} active again (outbound only). */
+    public Grant resume(NodeId partner) {
+      Grant g = suspendedOut.remove(partner);
+      out.put(partner, g);
+      return g;
+    }
+
+    @Override
+    public List<Grant> suspended() {
+      return List.copyOf(suspendedOut.values());
+    }
 
     @Override
     public List<Grant> outbound() {
@@ -170,7 +194,8 @@ public final class SyncFixture {
               grants,
               clock,
               audit,
-              partner -> "partner-" + partner.fingerprint());
+              partner -> "partner-" + partner.fingerprint(),
+              new HopSigner(keys));
       // As in a node: relays what it stores (only where grants allow), ignores its own alerts.
       receiver =
           new FeedReceiver(
