@@ -119,7 +119,7 @@ class MergedCopiesEndToEndTest {
     // Staff see whom the warning came through.
     CliRun shown = ok("alerts", "show", id, "--home", d.homeArg());
     // D registered A as "a"; C's copy gives nothing now and is not listed.
-    assertThat(shown.out()).containsPattern("came through: +a \\(area, ").doesNotContain("; c (");
+    assertThat(shown.out()).containsPattern("came through: +a\\R");
   }
 
   // --- helpers
@@ -155,6 +155,13 @@ class MergedCopiesEndToEndTest {
             }),
         "D holds copies from A and from C",
         30);
+    // Staff see both ways the warning came, and what each gave.
+    CliRun shown = ok("alerts", "show", id, "--home", d.homeArg());
+    assertThat(shown.out())
+        .containsPattern("(came through: +|; )a \\(area, harms, incident_date, phone_numbers,")
+        // D has no agreement with B: it shows as an unknown organization with its fingerprint.
+        .containsPattern(
+            "(came through: +|; )a -> unknown organization [a-z0-9-]{24} -> c \\(area, ");
     return id;
   }
 

@@ -150,12 +150,16 @@ public final class Printing {
    * gave (spec FEED-9), so staff see when a warning is vouched for by more than one organization.
    */
   private static String cameThrough(AlertView a) {
+    List<ReceivedCopy> giving =
+        a.getReceivedThroughList().stream().filter(c -> c.getDisclosedPathsCount() > 0).toList();
     List<String> parts = new ArrayList<>();
-    for (ReceivedCopy c : a.getReceivedThroughList()) {
-      if (!c.getDisclosedPathsList().isEmpty()) {
-        String way = c.getPathList().isEmpty() ? c.getName() : path(c.getPathList());
-        parts.add(way + " (" + String.join(", ", c.getDisclosedPathsList()) + ")");
-      }
+    for (ReceivedCopy c : giving) {
+      String way = c.getPathList().isEmpty() ? c.getName() : path(c.getPathList());
+      // With one copy its fields are the disclosed fields below; with several, say who gave what.
+      parts.add(
+          giving.size() == 1
+              ? way
+              : way + " (" + String.join(", ", c.getDisclosedPathsList()) + ")");
     }
     return String.join("; ", parts);
   }
