@@ -17,7 +17,9 @@ import java.util.Map;
 import org.bdx.proto.v1.AlertHeader;
 import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.FeedItem;
+import org.bdx.proto.v1.HopStatement;
 import org.bdx.proto.v1.SignedAlert;
+import org.bdx.proto.v1.SignedHop;
 
 /**
  * spec/vectors/feed.json (format in spec/vectors/README.md), as the suite drives a node with it
@@ -177,9 +179,17 @@ final class FeedVectors {
    * @param keys party name → the suite's key for it
    * @param agreements partner name → the id of the agreement the suite made for it
    * @param shift added to {@code issued_at} and {@code expires_at}
+   * @param receiverNodeId the node id of the node under test, which stands for the receiver
    */
+  /** The party name of the receiver in feed.json (its top-level {@code parties}). */
+  static final String RECEIVER = "receiver";
+
   record Run(
-      Case c, Map<String, SpecCrypto.Keys> keys, Map<String, String> agreements, long shift) {
+      Case c,
+      Map<String, SpecCrypto.Keys> keys,
+      Map<String, String> agreements,
+      long shift,
+      String receiverNodeId) {
 
     /** The party name of a node id of the vectors. */
     String party(String vectorNodeId) {
@@ -218,11 +228,36 @@ final class FeedVectors {
               .setExpiresAt(h.getExpiresAt() + shift)
               .build()
               .toByteArray();
+      b.clearHops();
+      for (SignedHop hop : v.getHopsList()) {
+        b.addHops(resign(hop, header));
+      }
       return b.setAlert(
               v.getAlert().toBuilder()
                   .setHeader(ByteString.copyFrom(header))
                   .setSignature(ByteString.copyFrom(k.sign(SpecCrypto.ALERT_HEADER_TYPE, header))))
           .build();
+    }
+
+    /**
+     * A hop statement of the vectors made again by the suite's key for its signer, about the
+     * re-signed header, to the suite's node for its receiver (the node under test for the vectors'
+     * receiver), with the same hops left (RELAY-8).
+     */
+    private SignedHop resign(SignedHop hop, byte[] header) {
+      HopStatement st;
+      try {
+        st = HopStatement.parseFrom(hop.getStatement());
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("feed.json holds a hop statement that does not parse", e);
+      }
+      String toParty = party(st.getToNodeId());
+      String to = toParty.equals(RECEIVER) ? receiverNodeId : nodeId(toParty);
+      return HopPaths.sign(
+          keys.get(party(st.getFromNodeId())),
+          header,
+          to,
+          Integer.toUnsignedLong(st.getHopsLeft()));
     }
 
     /** The suite's (origin node id, alert id) of the step's alert. */

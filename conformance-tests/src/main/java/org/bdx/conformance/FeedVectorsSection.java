@@ -89,7 +89,7 @@ abstract class FeedVectorsSection extends ConformanceSection {
           agreements.put(party, node.agreementId);
         }
       }
-      FeedVectors.Run r = new FeedVectors.Run(c, keys, agreements, shift);
+      FeedVectors.Run r = new FeedVectors.Run(c, keys, agreements, shift, info.getNodeId());
       List<String> phones = phones(c);
       for (int i = 0; i < c.steps().size(); i++) {
         Step s = c.steps().get(i);

@@ -45,6 +45,7 @@ class FeedVectorsReplayTest {
     assertThat(cases).isNotEmpty();
     long shift = 123_456_789;
     int steps = 0;
+    int hopSteps = 0;
     java.util.Set<String> outcomes = new java.util.HashSet<>();
     for (Case c : cases) {
       Map<String, String> vectorIds = new HashMap<>();
@@ -55,7 +56,8 @@ class FeedVectorsReplayTest {
         keys.put(party, SpecCrypto.Keys.generate());
         agreements.put(party, SpecCrypto.newId16());
       }
-      FeedVectors.Run r = new FeedVectors.Run(c, keys, agreements, shift);
+      FeedVectors.Run r =
+          new FeedVectors.Run(c, keys, agreements, shift, keys.get(FeedVectors.RECEIVER).nodeId());
       for (Step s : c.steps()) {
         String at = c.name() + " " + steps++;
         FeedItem v = s.item();
@@ -97,11 +99,42 @@ class FeedVectorsReplayTest {
         String verified = outcome(v, vectorSender);
         assertThat(outcome(m, mappedSender)).as(at).isEqualTo(verified);
         outcomes.add(verified);
+        // The hop statements are made again for the new keys and header: the same path, the same
+        // counts, and they check (RELAY-8) exactly as the vectors' do.
+        assertThat(m.getHopsCount()).as(at).isEqualTo(v.getHopsCount());
+        if (v.getHopsCount() > 0) {
+          assertThat(
+                  hopOutcome(
+                      m, keys.get(s.from()).nodeId(), keys.get(FeedVectors.RECEIVER).nodeId()))
+              .as(at)
+              .isEqualTo(
+                  hopOutcome(v, vectorIds.get(s.from()), vectorIds.get(FeedVectors.RECEIVER)));
+          hopSteps++;
+        }
       }
     }
     assertThat(steps).isGreaterThanOrEqualTo(20);
+    assertThat(hopSteps).isPositive();
     // Twin: the comparison sees failures too (a relay's item sent as the origin's).
     assertThat(outcomes).contains("VALID", "UNEXPECTED_ORIGIN");
+  }
+
+  /** RELAY-8.1 to 8.3 on an item's statements (a generous limit: only the path is compared). */
+  private static String hopOutcome(FeedItem i, String sender, String receiver) {
+    try {
+      return "VALID "
+          + HopPaths.verify(
+                  i.getHopsList(),
+                  i.getAlert().getHeader().toByteArray(),
+                  i.getRelayHops(),
+                  i.getHopsLeft(),
+                  sender,
+                  receiver,
+                  8)
+              .size();
+    } catch (HopPaths.Rejected e) {
+      return e.getMessage();
+    }
   }
 
   private static String outcome(FeedItem i, String expectedOrigin) {

@@ -24,10 +24,9 @@ public interface SharingGrants {
 
   /**
    * The outbound terms of every SUSPENDED agreement, one per partner: nothing with content may be
-   * queued under them, only the header-only versions that withdraw content (spec VER-5). Empty for
-   * a node that keeps no suspended agreements.
+   * queued under them, only the header-only versions that withdraw content (spec VER-5). No
+   * default: an implementation that forgot it would keep withdrawn content queued for a suspended
+   * partner.
    */
-  default List<Grant> suspended() {
-    return List.of();
-  }
+  List<Grant> suspended();
 }

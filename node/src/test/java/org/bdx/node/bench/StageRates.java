@@ -323,6 +323,11 @@ final class StageRates {
       public Optional<Grant> inbound(NodeId partner) {
         return partner.equals(grant.partner()) ? Optional.of(grant) : Optional.empty();
       }
+
+      @Override
+      public List<Grant> suspended() {
+        return List.of();
+      }
     };
   }
 }
