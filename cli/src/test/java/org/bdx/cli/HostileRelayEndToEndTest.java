@@ -2,8 +2,11 @@ package org.bdx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.bdx.cli.NetSteps.awaitTrue;
+import static org.bdx.cli.NetSteps.direction;
+import static org.bdx.cli.NetSteps.held;
 import static org.bdx.cli.NetSteps.ok;
 import static org.bdx.cli.NetSteps.parse;
+import static org.bdx.cli.NetSteps.proposal;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -11,7 +14,6 @@ import io.grpc.Status;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.LocalDate;
@@ -129,15 +131,19 @@ class HostileRelayEndToEndTest {
     }
     // North has agreements with Origin and Quiet, whose grants cover an area they never report on:
     // North knows both origins, and gets their alerts only through Mallory.
-    String nowhere = direction(0, false, "Nowhere");
-    TestOrg.agree(origin, north, terms("o-n", nowhere, nowhere));
-    TestOrg.agree(quiet, north, terms("q-n", nowhere, nowhere));
-    mallory.agree(origin, terms("o-m", direction(1, false, null), direction(0, false, null)));
-    mallory.agree(quiet, terms("q-m", direction(0, false, null), direction(0, false, null)));
+    String nowhere = direction(PATHS, 0, false, "Nowhere");
+    TestOrg.agree(origin, north, proposal(tmp, nowhere, nowhere));
+    TestOrg.agree(quiet, north, proposal(tmp, nowhere, nowhere));
+    mallory.agree(
+        origin, proposal(tmp, direction(PATHS, 1, false, null), direction(PATHS, 0, false, null)));
+    mallory.agree(
+        quiet, proposal(tmp, direction(PATHS, 0, false, null), direction(PATHS, 0, false, null)));
     // North takes nothing Mallory relays onward, and no relayed alert of an origin it does not
     // know ("--accept-relayed none", which is also what the terms file says).
     mallory.agree(
-        north, terms("n-m", direction(0, false, null), direction(0, false, null)), "none");
+        north,
+        proposal(tmp, direction(PATHS, 0, false, null), direction(PATHS, 0, false, null)),
+        "none");
 
     originAlert = report(origin);
     quietAlert = report(quiet);
@@ -270,28 +276,6 @@ class HostileRelayEndToEndTest {
         Set.copyOf(PATHS));
   }
 
-  /** Direction terms as JSON: peer class, all harms, {@link #PATHS}, relay hops, one area. */
-  private static String direction(int relayHops, boolean acceptRelayed, String onlyArea) {
-    String areas = onlyArea == null ? "\"all_areas\": true" : "\"areas\": [\"" + onlyArea + "\"]";
-    return "{\"receiver_class\": \"PARTNER_CLASS_PEER\", \"all_harms\": true, "
-        + areas
-        + ", \"retention_days\": 30, \"may_relay\": "
-        + (relayHops > 0)
-        + ", \"max_relay_hops\": "
-        + relayHops
-        + ", \"accept_relayed\": "
-        + acceptRelayed
-        + ", \"field_paths\": ["
-        + String.join(", ", PATHS.stream().map(p -> "\"" + p + "\"").toList())
-        + "]}";
-  }
-
-  private static Path terms(String name, String send, String receive) throws Exception {
-    Path terms = tmp.resolve("terms-" + name + ".json");
-    Files.writeString(terms, "{\"we_send\": " + send + ", \"we_receive\": " + receive + "}");
-    return terms;
-  }
-
   private static String report(TestOrg o) throws Exception {
     CliRun r =
         ok(
@@ -313,10 +297,6 @@ class HostileRelayEndToEndTest {
             "--audience",
             "peer");
     return parse(r.out(), SubmitReportResponse.getDefaultInstance()).getAlert().getAlertId();
-  }
-
-  private static boolean held(TestOrg o, String alertId) {
-    return CliRun.bdx("alerts", "show", alertId, "--home", o.homeArg()).exitCode() == 0;
   }
 
   /**

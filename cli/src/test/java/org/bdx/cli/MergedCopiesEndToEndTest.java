@@ -2,11 +2,13 @@ package org.bdx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.bdx.cli.NetSteps.awaitTrue;
+import static org.bdx.cli.NetSteps.direction;
 import static org.bdx.cli.NetSteps.ok;
 import static org.bdx.cli.NetSteps.parse;
+import static org.bdx.cli.NetSteps.proposal;
 import static org.bdx.cli.NetSteps.quietly;
+import static org.bdx.cli.NetSteps.show;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -61,10 +63,23 @@ class MergedCopiesEndToEndTest {
     TestOrg.peers(b, c);
     TestOrg.peers(c, d);
     TestOrg.peers(a, d);
-    TestOrg.agree(a, b, terms(direction(2, null), direction(0, null)));
-    TestOrg.agree(b, c, terms(direction(2, null), direction(0, null)));
-    cToD = TestOrg.agree(c, d, terms(direction(0, "Downtown East"), direction(0, null)));
-    aToD = TestOrg.agree(a, d, terms(direction(0, null), direction(0, null)));
+    TestOrg.agree(
+        a, b, proposal(tmp, direction(FIELDS, 2, true, null), direction(FIELDS, 0, true, null)));
+    TestOrg.agree(
+        b, c, proposal(tmp, direction(FIELDS, 2, true, null), direction(FIELDS, 0, true, null)));
+    cToD =
+        TestOrg.agree(
+            c,
+            d,
+            proposal(
+                tmp,
+                direction(FIELDS, 0, true, "Downtown East"),
+                direction(FIELDS, 0, true, null)));
+    aToD =
+        TestOrg.agree(
+            a,
+            d,
+            proposal(tmp, direction(FIELDS, 0, true, null), direction(FIELDS, 0, true, null)));
   }
 
   @AfterAll
@@ -189,30 +204,5 @@ class MergedCopiesEndToEndTest {
     return r.exitCode() == 0
         ? parse(r.out(), GetAlertResponse.getDefaultInstance()).getAlert()
         : AlertView.getDefaultInstance();
-  }
-
-  private static AlertView show(TestOrg o, String alertId) throws Exception {
-    CliRun r = ok("alerts", "show", alertId, "--home", o.homeArg(), "--json");
-    return parse(r.out(), GetAlertResponse.getDefaultInstance()).getAlert();
-  }
-
-  /** Direction terms: peer class, all harms, {@link #FIELDS}, relay hops, one area or all. */
-  private static String direction(int relayHops, String onlyArea) {
-    String areas = onlyArea == null ? "\"all_areas\": true" : "\"areas\": [\"" + onlyArea + "\"]";
-    return "{\"receiver_class\": \"PARTNER_CLASS_PEER\", \"all_harms\": true, "
-        + areas
-        + ", \"retention_days\": 30, \"accept_relayed\": true, \"may_relay\": "
-        + (relayHops > 0)
-        + ", \"max_relay_hops\": "
-        + relayHops
-        + ", \"field_paths\": [\""
-        + String.join("\", \"", FIELDS)
-        + "\"]}";
-  }
-
-  private static Path terms(String send, String receive) throws Exception {
-    Path terms = Files.createTempFile(tmp, "terms", ".json");
-    Files.writeString(terms, "{\"we_send\": " + send + ", \"we_receive\": " + receive + "}");
-    return terms;
   }
 }

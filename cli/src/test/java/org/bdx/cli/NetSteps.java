@@ -20,6 +20,7 @@ import org.bdx.node.store.TestCiphers;
 import org.bdx.node.store.Unsealed;
 import org.bdx.node.vault.Passphrase;
 import org.bdx.proto.v1.AlertView;
+import org.bdx.proto.v1.GetAlertResponse;
 import org.bdx.proto.v1.GetStatusResponse;
 import org.bdx.proto.v1.PartnerStatus;
 import org.bdx.proto.v1.SearchAlertsResponse;
@@ -168,6 +169,44 @@ final class NetSteps {
   }
 
   @SuppressWarnings("unchecked")
+  /** The alert as {@code o}'s {@code bdx alerts show --json} prints it; fails if not held. */
+  static AlertView show(TestOrg o, String alertId) throws Exception {
+    CliRun r = ok("alerts", "show", alertId, "--home", o.homeArg(), "--json");
+    return parse(r.out(), GetAlertResponse.getDefaultInstance()).getAlert();
+  }
+
+  /** Whether {@code o} holds the alert (tombstones included). */
+  static boolean held(TestOrg o, String alertId) {
+    return CliRun.bdx("alerts", "show", alertId, "--home", o.homeArg()).exitCode() == 0;
+  }
+
+  /**
+   * Direction terms as JSON for a proposal: peer class, all harms, {@code paths}, 30 days, relay
+   * hops ({@code may_relay} when above 0), {@code accept_relayed}, one area or all.
+   */
+  static String direction(
+      List<String> paths, int relayHops, boolean acceptRelayed, String onlyArea) {
+    String areas = onlyArea == null ? "\"all_areas\": true" : "\"areas\": [\"" + onlyArea + "\"]";
+    return "{\"receiver_class\": \"PARTNER_CLASS_PEER\", \"all_harms\": true, "
+        + areas
+        + ", \"retention_days\": 30, \"may_relay\": "
+        + (relayHops > 0)
+        + ", \"max_relay_hops\": "
+        + relayHops
+        + ", \"accept_relayed\": "
+        + acceptRelayed
+        + ", \"field_paths\": "
+        + jsonList(paths)
+        + "}";
+  }
+
+  /** A terms file for {@code bdx agreement propose}: what the proposer sends and receives. */
+  static Path proposal(Path dir, String send, String receive) throws IOException {
+    Path terms = Files.createTempFile(dir, "terms", ".json");
+    Files.writeString(terms, "{\"we_send\": " + send + ", \"we_receive\": " + receive + "}");
+    return terms;
+  }
+
   static <T extends Message> T parse(String json, T prototype) throws Exception {
     Message.Builder b = prototype.newBuilderForType();
     JsonFormat.parser().merge(json.strip(), b);

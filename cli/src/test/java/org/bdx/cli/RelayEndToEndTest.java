@@ -2,19 +2,21 @@ package org.bdx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.bdx.cli.NetSteps.awaitTrue;
+import static org.bdx.cli.NetSteps.direction;
+import static org.bdx.cli.NetSteps.held;
 import static org.bdx.cli.NetSteps.ok;
 import static org.bdx.cli.NetSteps.parse;
+import static org.bdx.cli.NetSteps.proposal;
 import static org.bdx.cli.NetSteps.quietly;
+import static org.bdx.cli.NetSteps.show;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.AlertView;
-import org.bdx.proto.v1.GetAlertResponse;
 import org.bdx.proto.v1.SubmitReportResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,29 +84,37 @@ class RelayEndToEndTest {
     TestOrg.agree(
         a,
         b,
-        terms(direction(EVERY_FIELD_BUT_CONTACT, 1, null), direction(NO_DESCRIPTION, 0, null)));
+        proposal(
+            tmp,
+            direction(EVERY_FIELD_BUT_CONTACT, 1, true, null),
+            direction(NO_DESCRIPTION, 0, true, null)));
     // The file says neither side takes relayed alerts; the option says C takes what B relays.
     bToC =
         TestOrg.agree(
             b,
             c,
-            terms(
-                direction(NO_DESCRIPTION, 2, null)
+            proposal(
+                tmp,
+                direction(NO_DESCRIPTION, 2, true, null)
                     .replace("\"accept_relayed\": true", "\"accept_relayed\": false"),
-                direction(NO_DESCRIPTION, 2, null)
+                direction(NO_DESCRIPTION, 2, true, null)
                     .replace("\"accept_relayed\": true", "\"accept_relayed\": false")),
             "--accept-relayed",
             "we_send");
     TestOrg.agree(
         c,
         d,
-        terms(direction(EVERY_FIELD_BUT_CONTACT, 2, null), direction(NO_DESCRIPTION, 0, null)));
+        proposal(
+            tmp,
+            direction(EVERY_FIELD_BUT_CONTACT, 2, true, null),
+            direction(NO_DESCRIPTION, 0, true, null)));
     TestOrg.agree(
         a,
         c,
-        terms(
-            direction(List.of("incident_date", "area", "harms", "severity"), 0, "Uptown"),
-            direction(NO_DESCRIPTION, 0, null)));
+        proposal(
+            tmp,
+            direction(List.of("incident_date", "area", "harms", "severity"), 0, true, "Uptown"),
+            direction(NO_DESCRIPTION, 0, true, null)));
 
     downtown = report(a, "Downtown East");
     uptown = report(a, "Uptown");
@@ -211,27 +221,6 @@ class RelayEndToEndTest {
 
   // --- helpers
 
-  /** Direction terms as JSON: peer class, all harms, the given paths, relay hops, areas. */
-  private static String direction(List<String> paths, int relayHops, String onlyArea) {
-    String areas = onlyArea == null ? "\"all_areas\": true" : "\"areas\": [\"" + onlyArea + "\"]";
-    return "{\"receiver_class\": \"PARTNER_CLASS_PEER\", \"all_harms\": true, "
-        + areas
-        + ", \"retention_days\": 30, \"accept_relayed\": true, \"may_relay\": "
-        + (relayHops > 0)
-        + ", \"max_relay_hops\": "
-        + relayHops
-        + ", \"field_paths\": ["
-        + String.join(", ", paths.stream().map(p -> "\"" + p + "\"").toList())
-        + "]}";
-  }
-
-  /** A terms file for {@code bdx agreement propose}: what the proposer sends and receives. */
-  private static Path terms(String send, String receive) throws Exception {
-    Path terms = Files.createTempFile(tmp, "terms", ".json");
-    Files.writeString(terms, "{\"we_send\": " + send + ", \"we_receive\": " + receive + "}");
-    return terms;
-  }
-
   private static String report(TestOrg o, String area) throws Exception {
     List<String> args =
         new ArrayList<>(
@@ -261,14 +250,5 @@ class RelayEndToEndTest {
                 "peer"));
     CliRun r = ok(args.toArray(String[]::new));
     return parse(r.out(), SubmitReportResponse.getDefaultInstance()).getAlert().getAlertId();
-  }
-
-  private static boolean held(TestOrg o, String alertId) {
-    return CliRun.bdx("alerts", "show", alertId, "--home", o.homeArg()).exitCode() == 0;
-  }
-
-  private static AlertView show(TestOrg o, String alertId) throws Exception {
-    CliRun r = ok("alerts", "show", alertId, "--home", o.homeArg(), "--json");
-    return parse(r.out(), GetAlertResponse.getDefaultInstance()).getAlert();
   }
 }

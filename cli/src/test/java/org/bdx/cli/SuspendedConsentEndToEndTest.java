@@ -5,6 +5,7 @@ import static org.bdx.cli.NetSteps.awaitTrue;
 import static org.bdx.cli.NetSteps.ok;
 import static org.bdx.cli.NetSteps.parse;
 import static org.bdx.cli.NetSteps.quietly;
+import static org.bdx.cli.NetSteps.show;
 import static org.bdx.cli.NetSteps.status;
 import static org.bdx.cli.NetSteps.termsFile;
 
@@ -16,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.bdx.proto.v1.AlertView;
-import org.bdx.proto.v1.GetAlertResponse;
 import org.bdx.proto.v1.SearchAlertsResponse;
 import org.bdx.proto.v1.SubmitReportResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -195,11 +195,6 @@ class SuspendedConsentEndToEndTest {
                   .anyMatch(a -> a.getAlertId().equals(alertId));
             })
         .getAsBoolean();
-  }
-
-  private static AlertView show(TestOrg o, String alertId) throws Exception {
-    CliRun r = ok("alerts", "show", alertId, "--home", o.homeArg(), "--json");
-    return parse(r.out(), GetAlertResponse.getDefaultInstance()).getAlert();
   }
 
   private static String lower(String s) {

@@ -2,21 +2,20 @@ package org.bdx.node.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.bdx.node.sync.SyncFixture.GRANTED_PHONE;
+import static org.bdx.node.sync.SyncFixture.agree;
 import static org.bdx.node.sync.SyncFixture.byPhone;
 import static org.bdx.node.sync.SyncFixture.canaryFields;
-import static org.bdx.node.sync.SyncFixture.terms;
+import static org.bdx.node.sync.SyncFixture.queued;
+import static org.bdx.node.sync.SyncFixture.relaying;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.bdx.node.policy.Grant;
 import org.bdx.node.store.Ids;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.node.sync.SyncFixture.TestNode;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Audience;
-import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.FeedItem;
-import org.bdx.proto.v1.PartnerClass;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,26 +55,6 @@ class MergedCopiesTest {
     for (TestNode n : List.of(a, b, d)) {
       n.close();
     }
-  }
-
-  static DirectionTerms relaying(List<String> paths, int hops) {
-    return terms(PartnerClass.PARTNER_CLASS_PEER, paths).toBuilder()
-        .setMayRelay(hops > 0)
-        .setMaxRelayHops(hops)
-        .setAcceptRelayed(true)
-        .build();
-  }
-
-  private static void agree(TestNode x, TestNode y, DirectionTerms t) {
-    String id = Ids.newId(SyncFixture.RNG);
-    x.grants.out.put(y.id, new Grant(y.id, id, t));
-    y.grants.in.put(x.id, new Grant(x.id, id, t));
-    y.grants.out.put(x.id, new Grant(x.id, id, t));
-    x.grants.in.put(y.id, new Grant(y.id, id, t));
-  }
-
-  private static List<FeedItem> queued(TestNode from, TestNode to) {
-    return from.outbox.read(to.id, to.receiver.cursor(from.id), 100);
   }
 
   private static FeedReceiver.Result deliver(TestNode from, TestNode to) {

@@ -3,8 +3,10 @@ package org.bdx.node.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.bdx.node.sync.SyncFixture.CANARY_DESCRIPTION;
 import static org.bdx.node.sync.SyncFixture.GRANTED_PATHS;
+import static org.bdx.node.sync.SyncFixture.agree;
 import static org.bdx.node.sync.SyncFixture.canaryFields;
-import static org.bdx.node.sync.SyncFixture.terms;
+import static org.bdx.node.sync.SyncFixture.queued;
+import static org.bdx.node.sync.SyncFixture.relaying;
 
 import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +29,8 @@ import org.bdx.node.sync.SyncFixture.TestNode;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Audience;
-import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.FeedItem;
 import org.bdx.proto.v1.HopStatement;
-import org.bdx.proto.v1.PartnerClass;
 import org.bdx.proto.v1.SignedAlert;
 import org.bdx.proto.v1.SignedHop;
 import org.junit.jupiter.api.AfterEach;
@@ -76,32 +76,11 @@ class RelayTest {
     }
   }
 
-  static DirectionTerms relaying(List<String> paths, int hops) {
-    return terms(PartnerClass.PARTNER_CLASS_PEER, paths).toBuilder()
-        .setMayRelay(hops > 0)
-        .setMaxRelayHops(hops)
-        .setAcceptRelayed(true)
-        .build();
-  }
-
-  /** One agreement, the same terms both ways. */
-  private static void agree(TestNode x, TestNode y, DirectionTerms t) {
-    String id = Ids.newId(SyncFixture.RNG);
-    x.grants.out.put(y.id, new Grant(y.id, id, t));
-    y.grants.in.put(x.id, new Grant(x.id, id, t));
-    y.grants.out.put(x.id, new Grant(x.id, id, t));
-    x.grants.in.put(y.id, new Grant(y.id, id, t));
-  }
-
   /** Everything queued at {@code from} for {@code to} since its cursor, applied by {@code to}. */
   private static List<FeedItem> deliver(TestNode from, TestNode to) {
     List<FeedItem> items = queued(from, to);
     to.receiver.apply(from.id, items);
     return items;
-  }
-
-  private static List<FeedItem> queued(TestNode from, TestNode to) {
-    return from.outbox.read(to.id, to.receiver.cursor(from.id), 100);
   }
 
   private StoredAlert publish(int maxHops) {

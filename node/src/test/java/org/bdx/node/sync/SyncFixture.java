@@ -60,6 +60,7 @@ import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.FederationServiceGrpc;
+import org.bdx.proto.v1.FeedItem;
 import org.bdx.proto.v1.HarmCategory;
 import org.bdx.proto.v1.PartnerClass;
 import org.bdx.proto.v1.Severity;
@@ -142,6 +143,32 @@ public final class SyncFixture {
         .addAllFieldPaths(paths)
         .setRetentionDays(30)
         .build();
+  }
+
+  /**
+   * Peer terms for {@code paths} that let the receiver relay {@code hops} times (0: not at all) and
+   * take relayed alerts (spec RELAY-3, RELAY-4).
+   */
+  static DirectionTerms relaying(List<String> paths, int hops) {
+    return terms(PartnerClass.PARTNER_CLASS_PEER, paths).toBuilder()
+        .setMayRelay(hops > 0)
+        .setMaxRelayHops(hops)
+        .setAcceptRelayed(true)
+        .build();
+  }
+
+  /** One active agreement between {@code x} and {@code y}, the same terms both ways. */
+  static void agree(TestNode x, TestNode y, DirectionTerms t) {
+    String id = Ids.newId(RNG);
+    x.grants.out.put(y.id, new Grant(y.id, id, t));
+    y.grants.in.put(x.id, new Grant(x.id, id, t));
+    y.grants.out.put(x.id, new Grant(x.id, id, t));
+    x.grants.in.put(y.id, new Grant(y.id, id, t));
+  }
+
+  /** What {@code from} has queued for {@code to} after {@code to}'s cursor (at most 100 items). */
+  static List<FeedItem> queued(TestNode from, TestNode to) {
+    return from.outbox.read(to.id, to.receiver.cursor(from.id), 100);
   }
 
   public static AlertFields canaryFields() {
