@@ -1,7 +1,6 @@
 package org.bdx.cli.agreement;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.CliException;
+import org.bdx.cli.command.HumanJson;
 import org.bdx.cli.command.NodeConnection;
 import org.bdx.cli.command.Printing;
 import org.bdx.proto.v1.ProposeAgreementRequest;
@@ -107,7 +107,7 @@ public final class AgreementProposeCommand extends BdxCommand {
     }
     ProposedTerms.Builder b = ProposedTerms.newBuilder();
     try {
-      JsonFormat.parser().merge(new String(bytes, StandardCharsets.UTF_8), b);
+      HumanJson.merge(new String(bytes, StandardCharsets.UTF_8), b, file);
     } catch (InvalidProtocolBufferException e) {
       throw new CliException(
           file

@@ -1,7 +1,7 @@
 package org.bdx.cli.agreement;
 
 import org.bdx.cli.command.BdxCommand;
-import org.bdx.cli.command.Printing;
+import org.bdx.cli.command.HumanJson;
 import org.bdx.node.policy.SharingPolicy;
 import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.PartnerClass;
@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "template",
     description = {
-      "Print example agreement terms (protobuf JSON) to edit and propose.",
+      "Print example agreement terms (JSON) to edit and propose.",
       "Save them to a file, edit it, and pass it to: bdx agreement propose --terms FILE",
       "we_send is what your node sends; we_receive is what the partner sends you.",
       "Anything not listed is withheld. Field paths are the alert fields, e.g. phone_numbers.",
@@ -37,6 +37,6 @@ public final class AgreementTemplateCommand extends BdxCommand {
 
   @Override
   protected void run() {
-    out().println(Printing.prettyJson(example()));
+    out().println(HumanJson.print(example()));
   }
 }

@@ -1,7 +1,6 @@
 package org.bdx.cli.report;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.CliException;
+import org.bdx.cli.command.HumanJson;
 import org.bdx.cli.command.NodeConnection;
 import org.bdx.cli.command.Printing;
 import org.bdx.node.intake.Vocabulary;
@@ -39,7 +39,7 @@ public final class ReportAddCommand extends BdxCommand {
   @Option(
       names = "--file",
       paramLabel = "FILE",
-      description = "A report in protobuf JSON form; - reads standard input.")
+      description = "A report in JSON, as `bdx report template` prints it; - reads standard input.")
   String file;
 
   @Mixin ReportFieldOptions fields;
@@ -111,7 +111,7 @@ public final class ReportAddCommand extends BdxCommand {
     }
     Report.Builder b = Report.newBuilder();
     try {
-      JsonFormat.parser().merge(new String(bytes, StandardCharsets.UTF_8), b);
+      HumanJson.merge(new String(bytes, StandardCharsets.UTF_8), b, file);
     } catch (InvalidProtocolBufferException e) {
       throw new CliException(
           file

@@ -1,7 +1,7 @@
 package org.bdx.cli.report;
 
 import org.bdx.cli.command.BdxCommand;
-import org.bdx.cli.command.Printing;
+import org.bdx.cli.command.HumanJson;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.Consent;
 import org.bdx.proto.v1.HarmCategory;
@@ -46,6 +46,6 @@ public final class ReportTemplateCommand extends BdxCommand {
 
   @Override
   protected void run() {
-    out().println(Printing.prettyJson(example()));
+    out().println(HumanJson.print(example()));
   }
 }

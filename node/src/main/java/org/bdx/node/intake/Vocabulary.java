@@ -85,16 +85,35 @@ public final class Vocabulary {
 
   private static <E extends Enum<E> & ProtocolMessageEnum> E parse(
       Class<E> type, String word, String kind) {
+    EnumDescriptor d = type.getEnumConstants()[0].getDescriptorForType();
+    int number = value(d, word, kind).getNumber();
+    for (E constant : type.getEnumConstants()) {
+      if (!constant.name().equals("UNRECOGNIZED") && constant.getNumber() == number) {
+        return constant;
+      }
+    }
+    throw new IllegalStateException("no constant for " + d.getName() + " " + number);
+  }
+
+  /**
+   * The value of any protocol enum {@code type} that {@code word} names, spelled as the CLI's
+   * options take it (see the class comment); for files people write, whose enum fields are known
+   * only by their descriptors.
+   *
+   * @param kind what the value is, for the message ("harm", "value")
+   * @throws IllegalArgumentException naming the word and every accepted word
+   */
+  public static EnumValueDescriptor value(EnumDescriptor type, String word, String kind) {
+    Objects.requireNonNull(type, "type");
     if (word != null && word.length() <= MAX_WORD_LENGTH) {
       String key = word.strip().toUpperCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
-      for (E constant : type.getEnumConstants()) {
-        if (constant.name().equals("UNRECOGNIZED") || constant.getNumber() == 0) {
+      for (EnumValueDescriptor d : type.getValues()) {
+        if (d.getNumber() == 0) {
           continue;
         }
-        EnumValueDescriptor d = constant.getValueDescriptor();
         String full = d.getName();
-        if (key.equals(full) || key.equals(full.substring(prefix(d.getType()).length()))) {
-          return constant;
+        if (key.equals(full) || key.equals(full.substring(prefix(type).length()))) {
+          return d;
         }
       }
     }
@@ -105,6 +124,22 @@ public final class Vocabulary {
             + printable(word)
             + "'; one of: "
             + String.join(", ", words(type)));
+  }
+
+  /** The short lowercase word of a value, e.g. "physical_assault" ("unspecified" for zero). */
+  public static String word(EnumValueDescriptor value) {
+    Objects.requireNonNull(value, "value");
+    return shortName(value.getType(), value.getName());
+  }
+
+  private static List<String> words(EnumDescriptor type) {
+    List<String> out = new ArrayList<>();
+    for (EnumValueDescriptor d : type.getValues()) {
+      if (d.getNumber() != 0) {
+        out.add(shortName(type, d.getName()));
+      }
+    }
+    return out;
   }
 
   private static String shortName(EnumDescriptor type, String fullName) {

@@ -47,6 +47,20 @@ class VocabularyTest {
   }
 
   @Test
+  void value_byDescriptor_takesTheOptionsWordsAndEnumNames_andNamesTheAcceptedWords() {
+    var harms = HarmCategory.getDescriptor();
+    assertThat(Vocabulary.value(harms, "robbery", "value").getName())
+        .isEqualTo("HARM_CATEGORY_ROBBERY");
+    assertThat(Vocabulary.value(harms, "HARM_CATEGORY_ROBBERY", "value").getName())
+        .isEqualTo("HARM_CATEGORY_ROBBERY");
+    assertThat(Vocabulary.word(Severity.SEVERITY_HIGH.getValueDescriptor())).isEqualTo("high");
+    assertThatThrownBy(() -> Vocabulary.value(TimeOfDay.getDescriptor(), "dusk", "value"))
+        .hasMessage("unknown value 'dusk'; one of: morning, afternoon, evening, night");
+    assertThatThrownBy(() -> Vocabulary.value(harms, "unspecified", "value"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void unknownWord_messageListsAcceptedWords() {
     assertThatThrownBy(() -> Vocabulary.harm("x"))
         .isInstanceOf(IllegalArgumentException.class)
