@@ -3,6 +3,7 @@ package org.bdx.cli.agreement;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.NodeConnection;
 import org.bdx.cli.command.Printing;
+import org.bdx.cli.command.TerminalText;
 import org.bdx.proto.v1.Agreement;
 import org.bdx.proto.v1.ListAgreementsRequest;
 import org.bdx.proto.v1.ListAgreementsResponse;
@@ -28,7 +29,9 @@ public final class AgreementListCommand extends BdxCommand {
         out()
             .printf(
                 "%-26s  %-20s  %s%n",
-                a.getAgreementId(), a.getPartner(), AgreementPrinting.stateFor(a));
+                a.getAgreementId(),
+                TerminalText.safe(a.getPartner()),
+                AgreementPrinting.stateFor(a));
       }
     }
   }

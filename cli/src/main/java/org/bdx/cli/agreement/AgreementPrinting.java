@@ -3,6 +3,7 @@ package org.bdx.cli.agreement;
 import java.io.PrintWriter;
 import java.util.Locale;
 import org.bdx.cli.command.Printing;
+import org.bdx.cli.command.TerminalText;
 import org.bdx.cli.partner.PartnerWords;
 import org.bdx.proto.v1.Agreement;
 import org.bdx.proto.v1.AgreementState;
@@ -34,7 +35,13 @@ final class AgreementPrinting {
   }
 
   static void print(PrintWriter out, Agreement a) {
-    out.println("Agreement " + a.getAgreementId() + " with " + a.getPartner() + ": " + stateFor(a));
+    out.println(
+        "Agreement "
+            + a.getAgreementId()
+            + " with "
+            + TerminalText.safe(a.getPartner())
+            + ": "
+            + stateFor(a));
     out.println("  partner node id: " + a.getPartnerNodeId());
     out.println("  last change:     " + Printing.date(a.getUpdatedAt()));
     direction(out, "We send", a.getWeSend());
@@ -47,11 +54,14 @@ final class AgreementPrinting {
         "    harms:     " + (t.getAllHarms() ? "all" : orNone(Printing.words(t.getHarmsList()))));
     out.println(
         "    areas:     "
-            + (t.getAllAreas() ? "all" : orNone(String.join(", ", t.getAreasList()))));
+            + (t.getAllAreas()
+                ? "all"
+                : orNone(TerminalText.safe(String.join(", ", t.getAreasList())))));
     if (t.getMinSeverityValue() != 0) {
       out.println("    severity:  at least " + Printing.word(t.getMinSeverity()));
     }
-    out.println("    fields:    " + orNone(String.join(", ", t.getFieldPathsList())));
+    out.println(
+        "    fields:    " + orNone(TerminalText.safe(String.join(", ", t.getFieldPathsList()))));
     out.println(
         "    relay:     "
             + (t.getMayRelay()

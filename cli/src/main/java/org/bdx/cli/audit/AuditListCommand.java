@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.NodeConnection;
 import org.bdx.cli.command.Printing;
+import org.bdx.cli.command.TerminalText;
 import org.bdx.proto.v1.AuditEntry;
 import org.bdx.proto.v1.ListAuditRequest;
 import org.bdx.proto.v1.ListAuditResponse;
@@ -63,7 +64,10 @@ public final class AuditListCommand extends BdxCommand {
   private static String line(AuditEntry e) {
     return String.format(
         "%s  %-16s  %-20s  %s",
-        Instant.ofEpochSecond(e.getRecordedAt()), e.getActor(), e.getAction(), e.getDetail());
+        Instant.ofEpochSecond(e.getRecordedAt()),
+        TerminalText.safe(e.getActor()),
+        TerminalText.safe(e.getAction()),
+        TerminalText.safe(e.getDetail()));
   }
 
   private long startOfDay(String day) {

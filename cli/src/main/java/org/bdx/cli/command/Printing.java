@@ -133,7 +133,7 @@ public final class Printing {
   /** A name as the node gave it, with the fingerprint when the node has no name for it. */
   static String organization(String name, String nodeId) {
     if (!UNKNOWN.equals(name)) {
-      return name;
+      return TerminalText.safe(name);
     }
     try {
       return name + " " + NodeId.parse(nodeId).fingerprint();
@@ -164,9 +164,10 @@ public final class Printing {
     return String.join("; ", parts);
   }
 
+  /** A labelled line; the value is neutralised, as most of it may come from a partner. */
   private static void line(PrintWriter out, String label, String value) {
     if (value != null && !value.isBlank()) {
-      out.printf("  %-17s %s%n", label + ":", value);
+      out.printf("  %-17s %s%n", label + ":", TerminalText.safe(value));
     }
   }
 }

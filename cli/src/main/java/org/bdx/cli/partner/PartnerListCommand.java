@@ -3,6 +3,7 @@ package org.bdx.cli.partner;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.NodeConnection;
 import org.bdx.cli.command.Printing;
+import org.bdx.cli.command.TerminalText;
 import org.bdx.proto.v1.ListPartnersRequest;
 import org.bdx.proto.v1.ListPartnersResponse;
 import org.bdx.proto.v1.Partner;
@@ -28,10 +29,10 @@ public final class PartnerListCommand extends BdxCommand {
         out()
             .printf(
                 "%-20s  %-8s  %-24s  %s%n",
-                p.getName(),
+                TerminalText.safe(p.getName()),
                 PartnerWords.word(p.getPartnerClass()),
                 p.getFingerprint(),
-                p.getEndpoint());
+                TerminalText.safe(p.getEndpoint()));
       }
     }
   }

@@ -3,6 +3,7 @@ package org.bdx.cli.partner;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.NodeConnection;
 import org.bdx.cli.command.Printing;
+import org.bdx.cli.command.TerminalText;
 import org.bdx.proto.v1.GetPartnerRequest;
 import org.bdx.proto.v1.GetPartnerResponse;
 import org.bdx.proto.v1.Partner;
@@ -24,11 +25,11 @@ public final class PartnerShowCommand extends BdxCommand {
         return;
       }
       Partner p = r.getPartner();
-      out().println("name:        " + p.getName());
+      out().println("name:        " + TerminalText.safe(p.getName()));
       out().println("class:       " + PartnerWords.word(p.getPartnerClass()));
       out().println("node id:     " + p.getNodeId());
       out().println("fingerprint: " + p.getFingerprint());
-      out().println("endpoint:    " + p.getEndpoint());
+      out().println("endpoint:    " + TerminalText.safe(p.getEndpoint()));
       out().println("added:       " + Printing.date(p.getAddedAt()));
     }
   }
