@@ -154,12 +154,16 @@ class VocabularyEndToEndTest {
         "{\"receiver_class\": \"peer\", \"harms\": [\"robbery\", \"stalking\"],"
             + " \"all_areas\": true, \"min_severity\": \"high\", \"retention_days\": 30,"
             + " \"field_paths\": [\"incident_date\", \"harms\"]}";
-    Path terms = NetSteps.proposal(tmp, direction, direction);
+    // An area a partner proposes reaches the other's terminal: a bidi override in it is escaped.
+    String send = direction.replace("\"all_areas\": true", "\"areas\": [\"Harbour\u202E\"]");
+    Path terms = NetSteps.proposal(tmp, send, direction);
     String id = TestOrg.agree(east, north, terms);
     assertThat(ok("agreement", "show", id, "--home", north.homeArg()).out())
         .contains("receiver is peer")
         .contains("robbery, stalking")
-        .contains("at least high");
+        .contains("at least high")
+        .contains("areas:     harbour\\u202e")
+        .doesNotContain("\u202E");
   }
 
   private static AlertView submitted(CliRun r) throws Exception {
