@@ -45,7 +45,8 @@ class FailuresTest {
     String quiet = handle(new Failures(false), bug);
     assertThat(quiet)
         .isEqualTo(
-            "bdx: unexpected IllegalStateException (set BDX_DEBUG=1 for details): boom"
+            "bdx: an unexpected error inside bdx: boom (set BDX_DEBUG=1 for details, and please"
+                + " report it)"
                 + System.lineSeparator());
     String debug = handle(new Failures(true), bug);
     assertThat(debug).startsWith(quiet).contains("at org.bdx.cli.FailuresTest");
@@ -62,7 +63,12 @@ class FailuresTest {
     Path file = Files.writeString(tmp.resolve("not-a-directory"), "");
     CliRun init = CliRun.bdx("init", "--home", file.toString(), "--name", "East Outreach");
     assertThat(init.exitCode()).as(init.toString()).isEqualTo(1);
-    assertThat(init.err()).isEqualTo("bdx: " + file + ": already exists" + System.lineSeparator());
+    assertThat(init.err())
+        .isEqualTo(
+            "bdx: "
+                + file
+                + " is a file, not a directory; choose another --home"
+                + System.lineSeparator());
 
     assertThat(handle(new Failures(false), new AccessDeniedException("/srv/bdx/admin.token")))
         .isEqualTo("bdx: /srv/bdx/admin.token: permission denied" + System.lineSeparator());
