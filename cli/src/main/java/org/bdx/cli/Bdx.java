@@ -47,6 +47,7 @@ import picocli.CommandLine.Command;
       HelpCommand.class,
     },
     footer = {
+      "",
       "With --json, a failure is one JSON object on standard error, its code the exit code:",
       "  {\"error\": {\"code\": 2, \"message\": \"...\", \"field\": \"--harm\"}}",
       "",
