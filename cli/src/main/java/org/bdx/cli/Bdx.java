@@ -62,7 +62,8 @@ import picocli.CommandLine.Command;
       "2:usage error: an unknown command or option, a missing or unknown value; nothing was"
           + " done",
       "3:the node is not running or not reachable",
-      "4:the node refused: an unknown or revoked credential, or a role that may not do this",
+      "4:the node refused: an unknown or revoked credential, or a step this credential's role"
+          + " (or this side of an agreement) may not take",
     })
 public final class Bdx implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

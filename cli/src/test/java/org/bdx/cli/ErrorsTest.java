@@ -130,6 +130,15 @@ class ErrorsTest {
             aFile.toString(),
             "--name",
             "East Outreach"),
+        new Case(
+            1,
+            "cannot create the home directory " + aFile.resolve("node") + " (",
+            null,
+            "init",
+            "--home",
+            aFile.resolve("node").toString(),
+            "--name",
+            "East Outreach"),
         // Unknown values of options, unknown commands and options.
         new Case(
             2,

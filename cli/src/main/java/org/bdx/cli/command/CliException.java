@@ -15,7 +15,7 @@ public final class CliException extends RuntimeException {
   /** Exit code: the node is not running or cannot be reached. */
   public static final int UNREACHABLE = 3;
 
-  /** Exit code: the node refused the credential or its role. */
+  /** Exit code: the node refused the credential, or the step for its role or this side. */
   public static final int REFUSED = 4;
 
   private final int exitCode;

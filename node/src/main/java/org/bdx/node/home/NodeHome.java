@@ -97,7 +97,7 @@ public final class NodeHome {
                 case FileSystemException x when x.getReason() != null -> x.getReason();
                 default -> "the system refused";
               }
-              + "); choose a --home this user may write to");
+              + "); choose another --home, one this user may write to");
     }
     restrictToOwner(dir, true);
   }
