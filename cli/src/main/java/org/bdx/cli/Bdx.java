@@ -48,10 +48,22 @@ import picocli.CommandLine.Command;
     },
     footer = {
       "",
+      "With --json, a failure is one JSON object on standard error, its code the exit code:",
+      "  {\"error\": {\"code\": 2, \"message\": \"...\", \"field\": \"--harm\"}}",
+      "",
       "Start here:  bdx init --name \"Your organization\" --region CA",
       "             bdx serve            (both ask for the node's passphrase; see --passphrase-file)",
       "More help:   bdx help COMMAND [SUBCOMMAND], e.g. bdx help report add",
-      "Exit codes:  0 success, 1 failure, 2 usage error.",
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:failure: the command could not do it (a file, the node's answer, a partner)",
+      "2:usage error: an unknown command or option, a missing or unknown value; nothing was"
+          + " done",
+      "3:the node is not running or not reachable",
+      "4:the node refused: an unknown or revoked credential, or a step this credential's role"
+          + " (or this side of an agreement) may not take",
     })
 public final class Bdx implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

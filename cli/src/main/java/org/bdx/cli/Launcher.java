@@ -28,23 +28,45 @@ public final class Launcher implements Session {
 
   /** A fresh command tree printing to {@code out} and {@code err}, ready to execute. */
   public CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    return commandLine(out, err, false);
+  }
+
+  /** {@code json}: failures are printed as JSON, as {@code --json} asks. */
+  private CommandLine commandLine(PrintWriter out, PrintWriter err, boolean json) {
     CommandLine cl = new CommandLine(root.get(), new Factory());
     // Set after the tree is built: these setters reach every subcommand that exists by then.
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
-    Failures failures = new Failures(env.containsKey("BDX_DEBUG"));
+    Failures failures = new Failures(env.containsKey("BDX_DEBUG"), json);
     cl.setExitCodeExceptionMapper(failures);
     cl.setExecutionExceptionHandler(failures);
+    cl.setParameterExceptionHandler(failures);
     return cl;
   }
 
   @Override
   public int run(PrintWriter out, PrintWriter err, String... args) {
-    int code = commandLine(out, err).execute(args);
+    int code = commandLine(out, err, asksForJson(args)).execute(args);
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * Whether {@code --json} is among the options. Read from the words themselves, since a command
+   * line that fails to parse has no parsed options to ask.
+   */
+  private static boolean asksForJson(String... args) {
+    for (String a : args) {
+      if ("--".equals(a)) {
+        return false;
+      }
+      if ("--json".equals(a)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Creates commands as picocli does, and hands each of ours this session. */

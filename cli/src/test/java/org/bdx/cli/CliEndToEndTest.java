@@ -255,7 +255,7 @@ class CliEndToEndTest {
     assertThat(unknownOption.exitCode()).isEqualTo(2);
     CliRun badHarm =
         CliRun.bdx("alerts", "search", "--home", home.toString(), "--harm", "punching");
-    assertThat(badHarm.exitCode()).isEqualTo(1);
+    assertThat(badHarm.exitCode()).isEqualTo(2);
     assertThat(badHarm.err()).contains("physical_assault").doesNotContain("Exception");
   }
 
@@ -305,7 +305,7 @@ class CliEndToEndTest {
     // 143 = 128 + SIGTERM: the JVM ran its shutdown hooks and exited on the signal.
     assertThat(server.exitValue()).isIn(0, 143);
     CliRun after = CliRun.bdx("alerts", "search", "--home", home.toString());
-    assertThat(after.exitCode()).isEqualTo(1);
+    assertThat(after.exitCode()).isEqualTo(3);
     assertThat(after.err())
         .contains("not running")
         .contains("bdx serve")

@@ -132,6 +132,19 @@ class HelpTest {
   }
 
   @Test
+  void topLevelHelp_listsTheExitCodes() {
+    CliRun help = CliRun.bdx("--help");
+    assertThat(help.exitCode()).as(help.toString()).isZero();
+    assertThat(help.out())
+        .contains("Exit codes:")
+        .containsPattern("\\s0\\s+success")
+        .containsPattern("\\s2\\s+usage error")
+        .containsPattern("\\s3\\s+the node is not running or not reachable")
+        .containsPattern("\\s4\\s+the node refused")
+        .contains("With --json, a failure is one JSON object");
+  }
+
+  @Test
   void version_isTheTopLevelsOnly() {
     CliRun version = CliRun.bdx("--version");
     assertThat(version.exitCode()).as(version.toString()).isZero();

@@ -94,7 +94,7 @@ class LifecycleEndToEndTest {
   void badRequests_getClearMessages_andChangeNothing() {
     String id = policeReport.getAlert().getAlertId();
     CliRun nothing = CliRun.bdx("alerts", "update", id, "--home", east.homeArg());
-    assertThat(nothing.exitCode()).isEqualTo(1);
+    assertThat(nothing.exitCode()).isEqualTo(2);
     assertThat(nothing.err()).contains("say what to change");
     CliRun badPath =
         CliRun.bdx("alerts", "update", id, "--home", east.homeArg(), "--clear", "no_such_field");
@@ -112,7 +112,7 @@ class LifecycleEndToEndTest {
             east.homeArg(),
             "--audience",
             "everyone");
-    assertThat(badAudience.exitCode()).isEqualTo(1);
+    assertThat(badAudience.exitCode()).isEqualTo(2);
     assertThat(badAudience.err()).contains("--audience");
     CliRun unknown =
         CliRun.bdx("alerts", "retract", "a".repeat(26), "--home", east.homeArg(), "--reason", "x");

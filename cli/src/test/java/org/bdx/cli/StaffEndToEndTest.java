@@ -109,14 +109,14 @@ class StaffEndToEndTest {
             org.homeArg(),
             "--credential-file",
             intakeFile.toString());
-    assertThat(purge.exitCode()).as(purge.toString()).isEqualTo(1);
+    assertThat(purge.exitCode()).as(purge.toString()).isEqualTo(4);
     assertThat(purge.err())
         .contains("the staff account robin is intake; this call needs coordinator")
         .doesNotContain("Exception");
     CliRun manage =
         CliRun.bdx(
             "staff", "list", "--home", org.homeArg(), "--credential-file", intakeFile.toString());
-    assertThat(manage.exitCode()).isEqualTo(1);
+    assertThat(manage.exitCode()).as(manage.toString()).isEqualTo(4);
   }
 
   @Test
@@ -145,7 +145,7 @@ class StaffEndToEndTest {
             "Downtown",
             "--harm",
             "robbery");
-    assertThat(add.exitCode()).isEqualTo(1);
+    assertThat(add.exitCode()).isEqualTo(4);
     assertThat(add.err()).contains("the staff account vic is viewer; this call needs intake");
   }
 
@@ -162,7 +162,7 @@ class StaffEndToEndTest {
             org.homeArg(),
             "--credential-file",
             intakeFile.toString());
-    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.exitCode()).isEqualTo(4);
     assertThat(refused.err()).contains("refused the credential (unknown or revoked)");
     // The others keep working.
     ok("alerts", "search", "--home", org.homeArg(), "--credential-file", viewerFile.toString());

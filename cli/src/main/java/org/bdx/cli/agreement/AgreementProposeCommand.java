@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.CliException;
 import org.bdx.cli.command.HumanJson;
+import org.bdx.cli.command.JsonFiles;
 import org.bdx.cli.command.NodeConnection;
 import org.bdx.cli.command.Printing;
 import org.bdx.proto.v1.ProposeAgreementRequest;
@@ -109,12 +110,12 @@ public final class AgreementProposeCommand extends BdxCommand {
     try {
       HumanJson.merge(new String(bytes, StandardCharsets.UTF_8), b, file);
     } catch (InvalidProtocolBufferException e) {
-      throw new CliException(
-          file
-              + " is not agreement terms in JSON form: "
-              + e.getMessage()
-              + System.lineSeparator()
-              + "See `bdx agreement template` for the expected shape.");
+      throw JsonFiles.unreadable(
+          file,
+          new String(bytes, StandardCharsets.UTF_8),
+          e,
+          "agreement terms",
+          "bdx agreement template");
     }
     return b.build();
   }

@@ -92,7 +92,7 @@ public final class AlertsSearchCommand extends BdxCommand {
       try {
         q.addHarms(Vocabulary.harm(h));
       } catch (IllegalArgumentException e) {
-        throw new CliException("--harm: " + e.getMessage());
+        throw CliException.usage("--harm", "--harm: " + e.getMessage());
       }
     }
     if (since != null) {

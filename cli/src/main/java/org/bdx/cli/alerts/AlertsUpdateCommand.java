@@ -43,14 +43,12 @@ public final class AlertsUpdateCommand extends BdxCommand {
   @Override
   protected void run() throws Exception {
     if (!fields.anyGiven() && clear.isEmpty()) {
-      throw new CliException("say what to change: give field options or --clear PATH");
+      throw CliException.usage(null, "say what to change: give field options or --clear PATH");
     }
     List<String> problems = new ArrayList<>();
     Report.Builder changes = Report.newBuilder();
     fields.applyTo(changes, problems);
-    if (!problems.isEmpty()) {
-      throw new CliException(String.join(System.lineSeparator(), problems));
-    }
+    ReportFieldOptions.refuse(problems);
     try (NodeConnection node = connect()) {
       UpdateAlertResponse r =
           node.call(

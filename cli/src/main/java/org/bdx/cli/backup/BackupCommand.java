@@ -130,7 +130,7 @@ public final class BackupCommand extends BdxCommand {
           }
         }
       } catch (StatusRuntimeException e) {
-        throw new CliException("no backup made: " + node.explain(e));
+        throw node.failure(e).prefixed("no backup made: ");
       } finally {
         call.detach(previous);
         call.cancel(null);

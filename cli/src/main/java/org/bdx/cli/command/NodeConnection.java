@@ -103,7 +103,7 @@ public final class NodeConnection implements AutoCloseable {
     try {
       return rpc.apply(stub.withDeadlineAfter(30, TimeUnit.SECONDS));
     } catch (StatusRuntimeException e) {
-      throw new CliException(explain(e, this));
+      throw failure(e, this);
     }
   }
 
@@ -114,7 +114,7 @@ public final class NodeConnection implements AutoCloseable {
     try {
       return rpc.apply(stub.withDeadlineAfter(30, TimeUnit.SECONDS));
     } catch (StatusRuntimeException e) {
-      throw new CliException(explain(e, this));
+      throw failure(e, this);
     }
   }
 
@@ -127,9 +127,56 @@ public final class NodeConnection implements AutoCloseable {
     return AdminServiceGrpc.newBlockingStub(channel).withCallCredentials(bearer(credential()));
   }
 
-  /** {@link #explain} for a failure of a call made on this connection. */
-  public String explain(StatusRuntimeException e) {
-    return explain(e, this);
+  /** {@link #failure(StatusRuntimeException, NodeConnection)} of a call on this connection. */
+  public CliException failure(StatusRuntimeException e) {
+    return failure(e, this);
+  }
+
+  /**
+   * A failed call as the CLI reports it: {@link #explain}'s words, the exit code for its kind (3
+   * when our node is not running or not reachable, 4 when it refused the credential or its role,
+   * else 1) and the request field the node blamed, if any. A partner's failure that our node
+   * reports is a failure (1) whatever its status: our node answered.
+   */
+  public static CliException failure(StatusRuntimeException e, NodeConnection conn) {
+    Status s = e.getStatus();
+    boolean partners = s.getDescription() != null && s.getDescription().startsWith("partner ");
+    int code =
+        partners
+            ? CliException.FAILURE
+            : switch (s.getCode()) {
+              case UNAVAILABLE, DEADLINE_EXCEEDED -> CliException.UNREACHABLE;
+              case UNAUTHENTICATED, PERMISSION_DENIED -> CliException.REFUSED;
+              default -> CliException.FAILURE;
+            };
+    return new CliException(explain(e, conn), code, blamedField(e));
+  }
+
+  /** The first field a refused request was refused for, or null. */
+  private static String blamedField(StatusRuntimeException e) {
+    if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+      return null;
+    }
+    BadRequest br = badRequest(e);
+    return br == null || br.getFieldViolationsCount() == 0
+        ? null
+        : br.getFieldViolations(0).getField();
+  }
+
+  private static BadRequest badRequest(StatusRuntimeException e) {
+    com.google.rpc.Status rich = StatusProto.fromThrowable(e);
+    if (rich != null) {
+      for (com.google.protobuf.Any any : rich.getDetailsList()) {
+        if (any.is(BadRequest.class)) {
+          try {
+            return any.unpack(BadRequest.class);
+          } catch (InvalidProtocolBufferException ignored) {
+            // fall back to the plain description
+          }
+        }
+      }
+    }
+    return null;
   }
 
   private String credential() throws IOException {
@@ -172,33 +219,28 @@ public final class NodeConnection implements AutoCloseable {
               + " node listening there, and --credential-file a current staff credential?";
       case INVALID_ARGUMENT -> invalid(e);
       case NOT_FOUND -> nullToDefault(s.getDescription(), "not found");
-      case ALREADY_EXISTS, FAILED_PRECONDITION, PERMISSION_DENIED, RESOURCE_EXHAUSTED ->
+      case PERMISSION_DENIED ->
+          nullToDefault(
+              s.getDescription(),
+              where + " refused: this credential's role may not do this; ask a coordinator");
+      case ALREADY_EXISTS, FAILED_PRECONDITION, RESOURCE_EXHAUSTED ->
           nullToDefault(s.getDescription(), s.getCode().toString());
       default -> where + " answered " + s.getCode() + ": " + nullToDefault(s.getDescription(), "");
     };
   }
 
   private static String invalid(StatusRuntimeException e) {
-    com.google.rpc.Status rich = StatusProto.fromThrowable(e);
-    if (rich != null) {
-      for (com.google.protobuf.Any any : rich.getDetailsList()) {
-        if (any.is(BadRequest.class)) {
-          try {
-            BadRequest br = any.unpack(BadRequest.class);
-            StringBuilder sb = new StringBuilder("the node refused the request:");
-            for (BadRequest.FieldViolation v : br.getFieldViolationsList()) {
-              sb.append(System.lineSeparator())
-                  .append("  ")
-                  .append(v.getField())
-                  .append(": ")
-                  .append(v.getDescription());
-            }
-            return sb.toString();
-          } catch (InvalidProtocolBufferException ignored) {
-            // fall back to the plain description
-          }
-        }
+    BadRequest br = badRequest(e);
+    if (br != null) {
+      StringBuilder sb = new StringBuilder("the node refused the request:");
+      for (BadRequest.FieldViolation v : br.getFieldViolationsList()) {
+        sb.append(System.lineSeparator())
+            .append("  ")
+            .append(v.getField())
+            .append(": ")
+            .append(v.getDescription());
       }
+      return sb.toString();
     }
     return "the node refused the request: "
         + nullToDefault(e.getStatus().getDescription(), "invalid argument");

@@ -14,7 +14,9 @@ public final class PartnerWords {
       case "peer", "partner_class_peer" -> PartnerClass.PARTNER_CLASS_PEER;
       case "support", "partner_class_support" -> PartnerClass.PARTNER_CLASS_SUPPORT;
       case "police", "partner_class_police" -> PartnerClass.PARTNER_CLASS_POLICE;
-      default -> throw new CliException("--class: one of peer, support, police");
+      default ->
+          throw CliException.usage(
+              "--class", "--class: unknown class '" + word + "'; one of: peer, support, police");
     };
   }
 

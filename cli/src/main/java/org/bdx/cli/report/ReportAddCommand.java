@@ -12,6 +12,7 @@ import java.util.List;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.CliException;
 import org.bdx.cli.command.HumanJson;
+import org.bdx.cli.command.JsonFiles;
 import org.bdx.cli.command.NodeConnection;
 import org.bdx.cli.command.Printing;
 import org.bdx.node.intake.Vocabulary;
@@ -89,15 +90,14 @@ public final class ReportAddCommand extends BdxCommand {
     ReportFieldOptions.word(
         problems, "--audience", audience, w -> consent.setAudience(Vocabulary.audience(w)));
     b.setConsent(consent);
-    if (!problems.isEmpty()) {
-      throw new CliException(String.join(System.lineSeparator(), problems));
-    }
+    ReportFieldOptions.refuse(problems);
     return b.build();
   }
 
   private Report fromFile() throws IOException {
     if (fields.anyGiven()) {
-      throw new CliException("give the report either as options or with --file, not both");
+      throw CliException.usage(
+          "--file", "give the report either as options or with --file, not both");
     }
     byte[] bytes;
     try (InputStream in = "-".equals(file) ? System.in : Files.newInputStream(Path.of(file))) {
@@ -113,12 +113,8 @@ public final class ReportAddCommand extends BdxCommand {
     try {
       HumanJson.merge(new String(bytes, StandardCharsets.UTF_8), b, file);
     } catch (InvalidProtocolBufferException e) {
-      throw new CliException(
-          file
-              + " is not a report in JSON form: "
-              + e.getMessage()
-              + System.lineSeparator()
-              + "See `bdx report template` for the expected shape.");
+      throw JsonFiles.unreadable(
+          file, new String(bytes, StandardCharsets.UTF_8), e, "a report", "bdx report template");
     }
     return b.build();
   }

@@ -3,7 +3,6 @@ package org.bdx.cli.report;
 import java.util.ArrayList;
 import java.util.List;
 import org.bdx.cli.command.BdxCommand;
-import org.bdx.cli.command.CliException;
 import org.bdx.cli.command.NodeConnection;
 import org.bdx.cli.command.Printing;
 import org.bdx.node.intake.Vocabulary;
@@ -50,9 +49,7 @@ public final class ReportConsentCommand extends BdxCommand {
     Consent.Builder consent = Consent.newBuilder().setShareContact(shareContact);
     ReportFieldOptions.word(
         problems, "--audience", audience, w -> consent.setAudience(Vocabulary.audience(w)));
-    if (!problems.isEmpty()) {
-      throw new CliException(String.join(System.lineSeparator(), problems));
-    }
+    ReportFieldOptions.refuse(problems);
     try (NodeConnection node = connect()) {
       UpdateConsentResponse r =
           node.call(

@@ -3,6 +3,7 @@ package org.bdx.cli.report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.bdx.cli.command.CliException;
 import org.bdx.node.intake.Vocabulary;
 import org.bdx.proto.v1.Report;
 import org.bdx.proto.v1.Vehicle;
@@ -168,6 +169,19 @@ public final class ReportFieldOptions {
     }
     if (contact != null) {
       b.setReporterContact(contact);
+    }
+  }
+
+  /**
+   * The problems {@link #word} collected, as one usage error (exit code 2) that blames the first
+   * option named; none when {@code problems} is empty.
+   */
+  public static void refuse(List<String> problems) {
+    if (!problems.isEmpty()) {
+      String first = problems.getFirst();
+      throw CliException.usage(
+          first.substring(0, Math.max(0, first.indexOf(':'))),
+          String.join(System.lineSeparator(), problems));
     }
   }
 

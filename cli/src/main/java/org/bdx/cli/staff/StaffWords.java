@@ -14,7 +14,9 @@ final class StaffWords {
       case "viewer" -> StaffRole.STAFF_ROLE_VIEWER;
       case "intake" -> StaffRole.STAFF_ROLE_INTAKE;
       case "coordinator" -> StaffRole.STAFF_ROLE_COORDINATOR;
-      default -> throw new CliException("--role: one of viewer, intake, coordinator");
+      default ->
+          throw CliException.usage(
+              "--role", "--role: unknown role '" + word + "'; one of: viewer, intake, coordinator");
     };
   }
 

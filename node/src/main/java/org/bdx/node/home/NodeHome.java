@@ -1,6 +1,8 @@
 package org.bdx.node.home;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -79,11 +81,32 @@ public final class NodeHome {
     if (isInitialized()) {
       throw new IOException("a node already exists in " + dir + "; choose another --home");
     }
-    Files.createDirectories(dir);
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new IOException(dir + " is a file, not a directory; choose another --home");
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (FileSystemException e) {
+      // Names the file and what went wrong, never only the bare path the exception holds.
+      throw new IOException(
+          "cannot create the home directory "
+              + dir
+              + " ("
+              + switch (e) {
+                case AccessDeniedException x -> "permission denied";
+                case FileSystemException x when x.getReason() != null -> x.getReason();
+                default -> "the system refused";
+              }
+              + "); choose another --home, one this user may write to");
+    }
     restrictToOwner(dir, true);
   }
 
   public NodeConfig loadConfig() throws IOException {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new IOException(
+          dir + " is a file, not a node's home directory; give --home the directory of a node");
+    }
     if (!isInitialized()) {
       throw new IOException("no node in " + dir + "; create one with: bdx init --home " + dir);
     }
