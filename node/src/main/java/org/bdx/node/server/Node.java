@@ -224,6 +224,7 @@ public final class Node implements AutoCloseable {
             .setPublicKey(ByteString.copyFrom(keys.publicKey()))
             .addProtocolVersions(PROTOCOL_VERSION)
             .setSoftwareVersion(softwareVersion())
+            .setFederationEndpoint(config.federationListen().toString())
             .build();
     AlertLifecycle lifecycle =
         new AlertLifecycle(
@@ -259,7 +260,7 @@ public final class Node implements AutoCloseable {
             new CoordinatorActions(book, keys, partners, rng),
             new PartnerCalls(channels),
             new SyncStatus(db, syncState, outboxRows, refused),
-            feedClients::connected,
+            feedClients::health,
             staff,
             audit,
             new BackupMaker(home, vault, nodeId, softwareVersion(), clock, rng));

@@ -100,6 +100,8 @@ public final class FeedClient implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean closed;
   private volatile boolean connected;
+  private volatile long offlineSince;
+  private volatile String lastError = "";
   private volatile ManagedChannel channel;
 
   public FeedClient(
@@ -164,6 +166,20 @@ public final class FeedClient implements AutoCloseable {
     return connected;
   }
 
+  /** Whether the feed is connected, since when it is not, and why it last failed. */
+  public FeedHealth health() {
+    boolean c = connected;
+    return new FeedHealth(c, c ? 0 : offlineSince, c ? "" : lastError);
+  }
+
+  /** The session ended: remember when, if it had been connected. */
+  private void disconnected() {
+    if (connected) {
+      connected = false;
+      offlineSince = System.currentTimeMillis() / 1000;
+    }
+  }
+
   /** Stops reading: cancels the stream, waits briefly for the worker, closes the channel. */
   @Override
   public void close() {
@@ -195,11 +211,12 @@ public final class FeedClient implements AutoCloseable {
         } catch (InterruptedException e) {
           break;
         } catch (RuntimeException e) {
+          lastError = FeedHealth.words(e);
           LOG.log(
               Level.INFO,
               "feed from " + partner.fingerprint() + " failed: " + e.getClass().getSimpleName());
         } finally {
-          connected = false;
+          disconnected();
         }
         if (closed) {
           break;
@@ -212,7 +229,7 @@ public final class FeedClient implements AutoCloseable {
         }
       }
     } finally {
-      connected = false;
+      disconnected();
       stopped.countDown();
     }
   }
@@ -372,6 +389,7 @@ public final class FeedClient implements AutoCloseable {
         if (messages > 0 && !delivered) {
           delivered = true;
           connected = true;
+          lastError = "";
         }
         if (!items.isEmpty()) {
           // Committed without waiting for the disk; acknowledged once the syncer has forced it
@@ -394,6 +412,7 @@ public final class FeedClient implements AutoCloseable {
             if (RefusedMessages.countsAsRefused(f.error())) {
               refused.record(partner);
             }
+            lastError = FeedHealth.words(f.error());
             LOG.info(
                 "feed from "
                     + partner.fingerprint()
@@ -412,6 +431,7 @@ public final class FeedClient implements AutoCloseable {
         throw ie;
       }
       if (FeedReceiver.isNoAgreement((RuntimeException) e)) {
+        lastError = "the partner's node has no active agreement with this node";
         LOG.info("feed from " + partner.fingerprint() + " stopped: no active agreement");
         return false;
       }

@@ -109,6 +109,13 @@ public final class FeedClients implements AutoCloseable {
     return out;
   }
 
+  /** Partner → how its feed stands, for every partner with a running client. */
+  public synchronized Map<NodeId, FeedHealth> health() {
+    Map<NodeId, FeedHealth> out = new TreeMap<>((a, b) -> a.value().compareTo(b.value()));
+    clients.forEach((p, c) -> out.put(p, c.health()));
+    return out;
+  }
+
   /** The partners that currently have a client. */
   public synchronized Set<NodeId> partners() {
     return Set.copyOf(clients.keySet());
