@@ -8,6 +8,11 @@ import static org.bdx.cli.NetSteps.status;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.bdx.node.sync.FeedClient;
 import org.bdx.proto.v1.ListReportsResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +90,30 @@ class TruthfulOutputEndToEndTest {
 
   @Test
   void status_afterThePartnerStops_showsOfflineSinceAndWhyInWords() throws Exception {
+    List<String> logged = new CopyOnWriteArrayList<>();
+    Logger feedLog = Logger.getLogger(FeedClient.class.getName());
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            logged.add(r.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    feedLog.addHandler(capture);
+    try {
+      statusAfterThePartnerStops(logged);
+    } finally {
+      feedLog.removeHandler(capture);
+    }
+  }
+
+  private void statusAfterThePartnerStops(List<String> logged) throws Exception {
     east = TestOrg.builder(tmp, "east", "East Outreach").start();
     north = TestOrg.builder(tmp, "north", "North Peers").start();
     TestOrg.peers(east, north);
@@ -101,6 +130,11 @@ class TruthfulOutputEndToEndTest {
     assertThat(s.out())
         .containsPattern("north +offline since \\d\\d:\\d\\d; the partner's node is not running")
         .doesNotContain("UNAVAILABLE");
+    // The node's log names the partner by name and says what failed in words, once.
+    assertThat(logged)
+        .containsOnlyOnce(
+            "feed from partner north: the partner's node is not running or not reachable")
+        .noneMatch(l -> l.contains(north.id().fingerprint()) || l.contains("UNAVAILABLE"));
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.CliException;
 import org.bdx.cli.command.Passphrases;
@@ -24,6 +25,8 @@ import picocli.CommandLine.Option;
           + " connect to (mutual TLS).",
     })
 public final class ServeCommand extends BdxCommand {
+  private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -47,10 +50,28 @@ public final class ServeCommand extends BdxCommand {
       })
   Path passphraseFile;
 
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      defaultValue = "info",
+      description = {
+        "How much the node logs: error, warning, info (the default) or debug.",
+        "The log goes to standard error and to logs/bdx.0.log in the home (rotated at 5 MB,"
+            + " 5 files, readable only by the node's user); it never holds report content or"
+            + " secrets.",
+      })
+  ServeLog.Verbosity logLevel;
+
   @Override
   protected void run() throws Exception {
     NodeHome home = home();
     home.loadConfig(); // a clear error for a home without a node, before asking for a passphrase
+    try (ServeLog log = ServeLog.open(home.dir(), logLevel.level)) {
+      serve(home);
+    }
+  }
+
+  private void serve(NodeHome home) throws Exception {
     RunningNode running;
     try (Passphrase passphrase = passphrase(home)) {
       if (Node.needsEncryption(home)) {
@@ -96,6 +117,17 @@ public final class ServeCommand extends BdxCommand {
         federationListen == null
             ? config.federationListen().host()
             : NodeConfig.HostPort.parse(federationListen).host();
+    // Logged before the line scripts wait for, so it is in the log file once they see that.
+    LOG.info(
+        () ->
+            "node started: client API on "
+                + clientHost
+                + ":"
+                + running.clientPort()
+                + " and partners on "
+                + federationHost
+                + ":"
+                + running.federationPort());
     out()
         .printf(
             "%s (%s) serving the client API on %s:%d and partners on %s:%d; stop with Ctrl-C%n",

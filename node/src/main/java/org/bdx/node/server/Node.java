@@ -198,7 +198,8 @@ public final class Node implements AutoCloseable {
             id -> partners.get(id).map(PartnerRecord::endpoint),
             channels,
             receiver,
-            refused);
+            refused,
+            id -> partners.get(id).map(PartnerRecord::name).orElse(id.fingerprint()));
     // In the transaction that makes an agreement ACTIVE: queue the current alerts the partner may
     // see and what it missed while suspended (already queued versions are skipped).
     book.onActivation(r -> outbox.backfill(new Grant(r.partner(), r.agreementId(), r.weSend())));
