@@ -66,12 +66,6 @@ public final class ServeCommand extends BdxCommand {
   protected void run() throws Exception {
     NodeHome home = home();
     home.loadConfig(); // a clear error for a home without a node, before asking for a passphrase
-    try (ServeLog log = ServeLog.open(home.dir(), logLevel.level)) {
-      serve(home);
-    }
-  }
-
-  private void serve(NodeHome home) throws Exception {
     RunningNode running;
     try (Passphrase passphrase = passphrase(home)) {
       if (Node.needsEncryption(home)) {
@@ -97,6 +91,20 @@ public final class ServeCommand extends BdxCommand {
     } catch (RunningNode.AddressInUse e) {
       throw new CliException(e.getMessage() + ". Is another node already running there?");
     }
+    // Only once the node opened: a wrong passphrase or a taken port leaves the home unchanged.
+    ServeLog log;
+    try {
+      log = ServeLog.open(home.dir(), logLevel.level);
+    } catch (RuntimeException e) {
+      running.close();
+      throw e;
+    }
+    try (log) {
+      serve(running);
+    }
+  }
+
+  private void serve(RunningNode running) throws Exception {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -44,7 +44,7 @@ public final class RepeatedFailures {
     long now = nanos.getAsLong();
     if (!why.equals(last)) {
       summarise();
-      log.log(Level.WARNING, subject + ": " + why);
+      say(Level.WARNING, subject + ": " + why);
       last = why;
       windowStart = now;
       repeats = 0;
@@ -63,8 +63,13 @@ public final class RepeatedFailures {
       return;
     }
     summarise();
-    log.log(Level.INFO, subject + ": " + how);
+    say(Level.INFO, subject + ": " + how);
     last = null;
+  }
+
+  /** Logged as coming from the logger's owner (the feed client), not from this helper. */
+  private void say(Level level, String message) {
+    log.logp(level, log.getName(), "", message);
   }
 
   /** The repeats of the current failure not yet told. */
@@ -72,7 +77,7 @@ public final class RepeatedFailures {
     if (last == null || repeats == 0) {
       return;
     }
-    log.log(
+    say(
         Level.WARNING,
         subject
             + ": still failing ("
