@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -129,6 +130,17 @@ class CliEndToEndTest {
     assertThat(id.out())
         .contains("\"node_id\":\"bdx")
         .contains("\"organization_name\":\"Test Outreach\"");
+  }
+
+  @Test
+  @Order(1)
+  void serve_writesItsLogUnderTheHome_readableOnlyByItsUser() throws Exception {
+    Path log = home.resolve("logs").resolve("bdx.0.log");
+
+    assertThat(log).exists();
+    assertThat(Files.readString(log)).contains("node started: client API on 127.0.0.1:");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(log.getParent())))
+        .isEqualTo("rwx------");
   }
 
   @Test

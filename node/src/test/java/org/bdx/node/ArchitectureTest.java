@@ -39,7 +39,7 @@ class ArchitectureTest {
           List.of("store", "tls"),
           List.of("home", "signing"),
           List.of("identity", "error"),
-          List.of("vault"));
+          List.of("vault", "logging"));
 
   private static final String ROOT = "org.bdx.node";
 

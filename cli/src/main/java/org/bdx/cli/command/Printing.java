@@ -79,10 +79,14 @@ public final class Printing {
     if (a.getTombstone()) {
       // Nothing of the content is held; say why rather than print empty lines.
       out.println(
-          a.getStatus() == AlertStatus.ALERT_STATUS_RETRACTED
-              ? "  retracted: nothing of its content is kept here"
-              : "  withdrawn: no partner shares it with this organization any more;"
-                  + " nothing of its content is kept here");
+          a.getStatus() != AlertStatus.ALERT_STATUS_RETRACTED
+              ? "  withdrawn: no partner shares it with this organization any more;"
+                  + " nothing of its content is kept here"
+              : a.getLocal() && !a.getReportId().isEmpty()
+                  ? "  retracted: partners were told to delete it; its report is kept here"
+                      + " until purged with: bdx report purge "
+                      + a.getReportId()
+                  : "  retracted: nothing of its content is kept here");
       line(out, "reason", a.getRetractionReason());
       return;
     }

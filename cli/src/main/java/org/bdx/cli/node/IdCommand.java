@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
 
 @Command(
     name = "id",
-    description = "Show this node's id and fingerprint (works while the node is stopped).")
+    description =
+        "Show this node's id, fingerprint and endpoints: the client API staff use and the"
+            + " federation endpoint partners connect to (works while the node is stopped).")
 public final class IdCommand extends BdxCommand {
   @Override
   protected void run() throws Exception {
@@ -24,12 +26,18 @@ public final class IdCommand extends BdxCommand {
                       .setNodeId(id.value())
                       .setFingerprint(id.fingerprint())
                       .setOrganizationName(config.organizationName())
+                      .setFederationEndpoint(config.federationListen().toString())
                       .build()));
       return;
     }
     out().println("organization: " + config.organizationName());
     out().println("node id:      " + id.value());
     out().println("fingerprint:  " + id.fingerprint());
-    out().println("client API:   " + config.listen());
+    out().println("client API:   " + config.listen() + "  (staff and the bdx commands)");
+    out()
+        .println(
+            "federation:   "
+                + config.federationListen()
+                + "  (give partners this with the node id)");
   }
 }

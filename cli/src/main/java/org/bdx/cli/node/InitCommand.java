@@ -115,6 +115,7 @@ public final class InitCommand extends BdxCommand {
                       .setNodeId(created.nodeId().value())
                       .setFingerprint(created.nodeId().fingerprint())
                       .setOrganizationName(config.organizationName())
+                      .setFederationEndpoint(config.federationListen().toString())
                       .build()));
       return;
     }

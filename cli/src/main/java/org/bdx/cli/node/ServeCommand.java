@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.CliException;
 import org.bdx.cli.command.Passphrases;
@@ -24,6 +25,8 @@ import picocli.CommandLine.Option;
           + " connect to (mutual TLS).",
     })
 public final class ServeCommand extends BdxCommand {
+  private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -46,6 +49,18 @@ public final class ServeCommand extends BdxCommand {
         "A node made by an older bdx is encrypted under this passphrase on its first serve.",
       })
   Path passphraseFile;
+
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      defaultValue = "info",
+      description = {
+        "How much the node logs: error, warning, info (the default) or debug.",
+        "The log goes to standard error and to logs/bdx.0.log in the home (rotated at 5 MB,"
+            + " 5 files, readable only by the node's user); it never holds report content or"
+            + " secrets.",
+      })
+  ServeLog.Verbosity logLevel;
 
   @Override
   protected void run() throws Exception {
@@ -76,6 +91,20 @@ public final class ServeCommand extends BdxCommand {
     } catch (RunningNode.AddressInUse e) {
       throw new CliException(e.getMessage() + ". Is another node already running there?");
     }
+    // Only once the node opened: a wrong passphrase or a taken port leaves the home unchanged.
+    ServeLog log;
+    try {
+      log = ServeLog.open(home.dir(), logLevel.level);
+    } catch (RuntimeException e) {
+      running.close();
+      throw e;
+    }
+    try (log) {
+      serve(running);
+    }
+  }
+
+  private void serve(RunningNode running) throws Exception {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -96,6 +125,17 @@ public final class ServeCommand extends BdxCommand {
         federationListen == null
             ? config.federationListen().host()
             : NodeConfig.HostPort.parse(federationListen).host();
+    // Logged before the line scripts wait for, so it is in the log file once they see that.
+    LOG.info(
+        () ->
+            "node started: client API on "
+                + clientHost
+                + ":"
+                + running.clientPort()
+                + " and partners on "
+                + federationHost
+                + ":"
+                + running.federationPort());
     out()
         .printf(
             "%s (%s) serving the client API on %s:%d and partners on %s:%d; stop with Ctrl-C%n",

@@ -2,6 +2,9 @@ package org.bdx.cli.node;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.TreeMap;
 import org.bdx.cli.command.BdxCommand;
@@ -26,7 +29,9 @@ import picocli.CommandLine.Command;
       "            first through another partner (in all; some are normal)",
       "  REFUSED   malformed, undecodable or oversized messages refused whole",
       "            (since the node started)",
-      "Below the table, each partner with rejected items, counted by reason.",
+      "Below the table, each partner whose feed is offline: since when (while this node ran)"
+          + " and why its last attempt failed; then each partner with rejected items, counted by"
+          + " reason.",
     })
 public final class StatusCommand extends BdxCommand {
   @Override
@@ -71,8 +76,44 @@ public final class StatusCommand extends BdxCommand {
                 p.getInboundStale(),
                 p.getInboundRefused());
       }
+      offline(r);
       rejections(r);
     }
+  }
+
+  /** "partner: offline since 14:05; the partner's node is not running or not reachable". */
+  private void offline(GetStatusResponse r) {
+    boolean any = false;
+    for (PartnerStatus p : r.getPartnersList()) {
+      if (p.getConnected()
+          || p.getAgreementState() != AgreementState.AGREEMENT_STATE_ACTIVE
+          || (p.getOfflineSince() == 0 && p.getLastError().isEmpty())) {
+        continue;
+      }
+      if (!any) {
+        out().println();
+        out().println("Offline feeds:");
+        any = true;
+      }
+      StringBuilder line = new StringBuilder();
+      if (p.getOfflineSince() != 0) {
+        line.append("offline since ").append(since(p.getOfflineSince(), ZoneId.systemDefault()));
+      } else {
+        line.append("not connected since this node started");
+      }
+      if (!p.getLastError().isEmpty()) {
+        line.append("; ").append(p.getLastError());
+      }
+      out().printf("  %-18s  %s%n", p.getPartner().getName(), line);
+    }
+  }
+
+  /** "14:05" today, else "2026-12-06 14:05", in the local time zone. */
+  static String since(long unixSeconds, ZoneId zone) {
+    ZonedDateTime at = Instant.ofEpochSecond(unixSeconds).atZone(zone);
+    ZonedDateTime today = ZonedDateTime.now(zone);
+    String time = at.format(DateTimeFormatter.ofPattern("HH:mm"));
+    return at.toLocalDate().equals(today.toLocalDate()) ? time : at.toLocalDate() + " " + time;
   }
 
   /** What each reason of spec FEED-8 means, in plain words. */

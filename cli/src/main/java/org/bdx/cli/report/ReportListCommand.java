@@ -54,8 +54,14 @@ public final class ReportListCommand extends BdxCommand {
                 s.getIncidentDate(),
                 truncate(s.getArea(), 20),
                 Printing.word(s.getAudience()),
-                s.getAlertId(),
+                s.getAlertId() + (s.getRetracted() ? " retracted" : ""),
                 Printing.words(s.getHarmsList()));
+      }
+      if (r.getReportsList().stream().anyMatch(ReportSummary::getRetracted)) {
+        out()
+            .println(
+                "A retracted alert's report is kept here until purged with: bdx report purge"
+                    + " REPORT");
       }
       if (!r.getNextPageToken().isEmpty()) {
         out().println("More: bdx report list --page " + r.getNextPageToken());

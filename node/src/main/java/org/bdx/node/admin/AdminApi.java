@@ -25,6 +25,7 @@ import org.bdx.node.identity.NodeId;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.AuditRecord;
 import org.bdx.node.store.PartnerRecord;
+import org.bdx.node.sync.FeedHealth;
 import org.bdx.proto.v1.AcceptAgreementRequest;
 import org.bdx.proto.v1.AcceptAgreementResponse;
 import org.bdx.proto.v1.AddPartnerRequest;
@@ -84,7 +85,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
   private final CoordinatorActions actions;
   private final PartnerCalls calls;
   private final SyncStatus syncStatus;
-  private final Supplier<Map<NodeId, Boolean>> connected;
+  private final Supplier<Map<NodeId, FeedHealth>> connected;
   private final StaffAccounts staff;
   private final AuditLog audit;
   private final BackupMaker backups;
@@ -97,7 +98,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
       CoordinatorActions actions,
       PartnerCalls calls,
       SyncStatus syncStatus,
-      Supplier<Map<NodeId, Boolean>> connected,
+      Supplier<Map<NodeId, FeedHealth>> connected,
       StaffAccounts staff,
       AuditLog audit,
       BackupMaker backups) {
@@ -293,7 +294,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
 
   @Override
   public void getStatus(GetStatusRequest req, StreamObserver<GetStatusResponse> out) {
-    Map<NodeId, Boolean> live = connected.get();
+    Map<NodeId, FeedHealth> live = connected.get();
     GetStatusResponse.Builder r =
         GetStatusResponse.newBuilder()
             .setNodeId(self.value())
@@ -302,7 +303,8 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
       PartnerStatus.Builder s = PartnerStatus.newBuilder().setPartner(Views.partner(p));
       book.latestWith(p.nodeId())
           .ifPresent(a -> s.setAgreementState(a.state()).setAgreementId(a.agreementId()));
-      s.setConnected(live.getOrDefault(p.nodeId(), false));
+      FeedHealth h = live.getOrDefault(p.nodeId(), FeedHealth.NONE);
+      s.setConnected(h.connected()).setOfflineSince(h.offlineSince()).setLastError(h.lastError());
       SyncStatus.Counts c = syncStatus.counts(p.nodeId());
       s.setLastSyncAt(c.lastSyncAt())
           .setOutboundWaiting(c.outboundWaiting())

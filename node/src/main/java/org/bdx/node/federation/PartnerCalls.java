@@ -11,6 +11,7 @@ import org.bdx.node.error.BdxException;
 import org.bdx.node.store.PartnerRecord;
 import org.bdx.node.tls.PartnerChannels;
 import org.bdx.node.tls.PartnerKeyProbe;
+import org.bdx.node.tls.WrongNodeException;
 import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.ConfirmAgreementRequest;
 import org.bdx.proto.v1.FederationServiceGrpc;
@@ -94,7 +95,33 @@ public final class PartnerCalls {
   private static BdxException failure(
       PartnerRecord p, StatusRuntimeException e, String consequence) {
     Status s = e.getStatus();
-    LOG.warning(() -> "partner " + p.name() + " answered " + s.getCode());
+    var wrong = WrongNodeException.in(e);
+    if (wrong.isPresent()) {
+      // The endpoint is up, but another node answers there: "not reachable" would send the
+      // coordinator looking at the network instead of at the node id they were given.
+      String message =
+          "partner "
+              + p.name()
+              + ": the node at "
+              + p.endpoint()
+              + " is a different node (its fingerprint is "
+              + wrong.get().presented().fingerprint()
+              + "; this partner was added with fingerprint "
+              + p.nodeId().fingerprint()
+              + "); check the node id and endpoint with the partner (their bdx id shows both); "
+              + consequence;
+      LOG.warning(() -> message);
+      return BdxException.failedPrecondition(message);
+    }
+    LOG.warning(
+        () ->
+            "partner "
+                + p.name()
+                + " "
+                + (s.getCode() == Status.Code.UNAVAILABLE
+                        || s.getCode() == Status.Code.DEADLINE_EXCEEDED
+                    ? "was not reached at " + p.endpoint()
+                    : "refused the call (" + s.getCode() + ")"));
     String why =
         switch (s.getCode()) {
           case UNAVAILABLE, DEADLINE_EXCEEDED -> "is not reachable at " + p.endpoint();

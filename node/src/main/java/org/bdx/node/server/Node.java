@@ -198,7 +198,8 @@ public final class Node implements AutoCloseable {
             id -> partners.get(id).map(PartnerRecord::endpoint),
             channels,
             receiver,
-            refused);
+            refused,
+            id -> partners.get(id).map(PartnerRecord::name).orElse(id.fingerprint()));
     // In the transaction that makes an agreement ACTIVE: queue the current alerts the partner may
     // see and what it missed while suspended (already queued versions are skipped).
     book.onActivation(r -> outbox.backfill(new Grant(r.partner(), r.agreementId(), r.weSend())));
@@ -224,6 +225,7 @@ public final class Node implements AutoCloseable {
             .setPublicKey(ByteString.copyFrom(keys.publicKey()))
             .addProtocolVersions(PROTOCOL_VERSION)
             .setSoftwareVersion(softwareVersion())
+            .setFederationEndpoint(config.federationListen().toString())
             .build();
     AlertLifecycle lifecycle =
         new AlertLifecycle(
@@ -259,7 +261,7 @@ public final class Node implements AutoCloseable {
             new CoordinatorActions(book, keys, partners, rng),
             new PartnerCalls(channels),
             new SyncStatus(db, syncState, outboxRows, refused),
-            feedClients::connected,
+            feedClients::health,
             staff,
             audit,
             new BackupMaker(home, vault, nodeId, softwareVersion(), clock, rng));

@@ -41,6 +41,7 @@ import org.bdx.proto.v1.ListReportsRequest;
 import org.bdx.proto.v1.ListReportsResponse;
 import org.bdx.proto.v1.PurgeReportRequest;
 import org.bdx.proto.v1.PurgeReportResponse;
+import org.bdx.proto.v1.ReportSummary;
 import org.bdx.proto.v1.RetractAlertRequest;
 import org.bdx.proto.v1.RetractAlertResponse;
 import org.bdx.proto.v1.SearchAlertsRequest;
@@ -125,7 +126,7 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
     audit.record(AuditAction.REPORT_LIST, AuditDetail.of().add("results", page.items().size()));
     out.onNext(
         ListReportsResponse.newBuilder()
-            .addAllReports(page.items().stream().map(Views::toSummary).toList())
+            .addAllReports(page.items().stream().map(this::summary).toList())
             .setNextPageToken(nullToEmpty(page.nextPageToken()))
             .build());
     out.onCompleted();
@@ -205,11 +206,26 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
     out.onCompleted();
   }
 
+  /** A report's summary, marked when its alert was retracted (the report itself is kept). */
+  private ReportSummary summary(ReportRecord r) {
+    boolean retracted =
+        alerts
+            .get(NodeId.parse(nodeInfo.getNodeId()), r.alertId())
+            .map(a -> a.status() == AlertStatus.ALERT_STATUS_RETRACTED)
+            .orElse(false);
+    return Views.toSummary(r).toBuilder().setRetracted(retracted).build();
+  }
+
   private AlertView view(StoredAlert a) {
     AlertView v = withCopies(a);
     if (a.local() && a.status() == AlertStatus.ALERT_STATUS_RETRACTED) {
       String reason = lifecycle.retractionReason(a.alertId()).orElse("");
       v = v.toBuilder().setRetractionReason(reason).build();
+    }
+    if (a.local()) {
+      // Staff asking what is still held here: the report stays until purged.
+      String report = reports.findByAlertId(a.alertId()).map(ReportRecord::reportId).orElse("");
+      v = v.toBuilder().setReportId(report).build();
     }
     return v;
   }

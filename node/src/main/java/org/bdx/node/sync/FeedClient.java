@@ -1,7 +1,6 @@
 package org.bdx.node.sync;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
@@ -13,9 +12,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bdx.node.identity.NodeId;
+import org.bdx.node.logging.RepeatedFailures;
 import org.bdx.node.tls.PartnerChannels;
 import org.bdx.proto.v1.FederationServiceGrpc;
 import org.bdx.proto.v1.FeedAck;
@@ -100,7 +99,10 @@ public final class FeedClient implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean closed;
   private volatile boolean connected;
+  private volatile long offlineSince;
+  private volatile String lastError = "";
   private volatile ManagedChannel channel;
+  private final RepeatedFailures failures;
 
   public FeedClient(
       NodeId partner, String endpoint, PartnerChannels channels, FeedReceiver receiver) {
@@ -128,7 +130,22 @@ public final class FeedClient implements AutoCloseable {
       FeedReceiver receiver,
       Options options,
       RefusedMessages refused) {
-    this(partner, endpoint, channels, receiver, options, refused, receiver::sync);
+    this(partner, endpoint, channels, receiver, options, refused, partner.fingerprint());
+  }
+
+  /**
+   * As above, naming the partner {@code name} (its local name) in the node's log, where failures
+   * are logged once and then summarised (a partner that is down is retried about once a second).
+   */
+  public FeedClient(
+      NodeId partner,
+      String endpoint,
+      PartnerChannels channels,
+      FeedReceiver receiver,
+      Options options,
+      RefusedMessages refused,
+      String name) {
+    this(partner, endpoint, channels, receiver, options, refused, receiver::sync, name);
   }
 
   /** As above, with the step that forces stored batches to disk replaced (tests). */
@@ -140,6 +157,19 @@ public final class FeedClient implements AutoCloseable {
       Options options,
       RefusedMessages refused,
       Runnable sync) {
+    this(partner, endpoint, channels, receiver, options, refused, sync, partner.fingerprint());
+  }
+
+  private FeedClient(
+      NodeId partner,
+      String endpoint,
+      PartnerChannels channels,
+      FeedReceiver receiver,
+      Options options,
+      RefusedMessages refused,
+      Runnable sync,
+      String name) {
+    this.failures = new RepeatedFailures(LOG, "feed from partner " + name);
     this.sync = Objects.requireNonNull(sync, "sync");
     this.refused = Objects.requireNonNull(refused, "refused");
     this.partner = Objects.requireNonNull(partner, "partner");
@@ -162,6 +192,29 @@ public final class FeedClient implements AutoCloseable {
   /** Whether a stream to the partner is open and has delivered at least one message. */
   public boolean connected() {
     return connected;
+  }
+
+  /** Whether the feed is connected, since when it is not, and why it last failed. */
+  public FeedHealth health() {
+    boolean c = connected;
+    return new FeedHealth(c, c ? 0 : offlineSince, c ? "" : lastError);
+  }
+
+  /** Remembers why for {@code bdx status} and logs it (once, then summarised). */
+  private void failed(String why) {
+    if (closed) {
+      return; // stopped here, not a failure
+    }
+    failures.failed(why);
+    lastError = why;
+  }
+
+  /** The session ended: remember when, if it had been connected. */
+  private void disconnected() {
+    if (connected) {
+      connected = false;
+      offlineSince = System.currentTimeMillis() / 1000;
+    }
   }
 
   /** Stops reading: cancels the stream, waits briefly for the worker, closes the channel. */
@@ -195,11 +248,9 @@ public final class FeedClient implements AutoCloseable {
         } catch (InterruptedException e) {
           break;
         } catch (RuntimeException e) {
-          LOG.log(
-              Level.INFO,
-              "feed from " + partner.fingerprint() + " failed: " + e.getClass().getSimpleName());
+          failed(FeedHealth.words(e));
         } finally {
-          connected = false;
+          disconnected();
         }
         if (closed) {
           break;
@@ -212,7 +263,7 @@ public final class FeedClient implements AutoCloseable {
         }
       }
     } finally {
-      connected = false;
+      disconnected();
       stopped.countDown();
     }
   }
@@ -372,6 +423,8 @@ public final class FeedClient implements AutoCloseable {
         if (messages > 0 && !delivered) {
           delivered = true;
           connected = true;
+          lastError = "";
+          failures.recovered("connected again");
         }
         if (!items.isEmpty()) {
           // Committed without waiting for the disk; acknowledged once the syncer has forced it
@@ -394,11 +447,7 @@ public final class FeedClient implements AutoCloseable {
             if (RefusedMessages.countsAsRefused(f.error())) {
               refused.record(partner);
             }
-            LOG.info(
-                "feed from "
-                    + partner.fingerprint()
-                    + " ended: "
-                    + Status.fromThrowable(f.error()).getCode());
+            failed(FeedHealth.words(f.error()));
           }
           return healthy(delivered, caughtUp, openedAt);
         }
@@ -412,7 +461,7 @@ public final class FeedClient implements AutoCloseable {
         throw ie;
       }
       if (FeedReceiver.isNoAgreement((RuntimeException) e)) {
-        LOG.info("feed from " + partner.fingerprint() + " stopped: no active agreement");
+        failed("the partner's node has no active agreement with this node");
         return false;
       }
       throw (RuntimeException) e;

@@ -29,6 +29,7 @@ public final class FeedClients implements AutoCloseable {
   private final FeedReceiver receiver;
   private final FeedClient.Options options;
   private final RefusedMessages refused;
+  private final Function<NodeId, String> names;
   private final Map<NodeId, FeedClient> clients = new HashMap<>();
   private boolean closed;
 
@@ -42,6 +43,17 @@ public final class FeedClients implements AutoCloseable {
       PartnerChannels channels,
       FeedReceiver receiver,
       RefusedMessages refused) {
+    this(grants, endpointOf, channels, receiver, refused, NodeId::fingerprint);
+  }
+
+  /** As above, naming each partner in the log by {@code names} (its local name). */
+  public FeedClients(
+      SharingGrants grants,
+      Function<NodeId, Optional<String>> endpointOf,
+      PartnerChannels channels,
+      FeedReceiver receiver,
+      RefusedMessages refused,
+      Function<NodeId, String> names) {
     this(
         grants,
         endpointOf,
@@ -49,7 +61,8 @@ public final class FeedClients implements AutoCloseable {
         channels,
         receiver,
         FeedClient.Options.defaults(),
-        refused);
+        refused,
+        names);
   }
 
   /**
@@ -65,6 +78,20 @@ public final class FeedClients implements AutoCloseable {
       FeedReceiver receiver,
       FeedClient.Options options,
       RefusedMessages refused) {
+    this(grants, endpointOf, candidates, channels, receiver, options, refused, NodeId::fingerprint);
+  }
+
+  /** As above, naming each partner in the log by {@code names}. */
+  public FeedClients(
+      SharingGrants grants,
+      Function<NodeId, Optional<String>> endpointOf,
+      Supplier<? extends Collection<NodeId>> candidates,
+      PartnerChannels channels,
+      FeedReceiver receiver,
+      FeedClient.Options options,
+      RefusedMessages refused,
+      Function<NodeId, String> names) {
+    this.names = Objects.requireNonNull(names, "names");
     this.grants = Objects.requireNonNull(grants, "grants");
     this.endpointOf = Objects.requireNonNull(endpointOf, "endpointOf");
     this.candidates = Objects.requireNonNull(candidates, "candidates");
@@ -98,7 +125,10 @@ public final class FeedClients implements AutoCloseable {
     stop.forEach(FeedClient::close);
     for (var e : wanted.entrySet()) {
       clients.computeIfAbsent(
-          e.getKey(), p -> new FeedClient(p, e.getValue(), channels, receiver, options, refused));
+          e.getKey(),
+          p ->
+              new FeedClient(
+                  p, e.getValue(), channels, receiver, options, refused, names.apply(p)));
     }
   }
 
@@ -106,6 +136,13 @@ public final class FeedClients implements AutoCloseable {
   public synchronized Map<NodeId, Boolean> connected() {
     Map<NodeId, Boolean> out = new TreeMap<>((a, b) -> a.value().compareTo(b.value()));
     clients.forEach((p, c) -> out.put(p, c.connected()));
+    return out;
+  }
+
+  /** Partner → how its feed stands, for every partner with a running client. */
+  public synchronized Map<NodeId, FeedHealth> health() {
+    Map<NodeId, FeedHealth> out = new TreeMap<>((a, b) -> a.value().compareTo(b.value()));
+    clients.forEach((p, c) -> out.put(p, c.health()));
     return out;
   }
 

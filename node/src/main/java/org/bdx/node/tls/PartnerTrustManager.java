@@ -33,22 +33,24 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
 
   private final Predicate<NodeId> accept;
   private final String refusal;
+  private final NodeId expected;
 
-  private PartnerTrustManager(Predicate<NodeId> accept, String refusal) {
+  private PartnerTrustManager(Predicate<NodeId> accept, String refusal, NodeId expected) {
     this.accept = Objects.requireNonNull(accept, "accept");
     this.refusal = refusal;
+    this.expected = expected;
   }
 
   /** Server side: accepts clients whose node id {@code isPartner} says is a registered partner. */
   public static PartnerTrustManager forPartners(Predicate<NodeId> isPartner) {
-    return new PartnerTrustManager(isPartner, "is not a registered partner");
+    return new PartnerTrustManager(isPartner, "is not a registered partner", null);
   }
 
   /** Client side: accepts only a server whose node id is exactly {@code expected}. */
   public static PartnerTrustManager forExpected(NodeId expected) {
     Objects.requireNonNull(expected, "expected");
     return new PartnerTrustManager(
-        expected::equals, "is not the expected partner " + expected.fingerprint());
+        expected::equals, "is not the expected partner " + expected.fingerprint(), expected);
   }
 
   /**
@@ -107,6 +109,9 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
     } catch (RuntimeException e) {
       throw new CertificateException(
           "could not decide whether node " + id.fingerprint() + " is a partner; refusing it");
+    }
+    if (!accepted && expected != null) {
+      throw new WrongNodeException(expected, id);
     }
     if (!accepted) {
       throw new CertificateException("node " + id.fingerprint() + " " + refusal);
