@@ -85,7 +85,7 @@ class ErrorsTest {
             file("unknown-field.json")),
         new Case(
             1,
-            "harms[0]: \"HARM_CATEGORY_PUNCHING\" is not one of the words",
+            "harms[0]: unknown value 'HARM_CATEGORY_PUNCHING'; one of: physical_assault,",
             "harms[0]",
             "report",
             "add",

@@ -129,7 +129,9 @@ public final class HumanJson {
     try {
       return new JsonPrimitive(f.apply(field.getEnumType(), v.getAsString()));
     } catch (IllegalArgumentException ex) {
-      throw new CliException((source == null ? "" : source + ": ") + name + ": " + ex.getMessage());
+      // The field is named for --json too (spec of the CLI's JSON errors: code, message, field).
+      throw CliException.field(
+          name, (source == null ? "" : source + ": ") + name + ": " + ex.getMessage());
     }
   }
 
