@@ -145,6 +145,19 @@ class HelpTest {
   }
 
   @Test
+  void topLevelHelp_printsEveryFooterLineWhole() {
+    // A footer line longer than the help width is broken in mid-sentence by picocli.
+    CliRun help = CliRun.bdx("--help");
+    String[] footer = Bdx.class.getAnnotation(picocli.CommandLine.Command.class).footer();
+    assertThat(footer).isNotEmpty();
+    for (String line : footer) {
+      if (!line.isBlank()) {
+        assertThat(help.out()).as("footer line").contains(line);
+      }
+    }
+  }
+
+  @Test
   void version_isTheTopLevelsOnly() {
     CliRun version = CliRun.bdx("--version");
     assertThat(version.exitCode()).as(version.toString()).isZero();
