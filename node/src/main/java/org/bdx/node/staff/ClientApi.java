@@ -233,12 +233,9 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
   /**
    * The organizations a received alert came through, origin first (spec RELAY-8): the signers of
    * its held hop statements; without statements (sent by its origin, or a header-only copy), the
-   * origin and the partner it came from. Empty for this node's own alerts.
+   * origin and the partner it came from. For an alert held without a copy record.
    */
   private List<NodeId> path(StoredAlert a) {
-    if (a.local()) {
-      return List.of();
-    }
     if (a.receivedFrom() == null || a.receivedFrom().equals(a.originNodeId())) {
       return List.of(a.originNodeId());
     }
@@ -248,12 +245,19 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
 
   /** The view with its path and the partners its copies came through (spec FEED-9, RELAY-9). */
   private AlertView withCopies(StoredAlert a) {
-    AlertView v = Views.toView(a, originNames, path(a));
     if (a.local()) {
-      return v;
+      return Views.toView(a, originNames);
     }
+    List<AlertCopies.Copy> copies = alerts.copies(a.originNodeId(), a.alertId());
+    // The alert's path is its provenance copy's (FEED-9.6): read once with the copies.
+    List<NodeId> path =
+        copies.stream()
+            .filter(c -> c.sender().equals(a.receivedFrom()))
+            .findFirst()
+            .map(c -> copyPath(a, c))
+            .orElseGet(() -> path(a));
     return Views.withCopies(
-        v, originNames, alerts.copies(a.originNodeId(), a.alertId()), c -> copyPath(a, c));
+        Views.toView(a, originNames, path), originNames, copies, c -> copyPath(a, c));
   }
 
   /**

@@ -131,11 +131,22 @@ public final class AlertCopies {
         });
   }
 
-  /** Forgets every copy of {@code (originNodeId, alertId)} (the alert is no longer held). */
-  public void deleteAll(NodeId originNodeId, String alertId) {
+  /** Whether a copy of {@code (originNodeId, alertId)} came from {@code sender}. */
+  public boolean cameFrom(NodeId originNodeId, String alertId, NodeId sender) {
+    return db.queryLong(
+            "SELECT count(*) FROM alert_copies WHERE origin_node_id = ? AND alert_id = ?"
+                + " AND sender = ?",
+            originNodeId.value(),
+            alertId,
+            sender.value())
+        > 0;
+  }
+
+  /** Forgets every copy of the alert (it is no longer held); its origin as stored. */
+  void deleteAll(String originNodeId, String alertId) {
     db.update(
         "DELETE FROM alert_copies WHERE origin_node_id = ? AND alert_id = ?",
-        originNodeId.value(),
+        originNodeId,
         alertId);
   }
 

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.bdx.node.identity.NodeId;
 import org.bdx.proto.v1.AlertFields;
+import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.SignedAlert;
 import org.bdx.proto.v1.SignedHop;
 
@@ -31,6 +32,7 @@ public final class AlertStore {
 
   private final NodeDatabase db;
   private final Indexer indexer;
+  private final AlertCopies copies;
 
   /**
    * @param indexer decides what of each alert's fields goes into the search index
@@ -38,6 +40,7 @@ public final class AlertStore {
   public AlertStore(NodeDatabase db, Indexer indexer) {
     this.db = Objects.requireNonNull(db, "db");
     this.indexer = Objects.requireNonNull(indexer, "indexer");
+    this.copies = new AlertCopies(db);
   }
 
   /**
@@ -324,26 +327,21 @@ public final class AlertStore {
    * @param seq the row's insertion sequence
    * @param version the version held
    * @param local whether it is this node's own alert
+   * @param status the held version's status (a held retraction is final, spec VER-3)
    */
-  public record Held(long seq, long version, boolean local) {}
+  public record Held(long seq, long version, boolean local, AlertStatus status) {}
 
   /**
    * Whether a copy of {@code (originNodeId, alertId)} came from {@code partner} (spec FEED-3: an
    * alert is never sent back to a partner it came from, by any path).
    */
   public boolean cameFrom(NodeId originNodeId, String alertId, NodeId partner) {
-    return db.queryLong(
-            "SELECT count(*) FROM alert_copies WHERE origin_node_id = ? AND alert_id = ?"
-                + " AND sender = ?",
-            originNodeId.value(),
-            alertId,
-            partner.value())
-        > 0;
+    return copies.cameFrom(originNodeId, alertId, partner);
   }
 
   /** The copies of a received alert, one per partner it came from (spec FEED-9). */
   public List<AlertCopies.Copy> copies(NodeId originNodeId, String alertId) {
-    return new AlertCopies(db).of(originNodeId, alertId);
+    return copies.of(originNodeId, alertId);
   }
 
   /** The held version of {@code (originNodeId, alertId)}, if any; cheaper than {@link #get}. */
@@ -355,13 +353,19 @@ public final class AlertStore {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT seq, version, local FROM alerts WHERE origin_node_id = ? AND alert_id = ?")) {
+                  "SELECT seq, version, local, status FROM alerts"
+                      + " WHERE origin_node_id = ? AND alert_id = ?")) {
             ps.setString(1, originNodeId.value());
             ps.setString(2, alertId);
             try (ResultSet rs = ps.executeQuery()) {
-              return rs.next()
-                  ? Optional.of(new Held(rs.getLong(1), rs.getLong(2), rs.getInt(3) != 0))
-                  : Optional.<Held>empty();
+              if (!rs.next()) {
+                return Optional.<Held>empty();
+              }
+              AlertStatus status = AlertStatus.forNumber(rs.getInt(4));
+              if (status == null) {
+                throw new StoreException("stored alert " + alertId + " has an unknown status");
+              }
+              return Optional.of(new Held(rs.getLong(1), rs.getLong(2), rs.getInt(3) != 0, status));
             }
           }
         });
@@ -541,14 +545,8 @@ public final class AlertStore {
             }
           }
           // The record of who gave what goes with the alert (spec FEED-9, FEED-10).
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "DELETE FROM alert_copies WHERE origin_node_id = ? AND alert_id = ?")) {
-            for (String[] k : keys) {
-              ps.setString(1, k[0]);
-              ps.setString(2, k[1]);
-              ps.executeUpdate();
-            }
+          for (String[] k : keys) {
+            copies.deleteAll(k[0], k[1]);
           }
           if (!seqs.isEmpty()) {
             db.removedContent();

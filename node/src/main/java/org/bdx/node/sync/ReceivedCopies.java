@@ -84,16 +84,13 @@ final class ReceivedCopies {
     if (mine != null && mine.version() >= a.version()) {
       return Outcome.of(Kept.STALE); // this path sent this or a newer version before
     }
-    StoredAlert h =
-        alerts
-            .get(origin, a.alertId())
-            .orElseThrow(() -> new IllegalStateException("held alert vanished"));
-    if (h.status() == AlertStatus.ALERT_STATUS_RETRACTED) {
+    if (held.get().status() == AlertStatus.ALERT_STATUS_RETRACTED) {
       return Outcome.of(Kept.STALE); // no version follows a retraction (VER-3)
     }
     long v = a.version();
-    if (retraction || (!headerOnly && v > h.version())) {
-      if (v <= h.version()) {
+    long heldVersion = held.get().version();
+    if (retraction || (!headerOnly && v > heldVersion)) {
+      if (v <= heldVersion) {
         return Outcome.of(Kept.STALE);
       }
       // The origin's newer version or retraction: what every path gave of older ones goes.
@@ -106,14 +103,16 @@ final class ReceivedCopies {
       copies.put(origin, a.alertId(), copyOf(row, a.disclosedPaths()));
       return new Outcome(Kept.STORED, a);
     }
-    if (!headerOnly) {
-      if (v < h.version()) {
-        copies.put(origin, a.alertId(), copyOf(row, List.of()));
-        return Outcome.of(Kept.STALE); // a newer version came first by another path
-      }
-      return union(row, h, held.get());
+    if (!headerOnly && v < heldVersion) {
+      copies.put(origin, a.alertId(), copyOf(row, List.of()));
+      return Outcome.of(Kept.STALE); // a newer version came first by another path
     }
-    return withdraw(row, h, held.get(), all, mine);
+    // Only a merge or a withdrawal needs the held content itself.
+    StoredAlert h =
+        alerts
+            .get(origin, a.alertId())
+            .orElseThrow(() -> new IllegalStateException("held alert vanished"));
+    return headerOnly ? withdraw(row, h, held.get(), all, mine) : union(row, h, held.get());
   }
 
   /** A second copy of the held version: its claims join the held ones. */
@@ -183,6 +182,7 @@ final class ReceivedCopies {
       if (a.version() > h.version()) {
         alerts.put(row, Optional.of(held));
       } else {
+        // Not reached while copies give claims of the held version only; fail closed if not.
         alerts.stripToTombstone(a.originNodeId(), a.alertId());
       }
       return new Outcome(Kept.STORED, a);
