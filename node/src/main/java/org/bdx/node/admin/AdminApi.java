@@ -23,6 +23,7 @@ import org.bdx.node.error.BdxException;
 import org.bdx.node.federation.PartnerCalls;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.store.AgreementRecord;
+import org.bdx.node.store.AmendmentRecord;
 import org.bdx.node.store.AuditRecord;
 import org.bdx.node.store.PartnerRecord;
 import org.bdx.node.sync.FeedHealth;
@@ -35,7 +36,11 @@ import org.bdx.proto.v1.AddStaffResponse;
 import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.Agreement;
 import org.bdx.proto.v1.AgreementState;
+import org.bdx.proto.v1.AmendAgreementRequest;
+import org.bdx.proto.v1.AmendAgreementResponse;
 import org.bdx.proto.v1.BackupSummary;
+import org.bdx.proto.v1.CancelAmendmentRequest;
+import org.bdx.proto.v1.CancelAmendmentResponse;
 import org.bdx.proto.v1.CreateBackupRequest;
 import org.bdx.proto.v1.CreateBackupResponse;
 import org.bdx.proto.v1.GetAgreementRequest;
@@ -62,6 +67,7 @@ import org.bdx.proto.v1.ResumeAgreementRequest;
 import org.bdx.proto.v1.ResumeAgreementResponse;
 import org.bdx.proto.v1.RevokeStaffRequest;
 import org.bdx.proto.v1.RevokeStaffResponse;
+import org.bdx.proto.v1.SignedAgreement;
 import org.bdx.proto.v1.SuspendAgreementRequest;
 import org.bdx.proto.v1.SuspendAgreementResponse;
 import org.bdx.proto.v1.TerminateAgreementRequest;
@@ -252,6 +258,15 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
   public void acceptAgreement(
       AcceptAgreementRequest req, StreamObserver<AcceptAgreementResponse> out) {
     AgreementRecord existing = agreement(req.getAgreementId());
+    if (existing.state() == AgreementState.AGREEMENT_STATE_ACTIVE
+        && book.pendingAmendment(existing.agreementId())
+            .filter(a -> !a.proposedByUs())
+            .isPresent()) {
+      AgreementRecord amended = acceptAmendment(existing);
+      out.onNext(AcceptAgreementResponse.newBuilder().setAgreement(view(amended)).build());
+      out.onCompleted();
+      return;
+    }
     // Accepting again re-sends the confirmation if the proposer could not be told the first time.
     AgreementRecord rec =
         existing.state() == AgreementState.AGREEMENT_STATE_ACTIVE && !existing.proposedByUs()
@@ -262,6 +277,77 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
         rec.signed(),
         "accepted here; run `bdx agreement accept " + rec.agreementId() + "` again to tell them");
     out.onNext(AcceptAgreementResponse.newBuilder().setAgreement(view(rec)).build());
+    out.onCompleted();
+  }
+
+  /**
+   * Accepts the partner's pending amendment (spec AGR-12.4, ADM-14): partner first, so that this
+   * node never holds terms the partner does not. Countersigns, sends the confirmation, and only if
+   * the partner took it puts the new terms in force here. If the partner refused it (it withdrew
+   * the amendment), the amendment is dropped here too.
+   */
+  private AgreementRecord acceptAmendment(AgreementRecord existing) {
+    String id = existing.agreementId();
+    SignedAgreement countersigned = actions.countersignAmendment(id);
+    try {
+      calls.confirm(
+          partnerOf(existing),
+          countersigned,
+          "nothing changed here; the amendment is still pending, run the same command again");
+    } catch (BdxException e) {
+      if (e.kind() == BdxException.Kind.FAILED_PRECONDITION) {
+        try {
+          actions.cancelAmendment(id);
+        } catch (BdxException gone) {
+          e.addSuppressed(gone);
+        }
+      }
+      throw e;
+    }
+    return actions.amendmentConfirmed(id, countersigned);
+  }
+
+  @Override
+  public void amendAgreement(
+      AmendAgreementRequest req, StreamObserver<AmendAgreementResponse> out) {
+    if (!req.hasTerms()) {
+      throw new IllegalArgumentException("terms: required");
+    }
+    AgreementRecord existing = agreement(req.getAgreementId());
+    AmendmentRecord a = actions.amend(existing.agreementId(), req.getTerms());
+    try {
+      calls.offer(partnerOf(existing), a.signed(), "nothing was proposed");
+    } catch (BdxException e) {
+      // An amendment the partner never saw must not linger as if it were pending there.
+      try {
+        actions.cancelAmendment(existing.agreementId());
+      } catch (BdxException gone) {
+        e.addSuppressed(gone);
+      }
+      throw e;
+    }
+    out.onNext(
+        AmendAgreementResponse.newBuilder()
+            .setAgreement(view(agreement(existing.agreementId())))
+            .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void cancelAmendment(
+      CancelAmendmentRequest req, StreamObserver<CancelAmendmentResponse> out) {
+    AgreementRecord existing = agreement(req.getAgreementId());
+    AmendmentRecord dropped = actions.cancelAmendment(existing.agreementId());
+    calls.closeAmendment(
+        partnerOf(existing),
+        existing.agreementId(),
+        dropped.version(),
+        "it is dropped here; the partner still lists it until it is told, and accepting it there"
+            + " will fail");
+    out.onNext(
+        CancelAmendmentResponse.newBuilder()
+            .setAgreement(view(agreement(existing.agreementId())))
+            .build());
     out.onCompleted();
   }
 
@@ -427,7 +513,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
 
   private Agreement view(AgreementRecord a) {
     String name = partners.get(a.partner()).map(PartnerRecord::name).orElse("(removed partner)");
-    return Views.agreement(a, name);
+    return Views.agreement(a, name, book.pendingAmendment(a.agreementId()));
   }
 
   /** Echo only what could be a name or id, shortened: never arbitrary input. */

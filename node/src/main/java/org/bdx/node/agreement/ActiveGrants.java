@@ -35,8 +35,12 @@ final class ActiveGrants implements SharingGrants {
   /** The ACTIVE and SUSPENDED agreements; null when they must be read again (the db lock). */
   private volatile Snapshot cached;
 
-  /** The ACTIVE agreements by partner and the outbound grants of the SUSPENDED ones. */
-  private record Snapshot(Map<NodeId, AgreementRecord> active, List<Grant> suspended) {}
+  /**
+   * The ACTIVE agreements by partner, the outbound grants of the SUSPENDED ones, and the inbound
+   * terms of amendments pending for ACTIVE ones.
+   */
+  private record Snapshot(
+      Map<NodeId, AgreementRecord> active, List<Grant> suspended, Map<NodeId, Grant> pending) {}
 
   ActiveGrants(NodeDatabase db, AgreementStore store) {
     this.db = db;
@@ -71,6 +75,11 @@ final class ActiveGrants implements SharingGrants {
     return snapshot().suspended();
   }
 
+  @Override
+  public Optional<Grant> pendingInbound(NodeId partner) {
+    return Optional.ofNullable(partner == null ? null : snapshot().pending().get(partner));
+  }
+
   /**
    * Drops the cache. Called inside the transaction of every change, before it commits; the call
    * joins that transaction, so it holds the database lock a concurrent load needs.
@@ -98,7 +107,8 @@ final class ActiveGrants implements SharingGrants {
         () -> {
           Snapshot current = cached;
           if (current == null) {
-            current = new Snapshot(loadActive(), loadSuspended());
+            Map<NodeId, AgreementRecord> active = loadActive();
+            current = new Snapshot(active, loadSuspended(), loadPending(active));
             cached = current;
           }
           return current;
@@ -113,6 +123,17 @@ final class ActiveGrants implements SharingGrants {
       out.add(new Grant(r.partner(), r.agreementId(), r.weSend()));
     }
     return List.copyOf(out);
+  }
+
+  private Map<NodeId, Grant> loadPending(Map<NodeId, AgreementRecord> active) {
+    Map<NodeId, Grant> out = new HashMap<>();
+    for (AgreementRecord r : active.values()) {
+      store
+          .amendment(r.agreementId())
+          .ifPresent(
+              a -> out.put(r.partner(), new Grant(r.partner(), r.agreementId(), a.weReceive())));
+    }
+    return Map.copyOf(out);
   }
 
   private Map<NodeId, AgreementRecord> loadActive() {

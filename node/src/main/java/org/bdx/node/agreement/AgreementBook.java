@@ -19,6 +19,7 @@ import org.bdx.node.identity.NodeId;
 import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.AgreementStore;
+import org.bdx.node.store.AmendmentRecord;
 import org.bdx.node.store.Ids;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.PartnerRecord;
@@ -74,6 +75,7 @@ public final class AgreementBook {
   private final AuditLog audit;
   private final List<Consumer<AgreementRecord>> listeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<AgreementRecord>> activations = new CopyOnWriteArrayList<>();
+  private final List<Consumer<AgreementRecord>> amendments = new CopyOnWriteArrayList<>();
 
   /** A book whose changes are recorded in {@code db}'s audit log. */
   public AgreementBook(NodeDatabase db, Clock clock) {
@@ -113,6 +115,16 @@ public final class AgreementBook {
    */
   public void onActivation(Consumer<AgreementRecord> work) {
     activations.add(Objects.requireNonNull(work, "work"));
+  }
+
+  /**
+   * Runs {@code work} inside the transaction that puts an amendment in force (spec AGR-12.7), after
+   * the new terms are stored and before it commits, with the record under the new terms. What it
+   * writes commits with the new terms, or neither does: the receiver's narrowing of what it holds
+   * and the sender's new queue must never lag the terms.
+   */
+  public void onAmendment(Consumer<AgreementRecord> work) {
+    amendments.add(Objects.requireNonNull(work, "work"));
   }
 
   // --- reading --------------------------------------------------------------------------------
@@ -162,21 +174,37 @@ public final class AgreementBook {
    * The record after a change, the state before it ({@code UNSPECIFIED} for a new agreement), and
    * whether anything changed (if not, nothing is recorded and no listener is called).
    */
-  record Change(AgreementRecord record, AgreementState previous, boolean changed) {
+  record Change(
+      AgreementRecord record, AgreementState previous, boolean changed, Amendment amendment) {
     /** A new agreement. */
     static Change inserted(AgreementRecord r) {
-      return new Change(r, AgreementState.AGREEMENT_STATE_UNSPECIFIED, true);
+      return new Change(r, AgreementState.AGREEMENT_STATE_UNSPECIFIED, true, null);
     }
 
     /** An agreement that was in state {@code previous}. */
     static Change changed(AgreementRecord r, AgreementState previous) {
-      return new Change(r, previous, true);
+      return new Change(r, previous, true, null);
     }
 
     /** Nothing changed. */
     static Change none(AgreementRecord r) {
-      return new Change(r, r.state(), false);
+      return new Change(r, r.state(), false, null);
     }
+
+    /** A change of the agreement's amendment (spec AGR-12); its state stays. */
+    static Change amended(AgreementRecord r, Amendment what) {
+      return new Change(r, r.state(), true, what);
+    }
+  }
+
+  /** What happened to an agreement's amendment. */
+  enum Amendment {
+    /** New terms proposed (here or by the partner), pending. */
+    PROPOSED,
+    /** The pending terms put in force. */
+    IN_FORCE,
+    /** The pending terms declined or withdrawn. */
+    CLOSED
   }
 
   /** One step of a lifecycle: returns the next record, or {@code current} itself for no change. */
@@ -197,7 +225,12 @@ public final class AgreementBook {
                 Change c = work.get();
                 if (c.changed()) {
                   record(c);
-                  if (c.record().state() == AgreementState.AGREEMENT_STATE_ACTIVE) {
+                  if (c.amendment() == Amendment.IN_FORCE) {
+                    for (Consumer<AgreementRecord> a : amendments) {
+                      a.accept(c.record());
+                    }
+                  } else if (c.amendment() == null
+                      && c.record().state() == AgreementState.AGREEMENT_STATE_ACTIVE) {
                     for (Consumer<AgreementRecord> a : activations) {
                       a.accept(c.record());
                     }
@@ -220,6 +253,23 @@ public final class AgreementBook {
   /** Records a committed-to-be change in the audit log; runs in the change's transaction. */
   private void record(Change c) {
     AgreementRecord r = c.record();
+    if (c.amendment() != null) {
+      AuditAction action =
+          switch (c.amendment()) {
+            case PROPOSED -> AuditAction.AGREEMENT_AMEND;
+            case IN_FORCE -> AuditAction.AGREEMENT_AMENDMENT_ACCEPT;
+            case CLOSED -> AuditAction.AGREEMENT_AMENDMENT_CLOSE;
+          };
+      audit.record(
+          action,
+          AuditDetail.of()
+              .add("agreement", r.agreementId())
+              .add("partner", r.partner().value())
+              .add("partner_name", partnerName(r.partner()))
+              .add("state", stateName(r))
+              .add("terms_version", r.terms().getVersion()));
+      return;
+    }
     AuditAction action =
         switch (r.state()) {
           case AGREEMENT_STATE_PROPOSED -> AuditAction.AGREEMENT_PROPOSE;
@@ -235,10 +285,12 @@ public final class AgreementBook {
         AuditDetail.of()
             .add("agreement", r.agreementId())
             .add("partner", r.partner().value())
-            .add(
-                "partner_name",
-                partnerNames.get(r.partner()).map(PartnerRecord::name).orElse("(removed)"))
+            .add("partner_name", partnerName(r.partner()))
             .add("state", stateName(r)));
+  }
+
+  private String partnerName(NodeId partner) {
+    return partnerNames.get(partner).map(PartnerRecord::name).orElse("(removed)");
   }
 
   /** Loads, applies {@code step} (which returns the same record for "no change"), stores. */
@@ -262,10 +314,44 @@ public final class AgreementBook {
     grants.clear();
   }
 
-  /** Stores an agreement's new state; only inside {@link #change}. */
+  /**
+   * Stores an agreement's new state; only inside {@link #change}. Leaving ACTIVE drops a pending
+   * amendment (spec AGR-12.2: amendments are made to, and only to, an ACTIVE agreement).
+   */
   void update(AgreementRecord r) {
     store.update(r);
+    if (r.state() != AgreementState.AGREEMENT_STATE_ACTIVE) {
+      store.deleteAmendment(r.agreementId());
+    }
     grants.clear();
+  }
+
+  /** Puts amended terms in force and drops the pending amendment; only inside {@link #change}. */
+  void replaceTerms(AgreementRecord r) {
+    store.replaceTerms(r);
+    store.deleteAmendment(r.agreementId());
+    grants.clear();
+  }
+
+  /** Stores a pending amendment, replacing any other; only inside {@link #change}. */
+  void putAmendment(AmendmentRecord a) {
+    store.putAmendment(a);
+    grants.clear();
+  }
+
+  /** Drops the pending amendment, if any; only inside {@link #change}. */
+  boolean dropAmendment(String agreementId) {
+    boolean had = store.deleteAmendment(agreementId);
+    grants.clear();
+    return had;
+  }
+
+  /** The amendment pending for an agreement, if any (spec AGR-12). */
+  public Optional<AmendmentRecord> pendingAmendment(String agreementId) {
+    if (!Ids.isValid(agreementId)) {
+      return Optional.empty();
+    }
+    return store.amendment(agreementId);
   }
 
   /** The stored agreement with this id, for an id already known to be well formed. */

@@ -14,6 +14,7 @@ import org.bdx.node.agreement.AgreementBook.Change;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.store.AgreementRecord;
+import org.bdx.node.store.AmendmentRecord;
 import org.bdx.node.store.Ids;
 import org.bdx.node.store.PartnerRecord;
 import org.bdx.proto.v1.AgreementState;
@@ -98,41 +99,7 @@ public final class CoordinatorActions {
       throw BdxException.invalid("the public key given is not the partner's key");
     }
     byte[] acceptorKey = partnerPublicKey.clone();
-    List<String> problems = new ArrayList<>();
-    if (!t.getUnknownFields().asMap().isEmpty()
-        || !t.getWeSend().getUnknownFields().asMap().isEmpty()
-        || !t.getWeReceive().getUnknownFields().asMap().isEmpty()) {
-      problems.add("terms: have fields unknown to bdx.v1");
-    }
-    PartnerClass registered = partner.partnerClass();
-    DirectionTerms weSend = t.getWeSend();
-    if (weSend.getReceiverClass() == PartnerClass.PARTNER_CLASS_UNSPECIFIED) {
-      weSend = weSend.toBuilder().setReceiverClass(registered).build();
-    }
-    DirectionTerms weReceive = t.getWeReceive();
-    if (weSend.getReceiverClass() != registered) {
-      problems.add(
-          "we_send.receiver_class: the partner is registered here as "
-              + className(registered)
-              + ", not "
-              + className(weSend.getReceiverClass()));
-    }
-    if (weReceive.getReceiverClass() == PartnerClass.PARTNER_CLASS_UNSPECIFIED
-        || weReceive.getReceiverClass() == PartnerClass.UNRECOGNIZED) {
-      problems.add(
-          "we_receive.receiver_class: must say how the partner classifies this node"
-              + " (peer, support or police)");
-    }
-    List<String> directionProblems = new ArrayList<>();
-    AgreementTermsValidator.directionProblems("we_send", weSend, directionProblems);
-    AgreementTermsValidator.directionProblems("we_receive", weReceive, directionProblems);
-    // The receiver classes were checked above, with messages that say more.
-    directionProblems.removeIf(p -> p.matches("we_(send|receive)\\.receiver_class:.*"));
-    problems.addAll(directionProblems);
-    if (!problems.isEmpty()) {
-      throw BdxException.invalid("invalid agreement terms: " + String.join("; ", problems));
-    }
-    DirectionTerms send = weSend;
+    Directions d = directions(partner, t);
     return book.change(
         () -> {
           book.requireNoLiveAgreement(partner);
@@ -146,8 +113,8 @@ public final class CoordinatorActions {
                   .setProposerPublicKey(ByteString.copyFrom(self.publicKey()))
                   .setAcceptorNodeId(partner.nodeId().value())
                   .setAcceptorPublicKey(ByteString.copyFrom(acceptorKey))
-                  .setProposerToAcceptor(send)
-                  .setAcceptorToProposer(weReceive)
+                  .setProposerToAcceptor(d.weSend())
+                  .setAcceptorToProposer(d.weReceive())
                   .setProposedAt(now)
                   .build();
           SignedAgreement signed = SignedAgreements.propose(self, terms);
@@ -258,6 +225,209 @@ public final class CoordinatorActions {
           }
           return book.withState(r, AgreementState.AGREEMENT_STATE_TERMINATED, false);
         });
+  }
+
+  /**
+   * Proposes new terms for an ACTIVE agreement (spec AGR-12.1): signs them, with the agreement's
+   * id, the same two nodes and keys, this node as proposer and the version in force + 1, and stores
+   * them as its pending amendment; the terms in force stay until the partner accepts. The caller
+   * sends {@code amendment.signed()} to the partner (OfferAgreement), and withdraws it with {@link
+   * #cancelAmendment} if the partner does not take it.
+   *
+   * @param t the new terms from this node's side, as for {@link #propose}
+   * @throws BdxException NOT_FOUND, INVALID_ARGUMENT (malformed id, every problem of the terms),
+   *     FAILED_PRECONDITION (the agreement is not active, an amendment is already pending, or the
+   *     new terms are the ones in force)
+   */
+  public AmendmentRecord amend(String agreementId, ProposedTerms t) {
+    Objects.requireNonNull(t, "terms");
+    checkId(agreementId);
+    AgreementRecord current = book.require(agreementId);
+    PartnerRecord partner = partnerOf(current);
+    Directions d = directions(partner, t);
+    AmendmentRecord[] out = new AmendmentRecord[1];
+    book.change(
+        () -> {
+          AgreementRecord r = book.require(agreementId);
+          requireActive(r, "amended");
+          if (book.pendingAmendment(agreementId).isPresent()) {
+            throw BdxException.failedPrecondition(
+                "an amendment of this agreement is already pending; accept or decline it, or"
+                    + " withdraw yours, first");
+          }
+          if (d.weSend().equals(r.weSend()) && d.weReceive().equals(r.weReceive())) {
+            throw BdxException.failedPrecondition("the new terms are the terms in force");
+          }
+          AgreementTerms old = r.terms();
+          boolean wasProposer = r.proposedByUs();
+          long now = book.now();
+          AgreementTerms terms =
+              AgreementTerms.newBuilder()
+                  .setAgreementId(agreementId)
+                  .setVersion(old.getVersion() + 1)
+                  .setProposerNodeId(self.nodeId().value())
+                  .setProposerPublicKey(ByteString.copyFrom(self.publicKey()))
+                  .setAcceptorNodeId(r.partner().value())
+                  .setAcceptorPublicKey(
+                      wasProposer ? old.getAcceptorPublicKey() : old.getProposerPublicKey())
+                  .setProposerToAcceptor(d.weSend())
+                  .setAcceptorToProposer(d.weReceive())
+                  .setProposedAt(now)
+                  .build();
+          AmendmentRecord a =
+              new AmendmentRecord(
+                  agreementId, true, SignedAgreements.propose(self, terms), terms, now);
+          book.putAmendment(a);
+          out[0] = a;
+          return Change.amended(r, AgreementBook.Amendment.PROPOSED);
+        });
+    return out[0];
+  }
+
+  /**
+   * Countersigns the amendment the partner proposed for an ACTIVE agreement (spec AGR-12.4),
+   * changing nothing here: the caller sends the result to the partner (ConfirmAgreement) and only
+   * then puts it in force with {@link #amendmentConfirmed}, so this node never applies terms the
+   * partner does not hold.
+   *
+   * @throws BdxException NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION (not active, no amendment
+   *     from the partner pending, or it no longer fits the partner's registered class)
+   */
+  public SignedAgreement countersignAmendment(String agreementId) {
+    checkId(agreementId);
+    AgreementRecord r = book.require(agreementId);
+    requireActive(r, "amended");
+    AmendmentRecord a = partnersAmendment(agreementId);
+    checkPartnerReceivesAsRegistered(self.nodeId(), a.terms(), partnerOf(r));
+    return SignedAgreements.countersign(self, a.signed());
+  }
+
+  /**
+   * Puts the partner's amendment in force after the partner took the confirmation (spec AGR-12.4):
+   * the countersigned terms replace the old ones, and the work added with {@link
+   * AgreementBook#onAmendment} runs in the same transaction.
+   *
+   * @param countersigned what {@link #countersignAmendment} returned
+   * @throws BdxException FAILED_PRECONDITION if the agreement is no longer active or the amendment
+   *     no longer pending (then nothing changes here)
+   */
+  public AgreementRecord amendmentConfirmed(String agreementId, SignedAgreement countersigned) {
+    checkId(agreementId);
+    return book.change(
+        () -> {
+          AgreementRecord r = book.require(agreementId);
+          requireActive(r, "amended");
+          AmendmentRecord a = partnersAmendment(agreementId);
+          if (!a.signed().getTerms().equals(countersigned.getTerms())) {
+            throw BdxException.failedPrecondition(
+                "the amendment pending here changed; nothing was put in force");
+          }
+          AgreementTerms terms = SignedAgreements.verify(countersigned, true);
+          AgreementRecord amended =
+              new AgreementRecord(
+                  agreementId,
+                  r.partner(),
+                  false,
+                  AgreementState.AGREEMENT_STATE_ACTIVE,
+                  false,
+                  countersigned,
+                  terms,
+                  book.now());
+          book.replaceTerms(amended);
+          return Change.amended(amended, AgreementBook.Amendment.IN_FORCE);
+        });
+  }
+
+  /**
+   * Declines the partner's pending amendment, or withdraws this node's (spec AGR-12.6). The caller
+   * tells the partner (CloseAmendment) with the version returned.
+   *
+   * @return the amendment dropped
+   * @throws BdxException NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION (none is pending)
+   */
+  public AmendmentRecord cancelAmendment(String agreementId) {
+    checkId(agreementId);
+    AmendmentRecord[] out = new AmendmentRecord[1];
+    book.change(
+        () -> {
+          AgreementRecord r = book.require(agreementId);
+          AmendmentRecord a =
+              book.pendingAmendment(agreementId)
+                  .orElseThrow(
+                      () ->
+                          BdxException.failedPrecondition(
+                              "no amendment of this agreement is pending"));
+          book.dropAmendment(agreementId);
+          out[0] = a;
+          return Change.amended(r, AgreementBook.Amendment.CLOSED);
+        });
+    return out[0];
+  }
+
+  private AmendmentRecord partnersAmendment(String agreementId) {
+    AmendmentRecord a =
+        book.pendingAmendment(agreementId)
+            .orElseThrow(
+                () -> BdxException.failedPrecondition("no amendment of this agreement is pending"));
+    if (a.proposedByUs()) {
+      throw BdxException.failedPrecondition(
+          "this node proposed the pending amendment; only the partner can accept it");
+    }
+    return a;
+  }
+
+  private static void requireActive(AgreementRecord r, String what) {
+    if (r.state() != AgreementState.AGREEMENT_STATE_ACTIVE) {
+      throw BdxException.failedPrecondition(
+          "only an active agreement can be " + what + "; this one is " + stateName(r));
+    }
+  }
+
+  /** The two directions, seen from this node. */
+  private record Directions(DirectionTerms weSend, DirectionTerms weReceive) {}
+
+  /**
+   * The directions of {@code t} checked as a proposal to {@code partner}: {@code we_send} takes the
+   * partner's registered class if it names none, and must otherwise name it.
+   *
+   * @throws BdxException INVALID_ARGUMENT naming every problem
+   */
+  private static Directions directions(PartnerRecord partner, ProposedTerms t) {
+    List<String> problems = new ArrayList<>();
+    if (!t.getUnknownFields().asMap().isEmpty()
+        || !t.getWeSend().getUnknownFields().asMap().isEmpty()
+        || !t.getWeReceive().getUnknownFields().asMap().isEmpty()) {
+      problems.add("terms: have fields unknown to bdx.v1");
+    }
+    PartnerClass registered = partner.partnerClass();
+    DirectionTerms weSend = t.getWeSend();
+    if (weSend.getReceiverClass() == PartnerClass.PARTNER_CLASS_UNSPECIFIED) {
+      weSend = weSend.toBuilder().setReceiverClass(registered).build();
+    }
+    DirectionTerms weReceive = t.getWeReceive();
+    if (weSend.getReceiverClass() != registered) {
+      problems.add(
+          "we_send.receiver_class: the partner is registered here as "
+              + className(registered)
+              + ", not "
+              + className(weSend.getReceiverClass()));
+    }
+    if (weReceive.getReceiverClass() == PartnerClass.PARTNER_CLASS_UNSPECIFIED
+        || weReceive.getReceiverClass() == PartnerClass.UNRECOGNIZED) {
+      problems.add(
+          "we_receive.receiver_class: must say how the partner classifies this node"
+              + " (peer, support or police)");
+    }
+    List<String> directionProblems = new ArrayList<>();
+    AgreementTermsValidator.directionProblems("we_send", weSend, directionProblems);
+    AgreementTermsValidator.directionProblems("we_receive", weReceive, directionProblems);
+    // The receiver classes were checked above, with messages that say more.
+    directionProblems.removeIf(p -> p.matches("we_(send|receive)\\.receiver_class:.*"));
+    problems.addAll(directionProblems);
+    if (!problems.isEmpty()) {
+      throw BdxException.invalid("invalid agreement terms: " + String.join("; ", problems));
+    }
+    return new Directions(weSend, weReceive);
   }
 
   private PartnerRecord partnerOf(AgreementRecord r) {

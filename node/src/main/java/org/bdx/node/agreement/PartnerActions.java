@@ -12,6 +12,7 @@ import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.store.AgreementRecord;
+import org.bdx.node.store.AmendmentRecord;
 import org.bdx.node.store.Ids;
 import org.bdx.node.store.PartnerRecord;
 import org.bdx.proto.v1.AgreementState;
@@ -76,6 +77,9 @@ public final class PartnerActions {
                 && r.signed().getTerms().equals(s.getTerms())) {
               return Change.none(r);
             }
+            if (r.partner().equals(from) && terms.getVersion() > r.terms().getVersion()) {
+              return amendmentOffered(r, s, terms);
+            }
             throw BdxException.alreadyExists(
                 "an agreement with this id already exists with other terms");
           }
@@ -92,6 +96,71 @@ public final class PartnerActions {
                   book.now());
           book.insert(r);
           return Change.inserted(r);
+        });
+  }
+
+  /**
+   * New terms the partner proposes for an agreement with it (spec AGR-12.2), already verified and
+   * addressed to this node: stored as the pending amendment if the agreement is ACTIVE and none is
+   * pending; the same offer again changes nothing.
+   */
+  private Change amendmentOffered(AgreementRecord r, SignedAgreement s, AgreementTerms terms) {
+    if (r.state() != AgreementState.AGREEMENT_STATE_ACTIVE) {
+      throw BdxException.failedPrecondition(
+          "only an active agreement can be amended; it is " + stateName(r) + " here");
+    }
+    Optional<AmendmentRecord> pending = book.pendingAmendment(r.agreementId());
+    if (pending.isPresent()) {
+      if (!pending.get().proposedByUs() && pending.get().signed().getTerms().equals(s.getTerms())) {
+        return Change.none(r);
+      }
+      throw BdxException.failedPrecondition(
+          "an amendment of this agreement is already pending here; it must be accepted, declined"
+              + " or withdrawn first");
+    }
+    book.putAmendment(
+        new AmendmentRecord(
+            r.agreementId(),
+            false,
+            s.toBuilder().clearAcceptorSignature().build(),
+            terms,
+            book.now()));
+    return Change.amended(r, AgreementBook.Amendment.PROPOSED);
+  }
+
+  /**
+   * The partner declined an amendment this node proposed, or withdrew one it proposed (spec
+   * AGR-12.6): the pending amendment of that version is dropped. Closing one that is not pending
+   * changes nothing.
+   *
+   * @param from the authenticated node at the other end of the call
+   * @throws BdxException PERMISSION_DENIED ({@code from} is not the agreement's partner),
+   *     INVALID_ARGUMENT (malformed id, version 0), NOT_FOUND, FAILED_PRECONDITION (that version is
+   *     the one in force: it was accepted)
+   */
+  public AgreementRecord receiveAmendmentClosed(NodeId from, String agreementId, long version) {
+    PartnerRecord partner = requirePartner(from);
+    AgreementBook.checkId(agreementId);
+    if (version < 1) {
+      throw BdxException.invalid("the amendment's version must be at least 1");
+    }
+    return byPartner(
+        partner,
+        () -> {
+          AgreementRecord r = book.require(agreementId);
+          if (!r.partner().equals(from)) {
+            throw BdxException.denied("the agreement is not with the calling node");
+          }
+          Optional<AmendmentRecord> pending = book.pendingAmendment(agreementId);
+          if (pending.isPresent() && pending.get().version() == version) {
+            book.dropAmendment(agreementId);
+            return Change.amended(r, AgreementBook.Amendment.CLOSED);
+          }
+          if (r.terms().getVersion() == version) {
+            throw BdxException.failedPrecondition(
+                "that amendment was accepted and is in force here");
+          }
+          return Change.none(r);
         });
   }
 
@@ -117,6 +186,18 @@ public final class PartnerActions {
           AgreementRecord r = book.require(id);
           if (!r.partner().equals(from)) {
             throw BdxException.denied("the agreement is not with the calling node");
+          }
+          Optional<AmendmentRecord> pending = book.pendingAmendment(id);
+          if (pending.isPresent()
+              && pending.get().proposedByUs()
+              && pending.get().signed().getTerms().equals(s.getTerms())) {
+            return amendmentAccepted(from, r, s);
+          }
+          AgreementTerms confirmed = SignedAgreements.parseTerms(s);
+          if (!r.signed().getTerms().equals(s.getTerms())
+              && confirmed.getVersion() > r.terms().getVersion()) {
+            throw BdxException.failedPrecondition(
+                "that amendment is not pending here (withdrawn, or the agreement is not active)");
           }
           if (!r.proposedByUs()) {
             throw BdxException.failedPrecondition(
@@ -153,6 +234,30 @@ public final class PartnerActions {
                     "the agreement is " + stateName(r) + " and can no longer be confirmed");
           }
         });
+  }
+
+  /** The partner accepted this node's pending amendment (spec AGR-12.5): it is put in force. */
+  private Change amendmentAccepted(NodeId from, AgreementRecord r, SignedAgreement s) {
+    AgreementTerms terms = SignedAgreements.verify(s, true);
+    if (!from.value().equals(terms.getAcceptorNodeId())) {
+      throw BdxException.denied("the calling node is not the acceptor");
+    }
+    if (r.state() != AgreementState.AGREEMENT_STATE_ACTIVE) {
+      throw BdxException.failedPrecondition(
+          "only an active agreement can be amended; it is " + stateName(r) + " here");
+    }
+    AgreementRecord amended =
+        new AgreementRecord(
+            r.agreementId(),
+            r.partner(),
+            true,
+            AgreementState.AGREEMENT_STATE_ACTIVE,
+            false,
+            s,
+            terms,
+            book.now());
+    book.replaceTerms(amended);
+    return Change.amended(amended, AgreementBook.Amendment.IN_FORCE);
   }
 
   /**

@@ -42,6 +42,12 @@ public enum AuditAction {
   AGREEMENT_RESUME("agreement.resume"),
   /** An agreement terminated (or a proposal withdrawn or declined). */
   AGREEMENT_TERMINATE("agreement.terminate"),
+  /** New terms proposed for an agreement in force, here or by the partner (spec AGR-12). */
+  AGREEMENT_AMEND("agreement.amend"),
+  /** An amendment put in force: accepted here, or confirmed by the partner. */
+  AGREEMENT_AMENDMENT_ACCEPT("agreement.amendment_accept"),
+  /** A pending amendment declined or withdrawn, here or by the partner. */
+  AGREEMENT_AMENDMENT_CLOSE("agreement.amendment_close"),
   /** A staff account made: {@code account}, {@code role}. */
   STAFF_ADD("staff.add"),
   /** A staff account revoked: {@code account}. */

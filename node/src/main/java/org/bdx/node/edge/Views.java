@@ -2,11 +2,13 @@ package org.bdx.node.edge;
 
 import com.google.protobuf.ByteString;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.bdx.node.audit.AuditVerification;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.AlertCopies;
+import org.bdx.node.store.AmendmentRecord;
 import org.bdx.node.store.AuditRecord;
 import org.bdx.node.store.PartnerRecord;
 import org.bdx.node.store.ReportRecord;
@@ -18,6 +20,7 @@ import org.bdx.proto.v1.AuditEntry;
 import org.bdx.proto.v1.AuditProblem;
 import org.bdx.proto.v1.Partner;
 import org.bdx.proto.v1.PathStep;
+import org.bdx.proto.v1.PendingAmendment;
 import org.bdx.proto.v1.ReceivedCopy;
 import org.bdx.proto.v1.ReportSummary;
 import org.bdx.proto.v1.StaffAccount;
@@ -120,6 +123,27 @@ public final class Views {
   }
 
   public static Agreement agreement(AgreementRecord a, String partnerName) {
+    return agreement(a, partnerName, Optional.empty());
+  }
+
+  /** The agreement with the amendment pending for it, if any (spec AGR-12). */
+  public static Agreement agreement(
+      AgreementRecord a, String partnerName, Optional<AmendmentRecord> pending) {
+    Agreement.Builder b = agreementBuilder(a, partnerName);
+    pending.ifPresent(
+        p ->
+            b.setPendingAmendment(
+                PendingAmendment.newBuilder()
+                    .setVersion(p.version())
+                    .setProposedByUs(p.proposedByUs())
+                    .setWeSend(p.weSend())
+                    .setWeReceive(p.weReceive())
+                    .setProposedAt(p.proposedAt())
+                    .setSigned(p.signed())));
+    return b.build();
+  }
+
+  private static Agreement.Builder agreementBuilder(AgreementRecord a, String partnerName) {
     return Agreement.newBuilder()
         .setAgreementId(a.agreementId())
         .setPartner(partnerName)
@@ -131,7 +155,7 @@ public final class Views {
         .setUpdatedAt(a.updatedAt())
         .setSuspendedByUs(a.suspendedByUs())
         .setSigned(a.signed())
-        .build();
+        .setTermsVersion(a.terms().getVersion());
   }
 
   /** Never the credential or its hash. */

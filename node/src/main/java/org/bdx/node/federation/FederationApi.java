@@ -3,6 +3,8 @@ package org.bdx.node.federation;
 import io.grpc.stub.StreamObserver;
 import org.bdx.node.agreement.PartnerActions;
 import org.bdx.node.edge.PeerIdentity;
+import org.bdx.proto.v1.CloseAmendmentRequest;
+import org.bdx.proto.v1.CloseAmendmentResponse;
 import org.bdx.proto.v1.ConfirmAgreementRequest;
 import org.bdx.proto.v1.ConfirmAgreementResponse;
 import org.bdx.proto.v1.FederationServiceGrpc;
@@ -53,6 +55,15 @@ public final class FederationApi extends FederationServiceGrpc.FederationService
       NotifyAgreementStateRequest req, StreamObserver<NotifyAgreementStateResponse> out) {
     agreements.receiveStateChange(PeerIdentity.current(), req.getAgreementId(), req.getState());
     out.onNext(NotifyAgreementStateResponse.getDefaultInstance());
+    out.onCompleted();
+  }
+
+  @Override
+  public void closeAmendment(
+      CloseAmendmentRequest req, StreamObserver<CloseAmendmentResponse> out) {
+    agreements.receiveAmendmentClosed(
+        PeerIdentity.current(), req.getAgreementId(), req.getVersion());
+    out.onNext(CloseAmendmentResponse.getDefaultInstance());
     out.onCompleted();
   }
 

@@ -13,6 +13,7 @@ import org.bdx.node.tls.PartnerChannels;
 import org.bdx.node.tls.PartnerKeyProbe;
 import org.bdx.node.tls.WrongNodeException;
 import org.bdx.proto.v1.AgreementState;
+import org.bdx.proto.v1.CloseAmendmentRequest;
 import org.bdx.proto.v1.ConfirmAgreementRequest;
 import org.bdx.proto.v1.FederationServiceGrpc;
 import org.bdx.proto.v1.NotifyAgreementStateRequest;
@@ -73,6 +74,20 @@ public final class PartnerCalls {
                 NotifyAgreementStateRequest.newBuilder()
                     .setAgreementId(agreementId)
                     .setState(state)
+                    .build()));
+  }
+
+  /** Tells the partner that this node declined or withdrew the amendment {@code version}. */
+  public void closeAmendment(
+      PartnerRecord p, String agreementId, long version, String consequence) {
+    call(
+        p,
+        consequence,
+        stub ->
+            stub.closeAmendment(
+                CloseAmendmentRequest.newBuilder()
+                    .setAgreementId(agreementId)
+                    .setVersion(version)
                     .build()));
   }
 

@@ -29,4 +29,14 @@ public interface SharingGrants {
    * partner.
    */
   List<Grant> suspended();
+
+  /**
+   * What {@code partner} would send to this node under new terms proposed for its active agreement
+   * and not yet accepted here (spec AGR-12). Only to tell an item the partner already sends under
+   * them, which this node must not reject but wait for (FEED-8, AGR-12.8); it grants nothing. The
+   * default, none, fails closed: such items are rejected.
+   */
+  default Optional<Grant> pendingInbound(NodeId partner) {
+    return Optional.empty();
+  }
 }

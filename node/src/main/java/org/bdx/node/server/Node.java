@@ -203,6 +203,17 @@ public final class Node implements AutoCloseable {
     // In the transaction that makes an agreement ACTIVE: queue the current alerts the partner may
     // see and what it missed while suspended (already queued versions are skipped).
     book.onActivation(r -> outbox.backfill(new Grant(r.partner(), r.agreementId(), r.weSend())));
+    // In the transaction that puts amended terms in force (spec AGR-12.7): what the partner gave
+    // is cut to what the new terms grant, and its feed is queued again under them.
+    book.onAmendment(
+        r -> {
+          receiver.applyAmendment(
+              r.agreementId(),
+              r.partner(),
+              r.weReceive(),
+              n -> grants.inbound(n).isPresent() || grants.outbound(n).isPresent());
+          outbox.reissue(new Grant(r.partner(), r.agreementId(), r.weSend()));
+        });
     book.addListener(this::agreementChanged);
 
     AlertIssuer issuer =

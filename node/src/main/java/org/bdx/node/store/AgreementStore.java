@@ -34,6 +34,8 @@ public final class AgreementStore {
   static final String TERMS = "agreements.terms";
   static final String PROPOSER_SIGNATURE = "agreements.proposer_signature";
   static final String ACCEPTOR_SIGNATURE = "agreements.acceptor_signature";
+  static final String AMENDMENT_TERMS = "agreement_amendments.terms";
+  static final String AMENDMENT_SIGNATURE = "agreement_amendments.proposer_signature";
 
   private final NodeDatabase db;
 
@@ -94,6 +96,126 @@ public final class AgreementStore {
             }
           }
           return null;
+        });
+  }
+
+  /**
+   * Puts new terms in force for an agreement (spec AGR-12): the signed terms, both signatures and
+   * who proposed them replace the old ones, and the state and time are stored as {@link #update}
+   * does. The agreement id and the partner stay.
+   *
+   * @throws StoreException if the row is not there
+   */
+  public void replaceTerms(AgreementRecord r) {
+    Objects.requireNonNull(r, "record");
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE agreements SET proposed_by_us = ?, state = ?, suspended_by_us = ?,"
+                      + " terms = ?, proposer_signature = ?, acceptor_signature = ?,"
+                      + " updated_at = ? WHERE agreement_id = ? AND partner_node_id = ?")) {
+            RowCipher cipher = db.cipher();
+            String id = r.agreementId();
+            ps.setInt(1, r.proposedByUs() ? 1 : 0);
+            ps.setInt(2, r.state().getNumber());
+            ps.setInt(3, r.suspendedByUs() ? 1 : 0);
+            ps.setBytes(4, cipher.seal(TERMS, r.signed().getTerms().toByteArray(), id));
+            ps.setBytes(
+                5,
+                cipher.seal(
+                    PROPOSER_SIGNATURE, r.signed().getProposerSignature().toByteArray(), id));
+            ps.setBytes(6, acceptorSignature(cipher, r));
+            ps.setLong(7, r.updatedAt());
+            ps.setString(8, id);
+            ps.setString(9, r.partner().value());
+            if (ps.executeUpdate() != 1) {
+              throw new StoreException("agreement row vanished during an amendment");
+            }
+          }
+          return null;
+        });
+  }
+
+  /** Stores the pending amendment of an agreement, replacing any other (spec AGR-12). */
+  public void putAmendment(AmendmentRecord a) {
+    Objects.requireNonNull(a, "amendment");
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT OR REPLACE INTO agreement_amendments (agreement_id, version,"
+                      + " proposed_by_us, terms, proposer_signature, proposed_at)"
+                      + " VALUES (?, ?, ?, ?, ?, ?)")) {
+            RowCipher cipher = db.cipher();
+            String id = a.agreementId();
+            ps.setString(1, id);
+            ps.setLong(2, a.version());
+            ps.setInt(3, a.proposedByUs() ? 1 : 0);
+            ps.setBytes(4, cipher.seal(AMENDMENT_TERMS, a.signed().getTerms().toByteArray(), id));
+            ps.setBytes(
+                5,
+                cipher.seal(
+                    AMENDMENT_SIGNATURE, a.signed().getProposerSignature().toByteArray(), id));
+            ps.setLong(6, a.proposedAt());
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** The pending amendment of an agreement, if there is one. */
+  public Optional<AmendmentRecord> amendment(String agreementId) {
+    Objects.requireNonNull(agreementId, "agreementId");
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT proposed_by_us, terms, proposer_signature, proposed_at"
+                      + " FROM agreement_amendments WHERE agreement_id = ?")) {
+            ps.setString(1, agreementId);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.empty();
+              }
+              RowCipher cipher = db.cipher();
+              byte[] terms = cipher.open(AMENDMENT_TERMS, rs.getBytes(2), agreementId);
+              byte[] sig = cipher.open(AMENDMENT_SIGNATURE, rs.getBytes(3), agreementId);
+              try {
+                SignedAgreement signed =
+                    SignedAgreement.newBuilder()
+                        .setTerms(ByteString.copyFrom(terms))
+                        .setProposerSignature(ByteString.copyFrom(sig))
+                        .build();
+                return Optional.of(
+                    new AmendmentRecord(
+                        agreementId,
+                        rs.getInt(1) == 1,
+                        signed,
+                        AgreementTerms.parseFrom(terms),
+                        rs.getLong(4)));
+              } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+                throw new StoreException("a stored amendment row is malformed");
+              }
+            }
+          }
+        });
+  }
+
+  /**
+   * Deletes the pending amendment of an agreement.
+   *
+   * @return whether there was one
+   */
+  public boolean deleteAmendment(String agreementId) {
+    Objects.requireNonNull(agreementId, "agreementId");
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM agreement_amendments WHERE agreement_id = ?")) {
+            ps.setString(1, agreementId);
+            return ps.executeUpdate() > 0;
+          }
         });
   }
 
@@ -232,6 +354,14 @@ public final class AgreementStore {
     Objects.requireNonNull(partner, "partner");
     return db.inTransaction(
         c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM agreement_amendments WHERE agreement_id IN (SELECT agreement_id"
+                      + " FROM agreements WHERE partner_node_id = ? AND state = ?)")) {
+            ps.setString(1, partner.value());
+            ps.setInt(2, AgreementState.AGREEMENT_STATE_TERMINATED_VALUE);
+            ps.executeUpdate();
+          }
           try (PreparedStatement ps =
               c.prepareStatement(
                   "DELETE FROM agreements WHERE partner_node_id = ? AND state = ?")) {

@@ -41,7 +41,20 @@ public final class AlertCopies {
       SortedSet<String> paths,
       long storedAt,
       long purgeAt,
-      AlertStore.Hops hops) {
+      AlertStore.Hops hops,
+      boolean reopened) {
+    /** A copy as an accepted item leaves it: not open to a re-send of its version. */
+    public Copy(
+        NodeId sender,
+        String agreementId,
+        long version,
+        SortedSet<String> paths,
+        long storedAt,
+        long purgeAt,
+        AlertStore.Hops hops) {
+      this(sender, agreementId, version, paths, storedAt, purgeAt, hops, false);
+    }
+
     public Copy {
       Objects.requireNonNull(sender, "sender");
       Objects.requireNonNull(agreementId, "agreementId");
@@ -54,7 +67,17 @@ public final class AlertCopies {
 
     /** The same copy without claims of the held version. */
     public Copy withoutPaths() {
-      return new Copy(sender, agreementId, version, new TreeSet<>(), storedAt, purgeAt, hops);
+      return new Copy(
+          sender, agreementId, version, new TreeSet<>(), storedAt, purgeAt, hops, reopened);
+    }
+
+    /**
+     * The copy after an amendment of its agreement (spec AGR-12.7): only {@code kept} of its claim
+     * paths, purged at {@code newPurgeAt}, and open to one more item of its version from its sender
+     * (FEED-9.1).
+     */
+    public Copy amended(SortedSet<String> kept, long newPurgeAt) {
+      return new Copy(sender, agreementId, version, kept, storedAt, newPurgeAt, hops, true);
     }
   }
 
@@ -77,7 +100,7 @@ public final class AlertCopies {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT sender, agreement_id, version, paths, stored_at, purge_at, relay_hops,"
-                      + " hops_left, hops FROM alert_copies WHERE origin_node_id = ? AND"
+                      + " hops_left, hops, reopened FROM alert_copies WHERE origin_node_id = ? AND"
                       + " alert_id = ? ORDER BY sender")) {
             ps.setString(1, originNodeId.value());
             ps.setString(2, alertId);
@@ -101,7 +124,7 @@ public final class AlertCopies {
               c.prepareStatement(
                   "INSERT OR REPLACE INTO alert_copies (origin_node_id, alert_id, sender,"
                       + " agreement_id, version, paths, stored_at, purge_at, relay_hops,"
-                      + " hops_left, hops) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                      + " hops_left, hops, reopened) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, originNodeId.value());
             ps.setString(2, alertId);
             ps.setString(3, copy.sender().value());
@@ -125,6 +148,7 @@ public final class AlertCopies {
                             alertId,
                             copy.sender().value(),
                             Long.toString(copy.version())));
+            ps.setInt(12, copy.reopened() ? 1 : 0);
             ps.executeUpdate();
           }
           return null;
@@ -218,6 +242,7 @@ public final class AlertCopies {
         new TreeSet<>(paths.isEmpty() ? List.of() : Arrays.asList(paths.split(","))),
         rs.getLong(5),
         rs.getLong(6),
-        new AlertStore.Hops(rs.getLong(7), rs.getLong(8), statements));
+        new AlertStore.Hops(rs.getLong(7), rs.getLong(8), statements),
+        rs.getInt(10) == 1);
   }
 }

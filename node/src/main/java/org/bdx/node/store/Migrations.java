@@ -90,6 +90,11 @@ import java.util.List;
  * rejected. Queued items of this node's own alerts carry no statement yet, so their {@code
  * hops_left} becomes 0 (an origin signs the hops it grants, RELAY-3.1).
  *
+ * <p>Schema 15 (amendments, spec AGR-12): {@code agreement_amendments}, the new terms pending for
+ * an agreement in force, sealed as {@code agreements.terms}; {@code alert_copies.reopened}, set
+ * when an amendment takes effect so that the partner may send the copy's version once more under
+ * the new terms (FEED-9.1).
+ *
  * <p>Schema 14 (copies by several paths, spec FEED-9): {@code alert_copies}, per received alert and
  * partner it came from, the newest version that partner sent, the claim paths it gave of the held
  * version, its agreement, purge time, hop counts and hop statements (sealed, NULL when none). The
@@ -394,7 +399,23 @@ public final class Migrations {
               SELECT origin_node_id, alert_id, received_from, agreement_id, version,
                 disclosed_paths, stored_at, COALESCE(purge_at, expires_at), relay_hops, hops_left
               FROM alerts
-              WHERE local = 0 AND received_from IS NOT NULL AND agreement_id IS NOT NULL"""));
+              WHERE local = 0 AND received_from IS NOT NULL AND agreement_id IS NOT NULL"""),
+          new Migration(
+              15,
+              "amendments: new terms pending for an agreement in force; copies open to a re-send",
+              // terms, proposer_signature: sealed with the agreement id (AR-8), as
+              // agreements.terms.
+              """
+              CREATE TABLE agreement_amendments (
+                agreement_id       TEXT    PRIMARY KEY,
+                version            INTEGER NOT NULL CHECK (version >= 1),
+                proposed_by_us     INTEGER NOT NULL CHECK (proposed_by_us IN (0, 1)),
+                terms              BLOB    NOT NULL,
+                proposer_signature BLOB    NOT NULL,
+                proposed_at        INTEGER NOT NULL
+              )""",
+              // 1 after an amendment: the sender may send the copy's version once more (FEED-9.1).
+              "ALTER TABLE alert_copies ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0"));
 
   /** All migrations, ascending by version, contiguous from 1. */
   public static List<Migration> all() {

@@ -513,6 +513,23 @@ public final class OutboxStore {
   }
 
   /**
+   * Deletes everything queued for {@code partner}, keeping the record of what it was queued (what
+   * it may hold): for queuing its feed again under amended terms (spec AGR-12.7).
+   */
+  public void dropQueue(NodeId partner) {
+    Objects.requireNonNull(partner, "partner");
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(PURGE_PARTNER_ROWS)) {
+            ps.setString(1, partner.value());
+            ps.executeUpdate();
+          }
+          db.removedContent();
+          return null;
+        });
+  }
+
+  /**
    * Up to {@code limit} alerts held after {@code afterSeq} (by {@code alerts.seq}) that may be
    * backfilled to {@code partner}: not expired at {@code now}, and not retracted unless {@code
    * partner} was queued content of them. The caller decides what of each is queued.

@@ -21,6 +21,7 @@ import org.bdx.node.signing.VerifiedAlert;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.proto.v1.AlertHeader;
+import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.FeedItem;
 import org.bdx.proto.v1.SignedHop;
 
@@ -76,7 +77,12 @@ public final class FeedChecks {
     ACCEPTED,
     EXPIRED,
     IGNORED,
-    REJECTED
+    REJECTED,
+    /**
+     * Not granted by the terms in force, but by an amendment pending here that the partner already
+     * applies (spec AGR-12.8): neither stored nor rejected; the cursor stays before it.
+     */
+    WAITING
   }
 
   /**
@@ -86,6 +92,7 @@ public final class FeedChecks {
   public static final class Checked {
     private final FeedItem item;
     private final String agreementId;
+    private final DirectionTerms terms;
     private final Outcome outcome;
     private final AlertStore.Row row;
     private final Rejection rejection;
@@ -94,12 +101,14 @@ public final class FeedChecks {
     private Checked(
         FeedItem item,
         String agreementId,
+        DirectionTerms terms,
         Outcome outcome,
         AlertStore.Row row,
         Rejection rejection,
         String detail) {
       this.item = item;
       this.agreementId = agreementId;
+      this.terms = terms;
       this.outcome = outcome;
       this.row = row;
       this.rejection = rejection;
@@ -117,6 +126,16 @@ public final class FeedChecks {
 
     String agreementId() {
       return agreementId;
+    }
+
+    /** The inbound terms it was checked under. */
+    DirectionTerms terms() {
+      return terms;
+    }
+
+    /** Whether it was checked under {@code grant}, so that its outcome stands. */
+    boolean checkedUnder(Grant grant) {
+      return agreementId.equals(grant.agreementId()) && terms.equals(grant.terms());
     }
 
     Outcome outcome() {
@@ -204,14 +223,44 @@ public final class FeedChecks {
     return clock.instant().getEpochSecond();
   }
 
-  /** The checks of FEED-8 after the first, in order; the first failure decides. */
+  /**
+   * The checks of FEED-8 after the first, in order; the first failure decides. An item that fails
+   * only because the terms in force do not grant it, and that an amendment pending here would
+   * grant, is {@link Outcome#WAITING}: the partner already applies the amendment (AGR-12.8).
+   */
   Checked check(NodeId from, Grant grant, FeedItem item, long now) {
+    Checked c = checkUnder(from, grant, item, now);
+    if (c.outcome() != Outcome.REJECTED || !GRANT_REJECTIONS.contains(c.rejection())) {
+      return c;
+    }
+    Optional<Grant> pending = grants.pendingInbound(from);
+    if (pending.isPresent() && pending.get().agreementId().equals(grant.agreementId())) {
+      Checked underPending = checkUnder(from, pending.get(), item, now);
+      if (underPending.outcome() == Outcome.ACCEPTED) {
+        return new Checked(
+            item, grant.agreementId(), grant.terms(), Outcome.WAITING, null, null, null);
+      }
+    }
+    return c;
+  }
+
+  /** The rejections that new terms may lift. */
+  private static final Set<Rejection> GRANT_REJECTIONS =
+      Set.of(
+          Rejection.FIELD_NOT_GRANTED,
+          Rejection.NOT_GRANTED,
+          Rejection.RELAYED_ORIGIN_NOT_ACCEPTED,
+          Rejection.RELAY_NOT_ALLOWED,
+          Rejection.NO_RETENTION);
+
+  private Checked checkUnder(NodeId from, Grant grant, FeedItem item, long now) {
     String agreement = grant.agreementId();
+    DirectionTerms terms = grant.terms();
     if (!item.hasAlert() || !item.getUnknownFields().asMap().isEmpty()) {
-      return rejected(item, agreement, Rejection.ITEM_MALFORMED, null);
+      return rejected(item, agreement, terms, Rejection.ITEM_MALFORMED, null);
     }
     if (!grant.agreementId().equals(item.getAgreementId())) {
-      return rejected(item, agreement, Rejection.AGREEMENT_MISMATCH, null);
+      return rejected(item, agreement, terms, Rejection.AGREEMENT_MISMATCH, null);
     }
     long relayHops = Integer.toUnsignedLong(item.getRelayHops());
     long hopsLeft = Integer.toUnsignedLong(item.getHopsLeft());
@@ -220,17 +269,17 @@ public final class FeedChecks {
       // Not relayed: the sender must be the origin (SIG-7.5). Relayed: any origin, checked below.
       v = verifier.verify(item.getAlert(), relayHops == 0 ? from : null);
     } catch (VerificationException e) {
-      return rejected(item, agreement, Rejection.VERIFICATION_FAILED, e.reason().name());
+      return rejected(item, agreement, terms, Rejection.VERIFICATION_FAILED, e.reason().name());
     }
     NodeId origin;
     try {
       origin = v.originNodeId();
     } catch (IllegalArgumentException e) {
-      return rejected(item, agreement, Rejection.ITEM_MALFORMED, null);
+      return rejected(item, agreement, terms, Rejection.ITEM_MALFORMED, null);
     }
     if (origin.equals(self)) {
       // Our own genuine alert came back round a loop: never stored, whatever its hop counts.
-      return outcome(item, agreement, Outcome.IGNORED);
+      return outcome(item, agreement, terms, Outcome.IGNORED);
     }
     List<SignedHop> statements = List.of();
     if (v.disclosedPaths().isEmpty()) {
@@ -241,11 +290,12 @@ public final class FeedChecks {
         return rejected(
             item,
             agreement,
+            terms,
             Rejection.HOP_STATEMENT_INVALID,
             HopChainException.Reason.STATEMENT_COUNT.name());
       }
       if (!RelayHops.acceptable(relayHops, hopsLeft, maxHops, origin.equals(from))) {
-        return rejected(item, agreement, Rejection.RELAY_NOT_ALLOWED, null);
+        return rejected(item, agreement, terms, Rejection.RELAY_NOT_ALLOWED, null);
       }
     } else {
       try {
@@ -261,20 +311,20 @@ public final class FeedChecks {
                 .hops();
       } catch (HopChainException e) {
         return switch (e.reason().outcome()) {
-          case IGNORED -> outcome(item, agreement, Outcome.IGNORED); // a loop (RELAY-5)
+          case IGNORED -> outcome(item, agreement, terms, Outcome.IGNORED); // a loop (RELAY-5)
           case RELAY_NOT_ALLOWED ->
-              rejected(item, agreement, Rejection.RELAY_NOT_ALLOWED, e.reason().name());
+              rejected(item, agreement, terms, Rejection.RELAY_NOT_ALLOWED, e.reason().name());
           case HOP_STATEMENT_INVALID ->
-              rejected(item, agreement, Rejection.HOP_STATEMENT_INVALID, e.reason().name());
+              rejected(item, agreement, terms, Rejection.HOP_STATEMENT_INVALID, e.reason().name());
         };
       }
       if (!RelayHops.originAccepted(relayHops, knows(origin), grant.terms().getAcceptRelayed())) {
-        return rejected(item, agreement, Rejection.RELAYED_ORIGIN_NOT_ACCEPTED, null);
+        return rejected(item, agreement, terms, Rejection.RELAYED_ORIGIN_NOT_ACCEPTED, null);
       }
     }
     Set<String> granted = Set.copyOf(grant.terms().getFieldPathsList());
     if (!granted.containsAll(v.disclosedPaths())) {
-      return rejected(item, agreement, Rejection.FIELD_NOT_GRANTED, null);
+      return rejected(item, agreement, terms, Rejection.FIELD_NOT_GRANTED, null);
     }
     AlertHeader h = v.header();
     // A header-only item (retraction or withdrawal, VER-6) carries no content to check against
@@ -283,19 +333,19 @@ public final class FeedChecks {
       Optional<SortedSet<String>> allowed =
           SharingPolicy.disclose(h.getStatus(), h.getAudience(), v.fields(), grant.terms());
       if (allowed.isEmpty() || !allowed.get().containsAll(v.disclosedPaths())) {
-        return rejected(item, agreement, Rejection.NOT_GRANTED, null);
+        return rejected(item, agreement, terms, Rejection.NOT_GRANTED, null);
       }
     }
     int days = grant.terms().getRetentionDays();
     if (days < 1) {
-      return rejected(item, agreement, Rejection.NO_RETENTION, null);
+      return rejected(item, agreement, terms, Rejection.NO_RETENTION, null);
     }
     if (h.getIssuedAt() > now + maxSkewSeconds) {
       // Dated beyond the tolerated skew: a wrong clock at the origin, or a forged date.
-      return rejected(item, agreement, Rejection.FUTURE_DATED, null);
+      return rejected(item, agreement, terms, Rejection.FUTURE_DATED, null);
     }
     if (h.getExpiresAt() <= now) {
-      return outcome(item, agreement, Outcome.EXPIRED);
+      return outcome(item, agreement, terms, Outcome.EXPIRED);
     }
     long purgeAt = Math.min(h.getExpiresAt(), now + Math.min(days, MAX_RETENTION_DAYS) * DAY);
     StoredAlert a =
@@ -320,9 +370,9 @@ public final class FeedChecks {
       // Validation and every column value, computed here rather than under the database lock.
       row = alerts.row(a, new AlertStore.Hops(relayHops, hopsLeft, statements));
     } catch (IllegalArgumentException e) {
-      return rejected(item, agreement, Rejection.ITEM_MALFORMED, null);
+      return rejected(item, agreement, terms, Rejection.ITEM_MALFORMED, null);
     }
-    return new Checked(item, agreement, Outcome.ACCEPTED, row, null, null);
+    return new Checked(item, agreement, terms, Outcome.ACCEPTED, row, null, null);
   }
 
   /** Whether this node has an active agreement with {@code node} (RELAY-8.4). */
@@ -330,11 +380,12 @@ public final class FeedChecks {
     return grants.inbound(node).isPresent() || grants.outbound(node).isPresent();
   }
 
-  private static Checked rejected(FeedItem item, String agreement, Rejection r, String detail) {
-    return new Checked(item, agreement, Outcome.REJECTED, null, r, detail);
+  private static Checked rejected(
+      FeedItem item, String agreement, DirectionTerms terms, Rejection r, String detail) {
+    return new Checked(item, agreement, terms, Outcome.REJECTED, null, r, detail);
   }
 
-  private static Checked outcome(FeedItem item, String agreement, Outcome o) {
-    return new Checked(item, agreement, o, null, null, null);
+  private static Checked outcome(FeedItem item, String agreement, DirectionTerms terms, Outcome o) {
+    return new Checked(item, agreement, terms, o, null, null, null);
   }
 }

@@ -429,8 +429,17 @@ public final class FeedClient implements AutoCloseable {
         if (!items.isEmpty()) {
           // Committed without waiting for the disk; acknowledged once the syncer has forced it
           // there (a Durable event), so the disk's work overlaps the next batch's.
-          receiver.storeUnsynced(partner, items);
-          syncer.committed(items.get(items.size() - 1).sequence());
+          FeedReceiver.Result stored = receiver.storeUnsynced(partner, items);
+          syncer.committed(stored.cursor());
+          if (stored.waiting()) {
+            // The partner sends under amended terms not yet in force here (spec AGR-12.8): read
+            // the rest again later, after the amendment is accepted here; reject nothing.
+            requests.cancel("waiting for an amendment to be accepted here", null);
+            failed(
+                "the partner already sends under amended terms that this node has not accepted"
+                    + " yet; accept the pending amendment here (bdx agreement list)");
+            return false;
+          }
         }
         if (durable > acked) {
           acked = durable;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.bdx.node.error.BdxException;
@@ -18,6 +19,7 @@ import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.node.store.SyncStateStore;
 import org.bdx.node.sync.FeedChecks.Checked;
+import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.FeedItem;
 
 /**
@@ -63,9 +65,15 @@ public final class FeedReceiver {
    * @param stale of the ignored, those already applied: a version not newer than the one held (a
    *     replay, or a copy that came first by another path) or a sequence at or below the cursor;
    *     counted in the partner's {@code inbound_stale} (spec ADM-10)
+   * @param waiting the batch stopped before an item the partner sends under an amendment pending
+   *     here (spec AGR-12.8): the cursor is before it; read it again once the amendment is accepted
    */
   public record Result(
-      long cursor, int stored, int ignored, int expired, int rejected, int stale) {}
+      long cursor, int stored, int ignored, int expired, int rejected, int stale, boolean waiting) {
+    public Result(long cursor, int stored, int ignored, int expired, int rejected, int stale) {
+      this(cursor, stored, ignored, expired, rejected, stale, false);
+    }
+  }
 
   /**
    * The outcome when a partner has no active agreement granting it to send to this node: nothing
@@ -183,10 +191,11 @@ public final class FeedReceiver {
     if (items.size() > MAX_BATCH) {
       throw new IllegalArgumentException("batch larger than " + MAX_BATCH);
     }
-    Grant grant = checks.inbound(from);
     long now = checks.now();
     Supplier<Result> work =
         () -> {
+          // Read under the database lock: an amendment committed before this batch is seen.
+          Grant grant = checks.inbound(from);
           long highest = syncState.inboundCursor(from); // joins this transaction
           int stored = 0;
           int ignored = 0;
@@ -194,6 +203,7 @@ public final class FeedReceiver {
           int rejected = 0;
           int stale = 0;
           Map<FeedChecks.Rejection, Long> reasons = new EnumMap<>(FeedChecks.Rejection.class);
+          boolean waiting = false;
           for (Checked item : items) {
             long seq = item.sequence();
             if (seq <= highest) {
@@ -208,12 +218,17 @@ public final class FeedReceiver {
               }
               continue;
             }
-            highest = seq;
-            // Checked under an agreement since replaced: judged again by the one in force now.
+            // Checked under other terms than those in force now (an agreement since replaced or
+            // amended), or waiting for an amendment: judged again by the terms in force now.
             Checked ch =
-                item.agreementId().equals(grant.agreementId())
+                item.checkedUnder(grant) && item.outcome() != FeedChecks.Outcome.WAITING
                     ? item
                     : checks.check(from, grant, item.item(), now);
+            if (ch.outcome() == FeedChecks.Outcome.WAITING) {
+              waiting = true;
+              break; // neither stored nor rejected: the cursor stays before it
+            }
+            highest = seq;
             switch (ch.outcome()) {
               case ACCEPTED -> {
                 switch (keep(ch)) {
@@ -232,13 +247,14 @@ public final class FeedReceiver {
                 reasons.merge(ch.rejection(), 1L, Long::sum);
                 rejected++;
               }
+              case WAITING -> throw new IllegalStateException("handled above");
             }
           }
           syncState.recordInbound(from, highest, now, rejected, stale);
           Map<String, Long> byName = new TreeMap<>();
           reasons.forEach((r, n) -> byName.put(r.name(), n));
           syncState.recordRejections(from, byName);
-          return new Result(highest, stored, ignored, expired, rejected, stale);
+          return new Result(highest, stored, ignored, expired, rejected, stale, waiting);
         };
     return unsynced ? db.atomicallyUnsynced(work) : db.atomically(work);
   }
@@ -273,6 +289,22 @@ public final class FeedReceiver {
   public int purgeAgreement(String agreementId) {
     Objects.requireNonNull(agreementId, "agreementId");
     return db.atomically(() -> copies.removeAgreement(agreementId));
+  }
+
+  /**
+   * Applies amended inbound terms to what {@code partner} sent under {@code agreementId} (spec
+   * AGR-12.7, {@link ReceivedCopies#amend}), inside the caller's transaction: the one that puts the
+   * amendment in force.
+   *
+   * @param knows whether this node has an active agreement with a node (RELAY-8.4)
+   * @return how many alerts lost claims
+   */
+  public int applyAmendment(
+      String agreementId, NodeId partner, DirectionTerms inbound, Predicate<NodeId> knows) {
+    Objects.requireNonNull(agreementId, "agreementId");
+    Objects.requireNonNull(partner, "partner");
+    long now = checks.now();
+    return db.atomically(() -> copies.amend(agreementId, partner, inbound, knows, now));
   }
 
   /** Deletes received alerts whose purge time has come; run it periodically. */

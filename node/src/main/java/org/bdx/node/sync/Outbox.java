@@ -205,6 +205,28 @@ public final class Outbox {
     return AuditLog.as(AuditLog.NODE, () -> pages(grant, true));
   }
 
+  /**
+   * Queues the partner's feed again under amended terms (spec AGR-12.7), in the transaction that
+   * puts them in force: drops what is queued for it, then queues, as {@link #resync} does, the
+   * newest version of every current alert the new terms let it see, with what they let it see, and
+   * header-only the newest version of every alert it was queued anything of and may no longer see.
+   * The receiver accepts each of these once more (FEED-9.1), so widened terms reach what it holds
+   * and narrowed ones withdraw it. The audit log names the node.
+   *
+   * @return how many rows were queued
+   */
+  public int reissue(Grant grant) {
+    Objects.requireNonNull(grant, "grant");
+    return AuditLog.as(
+        AuditLog.NODE,
+        () ->
+            db.atomically(
+                () -> {
+                  rows.dropQueue(grant.partner());
+                  return pages(grant, true);
+                }));
+  }
+
   private int backfillPages(Grant grant) {
     return pages(grant, false);
   }

@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 import org.bdx.node.identity.NodeId;
+import org.bdx.node.policy.SharingPolicy;
 import org.bdx.node.signing.Disclosures;
 import org.bdx.node.store.AlertCopies;
 import org.bdx.node.store.AlertCopies.AlertKey;
@@ -16,6 +18,7 @@ import org.bdx.node.store.AlertCopies.Copy;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.proto.v1.AlertStatus;
+import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.SignedAlert;
 
 /**
@@ -31,6 +34,7 @@ import org.bdx.proto.v1.SignedAlert;
  */
 final class ReceivedCopies {
   private static final Logger LOG = Logger.getLogger(ReceivedCopies.class.getName());
+  private static final long DAY = 86_400L;
 
   /** What one accepted item did. */
   enum Kept {
@@ -81,8 +85,11 @@ final class ReceivedCopies {
     }
     List<Copy> all = copies.of(origin, a.alertId());
     Copy mine = all.stream().filter(c -> c.sender().equals(from)).findFirst().orElse(null);
-    if (mine != null && mine.version() >= a.version()) {
-      return Outcome.of(Kept.STALE); // this path sent this or a newer version before
+    if (mine != null
+        && (mine.version() > a.version() || (mine.version() == a.version() && !mine.reopened()))) {
+      // This path sent this or a newer version before; after an amendment (AGR-12.7) the copy's
+      // own version may come once more, checked against the new terms.
+      return Outcome.of(Kept.STALE);
     }
     if (held.get().status() == AlertStatus.ALERT_STATUS_RETRACTED) {
       return Outcome.of(Kept.STALE); // no version follows a retraction (VER-3)
@@ -202,6 +209,71 @@ final class ReceivedCopies {
     int n = 0;
     for (AlertKey k : copies.underAgreement(agreementId)) {
       n += remove(k, c -> c.agreementId().equals(agreementId)) ? 1 : 0;
+    }
+    return n;
+  }
+
+  /**
+   * Applies amended inbound terms to what {@code sender} gave under {@code agreementId} (spec
+   * AGR-12.7): each of its copies keeps only the claim paths the new terms grant, none if what it
+   * gave no longer passes their policy (FEED-8 checks 4 to 6 as the receiver can see them), and is
+   * purged by the new retention; a claim no other path gives goes with it, and an alert left with
+   * no claim becomes a tombstone. Each copy is then open to one re-send of its version (FEED-9.1),
+   * so what the new terms newly grant can arrive. Runs inside the caller's transaction.
+   *
+   * @param knows whether this node has an active agreement with a node (RELAY-8.4)
+   * @return how many alerts lost claims
+   */
+  int amend(
+      String agreementId, NodeId sender, DirectionTerms terms, Predicate<NodeId> knows, long now) {
+    Objects.requireNonNull(terms, "terms");
+    Set<String> granted = Set.copyOf(terms.getFieldPathsList());
+    long keepFor = Math.min(terms.getRetentionDays(), FeedChecks.MAX_RETENTION_DAYS) * DAY;
+    int n = 0;
+    for (AlertKey k : copies.underAgreement(agreementId)) {
+      Optional<AlertStore.Held> held = alerts.held(k.originNodeId(), k.alertId());
+      if (held.isEmpty() || held.get().local()) {
+        continue;
+      }
+      StoredAlert h = alerts.get(k.originNodeId(), k.alertId()).orElseThrow();
+      List<Copy> all = copies.of(k.originNodeId(), k.alertId());
+      List<Copy> after = new ArrayList<>();
+      for (Copy c : all) {
+        if (!c.sender().equals(sender) || !c.agreementId().equals(agreementId)) {
+          after.add(c);
+          continue;
+        }
+        SortedSet<String> kept = new TreeSet<>(c.paths());
+        kept.retainAll(granted);
+        boolean relayedFromStranger =
+            c.hops().relayHops() > 0 && !terms.getAcceptRelayed() && !knows.test(k.originNodeId());
+        if (!kept.isEmpty() && relayedFromStranger) {
+          kept.clear();
+        }
+        if (!kept.isEmpty()) {
+          Optional<SortedSet<String>> allowed =
+              SharingPolicy.disclose(
+                  h.status(), h.audience(), Disclosures.retain(h.fields(), kept), terms);
+          if (allowed.isEmpty() || !allowed.get().containsAll(kept)) {
+            kept.clear(); // fail closed, as FEED-8 check 6
+          }
+        }
+        long purgeAt = Math.min(h.expiresAt(), c.storedAt() + keepFor);
+        Copy amended = c.amended(kept, purgeAt);
+        copies.put(k.originNodeId(), k.alertId(), amended);
+        after.add(amended);
+      }
+      SortedSet<String> remaining = pathsOf(after);
+      remaining.retainAll(h.disclosedPaths());
+      if (remaining.size() == h.disclosedPaths().size()) {
+        continue; // every held claim is still given by some path
+      }
+      n++;
+      if (remaining.isEmpty()) {
+        alerts.stripToTombstone(k.originNodeId(), k.alertId());
+      } else {
+        rewriteKeeping(h, held.get(), remaining, after);
+      }
     }
     return n;
   }
