@@ -35,6 +35,7 @@ public final class Partners {
   private final AgreementStore agreements;
   private final Clock clock;
   private final AuditLog audit;
+  private final PartnerLabels labels;
   private volatile Set<NodeId> ids;
 
   public Partners(NodeDatabase db) {
@@ -52,6 +53,12 @@ public final class Partners {
     this.agreements = new AgreementStore(db);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.audit = Objects.requireNonNull(audit, "audit");
+    this.labels = new PartnerLabels(db, store);
+  }
+
+  /** How the node's log names partners; kept current by every change made here. */
+  public PartnerLabels labels() {
+    return labels;
   }
 
   /**
@@ -78,6 +85,7 @@ public final class Partners {
           }
           store.insert(p);
           ids = null;
+          labels.forget(p.nodeId());
           audit.record(
               AuditAction.PARTNER_ADD,
               AuditDetail.of()
@@ -141,11 +149,15 @@ public final class Partners {
     return snapshot.contains(nodeId);
   }
 
-  /** Drops the in-memory set of partner ids; the next {@link #isPartner} reads the database. */
+  /**
+   * Drops the in-memory set of partner ids and names; the next {@link #isPartner} and {@link
+   * PartnerLabels#of} read the database.
+   */
   public void reload() {
     db.atomically(
         () -> {
           ids = null;
+          labels.clear();
           return null;
         });
   }
@@ -170,6 +182,7 @@ public final class Partners {
           agreements.deleteTerminatedWith(p.nodeId());
           store.delete(p.nodeId());
           ids = null;
+          labels.forget(p.nodeId());
           audit.record(
               AuditAction.PARTNER_REMOVE,
               AuditDetail.of().add("partner", p.nodeId().value()).add("partner_name", p.name()));

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bdx.node.edge.ErrorMapping;
@@ -113,6 +114,7 @@ public final class FeedService implements AutoCloseable {
   private final Outbox outbox;
   private final SharingGrants grants;
   private final Options options;
+  private final Function<NodeId, String> partnerLabels;
   private final ExecutorService pumps;
   private final ScheduledExecutorService ticker;
   private final ScheduledFuture<?> tick;
@@ -124,10 +126,23 @@ public final class FeedService implements AutoCloseable {
     this(outbox, grants, Options.defaults());
   }
 
+  /** A feed service that names partners in the log by fingerprint only. */
   public FeedService(Outbox outbox, SharingGrants grants, Options options) {
+    this(outbox, grants, options, NodeId::fingerprint);
+  }
+
+  /**
+   * @param partnerLabels how the log names a partner (its local name and fingerprint)
+   */
+  public FeedService(
+      Outbox outbox,
+      SharingGrants grants,
+      Options options,
+      Function<NodeId, String> partnerLabels) {
     this.outbox = Objects.requireNonNull(outbox, "outbox");
     this.grants = Objects.requireNonNull(grants, "grants");
     this.options = Objects.requireNonNull(options, "options");
+    this.partnerLabels = Objects.requireNonNull(partnerLabels, "partnerLabels");
     this.pumps =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bdx-feed-", 0).factory());
     this.ticker =
@@ -308,7 +323,7 @@ public final class FeedService implements AutoCloseable {
           LOG.log(
               Level.WARNING,
               "feed to partner {0} failed: {1} at {2}",
-              new Object[] {peer.fingerprint(), e.getClass().getName(), firstFrame(e)});
+              new Object[] {partnerLabels.apply(peer), e.getClass().getName(), firstFrame(e)});
           finish(End.FAILED);
         }
         missed = wip.addAndGet(-missed);
@@ -423,7 +438,7 @@ public final class FeedService implements AutoCloseable {
         LOG.info(
             () ->
                 "partner "
-                    + peer.fingerprint()
+                    + partnerLabels.apply(peer)
                     + " started its feed at "
                     + startAfter
                     + ", below the "

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import org.bdx.node.agreement.PartnerLabels;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.store.PartnerRecord;
 import org.bdx.node.tls.PartnerChannels;
@@ -131,7 +132,7 @@ public final class PartnerCalls {
     LOG.warning(
         () ->
             "partner "
-                + p.name()
+                + PartnerLabels.label(p.name(), p.nodeId())
                 + " "
                 + (s.getCode() == Status.Code.UNAVAILABLE
                         || s.getCode() == Status.Code.DEADLINE_EXCEEDED

@@ -1,8 +1,11 @@
 package org.bdx.node.logging;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -20,7 +23,7 @@ public final class RepeatedFailures {
   public static final Duration WINDOW = Duration.ofMinutes(1);
 
   private final Logger log;
-  private final String subject;
+  private final Supplier<String> subject;
   private final LongSupplier nanos;
   private String last;
   private long windowStart;
@@ -33,59 +36,105 @@ public final class RepeatedFailures {
 
   /** As above, on another time source (tests). */
   public RepeatedFailures(Logger log, String subject, LongSupplier nanos) {
+    this(log, constant(subject), nanos);
+  }
+
+  /**
+   * {@code subject} is asked for each line it starts, so a subject that names a partner follows a
+   * change of the partner's name.
+   */
+  public RepeatedFailures(Logger log, Supplier<String> subject) {
+    this(log, subject, System::nanoTime);
+  }
+
+  /** As above, on another time source (tests). */
+  public RepeatedFailures(Logger log, Supplier<String> subject, LongSupplier nanos) {
     this.log = Objects.requireNonNull(log, "log");
     this.subject = Objects.requireNonNull(subject, "subject");
     this.nanos = Objects.requireNonNull(nanos, "nanos");
   }
 
+  private static Supplier<String> constant(String subject) {
+    Objects.requireNonNull(subject, "subject");
+    return () -> subject;
+  }
+
   /** Another attempt failed, for {@code why} (words). */
-  public synchronized void failed(String why) {
+  public void failed(String why) {
+    failed(why, null);
+  }
+
+  /**
+   * Another attempt failed, for {@code why}; {@code instance} (words, or null) says which attempt,
+   * e.g. {@code "seq=17"}. Only the line logged at once names it: repeats are told apart by {@code
+   * why} alone, so one failure of many items is summarised, not logged item by item.
+   */
+  public void failed(String why, String instance) {
     Objects.requireNonNull(why, "why");
-    long now = nanos.getAsLong();
-    if (!why.equals(last)) {
-      summarise();
-      say(Level.WARNING, subject + ": " + why);
-      last = why;
-      windowStart = now;
-      repeats = 0;
-      return;
+    List<Line> lines = new ArrayList<>(2);
+    synchronized (this) {
+      long now = nanos.getAsLong();
+      if (!why.equals(last)) {
+        summarise(lines);
+        lines.add(new Line(Level.WARNING, why + (instance == null ? "" : ", " + instance)));
+        last = why;
+        windowStart = now;
+        repeats = 0;
+      } else {
+        repeats++;
+        if (now - windowStart >= WINDOW.toNanos()) {
+          summarise(lines);
+          windowStart = now;
+        }
+      }
     }
-    repeats++;
-    if (now - windowStart >= WINDOW.toNanos()) {
-      summarise();
-      windowStart = now;
-    }
+    say(lines);
   }
 
   /** It works again: says so once if it had been failing. */
-  public synchronized void recovered(String how) {
-    if (last == null) {
-      return;
+  public void recovered(String how) {
+    List<Line> lines = new ArrayList<>(2);
+    synchronized (this) {
+      if (last == null) {
+        return;
+      }
+      summarise(lines);
+      lines.add(new Line(Level.INFO, how));
+      last = null;
     }
-    summarise();
-    say(Level.INFO, subject + ": " + how);
-    last = null;
+    say(lines);
   }
 
-  /** Logged as coming from the logger's owner (the feed client), not from this helper. */
-  private void say(Level level, String message) {
-    log.logp(level, log.getName(), "", message);
+  private record Line(Level level, String text) {}
+
+  /**
+   * Logged outside the lock, since the subject may read a partner's name from the database, and as
+   * coming from the logger's owner (the feed client), not from this helper.
+   */
+  private void say(List<Line> lines) {
+    if (lines.isEmpty()) {
+      return;
+    }
+    String s = subject.get();
+    for (Line l : lines) {
+      log.logp(l.level(), log.getName(), "", s + ": " + l.text());
+    }
   }
 
   /** The repeats of the current failure not yet told. */
-  private void summarise() {
+  private void summarise(List<Line> lines) {
     if (last == null || repeats == 0) {
       return;
     }
-    say(
-        Level.WARNING,
-        subject
-            + ": still failing ("
-            + last
-            + "), "
-            + repeats
-            + (repeats == 1 ? " time" : " times")
-            + " in the last minute");
+    lines.add(
+        new Line(
+            Level.WARNING,
+            "still failing ("
+                + last
+                + "), "
+                + repeats
+                + (repeats == 1 ? " time" : " times")
+                + " in the last minute"));
     repeats = 0;
   }
 }

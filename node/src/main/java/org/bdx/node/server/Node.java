@@ -183,15 +183,18 @@ public final class Node implements AutoCloseable {
             clock,
             audit,
             id -> partners.get(id).map(PartnerRecord::name).orElse("(removed)"),
-            new HopSigner(keys));
-    this.feedService = new FeedService(outbox, grants);
+            new HopSigner(keys),
+            partners.labels()::of);
+    this.feedService =
+        new FeedService(outbox, grants, FeedService.Options.defaults(), partners.labels()::of);
     this.receiver =
         new FeedReceiver(
             db,
             alerts,
             syncState,
             new FeedChecks(alerts, verifier, grants, clock, config.maxClockSkew(), nodeId),
-            outbox);
+            outbox,
+            partners.labels()::of);
     this.feedClients =
         new FeedClients(
             grants,
@@ -199,7 +202,7 @@ public final class Node implements AutoCloseable {
             channels,
             receiver,
             refused,
-            id -> partners.get(id).map(PartnerRecord::name).orElse(id.fingerprint()));
+            partners.labels()::of);
     // In the transaction that makes an agreement ACTIVE: queue the current alerts the partner may
     // see and what it missed while suspended (already queued versions are skipped).
     book.onActivation(r -> outbox.backfill(new Grant(r.partner(), r.agreementId(), r.weSend())));

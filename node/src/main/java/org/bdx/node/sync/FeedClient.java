@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.logging.RepeatedFailures;
@@ -102,6 +103,7 @@ public final class FeedClient implements AutoCloseable {
   private volatile long offlineSince;
   private volatile String lastError = "";
   private volatile ManagedChannel channel;
+  private final Supplier<String> label;
   private final RepeatedFailures failures;
 
   public FeedClient(
@@ -130,12 +132,13 @@ public final class FeedClient implements AutoCloseable {
       FeedReceiver receiver,
       Options options,
       RefusedMessages refused) {
-    this(partner, endpoint, channels, receiver, options, refused, partner.fingerprint());
+    this(partner, endpoint, channels, receiver, options, refused, partner::fingerprint);
   }
 
   /**
-   * As above, naming the partner {@code name} (its local name) in the node's log, where failures
-   * are logged once and then summarised (a partner that is down is retried about once a second).
+   * As above, naming the partner in the node's log by {@code label} (its local name and
+   * fingerprint, asked for each line), where failures are logged once and then summarised (a
+   * partner that is down is retried about once a second).
    */
   public FeedClient(
       NodeId partner,
@@ -144,8 +147,8 @@ public final class FeedClient implements AutoCloseable {
       FeedReceiver receiver,
       Options options,
       RefusedMessages refused,
-      String name) {
-    this(partner, endpoint, channels, receiver, options, refused, receiver::sync, name);
+      Supplier<String> label) {
+    this(partner, endpoint, channels, receiver, options, refused, receiver::sync, label);
   }
 
   /** As above, with the step that forces stored batches to disk replaced (tests). */
@@ -157,7 +160,7 @@ public final class FeedClient implements AutoCloseable {
       Options options,
       RefusedMessages refused,
       Runnable sync) {
-    this(partner, endpoint, channels, receiver, options, refused, sync, partner.fingerprint());
+    this(partner, endpoint, channels, receiver, options, refused, sync, partner::fingerprint);
   }
 
   private FeedClient(
@@ -168,8 +171,9 @@ public final class FeedClient implements AutoCloseable {
       Options options,
       RefusedMessages refused,
       Runnable sync,
-      String name) {
-    this.failures = new RepeatedFailures(LOG, "feed from partner " + name);
+      Supplier<String> label) {
+    this.label = Objects.requireNonNull(label, "label");
+    this.failures = new RepeatedFailures(LOG, () -> "feed from partner " + label.get());
     this.sync = Objects.requireNonNull(sync, "sync");
     this.refused = Objects.requireNonNull(refused, "refused");
     this.partner = Objects.requireNonNull(partner, "partner");
@@ -224,7 +228,7 @@ public final class FeedClient implements AutoCloseable {
     worker.interrupt();
     try {
       if (!stopped.await(5, TimeUnit.SECONDS)) {
-        LOG.warning("feed client for " + partner.fingerprint() + " did not stop in time");
+        LOG.warning("feed from partner " + label.get() + ": the client did not stop in time");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

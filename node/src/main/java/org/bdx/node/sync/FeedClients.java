@@ -29,7 +29,7 @@ public final class FeedClients implements AutoCloseable {
   private final FeedReceiver receiver;
   private final FeedClient.Options options;
   private final RefusedMessages refused;
-  private final Function<NodeId, String> names;
+  private final Function<NodeId, String> labels;
   private final Map<NodeId, FeedClient> clients = new HashMap<>();
   private boolean closed;
 
@@ -46,14 +46,16 @@ public final class FeedClients implements AutoCloseable {
     this(grants, endpointOf, channels, receiver, refused, NodeId::fingerprint);
   }
 
-  /** As above, naming each partner in the log by {@code names} (its local name). */
+  /**
+   * As above, naming each partner in the log by {@code labels} (its local name and fingerprint).
+   */
   public FeedClients(
       SharingGrants grants,
       Function<NodeId, Optional<String>> endpointOf,
       PartnerChannels channels,
       FeedReceiver receiver,
       RefusedMessages refused,
-      Function<NodeId, String> names) {
+      Function<NodeId, String> labels) {
     this(
         grants,
         endpointOf,
@@ -62,7 +64,7 @@ public final class FeedClients implements AutoCloseable {
         receiver,
         FeedClient.Options.defaults(),
         refused,
-        names);
+        labels);
   }
 
   /**
@@ -81,7 +83,7 @@ public final class FeedClients implements AutoCloseable {
     this(grants, endpointOf, candidates, channels, receiver, options, refused, NodeId::fingerprint);
   }
 
-  /** As above, naming each partner in the log by {@code names}. */
+  /** As above, naming each partner in the log by {@code labels}. */
   public FeedClients(
       SharingGrants grants,
       Function<NodeId, Optional<String>> endpointOf,
@@ -90,8 +92,8 @@ public final class FeedClients implements AutoCloseable {
       FeedReceiver receiver,
       FeedClient.Options options,
       RefusedMessages refused,
-      Function<NodeId, String> names) {
-    this.names = Objects.requireNonNull(names, "names");
+      Function<NodeId, String> labels) {
+    this.labels = Objects.requireNonNull(labels, "labels");
     this.grants = Objects.requireNonNull(grants, "grants");
     this.endpointOf = Objects.requireNonNull(endpointOf, "endpointOf");
     this.candidates = Objects.requireNonNull(candidates, "candidates");
@@ -128,7 +130,7 @@ public final class FeedClients implements AutoCloseable {
           e.getKey(),
           p ->
               new FeedClient(
-                  p, e.getValue(), channels, receiver, options, refused, names.apply(p)));
+                  p, e.getValue(), channels, receiver, options, refused, () -> labels.apply(p)));
     }
   }
 

@@ -7,11 +7,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
+import org.bdx.node.logging.RepeatedFailures;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.store.AlertCopies;
 import org.bdx.node.store.AlertStore;
@@ -26,10 +30,10 @@ import org.bdx.proto.v1.FeedItem;
  * Stores what a partner's feed delivers, after the checks of spec FEED-8 (section 10, {@link
  * FeedChecks}): agreement, signature and origin, relay hop counts (RELAY-2), granted fields, the
  * grant's policy, expiry. A rejected item is counted in the partner's rejected items ({@link
- * SyncStateStore}) and logged by reason only (never content), and nothing of it is stored. Accepted
- * items are stored idempotently ({@link AlertStore#put}: an older or equal version never replaces a
- * newer one) with their provenance, and the partner's cursor advances in the same transaction, so
- * the cursor never runs ahead of what is durably stored.
+ * SyncStateStore}) and logged by partner, reason and sequence only (never content), and nothing of
+ * it is stored. Accepted items are stored idempotently ({@link AlertStore#put}: an older or equal
+ * version never replaces a newer one) with their provenance, and the partner's cursor advances in
+ * the same transaction, so the cursor never runs ahead of what is durably stored.
  *
  * <p>Two steps, which a feed client runs on two threads ({@link FeedClient}): {@link #check} needs
  * no database and may run for the next items while {@link #store} (or {@link #storeUnsynced})
@@ -94,11 +98,32 @@ public final class FeedReceiver {
   private final FeedChecks checks;
   private final Outbox relay;
   private final ReceivedCopies copies;
+  private final Function<NodeId, String> partnerLabels;
+  private final LongSupplier nanos;
+
+  /**
+   * Rejections logged once, then summarised, per partner and reason: a hostile partner sending a
+   * thousand bad items writes a line and a count, not a thousand lines. Reasons and their details
+   * are names of checks, so this holds at most a few entries per partner.
+   */
+  private final Map<Rejected, RepeatedFailures> rejections = new ConcurrentHashMap<>();
+
+  private record Rejected(NodeId from, String why) {}
 
   /** A receiver that relays nothing. */
   public FeedReceiver(
       NodeDatabase db, AlertStore alerts, SyncStateStore syncState, FeedChecks checks) {
     this(db, alerts, syncState, checks, null);
+  }
+
+  /** A receiver that names partners in the log by fingerprint only. */
+  public FeedReceiver(
+      NodeDatabase db,
+      AlertStore alerts,
+      SyncStateStore syncState,
+      FeedChecks checks,
+      Outbox relay) {
+    this(db, alerts, syncState, checks, relay, NodeId::fingerprint);
   }
 
   /**
@@ -107,19 +132,35 @@ public final class FeedReceiver {
    * @param checks the checks each item passes first; their clock is this receiver's
    * @param relay the outbox that relays what this node stores onward (spec 10.8), in the same
    *     transaction; null relays nothing
+   * @param partnerLabels how the log names a partner (its local name and fingerprint)
    */
   public FeedReceiver(
       NodeDatabase db,
       AlertStore alerts,
       SyncStateStore syncState,
       FeedChecks checks,
-      Outbox relay) {
+      Outbox relay,
+      Function<NodeId, String> partnerLabels) {
+    this(db, alerts, syncState, checks, relay, partnerLabels, System::nanoTime);
+  }
+
+  /** As above, summarising repeated rejections on another time source (tests). */
+  FeedReceiver(
+      NodeDatabase db,
+      AlertStore alerts,
+      SyncStateStore syncState,
+      FeedChecks checks,
+      Outbox relay,
+      Function<NodeId, String> partnerLabels,
+      LongSupplier nanos) {
     this.db = Objects.requireNonNull(db, "db");
     this.alerts = Objects.requireNonNull(alerts, "alerts");
     this.syncState = Objects.requireNonNull(syncState, "syncState");
     this.checks = Objects.requireNonNull(checks, "checks");
     this.relay = relay;
-    this.copies = new ReceivedCopies(alerts, new AlertCopies(db));
+    this.partnerLabels = Objects.requireNonNull(partnerLabels, "partnerLabels");
+    this.nanos = Objects.requireNonNull(nanos, "nanos");
+    this.copies = new ReceivedCopies(alerts, new AlertCopies(db), partnerLabels);
   }
 
   /**
@@ -268,16 +309,21 @@ public final class FeedReceiver {
     return o.kept();
   }
 
-  private static void reject(NodeId from, long seq, FeedChecks.Rejection reason, String detail) {
-    // Reason only: no alert content, no alert id.
-    LOG.warning(
-        "feed item rejected: partner="
-            + from.fingerprint()
-            + " seq="
-            + seq
-            + " reason="
-            + reason
-            + (detail == null ? "" : " (" + detail + ")"));
+  /**
+   * Logs a rejection by partner, reason and sequence only (no alert content, no alert id), once per
+   * partner and reason and then as a count a minute ({@link RepeatedFailures}).
+   */
+  private void reject(NodeId from, long seq, FeedChecks.Rejection reason, String detail) {
+    String why = "reason=" + reason + (detail == null ? "" : " (" + detail + ")");
+    rejections
+        .computeIfAbsent(
+            new Rejected(from, why),
+            k ->
+                new RepeatedFailures(
+                    LOG,
+                    () -> "feed item rejected from partner " + partnerLabels.apply(from),
+                    nanos))
+        .failed(why, "seq=" + seq);
   }
 
   /**

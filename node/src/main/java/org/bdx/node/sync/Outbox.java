@@ -100,6 +100,7 @@ public final class Outbox {
   private final Clock clock;
   private final AuditLog audit;
   private final Function<NodeId, String> partnerNames;
+  private final Function<NodeId, String> partnerLabels;
   private final HopSigner hopSigner;
   private final List<Consumer<NodeId>> listeners = new CopyOnWriteArrayList<>();
   private final SendCheck sendCheck;
@@ -122,6 +123,34 @@ public final class Outbox {
       AuditLog audit,
       Function<NodeId, String> partnerNames,
       HopSigner hopSigner) {
+    this(
+        db,
+        alerts,
+        rows,
+        syncState,
+        grants,
+        clock,
+        audit,
+        partnerNames,
+        hopSigner,
+        NodeId::fingerprint);
+  }
+
+  /**
+   * As above, naming partners in the node's log by {@code partnerLabels} (name and fingerprint).
+   */
+  public Outbox(
+      NodeDatabase db,
+      AlertStore alerts,
+      OutboxStore rows,
+      SyncStateStore syncState,
+      SharingGrants grants,
+      Clock clock,
+      AuditLog audit,
+      Function<NodeId, String> partnerNames,
+      HopSigner hopSigner,
+      Function<NodeId, String> partnerLabels) {
+    this.partnerLabels = Objects.requireNonNull(partnerLabels, "partnerLabels");
     this.db = Objects.requireNonNull(db, "db");
     this.alerts = Objects.requireNonNull(alerts, "alerts");
     this.rows = Objects.requireNonNull(rows, "rows");
@@ -445,7 +474,7 @@ public final class Outbox {
             "withheld queued item "
                 + item.getSequence()
                 + " from partner "
-                + partner.fingerprint()
+                + partnerLabels.apply(partner)
                 + ": no longer allowed"
                 + (queued ? "; queued its replacement" : ""));
     if (queued) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 import org.bdx.node.identity.NodeId;
@@ -58,10 +59,13 @@ final class ReceivedCopies {
 
   private final AlertStore alerts;
   private final AlertCopies copies;
+  private final Function<NodeId, String> nodeLabels;
 
-  ReceivedCopies(AlertStore alerts, AlertCopies copies) {
+  /** {@code nodeLabels}: how the log names a node (its local name if it is a partner). */
+  ReceivedCopies(AlertStore alerts, AlertCopies copies, Function<NodeId, String> nodeLabels) {
     this.alerts = Objects.requireNonNull(alerts, "alerts");
     this.copies = Objects.requireNonNull(copies, "copies");
+    this.nodeLabels = Objects.requireNonNull(nodeLabels, "nodeLabels");
   }
 
   /** Applies one accepted item, received from {@code row.alert().receivedFrom()}. */
@@ -135,9 +139,11 @@ final class ReceivedCopies {
       envelope = Disclosures.union(h.envelope(), a.envelope());
     } catch (IllegalArgumentException e) {
       // Two different signed headers for one version: only a faulty origin does that. Keep the
-      // first; the alert id, not content, goes to the log.
+      // first; the log names the origin, never the alert (its id or content).
       LOG.warning(
-          "two signed headers for one version of alert " + a.alertId() + "; kept the first");
+          "two signed headers for one version of an alert from origin "
+              + nodeLabels.apply(a.originNodeId())
+              + "; kept the first");
       return Outcome.of(Kept.STALE);
     }
     boolean wasTombstone = h.tombstone();

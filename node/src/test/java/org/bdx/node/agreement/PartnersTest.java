@@ -64,6 +64,35 @@ class PartnersTest {
   }
 
   @Test
+  void labels_nameAndFingerprint_followAddAndRemove() {
+    PartnerLabels labels = a.partners.labels();
+    assertThat(labels.of(b)).isEqualTo(b.fingerprint());
+
+    a.partners.add("north-peers", b, "h:1", PEER);
+    assertThat(labels.of(b)).isEqualTo("north-peers (" + b.fingerprint() + ")");
+    assertThat(labels.of(c)).as("not registered").isEqualTo(c.fingerprint());
+
+    a.partners.remove("north-peers");
+    assertThat(labels.of(b)).isEqualTo(b.fingerprint());
+
+    a.partners.add("south-peers", b, "h:1", PEER);
+    assertThat(labels.of(b)).isEqualTo("south-peers (" + b.fingerprint() + ")");
+  }
+
+  @Test
+  void labels_whenTheDatabaseCannotBeRead_giveTheFingerprint_andKeepKnownNames() {
+    a.partners.add("north-peers", b, "h:1", PEER);
+    PartnerLabels labels = a.partners.labels();
+    assertThat(labels.of(b)).isEqualTo("north-peers (" + b.fingerprint() + ")");
+
+    a.db.close();
+
+    assertThat(labels.of(b)).isEqualTo("north-peers (" + b.fingerprint() + ")");
+    assertThat(labels.of(c)).isEqualTo(c.fingerprint());
+    assertThat(labels.of(null)).isEqualTo("(no node id)");
+  }
+
+  @Test
   void list_isOrderedByName() {
     a.partners.add("zulu", b, "h:1", PEER);
     a.partners.add("Alpha2", c, "h:2", PEER);

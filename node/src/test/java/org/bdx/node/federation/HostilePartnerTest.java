@@ -57,12 +57,14 @@ import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
+import org.bdx.node.logging.LogCapture;
 import org.bdx.node.server.RunningNode;
 import org.bdx.node.signing.AlertDraft;
 import org.bdx.node.signing.AlertSigner;
 import org.bdx.node.signing.Disclosures;
 import org.bdx.node.signing.SigningInput;
 import org.bdx.node.store.Ids;
+import org.bdx.node.sync.FeedReceiver;
 import org.bdx.node.tls.FederationTls;
 import org.bdx.node.tls.TlsPartnerChannels;
 import org.bdx.proto.v1.AddPartnerRequest;
@@ -170,6 +172,12 @@ class HostilePartnerTest {
   private SignedAgreement activeAgreement;
   private SignedAlert vOwnAlert;
 
+  /**
+   * What V's receiver logs, from before V starts: a rejection is logged the first time and then
+   * counted, so the line a test's items produce may have been written by an earlier test.
+   */
+  private LogCapture receiverLog;
+
   /** The feed session V currently has open to M, and the next sequence M sends. */
   private Session session;
 
@@ -177,6 +185,7 @@ class HostilePartnerTest {
 
   @BeforeAll
   void setUp() throws Exception {
+    receiverLog = LogCapture.of(FeedReceiver.class);
     NodeHome home = new NodeHome(dir.resolve("v"));
     NodeConfig.HostPort any = new NodeConfig.HostPort("127.0.0.1", 0);
     TestNodes.init(home, new NodeConfig("Victim Org", any, any, "CA", Duration.ofDays(30), 0));
@@ -272,6 +281,9 @@ class HostilePartnerTest {
 
   @AfterAll
   void tearDown() throws Exception {
+    if (receiverLog != null) {
+      receiverLog.close();
+    }
     if (mToV != null) {
       mToV.shutdownNow();
     }
@@ -512,6 +524,39 @@ class HostilePartnerTest {
             .build());
     d.deliverWithTwin(1);
     assertNotStored(id);
+  }
+
+  @Test
+  void fiftyRejectedItems_areLoggedByThePartnersLocalName_onceAndThenCounted() throws Exception {
+    String reason = "reason=AGREEMENT_MISMATCH";
+    int linesBefore = receiverLog.containing(reason).size();
+    SignedAlert alert = granted(newAlertId(), 1);
+    Delivery d = new Delivery();
+    for (int i = 0; i < 50; i++) {
+      d.item(
+          FeedItem.newBuilder()
+              .setSequence(d.seq())
+              .setAgreementId(Ids.newId(RNG))
+              .setAlert(alert)
+              .build());
+    }
+    d.deliverWithTwin(50);
+
+    // V's coordinator registered M as "mallory": the log says so, with M's fingerprint.
+    List<String> lines = receiverLog.containing(reason);
+    assertThat(lines)
+        .isNotEmpty()
+        .allSatisfy(
+            l ->
+                assertThat(l)
+                    .startsWith(
+                        "feed item rejected from partner "
+                            + M_NAME
+                            + " ("
+                            + mKeys.nodeId().fingerprint()
+                            + "): "));
+    // Once (or, if an earlier test logged it, not again), and at most one count a minute.
+    assertThat(lines.size() - linesBefore).as("lines for 50 rejected items").isLessThanOrEqualTo(2);
   }
 
   @Test

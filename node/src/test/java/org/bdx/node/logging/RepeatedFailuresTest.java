@@ -91,4 +91,34 @@ class RepeatedFailuresTest {
             "INFO feed from partner north: connected again",
             "WARNING feed from partner north: the partner's node did not answer in time");
   }
+
+  @Test
+  void failed_withInstances_namesOnlyTheFirst_andCountsTheRestAsOneFailure() {
+    for (int seq = 1; seq <= 50; seq++) {
+      failures.failed("reason=ITEM_MALFORMED", "seq=" + seq);
+    }
+    seconds(60);
+    failures.failed("reason=ITEM_MALFORMED", "seq=51");
+
+    assertThat(lines)
+        .containsExactly(
+            "WARNING feed from partner north: reason=ITEM_MALFORMED, seq=1",
+            "WARNING feed from partner north: still failing (reason=ITEM_MALFORMED), 50 times in"
+                + " the last minute");
+  }
+
+  @Test
+  void subject_isAskedForEachLine_soARenameShowsInTheNextOne() {
+    String[] name = {"north"};
+    RepeatedFailures renamed =
+        new RepeatedFailures(log, () -> "feed from partner " + name[0], () -> now);
+    renamed.failed("the partner's node did not answer in time");
+    name[0] = "north-peers";
+    renamed.recovered("connected again");
+
+    assertThat(lines)
+        .containsExactly(
+            "WARNING feed from partner north: the partner's node did not answer in time",
+            "INFO feed from partner north-peers: connected again");
+  }
 }

@@ -12,6 +12,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bdx.node.agreement.Partners;
+import org.bdx.node.logging.LogCapture;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.signing.Disclosures;
 import org.bdx.node.store.Ids;
@@ -89,6 +93,62 @@ class FeedReceiverTest {
     assertThat(r.rejected()).isEqualTo(1);
     assertThat(received()).isZero();
     assertThat(b.receiver.cursor(a.id)).isEqualTo(item.getSequence());
+  }
+
+  @Test
+  void apply_fiftyRejectedItems_areLoggedOnceByPartnerName_thenCounted() {
+    Partners partners = new Partners(b.db);
+    partners.add("north-peers", a.id, "127.0.0.1:7443", PartnerClass.PARTNER_CLASS_PEER);
+    AtomicLong nanos = new AtomicLong();
+    FeedReceiver receiver =
+        new FeedReceiver(
+            b.db,
+            b.alerts,
+            b.syncState,
+            new FeedChecks(b.alerts, b.verifier, b.grants, Clock.systemUTC(), b.id),
+            null,
+            partners.labels()::of,
+            nanos::get);
+    FeedItem.Builder noAlert = FeedItem.newBuilder().setAgreementId(agreement);
+
+    try (LogCapture log = LogCapture.of(FeedReceiver.class)) {
+      for (int seq = 1; seq <= 50; seq++) {
+        assertThat(receiver.apply(a.id, List.of(noAlert.setSequence(seq).build())).rejected())
+            .isEqualTo(1);
+      }
+      nanos.addAndGet(TimeUnit.SECONDS.toNanos(61));
+      receiver.apply(a.id, List.of(noAlert.setSequence(51).build()));
+
+      String partner = "feed item rejected from partner north-peers (" + a.id.fingerprint() + ")";
+      assertThat(log.lines())
+          .containsExactly(
+              partner + ": reason=ITEM_MALFORMED, seq=1",
+              partner + ": still failing (reason=ITEM_MALFORMED), 50 times in the last minute");
+    }
+  }
+
+  @Test
+  void apply_rejectedItemFromAnUnregisteredNode_isLoggedByFingerprint() {
+    Partners partners = new Partners(b.db);
+    FeedReceiver receiver =
+        new FeedReceiver(
+            b.db,
+            b.alerts,
+            b.syncState,
+            new FeedChecks(b.alerts, b.verifier, b.grants, Clock.systemUTC(), b.id),
+            null,
+            partners.labels()::of);
+
+    try (LogCapture log = LogCapture.of(FeedReceiver.class)) {
+      receiver.apply(
+          a.id, List.of(FeedItem.newBuilder().setSequence(1).setAgreementId(agreement).build()));
+
+      assertThat(log.lines())
+          .containsExactly(
+              "feed item rejected from partner "
+                  + a.id.fingerprint()
+                  + ": reason=ITEM_MALFORMED, seq=1");
+    }
   }
 
   @Test
