@@ -204,6 +204,8 @@ public final class Node implements AutoCloseable {
     // see and what it missed while suspended (already queued versions are skipped).
     book.onActivation(r -> outbox.backfill(new Grant(r.partner(), r.agreementId(), r.weSend())));
     book.addListener(this::agreementChanged);
+    // A new endpoint is used from the next connection on: a feed client to the old one is replaced.
+    partners.addListener(p -> feedClients.refresh());
 
     AlertIssuer issuer =
         new AlertIssuer(
