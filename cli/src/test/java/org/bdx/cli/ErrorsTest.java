@@ -202,6 +202,15 @@ class ErrorsTest {
         new Case(2, "'nosuchcommand'", "nosuchcommand", "nosuchcommand"),
         new Case(2, "'--frobnicate'", "--frobnicate", "report", "add", "--frobnicate"),
         new Case(2, "--name", "--name", "partner", "add", "--endpoint", "127.0.0.1:1"),
+        new Case(
+            2,
+            "say what to change: --endpoint HOST:PORT, --name NAME or both",
+            null,
+            "partner",
+            "update",
+            "north",
+            "--home",
+            missing),
         // The node.
         new Case(
             3,

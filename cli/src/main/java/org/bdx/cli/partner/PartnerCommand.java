@@ -15,6 +15,7 @@ import picocli.CommandLine.Mixin;
       PartnerAddCommand.class,
       PartnerListCommand.class,
       PartnerShowCommand.class,
+      PartnerUpdateCommand.class,
       PartnerRemoveCommand.class
     })
 public final class PartnerCommand implements Runnable {
@@ -24,6 +25,6 @@ public final class PartnerCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "say what to do: add, list, show or remove");
+        spec.commandLine(), "say what to do: add, list, show, update or remove");
   }
 }

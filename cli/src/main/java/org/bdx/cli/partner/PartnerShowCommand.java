@@ -1,5 +1,6 @@
 package org.bdx.cli.partner;
 
+import java.io.PrintWriter;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.NodeConnection;
 import org.bdx.cli.command.Printing;
@@ -24,13 +25,17 @@ public final class PartnerShowCommand extends BdxCommand {
         out().println(Printing.json(r));
         return;
       }
-      Partner p = r.getPartner();
-      out().println("name:        " + TerminalText.safe(p.getName()));
-      out().println("class:       " + PartnerWords.word(p.getPartnerClass()));
-      out().println("node id:     " + p.getNodeId());
-      out().println("fingerprint: " + p.getFingerprint());
-      out().println("endpoint:    " + TerminalText.safe(p.getEndpoint()));
-      out().println("added:       " + Printing.date(p.getAddedAt()));
+      print(out(), r.getPartner());
     }
+  }
+
+  /** The partner as {@code partner show} prints it, one field a line. */
+  static void print(PrintWriter out, Partner p) {
+    out.println("name:        " + TerminalText.safe(p.getName()));
+    out.println("class:       " + PartnerWords.word(p.getPartnerClass()));
+    out.println("node id:     " + p.getNodeId());
+    out.println("fingerprint: " + p.getFingerprint());
+    out.println("endpoint:    " + TerminalText.safe(p.getEndpoint()));
+    out.println("added:       " + Printing.date(p.getAddedAt()));
   }
 }

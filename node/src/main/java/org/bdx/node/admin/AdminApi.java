@@ -72,6 +72,8 @@ import org.bdx.proto.v1.SuspendAgreementRequest;
 import org.bdx.proto.v1.SuspendAgreementResponse;
 import org.bdx.proto.v1.TerminateAgreementRequest;
 import org.bdx.proto.v1.TerminateAgreementResponse;
+import org.bdx.proto.v1.UpdatePartnerRequest;
+import org.bdx.proto.v1.UpdatePartnerResponse;
 import org.bdx.proto.v1.VerifyAuditRequest;
 import org.bdx.proto.v1.VerifyAuditResponse;
 
@@ -211,6 +213,21 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
     partner(req.getPartner());
     partners.remove(req.getPartner());
     out.onNext(RemovePartnerResponse.getDefaultInstance());
+    out.onCompleted();
+  }
+
+  /**
+   * Changes a partner's endpoint and/or name (spec ADM-4.3). The node's listener on {@link
+   * Partners} replaces a feed client still connected to the old endpoint.
+   */
+  @Override
+  public void updatePartner(UpdatePartnerRequest req, StreamObserver<UpdatePartnerResponse> out) {
+    if (req.getEndpoint().isEmpty() && req.getName().isEmpty()) {
+      throw new IllegalArgumentException("give a new endpoint, a new name or both");
+    }
+    partner(req.getPartner());
+    PartnerRecord p = partners.update(req.getPartner(), req.getEndpoint(), req.getName());
+    out.onNext(UpdatePartnerResponse.newBuilder().setPartner(Views.partner(p)).build());
     out.onCompleted();
   }
 

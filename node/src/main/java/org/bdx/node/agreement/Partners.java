@@ -1,10 +1,15 @@
 package org.bdx.node.agreement;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.bdx.node.audit.AuditAction;
 import org.bdx.node.audit.AuditDetail;
 import org.bdx.node.audit.AuditLog;
@@ -26,16 +31,20 @@ import org.bdx.proto.v1.PartnerClass;
  * database for all changes (the node assembly shares one instance); a change made through another
  * instance is seen here only after {@link #reload()}.
  *
- * <p>Adding and removing a partner is recorded in the audit log in the same transaction (spec
- * ADM-12.2).
+ * <p>Adding, updating and removing a partner is recorded in the audit log in the same transaction
+ * (spec ADM-12.2). Listeners added with {@link #addListener} hear of every committed update, so
+ * that connections to an old endpoint are replaced without a restart.
  */
 public final class Partners {
+  private static final Logger LOG = Logger.getLogger(Partners.class.getName());
+
   private final NodeDatabase db;
   private final PartnerStore store;
   private final AgreementStore agreements;
   private final Clock clock;
   private final AuditLog audit;
   private final PartnerLabels labels;
+  private final List<Consumer<PartnerRecord>> listeners = new CopyOnWriteArrayList<>();
   private volatile Set<NodeId> ids;
 
   public Partners(NodeDatabase db) {
@@ -95,6 +104,86 @@ public final class Partners {
           return p;
         });
   }
+
+  /** Calls {@code listener} with the partner after every committed update that changed it. */
+  public void addListener(Consumer<PartnerRecord> listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Changes a partner's endpoint and/or local name in place (spec ADM-4.3). Its node id, class and
+   * {@code added_at} stay, and so do its agreements, what it sent and what is queued for it: all of
+   * them refer to the node id. A change is recorded in the audit log, and passed to the listeners
+   * after the commit; an update to the values already held records nothing.
+   *
+   * @param newEndpoint HOST:PORT, or null or empty to keep the endpoint
+   * @param newName the new name, or null or empty to keep the name
+   * @throws BdxException INVALID_ARGUMENT if neither is given, or naming every invalid input;
+   *     NOT_FOUND if unknown; ALREADY_EXISTS if another partner has the name (ignoring case)
+   */
+  public PartnerRecord update(String nameOrNodeId, String newEndpoint, String newName) {
+    boolean endpointGiven = newEndpoint != null && !newEndpoint.isEmpty();
+    boolean nameGiven = newName != null && !newName.isEmpty();
+    if (!endpointGiven && !nameGiven) {
+      throw BdxException.invalid("invalid partner update: give a new endpoint, a new name or both");
+    }
+    Updated u =
+        db.atomically(
+            () -> {
+              PartnerRecord old =
+                  find(nameOrNodeId).orElseThrow(() -> BdxException.notFound("no such partner"));
+              PartnerRecord p =
+                  new PartnerRecord(
+                      old.nodeId(),
+                      nameGiven ? newName : old.name(),
+                      endpointGiven ? newEndpoint : old.endpoint(),
+                      old.partnerClass(),
+                      old.addedAt());
+              if (nameGiven) {
+                Optional<PartnerRecord> holder = store.byName(p.name());
+                if (holder.isPresent() && !holder.get().nodeId().equals(p.nodeId())) {
+                  throw BdxException.alreadyExists(
+                      "the partner name \"" + p.name() + "\" is already taken");
+                }
+              }
+              List<String> what = new ArrayList<>();
+              if (!p.name().equals(old.name())) {
+                what.add("name");
+              }
+              if (!p.endpoint().equals(old.endpoint())) {
+                what.add("endpoint");
+              }
+              if (what.isEmpty()) {
+                return new Updated(old, false);
+              }
+              store.update(p);
+              labels.forget(p.nodeId()); // log lines name it by its new name from now on
+              // The endpoint is never recorded, as for partner.add: only names and ids (ADM-12.2).
+              AuditDetail detail =
+                  AuditDetail.of()
+                      .add("partner", p.nodeId().value())
+                      .add("partner_name", p.name())
+                      .list("changed", what, "none");
+              if (what.contains("name")) {
+                detail.add("previous_name", old.name());
+              }
+              audit.record(AuditAction.PARTNER_UPDATE, detail);
+              return new Updated(p, true);
+            });
+    if (u.changed()) {
+      for (Consumer<PartnerRecord> l : listeners) {
+        try {
+          l.accept(u.partner());
+        } catch (RuntimeException e) {
+          // The change is committed; a failing listener must not undo or hide it.
+          LOG.log(Level.WARNING, "a partner listener failed: {0}", e.getClass().getSimpleName());
+        }
+      }
+    }
+    return u.partner();
+  }
+
+  private record Updated(PartnerRecord partner, boolean changed) {}
 
   /** Every partner, by name. */
   public List<PartnerRecord> list() {

@@ -28,6 +28,12 @@ public enum AuditAction {
   DISCLOSURE("disclosure"),
   /** A partner registered: {@code partner}, {@code partner_name}, {@code class}. */
   PARTNER_ADD("partner.add"),
+  /**
+   * A partner's name or endpoint changed: {@code partner}, {@code partner_name} (the new one),
+   * {@code changed} ({@code name}, {@code endpoint}), {@code previous_name} (when renamed). Never
+   * the endpoint.
+   */
+  PARTNER_UPDATE("partner.update"),
   /** A partner removed: {@code partner}, {@code partner_name}. */
   PARTNER_REMOVE("partner.remove"),
   /**

@@ -218,6 +218,8 @@ public final class Node implements AutoCloseable {
           outbox.reissue(new Grant(r.partner(), r.agreementId(), r.weSend()));
         });
     book.addListener(this::agreementChanged);
+    // A new endpoint is used from the next connection on: a feed client to the old one is replaced.
+    partners.addListener(p -> feedClients.refresh());
 
     AlertIssuer issuer =
         new AlertIssuer(

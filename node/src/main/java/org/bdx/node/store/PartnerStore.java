@@ -58,6 +58,32 @@ public final class PartnerStore {
         });
   }
 
+  /**
+   * Replaces the name and endpoint of the partner with {@code p}'s node id, sealed and keyed as
+   * {@link #insert} does; its class and {@code added_at} stay as stored. A name taken by another
+   * partner is a {@link StoreException}.
+   *
+   * @return whether a partner was updated
+   */
+  public boolean update(PartnerRecord p) {
+    Objects.requireNonNull(p, "partner");
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE partners SET name_key = ?, name_sealed = ?, endpoint = ?"
+                      + " WHERE node_id = ?")) {
+            RowCipher cipher = db.cipher();
+            String id = p.nodeId().value();
+            ps.setString(1, NameKeys.of(cipher, NameKeys.PARTNER, p.name()));
+            ps.setBytes(2, cipher.sealText(NAME, p.name(), id));
+            ps.setBytes(3, cipher.sealText(ENDPOINT, p.endpoint(), id));
+            ps.setString(4, id);
+            return ps.executeUpdate() > 0;
+          }
+        });
+  }
+
   /** The partner with this node id. */
   public Optional<PartnerRecord> get(NodeId nodeId) {
     Objects.requireNonNull(nodeId, "nodeId");

@@ -51,6 +51,7 @@ import org.bdx.proto.v1.SubmitReportRequest;
 import org.bdx.proto.v1.SubmitReportResponse;
 import org.bdx.proto.v1.UpdateAlertRequest;
 import org.bdx.proto.v1.UpdateConsentRequest;
+import org.bdx.proto.v1.UpdatePartnerRequest;
 import org.bdx.proto.v1.VerifyAuditRequest;
 import org.bdx.proto.v1.VerifyAuditResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -223,7 +224,13 @@ class AuditTrailTest {
             .setEndpoint("127.0.0.1:9")
             .setPartnerClass(PartnerClass.PARTNER_CLASS_PEER)
             .build());
-    admin.removePartner(RemovePartnerRequest.newBuilder().setPartner("north").build());
+    admin.updatePartner(
+        UpdatePartnerRequest.newBuilder()
+            .setPartner("north")
+            .setEndpoint("127.0.0.1:19")
+            .setName("north2")
+            .build());
+    admin.removePartner(RemovePartnerRequest.newBuilder().setPartner("north2").build());
     admin.revokeStaff(RevokeStaffRequest.newBuilder().setName("vic").build());
 
     String own = node.nodeId().value();
@@ -255,7 +262,10 @@ class AuditTrailTest {
                 + second2
                 + " version=2",
             "admin | partner.add | partner=" + partner + " partner_name=north class=peer",
-            "admin | partner.remove | partner=" + partner + " partner_name=north",
+            "admin | partner.update | partner="
+                + partner
+                + " partner_name=north2 changed=name,endpoint previous_name=north",
+            "admin | partner.remove | partner=" + partner + " partner_name=north2",
             "admin | staff.revoke | account=vic");
 
     String bytes = listedBytes();
@@ -271,14 +281,16 @@ class AuditTrailTest {
             "CANARY")) {
       assertThat(bytes).as("the audit log holds %s", canary).doesNotContain(canary);
     }
+    // Partner endpoints are not recorded either.
+    assertThat(bytes).doesNotContain("127.0.0.1");
     // The twin: the same scan finds what the log does hold.
     assertThat(bytes).contains(reportId).contains(alertId).contains("vic").contains(partner);
 
     VerifyAuditResponse v = admin.verifyAudit(VerifyAuditRequest.getDefaultInstance());
     assertThat(v.getIntact()).as(v.toString()).isTrue();
-    assertThat(v.getEntries()).isEqualTo(17);
-    assertThat(v.getHeadSequence()).isEqualTo(17);
-    assertThat(v.getHeadHash()).isEqualTo(entries().get(16).getHash());
+    assertThat(v.getEntries()).isEqualTo(18);
+    assertThat(v.getHeadSequence()).isEqualTo(18);
+    assertThat(v.getHeadHash()).isEqualTo(entries().get(17).getHash());
   }
 
   @Test
