@@ -271,8 +271,12 @@ final class ReceivedCopies {
       }
       SortedSet<String> remaining = pathsOf(after);
       remaining.retainAll(h.disclosedPaths());
+      long purgeAt = after.stream().mapToLong(Copy::purgeAt).max().orElse(h.purgeAt());
       if (remaining.size() == h.disclosedPaths().size()) {
-        continue; // every held claim is still given by some path
+        if (purgeAt != h.purgeAt()) {
+          rewriteKeeping(h, held.get(), remaining, after); // same claims, new purge time
+        }
+        continue;
       }
       n++;
       if (remaining.isEmpty()) {

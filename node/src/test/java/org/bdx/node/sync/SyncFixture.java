@@ -133,6 +133,14 @@ public final class SyncFixture {
     public Optional<Grant> inbound(NodeId partner) {
       return Optional.ofNullable(in.get(partner));
     }
+
+    /** Inbound terms of amendments pending here (spec AGR-12.8). */
+    public final Map<NodeId, Grant> pendingIn = new ConcurrentHashMap<>();
+
+    @Override
+    public Optional<Grant> pendingInbound(NodeId partner) {
+      return Optional.ofNullable(pendingIn.get(partner));
+    }
   }
 
   public static DirectionTerms terms(PartnerClass receiver, List<String> paths) {
