@@ -960,9 +960,15 @@ function agreementFile(file, v) {
         expectHex(sa.proposer_signature, c.proposer_signature, 'signed_agreement proposer_signature');
         expectHex(sa.acceptor_signature, c.acceptor_signature, 'signed_agreement acceptor_signature');
         if (c.outcome === 'VALID') {
-          expectHex(sign(unhex(v.proposer_seed), si), c.proposer_signature, 'proposer_signature');
+          // An amendment may be proposed by either party (AGR-12.1): sign with the seed of the
+          // key the terms name as proposer's, and the other as acceptor's.
+          const swapped = hex(t.proposer_public_key) === v.acceptor_public_key;
+          const [pSeed, aSeed] = swapped
+            ? [v.acceptor_seed, v.proposer_seed]
+            : [v.proposer_seed, v.acceptor_seed];
+          expectHex(sign(unhex(pSeed), si), c.proposer_signature, 'proposer_signature');
           if (c.acceptor_signature !== '') {
-            expectHex(sign(unhex(v.acceptor_seed), si), c.acceptor_signature, 'acceptor_signature');
+            expectHex(sign(unhex(aSeed), si), c.acceptor_signature, 'acceptor_signature');
           }
         }
       }

@@ -141,6 +141,35 @@ final class AgreementVectors {
             true,
             "VALID"));
 
+    // AGR-12.1: an amendment is signed and verified like any terms; either party may propose it.
+    AgreementTerms amendment =
+        terms.toBuilder()
+            .setVersion(2)
+            .setProposerNodeId(acceptor.nodeId().value())
+            .setProposerPublicKey(ByteString.copyFrom(acceptor.publicKey()))
+            .setAcceptorNodeId(proposer.nodeId().value())
+            .setAcceptorPublicKey(ByteString.copyFrom(proposer.publicKey()))
+            .setProposerToAcceptor(terms.getAcceptorToProposer())
+            .setAcceptorToProposer(
+                terms.getProposerToAcceptor().toBuilder()
+                    .clearFieldPaths()
+                    .addAllFieldPaths(List.of("area", "harms", "severity"))
+                    .addAreas("Mount Pleasant"))
+            .setProposedAt(Fixtures.ISSUED_AT + 86_400)
+            .build();
+    SignedAgreement amendmentProposed = SignedAgreements.propose(acceptor, amendment);
+    out.add(
+        new Case(
+            "amendment_accepted",
+            "an amendment (AGR-12.1): the same agreement id, version 2, proposed by the party that"
+                + " accepted version 1 (the roles swap), one more area and no phone numbers in the"
+                + " direction it receives; countersigned by the other party, as confirmed"
+                + " (AGR-12.5)",
+            amendmentProposed.getTerms().toByteArray(),
+            SignedAgreements.countersign(proposer, amendmentProposed),
+            true,
+            "VALID"));
+
     // AGR-5.1
     out.add(
         new Case(
