@@ -695,9 +695,16 @@ class HostilePartnerTest {
         Status.Code.INVALID_ARGUMENT);
     assertOffer(offer(SignedAgreements.countersign(vKeys, valid)), Status.Code.INVALID_ARGUMENT);
     assertOffer(offer(SignedAgreements.propose(thirdKeys, byThird)), Status.Code.PERMISSION_DENIED);
+    // Other terms under the agreement's id, not a greater version than those in force: not an
+    // amendment (AGR-12.1), so the id is taken (AGR-7.4).
     assertOffer(
         offer(
-            SignedAgreements.propose(mKeys, mine.toBuilder().setAgreementId(agreementId).build())),
+            SignedAgreements.propose(
+                mKeys,
+                mine.toBuilder()
+                    .setAgreementId(agreementId)
+                    .setVersion(terms.getVersion())
+                    .build())),
         Status.Code.ALREADY_EXISTS);
     assertOffer(offer(valid), Status.Code.FAILED_PRECONDITION);
     assertOffer(

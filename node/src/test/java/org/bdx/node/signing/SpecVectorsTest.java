@@ -212,21 +212,27 @@ class SpecVectorsTest {
           .isEqualTo(hex(c, "acceptor_signature"));
       AgreementTerms t = AgreementTerms.parseFrom(terms);
       assertThat(AgreementVectors.termsJson(t)).as(name).isEqualTo(c.get("terms_fields"));
+      // An amendment may be proposed by the version-1 acceptor (AGR-12.1): the roles swap.
+      boolean swapped =
+          Arrays.equals(t.getProposerPublicKey().toByteArray(), acceptor.publicKey())
+              && outcome.equals("VALID");
+      NodeKeys by = swapped ? acceptor : proposer;
+      NodeKeys countersigner = swapped ? proposer : acceptor;
       // Ed25519 is deterministic: each party's signature reproduces byte for byte.
-      assertThat(proposer.sign(input)).as(name).isEqualTo(hex(c, "proposer_signature"));
+      assertThat(by.sign(input)).as(name).isEqualTo(hex(c, "proposer_signature"));
       SignedAgreement proposed =
           SignedAgreement.newBuilder()
               .setTerms(ByteString.copyFrom(terms))
               .setProposerSignature(s.getProposerSignature())
               .build();
       if (Arrays.equals(t.toByteArray(), terms)) {
-        assertThat(SignedAgreements.propose(proposer, t)).as(name).isEqualTo(proposed);
+        assertThat(SignedAgreements.propose(by, t)).as(name).isEqualTo(proposed);
       }
       if (s.getAcceptorSignature().isEmpty()) {
         assertThat(proposed.toByteArray()).as(name).isEqualTo(signed);
       } else {
         // The acceptor countersigns the bytes it received, whatever their field order.
-        assertThat(SignedAgreements.countersign(acceptor, proposed).toByteArray())
+        assertThat(SignedAgreements.countersign(countersigner, proposed).toByteArray())
             .as(name)
             .isEqualTo(signed);
       }
