@@ -10,6 +10,8 @@ import picocli.CommandLine.Mixin;
     description = {
       "Sharing agreements with partners: what flows each way, signed by both nodes.",
       "Flow: template -> edit -> propose -> the partner accepts -> alerts flow.",
+      "To change the terms later: amend -> the partner accepts (or declines); what each side"
+          + " holds that the new terms allow is kept. Terminating deletes it.",
     },
     subcommands = {
       AgreementTemplateCommand.class,
@@ -17,6 +19,8 @@ import picocli.CommandLine.Mixin;
       AgreementListCommand.class,
       AgreementShowCommand.class,
       AgreementChangeCommand.Accept.class,
+      AgreementAmendCommand.class,
+      AgreementChangeCommand.Decline.class,
       AgreementChangeCommand.Suspend.class,
       AgreementChangeCommand.Resume.class,
       AgreementChangeCommand.Terminate.class,
@@ -29,6 +33,7 @@ public final class AgreementCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "say what to do: template, propose, list, show, accept, suspend, resume or terminate");
+        "say what to do: template, propose, list, show, accept, amend, decline, suspend, resume"
+            + " or terminate");
   }
 }

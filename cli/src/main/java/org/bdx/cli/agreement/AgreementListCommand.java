@@ -9,7 +9,9 @@ import org.bdx.proto.v1.ListAgreementsRequest;
 import org.bdx.proto.v1.ListAgreementsResponse;
 import picocli.CommandLine.Command;
 
-@Command(name = "list", description = "List agreements, including pending ones to accept.")
+@Command(
+    name = "list",
+    description = "List agreements, including pending ones and pending amendments to accept.")
 public final class AgreementListCommand extends BdxCommand {
   @Override
   protected void run() throws Exception {

@@ -8,7 +8,12 @@ import org.bdx.proto.v1.GetAgreementResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "show", description = "Show an agreement's terms in both directions.")
+@Command(
+    name = "show",
+    description = {
+      "Show an agreement's terms in both directions.",
+      "A pending amendment follows, with each change beside the terms in force."
+    })
 public final class AgreementShowCommand extends BdxCommand {
   @Parameters(paramLabel = "ID", description = "The agreement id.")
   String agreementId;
