@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bdx.cli.command.HumanJson;
 import org.bdx.proto.v1.Agreement;
 import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.AlertView;
@@ -22,6 +23,7 @@ import org.bdx.proto.v1.GetAgreementResponse;
 import org.bdx.proto.v1.GetAlertResponse;
 import org.bdx.proto.v1.ListAgreementsResponse;
 import org.bdx.proto.v1.ProposeAgreementResponse;
+import org.bdx.proto.v1.ProposedTerms;
 import org.bdx.proto.v1.SearchAlertsResponse;
 import org.bdx.proto.v1.SubmitReportResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -184,6 +186,25 @@ class AmendEndToEndTest {
     }
     assertThat(watcher.looks()).as("the watcher looked").isPositive();
     assertThat(watcher.gaps()).as("moments North did not hold A whole").isEmpty();
+
+    // A coordinator starts an amendment from the terms in force: template --from prints them as a
+    // terms file; amending with them unchanged is refused, since nothing would change.
+    Agreement atEast = agreements(east).get(0);
+    CliRun template = ok("agreement", "template", "--from", id, "--home", east.homeArg());
+    ProposedTerms.Builder printed = ProposedTerms.newBuilder();
+    HumanJson.merge(template.out(), printed, "template");
+    assertThat(printed.build())
+        .isEqualTo(
+            ProposedTerms.newBuilder()
+                .setWeSend(atEast.getWeSend())
+                .setWeReceive(atEast.getWeReceive())
+                .build());
+    Path same = tmp.resolve("same-terms.json");
+    java.nio.file.Files.writeString(same, template.out());
+    CliRun unchanged =
+        CliRun.bdx("agreement", "amend", id, "--terms", same.toString(), "--home", east.homeArg());
+    assertThat(unchanged.exitCode()).as(unchanged.toString()).isEqualTo(1);
+    assertThat(unchanged.err()).contains("the new terms are the terms in force");
 
     // Nothing was terminated: the same agreement, active, at version 3, on both sides.
     for (TestOrg o : List.of(east, north)) {
