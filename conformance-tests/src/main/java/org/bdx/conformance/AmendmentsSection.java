@@ -7,6 +7,7 @@ import static org.bdx.conformance.ConformanceFixture.WAIT;
 import static org.bdx.conformance.ConformanceFixture.assertStatus;
 import static org.bdx.conformance.ConformanceFixture.catchStatus;
 import static org.bdx.conformance.ConformanceFixture.header;
+import static org.bdx.conformance.ConformanceFixture.notice;
 import static org.bdx.conformance.ConformanceFixture.offer;
 import static org.bdx.conformance.ConformanceFixture.propose;
 
@@ -191,6 +192,31 @@ abstract class AmendmentsSection extends ConformanceSection {
   @Test
   @Order(112)
   @DisplayName(
+      "AGR-12.2, FAPI-2: suspending drops the pending amendment, and an agreement that is not ACTIVE cannot be amended")
+  void suspensionDropsAmendment() throws Exception {
+    federation();
+    SuiteNode p = partner();
+    var fed = fed(p);
+    AgreementTerms v1 = inForce();
+    fed.offerAgreement(offer(propose(p.keys, amendment(v1, REDUCED, 7))));
+    assertThat(held().hasPendingAmendment()).as("pending_amendment").isTrue();
+    fed.notifyAgreementState(notice(p.agreementId, AgreementState.AGREEMENT_STATE_SUSPENDED));
+    Agreement suspended = held();
+    assertThat(suspended.getState()).isEqualTo(AgreementState.AGREEMENT_STATE_SUSPENDED);
+    assertThat(suspended.hasPendingAmendment()).as("pending_amendment once suspended").isFalse();
+    assertStatus(
+        () -> fed.offerAgreement(offer(propose(p.keys, amendment(v1, REDUCED, 8)))),
+        Status.Code.FAILED_PRECONDITION);
+    fed.notifyAgreementState(notice(p.agreementId, AgreementState.AGREEMENT_STATE_ACTIVE));
+    Agreement resumed = held();
+    assertThat(resumed.getState()).isEqualTo(AgreementState.AGREEMENT_STATE_ACTIVE);
+    assertThat(resumed.hasPendingAmendment()).as("pending_amendment after resuming").isFalse();
+    assertThat(resumed.getTermsVersion()).isEqualTo(v1.getVersion());
+  }
+
+  @Test
+  @Order(113)
+  @DisplayName(
       "AGR-12.4, ADM-14.2: when the proposer refuses the confirmation, accepting fails and the amendment is dropped; the old terms stay")
   void refusedConfirmationDropsAmendment() throws Exception {
     federation();
@@ -228,9 +254,9 @@ abstract class AmendmentsSection extends ConformanceSection {
   }
 
   @Test
-  @Order(113)
+  @Order(114)
   @DisplayName(
-      "AGR-12.4, AGR-2, ADM-14.2: accepting the partner's amendment confirms the exact offered bytes first, then puts the new terms in force")
+      "AGR-12.4, AGR-2, ADM-14.2: accepting the partner's amendment confirms the exact offered bytes first, then puts the new terms in force; unreached, nothing changes")
   void acceptPartnersAmendment() throws Exception {
     federation();
     SuiteNode p = partner();
@@ -246,6 +272,22 @@ abstract class AmendmentsSection extends ConformanceSection {
     AgreementTerms v2 = amendment(v1, REDUCED, 6);
     SignedAgreement amendment = propose(p.keys, v2);
     fed(p).offerAgreement(offer(amendment));
+    // The proposer not reached: nothing changes, the amendment stays pending (ADM-14.2).
+    p.confirmAnswer = r -> Status.UNAVAILABLE.withDescription("the suite is down for a moment");
+    try {
+      assertStatus(
+          () ->
+              admin()
+                  .acceptAgreement(
+                      AcceptAgreementRequest.newBuilder().setAgreementId(p.agreementId).build()),
+          Status.Code.UNAVAILABLE);
+    } finally {
+      p.confirmAnswer = r -> Status.OK;
+    }
+    Agreement unreached = held();
+    assertThat(unreached.getTermsVersion()).isEqualTo(v1.getVersion());
+    assertThat(unreached.getPendingAmendment().getSigned().getTerms())
+        .isEqualTo(amendment.getTerms());
     p.confirmations.clear();
     AtomicReference<Agreement> whileConfirming = new AtomicReference<>();
     p.confirmAnswer =
@@ -302,7 +344,7 @@ abstract class AmendmentsSection extends ConformanceSection {
   }
 
   @Test
-  @Order(114)
+  @Order(115)
   @DisplayName(
       "AGR-12.7, FEED-2, FEED-9.1: under the amendment the partner is sent the alert's version again, with only the fields the new terms grant")
   void amendmentWithdrawsFields() throws Exception {
@@ -317,7 +359,7 @@ abstract class AmendmentsSection extends ConformanceSection {
   }
 
   @Test
-  @Order(115)
+  @Order(116)
   @DisplayName(
       "ADM-14.1, AGR-12.1, AGR-12.5: the node under test amends: it offers the same id at the next version as proposer, and the partner's confirmation puts it in force")
   void nodeAmends() throws Exception {
@@ -390,7 +432,7 @@ abstract class AmendmentsSection extends ConformanceSection {
   }
 
   @Test
-  @Order(116)
+  @Order(117)
   @DisplayName(
       "AGR-12.7, FEED-2: what an amendment newly grants reaches the partner: the alert's version again with the fields granted back")
   void amendmentGrantsFieldsBack() throws Exception {
@@ -406,7 +448,7 @@ abstract class AmendmentsSection extends ConformanceSection {
   }
 
   @Test
-  @Order(117)
+  @Order(118)
   @DisplayName(
       "ADM-14.1, ADM-14.3, AGR-12.5, AGR-12.6: the node under test withdraws its amendment and declines the partner's, telling the partner with CloseAmendment")
   void nodeWithdrawsAndDeclines() throws Exception {
@@ -509,7 +551,7 @@ abstract class AmendmentsSection extends ConformanceSection {
   }
 
   @Test
-  @Order(118)
+  @Order(119)
   @DisplayName(
       "AGR-12.7, VER-5.2: an alert an amendment no longer lets the partner see is sent again header-only")
   void amendmentWithdrawsAlert() throws Exception {
