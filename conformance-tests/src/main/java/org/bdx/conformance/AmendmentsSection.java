@@ -47,6 +47,9 @@ import org.junit.jupiter.api.Test;
  * back, and the whole alert withdrawn header-only. It amends the agreement of a PEER partner of its
  * own, so the fixture's partners keep their terms, and runs last because an amendment sends alerts
  * again at their version, which the version checks of other sections would read as a repeat.
+ *
+ * <p>Long because the checks are one story on one agreement, each starting from the terms the one
+ * before left in force, and the suite plays both sides of every exchange itself.
  */
 abstract class AmendmentsSection extends ConformanceSection {
   /** What the node under test sends the suite's partner under a reduced amendment. */
