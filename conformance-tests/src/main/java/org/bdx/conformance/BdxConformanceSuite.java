@@ -13,15 +13,16 @@ import org.junit.jupiter.api.TestInstance;
  * APIs only: the client and admin APIs with the admin credential (CONF-2), and the federation API
  * as partner nodes of its own (CONF-4): one registered as PEER, one as SUPPORT, one as POLICE, one
  * for hostile calls, one without an agreement, and one whose terms allow relaying, which relays
- * alerts of an origin key the node under test does not know (section 10.8); and, for the feed
- * vectors of spec/vectors/feed.json (CONF-6), partners of each case's own.
+ * alerts of an origin key the node under test does not know (section 10.8); for the feed vectors of
+ * spec/vectors/feed.json (CONF-6), partners of each case's own; and one whose agreement both sides
+ * amend (AGR-12).
  *
  * <p>Each test's display name starts with the requirement ids it checks. Subclasses say which node
  * to test ({@link #nodeUnderTest()}); {@code OurNodeConformanceTest} runs it against the reference
  * node in the build and {@link Main} against any {@code HOST:PORT}.
  *
  * <p>The checks live in one class per section ({@link ClientApiSection} to {@link
- * FeedVectorsSection}), run below as nested classes in a fixed order around one {@link
+ * AmendmentsSection}), run below as nested classes in a fixed order around one {@link
  * ConformanceFixture}: later sections rely on what earlier ones did to the node under test and to
  * the suite's feeds, so the order is part of the suite. Subclasses inherit the nested classes and
  * need nothing else.
@@ -129,6 +130,14 @@ public abstract class BdxConformanceSuite {
   @Order(10)
   class FeedVectorCases extends FeedVectorsSection {
     FeedVectorCases() {
+      super(fixture);
+    }
+  }
+
+  @Nested
+  @Order(11)
+  class Amendments extends AmendmentsSection {
+    Amendments() {
       super(fixture);
     }
   }

@@ -24,6 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.bdx.proto.v1.CloseAmendmentRequest;
+import org.bdx.proto.v1.CloseAmendmentResponse;
 import org.bdx.proto.v1.ConfirmAgreementRequest;
 import org.bdx.proto.v1.ConfirmAgreementResponse;
 import org.bdx.proto.v1.FederationServiceGrpc;
@@ -62,6 +64,21 @@ public final class SuiteNode implements AutoCloseable {
 
   final BlockingQueue<ConfirmAgreementRequest> confirmations = new LinkedBlockingQueue<>();
   final BlockingQueue<NotifyAgreementStateRequest> notices = new LinkedBlockingQueue<>();
+  final BlockingQueue<OfferAgreementRequest> offers = new LinkedBlockingQueue<>();
+  final BlockingQueue<CloseAmendmentRequest> closedAmendments = new LinkedBlockingQueue<>();
+
+  /**
+   * Whether this node takes offers (an amendment the node under test proposes, AGR-12.1). Off by
+   * default: the suite proposes its agreements itself (CONF-4).
+   */
+  volatile boolean takesOffers;
+
+  /**
+   * How this node answers a ConfirmAgreement, decided when it arrives (so a check can look at the
+   * node under test while it waits for the answer, AGR-12.4); OK by default.
+   */
+  volatile java.util.function.Function<ConfirmAgreementRequest, Status> confirmAnswer =
+      r -> Status.OK;
 
   /** The feed this node serves to the node under test. */
   private final List<FeedItem> outbox = new ArrayList<>();
@@ -336,10 +353,16 @@ public final class SuiteNode implements AutoCloseable {
     public void offerAgreement(
         OfferAgreementRequest req, StreamObserver<OfferAgreementResponse> out) {
       receivedBytes.add(req.toByteArray());
-      out.onError(
-          Status.FAILED_PRECONDITION
-              .withDescription("the conformance suite proposes, it does not accept")
-              .asRuntimeException());
+      offers.add(req);
+      if (!takesOffers) {
+        out.onError(
+            Status.FAILED_PRECONDITION
+                .withDescription("the conformance suite proposes, it does not accept")
+                .asRuntimeException());
+        return;
+      }
+      out.onNext(OfferAgreementResponse.getDefaultInstance());
+      out.onCompleted();
     }
 
     @Override
@@ -347,7 +370,21 @@ public final class SuiteNode implements AutoCloseable {
         ConfirmAgreementRequest req, StreamObserver<ConfirmAgreementResponse> out) {
       receivedBytes.add(req.toByteArray());
       confirmations.add(req);
+      Status answer = confirmAnswer.apply(req);
+      if (!answer.isOk()) {
+        out.onError(answer.asRuntimeException());
+        return;
+      }
       out.onNext(ConfirmAgreementResponse.getDefaultInstance());
+      out.onCompleted();
+    }
+
+    @Override
+    public void closeAmendment(
+        CloseAmendmentRequest req, StreamObserver<CloseAmendmentResponse> out) {
+      receivedBytes.add(req.toByteArray());
+      closedAmendments.add(req);
+      out.onNext(CloseAmendmentResponse.getDefaultInstance());
       out.onCompleted();
     }
 
