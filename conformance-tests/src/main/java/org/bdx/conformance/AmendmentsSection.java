@@ -594,6 +594,83 @@ abstract class AmendmentsSection extends ConformanceSection {
     assertThat(v.disclosed()).isEmpty();
   }
 
+  @Test
+  @Order(120)
+  @DisplayName(
+      "AGR-12.4, AGR-12.6, ADM-14.3: an acceptance whose answer was lost leaves the amendment pending; declining it then, when the proposer has it in force, puts it in force here too")
+  void declineAfterLostAnswer_takesTheAmendmentTheProposerHolds() throws Exception {
+    federation();
+    SuiteNode p = partner();
+    AgreementTerms v = inForce();
+    boolean suiteProposed = v.getProposerNodeId().equals(p.keys.nodeId());
+    DirectionTerms toSuite = suiteProposed ? v.getAcceptorToProposer() : v.getProposerToAcceptor();
+    DirectionTerms toNode = suiteProposed ? v.getProposerToAcceptor() : v.getAcceptorToProposer();
+    AgreementTerms theirs =
+        AgreementTerms.newBuilder()
+            .setAgreementId(v.getAgreementId())
+            .setVersion(v.getVersion() + 1)
+            .setProposerNodeId(p.keys.nodeId())
+            .setProposerPublicKey(
+                suiteProposed ? v.getProposerPublicKey() : v.getAcceptorPublicKey())
+            .setAcceptorNodeId(info.getNodeId())
+            .setAcceptorPublicKey(
+                suiteProposed ? v.getAcceptorPublicKey() : v.getProposerPublicKey())
+            .setProposerToAcceptor(toNode)
+            .setAcceptorToProposer(toSuite.toBuilder().setRetentionDays(29))
+            .setProposedAt(System.currentTimeMillis() / 1000 + 11)
+            .build();
+    SignedAgreement offered = propose(p.keys, theirs);
+    fed(p).offerAgreement(offer(offered));
+    p.confirmations.clear();
+    p.closedAmendments.clear();
+    // The suite takes the confirmation but its answer is lost: the node sees UNAVAILABLE.
+    p.confirmAnswer = r -> Status.UNAVAILABLE.withDescription("the answer was lost");
+    p.closeAnswer =
+        r -> Status.FAILED_PRECONDITION.withDescription("that amendment is in force here");
+    try {
+      assertThat(
+              catchStatus(
+                      () ->
+                          admin()
+                              .acceptAgreement(
+                                  AcceptAgreementRequest.newBuilder()
+                                      .setAgreementId(p.agreementId)
+                                      .build()))
+                  .getStatus()
+                  .getCode())
+          .isEqualTo(Status.Code.UNAVAILABLE);
+      ConfirmAgreementRequest sent = p.confirmations.poll(WAIT, TimeUnit.SECONDS);
+      assertThat(sent).as("ConfirmAgreement sent").isNotNull();
+      assertThat(held().getPendingAmendment().getVersion())
+          .as("still pending after the lost answer")
+          .isEqualTo(theirs.getVersion());
+
+      assertThat(
+              catchStatus(
+                      () ->
+                          admin()
+                              .cancelAmendment(
+                                  CancelAmendmentRequest.newBuilder()
+                                      .setAgreementId(p.agreementId)
+                                      .build()))
+                  .getStatus()
+                  .getCode())
+          .isEqualTo(Status.Code.FAILED_PRECONDITION);
+      CloseAmendmentRequest asked = p.closedAmendments.poll(WAIT, TimeUnit.SECONDS);
+      assertThat(asked).as("CloseAmendment sent before anything changed").isNotNull();
+      Agreement now = held();
+      assertThat(now.hasPendingAmendment()).isFalse();
+      assertThat(now.getTermsVersion()).isEqualTo(theirs.getVersion());
+      assertThat(now.getSigned().getTerms()).isEqualTo(offered.getTerms());
+      assertThat(now.getSigned().getAcceptorSignature())
+          .as("the countersignature the suite already holds")
+          .isEqualTo(sent.getAgreement().getAcceptorSignature());
+    } finally {
+      p.confirmAnswer = r -> Status.OK;
+      p.closeAnswer = r -> Status.OK;
+    }
+  }
+
   // --- helpers ---------------------------------------------------------------------------------
 
   /** The suite's PEER partner of this section, with an ACTIVE agreement the suite proposed. */

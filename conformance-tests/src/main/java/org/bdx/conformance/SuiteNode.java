@@ -80,6 +80,12 @@ public final class SuiteNode implements AutoCloseable {
   volatile java.util.function.Function<ConfirmAgreementRequest, Status> confirmAnswer =
       r -> Status.OK;
 
+  /**
+   * How this node answers a CloseAmendment: OK by default; FAILED_PRECONDITION says the amendment
+   * is in force here (AGR-12.6).
+   */
+  volatile java.util.function.Function<CloseAmendmentRequest, Status> closeAnswer = r -> Status.OK;
+
   /** The feed this node serves to the node under test. */
   private final List<FeedItem> outbox = new ArrayList<>();
 
@@ -384,6 +390,11 @@ public final class SuiteNode implements AutoCloseable {
         CloseAmendmentRequest req, StreamObserver<CloseAmendmentResponse> out) {
       receivedBytes.add(req.toByteArray());
       closedAmendments.add(req);
+      Status answer = closeAnswer.apply(req);
+      if (!answer.isOk()) {
+        out.onError(answer.asRuntimeException());
+        return;
+      }
       out.onNext(CloseAmendmentResponse.getDefaultInstance());
       out.onCompleted();
     }

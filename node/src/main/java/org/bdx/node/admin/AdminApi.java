@@ -306,22 +306,51 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
   private AgreementRecord acceptAmendment(AgreementRecord existing) {
     String id = existing.agreementId();
     SignedAgreement countersigned = actions.countersignAmendment(id);
-    try {
-      calls.confirm(
-          partnerOf(existing),
-          countersigned,
-          "nothing changed here; the amendment is still pending, run the same command again");
-    } catch (BdxException e) {
-      if (e.kind() == BdxException.Kind.FAILED_PRECONDITION) {
-        try {
-          actions.cancelAmendment(id);
-        } catch (BdxException gone) {
-          e.addSuppressed(gone);
-        }
-      }
-      throw e;
+    PartnerRecord partner = partnerOf(existing);
+    PartnerCalls.AmendmentAnswer answer =
+        calls.confirmAmendment(
+            partner,
+            countersigned,
+            "nothing changed here; the amendment is still pending, run the same command again");
+    if (answer == PartnerCalls.AmendmentAnswer.REFUSED) {
+      // The proposer no longer has it pending (withdrawn, or the agreement was suspended there).
+      actions.cancelAmendment(id);
+      throw BdxException.failedPrecondition(
+          "partner "
+              + partner.name()
+              + " no longer has this amendment pending (withdrawn, or the agreement is not"
+              + " active there); it is dropped here and the terms in force stay");
     }
     return actions.amendmentConfirmed(id, countersigned);
+  }
+
+  /**
+   * Declines the partner's pending amendment, partner first (spec AGR-12.6): if this node's
+   * acceptance reached the partner before (its answer lost), the partner has it in force and says
+   * so; then it is put in force here too, so both sides keep the same terms. If the partner cannot
+   * be reached, nothing changes.
+   */
+  private AgreementRecord declineAmendment(AgreementRecord existing, AmendmentRecord theirs) {
+    String id = existing.agreementId();
+    PartnerRecord partner = partnerOf(existing);
+    PartnerCalls.AmendmentAnswer answer =
+        calls.closeAmendment(
+            partner,
+            id,
+            theirs.version(),
+            "nothing changed here; the amendment is still pending, run the same command again");
+    if (answer == PartnerCalls.AmendmentAnswer.REFUSED) {
+      // Our countersignature reached the partner earlier: the amendment is in force there.
+      AgreementRecord inForce = actions.amendmentConfirmed(id, actions.countersignAmendment(id));
+      throw BdxException.failedPrecondition(
+          "partner "
+              + partner.name()
+              + " already has this amendment in force (this node's acceptance reached it"
+              + " earlier); it is now in force here too, version "
+              + inForce.terms().getVersion());
+    }
+    actions.cancelAmendment(id);
+    return agreement(id);
   }
 
   @Override
@@ -354,13 +383,23 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
   public void cancelAmendment(
       CancelAmendmentRequest req, StreamObserver<CancelAmendmentResponse> out) {
     AgreementRecord existing = agreement(req.getAgreementId());
-    AmendmentRecord dropped = actions.cancelAmendment(existing.agreementId());
-    calls.closeAmendment(
-        partnerOf(existing),
-        existing.agreementId(),
-        dropped.version(),
-        "it is dropped here; the partner still lists it until it is told, and accepting it there"
-            + " will fail");
+    AmendmentRecord pending =
+        book.pendingAmendment(existing.agreementId())
+            .orElseThrow(
+                () -> BdxException.failedPrecondition("no amendment of this agreement is pending"));
+    if (!pending.proposedByUs()) {
+      declineAmendment(existing, pending);
+    } else {
+      // Withdrawing ours holds at once: the partner cannot put it in force without this node,
+      // which now refuses its confirmation (AGR-12.5).
+      AmendmentRecord dropped = actions.cancelAmendment(existing.agreementId());
+      calls.closeAmendment(
+          partnerOf(existing),
+          existing.agreementId(),
+          dropped.version(),
+          "it is withdrawn here; the partner still lists it until it is told, and accepting it"
+              + " there will fail");
+    }
     out.onNext(
         CancelAmendmentResponse.newBuilder()
             .setAgreement(view(agreement(existing.agreementId())))

@@ -78,10 +78,37 @@ public final class PartnerCalls {
                     .build()));
   }
 
+  /** What a partner answered about an amendment (spec AGR-12.4 to AGR-12.6). */
+  public enum AmendmentAnswer {
+    /** The partner took the call: OK. */
+    TAKEN,
+    /**
+     * The partner answered FAILED_PRECONDITION, which for a confirmation means the amendment is not
+     * pending there (AGR-12.5), and for a CloseAmendment that it is in force there (AGR-12.6).
+     */
+    REFUSED
+  }
+
+  /**
+   * Sends the countersigned amendment to its proposer (AGR-12.4).
+   *
+   * @throws BdxException as the other calls, for every answer but OK and FAILED_PRECONDITION from
+   *     the partner itself (not reached, another node at the endpoint, any other error)
+   */
+  public AmendmentAnswer confirmAmendment(
+      PartnerRecord p, SignedAgreement agreement, String consequence) {
+    return amendmentCall(
+        p,
+        consequence,
+        stub ->
+            stub.confirmAgreement(
+                ConfirmAgreementRequest.newBuilder().setAgreement(agreement).build()));
+  }
+
   /** Tells the partner that this node declined or withdrew the amendment {@code version}. */
-  public void closeAmendment(
+  public AmendmentAnswer closeAmendment(
       PartnerRecord p, String agreementId, long version, String consequence) {
-    call(
+    return amendmentCall(
         p,
         consequence,
         stub ->
@@ -92,17 +119,40 @@ public final class PartnerCalls {
                     .build()));
   }
 
+  private AmendmentAnswer amendmentCall(
+      PartnerRecord p,
+      String consequence,
+      Function<FederationServiceGrpc.FederationServiceBlockingStub, ?> call) {
+    try {
+      rawCall(p, call);
+      return AmendmentAnswer.TAKEN;
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
+          && WrongNodeException.in(e).isEmpty()) {
+        return AmendmentAnswer.REFUSED;
+      }
+      throw failure(p, e, consequence);
+    }
+  }
+
   private void call(
       PartnerRecord p,
       String consequence,
       Function<FederationServiceGrpc.FederationServiceBlockingStub, ?> call) {
+    try {
+      rawCall(p, call);
+    } catch (StatusRuntimeException e) {
+      throw failure(p, e, consequence);
+    }
+  }
+
+  private void rawCall(
+      PartnerRecord p, Function<FederationServiceGrpc.FederationServiceBlockingStub, ?> call) {
     ManagedChannel ch = channels.open(p.nodeId(), p.endpoint());
     try {
       call.apply(
           FederationServiceGrpc.newBlockingStub(ch)
               .withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS));
-    } catch (StatusRuntimeException e) {
-      throw failure(p, e, consequence);
     } finally {
       ch.shutdownNow();
     }
