@@ -130,11 +130,16 @@ class TruthfulOutputEndToEndTest {
     assertThat(s.out())
         .containsPattern("north +offline since \\d\\d:\\d\\d; the partner's node is not running")
         .doesNotContain("UNAVAILABLE");
-    // The node's log names the partner by name and says what failed in words, once.
+    // The node's log names the partner by name (its fingerprint beside it, never alone) and says
+    // what failed in words, once.
+    String fp = north.id().fingerprint();
     assertThat(logged)
         .containsOnlyOnce(
-            "feed from partner north: the partner's node is not running or not reachable")
-        .noneMatch(l -> l.contains(north.id().fingerprint()) || l.contains("UNAVAILABLE"));
+            "feed from partner north ("
+                + fp
+                + "): the partner's node is not running or not reachable")
+        .noneMatch(l -> l.contains(fp) && !l.contains("north (" + fp + ")"))
+        .noneMatch(l -> l.contains("UNAVAILABLE"));
   }
 
   @Test
