@@ -485,6 +485,18 @@ const HOP_STATEMENT = {
   5: s('hops_left', 'uint32'),
 };
 const SIGNED_HOP = { 1: s('statement', 'bytes'), 2: s('signature', 'bytes') };
+// key.proto
+const KEY_EVENT = {
+  1: s('node_id', 'string'),
+  2: s('sequence', 'uint64'),
+  3: s('kind', 'enum'),
+  4: s('public_key', 'bytes'),
+  5: s('next_key_digest', 'bytes'),
+  6: s('previous_event_digest', 'bytes'),
+  7: s('valid_from', 'int64'),
+  8: s('compromised_since', 'int64'),
+};
+const SIGNED_KEY_EVENT = { 1: s('event', 'bytes'), 2: s('signature', 'bytes') };
 
 // ALR-2: the claim paths, in field number order.
 const PATHS = Object.keys(ALERT_FIELDS)
@@ -781,6 +793,110 @@ function directionValid(d) {
   if (!d.field_paths.every((p) => PATHS.includes(p)) || !distinct(d.field_paths)) return false;
   if (d.max_relay_hops > 8 || (!d.may_relay && d.max_relay_hops !== 0)) return false;
   return d.retention_days >= 1 && d.retention_days <= 3650;
+}
+
+// ---------------------------------------------------------------- key logs (KEY-1..KEY-9)
+
+const KEY_EVENT_TYPE = 'bdx.v1.KeyEvent';
+const NEXT_KEY_CONTEXT = 'bdx/v1/next-key';
+const KEY_EVENT_DIGEST_CONTEXT = 'bdx/v1/key-event';
+const nextKeyDigest = (pk) => sha256(LP(ascii(NEXT_KEY_CONTEXT), pk));
+const keyEventDigest = (event) => sha256(LP(ascii(KEY_EVENT_DIGEST_CONTEXT), event));
+const KEY_LOG_MAX_EVENTS = 64;
+const KEY_EVENT_MAX_BYTES = 1024;
+const KIND_INCEPTION = 1;
+const KIND_ROTATION = 2;
+const KIND_REVOCATION = 3;
+
+// KEY-4, event by event; the first failing check decides. `signedEvents` are SignedKeyEvent
+// bytes. Returns {outcome: 'VALID', events} (the parsed KeyEvents) or {outcome, index}.
+function verifyKeyLog(nodeId, signedEvents) {
+  const failAt = (outcome, index) => ({ outcome, index });
+  if (signedEvents.length > KEY_LOG_MAX_EVENTS) return failAt('TOO_LONG', KEY_LOG_MAX_EVENTS);
+  if (signedEvents.length === 0) return failAt('MALFORMED', 0);
+  const events = [];
+  for (let i = 0; i < signedEvents.length; i++) {
+    // 4.2 strict parse and bounds
+    let se;
+    let e;
+    try {
+      se = parse(signedEvents[i], SIGNED_KEY_EVENT);
+      if (hasUnknown(se) || se.event.length > KEY_EVENT_MAX_BYTES || se.signature.length !== 64) {
+        return failAt('MALFORMED', i);
+      }
+      e = parse(se.event, KEY_EVENT);
+    } catch (err) {
+      if (err instanceof Malformed) return failAt('MALFORMED', i);
+      throw err;
+    }
+    if (
+      hasUnknown(e) ||
+      ![KIND_INCEPTION, KIND_ROTATION, KIND_REVOCATION].includes(e.kind) ||
+      e.public_key.length !== 32 ||
+      e.next_key_digest.length !== 32 ||
+      ![0, 32].includes(e.previous_event_digest.length)
+    ) {
+      return failAt('MALFORMED', i);
+    }
+    const prev = i === 0 ? null : events[i - 1];
+    // 4.3 node id
+    if (e.node_id !== nodeId) return failAt('NODE_ID_MISMATCH', i);
+    if (prev === null && nodeIdOf(e.public_key) !== nodeId) return failAt('NODE_ID_MISMATCH', i);
+    // 4.4 links
+    const linked =
+      prev === null
+        ? e.kind === KIND_INCEPTION && e.previous_event_digest.length === 0
+        : e.kind !== KIND_INCEPTION && bytesEqual(e.previous_event_digest, keyEventDigest(prev.bytes));
+    if (e.sequence !== BigInt(i) || !linked) return failAt('BROKEN_CHAIN', i);
+    // 4.5 pre-commitment, before the signature is checked under the key
+    if (prev !== null && !bytesEqual(nextKeyDigest(e.public_key), prev.next_key_digest)) {
+      return failAt('NOT_PRE_COMMITTED', i);
+    }
+    // 4.6 signature
+    if (!ed25519Verify(e.public_key, signingInput(KEY_EVENT_TYPE, se.event), se.signature)) {
+      return failAt('BAD_SIGNATURE', i);
+    }
+    // 4.7 time
+    if (e.valid_from <= 0n || (prev !== null && e.valid_from < prev.valid_from)) {
+      return failAt('TIME_GOES_BACK', i);
+    }
+    // 4.8 revocation
+    const since = e.compromised_since;
+    const badSince =
+      e.kind === KIND_REVOCATION ? since <= 0n || since > e.valid_from : since !== 0n;
+    if (badSince) return failAt('INVALID_REVOCATION', i);
+    // 4.9 no key used twice
+    const used = [...events.map((x) => x.public_key), e.public_key];
+    if (used.some((k) => bytesEqual(nextKeyDigest(k), e.next_key_digest))) {
+      return failAt('KEY_REUSED', i);
+    }
+    events.push({ ...e, bytes: se.event });
+  }
+  return { outcome: 'VALID', events };
+}
+
+// KEY-6: the key of the last event whose valid_from <= t; the first key before every later one.
+function keyAt(events, t) {
+  let key = events[0].public_key;
+  for (let i = 1; i < events.length && events[i].valid_from <= t; i++) key = events[i].public_key;
+  return key;
+}
+
+// KEY-7: compromised_since of the REVOCATION that replaced `key`, or null.
+function revokedSince(events, key) {
+  for (let i = 1; i < events.length; i++) {
+    if (events[i].kind === KIND_REVOCATION && bytesEqual(events[i - 1].public_key, key)) {
+      return events[i].compromised_since;
+    }
+  }
+  return null;
+}
+
+// KEY-6, KEY-7: an item signed by `key` with issue time `t` is trusted.
+function keyTrusted(events, key, t) {
+  if (!bytesEqual(keyAt(events, t), key)) return false;
+  const since = revokedSince(events, key);
+  return since === null || t < since;
 }
 
 // ---------------------------------------------------------------- vector files
@@ -1301,6 +1417,75 @@ function hopStatementFile(file, v) {
   });
 }
 
+const KEY_OUTCOMES = [
+  'VALID', 'TOO_LONG', 'MALFORMED', 'NODE_ID_MISMATCH', 'BROKEN_CHAIN', 'NOT_PRE_COMMITTED',
+  'BAD_SIGNATURE', 'TIME_GOES_BACK', 'INVALID_REVOCATION', 'KEY_REUSED',
+];
+const KIND_NAMES = { 1: 'KEY_EVENT_KIND_INCEPTION', 2: 'KEY_EVENT_KIND_ROTATION', 3: 'KEY_EVENT_KIND_REVOCATION' };
+
+function keyEventFile(file, v) {
+  expectEq(v.signature_context, SIGNATURE_CONTEXT, 'signature_context');
+  expectEq(v.payload_type, KEY_EVENT_TYPE, 'payload_type');
+  expectEq(v.next_key_context, NEXT_KEY_CONTEXT, 'next_key_context');
+  expectEq(v.event_digest_context, KEY_EVENT_DIGEST_CONTEXT, 'event_digest_context');
+  expectEq(v.max_events, KEY_LOG_MAX_EVENTS, 'max_events');
+  expectEq(v.max_event_bytes, KEY_EVENT_MAX_BYTES, 'max_event_bytes');
+  const seeds = {}; // public key hex -> seed
+  check(file, '(keys)', () => {
+    for (const [name, k] of Object.entries(v.keys)) {
+      const pk = checkKey(k, 'seed', 'public_key', 'node_id');
+      expectHex(nextKeyDigest(pk), k.next_key_digest, `${name} next_key_digest`);
+      seeds[k.public_key] = unhex(k.seed);
+    }
+  });
+  for (const c of v.cases) {
+    check(file, c.name, () => {
+      expect(KEY_OUTCOMES.includes(c.outcome), `unknown outcome ${c.outcome}`);
+      const events = c.events.map(unhex);
+      const r = verifyKeyLog(c.node_id, events);
+      expectEq(r.outcome, c.outcome, 'outcome');
+      if (r.outcome !== 'VALID') {
+        expectEq(r.index, c.index, 'index');
+        return;
+      }
+      r.events.forEach((e, i) => {
+        // Informative fields, the digest and the signing input; Ed25519 is deterministic.
+        const f = c.event_fields[i];
+        expectEq(e.node_id, f.node_id, `event ${i} node_id`);
+        expectEq(Number(e.sequence), f.sequence, `event ${i} sequence`);
+        expectEq(KIND_NAMES[e.kind], f.kind, `event ${i} kind`);
+        expectHex(e.public_key, f.public_key, `event ${i} public_key`);
+        expectHex(e.next_key_digest, f.next_key_digest, `event ${i} next_key_digest`);
+        expectHex(e.previous_event_digest, f.previous_event_digest, `event ${i} previous_event_digest`);
+        expectEq(Number(e.valid_from), f.valid_from, `event ${i} valid_from`);
+        expectEq(Number(e.compromised_since), f.compromised_since, `event ${i} compromised_since`);
+        expectHex(keyEventDigest(e.bytes), f.event_digest, `event ${i} event_digest`);
+        const si = signingInput(KEY_EVENT_TYPE, e.bytes);
+        expectHex(si, f.signing_input, `event ${i} signing_input`);
+        const seed = seeds[hex(e.public_key)];
+        expect(seed, `event ${i}: no seed for its key`);
+        expectHex(sign(seed, si), hex(parse(events[i], SIGNED_KEY_EVENT).signature), `event ${i} signature`);
+      });
+      for (const q of c.queries.key_at) {
+        expectHex(keyAt(r.events, BigInt(q.time)), q.public_key, `key at ${q.time}`);
+      }
+      for (const q of c.queries.trusts) {
+        expectEq(keyTrusted(r.events, unhex(q.public_key), BigInt(q.issued_at)), q.trusted,
+          `trust of ${q.public_key.slice(0, 8)} at ${q.issued_at}`);
+      }
+      const revoked = r.events
+        .map((e) => [hex(e.public_key), revokedSince(r.events, e.public_key)])
+        .filter(([, since]) => since !== null)
+        .map(([pk, since]) => ({ public_key: pk, compromised_since: Number(since) }));
+      expectEq(revoked, c.queries.revoked, 'revoked');
+    });
+  }
+  check(file, '(every outcome has a case)', () => {
+    const missing = KEY_OUTCOMES.filter((o) => !v.cases.some((c) => c.outcome === o));
+    expect(missing.length === 0, `no case for ${missing.join(', ')}`);
+  });
+}
+
 const FILES = {
   'node-id.json': nodeIdFile,
   'claim-digest.json': claimDigestFile,
@@ -1309,6 +1494,7 @@ const FILES = {
   'agreement-signature.json': agreementFile,
   'feed.json': feedFile,
   'hop-statement.json': hopStatementFile,
+  'key-event.json': keyEventFile,
 };
 
 const present = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();

@@ -37,6 +37,7 @@ class ArchitectureTest {
           List.of("agreement", "sync", "access"),
           List.of("policy", "search", "audit", "backup"),
           List.of("store", "tls"),
+          List.of("keys"),
           List.of("home", "signing"),
           List.of("identity", "error"),
           List.of("vault", "logging"));

@@ -21,6 +21,9 @@ public final class SigningInput {
   /** Payload type of a serialized {@code bdx.v1.HopStatement}, a relay's signed hop (RELAY-8). */
   public static final String HOP_STATEMENT_TYPE = "bdx.v1.HopStatement";
 
+  /** Payload type of a serialized {@code bdx.v1.KeyEvent}, a statement of a key log (KEY-2). */
+  public static final String KEY_EVENT_TYPE = "bdx.v1.KeyEvent";
+
   private SigningInput() {}
 
   /** The signing input of {@code body} under {@code payloadType} (printable ASCII). */

@@ -309,6 +309,71 @@ class SpecVectorsTest {
   }
 
   @Test
+  @DisplayName("KEY-1..KEY-9: key-event.json logs have their outcome, key at a time and trust")
+  void keyEventVectors_haveTheirOutcomeAndQueries() throws Exception {
+    JsonObject root = load("key-event.json");
+    assertThat(root.get("signature_context").getAsString()).isEqualTo(SigningInput.CONTEXT);
+    assertThat(root.get("payload_type").getAsString()).isEqualTo(SigningInput.KEY_EVENT_TYPE);
+    assertThat(root.get("next_key_context").getAsString())
+        .isEqualTo(org.bdx.node.keys.KeyEvents.NEXT_KEY_CONTEXT);
+    assertThat(root.get("event_digest_context").getAsString())
+        .isEqualTo(org.bdx.node.keys.KeyEvents.EVENT_DIGEST_CONTEXT);
+    for (Map.Entry<String, JsonElement> k : root.getAsJsonObject("keys").entrySet()) {
+      JsonObject o = k.getValue().getAsJsonObject();
+      NodeKeys keys = NodeKeys.fromSeed(hex(o, "seed"));
+      assertThat(keys.publicKey()).as(k.getKey()).isEqualTo(hex(o, "public_key"));
+      assertThat(keys.nodeId().value()).as(k.getKey()).isEqualTo(o.get("node_id").getAsString());
+      assertThat(org.bdx.node.keys.KeyEvents.nextKeyDigest(keys.publicKey()))
+          .as(k.getKey())
+          .isEqualTo(hex(o, "next_key_digest"));
+    }
+    Set<String> outcomes = new HashSet<>();
+    for (JsonObject c : cases(root)) {
+      String name = c.get("name").getAsString();
+      List<org.bdx.proto.v1.SignedKeyEvent> events = new ArrayList<>();
+      for (JsonElement e : c.getAsJsonArray("events")) {
+        events.add(org.bdx.proto.v1.SignedKeyEvent.parseFrom(HEX.parseHex(e.getAsString())));
+      }
+      String outcome = c.get("outcome").getAsString();
+      outcomes.add(outcome);
+      org.bdx.node.keys.KeyLog log;
+      try {
+        log = org.bdx.node.keys.KeyLog.verify(NodeId.parse(c.get("node_id").getAsString()), events);
+      } catch (org.bdx.node.keys.KeyLogException ex) {
+        assertThat(ex.outcome().name() + "@" + ex.index())
+            .as(name)
+            .isEqualTo(outcome + "@" + c.get("index").getAsInt());
+        continue;
+      }
+      assertThat(outcome).as(name).isEqualTo("VALID");
+      JsonObject q = c.getAsJsonObject("queries");
+      for (JsonElement e : q.getAsJsonArray("key_at")) {
+        JsonObject o = e.getAsJsonObject();
+        assertThat(log.keyAt(o.get("time").getAsLong())).as(name).isEqualTo(hex(o, "public_key"));
+      }
+      for (JsonElement e : q.getAsJsonArray("trusts")) {
+        JsonObject o = e.getAsJsonObject();
+        assertThat(log.trusts(hex(o, "public_key"), o.get("issued_at").getAsLong()))
+            .as(name + " " + o)
+            .isEqualTo(o.get("trusted").getAsBoolean());
+      }
+      for (JsonElement e : q.getAsJsonArray("revoked")) {
+        JsonObject o = e.getAsJsonObject();
+        assertThat(log.revokedSince(hex(o, "public_key")))
+            .as(name)
+            .hasValue(o.get("compromised_since").getAsLong());
+      }
+    }
+    assertThat(outcomes)
+        .containsExactlyInAnyOrderElementsOf(
+            java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of("VALID"),
+                    java.util.Arrays.stream(org.bdx.node.keys.KeyLogException.Outcome.values())
+                        .map(Enum::name))
+                .toList());
+  }
+
+  @Test
   @DisplayName("vectors are exactly what VectorGenerator writes (regenerate with its main)")
   void vectorFiles_matchGenerator() throws Exception {
     for (Map.Entry<String, String> f : VectorGenerator.files().entrySet()) {

@@ -60,6 +60,7 @@ final class VectorGenerator {
     out.put("agreement-signature.json", GSON.toJson(agreementSignatures()) + "\n");
     out.put(FeedVectorGenerator.FILE, FeedVectorGenerator.file());
     out.put("hop-statement.json", GSON.toJson(hopStatements()) + "\n");
+    out.put(org.bdx.node.keys.KeyEventVectors.FILE, org.bdx.node.keys.KeyEventVectors.file());
     return out;
   }
 
