@@ -49,10 +49,22 @@ public final class PartnerTls {
     0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
   };
 
+  /** How long the suite's certificates are valid: the reference default (FED-TLS-2). */
+  static final Duration LIFETIME = Duration.ofDays(7);
+
+  /** How long before it is made a certificate starts: the reference default skew (TIME-1). */
+  static final Duration BACKDATE = Duration.ofMinutes(5);
+
   final PrivateKey privateKey;
   final X509Certificate certificate;
 
+  /** A certificate valid from {@link #BACKDATE} before now for {@link #LIFETIME}. */
   PartnerTls(SpecCrypto.Keys keys) {
+    this(keys, Instant.now().minus(BACKDATE), Instant.now().plus(LIFETIME));
+  }
+
+  /** A certificate of {@code keys} valid from {@code notBefore} to {@code notAfter}. */
+  PartnerTls(SpecCrypto.Keys keys, Instant notBefore, Instant notAfter) {
     try {
       byte[] pkcs8 = concat(PKCS8_PREFIX, keys.seed());
       this.privateKey =
@@ -61,13 +73,12 @@ public final class PartnerTls {
           KeyFactory.getInstance("Ed25519")
               .generatePublic(new X509EncodedKeySpec(concat(SPKI_PREFIX, keys.publicKey())));
       X500Name name = new X500Name("CN=" + keys.nodeId());
-      Instant now = Instant.now();
       JcaX509v3CertificateBuilder b =
           new JcaX509v3CertificateBuilder(
               name,
               new BigInteger(127, SpecCrypto.RNG).setBit(126),
-              Date.from(now.minus(Duration.ofHours(1))),
-              Date.from(now.plus(Duration.ofDays(3653))),
+              Date.from(notBefore),
+              Date.from(notAfter),
               name,
               pub);
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));

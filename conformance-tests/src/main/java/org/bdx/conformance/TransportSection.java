@@ -11,13 +11,17 @@ import static org.bdx.conformance.ConformanceFixture.plaintext;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import org.bdx.proto.v1.AgreementState;
+import org.bdx.proto.v1.CloseAmendmentRequest;
 import org.bdx.proto.v1.FederationServiceGrpc;
 import org.bdx.proto.v1.PartnerClass;
 import org.junit.jupiter.api.DisplayName;
@@ -114,5 +118,49 @@ abstract class TransportSection extends ConformanceSection {
       }
     }
     assertActive(partners.get(PartnerClass.PARTNER_CLASS_PEER));
+  }
+
+  @Test
+  @Order(13)
+  @DisplayName(
+      "FED-TLS-5.5: a partner whose certificate expired beyond any tolerated skew is refused; the same key with a current certificate is served")
+  void expiredCertificateRefused() throws Exception {
+    federation();
+    SuiteNode peer = partners.get(PartnerClass.PARTNER_CLASS_PEER);
+    PartnerTls.Pinning pin = new PartnerTls.Pinning(info.getNodeId()::equals);
+    Instant now = Instant.now();
+    // Ended two days ago: beyond the largest skew a node may tolerate (1 day, TIME-1).
+    PartnerTls expired =
+        new PartnerTls(peer.keys, now.minus(Duration.ofDays(9)), now.minus(Duration.ofDays(2)));
+    // Twin: the same key, a certificate made now. (A certificate just outside its dates but within
+    // the node's skew is not checked here: the suite does not know the node's skew, which may be
+    // 0.)
+    PartnerTls current = new PartnerTls(peer.keys);
+    assertThat(admitted(expired.clientContext(pin))).as("expired certificate admitted").isFalse();
+    assertThat(admitted(current.clientContext(pin))).as("current certificate admitted").isTrue();
+    assertActive(peer);
+  }
+
+  /**
+   * Whether a harmless call (closing an amendment of an agreement that does not exist) gets past
+   * the handshake and the per-call check: any answer but UNAVAILABLE or UNAUTHENTICATED.
+   */
+  private boolean admitted(SslContext ctx) {
+    ManagedChannel ch = SuiteNode.open(nut.federationEndpoint(), ctx);
+    try {
+      FederationServiceGrpc.newBlockingStub(ch)
+          .withDeadlineAfter(WAIT, TimeUnit.SECONDS)
+          .closeAmendment(
+              CloseAmendmentRequest.newBuilder()
+                  .setAgreementId("conf-no-such-agreement")
+                  .setVersion(1)
+                  .build());
+      return true;
+    } catch (StatusRuntimeException e) {
+      Status.Code code = e.getStatus().getCode();
+      return code != Status.Code.UNAVAILABLE && code != Status.Code.UNAUTHENTICATED;
+    } finally {
+      ch.shutdownNow();
+    }
   }
 }

@@ -8,8 +8,10 @@ import java.util.function.Predicate;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.sync.RefusedMessages;
+import org.bdx.node.tls.CertificateTimes;
 import org.bdx.node.tls.FederationTls;
 import org.bdx.node.tls.Keepalive;
+import org.bdx.node.tls.RenewingKeyManager;
 
 /**
  * The federation server's transport (spec FED-TLS): mutual TLS 1.3 that admits only partners, with
@@ -62,12 +64,29 @@ public final class FederationServerFactory {
       Predicate<NodeId> isPartner,
       Keepalive keepalive,
       RefusedMessages refused) {
+    CertificateTimes times = CertificateTimes.defaults();
+    return builder(
+        address, new RenewingKeyManager(keys, times), times, isPartner, keepalive, refused);
+  }
+
+  /**
+   * As {@link #builder(InetSocketAddress, NodeKeys, Predicate, Keepalive, RefusedMessages)},
+   * presenting {@code own}'s current certificate at each handshake (renewed while serving) and
+   * checking clients' certificate dates by {@code times} (FED-TLS-5.5).
+   */
+  public static NettyServerBuilder builder(
+      InetSocketAddress address,
+      RenewingKeyManager own,
+      CertificateTimes times,
+      Predicate<NodeId> isPartner,
+      Keepalive keepalive,
+      RefusedMessages refused) {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(isPartner, "isPartner");
     Objects.requireNonNull(keepalive, "keepalive");
     Objects.requireNonNull(refused, "refused");
     return NettyServerBuilder.forAddress(address)
-        .sslContext(FederationTls.serverContext(keys, isPartner))
+        .sslContext(FederationTls.serverContext(own, isPartner, times))
         .intercept(new PeerIdentityInterceptor(isPartner))
         .addStreamTracerFactory(new RefusedCallCounter(isPartner, refused))
         .maxInboundMessageSize(FederationTls.MAX_MESSAGE_BYTES)

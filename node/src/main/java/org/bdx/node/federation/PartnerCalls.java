@@ -10,6 +10,7 @@ import java.util.logging.Logger;
 import org.bdx.node.agreement.PartnerLabels;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.store.PartnerRecord;
+import org.bdx.node.tls.CertificateDatesException;
 import org.bdx.node.tls.PartnerChannels;
 import org.bdx.node.tls.PartnerKeyProbe;
 import org.bdx.node.tls.WrongNodeException;
@@ -177,6 +178,18 @@ public final class PartnerCalls {
               + "); check the node id and endpoint with the partner (their bdx id shows both); "
               + consequence;
       LOG.warning(() -> message);
+      return BdxException.failedPrecondition(message);
+    }
+    var dates = CertificateDatesException.in(e);
+    if (dates.isPresent()) {
+      // Not "not reachable": the partner answered, with a certificate out of its dates.
+      String message = "partner " + p.name() + ": " + dates.get().words() + "; " + consequence;
+      LOG.warning(
+          () ->
+              "partner "
+                  + PartnerLabels.label(p.name(), p.nodeId())
+                  + ": "
+                  + dates.get().getMessage());
       return BdxException.failedPrecondition(message);
     }
     LOG.warning(

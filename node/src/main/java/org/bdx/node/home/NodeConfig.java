@@ -23,7 +23,10 @@ import java.util.Properties;
  * @param alertLifetime how long an alert stays valid after it is issued
  * @param maxRelayHops the most hops an alert may travel beyond its first receiver
  * @param maxClockSkew how far ahead of this node's clock a partner's alert may be dated before it
- *     is refused (spec TIME-1, TIME-2); 0 to 1 day
+ *     is refused (spec TIME-1, TIME-2); 0 to 1 day. Partners' TLS certificates get the same
+ *     tolerance (FED-TLS-5.5)
+ * @param certificateLifetime how long each federation TLS certificate this node makes is valid
+ *     (spec FED-TLS-2); 1 to 30 days. The node renews it while serving.
  */
 public record NodeConfig(
     String organizationName,
@@ -32,7 +35,8 @@ public record NodeConfig(
     String phoneRegion,
     Duration alertLifetime,
     int maxRelayHops,
-    Duration maxClockSkew) {
+    Duration maxClockSkew,
+    Duration certificateLifetime) {
 
   public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 7400);
   public static final HostPort DEFAULT_FEDERATION_LISTEN = new HostPort("127.0.0.1", 7401);
@@ -40,6 +44,8 @@ public record NodeConfig(
   public static final int DEFAULT_MAX_RELAY_HOPS = 2;
   public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofSeconds(300);
   public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(86_400);
+  public static final Duration DEFAULT_CERTIFICATE_LIFETIME = Duration.ofDays(7);
+  public static final Duration MAX_CERTIFICATE_LIFETIME = Duration.ofDays(30);
 
   private static final int MAX_NAME_LENGTH = 100;
 
@@ -75,6 +81,34 @@ public record NodeConfig(
               + MAX_CLOCK_SKEW.toSeconds()
               + " seconds");
     }
+    if (certificateLifetime == null
+        || certificateLifetime.compareTo(Duration.ofDays(1)) < 0
+        || certificateLifetime.compareTo(MAX_CERTIFICATE_LIFETIME) > 0
+        || !certificateLifetime.equals(Duration.ofDays(certificateLifetime.toDays()))) {
+      throw new IllegalArgumentException(
+          "the TLS certificate lifetime must be a whole number of days between 1 and "
+              + MAX_CERTIFICATE_LIFETIME.toDays());
+    }
+  }
+
+  /** Settings with the default certificate lifetime. */
+  public NodeConfig(
+      String organizationName,
+      HostPort listen,
+      HostPort federationListen,
+      String phoneRegion,
+      Duration alertLifetime,
+      int maxRelayHops,
+      Duration maxClockSkew) {
+    this(
+        organizationName,
+        listen,
+        federationListen,
+        phoneRegion,
+        alertLifetime,
+        maxRelayHops,
+        maxClockSkew,
+        DEFAULT_CERTIFICATE_LIFETIME);
   }
 
   /** Settings with the default tolerated clock skew. */
@@ -111,6 +145,7 @@ public record NodeConfig(
   static final String KEY_LIFETIME = "alert.lifetime.days";
   static final String KEY_HOPS = "relay.max_hops";
   static final String KEY_SKEW = "clock.max_skew_seconds";
+  static final String KEY_CERTIFICATE_DAYS = "tls.certificate.days";
 
   public static NodeConfig load(Path file) throws IOException {
     Properties p = new Properties();
@@ -130,7 +165,11 @@ public record NodeConfig(
           Integer.parseInt(p.getProperty(KEY_HOPS, "" + DEFAULT_MAX_RELAY_HOPS).strip()),
           Duration.ofSeconds(
               Long.parseLong(
-                  p.getProperty(KEY_SKEW, "" + DEFAULT_MAX_CLOCK_SKEW.toSeconds()).strip())));
+                  p.getProperty(KEY_SKEW, "" + DEFAULT_MAX_CLOCK_SKEW.toSeconds()).strip())),
+          Duration.ofDays(
+              Long.parseLong(
+                  p.getProperty(KEY_CERTIFICATE_DAYS, "" + DEFAULT_CERTIFICATE_LIFETIME.toDays())
+                      .strip())));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(file + ": a number setting is not a whole number");
     } catch (IllegalArgumentException e) {
@@ -155,6 +194,7 @@ public record NodeConfig(
     p.setProperty(KEY_LIFETIME, Long.toString(alertLifetime.toDays()));
     p.setProperty(KEY_HOPS, Integer.toString(maxRelayHops));
     p.setProperty(KEY_SKEW, Long.toString(maxClockSkew.toSeconds()));
+    p.setProperty(KEY_CERTIFICATE_DAYS, Long.toString(certificateLifetime.toDays()));
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       p.store(w, "BDX node settings. Restart the node after editing.");
     }

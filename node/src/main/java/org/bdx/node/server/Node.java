@@ -78,9 +78,11 @@ import org.bdx.node.sync.FeedClients;
 import org.bdx.node.sync.FeedReceiver;
 import org.bdx.node.sync.Outbox;
 import org.bdx.node.sync.RefusedMessages;
+import org.bdx.node.tls.CertificateTimes;
 import org.bdx.node.tls.FederationTls;
 import org.bdx.node.tls.Keepalive;
 import org.bdx.node.tls.PartnerChannels;
+import org.bdx.node.tls.RenewingKeyManager;
 import org.bdx.node.tls.TlsPartnerChannels;
 import org.bdx.node.vault.KdfParams;
 import org.bdx.node.vault.Passphrase;
@@ -126,6 +128,7 @@ public final class Node implements AutoCloseable {
   private final AdminApi adminApi;
   private final FederationApi federationApi;
   private final Keepalive keepalive;
+  private final RenewingKeyManager tlsKey;
   private final RefusedMessages refused;
   private final AlertLifecycle lifecycle;
   private boolean feedsStopped;
@@ -148,8 +151,10 @@ public final class Node implements AutoCloseable {
       ReportKeys reportKeys,
       Clock clock,
       PartnerChannels channels,
-      Keepalive keepalive) {
+      Keepalive keepalive,
+      RenewingKeyManager tlsKey) {
     this.home = home;
+    this.tlsKey = tlsKey;
     this.keepalive = keepalive;
     this.config = config;
     this.keys = keys;
@@ -418,7 +423,7 @@ public final class Node implements AutoCloseable {
   public static Node open(
       NodeHome home, Passphrase passphrase, Clock clock, PartnerChannels channels)
       throws IOException {
-    return open(home, unlock(home, passphrase), clock, keys -> channels, Keepalive.DEFAULTS);
+    return open(home, unlock(home, passphrase), clock, own -> channels, Keepalive.DEFAULTS);
   }
 
   /**
@@ -447,14 +452,15 @@ public final class Node implements AutoCloseable {
   /** Opens with an unlocked vault, which the node then owns (and closes, also on failure). */
   static Node open(NodeHome home, Vault vault, Clock clock, Keepalive keepalive)
       throws IOException {
-    return open(home, vault, clock, keys -> new TlsPartnerChannels(keys, keepalive), keepalive);
+    return open(
+        home, vault, clock, own -> new TlsPartnerChannels(own, own.times(), keepalive), keepalive);
   }
 
   private static Node open(
       NodeHome home,
       Vault vault,
       Clock clock,
-      Function<NodeKeys, PartnerChannels> channels,
+      Function<RenewingKeyManager, PartnerChannels> channels,
       Keepalive keepalive)
       throws IOException {
     NodeDatabase db = null;
@@ -472,6 +478,12 @@ public final class Node implements AutoCloseable {
       db = NodeDatabase.open(home.databaseFile(), cipher);
       forgetOrphanKeys(db, reportKeys);
       reindexIfNeeded(db);
+      // One key manager for the federation server, the partner channels and the client API, so
+      // that one renewal serves all of them (FED-TLS-2).
+      RenewingKeyManager tlsKey =
+          new RenewingKeyManager(
+              keys,
+              new CertificateTimes(clock, config.certificateLifetime(), config.maxClockSkew()));
       Node node =
           new Node(
               home,
@@ -483,8 +495,9 @@ public final class Node implements AutoCloseable {
               cipher,
               reportKeys,
               clock,
-              channels.apply(keys),
-              keepalive);
+              channels.apply(tlsKey),
+              keepalive,
+              tlsKey);
       try {
         node.adoptCredentialFiles();
       } catch (IOException | RuntimeException e) {
@@ -654,7 +667,7 @@ public final class Node implements AutoCloseable {
 
   /** Serves the client API over TLS 1.3 with this node's certificate (spec API-2). */
   public io.grpc.netty.shaded.io.netty.handler.ssl.SslContext clientApiTls() {
-    return FederationTls.clientApiServerContext(keys);
+    return FederationTls.clientApiServerContext(tlsKey);
   }
 
   /**
@@ -670,7 +683,8 @@ public final class Node implements AutoCloseable {
 
   /** A server builder for the federation endpoint: mutual TLS, registered partners only. */
   public NettyServerBuilder federationServerBuilder(InetSocketAddress address) {
-    return FederationServerFactory.builder(address, keys, partners::isPartner, keepalive, refused);
+    return FederationServerFactory.builder(
+        address, tlsKey, tlsKey.times(), partners::isPartner, keepalive, refused);
   }
 
   /** Starts reading partners' feeds and the hourly purge of expired received alerts. */
@@ -678,6 +692,31 @@ public final class Node implements AutoCloseable {
     feedClients.refresh();
     // At start too: a node that was off past some purge times deletes those alerts at once.
     maintenance.scheduleWithFixedDelay(this::purgeDue, 0, 60, TimeUnit.MINUTES);
+    // Handshakes renew the certificate too; this keeps it fresh on a node nobody connects to.
+    maintenance.scheduleWithFixedDelay(this::renewCertificate, 10, 10, TimeUnit.MINUTES);
+  }
+
+  /**
+   * Renews this node's TLS certificate if less than half its life is left (FED-TLS-2); the node
+   * also does this every 10 minutes and at every handshake.
+   *
+   * @return whether it made a new one
+   */
+  public boolean renewCertificateIfDue() {
+    return tlsKey.renewIfDue();
+  }
+
+  /** The certificate this node presents in new federation handshakes now. */
+  public java.security.cert.X509Certificate currentCertificate() {
+    return tlsKey.certificate();
+  }
+
+  private void renewCertificate() {
+    try {
+      renewCertificateIfDue();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not renew the TLS certificate: {0}", e.getClass().getName());
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package org.bdx.node.sync;
 
 import io.grpc.Status;
 import java.util.Objects;
+import org.bdx.node.tls.CertificateDatesException;
 import org.bdx.node.tls.WrongNodeException;
 
 /**
@@ -28,6 +29,10 @@ public record FeedHealth(boolean connected, long offlineSince, String lastError)
     var wrong = WrongNodeException.in(t);
     if (wrong.isPresent()) {
       return wrong.get().getMessage();
+    }
+    var dates = CertificateDatesException.in(t);
+    if (dates.isPresent()) {
+      return dates.get().words();
     }
     return switch (Status.fromThrowable(t).getCode()) {
       case UNAVAILABLE -> "the partner's node is not running or not reachable";

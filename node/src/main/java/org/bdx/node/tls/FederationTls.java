@@ -5,9 +5,6 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLException;
@@ -37,32 +34,46 @@ public final class FederationTls {
 
   /**
    * A server context that requires a client certificate and accepts a client only if {@code
-   * isPartner} accepts its node id at handshake time.
+   * isPartner} accepts its node id at handshake time; reference certificate times.
    */
   public static SslContext serverContext(NodeKeys keys, Predicate<NodeId> isPartner) {
-    return serverContext(Credentials.of(keys), isPartner);
+    CertificateTimes times = CertificateTimes.defaults();
+    return serverContext(new RenewingKeyManager(keys, times), isPartner, times);
   }
 
   /** A client context that presents this node's certificate and accepts only {@code expected}. */
   public static SslContext clientContext(NodeKeys keys, NodeId expectedServer) {
-    return clientContext(Credentials.of(keys), expectedServer);
+    CertificateTimes times = CertificateTimes.defaults();
+    return clientContext(new RenewingKeyManager(keys, times), expectedServer, times);
   }
 
-  static SslContext serverContext(Credentials own, Predicate<NodeId> isPartner) {
+  /**
+   * A server context presenting {@code own}'s current certificate at each handshake, requiring a
+   * client certificate that {@code isPartner} accepts and whose dates hold by {@code times}.
+   */
+  public static SslContext serverContext(
+      RenewingKeyManager own, Predicate<NodeId> isPartner, CertificateTimes times) {
+    Objects.requireNonNull(own, "own");
     Objects.requireNonNull(isPartner, "isPartner");
     SslContextBuilder builder =
-        SslContextBuilder.forServer(own.privateKey(), own.certificate())
+        SslContextBuilder.forServer(own)
             .clientAuth(ClientAuth.REQUIRE)
-            .trustManager(PartnerTrustManager.forPartners(isPartner));
+            .trustManager(PartnerTrustManager.forPartners(isPartner, times));
     return build(builder);
   }
 
-  static SslContext clientContext(Credentials own, NodeId expectedServer) {
+  /**
+   * A client context presenting {@code own}'s current certificate at each handshake, accepting only
+   * {@code expectedServer} with a certificate whose dates hold by {@code times}.
+   */
+  public static SslContext clientContext(
+      RenewingKeyManager own, NodeId expectedServer, CertificateTimes times) {
+    Objects.requireNonNull(own, "own");
     Objects.requireNonNull(expectedServer, "expectedServer");
     SslContextBuilder builder =
         SslContextBuilder.forClient()
-            .keyManager(own.privateKey(), own.certificate())
-            .trustManager(PartnerTrustManager.forExpected(expectedServer))
+            .keyManager(own)
+            .trustManager(PartnerTrustManager.forExpected(expectedServer, times))
             // No host name check: the server is identified by its pinned key (FED-TLS-8). gRPC's
             // client handler still sets "HTTPS" on the engine when this is null, but the JDK
             // leaves endpoint identification to an X509ExtendedTrustManager such as ours, which
@@ -76,11 +87,20 @@ public final class FederationTls {
    * own certificate, no client certificate (staff authenticate with their credential).
    */
   public static SslContext clientApiServerContext(NodeKeys keys) {
-    Credentials own = Credentials.of(keys);
-    return build(SslContextBuilder.forServer(own.privateKey(), own.certificate()));
+    return clientApiServerContext(new RenewingKeyManager(keys, CertificateTimes.defaults()));
   }
 
-  /** A client context for a tool of the node's own staff: accepts only {@code node}'s key. */
+  /** As above, presenting {@code own}'s current certificate at each handshake. */
+  public static SslContext clientApiServerContext(RenewingKeyManager own) {
+    Objects.requireNonNull(own, "own");
+    return build(SslContextBuilder.forServer(own));
+  }
+
+  /**
+   * A client context for a tool of the node's own staff: accepts only {@code node}'s key. The
+   * certificate's dates are not checked: the tool pins its own node, and may run on a machine whose
+   * clock no partner depends on.
+   */
   public static SslContext clientApiClientContext(NodeId node) {
     Objects.requireNonNull(node, "node");
     return build(
@@ -96,20 +116,6 @@ public final class FederationTls {
     } catch (SSLException e) {
       throw new IllegalStateException(
           "could not set up federation TLS: " + e.getClass().getSimpleName(), e);
-    }
-  }
-
-  /** This node's private key and self-signed certificate, made once and reused. */
-  record Credentials(PrivateKey privateKey, X509Certificate certificate) {
-    static Credentials of(NodeKeys keys) {
-      Objects.requireNonNull(keys, "keys");
-      return new Credentials(
-          NodeCertificate.privateKey(keys), NodeCertificate.selfSigned(keys, Instant.now()));
-    }
-
-    @Override
-    public String toString() {
-      return "Credentials{privateKey=<redacted>}";
     }
   }
 }

@@ -56,36 +56,54 @@ public final class NodeCertificate {
     0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
   };
 
-  /** Certificates start to be valid this long before they are made, to tolerate clock skew. */
-  static final Duration BACKDATE = Duration.ofHours(1);
-
-  /** Roughly ten years; identity is the key, not the validity period (FED-TLS-2). */
-  static final Duration LIFETIME = Duration.ofDays(3653);
-
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private NodeCertificate() {}
 
   /**
-   * A self-signed X.509 v3 certificate for {@code keys}: subject and issuer {@code CN=<node id>},
-   * valid from {@code now - 1h} to {@code now + 10y}, random 127-bit serial, signed with Ed25519.
+   * A self-signed certificate for {@code keys} with the reference times: valid from 5 minutes
+   * before {@code now} for 7 days ({@link CertificateTimes#defaults()}).
    */
   public static X509Certificate selfSigned(NodeKeys keys, Instant now) {
+    CertificateTimes d = CertificateTimes.defaults();
+    return selfSigned(keys, now, d.lifetime(), d.maxClockSkew());
+  }
+
+  /**
+   * A self-signed X.509 v3 certificate for {@code keys}: subject and issuer {@code CN=<node id>},
+   * valid from {@code now - backdate} to {@code now + lifetime}, random 127-bit serial, signed with
+   * Ed25519 (FED-TLS-2).
+   */
+  public static X509Certificate selfSigned(
+      NodeKeys keys, Instant now, Duration lifetime, Duration backdate) {
     Objects.requireNonNull(keys, "keys");
+    return selfSigned(keys.nodeId(), keys.publicKey(), privateKey(keys), now, lifetime, backdate);
+  }
+
+  /** As above, signed with an already loaded {@code privateKey} of the key {@code publicKey}. */
+  static X509Certificate selfSigned(
+      NodeId nodeId,
+      byte[] publicKey,
+      PrivateKey privateKey,
+      Instant now,
+      Duration lifetime,
+      Duration backdate) {
+    Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(lifetime, "lifetime");
+    Objects.requireNonNull(backdate, "backdate");
     X500Name name =
-        new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, keys.nodeId().value()).build();
+        new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, nodeId.value()).build();
     BigInteger serial = new BigInteger(127, RANDOM).setBit(126); // positive, never zero
     try {
-      PublicKey publicKey = publicKey(keys.publicKey());
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
               name,
               serial,
-              Date.from(now.minus(BACKDATE)),
-              Date.from(now.plus(LIFETIME)),
+              Date.from(now.minus(backdate)),
+              Date.from(now.plus(lifetime)),
               name,
-              publicKey);
+              publicKey(publicKey));
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
       builder.addExtension(
@@ -93,7 +111,7 @@ public final class NodeCertificate {
           false,
           new ExtendedKeyUsage(
               new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-      ContentSigner signer = new JcaContentSignerBuilder("Ed25519").build(privateKey(keys));
+      ContentSigner signer = new JcaContentSignerBuilder("Ed25519").build(privateKey);
       byte[] der = builder.build(signer).getEncoded();
       // Parse with the JDK's own factory so the TLS engine gets the certificate class it expects.
       return (X509Certificate)

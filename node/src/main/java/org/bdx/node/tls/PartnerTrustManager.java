@@ -5,6 +5,9 @@ import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLEngine;
@@ -24,6 +27,12 @@ import org.bdx.node.identity.NodeId;
  * responsible for endpoint identification itself, and this one deliberately performs none
  * (FED-TLS-8): a partner is identified by its pinned key, not by DNS.
  *
+ * <p>With {@link CertificateTimes}, a handshake is also refused if the peer's certificate has
+ * expired or is not valid yet by this node's clock, beyond the tolerated clock skew (FED-TLS-5.5).
+ * The dates are checked at the handshake only, not by {@link #checkSession}: a connection opened
+ * with a valid certificate stays authenticated, as its streams must, and the peer presents its
+ * renewed certificate at the next handshake.
+ *
  * <p>The predicate runs during every full handshake, so a partner added or removed later takes
  * effect for the next connection. It MUST be fast and thread-safe; if it throws, the peer is
  * refused.
@@ -34,23 +43,49 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
   private final Predicate<NodeId> accept;
   private final String refusal;
   private final NodeId expected;
+  private final Clock clock;
+  private final Duration skew;
 
-  private PartnerTrustManager(Predicate<NodeId> accept, String refusal, NodeId expected) {
+  private PartnerTrustManager(
+      Predicate<NodeId> accept, String refusal, NodeId expected, CertificateTimes times) {
     this.accept = Objects.requireNonNull(accept, "accept");
     this.refusal = refusal;
     this.expected = expected;
+    this.clock = times == null ? null : times.clock();
+    this.skew = times == null ? null : times.maxClockSkew();
   }
 
-  /** Server side: accepts clients whose node id {@code isPartner} says is a registered partner. */
+  /**
+   * Server side: accepts clients whose node id {@code isPartner} says is a registered partner,
+   * whatever their certificate's dates (for per-call checks, see {@link #checkSession}).
+   */
   public static PartnerTrustManager forPartners(Predicate<NodeId> isPartner) {
-    return new PartnerTrustManager(isPartner, "is not a registered partner", null);
+    return new PartnerTrustManager(isPartner, "is not a registered partner", null, null);
   }
 
-  /** Client side: accepts only a server whose node id is exactly {@code expected}. */
+  /** Server side, at the handshake: as above, and the dates must hold by {@code times}. */
+  public static PartnerTrustManager forPartners(
+      Predicate<NodeId> isPartner, CertificateTimes times) {
+    Objects.requireNonNull(times, "times");
+    return new PartnerTrustManager(isPartner, "is not a registered partner", null, times);
+  }
+
+  /**
+   * Client side: accepts only a server whose node id is exactly {@code expected}, whatever its
+   * certificate's dates (a staff tool pinning its own node).
+   */
   public static PartnerTrustManager forExpected(NodeId expected) {
     Objects.requireNonNull(expected, "expected");
     return new PartnerTrustManager(
-        expected::equals, "is not the expected partner " + expected.fingerprint(), expected);
+        expected::equals, "is not the expected partner " + expected.fingerprint(), expected, null);
+  }
+
+  /** Client side, at the handshake: as above, and the dates must hold by {@code times}. */
+  public static PartnerTrustManager forExpected(NodeId expected, CertificateTimes times) {
+    Objects.requireNonNull(expected, "expected");
+    Objects.requireNonNull(times, "times");
+    return new PartnerTrustManager(
+        expected::equals, "is not the expected partner " + expected.fingerprint(), expected, times);
   }
 
   /**
@@ -116,7 +151,47 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
     if (!accepted) {
       throw new CertificateException("node " + id.fingerprint() + " " + refusal);
     }
+    if (clock != null) {
+      checkDates(cert, id);
+    }
     return id;
+  }
+
+  /**
+   * FED-TLS-5.5: refuses a certificate whose end is more than the skew before now, or whose start
+   * is more than the skew after now. Checked after the identity, so a stranger is told apart from a
+   * partner with a stale certificate in the logs.
+   */
+  private void checkDates(X509Certificate cert, NodeId id) throws CertificateDatesException {
+    Instant now = clock.instant();
+    Instant notAfter = cert.getNotAfter().toInstant();
+    Instant notBefore = cert.getNotBefore().toInstant();
+    if (notAfter.plus(skew).isBefore(now)) {
+      throw new CertificateDatesException(
+          "the certificate of node "
+              + id.fingerprint()
+              + " expired at "
+              + notAfter
+              + " (this node's clock reads "
+              + now
+              + ", tolerating "
+              + skew.toSeconds()
+              + " s of clock skew)",
+          true);
+    }
+    if (notBefore.minus(skew).isAfter(now)) {
+      throw new CertificateDatesException(
+          "the certificate of node "
+              + id.fingerprint()
+              + " is valid only from "
+              + notBefore
+              + " (this node's clock reads "
+              + now
+              + ", tolerating "
+              + skew.toSeconds()
+              + " s of clock skew)",
+          false);
+    }
   }
 
   @Override

@@ -21,16 +21,29 @@ public final class TlsPartnerChannels implements PartnerChannels {
   /** A partner that does not answer a ping within this long is treated as gone. */
   public static final long KEEPALIVE_TIMEOUT_SECONDS = 10;
 
-  private final FederationTls.Credentials own;
+  private final RenewingKeyManager own;
+  private final CertificateTimes times;
   private final Keepalive keepalive;
 
   public TlsPartnerChannels(NodeKeys keys) {
     this(keys, Keepalive.DEFAULTS);
   }
 
-  /** With other keepalive timings (tests shorten them). */
+  /** With other keepalive timings (tests shorten them); reference certificate times. */
   public TlsPartnerChannels(NodeKeys keys, Keepalive keepalive) {
-    this.own = FederationTls.Credentials.of(keys);
+    this(
+        new RenewingKeyManager(keys, CertificateTimes.defaults()),
+        CertificateTimes.defaults(),
+        keepalive);
+  }
+
+  /**
+   * Presenting {@code own}'s current certificate (shared with the node's server, so both renew
+   * together) and checking servers' certificate dates by {@code times}.
+   */
+  public TlsPartnerChannels(RenewingKeyManager own, CertificateTimes times, Keepalive keepalive) {
+    this.own = Objects.requireNonNull(own, "own");
+    this.times = Objects.requireNonNull(times, "times");
     this.keepalive = Objects.requireNonNull(keepalive, "keepalive");
   }
 
@@ -43,7 +56,7 @@ public final class TlsPartnerChannels implements PartnerChannels {
     }
     // One SslContext per channel: its TLS session cache is then never shared between partners.
     return NettyChannelBuilder.forAddress(address.host(), address.port())
-        .sslContext(FederationTls.clientContext(own, partner))
+        .sslContext(FederationTls.clientContext(own, partner, times))
         .keepAliveTime(keepalive.clientTime().toMillis(), TimeUnit.MILLISECONDS)
         .keepAliveTimeout(keepalive.clientTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .keepAliveWithoutCalls(true)

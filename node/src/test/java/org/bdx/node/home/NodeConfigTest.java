@@ -91,6 +91,39 @@ class NodeConfigTest {
   }
 
   @Test
+  void certificateDays_storedAndLoaded_defaultSeven_rangeOneToThirty() throws Exception {
+    Path old = tmp.resolve("certs.properties");
+    String base = "organization.name=X\nclient.listen=127.0.0.1:7400\nphone.region=CA\n";
+    Files.writeString(old, base);
+    NodeConfig loaded = NodeConfig.load(old);
+    assertThat(loaded.certificateLifetime()).isEqualTo(Duration.ofDays(7));
+
+    Path f = tmp.resolve("stored.properties");
+    new NodeConfig(
+            "x",
+            NodeConfig.DEFAULT_LISTEN,
+            NodeConfig.DEFAULT_FEDERATION_LISTEN,
+            "CA",
+            Duration.ofDays(30),
+            0,
+            Duration.ofSeconds(300),
+            Duration.ofDays(30))
+        .store(f);
+    assertThat(Files.readString(f)).contains("tls.certificate.days=30");
+    assertThat(NodeConfig.load(f).certificateLifetime()).isEqualTo(Duration.ofDays(30));
+
+    for (String bad : new String[] {"0", "31", "-1"}) {
+      Files.writeString(old, base + "tls.certificate.days=" + bad + "\n");
+      assertThatThrownBy(() -> NodeConfig.load(old))
+          .as(bad)
+          .hasMessageContaining("TLS certificate lifetime")
+          .hasMessageContaining("between 1 and 30");
+    }
+    Files.writeString(old, base + "tls.certificate.days=1\n");
+    assertThat(NodeConfig.load(old).certificateLifetime()).isEqualTo(Duration.ofDays(1));
+  }
+
+  @Test
   void hostPort_rejectsMalformed() {
     for (String bad : new String[] {"", "localhost", ":7400", "host:", "host:port", "host:70000"}) {
       assertThatThrownBy(() -> NodeConfig.HostPort.parse(bad))

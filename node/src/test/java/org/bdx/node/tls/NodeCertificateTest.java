@@ -29,8 +29,8 @@ class NodeCertificateTest {
     assertThat(cert.getSigAlgName()).isEqualTo("Ed25519");
     assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=" + keys.nodeId());
     assertThat(cert.getIssuerX500Principal()).isEqualTo(cert.getSubjectX500Principal());
-    assertThat(cert.getNotBefore().toInstant()).isEqualTo(now.minus(Duration.ofHours(1)));
-    assertThat(cert.getNotAfter().toInstant()).isEqualTo(now.plus(Duration.ofDays(3653)));
+    assertThat(cert.getNotBefore().toInstant()).isEqualTo(now.minus(Duration.ofMinutes(5)));
+    assertThat(cert.getNotAfter().toInstant()).isEqualTo(now.plus(Duration.ofDays(7)));
     assertThat(cert.getSerialNumber().signum()).isPositive();
     assertThat(cert.getBasicConstraints()).isEqualTo(-1); // not a CA
     assertThat(cert.getKeyUsage()[0]).isTrue(); // digitalSignature
