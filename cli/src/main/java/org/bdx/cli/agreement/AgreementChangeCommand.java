@@ -181,9 +181,9 @@ public abstract class AgreementChangeCommand extends BdxCommand {
             .getAgreement();
       }
       if (before.getState() == AgreementState.AGREEMENT_STATE_PROPOSED) {
-        // A first proposal is declined or withdrawn by terminating it (spec AGR-9.3). The node
-        // cannot be asked to terminate only if still PROPOSED, so a withdrawal racing the
-        // partner's acceptance of our own proposal would end the agreement just accepted.
+        // A first proposal is declined or withdrawn by terminating it (spec AGR-9.3), only if it
+        // is still PROPOSED when the node acts: a withdrawal racing the partner's acceptance of
+        // our own proposal must not end the agreement just accepted.
         done =
             before.getProposedByUs()
                 ? "Withdrew your proposal; nothing will flow under it. The partner has been told."
@@ -192,7 +192,10 @@ public abstract class AgreementChangeCommand extends BdxCommand {
         return node.admin(
                 s ->
                     s.terminateAgreement(
-                        TerminateAgreementRequest.newBuilder().setAgreementId(agreementId).build()))
+                        TerminateAgreementRequest.newBuilder()
+                            .setAgreementId(agreementId)
+                            .setOnlyIfProposed(true)
+                            .build()))
             .getAgreement();
       }
       throw new CliException(

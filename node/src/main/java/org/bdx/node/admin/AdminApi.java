@@ -429,7 +429,10 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
   public void terminateAgreement(
       TerminateAgreementRequest req, StreamObserver<TerminateAgreementResponse> out) {
     AgreementRecord rec =
-        changeAndNotify(req.getAgreementId(), AgreementState.AGREEMENT_STATE_TERMINATED);
+        changeAndNotify(
+            req.getAgreementId(),
+            AgreementState.AGREEMENT_STATE_TERMINATED,
+            req.getOnlyIfProposed());
     out.onNext(TerminateAgreementResponse.newBuilder().setAgreement(view(rec)).build());
     out.onCompleted();
   }
@@ -526,6 +529,11 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
    * the partner. Repeating a change that already holds only re-sends the notice.
    */
   private AgreementRecord changeAndNotify(String agreementId, AgreementState target) {
+    return changeAndNotify(agreementId, target, false);
+  }
+
+  private AgreementRecord changeAndNotify(
+      String agreementId, AgreementState target, boolean onlyIfProposed) {
     AgreementRecord existing = agreement(agreementId);
     boolean alreadyThere =
         existing.state() == target
@@ -538,7 +546,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
           switch (target) {
             case AGREEMENT_STATE_SUSPENDED -> actions.suspend(agreementId);
             case AGREEMENT_STATE_ACTIVE -> actions.resume(agreementId);
-            case AGREEMENT_STATE_TERMINATED -> actions.terminate(agreementId);
+            case AGREEMENT_STATE_TERMINATED -> actions.terminate(agreementId, onlyIfProposed);
             default -> throw new IllegalStateException("not a state change: " + target);
           };
     }

@@ -217,11 +217,29 @@ public final class CoordinatorActions {
    * @throws BdxException NOT_FOUND, FAILED_PRECONDITION (already terminated), INVALID_ARGUMENT
    */
   public AgreementRecord terminate(String agreementId) {
+    return terminate(agreementId, false);
+  }
+
+  /**
+   * As {@link #terminate(String)}; with {@code onlyIfProposed}, only a PROPOSED agreement (a
+   * proposal withdrawn or declined), checked in the same transaction, so a withdrawal never ends an
+   * agreement the partner accepted a moment before.
+   *
+   * @throws BdxException as {@link #terminate(String)}, and FAILED_PRECONDITION if {@code
+   *     onlyIfProposed} and the agreement is not PROPOSED
+   */
+  public AgreementRecord terminate(String agreementId, boolean onlyIfProposed) {
     return book.transition(
         agreementId,
         r -> {
           if (!r.live()) {
             throw BdxException.failedPrecondition("the agreement is already terminated");
+          }
+          if (onlyIfProposed && r.state() != AgreementState.AGREEMENT_STATE_PROPOSED) {
+            throw BdxException.failedPrecondition(
+                "the agreement is no longer a proposal (it is "
+                    + stateName(r)
+                    + "); nothing was changed, and to end it use terminate");
           }
           return book.withState(r, AgreementState.AGREEMENT_STATE_TERMINATED, false);
         });

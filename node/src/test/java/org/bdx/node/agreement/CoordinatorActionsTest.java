@@ -189,6 +189,26 @@ class CoordinatorActionsTest extends TwoNodes {
   }
 
   @Test
+  void terminateOnlyIfProposed_afterThePartnerAccepted_changesNothing() {
+    AgreementRecord offer = propose();
+    b.partnerActions.receiveOffer(a.keys.nodeId(), offer.signed());
+    AgreementRecord accepted = b.coordinator.accept(offer.agreementId());
+    a.partnerActions.receiveConfirmation(b.keys.nodeId(), accepted.signed());
+
+    // A withdrawal that raced the acceptance: it must not end the agreement just accepted.
+    assertKind(() -> a.coordinator.terminate(offer.agreementId(), true), Kind.FAILED_PRECONDITION);
+    assertThat(a.book.get(offer.agreementId()).orElseThrow().state())
+        .isEqualTo(AgreementState.AGREEMENT_STATE_ACTIVE);
+  }
+
+  @Test
+  void terminateOnlyIfProposed_ofAProposal_withdrawsIt() {
+    AgreementRecord offer = propose();
+    assertThat(a.coordinator.terminate(offer.agreementId(), true).state())
+        .isEqualTo(AgreementState.AGREEMENT_STATE_TERMINATED);
+  }
+
+  @Test
   void terminate_isFinal_andDropsGrants() {
     String id = activate();
     a.coordinator.suspend(id);
