@@ -90,6 +90,30 @@ class KeyEndToEndTest {
   }
 
   @Test
+  void init_saysWhereTheRecoveryFileIsAndToMoveIt() throws Exception {
+    Path home = tmp.resolve("west");
+    Path passphrase = Files.writeString(tmp.resolve("west.passphrase"), "correct horse battery\n");
+    CliRun init =
+        ok(
+            "init",
+            "--home",
+            home.toString(),
+            "--passphrase-file",
+            passphrase.toString(),
+            "--name",
+            "West Outreach",
+            "--listen",
+            "127.0.0.1:" + TestOrg.freePort(),
+            "--federation-listen",
+            "127.0.0.1:" + TestOrg.freePort());
+    Path recovery = home.resolve("keys").resolve("next-key.recovery");
+    assertThat(init.out())
+        .contains("sealed in " + recovery)
+        .contains("bdx key export-recovery --out FILE");
+    assertThat(recovery).exists();
+  }
+
+  @Test
   void exportRecovery_existingTarget_refusesAndKeepsTheFile() throws Exception {
     east = TestOrg.builder(tmp, "east", "East Outreach").init();
     Path recovery = east.home().resolve("keys").resolve("next-key.recovery");
