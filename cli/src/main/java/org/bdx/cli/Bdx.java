@@ -7,6 +7,7 @@ import org.bdx.cli.alerts.AlertsCommand;
 import org.bdx.cli.audit.AuditCommand;
 import org.bdx.cli.backup.BackupCommand;
 import org.bdx.cli.backup.RestoreCommand;
+import org.bdx.cli.key.KeyCommand;
 import org.bdx.cli.node.DemoCommand;
 import org.bdx.cli.node.IdCommand;
 import org.bdx.cli.node.InitCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       InitCommand.class,
       IdCommand.class,
+      KeyCommand.class,
       ServeCommand.class,
       PassphraseCommand.class,
       ReportCommand.class,

@@ -258,6 +258,36 @@ class ErrorsTest {
             "AGR1",
             "--home",
             stopped.toString()),
+        // The node's key.
+        new Case(2, "--out", "--out", "key", "export-recovery", "--home", missing),
+        new Case(
+            1,
+            "no node in " + missing,
+            null,
+            "key",
+            "export-recovery",
+            "--home",
+            missing,
+            "--out",
+            tmp.resolve("out.recovery").toString()),
+        new Case(
+            1,
+            "already exists; a recovery file is never overwritten",
+            null,
+            "key",
+            "export-recovery",
+            "--home",
+            stopped.toString(),
+            "--out",
+            aFile.toString()),
+        new Case(
+            3,
+            "is not running or not reachable. Start it with: bdx serve --home " + stopped,
+            null,
+            "key",
+            "show",
+            "--home",
+            stopped.toString()),
         // The node.
         new Case(
             3,

@@ -131,6 +131,12 @@ public final class InitCommand extends BdxCommand {
         .println(
             "The node's key and reports are encrypted under your passphrase. Keep it safe: without"
                 + " it the reports cannot be recovered.");
+    out()
+        .println(
+            "Its next key, to replace this one if the machine is ever stolen, is sealed in "
+                + created.home().recoveryFile()
+                + ": move it off this machine with bdx key export-recovery --out FILE, and keep"
+                + " it apart from backups (bdx key --help).");
     out().println("Next: bdx serve --home " + created.home().dir());
   }
 }

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.NodeConnection;
 import org.bdx.cli.command.Printing;
+import org.bdx.cli.key.KeyShowCommand;
 import org.bdx.cli.partner.PartnerWords;
 import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.GetStatusRequest;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "status",
     description = {
-      "Show the network's health, partner by partner.",
+      "Show the network's health, partner by partner, and how long this node's own key has been"
+          + " in use.",
       "For each partner: the agreement's state, whether its feed is connected, the last"
           + " successful sync, items waiting each way, and what this node did not accept from it:",
       "  REJECTED  items that failed verification or policy (in all)",
@@ -43,6 +45,13 @@ public final class StatusCommand extends BdxCommand {
         return;
       }
       out().println(r.getOrganizationName() + "  " + r.getNodeId());
+      if (!r.getOwnKey().isEmpty()) {
+        out()
+            .println(
+                "Your node's key: "
+                    + KeyShowCommand.inUseSince(r.getOwnKeyValidFrom(), Instant.now())
+                    + "  (bdx key show)");
+      }
       if (r.getPartnersCount() == 0) {
         out().println("No partners yet. Add one with: bdx partner add --help");
         return;

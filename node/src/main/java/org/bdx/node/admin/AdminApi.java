@@ -25,6 +25,7 @@ import org.bdx.node.identity.NodeId;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.AmendmentRecord;
 import org.bdx.node.store.AuditRecord;
+import org.bdx.node.store.KeyLogStore;
 import org.bdx.node.store.PartnerRecord;
 import org.bdx.node.sync.FeedHealth;
 import org.bdx.proto.v1.AcceptAgreementRequest;
@@ -97,6 +98,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
   private final StaffAccounts staff;
   private final AuditLog audit;
   private final BackupMaker backups;
+  private final KeyLogStore keyLog;
 
   public AdminApi(
       NodeId self,
@@ -109,7 +111,8 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
       Supplier<Map<NodeId, FeedHealth>> connected,
       StaffAccounts staff,
       AuditLog audit,
-      BackupMaker backups) {
+      BackupMaker backups,
+      KeyLogStore keyLog) {
     this.self = self;
     this.organizationName = organizationName;
     this.partners = partners;
@@ -121,6 +124,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
     this.staff = staff;
     this.audit = audit;
     this.backups = backups;
+    this.keyLog = keyLog;
   }
 
   /**
@@ -444,6 +448,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
         GetStatusResponse.newBuilder()
             .setNodeId(self.value())
             .setOrganizationName(organizationName);
+    OwnKeyStatus.fill(r, self, keyLog);
     for (PartnerRecord p : partners.list()) {
       PartnerStatus.Builder s = PartnerStatus.newBuilder().setPartner(Views.partner(p));
       book.latestWith(p.nodeId())

@@ -63,6 +63,15 @@ public final class NodeHome {
     return dir.resolve("reportkeys.db");
   }
 
+  /**
+   * The node's next key, sealed under its passphrase (spec KEY-11): written here when the node
+   * makes a key event, for the coordinator to move off this machine ({@code bdx key
+   * export-recovery}).
+   */
+  public Path recoveryFile() {
+    return dir.resolve("keys").resolve("next-key.recovery");
+  }
+
   public Path clientTokenFile() {
     return dir.resolve("client.token");
   }

@@ -194,11 +194,15 @@ public final class KeyLog {
     return events.get(events.size() - 1).getNextKeyDigest().toByteArray();
   }
 
-  long lastValidFrom() {
+  /**
+   * The last event's valid_from: since when (Unix seconds) {@link #latestKey} is the node's key.
+   */
+  public long lastValidFrom() {
     return events.get(events.size() - 1).getValidFrom();
   }
 
-  byte[] lastEventDigest() {
+  /** {@code SHA-256(LP("bdx/v1/key-event", event))} of the last event's exact bytes. */
+  public byte[] lastEventDigest() {
     return KeyEvents.eventDigest(signed.get(signed.size() - 1).getEvent());
   }
 

@@ -52,6 +52,7 @@ import org.bdx.node.intake.AlertIssuer;
 import org.bdx.node.intake.AlertLifecycle;
 import org.bdx.node.intake.ReportIntake;
 import org.bdx.node.intake.ReportValidator;
+import org.bdx.node.keys.KeyLog;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.search.AlertIndex;
@@ -63,6 +64,7 @@ import org.bdx.node.signing.HopSigner;
 import org.bdx.node.staff.ClientApi;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.AlertStore;
+import org.bdx.node.store.KeyLogStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.OutboxStore;
 import org.bdx.node.store.PartnerRecord;
@@ -129,6 +131,7 @@ public final class Node implements AutoCloseable {
   private final FederationApi federationApi;
   private final Keepalive keepalive;
   private final RenewingKeyManager tlsKey;
+  private final Clock clock;
   private final RefusedMessages refused;
   private final AlertLifecycle lifecycle;
   private boolean feedsStopped;
@@ -156,6 +159,7 @@ public final class Node implements AutoCloseable {
     this.home = home;
     this.tlsKey = tlsKey;
     this.keepalive = keepalive;
+    this.clock = clock;
     this.config = config;
     this.keys = keys;
     this.nodeId = keys.nodeId();
@@ -285,7 +289,8 @@ public final class Node implements AutoCloseable {
             feedClients::health,
             staff,
             audit,
-            new BackupMaker(home, vault, nodeId, softwareVersion(), clock, rng));
+            new BackupMaker(home, vault, nodeId, softwareVersion(), clock, rng),
+            new KeyLogStore(db));
     this.federationApi = new FederationApi(new PartnerActions(book, keys, partners), feedService);
   }
 
@@ -317,7 +322,9 @@ public final class Node implements AutoCloseable {
           ReportKeys reportKeys =
               ReportKeys.open(
                   home.reportKeysFile(), vault.subKey(Vault.Purpose.REPORT_KEYS), rng)) {
-        // Opening applies the schemas, so a fresh node starts with ready databases.
+        // Opening applies the schemas, so a fresh node starts with ready databases; the key log
+        // and its recovery file are made with the node (spec KEY-12).
+        OwnKeyLog.ensure(new KeyLogStore(db), keys, home, passphrase, kdf, Clock.systemUTC(), rng);
       }
       return new Created(keys.nodeId(), home);
     }
@@ -416,14 +423,36 @@ public final class Node implements AutoCloseable {
   /** Opens with other federation keepalive timings (tests shorten them). */
   public static Node open(NodeHome home, Passphrase passphrase, Clock clock, Keepalive keepalive)
       throws IOException {
-    return open(home, unlock(home, passphrase), clock, keepalive);
+    return withKeyLog(open(home, unlock(home, passphrase), clock, keepalive), passphrase);
   }
 
   /** Opens with another way to reach partners; tests use it to observe traffic. */
   public static Node open(
       NodeHome home, Passphrase passphrase, Clock clock, PartnerChannels channels)
       throws IOException {
-    return open(home, unlock(home, passphrase), clock, own -> channels, Keepalive.DEFAULTS);
+    return withKeyLog(
+        open(home, unlock(home, passphrase), clock, own -> channels, Keepalive.DEFAULTS),
+        passphrase);
+  }
+
+  /**
+   * Makes the node's key log and recovery file if it has none (spec KEY-12: an existing node, at
+   * its first start with key logs), closing the node if that fails.
+   */
+  static Node withKeyLog(Node node, Passphrase passphrase) throws IOException {
+    try {
+      node.ownKeyLog(passphrase);
+      return node;
+    } catch (IOException | RuntimeException e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  /** The node's verified key log, made first if it has none (spec KEY-10, KEY-12). */
+  public KeyLog ownKeyLog(Passphrase passphrase) throws IOException {
+    return OwnKeyLog.ensure(
+        new KeyLogStore(db), keys, home, passphrase, vault.kdf(), clock, new SecureRandom());
   }
 
   /**

@@ -83,7 +83,7 @@ public final class RunningNode implements AutoCloseable {
     }
     Node node;
     try {
-      node = Node.open(home, vault, clock, keepalive);
+      node = Node.withKeyLog(Node.open(home, vault, clock, keepalive), passphrase);
     } catch (IOException | RuntimeException e) {
       releaseQuietly(lock);
       throw e;

@@ -415,7 +415,16 @@ public final class Migrations {
                 proposed_at        INTEGER NOT NULL
               )""",
               // 1 after an amendment: the sender may send the copy's version once more (FEED-9.1).
-              "ALTER TABLE alert_copies ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0"));
+              "ALTER TABLE alert_copies ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0"),
+          new Migration(
+              16,
+              "the node's own key log (spec KEY-10): public statements, kept in clear",
+              """
+              CREATE TABLE key_log (
+                sequence  INTEGER PRIMARY KEY CHECK (sequence >= 0),
+                event     BLOB    NOT NULL,
+                signature BLOB    NOT NULL
+              )"""));
 
   /** All migrations, ascending by version, contiguous from 1. */
   public static List<Migration> all() {

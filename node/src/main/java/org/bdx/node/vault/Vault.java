@@ -272,7 +272,7 @@ public final class Vault implements AutoCloseable {
   }
 
   /** Argon2id (RFC 9106, version 0x13) of the passphrase's UTF-8 bytes: the key-encryption key. */
-  private static SymmetricKey derive(Passphrase passphrase, byte[] salt, KdfParams kdf) {
+  static SymmetricKey derive(Passphrase passphrase, byte[] salt, KdfParams kdf) {
     Argon2Parameters params =
         new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
             .withVersion(Argon2Parameters.ARGON2_VERSION_13)

@@ -32,6 +32,7 @@ public final class LegacyDatabase {
           try (Statement s = c.createStatement()) {
             for (String sql :
                 List.of(
+                    "DROP TABLE IF EXISTS key_log",
                     "DROP TABLE IF EXISTS agreement_amendments",
                     "DROP TABLE alert_copies",
                     "ALTER TABLE alerts DROP COLUMN hops",

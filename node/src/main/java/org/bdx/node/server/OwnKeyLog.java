@@ -1,0 +1,101 @@
+package org.bdx.node.server;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.logging.Logger;
+import org.bdx.node.home.NodeHome;
+import org.bdx.node.identity.NodeKeys;
+import org.bdx.node.keys.KeyEvents;
+import org.bdx.node.keys.KeyLog;
+import org.bdx.node.keys.KeyLogException;
+import org.bdx.node.store.KeyLogStore;
+import org.bdx.node.vault.KdfParams;
+import org.bdx.node.vault.Passphrase;
+import org.bdx.node.vault.RecoveryFile;
+import org.bdx.node.vault.SecretAccess;
+import org.bdx.proto.v1.SignedKeyEvent;
+
+/**
+ * Makes and keeps the node's own key log (spec KEY-10 to KEY-13): the inception, made once, and the
+ * recovery file that holds the next key, sealed under the passphrase, for the coordinator to move
+ * offline. The node never reads the recovery file: it writes it, and replaces it only while no
+ * stored event commits to its key.
+ */
+final class OwnKeyLog {
+  private static final Logger LOG = Logger.getLogger(OwnKeyLog.class.getName());
+
+  private OwnKeyLog() {}
+
+  /**
+   * The node's verified key log; makes its inception first if none is stored (KEY-12). The recovery
+   * file is forced to disk before the log that commits to its key is stored, so a crash in between
+   * leaves no stored log, and the next call makes both again (KEY-13).
+   *
+   * @throws IOException if the stored log does not verify, or its current key is not the node's
+   */
+  static KeyLog ensure(
+      KeyLogStore store,
+      NodeKeys keys,
+      NodeHome home,
+      Passphrase passphrase,
+      KdfParams kdf,
+      Clock clock,
+      SecureRandom rng)
+      throws IOException {
+    List<SignedKeyEvent> held = store.load();
+    if (!held.isEmpty()) {
+      return check(keys, held);
+    }
+    NodeKeys next = NodeKeys.generate(rng);
+    SignedKeyEvent inception =
+        KeyEvents.inception(keys, next.publicKey(), Math.max(1, clock.instant().getEpochSecond()));
+    KeyLog log;
+    try {
+      log = KeyLog.verify(keys.nodeId(), List.of(inception)); // KEY-9: verify before use
+    } catch (KeyLogException e) {
+      throw new IllegalStateException("a fresh inception does not verify", e);
+    }
+    Path file = home.recoveryFile();
+    byte[] seed = next.exportSeed(SecretAccess.INSECURE);
+    try {
+      RecoveryFile.write(
+          file,
+          new RecoveryFile.Header(keys.nodeId().value(), 0, log.lastEventDigest()),
+          seed,
+          passphrase,
+          kdf,
+          rng);
+    } finally {
+      Arrays.fill(seed, (byte) 0);
+    }
+    store.append(0, List.of(inception));
+    LOG.info(
+        () ->
+            "made this node's key log; its next key is sealed in "
+                + file
+                + ": move that file off this machine with bdx key export-recovery");
+    return log;
+  }
+
+  private static KeyLog check(NodeKeys keys, List<SignedKeyEvent> held) throws IOException {
+    KeyLog log;
+    try {
+      log = KeyLog.verify(keys.nodeId(), held);
+    } catch (KeyLogException e) {
+      throw new IOException(
+          "this node's key log in its database does not verify ("
+              + e.getMessage()
+              + "); restore the node from a backup");
+    }
+    if (!MessageDigest.isEqual(log.latestKey(), keys.publicKey())) {
+      throw new IOException(
+          "this node's key is not the current key of its key log; restore the node from a backup");
+    }
+    return log;
+  }
+}
