@@ -451,8 +451,18 @@ public final class Node implements AutoCloseable {
 
   /** The node's verified key log, made first if it has none (spec KEY-10, KEY-12). */
   public KeyLog ownKeyLog(Passphrase passphrase) throws IOException {
-    return OwnKeyLog.ensure(
-        new KeyLogStore(db), keys, home, passphrase, vault.kdf(), clock, new SecureRandom());
+    KeyLogStore store = new KeyLogStore(db);
+    boolean none = store.load().isEmpty();
+    KeyLog log =
+        OwnKeyLog.ensure(store, keys, home, passphrase, vault.kdf(), clock, new SecureRandom());
+    if (none) {
+      LOG.info(
+          () ->
+              "made this node's key log; its next key is sealed in "
+                  + home.recoveryFile()
+                  + ": move that file off this machine with bdx key export-recovery");
+    }
+    return log;
   }
 
   /**

@@ -74,7 +74,9 @@ final class OwnKeyLog {
       Arrays.fill(seed, (byte) 0);
     }
     store.append(0, List.of(inception));
-    LOG.info(
+    // Fine, not info: at bdx init the command says so itself; an existing node's first start
+    // logs it at info (Node#ownKeyLog).
+    LOG.fine(
         () ->
             "made this node's key log; its next key is sealed in "
                 + file
