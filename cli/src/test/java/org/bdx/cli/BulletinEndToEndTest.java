@@ -75,7 +75,7 @@ class BulletinEndToEndTest {
         .contains("BAD DATE WARNINGS", "Made by North Peers", "3 warnings")
         // One group for "Downtown" and "downtown ", named as the newest warning writes it.
         .contains("## downtown (2 warnings)", "## Strathcona (1 warning)")
-        .contains("PHYSICAL ASSAULT", "Phone: +16045550123", "thin, now bald", "[UPDATED]");
+        .contains("PHYSICAL ASSAULT", "Phone: +1 604-555-0123", "thin, now bald", "[UPDATED]");
     assertThat(text.indexOf("## downtown")).isLessThan(text.indexOf("## Strathcona"));
     assertThat(text.indexOf("short, green jacket")).isLessThan(text.indexOf("tall, red cap"));
     // Never the narrative or the contact; not the plate North was not given; not the retracted

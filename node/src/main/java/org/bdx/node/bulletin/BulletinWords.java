@@ -139,6 +139,11 @@ public final class BulletinWords {
     return word("severity." + suffix(s.name(), "SEVERITY_"));
   }
 
+  /** Items joined as this language lists them ("a, b and c"; "a、b和c"). */
+  public String list(java.util.Collection<String> items) {
+    return com.ibm.icu.text.ListFormatter.getInstance(locale).format(items);
+  }
+
   /** Upper case as this language writes it (no change for scripts without case). */
   public String upper(String s) {
     return com.ibm.icu.lang.UCharacter.toUpperCase(locale, s);

@@ -5,6 +5,7 @@ import com.google.common.html.HtmlEscapers;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.bdx.node.search.PhoneNumbers;
 import org.bdx.node.text.VisibleText;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.HarmCategory;
@@ -25,7 +26,7 @@ public final class HtmlBulletin implements BulletinFormat {
   static final String STYLE =
       """
       *{box-sizing:border-box}
-      body{margin:0;padding:12px;font-family:"Noto Sans","Helvetica Neue",Arial,sans-serif;\
+      body{max-width:720px;margin:0 auto;padding:12px;font-family:"Noto Sans","Helvetica Neue",Arial,sans-serif;\
       font-size:17px;line-height:1.4;color:#111;background:#fff}
       header{border-bottom:4px solid #111;padding-bottom:8px;margin-bottom:12px}
       h1{font-size:28px;margin:0 0 4px}
@@ -40,6 +41,7 @@ public final class HtmlBulletin implements BulletinFormat {
       border:2px solid #111;border-radius:10px;margin-left:6px;text-transform:uppercase}
       .harms{font-size:22px;font-weight:800;margin:2px 0 6px;color:#a00000}
       .sev{font-size:16px;margin:0 0 6px}
+      .sev .k{font-size:15px;color:#333;margin-right:6px}
       .id{font-size:22px;font-weight:800;margin:2px 0;word-break:break-all}
       .id .k,.row .k{font-size:15px;font-weight:400;color:#333;margin-right:6px}
       .row{margin:4px 0}
@@ -109,18 +111,18 @@ public final class HtmlBulletin implements BulletinFormat {
     List<String> harms =
         f.getHarmsList().stream().filter(h -> h != HarmCategory.UNRECOGNIZED).map(w::harm).toList();
     if (!harms.isEmpty()) {
-      out.append("<p class=\"harms\">").append(esc(String.join(", ", harms))).append("</p>\n");
+      out.append("<p class=\"harms\">").append(esc(w.list(harms))).append("</p>\n");
     }
     if (f.getSeverity() != Severity.SEVERITY_UNSPECIFIED
         && f.getSeverity() != Severity.UNRECOGNIZED) {
-      out.append("<p class=\"sev\">")
+      out.append("<p class=\"sev\"><span class=\"k\">")
           .append(esc(w.word("label.severity")))
-          .append(": <b>")
+          .append("</span><b>")
           .append(esc(w.severity(f.getSeverity())))
           .append("</b></p>\n");
     }
     for (String phone : f.getPhoneNumbersList()) {
-      identifier(out, w.word("label.phones"), phone);
+      identifier(out, w.word("label.phones"), PhoneNumbers.forReading(phone));
     }
     identifier(out, w.word("label.plate"), f.getVehiclePlate());
     for (String handle : f.getOnlineHandlesList()) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.bdx.node.search.PhoneNumbers;
 import org.bdx.node.text.VisibleText;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.HarmCategory;
@@ -60,16 +61,19 @@ public final class TextBulletin implements BulletinFormat {
     out.append('\n');
     List<String> harms = new ArrayList<>();
     for (HarmCategory h : f.getHarmsList()) {
-      harms.add(w.upper(w.harm(h)));
+      harms.add(w.harm(h));
     }
     if (!harms.isEmpty()) {
-      out.append("  ").append(String.join(", ", harms)).append('\n');
+      out.append("  ").append(w.upper(w.list(harms))).append('\n');
     }
     if (f.getSeverity() != Severity.SEVERITY_UNSPECIFIED
         && f.getSeverity() != Severity.UNRECOGNIZED) {
       line(out, w.word("label.severity"), w.severity(f.getSeverity()));
     }
-    lines(out, w.word("label.phones"), f.getPhoneNumbersList());
+    lines(
+        out,
+        w.word("label.phones"),
+        f.getPhoneNumbersList().stream().map(PhoneNumbers::forReading).toList());
     line(out, w.word("label.plate"), f.getVehiclePlate());
     line(out, w.word("label.vehicle"), f.getVehicleDescription());
     lines(out, w.word("label.handles"), f.getOnlineHandlesList());

@@ -74,14 +74,14 @@ class BulletinFormatsTest {
     Bulletin b = bulletin("tall", "");
     String sheet = text(b, "en");
     assertThat(sheet)
-        .contains("BAD DATE WARNINGS", "PHYSICAL ASSAULT, ROBBERY", "Phone: +16045550123")
+        .contains("BAD DATE WARNINGS", "PHYSICAL ASSAULT AND ROBBERY", "Phone: +1 604-555-0123")
         .contains("Plate: ABC123", "Online: @badguy", "[UPDATED]", "Nov 5, 2026 · evening · street")
         .contains("Incidents since Nov 1, 2026", "December 1, 2026", "1 warning")
         .contains("Had a bad date?");
     String page = html(b, "en");
     assertThat(page)
-        .contains("<p class=\"harms\">physical assault, robbery</p>")
-        .contains("<bdi>+16045550123</bdi>", "<bdi>ABC123</bdi>", "<bdi>@badguy</bdi>")
+        .contains("<p class=\"harms\">physical assault and robbery</p>")
+        .contains("<bdi>+1 604-555-0123</bdi>", "<bdi>ABC123</bdi>", "<bdi>@badguy</bdi>")
         .contains("class=\"updated\">Updated<", "<html lang=\"en\">");
     assertThat(page).doesNotContain("<script").doesNotContain("http://").doesNotContain("https://");
   }
@@ -91,7 +91,7 @@ class BulletinFormatsTest {
     Bulletin b = bulletin("grand, manteau gris", "");
     assertThat(html(b, "fr")).contains("agression physique", "Mis à jour", "grand, manteau gris");
     assertThat(text(b, "vi")).contains("HÀNH HUNG", "grand, manteau gris");
-    assertThat(html(b, "zh-Hant")).contains("身體攻擊", "<html lang=\"zh-Hant\">");
+    assertThat(html(b, "zh-Hant")).contains("身體攻擊和搶劫", "<html lang=\"zh-Hant\">");
     assertThat(html(b, "pa")).contains("ਸਰੀਰਕ ਹਮਲਾ");
   }
 

@@ -128,7 +128,7 @@ class RenderBulletinApiTest {
     assertThat(r.getMediaType()).isEqualTo("text/html; charset=utf-8");
     assertThat(r.getAlertCount()).isEqualTo(2);
     assertThat(page)
-        .contains("agression physique", "tall, red cap", "short, beard", "+16045550123")
+        .contains("agression physique", "tall, red cap", "short, beard", "+1 604-555-0123")
         .contains("Test Org")
         .doesNotContain(CANARY);
     AuditEntry last =
@@ -187,5 +187,26 @@ class RenderBulletinApiTest {
   void renderBulletin_needsOnlyAViewer() {
     assertThat(Permissions.needed(ClientServiceGrpc.getRenderBulletinMethod().getFullMethodName()))
         .isEqualTo(StaffRole.STAFF_ROLE_VIEWER);
+  }
+
+  @Test
+  void node_withABulletinSettingNamingTheContact_refusesToStart() throws Exception {
+    NodeHome other = new NodeHome(tmp.resolve("other"));
+    TestNodes.init(
+        other,
+        new NodeConfig(
+            "Other Org",
+            NodeConfig.DEFAULT_LISTEN,
+            NodeConfig.DEFAULT_FEDERATION_LISTEN,
+            "CA",
+            Duration.ofDays(30),
+            2));
+    java.nio.file.Files.writeString(
+        other.configFile(),
+        "bulletin.fields=harms,reporter_contact\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    assertThatThrownBy(() -> Node.open(other, TestNodes.PASSPHRASE, Clock.systemUTC()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bulletin.fields names reporter_contact");
   }
 }
