@@ -7,6 +7,7 @@ import org.bdx.cli.alerts.AlertsCommand;
 import org.bdx.cli.audit.AuditCommand;
 import org.bdx.cli.backup.BackupCommand;
 import org.bdx.cli.backup.RestoreCommand;
+import org.bdx.cli.bulletin.BulletinCommand;
 import org.bdx.cli.key.KeyCommand;
 import org.bdx.cli.node.DemoCommand;
 import org.bdx.cli.node.IdCommand;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Command;
       PassphraseCommand.class,
       ReportCommand.class,
       AlertsCommand.class,
+      BulletinCommand.class,
       PartnerCommand.class,
       AgreementCommand.class,
       StaffCommand.class,

@@ -34,13 +34,13 @@ class ArchitectureTest {
           List.of("federation"),
           List.of("edge"),
           List.of("intake"),
-          List.of("agreement", "sync", "access"),
+          List.of("agreement", "sync", "access", "bulletin"),
           List.of("policy", "search", "audit", "backup"),
           List.of("store", "tls"),
           List.of("keys"),
           List.of("home", "signing"),
           List.of("identity", "error"),
-          List.of("vault", "logging"));
+          List.of("vault", "logging", "text"));
 
   private static final String ROOT = "org.bdx.node";
 

@@ -1,58 +1,23 @@
 package org.bdx.cli.command;
 
+import org.bdx.node.text.VisibleText;
+
 /**
- * Text from partners (and from anyone who typed a report) as it may reach a terminal.
- *
- * <p>A partner's alert is stored exactly as received, but shown on staff's terminals it must not be
- * able to act on them: an escape sequence can rewrite the screen, hide lines or set the window
- * title; a bidirectional override can make "0123 555 604" read as another number or put a warning
- * in another field's place; a newline inside a field can forge a line that looks like the CLI's
- * own. Such characters are therefore shown as visible escapes: a backslash, 'u' and four hex digits
- * (a backslash and 'n' for a newline). {@code --json} output does not go through here: JSON escapes
- * what it must and scripts get the exact value.
+ * Text from partners (and from anyone who typed a report) as it may reach a terminal: controls,
+ * bidirectional overrides and line breaks shown as visible escapes, by the node's one rule for
+ * showing text to people ({@link VisibleText}, shared with bulletins). {@code --json} output does
+ * not go through here: JSON escapes what it must and scripts get the exact value.
  */
 public final class TerminalText {
   private TerminalText() {}
 
-  /**
-   * {@code s} with C0 and C1 controls, DEL, the line and paragraph separators and the Unicode
-   * bidirectional controls replaced by visible escapes; everything else as it is. Null is "".
-   */
+  /** {@code s} with its unsafe characters as visible escapes ({@link VisibleText#safe}). */
   public static String safe(String s) {
-    if (s == null) {
-      return "";
-    }
-    if (s.chars().noneMatch(TerminalText::unsafe)) {
-      return s;
-    }
-    StringBuilder sb = new StringBuilder(s.length() + 16);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!unsafe(c)) {
-        sb.append(c);
-      } else if (c == '\n') {
-        sb.append("\\n");
-      } else if (c == '\r') {
-        sb.append("\\r");
-      } else if (c == '\t') {
-        sb.append("\\t");
-      } else {
-        sb.append(String.format("\\u%04X", (int) c));
-      }
-    }
-    return sb.toString();
+    return VisibleText.safe(s);
   }
 
   /** Whether {@code c} can move the cursor, change the terminal or reorder what is shown. */
   static boolean unsafe(int c) {
-    return c < 0x20 // C0 controls, ESC, newline and tab included
-        || (c >= 0x7F && c <= 0x9F) // DEL and C1 controls (0x9B is a one-byte CSI)
-        || c == 0x061C // arabic letter mark
-        || c == 0x200E // left-to-right mark
-        || c == 0x200F // right-to-left mark
-        || (c >= 0x202A && c <= 0x202E) // embeddings and overrides
-        || (c >= 0x2066 && c <= 0x2069) // isolates
-        || c == 0x2028 // line separator
-        || c == 0x2029; // paragraph separator
+    return VisibleText.unsafe(c);
   }
 }

@@ -9,6 +9,11 @@ public enum AuditAction {
   SEARCH("search"),
   /** An alert shown to staff: {@code alert}, {@code origin}. */
   ALERT_VIEW("alert.view"),
+  /**
+   * A bulletin made: {@code criteria} ({@code since}, and {@code area} when one was given), {@code
+   * lang}, {@code format}, {@code results} (how many warnings it holds). Never the area itself.
+   */
+  BULLETIN("bulletin"),
   /** Report summaries listed: {@code results}. */
   REPORT_LIST("report.list"),
   /** A report entered: {@code report}, {@code alert}, {@code version} (1). */

@@ -6,10 +6,10 @@ import org.bdx.proto.v1.ClientServiceGrpc;
 import org.bdx.proto.v1.StaffRole;
 
 /**
- * Which role each call of the local APIs needs (spec API-1, ADM-1). A viewer searches and reads;
- * intake staff also enter, correct and retract reports; a coordinator also purges reports and
- * manages partners, agreements and staff. A call not named here needs a coordinator: a new call is
- * closed until someone decides who may make it.
+ * Which role each call of the local APIs needs (spec API-1, ADM-1). A viewer searches, reads and
+ * makes bulletins; intake staff also enter, correct and retract reports; a coordinator also purges
+ * reports and manages partners, agreements and staff. A call not named here needs a coordinator: a
+ * new call is closed until someone decides who may make it.
  */
 public final class Permissions {
   private static final Map<String, StaffRole> NEEDED =
@@ -22,6 +22,9 @@ public final class Permissions {
               StaffRole.STAFF_ROLE_VIEWER),
           Map.entry(
               ClientServiceGrpc.getGetAlertMethod().getFullMethodName(),
+              StaffRole.STAFF_ROLE_VIEWER),
+          Map.entry(
+              ClientServiceGrpc.getRenderBulletinMethod().getFullMethodName(),
               StaffRole.STAFF_ROLE_VIEWER),
           Map.entry(
               ClientServiceGrpc.getSubmitReportMethod().getFullMethodName(),

@@ -64,6 +64,21 @@ public final class PhoneNumbers {
     return isE164(e164) ? Optional.of(e164) : Optional.empty();
   }
 
+  /**
+   * An E.164 number grouped for a person to read and compare ("+1 604-555-0123"); anything that
+   * does not parse as one, as it is.
+   */
+  public static String forReading(String e164) {
+    if (!isE164(e164)) {
+      return e164;
+    }
+    try {
+      return UTIL.format(UTIL.parse(e164, null), PhoneNumberFormat.INTERNATIONAL);
+    } catch (NumberParseException e) {
+      return e164;
+    }
+  }
+
   /** Whether {@code s} has the shape of an E.164 number: '+', then 2 to 15 digits, no leading 0. */
   public static boolean isE164(String s) {
     // By hand, not String.matches: called for every phone number of every received alert.

@@ -32,6 +32,8 @@ import org.bdx.node.audit.AuditDetail;
 import org.bdx.node.audit.AuditLog;
 import org.bdx.node.backup.BackupMaker;
 import org.bdx.node.backup.PurgeList;
+import org.bdx.node.bulletin.BulletinMaker;
+import org.bdx.node.bulletin.BulletinSettings;
 import org.bdx.node.edge.AuditActor;
 import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.edge.ErrorMapping;
@@ -149,6 +151,7 @@ public final class Node implements AutoCloseable {
       NodeKeys keys,
       NodeDatabase db,
       ScreeningSettings screeningSettings,
+      BulletinSettings bulletinSettings,
       Vault vault,
       RowCipher cipher,
       ReportKeys reportKeys,
@@ -276,7 +279,13 @@ public final class Node implements AutoCloseable {
             this::organizationName,
             lifecycle,
             audit,
-            clock);
+            clock,
+            new BulletinMaker(
+                new AlertSearch(new SearchIndex(db), clock),
+                bulletinSettings,
+                config.organizationName(),
+                this::organizationName,
+                clock));
     this.adminApi =
         new AdminApi(
             nodeId,
@@ -510,6 +519,8 @@ public final class Node implements AutoCloseable {
       removeBackupLeftovers(home);
       NodeKeys keys = KeyFiles.load(home.dir(), vault);
       ScreeningSettings screening = ScreeningSettings.load(home.configFile());
+      // A bulletin setting naming the narrative or the contact stops the node at start (BUL-3).
+      BulletinSettings bulletins = BulletinSettings.load(home.configFile());
       SecureRandom rng = new SecureRandom();
       reportKeys =
           ReportKeys.open(home.reportKeysFile(), vault.subKey(Vault.Purpose.REPORT_KEYS), rng);
@@ -530,6 +541,7 @@ public final class Node implements AutoCloseable {
               keys,
               db,
               screening,
+              bulletins,
               vault,
               cipher,
               reportKeys,

@@ -12,6 +12,12 @@ import java.util.function.Function;
 import org.bdx.node.audit.AuditAction;
 import org.bdx.node.audit.AuditDetail;
 import org.bdx.node.audit.AuditLog;
+import org.bdx.node.bulletin.Bulletin;
+import org.bdx.node.bulletin.BulletinFormat;
+import org.bdx.node.bulletin.BulletinMaker;
+import org.bdx.node.bulletin.BulletinWords;
+import org.bdx.node.bulletin.HtmlBulletin;
+import org.bdx.node.bulletin.TextBulletin;
 import org.bdx.node.edge.ErrorMapping;
 import org.bdx.node.edge.Views;
 import org.bdx.node.error.BdxException;
@@ -41,6 +47,8 @@ import org.bdx.proto.v1.ListReportsRequest;
 import org.bdx.proto.v1.ListReportsResponse;
 import org.bdx.proto.v1.PurgeReportRequest;
 import org.bdx.proto.v1.PurgeReportResponse;
+import org.bdx.proto.v1.RenderBulletinRequest;
+import org.bdx.proto.v1.RenderBulletinResponse;
 import org.bdx.proto.v1.ReportSummary;
 import org.bdx.proto.v1.RetractAlertRequest;
 import org.bdx.proto.v1.RetractAlertResponse;
@@ -75,6 +83,7 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
   private final AlertLifecycle lifecycle;
   private final AuditLog audit;
   private final Clock clock;
+  private final BulletinMaker bulletins;
 
   public ClientApi(
       GetNodeInfoResponse nodeInfo,
@@ -86,7 +95,9 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
       Function<NodeId, String> originNames,
       AlertLifecycle lifecycle,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      BulletinMaker bulletins) {
+    this.bulletins = bulletins;
     this.lifecycle = lifecycle;
     this.audit = audit;
     this.clock = clock;
@@ -320,6 +331,46 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
         SearchAlertsResponse.newBuilder()
             .addAllAlerts(page.items().stream().map(this::withCopies).toList())
             .setNextPageToken(nullToEmpty(page.nextPageToken()))
+            .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void renderBulletin(
+      RenderBulletinRequest request, StreamObserver<RenderBulletinResponse> out) {
+    if (request.getSince().isBlank()) {
+      throw new IllegalArgumentException("since: required, a date in the form YYYY-MM-DD");
+    }
+    LocalDate since = date("since", request.getSince());
+    String area = request.getArea().strip();
+    if (area.length() > AlertQuery.MAX_AREA) {
+      throw new IllegalArgumentException(
+          "area: longer than " + AlertQuery.MAX_AREA + " characters");
+    }
+    BulletinWords words = BulletinWords.of(request.getLang());
+    BulletinFormat format =
+        switch (request.getFormat()) {
+          case BULLETIN_FORMAT_TEXT -> new TextBulletin();
+          case BULLETIN_FORMAT_HTML -> new HtmlBulletin();
+          default -> throw new IllegalArgumentException("format: choose TEXT or HTML");
+        };
+    Bulletin b = bulletins.make(since, area);
+    audit.record(
+        AuditAction.BULLETIN,
+        AuditDetail.of()
+            .list("criteria", area.isEmpty() ? List.of("since") : List.of("since", "area"), "none")
+            .add("lang", words.language())
+            .add(
+                "format",
+                request.getFormat() == org.bdx.proto.v1.BulletinFormat.BULLETIN_FORMAT_HTML
+                    ? "html"
+                    : "text")
+            .add("results", b.count()));
+    out.onNext(
+        RenderBulletinResponse.newBuilder()
+            .setContent(com.google.protobuf.ByteString.copyFrom(format.render(b, words)))
+            .setMediaType(format.mediaType())
+            .setAlertCount(b.count())
             .build());
     out.onCompleted();
   }

@@ -99,4 +99,12 @@ class PhoneNumbersTest {
     assertThat(PhoneNumbers.isE164("+0123")).isFalse();
     assertThat(PhoneNumbers.isE164("+1234567890123456")).isFalse();
   }
+
+  @Test
+  void forReading_groupsAnE164Number_andLeavesAnythingElseAsItIs() {
+    assertThat(PhoneNumbers.forReading("+16045550123")).isEqualTo("+1 604-555-0123");
+    assertThat(PhoneNumbers.forReading("+442079460018")).isEqualTo("+44 20 7946 0018");
+    assertThat(PhoneNumbers.forReading("604 555")).isEqualTo("604 555");
+    assertThat(PhoneNumbers.forReading(null)).isNull();
+  }
 }
