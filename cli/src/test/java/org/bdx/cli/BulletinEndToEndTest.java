@@ -59,12 +59,15 @@ class BulletinEndToEndTest {
     String retracted = report(1, "Strathcona", RETRACTED);
     ok("alerts", "update", updated, "--home", east.homeArg(), "--description", "thin, now bald");
     ok("alerts", "retract", retracted, "--home", east.homeArg(), "--reason", "wrong person");
+    // held() first: show() fails the test outright on an alert that has not arrived yet.
     awaitTrue(
         () ->
-            quietly(() -> show(north, updated).getVersion() == 2).getAsBoolean()
-                && quietly(() -> show(north, retracted).getTombstone()).getAsBoolean()
-                && NetSteps.held(north, first)
-                && NetSteps.held(north, second),
+            NetSteps.held(north, first)
+                && NetSteps.held(north, second)
+                && NetSteps.held(north, updated)
+                && NetSteps.held(north, retracted)
+                && quietly(() -> show(north, updated).getVersion() == 2).getAsBoolean()
+                && quietly(() -> show(north, retracted).getTombstone()).getAsBoolean(),
         "north holds the update and the retraction",
         60);
 
