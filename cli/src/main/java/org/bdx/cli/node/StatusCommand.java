@@ -31,9 +31,11 @@ import picocli.CommandLine.Command;
       "            first through another partner (in all; some are normal)",
       "  REFUSED   malformed, undecodable or oversized messages refused whole",
       "            (since the node started)",
-      "Below the table, each partner whose feed is offline: since when (while this node ran)"
-          + " and why its last attempt failed; then each partner with rejected items, counted by"
-          + " reason.",
+      "Below the table, each partner's key: since when it is in use by the partner's key log"
+          + " (fetched when its feed connects), a rotation not yet trusted here, and a warning if"
+          + " two different key logs were seen; then each partner whose feed is offline: since"
+          + " when (while this node ran) and why its last attempt failed; then each partner with"
+          + " rejected items, counted by reason.",
     })
 public final class StatusCommand extends BdxCommand {
   @Override
@@ -85,8 +87,36 @@ public final class StatusCommand extends BdxCommand {
                 p.getInboundStale(),
                 p.getInboundRefused());
       }
+      keys(r, now);
       offline(r);
       rejections(r);
+    }
+  }
+
+  /** Each partner's key as its key log held here says (spec KEY-17). */
+  private void keys(GetStatusResponse r, Instant now) {
+    out().println();
+    out().println("Partners' keys:");
+    for (PartnerStatus p : r.getPartnersList()) {
+      String line =
+          p.getKeyLogLength() == 0
+              ? "no key log received yet (fetched when its feed connects)"
+              : "key " + KeyShowCommand.inUseSince(p.getKeyValidFrom(), now);
+      out().printf("  %-18s  %s%n", p.getPartner().getName(), line);
+      if (p.getKeyRotationPending()) {
+        out()
+            .printf(
+                "  %-18s  %s%n",
+                "", "rotated to a new key: not yet trusted here (coming in a later version)");
+      }
+      if (p.getKeyLogForks() > 0) {
+        out()
+            .printf(
+                "  %-18s  %s%n",
+                "",
+                "FORK: two different key logs seen for this partner; compare fingerprints"
+                    + " with them by phone (bdx partner show)");
+      }
     }
   }
 

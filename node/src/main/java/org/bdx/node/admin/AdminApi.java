@@ -25,7 +25,6 @@ import org.bdx.node.identity.NodeId;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.AmendmentRecord;
 import org.bdx.node.store.AuditRecord;
-import org.bdx.node.store.KeyLogStore;
 import org.bdx.node.store.PartnerRecord;
 import org.bdx.node.sync.FeedHealth;
 import org.bdx.proto.v1.AcceptAgreementRequest;
@@ -98,7 +97,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
   private final StaffAccounts staff;
   private final AuditLog audit;
   private final BackupMaker backups;
-  private final KeyLogStore keyLog;
+  private final KeyStatus keyStatus;
 
   public AdminApi(
       NodeId self,
@@ -112,7 +111,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
       StaffAccounts staff,
       AuditLog audit,
       BackupMaker backups,
-      KeyLogStore keyLog) {
+      KeyStatus keyStatus) {
     this.self = self;
     this.organizationName = organizationName;
     this.partners = partners;
@@ -124,7 +123,7 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
     this.staff = staff;
     this.audit = audit;
     this.backups = backups;
-    this.keyLog = keyLog;
+    this.keyStatus = keyStatus;
   }
 
   /**
@@ -448,13 +447,14 @@ public final class AdminApi extends AdminServiceGrpc.AdminServiceImplBase {
         GetStatusResponse.newBuilder()
             .setNodeId(self.value())
             .setOrganizationName(organizationName);
-    OwnKeyStatus.fill(r, self, keyLog);
+    keyStatus.fillOwn(r);
     for (PartnerRecord p : partners.list()) {
       PartnerStatus.Builder s = PartnerStatus.newBuilder().setPartner(Views.partner(p));
       book.latestWith(p.nodeId())
           .ifPresent(a -> s.setAgreementState(a.state()).setAgreementId(a.agreementId()));
       FeedHealth h = live.getOrDefault(p.nodeId(), FeedHealth.NONE);
       s.setConnected(h.connected()).setOfflineSince(h.offlineSince()).setLastError(h.lastError());
+      keyStatus.fillPartner(s, p.nodeId());
       SyncStatus.Counts c = syncStatus.counts(p.nodeId());
       s.setLastSyncAt(c.lastSyncAt())
           .setOutboundWaiting(c.outboundWaiting())

@@ -22,6 +22,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bdx.node.access.StaffAccounts;
 import org.bdx.node.admin.AdminApi;
+import org.bdx.node.admin.KeyStatus;
 import org.bdx.node.admin.SyncStatus;
 import org.bdx.node.agreement.AgreementBook;
 import org.bdx.node.agreement.CoordinatorActions;
@@ -69,6 +70,7 @@ import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.KeyLogStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.OutboxStore;
+import org.bdx.node.store.PartnerKeyLogStore;
 import org.bdx.node.store.PartnerRecord;
 import org.bdx.node.store.ReportKeys;
 import org.bdx.node.store.ReportStore;
@@ -81,6 +83,7 @@ import org.bdx.node.sync.FeedChecks;
 import org.bdx.node.sync.FeedClients;
 import org.bdx.node.sync.FeedReceiver;
 import org.bdx.node.sync.Outbox;
+import org.bdx.node.sync.PartnerKeyLogs;
 import org.bdx.node.sync.RefusedMessages;
 import org.bdx.node.tls.CertificateTimes;
 import org.bdx.node.tls.FederationTls;
@@ -128,6 +131,7 @@ public final class Node implements AutoCloseable {
   private final FeedService feedService;
   private final FeedReceiver receiver;
   private final FeedClients feedClients;
+  private final PartnerKeyLogs partnerKeyLogs;
   private final ClientApi clientApi;
   private final AdminApi adminApi;
   private final FederationApi federationApi;
@@ -207,6 +211,8 @@ public final class Node implements AutoCloseable {
             new FeedChecks(alerts, verifier, grants, clock, config.maxClockSkew(), nodeId),
             outbox,
             partners.labels()::of);
+    this.partnerKeyLogs =
+        new PartnerKeyLogs(new PartnerKeyLogStore(db), clock, partners.labels()::of);
     this.feedClients =
         new FeedClients(
             grants,
@@ -214,7 +220,8 @@ public final class Node implements AutoCloseable {
             channels,
             receiver,
             refused,
-            partners.labels()::of);
+            partners.labels()::of,
+            partnerKeyLogs);
     // In the transaction that makes an agreement ACTIVE: queue the current alerts the partner may
     // see and what it missed while suspended (already queued versions are skipped).
     book.onActivation(r -> outbox.backfill(new Grant(r.partner(), r.agreementId(), r.weSend())));
@@ -299,8 +306,10 @@ public final class Node implements AutoCloseable {
             staff,
             audit,
             new BackupMaker(home, vault, nodeId, softwareVersion(), clock, rng),
-            new KeyLogStore(db));
-    this.federationApi = new FederationApi(new PartnerActions(book, keys, partners), feedService);
+            new KeyStatus(nodeId, new KeyLogStore(db), partnerKeyLogs));
+    KeyLogStore ownKeyLog = new KeyLogStore(db);
+    this.federationApi =
+        new FederationApi(new PartnerActions(book, keys, partners), feedService, ownKeyLog::load);
   }
 
   /** What {@code bdx init} reports back. */

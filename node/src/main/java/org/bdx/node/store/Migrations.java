@@ -424,6 +424,23 @@ public final class Migrations {
                 sequence  INTEGER PRIMARY KEY CHECK (sequence >= 0),
                 event     BLOB    NOT NULL,
                 signature BLOB    NOT NULL
+              )"""),
+          new Migration(
+              17,
+              "partners' key logs (spec KEY-16): public statements, only ever extended; forks seen",
+              """
+              CREATE TABLE partner_key_logs (
+                partner_node_id TEXT    NOT NULL,
+                sequence        INTEGER NOT NULL CHECK (sequence >= 0),
+                event           BLOB    NOT NULL,
+                signature       BLOB    NOT NULL,
+                PRIMARY KEY (partner_node_id, sequence)
+              )""",
+              """
+              CREATE TABLE partner_key_log_forks (
+                partner_node_id TEXT    PRIMARY KEY,
+                forks           INTEGER NOT NULL CHECK (forks >= 1),
+                last_seen_at    INTEGER NOT NULL
               )"""));
 
   /** All migrations, ascending by version, contiguous from 1. */

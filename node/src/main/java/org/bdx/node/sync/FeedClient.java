@@ -105,6 +105,8 @@ public final class FeedClient implements AutoCloseable {
   private volatile ManagedChannel channel;
   private final Supplier<String> label;
   private final RepeatedFailures failures;
+  private final PartnerKeyLogs keyLogs;
+  private volatile Thread keyLogFetch;
 
   public FeedClient(
       NodeId partner, String endpoint, PartnerChannels channels, FeedReceiver receiver) {
@@ -148,7 +150,32 @@ public final class FeedClient implements AutoCloseable {
       Options options,
       RefusedMessages refused,
       Supplier<String> label) {
-    this(partner, endpoint, channels, receiver, options, refused, receiver::sync, label);
+    this(partner, endpoint, channels, receiver, options, refused, receiver::sync, label, null);
+  }
+
+  /**
+   * As above, fetching the partner's key log into {@code keyLogs} at each new connection (spec
+   * KEY-16), retrying a failed fetch a few times with the feed's backoff.
+   */
+  public FeedClient(
+      NodeId partner,
+      String endpoint,
+      PartnerChannels channels,
+      FeedReceiver receiver,
+      Options options,
+      RefusedMessages refused,
+      Supplier<String> label,
+      PartnerKeyLogs keyLogs) {
+    this(
+        partner,
+        endpoint,
+        channels,
+        receiver,
+        options,
+        refused,
+        receiver::sync,
+        label,
+        Objects.requireNonNull(keyLogs, "keyLogs"));
   }
 
   /** As above, with the step that forces stored batches to disk replaced (tests). */
@@ -160,7 +187,7 @@ public final class FeedClient implements AutoCloseable {
       Options options,
       RefusedMessages refused,
       Runnable sync) {
-    this(partner, endpoint, channels, receiver, options, refused, sync, partner::fingerprint);
+    this(partner, endpoint, channels, receiver, options, refused, sync, partner::fingerprint, null);
   }
 
   private FeedClient(
@@ -171,7 +198,9 @@ public final class FeedClient implements AutoCloseable {
       Options options,
       RefusedMessages refused,
       Runnable sync,
-      Supplier<String> label) {
+      Supplier<String> label,
+      PartnerKeyLogs keyLogs) {
+    this.keyLogs = keyLogs;
     this.label = Objects.requireNonNull(label, "label");
     this.failures = new RepeatedFailures(LOG, () -> "feed from partner " + label.get());
     this.sync = Objects.requireNonNull(sync, "sync");
@@ -226,6 +255,10 @@ public final class FeedClient implements AutoCloseable {
   public void close() {
     closed = true;
     worker.interrupt();
+    Thread fetch = keyLogFetch;
+    if (fetch != null) {
+      fetch.interrupt();
+    }
     try {
       if (!stopped.await(5, TimeUnit.SECONDS)) {
         LOG.warning("feed from partner " + label.get() + ": the client did not stop in time");
@@ -270,6 +303,54 @@ public final class FeedClient implements AutoCloseable {
       disconnected();
       stopped.countDown();
     }
+  }
+
+  /** Most attempts to fetch the partner's key log per connection (spec KEY-16). */
+  static final int KEY_LOG_ATTEMPTS = 4;
+
+  /**
+   * Fetches the partner's key log on a thread of its own, so the feed is not held up; a failure is
+   * retried with the feed's backoff, at most {@link #KEY_LOG_ATTEMPTS} times, and again at the next
+   * connection. One fetch at a time.
+   */
+  private void fetchKeyLog(ManagedChannel ch) {
+    Thread running = keyLogFetch;
+    if (keyLogs == null || closed || (running != null && running.isAlive())) {
+      return;
+    }
+    keyLogFetch =
+        Thread.ofVirtual()
+            .name("bdx-key-log-fetch-" + partner.fingerprint())
+            .start(
+                () -> {
+                  for (int attempt = 1; attempt <= KEY_LOG_ATTEMPTS && !closed; attempt++) {
+                    try {
+                      keyLogs.fetch(partner, ch);
+                      return;
+                    } catch (RuntimeException e) {
+                      if (closed) {
+                        return;
+                      }
+                      String why = FeedHealth.words(e);
+                      int n = attempt;
+                      LOG.info(
+                          () ->
+                              "could not fetch the key log of partner "
+                                  + label.get()
+                                  + " (attempt "
+                                  + n
+                                  + " of "
+                                  + KEY_LOG_ATTEMPTS
+                                  + "): "
+                                  + why);
+                    }
+                    try {
+                      Thread.sleep(backoff(attempt).toMillis());
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                });
   }
 
   /** Delay before the next attempt: base * 2^(attempt-1), capped, with "equal jitter". */
@@ -429,6 +510,7 @@ public final class FeedClient implements AutoCloseable {
           connected = true;
           lastError = "";
           failures.recovered("connected again");
+          fetchKeyLog(ch);
         }
         if (!items.isEmpty()) {
           // Committed without waiting for the disk; acknowledged once the syncer has forced it

@@ -30,6 +30,7 @@ public final class FeedClients implements AutoCloseable {
   private final FeedClient.Options options;
   private final RefusedMessages refused;
   private final Function<NodeId, String> labels;
+  private final PartnerKeyLogs keyLogs;
   private final Map<NodeId, FeedClient> clients = new HashMap<>();
   private boolean closed;
 
@@ -64,7 +65,32 @@ public final class FeedClients implements AutoCloseable {
         receiver,
         FeedClient.Options.defaults(),
         refused,
-        labels);
+        labels,
+        null);
+  }
+
+  /**
+   * As above, each client fetching its partner's key log into {@code keyLogs} at each new
+   * connection (spec KEY-16).
+   */
+  public FeedClients(
+      SharingGrants grants,
+      Function<NodeId, Optional<String>> endpointOf,
+      PartnerChannels channels,
+      FeedReceiver receiver,
+      RefusedMessages refused,
+      Function<NodeId, String> labels,
+      PartnerKeyLogs keyLogs) {
+    this(
+        grants,
+        endpointOf,
+        () -> grants.outbound().stream().map(Grant::partner).toList(),
+        channels,
+        receiver,
+        FeedClient.Options.defaults(),
+        refused,
+        labels,
+        Objects.requireNonNull(keyLogs, "keyLogs"));
   }
 
   /**
@@ -80,7 +106,16 @@ public final class FeedClients implements AutoCloseable {
       FeedReceiver receiver,
       FeedClient.Options options,
       RefusedMessages refused) {
-    this(grants, endpointOf, candidates, channels, receiver, options, refused, NodeId::fingerprint);
+    this(
+        grants,
+        endpointOf,
+        candidates,
+        channels,
+        receiver,
+        options,
+        refused,
+        NodeId::fingerprint,
+        null);
   }
 
   /** As above, naming each partner in the log by {@code labels}. */
@@ -93,6 +128,21 @@ public final class FeedClients implements AutoCloseable {
       FeedClient.Options options,
       RefusedMessages refused,
       Function<NodeId, String> labels) {
+    this(grants, endpointOf, candidates, channels, receiver, options, refused, labels, null);
+  }
+
+  /** As above, fetching partners' key logs into {@code keyLogs} if it is not null. */
+  public FeedClients(
+      SharingGrants grants,
+      Function<NodeId, Optional<String>> endpointOf,
+      Supplier<? extends Collection<NodeId>> candidates,
+      PartnerChannels channels,
+      FeedReceiver receiver,
+      FeedClient.Options options,
+      RefusedMessages refused,
+      Function<NodeId, String> labels,
+      PartnerKeyLogs keyLogs) {
+    this.keyLogs = keyLogs;
     this.labels = Objects.requireNonNull(labels, "labels");
     this.grants = Objects.requireNonNull(grants, "grants");
     this.endpointOf = Objects.requireNonNull(endpointOf, "endpointOf");
@@ -129,8 +179,18 @@ public final class FeedClients implements AutoCloseable {
       clients.computeIfAbsent(
           e.getKey(),
           p ->
-              new FeedClient(
-                  p, e.getValue(), channels, receiver, options, refused, () -> labels.apply(p)));
+              keyLogs == null
+                  ? new FeedClient(
+                      p, e.getValue(), channels, receiver, options, refused, () -> labels.apply(p))
+                  : new FeedClient(
+                      p,
+                      e.getValue(),
+                      channels,
+                      receiver,
+                      options,
+                      refused,
+                      () -> labels.apply(p),
+                      keyLogs));
     }
   }
 

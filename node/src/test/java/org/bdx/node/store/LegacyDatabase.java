@@ -32,6 +32,8 @@ public final class LegacyDatabase {
           try (Statement s = c.createStatement()) {
             for (String sql :
                 List.of(
+                    "DROP TABLE IF EXISTS partner_key_logs",
+                    "DROP TABLE IF EXISTS partner_key_log_forks",
                     "DROP TABLE IF EXISTS key_log",
                     "DROP TABLE IF EXISTS agreement_amendments",
                     "DROP TABLE alert_copies",
