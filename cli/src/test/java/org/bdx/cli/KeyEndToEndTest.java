@@ -22,10 +22,41 @@ import org.junit.jupiter.api.io.TempDir;
 class KeyEndToEndTest {
   @TempDir Path tmp;
   private TestOrg east;
+  private TestOrg west;
 
   @AfterEach
   void stop() {
-    TestOrg.stopAll(east);
+    TestOrg.stopAll(east, west);
+  }
+
+  /**
+   * Partners with an agreement fetch each other's key log when their feeds connect (spec KEY-16);
+   * {@code bdx status} then shows each partner's key age (KEY-17).
+   */
+  @Test
+  void status_afterPartnersConnect_showsEachPartnersKeyAge() throws Exception {
+    east = TestOrg.builder(tmp, "east", "East Outreach").start();
+    west = TestOrg.builder(tmp, "west", "West Collective").start();
+    TestOrg.peers(east, west);
+
+    CliRun before = ok("status", "--home", east.homeArg());
+    assertThat(before.out()).contains("Partners' keys:").contains("no key log received yet");
+
+    TestOrg.agree(east, west, 30);
+    NetSteps.awaitTrue(
+        () -> NetSteps.status(east.home(), "west").getKeyLogLength() == 1,
+        "east holds west's key log");
+    NetSteps.awaitTrue(
+        () -> NetSteps.status(west.home(), "east").getKeyLogLength() == 1,
+        "west holds east's key log");
+
+    CliRun status = ok("status", "--home", east.homeArg());
+    assertThat(status.out())
+        .containsPattern("west +key in use since \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} \\(0 days\\)")
+        .doesNotContain("rotated to a new key")
+        .doesNotContain("FORK");
+    assertThat(ok("status", "--home", west.homeArg()).out())
+        .containsPattern("east +key in use since ");
   }
 
   @Test
