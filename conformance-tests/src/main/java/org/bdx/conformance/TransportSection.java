@@ -23,6 +23,10 @@ import javax.net.ssl.TrustManager;
 import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.CloseAmendmentRequest;
 import org.bdx.proto.v1.FederationServiceGrpc;
+import org.bdx.proto.v1.GetKeyLogRequest;
+import org.bdx.proto.v1.GetKeyLogResponse;
+import org.bdx.proto.v1.KeyEvent;
+import org.bdx.proto.v1.KeyEventKind;
 import org.bdx.proto.v1.PartnerClass;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -139,6 +143,50 @@ abstract class TransportSection extends ConformanceSection {
     assertThat(admitted(expired.clientContext(pin))).as("expired certificate admitted").isFalse();
     assertThat(admitted(current.clientContext(pin))).as("current certificate admitted").isTrue();
     assertActive(peer);
+  }
+
+  @Test
+  @Order(14)
+  @DisplayName(
+      "KEY-15, KEY-4: GetKeyLog answers a registered partner with the node's own key log, which verifies for its node id; a stranger is refused")
+  void keyLogServed() throws Exception {
+    federation();
+    SuiteNode peer = partners.get(PartnerClass.PARTNER_CLASS_PEER);
+    GetKeyLogResponse whole =
+        fed(peer).getKeyLog(GetKeyLogRequest.newBuilder().setFromSequence(0).build());
+    assertThat(whole.getEventsCount()).as("events").isBetween(1, KeyLogs.MAX_EVENTS);
+    // Verified with the suite's own KEY-4 verifier, for the node id the suite pinned.
+    List<KeyEvent> events =
+        KeyLogs.verify(info.getNodeId(), KeyLogs.bytesOf(whole.getEventsList()));
+    assertThat(events.get(0).getKind()).isEqualTo(KeyEventKind.KEY_EVENT_KIND_INCEPTION);
+    // from_sequence: the events from there on; none past the end.
+    int n = whole.getEventsCount();
+    assertThat(
+            fed(peer)
+                .getKeyLog(GetKeyLogRequest.newBuilder().setFromSequence(n - 1).build())
+                .getEventsList())
+        .containsExactly(whole.getEvents(n - 1));
+    assertThat(
+            fed(peer)
+                .getKeyLog(GetKeyLogRequest.newBuilder().setFromSequence(n).build())
+                .getEventsCount())
+        .isZero();
+
+    PartnerTls.Pinning pin = new PartnerTls.Pinning(info.getNodeId()::equals);
+    PartnerTls stranger = new PartnerTls(SpecCrypto.Keys.generate());
+    ManagedChannel ch = SuiteNode.open(nut.federationEndpoint(), stranger.clientContext(pin));
+    try {
+      StatusRuntimeException e =
+          catchStatus(
+              () ->
+                  FederationServiceGrpc.newBlockingStub(ch)
+                      .withDeadlineAfter(WAIT, TimeUnit.SECONDS)
+                      .getKeyLog(GetKeyLogRequest.getDefaultInstance()));
+      assertThat(e.getStatus().getCode())
+          .isIn(Status.Code.UNAVAILABLE, Status.Code.UNAUTHENTICATED);
+    } finally {
+      ch.shutdownNow();
+    }
   }
 
   /**

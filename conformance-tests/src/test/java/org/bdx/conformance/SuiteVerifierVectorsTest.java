@@ -72,6 +72,33 @@ class SuiteVerifierVectorsTest {
   }
 
   @Test
+  @DisplayName("KEY-4: every key-event.json case has its outcome in the suite's key-log verifier")
+  void keyEventVectors_haveTheirOutcome() throws Exception {
+    int n = 0;
+    for (JsonElement e : load("key-event.json").getAsJsonArray("cases")) {
+      JsonObject c = e.getAsJsonObject();
+      String name = c.get("name").getAsString();
+      List<byte[]> log = new ArrayList<>();
+      c.getAsJsonArray("events").forEach(x -> log.add(HexFormat.of().parseHex(x.getAsString())));
+      String outcome = c.get("outcome").getAsString();
+      if (outcome.equals("VALID")) {
+        assertThat(KeyLogs.verify(c.get("node_id").getAsString(), log))
+            .as(name)
+            .hasSize(log.size());
+      } else {
+        KeyLogs.Rejected r =
+            catchThrowableOfType(
+                KeyLogs.Rejected.class, () -> KeyLogs.verify(c.get("node_id").getAsString(), log));
+        assertThat(r).as(name).isNotNull();
+        assertThat(r.outcome).as(name).isEqualTo(outcome);
+        assertThat(r.index).as(name).isEqualTo(c.get("index").getAsInt());
+      }
+      n++;
+    }
+    assertThat(n).isPositive();
+  }
+
+  @Test
   @DisplayName("RELAY-8: every hop-statement.json case has its outcome in the suite's verifier")
   void hopStatementVectors_haveTheirOutcome() throws Exception {
     JsonObject root = load("hop-statement.json");
