@@ -3,13 +3,24 @@ package org.bdx.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.bdx.cli.NetSteps.ok;
 
+import com.google.protobuf.ByteString;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.bdx.node.identity.NodeKeys;
+import org.bdx.node.keys.KeyEvents;
+import org.bdx.node.keys.KeyLog;
 import org.bdx.node.vault.Passphrase;
 import org.bdx.node.vault.RecoveryFile;
+import org.bdx.proto.v1.PartnerStatus;
+import org.bdx.proto.v1.SignedKeyEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +68,99 @@ class KeyEndToEndTest {
         .doesNotContain("FORK");
     assertThat(ok("status", "--home", west.homeArg()).out())
         .containsPattern("east +key in use since ");
+  }
+
+  /**
+   * A partner's log that names a newer key shows as a rotation not yet trusted here; a log that
+   * does not extend the one held shows as a fork, with the fingerprint to compare by phone (spec
+   * KEY-16, KEY-17). West's stored log is changed behind its back, as a thief holding west's next
+   * key could serve it; east fetches it again when its feed from west reconnects.
+   */
+  @Test
+  void status_showsAPartnersPendingRotation_thenAFork() throws Exception {
+    east = TestOrg.builder(tmp, "east", "East Outreach").start();
+    west = TestOrg.builder(tmp, "west", "West Collective").start();
+    TestOrg.peers(east, west);
+    String agreement = TestOrg.agree(east, west, 30);
+    NetSteps.awaitTrue(
+        () -> NetSteps.status(east.home(), "west").getKeyLogLength() == 1,
+        "east holds west's key log");
+
+    NodeKeys next;
+    try (Passphrase p = Passphrase.fromFile(TestOrg.passphraseFile(west.home()))) {
+      byte[] seed = RecoveryFile.openSeed(west.home().resolve("keys/next-key.recovery"), p);
+      next = NodeKeys.fromSeed(seed);
+      Arrays.fill(seed, (byte) 0);
+    }
+    KeyLog westLog = KeyLog.verify(west.id(), ownLog(west));
+    SignedKeyEvent rotation =
+        KeyEvents.rotation(
+            westLog, next, NodeKeys.generate(new SecureRandom()).publicKey(), epochNow());
+    storeOwnEvent(
+        west, rotation, "INSERT INTO key_log (event, signature, sequence) VALUES (?, ?, 1)");
+    reconnect(east, agreement);
+    NetSteps.awaitTrue(
+        () -> NetSteps.status(east.home(), "west").getKeyRotationPending(),
+        "east sees west's rotation");
+    String nextFingerprint = next.nodeId().fingerprint();
+    assertThat(ok("status", "--home", east.homeArg()).out())
+        .contains(
+            "rotated to a new key ("
+                + nextFingerprint
+                + "): not yet trusted here (coming in a later version)")
+        .doesNotContain("FORK");
+
+    SignedKeyEvent other =
+        KeyEvents.rotation(
+            westLog, next, NodeKeys.generate(new SecureRandom()).publicKey(), epochNow() + 1);
+    storeOwnEvent(west, other, "UPDATE key_log SET event = ?, signature = ? WHERE sequence = 1");
+    reconnect(east, agreement);
+    NetSteps.awaitTrue(
+        () -> NetSteps.status(east.home(), "west").getKeyLogForks() > 0, "east sees the fork");
+    PartnerStatus kept = NetSteps.status(east.home(), "west");
+    assertThat(kept.getKeyLogLength()).isEqualTo(2);
+    assertThat(kept.getKeyLogKey().toByteArray()).isEqualTo(next.publicKey());
+    assertThat(ok("status", "--home", east.homeArg()).out())
+        .contains("FORK: two different key logs seen for this partner; compare fingerprints")
+        .contains("the log kept here ends in key " + nextFingerprint);
+  }
+
+  private static long epochNow() {
+    return java.time.Instant.now().getEpochSecond();
+  }
+
+  /** {@code o}'s own key log as stored, event 0 first. */
+  private static List<SignedKeyEvent> ownLog(TestOrg o) throws Exception {
+    List<SignedKeyEvent> out = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + o.home().resolve("node.db"));
+        PreparedStatement ps =
+            c.prepareStatement("SELECT event, signature FROM key_log ORDER BY sequence");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            SignedKeyEvent.newBuilder()
+                .setEvent(ByteString.copyFrom(rs.getBytes(1)))
+                .setSignature(ByteString.copyFrom(rs.getBytes(2)))
+                .build());
+      }
+    }
+    return out;
+  }
+
+  /** Runs {@code sql} with the event's bytes and signature on {@code o}'s own key log. */
+  private static void storeOwnEvent(TestOrg o, SignedKeyEvent e, String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + o.home().resolve("node.db"));
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setBytes(1, e.getEvent().toByteArray());
+      ps.setBytes(2, e.getSignature().toByteArray());
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+  }
+
+  /** A new feed connection from {@code o} to its partner: suspend and resume the agreement. */
+  private static void reconnect(TestOrg o, String agreement) {
+    ok("agreement", "suspend", agreement, "--home", o.homeArg());
+    ok("agreement", "resume", agreement, "--home", o.homeArg());
   }
 
   @Test

@@ -12,6 +12,7 @@ import org.bdx.cli.command.NodeConnection;
 import org.bdx.cli.command.Printing;
 import org.bdx.cli.key.KeyShowCommand;
 import org.bdx.cli.partner.PartnerWords;
+import org.bdx.node.identity.NodeId;
 import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.GetStatusRequest;
 import org.bdx.proto.v1.GetStatusResponse;
@@ -103,19 +104,28 @@ public final class StatusCommand extends BdxCommand {
               ? "no key log received yet (fetched when its feed connects)"
               : "key " + KeyShowCommand.inUseSince(p.getKeyValidFrom(), now);
       out().printf("  %-18s  %s%n", p.getPartner().getName(), line);
+      String key =
+          p.getKeyLogKey().size() == 32
+              ? NodeId.fromPublicKey(p.getKeyLogKey().toByteArray()).fingerprint()
+              : "";
       if (p.getKeyRotationPending()) {
         out()
             .printf(
                 "  %-18s  %s%n",
-                "", "rotated to a new key: not yet trusted here (coming in a later version)");
+                "",
+                "rotated to a new key ("
+                    + key
+                    + "): not yet trusted here (coming in a later version)");
       }
       if (p.getKeyLogForks() > 0) {
         out()
             .printf(
                 "  %-18s  %s%n",
                 "",
-                "FORK: two different key logs seen for this partner; compare fingerprints"
-                    + " with them by phone (bdx partner show)");
+                "FORK: two different key logs seen for this partner; compare fingerprints with"
+                    + " them by phone: the log kept here ends in key "
+                    + key
+                    + " (their bdx key show, \"current key\")");
       }
     }
   }

@@ -46,6 +46,7 @@ public final class KeyStatus {
   void fillPartner(PartnerStatus.Builder s, NodeId partner) {
     PartnerKeyLogs.View k = partners.view(partner);
     s.setKeyLogLength(k.length())
+        .setKeyLogKey(k.latestKey())
         .setKeyValidFrom(k.keyValidFrom())
         .setKeyRotationPending(k.rotationPending())
         .setKeyLogForks((int) Math.min(Integer.MAX_VALUE, k.forks()));

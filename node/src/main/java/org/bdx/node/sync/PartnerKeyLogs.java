@@ -1,5 +1,6 @@
 package org.bdx.node.sync;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Channel;
 import java.time.Clock;
 import java.util.List;
@@ -43,8 +44,13 @@ public final class PartnerKeyLogs {
 
   /** What {@code bdx status} shows of a partner's log; no key bytes. */
   public record View(
-      int length, long keyValidFrom, boolean rotationPending, long forks, long forkLastSeenAt) {
-    public static final View NONE = new View(0, 0, false, 0, 0);
+      int length,
+      ByteString latestKey,
+      long keyValidFrom,
+      boolean rotationPending,
+      long forks,
+      long forkLastSeenAt) {
+    public static final View NONE = new View(0, ByteString.EMPTY, 0, false, 0, 0);
   }
 
   private final PartnerKeyLogStore store;
@@ -130,17 +136,23 @@ public final class PartnerKeyLogs {
     PartnerKeyLogStore.Forks forks = store.forks(partner);
     List<SignedKeyEvent> held = store.load(partner);
     if (held.isEmpty()) {
-      return new View(0, 0, false, forks.count(), forks.lastSeenAt());
+      return new View(0, ByteString.EMPTY, 0, false, forks.count(), forks.lastSeenAt());
     }
     KeyLog log;
     try {
       log = KeyLog.verify(partner, held);
     } catch (KeyLogException e) {
-      return new View(0, 0, false, forks.count(), forks.lastSeenAt());
+      return new View(0, ByteString.EMPTY, 0, false, forks.count(), forks.lastSeenAt());
     }
     // The pinned key is the one whose node id is the partner's (event 0's); a later key in the
     // log is a rotation this node has not acted on (KEY-16: not trusted here yet).
     boolean pending = !NodeId.fromPublicKey(log.latestKey()).equals(partner);
-    return new View(log.size(), log.lastValidFrom(), pending, forks.count(), forks.lastSeenAt());
+    return new View(
+        log.size(),
+        ByteString.copyFrom(log.latestKey()),
+        log.lastValidFrom(),
+        pending,
+        forks.count(),
+        forks.lastSeenAt());
   }
 }

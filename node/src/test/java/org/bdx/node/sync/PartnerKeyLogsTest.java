@@ -85,6 +85,7 @@ class PartnerKeyLogsTest {
     PartnerKeyLogs.View v = logs.view(partner);
     assertThat(v.length()).isEqualTo(1);
     assertThat(v.keyValidFrom()).isEqualTo(T0);
+    assertThat(v.latestKey().toByteArray()).isEqualTo(first.publicKey());
     assertThat(v.rotationPending()).isFalse();
     assertThat(v.forks()).isZero();
   }
@@ -99,6 +100,7 @@ class PartnerKeyLogsTest {
     PartnerKeyLogs.View v = logs.view(partner);
     assertThat(v.length()).isEqualTo(2);
     assertThat(v.keyValidFrom()).isEqualTo(T0 + 50);
+    assertThat(v.latestKey().toByteArray()).isEqualTo(second.publicKey());
     assertThat(v.rotationPending()).isTrue();
   }
 
