@@ -2,9 +2,13 @@ package org.bdx.node.sync;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -14,6 +18,7 @@ import org.bdx.node.keys.KeyLogException;
 import org.bdx.node.store.PartnerKeyLogStore;
 import org.bdx.proto.v1.FederationServiceGrpc;
 import org.bdx.proto.v1.GetKeyLogRequest;
+import org.bdx.proto.v1.GetKeyLogResponse;
 import org.bdx.proto.v1.SignedKeyEvent;
 
 /**
@@ -39,7 +44,12 @@ public final class PartnerKeyLogs {
     /**
      * Verified but does not extend the held log (KEY-8): the held one is kept, the fork counted.
      */
-    FORK
+    FORK,
+    /**
+     * The partner does not serve key logs (UNIMPLEMENTED: an older version): nothing to retry until
+     * it is upgraded; its key is checked as pinned, as before.
+     */
+    NOT_SERVED
   }
 
   /** What {@code bdx status} shows of a partner's log; no key bytes. */
@@ -124,12 +134,33 @@ public final class PartnerKeyLogs {
    * @throws io.grpc.StatusRuntimeException if the call fails
    */
   public Outcome fetch(NodeId partner, Channel channel) {
-    var response =
-        FederationServiceGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS)
-            .getKeyLog(GetKeyLogRequest.newBuilder().setFromSequence(0).build());
+    GetKeyLogResponse response;
+    try {
+      response =
+          FederationServiceGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS)
+              .getKeyLog(GetKeyLogRequest.newBuilder().setFromSequence(0).build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+        throw e;
+      }
+      // Said once per partner, not at every connection: nothing changes until it is upgraded.
+      if (notServed.add(partner)) {
+        LOG.info(
+            () ->
+                "partner "
+                    + labels.apply(partner)
+                    + " does not serve key logs (an older version of bdx); its key is checked"
+                    + " as pinned, as before");
+      }
+      return Outcome.NOT_SERVED;
+    }
+    notServed.remove(partner);
     return receive(partner, response.getEventsList());
   }
+
+  /** Partners found not to serve key logs, so that it is logged once. */
+  private final Set<NodeId> notServed = ConcurrentHashMap.newKeySet();
 
   /** The held log of {@code partner}, as {@code bdx status} shows it. */
   public View view(NodeId partner) {

@@ -20,6 +20,7 @@ import org.bdx.node.edge.PeerIdentity;
 import org.bdx.node.federation.FeedService;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.keys.KeyEvents;
+import org.bdx.node.logging.LogCapture;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.store.Ids;
 import org.bdx.node.store.PartnerKeyLogStore;
@@ -95,8 +96,33 @@ class KeyLogFetchTest {
     assertThat(calls.get()).isEqualTo(3);
   }
 
+  @Test
+  void partnerWithoutKeyLogs_isAskedOnce_perFetch_andLoggedOnce() throws Exception {
+    String endpoint = serve(List.of(), 0, false);
+    PartnerKeyLogStore held = new PartnerKeyLogStore(b.db);
+    PartnerKeyLogs logs = new PartnerKeyLogs(held, Clock.systemUTC(), id -> "north-peers");
+    var channel = SyncFixture.channel(b.id, endpoint);
+    try (LogCapture log = LogCapture.of(PartnerKeyLogs.class)) {
+      // An older node answers UNIMPLEMENTED: nothing to retry, nothing stored, said once.
+      assertThat(logs.fetch(a.id, channel)).isEqualTo(PartnerKeyLogs.Outcome.NOT_SERVED);
+      assertThat(logs.fetch(a.id, channel)).isEqualTo(PartnerKeyLogs.Outcome.NOT_SERVED);
+      assertThat(log.containing("does not serve key logs"))
+          .singleElement()
+          .asString()
+          .contains("north-peers");
+    } finally {
+      channel.shutdownNow();
+    }
+    assertThat(held.load(a.id)).isEmpty();
+  }
+
   /** A's feed, and a GetKeyLog that fails {@code failures} times before it serves {@code log}. */
   private String serve(List<SignedKeyEvent> log, int failures) throws Exception {
+    return serve(log, failures, true);
+  }
+
+  /** As above; without {@code keyLogs}, A serves no GetKeyLog at all (an older node). */
+  private String serve(List<SignedKeyEvent> log, int failures, boolean keyLogs) throws Exception {
     a.feed = new FeedService(a.outbox, a.grants, FeedService.Options.defaults());
     FeedService f = a.feed;
     var service =
@@ -109,6 +135,10 @@ class KeyLogFetchTest {
 
           @Override
           public void getKeyLog(GetKeyLogRequest req, StreamObserver<GetKeyLogResponse> out) {
+            if (!keyLogs) {
+              super.getKeyLog(req, out); // UNIMPLEMENTED, as a node before key logs answers
+              return;
+            }
             if (calls.incrementAndGet() <= failures) {
               out.onError(Status.UNAVAILABLE.withDescription("not yet").asRuntimeException());
               return;
