@@ -44,28 +44,15 @@ public final class FeedClients implements AutoCloseable {
       PartnerChannels channels,
       FeedReceiver receiver,
       RefusedMessages refused) {
-    this(grants, endpointOf, channels, receiver, refused, NodeId::fingerprint);
-  }
-
-  /**
-   * As above, naming each partner in the log by {@code labels} (its local name and fingerprint).
-   */
-  public FeedClients(
-      SharingGrants grants,
-      Function<NodeId, Optional<String>> endpointOf,
-      PartnerChannels channels,
-      FeedReceiver receiver,
-      RefusedMessages refused,
-      Function<NodeId, String> labels) {
     this(
         grants,
         endpointOf,
-        () -> grants.outbound().stream().map(Grant::partner).toList(),
+        outboundPartners(grants),
         channels,
         receiver,
         FeedClient.Options.defaults(),
         refused,
-        labels,
+        NodeId::fingerprint,
         null);
   }
 
@@ -84,7 +71,7 @@ public final class FeedClients implements AutoCloseable {
     this(
         grants,
         endpointOf,
-        () -> grants.outbound().stream().map(Grant::partner).toList(),
+        outboundPartners(grants),
         channels,
         receiver,
         FeedClient.Options.defaults(),
@@ -93,46 +80,18 @@ public final class FeedClients implements AutoCloseable {
         Objects.requireNonNull(keyLogs, "keyLogs"));
   }
 
+  private static Supplier<List<NodeId>> outboundPartners(SharingGrants grants) {
+    return () -> grants.outbound().stream().map(Grant::partner).toList();
+  }
+
   /**
-   * @param candidates partners that may have an active inbound grant (e.g. all registered
-   *     partners); each is checked with {@link SharingGrants#inbound}
+   * @param candidates partners that may have an active inbound grant; each is checked with {@link
+   *     SharingGrants#inbound}
    * @param refused where the clients count partners' messages refused whole (spec HOST-5)
+   * @param labels names each partner in the log (its local name and fingerprint)
+   * @param keyLogs where each client fetches its partner's key log, or null for none
    */
-  public FeedClients(
-      SharingGrants grants,
-      Function<NodeId, Optional<String>> endpointOf,
-      Supplier<? extends Collection<NodeId>> candidates,
-      PartnerChannels channels,
-      FeedReceiver receiver,
-      FeedClient.Options options,
-      RefusedMessages refused) {
-    this(
-        grants,
-        endpointOf,
-        candidates,
-        channels,
-        receiver,
-        options,
-        refused,
-        NodeId::fingerprint,
-        null);
-  }
-
-  /** As above, naming each partner in the log by {@code labels}. */
-  public FeedClients(
-      SharingGrants grants,
-      Function<NodeId, Optional<String>> endpointOf,
-      Supplier<? extends Collection<NodeId>> candidates,
-      PartnerChannels channels,
-      FeedReceiver receiver,
-      FeedClient.Options options,
-      RefusedMessages refused,
-      Function<NodeId, String> labels) {
-    this(grants, endpointOf, candidates, channels, receiver, options, refused, labels, null);
-  }
-
-  /** As above, fetching partners' key logs into {@code keyLogs} if it is not null. */
-  public FeedClients(
+  private FeedClients(
       SharingGrants grants,
       Function<NodeId, Optional<String>> endpointOf,
       Supplier<? extends Collection<NodeId>> candidates,
