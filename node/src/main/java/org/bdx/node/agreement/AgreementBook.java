@@ -27,6 +27,7 @@ import org.bdx.node.store.PartnerStore;
 import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.AgreementTerms;
 import org.bdx.proto.v1.PartnerClass;
+import org.bdx.proto.v1.SignedAgreement;
 
 /**
  * The sharing agreements of this node (spec AGR-5 to AGR-9): what the rest of the node reads, and
@@ -376,6 +377,23 @@ public final class AgreementBook {
               + partner.name()
               + "\" that is not terminated; terminate the old one first");
     }
+  }
+
+  /**
+   * {@code r} under amended terms both parties signed (spec AGR-12.7): ACTIVE, with {@code
+   * proposedByUs} saying whether this node proposed the amendment; the id and partner stay.
+   */
+  AgreementRecord amended(
+      AgreementRecord r, SignedAgreement signed, AgreementTerms terms, boolean proposedByUs) {
+    return new AgreementRecord(
+        r.agreementId(),
+        r.partner(),
+        proposedByUs,
+        AgreementState.AGREEMENT_STATE_ACTIVE,
+        false,
+        signed,
+        terms,
+        now());
   }
 
   AgreementRecord withState(AgreementRecord r, AgreementState state, boolean byUs) {

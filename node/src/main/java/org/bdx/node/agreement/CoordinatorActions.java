@@ -341,16 +341,7 @@ public final class CoordinatorActions {
                 "the amendment pending here changed; nothing was put in force");
           }
           AgreementTerms terms = SignedAgreements.verify(countersigned, true);
-          AgreementRecord amended =
-              new AgreementRecord(
-                  agreementId,
-                  r.partner(),
-                  false,
-                  AgreementState.AGREEMENT_STATE_ACTIVE,
-                  false,
-                  countersigned,
-                  terms,
-                  book.now());
+          AgreementRecord amended = book.amended(r, countersigned, terms, false);
           book.replaceTerms(amended);
           return Change.amended(amended, AgreementBook.Amendment.IN_FORCE);
         });

@@ -246,16 +246,7 @@ public final class PartnerActions {
       throw BdxException.failedPrecondition(
           "only an active agreement can be amended; it is " + stateName(r) + " here");
     }
-    AgreementRecord amended =
-        new AgreementRecord(
-            r.agreementId(),
-            r.partner(),
-            true,
-            AgreementState.AGREEMENT_STATE_ACTIVE,
-            false,
-            s,
-            terms,
-            book.now());
+    AgreementRecord amended = book.amended(r, s, terms, true);
     book.replaceTerms(amended);
     return Change.amended(amended, AgreementBook.Amendment.IN_FORCE);
   }

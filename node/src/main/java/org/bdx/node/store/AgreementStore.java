@@ -51,19 +51,12 @@ public final class AgreementStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO agreements (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            RowCipher cipher = db.cipher();
-            String id = r.agreementId();
-            ps.setString(1, id);
+            ps.setString(1, r.agreementId());
             ps.setString(2, r.partner().value());
             ps.setInt(3, r.proposedByUs() ? 1 : 0);
             ps.setInt(4, r.state().getNumber());
             ps.setInt(5, r.suspendedByUs() ? 1 : 0);
-            ps.setBytes(6, cipher.seal(TERMS, r.signed().getTerms().toByteArray(), id));
-            ps.setBytes(
-                7,
-                cipher.seal(
-                    PROPOSER_SIGNATURE, r.signed().getProposerSignature().toByteArray(), id));
-            ps.setBytes(8, acceptorSignature(cipher, r));
+            setSigned(ps, 6, db.cipher(), r);
             ps.setLong(9, r.updatedAt());
             ps.executeUpdate();
           }
@@ -115,19 +108,12 @@ public final class AgreementStore {
                   "UPDATE agreements SET proposed_by_us = ?, state = ?, suspended_by_us = ?,"
                       + " terms = ?, proposer_signature = ?, acceptor_signature = ?,"
                       + " updated_at = ? WHERE agreement_id = ? AND partner_node_id = ?")) {
-            RowCipher cipher = db.cipher();
-            String id = r.agreementId();
             ps.setInt(1, r.proposedByUs() ? 1 : 0);
             ps.setInt(2, r.state().getNumber());
             ps.setInt(3, r.suspendedByUs() ? 1 : 0);
-            ps.setBytes(4, cipher.seal(TERMS, r.signed().getTerms().toByteArray(), id));
-            ps.setBytes(
-                5,
-                cipher.seal(
-                    PROPOSER_SIGNATURE, r.signed().getProposerSignature().toByteArray(), id));
-            ps.setBytes(6, acceptorSignature(cipher, r));
+            setSigned(ps, 4, db.cipher(), r);
             ps.setLong(7, r.updatedAt());
-            ps.setString(8, id);
+            ps.setString(8, r.agreementId());
             ps.setString(9, r.partner().value());
             if (ps.executeUpdate() != 1) {
               throw new StoreException("agreement row vanished during an amendment");
@@ -397,6 +383,21 @@ public final class AgreementStore {
       rs.next();
       return rs.getLong(1);
     }
+  }
+
+  /**
+   * Binds the sealed terms, proposer signature and acceptor signature of {@code r} to the three
+   * parameters from {@code first} on, as columns {@code terms}, {@code proposer_signature} and
+   * {@code acceptor_signature} are written by insert and amendment alike.
+   */
+  private static void setSigned(
+      PreparedStatement ps, int first, RowCipher cipher, AgreementRecord r) throws SQLException {
+    String id = r.agreementId();
+    ps.setBytes(first, cipher.seal(TERMS, r.signed().getTerms().toByteArray(), id));
+    ps.setBytes(
+        first + 1,
+        cipher.seal(PROPOSER_SIGNATURE, r.signed().getProposerSignature().toByteArray(), id));
+    ps.setBytes(first + 2, acceptorSignature(cipher, r));
   }
 
   /** NULL while proposed: an empty signature is never stored as if it were one. */
