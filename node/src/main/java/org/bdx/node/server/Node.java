@@ -342,7 +342,8 @@ public final class Node implements AutoCloseable {
                   home.reportKeysFile(), vault.subKey(Vault.Purpose.REPORT_KEYS), rng)) {
         // Opening applies the schemas, so a fresh node starts with ready databases; the key log
         // and its recovery file are made with the node (spec KEY-12).
-        OwnKeyLog.ensure(new KeyLogStore(db), keys, home, passphrase, kdf, Clock.systemUTC(), rng);
+        OwnKeyLog.ensure(
+            new KeyLogStore(db), keys, home, passphrase, kdf, Clock.systemUTC(), rng, false);
       }
       return new Created(keys.nodeId(), home);
     }
@@ -469,18 +470,8 @@ public final class Node implements AutoCloseable {
 
   /** The node's verified key log, made first if it has none (spec KEY-10, KEY-12). */
   public KeyLog ownKeyLog(Passphrase passphrase) throws IOException {
-    KeyLogStore store = new KeyLogStore(db);
-    boolean none = store.load().isEmpty();
-    KeyLog log =
-        OwnKeyLog.ensure(store, keys, home, passphrase, vault.kdf(), clock, new SecureRandom());
-    if (none) {
-      LOG.info(
-          () ->
-              "made this node's key log; its next key is sealed in "
-                  + home.recoveryFile()
-                  + ": move that file off this machine with bdx key export-recovery");
-    }
-    return log;
+    return OwnKeyLog.ensure(
+        new KeyLogStore(db), keys, home, passphrase, vault.kdf(), clock, new SecureRandom(), true);
   }
 
   /**

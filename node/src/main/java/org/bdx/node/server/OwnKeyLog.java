@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.NodeKeys;
@@ -34,7 +35,9 @@ final class OwnKeyLog {
   /**
    * The node's verified key log; makes its inception first if none is stored (KEY-12). The recovery
    * file is forced to disk before the log that commits to its key is stored, so a crash in between
-   * leaves no stored log, and the next call makes both again (KEY-13).
+   * leaves no stored log, and the next call makes both again (KEY-13). With {@code announce},
+   * making them is logged at INFO (an existing node's first start; {@code bdx init} says it
+   * itself).
    *
    * @throws IOException if the stored log does not verify, or its current key is not the node's
    */
@@ -45,7 +48,8 @@ final class OwnKeyLog {
       Passphrase passphrase,
       KdfParams kdf,
       Clock clock,
-      SecureRandom rng)
+      SecureRandom rng,
+      boolean announce)
       throws IOException {
     List<SignedKeyEvent> held = store.load();
     if (!held.isEmpty()) {
@@ -74,9 +78,9 @@ final class OwnKeyLog {
       Arrays.fill(seed, (byte) 0);
     }
     store.append(0, List.of(inception));
-    // Fine, not info: at bdx init the command says so itself; an existing node's first start
-    // logs it at info (Node#ownKeyLog).
-    LOG.fine(
+    // Not at bdx init, whose own output says so: only an existing node's first start logs it.
+    LOG.log(
+        announce ? Level.INFO : Level.FINE,
         () ->
             "made this node's key log; its next key is sealed in "
                 + file
