@@ -8,7 +8,6 @@ import static org.bdx.cli.NetSteps.quietly;
 import static org.bdx.cli.NetSteps.show;
 
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +24,6 @@ import org.bdx.proto.v1.ListAgreementsResponse;
 import org.bdx.proto.v1.ProposeAgreementResponse;
 import org.bdx.proto.v1.ProposedTerms;
 import org.bdx.proto.v1.SearchAlertsResponse;
-import org.bdx.proto.v1.SubmitReportResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -319,30 +317,7 @@ class AmendEndToEndTest {
 
   /** A peer-audience report at East in {@code area} with one phone number; its alert id. */
   private String report(String area, String phone) throws Exception {
-    CliRun r =
-        ok(
-            "report",
-            "add",
-            "--home",
-            east.homeArg(),
-            "--json",
-            "--date",
-            LocalDate.now().minusDays(1).toString(),
-            "--time",
-            "night",
-            "--area",
-            area,
-            "--setting",
-            "outcall",
-            "--harm",
-            "physical_assault",
-            "--severity",
-            "high",
-            "--phone",
-            phone,
-            "--audience",
-            "peer");
-    return parse(r.out(), SubmitReportResponse.getDefaultInstance()).getAlert().getAlertId();
+    return NetSteps.report(east.home(), area, phone);
   }
 
   private static Agreement agreement(TestOrg o, String id) throws Exception {

@@ -99,6 +99,11 @@ final class NetSteps {
 
   /** Submits a report through the CLI and returns the alert id. */
   static String report(Path home, String phone) throws Exception {
+    return report(home, "Downtown East", phone);
+  }
+
+  /** As above, in {@code area}. */
+  static String report(Path home, String area, String phone) throws Exception {
     CliRun r =
         ok(
             "report",
@@ -111,7 +116,7 @@ final class NetSteps {
             "--time",
             "night",
             "--area",
-            "Downtown East",
+            area,
             "--setting",
             "outcall",
             "--harm",

@@ -5,7 +5,6 @@ import static org.bdx.conformance.ConformanceFixture.GRANTED;
 import static org.bdx.conformance.ConformanceFixture.GRANTED_TO_NUT;
 import static org.bdx.conformance.ConformanceFixture.WAIT;
 import static org.bdx.conformance.ConformanceFixture.assertStatus;
-import static org.bdx.conformance.ConformanceFixture.catchStatus;
 import static org.bdx.conformance.ConformanceFixture.header;
 import static org.bdx.conformance.ConformanceFixture.notice;
 import static org.bdx.conformance.ConformanceFixture.offer;
@@ -231,17 +230,12 @@ abstract class AmendmentsSection extends ConformanceSection {
     p.confirmAnswer =
         r -> Status.FAILED_PRECONDITION.withDescription("the suite withdrew this amendment");
     try {
-      assertThat(
-              catchStatus(
-                      () ->
-                          admin()
-                              .acceptAgreement(
-                                  AcceptAgreementRequest.newBuilder()
-                                      .setAgreementId(p.agreementId)
-                                      .build()))
-                  .getStatus()
-                  .getCode())
-          .isEqualTo(Status.Code.FAILED_PRECONDITION);
+      assertStatus(
+          () ->
+              admin()
+                  .acceptAgreement(
+                      AcceptAgreementRequest.newBuilder().setAgreementId(p.agreementId).build()),
+          Status.Code.FAILED_PRECONDITION);
     } finally {
       p.confirmAnswer = r -> Status.OK;
     }
@@ -628,34 +622,24 @@ abstract class AmendmentsSection extends ConformanceSection {
     p.closeAnswer =
         r -> Status.FAILED_PRECONDITION.withDescription("that amendment is in force here");
     try {
-      assertThat(
-              catchStatus(
-                      () ->
-                          admin()
-                              .acceptAgreement(
-                                  AcceptAgreementRequest.newBuilder()
-                                      .setAgreementId(p.agreementId)
-                                      .build()))
-                  .getStatus()
-                  .getCode())
-          .isEqualTo(Status.Code.UNAVAILABLE);
+      assertStatus(
+          () ->
+              admin()
+                  .acceptAgreement(
+                      AcceptAgreementRequest.newBuilder().setAgreementId(p.agreementId).build()),
+          Status.Code.UNAVAILABLE);
       ConfirmAgreementRequest sent = p.confirmations.poll(WAIT, TimeUnit.SECONDS);
       assertThat(sent).as("ConfirmAgreement sent").isNotNull();
       assertThat(held().getPendingAmendment().getVersion())
           .as("still pending after the lost answer")
           .isEqualTo(theirs.getVersion());
 
-      assertThat(
-              catchStatus(
-                      () ->
-                          admin()
-                              .cancelAmendment(
-                                  CancelAmendmentRequest.newBuilder()
-                                      .setAgreementId(p.agreementId)
-                                      .build()))
-                  .getStatus()
-                  .getCode())
-          .isEqualTo(Status.Code.FAILED_PRECONDITION);
+      assertStatus(
+          () ->
+              admin()
+                  .cancelAmendment(
+                      CancelAmendmentRequest.newBuilder().setAgreementId(p.agreementId).build()),
+          Status.Code.FAILED_PRECONDITION);
       CloseAmendmentRequest asked = p.closedAmendments.poll(WAIT, TimeUnit.SECONDS);
       assertThat(asked).as("CloseAmendment sent before anything changed").isNotNull();
       Agreement now = held();
