@@ -535,7 +535,9 @@ const MAX_INT63 = 2n ** 63n - 1n;
 const fail = (reason) => ({ ok: false, reason });
 
 // SIG-7. Returns {ok: true, header, fields, paths} or {ok: false, reason}.
-function verifyEnvelope(envelopeBytes, expectedOrigin) {
+// `heldLog`: the verified KeyEvents of the origin's key log this verifier holds (KEY-18), or
+// undefined: then the origin signs with the key its id was derived from (ID-2) and SIG-7.11 holds.
+function verifyEnvelope(envelopeBytes, expectedOrigin, heldLog) {
   // 1. envelope bounds
   let env;
   try {
@@ -562,7 +564,14 @@ function verifyEnvelope(envelopeBytes, expectedOrigin) {
   if (h.digest_algorithm !== 'sha-256') return fail('UNSUPPORTED_DIGEST_ALGORITHM');
   // 4. origin key and id
   if (h.origin_public_key.length !== 32) return fail('ORIGIN_KEY_MALFORMED');
-  if (h.origin_node_id !== nodeIdOf(h.origin_public_key)) return fail('ORIGIN_ID_MISMATCH');
+  if (h.origin_node_id !== nodeIdOf(h.origin_public_key)) {
+    // A later key of the origin: its held log must name it (KEY-1, KEY-18).
+    const named =
+      heldLog !== undefined &&
+      heldLog[0].node_id === h.origin_node_id &&
+      heldLog.some((e) => bytesEqual(e.public_key, h.origin_public_key));
+    if (!named) return fail('ORIGIN_ID_MISMATCH');
+  }
   // 5. expected origin
   if (expectedOrigin !== undefined && h.origin_node_id !== expectedOrigin) {
     return fail('UNEXPECTED_ORIGIN');
@@ -621,6 +630,15 @@ function verifyEnvelope(envelopeBytes, expectedOrigin) {
     if (paths.includes(c.path)) return fail('DUPLICATE_PATH');
     paths.push(c.path);
     fields[c.path] = value[c.path];
+  }
+  // 11. the key signs new items for the origin at issued_at (KEY-18): the key at that time, and
+  // not one a revocation replaced, whatever time the item claims.
+  if (
+    heldLog !== undefined &&
+    !(keyTrusted(heldLog, h.origin_public_key, h.issued_at) &&
+      revokedSince(heldLog, h.origin_public_key) === null)
+  ) {
+    return fail('KEY_NOT_TRUSTED');
   }
   return { ok: true, header: h, fields, paths: [...paths].sort() };
 }
@@ -1030,7 +1048,10 @@ const SIG7_REASONS = [
   'DUPLICATE_DIGEST', 'DIGESTS_NOT_SORTED', 'DIGEST_COUNT', 'RETRACTION_WITH_DISCLOSURES',
   'SALT_LENGTH', 'DIGEST_NOT_IN_HEADER', 'CLAIM_MALFORMED', 'CLAIM_UNKNOWN_FIELDS',
   'UNKNOWN_PATH', 'CLAIM_VALUE_MISMATCH', 'CLAIM_INVALID_VALUE', 'DUPLICATE_PATH',
+  'KEY_NOT_TRUSTED',
 ];
+// Reached only against a held key log: their cases are in key-time.json.
+const HELD_LOG_REASONS = ['KEY_NOT_TRUSTED'];
 
 function negativeFile(file, v) {
   expectEq(nodeIdOf(publicKeyFromSeed(unhex(v.origin_seed))), v.origin_node_id, 'origin_node_id');
@@ -1043,7 +1064,33 @@ function negativeFile(file, v) {
     });
   }
   check(file, '(every SIG-7 reason has a case)', () => {
-    const missing = SIG7_REASONS.filter((r) => !v.cases.some((c) => c.reason === r));
+    const missing = SIG7_REASONS.filter(
+      (r) => !HELD_LOG_REASONS.includes(r) && !v.cases.some((c) => c.reason === r),
+    );
+    expect(missing.length === 0, `no case for ${missing.join(', ')}`);
+  });
+}
+
+function keyTimeFile(file, v) {
+  const logs = {};
+  check(file, '(logs)', () => {
+    for (const [name, events] of Object.entries(v.logs)) {
+      const r = verifyKeyLog(v.origin_node_id, events.map(unhex));
+      expectEq(r.outcome, 'VALID', `log ${name}`);
+      logs[name] = r.events;
+    }
+  });
+  for (const c of v.cases) {
+    check(file, c.name, () => {
+      expect(c.outcome === 'VALID' || SIG7_REASONS.includes(c.outcome), `unknown ${c.outcome}`);
+      const held = c.held_log === undefined ? undefined : logs[c.held_log];
+      expect(c.held_log === undefined || held !== undefined, `no log ${c.held_log}`);
+      const r = verifyEnvelope(unhex(c.envelope), undefined, held);
+      expectEq(r.ok ? 'VALID' : r.reason, c.outcome, 'outcome');
+    });
+  }
+  check(file, '(every held-log reason has a case)', () => {
+    const missing = HELD_LOG_REASONS.filter((r) => !v.cases.some((c) => c.outcome === r));
     expect(missing.length === 0, `no case for ${missing.join(', ')}`);
   });
 }
@@ -1495,6 +1542,7 @@ const FILES = {
   'feed.json': feedFile,
   'hop-statement.json': hopStatementFile,
   'key-event.json': keyEventFile,
+  'key-time.json': keyTimeFile,
 };
 
 const present = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();

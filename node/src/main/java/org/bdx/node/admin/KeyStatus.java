@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.keys.KeyLog;
 import org.bdx.node.keys.KeyLogException;
+import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.KeyLogStore;
 import org.bdx.node.sync.PartnerKeyLogs;
 import org.bdx.proto.v1.GetStatusResponse;
@@ -17,11 +18,13 @@ public final class KeyStatus {
   private final NodeId self;
   private final KeyLogStore own;
   private final PartnerKeyLogs partners;
+  private final AlertStore alerts;
 
-  public KeyStatus(NodeId self, KeyLogStore own, PartnerKeyLogs partners) {
+  public KeyStatus(NodeId self, KeyLogStore own, PartnerKeyLogs partners, AlertStore alerts) {
     this.self = Objects.requireNonNull(self, "self");
     this.own = Objects.requireNonNull(own, "own");
     this.partners = Objects.requireNonNull(partners, "partners");
+    this.alerts = Objects.requireNonNull(alerts, "alerts");
   }
 
   /** Sets the own-key fields from the stored log; leaves them empty if there is none. */
@@ -49,6 +52,13 @@ public final class KeyStatus {
         .setKeyLogKey(k.latestKey())
         .setKeyValidFrom(k.keyValidFrom())
         .setKeyRotationPending(k.rotationPending())
-        .setKeyLogForks((int) Math.min(Integer.MAX_VALUE, k.forks()));
+        .setKeyLogForks((int) Math.min(Integer.MAX_VALUE, k.forks()))
+        .setKeyCompromisedSince(k.compromisedSince());
+    if (k.compromisedSince() > 0) {
+      s.setAlertsFlagged(
+          alerts.receivedSince(partner, k.compromisedSince()).stream()
+              .filter(a -> partners.signedByCompromisedKey(partner, a.envelope()))
+              .count());
+    }
   }
 }

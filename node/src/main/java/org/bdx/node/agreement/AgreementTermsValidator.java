@@ -10,6 +10,7 @@ import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.signing.Disclosures;
+import org.bdx.node.signing.SigningKeys;
 import org.bdx.node.store.Ids;
 import org.bdx.proto.v1.AgreementTerms;
 import org.bdx.proto.v1.DirectionTerms;
@@ -36,7 +37,15 @@ public final class AgreementTermsValidator {
    * @throws BdxException INVALID_ARGUMENT listing every problem
    */
   public static void validate(AgreementTerms terms) {
-    throwIfAny(problems(terms));
+    validate(terms, SigningKeys.NONE);
+  }
+
+  /**
+   * As {@link #validate(AgreementTerms)}, where a party's key may also be a later key its key log
+   * held in {@code keys} names (spec KEY-18).
+   */
+  public static void validate(AgreementTerms terms, SigningKeys keys) {
+    throwIfAny(problems(terms, keys));
   }
 
   /**
@@ -52,7 +61,13 @@ public final class AgreementTermsValidator {
 
   /** Every problem of {@code terms}, as "field: problem"; empty if valid. */
   public static List<String> problems(AgreementTerms terms) {
+    return problems(terms, SigningKeys.NONE);
+  }
+
+  /** As {@link #problems(AgreementTerms)}, with the key logs {@code keys} holds. */
+  public static List<String> problems(AgreementTerms terms, SigningKeys keys) {
     Objects.requireNonNull(terms, "terms");
+    Objects.requireNonNull(keys, "keys");
     List<String> problems = new ArrayList<>();
     if (!Ids.isValid(terms.getAgreementId())) {
       problems.add("agreement_id: must be 26 characters of canonical lower-case base32");
@@ -65,12 +80,14 @@ public final class AgreementTermsValidator {
             "proposer",
             terms.getProposerNodeId(),
             terms.getProposerPublicKey().toByteArray(),
+            keys,
             problems);
     NodeId acceptor =
         party(
             "acceptor",
             terms.getAcceptorNodeId(),
             terms.getAcceptorPublicKey().toByteArray(),
+            keys,
             problems);
     if (proposer != null && proposer.equals(acceptor)) {
       problems.add("acceptor_node_id: must differ from proposer_node_id");
@@ -165,7 +182,8 @@ public final class AgreementTermsValidator {
     }
   }
 
-  private static NodeId party(String role, String nodeId, byte[] key, List<String> problems) {
+  private static NodeId party(
+      String role, String nodeId, byte[] key, SigningKeys keys, List<String> problems) {
     NodeId id = null;
     try {
       id = new NodeId(nodeId);
@@ -174,7 +192,7 @@ public final class AgreementTermsValidator {
     }
     if (key.length != NodeKeys.PUBLIC_KEY_LENGTH) {
       problems.add(role + "_public_key: must be 32 bytes");
-    } else if (id != null && !id.matches(key)) {
+    } else if (id != null && !id.matches(key) && !keys.isKeyOf(id, key)) {
       problems.add(role + "_public_key: its node id is not " + role + "_node_id");
     }
     return id;

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Objects;
 import org.bdx.node.agreement.AgreementBook.Change;
 import org.bdx.node.error.BdxException;
+import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
+import org.bdx.node.signing.SigningKeys;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.AmendmentRecord;
 import org.bdx.node.store.Ids;
@@ -35,6 +37,7 @@ import org.bdx.proto.v1.SignedAgreement;
 public final class CoordinatorActions {
   private final AgreementBook book;
   private final NodeKeys self;
+  private final SigningKeys keys;
   private final Partners partners;
   private final SecureRandom rng;
 
@@ -46,6 +49,16 @@ public final class CoordinatorActions {
    */
   public CoordinatorActions(
       AgreementBook book, NodeKeys self, Partners partners, SecureRandom rng) {
+    this(book, self, partners, rng, SigningKeys.NONE);
+  }
+
+  /**
+   * As above, with the key logs this node holds (spec KEY-18): terms name a partner's current key
+   * by its log, and a countersignature by a later key of the partner verifies.
+   */
+  public CoordinatorActions(
+      AgreementBook book, NodeKeys self, Partners partners, SecureRandom rng, SigningKeys keys) {
+    this.keys = Objects.requireNonNull(keys, "keys");
     this.book = Objects.requireNonNull(book, "book");
     this.self = Objects.requireNonNull(self, "self");
     this.partners = Objects.requireNonNull(partners, "partners");
@@ -95,10 +108,14 @@ public final class CoordinatorActions {
     if (partner.nodeId().equals(self.nodeId())) {
       throw BdxException.invalid("a node cannot make an agreement with itself");
     }
-    if (partnerPublicKey == null || !partner.nodeId().matches(partnerPublicKey)) {
+    // After a rotation the partner's key is the current key of its held log, whatever key an
+    // earlier agreement or the caller names (KEY-18).
+    byte[] current = keys.currentKey(partner.nodeId());
+    if (current == null
+        && (partnerPublicKey == null || !partner.nodeId().matches(partnerPublicKey))) {
       throw BdxException.invalid("the public key given is not the partner's key");
     }
-    byte[] acceptorKey = partnerPublicKey.clone();
+    byte[] acceptorKey = current != null ? current : partnerPublicKey.clone();
     Directions d = directions(partner, t);
     return book.change(
         () -> {
@@ -117,7 +134,7 @@ public final class CoordinatorActions {
                   .setAcceptorToProposer(d.weReceive())
                   .setProposedAt(now)
                   .build();
-          SignedAgreement signed = SignedAgreements.propose(self, terms);
+          SignedAgreement signed = SignedAgreements.propose(self, terms, keys);
           AgreementRecord r =
               new AgreementRecord(
                   id,
@@ -155,7 +172,7 @@ public final class CoordinatorActions {
           }
           PartnerRecord partner = partnerOf(r);
           checkPartnerReceivesAsRegistered(self.nodeId(), r.terms(), partner);
-          SignedAgreement signed = SignedAgreements.countersign(self, r.signed());
+          SignedAgreement signed = SignedAgreements.countersign(self, r.signed(), keys);
           AgreementRecord updated =
               new AgreementRecord(
                   r.agreementId(),
@@ -286,15 +303,14 @@ public final class CoordinatorActions {
                   .setProposerNodeId(self.nodeId().value())
                   .setProposerPublicKey(ByteString.copyFrom(self.publicKey()))
                   .setAcceptorNodeId(r.partner().value())
-                  .setAcceptorPublicKey(
-                      wasProposer ? old.getAcceptorPublicKey() : old.getProposerPublicKey())
+                  .setAcceptorPublicKey(partnerKey(r.partner(), wasProposer, old))
                   .setProposerToAcceptor(d.weSend())
                   .setAcceptorToProposer(d.weReceive())
                   .setProposedAt(now)
                   .build();
           AmendmentRecord a =
               new AmendmentRecord(
-                  agreementId, true, SignedAgreements.propose(self, terms), terms, now);
+                  agreementId, true, SignedAgreements.propose(self, terms, keys), terms, now);
           book.putAmendment(a);
           out[0] = a;
           return Change.amended(r, AgreementBook.Amendment.PROPOSED);
@@ -317,7 +333,7 @@ public final class CoordinatorActions {
     requireActive(r, "amended");
     AmendmentRecord a = partnersAmendment(agreementId);
     checkPartnerReceivesAsRegistered(self.nodeId(), a.terms(), partnerOf(r));
-    return SignedAgreements.countersign(self, a.signed());
+    return SignedAgreements.countersign(self, a.signed(), keys);
   }
 
   /**
@@ -340,7 +356,7 @@ public final class CoordinatorActions {
             throw BdxException.failedPrecondition(
                 "the amendment pending here changed; nothing was put in force");
           }
-          AgreementTerms terms = SignedAgreements.verify(countersigned, true);
+          AgreementTerms terms = SignedAgreements.verify(countersigned, true, keys);
           AgreementRecord amended = book.amended(r, countersigned, terms, false);
           book.replaceTerms(amended);
           return Change.amended(amended, AgreementBook.Amendment.IN_FORCE);
@@ -452,5 +468,14 @@ public final class CoordinatorActions {
         return id;
       }
     }
+  }
+
+  /** The partner's key for new terms: the current key of its held log, else the one it signed. */
+  private ByteString partnerKey(NodeId partner, boolean wasProposer, AgreementTerms old) {
+    byte[] current = keys.currentKey(partner);
+    if (current != null) {
+      return ByteString.copyFrom(current);
+    }
+    return wasProposer ? old.getAcceptorPublicKey() : old.getProposerPublicKey();
   }
 }

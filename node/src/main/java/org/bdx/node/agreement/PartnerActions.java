@@ -11,6 +11,7 @@ import org.bdx.node.audit.AuditLog;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
+import org.bdx.node.signing.SigningKeys;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.AmendmentRecord;
 import org.bdx.node.store.Ids;
@@ -30,6 +31,7 @@ import org.bdx.proto.v1.SignedAgreement;
 public final class PartnerActions {
   private final AgreementBook book;
   private final NodeKeys self;
+  private final SigningKeys keys;
   private final Partners partners;
 
   /**
@@ -38,6 +40,12 @@ public final class PartnerActions {
    * @param partners the registered partners: only they may call
    */
   public PartnerActions(AgreementBook book, NodeKeys self, Partners partners) {
+    this(book, self, partners, SigningKeys.NONE);
+  }
+
+  /** As above, verifying partners' signatures with the key logs this node holds (KEY-18). */
+  public PartnerActions(AgreementBook book, NodeKeys self, Partners partners, SigningKeys keys) {
+    this.keys = Objects.requireNonNull(keys, "keys");
     this.book = Objects.requireNonNull(book, "book");
     this.self = Objects.requireNonNull(self, "self");
     this.partners = Objects.requireNonNull(partners, "partners");
@@ -55,7 +63,7 @@ public final class PartnerActions {
   public AgreementRecord receiveOffer(NodeId from, SignedAgreement s) {
     Objects.requireNonNull(s, "signed agreement");
     PartnerRecord partner = requirePartner(from);
-    AgreementTerms terms = SignedAgreements.verify(s, false);
+    AgreementTerms terms = SignedAgreements.verify(s, false, keys);
     if (!s.getAcceptorSignature().isEmpty()) {
       throw BdxException.invalid("an offer must not carry the acceptor's signature");
     }
@@ -207,7 +215,7 @@ public final class PartnerActions {
             throw BdxException.invalid(
                 "the confirmed terms are not byte for byte the terms this node proposed");
           }
-          AgreementTerms terms = SignedAgreements.verify(s, true);
+          AgreementTerms terms = SignedAgreements.verify(s, true, keys);
           if (!from.value().equals(terms.getAcceptorNodeId())) {
             throw BdxException.denied("the calling node is not the acceptor");
           }
@@ -238,7 +246,7 @@ public final class PartnerActions {
 
   /** The partner accepted this node's pending amendment (spec AGR-12.5): it is put in force. */
   private Change amendmentAccepted(NodeId from, AgreementRecord r, SignedAgreement s) {
-    AgreementTerms terms = SignedAgreements.verify(s, true);
+    AgreementTerms terms = SignedAgreements.verify(s, true, keys);
     if (!from.value().equals(terms.getAcceptorNodeId())) {
       throw BdxException.denied("the calling node is not the acceptor");
     }

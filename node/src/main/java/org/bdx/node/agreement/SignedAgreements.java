@@ -2,11 +2,13 @@ package org.bdx.node.agreement;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.security.MessageDigest;
 import java.util.Objects;
 import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.signing.SigningInput;
+import org.bdx.node.signing.SigningKeys;
 import org.bdx.node.signing.WireCheck;
 import org.bdx.proto.v1.AgreementTerms;
 import org.bdx.proto.v1.SignedAgreement;
@@ -29,9 +31,14 @@ public final class SignedAgreements {
    *     proposer than {@code proposer}
    */
   public static SignedAgreement propose(NodeKeys proposer, AgreementTerms terms) {
+    return propose(proposer, terms, SigningKeys.NONE);
+  }
+
+  /** As above, where a party's key may be a later key its held key log names (KEY-18). */
+  public static SignedAgreement propose(NodeKeys proposer, AgreementTerms terms, SigningKeys keys) {
     Objects.requireNonNull(proposer, "proposer");
     Objects.requireNonNull(terms, "terms");
-    AgreementTermsValidator.validate(terms);
+    AgreementTermsValidator.validate(terms, keys);
     if (!proposer.nodeId().value().equals(terms.getProposerNodeId())) {
       throw BdxException.invalid("the terms name another node as proposer");
     }
@@ -54,14 +61,30 @@ public final class SignedAgreements {
    *     countersigned, or names another acceptor than {@code acceptor}
    */
   public static SignedAgreement countersign(NodeKeys acceptor, SignedAgreement proposed) {
+    return countersign(acceptor, proposed, SigningKeys.NONE);
+  }
+
+  /**
+   * As above, with the key logs {@code keys} holds; refuses terms that name a key of this node
+   * other than its current one (made before the proposer learned of a rotation, KEY-18).
+   *
+   * @throws BdxException FAILED_PRECONDITION for such terms
+   */
+  public static SignedAgreement countersign(
+      NodeKeys acceptor, SignedAgreement proposed, SigningKeys keys) {
     Objects.requireNonNull(acceptor, "acceptor");
     Objects.requireNonNull(proposed, "proposed");
     if (!proposed.getAcceptorSignature().isEmpty()) {
       throw BdxException.invalid("the agreement is already countersigned");
     }
-    AgreementTerms terms = verify(proposed, false);
+    AgreementTerms terms = verify(proposed, false, keys);
     if (!acceptor.nodeId().value().equals(terms.getAcceptorNodeId())) {
       throw BdxException.invalid("the terms name another node as acceptor");
+    }
+    if (!MessageDigest.isEqual(terms.getAcceptorPublicKey().toByteArray(), acceptor.publicKey())) {
+      throw BdxException.failedPrecondition(
+          "the terms name a former key of this node as the acceptor's; the proposer must propose"
+              + " again once it holds this node's current key log");
     }
     byte[] signature = acceptor.sign(signingInput(proposed.getTerms().toByteArray()));
     return proposed.toBuilder().setAcceptorSignature(ByteString.copyFrom(signature)).build();
@@ -76,13 +99,29 @@ public final class SignedAgreements {
    * @throws BdxException INVALID_ARGUMENT naming the first failed check
    */
   public static AgreementTerms verify(SignedAgreement s, boolean requireBoth) {
+    return verify(s, requireBoth, SigningKeys.NONE);
+  }
+
+  /**
+   * As above, where a party's key may be a later key its held key log names (spec KEY-18): the
+   * proposer's key must sign for it at {@code proposed_at} and neither key may be revoked.
+   */
+  public static AgreementTerms verify(SignedAgreement s, boolean requireBoth, SigningKeys keys) {
     Objects.requireNonNull(s, "signed agreement");
+    Objects.requireNonNull(keys, "keys");
     AgreementTerms terms = parseTerms(s);
     byte[] input = signingInput(s.getTerms().toByteArray());
     byte[] proposerKey = terms.getProposerPublicKey().toByteArray();
     byte[] acceptorKey = terms.getAcceptorPublicKey().toByteArray();
-    checkKey("proposer", terms.getProposerNodeId(), proposerKey);
-    checkKey("acceptor", terms.getAcceptorNodeId(), acceptorKey);
+    NodeId proposer = checkKey("proposer", terms.getProposerNodeId(), proposerKey, keys);
+    NodeId acceptor = checkKey("acceptor", terms.getAcceptorNodeId(), acceptorKey, keys);
+    if (!keys.signsNew(proposer, proposerKey, terms.getProposedAt())) {
+      throw BdxException.invalid(
+          "the proposer's key does not sign for it at proposed_at, or the proposer revoked it");
+    }
+    if (keys.isRevoked(acceptor, acceptorKey)) {
+      throw BdxException.invalid("the terms name an acceptor's key that the acceptor revoked");
+    }
     if (!NodeKeys.verify(proposerKey, input, s.getProposerSignature().toByteArray())) {
       throw BdxException.invalid("the proposer's signature does not verify");
     }
@@ -93,7 +132,7 @@ public final class SignedAgreements {
         && !NodeKeys.verify(acceptorKey, input, s.getAcceptorSignature().toByteArray())) {
       throw BdxException.invalid("the acceptor's signature does not verify");
     }
-    AgreementTermsValidator.validate(terms);
+    AgreementTermsValidator.validate(terms, keys);
     return terms;
   }
 
@@ -141,13 +180,28 @@ public final class SignedAgreements {
     return SigningInput.of(SigningInput.AGREEMENT_TERMS_TYPE, termsBytes);
   }
 
-  private static void checkKey(String role, String nodeId, byte[] key) {
+  private static NodeId checkKey(String role, String nodeId, byte[] key, SigningKeys keys) {
     if (key.length != NodeKeys.PUBLIC_KEY_LENGTH) {
       throw BdxException.invalid("the " + role + "'s public key must be 32 bytes");
     }
-    if (!NodeId.fromPublicKey(key).value().equals(nodeId)) {
-      throw BdxException.invalid(
-          "the " + role + "'s node id is not the id of the " + role + "'s public key");
+    NodeId id = NodeId.fromPublicKey(key);
+    if (id.value().equals(nodeId)) {
+      return id;
     }
+    NodeId named;
+    try {
+      named = NodeId.parse(nodeId);
+    } catch (IllegalArgumentException e) {
+      named = null;
+    }
+    if (named == null || !named.value().equals(nodeId) || !keys.isKeyOf(named, key)) {
+      throw BdxException.invalid(
+          "the "
+              + role
+              + "'s node id is not the id of the "
+              + role
+              + "'s public key, nor of a node whose key log names it");
+    }
+    return named;
   }
 }

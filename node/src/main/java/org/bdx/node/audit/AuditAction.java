@@ -71,7 +71,17 @@ public enum AuditAction {
    * The node restored from a backup: {@code backup} (its id), {@code taken_at}, {@code purges}
    * (reports purged again), {@code sequence_floor}.
    */
-  NODE_RESTORE("node.restore");
+  NODE_RESTORE("node.restore"),
+  /**
+   * The node's key replaced (spec KEY-20): {@code sequence} of the new key event, {@code kind}
+   * ({@code rotation} or {@code revocation}), {@code compromised_since} for a revocation.
+   */
+  KEY_REPLACE("key.replace"),
+  /**
+   * An own alert re-issued under the node's new key after a revocation (spec KEY-20): {@code
+   * alert}, {@code version}.
+   */
+  ALERT_REISSUE("alert.reissue");
 
   private final String word;
 

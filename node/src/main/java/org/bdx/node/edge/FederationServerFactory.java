@@ -87,8 +87,8 @@ public final class FederationServerFactory {
     Objects.requireNonNull(refused, "refused");
     return NettyServerBuilder.forAddress(address)
         .sslContext(FederationTls.serverContext(own, isPartner, times))
-        .intercept(new PeerIdentityInterceptor(isPartner))
-        .addStreamTracerFactory(new RefusedCallCounter(isPartner, refused))
+        .intercept(new PeerIdentityInterceptor(isPartner, own.peerKeys()))
+        .addStreamTracerFactory(new RefusedCallCounter(isPartner, refused, own.peerKeys()))
         .maxInboundMessageSize(FederationTls.MAX_MESSAGE_BYTES)
         .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES)
         .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)

@@ -15,6 +15,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.tls.PartnerTrustManager;
+import org.bdx.node.tls.PeerKeys;
 
 /**
  * Identifies the calling node from its TLS certificate and puts its id under {@link
@@ -35,7 +36,14 @@ public final class PeerIdentityInterceptor implements ServerInterceptor {
   private final PartnerTrustManager trust;
 
   public PeerIdentityInterceptor(Predicate<NodeId> isPartner) {
-    this.trust = PartnerTrustManager.forPartners(Objects.requireNonNull(isPartner, "isPartner"));
+    this(isPartner, PeerKeys.FIRST_KEYS);
+  }
+
+  /** Identifying callers with the key logs {@code peerKeys} holds (spec KEY-19). */
+  public PeerIdentityInterceptor(Predicate<NodeId> isPartner, PeerKeys peerKeys) {
+    this.trust =
+        PartnerTrustManager.forPartners(Objects.requireNonNull(isPartner, "isPartner"))
+            .withPeerKeys(peerKeys);
   }
 
   @Override

@@ -11,6 +11,7 @@ import javax.net.ssl.SSLSession;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.sync.RefusedMessages;
 import org.bdx.node.tls.PartnerTrustManager;
+import org.bdx.node.tls.PeerKeys;
 
 /**
  * Counts a partner's federation calls that this node ended with a refusal ({@link
@@ -26,7 +27,15 @@ public final class RefusedCallCounter extends ServerStreamTracer.Factory {
   private final RefusedMessages refused;
 
   public RefusedCallCounter(Predicate<NodeId> isPartner, RefusedMessages refused) {
-    this.trust = PartnerTrustManager.forPartners(Objects.requireNonNull(isPartner, "isPartner"));
+    this(isPartner, refused, PeerKeys.FIRST_KEYS);
+  }
+
+  /** Identifying callers with the key logs {@code peerKeys} holds (spec KEY-19). */
+  public RefusedCallCounter(
+      Predicate<NodeId> isPartner, RefusedMessages refused, PeerKeys peerKeys) {
+    this.trust =
+        PartnerTrustManager.forPartners(Objects.requireNonNull(isPartner, "isPartner"))
+            .withPeerKeys(peerKeys);
     this.refused = Objects.requireNonNull(refused, "refused");
   }
 

@@ -106,7 +106,7 @@ public final class KeyFiles {
     NodeKeys keys = fromVault(vault);
     try {
       if (Files.exists(publicFile(homeDir), LinkOption.NOFOLLOW_LINKS)) {
-        checkPublicFile(homeDir, keys);
+        keys = keys.forNode(checkPublicFile(homeDir, keys));
       } else {
         ensureKeysDirectory(homeDir);
         writePublic(homeDir, keys);
@@ -146,12 +146,13 @@ public final class KeyFiles {
       if (publicKey.length != NodeKeys.PUBLIC_KEY_LENGTH) {
         throw new KeyFileException("the public key file " + pub + " does not hold a 32-byte key");
       }
-      NodeId id = NodeId.fromPublicKey(publicKey);
-      if (!id.value().equals(lines[2])) {
-        throw new KeyFileException(
-            "the public key file " + pub + " names a node id that is not its key's");
+      // After a key rotation the node id is its first key's, not this key's (spec KEY-1), so the
+      // id line is taken as written; the node checks it against its key log when it opens.
+      try {
+        return NodeId.parse(lines[2]);
+      } catch (IllegalArgumentException e) {
+        throw new KeyFileException("the public key file " + pub + " names no valid node id");
       }
-      return id;
     } catch (IOException e) {
       throw new KeyFileException(
           "could not read the public key " + pub + ": " + e.getClass().getSimpleName(), e);
@@ -205,7 +206,11 @@ public final class KeyFiles {
     }
   }
 
-  private static void writePublic(Path homeDir, NodeKeys keys) throws IOException {
+  /**
+   * Writes {@code keys/node.pub} for {@code keys} and the node it speaks for: after a key rotation
+   * (spec KEY-1), the new key with the unchanged node id.
+   */
+  public static void writePublic(Path homeDir, NodeKeys keys) throws IOException {
     SecureFiles.writeAtomically(
         publicFile(homeDir),
         publicText(keys).getBytes(StandardCharsets.US_ASCII),
@@ -312,17 +317,27 @@ public final class KeyFiles {
     return seed;
   }
 
-  private static void checkPublicFile(Path homeDir, NodeKeys keys) throws IOException {
+  /**
+   * The node id {@code node.pub} names, if it holds {@code keys}' public key; {@code keys}' own id
+   * if there is no {@code node.pub}. The id is checked against the node's key log when the node
+   * opens (spec KEY-1): after a rotation it is the first key's id, not this key's.
+   */
+  private static NodeId checkPublicFile(Path homeDir, NodeKeys keys) throws IOException {
     Path pub = publicFile(homeDir);
     if (!Files.exists(pub, LinkOption.NOFOLLOW_LINKS)) {
-      return; // node.pub is derived; its absence is harmless
+      return keys.nodeId(); // node.pub is derived; its absence is harmless
     }
-    if (Files.size(pub) > MAX_FILE_BYTES) {
-      throw new KeyFileException("the public key file " + pub + " is too large");
+    NodeId named;
+    byte[] key;
+    try {
+      named = loadPublic(homeDir);
+      String[] lines = Files.readString(pub, StandardCharsets.US_ASCII).split("\n", -1);
+      key = Base64.getDecoder().decode(lines[1]);
+    } catch (KeyFileException | IllegalArgumentException e) {
+      key = null;
+      named = null;
     }
-    String expected = publicText(keys);
-    String actual = new String(Files.readAllBytes(pub), StandardCharsets.US_ASCII);
-    if (!actual.equals(expected)) {
+    if (key == null || !java.security.MessageDigest.isEqual(key, keys.publicKey())) {
       throw new KeyFileException(
           "the public key file "
               + pub
@@ -330,6 +345,7 @@ public final class KeyFiles {
               + pub
               + " (it is recreated from the node key) or restore the matching key");
     }
+    return named;
   }
 
   private static Set<PosixFilePermission> permissions(Path p) throws IOException {

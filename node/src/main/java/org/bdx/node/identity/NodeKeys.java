@@ -40,6 +40,22 @@ public final class NodeKeys {
     this.nodeId = NodeId.fromPublicKey(publicKey);
   }
 
+  private NodeKeys(NodeKeys keys, NodeId nodeId) {
+    this.privateKey = keys.privateKey;
+    this.publicKey = keys.publicKey;
+    this.nodeId = nodeId;
+  }
+
+  /**
+   * This key pair speaking for {@code node}: after a rotation (spec KEY-1) the node id stays the id
+   * of the node's first key while the key is a later one. Only the node's verified key log says
+   * that this key is {@code node}'s; callers check it first.
+   */
+  public NodeKeys forNode(NodeId node) {
+    Objects.requireNonNull(node, "node");
+    return node.equals(nodeId) ? this : new NodeKeys(this, node);
+  }
+
   /** A fresh key pair whose seed is 32 bytes from {@code rng}. */
   public static NodeKeys generate(SecureRandom rng) {
     Objects.requireNonNull(rng, "rng");
@@ -65,6 +81,7 @@ public final class NodeKeys {
     return publicKey.clone();
   }
 
+  /** The node this key speaks for: its own id (ID-2) unless {@link #forNode} said otherwise. */
   public NodeId nodeId() {
     return nodeId;
   }

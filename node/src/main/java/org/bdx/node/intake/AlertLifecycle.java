@@ -147,6 +147,71 @@ public final class AlertLifecycle {
   }
 
   /**
+   * Re-issues, under the node's key as it is now, each of its own alerts in force that {@code
+   * formerKey} signed with an issue time at or after {@code since} (spec KEY-20): after a
+   * revocation, partners flag those until a version signed by the new key reaches them. The
+   * content, audience and status stay; only the version, issue time and signature change.
+   *
+   * @return how many alerts were re-issued
+   */
+  public int reissueSignedBy(byte[] formerKey, long since) {
+    Objects.requireNonNull(formerKey, "formerKey");
+    int count = 0;
+    for (String reportId : reports.ids()) {
+      Optional<String> alertId = reports.alertIdOf(reportId);
+      if (alertId.isEmpty()) {
+        continue;
+      }
+      boolean done =
+          db.atomically(
+              () -> {
+                Optional<StoredAlert> held = alerts.get(self, alertId.get());
+                if (held.isEmpty() || !reissuable(held.get(), formerKey, since)) {
+                  return false;
+                }
+                StoredAlert current = held.get();
+                long now = now();
+                StoredAlert next =
+                    issuer
+                        .issue(
+                            issuer.nextVersion(
+                                current,
+                                current.status(),
+                                current.audience(),
+                                current.fields(),
+                                now),
+                            now)
+                        .alert();
+                audit.record(
+                    AuditAction.ALERT_REISSUE,
+                    AuditDetail.of().add("alert", next.alertId()).add("version", next.version()));
+                return true;
+              });
+      if (done) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private boolean reissuable(StoredAlert a, byte[] formerKey, long since) {
+    if (a.status() == AlertStatus.ALERT_STATUS_RETRACTED
+        || a.expiresAt() <= now()
+        || a.issuedAt() < since) {
+      return false;
+    }
+    try {
+      return java.security.MessageDigest.isEqual(
+          org.bdx.proto.v1.AlertHeader.parseFrom(a.envelope().getHeader())
+              .getOriginPublicKey()
+              .toByteArray(),
+          formerKey);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return false; // verified when it was signed here; never so
+    }
+  }
+
+  /**
    * Issues a signed retraction (no content) of one of this node's alerts. The partners that hold
    * content of it are queued the retraction; nobody else learns of it. {@code reason} stays here.
    *

@@ -69,6 +69,31 @@ public final class KeyLog {
     return new KeyLog(nodeId, log, parsed);
   }
 
+  /**
+   * KEY-4 for the node id that event 0 names. Since event 0's key must have that id (KEY-4.3), a
+   * log that passes proves its own node id; use it where no id is expected yet (a certificate that
+   * carries its log, spec FED-TLS-9).
+   *
+   * @throws KeyLogException as {@link #verify}
+   */
+  public static KeyLog verifySelfNamed(List<SignedKeyEvent> log) throws KeyLogException {
+    Objects.requireNonNull(log, "log");
+    if (log.isEmpty() || log.size() > MAX_EVENTS) {
+      return verify(NodeId.fromPublicKey(new byte[NodeKeys.PUBLIC_KEY_LENGTH]), log);
+    }
+    KeyEvent first = parse(Objects.requireNonNull(log.get(0), "event"));
+    NodeId named;
+    try {
+      named = first == null ? null : NodeId.parse(first.getNodeId());
+    } catch (IllegalArgumentException e) {
+      named = null;
+    }
+    if (named == null) {
+      throw new KeyLogException(MALFORMED, 0, "event 0 names no valid node id");
+    }
+    return verify(named, log);
+  }
+
   /** This log with {@code next} added, if the longer log verifies (KEY-4). */
   public KeyLog append(SignedKeyEvent next) throws KeyLogException {
     List<SignedKeyEvent> longer = new ArrayList<>(signed);
@@ -189,6 +214,11 @@ public final class KeyLog {
     return events.get(events.size() - 1).getPublicKey().toByteArray();
   }
 
+  /** The key of event {@code sequence}. */
+  public byte[] keyOfEvent(int sequence) {
+    return events.get(sequence).getPublicKey().toByteArray();
+  }
+
   /** The commitment of the last event: the digest of the only key that may sign the next one. */
   public byte[] nextKeyDigest() {
     return events.get(events.size() - 1).getNextKeyDigest().toByteArray();
@@ -246,6 +276,17 @@ public final class KeyLog {
     }
     OptionalLong since = revokedSince(key);
     return since.isEmpty() || issuedAt < since.getAsLong();
+  }
+
+  /** Whether {@code key} is the key of some event of this log. */
+  public boolean hasKey(byte[] key) {
+    Objects.requireNonNull(key, "key");
+    for (KeyEvent e : events) {
+      if (MessageDigest.isEqual(e.getPublicKey().toByteArray(), key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

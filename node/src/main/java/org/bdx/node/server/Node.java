@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -97,6 +98,7 @@ import org.bdx.node.vault.Vault;
 import org.bdx.node.vault.VaultException;
 import org.bdx.proto.v1.AgreementState;
 import org.bdx.proto.v1.GetNodeInfoResponse;
+import org.bdx.proto.v1.SignedKeyEvent;
 import org.bdx.proto.v1.StaffRole;
 
 /**
@@ -183,9 +185,18 @@ public final class Node implements AutoCloseable {
     ReportStore reports = new ReportStore(db, alerts, new SealedReportCodec(reportKeys, rng));
     OutboxStore outboxRows = new OutboxStore(db);
     SyncStateStore syncState = new SyncStateStore(db);
-    AlertVerifier verifier = new AlertVerifier();
-
     this.partners = new Partners(db, clock, audit);
+    // The key logs this node holds, its own and its partners': items, agreements and connections
+    // are checked against them (spec KEY-18, KEY-19).
+    this.partnerKeyLogs =
+        new PartnerKeyLogs(new PartnerKeyLogStore(db), clock, partners.labels()::of);
+    List<SignedKeyEvent> ownEvents = new KeyLogStore(db).load();
+    if (!ownEvents.isEmpty()) {
+      partnerKeyLogs.own(OwnKeyLog.verified(keys, ownEvents));
+    }
+    tlsKey.usePeerKeys(partnerKeyLogs);
+    AlertVerifier verifier = new AlertVerifier(partnerKeyLogs);
+
     this.refused = new RefusedMessages(partners::isPartner);
     this.book = new AgreementBook(db, clock, audit);
     SharingGrants grants = book.grants();
@@ -211,8 +222,6 @@ public final class Node implements AutoCloseable {
             new FeedChecks(alerts, verifier, grants, clock, config.maxClockSkew(), nodeId),
             outbox,
             partners.labels()::of);
-    this.partnerKeyLogs =
-        new PartnerKeyLogs(new PartnerKeyLogStore(db), clock, partners.labels()::of);
     this.feedClients =
         new FeedClients(
             grants,
@@ -292,24 +301,26 @@ public final class Node implements AutoCloseable {
                 bulletinSettings,
                 config.organizationName(),
                 this::organizationName,
-                clock));
+                clock),
+            partnerKeyLogs);
     this.adminApi =
         new AdminApi(
             nodeId,
             config.organizationName(),
             partners,
             book,
-            new CoordinatorActions(book, keys, partners, rng),
+            new CoordinatorActions(book, keys, partners, rng, partnerKeyLogs),
             new PartnerCalls(channels),
             new SyncStatus(db, syncState, outboxRows, refused),
             feedClients::health,
             staff,
             audit,
             new BackupMaker(home, vault, nodeId, softwareVersion(), clock, rng),
-            new KeyStatus(nodeId, new KeyLogStore(db), partnerKeyLogs));
+            new KeyStatus(nodeId, new KeyLogStore(db), partnerKeyLogs, alerts));
     KeyLogStore ownKeyLog = new KeyLogStore(db);
     this.federationApi =
-        new FederationApi(new PartnerActions(book, keys, partners), feedService, ownKeyLog::load);
+        new FederationApi(
+            new PartnerActions(book, keys, partners, partnerKeyLogs), feedService, ownKeyLog::load);
   }
 
   /** What {@code bdx init} reports back. */
@@ -388,6 +399,54 @@ public final class Node implements AutoCloseable {
     home.loadConfig();
     refuseUnencrypted(home);
     Vault.changePassphrase(home.dir(), oldPassphrase, newPassphrase, kdf, new SecureRandom());
+  }
+
+  /**
+   * For {@link #replaceKey}: the key was compromised since it came into use (its event's
+   * valid_from), so everything it signed is in doubt. What {@code bdx key revoke} assumes without
+   * {@code --since}.
+   */
+  public static final long SINCE_KEY_IN_USE = 0;
+
+  /** What {@link #replaceKey} did; no secret in it. */
+  public record KeyReplaced(
+      NodeId nodeId,
+      String formerKeyFingerprint,
+      String newKeyFingerprint,
+      int sequence,
+      OptionalLong compromisedSince,
+      boolean finishedInterrupted,
+      int reissued,
+      java.nio.file.Path recoveryFile) {}
+
+  /**
+   * Replaces the node's key with the next key that {@code recoveryFile} holds (spec KEY-20): a
+   * rotation, or with {@code compromisedSince} a revocation, after which the node's own alerts the
+   * old key signed since then are issued again under the new key. The node must be stopped; its id
+   * stays. Writes the recovery file of the key after that into the node's home. An interrupted run
+   * is finished by running it again with the same recovery file.
+   *
+   * @throws IOException if the recovery file is not this node's next key, does not open with {@code
+   *     passphrase}, or the node is running; nothing changes then
+   */
+  public static KeyReplaced replaceKey(
+      NodeHome home,
+      Passphrase passphrase,
+      java.nio.file.Path recoveryFile,
+      OptionalLong compromisedSince,
+      Clock clock)
+      throws IOException {
+    KeyReplacement.Replaced r =
+        KeyReplacement.run(home, passphrase, recoveryFile, compromisedSince, clock);
+    return new KeyReplaced(
+        r.nodeId(),
+        NodeId.fromPublicKey(r.formerKey()).fingerprint(),
+        NodeId.fromPublicKey(r.newKey().publicKey()).fingerprint(),
+        r.sequence(),
+        r.compromisedSince(),
+        r.finishedInterrupted(),
+        r.reissued(),
+        r.recoveryFile());
   }
 
   /** What {@link #restore} did. */
@@ -470,8 +529,18 @@ public final class Node implements AutoCloseable {
 
   /** The node's verified key log, made first if it has none (spec KEY-10, KEY-12). */
   public KeyLog ownKeyLog(Passphrase passphrase) throws IOException {
-    return OwnKeyLog.ensure(
-        new KeyLogStore(db), keys, home, passphrase, vault.kdf(), clock, new SecureRandom(), true);
+    KeyLog log =
+        OwnKeyLog.ensure(
+            new KeyLogStore(db),
+            keys,
+            home,
+            passphrase,
+            vault.kdf(),
+            clock,
+            new SecureRandom(),
+            true);
+    partnerKeyLogs.own(log);
+    return log;
   }
 
   /**
@@ -526,6 +595,8 @@ public final class Node implements AutoCloseable {
           ReportKeys.open(home.reportKeysFile(), vault.subKey(Vault.Purpose.REPORT_KEYS), rng);
       cipher = RowCipher.of(vault, rng);
       db = NodeDatabase.open(home.databaseFile(), cipher);
+      keys = OwnKeyLog.bind(new KeyLogStore(db), keys, home);
+      List<SignedKeyEvent> ownLog = new KeyLogStore(db).load();
       forgetOrphanKeys(db, reportKeys);
       reindexIfNeeded(db);
       // One key manager for the federation server, the partner channels and the client API, so
@@ -533,7 +604,9 @@ public final class Node implements AutoCloseable {
       RenewingKeyManager tlsKey =
           new RenewingKeyManager(
               keys,
-              new CertificateTimes(clock, config.certificateLifetime(), config.maxClockSkew()));
+              new CertificateTimes(clock, config.certificateLifetime(), config.maxClockSkew()),
+              // A node whose key is not its first proves it with its log (spec KEY-19).
+              ownLog.size() > 1 ? ownLog : List.of());
       Node node =
           new Node(
               home,
@@ -646,6 +719,11 @@ public final class Node implements AutoCloseable {
       }
     }
     return done;
+  }
+
+  /** Re-issues own alerts signed by a revoked key (spec KEY-20), in the node's name. */
+  int reissueSignedBy(byte[] formerKey, long since) {
+    return AuditLog.as(AuditLog.NODE, () -> lifecycle.reissueSignedBy(formerKey, since));
   }
 
   /**

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bdx.node.home.NodeHome;
+import org.bdx.node.identity.KeyFiles;
+import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
 import org.bdx.node.keys.KeyEvents;
 import org.bdx.node.keys.KeyLog;
@@ -86,6 +88,58 @@ final class OwnKeyLog {
                 + file
                 + ": move that file off this machine with bdx key export-recovery");
     return log;
+  }
+
+  /**
+   * {@code keys} speaking for the node its stored key log names (spec KEY-1): after a rotation the
+   * vault holds a later key while the node id stays its first key's. Rewrites {@code node.pub} if
+   * it names another id. Without a stored log (a node that has not made its inception yet) the key
+   * must be the node's first key.
+   *
+   * @throws IOException if the stored log does not verify or its current key is not {@code keys}'
+   */
+  static NodeKeys bind(KeyLogStore store, NodeKeys keys, NodeHome home) throws IOException {
+    List<SignedKeyEvent> held = store.load();
+    if (held.isEmpty()) {
+      if (!NodeId.fromPublicKey(keys.publicKey()).equals(keys.nodeId())) {
+        throw new IOException(
+            "keys/node.pub names node "
+                + keys.nodeId().fingerprint()
+                + " but this node has no key log saying its key is that node's; restore the node"
+                + " from a backup");
+      }
+      return keys;
+    }
+    KeyLog log;
+    try {
+      log = KeyLog.verifySelfNamed(held);
+    } catch (KeyLogException e) {
+      throw new IOException(
+          "this node's key log in its database does not verify ("
+              + e.getMessage()
+              + "); restore the node from a backup");
+    }
+    if (!MessageDigest.isEqual(log.latestKey(), keys.publicKey())) {
+      throw new IOException(
+          "this node's key is not the current key of its key log: if bdx key rotate or bdx key"
+              + " revoke was interrupted, run it again with the same recovery file; otherwise"
+              + " restore the node from a backup");
+    }
+    NodeKeys bound = keys.forNode(log.nodeId());
+    if (bound != keys) { // node.pub named another id, or was missing and written from the key
+      KeyFiles.writePublic(home.dir(), bound);
+    }
+    return bound;
+  }
+
+  /** The stored log {@code held}, verified, whose current key is {@code keys}'. */
+  static KeyLog verified(NodeKeys keys, List<SignedKeyEvent> held) {
+    try {
+      return check(keys, held);
+    } catch (IOException e) {
+      // bind() checked the same log when the node opened.
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 
   private static KeyLog check(NodeKeys keys, List<SignedKeyEvent> held) throws IOException {

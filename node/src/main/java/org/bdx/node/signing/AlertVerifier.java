@@ -44,7 +44,17 @@ public final class AlertVerifier {
 
   private static final int NODE_IDS_MAX = 256;
 
-  public AlertVerifier() {}
+  private final SigningKeys keys;
+
+  /** A verifier for a node that holds no key logs: every origin signs with its first key. */
+  public AlertVerifier() {
+    this(SigningKeys.NONE);
+  }
+
+  /** A verifier that checks origin keys against the key logs {@code keys} holds (KEY-18). */
+  public AlertVerifier(SigningKeys keys) {
+    this.keys = Objects.requireNonNull(keys, "keys");
+  }
 
   /**
    * The node id of {@code key} (ID-2), from a small cache; emptied when full, so a peer cycling
@@ -60,6 +70,11 @@ public final class AlertVerifier {
       nodeIds.put(key, id);
     }
     return id;
+  }
+
+  /** The key logs this verifier checks origin keys against (and hop statements, RELAY-8). */
+  public SigningKeys signingKeys() {
+    return keys;
   }
 
   /** Verifies {@code envelope} whatever its origin. */
@@ -121,13 +136,19 @@ public final class AlertVerifier {
     if (originKey.length != NodeKeys.PUBLIC_KEY_LENGTH) {
       throw fail(ORIGIN_KEY_MALFORMED, "origin_public_key must be 32 bytes");
     }
-    NodeId derived = nodeIdOf(header.getOriginPublicKey(), originKey);
-    if (!derived.value().equals(header.getOriginNodeId())) {
-      throw fail(ORIGIN_ID_MISMATCH, "origin_node_id is not the id of origin_public_key");
+    NodeId origin = nodeIdOf(header.getOriginPublicKey(), originKey);
+    if (!origin.value().equals(header.getOriginNodeId())) {
+      // A rotated key (KEY-1): the origin's id is its first key's; its held log must name this key.
+      origin = heldOrigin(header.getOriginNodeId(), originKey);
+      if (origin == null) {
+        throw fail(
+            ORIGIN_ID_MISMATCH,
+            "origin_node_id is not the id of origin_public_key, nor a node whose key log names it");
+      }
     }
 
     // SIG-7.5 expected origin.
-    if (expectedOrigin != null && !expectedOrigin.equals(derived)) {
+    if (expectedOrigin != null && !expectedOrigin.equals(origin)) {
       throw fail(UNEXPECTED_ORIGIN, "alert is from another origin than expected");
     }
 
@@ -229,7 +250,26 @@ public final class AlertVerifier {
       }
       merged.mergeFrom(claim.getValue());
     }
+
+    // SIG-7.11 the key signs for the origin at issued_at, by the origin's held key log (KEY-18).
+    if (!keys.signsNew(origin, originKey, header.getIssuedAt())) {
+      throw fail(
+          KEY_NOT_TRUSTED,
+          "origin_public_key does not sign for the origin at issued_at, or the origin revoked it");
+    }
     return new VerifiedAlert(header, merged.build(), paths, envelope);
+  }
+
+  /** The origin named by {@code originNodeId} if a held key log of it names {@code key}. */
+  private NodeId heldOrigin(String originNodeId, byte[] key) {
+    NodeId named;
+    try {
+      named = NodeId.parse(originNodeId);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    // parse() lower-cases user input; on the wire the id must already be canonical.
+    return named.value().equals(originNodeId) && keys.isKeyOf(named, key) ? named : null;
   }
 
   /**

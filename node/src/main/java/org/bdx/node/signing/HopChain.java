@@ -93,6 +93,17 @@ public final class HopChain {
     return new HopChain(h, s);
   }
 
+  /** The node {@code fromNodeId} names if a held key log of it names {@code key}. */
+  private static NodeId heldSigner(SigningKeys keys, String fromNodeId, byte[] key) {
+    NodeId named;
+    try {
+      named = NodeId.parse(fromNodeId);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    return named.value().equals(fromNodeId) && keys.isKeyOf(named, key) ? named : null;
+  }
+
   /**
    * The digest a statement names (RELAY-8): {@code SHA-256(LP(ASCII("bdx/v1/header-digest"),
    * header))} of the exact header bytes.
@@ -126,6 +137,19 @@ public final class HopChain {
     return new HopChain(hops, parsed);
   }
 
+  /** {@link #verify} for a node that holds no key logs: every signer uses its first key. */
+  public static HopChain verify(
+      List<SignedHop> hops,
+      VerifiedAlert alert,
+      long relayHops,
+      long hopsLeft,
+      NodeId sender,
+      NodeId receiver,
+      long limit)
+      throws HopChainException {
+    return verify(hops, alert, relayHops, hopsLeft, sender, receiver, limit, SigningKeys.NONE);
+  }
+
   /**
    * The checks of RELAY-8.1 to RELAY-8.3 for the statements of one feed item with content, in
    * order; the first failure decides. {@code alert} passed SIG-7 already.
@@ -136,6 +160,7 @@ public final class HopChain {
    * @param receiver this node
    * @param limit how many hops the receiver's inbound terms from {@code sender} allow: {@code
    *     max_relay_hops} if {@code may_relay}, else 0
+   * @param keys the key logs this node holds, for signers whose key has rotated (KEY-18)
    * @throws HopChainException naming the first check that failed
    */
   public static HopChain verify(
@@ -145,12 +170,14 @@ public final class HopChain {
       long hopsLeft,
       NodeId sender,
       NodeId receiver,
-      long limit)
+      long limit,
+      SigningKeys keys)
       throws HopChainException {
     Objects.requireNonNull(hops, "hops");
     Objects.requireNonNull(alert, "alert");
     Objects.requireNonNull(sender, "sender");
     Objects.requireNonNull(receiver, "receiver");
+    Objects.requireNonNull(keys, "keys");
     // RELAY-8.1 shape and signatures.
     int n = hops.size();
     boolean countFits = relayHops == 0 ? n == 1 || (n == 0 && hopsLeft == 0) : n - 1L == relayHops;
@@ -169,8 +196,17 @@ public final class HopChain {
       if (key.length != NodeKeys.PUBLIC_KEY_LENGTH) {
         throw fail(STATEMENT_KEY_MALFORMED, "from_public_key must be 32 bytes");
       }
-      if (!NodeId.fromPublicKey(key).value().equals(s.getFromNodeId())) {
-        throw fail(STATEMENT_ID_MISMATCH, "from_node_id is not the id of from_public_key");
+      NodeId from = NodeId.fromPublicKey(key);
+      if (!from.value().equals(s.getFromNodeId())) {
+        from = heldSigner(keys, s.getFromNodeId(), key);
+        if (from == null) {
+          throw fail(
+              STATEMENT_ID_MISMATCH,
+              "from_node_id is not the id of from_public_key, nor a node whose key log names it");
+        }
+      }
+      if (keys.isRevoked(from, key)) {
+        throw fail(STATEMENT_KEY_REVOKED, "from_node_id revoked from_public_key");
       }
       if (!NodeKeys.verify(
           key,

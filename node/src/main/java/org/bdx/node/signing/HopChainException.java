@@ -27,8 +27,13 @@ public final class HopChainException extends Exception {
     STATEMENT_MALFORMED(Outcome.HOP_STATEMENT_INVALID),
     /** RELAY-8.1: from_public_key is not 32 bytes. */
     STATEMENT_KEY_MALFORMED(Outcome.HOP_STATEMENT_INVALID),
-    /** RELAY-8.1: from_node_id is not the node id of from_public_key. */
+    /**
+     * RELAY-8.1: from_node_id is not the node id of from_public_key, nor a node whose held key log
+     * names it (KEY-18).
+     */
     STATEMENT_ID_MISMATCH(Outcome.HOP_STATEMENT_INVALID),
+    /** RELAY-8.1: from_node_id's held key log says a revocation replaced from_public_key. */
+    STATEMENT_KEY_REVOKED(Outcome.HOP_STATEMENT_INVALID),
     /** RELAY-8.1: the signature does not verify. */
     STATEMENT_BAD_SIGNATURE(Outcome.HOP_STATEMENT_INVALID),
     /** RELAY-8.1: header_digest is not the digest of this item's header. */

@@ -70,7 +70,12 @@ public final class VerificationException extends Exception {
     /** SIG-7.10: the value holds an enum number that is unknown or UNSPECIFIED. */
     CLAIM_INVALID_VALUE,
     /** SIG-7.10: two disclosures carry the same path. */
-    DUPLICATE_PATH
+    DUPLICATE_PATH,
+    /**
+     * SIG-7.11: by the origin's key log held here, the key does not sign for the origin at
+     * issued_at (KEY-6), or a revocation replaced it (KEY-18).
+     */
+    KEY_NOT_TRUSTED
   }
 
   private final Reason reason;

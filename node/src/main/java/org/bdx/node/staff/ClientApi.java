@@ -29,6 +29,7 @@ import org.bdx.node.search.AlertSearch;
 import org.bdx.node.search.PhoneNumbers;
 import org.bdx.node.search.Plates;
 import org.bdx.node.signing.HopChain;
+import org.bdx.node.signing.SigningKeys;
 import org.bdx.node.store.AlertCopies;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.Page;
@@ -85,6 +86,8 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
   private final Clock clock;
   private final BulletinMaker bulletins;
 
+  private final SigningKeys signingKeys;
+
   public ClientApi(
       GetNodeInfoResponse nodeInfo,
       ReportIntake intake,
@@ -96,8 +99,10 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
       AlertLifecycle lifecycle,
       AuditLog audit,
       Clock clock,
-      BulletinMaker bulletins) {
+      BulletinMaker bulletins,
+      SigningKeys signingKeys) {
     this.bulletins = bulletins;
+    this.signingKeys = signingKeys;
     this.lifecycle = lifecycle;
     this.audit = audit;
     this.clock = clock;
@@ -259,6 +264,14 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
     if (a.local()) {
       return Views.toView(a, originNames);
     }
+    AlertView view = withPathAndCopies(a);
+    // Flagged to staff, not hidden: it may be a real warning held from before the theft (KEY-20).
+    return signingKeys.signedByCompromisedKey(a.originNodeId(), a.envelope())
+        ? view.toBuilder().setSignedByCompromisedKey(true).build()
+        : view;
+  }
+
+  private AlertView withPathAndCopies(StoredAlert a) {
     List<AlertCopies.Copy> copies = alerts.copies(a.originNodeId(), a.alertId());
     // The alert's path is its provenance copy's (FEED-9.6): read once with the copies.
     List<NodeId> path =

@@ -393,6 +393,35 @@ public final class AlertStore {
         });
   }
 
+  /**
+   * The received alerts of {@code originNodeId} held here, not retracted, issued at or after {@code
+   * issuedSince} (Unix seconds): those a revocation of the origin's key may flag (spec KEY-20).
+   * Bounded by what the node holds of one origin.
+   */
+  public List<StoredAlert> receivedSince(NodeId originNodeId, long issuedSince) {
+    Objects.requireNonNull(originNodeId, "originNodeId");
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + AlertRows.COLUMNS
+                      + " FROM alerts WHERE origin_node_id = ? AND local = 0 AND issued_at >= ?"
+                      + " AND status != ? ORDER BY seq")) {
+            ps.setString(1, originNodeId.value());
+            ps.setLong(2, issuedSince);
+            ps.setInt(3, org.bdx.proto.v1.AlertStatus.ALERT_STATUS_RETRACTED_VALUE);
+            List<StoredAlert> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(AlertRows.read(rs, db.cipher()));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
   /** Every held alert with this id, whatever its origin (normally one), ordered by origin. */
   public List<StoredAlert> findById(String alertId) {
     if (alertId == null) {

@@ -67,6 +67,16 @@ public final class PartnerKeyLogStore {
    * @throws StoreException if the held log is not {@code from} events long (it changed meanwhile)
    */
   public void extend(NodeId partner, int from, List<SignedKeyEvent> events) {
+    extend(partner, from, events, false);
+  }
+
+  /**
+   * As {@link #extend(NodeId, int, List)}; with {@code rereadFeed}, in the same transaction, moves
+   * this node's cursor into the partner's feed back to its start (spec KEY-20): after a revocation,
+   * whoever held the revoked key may have served feed sequences the partner's real node never used,
+   * and those must not hide what it serves now.
+   */
+  public void extend(NodeId partner, int from, List<SignedKeyEvent> events, boolean rereadFeed) {
     Objects.requireNonNull(partner, "partner");
     Objects.requireNonNull(events, "events");
     db.inTransaction(
@@ -86,6 +96,11 @@ public final class PartnerKeyLogStore {
                 (long) from + i,
                 e.getEvent().toByteArray(),
                 e.getSignature().toByteArray());
+          }
+          if (rereadFeed) {
+            db.update(
+                "UPDATE sync_state SET inbound_cursor = 0 WHERE partner_node_id = ?",
+                partner.value());
           }
           return null;
         });

@@ -253,6 +253,24 @@ public final class FeedChecks {
           Rejection.RELAY_NOT_ALLOWED,
           Rejection.NO_RETENTION);
 
+  /**
+   * Whether this node holds the item's alert at its version or a newer one. Read from the
+   * unverified header only to ignore the item, never to store anything of it.
+   */
+  private boolean heldAlready(FeedItem item) {
+    try {
+      org.bdx.proto.v1.AlertHeader h =
+          org.bdx.proto.v1.AlertHeader.parseFrom(item.getAlert().getHeader());
+      NodeId origin = NodeId.parse(h.getOriginNodeId());
+      return alerts
+          .held(origin, h.getAlertId())
+          .map(held -> Long.compareUnsigned(held.version(), h.getVersion()) >= 0)
+          .orElse(false);
+    } catch (com.google.protobuf.InvalidProtocolBufferException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   private Checked checkUnder(NodeId from, Grant grant, FeedItem item, long now) {
     String agreement = grant.agreementId();
     DirectionTerms terms = grant.terms();
@@ -269,6 +287,11 @@ public final class FeedChecks {
       // Not relayed: the sender must be the origin (SIG-7.5). Relayed: any origin, checked below.
       v = verifier.verify(item.getAlert(), relayHops == 0 ? from : null);
     } catch (VerificationException e) {
+      if (e.reason() == VerificationException.Reason.KEY_NOT_TRUSTED && heldAlready(item)) {
+        // A version held from before its key was replaced, sent again (a partner reading the
+        // feed from its start after a revocation, KEY-19.5): nothing new, so not rejected.
+        return outcome(item, agreement, terms, Outcome.IGNORED);
+      }
       return rejected(item, agreement, terms, Rejection.VERIFICATION_FAILED, e.reason().name());
     }
     NodeId origin;
@@ -307,7 +330,8 @@ public final class FeedChecks {
                     hopsLeft,
                     from,
                     self,
-                    RelayHops.onward(grant.terms()))
+                    RelayHops.onward(grant.terms()),
+                    verifier.signingKeys())
                 .hops();
       } catch (HopChainException e) {
         return switch (e.reason().outcome()) {

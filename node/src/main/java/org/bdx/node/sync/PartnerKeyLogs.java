@@ -4,18 +4,26 @@ import com.google.protobuf.ByteString;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.security.MessageDigest;
+import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import org.bdx.node.identity.NodeId;
+import org.bdx.node.keys.HeldLogKeys;
 import org.bdx.node.keys.KeyLog;
 import org.bdx.node.keys.KeyLogException;
+import org.bdx.node.signing.SigningKeys;
 import org.bdx.node.store.PartnerKeyLogStore;
+import org.bdx.node.tls.PeerKeys;
 import org.bdx.proto.v1.FederationServiceGrpc;
 import org.bdx.proto.v1.GetKeyLogRequest;
 import org.bdx.proto.v1.GetKeyLogResponse;
@@ -27,7 +35,7 @@ import org.bdx.proto.v1.SignedKeyEvent;
  * (KEY-8). The node keeps trusting only the pinned key: a log naming a newer key is shown as a
  * pending rotation, nothing more.
  */
-public final class PartnerKeyLogs {
+public final class PartnerKeyLogs implements SigningKeys, PeerKeys {
   private static final Logger LOG = Logger.getLogger(PartnerKeyLogs.class.getName());
 
   /** Deadline of one {@code GetKeyLog} call (FAPI-3). */
@@ -59,13 +67,27 @@ public final class PartnerKeyLogs {
       long keyValidFrom,
       boolean rotationPending,
       long forks,
-      long forkLastSeenAt) {
-    public static final View NONE = new View(0, ByteString.EMPTY, 0, false, 0, 0);
+      long forkLastSeenAt,
+      long compromisedSince) {
+    public static final View NONE = new View(0, ByteString.EMPTY, 0, false, 0, 0, 0);
   }
 
   private final PartnerKeyLogStore store;
   private final Clock clock;
   private final Function<NodeId, String> labels;
+
+  /**
+   * Verified logs by node id, read from the store once: items, agreements and connections are
+   * checked against them (KEY-18) and must not cost a database read and a log verification each. An
+   * empty Optional means none is held. Changed only under this object's lock.
+   */
+  private final Map<NodeId, Optional<KeyLog>> held = new ConcurrentHashMap<>();
+
+  /** This node's own log: its own items and agreements are checked with it too. */
+  private volatile KeyLog own;
+
+  /** KEY-18 over the logs held here. */
+  private final HeldLogKeys rules = new HeldLogKeys(this::held);
 
   public PartnerKeyLogs(PartnerKeyLogStore store, Clock clock, Function<NodeId, String> labels) {
     this.store = Objects.requireNonNull(store, "store");
@@ -95,9 +117,25 @@ public final class PartnerKeyLogs {
                   + "); it was not stored");
       return Outcome.REFUSED;
     }
+    return receive(partner, log);
+  }
+
+  /** Whether an event of {@code log} from {@code first} on revokes the key before it (KEY-7). */
+  private static boolean revokesFrom(KeyLog log, int first) {
+    for (int i = Math.max(1, first); i < log.size(); i++) {
+      if (log.revokedSince(log.keyOfEvent(i - 1)).isPresent()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** As {@link #receive(NodeId, List)} with a log already verified for {@code partner}. */
+  private synchronized Outcome receive(NodeId partner, KeyLog log) {
     List<SignedKeyEvent> heldEvents = store.load(partner);
     if (heldEvents.isEmpty()) {
       store.extend(partner, 0, log.events());
+      held.put(partner, Optional.of(log));
       return Outcome.EXTENDED;
     }
     KeyLog held;
@@ -111,7 +149,12 @@ public final class PartnerKeyLogs {
       if (log.size() == held.size()) {
         return Outcome.UNCHANGED;
       }
-      store.extend(partner, held.size(), log.events().subList(held.size(), log.size()));
+      store.extend(
+          partner,
+          held.size(),
+          log.events().subList(held.size(), log.size()),
+          revokesFrom(log, held.size()));
+      this.held.put(partner, Optional.of(log));
       return Outcome.EXTENDED;
     }
     if (log.isPrefixOf(held)) {
@@ -159,6 +202,155 @@ public final class PartnerKeyLogs {
     return receive(partner, response.getEventsList());
   }
 
+  /** Sets this node's own verified log (at start, and after its own rotation). */
+  public void own(KeyLog log) {
+    this.own = Objects.requireNonNull(log, "log");
+  }
+
+  /** The verified log held for {@code node} (this node's own included), or null. */
+  public KeyLog held(NodeId node) {
+    KeyLog mine = own;
+    if (mine != null && mine.nodeId().equals(node)) {
+      return mine;
+    }
+    Optional<KeyLog> cached = held.get(node);
+    if (cached == null) {
+      synchronized (this) {
+        cached = held.computeIfAbsent(node, this::load);
+      }
+    }
+    return cached.orElse(null);
+  }
+
+  private Optional<KeyLog> load(NodeId node) {
+    List<SignedKeyEvent> events = store.load(node);
+    if (events.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(KeyLog.verify(node, events));
+    } catch (KeyLogException e) {
+      // Only verified logs are stored: one that fails now was altered in the database.
+      throw new IllegalStateException("the key log held for a partner no longer verifies", e);
+    }
+  }
+
+  /** Forgets what is cached of {@code node}'s log (after the store dropped it: partner removed). */
+  public synchronized void forget(NodeId node) {
+    held.remove(node);
+  }
+
+  @Override
+  public boolean isKeyOf(NodeId node, byte[] key) {
+    return rules.isKeyOf(node, key);
+  }
+
+  @Override
+  public boolean signsNew(NodeId node, byte[] key, long issuedAt) {
+    return rules.signsNew(node, key, issuedAt);
+  }
+
+  @Override
+  public boolean isRevoked(NodeId node, byte[] key) {
+    return rules.isRevoked(node, key);
+  }
+
+  @Override
+  public OptionalLong compromisedSince(NodeId node, byte[] key) {
+    return rules.compromisedSince(node, key);
+  }
+
+  @Override
+  public byte[] currentKey(NodeId node) {
+    return rules.currentKey(node);
+  }
+
+  /** Presented logs verified lately, by their events: a rotated partner presents one per call. */
+  private final Map<List<SignedKeyEvent>, Identified> presentedSeen = new ConcurrentHashMap<>();
+
+  private static final int PRESENTED_SEEN_MAX = 64;
+
+  @Override
+  public Identified identify(byte[] key, List<SignedKeyEvent> presented)
+      throws CertificateException {
+    Identified peer = presented.isEmpty() ? null : presentedSeen.get(presented);
+    if (peer == null || !MessageDigest.isEqual(peer.presented().latestKey(), key)) {
+      peer = PeerKeys.presented(key, presented);
+      if (peer.presented() != null) {
+        if (presentedSeen.size() >= PRESENTED_SEEN_MAX) {
+          presentedSeen.clear();
+        }
+        presentedSeen.put(List.copyOf(presented), peer);
+      }
+    }
+    KeyLog log = held(peer.node());
+    if (log == null) {
+      return peer;
+    }
+    KeyLog shown = peer.presented();
+    if (shown != null) {
+      if (log.isPrefixOf(shown)) {
+        log = shown;
+      } else if (!shown.isPrefixOf(log)) {
+        NodeId node = peer.node();
+        LOG.warning(
+            () ->
+                "FORK: node "
+                    + labels.apply(node)
+                    + " presented a key log that verifies but does not extend the one held here"
+                    + " (spec KEY-8); its connection was refused. Compare fingerprints by phone.");
+        throw new CertificateException(
+            "node "
+                + node.fingerprint()
+                + " presented a key log that forks from the one held here");
+      }
+    }
+    // The key in force now, or the newest one if the peer already uses it (KEY-19.4).
+    boolean current =
+        MessageDigest.isEqual(log.latestKey(), key)
+            || (MessageDigest.isEqual(log.keyAt(clock.instant().getEpochSecond()), key)
+                && log.revokedSince(key).isEmpty());
+    if (!current) {
+      boolean revoked = log.revokedSince(key).isPresent();
+      NodeId node = peer.node();
+      if (revoked && refusedRevoked.add(node)) {
+        // Someone holds a key the node reported stolen: say so once, not at every retry.
+        LOG.warning(
+            () ->
+                "node "
+                    + labels.apply(node)
+                    + " was reached with a key it revoked as compromised (spec KEY-20): the"
+                    + " connection was refused. Whoever took its key may be posing as it.");
+      }
+      throw new CertificateException(
+          "node "
+              + peer.node().fingerprint()
+              + " presented a key it "
+              + (revoked ? "revoked as compromised" : "has replaced")
+              + " (spec KEY-19)");
+    }
+    return peer;
+  }
+
+  @Override
+  public void accepted(Identified peer) {
+    KeyLog shown = peer.presented();
+    KeyLog log = held(peer.node());
+    if (shown != null && (log == null || shown.size() > log.size())) {
+      if (receive(peer.node(), shown) == Outcome.EXTENDED) {
+        LOG.info(
+            () ->
+                "node "
+                    + labels.apply(peer.node())
+                    + " now signs with a new key, proven by its key log (spec KEY-19); it is"
+                    + " trusted from now on, and its former key no longer");
+      }
+    }
+  }
+
+  /** Nodes whose revoked key was refused, so that it is logged once per node. */
+  private final Set<NodeId> refusedRevoked = ConcurrentHashMap.newKeySet();
+
   /** Partners found not to serve key logs, so that it is logged once. */
   private final Set<NodeId> notServed = ConcurrentHashMap.newKeySet();
 
@@ -167,23 +359,28 @@ public final class PartnerKeyLogs {
     PartnerKeyLogStore.Forks forks = store.forks(partner);
     List<SignedKeyEvent> held = store.load(partner);
     if (held.isEmpty()) {
-      return new View(0, ByteString.EMPTY, 0, false, forks.count(), forks.lastSeenAt());
+      return new View(0, ByteString.EMPTY, 0, false, forks.count(), forks.lastSeenAt(), 0);
     }
     KeyLog log;
     try {
       log = KeyLog.verify(partner, held);
     } catch (KeyLogException e) {
-      return new View(0, ByteString.EMPTY, 0, false, forks.count(), forks.lastSeenAt());
+      return new View(0, ByteString.EMPTY, 0, false, forks.count(), forks.lastSeenAt(), 0);
     }
-    // The pinned key is the one whose node id is the partner's (event 0's); a later key in the
-    // log is a rotation this node has not acted on (KEY-16: not trusted here yet).
-    boolean pending = !NodeId.fromPublicKey(log.latestKey()).equals(partner);
+    // The partner's newest key is trusted from its valid_from (KEY-6); announced for later, it
+    // is a rotation still to come.
+    boolean pending = log.lastValidFrom() > clock.instant().getEpochSecond();
+    long compromised = 0;
+    for (int i = 0; i < log.size() - 1; i++) {
+      compromised = Math.max(compromised, log.revokedSince(log.keyOfEvent(i)).orElse(0));
+    }
     return new View(
         log.size(),
         ByteString.copyFrom(log.latestKey()),
         log.lastValidFrom(),
         pending,
         forks.count(),
-        forks.lastSeenAt());
+        forks.lastSeenAt(),
+        compromised);
   }
 }

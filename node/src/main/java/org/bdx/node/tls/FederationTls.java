@@ -58,7 +58,8 @@ public final class FederationTls {
     SslContextBuilder builder =
         SslContextBuilder.forServer(own)
             .clientAuth(ClientAuth.REQUIRE)
-            .trustManager(PartnerTrustManager.forPartners(isPartner, times));
+            .trustManager(
+                PartnerTrustManager.forPartners(isPartner, times).withPeerKeys(own.peerKeys()));
     return build(builder);
   }
 
@@ -73,12 +74,17 @@ public final class FederationTls {
     SslContextBuilder builder =
         SslContextBuilder.forClient()
             .keyManager(own)
-            .trustManager(PartnerTrustManager.forExpected(expectedServer, times))
+            .trustManager(
+                PartnerTrustManager.forExpected(expectedServer, times).withPeerKeys(own.peerKeys()))
             // No host name check: the server is identified by its pinned key (FED-TLS-8). gRPC's
             // client handler still sets "HTTPS" on the engine when this is null, but the JDK
             // leaves endpoint identification to an X509ExtendedTrustManager such as ours, which
             // ignores it.
-            .endpointIdentificationAlgorithm(null);
+            .endpointIdentificationAlgorithm(null)
+            // A resumed session skips the trust manager: a partner's server whose key was revoked
+            // since (spec KEY-20) must go through it again. Sessions expire after a second, so
+            // every reconnect is a full handshake; federation connections are long-lived.
+            .sessionTimeout(1);
     return build(builder);
   }
 

@@ -1,5 +1,6 @@
 package org.bdx.node.tls;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -16,10 +17,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Date;
+import java.util.List;
 import java.util.Objects;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
+import org.bdx.node.keys.KeyLog;
+import org.bdx.node.signing.WireCheck;
 import org.bdx.node.vault.SecretAccess;
+import org.bdx.proto.v1.KeyLogBundle;
+import org.bdx.proto.v1.SignedKeyEvent;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -58,6 +67,17 @@ public final class NodeCertificate {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /**
+   * The certificate extension that carries the node's key log (spec KEY-19): {@code 2.25.<UUID>},
+   * an arc anyone may use without registration (ITU-T X.667). Not critical: a TLS stack that does
+   * not know it still completes the handshake; a BDX peer reads it.
+   */
+  public static final ASN1ObjectIdentifier KEY_LOG_EXTENSION =
+      new ASN1ObjectIdentifier("2.25.317069861562046438287186293259632983229");
+
+  /** Largest key log extension value read: 64 events of at most 1024 + 64 bytes and framing. */
+  static final int MAX_KEY_LOG_BYTES = KeyLog.MAX_EVENTS * (KeyLog.MAX_EVENT_BYTES + 80);
+
   private NodeCertificate() {}
 
   /**
@@ -88,6 +108,21 @@ public final class NodeCertificate {
       Instant now,
       Duration lifetime,
       Duration backdate) {
+    return selfSigned(nodeId, publicKey, privateKey, List.of(), now, lifetime, backdate);
+  }
+
+  /**
+   * As above, carrying {@code keyLog} (the node's whole key log, or empty for none) in the {@link
+   * #KEY_LOG_EXTENSION}: a node whose key is not its first key carries it (spec KEY-19).
+   */
+  static X509Certificate selfSigned(
+      NodeId nodeId,
+      byte[] publicKey,
+      PrivateKey privateKey,
+      List<SignedKeyEvent> keyLog,
+      Instant now,
+      Duration lifetime,
+      Duration backdate) {
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(now, "now");
     Objects.requireNonNull(lifetime, "lifetime");
@@ -111,6 +146,10 @@ public final class NodeCertificate {
           false,
           new ExtendedKeyUsage(
               new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+      if (!keyLog.isEmpty()) {
+        byte[] bundle = KeyLogBundle.newBuilder().addAllEvents(keyLog).build().toByteArray();
+        builder.addExtension(KEY_LOG_EXTENSION, false, new DEROctetString(bundle));
+      }
       ContentSigner signer = new JcaContentSignerBuilder("Ed25519").build(privateKey);
       byte[] der = builder.build(signer).getEncoded();
       // Parse with the JDK's own factory so the TLS engine gets the certificate class it expects.
@@ -134,10 +173,42 @@ public final class NodeCertificate {
   }
 
   /**
+   * The key log {@code cert} carries in its {@link #KEY_LOG_EXTENSION}, unverified; empty if it
+   * carries none. The events are checked by whoever decides to trust them ({@link PeerKeys}).
+   *
+   * @throws CertificateException if the extension is there but malformed or too large
+   */
+  public static List<SignedKeyEvent> keyLogOf(X509Certificate cert) throws CertificateException {
+    byte[] ext = cert.getExtensionValue(KEY_LOG_EXTENSION.getId());
+    if (ext == null) {
+      return List.of();
+    }
+    if (ext.length > MAX_KEY_LOG_BYTES + 16) {
+      throw new CertificateException("the certificate's key log is too large");
+    }
+    try {
+      // getExtensionValue returns the DER OCTET STRING that wraps the value, itself our OCTET
+      // STRING.
+      byte[] value = ASN1OctetString.getInstance(ext).getOctets();
+      byte[] bundleBytes = ASN1OctetString.getInstance(value).getOctets();
+      if (!WireCheck.wellFormed(bundleBytes, KeyLogBundle.getDescriptor())) {
+        throw new CertificateException("the certificate's key log does not parse");
+      }
+      KeyLogBundle bundle = KeyLogBundle.parseFrom(bundleBytes);
+      if (!bundle.getUnknownFields().asMap().isEmpty() || bundle.getEventsCount() == 0) {
+        throw new CertificateException("the certificate's key log is malformed");
+      }
+      return bundle.getEventsList();
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      throw new CertificateException("the certificate's key log does not parse");
+    }
+  }
+
+  /**
    * The raw 32-byte Ed25519 public key of {@code cert}: the algorithm identifier MUST be exactly
    * id-Ed25519 (1.3.101.112) with absent parameters, and the bit string exactly 32 bytes.
    */
-  static byte[] ed25519PublicKey(X509Certificate cert) throws CertificateException {
+  public static byte[] ed25519PublicKey(X509Certificate cert) throws CertificateException {
     if (cert == null) {
       throw new CertificateException("no certificate");
     }

@@ -5,7 +5,6 @@ import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -43,16 +42,28 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
   private final Predicate<NodeId> accept;
   private final String refusal;
   private final NodeId expected;
-  private final Clock clock;
-  private final Duration skew;
+  private final CertificateTimes times;
+  private final PeerKeys peerKeys;
 
   private PartnerTrustManager(
-      Predicate<NodeId> accept, String refusal, NodeId expected, CertificateTimes times) {
+      Predicate<NodeId> accept,
+      String refusal,
+      NodeId expected,
+      CertificateTimes times,
+      PeerKeys peerKeys) {
     this.accept = Objects.requireNonNull(accept, "accept");
     this.refusal = refusal;
     this.expected = expected;
-    this.clock = times == null ? null : times.clock();
-    this.skew = times == null ? null : times.maxClockSkew();
+    this.times = times;
+    this.peerKeys = Objects.requireNonNull(peerKeys, "peerKeys");
+  }
+
+  /**
+   * This trust manager with the key logs {@code peerKeys} holds: a partner's replaced key is then
+   * refused, and a rotated partner's new key accepted when its certificate proves it (spec KEY-19).
+   */
+  public PartnerTrustManager withPeerKeys(PeerKeys peerKeys) {
+    return new PartnerTrustManager(accept, refusal, expected, times, peerKeys);
   }
 
   /**
@@ -60,14 +71,16 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
    * whatever their certificate's dates (for per-call checks, see {@link #checkSession}).
    */
   public static PartnerTrustManager forPartners(Predicate<NodeId> isPartner) {
-    return new PartnerTrustManager(isPartner, "is not a registered partner", null, null);
+    return new PartnerTrustManager(
+        isPartner, "is not a registered partner", null, null, PeerKeys.FIRST_KEYS);
   }
 
   /** Server side, at the handshake: as above, and the dates must hold by {@code times}. */
   public static PartnerTrustManager forPartners(
       Predicate<NodeId> isPartner, CertificateTimes times) {
     Objects.requireNonNull(times, "times");
-    return new PartnerTrustManager(isPartner, "is not a registered partner", null, times);
+    return new PartnerTrustManager(
+        isPartner, "is not a registered partner", null, times, PeerKeys.FIRST_KEYS);
   }
 
   /**
@@ -77,7 +90,11 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
   public static PartnerTrustManager forExpected(NodeId expected) {
     Objects.requireNonNull(expected, "expected");
     return new PartnerTrustManager(
-        expected::equals, "is not the expected partner " + expected.fingerprint(), expected, null);
+        expected::equals,
+        "is not the expected partner " + expected.fingerprint(),
+        expected,
+        null,
+        PeerKeys.FIRST_KEYS);
   }
 
   /** Client side, at the handshake: as above, and the dates must hold by {@code times}. */
@@ -85,7 +102,11 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
     Objects.requireNonNull(expected, "expected");
     Objects.requireNonNull(times, "times");
     return new PartnerTrustManager(
-        expected::equals, "is not the expected partner " + expected.fingerprint(), expected, times);
+        expected::equals,
+        "is not the expected partner " + expected.fingerprint(),
+        expected,
+        times,
+        PeerKeys.FIRST_KEYS);
   }
 
   /**
@@ -129,7 +150,8 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
           "the peer presented " + chain.length + " certificates; a BDX node presents exactly one");
     }
     X509Certificate cert = chain[0];
-    NodeId id = NodeCertificate.nodeIdOf(cert);
+    byte[] key = NodeCertificate.ed25519PublicKey(cert);
+    NodeId id = NodeId.fromPublicKey(key);
     try {
       // Garbled or re-keyed certificates fail here. Possession of the key is proven separately by
       // the handshake's CertificateVerify, which the TLS engine checks against this same key.
@@ -138,6 +160,10 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
       throw new CertificateException(
           "the certificate of node " + id.fingerprint() + " is not validly self-signed");
     }
+    // Which node this is: the key's, or (after a rotation) that of the key log the certificate
+    // carries; a key that a log held here says was replaced is refused (KEY-19).
+    PeerKeys.Identified peer = peerKeys.identify(key, NodeCertificate.keyLogOf(cert));
+    id = peer.node();
     boolean accepted;
     try {
       accepted = accept.test(id);
@@ -151,9 +177,10 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
     if (!accepted) {
       throw new CertificateException("node " + id.fingerprint() + " " + refusal);
     }
-    if (clock != null) {
+    if (times != null) {
       checkDates(cert, id);
     }
+    peerKeys.accepted(peer);
     return id;
   }
 
@@ -163,7 +190,8 @@ public final class PartnerTrustManager extends X509ExtendedTrustManager {
    * partner with a stale certificate in the logs.
    */
   private void checkDates(X509Certificate cert, NodeId id) throws CertificateDatesException {
-    Instant now = clock.instant();
+    Instant now = times.clock().instant();
+    Duration skew = times.maxClockSkew();
     Instant notAfter = cert.getNotAfter().toInstant();
     Instant notBefore = cert.getNotBefore().toInstant();
     if (notAfter.plus(skew).isBefore(now)) {

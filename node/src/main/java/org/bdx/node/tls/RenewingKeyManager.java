@@ -5,6 +5,7 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
@@ -12,6 +13,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
+import org.bdx.proto.v1.SignedKeyEvent;
 
 /**
  * This node's federation key and its short-lived certificate (spec FED-TLS-2), renewed while the
@@ -35,13 +37,41 @@ public final class RenewingKeyManager extends X509ExtendedKeyManager {
   private final CertificateTimes times;
   private final AtomicReference<X509Certificate> current = new AtomicReference<>();
 
+  /** The node's key log for its certificates: empty while its key is its first (KEY-19). */
+  private final List<SignedKeyEvent> keyLog;
+
+  /** What this node knows of its peers' keys; set once the node's key logs are loaded. */
+  private volatile PeerKeys peerKeys = PeerKeys.FIRST_KEYS;
+
   public RenewingKeyManager(NodeKeys keys, CertificateTimes times) {
+    this(keys, times, List.of());
+  }
+
+  /**
+   * Presenting {@code keys} with {@code keyLog} in every certificate: the node's whole key log when
+   * its key is not its first (spec KEY-19), else empty.
+   */
+  public RenewingKeyManager(NodeKeys keys, CertificateTimes times, List<SignedKeyEvent> keyLog) {
     Objects.requireNonNull(keys, "keys");
     this.times = Objects.requireNonNull(times, "times");
+    this.keyLog = List.copyOf(keyLog);
     this.nodeId = keys.nodeId();
     this.publicKey = keys.publicKey();
     this.privateKey = NodeCertificate.privateKey(keys);
     current.set(make(times.clock().instant()));
+  }
+
+  /**
+   * The key logs every context built on this key manager identifies peers with. The node sets them
+   * once it has loaded its partners' logs, before it serves or connects.
+   */
+  public void usePeerKeys(PeerKeys peerKeys) {
+    this.peerKeys = Objects.requireNonNull(peerKeys, "peerKeys");
+  }
+
+  /** What this node knows of its peers' keys (see {@link #usePeerKeys}). */
+  public PeerKeys peerKeys() {
+    return peerKeys;
   }
 
   /** The times it makes certificates by, which the node also checks partners' certificates by. */
@@ -87,7 +117,7 @@ public final class RenewingKeyManager extends X509ExtendedKeyManager {
 
   private X509Certificate make(Instant now) {
     return NodeCertificate.selfSigned(
-        nodeId, publicKey, privateKey, now, times.lifetime(), times.maxClockSkew());
+        nodeId, publicKey, privateKey, keyLog, now, times.lifetime(), times.maxClockSkew());
   }
 
   /** The alias if the engine asks for our key type (EdDSA), else none. */

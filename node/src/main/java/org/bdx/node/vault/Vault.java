@@ -210,6 +210,30 @@ public final class Vault implements AutoCloseable {
     }
   }
 
+  /**
+   * Replaces the node key's seed in the vault of {@code homeDir} with {@code newSeed} (a key
+   * rotation, spec KEY-5), re-sealed under the same passphrase with a fresh salt: the root key
+   * stays, so nothing sealed under it changes. The file is replaced atomically.
+   *
+   * @throws VaultException.WrongPassphrase if {@code passphrase} does not open the vault; nothing
+   *     changes then
+   */
+  public static void replaceSeed(
+      Path homeDir, Passphrase passphrase, byte[] newSeed, SecureRandom rng) {
+    if (newSeed == null || newSeed.length != SEED_LENGTH) {
+      throw new IllegalArgumentException("a seed is 32 bytes");
+    }
+    try (Vault old = open(homeDir, passphrase)) {
+      byte[] rootBytes = old.root.export(SecretAccess.INSECURE);
+      try (Vault replaced =
+          new Vault(homeDir, old.kdf, newSeed.clone(), SymmetricKey.of(rootBytes))) {
+        replaced.write(passphrase, old.kdf, rng, true);
+      } finally {
+        Arrays.fill(rootBytes, (byte) 0);
+      }
+    }
+  }
+
   /** A copy of the node key's 32-byte seed; the caller zeroes it. */
   public byte[] seed(SecretAccess access) {
     Objects.requireNonNull(access, "reading the node key needs a SecretAccess token");

@@ -124,7 +124,7 @@ class KeyFilesTest {
       "BDX-ED25519-PUBLIC-V2\n" + b64 + "\n" + k.nodeId() + "\n",
       "BDX-ED25519-PUBLIC-V1\n" + b64 + "\n" + k.nodeId(),
       "BDX-ED25519-PUBLIC-V1\n" + b64.substring(4) + "\n" + k.nodeId() + "\n",
-      "BDX-ED25519-PUBLIC-V1\n" + b64 + "\nbdx" + "a".repeat(52) + "\n",
+      "BDX-ED25519-PUBLIC-V1\n" + b64 + "\nnot-a-node-id\n",
     };
     for (String content : bad) {
       Files.writeString(pub, content, StandardCharsets.ISO_8859_1);

@@ -154,7 +154,7 @@ class OwnKeyLogTest {
     }
     assertThatThrownBy(() -> Node.open(home, TestNodes.PASSPHRASE, Clock.systemUTC()))
         .hasMessageContaining("key log")
-        .hasMessageContaining("does not verify");
+        .hasMessageContaining("not the current key");
   }
 
   @Test

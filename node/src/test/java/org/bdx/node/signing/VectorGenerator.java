@@ -61,6 +61,7 @@ final class VectorGenerator {
     out.put(FeedVectorGenerator.FILE, FeedVectorGenerator.file());
     out.put("hop-statement.json", GSON.toJson(hopStatements()) + "\n");
     out.put(org.bdx.node.keys.KeyEventVectors.FILE, org.bdx.node.keys.KeyEventVectors.file());
+    out.put(KeyTimeVectors.FILE, KeyTimeVectors.file());
     return out;
   }
 

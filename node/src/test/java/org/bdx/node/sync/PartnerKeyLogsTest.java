@@ -1,6 +1,7 @@
 package org.bdx.node.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import java.nio.file.Path;
@@ -68,8 +69,13 @@ class PartnerKeyLogsTest {
 
   /** The inception, then a rotation to {@code second} committing to {@code third}. */
   private List<SignedKeyEvent> rotated() throws Exception {
+    return rotatedFrom(T0 + 50);
+  }
+
+  /** The inception, then a rotation to {@code second} valid from {@code validFrom}. */
+  private List<SignedKeyEvent> rotatedFrom(long validFrom) throws Exception {
     KeyLog log = KeyLog.verify(partner, inception());
-    return log.append(KeyEvents.rotation(log, second, third.publicKey(), T0 + 50)).events();
+    return log.append(KeyEvents.rotation(log, second, third.publicKey(), validFrom)).events();
   }
 
   /** An inception by {@code first} committing to {@code third}: a fork of {@link #inception}. */
@@ -91,7 +97,7 @@ class PartnerKeyLogsTest {
   }
 
   @Test
-  void receive_extension_addsOnlyTheNewEventsAndShowsAPendingRotation() throws Exception {
+  void receive_extension_addsOnlyTheNewEventsAndTheNewKeyIsInForce() throws Exception {
     logs.receive(partner, inception());
 
     assertThat(logs.receive(partner, rotated())).isEqualTo(PartnerKeyLogs.Outcome.EXTENDED);
@@ -101,7 +107,48 @@ class PartnerKeyLogsTest {
     assertThat(v.length()).isEqualTo(2);
     assertThat(v.keyValidFrom()).isEqualTo(T0 + 50);
     assertThat(v.latestKey().toByteArray()).isEqualTo(second.publicKey());
+    assertThat(v.rotationPending()).as("valid from before now (T0 + 100)").isFalse();
+    assertThat(logs.isKeyOf(partner, second.publicKey())).isTrue();
+    assertThat(logs.signsNew(partner, second.publicKey(), T0 + 60)).isTrue();
+    assertThat(logs.signsNew(partner, first.publicKey(), T0 + 60)).isFalse();
+    assertThat(logs.signsNew(partner, first.publicKey(), T0 + 40)).isTrue();
+  }
+
+  @Test
+  void identify_replacedKey_isRefused_newKeyWithItsLog_isTakenAndStored() throws Exception {
+    logs.receive(partner, inception());
+    // The first key, before any rotation is known: the partner, as pinned.
+    assertThat(logs.identify(first.publicKey(), List.of()).node()).isEqualTo(partner);
+
+    // The new key presents its log: identified as the partner, and the log stored once accepted.
+    var peer = logs.identify(second.publicKey(), rotated());
+    assertThat(peer.node()).isEqualTo(partner);
+    logs.accepted(peer);
+    assertThat(store.load(partner)).isEqualTo(rotated());
+
+    // Now the replaced key is refused, with or without its old log.
+    assertThatThrownBy(() -> logs.identify(first.publicKey(), List.of()))
+        .isInstanceOf(java.security.cert.CertificateException.class)
+        .hasMessageContaining("has replaced");
+    assertThatThrownBy(() -> logs.identify(first.publicKey(), inception()))
+        .isInstanceOf(java.security.cert.CertificateException.class);
+  }
+
+  @Test
+  void identify_rotationValidLater_stillTakesTheCurrentKey() throws Exception {
+    logs.receive(partner, rotatedFrom(T0 + 200));
+
+    assertThat(logs.identify(first.publicKey(), List.of()).node()).isEqualTo(partner);
+  }
+
+  @Test
+  void view_rotationValidLater_isPending() throws Exception {
+    logs.receive(partner, rotatedFrom(T0 + 200));
+
+    PartnerKeyLogs.View v = logs.view(partner);
     assertThat(v.rotationPending()).isTrue();
+    assertThat(v.keyValidFrom()).isEqualTo(T0 + 200);
+    assertThat(v.compromisedSince()).isZero();
   }
 
   @Test
