@@ -64,14 +64,14 @@ class KeyEndToEndTest {
     CliRun status = ok("status", "--home", east.homeArg());
     assertThat(status.out())
         .containsPattern("west +key in use since \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} \\(0 days\\)")
-        .doesNotContain("rotated to a new key")
+        .doesNotContain("rotating to a new key")
         .doesNotContain("FORK");
     assertThat(ok("status", "--home", west.homeArg()).out())
         .containsPattern("east +key in use since ");
   }
 
   /**
-   * A partner's log that names a newer key shows as a rotation not yet trusted here; a log that
+   * A partner's log that names a key taking over tomorrow shows as a pending rotation; a log that
    * does not extend the one held shows as a fork, with the fingerprint to compare by phone (spec
    * KEY-16, KEY-17). West's stored log is changed behind its back, as a thief holding west's next
    * key could serve it; east fetches it again when its feed from west reconnects.
@@ -93,9 +93,11 @@ class KeyEndToEndTest {
       Arrays.fill(seed, (byte) 0);
     }
     KeyLog westLog = KeyLog.verify(west.id(), ownLog(west));
+    // Announced for tomorrow: west keeps serving with its current key until then.
+    long tomorrow = epochNow() + 86_400;
     SignedKeyEvent rotation =
         KeyEvents.rotation(
-            westLog, next, NodeKeys.generate(new SecureRandom()).publicKey(), epochNow());
+            westLog, next, NodeKeys.generate(new SecureRandom()).publicKey(), tomorrow);
     storeOwnEvent(
         west, rotation, "INSERT INTO key_log (event, signature, sequence) VALUES (?, ?, 1)");
     reconnect(east, agreement);
@@ -105,14 +107,15 @@ class KeyEndToEndTest {
     String nextFingerprint = next.nodeId().fingerprint();
     assertThat(ok("status", "--home", east.homeArg()).out())
         .contains(
-            "rotated to a new key ("
+            "rotating to a new key ("
                 + nextFingerprint
-                + "): not yet trusted here (coming in a later version)")
+                + ") from "
+                + java.time.Instant.ofEpochSecond(tomorrow).toString().substring(0, 10))
         .doesNotContain("FORK");
 
     SignedKeyEvent other =
         KeyEvents.rotation(
-            westLog, next, NodeKeys.generate(new SecureRandom()).publicKey(), epochNow() + 1);
+            westLog, next, NodeKeys.generate(new SecureRandom()).publicKey(), tomorrow + 1);
     storeOwnEvent(west, other, "UPDATE key_log SET event = ?, signature = ? WHERE sequence = 1");
     reconnect(east, agreement);
     NetSteps.awaitTrue(
@@ -260,5 +263,170 @@ class KeyEndToEndTest {
     assertThat(Files.readString(taken)).isEqualTo("mine\n");
     assertThat(recovery).exists();
     assertThat(List.of(r.out())).containsExactly("");
+  }
+
+  /**
+   * {@code bdx key rotate} with the recovery file in the home: a new key under the same node id, a
+   * new recovery file, the spent one refused; the running partner trusts the new key by itself
+   * (spec KEY-19, KEY-20).
+   */
+  @Test
+  void rotate_thenPartnerTrustsTheNewKey_andTheSpentFileIsRefused() throws Exception {
+    east = TestOrg.builder(tmp, "east", "East Outreach").start();
+    west = TestOrg.builder(tmp, "west", "West Collective").start();
+    TestOrg.peers(east, west);
+    TestOrg.agree(east, west, 30);
+    NetSteps.awaitTrue(
+        () -> NetSteps.status(east.home(), "west").getKeyLogLength() == 1,
+        "east holds west's key log");
+    Path recovery = west.home().resolve("keys").resolve("next-key.recovery");
+    Path spent = Files.copy(recovery, tmp.resolve("west-spent.recovery"));
+    String oldKey = ok("key", "show", "--home", west.homeArg()).out();
+
+    CliRun running =
+        CliRun.bdx(
+            "key",
+            "rotate",
+            "--home",
+            west.homeArg(),
+            "--passphrase-file",
+            west.passphraseArg(),
+            "--recovery-file",
+            recovery.toString());
+    assertThat(running.exitCode()).as(running.toString()).isEqualTo(1);
+    assertThat(running.err()).contains("serve");
+
+    west.stop();
+    CliRun rotated =
+        ok(
+            "key",
+            "rotate",
+            "--home",
+            west.homeArg(),
+            "--passphrase-file",
+            west.passphraseArg(),
+            "--recovery-file",
+            recovery.toString());
+    assertThat(rotated.out())
+        .contains("Node " + west.id().fingerprint() + " now signs with key")
+        .contains("stays only to check what it signed before")
+        .contains("bdx key export-recovery --out FILE");
+    assertThat(recovery).exists();
+    assertThat(Files.readAllBytes(recovery)).isNotEqualTo(Files.readAllBytes(spent));
+
+    CliRun again =
+        CliRun.bdx(
+            "key",
+            "rotate",
+            "--home",
+            west.homeArg(),
+            "--passphrase-file",
+            west.passphraseArg(),
+            "--recovery-file",
+            spent.toString());
+    assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
+    assertThat(again.err()).contains("was used already").contains("nothing was changed");
+
+    west.start();
+    assertThat(ok("key", "show", "--home", west.homeArg()).out())
+        .contains("2 events")
+        .isNotEqualTo(oldKey);
+    NetSteps.awaitTrue(
+        () -> NetSteps.status(east.home(), "west").getKeyLogLength() == 2,
+        "east trusts west's new key");
+    NetSteps.awaitTrue(
+        () -> NetSteps.status(east.home(), "west").getConnected(), "east reads west's feed again");
+    assertThat(ok("status", "--home", east.homeArg()).out())
+        .doesNotContain("REVOKED")
+        .doesNotContain("FORK");
+  }
+
+  @Test
+  void revoke_mistakes_sayWhatToDoAndChangeNothing() throws Exception {
+    east = TestOrg.builder(tmp, "east", "East Outreach").init();
+    Path recovery = east.home().resolve("keys").resolve("next-key.recovery");
+    byte[] before = Files.readAllBytes(recovery);
+
+    CliRun noFlag =
+        CliRun.bdx(
+            "key",
+            "revoke",
+            "--home",
+            east.homeArg(),
+            "--passphrase-file",
+            east.passphraseArg(),
+            "--recovery-file",
+            recovery.toString());
+    assertThat(noFlag.exitCode()).as(noFlag.toString()).isEqualTo(2);
+    assertThat(noFlag.err()).contains("--compromised");
+
+    CliRun future =
+        CliRun.bdx(
+            "key",
+            "revoke",
+            "--compromised",
+            "--since",
+            "2999-01-01",
+            "--home",
+            east.homeArg(),
+            "--passphrase-file",
+            east.passphraseArg(),
+            "--recovery-file",
+            recovery.toString());
+    assertThat(future.exitCode()).as(future.toString()).isEqualTo(2);
+    assertThat(future.err()).contains("--since").contains("future");
+
+    CliRun garbled =
+        CliRun.bdx(
+            "key",
+            "revoke",
+            "--compromised",
+            "--since",
+            "last tuesday",
+            "--home",
+            east.homeArg(),
+            "--passphrase-file",
+            east.passphraseArg(),
+            "--recovery-file",
+            recovery.toString());
+    assertThat(garbled.exitCode()).as(garbled.toString()).isEqualTo(2);
+    assertThat(garbled.err()).contains("2026-11-01T14:30Z");
+
+    Path wrong = Files.writeString(tmp.resolve("wrong.passphrase"), "not the passphrase at all\n");
+    CliRun wrongPassphrase =
+        CliRun.bdx(
+            "key",
+            "revoke",
+            "--compromised",
+            "--home",
+            east.homeArg(),
+            "--passphrase-file",
+            wrong.toString(),
+            "--recovery-file",
+            recovery.toString());
+    assertThat(wrongPassphrase.exitCode()).as(wrongPassphrase.toString()).isEqualTo(1);
+    assertThat(wrongPassphrase.err()).contains("passphrase");
+
+    assertThat(Files.readAllBytes(recovery)).isEqualTo(before);
+
+    CliRun revoked =
+        ok(
+            "key",
+            "revoke",
+            "--compromised",
+            "--since",
+            "2026-01-01",
+            "--home",
+            east.homeArg(),
+            "--passphrase-file",
+            east.passphraseArg(),
+            "--recovery-file",
+            recovery.toString());
+    assertThat(revoked.out())
+        .contains("is revoked: partners refuse anything new it signs")
+        .contains("since 2026-01-01T00:00:00Z")
+        .contains("0 of this node's alerts");
+    east.start();
+    assertThat(ok("key", "show", "--home", east.homeArg()).out()).contains("2 events");
   }
 }

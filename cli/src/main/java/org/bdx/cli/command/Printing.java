@@ -68,6 +68,14 @@ public final class Printing {
         word(a.getStatus()),
         organization(a.getOriginName(), a.getOriginNodeId()),
         a.getLocal() ? " (this node)" : "");
+    if (a.getSignedByCompromisedKey()) {
+      // Before any content: staff must read this first (spec KEY-20).
+      out.println(
+          "  CAUTION: signed with a key "
+              + (a.getOriginName().isEmpty() ? "its origin" : a.getOriginName())
+              + " reported stolen, after it was taken: it may not be theirs. Check with them"
+              + " before acting on it; they will issue it again if it is real.");
+    }
     String through = cameThrough(a);
     if (!through.isEmpty()) {
       line(out, "came through", through);

@@ -14,9 +14,15 @@ import picocli.CommandLine.Mixin;
           + " your organization. To take the node back, BDX prepares the node's next key in"
           + " advance and seals it, under the node's passphrase, in a recovery file. Move that file"
           + " off this machine and keep it safe, apart from your backups: with it (and the"
-          + " passphrase) you will be able to replace a stolen key, even from another machine.",
+          + " passphrase) you can replace the key (bdx key rotate) or take the node back from a thief (bdx"
+          + " key revoke), even from another machine.",
     },
-    subcommands = {KeyShowCommand.class, KeyExportRecoveryCommand.class})
+    subcommands = {
+      KeyShowCommand.class,
+      KeyExportRecoveryCommand.class,
+      KeyRotateCommand.class,
+      KeyRevokeCommand.class
+    })
 public final class KeyCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin HelpOption help;
@@ -24,6 +30,6 @@ public final class KeyCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "say what to do: show or export-recovery");
+        spec.commandLine(), "say what to do: show, export-recovery, rotate or revoke");
   }
 }

@@ -94,8 +94,8 @@ public final class KeyExportRecoveryCommand extends BdxCommand {
                 + " for this file.");
     out()
         .println(
-            "It is needed to replace this node's key (bdx key rotate, bdx key revoke: coming in"
-                + " a later version).");
+            "It is needed to replace this node's key: bdx key rotate, or bdx key revoke if the"
+                + " key is stolen.");
   }
 
   /** Creates {@code target} (owner-only where the file system allows), writes and forces it. */

@@ -113,9 +113,22 @@ public final class StatusCommand extends BdxCommand {
             .printf(
                 "  %-18s  %s%n",
                 "",
-                "rotated to a new key ("
+                "rotating to a new key (" + key + ") from " + Printing.date(p.getKeyValidFrom()));
+      }
+      if (p.getKeyCompromisedSince() > 0) {
+        out()
+            .printf(
+                "  %-18s  %s%n",
+                "",
+                "REVOKED a key as stolen since "
+                    + Printing.date(p.getKeyCompromisedSince())
+                    + "; its current key is "
                     + key
-                    + "): not yet trusted here (coming in a later version)");
+                    + (p.getAlertsFlagged() == 0
+                        ? ""
+                        : "; "
+                            + p.getAlertsFlagged()
+                            + " of its alerts held here are flagged until it issues them again"));
       }
       if (p.getKeyLogForks() > 0) {
         out()

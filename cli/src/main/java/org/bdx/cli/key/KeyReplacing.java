@@ -1,0 +1,46 @@
+package org.bdx.cli.key;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import org.bdx.node.server.Node;
+
+/** What {@code bdx key rotate} and {@code bdx key revoke} print when they are done. */
+final class KeyReplacing {
+  private KeyReplacing() {}
+
+  static void print(PrintWriter out, Node.KeyReplaced r) {
+    if (r.finishedInterrupted()) {
+      out.println("Finished the key change an earlier run began (it was interrupted).");
+    }
+    out.println(
+        "Node "
+            + r.nodeId().fingerprint()
+            + " now signs with key "
+            + r.newKeyFingerprint()
+            + " (key event "
+            + r.sequence()
+            + "); its former key "
+            + r.formerKeyFingerprint()
+            + (r.compromisedSince().isPresent()
+                ? " is revoked: partners refuse anything new it signs, and flag what it signed"
+                    + " since "
+                    + Instant.ofEpochSecond(r.compromisedSince().getAsLong())
+                    + "."
+                : " stays only to check what it signed before."));
+    if (r.compromisedSince().isPresent()) {
+      out.println(
+          "  "
+              + r.reissued()
+              + " of this node's alerts signed with the former key since then were issued again"
+              + " under the new key; partners receive them once the node serves.");
+    }
+    out.println(
+        "  Partners learn the new key the next time this node and they connect: start it with"
+            + " bdx serve. The node id stays the same; nothing needs doing at the partners.");
+    out.println(
+        "  The recovery file for the key after this one is "
+            + r.recoveryFile()
+            + ": move it off this machine now with bdx key export-recovery --out FILE. The"
+            + " recovery file you used is spent; destroy it.");
+  }
+}

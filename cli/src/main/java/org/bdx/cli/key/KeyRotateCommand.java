@@ -1,0 +1,53 @@
+package org.bdx.cli.key;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.OptionalLong;
+import org.bdx.cli.command.BdxCommand;
+import org.bdx.cli.command.Passphrases;
+import org.bdx.node.home.NodeHome;
+import org.bdx.node.server.Node;
+import org.bdx.node.vault.Passphrase;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "rotate",
+    sortOptions = false,
+    description = {
+      "Replace the node's signing key with the next key, the one its recovery file holds. Do it"
+          + " from time to time, or when a staff member who could reach the key leaves. The node"
+          + " id stays the same; partners check the change themselves and trust the new key the"
+          + " next time they connect, with nothing to do on their side.",
+      "Stop the node first (bdx serve). If the key may have been copied or the machine was"
+          + " stolen, use bdx key revoke --compromised instead: it also tells partners to distrust"
+          + " what the old key signs.",
+    })
+public final class KeyRotateCommand extends BdxCommand {
+  @Option(
+      names = "--recovery-file",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "The node's recovery file (moved off the machine with bdx key export-recovery, or still"
+              + " in the node's home as keys/next-key.recovery).")
+  Path recoveryFile;
+
+  @Option(
+      names = "--passphrase-file",
+      paramLabel = "FILE",
+      description =
+          "A file holding only the node's passphrase; it must also open the recovery file.")
+  Path passphraseFile;
+
+  @Override
+  protected void run() throws Exception {
+    NodeHome home = home();
+    Node.KeyReplaced r;
+    try (Passphrase p =
+        Passphrases.existing(passphraseFile, session().env(), "the node in " + home.dir())) {
+      r = Node.replaceKey(home, p, recoveryFile, OptionalLong.empty(), Clock.systemUTC());
+    }
+    KeyReplacing.print(out(), r);
+  }
+}
