@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +23,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bdx.node.access.StaffAccounts;
 import org.bdx.node.admin.AdminApi;
+import org.bdx.node.admin.DistributionApi;
 import org.bdx.node.admin.KeyStatus;
 import org.bdx.node.admin.SyncStatus;
 import org.bdx.node.agreement.AgreementBook;
@@ -35,6 +37,13 @@ import org.bdx.node.backup.BackupMaker;
 import org.bdx.node.backup.PurgeList;
 import org.bdx.node.bulletin.BulletinMaker;
 import org.bdx.node.bulletin.BulletinSettings;
+import org.bdx.node.bulletin.HtmlBulletin;
+import org.bdx.node.bulletin.TextBulletin;
+import org.bdx.node.delivery.BulletinDeliveries;
+import org.bdx.node.delivery.BulletinMessages;
+import org.bdx.node.delivery.BulletinTimer;
+import org.bdx.node.delivery.DistributionSettings;
+import org.bdx.node.delivery.Subscribers;
 import org.bdx.node.edge.AuditActor;
 import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.edge.ErrorMapping;
@@ -56,6 +65,8 @@ import org.bdx.node.intake.AlertLifecycle;
 import org.bdx.node.intake.ReportIntake;
 import org.bdx.node.intake.ReportValidator;
 import org.bdx.node.keys.KeyLog;
+import org.bdx.node.mail.EmailChannel;
+import org.bdx.node.mail.MailSettings;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.search.AlertIndex;
@@ -67,6 +78,7 @@ import org.bdx.node.signing.HopSigner;
 import org.bdx.node.staff.ClientApi;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.AlertStore;
+import org.bdx.node.store.DeliveryStore;
 import org.bdx.node.store.KeyLogStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.OutboxStore;
@@ -78,6 +90,7 @@ import org.bdx.node.store.RowCipher;
 import org.bdx.node.store.SealedReportCodec;
 import org.bdx.node.store.SearchIndex;
 import org.bdx.node.store.StaffStore;
+import org.bdx.node.store.SubscriberStore;
 import org.bdx.node.store.SyncStateStore;
 import org.bdx.node.sync.FeedChecks;
 import org.bdx.node.sync.FeedClients;
@@ -134,6 +147,8 @@ public final class Node implements AutoCloseable {
   private final PartnerKeyLogs partnerKeyLogs;
   private final ClientApi clientApi;
   private final AdminApi adminApi;
+  private final DistributionApi distributionApi;
+  private final Optional<BulletinTimer> bulletinTimer;
   private final FederationApi federationApi;
   private final Keepalive keepalive;
   private final RenewingKeyManager tlsKey;
@@ -156,6 +171,8 @@ public final class Node implements AutoCloseable {
       NodeDatabase db,
       ScreeningSettings screeningSettings,
       BulletinSettings bulletinSettings,
+      DistributionSettings distributionSettings,
+      Optional<MailSettings> mailSettings,
       Vault vault,
       RowCipher cipher,
       ReportKeys reportKeys,
@@ -275,6 +292,13 @@ public final class Node implements AutoCloseable {
             clock,
             new PurgeList(home.dir()));
     this.lifecycle = lifecycle;
+    BulletinMaker bulletinMaker =
+        new BulletinMaker(
+            new AlertSearch(new SearchIndex(db), clock),
+            bulletinSettings,
+            config.organizationName(),
+            this::organizationName,
+            clock);
     this.clientApi =
         new ClientApi(
             info,
@@ -287,12 +311,7 @@ public final class Node implements AutoCloseable {
             lifecycle,
             audit,
             clock,
-            new BulletinMaker(
-                new AlertSearch(new SearchIndex(db), clock),
-                bulletinSettings,
-                config.organizationName(),
-                this::organizationName,
-                clock));
+            bulletinMaker);
     this.adminApi =
         new AdminApi(
             nodeId,
@@ -307,6 +326,34 @@ public final class Node implements AutoCloseable {
             audit,
             new BackupMaker(home, vault, nodeId, softwareVersion(), clock, rng),
             new KeyStatus(nodeId, new KeyLogStore(db), partnerKeyLogs));
+    SubscriberStore subscriberRows = new SubscriberStore(db);
+    DeliveryStore deliveryRows = new DeliveryStore(db);
+    Optional<BulletinDeliveries> deliveries =
+        mailSettings.map(
+            m ->
+                new BulletinDeliveries(
+                    db,
+                    deliveryRows,
+                    subscriberRows,
+                    new BulletinMessages(
+                        bulletinMaker,
+                        config.organizationName(),
+                        // Simplest first: a mail program shows the last it can.
+                        List.of(new TextBulletin(), new HtmlBulletin()),
+                        // A PDF bulletin, once there is one, is one more entry here.
+                        List.of()),
+                    new EmailChannel(m),
+                    clock,
+                    audit));
+    this.distributionApi =
+        new DistributionApi(
+            new Subscribers(db, subscriberRows, clock, audit),
+            deliveries,
+            distributionSettings,
+            clock);
+    this.bulletinTimer =
+        deliveries.map(
+            d -> new BulletinTimer(d, distributionSettings, deliveryRows, alerts, clock));
     KeyLogStore ownKeyLog = new KeyLogStore(db);
     this.federationApi =
         new FederationApi(new PartnerActions(book, keys, partners), feedService, ownKeyLog::load);
@@ -521,6 +568,8 @@ public final class Node implements AutoCloseable {
       ScreeningSettings screening = ScreeningSettings.load(home.configFile());
       // A bulletin setting naming the narrative or the contact stops the node at start (BUL-3).
       BulletinSettings bulletins = BulletinSettings.load(home.configFile());
+      DistributionSettings distribution = DistributionSettings.load(home.configFile());
+      Optional<MailSettings> mail = MailSettings.load(home.configFile(), home.dir());
       SecureRandom rng = new SecureRandom();
       reportKeys =
           ReportKeys.open(home.reportKeysFile(), vault.subKey(Vault.Purpose.REPORT_KEYS), rng);
@@ -542,6 +591,8 @@ public final class Node implements AutoCloseable {
               db,
               screening,
               bulletins,
+              distribution,
+              mail,
               vault,
               cipher,
               reportKeys,
@@ -705,6 +756,11 @@ public final class Node implements AutoCloseable {
             RequestDecoding.strict(adminApi.bindService()),
             new ErrorMapping(),
             new AuditActor(),
+            new CredentialCheck(staff::authenticate)),
+        ServerInterceptors.intercept(
+            RequestDecoding.strict(distributionApi.bindService()),
+            new ErrorMapping(),
+            new AuditActor(),
             new CredentialCheck(staff::authenticate)));
   }
 
@@ -745,6 +801,23 @@ public final class Node implements AutoCloseable {
     maintenance.scheduleWithFixedDelay(this::purgeDue, 0, 60, TimeUnit.MINUTES);
     // Handshakes renew the certificate too; this keeps it fresh on a node nobody connects to.
     maintenance.scheduleWithFixedDelay(this::renewCertificate, 10, 10, TimeUnit.MINUTES);
+  }
+
+  /**
+   * Starts sending bulletins to subscribers: on the schedule, after new high-severity alerts, and
+   * the queued retries (every 30 seconds). Does nothing when no SMTP server is configured.
+   */
+  public void startDistribution() {
+    bulletinTimer.ifPresent(
+        t -> maintenance.scheduleWithFixedDelay(t::tick, 5, 30, TimeUnit.SECONDS));
+  }
+
+  /**
+   * One round of bulletin sending now, as {@link #startDistribution} does every 30 seconds: for
+   * tests, with the node's clock.
+   */
+  public void bulletinRound() {
+    bulletinTimer.ifPresent(BulletinTimer::tick);
   }
 
   /**
