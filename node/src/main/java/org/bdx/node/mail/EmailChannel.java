@@ -19,6 +19,7 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Objects;
 import java.util.Properties;
 import javax.net.ssl.SSLException;
@@ -48,7 +49,17 @@ public final class EmailChannel implements Channel {
 
   @Override
   public void send(String address, Message message) throws DeliveryException {
-    Session session = Session.getInstance(properties());
+    Properties props = properties();
+    if (settings.caFile() != null && settings.security() != MailSettings.Security.NONE) {
+      try {
+        props.put("mail.smtp.ssl.socketFactory", ServerTrust.socketFactory(settings.caFile()));
+      } catch (IOException | GeneralSecurityException e) {
+        throw new DeliveryException(
+            "bulletin.mail.ca_file: " + scrub(e.getMessage()) + " (" + settings.caFile() + ")",
+            false);
+      }
+    }
+    Session session = Session.getInstance(props);
     MimeMessage m;
     try {
       m = mime(session, address, message);

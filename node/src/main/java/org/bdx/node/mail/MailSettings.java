@@ -28,6 +28,9 @@ import org.bdx.node.delivery.Subscribers;
  * @param from the sender address
  * @param replyTo where replies go (an unsubscribe request, say); {@code from} when not set
  * @param timeout how long to wait for the server at each step
+ * @param caFile PEM certificates the server's certificate must chain to instead of the system's
+ *     trusted authorities (an organization's own authority, or a relay's own certificate), or null
+ *     for the system's
  */
 public record MailSettings(
     String host,
@@ -37,7 +40,8 @@ public record MailSettings(
     Path passwordFile,
     String from,
     String replyTo,
-    Duration timeout) {
+    Duration timeout,
+    Path caFile) {
   static final String PREFIX = "bulletin.mail.";
 
   /** How the connection to the server is protected. */
@@ -101,6 +105,8 @@ public record MailSettings(
       }
       String pw = p.getProperty(PREFIX + "password_file", "").strip();
       Path passwordFile = pw.isEmpty() ? null : homeDir.resolve(pw);
+      String ca = p.getProperty(PREFIX + "ca_file", "").strip();
+      Path caFile = ca.isEmpty() ? null : homeDir.resolve(ca);
       return Optional.of(
           new MailSettings(
               host,
@@ -110,7 +116,8 @@ public record MailSettings(
               passwordFile,
               from,
               replyTo,
-              Duration.ofSeconds(integer(p, "timeout_seconds", 30))));
+              Duration.ofSeconds(integer(p, "timeout_seconds", 30)),
+              caFile));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
