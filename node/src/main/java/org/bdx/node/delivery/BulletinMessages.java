@@ -35,7 +35,8 @@ public final class BulletinMessages {
 
   /**
    * @param bodies alternatives, simplest first: {@code text/plain} then {@code text/html}
-   * @param attachments files sent with each message; none yet
+   * @param attachments files sent with each message, each named its file name and the extension of
+   *     its format
    */
   public BulletinMessages(
       BulletinMaker maker,
@@ -66,7 +67,10 @@ public final class BulletinMessages {
     List<Message.Part> files = new ArrayList<>();
     for (Attachment a : attachments) {
       files.add(
-          new Message.Part(a.format().mediaType(), a.format().render(b, words), a.fileName()));
+          new Message.Part(
+              a.format().mediaType(),
+              a.format().render(b, words),
+              a.fileName() + extension(a.format().mediaType())));
     }
     String subject = words.word("title") + " - " + organization;
     return new Made(new Message(oneLine(subject), parts, files), b.count());
@@ -103,6 +107,17 @@ public final class BulletinMessages {
       body = body + (body.endsWith("\n") ? "" : "\n") + "\n" + closing + "\n";
     }
     return body.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The file name extension a mail program opens a format by, e.g. {@code .pdf}. */
+  static String extension(String mediaType) {
+    String base = mediaType.split(";")[0].strip().toLowerCase(java.util.Locale.ROOT);
+    return switch (base) {
+      case "application/pdf" -> ".pdf";
+      case "text/html" -> ".html";
+      case "text/plain" -> ".txt";
+      default -> "";
+    };
   }
 
   private static String oneLine(String s) {

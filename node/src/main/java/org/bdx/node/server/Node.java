@@ -147,6 +147,15 @@ public final class Node implements AutoCloseable {
   private final PartnerKeyLogs partnerKeyLogs;
   private final ClientApi clientApi;
   private final AdminApi adminApi;
+
+  /**
+   * The printable bulletin attached to every e-mail, in the subscriber's language: the HTML
+   * bulletin, which prints from a browser. When the PDF bulletin exists, it replaces this one
+   * entry.
+   */
+  static final BulletinMessages.Attachment EMAIL_ATTACHMENT =
+      new BulletinMessages.Attachment(new HtmlBulletin(), "bulletin");
+
   private final DistributionApi distributionApi;
   private final Optional<BulletinTimer> bulletinTimer;
   private final FederationApi federationApi;
@@ -340,8 +349,7 @@ public final class Node implements AutoCloseable {
                         config.organizationName(),
                         // Simplest first: a mail program shows the last it can.
                         List.of(new TextBulletin(), new HtmlBulletin()),
-                        // A PDF bulletin, once there is one, is one more entry here.
-                        List.of()),
+                        List.of(EMAIL_ATTACHMENT)),
                     new EmailChannel(m),
                     clock,
                     audit));
