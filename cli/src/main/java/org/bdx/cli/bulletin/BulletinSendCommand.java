@@ -81,8 +81,10 @@ public final class BulletinSendCommand extends BdxCommand {
             .append(" and ")
             .append(r.getDelivered())
             .append(" delivered: ")
-            .append(r.getFailure())
-            .append('.');
+            .append(r.getFailure());
+    if (!r.getFailure().matches(".*[.?!]$")) {
+      sb.append('.');
+    }
     if (r.getStillQueued() > 0) {
       sb.append(' ')
           .append(r.getStillQueued())

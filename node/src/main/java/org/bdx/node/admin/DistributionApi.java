@@ -94,8 +94,9 @@ public final class DistributionApi extends DistributionServiceGrpc.DistributionS
         throw BdxException.invalid("since: a date in the form YYYY-MM-DD");
       }
     }
-    BulletinDeliveries.Queued q = d.queue(since, "manual");
-    BulletinDeliveries.Pass p = d.deliverDue(SEND_BUDGET);
+    BulletinDeliveries.Sent sent = d.queueAndDeliver(since, "manual", SEND_BUDGET);
+    BulletinDeliveries.Queued q = sent.queued();
+    BulletinDeliveries.Pass p = sent.pass();
     out.onNext(
         SendBulletinsResponse.newBuilder()
             .setRun(q.run())

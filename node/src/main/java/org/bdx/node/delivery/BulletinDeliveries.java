@@ -113,6 +113,19 @@ public final class BulletinDeliveries {
     return b;
   }
 
+  /** A sending queued and the pass that followed it. */
+  public record Sent(Queued queued, Pass pass) {}
+
+  /**
+   * {@link #queue(LocalDate, String)} and at once {@link #deliverDue}, holding the lock passes
+   * take: no other pass (the running node's) comes between, so the pass's failure, if any, is the
+   * one this sending met.
+   */
+  public synchronized Sent queueAndDeliver(LocalDate since, String trigger, Duration budget) {
+    Queued q = queue(since, trigger);
+    return new Sent(q, deliverDue(budget));
+  }
+
   /**
    * What one pass did.
    *
