@@ -5,6 +5,7 @@ import java.util.List;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.NodeConnection;
 import org.bdx.cli.command.Printing;
+import org.bdx.cli.command.TerminalText;
 import org.bdx.proto.v1.AddSubscriberRequest;
 import org.bdx.proto.v1.AddSubscriberResponse;
 import picocli.CommandLine.Command;
@@ -57,7 +58,7 @@ public final class SubscribersAddCommand extends BdxCommand {
     out()
         .println(
             "Subscribed "
-                + r.getSubscriber().getAddress()
+                + TerminalText.safe(r.getSubscriber().getAddress())
                 + " ("
                 + SubscriberWords.describe(r.getSubscriber())
                 + ").");
