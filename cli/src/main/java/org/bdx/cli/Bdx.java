@@ -18,6 +18,7 @@ import org.bdx.cli.node.StatusCommand;
 import org.bdx.cli.partner.PartnerCommand;
 import org.bdx.cli.report.ReportCommand;
 import org.bdx.cli.staff.StaffCommand;
+import org.bdx.cli.subscribers.SubscribersCommand;
 import org.bdx.node.server.Node;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       AlertsCommand.class,
       BulletinCommand.class,
+      SubscribersCommand.class,
       PartnerCommand.class,
       AgreementCommand.class,
       StaffCommand.class,

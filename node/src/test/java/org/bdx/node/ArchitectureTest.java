@@ -31,9 +31,9 @@ class ArchitectureTest {
       List.of(
           List.of("server"),
           List.of("staff", "admin"),
-          List.of("federation"),
+          List.of("federation", "mail"),
           List.of("edge"),
-          List.of("intake"),
+          List.of("intake", "delivery"),
           List.of("agreement", "sync", "access", "bulletin"),
           List.of("policy", "search", "audit", "backup"),
           List.of("store", "tls"),

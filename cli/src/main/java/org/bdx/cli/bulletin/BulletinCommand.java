@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
           + " partners shared), grouped by area, newest first, in the language you choose.",
       "It shows only the fields set in the node's settings (bulletin.fields), never the"
           + " narrative or the reporter's contact; retracted and expired warnings are left out.",
+      "To e-mail it to subscribers (bdx subscribers), each in their language: bdx bulletin send.",
     },
     footer = {
       "",
@@ -29,14 +30,15 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  bdx bulletin --since 2026-11-01",
       "  bdx bulletin --since 2026-11-01 --area Downtown --lang vi --format html --out sheet.html",
+      "  bdx bulletin send",
     },
+    subcommands = BulletinSendCommand.class,
     sortOptions = false)
 public final class BulletinCommand extends BdxCommand {
   @Option(
       names = "--since",
-      required = true,
       paramLabel = "YYYY-MM-DD",
-      description = "Warnings about incidents on or after this date.")
+      description = "Warnings about incidents on or after this date (required).")
   String since;
 
   @Option(
@@ -72,6 +74,13 @@ public final class BulletinCommand extends BdxCommand {
 
   @Override
   protected void run() throws Exception {
+    // Not required=true: picocli would then ask for it before `bdx bulletin send` too.
+    if (since == null) {
+      throw CliException.usage(
+          "--since",
+          "--since: say from which date, e.g. --since 2026-11-01 (or send it: bdx bulletin"
+              + " send)");
+    }
     BulletinFormat wire =
         switch (format.strip().toLowerCase(Locale.ROOT)) {
           case "text" -> BulletinFormat.BULLETIN_FORMAT_TEXT;

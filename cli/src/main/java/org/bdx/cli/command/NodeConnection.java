@@ -24,6 +24,7 @@ import org.bdx.node.identity.KeyFiles;
 import org.bdx.node.tls.FederationTls;
 import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.ClientServiceGrpc;
+import org.bdx.proto.v1.DistributionServiceGrpc;
 
 /** The CLI's connection to a running node's client API, with its errors made readable. */
 public final class NodeConnection implements AutoCloseable {
@@ -113,6 +114,23 @@ public final class NodeConnection implements AutoCloseable {
     var stub = AdminServiceGrpc.newBlockingStub(channel).withCallCredentials(bearer(credential()));
     try {
       return rpc.apply(stub.withDeadlineAfter(30, TimeUnit.SECONDS));
+    } catch (StatusRuntimeException e) {
+      throw failure(e, this);
+    }
+  }
+
+  /**
+   * Calls the distribution API (subscribers and bulletins sent to them; a coordinator's credential
+   * is needed).
+   */
+  public <T> T distribution(
+      Function<DistributionServiceGrpc.DistributionServiceBlockingStub, T> rpc) throws IOException {
+    var stub =
+        DistributionServiceGrpc.newBlockingStub(channel).withCallCredentials(bearer(credential()));
+    try {
+      // Longer than the node's sending budget (15 seconds), so a slow SMTP server is reported by
+      // the node rather than as a timeout here.
+      return rpc.apply(stub.withDeadlineAfter(60, TimeUnit.SECONDS));
     } catch (StatusRuntimeException e) {
       throw failure(e, this);
     }

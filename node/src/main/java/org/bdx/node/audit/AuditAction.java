@@ -14,6 +14,22 @@ public enum AuditAction {
    * lang}, {@code format}, {@code results} (how many warnings it holds). Never the area itself.
    */
   BULLETIN("bulletin"),
+  /** A bulletin subscriber added: {@code lang}, {@code areas} (how many). Never the address. */
+  SUBSCRIBER_ADD("subscriber.add"),
+  /** A bulletin subscriber removed. Never the address. */
+  SUBSCRIBER_REMOVE("subscriber.remove"),
+  /**
+   * Bulletins queued for subscribers: {@code run}, {@code trigger} ({@code manual}, {@code
+   * schedule}, {@code alert}), {@code since}, {@code subscribers} (how many queued). Never an
+   * address.
+   */
+  BULLETIN_QUEUE("bulletin.queue"),
+  /**
+   * Queued bulletins delivered or given up: {@code run}, {@code channel}, {@code delivered}, {@code
+   * given_up}, {@code still_queued}, {@code warnings} (the most any of them held). Never an
+   * address.
+   */
+  BULLETIN_DELIVERY("bulletin.delivery"),
   /** Report summaries listed: {@code results}. */
   REPORT_LIST("report.list"),
   /** A report entered: {@code report}, {@code alert}, {@code version} (1). */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -23,6 +24,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bdx.node.access.StaffAccounts;
 import org.bdx.node.admin.AdminApi;
+import org.bdx.node.admin.DistributionApi;
 import org.bdx.node.admin.KeyStatus;
 import org.bdx.node.admin.SyncStatus;
 import org.bdx.node.agreement.AgreementBook;
@@ -36,6 +38,13 @@ import org.bdx.node.backup.BackupMaker;
 import org.bdx.node.backup.PurgeList;
 import org.bdx.node.bulletin.BulletinMaker;
 import org.bdx.node.bulletin.BulletinSettings;
+import org.bdx.node.bulletin.HtmlBulletin;
+import org.bdx.node.bulletin.TextBulletin;
+import org.bdx.node.delivery.BulletinDeliveries;
+import org.bdx.node.delivery.BulletinMessages;
+import org.bdx.node.delivery.BulletinTimer;
+import org.bdx.node.delivery.DistributionSettings;
+import org.bdx.node.delivery.Subscribers;
 import org.bdx.node.edge.AuditActor;
 import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.edge.ErrorMapping;
@@ -57,6 +66,8 @@ import org.bdx.node.intake.AlertLifecycle;
 import org.bdx.node.intake.ReportIntake;
 import org.bdx.node.intake.ReportValidator;
 import org.bdx.node.keys.KeyLog;
+import org.bdx.node.mail.EmailChannel;
+import org.bdx.node.mail.MailSettings;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.policy.SharingGrants;
 import org.bdx.node.search.AlertIndex;
@@ -68,6 +79,7 @@ import org.bdx.node.signing.HopSigner;
 import org.bdx.node.staff.ClientApi;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.AlertStore;
+import org.bdx.node.store.DeliveryStore;
 import org.bdx.node.store.KeyLogStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.OutboxStore;
@@ -79,6 +91,7 @@ import org.bdx.node.store.RowCipher;
 import org.bdx.node.store.SealedReportCodec;
 import org.bdx.node.store.SearchIndex;
 import org.bdx.node.store.StaffStore;
+import org.bdx.node.store.SubscriberStore;
 import org.bdx.node.store.SyncStateStore;
 import org.bdx.node.sync.FeedChecks;
 import org.bdx.node.sync.FeedClients;
@@ -136,6 +149,17 @@ public final class Node implements AutoCloseable {
   private final PartnerKeyLogs partnerKeyLogs;
   private final ClientApi clientApi;
   private final AdminApi adminApi;
+
+  /**
+   * The printable bulletin attached to every e-mail, in the subscriber's language: the HTML
+   * bulletin, which prints from a browser. When the PDF bulletin exists, it replaces this one
+   * entry.
+   */
+  static final BulletinMessages.Attachment EMAIL_ATTACHMENT =
+      new BulletinMessages.Attachment(new HtmlBulletin(), "bulletin");
+
+  private final DistributionApi distributionApi;
+  private final Optional<BulletinTimer> bulletinTimer;
   private final FederationApi federationApi;
   private final Keepalive keepalive;
   private final RenewingKeyManager tlsKey;
@@ -158,6 +182,8 @@ public final class Node implements AutoCloseable {
       NodeDatabase db,
       ScreeningSettings screeningSettings,
       BulletinSettings bulletinSettings,
+      DistributionSettings distributionSettings,
+      Optional<MailSettings> mailSettings,
       Vault vault,
       RowCipher cipher,
       ReportKeys reportKeys,
@@ -284,6 +310,13 @@ public final class Node implements AutoCloseable {
             clock,
             new PurgeList(home.dir()));
     this.lifecycle = lifecycle;
+    BulletinMaker bulletinMaker =
+        new BulletinMaker(
+            new AlertSearch(new SearchIndex(db), clock),
+            bulletinSettings,
+            config.organizationName(),
+            this::organizationName,
+            clock);
     this.clientApi =
         new ClientApi(
             info,
@@ -296,12 +329,7 @@ public final class Node implements AutoCloseable {
             lifecycle,
             audit,
             clock,
-            new BulletinMaker(
-                new AlertSearch(new SearchIndex(db), clock),
-                bulletinSettings,
-                config.organizationName(),
-                this::organizationName,
-                clock),
+            bulletinMaker,
             partnerKeyLogs);
     this.adminApi =
         new AdminApi(
@@ -317,6 +345,33 @@ public final class Node implements AutoCloseable {
             audit,
             new BackupMaker(home, vault, nodeId, softwareVersion(), clock, rng),
             new KeyStatus(nodeId, new KeyLogStore(db), partnerKeyLogs, alerts));
+    SubscriberStore subscriberRows = new SubscriberStore(db);
+    DeliveryStore deliveryRows = new DeliveryStore(db);
+    Optional<BulletinDeliveries> deliveries =
+        mailSettings.map(
+            m ->
+                new BulletinDeliveries(
+                    db,
+                    deliveryRows,
+                    subscriberRows,
+                    new BulletinMessages(
+                        bulletinMaker,
+                        config.organizationName(),
+                        // Simplest first: a mail program shows the last it can.
+                        List.of(new TextBulletin(), new HtmlBulletin()),
+                        List.of(EMAIL_ATTACHMENT)),
+                    new EmailChannel(m),
+                    clock,
+                    audit));
+    this.distributionApi =
+        new DistributionApi(
+            new Subscribers(db, subscriberRows, clock, audit),
+            deliveries,
+            distributionSettings,
+            clock);
+    this.bulletinTimer =
+        deliveries.map(
+            d -> new BulletinTimer(d, distributionSettings, deliveryRows, alerts, clock));
     KeyLogStore ownKeyLog = new KeyLogStore(db);
     this.federationApi =
         new FederationApi(
@@ -590,6 +645,8 @@ public final class Node implements AutoCloseable {
       ScreeningSettings screening = ScreeningSettings.load(home.configFile());
       // A bulletin setting naming the narrative or the contact stops the node at start (BUL-3).
       BulletinSettings bulletins = BulletinSettings.load(home.configFile());
+      DistributionSettings distribution = DistributionSettings.load(home.configFile());
+      Optional<MailSettings> mail = MailSettings.load(home.configFile(), home.dir());
       SecureRandom rng = new SecureRandom();
       reportKeys =
           ReportKeys.open(home.reportKeysFile(), vault.subKey(Vault.Purpose.REPORT_KEYS), rng);
@@ -615,6 +672,8 @@ public final class Node implements AutoCloseable {
               db,
               screening,
               bulletins,
+              distribution,
+              mail,
               vault,
               cipher,
               reportKeys,
@@ -783,6 +842,11 @@ public final class Node implements AutoCloseable {
             RequestDecoding.strict(adminApi.bindService()),
             new ErrorMapping(),
             new AuditActor(),
+            new CredentialCheck(staff::authenticate)),
+        ServerInterceptors.intercept(
+            RequestDecoding.strict(distributionApi.bindService()),
+            new ErrorMapping(),
+            new AuditActor(),
             new CredentialCheck(staff::authenticate)));
   }
 
@@ -823,6 +887,23 @@ public final class Node implements AutoCloseable {
     maintenance.scheduleWithFixedDelay(this::purgeDue, 0, 60, TimeUnit.MINUTES);
     // Handshakes renew the certificate too; this keeps it fresh on a node nobody connects to.
     maintenance.scheduleWithFixedDelay(this::renewCertificate, 10, 10, TimeUnit.MINUTES);
+  }
+
+  /**
+   * Starts sending bulletins to subscribers: on the schedule, after new high-severity alerts, and
+   * the queued retries (every 30 seconds). Does nothing when no SMTP server is configured.
+   */
+  public void startDistribution() {
+    bulletinTimer.ifPresent(
+        t -> maintenance.scheduleWithFixedDelay(t::tick, 5, 30, TimeUnit.SECONDS));
+  }
+
+  /**
+   * One round of bulletin sending now, as {@link #startDistribution} does every 30 seconds: for
+   * tests, with the node's clock.
+   */
+  public void bulletinRound() {
+    bulletinTimer.ifPresent(BulletinTimer::tick);
   }
 
   /**

@@ -147,6 +147,7 @@ public final class RunningNode implements AutoCloseable {
             + ":"
             + federation.port());
     node.startFederation();
+    node.startDistribution();
     return new RunningNode(node, client, federation, lock);
   }
 

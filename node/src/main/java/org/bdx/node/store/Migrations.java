@@ -101,6 +101,13 @@ import java.util.List;
  * {@code alerts} row holds the union of the copies' claims; a partner's withdrawal, termination or
  * retention removes only its own.
  *
+ * <p>Schema 18 (bulletins by e-mail, {@code org.bdx.node.delivery}): {@code subscribers}, keyed by
+ * {@code address_key}, a keyed hash of the folded address ({@link NameKeys}), with the address and
+ * the subscriber's language and areas sealed; {@code deliveries}, the durable queue of bulletins
+ * still to send, one row per run and subscriber, with the period's first day, attempts, the next
+ * attempt's time and the last failure's reason (never an address). A row is deleted when its
+ * bulletin is delivered, given up, or its subscriber removed.
+ *
  * <p>Schema 4 (relay, spec 10.8):
  *
  * <ul>
@@ -441,7 +448,33 @@ public final class Migrations {
                 partner_node_id TEXT    PRIMARY KEY,
                 forks           INTEGER NOT NULL CHECK (forks >= 1),
                 last_seen_at    INTEGER NOT NULL
-              )"""));
+              )"""),
+          new Migration(
+              18,
+              "bulletin subscribers, sealed, and the durable queue of bulletin deliveries",
+              // address_sealed, prefs: sealed with address_key (AR-6); prefs holds the language
+              // and areas, which say something about the person.
+              """
+              CREATE TABLE subscribers (
+                address_key    TEXT    PRIMARY KEY,
+                address_sealed BLOB    NOT NULL,
+                prefs          BLOB    NOT NULL,
+                created_at     INTEGER NOT NULL
+              ) WITHOUT ROWID""",
+              // One row per bulletin still to deliver to one subscriber; deleted once delivered.
+              """
+              CREATE TABLE deliveries (
+                id              INTEGER PRIMARY KEY AUTOINCREMENT,
+                run             TEXT    NOT NULL,
+                address_key     TEXT    NOT NULL,
+                since           TEXT    NOT NULL,
+                queued_at       INTEGER NOT NULL,
+                attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                next_attempt_at INTEGER NOT NULL,
+                last_error      TEXT    NOT NULL DEFAULT '',
+                UNIQUE (run, address_key)
+              )""",
+              "CREATE INDEX deliveries_by_due ON deliveries (next_attempt_at)"));
 
   /** All migrations, ascending by version, contiguous from 1. */
   public static List<Migration> all() {

@@ -16,6 +16,9 @@ final class NameKeys {
   /** Kind of the key of a staff account's name. */
   static final String STAFF = "staff";
 
+  /** Kind of the key of a bulletin subscriber's address. */
+  static final String SUBSCRIBER = "subscriber";
+
   private NameKeys() {}
 
   /** {@code name} as its key hashes it. */

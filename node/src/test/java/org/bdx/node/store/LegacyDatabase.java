@@ -24,7 +24,7 @@ public final class LegacyDatabase {
 
   /**
    * Rewrites {@code db} in place as schema 12 (no record of copies, no hop statements, no
-   * rejections by reason); the caller closes it afterwards.
+   * rejections by reason, no bulletin subscribers or deliveries); the caller closes it afterwards.
    */
   public static void downgradeTo12(NodeDatabase db) {
     db.inTransaction(
@@ -36,6 +36,8 @@ public final class LegacyDatabase {
                     "DROP TABLE IF EXISTS partner_key_log_forks",
                     "DROP TABLE IF EXISTS key_log",
                     "DROP TABLE IF EXISTS agreement_amendments",
+                    "DROP TABLE IF EXISTS deliveries",
+                    "DROP TABLE IF EXISTS subscribers",
                     "DROP TABLE alert_copies",
                     "ALTER TABLE alerts DROP COLUMN hops",
                     "ALTER TABLE outbox DROP COLUMN hops",
