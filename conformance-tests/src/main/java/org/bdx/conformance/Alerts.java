@@ -19,6 +19,8 @@ import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.Claim;
 import org.bdx.proto.v1.Disclosure;
 import org.bdx.proto.v1.HarmCategory;
+import org.bdx.proto.v1.KeyEvent;
+import org.bdx.proto.v1.KeyEventKind;
 import org.bdx.proto.v1.Severity;
 import org.bdx.proto.v1.SignedAlert;
 import org.bdx.proto.v1.TimeOfDay;
@@ -26,7 +28,8 @@ import org.bdx.proto.v1.WorkSetting;
 
 /**
  * Signed alerts as the spec defines them (section 4): a verifier running the checks of SIG-7 in
- * order, and a signer for the suite's own partner nodes (SIG-2, SIG-4, SIG-5).
+ * order, with or without the origin's held key log (KEY-18), and a signer for the suite's own
+ * partner nodes (SIG-2, SIG-4, SIG-5).
  */
 public final class Alerts {
   public static final int DIGEST_SLOTS = 16;
@@ -61,16 +64,42 @@ public final class Alerts {
    * @param expectedOrigin the node id the item must come from (SIG-7.5), or null
    */
   public static Verified verify(byte[] envelopeBytes, String expectedOrigin) throws Rejected {
+    return verify(envelopeBytes, expectedOrigin, null);
+  }
+
+  /**
+   * SIG-7 on the exact envelope bytes, against the key log the receiver holds of the origin
+   * (KEY-18).
+   *
+   * @param expectedOrigin the node id the item must come from (SIG-7.5), or null
+   * @param heldLog the events of the origin's key log as verified by KEY-4, event 0 first, or null
+   *     when the receiver holds none
+   */
+  public static Verified verify(byte[] envelopeBytes, String expectedOrigin, List<KeyEvent> heldLog)
+      throws Rejected {
     SignedAlert env;
     try {
       env = SignedAlert.parseFrom(envelopeBytes);
     } catch (InvalidProtocolBufferException e) {
       throw new Rejected("ENVELOPE_MALFORMED");
     }
-    return verify(env, expectedOrigin);
+    return verify(env, expectedOrigin, heldLog);
   }
 
   public static Verified verify(SignedAlert env, String expectedOrigin) throws Rejected {
+    return verify(env, expectedOrigin, null);
+  }
+
+  /**
+   * SIG-7 against the key log the receiver holds of the origin: step 4 also accepts a later key
+   * that log names (KEY-18.1), and step 11 runs (KEY-18.2).
+   *
+   * @param heldLog the events of a key log verified by KEY-4, event 0 first, or null when the
+   *     receiver holds none. A log of another node than the header's {@code origin_node_id} is not
+   *     a log of the origin: the envelope is checked as without one.
+   */
+  public static Verified verify(SignedAlert env, String expectedOrigin, List<KeyEvent> heldLog)
+      throws Rejected {
     // 1
     if (!env.getUnknownFields().asMap().isEmpty()) {
       throw new Rejected("ENVELOPE_MALFORMED");
@@ -111,12 +140,18 @@ public final class Alerts {
     if (!h.getDigestAlgorithm().equals("sha-256")) {
       throw new Rejected("UNSUPPORTED_DIGEST_ALGORITHM");
     }
-    // 4
+    // 4: the key the origin's id was derived from, or a later one its held log names
     byte[] pk = h.getOriginPublicKey().toByteArray();
     if (pk.length != 32) {
       throw new Rejected("ORIGIN_KEY_MALFORMED");
     }
-    if (!SpecCrypto.nodeId(pk).equals(h.getOriginNodeId())) {
+    List<KeyEvent> log =
+        heldLog != null
+                && !heldLog.isEmpty()
+                && heldLog.get(0).getNodeId().equals(h.getOriginNodeId())
+            ? heldLog
+            : null;
+    if (!SpecCrypto.nodeId(pk).equals(h.getOriginNodeId()) && !names(log, pk)) {
       throw new Rejected("ORIGIN_ID_MISMATCH");
     }
     // 5
@@ -213,7 +248,41 @@ public final class Alerts {
         throw new Rejected("DUPLICATE_PATH");
       }
     }
+    // 11: a key a REVOCATION replaced signs nothing new, whatever issued_at claims: its thief
+    // can set any time.
+    if (log != null && (!Arrays.equals(keyAt(log, h.getIssuedAt()), pk) || revoked(log, pk))) {
+      throw new Rejected("KEY_NOT_TRUSTED");
+    }
     return new Verified(h, disclosed);
+  }
+
+  /** KEY-18.1: {@code key} is the key of an event of {@code log}. */
+  private static boolean names(List<KeyEvent> log, byte[] key) {
+    return log != null
+        && log.stream().anyMatch(e -> Arrays.equals(e.getPublicKey().toByteArray(), key));
+  }
+
+  /**
+   * KEY-6: the key of the last event whose {@code valid_from} is at most {@code t}, or event 0's
+   * whatever its own {@code valid_from}.
+   */
+  private static byte[] keyAt(List<KeyEvent> log, long t) {
+    byte[] key = log.get(0).getPublicKey().toByteArray();
+    for (int i = 1; i < log.size() && log.get(i).getValidFrom() <= t; i++) {
+      key = log.get(i).getPublicKey().toByteArray();
+    }
+    return key;
+  }
+
+  /** KEY-7: a REVOCATION replaced {@code key}, the key of the event before it. */
+  private static boolean revoked(List<KeyEvent> log, byte[] key) {
+    for (int i = 1; i < log.size(); i++) {
+      if (log.get(i).getKind() == KeyEventKind.KEY_EVENT_KIND_REVOCATION
+          && Arrays.equals(log.get(i - 1).getPublicKey().toByteArray(), key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean enumsKnown(AlertFields v) {

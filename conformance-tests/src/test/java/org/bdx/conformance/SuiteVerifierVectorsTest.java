@@ -10,17 +10,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import org.bdx.proto.v1.KeyEvent;
 import org.bdx.proto.v1.SignedAlert;
 import org.bdx.proto.v1.SignedHop;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The suite judges the node under test with its own SIG-7 verifier ({@link Alerts#verify}) and
- * RELAY-8 verifier ({@link HopPaths#verify}); here they are held to the spec's vectors, so that a
- * reading the vectors settle (spec/vectors/) is the reading the suite applies.
+ * The suite judges the node under test with its own SIG-7 verifier ({@link Alerts#verify}, also
+ * against a held key log), KEY-4 verifier ({@link KeyLogs#verify}) and RELAY-8 verifier ({@link
+ * HopPaths#verify}); here they are held to the spec's vectors, so that a reading the vectors settle
+ * (spec/vectors/) is the reading the suite applies.
  */
 class SuiteVerifierVectorsTest {
   private static JsonObject load(String name) throws Exception {
@@ -96,6 +100,66 @@ class SuiteVerifierVectorsTest {
       n++;
     }
     assertThat(n).isPositive();
+  }
+
+  @Test
+  @DisplayName(
+      "SIG-7.4, SIG-7.11, KEY-18: every key-time.json case has its outcome in the suite's verifier,"
+          + " against the held log its KeyLogs verified")
+  void keyTimeVectors_haveTheirOutcome() throws Exception {
+    JsonObject root = load("key-time.json");
+    String origin = root.get("origin_node_id").getAsString();
+    Map<String, List<KeyEvent>> logs = new HashMap<>();
+    for (Map.Entry<String, JsonElement> l : root.getAsJsonObject("logs").entrySet()) {
+      List<byte[]> log = new ArrayList<>();
+      l.getValue().getAsJsonArray().forEach(x -> log.add(HexFormat.of().parseHex(x.getAsString())));
+      logs.put(l.getKey(), KeyLogs.verify(origin, log));
+    }
+    List<String> outcomes = new ArrayList<>();
+    for (JsonElement e : root.getAsJsonArray("cases")) {
+      JsonObject c = e.getAsJsonObject();
+      String name = c.get("name").getAsString();
+      List<KeyEvent> held = null;
+      if (c.has("held_log")) {
+        held = logs.get(c.get("held_log").getAsString());
+        assertThat(held).as(name + ": held_log names a log").isNotNull();
+      }
+      String got;
+      try {
+        Alerts.verify(hex(c, "envelope"), null, held);
+        got = "VALID";
+      } catch (Alerts.Rejected r) {
+        got = r.reason;
+      }
+      assertThat(got).as(name).isEqualTo(c.get("outcome").getAsString());
+      outcomes.add(got);
+    }
+    // KEY_NOT_TRUSTED is reached only against a held log, so negative.json has no case of it.
+    assertThat(outcomes).contains("VALID", "KEY_NOT_TRUSTED", "ORIGIN_ID_MISMATCH");
+  }
+
+  @Test
+  @DisplayName("SIG-7.11: a held log of another node is no log of the origin: its alerts verify")
+  void verify_heldLogOfAnotherNode_checksAsWithoutALog() throws Exception {
+    JsonObject valid = null;
+    for (JsonElement e : load("key-event.json").getAsJsonArray("cases")) {
+      if (e.getAsJsonObject().get("outcome").getAsString().equals("VALID")) {
+        valid = e.getAsJsonObject();
+      }
+    }
+    assertThat(valid).as("a VALID key-event.json case").isNotNull();
+    List<byte[]> bytes = new ArrayList<>();
+    valid
+        .getAsJsonArray("events")
+        .forEach(x -> bytes.add(HexFormat.of().parseHex(x.getAsString())));
+    List<KeyEvent> log = KeyLogs.verify(valid.get("node_id").getAsString(), bytes);
+    for (JsonElement e : load("alert-signature.json").getAsJsonArray("cases")) {
+      JsonObject c = e.getAsJsonObject();
+      assertThat(c.get("node_id").getAsString()).isNotEqualTo(log.get(0).getNodeId());
+      assertThat(Alerts.verify(hex(c, "envelope"), null, log).header().getOriginNodeId())
+          .as(c.get("name").getAsString())
+          .isEqualTo(c.get("node_id").getAsString());
+    }
   }
 
   @Test
