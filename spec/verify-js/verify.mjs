@@ -537,6 +537,7 @@ const fail = (reason) => ({ ok: false, reason });
 // SIG-7. Returns {ok: true, header, fields, paths} or {ok: false, reason}.
 // `heldLog`: the verified KeyEvents of the origin's key log this verifier holds (KEY-18), or
 // undefined: then the origin signs with the key its id was derived from (ID-2) and SIG-7.11 holds.
+// A log of another node is no log of the origin.
 function verifyEnvelope(envelopeBytes, expectedOrigin, heldLog) {
   // 1. envelope bounds
   let env;
@@ -635,6 +636,7 @@ function verifyEnvelope(envelopeBytes, expectedOrigin, heldLog) {
   // not one a revocation replaced, whatever time the item claims.
   if (
     heldLog !== undefined &&
+    heldLog[0].node_id === h.origin_node_id &&
     !(keyTrusted(heldLog, h.origin_public_key, h.issued_at) &&
       revokedSince(heldLog, h.origin_public_key) === null)
   ) {
