@@ -428,5 +428,22 @@ class KeyEndToEndTest {
         .contains("0 of this node's alerts");
     east.start();
     assertThat(ok("key", "show", "--home", east.homeArg()).out()).contains("2 events");
+    east.stop();
+    CliRun json =
+        ok(
+            "key",
+            "rotate",
+            "--json",
+            "--home",
+            east.homeArg(),
+            "--passphrase-file",
+            east.passphraseArg(),
+            "--recovery-file",
+            recovery.toString());
+    assertThat(json.out())
+        .startsWith("{")
+        .contains("\"node_id\":\"" + east.id().value() + "\"")
+        .contains("\"key_event\":2")
+        .doesNotContain("compromised_since");
   }
 }

@@ -75,6 +75,10 @@ public final class KeyRevokeCommand extends BdxCommand {
         Passphrases.existing(passphraseFile, session().env(), "the node in " + home.dir())) {
       r = Node.replaceKey(home, p, recoveryFile, OptionalLong.of(from), Clock.systemUTC());
     }
+    if (json()) {
+      out().println(KeyReplacing.json(r));
+      return;
+    }
     KeyReplacing.print(out(), r);
   }
 

@@ -48,6 +48,10 @@ public final class KeyRotateCommand extends BdxCommand {
         Passphrases.existing(passphraseFile, session().env(), "the node in " + home.dir())) {
       r = Node.replaceKey(home, p, recoveryFile, OptionalLong.empty(), Clock.systemUTC());
     }
+    if (json()) {
+      out().println(KeyReplacing.json(r));
+      return;
+    }
     KeyReplacing.print(out(), r);
   }
 }
