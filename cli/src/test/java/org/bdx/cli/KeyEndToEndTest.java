@@ -283,30 +283,12 @@ class KeyEndToEndTest {
     Path spent = Files.copy(recovery, tmp.resolve("west-spent.recovery"));
     String oldKey = ok("key", "show", "--home", west.homeArg()).out();
 
-    CliRun running =
-        CliRun.bdx(
-            "key",
-            "rotate",
-            "--home",
-            west.homeArg(),
-            "--passphrase-file",
-            west.passphraseArg(),
-            "--recovery-file",
-            recovery.toString());
+    CliRun running = keyRun(west, recovery, "rotate");
     assertThat(running.exitCode()).as(running.toString()).isEqualTo(1);
     assertThat(running.err()).contains("serve");
 
     west.stop();
-    CliRun rotated =
-        ok(
-            "key",
-            "rotate",
-            "--home",
-            west.homeArg(),
-            "--passphrase-file",
-            west.passphraseArg(),
-            "--recovery-file",
-            recovery.toString());
+    CliRun rotated = keyOk(west, recovery, "rotate");
     assertThat(rotated.out())
         .contains("Node " + west.id().fingerprint() + " now signs with key")
         .contains("stays only to check what it signed before")
@@ -314,16 +296,7 @@ class KeyEndToEndTest {
     assertThat(recovery).exists();
     assertThat(Files.readAllBytes(recovery)).isNotEqualTo(Files.readAllBytes(spent));
 
-    CliRun again =
-        CliRun.bdx(
-            "key",
-            "rotate",
-            "--home",
-            west.homeArg(),
-            "--passphrase-file",
-            west.passphraseArg(),
-            "--recovery-file",
-            spent.toString());
+    CliRun again = keyRun(west, spent, "rotate");
     assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
     assertThat(again.err()).contains("was used already").contains("nothing was changed");
 
@@ -341,54 +314,42 @@ class KeyEndToEndTest {
         .doesNotContain("FORK");
   }
 
+  private static CliRun keyOk(TestOrg org, Path recovery, String... args) {
+    CliRun r = keyRun(org, recovery, args);
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    return r;
+  }
+
+  /** {@code bdx key CMD ...} on {@code org}'s home with its passphrase and {@code recovery}. */
+  private static CliRun keyRun(TestOrg org, Path recovery, String... args) {
+    List<String> all = new ArrayList<>(List.of("key"));
+    all.addAll(List.of(args));
+    all.addAll(
+        List.of(
+            "--home",
+            org.homeArg(),
+            "--passphrase-file",
+            org.passphraseArg(),
+            "--recovery-file",
+            recovery.toString()));
+    return CliRun.bdx(all.toArray(String[]::new));
+  }
+
   @Test
   void revoke_mistakes_sayWhatToDoAndChangeNothing() throws Exception {
     east = TestOrg.builder(tmp, "east", "East Outreach").init();
     Path recovery = east.home().resolve("keys").resolve("next-key.recovery");
     byte[] before = Files.readAllBytes(recovery);
 
-    CliRun noFlag =
-        CliRun.bdx(
-            "key",
-            "revoke",
-            "--home",
-            east.homeArg(),
-            "--passphrase-file",
-            east.passphraseArg(),
-            "--recovery-file",
-            recovery.toString());
+    CliRun noFlag = keyRun(east, recovery, "revoke");
     assertThat(noFlag.exitCode()).as(noFlag.toString()).isEqualTo(2);
     assertThat(noFlag.err()).contains("--compromised");
 
-    CliRun future =
-        CliRun.bdx(
-            "key",
-            "revoke",
-            "--compromised",
-            "--since",
-            "2999-01-01",
-            "--home",
-            east.homeArg(),
-            "--passphrase-file",
-            east.passphraseArg(),
-            "--recovery-file",
-            recovery.toString());
+    CliRun future = keyRun(east, recovery, "revoke", "--compromised", "--since", "2999-01-01");
     assertThat(future.exitCode()).as(future.toString()).isEqualTo(2);
     assertThat(future.err()).contains("--since").contains("future");
 
-    CliRun garbled =
-        CliRun.bdx(
-            "key",
-            "revoke",
-            "--compromised",
-            "--since",
-            "last tuesday",
-            "--home",
-            east.homeArg(),
-            "--passphrase-file",
-            east.passphraseArg(),
-            "--recovery-file",
-            recovery.toString());
+    CliRun garbled = keyRun(east, recovery, "revoke", "--compromised", "--since", "last tuesday");
     assertThat(garbled.exitCode()).as(garbled.toString()).isEqualTo(2);
     assertThat(garbled.err()).contains("2026-11-01T14:30Z");
 
@@ -409,19 +370,7 @@ class KeyEndToEndTest {
 
     assertThat(Files.readAllBytes(recovery)).isEqualTo(before);
 
-    CliRun revoked =
-        ok(
-            "key",
-            "revoke",
-            "--compromised",
-            "--since",
-            "2026-01-01",
-            "--home",
-            east.homeArg(),
-            "--passphrase-file",
-            east.passphraseArg(),
-            "--recovery-file",
-            recovery.toString());
+    CliRun revoked = keyOk(east, recovery, "revoke", "--compromised", "--since", "2026-01-01");
     assertThat(revoked.out())
         .contains("is revoked: partners refuse anything new it signs")
         .contains("since 2026-01-01T00:00:00Z")
@@ -429,17 +378,7 @@ class KeyEndToEndTest {
     east.start();
     assertThat(ok("key", "show", "--home", east.homeArg()).out()).contains("2 events");
     east.stop();
-    CliRun json =
-        ok(
-            "key",
-            "rotate",
-            "--json",
-            "--home",
-            east.homeArg(),
-            "--passphrase-file",
-            east.passphraseArg(),
-            "--recovery-file",
-            recovery.toString());
+    CliRun json = keyOk(east, recovery, "rotate", "--json");
     assertThat(json.out())
         .startsWith("{")
         .contains("\"node_id\":\"" + east.id().value() + "\"")

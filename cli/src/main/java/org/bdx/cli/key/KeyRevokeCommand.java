@@ -1,6 +1,5 @@
 package org.bdx.cli.key;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,6 +15,7 @@ import org.bdx.node.server.Node;
 import org.bdx.node.vault.Passphrase;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -48,19 +48,7 @@ public final class KeyRevokeCommand extends BdxCommand {
               + " use, which distrusts everything new it signed.")
   String since;
 
-  @Option(
-      names = "--recovery-file",
-      required = true,
-      paramLabel = "FILE",
-      description = "The node's recovery file (kept offline since bdx key export-recovery).")
-  Path recoveryFile;
-
-  @Option(
-      names = "--passphrase-file",
-      paramLabel = "FILE",
-      description =
-          "A file holding only the node's passphrase; it must also open the recovery file.")
-  Path passphraseFile;
+  @Mixin RecoveryOptions recovery;
 
   @Override
   protected void run() throws Exception {
@@ -72,8 +60,9 @@ public final class KeyRevokeCommand extends BdxCommand {
     NodeHome home = home();
     Node.KeyReplaced r;
     try (Passphrase p =
-        Passphrases.existing(passphraseFile, session().env(), "the node in " + home.dir())) {
-      r = Node.replaceKey(home, p, recoveryFile, OptionalLong.of(from), Clock.systemUTC());
+        Passphrases.existing(
+            recovery.passphraseFile, session().env(), "the node in " + home.dir())) {
+      r = Node.replaceKey(home, p, recovery.recoveryFile, OptionalLong.of(from), Clock.systemUTC());
     }
     if (json()) {
       out().println(KeyReplacing.json(r));

@@ -1,6 +1,5 @@
 package org.bdx.cli.key;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.OptionalLong;
 import org.bdx.cli.command.BdxCommand;
@@ -9,7 +8,7 @@ import org.bdx.node.home.NodeHome;
 import org.bdx.node.server.Node;
 import org.bdx.node.vault.Passphrase;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(
     name = "rotate",
@@ -24,29 +23,16 @@ import picocli.CommandLine.Option;
           + " what the old key signs.",
     })
 public final class KeyRotateCommand extends BdxCommand {
-  @Option(
-      names = "--recovery-file",
-      required = true,
-      paramLabel = "FILE",
-      description =
-          "The node's recovery file (moved off the machine with bdx key export-recovery, or still"
-              + " in the node's home as keys/next-key.recovery).")
-  Path recoveryFile;
-
-  @Option(
-      names = "--passphrase-file",
-      paramLabel = "FILE",
-      description =
-          "A file holding only the node's passphrase; it must also open the recovery file.")
-  Path passphraseFile;
+  @Mixin RecoveryOptions recovery;
 
   @Override
   protected void run() throws Exception {
     NodeHome home = home();
     Node.KeyReplaced r;
     try (Passphrase p =
-        Passphrases.existing(passphraseFile, session().env(), "the node in " + home.dir())) {
-      r = Node.replaceKey(home, p, recoveryFile, OptionalLong.empty(), Clock.systemUTC());
+        Passphrases.existing(
+            recovery.passphraseFile, session().env(), "the node in " + home.dir())) {
+      r = Node.replaceKey(home, p, recovery.recoveryFile, OptionalLong.empty(), Clock.systemUTC());
     }
     if (json()) {
       out().println(KeyReplacing.json(r));

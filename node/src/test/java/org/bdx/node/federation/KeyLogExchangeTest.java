@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -18,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.bdx.node.TestNodes;
-import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.NodeKeys;
@@ -27,18 +23,12 @@ import org.bdx.node.logging.LogCapture;
 import org.bdx.node.server.RunningNode;
 import org.bdx.node.signing.SigningInput;
 import org.bdx.node.sync.PartnerKeyLogs;
-import org.bdx.proto.v1.AcceptAgreementRequest;
-import org.bdx.proto.v1.AddPartnerRequest;
 import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.AgreementState;
-import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.GetStatusRequest;
 import org.bdx.proto.v1.KeyEvent;
 import org.bdx.proto.v1.KeyEventKind;
-import org.bdx.proto.v1.PartnerClass;
 import org.bdx.proto.v1.PartnerStatus;
-import org.bdx.proto.v1.ProposeAgreementRequest;
-import org.bdx.proto.v1.ProposedTerms;
 import org.bdx.proto.v1.ResumeAgreementRequest;
 import org.bdx.proto.v1.SuspendAgreementRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -191,49 +181,19 @@ class KeyLogExchangeTest {
         home,
         running,
         channel,
-        bearer(AdminServiceGrpc.newBlockingStub(channel), home.readAdminToken()));
+        LoopbackPartners.bearer(AdminServiceGrpc.newBlockingStub(channel), home.readAdminToken()));
   }
 
   private static void addPartner(Member at, Member partner) {
-    at.admin()
-        .addPartner(
-            AddPartnerRequest.newBuilder()
-                .setName(partner.name())
-                .setNodeId(partner.running().node().nodeId().value())
-                .setEndpoint(partner.endpoint())
-                .setPartnerClass(PartnerClass.PARTNER_CLASS_PEER)
-                .build());
+    LoopbackPartners.addPartner(
+        at.admin(), partner.name(), partner.running().node().nodeId(), partner.endpoint());
   }
 
   /** An agreement proposed by {@code a} and accepted by {@code b}; its id. */
   private static String agree(Member a, Member b) {
-    DirectionTerms send =
-        DirectionTerms.newBuilder()
-            .setAllHarms(true)
-            .setAllAreas(true)
-            .addFieldPaths("area")
-            .setRetentionDays(30)
-            .build();
-    DirectionTerms receive =
-        send.toBuilder().setReceiverClass(PartnerClass.PARTNER_CLASS_PEER).build();
-    String id =
-        a.admin()
-            .proposeAgreement(
-                ProposeAgreementRequest.newBuilder()
-                    .setPartner(b.name())
-                    .setTerms(ProposedTerms.newBuilder().setWeSend(send).setWeReceive(receive))
-                    .build())
-            .getAgreement()
-            .getAgreementId();
-    b.admin().acceptAgreement(AcceptAgreementRequest.newBuilder().setAgreementId(id).build());
+    String id = LoopbackPartners.agree(a.admin(), b.name(), b.admin());
     assertThat(a.partner(b.name()).getAgreementState())
         .isEqualTo(AgreementState.AGREEMENT_STATE_ACTIVE);
     return id;
-  }
-
-  private static <S extends AbstractStub<S>> S bearer(S stub, String token) {
-    Metadata m = new Metadata();
-    m.put(CredentialCheck.AUTHORIZATION, "Bearer " + token);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
   }
 }

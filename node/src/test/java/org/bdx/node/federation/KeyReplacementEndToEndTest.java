@@ -3,11 +3,8 @@ package org.bdx.node.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,7 +16,6 @@ import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.bdx.node.TestNodes;
-import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.NodeId;
@@ -27,22 +23,16 @@ import org.bdx.node.logging.LogCapture;
 import org.bdx.node.server.Node;
 import org.bdx.node.server.RunningNode;
 import org.bdx.node.sync.PartnerKeyLogs;
-import org.bdx.proto.v1.AcceptAgreementRequest;
-import org.bdx.proto.v1.AddPartnerRequest;
 import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.ClientServiceGrpc;
 import org.bdx.proto.v1.Consent;
-import org.bdx.proto.v1.DirectionTerms;
 import org.bdx.proto.v1.GetAlertRequest;
 import org.bdx.proto.v1.GetStatusRequest;
 import org.bdx.proto.v1.HarmCategory;
-import org.bdx.proto.v1.PartnerClass;
 import org.bdx.proto.v1.PartnerStatus;
-import org.bdx.proto.v1.ProposeAgreementRequest;
-import org.bdx.proto.v1.ProposedTerms;
 import org.bdx.proto.v1.Report;
 import org.bdx.proto.v1.RetractAlertRequest;
 import org.bdx.proto.v1.Severity;
@@ -286,8 +276,10 @@ class KeyReplacementEndToEndTest {
             home,
             running,
             channel,
-            bearer(AdminServiceGrpc.newBlockingStub(channel), home.readAdminToken()),
-            bearer(ClientServiceGrpc.newBlockingStub(channel), home.readClientToken()));
+            LoopbackPartners.bearer(
+                AdminServiceGrpc.newBlockingStub(channel), home.readAdminToken()),
+            LoopbackPartners.bearer(
+                ClientServiceGrpc.newBlockingStub(channel), home.readClientToken()));
     started.add(m);
     return m;
   }
@@ -296,36 +288,12 @@ class KeyReplacementEndToEndTest {
   private static void link(Member a, Member b) {
     addPartner(a, b);
     addPartner(b, a);
-    DirectionTerms send =
-        DirectionTerms.newBuilder()
-            .setAllHarms(true)
-            .setAllAreas(true)
-            .addFieldPaths("area")
-            .setRetentionDays(30)
-            .build();
-    DirectionTerms receive =
-        send.toBuilder().setReceiverClass(PartnerClass.PARTNER_CLASS_PEER).build();
-    String id =
-        a.admin()
-            .proposeAgreement(
-                ProposeAgreementRequest.newBuilder()
-                    .setPartner(b.name())
-                    .setTerms(ProposedTerms.newBuilder().setWeSend(send).setWeReceive(receive))
-                    .build())
-            .getAgreement()
-            .getAgreementId();
-    b.admin().acceptAgreement(AcceptAgreementRequest.newBuilder().setAgreementId(id).build());
+    LoopbackPartners.agree(a.admin(), b.name(), b.admin());
   }
 
   private static void addPartner(Member at, Member partner) {
-    at.admin()
-        .addPartner(
-            AddPartnerRequest.newBuilder()
-                .setName(partner.name())
-                .setNodeId(partner.running().node().nodeId().value())
-                .setEndpoint(partner.endpoint())
-                .setPartnerClass(PartnerClass.PARTNER_CLASS_PEER)
-                .build());
+    LoopbackPartners.addPartner(
+        at.admin(), partner.name(), partner.running().node().nodeId(), partner.endpoint());
   }
 
   private static Report report(String phone) {
@@ -351,11 +319,5 @@ class KeyReplacementEndToEndTest {
         }
       }
     }
-  }
-
-  private static <S extends AbstractStub<S>> S bearer(S stub, String token) {
-    Metadata m = new Metadata();
-    m.put(CredentialCheck.AUTHORIZATION, "Bearer " + token);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
   }
 }
