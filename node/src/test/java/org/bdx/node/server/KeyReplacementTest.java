@@ -8,14 +8,28 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
 import java.util.OptionalLong;
 import org.bdx.node.TestNodes;
+import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.KeyFiles;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.identity.NodeKeys;
+import org.bdx.node.store.AlertStore;
+import org.bdx.node.store.NodeDatabase;
+import org.bdx.node.store.RowCipher;
+import org.bdx.node.store.StoredAlert;
 import org.bdx.node.vault.Vault;
+import org.bdx.proto.v1.AlertHeader;
+import org.bdx.proto.v1.Audience;
+import org.bdx.proto.v1.ClientServiceGrpc;
+import org.bdx.proto.v1.Consent;
+import org.bdx.proto.v1.HarmCategory;
+import org.bdx.proto.v1.Report;
+import org.bdx.proto.v1.SubmitReportRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,5 +130,65 @@ class KeyReplacementTest {
     assertThat(r.nodeId()).isEqualTo(id);
     assertThat(r.compromisedSince()).isPresent();
     assertThat(r.compromisedSince().getAsLong()).isPositive();
+  }
+
+  @Test
+  void revoke_reissuesOwnAlertsTheOldKeySigned_underTheNewKey() throws Exception {
+    NodeHome home = init("a");
+    NodeConfig.HostPort any = new NodeConfig.HostPort("127.0.0.1", 0);
+    String alertId;
+    try (RunningNode running =
+        RunningNode.start(home, TestNodes.PASSPHRASE, Clock.systemUTC(), any, any, List.of())) {
+      io.grpc.ManagedChannel ch =
+          io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress(
+                  "127.0.0.1", running.clientPort())
+              .usePlaintext()
+              .build();
+      try {
+        io.grpc.Metadata m = new io.grpc.Metadata();
+        m.put(CredentialCheck.AUTHORIZATION, "Bearer " + home.readClientToken());
+        alertId =
+            ClientServiceGrpc.newBlockingStub(ch)
+                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(m))
+                .submitReport(
+                    SubmitReportRequest.newBuilder()
+                        .setReport(
+                            Report.newBuilder()
+                                .setIncidentDate(LocalDate.now().minusDays(1).toString())
+                                .setArea("Downtown East")
+                                .addHarms(HarmCategory.HARM_CATEGORY_ROBBERY)
+                                .addPhoneNumbers("604 555 0123")
+                                .setConsent(
+                                    Consent.newBuilder().setAudience(Audience.AUDIENCE_PEER)))
+                        .build())
+                .getAlert()
+                .getAlertId();
+      } finally {
+        ch.shutdownNow();
+      }
+    }
+    NodeId id = TestNodes.keys(home).nodeId();
+
+    Node.KeyReplaced r =
+        Node.replaceKey(
+            home,
+            TestNodes.PASSPHRASE,
+            home.recoveryFile(),
+            OptionalLong.of(Node.SINCE_KEY_IN_USE),
+            Clock.systemUTC());
+
+    assertThat(r.reissued()).isEqualTo(1);
+    byte[] newKey = TestNodes.keys(home).publicKey();
+    try (Vault vault = Vault.open(home.dir(), TestNodes.PASSPHRASE);
+        RowCipher cipher = RowCipher.of(vault, new java.security.SecureRandom());
+        NodeDatabase db = NodeDatabase.open(home.databaseFile(), cipher)) {
+      StoredAlert held =
+          new AlertStore(db, new org.bdx.node.search.AlertIndex()).get(id, alertId).orElseThrow();
+      assertThat(held.version()).isEqualTo(2);
+      assertThat(
+              AlertHeader.parseFrom(held.envelope().getHeader()).getOriginPublicKey().toByteArray())
+          .isEqualTo(newKey);
+      assertThat(held.fields().getArea()).isEqualTo("Downtown East");
+    }
   }
 }
