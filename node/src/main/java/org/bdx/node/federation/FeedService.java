@@ -443,7 +443,8 @@ public final class FeedService implements AutoCloseable {
                     + startAfter
                     + ", below the "
                     + acknowledged
-                    + " it had acknowledged: it lost what it stored; queued "
+                    + " it had acknowledged (it lost what it stored, or reads this node's feed again"
+                    + " after a key revocation, spec KEY-19.5); queued "
                     + n
                     + " current alerts for it again");
       }
