@@ -268,7 +268,7 @@ class BulletinMakerTest {
 
     BulletinEntry hidden = maker().make(since, null).areas().get(0).entries().get(0);
     BulletinEntry named =
-        maker(new BulletinSettings(BulletinSettings.DEFAULT_FIELDS, "", true))
+        maker(new BulletinSettings(BulletinSettings.DEFAULT_FIELDS, "", true, null))
             .make(since, null)
             .areas()
             .get(0)
