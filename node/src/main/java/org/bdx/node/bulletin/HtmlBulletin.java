@@ -61,14 +61,15 @@ public final class HtmlBulletin implements BulletinFormat {
 
   @Override
   public byte[] render(Bulletin b, BulletinWords w) {
-    return page(b, w, "").getBytes(StandardCharsets.UTF_8);
+    return page(b, w, "", "").getBytes(StandardCharsets.UTF_8);
   }
 
   /**
-   * The page, with {@code extraStyle} after the page's own rules. Well-formed XML as well as HTML
-   * (void elements closed), so the PDF renderer's XML parser reads the same page a browser does.
+   * The page, with {@code extraStyle} after the page's own rules and {@code bodyStart} (markup,
+   * already escaped) first in its body. Well-formed XML as well as HTML (void elements closed), so
+   * the PDF renderer's XML parser reads the same page a browser does.
    */
-  static String page(Bulletin b, BulletinWords w, String extraStyle) {
+  static String page(Bulletin b, BulletinWords w, String extraStyle, String bodyStart) {
     StringBuilder out = new StringBuilder(4096);
     out.append("<!DOCTYPE html>\n<html lang=\"")
         .append(esc(w.language()))
@@ -79,7 +80,9 @@ public final class HtmlBulletin implements BulletinFormat {
         .append("</title>\n<style>\n")
         .append(STYLE)
         .append(extraStyle)
-        .append("</style>\n</head>\n<body>\n<header>\n<h1>")
+        .append("</style>\n</head>\n<body>\n")
+        .append(bodyStart)
+        .append("<header>\n<h1>")
         .append(esc(w.word("title")))
         .append("</h1>\n<p class=\"meta\">")
         .append(esc(TextBulletin.Parts.period(b, w)))
@@ -181,7 +184,7 @@ public final class HtmlBulletin implements BulletinFormat {
   }
 
   /** Shown safely ({@link VisibleText#oneLine}), then HTML-escaped. */
-  private static String esc(String s) {
+  static String esc(String s) {
     return HTML.escape(VisibleText.oneLine(s));
   }
 }

@@ -33,19 +33,26 @@ public final class PdfBulletin implements BulletinFormat {
   private static final Semaphore AT_ONCE = new Semaphore(1);
 
   /**
-   * After the page's own rules, print media included. Bold is 700: the fonts have no heavier
-   * weight, and a heavier one would be smeared by synthetic emboldening. The harm words stay dark
-   * red, which a phone shows first and a black-and-white printer prints near black.
+   * After the page's own rules, print media included. Every page ends with whose bulletin it is, of
+   * when, how to report and its number (a page handed on alone still says them), so the page's own
+   * footer is not repeated. Bold is 700: the fonts have no heavier weight, and a heavier one would
+   * be smeared by synthetic emboldening. The harm words stay dark red, which a phone shows first
+   * and a black-and-white printer prints near black.
    */
   static final String STYLE =
       """
-      @page{size:A4;margin:14mm 13mm 18mm 13mm;\
-      @bottom-center{content:counter(page) " / " counter(pages);font-family:FAMILIES;\
-      font-size:9pt;color:#333}}
+      @page{size:A4;margin:13mm 13mm 30mm 13mm;@bottom-left{content:element(pagefoot);\
+      vertical-align:top;padding-top:3mm}}
       body{max-width:none;padding:0;font-family:FAMILIES;font-size:11pt;line-height:1.35}
       .harms,.id{font-weight:700}
       .harms{color:#a00000}
       h2{background:#ececec}
+      body>footer{display:none}
+      .pagefoot{position:running(pagefoot);font-family:FAMILIES;font-size:9pt;line-height:1.3;\
+      color:#111;border-top:2px solid #111;padding-top:4px}
+      .pagefoot .pg{float:right;margin-left:12px;font-weight:700}
+      .pagefoot .whose{margin:0 0 2px;color:#333}
+      .pagefoot .pg::after{content:counter(page) " / " counter(pages)}
       """;
 
   private final Path fontDir;
@@ -69,8 +76,19 @@ public final class PdfBulletin implements BulletinFormat {
   @Override
   public byte[] render(Bulletin bulletin, BulletinWords words) {
     BulletinFonts fonts = BulletinFonts.in(fontDir);
+    String pageFoot =
+        "<div class=\"pagefoot\"><span class=\"pg\"></span><p class=\"whose\">"
+            + HtmlBulletin.esc(words.word("title"))
+            + " · "
+            + HtmlBulletin.esc(TextBulletin.Parts.made(bulletin, words))
+            + "</p><b>"
+            + HtmlBulletin.esc(words.word("footer.heading"))
+            + "</b> "
+            + HtmlBulletin.esc(TextBulletin.Parts.footer(bulletin, words))
+            + "</div>\n";
     String page =
-        HtmlBulletin.page(bulletin, words, STYLE.replace("FAMILIES", BulletinFonts.FAMILIES));
+        HtmlBulletin.page(
+            bulletin, words, STYLE.replace("FAMILIES", BulletinFonts.FAMILIES), pageFoot);
     String prepared = GurmukhiOrder.visual(xmlSafe(Normalizer2.getNFCInstance().normalize(page)));
     ULocale locale = ULocale.forLanguageTag(words.language());
     try {

@@ -129,9 +129,18 @@ class PdfBulletinTest {
     return pdf;
   }
 
-  /** What the reader should find, as the PDF draws it (Gurmukhi in drawing order). */
+  /**
+   * What the reader should find, as the PDF draws it (Gurmukhi in drawing order), without the
+   * nonspacing marks: PDFBox attaches a mark to whichever letter it overlaps most, which in small
+   * type is at times the next one (ਹੋ; is read back as ਹ;ੋ). The marks are drawn all the same: no
+   * .notdef glyph is checked separately.
+   */
   static String expected(String s) {
-    return PdfReading.squeeze(GurmukhiOrder.visual(s)).toLowerCase(Locale.ROOT);
+    return unmarked(PdfReading.squeeze(GurmukhiOrder.visual(s)));
+  }
+
+  static String unmarked(String s) {
+    return s.replaceAll("\\p{Mn}", "").toLowerCase(Locale.ROOT);
   }
 
   @Test
@@ -140,7 +149,7 @@ class PdfBulletinTest {
       BulletinWords w = BulletinWords.of(lang);
       Bulletin b = sample(lang);
       PdfReading r = PdfReading.of(pdf(b, lang));
-      String found = r.squeezed().toLowerCase(Locale.ROOT);
+      String found = unmarked(r.squeezed());
       List<String> words =
           List.of(
               w.word("title"),
@@ -171,6 +180,20 @@ class PdfBulletinTest {
       assertThat(r.unembedded()).as(lang + ": fonts not embedded").isEmpty();
       assertThat(r.fonts()).as(lang).isNotEmpty().allMatch(f -> f.matches(PdfReading.SUBSET_NAME));
       assertThat(r.text()).as(lang).doesNotContain(CONTACT);
+    }
+  }
+
+  @Test
+  void everyPage_saysWhoseBulletinItIs_howToReport_andItsNumber() throws Exception {
+    List<String> pages = PdfReading.pageTexts(pdf(sample("en"), "en"));
+    assertThat(pages).hasSizeGreaterThan(1);
+    for (int i = 0; i < pages.size(); i++) {
+      String page = pages.get(i).replaceAll("\\s+", " ");
+      assertThat(page)
+          .as("page %d", i + 1)
+          .contains("Made by Night Shift Collective on December 1, 2026")
+          .contains("Had a bad date? Tell us in confidence")
+          .contains((i + 1) + " / " + pages.size());
     }
   }
 

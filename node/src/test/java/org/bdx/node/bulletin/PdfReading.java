@@ -37,6 +37,20 @@ public record PdfReading(
     }
   }
 
+  /** The text of each page, in order. */
+  public static List<String> pageTexts(byte[] pdf) throws IOException {
+    try (PDDocument doc = Loader.loadPDF(pdf)) {
+      List<String> pages = new ArrayList<>();
+      PDFTextStripper s = new PDFTextStripper();
+      for (int i = 1; i <= doc.getNumberOfPages(); i++) {
+        s.setStartPage(i);
+        s.setEndPage(i);
+        pages.add(s.getText(doc));
+      }
+      return pages;
+    }
+  }
+
   /** The text with all white space removed, for finding words a line break may have split. */
   public String squeezed() {
     return squeeze(text);
