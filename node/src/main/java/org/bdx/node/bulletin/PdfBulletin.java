@@ -55,6 +55,17 @@ public final class PdfBulletin implements BulletinFormat {
       .pagefoot .pg::after{content:counter(page) " / " counter(pages)}
       """;
 
+  /**
+   * For Thai and Gurmukhi, whose letters are small beside Latin ones at the same size: the small
+   * print (labels, dates, the page foot) one step larger, so it reads as easily.
+   */
+  static final String LARGER_SMALL_PRINT =
+      """
+      body{font-size:12.5pt}
+      .meta,.when,.sev,.sev .k,.id .k,.row .k{font-size:18px}
+      .pagefoot{font-size:10.5pt}
+      """;
+
   private final Path fontDir;
 
   /**
@@ -88,7 +99,13 @@ public final class PdfBulletin implements BulletinFormat {
             + "</div>\n";
     String page =
         HtmlBulletin.page(
-            bulletin, words, STYLE.replace("FAMILIES", BulletinFonts.FAMILIES), pageFoot);
+            bulletin,
+            words,
+            STYLE.replace("FAMILIES", BulletinFonts.FAMILIES)
+                + (words.language().equals("th") || words.language().equals("pa")
+                    ? LARGER_SMALL_PRINT
+                    : ""),
+            pageFoot);
     String prepared = GurmukhiOrder.visual(xmlSafe(Normalizer2.getNFCInstance().normalize(page)));
     ULocale locale = ULocale.forLanguageTag(words.language());
     try {
