@@ -7,6 +7,7 @@ import com.openhtmltopdf.extend.FSTextBreaker;
 import com.openhtmltopdf.outputdevice.helper.BaseRendererBuilder.FontStyle;
 import com.openhtmltopdf.outputdevice.helper.ExternalResourceControlPriority;
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
+import com.openhtmltopdf.util.XRLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A bulletin as a PDF (spec BUL-6): the HTML bulletin's page laid out on A4 by openhtmltopdf, with
@@ -65,6 +68,19 @@ public final class PdfBulletin implements BulletinFormat {
       .meta,.when,.sev,.sev .k,.id .k,.row .k{font-size:18px}
       .pagefoot{font-size:10.5pt}
       """;
+
+  /**
+   * Held so the level set on it stays set (the logging system keeps only weak references). PDFBox's
+   * font warnings can name a character of the page being drawn.
+   */
+  static final Logger PDFBOX_LOG = Logger.getLogger("org.apache.pdfbox");
+
+  static {
+    // The renderer's own log quotes the page (CSS, markup, missing glyphs): alert content is
+    // never logged, and its routine lines would only fill the node's log.
+    XRLog.setLoggingEnabled(false);
+    PDFBOX_LOG.setLevel(Level.SEVERE);
+  }
 
   private final Path fontDir;
 
@@ -123,7 +139,7 @@ public final class PdfBulletin implements BulletinFormat {
           (uri, type) -> false, ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI);
       b.useExternalResourceAccessControl(
           (uri, type) -> false, ExternalResourceControlPriority.RUN_AFTER_RESOLVING_URI);
-      // The renderer's messages can quote the page; alert content is never logged.
+      // Its diagnostics can quote the page too.
       b.withDiagnosticConsumer(d -> {});
       b.useUnicodeLineBreaker(new IcuBreaker(BreakIterator.getLineInstance(locale)));
       b.useUnicodeCharacterBreaker(new IcuBreaker(BreakIterator.getCharacterInstance(locale)));

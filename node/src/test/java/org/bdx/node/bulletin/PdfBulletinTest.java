@@ -198,6 +198,36 @@ class PdfBulletinTest {
   }
 
   @Test
+  void rendering_logsNothingOfThePage() throws Exception {
+    List<String> logged = new ArrayList<>();
+    java.util.logging.Handler h =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord r) {
+            logged.add(r.getLoggerName() + ": " + r.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    java.util.logging.Level before = root.getLevel();
+    root.addHandler(h);
+    // As a node logs: INFO and above.
+    root.setLevel(java.util.logging.Level.INFO);
+    try {
+      pdf(sample("th"), "th");
+    } finally {
+      root.removeHandler(h);
+      root.setLevel(before);
+    }
+    assertThat(logged).isEmpty();
+  }
+
+  @Test
   void eachScript_isDrawnInItsOwnFont() throws Exception {
     Map<String, String> font =
         Map.of(
