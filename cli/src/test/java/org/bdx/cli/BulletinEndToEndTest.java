@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.bdx.proto.v1.SubmitReportResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * two real nodes on loopback driven through the CLI. East reports four alerts: two in Downtown, one
  * in Strathcona that it then updates, one it retracts. North receives them under a peer agreement
  * that grants neither the plate nor the reporter's contact, and makes bulletins in English and
- * French: grouped by area, the update marked, the retracted one absent, and neither the narrative,
- * the contact nor the withheld plate anywhere.
+ * French, and a PDF: grouped by area, the update marked, the retracted one absent, and neither the
+ * narrative, the contact nor the withheld plate anywhere.
  */
 class BulletinEndToEndTest {
   static final String NARRATIVE = "Qzbunarrative";
@@ -133,6 +136,38 @@ class BulletinEndToEndTest {
         file.toString(),
         "--force");
     assertThat(Files.readString(file, StandardCharsets.UTF_8)).contains("BAD DATE WARNINGS");
+
+    // A PDF, read back: the same warnings, and nothing withheld.
+    Path pdf = tmp.resolve("bulletin.pdf");
+    CliRun wrotePdf =
+        ok(
+            "bulletin",
+            "--since",
+            since,
+            "--home",
+            north.homeArg(),
+            "--format",
+            "pdf",
+            "--out",
+            pdf.toString());
+    assertThat(wrotePdf.out()).contains("Wrote a bulletin of 3 warnings to");
+    String pdfText;
+    try (PDDocument d = Loader.loadPDF(pdf.toFile())) {
+      pdfText = new PDFTextStripper().getText(d).replaceAll("\\s+", " ");
+    }
+    assertThat(pdfText)
+        .contains("Bad date warnings", "North Peers", "physical assault", "thin, now bald")
+        .contains("+1 604-555-0123", "short, green jacket", "UPDATED")
+        .doesNotContain(NARRATIVE)
+        .doesNotContain(CONTACT)
+        .doesNotContain(PLATE)
+        .doesNotContain(RETRACTED)
+        .doesNotContain("thin, glasses")
+        .doesNotContain("East Outreach");
+    CliRun noFile =
+        CliRun.bdx("bulletin", "--since", since, "--home", north.homeArg(), "--format", "pdf");
+    assertThat(noFile.exitCode()).as(noFile.toString()).isEqualTo(2);
+    assertThat(noFile.err()).contains("--format pdf needs --out FILE");
 
     // One area, matched whatever its case.
     String one =

@@ -177,8 +177,8 @@ class ErrorsTest {
         // Unknown values of options, unknown commands and options.
         new Case(
             2,
-            "--format pdf: PDF bulletins come in a later version of bdx",
-            "--format",
+            "--format pdf needs --out FILE",
+            "--out",
             "bulletin",
             "--home",
             missing,
@@ -188,7 +188,7 @@ class ErrorsTest {
             "pdf"),
         new Case(
             2,
-            "--format: choose text or html",
+            "--format: choose text, html or pdf",
             "--format",
             "bulletin",
             "--home",

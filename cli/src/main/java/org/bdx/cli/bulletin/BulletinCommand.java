@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  bdx bulletin --since 2026-11-01",
       "  bdx bulletin --since 2026-11-01 --area Downtown --lang vi --format html --out sheet.html",
+      "  bdx bulletin --since 2026-11-01 --lang th --format pdf --out sheet-th.pdf",
       "  bdx bulletin send",
     },
     subcommands = BulletinSendCommand.class,
@@ -58,7 +59,9 @@ public final class BulletinCommand extends BdxCommand {
       names = "--format",
       paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text or html (default ${DEFAULT-VALUE}). An html file prints well.")
+      description =
+          "text, html or pdf (default ${DEFAULT-VALUE}). A pdf (A4, fonts embedded) needs --out;"
+              + " an html file prints well too.")
   String format;
 
   @Option(
@@ -85,13 +88,13 @@ public final class BulletinCommand extends BdxCommand {
         switch (format.strip().toLowerCase(Locale.ROOT)) {
           case "text" -> BulletinFormat.BULLETIN_FORMAT_TEXT;
           case "html" -> BulletinFormat.BULLETIN_FORMAT_HTML;
-          case "pdf" ->
-              throw CliException.usage(
-                  "--format",
-                  "--format pdf: PDF bulletins come in a later version of bdx; for now make an"
-                      + " html bulletin and print it from a browser");
-          default -> throw CliException.usage("--format", "--format: choose text or html");
+          case "pdf" -> BulletinFormat.BULLETIN_FORMAT_PDF;
+          default -> throw CliException.usage("--format", "--format: choose text, html or pdf");
         };
+    if (wire == BulletinFormat.BULLETIN_FORMAT_PDF && outFile == null) {
+      // A PDF's bytes on a terminal are noise and can leave it in a strange state.
+      throw CliException.usage("--out", "--format pdf needs --out FILE (for example sheet.pdf)");
+    }
     Path target = outFile == null ? null : outFile.toAbsolutePath().normalize();
     if (target != null) {
       if (target.getParent() == null || !Files.isDirectory(target.getParent())) {

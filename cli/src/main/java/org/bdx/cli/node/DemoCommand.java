@@ -51,6 +51,15 @@ public final class DemoCommand extends BdxCommand {
   @Option(names = "--keep", description = "Keep the temporary directories afterwards.")
   boolean keep;
 
+  @Option(
+      names = "--bulletins",
+      paramLabel = "DIR",
+      defaultValue = "bdx-demo-bulletins",
+      description =
+          "Where the demo writes each organization's bulletin (default ${DEFAULT-VALUE}, in the"
+              + " current directory); files of the same name there are replaced.")
+  Path bulletinDir;
+
   private static final List<String> PEER_FIELDS = SharingPolicy.pathsExceptContact();
   private static final List<String> POLICE_FIELDS =
       List.of("incident_date", "area", "harms", "severity");
@@ -150,6 +159,7 @@ public final class DemoCommand extends BdxCommand {
               east,
               "peer",
               today.minusDays(2),
+              "Downtown East",
               "physical_assault",
               "604-555-0123",
               "Man about 40, grey beard, snake tattoo on left forearm"),
@@ -159,6 +169,7 @@ public final class DemoCommand extends BdxCommand {
               east,
               "support",
               today.minusDays(5),
+              "Strathcona",
               "stealthing",
               "604-555-0199",
               "Young man, glasses, polite at first"),
@@ -168,6 +179,7 @@ public final class DemoCommand extends BdxCommand {
               east,
               "police",
               today.minusDays(9),
+              "Downtown East",
               "robbery",
               "604-555-0142",
               "Heavy build, drives a dark blue pickup"),
@@ -210,6 +222,12 @@ public final class DemoCommand extends BdxCommand {
 
       section("East's view of the network");
       step("status", "--home", home(east));
+
+      section("Bulletins for workers: what each organization holds, as a printable sheet");
+      Files.createDirectories(bulletinDir);
+      for (Org o : orgs) {
+        bulletin(o, today.minusDays(30));
+      }
     } finally {
       for (Org o : orgs) {
         o.running().close();
@@ -280,7 +298,13 @@ public final class DemoCommand extends BdxCommand {
   }
 
   private String report(
-      Org org, String audience, LocalDate date, String harm, String phone, String description)
+      Org org,
+      String audience,
+      LocalDate date,
+      String area,
+      String harm,
+      String phone,
+      String description)
       throws Exception {
     String json =
         quiet(
@@ -292,7 +316,7 @@ public final class DemoCommand extends BdxCommand {
             "--date",
             date.toString(),
             "--area",
-            "Downtown East",
+            area,
             "--setting",
             "outcall",
             "--harm",
@@ -312,6 +336,43 @@ public final class DemoCommand extends BdxCommand {
     String id = parse(json, SubmitReportResponse.getDefaultInstance()).getAlert().getAlertId();
     out().printf("$ bdx report add ... --audience %s    -> alert %s%n", audience, id);
     return id;
+  }
+
+  /**
+   * Writes {@code o}'s bulletin as a PDF, or as HTML when this machine lacks the PDF fonts (the
+   * node's message says what to install).
+   */
+  private void bulletin(Org o, LocalDate since) throws Exception {
+    Path pdf = bulletinDir.resolve(o.key() + ".pdf").toAbsolutePath().normalize();
+    List<String> args =
+        List.of(
+            "bulletin",
+            "--home",
+            home(o),
+            "--since",
+            since.toString(),
+            "--format",
+            "pdf",
+            "--out",
+            pdf.toString(),
+            "--force");
+    try {
+      step(args.toArray(String[]::new));
+    } catch (CliException e) {
+      out().println("(No PDF: " + e.getMessage() + ")");
+      Path html = bulletinDir.resolve(o.key() + ".html").toAbsolutePath().normalize();
+      step(
+          "bulletin",
+          "--home",
+          home(o),
+          "--since",
+          since.toString(),
+          "--format",
+          "html",
+          "--out",
+          html.toString(),
+          "--force");
+    }
   }
 
   private List<AlertView> search(Org o) throws Exception {

@@ -66,6 +66,11 @@ public final class BulletinMaker {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
+  /** The node's bulletin settings. */
+  public BulletinSettings settings() {
+    return settings;
+  }
+
   /**
    * @param area one area (matched trimmed and lower-cased, locale-independent, as POL-6), or null
    *     or blank for all

@@ -23,11 +23,13 @@ import org.bdx.proto.v1.AlertFields;
  * @param footer how to report, printed at the foot of every bulletin; empty for the default
  *     sentence in the bulletin's language
  * @param showSource whether each warning names the organization that reported it
+ * @param fonts the directory under which PDF bulletins find their fonts ({@link BulletinFonts})
  */
-public record BulletinSettings(List<String> fields, String footer, boolean showSource) {
+public record BulletinSettings(List<String> fields, String footer, boolean showSource, Path fonts) {
   static final String KEY_FIELDS = "bulletin.fields";
   static final String KEY_FOOTER = "bulletin.footer";
   static final String KEY_SOURCE = "bulletin.source";
+  static final String KEY_FONTS = "bulletin.fonts";
 
   /** Never on a bulletin, whatever the setting says. */
   static final Set<String> REFUSED = Set.of("reporter_contact", "narrative");
@@ -47,7 +49,8 @@ public record BulletinSettings(List<String> fields, String footer, boolean showS
           "online_handles",
           "modus_operandi");
 
-  public static final BulletinSettings DEFAULTS = new BulletinSettings(DEFAULT_FIELDS, "", false);
+  public static final BulletinSettings DEFAULTS =
+      new BulletinSettings(DEFAULT_FIELDS, "", false, BulletinFonts.DEFAULT_DIR);
 
   static final int MAX_FOOTER = 500;
 
@@ -78,11 +81,17 @@ public record BulletinSettings(List<String> fields, String footer, boolean showS
       }
     }
     fields = List.copyOf(clean);
+    fonts = fonts == null ? BulletinFonts.DEFAULT_DIR : fonts;
     footer = footer == null ? "" : footer.strip();
     if (footer.length() > MAX_FOOTER || footer.codePoints().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException(
           KEY_FOOTER + " must be at most " + MAX_FOOTER + " characters on one line");
     }
+  }
+
+  /** Settings whose PDF bulletins find their fonts in the default directory. */
+  public BulletinSettings(List<String> fields, String footer, boolean showSource) {
+    this(fields, footer, showSource, BulletinFonts.DEFAULT_DIR);
   }
 
   private static String shown(Set<String> known) {
@@ -103,10 +112,12 @@ public record BulletinSettings(List<String> fields, String footer, boolean showS
       if (!source.equals("true") && !source.equals("false")) {
         throw new IllegalArgumentException(KEY_SOURCE + " must be true or false");
       }
+      String fonts = p.getProperty(KEY_FONTS, "").strip();
       return new BulletinSettings(
           fields == null || fields.isBlank() ? DEFAULT_FIELDS : List.of(fields.split(",")),
           p.getProperty(KEY_FOOTER, ""),
-          source.equals("true"));
+          source.equals("true"),
+          fonts.isEmpty() ? BulletinFonts.DEFAULT_DIR : Path.of(fonts));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }

@@ -34,6 +34,7 @@ public final class HtmlBulletin implements BulletinFormat {
       .count{font-weight:700}
       h2{font-size:22px;margin:20px 0 8px;padding:6px 10px;background:#111;color:#fff;\
       border-radius:4px}
+      .keep{break-inside:avoid;page-break-inside:avoid}
       .card{border:2px solid #111;border-radius:6px;padding:10px 12px;margin:0 0 12px;\
       break-inside:avoid;page-break-inside:avoid}
       .when{font-size:16px;color:#333;margin:0 0 4px}
@@ -60,16 +61,28 @@ public final class HtmlBulletin implements BulletinFormat {
 
   @Override
   public byte[] render(Bulletin b, BulletinWords w) {
+    return page(b, w, "", "").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The page, with {@code extraStyle} after the page's own rules and {@code bodyStart} (markup,
+   * already escaped) first in its body. Well-formed XML as well as HTML (void elements closed), so
+   * the PDF renderer's XML parser reads the same page a browser does.
+   */
+  static String page(Bulletin b, BulletinWords w, String extraStyle, String bodyStart) {
     StringBuilder out = new StringBuilder(4096);
     out.append("<!DOCTYPE html>\n<html lang=\"")
         .append(esc(w.language()))
-        .append("\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        .append("\">\n<head>\n<meta charset=\"utf-8\"/>\n")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
         .append("<title>")
         .append(esc(w.word("title") + " · " + b.organization()))
         .append("</title>\n<style>\n")
         .append(STYLE)
-        .append("</style>\n</head>\n<body>\n<header>\n<h1>")
+        .append(extraStyle)
+        .append("</style>\n</head>\n<body>\n")
+        .append(bodyStart)
+        .append("<header>\n<h1>")
         .append(esc(w.word("title")))
         .append("</h1>\n<p class=\"meta\">")
         .append(esc(TextBulletin.Parts.period(b, w)))
@@ -82,13 +95,18 @@ public final class HtmlBulletin implements BulletinFormat {
       out.append("<p class=\"none\">").append(esc(w.word("none"))).append("</p>\n");
     }
     for (BulletinArea area : b.areas()) {
-      out.append("<section>\n<h2>")
+      // The area's name and its first warning stay on one page: a name alone at a page's
+      // foot reads as an area with no warnings.
+      out.append("<section>\n<div class=\"keep\">\n<h2>")
           .append(esc(TextBulletin.Parts.areaName(area, w)))
           .append(" · ")
           .append(esc(w.count(area.entries().size())))
           .append("</h2>\n");
-      for (BulletinEntry e : area.entries()) {
-        entry(out, e, w);
+      for (int i = 0; i < area.entries().size(); i++) {
+        entry(out, area.entries().get(i), w);
+        if (i == 0) {
+          out.append("</div>\n");
+        }
       }
       out.append("</section>\n");
     }
@@ -97,7 +115,7 @@ public final class HtmlBulletin implements BulletinFormat {
         .append("</b>")
         .append(esc(TextBulletin.Parts.footer(b, w)))
         .append("</footer>\n</body>\n</html>\n");
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+    return out.toString();
   }
 
   private static void entry(StringBuilder out, BulletinEntry e, BulletinWords w) {
@@ -166,7 +184,7 @@ public final class HtmlBulletin implements BulletinFormat {
   }
 
   /** Shown safely ({@link VisibleText#oneLine}), then HTML-escaped. */
-  private static String esc(String s) {
+  static String esc(String s) {
     return HTML.escape(VisibleText.oneLine(s));
   }
 }

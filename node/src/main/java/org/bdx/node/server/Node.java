@@ -151,12 +151,20 @@ public final class Node implements AutoCloseable {
   private final AdminApi adminApi;
 
   /**
-   * The printable bulletin attached to every e-mail, in the subscriber's language: the HTML
-   * bulletin, which prints from a browser. When the PDF bulletin exists, it replaces this one
-   * entry.
+   * The printable bulletin attached to every e-mail, in the subscriber's language: the PDF, when
+   * this machine has its fonts; otherwise the HTML page, which prints from a browser, and the log
+   * says what to install. Decided once, when the node starts.
    */
-  static final BulletinMessages.Attachment EMAIL_ATTACHMENT =
-      new BulletinMessages.Attachment(new HtmlBulletin(), "bulletin");
+  static BulletinMessages.Attachment emailAttachment(java.nio.file.Path fontDir) {
+    try {
+      org.bdx.node.bulletin.BulletinFonts.in(fontDir);
+      return new BulletinMessages.Attachment(
+          new org.bdx.node.bulletin.PdfBulletin(fontDir), "bulletin");
+    } catch (BdxException e) {
+      LOG.warning(() -> "e-mailed bulletins attach the HTML page, not a PDF: " + e.getMessage());
+      return new BulletinMessages.Attachment(new HtmlBulletin(), "bulletin");
+    }
+  }
 
   private final DistributionApi distributionApi;
   private final Optional<BulletinTimer> bulletinTimer;
@@ -359,7 +367,7 @@ public final class Node implements AutoCloseable {
                         config.organizationName(),
                         // Simplest first: a mail program shows the last it can.
                         List.of(new TextBulletin(), new HtmlBulletin()),
-                        List.of(EMAIL_ATTACHMENT)),
+                        List.of(emailAttachment(bulletinSettings.fonts()))),
                     new EmailChannel(m),
                     clock,
                     audit));

@@ -17,6 +17,7 @@ import org.bdx.node.bulletin.BulletinFormat;
 import org.bdx.node.bulletin.BulletinMaker;
 import org.bdx.node.bulletin.BulletinWords;
 import org.bdx.node.bulletin.HtmlBulletin;
+import org.bdx.node.bulletin.PdfBulletin;
 import org.bdx.node.bulletin.TextBulletin;
 import org.bdx.node.edge.ErrorMapping;
 import org.bdx.node.edge.Views;
@@ -365,9 +366,12 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
         switch (request.getFormat()) {
           case BULLETIN_FORMAT_TEXT -> new TextBulletin();
           case BULLETIN_FORMAT_HTML -> new HtmlBulletin();
-          default -> throw new IllegalArgumentException("format: choose TEXT or HTML");
+          case BULLETIN_FORMAT_PDF -> new PdfBulletin(bulletins.settings().fonts());
+          default -> throw new IllegalArgumentException("format: choose TEXT, HTML or PDF");
         };
     Bulletin b = bulletins.make(since, area);
+    // Rendered before it is recorded: a PDF refused for want of fonts was not made.
+    byte[] content = format.render(b, words);
     audit.record(
         AuditAction.BULLETIN,
         AuditDetail.of()
@@ -375,13 +379,15 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
             .add("lang", words.language())
             .add(
                 "format",
-                request.getFormat() == org.bdx.proto.v1.BulletinFormat.BULLETIN_FORMAT_HTML
-                    ? "html"
-                    : "text")
+                switch (request.getFormat()) {
+                  case BULLETIN_FORMAT_HTML -> "html";
+                  case BULLETIN_FORMAT_PDF -> "pdf";
+                  default -> "text";
+                })
             .add("results", b.count()));
     out.onNext(
         RenderBulletinResponse.newBuilder()
-            .setContent(com.google.protobuf.ByteString.copyFrom(format.render(b, words)))
+            .setContent(com.google.protobuf.ByteString.copyFrom(content))
             .setMediaType(format.mediaType())
             .setAlertCount(b.count())
             .build());

@@ -158,6 +158,49 @@ class BulletinMakerTest {
   }
 
   @Test
+  void pdf_ofWhatTheNodeHolds_showsKeptAndUpdated_neverExpiredRetractedOrTheContact()
+      throws Exception {
+    put(fields("2026-11-10", "Downtown", "Qzbukept").setReporterContact("Qzbucontact").build());
+    put(
+        ORIGIN,
+        TestAlerts.newId(),
+        1,
+        AlertStatus.ALERT_STATUS_ACTIVE,
+        fields("2026-11-11", "Downtown", "Qzbuexpired").build(),
+        ALL_PATHS,
+        NOW.getEpochSecond() - 1);
+    String retracted = put(fields("2026-11-12", "Downtown", "Qzburetracted").build());
+    put(
+        ORIGIN,
+        retracted,
+        2,
+        AlertStatus.ALERT_STATUS_RETRACTED,
+        AlertFields.getDefaultInstance(),
+        List.of(),
+        far());
+    String updated = put(fields("2026-11-13", "Harbour", "Qzbufirst").build());
+    put(
+        ORIGIN,
+        updated,
+        2,
+        AlertStatus.ALERT_STATUS_UPDATED,
+        fields("2026-11-13", "Harbour", "Qzbusecond").build(),
+        ALL_PATHS,
+        far());
+
+    Bulletin b = maker().make(LocalDate.parse("2026-11-01"), null);
+    byte[] pdf = new PdfBulletin(BulletinFonts.DEFAULT_DIR).render(b, BulletinWords.of("en"));
+    String text = PdfReading.of(pdf).text();
+
+    assertThat(text).contains("Qzbukept", "Qzbusecond", "UPDATED", "2 warnings", "Harbour");
+    assertThat(text)
+        .doesNotContain("Qzbuexpired")
+        .doesNotContain("Qzburetracted")
+        .doesNotContain("Qzbufirst")
+        .doesNotContain("Qzbucontact");
+  }
+
+  @Test
   void make_marksUpdatedVersions() {
     String id = put(fields("2026-11-10", "Downtown", "first").build());
     put(
@@ -268,7 +311,7 @@ class BulletinMakerTest {
 
     BulletinEntry hidden = maker().make(since, null).areas().get(0).entries().get(0);
     BulletinEntry named =
-        maker(new BulletinSettings(BulletinSettings.DEFAULT_FIELDS, "", true))
+        maker(new BulletinSettings(BulletinSettings.DEFAULT_FIELDS, "", true, null))
             .make(since, null)
             .areas()
             .get(0)

@@ -39,6 +39,14 @@ class BulletinSettingsTest {
     assertThat(s.fields()).containsExactly("harms", "area", "phone_numbers");
     assertThat(s.footer()).isEqualTo("Call 555-0100, any time.");
     assertThat(s.showSource()).isTrue();
+    assertThat(s.fonts()).isEqualTo(BulletinFonts.DEFAULT_DIR);
+  }
+
+  @Test
+  void load_readsTheFontDirectory() throws Exception {
+    BulletinSettings s = BulletinSettings.load(file("bulletin.fonts = /opt/fonts \n"));
+    assertThat(s.fonts()).isEqualTo(Path.of("/opt/fonts"));
+    assertThat(BulletinSettings.load(file("")).fonts()).isEqualTo(Path.of("/usr/share/fonts"));
   }
 
   @Test
@@ -62,7 +70,7 @@ class BulletinSettingsTest {
     Path source = file("bulletin.source=maybe\n");
     assertThatThrownBy(() -> BulletinSettings.load(source))
         .hasMessageContaining("bulletin.source must be true or false");
-    assertThatThrownBy(() -> new BulletinSettings(List.of("harms"), "a\u0007b", false))
+    assertThatThrownBy(() -> new BulletinSettings(List.of("harms"), "a\u0007b", false, null))
         .hasMessageContaining("bulletin.footer");
   }
 }

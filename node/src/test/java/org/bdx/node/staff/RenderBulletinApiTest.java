@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.Executor;
 import org.bdx.node.TestNodes;
+import org.bdx.node.bulletin.PdfReading;
 import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.edge.Permissions;
 import org.bdx.node.home.NodeConfig;
@@ -162,6 +163,83 @@ class RenderBulletinApiTest {
             .getDetail();
     assertThat(detail).isEqualTo("criteria=since,area lang=en format=text results=1");
     assertThat(detail.toLowerCase(java.util.Locale.ROOT)).doesNotContain("strathcona");
+  }
+
+  @Test
+  void renderBulletin_pdf_showsTheWarnings_withFontsEmbedded_neverTheContact_andIsAudited()
+      throws Exception {
+    submit("Downtown", "tall, red cap");
+
+    RenderBulletinResponse r =
+        client.renderBulletin(
+            request().setLang("vi").setFormat(BulletinFormat.BULLETIN_FORMAT_PDF).build());
+    PdfReading pdf = PdfReading.of(r.getContent().toByteArray());
+
+    assertThat(r.getMediaType()).isEqualTo("application/pdf");
+    assertThat(r.getAlertCount()).isEqualTo(1);
+    assertThat(pdf.text())
+        .contains("hành hung", "tall, red cap", "Test Org")
+        .doesNotContain(CANARY);
+    assertThat(pdf.unembedded()).isEmpty();
+    assertThat(pdf.notdef()).isEmpty();
+    assertThat(
+            admin.listAudit(ListAuditRequest.getDefaultInstance()).getEntriesList().stream()
+                .reduce((a, b) -> b)
+                .orElseThrow()
+                .getDetail())
+        .isEqualTo("criteria=since lang=vi format=pdf results=1");
+  }
+
+  @Test
+  void renderBulletin_pdf_withoutFonts_isFailedPrecondition_namingWhatToInstall_notAudited()
+      throws Exception {
+    NodeHome other = new NodeHome(tmp.resolve("nofonts"));
+    TestNodes.init(
+        other,
+        new NodeConfig(
+            "Other Org",
+            NodeConfig.DEFAULT_LISTEN,
+            NodeConfig.DEFAULT_FEDERATION_LISTEN,
+            "CA",
+            Duration.ofDays(30),
+            2));
+    java.nio.file.Files.writeString(
+        other.configFile(),
+        "bulletin.fonts=" + tmp.resolve("no-fonts-here") + "\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    String name = InProcessServerBuilder.generateName();
+    try (Node n = Node.open(other, TestNodes.PASSPHRASE, Clock.fixed(NOW, ZoneOffset.UTC))) {
+      NodeServer s =
+          new NodeServer(InProcessServerBuilder.forName(name).directExecutor(), n.clientServices())
+              .start();
+      ManagedChannel ch = InProcessChannelBuilder.forName(name).directExecutor().build();
+      try {
+        var c = withToken(ClientServiceGrpc.newBlockingStub(ch), other.readClientToken());
+        var a = withToken(AdminServiceGrpc.newBlockingStub(ch), other.readAdminToken());
+        long before = a.listAudit(ListAuditRequest.getDefaultInstance()).getEntriesCount();
+        assertThatThrownBy(
+                () ->
+                    c.renderBulletin(
+                        request().setFormat(BulletinFormat.BULLETIN_FORMAT_PDF).build()))
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
+                e -> {
+                  assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                  assertThat(e.getStatus().getDescription())
+                      .contains("apt-get install fonts-noto-core fonts-wqy-zenhei")
+                      .contains("bulletin.fonts");
+                });
+        // Text and HTML need no fonts.
+        assertThat(c.renderBulletin(request().build()).getMediaType()).startsWith("text/html");
+        assertThat(a.listAudit(ListAuditRequest.getDefaultInstance()).getEntriesList())
+            .hasSize((int) before + 1)
+            .last()
+            .satisfies(e -> assertThat(e.getDetail()).contains("format=html"));
+      } finally {
+        ch.shutdownNow();
+        s.stop();
+      }
+    }
   }
 
   @Test
