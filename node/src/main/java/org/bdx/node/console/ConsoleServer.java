@@ -338,7 +338,9 @@ public final class ConsoleServer implements AutoCloseable {
     h.set("Content-Security-Policy", CSP);
     h.set("X-Content-Type-Options", "nosniff");
     h.set("X-Frame-Options", "DENY");
-    h.set("Referrer-Policy", "no-referrer");
+    // Not no-referrer: with it, browsers send "Origin: null" on the console's own forms, and
+    // the origin check would refuse them. same-origin still tells no other site anything.
+    h.set("Referrer-Policy", "same-origin");
     // Searches and reports must not stay in the browser's cache on a shared machine.
     h.set("Cache-Control", "no-store");
     h.set("Cross-Origin-Opener-Policy", "same-origin");
