@@ -190,7 +190,7 @@ public final class ConsoleServer implements AutoCloseable {
     } else if (path.startsWith("/alert/")) {
       call(ex, s, stub -> pages.alert(s, stub, path.substring("/alert/".length()), query(ex)));
     } else {
-      send(ex, 404, "text/html", Html.page("Not found", s.who.name(), s.csrf, Pages.notFound()));
+      send(ex, 404, "text/html", Html.page("Not found", s.who, s.csrf, Pages.notFound()));
     }
   }
 
@@ -232,12 +232,14 @@ public final class ConsoleServer implements AutoCloseable {
       case "/report" -> call(ex, s, stub -> pages.submitReport(s, stub, form));
       case "/check" -> call(ex, s, stub -> pages.search(s, stub, form.get("q")));
       default -> {
-        if (path.startsWith("/alert/") && path.endsWith("/retract")) {
+        if (path.startsWith("/report/") && path.endsWith("/consent")) {
+          String id = path.substring("/report/".length(), path.length() - "/consent".length());
+          call(ex, s, stub -> pages.consent(s, stub, id, form));
+        } else if (path.startsWith("/alert/") && path.endsWith("/retract")) {
           String id = path.substring("/alert/".length(), path.length() - "/retract".length());
           call(ex, s, stub -> pages.retract(s, stub, id, form));
         } else {
-          send(
-              ex, 404, "text/html", Html.page("Not found", s.who.name(), s.csrf, Pages.notFound()));
+          send(ex, 404, "text/html", Html.page("Not found", s.who, s.csrf, Pages.notFound()));
         }
       }
     }
@@ -296,7 +298,7 @@ public final class ConsoleServer implements AutoCloseable {
         redirect(ex, "/login");
         return;
       }
-      a = Answer.page(httpStatus(e), Html.page("Not done", s.who.name(), s.csrf, Pages.refused(e)));
+      a = Answer.page(httpStatus(e), Html.page("Not done", s.who, s.csrf, Pages.refused(e)));
     }
     if (a.location() != null) {
       redirect(ex, a.location());

@@ -2,6 +2,8 @@ package org.bdx.node.console;
 
 import com.google.common.escape.Escaper;
 import com.google.common.html.HtmlEscapers;
+import org.bdx.node.access.Principal;
+import org.bdx.proto.v1.StaffRole;
 
 /**
  * The page frame and the small pieces every page uses. Pages are written as Java text blocks, and
@@ -20,17 +22,17 @@ final class Html {
   /**
    * A whole page: the navigation when someone is logged in, then {@code body}.
    *
-   * @param who the logged-in account's name, or null on the login page
+   * @param who the logged-in account, or null on the login page
    * @param csrf the session's CSRF token, for the logout form
    */
-  static String page(String title, String who, String csrf, String body) {
+  static String page(String title, Principal who, String csrf, String body) {
     String nav =
         who == null
             ? ""
             : """
               <nav aria-label="Main">
                 <ul>
-                  <li><a href="/report">New report</a></li>
+                  %s
                   <li><a href="/check">Check a number or plate</a></li>
                 </ul>
                 <form method="post" action="/logout" class="logout">
@@ -40,7 +42,13 @@ final class Html {
                 </form>
               </nav>
               """
-                .formatted(csrfField(csrf), esc(who));
+                .formatted(
+                    // A viewer may not enter reports (the node would refuse): no link to offer it.
+                    who.mayAct(StaffRole.STAFF_ROLE_INTAKE)
+                        ? "<li><a href=\"/report\">New report</a></li>"
+                        : "",
+                    csrfField(csrf),
+                    esc(who.name()));
     return """
         <!DOCTYPE html>
         <html lang="en">

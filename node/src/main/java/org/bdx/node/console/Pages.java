@@ -30,6 +30,7 @@ import org.bdx.proto.v1.SearchAlertsResponse;
 import org.bdx.proto.v1.StaffRole;
 import org.bdx.proto.v1.SubmitReportRequest;
 import org.bdx.proto.v1.SubmitReportResponse;
+import org.bdx.proto.v1.UpdateConsentRequest;
 
 /** The console's pages: what each shows and which client API call it makes. */
 final class Pages {
@@ -68,7 +69,7 @@ final class Pages {
   }
 
   String newReport(Session s, ReportForm form) {
-    return Html.page("New report", s.who.name(), s.csrf, form.render(s.csrf));
+    return Html.page("New report", s.who, s.csrf, form.render(s.csrf));
   }
 
   /** Submits the report; on the node's field violations, the form again with them in place. */
@@ -106,7 +107,7 @@ final class Pages {
         %s
         """
             .formatted(Html.csrfField(s.csrf), esc(q), results == null ? "" : results);
-    return Html.page("Check a number or plate", s.who.name(), s.csrf, body);
+    return Html.page("Check a number or plate", s.who, s.csrf, body);
   }
 
   /**
@@ -155,12 +156,16 @@ final class Pages {
         stub.getAlert(GetAlertRequest.newBuilder().setAlertId(id).setOriginNodeId(origin).build())
             .getAlert();
     StringBuilder b = new StringBuilder();
-    if (query.contains("saved")) {
+    if (flag(query, "saved")) {
       b.append("<p class=\"note\" role=\"status\">The report is saved and its warning issued.")
           .append(a.getReportId().isEmpty() ? "" : " Report " + esc(a.getReportId()) + ".")
           .append("</p>");
     }
-    if (query.contains("retracted")) {
+    if (flag(query, "consent")) {
+      b.append(
+          "<p class=\"note\" role=\"status\">Who may see it is changed; partners are told.</p>");
+    }
+    if (flag(query, "retracted")) {
       b.append(
           "<p class=\"note\" role=\"status\">The warning is retracted; partners are told.</p>");
     }
@@ -169,6 +174,25 @@ final class Pages {
         a.getLocal()
             && a.getStatus() != AlertStatus.ALERT_STATUS_RETRACTED
             && s.who.mayAct(StaffRole.STAFF_ROLE_INTAKE);
+    if (retractable && !a.getReportId().isEmpty()) {
+      b.append(
+          """
+          <form method="post" action="/report/%s/consent">
+          %s
+          <h2>Change who may see it</h2>
+          <p>Narrowing it withdraws the warning from organizations no longer allowed.</p>
+          %s
+          <p><button type="submit">Save who may see it</button></p>
+          </form>
+          """
+              .formatted(
+                  esc(a.getReportId()),
+                  Html.csrfField(s.csrf),
+                  ReportForm.consentChoices(
+                      Vocabulary.word(a.getAudience()),
+                      !a.getFields().getReporterContact().isEmpty(),
+                      null)));
+    }
     if (retractable) {
       b.append(
           """
@@ -183,7 +207,27 @@ final class Pages {
           """
               .formatted(esc(a.getAlertId()), Html.csrfField(s.csrf)));
     }
-    return Answer.page(Html.page("Warning " + a.getAlertId(), s.who.name(), s.csrf, b.toString()));
+    return Answer.page(Html.page("Warning " + a.getAlertId(), s.who, s.csrf, b.toString()));
+  }
+
+  Answer consent(Session s, ClientServiceBlockingStub stub, String reportId, Form form) {
+    org.bdx.proto.v1.Consent consent;
+    try {
+      consent = ReportForm.consentOf(form);
+    } catch (IllegalArgumentException e) {
+      return Answer.page(
+          400,
+          Html.page(
+              "Not done",
+              s.who,
+              s.csrf,
+              "<p class=\"error\" role=\"alert\">That is not one of the choices.</p>"));
+    }
+    AlertView a =
+        stub.updateConsent(
+                UpdateConsentRequest.newBuilder().setReportId(reportId).setConsent(consent).build())
+            .getAlert();
+    return Answer.redirect(alertLink(a) + "&consent");
   }
 
   Answer retract(Session s, ClientServiceBlockingStub stub, String id, Form form) {
@@ -237,6 +281,9 @@ final class Pages {
     row(b, "Vehicle", f.getVehicleDescription());
     row(b, "Handles", String.join(", ", f.getOnlineHandlesList()));
     row(b, "How they operate", f.getModusOperandi());
+    if (a.getAudience() != org.bdx.proto.v1.Audience.AUDIENCE_UNSPECIFIED) {
+      row(b, "Who may see it", ReportForm.audienceWords(Vocabulary.word(a.getAudience())));
+    }
     row(b, "Version", Long.toString(a.getVersion()));
     row(
         b,
@@ -256,6 +303,11 @@ final class Pages {
         + a.getAlertId()
         + "?origin="
         + URLEncoder.encode(a.getOriginNodeId(), StandardCharsets.UTF_8);
+  }
+
+  /** Whether the query has the bare word {@code name} among its parameters. */
+  private static boolean flag(String query, String name) {
+    return java.util.Arrays.asList(query.split("&")).contains(name);
   }
 
   private static String param(String query, String name) {

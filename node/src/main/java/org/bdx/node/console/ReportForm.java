@@ -215,19 +215,19 @@ final class ReportForm {
 
   private String consent() {
     String chosen = values.get("audience").isEmpty() ? "peer" : values.get("audience");
-    String err = errors.get("audience");
+    return consentChoices(
+        chosen, "yes".equals(values.get("share_contact")), errors.get("audience"));
+  }
+
+  /**
+   * Who may see a warning, in plain words: the audience as radio buttons and the contact sharing as
+   * a box left unticked unless chosen. Also the consent form of a warning's page.
+   */
+  static String consentChoices(String chosen, boolean shareContact, String err) {
     StringBuilder b = new StringBuilder();
     b.append("<fieldset").append(invalidAttrs("audience", err)).append(">");
     b.append("<legend>Who may see this warning? Ask the person reporting.</legend>");
     b.append(fieldError("audience", err));
-    Map<String, String> words =
-        Map.of(
-            Vocabulary.word(Audience.AUDIENCE_PEER),
-            "Only other sex-worker-led organizations we share with",
-            Vocabulary.word(Audience.AUDIENCE_SUPPORT),
-            "Also support services (health and anti-violence services) we share with",
-            Vocabulary.word(Audience.AUDIENCE_POLICE),
-            "Also the police liaison of an organization we share with");
     for (String w : Vocabulary.words(Audience.class)) {
       b.append("<div class=\"choice\"><input type=\"radio\" name=\"audience\" id=\"audience-")
           .append(w)
@@ -238,15 +238,38 @@ final class ReportForm {
           .append("><label for=\"audience-")
           .append(w)
           .append("\">")
-          .append(esc(words.getOrDefault(w, label(w))))
+          .append(esc(audienceWords(w)))
           .append("</label></div>");
     }
     b.append("<div class=\"choice\"><input type=\"checkbox\" name=\"share_contact\" value=\"yes\"")
         .append(" id=\"share_contact\"")
-        .append("yes".equals(values.get("share_contact")) ? " checked" : "")
+        .append(shareContact ? " checked" : "")
         .append("><label for=\"share_contact\">Also share how to reach the person reporting with")
         .append(" those organizations</label></div>");
     return b.append("</fieldset>").toString();
+  }
+
+  private static final Map<String, String> AUDIENCE_WORDS =
+      Map.of(
+          Vocabulary.word(Audience.AUDIENCE_PEER),
+          "Only other sex-worker-led organizations we share with",
+          Vocabulary.word(Audience.AUDIENCE_SUPPORT),
+          "Also support services (health and anti-violence services) we share with",
+          Vocabulary.word(Audience.AUDIENCE_POLICE),
+          "Also the police liaison of an organization we share with");
+
+  /** Who an audience reaches, in the words the reporter was asked in. */
+  static String audienceWords(String word) {
+    return AUDIENCE_WORDS.getOrDefault(word, label(word));
+  }
+
+  /** The consent a consent form chose; a tampered audience is refused as not a choice. */
+  static org.bdx.proto.v1.Consent consentOf(Form f) {
+    String audience = f.get("audience");
+    return org.bdx.proto.v1.Consent.newBuilder()
+        .setAudience(Vocabulary.audience(audience.isEmpty() ? "peer" : audience))
+        .setShareContact("yes".equals(f.get("share_contact")))
+        .build();
   }
 
   private String input(String name, String label, String type, boolean required) {

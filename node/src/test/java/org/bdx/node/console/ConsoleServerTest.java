@@ -3,6 +3,10 @@ package org.bdx.node.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,6 +32,10 @@ import org.bdx.node.TestNodes;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.server.RunningNode;
+import org.bdx.proto.v1.AddStaffRequest;
+import org.bdx.proto.v1.AdminServiceGrpc;
+import org.bdx.proto.v1.RevokeStaffRequest;
+import org.bdx.proto.v1.StaffRole;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +50,7 @@ class ConsoleServerTest {
   private NodeHome home;
   private RunningNode node;
   private int port;
+  private ManagedChannel channel;
   private final HttpClient http =
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   private final NodeConfig.HostPort loopback = new NodeConfig.HostPort("127.0.0.1", 0);
@@ -54,10 +63,12 @@ class ConsoleServerTest {
         RunningNode.start(
             home, TestNodes.PASSPHRASE, Clock.systemUTC(), loopback, loopback, List.of());
     port = node.startConsole(loopback, Clock.systemUTC()).port();
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", node.clientPort()).usePlaintext().build();
   }
 
   @AfterEach
   void stop() {
+    channel.shutdownNow();
     node.close();
   }
 
@@ -244,6 +255,85 @@ class ConsoleServerTest {
     assertThat(after.body())
         .contains("The warning is retracted")
         .doesNotContain("Retract the warning");
+  }
+
+  @Test
+  void consent_narrowedOnTheAlertPage_isIssuedAsTheNextVersion() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    Map<String, String> form = validReport(csrf, "555 010 0006", "");
+    form.put("audience", "police");
+    String alertPage =
+        b.post("/report", form, Map.of()).headers().firstValue("Location").orElseThrow();
+    String before = b.get(alertPage).body();
+    assertThat(before)
+        .contains("Also the police liaison of an organization we share with</dd>")
+        .contains("id=\"audience-police\" value=\"police\" checked");
+    Matcher report = Pattern.compile("action=\"/report/([^/\"]+)/consent\"").matcher(before);
+    assertThat(report.find()).isTrue();
+    HttpResponse<String> r =
+        b.post(
+            "/report/" + report.group(1) + "/consent",
+            new LinkedHashMap<>(Map.of("csrf", csrf, "audience", "peer")),
+            Map.of());
+    assertThat(r.statusCode()).isEqualTo(303);
+    String after = b.get(r.headers().firstValue("Location").orElseThrow()).body();
+    assertThat(after)
+        .contains("Who may see it is changed")
+        .contains("Only other sex-worker-led organizations we share with</dd>")
+        .contains("<dt>Version</dt><dd>2</dd>");
+    // A tampered choice changes nothing.
+    HttpResponse<String> bad =
+        b.post(
+            "/report/" + report.group(1) + "/consent",
+            new LinkedHashMap<>(Map.of("csrf", csrf, "audience", "everyone")),
+            Map.of());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(b.get(alertPage).body()).contains("<dt>Version</dt><dd>2</dd>");
+  }
+
+  @Test
+  void aViewer_isOfferedNoNewReport_andTheNodeRefusesOneAnyway() throws Exception {
+    String viewer = addStaff("sam", StaffRole.STAFF_ROLE_VIEWER);
+    Browser b = new Browser();
+    HttpResponse<String> login = b.login(viewer);
+    assertThat(login.headers().firstValue("Location")).hasValue("/check");
+    assertThat(b.get("/check").body())
+        .contains("Logged in as sam")
+        .doesNotContain("href=\"/report\"");
+    // The node's own role rule decides, not the missing link.
+    HttpResponse<String> r =
+        b.post("/report", validReport(b.csrf("/check"), "555 010 0007", ""), Map.of());
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(r.body()).contains("needs intake");
+  }
+
+  @Test
+  void aRevokedAccount_isLoggedOutAtItsNextPage() throws Exception {
+    String robin = addStaff("robin", StaffRole.STAFF_ROLE_INTAKE);
+    Browser b = new Browser();
+    b.login(robin);
+    String csrf = b.csrf("/check");
+    withToken(AdminServiceGrpc.newBlockingStub(channel), home.readAdminToken())
+        .revokeStaff(RevokeStaffRequest.newBuilder().setName("robin").build());
+    HttpResponse<String> r =
+        b.post("/check", new LinkedHashMap<>(Map.of("csrf", csrf, "q", "555 010 0008")), Map.of());
+    assertThat(r.statusCode()).isEqualTo(303);
+    assertThat(r.headers().firstValue("Location")).hasValue("/login");
+    assertThat(b.get("/check").headers().firstValue("Location")).hasValue("/login");
+  }
+
+  private String addStaff(String name, StaffRole role) throws IOException {
+    return withToken(AdminServiceGrpc.newBlockingStub(channel), home.readAdminToken())
+        .addStaff(AddStaffRequest.newBuilder().setName(name).setRole(role).build())
+        .getCredential();
+  }
+
+  private static <S extends io.grpc.stub.AbstractStub<S>> S withToken(S stub, String token) {
+    Metadata md = new Metadata();
+    md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
   }
 
   @Test
