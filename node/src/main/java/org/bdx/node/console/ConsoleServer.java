@@ -186,7 +186,7 @@ public final class ConsoleServer implements AutoCloseable {
     } else if (path.equals("/report")) {
       send(ex, 200, "text/html", pages.newReport(s, ReportForm.empty()));
     } else if (path.equals("/check")) {
-      send(ex, 200, "text/html", pages.check(s, "", null, null));
+      send(ex, 200, "text/html", pages.check(s, "", null));
     } else if (path.startsWith("/alert/")) {
       call(ex, s, stub -> pages.alert(s, stub, path.substring("/alert/".length()), query(ex)));
     } else {
@@ -230,7 +230,7 @@ public final class ConsoleServer implements AutoCloseable {
         redirect(ex, "/login");
       }
       case "/report" -> call(ex, s, stub -> pages.submitReport(s, stub, form));
-      case "/check" -> call(ex, s, stub -> pages.search(s, stub, form.get("q")));
+      case "/check" -> call(ex, s, stub -> pages.search(s, stub, form.get("q"), form.get("as")));
       default -> {
         if (path.startsWith("/report/") && path.endsWith("/consent")) {
           String id = path.substring("/report/".length(), path.length() - "/consent".length());

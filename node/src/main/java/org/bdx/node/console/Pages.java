@@ -93,7 +93,7 @@ final class Pages {
     return Answer.redirect(alertLink(r.getAlert()) + "&saved");
   }
 
-  String check(Session s, String q, String as, String results) {
+  String check(Session s, String q, String results) {
     String body =
         """
         <form method="post" action="/check" role="search">
@@ -112,33 +112,53 @@ final class Pages {
 
   /**
    * Searches the one box: a phone number when it reads as one in this node's region, else a plate
-   * fragment when it has a digit or is one short word, else words. The node normalises each.
+   * fragment when it has a digit or is one short word, else words; {@code as} ("plate" or "words")
+   * overrides the guess, and the results offer the other reading where one short word could be
+   * either. The node normalises each.
    */
-  Answer search(Session s, ClientServiceBlockingStub stub, String q) {
+  Answer search(Session s, ClientServiceBlockingStub stub, String q, String as) {
     if (q.isBlank()) {
-      return Answer.page(
-          check(s, q, null, "<p class=\"error\">Type a number, plate or words.</p>"));
+      return Answer.page(check(s, q, "<p class=\"error\">Type a number, plate or words.</p>"));
     }
     SearchAlertsRequest.Builder req = SearchAlertsRequest.newBuilder().setPageSize(50);
-    String as;
+    String searched;
+    String other = null;
     Optional<String> e164 = phones.toE164(q);
-    if (e164.isPresent()) {
+    boolean plate =
+        as.equals("plate")
+            || (!as.equals("words")
+                && (q.chars().anyMatch(Character::isDigit) || q.matches("\\p{L}{1,8}")));
+    if (e164.isPresent() && as.isEmpty()) {
       req.setPhone(q);
-      as = "phone number " + PhoneNumbers.forReading(e164.get());
-    } else if (q.chars().anyMatch(Character::isDigit) || q.matches("\\p{L}{1,8}")) {
+      searched = "phone number " + PhoneNumbers.forReading(e164.get());
+    } else if (plate) {
       req.setPlate(q);
-      as = "plate containing " + q;
+      searched = "plate containing " + q;
+      other = q.chars().anyMatch(Character::isDigit) ? null : "words";
     } else {
       req.setText(q);
-      as = "words " + q;
+      searched = "words " + q;
+      other = q.matches("\\p{L}{1,8}") ? "plate" : null;
     }
     SearchAlertsResponse r = stub.searchAlerts(req.build());
     StringBuilder b = new StringBuilder();
     b.append("<section aria-labelledby=\"results\"><h2 id=\"results\">")
         .append(r.getAlertsCount() == 0 ? "No warnings" : r.getAlertsCount() + " warning(s)")
         .append(" for the ")
-        .append(esc(as))
+        .append(esc(searched))
         .append("</h2>");
+    if (other != null) {
+      b.append("<form method=\"post\" action=\"/check\">")
+          .append(Html.csrfField(s.csrf))
+          .append("<input type=\"hidden\" name=\"q\" value=\"")
+          .append(esc(q))
+          .append("\"><input type=\"hidden\" name=\"as\" value=\"")
+          .append(other)
+          .append("\"><button type=\"submit\">Search for ")
+          .append(esc(q))
+          .append(other.equals("words") ? " as words instead" : " as part of a plate instead")
+          .append("</button></form>");
+    }
     if (r.getAlertsCount() == 0) {
       b.append("<p>No warning held here matches. That is not a sign of safety.</p>");
     }
@@ -147,7 +167,7 @@ final class Pages {
       b.append("<li class=\"card\">").append(summary(a)).append("</li>");
     }
     b.append("</ul></section>");
-    return Answer.page(check(s, q, as, b.toString()));
+    return Answer.page(check(s, q, b.toString()));
   }
 
   Answer alert(Session s, ClientServiceBlockingStub stub, String id, String query) {

@@ -234,6 +234,29 @@ class ConsoleServerTest {
   }
 
   @Test
+  void check_oneShortWord_isReadAsAPlate_andOffersTheWordsReading() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    Map<String, String> form = validReport(b.csrf("/report"), "555 010 0009", "");
+    form.put("aggressor_description", "grey beard, snake tattoo");
+    assertThat(b.post("/report", form, Map.of()).statusCode()).isEqualTo(303);
+
+    HttpResponse<String> guessed = b.search("tattoo");
+    assertThat(guessed.body())
+        .contains("No warnings for the plate containing tattoo")
+        .contains("name=\"as\" value=\"words\"")
+        .contains("Search for tattoo as words instead");
+    HttpResponse<String> asWords =
+        b.post(
+            "/check",
+            new LinkedHashMap<>(Map.of("csrf", b.csrf("/check"), "q", "tattoo", "as", "words")),
+            Map.of());
+    assertThat(asWords.body())
+        .contains("1 warning(s) for the words tattoo")
+        .contains("Search for tattoo as part of a plate instead");
+  }
+
+  @Test
   void retract_fromTheAlertPage_marksItRetracted() throws Exception {
     Browser b = new Browser();
     b.login(home.readClientToken());
