@@ -7,6 +7,10 @@ import com.google.protobuf.util.JsonFormat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,12 +45,14 @@ class CliEndToEndTest {
   Process server;
   Path passphraseFile;
   String alertId;
+  int consolePort;
 
   @BeforeAll
   void initAndServe() throws Exception {
     // `bdx init` run here rather than through TestOrg: what it prints is under test.
     home = tmp.resolve("node");
     int port = freePort();
+    consolePort = freePort();
     passphraseFile = Files.writeString(tmp.resolve("passphrase"), "correct horse battery\n");
     CliRun init =
         CliRun.bdx(
@@ -79,7 +85,9 @@ class CliEndToEndTest {
                 "--home",
                 home.toString(),
                 "--passphrase-file",
-                passphraseFile.toString())
+                passphraseFile.toString(),
+                "--console-listen",
+                "127.0.0.1:" + consolePort)
             .redirectErrorStream(true)
             .start();
     BufferedReader lines =
@@ -102,6 +110,8 @@ class CliEndToEndTest {
               }
             });
     assertThat(ready.get(60, TimeUnit.SECONDS)).contains("127.0.0.1:" + port);
+    assertThat(lines.readLine())
+        .isEqualTo("the staff console is at http://127.0.0.1:" + consolePort + "/");
     // Keep draining the server's output so it never blocks on a full pipe.
     CompletableFuture.runAsync(
         () -> {
@@ -120,6 +130,20 @@ class CliEndToEndTest {
     if (server != null && server.isAlive()) {
       server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  @Order(1)
+  void serve_servesTheStaffConsoleOnItsAddress() throws Exception {
+    HttpResponse<String> login =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + consolePort + "/login"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(login.statusCode()).isEqualTo(200);
+    assertThat(login.body()).contains("Your staff credential");
+    assertThat(login.headers().firstValue("Content-Security-Policy")).isPresent();
   }
 
   @Test

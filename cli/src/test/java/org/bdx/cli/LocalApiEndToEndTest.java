@@ -43,6 +43,80 @@ class LocalApiEndToEndTest {
   }
 
   @Test
+  void serveWithTheConsoleBeyondLoopback_exitsOne_beforeAnythingStarts() throws Exception {
+    Path home = tmp.resolve("console");
+    Path passphrase = passphraseFile("console");
+    ok(
+        "init",
+        "--home",
+        home.toString(),
+        "--passphrase-file",
+        passphrase.toString(),
+        "--name",
+        "Console",
+        "--listen",
+        "127.0.0.1:" + freePort(),
+        "--federation-listen",
+        "127.0.0.1:" + freePort());
+    CliRun serve =
+        CliRun.bdx(
+            "serve",
+            "--home",
+            home.toString(),
+            "--passphrase-file",
+            passphrase.toString(),
+            "--console-listen",
+            "0.0.0.0:7402");
+    assertThat(serve.exitCode()).as(serve.toString()).isEqualTo(1);
+    assertThat(serve.err())
+        .contains("refusing to serve the console on 0.0.0.0:7402")
+        .contains("it has no TLS")
+        .contains("Listen on 127.0.0.1")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void serveWithAGivenConsoleAddressTaken_exitsOne_andLeavesTheHomeFree() throws Exception {
+    Path home = tmp.resolve("taken");
+    Path passphrase = passphraseFile("taken");
+    ok(
+        "init",
+        "--home",
+        home.toString(),
+        "--passphrase-file",
+        passphrase.toString(),
+        "--name",
+        "Taken",
+        "--listen",
+        "127.0.0.1:" + freePort(),
+        "--federation-listen",
+        "127.0.0.1:" + freePort());
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      CliRun serve =
+          CliRun.bdx(
+              "serve",
+              "--home",
+              home.toString(),
+              "--passphrase-file",
+              passphrase.toString(),
+              "--console-listen",
+              "127.0.0.1:" + taken.getLocalPort());
+      assertThat(serve.exitCode()).as(serve.toString()).isEqualTo(1);
+      assertThat(serve.err())
+          .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+          .contains("Choose another with --console-listen")
+          .doesNotContain("Exception");
+    }
+    // The node it had opened was closed again: the home is free to serve.
+    try (Passphrase p = Passphrase.fromFile(passphrase);
+        RunningNode n =
+            RunningNode.start(new NodeHome(home), p, Clock.systemUTC(), null, null, List.of())) {
+      assertThat(n.clientPort()).isPositive();
+    }
+  }
+
+  @Test
   void initWithClientTls_servesBeyondLoopback_andTheCliSpeaksTlsToIt() throws Exception {
     Path home = tmp.resolve("tls");
     Path passphrase = passphraseFile("tls");

@@ -30,7 +30,7 @@ class ArchitectureTest {
   static final List<List<String>> FLOORS =
       List.of(
           List.of("server"),
-          List.of("staff", "admin"),
+          List.of("staff", "admin", "console"),
           List.of("federation", "mail"),
           List.of("edge"),
           List.of("intake", "delivery"),

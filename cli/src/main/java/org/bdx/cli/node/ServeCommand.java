@@ -1,5 +1,6 @@
 package org.bdx.cli.node;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.logging.Logger;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.CliException;
 import org.bdx.cli.command.Passphrases;
+import org.bdx.node.console.ConsoleServer;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.server.Node;
@@ -21,8 +23,8 @@ import picocli.CommandLine.Option;
     name = "serve",
     description = {
       "Run the node in the foreground until Ctrl-C or SIGTERM.",
-      "Serves the client and admin API for local staff, and the federation endpoint partners"
-          + " connect to (mutual TLS).",
+      "Serves the client and admin API for local staff, the staff console (web pages on"
+          + " loopback), and the federation endpoint partners connect to (mutual TLS).",
     })
 public final class ServeCommand extends BdxCommand {
   private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
@@ -38,6 +40,17 @@ public final class ServeCommand extends BdxCommand {
       paramLabel = "HOST:PORT",
       description = "Override the address partners connect to.")
   String federationListen;
+
+  @Option(
+      names = "--console-listen",
+      paramLabel = "HOST:PORT|off",
+      description = {
+        "Where the staff console (web pages for intake and outreach staff) listens; default"
+            + " 127.0.0.1:7402, off for none. Loopback only: the console has no TLS.",
+        "If the default address is taken (another node on this machine), the node serves"
+            + " without the console and says so; a given address that is taken is an error.",
+      })
+  String consoleListen;
 
   @Option(
       names = "--passphrase-file",
@@ -64,6 +77,7 @@ public final class ServeCommand extends BdxCommand {
 
   @Override
   protected void run() throws Exception {
+    NodeConfig.HostPort consoleAt = consoleAddress();
     NodeHome home = home();
     home.loadConfig(); // a clear error for a home without a node, before asking for a passphrase
     RunningNode running;
@@ -100,11 +114,51 @@ public final class ServeCommand extends BdxCommand {
       throw e;
     }
     try (log) {
-      serve(running);
+      serve(running, consoleAt);
     }
   }
 
-  private void serve(RunningNode running) throws Exception {
+  /** The console's address, or null for none; refused before anything starts if not loopback. */
+  private NodeConfig.HostPort consoleAddress() {
+    if (consoleListen == null) {
+      return ConsoleServer.DEFAULT_ADDRESS;
+    }
+    if (consoleListen.strip().equalsIgnoreCase("off")) {
+      return null;
+    }
+    NodeConfig.HostPort at;
+    try {
+      at = NodeConfig.HostPort.parse(consoleListen);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--console-listen: " + e.getMessage() + ", or off");
+    }
+    if (!at.isLoopback()) {
+      throw new CliException(new ConsoleServer.NotLoopback(at).getMessage());
+    }
+    return at;
+  }
+
+  /** Starts the console; a taken default address is reported and the node serves without it. */
+  private String startConsole(RunningNode running, NodeConfig.HostPort at) throws IOException {
+    if (at == null) {
+      return "the staff console is off";
+    }
+    try {
+      int port = running.startConsole(at, Clock.systemUTC()).port();
+      return "the staff console is at http://" + at.host() + ":" + port + "/";
+    } catch (RunningNode.AddressInUse e) {
+      if (consoleListen != null) {
+        running.close();
+        throw new CliException(e.getMessage() + ". Choose another with --console-listen.");
+      }
+      return "the staff console is not served: "
+          + e.getMessage()
+          + " (another node on this machine?); choose an address with --console-listen";
+    }
+  }
+
+  private void serve(RunningNode running, NodeConfig.HostPort consoleAt) throws Exception {
+    String console = startConsole(running, consoleAt);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -145,6 +199,7 @@ public final class ServeCommand extends BdxCommand {
             running.clientPort(),
             federationHost,
             running.federationPort());
+    out().printf("%s%n", console);
     out().flush();
     running.awaitTermination();
     stopped.await();

@@ -858,6 +858,11 @@ public final class Node implements AutoCloseable {
             new CredentialCheck(staff::authenticate)));
   }
 
+  /** The active staff account whose credential this is, if any (the console's login). */
+  public java.util.Optional<org.bdx.node.access.Principal> authenticate(String credential) {
+    return staff.authenticate(credential);
+  }
+
   /**
    * What guards the health and reflection services when the client API is reachable from other
    * machines (spec API-4): any staff account's credential.

@@ -1,16 +1,23 @@
 package org.bdx.node.server;
 
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.UUID;
+import org.bdx.node.console.ConsoleServer;
 import org.bdx.node.home.ClientApiSettings;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.home.ServeLock;
+import org.bdx.node.search.PhoneNumbers;
 import org.bdx.node.tls.Keepalive;
 import org.bdx.node.vault.Passphrase;
 import org.bdx.node.vault.Vault;
@@ -25,6 +32,12 @@ public final class RunningNode implements AutoCloseable {
   private final NodeServer client;
   private final NodeServer federation;
   private final ServeLock lock;
+
+  /** The staff console and its in-process route to the client API, once started. */
+  private ConsoleServer console;
+
+  private Server consoleApi;
+  private ManagedChannel consoleChannel;
 
   private RunningNode(Node node, NodeServer client, NodeServer federation, ServeLock lock) {
     this.node = node;
@@ -173,9 +186,58 @@ public final class RunningNode implements AutoCloseable {
     client.awaitTermination();
   }
 
+  /**
+   * Starts the staff console on {@code at}. It calls the client API in-process, through the same
+   * guards as the gRPC server (credential, role, rate limit, audit actor, error mapping).
+   *
+   * @throws ConsoleServer.NotLoopback if {@code at} is not a loopback address
+   * @throws AddressInUse if the address is taken
+   */
+  public synchronized ConsoleServer startConsole(NodeConfig.HostPort at, Clock clock)
+      throws IOException {
+    if (!at.isLoopback()) {
+      throw new ConsoleServer.NotLoopback(at);
+    }
+    if (console != null) {
+      throw new IllegalStateException("the console is already running");
+    }
+    String name = "bdx-console-" + UUID.randomUUID();
+    InProcessServerBuilder builder =
+        InProcessServerBuilder.forName(name)
+            .maxInboundMessageSize(NodeServer.MAX_CLIENT_MESSAGE_BYTES);
+    node.clientServices().forEach(builder::addService);
+    Server api = builder.build().start();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+    try {
+      console =
+          ConsoleServer.start(
+              at,
+              channel,
+              node::authenticate,
+              new PhoneNumbers(node.config().phoneRegion()),
+              clock,
+              ConsoleServer.DEFAULT_IDLE);
+    } catch (IOException e) {
+      channel.shutdownNow();
+      api.shutdownNow();
+      throw e instanceof ConsoleServer.NotLoopback ? e : new AddressInUse(at, e);
+    }
+    consoleApi = api;
+    consoleChannel = channel;
+    return console;
+  }
+
   /** Stops taking calls, lets running ones finish briefly, stops the feeds, closes the database. */
   @Override
   public void close() {
+    synchronized (this) {
+      if (console != null) {
+        console.close();
+        consoleChannel.shutdownNow();
+        consoleApi.shutdownNow();
+        console = null;
+      }
+    }
     node.stopFeeds();
     stopQuietly(federation);
     stopQuietly(client);

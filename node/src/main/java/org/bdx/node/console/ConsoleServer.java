@@ -1,0 +1,465 @@
+package org.bdx.node.console;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.grpc.Channel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.bdx.node.access.Principal;
+import org.bdx.node.console.Sessions.Session;
+import org.bdx.node.home.NodeConfig;
+import org.bdx.node.search.PhoneNumbers;
+import org.bdx.proto.v1.ClientServiceGrpc;
+import org.bdx.proto.v1.StaffRole;
+
+/**
+ * The staff console: web pages for intake and outreach staff, served by the node itself on
+ * loopback. It is local behaviour, not protocol: every page calls the node's client API in-process
+ * as the logged-in person, through the same credential check, role rules, rate limit, audit actor
+ * and validation as a gRPC client, so the console decides no rule of its own.
+ *
+ * <p>Served with the JDK's own HTTP server and pages written as Java text blocks: a loopback
+ * console of a few pages needs no web framework, and every library the node loads is one more to
+ * keep patched on a machine holding reports.
+ *
+ * <p>Guards, on every request: the Host header must name this loopback address (so a web page
+ * elsewhere cannot reach it by pointing a domain name at 127.0.0.1); a strict Content-Security-
+ * Policy (no script at all, styles only from here, no framing); the session cookie is {@code
+ * HttpOnly} and {@code SameSite=Strict}; every POST carries the session's CSRF token and is refused
+ * when the browser says it came from another origin; a session unused for the idle time ends.
+ */
+public final class ConsoleServer implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(ConsoleServer.class.getName());
+
+  /** Where the console listens unless told otherwise. */
+  public static final NodeConfig.HostPort DEFAULT_ADDRESS =
+      new NodeConfig.HostPort("127.0.0.1", 7402);
+
+  /** How long a session may go unused before it ends. */
+  public static final Duration DEFAULT_IDLE = Duration.ofMinutes(15);
+
+  static final String COOKIE = "bdx_console";
+  static final String CSP =
+      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self';"
+          + " frame-ancestors 'none'; base-uri 'none'";
+  private static final int MAX_BODY_BYTES = 64 * 1024;
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final HttpServer http;
+  private final ExecutorService executor;
+  private final Channel clientApi;
+  private final Function<String, Optional<Principal>> accounts;
+  private final Sessions sessions;
+  private final Pages pages;
+
+  private ConsoleServer(
+      HttpServer http,
+      ExecutorService executor,
+      Channel clientApi,
+      Function<String, Optional<Principal>> accounts,
+      Sessions sessions,
+      PhoneNumbers phones) {
+    this.http = http;
+    this.executor = executor;
+    this.clientApi = clientApi;
+    this.accounts = accounts;
+    this.sessions = sessions;
+    this.pages = new Pages(phones);
+  }
+
+  /**
+   * Starts the console on {@code at}.
+   *
+   * @param clientApi an in-process channel to the node's client services (with their guards)
+   * @param accounts the staff accounts' credential check
+   * @throws NotLoopback if {@code at} is not a loopback address (the console has no TLS)
+   * @throws BindException if the address is taken
+   */
+  public static ConsoleServer start(
+      NodeConfig.HostPort at,
+      Channel clientApi,
+      Function<String, Optional<Principal>> accounts,
+      PhoneNumbers phones,
+      Clock clock,
+      Duration idle)
+      throws IOException {
+    Objects.requireNonNull(clientApi, "clientApi");
+    Objects.requireNonNull(accounts, "accounts");
+    Objects.requireNonNull(phones, "phones");
+    if (!at.isLoopback()) {
+      throw new NotLoopback(at);
+    }
+    HttpServer http = HttpServer.create(at.toSocketAddress(), 0);
+    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    http.setExecutor(executor);
+    ConsoleServer c =
+        new ConsoleServer(http, executor, clientApi, accounts, new Sessions(clock, idle), phones);
+    http.createContext("/", c::handle);
+    http.start();
+    return c;
+  }
+
+  public int port() {
+    return http.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    http.stop(1);
+    executor.shutdown();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      securityHeaders(ex);
+      if (!hostIsThisConsole(ex)) {
+        send(ex, 421, "text/plain", "This console answers only on its own loopback address.");
+        return;
+      }
+      String method = ex.getRequestMethod();
+      String path = ex.getRequestURI().getPath();
+      if (method.equals("GET") && path.equals("/console.css")) {
+        send(ex, 200, "text/css", Pages.css());
+        return;
+      }
+      Optional<Session> found = sessions.find(cookie(ex));
+      if (method.equals("POST")) {
+        post(ex, path, found);
+      } else if (method.equals("GET") || method.equals("HEAD")) {
+        get(ex, path, found);
+      } else {
+        ex.getResponseHeaders().set("Allow", "GET, POST");
+        send(ex, 405, "text/plain", "Method not allowed.");
+      }
+    } catch (RuntimeException e) {
+      // Never the exception's message: it may hold what was typed.
+      LOG.log(Level.WARNING, "console request failed: {0}", e.getClass().getName());
+      send(ex, 500, "text/html", Html.page("Something went wrong", null, null, Pages.sorry()));
+    }
+  }
+
+  private void get(HttpExchange ex, String path, Optional<Session> found) throws IOException {
+    if (path.equals("/login")) {
+      Session s = found.orElseGet(sessions::anonymous);
+      setCookie(ex, s);
+      String note =
+          "expired".equals(query(ex))
+              ? "You were logged out because the console was not used for a while."
+              : null;
+      send(ex, 200, "text/html", pages.login(s.csrf, note, null));
+      return;
+    }
+    if (found.isEmpty() || !found.get().loggedIn()) {
+      redirect(ex, "/login");
+      return;
+    }
+    Session s = found.get();
+    if (path.equals("/")) {
+      redirect(ex, "/check");
+    } else if (path.equals("/report")) {
+      send(ex, 200, "text/html", pages.newReport(s, ReportForm.empty()));
+    } else if (path.equals("/check")) {
+      send(ex, 200, "text/html", pages.check(s, "", null));
+    } else if (path.startsWith("/alert/")) {
+      call(ex, s, stub -> pages.alert(s, stub, path.substring("/alert/".length()), query(ex)));
+    } else {
+      send(ex, 404, "text/html", Html.page("Not found", s.who, s.csrf, Pages.notFound()));
+    }
+  }
+
+  private void post(HttpExchange ex, String path, Optional<Session> found) throws IOException {
+    if (!sameOrigin(ex)) {
+      send(ex, 403, "text/plain", "Refused: this form was not sent from the console's own pages.");
+      return;
+    }
+    Form form = body(ex);
+    if (form == null) {
+      send(ex, 413, "text/plain", "The form is too large.");
+      return;
+    }
+    if (found.isEmpty()) {
+      // Idle too long (or the node restarted): log in again; nothing of the form is kept.
+      redirect(ex, "/login?expired");
+      return;
+    }
+    Session s = found.get();
+    if (!s.csrfMatches(form.get("csrf"))) {
+      send(ex, 403, "text/plain", "Refused: the form's security token is missing or wrong.");
+      return;
+    }
+    if (path.equals("/login")) {
+      login(ex, s, form);
+      return;
+    }
+    if (!s.loggedIn()) {
+      redirect(ex, "/login");
+      return;
+    }
+    switch (path) {
+      case "/logout" -> {
+        sessions.end(s);
+        ex.getResponseHeaders()
+            .add("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+        redirect(ex, "/login");
+      }
+      case "/report" -> call(ex, s, stub -> pages.submitReport(s, stub, form));
+      case "/check" -> call(ex, s, stub -> pages.search(s, stub, form.get("q"), form.get("as")));
+      default -> {
+        if (path.startsWith("/report/") && path.endsWith("/consent")) {
+          String id = path.substring("/report/".length(), path.length() - "/consent".length());
+          call(ex, s, stub -> pages.consent(s, stub, id, form));
+        } else if (path.startsWith("/alert/") && path.endsWith("/retract")) {
+          String id = path.substring("/alert/".length(), path.length() - "/retract".length());
+          call(ex, s, stub -> pages.retract(s, stub, id, form));
+        } else {
+          send(ex, 404, "text/html", Html.page("Not found", s.who, s.csrf, Pages.notFound()));
+        }
+      }
+    }
+  }
+
+  private void login(HttpExchange ex, Session s, Form form) throws IOException {
+    String credential = form.get("credential");
+    Optional<Principal> who = accounts.apply(credential);
+    if (who.isEmpty()) {
+      send(
+          ex,
+          401,
+          "text/html",
+          pages.login(s.csrf, null, "That credential is not an active staff account's."));
+      return;
+    }
+    Session fresh = sessions.login(s, who.get(), credential);
+    setCookie(ex, fresh);
+    redirect(ex, who.get().mayAct(StaffRole.STAFF_ROLE_INTAKE) ? "/report" : "/check");
+  }
+
+  /** What a page answers: a status and its HTML, or a redirect. */
+  record Answer(int status, String html, String location) {
+    static Answer page(String html) {
+      return new Answer(200, html, null);
+    }
+
+    static Answer page(int status, String html) {
+      return new Answer(status, html, null);
+    }
+
+    static Answer redirect(String location) {
+      return new Answer(303, null, location);
+    }
+  }
+
+  /** A page that calls the client API as the session's person. */
+  interface ApiPage {
+    Answer answer(ClientServiceGrpc.ClientServiceBlockingStub stub);
+  }
+
+  private void call(HttpExchange ex, Session s, ApiPage page) throws IOException {
+    Metadata md = new Metadata();
+    md.put(AUTHORIZATION, "Bearer " + s.credential);
+    ClientServiceGrpc.ClientServiceBlockingStub stub =
+        ClientServiceGrpc.newBlockingStub(clientApi)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+            .withDeadlineAfter(30, TimeUnit.SECONDS);
+    Answer a;
+    try {
+      a = page.answer(stub);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
+        // The account was revoked while logged in: the session ends with it.
+        sessions.end(s);
+        redirect(ex, "/login");
+        return;
+      }
+      a = Answer.page(httpStatus(e), Html.page("Not done", s.who, s.csrf, Pages.refused(e)));
+    }
+    if (a.location() != null) {
+      redirect(ex, a.location());
+    } else {
+      send(ex, a.status(), "text/html", a.html());
+    }
+  }
+
+  private static int httpStatus(StatusRuntimeException e) {
+    return switch (e.getStatus().getCode()) {
+      case PERMISSION_DENIED -> 403;
+      case NOT_FOUND -> 404;
+      case INVALID_ARGUMENT, FAILED_PRECONDITION -> 400;
+      case RESOURCE_EXHAUSTED -> 429;
+      default -> 500;
+    };
+  }
+
+  /** The node's field violations of an INVALID_ARGUMENT answer, if it named fields. */
+  static List<com.google.rpc.BadRequest.FieldViolation> violations(StatusRuntimeException e) {
+    com.google.rpc.Status st = StatusProto.fromThrowable(e);
+    if (st == null) {
+      return List.of();
+    }
+    for (com.google.protobuf.Any d : st.getDetailsList()) {
+      if (d.is(com.google.rpc.BadRequest.class)) {
+        try {
+          return d.unpack(com.google.rpc.BadRequest.class).getFieldViolationsList();
+        } catch (com.google.protobuf.InvalidProtocolBufferException ignored) {
+          return List.of();
+        }
+      }
+    }
+    return List.of();
+  }
+
+  private static void securityHeaders(HttpExchange ex) {
+    var h = ex.getResponseHeaders();
+    h.set("Content-Security-Policy", CSP);
+    h.set("X-Content-Type-Options", "nosniff");
+    h.set("X-Frame-Options", "DENY");
+    // Not no-referrer: with it, browsers send "Origin: null" on the console's own forms, and
+    // the origin check would refuse them. same-origin still tells no other site anything.
+    h.set("Referrer-Policy", "same-origin");
+    // Searches and reports must not stay in the browser's cache on a shared machine.
+    h.set("Cache-Control", "no-store");
+    h.set("Cross-Origin-Opener-Policy", "same-origin");
+    h.set("Cross-Origin-Resource-Policy", "same-origin");
+  }
+
+  /**
+   * Whether the Host header names a loopback host on this port. A page on another site that points
+   * its own domain name at 127.0.0.1 sends that name, and is refused.
+   */
+  private boolean hostIsThisConsole(HttpExchange ex) {
+    String host = ex.getRequestHeaders().getFirst("Host");
+    if (host == null) {
+      return false;
+    }
+    int colon = host.lastIndexOf(':');
+    if (colon <= 0 || host.endsWith("]")) {
+      return false;
+    }
+    String name = host.substring(0, colon);
+    if (name.startsWith("[") && name.endsWith("]")) {
+      name = name.substring(1, name.length() - 1);
+    }
+    try {
+      return Integer.parseInt(host.substring(colon + 1)) == port()
+          && new NodeConfig.HostPort(name, port()).isLoopback();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Whether the browser says the POST came from this console: an Origin header, when sent, must be
+   * this console's; a Sec-Fetch-Site header, when sent, must say same-origin. The CSRF token is
+   * checked as well; these refuse a cross-site form before its body is read.
+   */
+  private static boolean sameOrigin(HttpExchange ex) {
+    String origin = ex.getRequestHeaders().getFirst("Origin");
+    String host = ex.getRequestHeaders().getFirst("Host");
+    if (origin != null && !origin.equals("http://" + host)) {
+      return false;
+    }
+    String site = ex.getRequestHeaders().getFirst("Sec-Fetch-Site");
+    return site == null || site.equals("same-origin");
+  }
+
+  private static Form body(HttpExchange ex) throws IOException {
+    try (InputStream in = ex.getRequestBody()) {
+      byte[] b = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (b.length > MAX_BODY_BYTES) {
+        return null;
+      }
+      return Form.parse(new String(b, StandardCharsets.UTF_8));
+    }
+  }
+
+  private static String cookie(HttpExchange ex) {
+    List<String> headers = ex.getRequestHeaders().get("Cookie");
+    if (headers == null) {
+      return null;
+    }
+    for (String h : headers) {
+      for (String part : h.split(";")) {
+        String p = part.strip();
+        if (p.startsWith(COOKIE + "=")) {
+          return p.substring(COOKIE.length() + 1);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static void setCookie(HttpExchange ex, Session s) {
+    // No Secure flag: the console is plain HTTP on loopback, where browsers allow no other.
+    ex.getResponseHeaders()
+        .add("Set-Cookie", COOKIE + "=" + s.id + "; Path=/; HttpOnly; SameSite=Strict");
+  }
+
+  private static String query(HttpExchange ex) {
+    URI u = ex.getRequestURI();
+    return u.getRawQuery() == null ? "" : u.getRawQuery();
+  }
+
+  private static void redirect(HttpExchange ex, String location) throws IOException {
+    ex.getResponseHeaders().set("Location", location);
+    ex.sendResponseHeaders(303, -1);
+  }
+
+  private static void send(HttpExchange ex, int status, String type, String body)
+      throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
+    boolean head = ex.getRequestMethod().equals("HEAD");
+    ex.sendResponseHeaders(status, head ? -1 : b.length);
+    if (!head) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(b);
+      }
+    }
+  }
+
+  /** The console would be reachable from other machines in plain HTTP. */
+  public static final class NotLoopback extends IOException {
+    public NotLoopback(NodeConfig.HostPort address) {
+      super(
+          "refusing to serve the console on "
+              + address
+              + ": it has no TLS, so other machines could read reports, searches and staff"
+              + " credentials on the way. Listen on 127.0.0.1 (the default, "
+              + DEFAULT_ADDRESS.host()
+              + ":"
+              + DEFAULT_ADDRESS.port()
+              + ") and reach it from this machine.");
+    }
+  }
+
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,63 @@
+package org.bdx.node.console;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The fields of a submitted form ({@code application/x-www-form-urlencoded}), each maybe many. */
+final class Form {
+  private final Map<String, List<String>> fields;
+
+  private Form(Map<String, List<String>> fields) {
+    this.fields = fields;
+  }
+
+  static Form parse(String encoded) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    if (encoded != null && !encoded.isEmpty()) {
+      for (String pair : encoded.split("&")) {
+        if (pair.isEmpty()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+        String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+        m.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+      }
+    }
+    return new Form(m);
+  }
+
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return ""; // a malformed escape: treated as an empty value, which validation then names
+    }
+  }
+
+  /** The first value of {@code name}, stripped; empty if absent. */
+  String get(String name) {
+    List<String> v = fields.get(name);
+    return v == null || v.isEmpty() ? "" : v.get(0).strip();
+  }
+
+  /** Every value of {@code name}, as sent. */
+  List<String> all(String name) {
+    return fields.getOrDefault(name, List.of());
+  }
+
+  /** The value split into one entry per line or comma, blanks dropped. */
+  List<String> list(String name) {
+    List<String> out = new ArrayList<>();
+    for (String part : get(name).split("[\\r\\n,]+")) {
+      if (!part.isBlank()) {
+        out.add(part.strip());
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,469 @@
+package org.bdx.node.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.bdx.node.TestNodes;
+import org.bdx.node.home.NodeConfig;
+import org.bdx.node.home.NodeHome;
+import org.bdx.node.server.RunningNode;
+import org.bdx.proto.v1.AddStaffRequest;
+import org.bdx.proto.v1.AdminServiceGrpc;
+import org.bdx.proto.v1.RevokeStaffRequest;
+import org.bdx.proto.v1.StaffRole;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The staff console over real HTTP on loopback, with the JDK's client: a node is started, its
+ * console too, and each test acts as a browser would (cookies kept, forms posted with their token).
+ */
+class ConsoleServerTest {
+  @TempDir Path tmp;
+  private NodeHome home;
+  private RunningNode node;
+  private int port;
+  private ManagedChannel channel;
+  private final HttpClient http =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  private final NodeConfig.HostPort loopback = new NodeConfig.HostPort("127.0.0.1", 0);
+
+  @BeforeEach
+  void start() throws Exception {
+    home = new NodeHome(tmp.resolve("n"));
+    TestNodes.init(home, new NodeConfig("Org", loopback, loopback, "CA", Duration.ofDays(30), 0));
+    node =
+        RunningNode.start(
+            home, TestNodes.PASSPHRASE, Clock.systemUTC(), loopback, loopback, List.of());
+    port = node.startConsole(loopback, Clock.systemUTC()).port();
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", node.clientPort()).usePlaintext().build();
+  }
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    node.close();
+  }
+
+  @Test
+  void login_withStaffCredential_setsAStrictHttpOnlyCookie_andOpensTheReportPage()
+      throws Exception {
+    Browser b = new Browser();
+    HttpResponse<String> login = b.login(home.readClientToken());
+    assertThat(login.statusCode()).isEqualTo(303);
+    assertThat(login.headers().firstValue("Location")).hasValue("/report");
+    String cookie = login.headers().allValues("Set-Cookie").get(0);
+    assertThat(cookie).contains("HttpOnly").contains("SameSite=Strict").contains("Path=/");
+    HttpResponse<String> page = b.get("/report");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<h1>New report</h1>").contains("Logged in as");
+  }
+
+  @Test
+  void login_withWrongCredential_isRefused_andOpensNoPage() throws Exception {
+    Browser b = new Browser();
+    HttpResponse<String> login = b.login("bdxs-not-a-credential");
+    assertThat(login.statusCode()).isEqualTo(401);
+    assertThat(login.body()).contains("not an active staff account");
+    assertThat(b.get("/report").headers().firstValue("Location")).hasValue("/login");
+  }
+
+  @Test
+  void pagesBeforeLogin_redirectToLogin() throws Exception {
+    HttpResponse<String> r = new Browser().get("/check");
+    assertThat(r.statusCode()).isEqualTo(303);
+    assertThat(r.headers().firstValue("Location")).hasValue("/login");
+  }
+
+  @Test
+  void everyAnswer_carriesAStrictContentSecurityPolicy() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    for (String path : List.of("/login", "/report", "/check", "/console.css", "/nowhere")) {
+      HttpResponse<String> r = b.get(path);
+      assertThat(r.headers().firstValue("Content-Security-Policy"))
+          .as(path)
+          .hasValue(ConsoleServer.CSP);
+      assertThat(r.headers().firstValue("Cache-Control")).as(path).hasValue("no-store");
+      assertThat(r.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
+    }
+    assertThat(ConsoleServer.CSP).contains("default-src 'none'").doesNotContain("script-src");
+  }
+
+  @Test
+  void post_fromAnotherOrigin_isRefused_evenWithTheToken_andStoresNothing() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    HttpResponse<String> r =
+        b.post(
+            "/report",
+            validReport(csrf, "555 010 0001", ""),
+            Map.of("Origin", "http://attacker.example"));
+    assertThat(r.statusCode()).isEqualTo(403);
+    HttpResponse<String> crossSite =
+        b.post(
+            "/report",
+            validReport(csrf, "555 010 0001", ""),
+            Map.of("Sec-Fetch-Site", "cross-site"));
+    assertThat(crossSite.statusCode()).isEqualTo(403);
+    // Twin: the same form from the console itself is taken.
+    HttpResponse<String> own =
+        b.post(
+            "/report",
+            validReport(csrf, "555 010 0001", ""),
+            Map.of("Origin", "http://127.0.0.1:" + port, "Sec-Fetch-Site", "same-origin"));
+    assertThat(own.statusCode()).isEqualTo(303);
+    assertThat(b.search("555 010 0001").body()).contains("1 warning(s)");
+  }
+
+  @Test
+  void post_withoutOrWithAWrongToken_isRefused_andStoresNothing() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    Map<String, String> form = validReport("", "555 010 0002", "");
+    form.remove("csrf");
+    assertThat(b.post("/report", form, Map.of()).statusCode()).isEqualTo(403);
+    assertThat(b.post("/report", validReport("wrong", "555 010 0002", ""), Map.of()).statusCode())
+        .isEqualTo(403);
+    assertThat(b.search("555 010 0002").body()).contains("No warnings");
+  }
+
+  @Test
+  void login_withoutTheLoginFormsToken_isRefused() throws Exception {
+    Browser b = new Browser();
+    b.get("/login");
+    HttpResponse<String> r =
+        b.post(
+            "/login", new LinkedHashMap<>(Map.of("credential", home.readClientToken())), Map.of());
+    assertThat(r.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void report_missingAreaAndHarm_showsErrorsNextToTheFields_storesNothing_thenFixedIsSaved()
+      throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    Map<String, String> form = validReport(csrf, "555 010 0003", "");
+    form.remove("area");
+    form.remove("harms");
+    HttpResponse<String> bad = b.post("/report", form, Map.of());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body())
+        .contains("Nothing was saved")
+        .containsPattern("<p class=\"error\" id=\"area-error\">[^<]*required")
+        .contains(
+            "id=\"area\" name=\"area\" value=\"\" aria-required=\"true\" aria-invalid=\"true\"")
+        .containsPattern("<p class=\"error\" id=\"harms-error\">[^<]*at least one")
+        // What was typed is kept.
+        .contains("value=\"555 010 0003\"");
+    assertThat(b.search("555 010 0003").body()).contains("No warnings");
+
+    HttpResponse<String> good = b.post("/report", validReport(csrf, "555 010 0003", ""), Map.of());
+    assertThat(good.statusCode()).isEqualTo(303);
+    String alertPage = good.headers().firstValue("Location").orElseThrow();
+    assertThat(alertPage).startsWith("/alert/").endsWith("&saved");
+    HttpResponse<String> shown = b.get(alertPage);
+    assertThat(shown.statusCode()).isEqualTo(200);
+    assertThat(shown.body())
+        .contains("The report is saved")
+        .contains("Robbery")
+        .contains("Eastside");
+  }
+
+  @Test
+  void report_aTamperedChoice_isNamedAtItsField_andNotSent() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    Map<String, String> form = validReport(b.csrf("/report"), "555 010 0004", "");
+    form.put("work_setting", "spaceship");
+    HttpResponse<String> bad = b.post("/report", form, Map.of());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).containsPattern("id=\"work_setting-error\">is not one of the choices");
+  }
+
+  @Test
+  void check_findsAReport_byPhoneTypedInAnotherFormat_andByAPlateFragment() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    HttpResponse<String> saved =
+        b.post("/report", validReport(b.csrf("/report"), "(604) 555-0188", "KXR 4821"), Map.of());
+    assertThat(saved.statusCode()).isEqualTo(303);
+
+    HttpResponse<String> byPhone = b.search("+1 604.555.0188");
+    assertThat(byPhone.statusCode()).isEqualTo(200);
+    assertThat(byPhone.body())
+        .contains("1 warning(s) for the phone number")
+        .contains("class=\"card\"")
+        .contains("Robbery")
+        .contains("Eastside");
+    HttpResponse<String> byPlate = b.search("r48");
+    assertThat(byPlate.body())
+        .contains("1 warning(s) for the plate containing r48")
+        .contains("KXR4821");
+    // Twin: another number finds nothing.
+    assertThat(b.search("604 555 0199").body()).contains("No warnings");
+  }
+
+  @Test
+  void check_oneShortWord_isReadAsAPlate_andOffersTheWordsReading() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    Map<String, String> form = validReport(b.csrf("/report"), "555 010 0009", "");
+    form.put("aggressor_description", "grey beard, snake tattoo");
+    assertThat(b.post("/report", form, Map.of()).statusCode()).isEqualTo(303);
+
+    HttpResponse<String> guessed = b.search("tattoo");
+    assertThat(guessed.body())
+        .contains("No warnings for the plate containing tattoo")
+        .contains("name=\"as\" value=\"words\"")
+        .contains("Search for tattoo as words instead");
+    HttpResponse<String> asWords =
+        b.post(
+            "/check",
+            new LinkedHashMap<>(Map.of("csrf", b.csrf("/check"), "q", "tattoo", "as", "words")),
+            Map.of());
+    assertThat(asWords.body())
+        .contains("1 warning(s) for the words tattoo")
+        .contains("Search for tattoo as part of a plate instead");
+  }
+
+  @Test
+  void retract_fromTheAlertPage_marksItRetracted() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    String alertPage =
+        b.post("/report", validReport(csrf, "555 010 0005", ""), Map.of())
+            .headers()
+            .firstValue("Location")
+            .orElseThrow();
+    String id = alertPage.substring("/alert/".length(), alertPage.indexOf('?'));
+    assertThat(b.get(alertPage).body()).contains("Retract the warning");
+    HttpResponse<String> r =
+        b.post(
+            "/alert/" + id + "/retract",
+            new LinkedHashMap<>(Map.of("csrf", csrf, "reason", "entered twice")),
+            Map.of());
+    assertThat(r.statusCode()).isEqualTo(303);
+    HttpResponse<String> after = b.get(r.headers().firstValue("Location").orElseThrow());
+    assertThat(after.body())
+        .contains("The warning is retracted")
+        .doesNotContain("Retract the warning");
+  }
+
+  @Test
+  void consent_narrowedOnTheAlertPage_isIssuedAsTheNextVersion() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    Map<String, String> form = validReport(csrf, "555 010 0006", "");
+    form.put("audience", "police");
+    String alertPage =
+        b.post("/report", form, Map.of()).headers().firstValue("Location").orElseThrow();
+    String before = b.get(alertPage).body();
+    assertThat(before)
+        .contains("Also the police liaison of an organization we share with</dd>")
+        .contains("id=\"audience-police\" value=\"police\" checked");
+    Matcher report = Pattern.compile("action=\"/report/([^/\"]+)/consent\"").matcher(before);
+    assertThat(report.find()).isTrue();
+    HttpResponse<String> r =
+        b.post(
+            "/report/" + report.group(1) + "/consent",
+            new LinkedHashMap<>(Map.of("csrf", csrf, "audience", "peer")),
+            Map.of());
+    assertThat(r.statusCode()).isEqualTo(303);
+    String after = b.get(r.headers().firstValue("Location").orElseThrow()).body();
+    assertThat(after)
+        .contains("Who may see it is changed")
+        .contains("Only other sex-worker-led organizations we share with</dd>")
+        .contains("<dt>Version</dt><dd>2</dd>");
+    // A tampered choice changes nothing.
+    HttpResponse<String> bad =
+        b.post(
+            "/report/" + report.group(1) + "/consent",
+            new LinkedHashMap<>(Map.of("csrf", csrf, "audience", "everyone")),
+            Map.of());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(b.get(alertPage).body()).contains("<dt>Version</dt><dd>2</dd>");
+  }
+
+  @Test
+  void aViewer_isOfferedNoNewReport_andTheNodeRefusesOneAnyway() throws Exception {
+    String viewer = addStaff("sam", StaffRole.STAFF_ROLE_VIEWER);
+    Browser b = new Browser();
+    HttpResponse<String> login = b.login(viewer);
+    assertThat(login.headers().firstValue("Location")).hasValue("/check");
+    assertThat(b.get("/check").body())
+        .contains("Logged in as sam")
+        .doesNotContain("href=\"/report\"");
+    // The node's own role rule decides, not the missing link.
+    HttpResponse<String> r =
+        b.post("/report", validReport(b.csrf("/check"), "555 010 0007", ""), Map.of());
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(r.body()).contains("needs intake");
+  }
+
+  @Test
+  void aRevokedAccount_isLoggedOutAtItsNextPage() throws Exception {
+    String robin = addStaff("robin", StaffRole.STAFF_ROLE_INTAKE);
+    Browser b = new Browser();
+    b.login(robin);
+    String csrf = b.csrf("/check");
+    withToken(AdminServiceGrpc.newBlockingStub(channel), home.readAdminToken())
+        .revokeStaff(RevokeStaffRequest.newBuilder().setName("robin").build());
+    HttpResponse<String> r =
+        b.post("/check", new LinkedHashMap<>(Map.of("csrf", csrf, "q", "555 010 0008")), Map.of());
+    assertThat(r.statusCode()).isEqualTo(303);
+    assertThat(r.headers().firstValue("Location")).hasValue("/login");
+    assertThat(b.get("/check").headers().firstValue("Location")).hasValue("/login");
+  }
+
+  private String addStaff(String name, StaffRole role) throws IOException {
+    return withToken(AdminServiceGrpc.newBlockingStub(channel), home.readAdminToken())
+        .addStaff(AddStaffRequest.newBuilder().setName(name).setRole(role).build())
+        .getCredential();
+  }
+
+  private static <S extends io.grpc.stub.AbstractStub<S>> S withToken(S stub, String token) {
+    Metadata md = new Metadata();
+    md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+  }
+
+  @Test
+  void logout_endsTheSession() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/check");
+    assertThat(b.post("/logout", new LinkedHashMap<>(Map.of("csrf", csrf)), Map.of()).statusCode())
+        .isEqualTo(303);
+    assertThat(b.get("/check").headers().firstValue("Location")).hasValue("/login");
+  }
+
+  @Test
+  void aHostHeaderNamingAnotherSite_isRefused() throws Exception {
+    // A page elsewhere that points its own name at 127.0.0.1 (DNS rebinding) sends that name.
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      OutputStream out = s.getOutputStream();
+      out.write(
+          ("GET /login HTTP/1.1\r\nHost: attacker.example:"
+                  + port
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII))
+          .startsWith("HTTP/1.1 421");
+    }
+  }
+
+  @Test
+  void startConsole_beyondLoopback_isRefusedWithAClearError() {
+    assertThatThrownBy(
+            () -> node.startConsole(new NodeConfig.HostPort("0.0.0.0", 0), Clock.systemUTC()))
+        .isInstanceOf(ConsoleServer.NotLoopback.class)
+        .hasMessageContaining("refusing to serve the console on 0.0.0.0:0")
+        .hasMessageContaining("127.0.0.1");
+  }
+
+  private static Map<String, String> validReport(String csrf, String phone, String plate) {
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("csrf", csrf);
+    f.put("incident_date", LocalDate.now(ZoneOffset.UTC).minusDays(1).toString());
+    f.put("area", "Eastside");
+    f.put("harms", "robbery");
+    f.put("phone_numbers", phone);
+    f.put("vehicle_plate", plate);
+    f.put("audience", "peer");
+    return f;
+  }
+
+  /** A browser's part: keeps the session cookie, reads the CSRF token off a page. */
+  private final class Browser {
+    private String cookie;
+
+    HttpResponse<String> get(String path) throws Exception {
+      return send(HttpRequest.newBuilder(uri(path)).GET(), Map.of());
+    }
+
+    HttpResponse<String> post(String path, Map<String, String> form, Map<String, String> headers)
+        throws Exception {
+      String body =
+          form.entrySet().stream()
+              .map(
+                  e ->
+                      URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                          + "="
+                          + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+              .collect(Collectors.joining("&"));
+      return send(
+          HttpRequest.newBuilder(uri(path))
+              .header("Content-Type", "application/x-www-form-urlencoded")
+              .POST(HttpRequest.BodyPublishers.ofString(body)),
+          headers);
+    }
+
+    HttpResponse<String> login(String credential) throws Exception {
+      String csrf = csrf("/login");
+      return post(
+          "/login", new LinkedHashMap<>(Map.of("csrf", csrf, "credential", credential)), Map.of());
+    }
+
+    HttpResponse<String> search(String q) throws Exception {
+      return post("/check", new LinkedHashMap<>(Map.of("csrf", csrf("/check"), "q", q)), Map.of());
+    }
+
+    String csrf(String page) throws Exception {
+      Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(get(page).body());
+      assertThat(m.find()).as("a CSRF token on " + page).isTrue();
+      return m.group(1);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder r, Map<String, String> headers)
+        throws IOException, InterruptedException {
+      if (cookie != null) {
+        r.header("Cookie", cookie);
+      }
+      headers.forEach(r::header);
+      HttpResponse<String> resp = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+      for (String c : resp.headers().allValues("Set-Cookie")) {
+        String pair = c.substring(0, c.indexOf(';'));
+        cookie = pair.endsWith("=") ? null : pair;
+      }
+      return resp;
+    }
+
+    private URI uri(String path) {
+      return URI.create("http://127.0.0.1:" + port + path);
+    }
+  }
+}
