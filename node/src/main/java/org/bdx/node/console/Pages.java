@@ -143,7 +143,12 @@ final class Pages {
     SearchAlertsResponse r = stub.searchAlerts(req.build());
     StringBuilder b = new StringBuilder();
     b.append("<section aria-labelledby=\"results\"><h2 id=\"results\">")
-        .append(r.getAlertsCount() == 0 ? "No warnings" : r.getAlertsCount() + " warning(s)")
+        .append(
+            switch (r.getAlertsCount()) {
+              case 0 -> "No warnings";
+              case 1 -> "1 warning";
+              default -> r.getAlertsCount() + " warnings";
+            })
         .append(" for the ")
         .append(esc(searched))
         .append("</h2>");
@@ -272,7 +277,16 @@ final class Pages {
         .append(esc(alertLink(a)))
         .append("\">")
         .append(esc(harms.isEmpty() ? "Warning" : harms))
-        .append("</a></h3><dl>");
+        .append("</a></h3>");
+    if (a.getSignedByCompromisedKey()) {
+      // Before any content, as the CLI does (spec KEY-20): it may be the thief's.
+      b.append("<p class=\"error\">Caution: signed with a key ")
+          .append(esc(a.getOriginName().isEmpty() ? "its origin" : a.getOriginName()))
+          .append(
+              " reported stolen, after it was taken: it may not be theirs. Check with them"
+                  + " before acting on it.</p>");
+    }
+    b.append("<dl>");
     row(b, "Date", f.getIncidentDate());
     row(b, "Area", f.getArea());
     row(b, "From", a.getLocal() ? "this organization" : a.getOriginName());

@@ -170,7 +170,7 @@ class ConsoleBrowserTest {
   @Order(4)
   void check_findsIt_byThePhoneInAnotherFormat_andByAPlateFragment() throws Exception {
     search("+1 604.555.0177");
-    assertThat(browser.findElement(By.id("results")).getText()).startsWith("1 warning(s)");
+    assertThat(browser.findElement(By.id("results")).getText()).startsWith("1 warning for");
     assertThat(browser.findElements(By.cssSelector(".cards .card"))).hasSize(1);
     assertThat(browser.findElement(By.cssSelector(".cards .card")).getText())
         .contains("Robbery")
@@ -178,7 +178,7 @@ class ConsoleBrowserTest {
     assertNoAxeViolations("check");
     shot("check");
     search("xr48");
-    assertThat(browser.findElement(By.id("results")).getText()).startsWith("1 warning(s)");
+    assertThat(browser.findElement(By.id("results")).getText()).startsWith("1 warning for");
   }
 
   @Test

@@ -141,7 +141,7 @@ class ConsoleServerTest {
             validReport(csrf, "555 010 0001", ""),
             Map.of("Origin", "http://127.0.0.1:" + port, "Sec-Fetch-Site", "same-origin"));
     assertThat(own.statusCode()).isEqualTo(303);
-    assertThat(b.search("555 010 0001").body()).contains("1 warning(s)");
+    assertThat(b.search("555 010 0001").body()).contains("1 warning for");
   }
 
   @Test
@@ -221,13 +221,13 @@ class ConsoleServerTest {
     HttpResponse<String> byPhone = b.search("+1 604.555.0188");
     assertThat(byPhone.statusCode()).isEqualTo(200);
     assertThat(byPhone.body())
-        .contains("1 warning(s) for the phone number")
+        .contains("1 warning for the phone number")
         .contains("class=\"card\"")
         .contains("Robbery")
         .contains("Eastside");
     HttpResponse<String> byPlate = b.search("r48");
     assertThat(byPlate.body())
-        .contains("1 warning(s) for the plate containing r48")
+        .contains("1 warning for the plate containing r48")
         .contains("KXR4821");
     // Twin: another number finds nothing.
     assertThat(b.search("604 555 0199").body()).contains("No warnings");
@@ -252,7 +252,7 @@ class ConsoleServerTest {
             new LinkedHashMap<>(Map.of("csrf", b.csrf("/check"), "q", "tattoo", "as", "words")),
             Map.of());
     assertThat(asWords.body())
-        .contains("1 warning(s) for the words tattoo")
+        .contains("1 warning for the words tattoo")
         .contains("Search for tattoo as part of a plate instead");
   }
 
