@@ -266,7 +266,8 @@ final class Pages {
     return Answer.redirect(alertLink(a) + "&retracted");
   }
 
-  private String summary(AlertView a) {
+  /** One warning as a card: what matters for safety first. */
+  String summary(AlertView a) {
     AlertFields f = a.getFields();
     String harms =
         f.getHarmsList().stream()
