@@ -4,20 +4,13 @@ import com.ibm.icu.text.DateFormat;
 import com.ibm.icu.text.MessageFormat;
 import com.ibm.icu.util.TimeZone;
 import com.ibm.icu.util.ULocale;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
+import org.bdx.node.text.WordBundles;
 import org.bdx.proto.v1.HarmCategory;
 import org.bdx.proto.v1.Severity;
 import org.bdx.proto.v1.TimeOfDay;
@@ -61,21 +54,7 @@ public final class BulletinWords {
 
   /** The bundle of one language, exactly as written (for the completeness test). */
   static Map<String, String> bundle(String language) {
-    String name = "words/" + language + ".properties";
-    try (InputStream in = BulletinWords.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("no bundle " + name);
-      }
-      Properties p = new Properties();
-      try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-        p.load(r);
-      }
-      Map<String, String> m = new HashMap<>();
-      p.forEach((k, v) -> m.put((String) k, (String) v));
-      return m;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return WordBundles.read(BulletinWords.class, language);
   }
 
   /** The BCP 47 tag, e.g. {@code zh-Hant}. */

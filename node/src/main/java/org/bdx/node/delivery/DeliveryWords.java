@@ -2,16 +2,9 @@ package org.bdx.node.delivery;
 
 import com.ibm.icu.text.MessageFormat;
 import com.ibm.icu.util.ULocale;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.bdx.node.bulletin.BulletinWords;
+import org.bdx.node.text.WordBundles;
 
 /**
  * The words a sent bulletin adds to the bulletin itself (the unsubscribe line), in every language
@@ -47,20 +40,6 @@ final class DeliveryWords {
 
   /** One bundle exactly as written (for the completeness test). */
   static Map<String, String> bundle(String language) {
-    String name = "words/" + language + ".properties";
-    try (InputStream in = DeliveryWords.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("no bundle " + name);
-      }
-      Properties p = new Properties();
-      try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-        p.load(r);
-      }
-      Map<String, String> m = new HashMap<>();
-      p.forEach((k, v) -> m.put((String) k, (String) v));
-      return m;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return WordBundles.read(DeliveryWords.class, language);
   }
 }
