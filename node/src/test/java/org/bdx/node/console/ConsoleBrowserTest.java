@@ -93,6 +93,9 @@ class ConsoleBrowserTest {
             .usingAnyFreePort()
             .build();
     browser = new ChromeDriver(service, options);
+    // A click that submits a form may return before the next page is there on a busy machine:
+    // looking an element up waits for it (bounded), rather than failing at once.
+    browser.manage().timeouts().implicitlyWait(java.time.Duration.ofSeconds(10));
     Files.createDirectories(SHOTS);
     this.token = home.readClientToken();
   }
