@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
@@ -124,6 +125,13 @@ public final class KeyFiles {
 
   /** The node id named by {@code keys/node.pub}: works while the node is locked. */
   public static NodeId loadPublic(Path homeDir) {
+    return readPublic(homeDir).nodeId();
+  }
+
+  /** What {@code keys/node.pub} holds: a public key and the node id it speaks for. */
+  private record PublicFile(byte[] publicKey, NodeId nodeId) {}
+
+  private static PublicFile readPublic(Path homeDir) {
     Path pub = publicFile(homeDir);
     try {
       if (!Files.isRegularFile(pub, LinkOption.NOFOLLOW_LINKS)) {
@@ -149,7 +157,7 @@ public final class KeyFiles {
       // After a key rotation the node id is its first key's, not this key's (spec KEY-1), so the
       // id line is taken as written; the node checks it against its key log when it opens.
       try {
-        return NodeId.parse(lines[2]);
+        return new PublicFile(publicKey, NodeId.parse(lines[2]));
       } catch (IllegalArgumentException e) {
         throw new KeyFileException("the public key file " + pub + " names no valid node id");
       }
@@ -327,17 +335,13 @@ public final class KeyFiles {
     if (!Files.exists(pub, LinkOption.NOFOLLOW_LINKS)) {
       return keys.nodeId(); // node.pub is derived; its absence is harmless
     }
-    NodeId named;
-    byte[] key;
+    PublicFile file;
     try {
-      named = loadPublic(homeDir);
-      String[] lines = Files.readString(pub, StandardCharsets.US_ASCII).split("\n", -1);
-      key = Base64.getDecoder().decode(lines[1]);
-    } catch (KeyFileException | IllegalArgumentException e) {
-      key = null;
-      named = null;
+      file = readPublic(homeDir);
+    } catch (KeyFileException e) {
+      file = null;
     }
-    if (key == null || !java.security.MessageDigest.isEqual(key, keys.publicKey())) {
+    if (file == null || !MessageDigest.isEqual(file.publicKey(), keys.publicKey())) {
       throw new KeyFileException(
           "the public key file "
               + pub
@@ -345,7 +349,7 @@ public final class KeyFiles {
               + pub
               + " (it is recreated from the node key) or restore the matching key");
     }
-    return named;
+    return file.nodeId();
   }
 
   private static Set<PosixFilePermission> permissions(Path p) throws IOException {
