@@ -118,15 +118,7 @@ final class KeyReplacement {
             "this node has no key log yet, so no recovery file can be its: start it once with"
                 + " bdx serve, which makes both");
       }
-      KeyLog log;
-      try {
-        log = KeyLog.verifySelfNamed(held);
-      } catch (KeyLogException e) {
-        throw new IOException(
-            "this node's key log in its database does not verify ("
-                + e.getMessage()
-                + "); restore the node from a backup");
-      }
+      KeyLog log = OwnKeyLog.storedLog(held);
       if (!header.nodeId().equals(log.nodeId().value())) {
         throw new IOException(
             "the recovery file "
@@ -137,9 +129,6 @@ final class KeyReplacement {
                 + log.nodeId().fingerprint()
                 + "); nothing was changed");
       }
-      byte[] committedBy =
-          KeyEvents.eventDigest(
-              held.get((int) Math.min(header.sequence(), held.size() - 1)).getEvent());
       boolean fresh =
           header.sequence() == log.size() - 1
               && MessageDigest.isEqual(header.eventDigest(), log.lastEventDigest());
@@ -147,7 +136,8 @@ final class KeyReplacement {
       boolean interrupted =
           !fresh
               && header.sequence() == log.size() - 2
-              && MessageDigest.isEqual(header.eventDigest(), committedBy);
+              && MessageDigest.isEqual(
+                  header.eventDigest(), KeyEvents.eventDigest(held.get(log.size() - 2).getEvent()));
       if (!fresh && !interrupted) {
         throw new IOException(
             "the recovery file "

@@ -110,15 +110,7 @@ final class OwnKeyLog {
       }
       return keys;
     }
-    KeyLog log;
-    try {
-      log = KeyLog.verifySelfNamed(held);
-    } catch (KeyLogException e) {
-      throw new IOException(
-          "this node's key log in its database does not verify ("
-              + e.getMessage()
-              + "); restore the node from a backup");
-    }
+    KeyLog log = storedLog(held);
     if (!MessageDigest.isEqual(log.latestKey(), keys.publicKey())) {
       throw new IOException(
           "this node's key is not the current key of its key log: if bdx key rotate or bdx key"
@@ -130,6 +122,22 @@ final class OwnKeyLog {
       KeyFiles.writePublic(home.dir(), bound);
     }
     return bound;
+  }
+
+  /**
+   * The node's stored log {@code held} (not empty), verified for the node id its event 0 names.
+   *
+   * @throws IOException if it does not verify, saying to restore from a backup
+   */
+  static KeyLog storedLog(List<SignedKeyEvent> held) throws IOException {
+    try {
+      return KeyLog.verifySelfNamed(held);
+    } catch (KeyLogException e) {
+      throw new IOException(
+          "this node's key log in its database does not verify ("
+              + e.getMessage()
+              + "); restore the node from a backup");
+    }
   }
 
   /** The stored log {@code held}, verified, whose current key is {@code keys}'. */
