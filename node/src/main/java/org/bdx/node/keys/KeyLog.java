@@ -266,6 +266,22 @@ public final class KeyLog {
   }
 
   /**
+   * The latest {@code compromised_since} among the REVOCATIONs at or after event {@code sequence}
+   * (KEY-7), or empty if none of those events is one.
+   */
+  public OptionalLong lastCompromisedSince(int sequence) {
+    OptionalLong latest = OptionalLong.empty();
+    for (int i = Math.max(0, sequence); i < events.size(); i++) {
+      KeyEvent e = events.get(i);
+      if (e.getKind() == KeyEventKind.KEY_EVENT_KIND_REVOCATION
+          && (latest.isEmpty() || e.getCompromisedSince() > latest.getAsLong())) {
+        latest = OptionalLong.of(e.getCompromisedSince());
+      }
+    }
+    return latest;
+  }
+
+  /**
    * Whether an item signed by {@code key} with issue time {@code issuedAt} is trusted (KEY-6,
    * KEY-7): {@code key} is the node's key at that time and was not compromised by then.
    */

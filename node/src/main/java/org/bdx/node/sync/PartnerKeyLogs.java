@@ -120,16 +120,6 @@ public final class PartnerKeyLogs implements SigningKeys, PeerKeys {
     return receive(partner, log);
   }
 
-  /** Whether an event of {@code log} from {@code first} on revokes the key before it (KEY-7). */
-  private static boolean revokesFrom(KeyLog log, int first) {
-    for (int i = Math.max(1, first); i < log.size(); i++) {
-      if (log.revokedSince(log.keyOfEvent(i - 1)).isPresent()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** As {@link #receive(NodeId, List)} with a log already verified for {@code partner}. */
   private synchronized Outcome receive(NodeId partner, KeyLog log) {
     List<SignedKeyEvent> heldEvents = store.load(partner);
@@ -153,7 +143,7 @@ public final class PartnerKeyLogs implements SigningKeys, PeerKeys {
           partner,
           held.size(),
           log.events().subList(held.size(), log.size()),
-          revokesFrom(log, held.size()));
+          log.lastCompromisedSince(held.size()).isPresent());
       this.held.put(partner, Optional.of(log));
       return Outcome.EXTENDED;
     }
@@ -370,10 +360,6 @@ public final class PartnerKeyLogs implements SigningKeys, PeerKeys {
     // The partner's newest key is trusted from its valid_from (KEY-6); announced for later, it
     // is a rotation still to come.
     boolean pending = log.lastValidFrom() > clock.instant().getEpochSecond();
-    long compromised = 0;
-    for (int i = 0; i < log.size() - 1; i++) {
-      compromised = Math.max(compromised, log.revokedSince(log.keyOfEvent(i)).orElse(0));
-    }
     return new View(
         log.size(),
         ByteString.copyFrom(log.latestKey()),
@@ -381,6 +367,6 @@ public final class PartnerKeyLogs implements SigningKeys, PeerKeys {
         pending,
         forks.count(),
         forks.lastSeenAt(),
-        compromised);
+        log.lastCompromisedSince(0).orElse(0));
   }
 }

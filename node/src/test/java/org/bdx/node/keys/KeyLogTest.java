@@ -114,6 +114,18 @@ class KeyLogTest {
   }
 
   @Test
+  void lastCompromisedSince_namesTheRevocationAtOrAfterAnEvent() throws Exception {
+    KeyLog log = started();
+    log = log.append(KeyEvents.rotation(log, k1, k2.publicKey(), T0 + MONTH));
+    assertThat(log.lastCompromisedSince(0)).isEmpty();
+    long since = T0 + MONTH + 100;
+    log = log.append(KeyEvents.revocation(log, k2, k3.publicKey(), T0 + 2 * MONTH, since));
+    assertThat(log.lastCompromisedSince(0)).hasValue(since);
+    assertThat(log.lastCompromisedSince(2)).hasValue(since);
+    assertThat(log.lastCompromisedSince(3)).isEmpty();
+  }
+
+  @Test
   void verify_thiefWithCurrentKeyRotatesToOwnKey_throwsNotPreCommitted() throws Exception {
     KeyLog log = started();
     // The thief holds k0 and signs a rotation to a key of its own: with its key...
