@@ -19,20 +19,8 @@ class LocalApiEndToEndTest {
 
   @Test
   void serveBeyondLoopbackWithoutTls_exitsOne_sayingWhatToDo() throws Exception {
-    Path home = tmp.resolve("plain");
+    Path home = init("plain", "Plain", "0.0.0.0");
     Path passphrase = passphraseFile("plain");
-    ok(
-        "init",
-        "--home",
-        home.toString(),
-        "--passphrase-file",
-        passphrase.toString(),
-        "--name",
-        "Plain",
-        "--listen",
-        "0.0.0.0:" + freePort(),
-        "--federation-listen",
-        "127.0.0.1:" + freePort());
     CliRun serve =
         CliRun.bdx("serve", "--home", home.toString(), "--passphrase-file", passphrase.toString());
     assertThat(serve.exitCode()).as(serve.toString()).isEqualTo(1);
@@ -44,20 +32,8 @@ class LocalApiEndToEndTest {
 
   @Test
   void serveWithTheConsoleBeyondLoopback_exitsOne_beforeAnythingStarts() throws Exception {
-    Path home = tmp.resolve("console");
+    Path home = init("console", "Console", "127.0.0.1");
     Path passphrase = passphraseFile("console");
-    ok(
-        "init",
-        "--home",
-        home.toString(),
-        "--passphrase-file",
-        passphrase.toString(),
-        "--name",
-        "Console",
-        "--listen",
-        "127.0.0.1:" + freePort(),
-        "--federation-listen",
-        "127.0.0.1:" + freePort());
     CliRun serve =
         CliRun.bdx(
             "serve",
@@ -77,20 +53,8 @@ class LocalApiEndToEndTest {
 
   @Test
   void serveWithAGivenConsoleAddressTaken_exitsOne_andLeavesTheHomeFree() throws Exception {
-    Path home = tmp.resolve("taken");
+    Path home = init("taken", "Taken", "127.0.0.1");
     Path passphrase = passphraseFile("taken");
-    ok(
-        "init",
-        "--home",
-        home.toString(),
-        "--passphrase-file",
-        passphrase.toString(),
-        "--name",
-        "Taken",
-        "--listen",
-        "127.0.0.1:" + freePort(),
-        "--federation-listen",
-        "127.0.0.1:" + freePort());
     try (java.net.ServerSocket taken =
         new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       CliRun serve =
@@ -118,21 +82,8 @@ class LocalApiEndToEndTest {
 
   @Test
   void initWithClientTls_servesBeyondLoopback_andTheCliSpeaksTlsToIt() throws Exception {
-    Path home = tmp.resolve("tls");
+    Path home = init("tls", "Tls", "0.0.0.0", "--client-tls");
     Path passphrase = passphraseFile("tls");
-    ok(
-        "init",
-        "--home",
-        home.toString(),
-        "--passphrase-file",
-        passphrase.toString(),
-        "--name",
-        "Tls",
-        "--client-tls",
-        "--listen",
-        "0.0.0.0:" + freePort(),
-        "--federation-listen",
-        "127.0.0.1:" + freePort());
     try (Passphrase p = Passphrase.fromFile(passphrase);
         RunningNode n =
             RunningNode.start(new NodeHome(home), p, Clock.systemUTC(), null, null, List.of())) {
@@ -142,9 +93,39 @@ class LocalApiEndToEndTest {
     }
   }
 
-  private Path passphraseFile(String name) throws Exception {
-    Path f = tmp.resolve(name + ".passphrase");
-    NodeHome.writeOwnerOnly(f, "a passphrase for " + name + "\n");
+  /**
+   * {@code bdx init} of a node named {@code name} in {@code tmp/key}, its client API on {@code
+   * listenHost}, its passphrase in {@link #passphraseFile}; the home.
+   */
+  private Path init(String key, String name, String listenHost, String... extra) throws Exception {
+    Path home = tmp.resolve(key);
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "init",
+                "--home",
+                home.toString(),
+                "--passphrase-file",
+                passphraseFile(key).toString(),
+                "--name",
+                name));
+    args.addAll(List.of(extra));
+    args.addAll(
+        List.of(
+            "--listen",
+            listenHost + ":" + freePort(),
+            "--federation-listen",
+            "127.0.0.1:" + freePort()));
+    ok(args.toArray(String[]::new));
+    return home;
+  }
+
+  /** Where the node {@code key}'s passphrase is, written the first time it is asked for. */
+  private Path passphraseFile(String key) throws Exception {
+    Path f = tmp.resolve(key + ".passphrase");
+    if (!java.nio.file.Files.exists(f)) {
+      NodeHome.writeOwnerOnly(f, "a passphrase for " + key + "\n");
+    }
     return f;
   }
 }
