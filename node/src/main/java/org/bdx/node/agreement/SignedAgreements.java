@@ -188,13 +188,8 @@ public final class SignedAgreements {
     if (id.value().equals(nodeId)) {
       return id;
     }
-    NodeId named;
-    try {
-      named = NodeId.parse(nodeId);
-    } catch (IllegalArgumentException e) {
-      named = null;
-    }
-    if (named == null || !named.value().equals(nodeId) || !keys.isKeyOf(named, key)) {
+    NodeId named = keys.nodeNaming(nodeId, key);
+    if (named == null) {
       throw BdxException.invalid(
           "the "
               + role

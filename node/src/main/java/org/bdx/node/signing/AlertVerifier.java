@@ -139,7 +139,7 @@ public final class AlertVerifier {
     NodeId origin = nodeIdOf(header.getOriginPublicKey(), originKey);
     if (!origin.value().equals(header.getOriginNodeId())) {
       // A rotated key (KEY-1): the origin's id is its first key's; its held log must name this key.
-      origin = heldOrigin(header.getOriginNodeId(), originKey);
+      origin = keys.nodeNaming(header.getOriginNodeId(), originKey);
       if (origin == null) {
         throw fail(
             ORIGIN_ID_MISMATCH,
@@ -258,18 +258,6 @@ public final class AlertVerifier {
           "origin_public_key does not sign for the origin at issued_at, or the origin revoked it");
     }
     return new VerifiedAlert(header, merged.build(), paths, envelope);
-  }
-
-  /** The origin named by {@code originNodeId} if a held key log of it names {@code key}. */
-  private NodeId heldOrigin(String originNodeId, byte[] key) {
-    NodeId named;
-    try {
-      named = NodeId.parse(originNodeId);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-    // parse() lower-cases user input; on the wire the id must already be canonical.
-    return named.value().equals(originNodeId) && keys.isKeyOf(named, key) ? named : null;
   }
 
   /**

@@ -93,17 +93,6 @@ public final class HopChain {
     return new HopChain(h, s);
   }
 
-  /** The node {@code fromNodeId} names if a held key log of it names {@code key}. */
-  private static NodeId heldSigner(SigningKeys keys, String fromNodeId, byte[] key) {
-    NodeId named;
-    try {
-      named = NodeId.parse(fromNodeId);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-    return named.value().equals(fromNodeId) && keys.isKeyOf(named, key) ? named : null;
-  }
-
   /**
    * The digest a statement names (RELAY-8): {@code SHA-256(LP(ASCII("bdx/v1/header-digest"),
    * header))} of the exact header bytes.
@@ -198,7 +187,7 @@ public final class HopChain {
       }
       NodeId from = NodeId.fromPublicKey(key);
       if (!from.value().equals(s.getFromNodeId())) {
-        from = heldSigner(keys, s.getFromNodeId(), key);
+        from = keys.nodeNaming(s.getFromNodeId(), key);
         if (from == null) {
           throw fail(
               STATEMENT_ID_MISMATCH,

@@ -43,6 +43,22 @@ public interface SigningKeys {
   boolean isKeyOf(NodeId node, byte[] key);
 
   /**
+   * The node {@code wireNodeId} names, if a held key log of it names {@code key} (KEY-18.1): how an
+   * item whose node id is not its key's own (ID-2) is accepted after a rotation. Null if the id is
+   * not canonical (on the wire it must be as written, not as {@link NodeId#parse} would normalise
+   * it) or no held log of that node names the key.
+   */
+  default NodeId nodeNaming(String wireNodeId, byte[] key) {
+    NodeId named;
+    try {
+      named = NodeId.parse(wireNodeId);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    return named.value().equals(wireNodeId) && isKeyOf(named, key) ? named : null;
+  }
+
+  /**
    * Whether {@code key} may sign, for {@code node}, an item issued at {@code issuedAt} (Unix
    * seconds) that this node has not accepted before. True when no log of {@code node} is held;
    * otherwise the key must be the node's key at that time (KEY-6) and no revocation may have
