@@ -18,6 +18,7 @@ import org.bdx.cli.node.StatusCommand;
 import org.bdx.cli.partner.PartnerCommand;
 import org.bdx.cli.report.ReportCommand;
 import org.bdx.cli.staff.StaffCommand;
+import org.bdx.cli.stats.StatsCommand;
 import org.bdx.cli.subscribers.SubscribersCommand;
 import org.bdx.node.server.Node;
 import picocli.CommandLine;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       AlertsCommand.class,
       BulletinCommand.class,
+      StatsCommand.class,
       SubscribersCommand.class,
       PartnerCommand.class,
       AgreementCommand.class,

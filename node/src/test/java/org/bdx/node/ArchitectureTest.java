@@ -32,6 +32,7 @@ class ArchitectureTest {
           List.of("server"),
           List.of("staff", "admin", "console"),
           List.of("federation", "mail"),
+          List.of("stats"),
           List.of("edge"),
           List.of("intake", "delivery"),
           List.of("agreement", "sync", "access", "bulletin"),

@@ -25,6 +25,7 @@ import org.bdx.node.tls.FederationTls;
 import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.ClientServiceGrpc;
 import org.bdx.proto.v1.DistributionServiceGrpc;
+import org.bdx.proto.v1.StatsServiceGrpc;
 
 /** The CLI's connection to a running node's client API, with its errors made readable. */
 public final class NodeConnection implements AutoCloseable {
@@ -114,6 +115,17 @@ public final class NodeConnection implements AutoCloseable {
     var stub = AdminServiceGrpc.newBlockingStub(channel).withCallCredentials(bearer(credential()));
     try {
       return rpc.apply(stub.withDeadlineAfter(30, TimeUnit.SECONDS));
+    } catch (StatusRuntimeException e) {
+      throw failure(e, this);
+    }
+  }
+
+  /** Calls the stats API (counts for trends; any staff role, spec STAT-1). */
+  public <T> T stats(Function<StatsServiceGrpc.StatsServiceBlockingStub, T> rpc)
+      throws IOException {
+    var stub = StatsServiceGrpc.newBlockingStub(channel).withCallCredentials(bearer(credential()));
+    try {
+      return rpc.apply(stub.withDeadlineAfter(60, TimeUnit.SECONDS));
     } catch (StatusRuntimeException e) {
       throw failure(e, this);
     }

@@ -14,6 +14,11 @@ public enum AuditAction {
    * lang}, {@code format}, {@code results} (how many warnings it holds). Never the area itself.
    */
   BULLETIN("bulletin"),
+  /**
+   * Alerts counted for trends (spec STAT-4): {@code criteria} ({@code since}, {@code until}, the
+   * bounds given, or none), {@code by} (the grouping), {@code groups} (how many answered).
+   */
+  STATS("stats"),
   /** A bulletin subscriber added: {@code lang}, {@code areas} (how many). Never the address. */
   SUBSCRIBER_ADD("subscriber.add"),
   /** A bulletin subscriber removed. Never the address. */

@@ -4,12 +4,13 @@ import java.util.Map;
 import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.ClientServiceGrpc;
 import org.bdx.proto.v1.StaffRole;
+import org.bdx.proto.v1.StatsServiceGrpc;
 
 /**
- * Which role each call of the local APIs needs (spec API-1, ADM-1). A viewer searches, reads and
- * makes bulletins; intake staff also enter, correct and retract reports; a coordinator also purges
- * reports and manages partners, agreements and staff. A call not named here needs a coordinator: a
- * new call is closed until someone decides who may make it.
+ * Which role each call of the local APIs needs (spec API-1, ADM-1). A viewer searches, reads, makes
+ * bulletins and counts alerts for trends; intake staff also enter, correct and retract reports; a
+ * coordinator also purges reports and manages partners, agreements and staff. A call not named here
+ * needs a coordinator: a new call is closed until someone decides who may make it.
  */
 public final class Permissions {
   private static final Map<String, StaffRole> NEEDED =
@@ -25,6 +26,10 @@ public final class Permissions {
               StaffRole.STAFF_ROLE_VIEWER),
           Map.entry(
               ClientServiceGrpc.getRenderBulletinMethod().getFullMethodName(),
+              StaffRole.STAFF_ROLE_VIEWER),
+          // Counts only, suppressed below 5, and no criterion that names a person (STAT-1).
+          Map.entry(
+              StatsServiceGrpc.getCountAlertsMethod().getFullMethodName(),
               StaffRole.STAFF_ROLE_VIEWER),
           Map.entry(
               ClientServiceGrpc.getSubmitReportMethod().getFullMethodName(),

@@ -77,8 +77,11 @@ import org.bdx.node.signing.AlertSigner;
 import org.bdx.node.signing.AlertVerifier;
 import org.bdx.node.signing.HopSigner;
 import org.bdx.node.staff.ClientApi;
+import org.bdx.node.stats.AlertCounter;
+import org.bdx.node.stats.StatsApi;
 import org.bdx.node.store.AgreementRecord;
 import org.bdx.node.store.AlertStore;
+import org.bdx.node.store.CurrentAlerts;
 import org.bdx.node.store.DeliveryStore;
 import org.bdx.node.store.KeyLogStore;
 import org.bdx.node.store.NodeDatabase;
@@ -167,6 +170,7 @@ public final class Node implements AutoCloseable {
   }
 
   private final DistributionApi distributionApi;
+  private final StatsApi statsApi;
   private final Optional<BulletinTimer> bulletinTimer;
   private final FederationApi federationApi;
   private final Keepalive keepalive;
@@ -377,6 +381,7 @@ public final class Node implements AutoCloseable {
             deliveries,
             distributionSettings,
             clock);
+    this.statsApi = new StatsApi(new AlertCounter(new CurrentAlerts(db), clock), audit);
     this.bulletinTimer =
         deliveries.map(
             d -> new BulletinTimer(d, distributionSettings, deliveryRows, alerts, clock));
@@ -853,6 +858,11 @@ public final class Node implements AutoCloseable {
             new CredentialCheck(staff::authenticate)),
         ServerInterceptors.intercept(
             RequestDecoding.strict(distributionApi.bindService()),
+            new ErrorMapping(),
+            new AuditActor(),
+            new CredentialCheck(staff::authenticate)),
+        ServerInterceptors.intercept(
+            RequestDecoding.strict(statsApi.bindService()),
             new ErrorMapping(),
             new AuditActor(),
             new CredentialCheck(staff::authenticate)));
