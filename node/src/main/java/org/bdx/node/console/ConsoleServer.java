@@ -184,7 +184,7 @@ public final class ConsoleServer implements AutoCloseable {
     if (path.equals("/")) {
       redirect(ex, "/check");
     } else if (path.equals("/report")) {
-      send(ex, 200, "text/html", pages.newReport(s, ReportForm.empty()));
+      send(ex, 200, "text/html", pages.reportPage(s, query(ex)));
     } else if (path.equals("/check")) {
       send(ex, 200, "text/html", pages.check(s, "", null));
     } else if (path.startsWith("/alert/")) {
@@ -230,6 +230,8 @@ public final class ConsoleServer implements AutoCloseable {
         redirect(ex, "/login");
       }
       case "/report" -> call(ex, s, stub -> pages.submitReport(s, stub, form));
+      case "/report/draft" -> call(ex, s, stub -> pages.saveDraft(s, form));
+      case "/report/discard" -> call(ex, s, stub -> pages.discardDraft(s));
       case "/check" -> call(ex, s, stub -> pages.search(s, stub, form.get("q"), form.get("as")));
       default -> {
         if (path.startsWith("/report/") && path.endsWith("/consent")) {

@@ -50,6 +50,24 @@ final class Form {
     return fields.getOrDefault(name, List.of());
   }
 
+  /** The same fields without {@code name} (a draft is kept without the form's CSRF token). */
+  Form without(String name) {
+    Map<String, List<String>> m = new LinkedHashMap<>(fields);
+    m.remove(name);
+    return new Form(m);
+  }
+
+  /** How many characters the names and values hold, for bounding what a session keeps. */
+  int chars() {
+    int n = 0;
+    for (Map.Entry<String, List<String>> e : fields.entrySet()) {
+      for (String v : e.getValue()) {
+        n += e.getKey().length() + v.length();
+      }
+    }
+    return n;
+  }
+
   /** The value split into one entry per line or comma, blanks dropped. */
   List<String> list(String name) {
     List<String> out = new ArrayList<>();

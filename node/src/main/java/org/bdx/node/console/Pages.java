@@ -68,16 +68,43 @@ final class Pages {
     return Html.page("Log in", null, null, body);
   }
 
-  String newReport(Session s, ReportForm form) {
-    return Html.page("New report", s.who, s.csrf, form.render(s.csrf));
+  /**
+   * The new-report page as {@code GET /report} shows it: the session's kept draft if there is one,
+   * else an empty form.
+   */
+  String reportPage(Session s, String query) {
+    Optional<Form> draft = s.draft();
+    String note;
+    if (flag(query, "kept")) {
+      note = status("Draft saved. It is kept here until you log out; nothing of it is shared.");
+    } else if (flag(query, "discarded")) {
+      note = status("The draft is discarded.");
+    } else if (draft.isPresent()) {
+      note = status("This is your saved draft. It is not a report until you save it.");
+    } else {
+      note = "";
+    }
+    return newReport(s, draft.map(ReportForm::of).orElseGet(ReportForm::empty), note);
   }
 
-  /** Submits the report; on the node's field violations, the form again with them in place. */
+  private String newReport(Session s, ReportForm form, String noteHtml) {
+    return Html.page(
+        "New report", s.who, s.csrf, noteHtml + form.render(s.csrf, s.draft().isPresent()));
+  }
+
+  /**
+   * Submits the report; on the node's field violations, the form again with them in place. What was
+   * typed is kept as the session's draft until the report is saved, so a failed submit loses
+   * nothing even if the page is reloaded.
+   */
   Answer submitReport(Session s, ClientServiceBlockingStub stub, Form submitted) {
     ReportForm form = ReportForm.of(submitted);
+    boolean kept = s.keepDraft(submitted);
+    String note =
+        kept ? status("What you typed is kept as a draft until you log out or save it.") : "";
     var report = form.toReport();
     if (form.hasErrors()) {
-      return Answer.page(400, newReport(s, form));
+      return Answer.page(400, newReport(s, form, note));
     }
     SubmitReportResponse r;
     try {
@@ -88,9 +115,34 @@ final class Pages {
         throw e;
       }
       v.forEach(f -> form.violation(f.getField(), f.getDescription()));
-      return Answer.page(400, newReport(s, form));
+      return Answer.page(400, newReport(s, form, note));
     }
+    s.dropDraft();
     return Answer.redirect(alertLink(r.getAlert()) + "&saved");
+  }
+
+  /** "Save draft": keeps what was typed in the session, unchecked, and shows it again. */
+  Answer saveDraft(Session s, Form typed) {
+    if (!s.keepDraft(typed)) {
+      return Answer.page(
+          413,
+          newReport(
+              s,
+              ReportForm.of(typed),
+              "<p class=\"error\" role=\"alert\">This draft is too long to keep. Shorten the"
+                  + " account, or save the report.</p>"));
+    }
+    return Answer.redirect("/report?kept");
+  }
+
+  /** "Discard draft": forgets the session's draft and shows an empty form. */
+  Answer discardDraft(Session s) {
+    s.dropDraft();
+    return Answer.redirect("/report?discarded");
+  }
+
+  private static String status(String text) {
+    return "<p class=\"note\" role=\"status\">" + esc(text) + "</p>";
   }
 
   String check(Session s, String q, String results) {

@@ -136,8 +136,18 @@ final class ReportForm {
     }
   }
 
-  /** The form, filled with what was typed and the errors next to their fields. */
-  String render(String csrf) {
+  /** Work settings indoors, where no vehicle is asked for (the vehicle fields are hidden). */
+  static final List<String> INDOOR =
+      List.of(
+          Vocabulary.word(WorkSetting.WORK_SETTING_INCALL),
+          Vocabulary.word(WorkSetting.WORK_SETTING_INDOOR));
+
+  /**
+   * The form, filled with what was typed and the errors next to their fields.
+   *
+   * @param draftKept whether the session holds a draft of it, which the form then offers to discard
+   */
+  String render(String csrf, boolean draftKept) {
     StringBuilder b = new StringBuilder();
     if (hasErrors()) {
       b.append(
@@ -152,6 +162,8 @@ final class ReportForm {
     b.append(select("time_of_day", "Time of day", TimeOfDay.class));
     b.append(input("area", "Area: neighbourhood, district or town (required)", "text", true));
     b.append(select("work_setting", "Where it happened", WorkSetting.class));
+    b.append(
+        "<p class=\"hint\">For in-call and indoor work the vehicle questions are left out.</p>");
     b.append("</fieldset>");
     b.append(harms());
     b.append("<fieldset><legend>About the aggressor</legend>");
@@ -169,7 +181,11 @@ final class ReportForm {
             || !values.get("vehicle_description").isEmpty()
             || errors.containsKey("vehicle_plate")
             || errors.containsKey("vehicle_description");
-    b.append("<details").append(vehicleOpen ? " open" : "").append("><summary>Vehicle</summary>");
+    // Hidden by the style sheet alone when an indoor setting is chosen (no script), unless it
+    // already holds something: what was typed is never sent unseen.
+    b.append("<details class=\"vehicle")
+        .append(vehicleOpen ? " filled\" open" : "\"")
+        .append("><summary>Vehicle</summary>");
     b.append(input("vehicle_description", "Make, model, colour, marks", "text", false));
     b.append(input("vehicle_plate", "Licence plate, even partial", "text", false));
     b.append("</details>");
@@ -183,7 +199,20 @@ final class ReportForm {
             false));
     b.append("</fieldset>");
     b.append(consent());
-    b.append("<p><button type=\"submit\">Save the report and issue the warning</button></p>");
+    // The first button is the one Enter presses: saving the report, as before.
+    b.append(
+        "<p class=\"actions\"><button type=\"submit\">Save the report and issue the warning</button>");
+    b.append(
+        " <button type=\"submit\" formaction=\"/report/draft\" class=\"secondary\">Save draft"
+            + "</button>");
+    if (draftKept) {
+      b.append(
+          " <button type=\"submit\" formaction=\"/report/discard\" class=\"secondary\">Discard"
+              + " draft</button>");
+    }
+    b.append(
+        "</p><p class=\"hint\">A draft is kept on this node only until you log out or the"
+            + " console logs you out; it is not a report and nothing of it is shared.</p>");
     b.append("</form>");
     return b.toString();
   }

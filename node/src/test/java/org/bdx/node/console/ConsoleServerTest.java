@@ -200,6 +200,81 @@ class ConsoleServerTest {
   }
 
   @Test
+  void draft_saved_isShownOnReload_andDiscardForgetsIt() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    Map<String, String> form = validReport(csrf, "555 010 0011", "");
+    form.remove("incident_date");
+    form.put("narrative", "half told, to be finished");
+    HttpResponse<String> saved = b.post("/report/draft", form, Map.of());
+    assertThat(saved.statusCode()).isEqualTo(303);
+    assertThat(saved.headers().firstValue("Location")).hasValue("/report?kept");
+    assertThat(b.get("/report?kept").body()).contains("Draft saved");
+    String reload = b.get("/report").body();
+    assertThat(reload)
+        .contains("This is your saved draft")
+        .contains("value=\"555 010 0011\"")
+        .contains("half told, to be finished</textarea>")
+        .contains("formaction=\"/report/discard\"")
+        // A draft is not checked: no error for the missing date.
+        .doesNotContain("Nothing was saved");
+    // Nothing was stored as a report.
+    assertThat(b.search("555 010 0011").body()).contains("No warnings");
+
+    HttpResponse<String> discarded = b.post("/report/discard", form, Map.of());
+    assertThat(discarded.headers().firstValue("Location")).hasValue("/report?discarded");
+    assertThat(b.get("/report").body())
+        .doesNotContain("555 010 0011")
+        .doesNotContain("formaction=\"/report/discard\"");
+  }
+
+  @Test
+  void draft_isKeptWhenASubmitFailsValidation_andDroppedOnceSaved() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    Map<String, String> form = validReport(csrf, "555 010 0012", "");
+    form.remove("area");
+    HttpResponse<String> bad = b.post("/report", form, Map.of());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("kept as a draft");
+    // A reload after the failed submit: what was typed is still there.
+    assertThat(b.get("/report").body())
+        .contains("This is your saved draft")
+        .contains("value=\"555 010 0012\"");
+
+    assertThat(b.post("/report", validReport(csrf, "555 010 0012", ""), Map.of()).statusCode())
+        .isEqualTo(303);
+    assertThat(b.get("/report").body())
+        .doesNotContain("This is your saved draft")
+        .doesNotContain("555 010 0012");
+  }
+
+  @Test
+  void draft_isGoneAfterLogout() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    b.post("/report/draft", validReport(csrf, "555 010 0013", ""), Map.of());
+    b.post("/logout", new LinkedHashMap<>(Map.of("csrf", csrf)), Map.of());
+    b.login(home.readClientToken());
+    assertThat(b.get("/report").body()).doesNotContain("555 010 0013");
+  }
+
+  @Test
+  void draft_tooLongToKeep_isRefusedInPlainWords_andTheFormKeepsWhatWasTyped() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    Map<String, String> form = validReport(b.csrf("/report"), "555 010 0014", "");
+    form.put("narrative", "x".repeat(Sessions.MAX_DRAFT_CHARS));
+    HttpResponse<String> r = b.post("/report/draft", form, Map.of());
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(r.body()).contains("too long to keep").contains("value=\"555 010 0014\"");
+    assertThat(b.get("/report").body()).doesNotContain("This is your saved draft");
+  }
+
+  @Test
   void report_aTamperedChoice_isNamedAtItsField_andNotSent() throws Exception {
     Browser b = new Browser();
     b.login(home.readClientToken());

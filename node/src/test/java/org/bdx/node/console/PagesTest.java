@@ -37,4 +37,36 @@ class PagesTest {
   void summary_ordinaryAlert_hasNoCaution() {
     assertThat(pages.summary(received().build())).doesNotContain("Caution");
   }
+
+  @Test
+  void css_hidesTheVehicleFields_forEachIndoorSetting_andNoOther() {
+    for (String w : ReportForm.INDOOR) {
+      assertThat(Pages.css())
+          .contains(
+              "form:has(#work_setting option[value=" + w + "]:checked) .vehicle:not(.filled)");
+    }
+    assertThat(ReportForm.INDOOR).containsExactlyInAnyOrder("incall", "indoor");
+    assertThat(Pages.css()).doesNotContain("option[value=street]").doesNotContain("outcall");
+  }
+
+  @Test
+  void reportForm_vehicleSection_isMarkedFilledOnlyWhenItHoldsSomething() {
+    assertThat(ReportForm.empty().render("t", false))
+        .contains("<details class=\"vehicle\"><summary>Vehicle</summary>");
+    assertThat(
+            ReportForm.of(Form.parse("work_setting=incall&vehicle_plate=KXR")).render("t", false))
+        .contains("<details class=\"vehicle filled\" open>");
+  }
+
+  @Test
+  void reportForm_offersDiscard_onlyWhenADraftIsKept() {
+    assertThat(ReportForm.empty().render("t", false))
+        .contains("formaction=\"/report/draft\"")
+        .doesNotContain("/report/discard");
+    assertThat(ReportForm.empty().render("t", true)).contains("formaction=\"/report/discard\"");
+    // Enter in a field presses the first button: saving the report, not the draft.
+    String form = ReportForm.empty().render("t", true);
+    assertThat(form.indexOf("Save the report and issue the warning"))
+        .isLessThan(form.indexOf("Save draft"));
+  }
 }
