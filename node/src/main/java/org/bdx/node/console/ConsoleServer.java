@@ -186,7 +186,7 @@ public final class ConsoleServer implements AutoCloseable {
     } else if (path.equals("/report")) {
       send(ex, 200, "text/html", pages.reportPage(s, query(ex)));
     } else if (path.equals("/check")) {
-      send(ex, 200, "text/html", pages.check(s, "", null));
+      send(ex, 200, "text/html", pages.check(s, "", SearchFilters.none(), null));
     } else if (path.startsWith("/alert/")) {
       call(ex, s, stub -> pages.alert(s, stub, path.substring("/alert/".length()), query(ex)));
     } else {
@@ -232,7 +232,7 @@ public final class ConsoleServer implements AutoCloseable {
       case "/report" -> call(ex, s, stub -> pages.submitReport(s, stub, form));
       case "/report/draft" -> call(ex, s, stub -> pages.saveDraft(s, form));
       case "/report/discard" -> call(ex, s, stub -> pages.discardDraft(s));
-      case "/check" -> call(ex, s, stub -> pages.search(s, stub, form.get("q"), form.get("as")));
+      case "/check" -> call(ex, s, stub -> pages.search(s, stub, form));
       default -> {
         if (path.startsWith("/report/") && path.endsWith("/consent")) {
           String id = path.substring("/report/".length(), path.length() - "/consent".length());

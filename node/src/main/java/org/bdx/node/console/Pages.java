@@ -145,7 +145,7 @@ final class Pages {
     return "<p class=\"note\" role=\"status\">" + esc(text) + "</p>";
   }
 
-  String check(Session s, String q, String results) {
+  String check(Session s, String q, SearchFilters filters, String results) {
     String body =
         """
         <form method="post" action="/check" role="search">
@@ -154,25 +154,40 @@ final class Pages {
         <label for="q">Phone number in any format, part of a plate, or words</label>
         <input type="search" id="q" name="q" value="%s">
         </div>
+        %s
         <p><button type="submit">Check</button></p>
         </form>
         %s
         """
-            .formatted(Html.csrfField(s.csrf), esc(q), results == null ? "" : results);
+            .formatted(
+                Html.csrfField(s.csrf), esc(q), filters.render(), results == null ? "" : results);
     return Html.page("Check a number or plate", s.who, s.csrf, body);
   }
 
   /**
-   * Searches the one box: a phone number when it reads as one in this node's region, else a plate
-   * fragment when it has a digit or is one short word, else words; {@code as} ("plate" or "words")
-   * overrides the guess, and the results offer the other reading where one short word could be
-   * either. The node normalises each.
+   * Searches the one box, narrowed by the filters beside it: a phone number when the box reads as
+   * one in this node's region, else a plate fragment when it has a digit or is one short word, else
+   * words; {@code as} ("plate" or "words") overrides the guess, and the results offer the other
+   * reading where one short word could be either. The node normalises each. An empty box with a
+   * filter lists what the filters alone match.
    */
-  Answer search(Session s, ClientServiceBlockingStub stub, String q, String as) {
-    if (q.isBlank()) {
-      return Answer.page(check(s, q, "<p class=\"error\">Type a number, plate or words.</p>"));
+  Answer search(Session s, ClientServiceBlockingStub stub, Form form) {
+    String q = form.get("q");
+    String as = form.get("as");
+    SearchFilters filters = SearchFilters.of(form);
+    if (filters.hasErrors()) {
+      return Answer.page(400, check(s, q, filters, null));
     }
-    SearchAlertsRequest.Builder req = SearchAlertsRequest.newBuilder().setPageSize(50);
+    if (q.isBlank() && filters.isEmpty()) {
+      return Answer.page(
+          check(
+              s,
+              q,
+              filters,
+              "<p class=\"error\">Type a number, plate or words, or give an area or dates.</p>"));
+    }
+    SearchAlertsRequest.Builder req =
+        filters.applyTo(SearchAlertsRequest.newBuilder()).setPageSize(50);
     String searched;
     String other = null;
     Optional<String> e164 = phones.toE164(q);
@@ -180,19 +195,37 @@ final class Pages {
         as.equals("plate")
             || (!as.equals("words")
                 && (q.chars().anyMatch(Character::isDigit) || q.matches("\\p{L}{1,8}")));
-    if (e164.isPresent() && as.isEmpty()) {
+    if (q.isBlank()) {
+      searched = "";
+    } else if (e164.isPresent() && as.isEmpty()) {
       req.setPhone(q);
-      searched = "phone number " + PhoneNumbers.forReading(e164.get());
+      searched = "the phone number " + PhoneNumbers.forReading(e164.get());
     } else if (plate) {
       req.setPlate(q);
-      searched = "plate containing " + q;
+      searched = "the plate containing " + q;
       other = q.chars().anyMatch(Character::isDigit) ? null : "words";
     } else {
       req.setText(q);
-      searched = "words " + q;
+      searched = "the words " + q;
       other = q.matches("\\p{L}{1,8}") ? "plate" : null;
     }
-    SearchAlertsResponse r = stub.searchAlerts(req.build());
+    SearchAlertsResponse r;
+    try {
+      r = stub.searchAlerts(req.build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+        throw e;
+      }
+      return Answer.page(
+          400,
+          check(
+              s,
+              q,
+              filters,
+              "<p class=\"error\" role=\"alert\">The node could not search with this: "
+                  + esc(e.getStatus().getDescription())
+                  + ".</p>"));
+    }
     StringBuilder b = new StringBuilder();
     b.append("<section aria-labelledby=\"results\"><h2 id=\"results\">")
         .append(
@@ -201,8 +234,9 @@ final class Pages {
               case 1 -> "1 warning";
               default -> r.getAlertsCount() + " warnings";
             })
-        .append(" for the ")
-        .append(esc(searched))
+        .append(q.isBlank() ? "" : " for ")
+        .append(q.isBlank() ? "" : esc(searched))
+        .append(esc(filters.describe()))
         .append("</h2>");
     if (other != null) {
       b.append("<form method=\"post\" action=\"/check\">")
@@ -211,7 +245,9 @@ final class Pages {
           .append(esc(q))
           .append("\"><input type=\"hidden\" name=\"as\" value=\"")
           .append(other)
-          .append("\"><button type=\"submit\">Search for ")
+          .append("\">")
+          .append(filters.hiddenFields())
+          .append("<button type=\"submit\">Search for ")
           .append(esc(q))
           .append(other.equals("words") ? " as words instead" : " as part of a plate instead")
           .append("</button></form>");
@@ -224,7 +260,7 @@ final class Pages {
       b.append("<li class=\"card\">").append(summary(a)).append("</li>");
     }
     b.append("</ul></section>");
-    return Answer.page(check(s, q, b.toString()));
+    return Answer.page(check(s, q, filters, b.toString()));
   }
 
   Answer alert(Session s, ClientServiceBlockingStub stub, String id, String query) {

@@ -309,6 +309,67 @@ class ConsoleServerTest {
   }
 
   @Test
+  void check_areaAndDateFilters_narrowTheOneBox() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    Map<String, String> east = validReport(csrf, "555 010 0021", "");
+    east.put("incident_date", today.minusDays(10).toString());
+    assertThat(b.post("/report", east, Map.of()).statusCode()).isEqualTo(303);
+    Map<String, String> west = validReport(csrf, "555 010 0022", "");
+    west.put("area", "Westend");
+    west.put("incident_date", today.minusDays(1).toString());
+    west.put("aggressor_description", "tall, red cap");
+    assertThat(b.post("/report", west, Map.of()).statusCode()).isEqualTo(303);
+    east.put("phone_numbers", "555 010 0023");
+    east.put("aggressor_description", "red cap");
+    assertThat(b.post("/report", east, Map.of()).statusCode()).isEqualTo(303);
+
+    HttpResponse<String> inWest = b.check(Map.of("q", "red cap", "area", "westend"));
+    assertThat(inWest.body())
+        .contains("1 warning for the words red cap in westend")
+        .contains("010-0022")
+        .doesNotContain("010-0023")
+        // The filters stay filled in.
+        .contains("id=\"area\" name=\"area\" value=\"westend\"");
+    HttpResponse<String> recent =
+        b.check(Map.of("q", "red cap", "since", today.minusDays(3).toString()));
+    assertThat(recent.body()).contains("1 warning for the words red cap from").contains("010-0022");
+    HttpResponse<String> older =
+        b.check(
+            Map.of(
+                "q", "",
+                "since", today.minusDays(20).toString(),
+                "until", today.minusDays(5).toString()));
+    assertThat(older.body())
+        .contains("2 warnings from")
+        .contains("010-0021")
+        .contains("010-0023")
+        .doesNotContain("010-0022");
+  }
+
+  @Test
+  void check_aBadDateRange_isSaidInPlainWordsAtTheField() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    HttpResponse<String> backwards =
+        b.check(Map.of("q", "555 010 0024", "since", "2026-11-30", "until", "2026-11-01"));
+    assertThat(backwards.statusCode()).isEqualTo(400);
+    assertThat(backwards.body())
+        .contains("id=\"until-error\">The last date is before the first date.")
+        .contains("aria-describedby=\"until-error\"");
+    HttpResponse<String> notADate = b.check(Map.of("q", "", "since", "last tuesday"));
+    assertThat(notADate.statusCode()).isEqualTo(400);
+    assertThat(notADate.body()).contains("The first date is not a date.");
+    // Twin: a range the right way round is searched.
+    assertThat(
+            b.check(Map.of("q", "555 010 0024", "since", "2026-11-01", "until", "2026-11-30"))
+                .statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
   void check_oneShortWord_isReadAsAPlate_andOffersTheWordsReading() throws Exception {
     Browser b = new Browser();
     b.login(home.readClientToken());
@@ -515,6 +576,12 @@ class ConsoleServerTest {
 
     HttpResponse<String> search(String q) throws Exception {
       return post("/check", new LinkedHashMap<>(Map.of("csrf", csrf("/check"), "q", q)), Map.of());
+    }
+
+    HttpResponse<String> check(Map<String, String> fields) throws Exception {
+      Map<String, String> form = new LinkedHashMap<>(fields);
+      form.put("csrf", csrf("/check"));
+      return post("/check", form, Map.of());
     }
 
     String csrf(String page) throws Exception {
