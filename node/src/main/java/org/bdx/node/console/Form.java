@@ -31,6 +31,18 @@ final class Form {
     return new Form(m);
   }
 
+  /** A form holding one value per name, in order; empty values are left out. */
+  static Form of(Map<String, String> values) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    values.forEach(
+        (k, v) -> {
+          if (v != null && !v.isEmpty()) {
+            m.put(k, List.of(v));
+          }
+        });
+    return new Form(m);
+  }
+
   private static String decode(String s) {
     try {
       return URLDecoder.decode(s, StandardCharsets.UTF_8);

@@ -268,7 +268,17 @@ final class Pages {
     AlertView a =
         stub.getAlert(GetAlertRequest.newBuilder().setAlertId(id).setOriginNodeId(origin).build())
             .getAlert();
+    return Answer.page(alertPage(s, a, query, null));
+  }
+
+  /**
+   * A warning's page: its card, then what the session's person may do with it.
+   *
+   * @param failedUpdate the update form as sent when the node refused it, or null
+   */
+  String alertPage(Session s, AlertView a, String query, ReportForm failedUpdate) {
     StringBuilder b = new StringBuilder();
+    b.append(AlertActions.notes(query));
     if (flag(query, "saved")) {
       b.append("<p class=\"note\" role=\"status\">The report is saved and its warning issued.")
           .append(a.getReportId().isEmpty() ? "" : " Report " + esc(a.getReportId()) + ".")
@@ -283,6 +293,7 @@ final class Pages {
           "<p class=\"note\" role=\"status\">The warning is retracted; partners are told.</p>");
     }
     b.append("<div class=\"card\">").append(summary(a)).append(details(a)).append("</div>");
+    b.append(AlertActions.updateSection(s, a, failedUpdate));
     boolean retractable =
         a.getLocal()
             && a.getStatus() != AlertStatus.ALERT_STATUS_RETRACTED
@@ -320,7 +331,8 @@ final class Pages {
           """
               .formatted(esc(a.getAlertId()), Html.csrfField(s.csrf)));
     }
-    return Answer.page(Html.page("Warning " + a.getAlertId(), s.who, s.csrf, b.toString()));
+    b.append(AlertActions.purgeSection(s, a));
+    return Html.page("Warning " + a.getAlertId(), s.who, s.csrf, b.toString());
   }
 
   Answer consent(Session s, ClientServiceBlockingStub stub, String reportId, Form form) {
@@ -421,7 +433,7 @@ final class Pages {
     }
   }
 
-  private static String alertLink(AlertView a) {
+  static String alertLink(AlertView a) {
     return "/alert/"
         + a.getAlertId()
         + "?origin="
@@ -429,11 +441,11 @@ final class Pages {
   }
 
   /** Whether the query has the bare word {@code name} among its parameters. */
-  private static boolean flag(String query, String name) {
+  static boolean flag(String query, String name) {
     return java.util.Arrays.asList(query.split("&")).contains(name);
   }
 
-  private static String param(String query, String name) {
+  static String param(String query, String name) {
     for (String p : query.split("&")) {
       if (p.startsWith(name + "=")) {
         return URLDecoder.decode(p.substring(name.length() + 1), StandardCharsets.UTF_8);

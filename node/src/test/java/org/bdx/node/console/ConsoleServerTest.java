@@ -452,6 +452,168 @@ class ConsoleServerTest {
     assertThat(b.get(alertPage).body()).contains("<dt>Version</dt><dd>2</dd>");
   }
 
+  /** Saves a report through the console; the path of its warning's page. */
+  private static String saved(Browser b, Map<String, String> form) throws Exception {
+    HttpResponse<String> r = b.post("/report", form, Map.of());
+    assertThat(r.statusCode()).isEqualTo(303);
+    return r.headers().firstValue("Location").orElseThrow();
+  }
+
+  private static String alertId(String alertPage) {
+    return alertPage.substring("/alert/".length(), alertPage.indexOf('?'));
+  }
+
+  @Test
+  void update_aggressorIdentified_issuesTheNextVersion_andAnEmptiedFieldIsCleared()
+      throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    Map<String, String> form = validReport(csrf, "555 010 0031", "");
+    form.put("modus_operandi", "asks to meet at the park");
+    String page = saved(b, form);
+    String before = b.get(page).body();
+    assertThat(before)
+        .contains("Update what is known")
+        .contains("asks to meet at the park</textarea>")
+        .contains("<dt>Version</dt><dd>1</dd>");
+    String id = alertId(page);
+
+    Map<String, String> update = new LinkedHashMap<>();
+    update.put("csrf", csrf);
+    update.put("aggressor_description", "");
+    update.put("names_used", "Dave");
+    update.put("phone_numbers", "+1 555-010-0031, 555 010 0032");
+    update.put("modus_operandi", "");
+    update.put("vehicle_plate", "KXR 4821");
+    update.put("severity", "high");
+    HttpResponse<String> r = b.post("/alert/" + id + "/update", update, Map.of());
+    assertThat(r.statusCode()).isEqualTo(303);
+    assertThat(r.headers().firstValue("Location").orElseThrow()).endsWith("&updated");
+    String after = b.get(r.headers().firstValue("Location").orElseThrow()).body();
+    assertThat(after)
+        .contains("The warning is updated")
+        .contains("<dt>Version</dt><dd>2</dd>")
+        .contains("<dt>Names used</dt><dd>Dave</dd>")
+        .contains("<dt>Plate</dt><dd>KXR4821</dd>")
+        .doesNotContain("asks to meet at the park");
+    assertThat(b.search("555 010 0032").body()).contains("1 warning for");
+    assertThat(b.search("KXR").body()).contains("1 warning for");
+  }
+
+  @Test
+  void update_withNothingChanged_issuesNoNewVersion() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    String page = saved(b, validReport(csrf, "555 010 0033", "KXR 4821"));
+    // The form as shown, sent back untouched.
+    Map<String, String> same = new LinkedHashMap<>();
+    same.put("csrf", csrf);
+    same.put("phone_numbers", "+1 555-010-0033");
+    same.put("vehicle_plate", "KXR4821");
+    HttpResponse<String> r = b.post("/alert/" + alertId(page) + "/update", same, Map.of());
+    assertThat(r.headers().firstValue("Location").orElseThrow()).endsWith("&unchanged");
+    assertThat(b.get(page).body()).contains("<dt>Version</dt><dd>1</dd>");
+  }
+
+  @Test
+  void update_aNumberThatIsNoPhone_isNamedAtItsField_andChangesNothing() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    String page = saved(b, validReport(csrf, "555 010 0034", ""));
+    HttpResponse<String> r =
+        b.post(
+            "/alert/" + alertId(page) + "/update",
+            new LinkedHashMap<>(Map.of("csrf", csrf, "phone_numbers", "not a number")),
+            Map.of());
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body())
+        .contains("Nothing was changed")
+        .contains("id=\"phone_numbers-error\"")
+        .contains("value=\"not a number\"");
+    assertThat(b.get(page).body()).contains("<dt>Version</dt><dd>1</dd>");
+  }
+
+  @Test
+  void purge_isOfferedOnlyToCoordinators_andTheNodeRefusesOthersAnyway() throws Exception {
+    Browser intake = new Browser();
+    intake.login(home.readClientToken());
+    String csrf = intake.csrf("/report");
+    String page = saved(intake, validReport(csrf, "555 010 0035", ""));
+    String shown = intake.get(page).body();
+    assertThat(shown).doesNotContain("Purge the report");
+    Matcher report = Pattern.compile("action=\"/report/([^/\"]+)/consent\"").matcher(shown);
+    assertThat(report.find()).isTrue();
+    HttpResponse<String> refused =
+        intake.post(
+            "/report/" + report.group(1) + "/purge",
+            new LinkedHashMap<>(Map.of("csrf", csrf, "confirm", "purge")),
+            Map.of());
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(intake.search("555 010 0035").body()).contains("1 warning for");
+
+    Browser coordinator = new Browser();
+    coordinator.login(addStaff("kim", StaffRole.STAFF_ROLE_COORDINATOR));
+    assertThat(coordinator.get(page).body())
+        .contains("Purge the report")
+        .contains("href=\"/report/" + report.group(1) + "/purge?alert=" + alertId(page) + "\"");
+  }
+
+  @Test
+  void purge_needsTheConfirmationPagesOwnPost_whichSaysWhatCannotBeUndone() throws Exception {
+    Browser b = new Browser();
+    b.login(addStaff("kim", StaffRole.STAFF_ROLE_COORDINATOR));
+    String csrf = b.csrf("/report");
+    String page = saved(b, validReport(csrf, "555 010 0036", ""));
+    Matcher link =
+        Pattern.compile("href=\"(/report/([^/\"]+)/purge\\?alert=[^\"]+)\"")
+            .matcher(b.get(page).body());
+    assertThat(link.find()).isTrue();
+    String reportId = link.group(2);
+
+    HttpResponse<String> confirm = b.get(link.group(1));
+    assertThat(confirm.statusCode()).isEqualTo(200);
+    assertThat(confirm.body())
+        .contains("<h1>Purge this report?</h1>")
+        .contains("Purging cannot be undone")
+        .contains("Its own key is destroyed first")
+        .contains("Partners that hold a copy are told to remove their copies")
+        .contains("name=\"confirm\" value=\"purge\"")
+        .contains("name=\"csrf\"");
+    // Still there: opening the confirmation page does nothing.
+    assertThat(b.search("555 010 0036").body()).contains("1 warning for");
+
+    // A post without the confirmation, or without the token, purges nothing.
+    HttpResponse<String> unconfirmed =
+        b.post(
+            "/report/" + reportId + "/purge", new LinkedHashMap<>(Map.of("csrf", csrf)), Map.of());
+    assertThat(unconfirmed.statusCode()).isEqualTo(400);
+    assertThat(unconfirmed.body()).contains("Nothing was purged");
+    HttpResponse<String> noToken =
+        b.post(
+            "/report/" + reportId + "/purge",
+            new LinkedHashMap<>(Map.of("confirm", "purge")),
+            Map.of());
+    assertThat(noToken.statusCode()).isEqualTo(403);
+    assertThat(b.search("555 010 0036").body()).contains("1 warning for");
+
+    HttpResponse<String> purged =
+        b.post(
+            "/report/" + reportId + "/purge",
+            new LinkedHashMap<>(Map.of("csrf", csrf, "confirm", "purge")),
+            Map.of());
+    assertThat(purged.statusCode()).isEqualTo(303);
+    String after = b.get(purged.headers().firstValue("Location").orElseThrow()).body();
+    assertThat(after)
+        .contains("The report is purged and its key destroyed. No partner held a copy.")
+        .contains("<dt>Status</dt><dd>retracted</dd>")
+        .doesNotContain("Purge the report")
+        .doesNotContain("Update what is known");
+    assertThat(b.search("555 010 0036").body()).contains("No warnings");
+  }
+
   @Test
   void aViewer_isOfferedNoNewReport_andTheNodeRefusesOneAnyway() throws Exception {
     String viewer = addStaff("sam", StaffRole.STAFF_ROLE_VIEWER);

@@ -69,4 +69,38 @@ class PagesTest {
     assertThat(form.indexOf("Save the report and issue the warning"))
         .isLessThan(form.indexOf("Save draft"));
   }
+
+  @Test
+  void between_takesOnlyOneWholeSegment() {
+    assertThat(ConsoleServer.between("/report/abc/purge", "/report/", "/purge")).isEqualTo("abc");
+    assertThat(ConsoleServer.between("/report//purge", "/report/", "/purge")).isNull();
+    assertThat(ConsoleServer.between("/report/a/b/purge", "/report/", "/purge")).isNull();
+    assertThat(ConsoleServer.between("/report/purge", "/report/", "/purge")).isNull();
+    assertThat(ConsoleServer.between("/alert/abc/update", "/report/", "/purge")).isNull();
+  }
+
+  @Test
+  void toUpdate_sendsOnlyWhatChanged_andClearsWhatWasEmptied() {
+    ReportForm current =
+        ReportForm.ofAlert(
+            AlertFields.newBuilder()
+                .setAggressorDescription("tall")
+                .setModusOperandi("park")
+                .addPhoneNumbers("+16045550177")
+                .build());
+    var u =
+        ReportForm.of(
+                Form.parse(
+                    "aggressor_description=tall&modus_operandi=&phone_numbers=%2B1+604-555-0177"
+                        + "&names_used=Dave&vehicle_plate=KXR"))
+            .toUpdate("abc", current);
+    assertThat(u.getAlertId()).isEqualTo("abc");
+    assertThat(u.getClearList()).containsExactly("modus_operandi");
+    assertThat(u.getChanges().getNamesUsedList()).containsExactly("Dave");
+    assertThat(u.getChanges().getVehicle().getPlate()).isEqualTo("KXR");
+    assertThat(u.getChanges().getAggressorDescription()).isEmpty();
+    assertThat(u.getChanges().getPhoneNumbersList()).isEmpty();
+    assertThat(ReportForm.changesNothing(u)).isFalse();
+    assertThat(ReportForm.changesNothing(current.toUpdate("abc", current))).isTrue();
+  }
 }
