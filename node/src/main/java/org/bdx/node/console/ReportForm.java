@@ -188,13 +188,13 @@ final class ReportForm {
             || !values.get("vehicle_description").isEmpty()
             || errors.containsKey("vehicle_plate")
             || errors.containsKey("vehicle_description");
-    // Hidden by the style sheet alone when an indoor setting is chosen (no script), unless it
-    // already holds something: what was typed is never sent unseen.
-    b.append("<details class=\"vehicle")
-        .append(vehicleOpen ? " filled\" open" : "\"")
+    // Hidden by the style sheet alone when an indoor setting is chosen (no script), unless a
+    // field holds something: its blank placeholder is how the style sheet tells it is empty.
+    b.append("<details class=\"vehicle\"")
+        .append(vehicleOpen ? " open" : "")
         .append("><summary>Vehicle</summary>");
-    b.append(input("vehicle_description", "Make, model, colour, marks", "text", false));
-    b.append(input("vehicle_plate", "Licence plate, even partial", "text", false));
+    b.append(input("vehicle_description", "Make, model, colour, marks", "text", false, " "));
+    b.append(input("vehicle_plate", "Licence plate, even partial", "text", false, " "));
     b.append("</details>");
     b.append("<fieldset><legend>The person reporting</legend>");
     b.append(textarea("narrative", "Their own account. Stays at this organization; never shared."));
@@ -420,6 +420,11 @@ final class ReportForm {
   }
 
   private String input(String name, String label, String type, boolean required) {
+    return input(name, label, type, required, null);
+  }
+
+  private String input(
+      String name, String label, String type, boolean required, String placeholder) {
     String err = errors.get(name);
     return "<div class=\"field\"><label for=\""
         + name
@@ -437,6 +442,7 @@ final class ReportForm {
         + esc(values.get(name))
         + "\""
         + (required ? " aria-required=\"true\"" : "")
+        + (placeholder == null ? "" : " placeholder=\"" + esc(placeholder) + "\"")
         + invalidAttrs(name, err)
         + "></div>";
   }

@@ -209,6 +209,13 @@ class ConsoleBrowserTest {
     assertThat(browser.switchTo().activeElement().getAttribute("id"))
         .isEqualTo("vehicle_description");
     assertNoAxeViolations("new report, street");
+
+    // A plate typed before the setting changes to indoor stays in sight: nothing is sent unseen.
+    browser.findElement(By.id("vehicle_plate")).sendKeys("KXR");
+    choose("work_setting", "indoor");
+    assertThat(browser.findElement(By.id("vehicle_plate")).isDisplayed()).isTrue();
+    browser.findElement(By.id("vehicle_plate")).clear();
+    assertThat(browser.findElement(By.cssSelector("details.vehicle")).isDisplayed()).isFalse();
   }
 
   @Test

@@ -43,19 +43,25 @@ class PagesTest {
     for (String w : ReportForm.INDOOR) {
       assertThat(Pages.css())
           .contains(
-              "form:has(#work_setting option[value=" + w + "]:checked) .vehicle:not(.filled)");
+              "form:has(#work_setting option[value="
+                  + w
+                  + "]:checked) .vehicle:not(:has(input:not(:placeholder-shown)))");
     }
     assertThat(ReportForm.INDOOR).containsExactlyInAnyOrder("incall", "indoor");
     assertThat(Pages.css()).doesNotContain("option[value=street]").doesNotContain("outcall");
   }
 
   @Test
-  void reportForm_vehicleSection_isMarkedFilledOnlyWhenItHoldsSomething() {
-    assertThat(ReportForm.empty().render("t", false))
-        .contains("<details class=\"vehicle\"><summary>Vehicle</summary>");
+  void reportForm_vehicleFields_haveTheBlankPlaceholderTheStyleSheetTellsEmptinessBy() {
+    String form = ReportForm.empty().render("t", false);
+    assertThat(form)
+        .contains("<details class=\"vehicle\"><summary>Vehicle</summary>")
+        .contains("id=\"vehicle_plate\" name=\"vehicle_plate\" value=\"\" placeholder=\" \"")
+        .contains(
+            "id=\"vehicle_description\" name=\"vehicle_description\" value=\"\" placeholder=\" \"");
     assertThat(
             ReportForm.of(Form.parse("work_setting=incall&vehicle_plate=KXR")).render("t", false))
-        .contains("<details class=\"vehicle filled\" open>");
+        .contains("<details class=\"vehicle\" open>");
   }
 
   @Test
