@@ -176,7 +176,14 @@ final class Pages {
     String as = form.get("as");
     SearchFilters filters = SearchFilters.of(form);
     if (filters.hasErrors()) {
-      return Answer.page(400, check(s, q, filters, null));
+      return Answer.page(
+          400,
+          check(
+              s,
+              q,
+              filters,
+              "<p class=\"error\" role=\"alert\">Not searched: please correct the dates marked"
+                  + " above.</p>"));
     }
     if (q.isBlank() && filters.isEmpty()) {
       return Answer.page(

@@ -357,6 +357,7 @@ class ConsoleServerTest {
         b.check(Map.of("q", "555 010 0024", "since", "2026-11-30", "until", "2026-11-01"));
     assertThat(backwards.statusCode()).isEqualTo(400);
     assertThat(backwards.body())
+        .contains("Not searched: please correct the dates marked above.")
         .contains("id=\"until-error\">The last date is before the first date.")
         .contains("aria-describedby=\"until-error\"");
     HttpResponse<String> notADate = b.check(Map.of("q", "", "since", "last tuesday"));
