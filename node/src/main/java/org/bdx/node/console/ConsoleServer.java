@@ -73,6 +73,7 @@ public final class ConsoleServer implements AutoCloseable {
   private final Function<String, Optional<Principal>> accounts;
   private final Sessions sessions;
   private final Pages pages;
+  private final AlertActions actions;
 
   private ConsoleServer(
       HttpServer http,
@@ -87,6 +88,7 @@ public final class ConsoleServer implements AutoCloseable {
     this.accounts = accounts;
     this.sessions = sessions;
     this.pages = new Pages(phones);
+    this.actions = new AlertActions(pages);
   }
 
   /**
@@ -184,11 +186,14 @@ public final class ConsoleServer implements AutoCloseable {
     if (path.equals("/")) {
       redirect(ex, "/check");
     } else if (path.equals("/report")) {
-      send(ex, 200, "text/html", pages.newReport(s, ReportForm.empty()));
+      send(ex, 200, "text/html", pages.reportPage(s, query(ex)));
     } else if (path.equals("/check")) {
-      send(ex, 200, "text/html", pages.check(s, "", null));
+      send(ex, 200, "text/html", pages.check(s, "", SearchFilters.none(), null));
     } else if (path.startsWith("/alert/")) {
       call(ex, s, stub -> pages.alert(s, stub, path.substring("/alert/".length()), query(ex)));
+    } else if (between(path, "/report/", "/purge") != null) {
+      String id = between(path, "/report/", "/purge");
+      call(ex, s, stub -> actions.confirmPurge(s, stub, id, query(ex)));
     } else {
       send(ex, 404, "text/html", Html.page("Not found", s.who, s.csrf, Pages.notFound()));
     }
@@ -230,11 +235,19 @@ public final class ConsoleServer implements AutoCloseable {
         redirect(ex, "/login");
       }
       case "/report" -> call(ex, s, stub -> pages.submitReport(s, stub, form));
-      case "/check" -> call(ex, s, stub -> pages.search(s, stub, form.get("q"), form.get("as")));
+      case "/report/draft" -> call(ex, s, stub -> pages.saveDraft(s, form));
+      case "/report/discard" -> call(ex, s, stub -> pages.discardDraft(s));
+      case "/check" -> call(ex, s, stub -> pages.search(s, stub, form));
       default -> {
         if (path.startsWith("/report/") && path.endsWith("/consent")) {
           String id = path.substring("/report/".length(), path.length() - "/consent".length());
           call(ex, s, stub -> pages.consent(s, stub, id, form));
+        } else if (between(path, "/alert/", "/update") != null) {
+          String id = between(path, "/alert/", "/update");
+          call(ex, s, stub -> actions.update(s, stub, id, form));
+        } else if (between(path, "/report/", "/purge") != null) {
+          String id = between(path, "/report/", "/purge");
+          call(ex, s, stub -> actions.purge(s, stub, id, form));
         } else if (path.startsWith("/alert/") && path.endsWith("/retract")) {
           String id = path.substring("/alert/".length(), path.length() - "/retract".length());
           call(ex, s, stub -> pages.retract(s, stub, id, form));
@@ -243,6 +256,18 @@ public final class ConsoleServer implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** The one path segment between {@code prefix} and {@code suffix}, or null if none. */
+  static String between(String path, String prefix, String suffix) {
+    if (!path.startsWith(prefix) || !path.endsWith(suffix)) {
+      return null;
+    }
+    if (path.length() <= prefix.length() + suffix.length()) {
+      return null;
+    }
+    String id = path.substring(prefix.length(), path.length() - suffix.length());
+    return id.contains("/") ? null : id;
   }
 
   private void login(HttpExchange ex, Session s, Form form) throws IOException {

@@ -31,6 +31,18 @@ final class Form {
     return new Form(m);
   }
 
+  /** A form holding one value per name, in order; empty values are left out. */
+  static Form of(Map<String, String> values) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    values.forEach(
+        (k, v) -> {
+          if (v != null && !v.isEmpty()) {
+            m.put(k, List.of(v));
+          }
+        });
+    return new Form(m);
+  }
+
   private static String decode(String s) {
     try {
       return URLDecoder.decode(s, StandardCharsets.UTF_8);
@@ -48,6 +60,24 @@ final class Form {
   /** Every value of {@code name}, as sent. */
   List<String> all(String name) {
     return fields.getOrDefault(name, List.of());
+  }
+
+  /** The same fields without {@code name} (a draft is kept without the form's CSRF token). */
+  Form without(String name) {
+    Map<String, List<String>> m = new LinkedHashMap<>(fields);
+    m.remove(name);
+    return new Form(m);
+  }
+
+  /** How many characters the names and values hold, for bounding what a session keeps. */
+  int chars() {
+    int n = 0;
+    for (Map.Entry<String, List<String>> e : fields.entrySet()) {
+      for (String v : e.getValue()) {
+        n += e.getKey().length() + v.length();
+      }
+    }
+    return n;
   }
 
   /** The value split into one entry per line or comma, blanks dropped. */

@@ -68,16 +68,43 @@ final class Pages {
     return Html.page("Log in", null, null, body);
   }
 
-  String newReport(Session s, ReportForm form) {
-    return Html.page("New report", s.who, s.csrf, form.render(s.csrf));
+  /**
+   * The new-report page as {@code GET /report} shows it: the session's kept draft if there is one,
+   * else an empty form.
+   */
+  String reportPage(Session s, String query) {
+    Optional<Form> draft = s.draft();
+    String note;
+    if (flag(query, "kept")) {
+      note = status("Draft saved. It is kept here until you log out; nothing of it is shared.");
+    } else if (flag(query, "discarded")) {
+      note = status("The draft is discarded.");
+    } else if (draft.isPresent()) {
+      note = status("This is your saved draft. It is not a report until you save it.");
+    } else {
+      note = "";
+    }
+    return newReport(s, draft.map(ReportForm::of).orElseGet(ReportForm::empty), note);
   }
 
-  /** Submits the report; on the node's field violations, the form again with them in place. */
+  private String newReport(Session s, ReportForm form, String noteHtml) {
+    return Html.page(
+        "New report", s.who, s.csrf, noteHtml + form.render(s.csrf, s.draft().isPresent()));
+  }
+
+  /**
+   * Submits the report; on the node's field violations, the form again with them in place. What was
+   * typed is kept as the session's draft until the report is saved, so a failed submit loses
+   * nothing even if the page is reloaded.
+   */
   Answer submitReport(Session s, ClientServiceBlockingStub stub, Form submitted) {
     ReportForm form = ReportForm.of(submitted);
+    boolean kept = s.keepDraft(submitted);
+    String note =
+        kept ? status("What you typed is kept as a draft until you log out or save it.") : "";
     var report = form.toReport();
     if (form.hasErrors()) {
-      return Answer.page(400, newReport(s, form));
+      return Answer.page(400, newReport(s, form, note));
     }
     SubmitReportResponse r;
     try {
@@ -88,12 +115,37 @@ final class Pages {
         throw e;
       }
       v.forEach(f -> form.violation(f.getField(), f.getDescription()));
-      return Answer.page(400, newReport(s, form));
+      return Answer.page(400, newReport(s, form, note));
     }
+    s.dropDraft();
     return Answer.redirect(alertLink(r.getAlert()) + "&saved");
   }
 
-  String check(Session s, String q, String results) {
+  /** "Save draft": keeps what was typed in the session, unchecked, and shows it again. */
+  Answer saveDraft(Session s, Form typed) {
+    if (!s.keepDraft(typed)) {
+      return Answer.page(
+          413,
+          newReport(
+              s,
+              ReportForm.of(typed),
+              "<p class=\"error\" role=\"alert\">This draft is too long to keep. Shorten the"
+                  + " account, or save the report.</p>"));
+    }
+    return Answer.redirect("/report?kept");
+  }
+
+  /** "Discard draft": forgets the session's draft and shows an empty form. */
+  Answer discardDraft(Session s) {
+    s.dropDraft();
+    return Answer.redirect("/report?discarded");
+  }
+
+  private static String status(String text) {
+    return "<p class=\"note\" role=\"status\">" + esc(text) + "</p>";
+  }
+
+  String check(Session s, String q, SearchFilters filters, String results) {
     String body =
         """
         <form method="post" action="/check" role="search">
@@ -102,25 +154,47 @@ final class Pages {
         <label for="q">Phone number in any format, part of a plate, or words</label>
         <input type="search" id="q" name="q" value="%s">
         </div>
+        %s
         <p><button type="submit">Check</button></p>
         </form>
         %s
         """
-            .formatted(Html.csrfField(s.csrf), esc(q), results == null ? "" : results);
+            .formatted(
+                Html.csrfField(s.csrf), esc(q), filters.render(), results == null ? "" : results);
     return Html.page("Check a number or plate", s.who, s.csrf, body);
   }
 
   /**
-   * Searches the one box: a phone number when it reads as one in this node's region, else a plate
-   * fragment when it has a digit or is one short word, else words; {@code as} ("plate" or "words")
-   * overrides the guess, and the results offer the other reading where one short word could be
-   * either. The node normalises each.
+   * Searches the one box, narrowed by the filters beside it: a phone number when the box reads as
+   * one in this node's region, else a plate fragment when it has a digit or is one short word, else
+   * words; {@code as} ("plate" or "words") overrides the guess, and the results offer the other
+   * reading where one short word could be either. The node normalises each. An empty box with a
+   * filter lists what the filters alone match.
    */
-  Answer search(Session s, ClientServiceBlockingStub stub, String q, String as) {
-    if (q.isBlank()) {
-      return Answer.page(check(s, q, "<p class=\"error\">Type a number, plate or words.</p>"));
+  Answer search(Session s, ClientServiceBlockingStub stub, Form form) {
+    String q = form.get("q");
+    String as = form.get("as");
+    SearchFilters filters = SearchFilters.of(form);
+    if (filters.hasErrors()) {
+      return Answer.page(
+          400,
+          check(
+              s,
+              q,
+              filters,
+              "<p class=\"error\" role=\"alert\">Not searched: please correct the dates marked"
+                  + " above.</p>"));
     }
-    SearchAlertsRequest.Builder req = SearchAlertsRequest.newBuilder().setPageSize(50);
+    if (q.isBlank() && filters.isEmpty()) {
+      return Answer.page(
+          check(
+              s,
+              q,
+              filters,
+              "<p class=\"error\">Type a number, plate or words, or give an area or dates.</p>"));
+    }
+    SearchAlertsRequest.Builder req =
+        filters.applyTo(SearchAlertsRequest.newBuilder()).setPageSize(50);
     String searched;
     String other = null;
     Optional<String> e164 = phones.toE164(q);
@@ -128,19 +202,37 @@ final class Pages {
         as.equals("plate")
             || (!as.equals("words")
                 && (q.chars().anyMatch(Character::isDigit) || q.matches("\\p{L}{1,8}")));
-    if (e164.isPresent() && as.isEmpty()) {
+    if (q.isBlank()) {
+      searched = "";
+    } else if (e164.isPresent() && as.isEmpty()) {
       req.setPhone(q);
-      searched = "phone number " + PhoneNumbers.forReading(e164.get());
+      searched = "the phone number " + PhoneNumbers.forReading(e164.get());
     } else if (plate) {
       req.setPlate(q);
-      searched = "plate containing " + q;
+      searched = "the plate containing " + q;
       other = q.chars().anyMatch(Character::isDigit) ? null : "words";
     } else {
       req.setText(q);
-      searched = "words " + q;
+      searched = "the words " + q;
       other = q.matches("\\p{L}{1,8}") ? "plate" : null;
     }
-    SearchAlertsResponse r = stub.searchAlerts(req.build());
+    SearchAlertsResponse r;
+    try {
+      r = stub.searchAlerts(req.build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+        throw e;
+      }
+      return Answer.page(
+          400,
+          check(
+              s,
+              q,
+              filters,
+              "<p class=\"error\" role=\"alert\">The node could not search with this: "
+                  + esc(e.getStatus().getDescription())
+                  + ".</p>"));
+    }
     StringBuilder b = new StringBuilder();
     b.append("<section aria-labelledby=\"results\"><h2 id=\"results\">")
         .append(
@@ -149,8 +241,9 @@ final class Pages {
               case 1 -> "1 warning";
               default -> r.getAlertsCount() + " warnings";
             })
-        .append(" for the ")
-        .append(esc(searched))
+        .append(q.isBlank() ? "" : " for ")
+        .append(q.isBlank() ? "" : esc(searched))
+        .append(esc(filters.describe()))
         .append("</h2>");
     if (other != null) {
       b.append("<form method=\"post\" action=\"/check\">")
@@ -159,7 +252,9 @@ final class Pages {
           .append(esc(q))
           .append("\"><input type=\"hidden\" name=\"as\" value=\"")
           .append(other)
-          .append("\"><button type=\"submit\">Search for ")
+          .append("\">")
+          .append(filters.hiddenFields())
+          .append("<button type=\"submit\">Search for ")
           .append(esc(q))
           .append(other.equals("words") ? " as words instead" : " as part of a plate instead")
           .append("</button></form>");
@@ -172,7 +267,7 @@ final class Pages {
       b.append("<li class=\"card\">").append(summary(a)).append("</li>");
     }
     b.append("</ul></section>");
-    return Answer.page(check(s, q, b.toString()));
+    return Answer.page(check(s, q, filters, b.toString()));
   }
 
   Answer alert(Session s, ClientServiceBlockingStub stub, String id, String query) {
@@ -180,7 +275,17 @@ final class Pages {
     AlertView a =
         stub.getAlert(GetAlertRequest.newBuilder().setAlertId(id).setOriginNodeId(origin).build())
             .getAlert();
+    return Answer.page(alertPage(s, a, query, null));
+  }
+
+  /**
+   * A warning's page: its card, then what the session's person may do with it.
+   *
+   * @param failedUpdate the update form as sent when the node refused it, or null
+   */
+  String alertPage(Session s, AlertView a, String query, ReportForm failedUpdate) {
     StringBuilder b = new StringBuilder();
+    b.append(AlertActions.notes(query));
     if (flag(query, "saved")) {
       b.append("<p class=\"note\" role=\"status\">The report is saved and its warning issued.")
           .append(a.getReportId().isEmpty() ? "" : " Report " + esc(a.getReportId()) + ".")
@@ -195,6 +300,7 @@ final class Pages {
           "<p class=\"note\" role=\"status\">The warning is retracted; partners are told.</p>");
     }
     b.append("<div class=\"card\">").append(summary(a)).append(details(a)).append("</div>");
+    b.append(AlertActions.updateSection(s, a, failedUpdate));
     boolean retractable =
         a.getLocal()
             && a.getStatus() != AlertStatus.ALERT_STATUS_RETRACTED
@@ -232,7 +338,8 @@ final class Pages {
           """
               .formatted(esc(a.getAlertId()), Html.csrfField(s.csrf)));
     }
-    return Answer.page(Html.page("Warning " + a.getAlertId(), s.who, s.csrf, b.toString()));
+    b.append(AlertActions.purgeSection(s, a));
+    return Html.page("Warning " + a.getAlertId(), s.who, s.csrf, b.toString());
   }
 
   Answer consent(Session s, ClientServiceBlockingStub stub, String reportId, Form form) {
@@ -333,7 +440,7 @@ final class Pages {
     }
   }
 
-  private static String alertLink(AlertView a) {
+  static String alertLink(AlertView a) {
     return "/alert/"
         + a.getAlertId()
         + "?origin="
@@ -341,11 +448,11 @@ final class Pages {
   }
 
   /** Whether the query has the bare word {@code name} among its parameters. */
-  private static boolean flag(String query, String name) {
+  static boolean flag(String query, String name) {
     return java.util.Arrays.asList(query.split("&")).contains(name);
   }
 
-  private static String param(String query, String name) {
+  static String param(String query, String name) {
     for (String p : query.split("&")) {
       if (p.startsWith(name + "=")) {
         return URLDecoder.decode(p.substring(name.length() + 1), StandardCharsets.UTF_8);

@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bdx.node.intake.Vocabulary;
+import org.bdx.node.search.PhoneNumbers;
+import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.Consent;
 import org.bdx.proto.v1.HarmCategory;
 import org.bdx.proto.v1.Report;
 import org.bdx.proto.v1.Severity;
 import org.bdx.proto.v1.TimeOfDay;
+import org.bdx.proto.v1.UpdateAlertRequest;
 import org.bdx.proto.v1.Vehicle;
 import org.bdx.proto.v1.WorkSetting;
 
@@ -73,7 +76,11 @@ final class ReportForm {
 
   /** Places one of the node's violations next to its field ({@code harms[2]} next to the harms). */
   void violation(String nodeField, String problem) {
-    String f = nodeField.replaceAll("\\[\\d+]$", "").replace("vehicle.", "vehicle_");
+    String f =
+        nodeField
+            .replaceFirst("^changes\\.", "")
+            .replaceAll("\\[\\d+]$", "")
+            .replace("vehicle.", "vehicle_");
     if (f.startsWith("consent")) {
       f = "audience";
     }
@@ -136,8 +143,18 @@ final class ReportForm {
     }
   }
 
-  /** The form, filled with what was typed and the errors next to their fields. */
-  String render(String csrf) {
+  /** Work settings indoors, where no vehicle is asked for (the vehicle fields are hidden). */
+  static final List<String> INDOOR =
+      List.of(
+          Vocabulary.word(WorkSetting.WORK_SETTING_INCALL),
+          Vocabulary.word(WorkSetting.WORK_SETTING_INDOOR));
+
+  /**
+   * The form, filled with what was typed and the errors next to their fields.
+   *
+   * @param draftKept whether the session holds a draft of it, which the form then offers to discard
+   */
+  String render(String csrf, boolean draftKept) {
     StringBuilder b = new StringBuilder();
     if (hasErrors()) {
       b.append(
@@ -152,6 +169,8 @@ final class ReportForm {
     b.append(select("time_of_day", "Time of day", TimeOfDay.class));
     b.append(input("area", "Area: neighbourhood, district or town (required)", "text", true));
     b.append(select("work_setting", "Where it happened", WorkSetting.class));
+    b.append(
+        "<p class=\"hint\">For in-call and indoor work the vehicle questions are left out.</p>");
     b.append("</fieldset>");
     b.append(harms());
     b.append("<fieldset><legend>About the aggressor</legend>");
@@ -169,9 +188,13 @@ final class ReportForm {
             || !values.get("vehicle_description").isEmpty()
             || errors.containsKey("vehicle_plate")
             || errors.containsKey("vehicle_description");
-    b.append("<details").append(vehicleOpen ? " open" : "").append("><summary>Vehicle</summary>");
-    b.append(input("vehicle_description", "Make, model, colour, marks", "text", false));
-    b.append(input("vehicle_plate", "Licence plate, even partial", "text", false));
+    // Hidden by the style sheet alone when an indoor setting is chosen (no script), unless a
+    // field holds something: its blank placeholder is how the style sheet tells it is empty.
+    b.append("<details class=\"vehicle\"")
+        .append(vehicleOpen ? " open" : "")
+        .append("><summary>Vehicle</summary>");
+    b.append(input("vehicle_description", "Make, model, colour, marks", "text", false, " "));
+    b.append(input("vehicle_plate", "Licence plate, even partial", "text", false, " "));
     b.append("</details>");
     b.append("<fieldset><legend>The person reporting</legend>");
     b.append(textarea("narrative", "Their own account. Stays at this organization; never shared."));
@@ -183,8 +206,132 @@ final class ReportForm {
             false));
     b.append("</fieldset>");
     b.append(consent());
-    b.append("<p><button type=\"submit\">Save the report and issue the warning</button></p>");
+    // The first button is the one Enter presses: saving the report, as before.
+    b.append(
+        "<p class=\"actions\"><button type=\"submit\">Save the report and issue the warning</button>");
+    b.append(
+        " <button type=\"submit\" formaction=\"/report/draft\" class=\"secondary\">Save draft"
+            + "</button>");
+    if (draftKept) {
+      b.append(
+          " <button type=\"submit\" formaction=\"/report/discard\" class=\"secondary\">Discard"
+              + " draft</button>");
+    }
+    b.append(
+        "</p><p class=\"hint\">A draft is kept on this node only until you log out or the"
+            + " console logs you out; it is not a report and nothing of it is shared.</p>");
     b.append("</form>");
+    return b.toString();
+  }
+
+  /**
+   * The fields the update form offers, as form names: what staff learn about the aggressor after
+   * the report (a name, another number, the car). Each maps to its report field path.
+   */
+  private static final Map<String, String> UPDATABLE = new LinkedHashMap<>();
+
+  static {
+    UPDATABLE.put("aggressor_description", "aggressor_description");
+    UPDATABLE.put("names_used", "names_used");
+    UPDATABLE.put("phone_numbers", "phone_numbers");
+    UPDATABLE.put("online_handles", "online_handles");
+    UPDATABLE.put("languages", "languages");
+    UPDATABLE.put("modus_operandi", "modus_operandi");
+    UPDATABLE.put("vehicle_description", "vehicle.description");
+    UPDATABLE.put("vehicle_plate", "vehicle.plate");
+    UPDATABLE.put("severity", "severity");
+  }
+
+  /** The update form filled with what this node's own warning now says. */
+  static ReportForm ofAlert(AlertFields f) {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("aggressor_description", f.getAggressorDescription());
+    v.put("names_used", String.join(", ", f.getNamesUsedList()));
+    v.put(
+        "phone_numbers",
+        String.join(", ", f.getPhoneNumbersList().stream().map(PhoneNumbers::forReading).toList()));
+    v.put("online_handles", String.join(", ", f.getOnlineHandlesList()));
+    v.put("languages", String.join(", ", f.getLanguagesList()));
+    v.put("modus_operandi", f.getModusOperandi());
+    v.put("vehicle_description", f.getVehicleDescription());
+    v.put("vehicle_plate", f.getVehiclePlate());
+    v.put(
+        "severity",
+        f.getSeverity() == Severity.SEVERITY_UNSPECIFIED ? "" : Vocabulary.word(f.getSeverity()));
+    return new ReportForm(Form.of(v));
+  }
+
+  /**
+   * What changed from {@code current} to this form, as an update: a field emptied is cleared, a
+   * field changed is set, a field as it was is left out (so the node keeps its own form of it). A
+   * choice that is not the vocabulary's is recorded as an error here.
+   */
+  UpdateAlertRequest toUpdate(String alertId, ReportForm current) {
+    Report.Builder changes = Report.newBuilder();
+    UpdateAlertRequest.Builder req = UpdateAlertRequest.newBuilder().setAlertId(alertId);
+    for (Map.Entry<String, String> e : UPDATABLE.entrySet()) {
+      String name = e.getKey();
+      if (values.list(name).equals(current.values.list(name))
+          && values.get(name).equals(current.values.get(name))) {
+        continue;
+      }
+      String v = values.get(name);
+      if (v.isEmpty()) {
+        req.addClear(e.getValue());
+        continue;
+      }
+      switch (name) {
+        case "aggressor_description" -> changes.setAggressorDescription(v);
+        case "names_used" -> changes.addAllNamesUsed(values.list(name));
+        case "phone_numbers" -> changes.addAllPhoneNumbers(values.list(name));
+        case "online_handles" -> changes.addAllOnlineHandles(values.list(name));
+        case "languages" -> changes.addAllLanguages(values.list(name));
+        case "modus_operandi" -> changes.setModusOperandi(v);
+        case "vehicle_description" -> changes.getVehicleBuilder().setDescription(v);
+        case "vehicle_plate" -> changes.getVehicleBuilder().setPlate(v);
+        case "severity" -> choice(name, () -> changes.setSeverity(Vocabulary.severity(v)));
+        default -> throw new IllegalStateException(name);
+      }
+    }
+    return req.setChanges(changes).build();
+  }
+
+  /** Whether an update asks for nothing: every field as it was. */
+  static boolean changesNothing(UpdateAlertRequest u) {
+    return u.getClearCount() == 0 && u.getChanges().equals(Report.getDefaultInstance());
+  }
+
+  /** The update form of a warning's page, filled and with the node's errors next to fields. */
+  String renderUpdate(String csrf, String alertId) {
+    StringBuilder b = new StringBuilder();
+    b.append("<form method=\"post\" action=\"/alert/")
+        .append(esc(alertId))
+        .append("/update\" novalidate>")
+        .append(Html.csrfField(csrf));
+    b.append("<h2 id=\"update\">Update what is known</h2>");
+    b.append(
+        "<p>For example when the aggressor is identified: add the name, number or plate. Emptying"
+            + " a field removes it. Partners get the new version.</p>");
+    if (hasErrors()) {
+      b.append(
+          "<div class=\"summary\" role=\"alert\"><p>Nothing was changed. Please correct the"
+              + " fields marked below.</p>");
+      b.append(fieldError(GENERAL, errors.get(GENERAL))).append("</div>");
+    }
+    b.append("<fieldset><legend>About the aggressor</legend>");
+    b.append(textarea("aggressor_description", "Description: appearance, age range, manner"));
+    b.append(input("names_used", "Names used (separate with commas)", "text", false));
+    b.append(
+        input("phone_numbers", "Phone numbers, any format (separate with commas)", "tel", false));
+    b.append(input("online_handles", "Online handles (separate with commas)", "text", false));
+    b.append(
+        input("languages", "Languages used, e.g. en, es (separate with commas)", "text", false));
+    b.append(textarea("modus_operandi", "How they operate (shared with partners)"));
+    b.append(input("vehicle_description", "Vehicle: make, model, colour, marks", "text", false));
+    b.append(input("vehicle_plate", "Licence plate, even partial", "text", false));
+    b.append(select("severity", "How serious", Severity.class));
+    b.append("</fieldset>");
+    b.append("<p><button type=\"submit\">Save the update</button></p></form>");
     return b.toString();
   }
 
@@ -273,6 +420,11 @@ final class ReportForm {
   }
 
   private String input(String name, String label, String type, boolean required) {
+    return input(name, label, type, required, null);
+  }
+
+  private String input(
+      String name, String label, String type, boolean required, String placeholder) {
     String err = errors.get(name);
     return "<div class=\"field\"><label for=\""
         + name
@@ -290,6 +442,7 @@ final class ReportForm {
         + esc(values.get(name))
         + "\""
         + (required ? " aria-required=\"true\"" : "")
+        + (placeholder == null ? "" : " placeholder=\"" + esc(placeholder) + "\"")
         + invalidAttrs(name, err)
         + "></div>";
   }

@@ -18,6 +18,13 @@ import org.bdx.node.access.Principal;
  * A session unused for {@link #idle} is gone: a console left open in the van logs itself out.
  */
 final class Sessions {
+  /**
+   * The most a report draft may hold, in characters typed: a little more than all of a report's
+   * fields may hold together (about 31,000 with a full narrative), so a report that could be saved
+   * can be kept as a draft, and a session never holds much more than that.
+   */
+  static final int MAX_DRAFT_CHARS = 32 * 1024;
+
   private final Map<String, Session> byId = new ConcurrentHashMap<>();
   private final Clock clock;
   private final Duration idle;
@@ -39,6 +46,12 @@ final class Sessions {
     final String credential;
     volatile long lastSeenMillis;
 
+    /**
+     * The new-report form as last kept, in memory only: gone with the session (logout, idle end,
+     * restart), never logged and never written to disk, since it may hold a report in progress.
+     */
+    private volatile Form draft;
+
     private Session(String id, String csrf, Principal who, String credential, long now) {
       this.id = id;
       this.csrf = csrf;
@@ -49,6 +62,29 @@ final class Sessions {
 
     boolean loggedIn() {
       return who != null;
+    }
+
+    /** The kept draft of a new report, if any. */
+    Optional<Form> draft() {
+      return Optional.ofNullable(draft);
+    }
+
+    /**
+     * Keeps {@code typed} (without its CSRF token) as this session's draft, replacing any other.
+     *
+     * @return false, keeping nothing new, when it holds more than {@link Sessions#MAX_DRAFT_CHARS}
+     */
+    boolean keepDraft(Form typed) {
+      Form d = typed.without("csrf");
+      if (d.chars() > MAX_DRAFT_CHARS) {
+        return false;
+      }
+      draft = d;
+      return true;
+    }
+
+    void dropDraft() {
+      draft = null;
     }
 
     /** Whether {@code presented} is this session's CSRF token, compared in constant time. */
@@ -74,6 +110,7 @@ final class Sessions {
   }
 
   void end(Session s) {
+    s.dropDraft();
     byId.remove(s.id);
   }
 
@@ -83,7 +120,15 @@ final class Sessions {
       return Optional.empty();
     }
     long now = clock.millis();
-    byId.values().removeIf(s -> now - s.lastSeenMillis >= idle.toMillis());
+    byId.values()
+        .removeIf(
+            s -> {
+              boolean gone = now - s.lastSeenMillis >= idle.toMillis();
+              if (gone) {
+                s.dropDraft();
+              }
+              return gone;
+            });
     Session s = byId.get(id);
     if (s == null) {
       return Optional.empty();

@@ -3,12 +3,13 @@ package org.bdx.node.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.File;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -18,8 +19,10 @@ import org.bdx.node.TestNodes;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.server.RunningNode;
+import org.bdx.proto.v1.AddStaffRequest;
+import org.bdx.proto.v1.AdminServiceGrpc;
+import org.bdx.proto.v1.StaffRole;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -29,74 +32,38 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 
 /**
- * The staff console in headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
- * which {@code scripts/test} installs), driven through Selenium as a person would use it; axe-core
- * (which {@code scripts/test} installs from npm under {@code .tools/axe}) checks each page against
- * WCAG 2.1 A and AA. Screenshots of each page go to {@code target/console-screenshots/}.
- *
- * <p>Skipped, saying why, only where the browser or axe-core is not installed and this is not CI
- * (on CI, where {@code scripts/test} installed both, their absence fails the test).
+ * The staff console in headless Chromium, driven through Selenium as a person would use it;
+ * axe-core checks each page against WCAG 2.1 A and AA, and each page's screenshot goes to {@code
+ * target/console-screenshots/} (see {@link Chromium}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Path AXE =
-      Path.of("..", ".tools", "axe", "node_modules", "axe-core", "axe.min.js");
-  private static final Path SHOTS = Path.of("target", "console-screenshots");
-
   @TempDir static Path tmp;
   private RunningNode node;
+  private Chromium chromium;
   private ChromeDriver browser;
   private String base;
-  private String axe;
+  private NodeHome home;
 
   @BeforeAll
   void start() throws Exception {
-    boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    String missing =
-        "headless Chromium is not installed (/usr/bin/chromium, /usr/bin/chromedriver):"
-            + " apt-get install chromium chromium-driver, or run ./scripts/test, which does";
-    if ("true".equals(System.getenv("CI"))) {
-      // On CI, scripts/test installed them: their absence is a broken build, not a skip.
-      assertThat(installed).as(missing).isTrue();
-      assertThat(AXE).as("axe-core under .tools/axe, which scripts/test installs").isRegularFile();
-    }
-    Assumptions.assumeTrue(installed, missing);
-    Assumptions.assumeTrue(
-        Files.isRegularFile(AXE),
-        "axe-core is not installed under .tools/axe: run ./scripts/test, which installs it");
-    axe = Files.readString(AXE);
-    NodeHome home = new NodeHome(tmp.resolve("n"));
+    Chromium.assumeInstalled();
+    home = new NodeHome(tmp.resolve("n"));
     NodeConfig.HostPort loopback = new NodeConfig.HostPort("127.0.0.1", 0);
     TestNodes.init(home, new NodeConfig("Org", loopback, loopback, "CA", Duration.ofDays(30), 0));
     node =
         RunningNode.start(
             home, TestNodes.PASSPHRASE, Clock.systemUTC(), loopback, loopback, List.of());
     base = "http://127.0.0.1:" + node.startConsole(loopback, Clock.systemUTC()).port();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    // No sandbox: CI runs as root, where Chromium's sandbox will not start.
-    options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1000,1400");
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-            .usingAnyFreePort()
-            .build();
-    browser = new ChromeDriver(service, options);
-    // A click that submits a form may return before the next page is there on a busy machine:
-    // looking an element up waits for it (bounded), rather than failing at once.
-    browser.manage().timeouts().implicitlyWait(java.time.Duration.ofSeconds(10));
-    Files.createDirectories(SHOTS);
+    chromium = Chromium.open();
+    browser = chromium.browser;
     this.token = home.readClientToken();
   }
 
@@ -104,8 +71,8 @@ class ConsoleBrowserTest {
 
   @AfterAll
   void stop() {
-    if (browser != null) {
-      browser.quit();
+    if (chromium != null) {
+      chromium.close();
     }
     if (node != null) {
       node.close();
@@ -219,6 +186,162 @@ class ConsoleBrowserTest {
     assertThat(browser.findElement(By.id("results")).getText()).startsWith("No warnings");
   }
 
+  @Test
+  @Order(6)
+  void vehicleFields_areHiddenForInCallWork_andBackInTheTabOrderForStreetWork() throws Exception {
+    browser.get(base + "/report");
+    choose("work_setting", "incall");
+    assertThat(browser.findElement(By.cssSelector("details.vehicle")).isDisplayed()).isFalse();
+    // With the keyboard alone: Tab from the last aggressor field skips the vehicle.
+    browser.findElement(By.id("modus_operandi")).click();
+    new Actions(browser).sendKeys(Keys.TAB).perform();
+    assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("narrative");
+    assertNoAxeViolations("new report, in-call");
+    shot("new-report-incall");
+
+    choose("work_setting", "street");
+    assertThat(browser.findElement(By.cssSelector("details.vehicle")).isDisplayed()).isTrue();
+    browser.findElement(By.id("modus_operandi")).click();
+    new Actions(browser).sendKeys(Keys.TAB).perform();
+    assertThat(browser.switchTo().activeElement().getTagName()).isEqualTo("summary");
+    // Opened with the keyboard, its fields come next.
+    new Actions(browser).sendKeys(Keys.ENTER).sendKeys(Keys.TAB).perform();
+    assertThat(browser.switchTo().activeElement().getAttribute("id"))
+        .isEqualTo("vehicle_description");
+    assertNoAxeViolations("new report, street");
+
+    // A plate typed before the setting changes to indoor stays in sight: nothing is sent unseen.
+    browser.findElement(By.id("vehicle_plate")).sendKeys("KXR");
+    choose("work_setting", "indoor");
+    assertThat(browser.findElement(By.id("vehicle_plate")).isDisplayed()).isTrue();
+    browser.findElement(By.id("vehicle_plate")).clear();
+    assertThat(browser.findElement(By.cssSelector("details.vehicle")).isDisplayed()).isFalse();
+  }
+
+  @Test
+  @Order(7)
+  void aSavedDraft_survivesAReload_andIsDiscarded() throws Exception {
+    browser.get(base + "/report");
+    browser.findElement(By.id("area")).sendKeys("Harbour");
+    browser.findElement(By.id("narrative")).sendKeys("half told, to be finished");
+    browser.findElement(By.cssSelector("button[formaction='/report/draft']")).click();
+    assertThat(browser.findElement(By.cssSelector("[role=status]")).getText())
+        .contains("Draft saved");
+    browser.get(base + "/report");
+    assertThat(browser.findElement(By.cssSelector("[role=status]")).getText())
+        .contains("This is your saved draft");
+    assertThat(browser.findElement(By.id("area")).getAttribute("value")).isEqualTo("Harbour");
+    assertThat(browser.findElement(By.id("narrative")).getAttribute("value"))
+        .isEqualTo("half told, to be finished");
+    assertNoAxeViolations("new report with a draft");
+    shot("new-report-draft");
+
+    browser.findElement(By.cssSelector("button[formaction='/report/discard']")).click();
+    assertThat(browser.findElement(By.cssSelector("[role=status]")).getText())
+        .contains("The draft is discarded");
+    assertThat(browser.findElement(By.id("area")).getAttribute("value")).isEmpty();
+  }
+
+  @Test
+  @Order(8)
+  void check_withAreaAndDates_narrowsTheResults_andABackwardsRangeIsSaidAtTheField()
+      throws Exception {
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    browser.get(base + "/check");
+    browser.findElement(By.id("q")).sendKeys("604 555 0177");
+    browser.findElement(By.id("area")).sendKeys("Eastside");
+    setValue("since", today.minusDays(7).toString());
+    browser.findElement(By.cssSelector("form[role=search] button")).click();
+    assertThat(browser.findElement(By.id("results")).getText())
+        .startsWith("1 warning for")
+        .contains("in Eastside from");
+    assertNoAxeViolations("check with filters");
+    shot("check-filters");
+
+    browser.findElement(By.id("area")).clear();
+    browser.findElement(By.id("area")).sendKeys("Harbour");
+    browser.findElement(By.cssSelector("form[role=search] button")).click();
+    assertThat(browser.findElement(By.id("results")).getText()).startsWith("No warnings");
+
+    setValue("until", today.minusDays(30).toString());
+    browser.findElement(By.cssSelector("form[role=search] button")).click();
+    assertThat(browser.findElement(By.id("until-error")).getText())
+        .isEqualTo("The last date is before the first date.");
+    assertNoAxeViolations("check with a date mistake");
+  }
+
+  @Test
+  @Order(9)
+  void aWarning_updatedWhenTheAggressorIsIdentified_showsTheNewVersion() throws Exception {
+    openWarning("604 555 0177");
+    browser.findElement(By.id("names_used")).sendKeys("Dave");
+    browser.findElement(By.cssSelector("form[action$='/update'] button[type=submit]")).click();
+    assertThat(browser.findElement(By.cssSelector("[role=status]")).getText())
+        .contains("The warning is updated");
+    assertThat(browser.findElement(By.cssSelector(".card")).getText()).contains("Dave");
+    assertNoAxeViolations("updated warning");
+    shot("warning-updated");
+  }
+
+  @Test
+  @Order(10)
+  void aCoordinator_purgesTheReport_afterAConfirmationPageSayingWhatCannotBeUndone()
+      throws Exception {
+    String kim = addCoordinator("kim");
+    browser.findElement(By.cssSelector("form.logout button")).click();
+    browser.findElement(By.id("credential")).sendKeys(kim);
+    browser.findElement(By.cssSelector("button[type=submit]")).click();
+    openWarning("604 555 0177");
+    browser.findElement(By.linkText("Purge the report…")).click();
+    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Purge this report?");
+    assertThat(browser.findElement(By.cssSelector(".summary")).getText())
+        .contains("Purging cannot be undone")
+        .contains("Its own key is destroyed first")
+        .contains("told to remove their copies");
+    assertNoAxeViolations("purge confirmation");
+    shot("purge-confirm");
+
+    browser.findElement(By.cssSelector("button.danger")).click();
+    assertThat(browser.findElement(By.cssSelector("[role=status]")).getText())
+        .contains("The report is purged");
+    assertNoAxeViolations("purged warning");
+    shot("purged");
+    search("604 555 0177");
+    assertThat(browser.findElement(By.id("results")).getText()).startsWith("No warnings");
+  }
+
+  /** Picks an option of a select, as a click on it would. */
+  private void choose(String select, String value) {
+    browser.findElement(By.cssSelector("#" + select + " option[value=" + value + "]")).click();
+  }
+
+  private void openWarning(String phone) {
+    search(phone);
+    browser.findElement(By.cssSelector(".cards .card h3 a")).click();
+    assertThat(browser.findElement(By.tagName("h1")).getText()).startsWith("Warning ");
+  }
+
+  private String addCoordinator(String name) throws Exception {
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", node.clientPort()).usePlaintext().build();
+    try {
+      Metadata md = new Metadata();
+      md.put(
+          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+          "Bearer " + home.readAdminToken());
+      return AdminServiceGrpc.newBlockingStub(channel)
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+          .addStaff(
+              AddStaffRequest.newBuilder()
+                  .setName(name)
+                  .setRole(StaffRole.STAFF_ROLE_COORDINATOR)
+                  .build())
+          .getCredential();
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
   private void search(String q) {
     browser.get(base + "/check");
     browser.findElement(By.id("q")).sendKeys(q);
@@ -244,27 +367,14 @@ class ConsoleBrowserTest {
   }
 
   private void assertNoAxeViolations(String what) {
-    assertThat(axeViolations())
-        .as("axe-core WCAG 2.1 AA violations on the " + what + " page")
-        .isEmpty();
+    chromium.assertNoAxeViolations(what);
   }
 
   private List<?> axeViolations() {
-    JavascriptExecutor js = browser;
-    js.executeScript(axe);
-    Object found =
-        js.executeAsyncScript(
-            "const done = arguments[arguments.length - 1];"
-                + "axe.run(document, {runOnly: {type: 'tag', values:"
-                + " ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-                + ".then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' at '"
-                + " + v.nodes.map(n => n.target.join(' ')).join(', '))))"
-                + ".catch(e => done(['axe failed: ' + e]));");
-    return (List<?>) found;
+    return chromium.axeViolations();
   }
 
   private void shot(String name) throws Exception {
-    Path png = browser.getScreenshotAs(OutputType.FILE).toPath();
-    Files.copy(png, SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    chromium.shot(name);
   }
 }

@@ -200,6 +200,81 @@ class ConsoleServerTest {
   }
 
   @Test
+  void draft_saved_isShownOnReload_andDiscardForgetsIt() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    Map<String, String> form = validReport(csrf, "555 010 0011", "");
+    form.remove("incident_date");
+    form.put("narrative", "half told, to be finished");
+    HttpResponse<String> saved = b.post("/report/draft", form, Map.of());
+    assertThat(saved.statusCode()).isEqualTo(303);
+    assertThat(saved.headers().firstValue("Location")).hasValue("/report?kept");
+    assertThat(b.get("/report?kept").body()).contains("Draft saved");
+    String reload = b.get("/report").body();
+    assertThat(reload)
+        .contains("This is your saved draft")
+        .contains("value=\"555 010 0011\"")
+        .contains("half told, to be finished</textarea>")
+        .contains("formaction=\"/report/discard\"")
+        // A draft is not checked: no error for the missing date.
+        .doesNotContain("Nothing was saved");
+    // Nothing was stored as a report.
+    assertThat(b.search("555 010 0011").body()).contains("No warnings");
+
+    HttpResponse<String> discarded = b.post("/report/discard", form, Map.of());
+    assertThat(discarded.headers().firstValue("Location")).hasValue("/report?discarded");
+    assertThat(b.get("/report").body())
+        .doesNotContain("555 010 0011")
+        .doesNotContain("formaction=\"/report/discard\"");
+  }
+
+  @Test
+  void draft_isKeptWhenASubmitFailsValidation_andDroppedOnceSaved() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    Map<String, String> form = validReport(csrf, "555 010 0012", "");
+    form.remove("area");
+    HttpResponse<String> bad = b.post("/report", form, Map.of());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("kept as a draft");
+    // A reload after the failed submit: what was typed is still there.
+    assertThat(b.get("/report").body())
+        .contains("This is your saved draft")
+        .contains("value=\"555 010 0012\"");
+
+    assertThat(b.post("/report", validReport(csrf, "555 010 0012", ""), Map.of()).statusCode())
+        .isEqualTo(303);
+    assertThat(b.get("/report").body())
+        .doesNotContain("This is your saved draft")
+        .doesNotContain("555 010 0012");
+  }
+
+  @Test
+  void draft_isGoneAfterLogout() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    b.post("/report/draft", validReport(csrf, "555 010 0013", ""), Map.of());
+    b.post("/logout", new LinkedHashMap<>(Map.of("csrf", csrf)), Map.of());
+    b.login(home.readClientToken());
+    assertThat(b.get("/report").body()).doesNotContain("555 010 0013");
+  }
+
+  @Test
+  void draft_tooLongToKeep_isRefusedInPlainWords_andTheFormKeepsWhatWasTyped() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    Map<String, String> form = validReport(b.csrf("/report"), "555 010 0014", "");
+    form.put("narrative", "x".repeat(Sessions.MAX_DRAFT_CHARS));
+    HttpResponse<String> r = b.post("/report/draft", form, Map.of());
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(r.body()).contains("too long to keep").contains("value=\"555 010 0014\"");
+    assertThat(b.get("/report").body()).doesNotContain("This is your saved draft");
+  }
+
+  @Test
   void report_aTamperedChoice_isNamedAtItsField_andNotSent() throws Exception {
     Browser b = new Browser();
     b.login(home.readClientToken());
@@ -231,6 +306,68 @@ class ConsoleServerTest {
         .contains("KXR4821");
     // Twin: another number finds nothing.
     assertThat(b.search("604 555 0199").body()).contains("No warnings");
+  }
+
+  @Test
+  void check_areaAndDateFilters_narrowTheOneBox() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    Map<String, String> east = validReport(csrf, "555 010 0021", "");
+    east.put("incident_date", today.minusDays(10).toString());
+    assertThat(b.post("/report", east, Map.of()).statusCode()).isEqualTo(303);
+    Map<String, String> west = validReport(csrf, "555 010 0022", "");
+    west.put("area", "Westend");
+    west.put("incident_date", today.minusDays(1).toString());
+    west.put("aggressor_description", "tall, red cap");
+    assertThat(b.post("/report", west, Map.of()).statusCode()).isEqualTo(303);
+    east.put("phone_numbers", "555 010 0023");
+    east.put("aggressor_description", "red cap");
+    assertThat(b.post("/report", east, Map.of()).statusCode()).isEqualTo(303);
+
+    HttpResponse<String> inWest = b.check(Map.of("q", "red cap", "area", "westend"));
+    assertThat(inWest.body())
+        .contains("1 warning for the words red cap in westend")
+        .contains("010-0022")
+        .doesNotContain("010-0023")
+        // The filters stay filled in.
+        .contains("id=\"area\" name=\"area\" value=\"westend\"");
+    HttpResponse<String> recent =
+        b.check(Map.of("q", "red cap", "since", today.minusDays(3).toString()));
+    assertThat(recent.body()).contains("1 warning for the words red cap from").contains("010-0022");
+    HttpResponse<String> older =
+        b.check(
+            Map.of(
+                "q", "",
+                "since", today.minusDays(20).toString(),
+                "until", today.minusDays(5).toString()));
+    assertThat(older.body())
+        .contains("2 warnings from")
+        .contains("010-0021")
+        .contains("010-0023")
+        .doesNotContain("010-0022");
+  }
+
+  @Test
+  void check_aBadDateRange_isSaidInPlainWordsAtTheField() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    HttpResponse<String> backwards =
+        b.check(Map.of("q", "555 010 0024", "since", "2026-11-30", "until", "2026-11-01"));
+    assertThat(backwards.statusCode()).isEqualTo(400);
+    assertThat(backwards.body())
+        .contains("Not searched: please correct the dates marked above.")
+        .contains("id=\"until-error\">The last date is before the first date.")
+        .contains("aria-describedby=\"until-error\"");
+    HttpResponse<String> notADate = b.check(Map.of("q", "", "since", "last tuesday"));
+    assertThat(notADate.statusCode()).isEqualTo(400);
+    assertThat(notADate.body()).contains("The first date is not a date.");
+    // Twin: a range the right way round is searched.
+    assertThat(
+            b.check(Map.of("q", "555 010 0024", "since", "2026-11-01", "until", "2026-11-30"))
+                .statusCode())
+        .isEqualTo(200);
   }
 
   @Test
@@ -314,6 +451,168 @@ class ConsoleServerTest {
             Map.of());
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(b.get(alertPage).body()).contains("<dt>Version</dt><dd>2</dd>");
+  }
+
+  /** Saves a report through the console; the path of its warning's page. */
+  private static String saved(Browser b, Map<String, String> form) throws Exception {
+    HttpResponse<String> r = b.post("/report", form, Map.of());
+    assertThat(r.statusCode()).isEqualTo(303);
+    return r.headers().firstValue("Location").orElseThrow();
+  }
+
+  private static String alertId(String alertPage) {
+    return alertPage.substring("/alert/".length(), alertPage.indexOf('?'));
+  }
+
+  @Test
+  void update_aggressorIdentified_issuesTheNextVersion_andAnEmptiedFieldIsCleared()
+      throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    Map<String, String> form = validReport(csrf, "555 010 0031", "");
+    form.put("modus_operandi", "asks to meet at the park");
+    String page = saved(b, form);
+    String before = b.get(page).body();
+    assertThat(before)
+        .contains("Update what is known")
+        .contains("asks to meet at the park</textarea>")
+        .contains("<dt>Version</dt><dd>1</dd>");
+    String id = alertId(page);
+
+    Map<String, String> update = new LinkedHashMap<>();
+    update.put("csrf", csrf);
+    update.put("aggressor_description", "");
+    update.put("names_used", "Dave");
+    update.put("phone_numbers", "+1 555-010-0031, 555 010 0032");
+    update.put("modus_operandi", "");
+    update.put("vehicle_plate", "KXR 4821");
+    update.put("severity", "high");
+    HttpResponse<String> r = b.post("/alert/" + id + "/update", update, Map.of());
+    assertThat(r.statusCode()).isEqualTo(303);
+    assertThat(r.headers().firstValue("Location").orElseThrow()).endsWith("&updated");
+    String after = b.get(r.headers().firstValue("Location").orElseThrow()).body();
+    assertThat(after)
+        .contains("The warning is updated")
+        .contains("<dt>Version</dt><dd>2</dd>")
+        .contains("<dt>Names used</dt><dd>Dave</dd>")
+        .contains("<dt>Plate</dt><dd>KXR4821</dd>")
+        .doesNotContain("asks to meet at the park");
+    assertThat(b.search("555 010 0032").body()).contains("1 warning for");
+    assertThat(b.search("KXR").body()).contains("1 warning for");
+  }
+
+  @Test
+  void update_withNothingChanged_issuesNoNewVersion() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    String page = saved(b, validReport(csrf, "555 010 0033", "KXR 4821"));
+    // The form as shown, sent back untouched.
+    Map<String, String> same = new LinkedHashMap<>();
+    same.put("csrf", csrf);
+    same.put("phone_numbers", "+1 555-010-0033");
+    same.put("vehicle_plate", "KXR4821");
+    HttpResponse<String> r = b.post("/alert/" + alertId(page) + "/update", same, Map.of());
+    assertThat(r.headers().firstValue("Location").orElseThrow()).endsWith("&unchanged");
+    assertThat(b.get(page).body()).contains("<dt>Version</dt><dd>1</dd>");
+  }
+
+  @Test
+  void update_aNumberThatIsNoPhone_isNamedAtItsField_andChangesNothing() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    String page = saved(b, validReport(csrf, "555 010 0034", ""));
+    HttpResponse<String> r =
+        b.post(
+            "/alert/" + alertId(page) + "/update",
+            new LinkedHashMap<>(Map.of("csrf", csrf, "phone_numbers", "not a number")),
+            Map.of());
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body())
+        .contains("Nothing was changed")
+        .contains("id=\"phone_numbers-error\"")
+        .contains("value=\"not a number\"");
+    assertThat(b.get(page).body()).contains("<dt>Version</dt><dd>1</dd>");
+  }
+
+  @Test
+  void purge_isOfferedOnlyToCoordinators_andTheNodeRefusesOthersAnyway() throws Exception {
+    Browser intake = new Browser();
+    intake.login(home.readClientToken());
+    String csrf = intake.csrf("/report");
+    String page = saved(intake, validReport(csrf, "555 010 0035", ""));
+    String shown = intake.get(page).body();
+    assertThat(shown).doesNotContain("Purge the report");
+    Matcher report = Pattern.compile("action=\"/report/([^/\"]+)/consent\"").matcher(shown);
+    assertThat(report.find()).isTrue();
+    HttpResponse<String> refused =
+        intake.post(
+            "/report/" + report.group(1) + "/purge",
+            new LinkedHashMap<>(Map.of("csrf", csrf, "confirm", "purge")),
+            Map.of());
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(intake.search("555 010 0035").body()).contains("1 warning for");
+
+    Browser coordinator = new Browser();
+    coordinator.login(addStaff("kim", StaffRole.STAFF_ROLE_COORDINATOR));
+    assertThat(coordinator.get(page).body())
+        .contains("Purge the report")
+        .contains("href=\"/report/" + report.group(1) + "/purge?alert=" + alertId(page) + "\"");
+  }
+
+  @Test
+  void purge_needsTheConfirmationPagesOwnPost_whichSaysWhatCannotBeUndone() throws Exception {
+    Browser b = new Browser();
+    b.login(addStaff("kim", StaffRole.STAFF_ROLE_COORDINATOR));
+    String csrf = b.csrf("/report");
+    String page = saved(b, validReport(csrf, "555 010 0036", ""));
+    Matcher link =
+        Pattern.compile("href=\"(/report/([^/\"]+)/purge\\?alert=[^\"]+)\"")
+            .matcher(b.get(page).body());
+    assertThat(link.find()).isTrue();
+    String reportId = link.group(2);
+
+    HttpResponse<String> confirm = b.get(link.group(1));
+    assertThat(confirm.statusCode()).isEqualTo(200);
+    assertThat(confirm.body())
+        .contains("<h1>Purge this report?</h1>")
+        .contains("Purging cannot be undone")
+        .contains("Its own key is destroyed first")
+        .contains("Partners that hold a copy are told to remove their copies")
+        .contains("name=\"confirm\" value=\"purge\"")
+        .contains("name=\"csrf\"");
+    // Still there: opening the confirmation page does nothing.
+    assertThat(b.search("555 010 0036").body()).contains("1 warning for");
+
+    // A post without the confirmation, or without the token, purges nothing.
+    HttpResponse<String> unconfirmed =
+        b.post(
+            "/report/" + reportId + "/purge", new LinkedHashMap<>(Map.of("csrf", csrf)), Map.of());
+    assertThat(unconfirmed.statusCode()).isEqualTo(400);
+    assertThat(unconfirmed.body()).contains("Nothing was purged");
+    HttpResponse<String> noToken =
+        b.post(
+            "/report/" + reportId + "/purge",
+            new LinkedHashMap<>(Map.of("confirm", "purge")),
+            Map.of());
+    assertThat(noToken.statusCode()).isEqualTo(403);
+    assertThat(b.search("555 010 0036").body()).contains("1 warning for");
+
+    HttpResponse<String> purged =
+        b.post(
+            "/report/" + reportId + "/purge",
+            new LinkedHashMap<>(Map.of("csrf", csrf, "confirm", "purge")),
+            Map.of());
+    assertThat(purged.statusCode()).isEqualTo(303);
+    String after = b.get(purged.headers().firstValue("Location").orElseThrow()).body();
+    assertThat(after)
+        .contains("The report is purged and its key destroyed. No partner held a copy.")
+        .contains("<dt>Status</dt><dd>retracted</dd>")
+        .doesNotContain("Purge the report")
+        .doesNotContain("Update what is known");
+    assertThat(b.search("555 010 0036").body()).contains("No warnings");
   }
 
   @Test
@@ -440,6 +739,12 @@ class ConsoleServerTest {
 
     HttpResponse<String> search(String q) throws Exception {
       return post("/check", new LinkedHashMap<>(Map.of("csrf", csrf("/check"), "q", q)), Map.of());
+    }
+
+    HttpResponse<String> check(Map<String, String> fields) throws Exception {
+      Map<String, String> form = new LinkedHashMap<>(fields);
+      form.put("csrf", csrf("/check"));
+      return post("/check", form, Map.of());
     }
 
     String csrf(String page) throws Exception {

@@ -71,4 +71,47 @@ class SessionsTest {
     assertThat(s.csrfMatches(null)).isFalse();
     assertThat(s.csrfMatches("")).isFalse();
   }
+
+  @Test
+  void keepDraft_isShownAgain_withoutTheCsrfToken() {
+    Sessions.Session s = sessions.login(null, robin, "cred");
+    assertThat(s.draft()).isEmpty();
+    assertThat(s.keepDraft(Form.parse("csrf=tok&area=Eastside&harms=robbery"))).isTrue();
+    assertThat(s.draft()).get().extracting(f -> f.get("area")).isEqualTo("Eastside");
+    assertThat(s.draft().orElseThrow().get("csrf")).isEmpty();
+  }
+
+  @Test
+  void keepDraft_overTheBound_keepsNothingNew() {
+    Sessions.Session s = sessions.login(null, robin, "cred");
+    s.keepDraft(Form.parse("area=Eastside"));
+    String huge = "narrative=" + "x".repeat(Sessions.MAX_DRAFT_CHARS);
+    assertThat(s.keepDraft(Form.parse(huge))).isFalse();
+    assertThat(s.draft().orElseThrow().get("area")).isEqualTo("Eastside");
+    // Twin: just under the bound is kept.
+    String fits = "narrative=" + "x".repeat(Sessions.MAX_DRAFT_CHARS - "narrative".length());
+    assertThat(s.keepDraft(Form.parse(fits))).isTrue();
+  }
+
+  @Test
+  void draft_isDroppedWhenTheSessionEnds_byLogoutOrIdle() {
+    Sessions.Session out = sessions.login(null, robin, "cred");
+    out.keepDraft(Form.parse("area=Eastside"));
+    sessions.end(out);
+    assertThat(out.draft()).isEmpty();
+
+    Sessions.Session idle = sessions.login(null, robin, "cred");
+    idle.keepDraft(Form.parse("area=Eastside"));
+    clock.now = clock.now.plus(Duration.ofMinutes(15));
+    assertThat(sessions.find(idle.id)).isEmpty();
+    assertThat(idle.draft()).isEmpty();
+  }
+
+  @Test
+  void dropDraft_forgetsIt() {
+    Sessions.Session s = sessions.login(null, robin, "cred");
+    s.keepDraft(Form.parse("area=Eastside"));
+    s.dropDraft();
+    assertThat(s.draft()).isEmpty();
+  }
 }
