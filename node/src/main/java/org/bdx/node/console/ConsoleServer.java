@@ -30,7 +30,9 @@ import org.bdx.node.access.Principal;
 import org.bdx.node.console.Sessions.Session;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.search.PhoneNumbers;
+import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.ClientServiceGrpc;
+import org.bdx.proto.v1.DistributionServiceGrpc;
 import org.bdx.proto.v1.StaffRole;
 
 /**
@@ -73,6 +75,8 @@ public final class ConsoleServer implements AutoCloseable {
   private final Function<String, Optional<Principal>> accounts;
   private final Sessions sessions;
   private final Pages pages;
+  private final NetworkPages network = new NetworkPages();
+  private final BulletinPages bulletins;
 
   private ConsoleServer(
       HttpServer http,
@@ -80,13 +84,15 @@ public final class ConsoleServer implements AutoCloseable {
       Channel clientApi,
       Function<String, Optional<Principal>> accounts,
       Sessions sessions,
-      PhoneNumbers phones) {
+      PhoneNumbers phones,
+      Clock clock) {
     this.http = http;
     this.executor = executor;
     this.clientApi = clientApi;
     this.accounts = accounts;
     this.sessions = sessions;
     this.pages = new Pages(phones);
+    this.bulletins = new BulletinPages(clock);
   }
 
   /**
@@ -115,7 +121,8 @@ public final class ConsoleServer implements AutoCloseable {
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     http.setExecutor(executor);
     ConsoleServer c =
-        new ConsoleServer(http, executor, clientApi, accounts, new Sessions(clock, idle), phones);
+        new ConsoleServer(
+            http, executor, clientApi, accounts, new Sessions(clock, idle), phones, clock);
     http.createContext("/", c::handle);
     http.start();
     return c;
@@ -189,6 +196,17 @@ public final class ConsoleServer implements AutoCloseable {
       send(ex, 200, "text/html", pages.check(s, "", null));
     } else if (path.startsWith("/alert/")) {
       call(ex, s, stub -> pages.alert(s, stub, path.substring("/alert/".length()), query(ex)));
+    } else if (path.equals("/network")) {
+      callApis(ex, s, api -> network.page(s, api, query(ex)));
+    } else if (path.equals("/bulletin")) {
+      // The one page that frames another: its own preview, from here only.
+      ex.getResponseHeaders().set("Content-Security-Policy", BulletinPages.FRAMING_CSP);
+      callApis(ex, s, api -> bulletins.page(s, api, query(ex)));
+    } else if (path.equals("/bulletin/view")) {
+      // The bulletin alone, as the node made it: its own inline styles, framed only from here.
+      ex.getResponseHeaders().set("Content-Security-Policy", BulletinPages.BULLETIN_CSP);
+      ex.getResponseHeaders().set("X-Frame-Options", "SAMEORIGIN");
+      callApis(ex, s, api -> bulletins.view(api, query(ex)));
     } else {
       send(ex, 404, "text/html", Html.page("Not found", s.who, s.csrf, Pages.notFound()));
     }
@@ -238,6 +256,10 @@ public final class ConsoleServer implements AutoCloseable {
         } else if (path.startsWith("/alert/") && path.endsWith("/retract")) {
           String id = path.substring("/alert/".length(), path.length() - "/retract".length());
           call(ex, s, stub -> pages.retract(s, stub, id, form));
+        } else if (NetworkPages.isAgreementAction(path)) {
+          callApis(ex, s, api -> network.act(s, api, path));
+        } else if (path.equals("/bulletin/send")) {
+          callApis(ex, s, api -> bulletins.send(s, api, form));
         } else {
           send(ex, 404, "text/html", Html.page("Not found", s.who, s.csrf, Pages.notFound()));
         }
@@ -281,16 +303,51 @@ public final class ConsoleServer implements AutoCloseable {
     Answer answer(ClientServiceGrpc.ClientServiceBlockingStub stub);
   }
 
+  /** A page that calls any of the node's local APIs as the session's person. */
+  interface ApisPage {
+    Answer answer(Apis api);
+  }
+
+  /**
+   * The node's local APIs as one logged-in person: each stub carries that person's credential, so
+   * the node's own credential check and role rules decide every call, as for a gRPC client.
+   */
+  static final class Apis {
+    private final Channel channel;
+    private final Metadata credential;
+
+    Apis(Channel channel, String credential) {
+      this.channel = channel;
+      this.credential = new Metadata();
+      this.credential.put(AUTHORIZATION, "Bearer " + credential);
+    }
+
+    ClientServiceGrpc.ClientServiceBlockingStub client() {
+      return as(ClientServiceGrpc.newBlockingStub(channel));
+    }
+
+    AdminServiceGrpc.AdminServiceBlockingStub admin() {
+      return as(AdminServiceGrpc.newBlockingStub(channel));
+    }
+
+    DistributionServiceGrpc.DistributionServiceBlockingStub distribution() {
+      return as(DistributionServiceGrpc.newBlockingStub(channel));
+    }
+
+    private <S extends io.grpc.stub.AbstractStub<S>> S as(S stub) {
+      return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(credential))
+          .withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+  }
+
   private void call(HttpExchange ex, Session s, ApiPage page) throws IOException {
-    Metadata md = new Metadata();
-    md.put(AUTHORIZATION, "Bearer " + s.credential);
-    ClientServiceGrpc.ClientServiceBlockingStub stub =
-        ClientServiceGrpc.newBlockingStub(clientApi)
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
-            .withDeadlineAfter(30, TimeUnit.SECONDS);
+    callApis(ex, s, api -> page.answer(api.client()));
+  }
+
+  private void callApis(HttpExchange ex, Session s, ApisPage page) throws IOException {
     Answer a;
     try {
-      a = page.answer(stub);
+      a = page.answer(new Apis(clientApi, s.credential));
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
         // The account was revoked while logged in: the session ends with it.
