@@ -97,7 +97,8 @@ final class BulletinPages {
     if (s.who.mayAct(StaffRole.STAFF_ROLE_COORDINATOR)) {
       b.append(sendForm(s, since));
     }
-    return Answer.page(Html.page("Bulletin", s.who, s.csrf, b.toString()));
+    return Answer.page(
+        error == null ? 200 : 400, Html.page("Bulletin", s.who, s.csrf, b.toString()));
   }
 
   /** The bulletin alone, as the node made it, for the frame and for printing. */
