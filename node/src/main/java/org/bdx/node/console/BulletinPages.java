@@ -58,9 +58,7 @@ final class BulletinPages {
     String area = q.get("area");
     String lang = q.get("lang").isEmpty() ? "en" : q.get("lang");
     StringBuilder b = new StringBuilder();
-    b.append(
-        "<p>The sheet of recent warnings that outreach hands out and pins up: no phone numbers"
-            + " of workers, no report narratives, only what partners agreed to share.</p>");
+    b.append("<p>The sheet of recent bad date warnings that outreach hands out and pins up.</p>");
     String error = null;
     RenderBulletinResponse shown = null;
     if (!q.get("since").isEmpty()) {

@@ -135,7 +135,7 @@ final class NetworkPages {
     } else {
       String since =
           ps.getOfflineSince() == 0 ? "" : " since " + WHEN.format(at(ps.getOfflineSince()));
-      String why = ps.getLastError().isEmpty() ? "" : " (" + ps.getLastError() + ")";
+      String why = ps.getLastError().isEmpty() ? "" : ": " + ps.getLastError();
       row(b, "In touch", "No" + since + why);
     }
     row(

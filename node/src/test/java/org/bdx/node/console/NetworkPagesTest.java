@@ -211,7 +211,7 @@ class NetworkPagesTest {
         .contains("2 held more than your agreement allows")
         .contains("1 did not check out as theirs")
         .contains("(FIELD_NOT_GRANTED)")
-        .contains("No (the partner&#39;s node is not running or not reachable)");
+        .contains("<dd>No: the partner&#39;s node is not running or not reachable</dd>");
   }
 
   private AgreementState state() {
