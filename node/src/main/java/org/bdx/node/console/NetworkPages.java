@@ -179,7 +179,7 @@ final class NetworkPages {
     return b.append("</dl>").toString();
   }
 
-  private static String agreement(Session s, Agreement a, boolean coordinator) {
+  static String agreement(Session s, Agreement a, boolean coordinator) {
     StringBuilder b = new StringBuilder();
     b.append("<h3>With ").append(esc(a.getPartner())).append("</h3><dl>");
     row(b, "State", state(a));
@@ -192,7 +192,9 @@ final class NetworkPages {
           "New terms",
           a.getPendingAmendment().getProposedByUs()
               ? "We proposed new terms; waiting for their answer."
-              : "They proposed new terms; answer with bdx agreement amend.");
+              : "They proposed new terms; a coordinator reads and accepts them with: bdx"
+                  + " agreement accept "
+                  + a.getAgreementId());
     }
     b.append("</dl>");
     if (!coordinator) {

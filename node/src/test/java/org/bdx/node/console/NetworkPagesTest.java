@@ -214,6 +214,23 @@ class NetworkPagesTest {
         .contains("<dd>No: the partner&#39;s node is not running or not reachable</dd>");
   }
 
+  @Test
+  void agreement_withTheirNewTermsPending_saysHowToAcceptThem_andAViewerGetsNoButton() {
+    org.bdx.proto.v1.Agreement a =
+        org.bdx.proto.v1.Agreement.newBuilder()
+            .setAgreementId("agr1")
+            .setPartner("east")
+            .setState(AgreementState.AGREEMENT_STATE_ACTIVE)
+            .setPendingAmendment(
+                org.bdx.proto.v1.PendingAmendment.newBuilder().setProposedByUs(false))
+            .build();
+    String card = NetworkPages.agreement(null, a, false);
+    assertThat(card)
+        .contains("They proposed new terms")
+        .contains("bdx agreement accept agr1")
+        .doesNotContain("<form");
+  }
+
   private AgreementState state() {
     return northAdmin
         .getAgreement(GetAgreementRequest.newBuilder().setAgreementId(agreementId).build())
