@@ -34,6 +34,7 @@ final class Html {
                 <ul>
                   %s
                   <li><a href="/check">Check a number or plate</a></li>
+                  %s
                 </ul>
                 <form method="post" action="/logout" class="logout">
                   %s
@@ -47,6 +48,7 @@ final class Html {
                     who.mayAct(StaffRole.STAFF_ROLE_INTAKE)
                         ? "<li><a href=\"/report\">New report</a></li>"
                         : "",
+                    moreLinks(who),
                     csrfField(csrf),
                     esc(who.name()));
     return """
@@ -68,6 +70,14 @@ final class Html {
         </html>
         """
         .formatted(esc(title), nav, esc(title), body);
+  }
+
+  /** The bulletin for everyone; the network for coordinators, the only ones it answers. */
+  private static String moreLinks(Principal who) {
+    return "<li><a href=\"/bulletin\">Bulletin</a></li>"
+        + (who.mayAct(StaffRole.STAFF_ROLE_COORDINATOR)
+            ? "<li><a href=\"/network\">Partners and agreements</a></li>"
+            : "");
   }
 
   static String csrfField(String csrf) {
