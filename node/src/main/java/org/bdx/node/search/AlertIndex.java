@@ -19,11 +19,13 @@ import org.bdx.proto.v1.HarmCategory;
  * disclosed to this node are ever indexed, because only those are stored.
  *
  * <p>The store keeps tokens only as keyed hashes (spec AR-7), so a token stands for an exact value:
- * a phone number; each fragment of 1 to 3 characters of the plate; each beginning of the area up to
- * {@value #AREA_PREFIX} characters; the beginnings of each word of the lengths in {@link
- * #WORD_PREFIXES}. A query asks for the tokens that every match must hold ({@link #tokens}), and
- * {@link #matcher} then decides each alert found from its fields: fragments and beginnings narrow
- * the search, the fields decide it.
+ * a phone number; the ends of each number's digits of the lengths in {@link #PHONE_ENDS}, also of a
+ * number kept as typed; the beginnings of each E.164 number (area codes); each fragment of 1 to 3
+ * characters of the plate; each beginning of the area up to {@value #AREA_PREFIX} characters; the
+ * beginnings of each word of the lengths in {@link #WORD_PREFIXES}; and the whole values that link
+ * alerts ({@link #linkTokens}). A query asks for the tokens that every match must hold ({@link
+ * #tokens}), and {@link #matcher} then decides each alert found from its fields: fragments and
+ * beginnings narrow the search, the fields decide it.
  */
 public final class AlertIndex implements Indexer {
 
