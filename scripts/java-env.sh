@@ -1,4 +1,5 @@
-# Sourced by ./bdx, scripts/test and .ci/run: picks a JDK >= 21 and exports JAVA_HOME.
+# Sourced by ./bdx, scripts/test, scripts/package and .ci/run: picks a JDK >= 21 (or the
+# feature version given as the first argument) and exports JAVA_HOME.
 # Order: an already-set JAVA_HOME that is new enough, the `java` on PATH, then known install paths.
 
 bdx_java_major() {
@@ -7,7 +8,7 @@ bdx_java_major() {
 }
 
 bdx_select_java() {
-  local candidate major
+  local candidate major minimum=${1:-21}
   for candidate in \
       "${JAVA_HOME:+$JAVA_HOME/bin/java}" \
       "$(command -v java 2>/dev/null)" \
@@ -17,13 +18,13 @@ bdx_select_java() {
       /usr/lib/jvm/java-21-openjdk-amd64/bin/java; do
     [ -n "$candidate" ] && [ -x "$candidate" ] || continue
     major=$(bdx_java_major "$candidate")
-    if [ -n "$major" ] && [ "$major" -ge 21 ]; then
+    if [ -n "$major" ] && [ "$major" -ge "$minimum" ]; then
       JAVA_HOME=$(cd "$(dirname "$candidate")/.." && pwd -P)
       export JAVA_HOME
       return 0
     fi
   done
-  echo "bdx: no JDK 21 or newer found. Install one (e.g. apt-get install openjdk-21-jdk-headless)" >&2
+  echo "bdx: no JDK $minimum or newer found. Install one (e.g. apt-get install openjdk-$minimum-jdk-headless)" >&2
   echo "     or set JAVA_HOME to it." >&2
   return 1
 }
