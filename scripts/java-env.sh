@@ -3,7 +3,15 @@
 # Order: an already-set JAVA_HOME that is new enough, the `java` on PATH, then known install paths.
 
 bdx_java_major() {
-  # Prints the feature version of the given java binary (17, 21, 25, ...), or nothing.
+  # Prints the feature version of the given java binary (17, 21, 25, ...), or nothing. Read from
+  # the JDK's release file where there is one: starting a JVM only to ask would add its whole
+  # start-up time to every bdx command.
+  local release
+  release="$(dirname "$(readlink -f "$1")")/../release"
+  if [ -f "$release" ] && grep -q '^JAVA_VERSION="[0-9]' "$release"; then
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" | head -n 1
+    return
+  fi
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
 }
 
