@@ -4,7 +4,10 @@
 # that does not match, starts normally without it, so a stale cache costs time, never a failure.
 
 # bdx_aot_train OUTPUT COMMAND...: COMMAND runs bdx (e.g. the jpackage launcher, or java -jar).
-# Returns 0 with OUTPUT written, or 1 with a warning and nothing written.
+# Returns 0 with OUTPUT written, or 1 with a warning and nothing written. With
+# BDX_AOT_CLIENT_OUTPUT set, also writes there a second cache for the other commands, from the
+# client call made to the node: a cache is loaded whole at start, and the node's thousands of
+# classes would slow a command that needs a third of them.
 bdx_aot_train() {
   local output=$1
   shift
@@ -38,7 +41,12 @@ bdx_aot_train() {
   if [ -n "$ready" ]; then
     cat <&9 >/dev/null &
     # One client call, so the node's request path is in the cache too.
-    "$@" status --home "$tmp/home" >/dev/null 2>&1 || true
+    if [ -n "${BDX_AOT_CLIENT_OUTPUT:-}" ]; then
+      JAVA_TOOL_OPTIONS="-XX:AOTMode=record -XX:AOTConfiguration=$tmp/client.aotconf" \
+        "$@" status --home "$tmp/home" >/dev/null 2>&1 || true
+    else
+      "$@" status --home "$tmp/home" >/dev/null 2>&1 || true
+    fi
   fi
   kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
@@ -46,6 +54,13 @@ bdx_aot_train() {
   if [ -n "$ready" ] && [ -s "$tmp/bdx.aotconf" ]; then
     JAVA_TOOL_OPTIONS="-XX:AOTMode=create -XX:AOTConfiguration=$tmp/bdx.aotconf -XX:AOTCache=$output.$$.tmp" \
       "$@" --version >"$tmp/create.log" 2>&1 || true
+    if [ -n "${BDX_AOT_CLIENT_OUTPUT:-}" ] && [ -s "$tmp/client.aotconf" ]; then
+      JAVA_TOOL_OPTIONS="-XX:AOTMode=create -XX:AOTConfiguration=$tmp/client.aotconf -XX:AOTCache=$BDX_AOT_CLIENT_OUTPUT.$$.tmp" \
+        "$@" --version >"$tmp/create-client.log" 2>&1 || true
+      if [ -s "$BDX_AOT_CLIENT_OUTPUT.$$.tmp" ]; then
+        mv -f "$BDX_AOT_CLIENT_OUTPUT.$$.tmp" "$BDX_AOT_CLIENT_OUTPUT"
+      fi
+    fi
   fi
   rm -rf "$tmp"
   if [ -s "$output.$$.tmp" ]; then
