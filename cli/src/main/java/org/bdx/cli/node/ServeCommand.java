@@ -16,6 +16,7 @@ import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.server.Node;
 import org.bdx.node.server.RunningNode;
+import org.bdx.node.tls.FederationTls;
 import org.bdx.node.vault.KdfParams;
 import org.bdx.node.vault.Passphrase;
 import picocli.CommandLine.Command;
@@ -101,6 +102,8 @@ public final class ServeCommand extends BdxCommand {
     if (consoleAt != null && !consoleAt.isLoopback() && consoleTls == null) {
       throw new CliException(new ConsoleServer.NotLoopback(consoleAt).getMessage());
     }
+    // Beside the passphrase's key derivation, which holds one core for most of a second.
+    FederationTls.prepareInBackground();
     NodeHome home = home();
     home.loadConfig(); // a clear error for a home without a node, before asking for a passphrase
     RunningNode running;
