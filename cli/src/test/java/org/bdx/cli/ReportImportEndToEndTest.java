@@ -186,6 +186,10 @@ class ReportImportEndToEndTest {
     for (ReportSummary s : added) {
       assertThat(NetSteps.held(north, s.getAlertId())).as(s.getAlertId()).isFalse();
     }
+    // Until a coordinator records the reporter's choice.
+    ok("report", "consent", first.getReportId(), "--audience", "peer", "--home", east.homeArg());
+    awaitTrue(
+        () -> NetSteps.held(north, first.getAlertId()), "the report reaches north once consented");
 
     // Fixed in the refused-rows file and imported from it: the reason column is not a field.
     Files.writeString(
