@@ -86,7 +86,10 @@ make_one() {
       echo "something already answers on $1's port; is an earlier run still going?" >&2
       return 1
     fi
-    bdx serve --home "$f/$1" ${secret[@]+"${secret[@]}" "$f/$1.passphrase"} >"$work/$1.log" 2>&1 &
+    # java itself in the background, not the bdx function in a subshell: a kill of the
+    # subshell would leave the node running, and the home would be packed while it writes.
+    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" serve --home "$f/$1" \
+      ${secret[@]+"${secret[@]}" "$f/$1.passphrase"} >"$work/$1.log" 2>&1 &
     pid[$1]=$!
     pids+=("$!")
     local i
@@ -135,12 +138,18 @@ make_one() {
     sleep 1
   done
 
-  kill "${pid[north]}"
-  wait "${pid[north]}" || true
+  stop() {
+    kill "${pid[$1]}"
+    wait "${pid[$1]}" || true
+    if bdx status --home "$f/$1" >/dev/null 2>&1; then
+      echo "$1 still answers after it was stopped" >&2
+      return 1
+    fi
+  }
+  stop north
   bdx report add --home "$f/east" --date "$day" --area "Harbour" --harm refused_payment \
     --severity low --phone "604-555-0303" --audience peer >/dev/null
-  kill "${pid[east]}"
-  wait "${pid[east]}" || true
+  stop east
 
   date -u +%s >"$f/made-at"
   echo "$commit" >"$f/commit"
