@@ -109,7 +109,9 @@ public final class Bdx implements Runnable {
     @Override
     public String[] getVersion() {
       return new String[] {
-        "bdx " + Node.softwareVersion() + " (protocol " + Node.PROTOCOL_VERSION + ")"
+        "bdx " + Node.softwareVersion() + " (protocol " + Node.PROTOCOL_VERSION + ")",
+        // A home whose database is newer than this is refused; older ones are migrated on open.
+        "database schema " + Node.schemaVersion()
       };
     }
   }

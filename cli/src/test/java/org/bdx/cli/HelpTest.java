@@ -161,7 +161,10 @@ class HelpTest {
   void version_isTheTopLevelsOnly() {
     CliRun version = CliRun.bdx("--version");
     assertThat(version.exitCode()).as(version.toString()).isZero();
-    assertThat(version.out()).startsWith("bdx ").contains("protocol");
+    assertThat(version.out())
+        .startsWith("bdx ")
+        .contains("(protocol bdx.v1)")
+        .contains("database schema " + org.bdx.node.server.Node.schemaVersion());
     // A subcommand has no version of its own; it used to print nothing and exit 0.
     CliRun below = CliRun.bdx("report", "--version");
     assertThat(below.exitCode()).as(below.toString()).isEqualTo(2);

@@ -100,6 +100,31 @@ final class TestOrg {
   }
 
   /**
+   * An organization whose home was made elsewhere (an upgrade fixture, by an older bdx), its
+   * passphrase file beside it: moved to two free loopback ports (its partners must be told with
+   * {@code bdx partner update --endpoint}), with the tests' screening limits. Not started; its
+   * database is migrated when it starts.
+   */
+  static TestOrg existing(Path home, String key) throws IOException {
+    int clientPort = freePort();
+    int federationPort = freePort();
+    Path properties = home.resolve("node.properties");
+    StringBuilder kept = new StringBuilder();
+    for (String line : Files.readAllLines(properties)) {
+      if (!line.startsWith("client.listen") && !line.startsWith("federation.listen")) {
+        kept.append(line).append('\n');
+      }
+    }
+    kept.append("client.listen=127.0.0.1:")
+        .append(clientPort)
+        .append("\nfederation.listen=127.0.0.1:")
+        .append(federationPort)
+        .append("\nscreening.burst=1000000\nscreening.per_minute=1000000\n");
+    Files.writeString(properties, kept);
+    return new TestOrg(new Builder(home.getParent(), key, key), home, clientPort, federationPort);
+  }
+
+  /**
    * An organization whose home will be {@code dir/key}; {@code key} is also the name partners
    * register it under, {@code name} its organization name.
    */

@@ -7,9 +7,10 @@ import picocli.CommandLine.Mixin;
 
 @Command(
     name = "report",
-    description = "Enter, list, change consent of and purge this node's bad date reports.",
+    description = "Enter, import, list, change consent of and purge this node's bad date reports.",
     subcommands = {
       ReportAddCommand.class,
+      ReportImportCommand.class,
       ReportListCommand.class,
       ReportTemplateCommand.class,
       ReportConsentCommand.class,
@@ -22,6 +23,6 @@ public final class ReportCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "say what to do: add, list, template, consent or purge");
+        spec.commandLine(), "say what to do: add, import, list, template, consent or purge");
   }
 }

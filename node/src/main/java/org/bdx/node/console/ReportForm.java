@@ -403,7 +403,9 @@ final class ReportForm {
           Vocabulary.word(Audience.AUDIENCE_SUPPORT),
           "Also support services (health and anti-violence services) we share with",
           Vocabulary.word(Audience.AUDIENCE_POLICE),
-          "Also the police liaison of an organization we share with");
+          "Also the police liaison of an organization we share with",
+          Vocabulary.word(Audience.AUDIENCE_ORGANIZATION_ONLY),
+          "Only our own organization: no partner receives it");
 
   /** Who an audience reaches, in the words the reporter was asked in. */
   static String audienceWords(String word) {

@@ -81,6 +81,8 @@ public final class SharingPolicy {
           case AUDIENCE_PEER -> 1;
           case AUDIENCE_SUPPORT -> 2;
           case AUDIENCE_POLICE -> 3;
+          // This organization only: ranked below every partner class (POL-1).
+          case AUDIENCE_ORGANIZATION_ONLY -> 0;
           default -> 0;
         };
     int r =

@@ -1031,6 +1031,14 @@ public final class Node implements AutoCloseable {
     return home;
   }
 
+  /**
+   * The newest database schema this build knows: older homes are migrated to it when opened, newer
+   * ones are refused.
+   */
+  public static int schemaVersion() {
+    return org.bdx.node.store.Migrations.latestVersion();
+  }
+
   public static String softwareVersion() {
     String v = Node.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;

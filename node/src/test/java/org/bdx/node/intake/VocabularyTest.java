@@ -95,7 +95,8 @@ class VocabularyTest {
 
   @Test
   void words_excludeUnspecifiedAndUnrecognized_andRoundTrip() {
-    assertThat(Vocabulary.words(Audience.class)).containsExactly("peer", "support", "police");
+    assertThat(Vocabulary.words(Audience.class))
+        .containsExactly("peer", "support", "police", "organization_only");
     assertThat(Vocabulary.words(HarmCategory.class))
         .hasSize(14)
         .doesNotContain("unspecified", "unrecognized");

@@ -110,6 +110,16 @@ class SharingPolicyTest {
   }
 
   @Test
+  void organizationOnly_reachesNoClass_notEvenARetraction() {
+    for (PartnerClass c : CLASSES) {
+      assertThat(SharingPolicy.reaches(Audience.AUDIENCE_ORGANIZATION_ONLY, c)).isFalse();
+      for (AlertStatus s : List.of(ALERT_STATUS_ACTIVE, ALERT_STATUS_RETRACTED)) {
+        assertThat(disclose(s, Audience.AUDIENCE_ORGANIZATION_ONLY, fields(), all(c))).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void unknownAudienceOrReceiverClass_nothing() {
     for (PartnerClass c : CLASSES) {
       assertThat(SharingPolicy.reaches(Audience.AUDIENCE_UNSPECIFIED, c)).isFalse();
