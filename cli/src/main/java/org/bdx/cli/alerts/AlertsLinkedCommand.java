@@ -2,17 +2,13 @@ package org.bdx.cli.alerts;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.NodeConnection;
 import org.bdx.cli.command.Printing;
 import org.bdx.cli.command.TerminalText;
 import org.bdx.proto.v1.AlertView;
-import org.bdx.proto.v1.GetAlertRequest;
 import org.bdx.proto.v1.GetAlertResponse;
 import org.bdx.proto.v1.LinkedAlert;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(
     name = "linked",
@@ -21,24 +17,11 @@ import picocli.CommandLine.Parameters;
           + " phone number, the whole plate, a name used or an online handle.",
       "Only what this organization holds of each alert is compared.",
     })
-public final class AlertsLinkedCommand extends BdxCommand {
-  @Parameters(paramLabel = "ID", description = "The alert id.")
-  String alertId;
-
-  @Option(
-      names = "--origin",
-      paramLabel = "NODE_ID",
-      description = "The origin node, when two origins used the same alert id.")
-  String origin;
-
+public final class AlertsLinkedCommand extends HeldAlertCommand {
   @Override
   protected void run() throws Exception {
     try (NodeConnection node = connect()) {
-      GetAlertRequest.Builder req = GetAlertRequest.newBuilder().setAlertId(alertId);
-      if (origin != null) {
-        req.setOriginNodeId(origin);
-      }
-      GetAlertResponse r = node.call(s -> s.getAlert(req.build()));
+      GetAlertResponse r = fetch(node);
       AlertView a = r.getAlert();
       if (json()) {
         out().println(Printing.json(r));
