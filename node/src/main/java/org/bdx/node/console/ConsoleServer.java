@@ -60,6 +60,15 @@ public final class ConsoleServer implements AutoCloseable {
   public static final Duration DEFAULT_IDLE = Duration.ofMinutes(15);
 
   static final String COOKIE = "bdx_console";
+
+  /**
+   * The chosen language's cookie: only a language tag, not secret, kept a year so the choice
+   * survives logout and a restart of the node. Kept by the browser rather than with the staff
+   * account: it needs no schema change, and a language says nothing a stolen browser would not.
+   */
+  static final String LANGUAGE_COOKIE = "bdx_lang";
+
+  private static final int LANGUAGE_COOKIE_SECONDS = 365 * 24 * 60 * 60;
   static final String CSP =
       "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self';"
           + " frame-ancestors 'none'; base-uri 'none'";
@@ -139,10 +148,12 @@ public final class ConsoleServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) throws IOException {
+    ConsoleWords w = ConsoleWords.english();
     try (ex) {
       securityHeaders(ex);
+      w = language(ex);
       if (!hostIsThisConsole(ex)) {
-        send(ex, 421, "text/plain", "This console answers only on its own loopback address.");
+        send(ex, 421, "text/plain", w.word("error.host"));
         return;
       }
       String method = ex.getRequestMethod();
@@ -151,31 +162,72 @@ public final class ConsoleServer implements AutoCloseable {
         send(ex, 200, "text/css", Pages.css());
         return;
       }
-      Optional<Session> found = sessions.find(cookie(ex));
+      Optional<Session> found = sessions.find(cookie(ex, COOKIE));
+      if (found.isPresent()) {
+        found.get().words = w;
+        found.get().back = backTo(method, path, query(ex));
+      }
       if (method.equals("POST")) {
         post(ex, path, found);
       } else if (method.equals("GET") || method.equals("HEAD")) {
         get(ex, path, found);
       } else {
         ex.getResponseHeaders().set("Allow", "GET, POST");
-        send(ex, 405, "text/plain", "Method not allowed.");
+        send(ex, 405, "text/plain", w.word("error.method"));
       }
     } catch (RuntimeException e) {
       // Never the exception's message: it may hold what was typed.
       LOG.log(Level.WARNING, "console request failed: {0}", e.getClass().getName());
-      send(ex, 500, "text/html", Html.page("Something went wrong", null, null, Pages.sorry()));
+      send(
+          ex,
+          500,
+          "text/html",
+          Html.page(w, w.word("error.title"), null, null, null, Pages.sorry(w)));
     }
+  }
+
+  /**
+   * The language of this request: the one the person chose (its cookie), else the best the
+   * browser's Accept-Language offers, else English.
+   */
+  private static ConsoleWords language(HttpExchange ex) {
+    return ConsoleWords.find(cookie(ex, LANGUAGE_COOKIE))
+        .orElseGet(
+            () ->
+                ConsoleWords.forAcceptLanguage(ex.getRequestHeaders().getFirst("Accept-Language")));
+  }
+
+  /**
+   * Where the language switch on the page answering this request returns to: the page itself when
+   * it is one a GET shows, else the console's start.
+   */
+  static String backTo(String method, String path, String query) {
+    if (method.equals("GET")) {
+      return query.isEmpty() ? path : path + "?" + query;
+    }
+    return path.equals("/report") || path.equals("/check") || path.equals("/login") ? path : "/";
+  }
+
+  /** A path of this console to return to, or "/" for anything else (no open redirect). */
+  static String safeBack(String back) {
+    if (back == null
+        || !back.startsWith("/")
+        || back.startsWith("//")
+        || back.contains("\\")
+        || back.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+      return "/";
+    }
+    return back;
   }
 
   private void get(HttpExchange ex, String path, Optional<Session> found) throws IOException {
     if (path.equals("/login")) {
       Session s = found.orElseGet(sessions::anonymous);
+      s.words = language(ex);
+      s.back = "/login";
       setCookie(ex, s);
-      String note =
-          "expired".equals(query(ex))
-              ? "You were logged out because the console was not used for a while."
-              : null;
-      send(ex, 200, "text/html", pages.login(s.csrf, note, null));
+      String note = "expired".equals(query(ex)) ? "login.expired" : null;
+      send(ex, 200, "text/html", pages.login(s, note, null));
       return;
     }
     if (found.isEmpty() || !found.get().loggedIn()) {
@@ -188,25 +240,30 @@ public final class ConsoleServer implements AutoCloseable {
     } else if (path.equals("/report")) {
       send(ex, 200, "text/html", pages.reportPage(s, query(ex)));
     } else if (path.equals("/check")) {
-      send(ex, 200, "text/html", pages.check(s, "", SearchFilters.none(), null));
+      send(ex, 200, "text/html", pages.check(s, "", SearchFilters.none(s.words), null));
     } else if (path.startsWith("/alert/")) {
       call(ex, s, stub -> pages.alert(s, stub, path.substring("/alert/".length()), query(ex)));
     } else if (between(path, "/report/", "/purge") != null) {
       String id = between(path, "/report/", "/purge");
       call(ex, s, stub -> actions.confirmPurge(s, stub, id, query(ex)));
     } else {
-      send(ex, 404, "text/html", Html.page("Not found", s.who, s.csrf, Pages.notFound()));
+      send(
+          ex,
+          404,
+          "text/html",
+          Html.page(s, s.words.word("notFound.title"), Pages.notFound(s.words)));
     }
   }
 
   private void post(HttpExchange ex, String path, Optional<Session> found) throws IOException {
+    ConsoleWords w = language(ex);
     if (!sameOrigin(ex)) {
-      send(ex, 403, "text/plain", "Refused: this form was not sent from the console's own pages.");
+      send(ex, 403, "text/plain", w.word("refused.origin"));
       return;
     }
     Form form = body(ex);
     if (form == null) {
-      send(ex, 413, "text/plain", "The form is too large.");
+      send(ex, 413, "text/plain", w.word("error.tooLarge"));
       return;
     }
     if (found.isEmpty()) {
@@ -216,7 +273,11 @@ public final class ConsoleServer implements AutoCloseable {
     }
     Session s = found.get();
     if (!s.csrfMatches(form.get("csrf"))) {
-      send(ex, 403, "text/plain", "Refused: the form's security token is missing or wrong.");
+      send(ex, 403, "text/plain", w.word("refused.csrf"));
+      return;
+    }
+    if (path.equals("/language")) {
+      chooseLanguage(ex, form);
       return;
     }
     if (path.equals("/login")) {
@@ -252,7 +313,11 @@ public final class ConsoleServer implements AutoCloseable {
           String id = path.substring("/alert/".length(), path.length() - "/retract".length());
           call(ex, s, stub -> pages.retract(s, stub, id, form));
         } else {
-          send(ex, 404, "text/html", Html.page("Not found", s.who, s.csrf, Pages.notFound()));
+          send(
+              ex,
+              404,
+              "text/html",
+              Html.page(s, s.words.word("notFound.title"), Pages.notFound(s.words)));
         }
       }
     }
@@ -270,15 +335,32 @@ public final class ConsoleServer implements AutoCloseable {
     return id.contains("/") ? null : id;
   }
 
+  /**
+   * The language switch: remembers the chosen language in its cookie and shows the same page again
+   * in it. A tag the console does not speak changes nothing.
+   */
+  private static void chooseLanguage(HttpExchange ex, Form form) throws IOException {
+    Optional<ConsoleWords> chosen = ConsoleWords.find(form.get("lang"));
+    if (chosen.isPresent()) {
+      ex.getResponseHeaders()
+          .add(
+              "Set-Cookie",
+              LANGUAGE_COOKIE
+                  + "="
+                  + chosen.get().language()
+                  + "; Path=/; Max-Age="
+                  + LANGUAGE_COOKIE_SECONDS
+                  + "; HttpOnly; SameSite=Strict");
+    }
+    redirect(ex, safeBack(form.get("back")));
+  }
+
   private void login(HttpExchange ex, Session s, Form form) throws IOException {
     String credential = form.get("credential");
     Optional<Principal> who = accounts.apply(credential);
     if (who.isEmpty()) {
-      send(
-          ex,
-          401,
-          "text/html",
-          pages.login(s.csrf, null, "That credential is not an active staff account's."));
+      s.back = "/login";
+      send(ex, 401, "text/html", pages.login(s, null, "login.wrong"));
       return;
     }
     Session fresh = sessions.login(s, who.get(), credential);
@@ -323,7 +405,10 @@ public final class ConsoleServer implements AutoCloseable {
         redirect(ex, "/login");
         return;
       }
-      a = Answer.page(httpStatus(e), Html.page("Not done", s.who, s.csrf, Pages.refused(e)));
+      a =
+          Answer.page(
+              httpStatus(e),
+              Html.page(s, s.words.word("notDone.title"), Pages.refused(s.words, e)));
     }
     if (a.location() != null) {
       redirect(ex, a.location());
@@ -424,7 +509,7 @@ public final class ConsoleServer implements AutoCloseable {
     }
   }
 
-  private static String cookie(HttpExchange ex) {
+  private static String cookie(HttpExchange ex, String name) {
     List<String> headers = ex.getRequestHeaders().get("Cookie");
     if (headers == null) {
       return null;
@@ -432,8 +517,8 @@ public final class ConsoleServer implements AutoCloseable {
     for (String h : headers) {
       for (String part : h.split(";")) {
         String p = part.strip();
-        if (p.startsWith(COOKIE + "=")) {
-          return p.substring(COOKIE.length() + 1);
+        if (p.startsWith(name + "=")) {
+          return p.substring(name.length() + 1);
         }
       }
     }
