@@ -45,9 +45,32 @@ class LocalApiEndToEndTest {
             "0.0.0.0:7402");
     assertThat(serve.exitCode()).as(serve.toString()).isEqualTo(1);
     assertThat(serve.err())
-        .contains("refusing to serve the console on 0.0.0.0:7402")
-        .contains("it has no TLS")
+        .contains("refusing to serve the console on 0.0.0.0:7402 without TLS")
         .contains("Listen on 127.0.0.1")
+        .contains("--console-tls-cert and --console-tls-key")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void serveWithAConsoleCertificateButNoKey_exitsOne_beforeAnythingStarts() throws Exception {
+    Path home = init("halfTls", "Half", "127.0.0.1");
+    Path passphrase = passphraseFile("halfTls");
+    Path cert = tmp.resolve("console.crt");
+    java.nio.file.Files.writeString(cert, "-----BEGIN CERTIFICATE-----\n");
+    CliRun serve =
+        CliRun.bdx(
+            "serve",
+            "--home",
+            home.toString(),
+            "--passphrase-file",
+            passphrase.toString(),
+            "--console-listen",
+            "0.0.0.0:7402",
+            "--console-tls-cert",
+            cert.toString());
+    assertThat(serve.exitCode()).as(serve.toString()).isEqualTo(1);
+    assertThat(serve.err())
+        .contains("--console-tls-cert and --console-tls-key go together")
         .doesNotContain("Exception");
   }
 

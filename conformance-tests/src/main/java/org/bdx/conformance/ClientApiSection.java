@@ -113,7 +113,8 @@ abstract class ClientApiSection extends ConformanceSection {
         Report.newBuilder()
             .setIncidentDate("2026-13-45")
             .addHarmsValue(999)
-            .addPhoneNumbers("12" + canary)
+            // Fewer than 4 digits whatever the run: a number with more is kept as typed (ALR-8).
+            .addPhoneNumbers("12" + canary.replaceAll("[0-9]", ""))
             .setAggressorDescription("description " + canary)
             .build();
     StatusRuntimeException e =
@@ -138,8 +139,11 @@ abstract class ClientApiSection extends ConformanceSection {
         .anySatisfy(f -> assertThat(f).startsWith("area"))
         .anySatisfy(f -> assertThat(f).startsWith("harms"))
         .anySatisfy(f -> assertThat(f).startsWith("phone_numbers[0]"));
-    assertThat(e.getStatus().getDescription()).doesNotContain(canary);
-    assertThat(violations).allSatisfy(v -> assertThat(v.getDescription()).doesNotContain(canary));
+    String phoneCanary = canary.replaceAll("[0-9]", "");
+    assertThat(e.getStatus().getDescription()).doesNotContain(canary).doesNotContain(phoneCanary);
+    assertThat(violations)
+        .allSatisfy(
+            v -> assertThat(v.getDescription()).doesNotContain(canary).doesNotContain(phoneCanary));
     // Nothing stored.
     assertThat(
             client()

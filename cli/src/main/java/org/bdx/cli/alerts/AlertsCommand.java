@@ -13,6 +13,7 @@ import picocli.CommandLine.Mixin;
     subcommands = {
       AlertsSearchCommand.class,
       AlertsShowCommand.class,
+      AlertsLinkedCommand.class,
       AlertsUpdateCommand.class,
       AlertsRetractCommand.class
     })
@@ -23,6 +24,6 @@ public final class AlertsCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "say what to do: search, show, update or retract");
+        spec.commandLine(), "say what to do: search, show, linked, update or retract");
   }
 }

@@ -17,15 +17,24 @@ import picocli.CommandLine.Option;
     name = "search",
     description = {
       "Find alerts. Every criterion given must match; with none, lists the newest alerts.",
-      "Phone numbers match in any common format; plates match on any part.",
+      "Phone numbers match in any common format, or by their last 4 or more digits;",
+      "plates match on any part.",
     },
     sortOptions = false)
 public final class AlertsSearchCommand extends BdxCommand {
   @Option(
       names = "--phone",
       paramLabel = "NUMBER",
-      description = "A phone number, in any common format.")
+      description =
+          "A phone number, in any common format; or its last 4 or more digits, which also find"
+              + " numbers kept as typed.")
   String phone;
+
+  @Option(
+      names = "--area-code",
+      paramLabel = "CODE",
+      description = "Numbers with this area code, e.g. 604, or +44 20 with a country code.")
+  String areaCode;
 
   @Option(names = "--plate", paramLabel = "PLATE", description = "A licence plate or part of one.")
   String plate;
@@ -78,6 +87,9 @@ public final class AlertsSearchCommand extends BdxCommand {
     SearchAlertsRequest.Builder q = SearchAlertsRequest.newBuilder().setPageSize(limit);
     if (phone != null) {
       q.setPhone(phone);
+    }
+    if (areaCode != null) {
+      q.setPhoneAreaCode(areaCode);
     }
     if (plate != null) {
       q.setPlate(plate);

@@ -15,6 +15,7 @@ import org.bdx.node.intake.Vocabulary;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.AlertView;
+import org.bdx.proto.v1.LinkedAlert;
 import org.bdx.proto.v1.PathStep;
 import org.bdx.proto.v1.ReceivedCopy;
 
@@ -84,6 +85,16 @@ public final class Printing {
       // know by the partners that passed it on (spec RELAY-9).
       line(out, "came through", path(a.getPathList()));
     }
+    if (a.getLinkedCount() > 0) {
+      line(
+          out,
+          "linked",
+          alsoReported(a.getLinkedList())
+              + ": "
+              + a.getLinkedList().stream()
+                  .map(l -> l.getAlertId() + " (" + linkedOrganization(l) + ")")
+                  .collect(Collectors.joining(", ")));
+    }
     if (a.getTombstone()) {
       // Nothing of the content is held; say why rather than print empty lines.
       out.println(
@@ -130,6 +141,25 @@ public final class Printing {
     if (!a.getLocal()) {
       line(out, "disclosed fields", String.join(", ", a.getDisclosedPathsList()));
     }
+  }
+
+  /**
+   * "also reported 3 times by 2 organizations": how many other alerts held here name the same
+   * aggressor, and how many organizations reported them (spec API-10).
+   */
+  public static String alsoReported(List<LinkedAlert> linked) {
+    long orgs = linked.stream().map(LinkedAlert::getOriginNodeId).distinct().count();
+    return "also reported "
+        + linked.size()
+        + (linked.size() == 1 ? " time" : " times")
+        + " by "
+        + orgs
+        + (orgs == 1 ? " organization" : " organizations");
+  }
+
+  /** The organization that reported a linked alert, "this node" for this node's own. */
+  public static String linkedOrganization(LinkedAlert l) {
+    return l.getLocal() ? "this node" : organization(l.getOriginName(), l.getOriginNodeId());
   }
 
   /**

@@ -19,9 +19,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.CliException;
+import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.policy.SharingPolicy;
 import org.bdx.node.server.RunningNode;
@@ -42,14 +45,23 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     description = {
-      "Run a small demonstration network on this machine, then clean up.",
+      "Run a small demonstration network on this machine, keep it open until Ctrl-C, then clean"
+          + " up.",
       "Three made-up organizations in temporary directories (two sex-worker-led peers and a"
           + " police liaison) are set up with the real commands; the demo then shows what each"
-          + " received and what was withheld.",
+          + " received and what was withheld, and prints each organization's staff console"
+          + " address and how to log in to it.",
     })
 public final class DemoCommand extends BdxCommand {
   @Option(names = "--keep", description = "Keep the temporary directories afterwards.")
   boolean keep;
+
+  @Option(
+      names = "--no-wait",
+      description =
+          "End after the tour instead of keeping the nodes and their consoles open until Ctrl-C"
+              + " (for scripts).")
+  boolean noWait;
 
   @Option(
       names = "--bulletins",
@@ -59,6 +71,9 @@ public final class DemoCommand extends BdxCommand {
           "Where the demo writes each organization's bulletin (default ${DEFAULT-VALUE}, in the"
               + " current directory); files of the same name there are replaced.")
   Path bulletinDir;
+
+  /** Each console on a free loopback port: a node already serving on 7402 is left alone. */
+  private static final NodeConfig.HostPort CONSOLE_AT = new NodeConfig.HostPort("127.0.0.1", 0);
 
   private static final List<String> PEER_FIELDS = SharingPolicy.pathsExceptContact();
   private static final List<String> POLICE_FIELDS =
@@ -77,6 +92,7 @@ public final class DemoCommand extends BdxCommand {
     Path dir = Files.createTempDirectory("bdx-demo-");
     PrintWriter out = out();
     List<Org> orgs = new ArrayList<>();
+    AtomicBoolean cleaned = new AtomicBoolean();
     try {
       section("Three organizations, each with its own node (no central server)");
       Org east = start(dir, "east", "East Outreach", orgs);
@@ -228,13 +244,22 @@ public final class DemoCommand extends BdxCommand {
       for (Org o : orgs) {
         bulletin(o, today.minusDays(30));
       }
-    } finally {
+
+      section("Each organization's staff console, in your browser");
       for (Org o : orgs) {
-        o.running().close();
+        int port = o.running().startConsole(CONSOLE_AT, Clock.systemUTC()).port();
+        NodeHome h = new NodeHome(o.home());
+        out.printf(
+            "%s: http://127.0.0.1:%d/%n"
+                + "  log in as its coordinator with the credential in %s%n"
+                + "  or as intake staff with the one in %s%n",
+            o.name(), port, h.adminTokenFile(), h.clientTokenFile());
       }
-      if (!keep) {
-        deleteTree(dir);
+      if (!noWait) {
+        keepOpen(orgs, dir, cleaned);
       }
+    } finally {
+      cleanUp(orgs, dir, cleaned);
     }
     out.println();
     out.println(
@@ -242,6 +267,53 @@ public final class DemoCommand extends BdxCommand {
             + (keep
                 ? " The nodes' directories are kept under " + dir
                 : " Run with --keep to look at the nodes' directories afterwards."));
+  }
+
+  /**
+   * Keeps the nodes and their consoles open until Ctrl-C (or SIGTERM): the shutdown hook closes
+   * them and removes the directories, and this thread waits for ever meanwhile.
+   */
+  private void keepOpen(List<Org> orgs, Path dir, AtomicBoolean cleaned)
+      throws InterruptedException {
+    PrintWriter out = out();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    cleanUp(orgs, dir, cleaned);
+                    out.println();
+                    out.println(
+                        "Stopped the demo's nodes and consoles"
+                            + (keep
+                                ? "; their directories are kept under " + dir
+                                : " and removed their directories."));
+                  } catch (IOException | RuntimeException e) {
+                    out.println("Stopping the demo failed: " + e.getMessage());
+                  } finally {
+                    out.flush();
+                  }
+                },
+                "bdx-demo-shutdown"));
+    out.println();
+    out.println(
+        "The nodes and their consoles stay open until you press Ctrl-C. (Run with --no-wait"
+            + " to end after the tour.)");
+    out.flush();
+    new CountDownLatch(1).await();
+  }
+
+  /** Closes every node (and its console) and removes the directories, once. */
+  private void cleanUp(List<Org> orgs, Path dir, AtomicBoolean cleaned) throws IOException {
+    if (!cleaned.compareAndSet(false, true)) {
+      return;
+    }
+    for (Org o : orgs) {
+      o.running().close();
+    }
+    if (!keep) {
+      deleteTree(dir);
+    }
   }
 
   private Org start(Path dir, String key, String name, List<Org> orgs) throws Exception {

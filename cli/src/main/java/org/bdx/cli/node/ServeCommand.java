@@ -6,14 +6,17 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 import org.bdx.cli.command.BdxCommand;
 import org.bdx.cli.command.CliException;
 import org.bdx.cli.command.Passphrases;
 import org.bdx.node.console.ConsoleServer;
+import org.bdx.node.console.ConsoleTls;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.server.Node;
 import org.bdx.node.server.RunningNode;
+import org.bdx.node.tls.FederationTls;
 import org.bdx.node.vault.KdfParams;
 import org.bdx.node.vault.Passphrase;
 import picocli.CommandLine.Command;
@@ -46,11 +49,28 @@ public final class ServeCommand extends BdxCommand {
       paramLabel = "HOST:PORT|off",
       description = {
         "Where the staff console (web pages for intake and outreach staff) listens; default"
-            + " 127.0.0.1:7402, off for none. Loopback only: the console has no TLS.",
+            + " 127.0.0.1:7402, off for none. Another address needs TLS: --console-tls-cert and"
+            + " --console-tls-key.",
         "If the default address is taken (another node on this machine), the node serves"
             + " without the console and says so; a given address that is taken is an error.",
       })
   String consoleListen;
+
+  @Option(
+      names = "--console-tls-cert",
+      paramLabel = "FILE",
+      description =
+          "The console's certificate chain (PEM, its own certificate first), for serving it over"
+              + " TLS; required for an address other than loopback. Use one staff browsers trust,"
+              + " for the name they type.")
+  Path consoleTlsCert;
+
+  @Option(
+      names = "--console-tls-key",
+      paramLabel = "FILE",
+      description =
+          "The private key of --console-tls-cert (unencrypted PKCS#8 PEM, BEGIN PRIVATE KEY).")
+  Path consoleTlsKey;
 
   @Option(
       names = "--passphrase-file",
@@ -78,6 +98,12 @@ public final class ServeCommand extends BdxCommand {
   @Override
   protected void run() throws Exception {
     NodeConfig.HostPort consoleAt = consoleAddress();
+    SSLContext consoleTls = consoleAt == null ? null : consoleTls();
+    if (consoleAt != null && !consoleAt.isLoopback() && consoleTls == null) {
+      throw new CliException(new ConsoleServer.NotLoopback(consoleAt).getMessage());
+    }
+    // Beside the passphrase's key derivation, which holds one core for most of a second.
+    FederationTls.prepareInBackground();
     NodeHome home = home();
     home.loadConfig(); // a clear error for a home without a node, before asking for a passphrase
     RunningNode running;
@@ -114,7 +140,7 @@ public final class ServeCommand extends BdxCommand {
       throw e;
     }
     try (log) {
-      serve(running, consoleAt);
+      serve(running, consoleAt, consoleTls);
     }
   }
 
@@ -132,20 +158,41 @@ public final class ServeCommand extends BdxCommand {
     } catch (IllegalArgumentException e) {
       throw new CliException("--console-listen: " + e.getMessage() + ", or off");
     }
-    if (!at.isLoopback()) {
-      throw new CliException(new ConsoleServer.NotLoopback(at).getMessage());
-    }
     return at;
   }
 
+  /** The console's TLS from the operator's PEM files, or null for none; read before start. */
+  private SSLContext consoleTls() {
+    if (consoleTlsCert == null && consoleTlsKey == null) {
+      return null;
+    }
+    if (consoleTlsCert == null || consoleTlsKey == null) {
+      throw new CliException(
+          "--console-tls-cert and --console-tls-key go together: give the certificate and its"
+              + " key");
+    }
+    try {
+      return ConsoleTls.fromPem(consoleTlsCert, consoleTlsKey);
+    } catch (IOException e) {
+      throw new CliException(e.getMessage());
+    }
+  }
+
   /** Starts the console; a taken default address is reported and the node serves without it. */
-  private String startConsole(RunningNode running, NodeConfig.HostPort at) throws IOException {
+  private String startConsole(RunningNode running, NodeConfig.HostPort at, SSLContext tls)
+      throws IOException {
     if (at == null) {
       return "the staff console is off";
     }
     try {
-      int port = running.startConsole(at, Clock.systemUTC()).port();
-      return "the staff console is at http://" + at.host() + ":" + port + "/";
+      int port = running.startConsole(at, Clock.systemUTC(), tls).port();
+      return "the staff console is at "
+          + (tls == null ? "http" : "https")
+          + "://"
+          + at.host()
+          + ":"
+          + port
+          + "/";
     } catch (RunningNode.AddressInUse e) {
       if (consoleListen != null) {
         running.close();
@@ -157,8 +204,9 @@ public final class ServeCommand extends BdxCommand {
     }
   }
 
-  private void serve(RunningNode running, NodeConfig.HostPort consoleAt) throws Exception {
-    String console = startConsole(running, consoleAt);
+  private void serve(RunningNode running, NodeConfig.HostPort consoleAt, SSLContext consoleTls)
+      throws Exception {
+    String console = startConsole(running, consoleAt, consoleTls);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -144,7 +144,8 @@ public final class BulletinMaker {
     return new BulletinEntry(
         shown(a.fields(), Set.copyOf(a.disclosedPaths()), settings.fields()),
         a.status() == AlertStatus.ALERT_STATUS_UPDATED,
-        settings.showSource() ? originNames.apply(a.originNodeId()) : "");
+        settings.showSource() ? originNames.apply(a.originNodeId()) : "",
+        !search.linked(a).isEmpty());
   }
 
   /**

@@ -125,6 +125,9 @@ public final class HtmlBulletin implements BulletinFormat {
     if (e.updated()) {
       out.append("<span class=\"updated\">").append(esc(w.word("updated"))).append("</span>");
     }
+    if (e.repeat()) {
+      out.append("<span class=\"updated repeat\">").append(esc(w.word("repeat"))).append("</span>");
+    }
     out.append("</p>\n");
     List<String> harms =
         f.getHarmsList().stream().filter(h -> h != HarmCategory.UNRECOGNIZED).map(w::harm).toList();

@@ -58,6 +58,9 @@ public final class TextBulletin implements BulletinFormat {
     if (e.updated()) {
       out.append("  [").append(w.upper(w.word("updated"))).append(']');
     }
+    if (e.repeat()) {
+      out.append("  [").append(w.upper(w.word("repeat"))).append(']');
+    }
     out.append('\n');
     List<String> harms = new ArrayList<>();
     for (HarmCategory h : f.getHarmsList()) {

@@ -2,6 +2,8 @@ package org.bdx.node.console;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.grpc.Channel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -26,18 +28,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 import org.bdx.node.access.Principal;
 import org.bdx.node.console.Sessions.Session;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.search.PhoneNumbers;
+import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.ClientServiceGrpc;
+import org.bdx.proto.v1.DistributionServiceGrpc;
 import org.bdx.proto.v1.StaffRole;
 
 /**
  * The staff console: web pages for intake and outreach staff, served by the node itself on
- * loopback. It is local behaviour, not protocol: every page calls the node's client API in-process
- * as the logged-in person, through the same credential check, role rules, rate limit, audit actor
- * and validation as a gRPC client, so the console decides no rule of its own.
+ * loopback, or beyond it only over TLS with the operator's certificate. It is local behaviour, not
+ * protocol: every page calls the node's client API in-process as the logged-in person, through the
+ * same credential check, role rules, rate limit, audit actor and validation as a gRPC client, so
+ * the console decides no rule of its own.
  *
  * <p>Served with the JDK's own HTTP server and pages written as Java text blocks: a loopback
  * console of a few pages needs no web framework, and every library the node loads is one more to
@@ -48,6 +54,9 @@ import org.bdx.proto.v1.StaffRole;
  * Policy (no script at all, styles only from here, no framing); the session cookie is {@code
  * HttpOnly} and {@code SameSite=Strict}; every POST carries the session's CSRF token and is refused
  * when the browser says it came from another origin; a session unused for the idle time ends.
+ *
+ * <p>Long because every request's guards (host, origin, token, session, cookies, TLS) and its
+ * routing stay in this one file, where a reviewer reads them together.
  */
 public final class ConsoleServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ConsoleServer.class.getName());
@@ -60,15 +69,6 @@ public final class ConsoleServer implements AutoCloseable {
   public static final Duration DEFAULT_IDLE = Duration.ofMinutes(15);
 
   static final String COOKIE = "bdx_console";
-
-  /**
-   * The chosen language's cookie: only a language tag, not secret, kept a year so the choice
-   * survives logout and a restart of the node. Kept by the browser rather than with the staff
-   * account: it needs no schema change, and a language says nothing a stolen browser would not.
-   */
-  static final String LANGUAGE_COOKIE = "bdx_lang";
-
-  private static final int LANGUAGE_COOKIE_SECONDS = 365 * 24 * 60 * 60;
   static final String CSP =
       "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self';"
           + " frame-ancestors 'none'; base-uri 'none'";
@@ -83,6 +83,9 @@ public final class ConsoleServer implements AutoCloseable {
   private final Sessions sessions;
   private final Pages pages;
   private final AlertActions actions;
+  private final boolean tls;
+  private final NetworkPages network = new NetworkPages();
+  private final BulletinPages bulletins;
 
   private ConsoleServer(
       HttpServer http,
@@ -90,7 +93,9 @@ public final class ConsoleServer implements AutoCloseable {
       Channel clientApi,
       Function<String, Optional<Principal>> accounts,
       Sessions sessions,
-      PhoneNumbers phones) {
+      PhoneNumbers phones,
+      Clock clock,
+      boolean tls) {
     this.http = http;
     this.executor = executor;
     this.clientApi = clientApi;
@@ -98,14 +103,16 @@ public final class ConsoleServer implements AutoCloseable {
     this.sessions = sessions;
     this.pages = new Pages(phones);
     this.actions = new AlertActions(pages);
+    this.bulletins = new BulletinPages(clock);
+    this.tls = tls;
   }
 
   /**
-   * Starts the console on {@code at}.
+   * Starts the console on {@code at}, in plain HTTP: loopback only.
    *
    * @param clientApi an in-process channel to the node's client services (with their guards)
    * @param accounts the staff accounts' credential check
-   * @throws NotLoopback if {@code at} is not a loopback address (the console has no TLS)
+   * @throws NotLoopback if {@code at} is not a loopback address
    * @throws BindException if the address is taken
    */
   public static ConsoleServer start(
@@ -116,17 +123,53 @@ public final class ConsoleServer implements AutoCloseable {
       Clock clock,
       Duration idle)
       throws IOException {
+    return start(at, clientApi, accounts, phones, clock, idle, null);
+  }
+
+  /**
+   * Starts the console on {@code at}, over TLS with {@code tls} when given: the same rule as the
+   * client API (spec API-2), so beyond loopback reports, searches and credentials never cross the
+   * network in clear.
+   *
+   * @param tls the operator's certificate and key ({@link ConsoleTls}), or null for plain HTTP
+   * @throws NotLoopback if {@code at} is not a loopback address and {@code tls} is null
+   * @throws BindException if the address is taken
+   */
+  public static ConsoleServer start(
+      NodeConfig.HostPort at,
+      Channel clientApi,
+      Function<String, Optional<Principal>> accounts,
+      PhoneNumbers phones,
+      Clock clock,
+      Duration idle,
+      SSLContext tls)
+      throws IOException {
     Objects.requireNonNull(clientApi, "clientApi");
     Objects.requireNonNull(accounts, "accounts");
     Objects.requireNonNull(phones, "phones");
-    if (!at.isLoopback()) {
+    if (!at.isLoopback() && tls == null) {
       throw new NotLoopback(at);
     }
-    HttpServer http = HttpServer.create(at.toSocketAddress(), 0);
+    HttpServer http;
+    if (tls == null) {
+      http = HttpServer.create(at.toSocketAddress(), 0);
+    } else {
+      HttpsServer https = HttpsServer.create(at.toSocketAddress(), 0);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      http = https;
+    }
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     http.setExecutor(executor);
     ConsoleServer c =
-        new ConsoleServer(http, executor, clientApi, accounts, new Sessions(clock, idle), phones);
+        new ConsoleServer(
+            http,
+            executor,
+            clientApi,
+            accounts,
+            new Sessions(clock, idle),
+            phones,
+            clock,
+            tls != null);
     http.createContext("/", c::handle);
     http.start();
     return c;
@@ -151,7 +194,7 @@ public final class ConsoleServer implements AutoCloseable {
     ConsoleWords w = ConsoleWords.english();
     try (ex) {
       securityHeaders(ex);
-      w = language(ex);
+      w = ConsoleLanguage.of(ex);
       if (!hostIsThisConsole(ex)) {
         send(ex, 421, "text/plain", w.word("error.host"));
         return;
@@ -165,7 +208,7 @@ public final class ConsoleServer implements AutoCloseable {
       Optional<Session> found = sessions.find(cookie(ex, COOKIE));
       if (found.isPresent()) {
         found.get().words = w;
-        found.get().back = backTo(method, path, query(ex));
+        found.get().back = ConsoleLanguage.backTo(method, path, query(ex));
       }
       if (method.equals("POST")) {
         post(ex, path, found);
@@ -186,44 +229,10 @@ public final class ConsoleServer implements AutoCloseable {
     }
   }
 
-  /**
-   * The language of this request: the one the person chose (its cookie), else the best the
-   * browser's Accept-Language offers, else English.
-   */
-  private static ConsoleWords language(HttpExchange ex) {
-    return ConsoleWords.find(cookie(ex, LANGUAGE_COOKIE))
-        .orElseGet(
-            () ->
-                ConsoleWords.forAcceptLanguage(ex.getRequestHeaders().getFirst("Accept-Language")));
-  }
-
-  /**
-   * Where the language switch on the page answering this request returns to: the page itself when
-   * it is one a GET shows, else the console's start.
-   */
-  static String backTo(String method, String path, String query) {
-    if (method.equals("GET")) {
-      return query.isEmpty() ? path : path + "?" + query;
-    }
-    return path.equals("/report") || path.equals("/check") || path.equals("/login") ? path : "/";
-  }
-
-  /** A path of this console to return to, or "/" for anything else (no open redirect). */
-  static String safeBack(String back) {
-    if (back == null
-        || !back.startsWith("/")
-        || back.startsWith("//")
-        || back.contains("\\")
-        || back.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-      return "/";
-    }
-    return back;
-  }
-
   private void get(HttpExchange ex, String path, Optional<Session> found) throws IOException {
     if (path.equals("/login")) {
       Session s = found.orElseGet(sessions::anonymous);
-      s.words = language(ex);
+      s.words = ConsoleLanguage.of(ex);
       s.back = "/login";
       setCookie(ex, s);
       String note = "expired".equals(query(ex)) ? "login.expired" : null;
@@ -246,6 +255,17 @@ public final class ConsoleServer implements AutoCloseable {
     } else if (between(path, "/report/", "/purge") != null) {
       String id = between(path, "/report/", "/purge");
       call(ex, s, stub -> actions.confirmPurge(s, stub, id, query(ex)));
+    } else if (path.equals("/network")) {
+      callApis(ex, s, api -> network.page(s, api, query(ex)));
+    } else if (path.equals("/bulletin")) {
+      // The one page that frames another: its own preview, from here only.
+      ex.getResponseHeaders().set("Content-Security-Policy", BulletinPages.FRAMING_CSP);
+      callApis(ex, s, api -> bulletins.page(s, api, query(ex)));
+    } else if (path.equals("/bulletin/view")) {
+      // The bulletin alone, as the node made it: its own inline styles, framed only from here.
+      ex.getResponseHeaders().set("Content-Security-Policy", BulletinPages.BULLETIN_CSP);
+      ex.getResponseHeaders().set("X-Frame-Options", "SAMEORIGIN");
+      callApis(ex, s, api -> bulletins.view(api, query(ex)));
     } else {
       send(
           ex,
@@ -256,7 +276,7 @@ public final class ConsoleServer implements AutoCloseable {
   }
 
   private void post(HttpExchange ex, String path, Optional<Session> found) throws IOException {
-    ConsoleWords w = language(ex);
+    ConsoleWords w = ConsoleLanguage.of(ex);
     if (!sameOrigin(ex)) {
       send(ex, 403, "text/plain", w.word("refused.origin"));
       return;
@@ -277,7 +297,8 @@ public final class ConsoleServer implements AutoCloseable {
       return;
     }
     if (path.equals("/language")) {
-      chooseLanguage(ex, form);
+      ConsoleLanguage.choose(ex, form, tls);
+      redirect(ex, ConsoleLanguage.safeBack(form.get("back")));
       return;
     }
     if (path.equals("/login")) {
@@ -312,6 +333,10 @@ public final class ConsoleServer implements AutoCloseable {
         } else if (path.startsWith("/alert/") && path.endsWith("/retract")) {
           String id = path.substring("/alert/".length(), path.length() - "/retract".length());
           call(ex, s, stub -> pages.retract(s, stub, id, form));
+        } else if (NetworkPages.isAgreementAction(path)) {
+          callApis(ex, s, api -> network.act(s, api, path));
+        } else if (path.equals("/bulletin/send")) {
+          callApis(ex, s, api -> bulletins.send(s, api, form));
         } else {
           send(
               ex,
@@ -333,26 +358,6 @@ public final class ConsoleServer implements AutoCloseable {
     }
     String id = path.substring(prefix.length(), path.length() - suffix.length());
     return id.contains("/") ? null : id;
-  }
-
-  /**
-   * The language switch: remembers the chosen language in its cookie and shows the same page again
-   * in it. A tag the console does not speak changes nothing.
-   */
-  private static void chooseLanguage(HttpExchange ex, Form form) throws IOException {
-    Optional<ConsoleWords> chosen = ConsoleWords.find(form.get("lang"));
-    if (chosen.isPresent()) {
-      ex.getResponseHeaders()
-          .add(
-              "Set-Cookie",
-              LANGUAGE_COOKIE
-                  + "="
-                  + chosen.get().language()
-                  + "; Path=/; Max-Age="
-                  + LANGUAGE_COOKIE_SECONDS
-                  + "; HttpOnly; SameSite=Strict");
-    }
-    redirect(ex, safeBack(form.get("back")));
   }
 
   private void login(HttpExchange ex, Session s, Form form) throws IOException {
@@ -388,16 +393,51 @@ public final class ConsoleServer implements AutoCloseable {
     Answer answer(ClientServiceGrpc.ClientServiceBlockingStub stub);
   }
 
+  /** A page that calls any of the node's local APIs as the session's person. */
+  interface ApisPage {
+    Answer answer(Apis api);
+  }
+
+  /**
+   * The node's local APIs as one logged-in person: each stub carries that person's credential, so
+   * the node's own credential check and role rules decide every call, as for a gRPC client.
+   */
+  static final class Apis {
+    private final Channel channel;
+    private final Metadata credential;
+
+    Apis(Channel channel, String credential) {
+      this.channel = channel;
+      this.credential = new Metadata();
+      this.credential.put(AUTHORIZATION, "Bearer " + credential);
+    }
+
+    ClientServiceGrpc.ClientServiceBlockingStub client() {
+      return as(ClientServiceGrpc.newBlockingStub(channel));
+    }
+
+    AdminServiceGrpc.AdminServiceBlockingStub admin() {
+      return as(AdminServiceGrpc.newBlockingStub(channel));
+    }
+
+    DistributionServiceGrpc.DistributionServiceBlockingStub distribution() {
+      return as(DistributionServiceGrpc.newBlockingStub(channel));
+    }
+
+    private <S extends io.grpc.stub.AbstractStub<S>> S as(S stub) {
+      return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(credential))
+          .withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+  }
+
   private void call(HttpExchange ex, Session s, ApiPage page) throws IOException {
-    Metadata md = new Metadata();
-    md.put(AUTHORIZATION, "Bearer " + s.credential);
-    ClientServiceGrpc.ClientServiceBlockingStub stub =
-        ClientServiceGrpc.newBlockingStub(clientApi)
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
-            .withDeadlineAfter(30, TimeUnit.SECONDS);
+    callApis(ex, s, api -> page.answer(api.client()));
+  }
+
+  private void callApis(HttpExchange ex, Session s, ApisPage page) throws IOException {
     Answer a;
     try {
-      a = page.answer(stub);
+      a = page.answer(new Apis(clientApi, s.credential));
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
         // The account was revoked while logged in: the session ends with it.
@@ -468,6 +508,11 @@ public final class ConsoleServer implements AutoCloseable {
     if (host == null) {
       return false;
     }
+    if (tls) {
+      // Over TLS a page that points its own name at this console fails the certificate check
+      // before anything is sent; the name staff use (and any port a proxy adds) is the operator's.
+      return true;
+    }
     int colon = host.lastIndexOf(':');
     if (colon <= 0 || host.endsWith("]")) {
       return false;
@@ -489,10 +534,10 @@ public final class ConsoleServer implements AutoCloseable {
    * this console's; a Sec-Fetch-Site header, when sent, must say same-origin. The CSRF token is
    * checked as well; these refuse a cross-site form before its body is read.
    */
-  private static boolean sameOrigin(HttpExchange ex) {
+  private boolean sameOrigin(HttpExchange ex) {
     String origin = ex.getRequestHeaders().getFirst("Origin");
     String host = ex.getRequestHeaders().getFirst("Host");
-    if (origin != null && !origin.equals("http://" + host)) {
+    if (origin != null && !origin.equals((tls ? "https://" : "http://") + host)) {
       return false;
     }
     String site = ex.getRequestHeaders().getFirst("Sec-Fetch-Site");
@@ -509,7 +554,7 @@ public final class ConsoleServer implements AutoCloseable {
     }
   }
 
-  private static String cookie(HttpExchange ex, String name) {
+  static String cookie(HttpExchange ex, String name) {
     List<String> headers = ex.getRequestHeaders().get("Cookie");
     if (headers == null) {
       return null;
@@ -525,10 +570,12 @@ public final class ConsoleServer implements AutoCloseable {
     return null;
   }
 
-  private static void setCookie(HttpExchange ex, Session s) {
-    // No Secure flag: the console is plain HTTP on loopback, where browsers allow no other.
+  private void setCookie(HttpExchange ex, Session s) {
+    // Secure over TLS; in plain HTTP on loopback browsers would not keep a Secure cookie.
     ex.getResponseHeaders()
-        .add("Set-Cookie", COOKIE + "=" + s.id + "; Path=/; HttpOnly; SameSite=Strict");
+        .add(
+            "Set-Cookie",
+            COOKIE + "=" + s.id + "; Path=/; HttpOnly; SameSite=Strict" + (tls ? "; Secure" : ""));
   }
 
   private static String query(HttpExchange ex) {
@@ -560,12 +607,13 @@ public final class ConsoleServer implements AutoCloseable {
       super(
           "refusing to serve the console on "
               + address
-              + ": it has no TLS, so other machines could read reports, searches and staff"
+              + " without TLS: other machines could read reports, searches and staff"
               + " credentials on the way. Listen on 127.0.0.1 (the default, "
               + DEFAULT_ADDRESS.host()
               + ":"
               + DEFAULT_ADDRESS.port()
-              + ") and reach it from this machine.");
+              + ") and reach it from this machine, or give the console a certificate and key"
+              + " (--console-tls-cert and --console-tls-key).");
     }
   }
 

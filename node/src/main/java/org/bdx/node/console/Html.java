@@ -37,6 +37,7 @@ final class Html {
                 <ul>
                   %s
                   <li><a href="/check">%s</a></li>
+                  %s
                 </ul>
                 <form method="post" action="/logout" class="logout">
                   %s
@@ -52,6 +53,7 @@ final class Html {
                         ? "<li><a href=\"/report\">" + w.esc("nav.report") + "</a></li>"
                         : "",
                     w.esc("nav.check"),
+                    moreLinks(w, who),
                     csrfField(csrf),
                     w.esc("nav.loggedIn", java.util.Map.of("name", who.name())),
                     w.esc("nav.logout"));
@@ -106,8 +108,8 @@ final class Html {
         <form method="post" action="/language" class="language">
         %s
         <input type="hidden" name="back" value="%s">
-        <label for="lang">%s</label>
-        <select id="lang" name="lang">%s</select>
+        <label for="console-lang">%s</label>
+        <select id="console-lang" name="lang">%s</select>
         <button type="submit">%s</button>
         </form>
         """
@@ -122,6 +124,16 @@ final class Html {
   /** A whole page in the session's language, for its person. */
   static String page(Sessions.Session s, String title, String body) {
     return page(s.words, title, s.who, s.csrf, s.back, body);
+  }
+
+  /** The bulletin for everyone; the network for coordinators, the only ones it answers. */
+  private static String moreLinks(ConsoleWords w, Principal who) {
+    return "<li><a href=\"/bulletin\">"
+        + w.esc("nav.bulletin")
+        + "</a></li>"
+        + (who.mayAct(StaffRole.STAFF_ROLE_COORDINATOR)
+            ? "<li><a href=\"/network\">" + w.esc("nav.network") + "</a></li>"
+            : "");
   }
 
   static String csrfField(String csrf) {

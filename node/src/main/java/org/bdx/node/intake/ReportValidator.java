@@ -171,11 +171,13 @@ public final class ReportValidator {
         String field = "phone_numbers[" + i + "]";
         String number = c.text(field, numbers.get(i), PhoneNumbers.MAX_RAW_LENGTH);
         if (number != null) {
-          Optional<String> e164 = phones.toE164(number);
-          if (e164.isPresent()) {
-            e164s.add(e164.get());
+          // A number that is not a possible one is kept as typed and marked so (spec API-6): a
+          // worker often has only the last digits, and a wrong digit must not lose the report.
+          Optional<String> kept = phones.toE164(number).or(() -> PhoneNumbers.asTyped(number));
+          if (kept.isPresent()) {
+            e164s.add(kept.get());
           } else {
-            c.bad(field, "not a phone number");
+            c.bad(field, "has fewer than " + PhoneNumbers.MIN_DIGITS + " digits");
           }
         }
       }

@@ -17,6 +17,10 @@ import org.bdx.proto.v1.HarmCategory;
  * @param until incident date on or before (inclusive)
  * @param pageSize 1..500; 0 means 50
  * @param pageToken from the previous page, or null/empty for the first page
+ * @param phoneEnd the last digits of a number, ASCII, {@value PhoneNumbers#MIN_DIGITS} to {@value
+ *     #MAX_PHONE_END}: alerts with a number (E.164 or kept as typed) whose digits end so
+ * @param phoneStart the beginning of an E.164 number, such as an area code's "+1604" ({@link
+ *     PhoneNumbers#areaCodeStart}): alerts with an E.164 number that begins so
  */
 public record AlertQuery(
     String phoneE164,
@@ -27,18 +31,52 @@ public record AlertQuery(
     LocalDate since,
     LocalDate until,
     int pageSize,
-    String pageToken) {
+    String pageToken,
+    String phoneEnd,
+    String phoneStart) {
 
   public static final int DEFAULT_PAGE_SIZE = 50;
   public static final int MAX_PAGE_SIZE = 500;
   public static final int MAX_TEXT = 200;
   public static final int MAX_AREA = 100;
   public static final int MAX_PAGE_TOKEN = 200;
+  public static final int MAX_PHONE_END = 20;
+
+  /** Without a search by the end or beginning of a number. */
+  public AlertQuery(
+      String phoneE164,
+      String platePart,
+      String text,
+      String area,
+      Set<HarmCategory> harms,
+      LocalDate since,
+      LocalDate until,
+      int pageSize,
+      String pageToken) {
+    this(phoneE164, platePart, text, area, harms, since, until, pageSize, pageToken, null, null);
+  }
 
   public AlertQuery {
     phoneE164 = emptyToNull(phoneE164);
     if (phoneE164 != null && !PhoneNumbers.isE164(phoneE164)) {
       throw new IllegalArgumentException("phone must be in E.164 form");
+    }
+    phoneEnd = emptyToNull(phoneEnd);
+    if (phoneEnd != null
+        && (phoneEnd.length() < PhoneNumbers.MIN_DIGITS
+            || phoneEnd.length() > MAX_PHONE_END
+            || !phoneEnd.chars().allMatch(ch -> ch >= '0' && ch <= '9'))) {
+      throw new IllegalArgumentException(
+          "the end of a number must be "
+              + PhoneNumbers.MIN_DIGITS
+              + ".."
+              + MAX_PHONE_END
+              + " digits");
+    }
+    phoneStart = emptyToNull(phoneStart);
+    if (phoneStart != null && !(PhoneNumbers.isE164(phoneStart + "00"))) {
+      // "+" and 1 to 13 digits, not starting with 0: what begins a longer E.164 number.
+      throw new IllegalArgumentException("the beginning of a number must be '+' and digits");
     }
     platePart = emptyToNull(platePart);
     if (platePart != null && !Plates.isCanonical(platePart)) {
@@ -89,7 +127,18 @@ public record AlertQuery(
 
   /** The same criteria, for the page after {@code token}. */
   public AlertQuery withPageToken(String token) {
-    return new AlertQuery(phoneE164, platePart, text, area, harms, since, until, pageSize, token);
+    return new AlertQuery(
+        phoneE164,
+        platePart,
+        text,
+        area,
+        harms,
+        since,
+        until,
+        pageSize,
+        token,
+        phoneEnd,
+        phoneStart);
   }
 
   private static String emptyToNull(String s) {

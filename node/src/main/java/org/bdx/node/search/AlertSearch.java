@@ -28,6 +28,12 @@ public final class AlertSearch {
   /** At most this many words of free text are used. */
   public static final int MAX_TERMS = 16;
 
+  /**
+   * At most this many alerts are read as links of one: a common name used can be in thousands, and
+   * staff need the count and the newest, not every one.
+   */
+  public static final int MAX_LINKED = 200;
+
   private static final Pattern DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
   private static final Pattern TOKEN =
       Pattern.compile("a1:((?:[0-9]{4}-[0-9]{2}-[0-9]{2})?):([1-9][0-9]{0,18})");
@@ -70,8 +76,10 @@ public final class AlertSearch {
     IndexQuery.Found found =
         index.search(
             new IndexQuery(
-                AlertIndex.tokens(q.phoneE164(), q.platePart(), words, area),
-                AlertIndex.matcher(q.phoneE164(), q.platePart(), words, area),
+                AlertIndex.tokens(
+                    q.phoneE164(), q.phoneEnd(), q.phoneStart(), q.platePart(), words, area),
+                AlertIndex.matcher(
+                    q.phoneE164(), q.phoneEnd(), q.phoneStart(), q.platePart(), words, area),
                 java.util.Set.copyOf(harms),
                 q.since() == null ? null : q.since().toString(),
                 q.until() == null ? null : q.until().toString(),
@@ -79,6 +87,37 @@ public final class AlertSearch {
                 q.pageSize(),
                 clock.instant().getEpochSecond()));
     return new Page<>(found.alerts(), found.last() == null ? "" : encode(found.last()));
+  }
+
+  /**
+   * The other alerts held here that share with {@code a} a phone number, the whole plate, a name
+   * used or a handle (spec API-10), newest incident first, at most {@value #MAX_LINKED}. Only the
+   * fields this node holds of each alert count (for a received alert, what was disclosed to it), so
+   * a link says nothing this node's own holdings do not already say. None for a tombstone.
+   */
+  public List<AlertLink> linked(StoredAlert a) {
+    Objects.requireNonNull(a, "alert");
+    if (a.tombstone()) {
+      return List.of();
+    }
+    java.util.Set<String> mine = AlertIndex.linkTokens(a.fields());
+    List<AlertLink> out = new ArrayList<>();
+    for (StoredAlert other :
+        index.holdingAny(mine, clock.instant().getEpochSecond(), MAX_LINKED + 1)) {
+      if (other.originNodeId().equals(a.originNodeId()) && other.alertId().equals(a.alertId())) {
+        continue;
+      }
+      // The terms are short hashes: the tokens themselves decide.
+      List<String> shared =
+          AlertIndex.linkTokens(other.fields()).stream()
+              .filter(mine::contains)
+              .map(AlertIndex::linkPath)
+              .toList();
+      if (!shared.isEmpty() && out.size() < MAX_LINKED) {
+        out.add(new AlertLink(other, shared));
+      }
+    }
+    return out;
   }
 
   /**

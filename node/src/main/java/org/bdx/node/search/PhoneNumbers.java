@@ -64,6 +64,80 @@ public final class PhoneNumbers {
     return isE164(e164) ? Optional.of(e164) : Optional.empty();
   }
 
+  /** Marks a number kept as typed (spec ALR-2): partial, or not a possible number. */
+  public static final String AS_TYPED = "~";
+
+  /** A number kept as typed, and a search by the end of a number, need this many digits. */
+  public static final int MIN_DIGITS = 4;
+
+  /**
+   * A number that is not a possible one (partial, local-only, vanity, mistyped) as intake keeps it:
+   * {@value #AS_TYPED} then the text as typed, stripped; empty when it has fewer than {@value
+   * #MIN_DIGITS} digits or is longer than {@value #MAX_RAW_LENGTH} characters. Only its digits are
+   * searched ({@link #digits}); the text is kept so staff see what the reporter gave.
+   */
+  public static Optional<String> asTyped(String raw) {
+    if (raw == null || raw.length() > MAX_RAW_LENGTH) {
+      return Optional.empty();
+    }
+    String s = raw.strip();
+    while (s.startsWith(AS_TYPED)) {
+      s = s.substring(AS_TYPED.length()).strip();
+    }
+    return digits(s).length() < MIN_DIGITS ? Optional.empty() : Optional.of(AS_TYPED + s);
+  }
+
+  /** Whether {@code entry} of an alert's phone numbers was kept as typed ({@link #asTyped}). */
+  public static boolean isAsTyped(String entry) {
+    return entry != null && entry.startsWith(AS_TYPED);
+  }
+
+  /**
+   * The decimal digits of {@code s} in order, as ASCII (digits of any script count): how a number
+   * kept as typed, and the end of a number searched for, are compared.
+   */
+  public static String digits(String s) {
+    StringBuilder out = new StringBuilder();
+    if (s == null) {
+      return "";
+    }
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      i += Character.charCount(cp);
+      int d = Character.digit(cp, 10);
+      if (d >= 0) {
+        out.append((char) ('0' + d));
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * The beginning of the E.164 form that numbers of an area code share: "604" or "(604)" in this
+   * node's region gives "+1604", "+44 20" gives "+4420", and so does "020" in GB. Empty when {@code
+   * raw} holds anything but digits, spaces and + - . ( ) /, or has no digits, or more than 8.
+   */
+  public Optional<String> areaCodeStart(String raw) {
+    if (raw == null || raw.length() > MAX_RAW_LENGTH || !onlyNumberCharacters(raw)) {
+      return Optional.empty();
+    }
+    String s = raw.strip();
+    String d = digits(s);
+    if (d.isEmpty() || d.length() > 8) {
+      return Optional.empty();
+    }
+    if (!s.startsWith("+")) {
+      // "020" in GB is area 20: the trunk prefix is not part of the number.
+      String trunk = UTIL.getNddPrefixForRegion(defaultRegion, true);
+      if (trunk != null && !trunk.isEmpty() && d.startsWith(trunk) && d.length() > trunk.length()) {
+        d = d.substring(trunk.length());
+      }
+      d = UTIL.getCountryCodeForRegion(defaultRegion) + d;
+    }
+    String start = "+" + d;
+    return start.charAt(1) == '0' ? Optional.empty() : Optional.of(start);
+  }
+
   /**
    * An E.164 number grouped for a person to read and compare ("+1 604-555-0123"); anything that
    * does not parse as one, as it is.
@@ -99,13 +173,16 @@ public final class PhoneNumbers {
    * digits.
    */
   private static boolean plausibleCharacters(String raw) {
-    int digits = 0;
+    return onlyNumberCharacters(raw) && digits(raw).length() >= 3;
+  }
+
+  /** Digits (any script), whitespace and + - . ( ) / only. */
+  private static boolean onlyNumberCharacters(String raw) {
     for (int i = 0; i < raw.length(); ) {
       int cp = raw.codePointAt(i);
       i += Character.charCount(cp);
-      if (Character.isDigit(cp)) {
-        digits++;
-      } else if (!(Character.isWhitespace(cp)
+      if (!(Character.isDigit(cp)
+          || Character.isWhitespace(cp)
           || Character.isSpaceChar(cp)
           || cp == '+'
           || cp == '-'
@@ -116,6 +193,6 @@ public final class PhoneNumbers {
         return false;
       }
     }
-    return digits >= 3;
+    return true;
   }
 }

@@ -193,9 +193,22 @@ public final class RunningNode implements AutoCloseable {
    * @throws ConsoleServer.NotLoopback if {@code at} is not a loopback address
    * @throws AddressInUse if the address is taken
    */
-  public synchronized ConsoleServer startConsole(NodeConfig.HostPort at, Clock clock)
-      throws IOException {
-    if (!at.isLoopback()) {
+  public ConsoleServer startConsole(NodeConfig.HostPort at, Clock clock) throws IOException {
+    return startConsole(at, clock, null);
+  }
+
+  /**
+   * Starts the staff console on {@code at}, over TLS with {@code tls} when given (required beyond
+   * loopback, as for the client API).
+   *
+   * @param tls the operator's certificate and key ({@link org.bdx.node.console.ConsoleTls}), or
+   *     null for plain HTTP on loopback
+   * @throws ConsoleServer.NotLoopback if {@code at} is not a loopback address and there is no TLS
+   * @throws AddressInUse if the address is taken
+   */
+  public synchronized ConsoleServer startConsole(
+      NodeConfig.HostPort at, Clock clock, javax.net.ssl.SSLContext tls) throws IOException {
+    if (!at.isLoopback() && tls == null) {
       throw new ConsoleServer.NotLoopback(at);
     }
     if (console != null) {
@@ -216,7 +229,8 @@ public final class RunningNode implements AutoCloseable {
               node::authenticate,
               new PhoneNumbers(node.config().phoneRegion()),
               clock,
-              ConsoleServer.DEFAULT_IDLE);
+              ConsoleServer.DEFAULT_IDLE,
+              tls);
     } catch (IOException e) {
       channel.shutdownNow();
       api.shutdownNow();

@@ -25,6 +25,7 @@ import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.intake.AlertLifecycle;
 import org.bdx.node.intake.ReportIntake;
+import org.bdx.node.search.AlertLink;
 import org.bdx.node.search.AlertQuery;
 import org.bdx.node.search.AlertSearch;
 import org.bdx.node.search.PhoneNumbers;
@@ -45,6 +46,7 @@ import org.bdx.proto.v1.GetAlertResponse;
 import org.bdx.proto.v1.GetNodeInfoRequest;
 import org.bdx.proto.v1.GetNodeInfoResponse;
 import org.bdx.proto.v1.HarmCategory;
+import org.bdx.proto.v1.LinkedAlert;
 import org.bdx.proto.v1.ListReportsRequest;
 import org.bdx.proto.v1.ListReportsResponse;
 import org.bdx.proto.v1.PurgeReportRequest;
@@ -181,7 +183,7 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
     audit.record(
         AuditAction.ALERT_VIEW,
         AuditDetail.of().add("alert", alertId).add("origin", found.originNodeId().value()));
-    out.onNext(GetAlertResponse.newBuilder().setAlert(view(found)).build());
+    out.onNext(GetAlertResponse.newBuilder().setAlert(withLinks(view(found), found)).build());
     out.onCompleted();
   }
 
@@ -260,6 +262,30 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
     return chain.isEmpty() ? List.of(a.originNodeId(), a.receivedFrom()) : chain.signers();
   }
 
+  /**
+   * The view with the other alerts held here that name the same aggressor (spec API-10): found from
+   * what this node holds, shown to its own staff only.
+   */
+  private AlertView withLinks(AlertView v, StoredAlert a) {
+    List<AlertLink> links = search.linked(a);
+    if (links.isEmpty()) {
+      return v;
+    }
+    AlertView.Builder b = v.toBuilder();
+    for (AlertLink l : links) {
+      StoredAlert o = l.alert();
+      b.addLinked(
+          LinkedAlert.newBuilder()
+              .setAlertId(o.alertId())
+              .setOriginNodeId(o.originNodeId().value())
+              .setOriginName(originNames.apply(o.originNodeId()))
+              .setIncidentDate(o.fields().getIncidentDate())
+              .addAllShared(l.shared())
+              .setLocal(o.local()));
+    }
+    return b.build();
+  }
+
   /** The view with its path and the partners its copies came through (spec FEED-9, RELAY-9). */
   private AlertView withCopies(StoredAlert a) {
     if (a.local()) {
@@ -305,11 +331,31 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
   @Override
   public void searchAlerts(SearchAlertsRequest request, StreamObserver<SearchAlertsResponse> out) {
     String phone = null;
+    String phoneEnd = null;
     if (!request.getPhone().isBlank()) {
-      phone =
+      phone = phones.toE164(request.getPhone()).orElse(null);
+      if (phone == null) {
+        // Not a possible number: its digits, as the end of a number (API-8).
+        phoneEnd =
+            PhoneNumbers.asTyped(request.getPhone())
+                .map(PhoneNumbers::digits)
+                .filter(d -> d.length() <= AlertQuery.MAX_PHONE_END)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "phone: not a phone number, nor "
+                                + PhoneNumbers.MIN_DIGITS
+                                + " to "
+                                + AlertQuery.MAX_PHONE_END
+                                + " of its last digits"));
+      }
+    }
+    String phoneStart = null;
+    if (!request.getPhoneAreaCode().isBlank()) {
+      phoneStart =
           phones
-              .toE164(request.getPhone())
-              .orElseThrow(() -> new IllegalArgumentException("phone: not a phone number"));
+              .areaCodeStart(request.getPhoneAreaCode())
+              .orElseThrow(() -> new IllegalArgumentException("phone_area_code: not an area code"));
     }
     String plate = null;
     if (!request.getPlate().isBlank()) {
@@ -336,14 +382,16 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
             date("since", request.getSince()),
             date("until", request.getUntil()),
             pageSize(request.getPageSize()),
-            emptyToNull(request.getPageToken()));
+            emptyToNull(request.getPageToken()),
+            phoneEnd,
+            phoneStart);
     Page<StoredAlert> page = search.search(q);
     audit.record(
         AuditAction.SEARCH,
         AuditDetail.of().list("criteria", criteria(q), "none").add("results", page.items().size()));
     out.onNext(
         SearchAlertsResponse.newBuilder()
-            .addAllAlerts(page.items().stream().map(this::withCopies).toList())
+            .addAllAlerts(page.items().stream().map(a -> withLinks(withCopies(a), a)).toList())
             .setNextPageToken(nullToEmpty(page.nextPageToken()))
             .build());
     out.onCompleted();
@@ -397,8 +445,11 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
   /** The kinds of criteria a search gave, never their values. */
   private static List<String> criteria(AlertQuery q) {
     List<String> kinds = new ArrayList<>();
-    if (q.phoneE164() != null) {
+    if (q.phoneE164() != null || q.phoneEnd() != null) {
       kinds.add("phone");
+    }
+    if (q.phoneStart() != null) {
+      kinds.add("phone_area_code");
     }
     if (q.platePart() != null) {
       kinds.add("plate");

@@ -273,4 +273,48 @@ public final class SearchIndex {
           }
         });
   }
+
+  /**
+   * The alerts that hold any of {@code tokens}, newest incident first, at most {@code limit}: the
+   * candidates of a link (spec API-10), which the caller decides from their fields as a search
+   * does. Never a tombstone, nor an alert past its expiry or purge time (EXP-2).
+   */
+  public List<StoredAlert> holdingAny(Set<String> tokens, long now, int limit) {
+    Objects.requireNonNull(tokens, "tokens");
+    if (tokens.isEmpty() || limit < 1) {
+      return List.of();
+    }
+    RowCipher cipher = db.cipher();
+    List<Object> args = new ArrayList<>();
+    args.add(AlertStatus.ALERT_STATUS_RETRACTED_VALUE);
+    args.add(now);
+    args.add(now);
+    StringBuilder in = new StringBuilder();
+    for (String token : tokens.stream().sorted().toList()) {
+      in.append(in.isEmpty() ? "?" : ", ?");
+      args.add(cipher.term(token));
+    }
+    args.add(limit);
+    String sql =
+        "SELECT "
+            + AlertRows.COLUMNS
+            + " FROM alerts a WHERE a.status <> ? AND a.disclosed_paths <> ''"
+            + " AND a.expires_at > ? AND (a.purge_at IS NULL OR a.purge_at > ?)"
+            + " AND a.seq IN (SELECT seq FROM alert_terms WHERE term IN ("
+            + in
+            + ")) ORDER BY a.incident_date DESC, a.seq DESC LIMIT ?";
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            NodeDatabase.bind(ps, args.toArray());
+            List<StoredAlert> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(AlertRows.read(rs, cipher));
+              }
+            }
+            return out;
+          }
+        });
+  }
 }

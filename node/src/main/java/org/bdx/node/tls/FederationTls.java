@@ -6,6 +6,7 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLException;
 import org.bdx.node.identity.NodeId;
@@ -30,7 +31,39 @@ public final class FederationTls {
   /** The only protocol version offered or accepted (FED-TLS-1). */
   public static final String TLS_1_3 = "TLSv1.3";
 
+  /**
+   * Netty's JDK server context, whose one-time set-up {@link #prepareInBackground} runs early.
+   * Named as a string: the class is deprecated for direct use.
+   */
+  static final String NETTY_JDK_SERVER_CONTEXT =
+      "io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslServerContext";
+
   private FederationTls() {}
+
+  /**
+   * Runs, on a thread of its own, the one-time set-up the first server context pays: netty's JDK
+   * server context checks once per process whether it can wrap trust managers by building a key
+   * store around a throwaway key, about a fifth of a node's start-up on a 2-core machine (profiled
+   * in docs/benchmarks.md, "Start-up and memory"). Started before the passphrase is derived, it
+   * runs beside that instead of after it. A failure here is left for the real context to report.
+   */
+  public static CompletableFuture<Void> prepareInBackground() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Class.forName(NETTY_JDK_SERVER_CONTEXT, true, FederationTls.class.getClassLoader());
+                done.complete(null);
+              } catch (ClassNotFoundException | LinkageError e) {
+                done.completeExceptionally(e);
+              }
+            },
+            "bdx-tls-prepare");
+    t.setDaemon(true);
+    t.start();
+    return done;
+  }
 
   /**
    * A server context that requires a client certificate and accepts a client only if {@code

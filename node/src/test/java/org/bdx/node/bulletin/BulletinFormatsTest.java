@@ -103,4 +103,26 @@ class BulletinFormatsTest {
         .contains("Text 555-0100 &lt;b&gt;now&lt;/b&gt;");
     assertThat(text(bulletin("x", ""), "es")).contains("¿Tuviste un mal cliente?");
   }
+
+  @Test
+  void repeatMark_shownInTheBulletinsLanguage_onlyWhenLinked() {
+    Bulletin plain = bulletin("tall", "");
+    BulletinEntry one = plain.areas().get(0).entries().get(0);
+    Bulletin repeat =
+        new Bulletin(
+            plain.organization(),
+            plain.since(),
+            plain.area(),
+            plain.madeOn(),
+            List.of(
+                new BulletinArea(
+                    "Downtown", List.of(new BulletinEntry(one.shown(), false, "", true)))),
+            plain.footer());
+    assertThat(text(repeat, "en")).contains("[REPORTED MORE THAN ONCE]");
+    assertThat(html(repeat, "en")).contains(">Reported more than once<");
+    assertThat(html(repeat, "fr")).contains("Signalé plusieurs fois");
+    assertThat(text(repeat, "zh-Hans")).contains("多次被举报");
+    assertThat(text(plain, "en")).doesNotContain("MORE THAN ONCE");
+    assertThat(html(plain, "en")).doesNotContain("more than once");
+  }
 }

@@ -349,4 +349,23 @@ class BulletinMakerTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("since: more than 3 warnings");
   }
+
+  @Test
+  void make_marksRepeatAggressors_linkedByWhatThisNodeHolds() {
+    put(fields("2026-11-20", "Downtown", "first").addPhoneNumbers("+16045550123").build());
+    // Received, same number, incident before the period: still a repeat.
+    put(
+        OTHER_ORIGIN,
+        TestAlerts.newId(),
+        1,
+        AlertStatus.ALERT_STATUS_ACTIVE,
+        fields("2026-09-01", "Downtown", "older").addPhoneNumbers("+16045550123").build(),
+        ALL_PATHS,
+        far());
+    put(fields("2026-11-21", "Downtown", "alone").addPhoneNumbers("+16045559999").build());
+    Bulletin b = maker().make(LocalDate.parse("2026-11-01"), null);
+    assertThat(b.areas().get(0).entries())
+        .extracting(e -> e.shown().getAggressorDescription() + ":" + e.repeat())
+        .containsExactly("alone:false", "first:true");
+  }
 }

@@ -681,7 +681,7 @@ class ConsoleServerTest {
         .anySatisfy(
             c ->
                 assertThat(c)
-                    .startsWith(ConsoleServer.LANGUAGE_COOKIE + "=ko;")
+                    .startsWith(ConsoleLanguage.COOKIE + "=ko;")
                     .contains("SameSite=Strict")
                     .contains("Max-Age="));
     assertThat(b.get("/login").body()).contains("<html lang=\"ko\"").contains("<h1>로그인</h1>");

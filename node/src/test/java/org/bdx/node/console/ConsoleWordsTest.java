@@ -45,7 +45,7 @@ class ConsoleWordsTest {
         MessageFormat f = new MessageFormat(bundle.get(key), ULocale.forLanguageTag(lang));
         assertThat(f.getArgumentNames()).as("placeholders of %s in %s", key, lang).isEqualTo(want);
         Map<String, Object> args = new HashMap<>();
-        want.forEach(a -> args.put(a, a.equals("count") ? 2 : "X"));
+        want.forEach(a -> args.put(a, a.equals("count") || a.equals("days") ? 2 : "X"));
         assertThat(f.format(args)).as("%s in %s", key, lang).isNotBlank().doesNotContain("{");
       }
     }
@@ -124,12 +124,12 @@ class ConsoleWordsTest {
 
   @Test
   void backPath_staysOnThisConsole() {
-    assertThat(ConsoleServer.safeBack("/check")).isEqualTo("/check");
-    assertThat(ConsoleServer.safeBack("/alert/a?origin=x")).isEqualTo("/alert/a?origin=x");
-    assertThat(ConsoleServer.safeBack("//evil.example/")).isEqualTo("/");
-    assertThat(ConsoleServer.safeBack("https://evil.example/")).isEqualTo("/");
-    assertThat(ConsoleServer.safeBack("/\\evil.example")).isEqualTo("/");
-    assertThat(ConsoleServer.safeBack("/a\r\nSet-Cookie: x")).isEqualTo("/");
-    assertThat(ConsoleServer.safeBack(null)).isEqualTo("/");
+    assertThat(ConsoleLanguage.safeBack("/check")).isEqualTo("/check");
+    assertThat(ConsoleLanguage.safeBack("/alert/a?origin=x")).isEqualTo("/alert/a?origin=x");
+    assertThat(ConsoleLanguage.safeBack("//evil.example/")).isEqualTo("/");
+    assertThat(ConsoleLanguage.safeBack("https://evil.example/")).isEqualTo("/");
+    assertThat(ConsoleLanguage.safeBack("/\\evil.example")).isEqualTo("/");
+    assertThat(ConsoleLanguage.safeBack("/a\r\nSet-Cookie: x")).isEqualTo("/");
+    assertThat(ConsoleLanguage.safeBack(null)).isEqualTo("/");
   }
 }

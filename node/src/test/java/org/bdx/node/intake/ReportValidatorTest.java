@@ -240,8 +240,22 @@ class ReportValidatorTest {
     Report r = minimal().addPhoneNumbers("604-555-0123").addPhoneNumbers(CANARY).build();
     BdxException e = invalid(r);
     assertThat(e.violations())
-        .containsExactly(new FieldViolation("phone_numbers[1]", "not a phone number"));
+        .containsExactly(new FieldViolation("phone_numbers[1]", "has fewer than 4 digits"));
     assertThat(e.getMessage()).doesNotContain(CANARY);
+  }
+
+  @Test
+  void validate_phone_partialOrUnparsed_keptAsTypedAndMarked() {
+    Report n =
+        validator.validateAndNormalize(
+            minimal()
+                .addPhoneNumbers("(604) 555-0123")
+                .addPhoneNumbers("  0123 ")
+                .addPhoneNumbers("555-0199 ext 4")
+                .addPhoneNumbers("~ 98765")
+                .build());
+    assertThat(n.getPhoneNumbersList())
+        .containsExactly("+16045550123", "~0123", "~555-0199 ext 4", "~98765");
   }
 
   @Test

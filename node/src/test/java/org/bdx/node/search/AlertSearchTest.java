@@ -92,6 +92,61 @@ class AlertSearchTest {
     assertThat(ids(q("+16045550000", null, null, null, null, null, null))).isEmpty();
   }
 
+  private List<String> phoneQ(String phoneEnd, String phoneStart) {
+    return ids(
+        new AlertQuery(null, null, null, null, null, null, null, 0, null, phoneEnd, phoneStart));
+  }
+
+  @Test
+  void search_phoneEnd_lastDigits_findsE164AndKeptAsTyped() {
+    String full = put(fields("2026-01-03").addPhoneNumbers("+16045550123").build());
+    String typed = put(fields("2026-01-02").addPhoneNumbers("~555-0123").build());
+    String partial = put(fields("2026-01-01").addPhoneNumbers("~…0123").build());
+    put(fields("2026-01-04").addPhoneNumbers("+16045550124").addPhoneNumbers("~01230").build());
+    assertThat(phoneQ("0123", null)).containsExactly(full, typed, partial);
+    assertThat(phoneQ("50123", null)).containsExactly(full, typed);
+    assertThat(phoneQ("5550123", null)).containsExactly(full, typed);
+    assertThat(phoneQ("6045550123", null)).containsExactly(full);
+    assertThat(phoneQ("16045550123", null)).containsExactly(full);
+    assertThat(phoneQ("9123", null)).isEmpty();
+  }
+
+  @Test
+  void search_phoneEnd_sharesATermWithOtherEnds_matchDecides() {
+    // Same last 4 digits, different fifth: the term selects both, the digits keep one.
+    String a = put(fields("2026-01-01").addPhoneNumbers("+16045550123").build());
+    put(fields("2026-01-02").addPhoneNumbers("+16045540123").build());
+    assertThat(phoneQ("50123", null)).containsExactly(a);
+  }
+
+  @Test
+  void search_phoneStart_areaCode() {
+    String van = put(fields("2026-01-03").addPhoneNumbers("+16045550123").build());
+    String van2 = put(fields("2026-01-02").addPhoneNumbers("+16045559999").build());
+    String sea = put(fields("2026-01-01").addPhoneNumbers("+12065550123").build());
+    String lon = put(fields("2026-01-04").addPhoneNumbers("+442079460000").build());
+    put(fields("2026-01-05").addPhoneNumbers("~604 555").build()); // kept as typed: no area
+    assertThat(phoneQ(null, phones.areaCodeStart("604").orElseThrow())).containsExactly(van, van2);
+    assertThat(phoneQ(null, phones.areaCodeStart("(206)").orElseThrow())).containsExactly(sea);
+    assertThat(phoneQ(null, phones.areaCodeStart("+44 20").orElseThrow())).containsExactly(lon);
+    // Shorter than any indexed beginning: the match alone decides.
+    assertThat(phoneQ(null, "+1")).containsExactly(van, van2, sea);
+    // Longer than the longest indexed beginning.
+    assertThat(phoneQ(null, "+1604555999")).containsExactly(van2);
+    assertThat(phoneQ(null, phones.areaCodeStart("778").orElseThrow())).isEmpty();
+  }
+
+  @Test
+  void search_namesAndHandles_caseAndAccentInsensitive() {
+    String jose =
+        put(fields("2026-01-01").addNamesUsed("jose").addOnlineHandles("@Zoë_Ångström").build());
+    String other = put(fields("2026-01-02").addNamesUsed("JOSÉ MARÍA").build());
+    assertThat(text("JOSÉ")).containsExactly(other, jose);
+    assertThat(text("José María")).containsExactly(other);
+    assertThat(text("zoe angstrom")).containsExactly(jose);
+    assertThat(text("ZOË")).containsExactly(jose);
+  }
+
   @Test
   void search_partialPlate_trigramAndShort() {
     String abc = put(fields("2026-01-01").setVehiclePlate("ABC123").build());
@@ -453,5 +508,59 @@ class AlertSearchTest {
     assertThat(AlertSearch.terms("a ".repeat(40))).hasSize(AlertSearch.MAX_TERMS);
     Set<String> none = new HashSet<>(AlertSearch.terms(""));
     assertThat(none).isEmpty();
+  }
+
+  private List<String> linkedIds(NodeId origin, String id) {
+    StoredAlert a = store.get(origin, id).orElseThrow();
+    return search.linked(a).stream().map(l -> l.alert().alertId()).toList();
+  }
+
+  @Test
+  void linked_sharedPhonePlateNameOrHandle_ownAndReceived_newestFirst() {
+    String own =
+        put(
+            fields("2026-01-01")
+                .addPhoneNumbers("+16045550123")
+                .setVehiclePlate("ABC123")
+                .addNamesUsed("José")
+                .addOnlineHandles("@Big_Spender")
+                .build());
+    String samePhone =
+        put(OTHER_ORIGIN, fields("2026-01-02").addPhoneNumbers("+16045550123").build());
+    String samePlate = put(OTHER_ORIGIN, fields("2026-01-03").setVehiclePlate("ABC123").build());
+    String sameName = put(fields("2026-01-04").addNamesUsed("  JOSE ").build());
+    String sameHandle =
+        put(OTHER_ORIGIN, fields("2026-01-05").addOnlineHandles("big spender").build());
+    // Near misses: another number, a plate fragment, a longer name, a partial number.
+    put(fields("2026-01-06").addPhoneNumbers("+16045550124").build());
+    put(fields("2026-01-07").setVehiclePlate("ABC12").build());
+    put(fields("2026-01-08").addNamesUsed("José María").build());
+    put(fields("2026-01-09").addPhoneNumbers("~0123").build());
+
+    assertThat(linkedIds(ORIGIN, own)).containsExactly(sameHandle, sameName, samePlate, samePhone);
+    StoredAlert a = store.get(ORIGIN, own).orElseThrow();
+    assertThat(search.linked(a))
+        .extracting(l -> l.shared())
+        .containsExactly(
+            List.of("online_handles"),
+            List.of("names_used"),
+            List.of("vehicle_plate"),
+            List.of("phone_numbers"));
+    // Links are symmetric, and the asked alert is never its own link.
+    assertThat(linkedIds(OTHER_ORIGIN, samePhone)).containsExactly(own);
+  }
+
+  @Test
+  void linked_onlyHeldFields_tombstonesAndNothingShared_none() {
+    String a = put(fields("2026-01-01").addPhoneNumbers("+16045550123").build());
+    // Received without the phone (withheld by its agreement): nothing links it.
+    String withheld = put(OTHER_ORIGIN, fields("2026-01-02").build());
+    assertThat(linkedIds(ORIGIN, a)).isEmpty();
+    assertThat(linkedIds(OTHER_ORIGIN, withheld)).isEmpty();
+    String b = put(fields("2026-01-03").addPhoneNumbers("+16045550123").build());
+    assertThat(linkedIds(ORIGIN, a)).containsExactly(b);
+    store.put(
+        alert(ORIGIN, b, 2, AlertStatus.ALERT_STATUS_RETRACTED, AlertFields.getDefaultInstance()));
+    assertThat(linkedIds(ORIGIN, a)).isEmpty();
   }
 }

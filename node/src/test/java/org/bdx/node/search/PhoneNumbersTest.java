@@ -107,4 +107,35 @@ class PhoneNumbersTest {
     assertThat(PhoneNumbers.forReading("604 555")).isEqualTo("604 555");
     assertThat(PhoneNumbers.forReading(null)).isNull();
   }
+
+  @Test
+  void asTyped_keepsTheTextMarked_whenItHasFourDigits() {
+    assertThat(PhoneNumbers.asTyped(" 555-0123 ")).contains("~555-0123");
+    assertThat(PhoneNumbers.asTyped("~ 0123")).contains("~0123");
+    assertThat(PhoneNumbers.asTyped("call 555 CALL 1")).contains("~call 555 CALL 1");
+    assertThat(PhoneNumbers.asTyped("123")).isEmpty();
+    assertThat(PhoneNumbers.asTyped("~~")).isEmpty();
+    assertThat(PhoneNumbers.asTyped("1".repeat(65))).isEmpty();
+    assertThat(PhoneNumbers.isAsTyped("~0123")).isTrue();
+    assertThat(PhoneNumbers.isAsTyped("+16045550123")).isFalse();
+  }
+
+  @Test
+  void digits_anyScript_asAscii() {
+    assertThat(PhoneNumbers.digits("(604) ５５５-٠١٢٣")).isEqualTo("6045550123");
+    assertThat(PhoneNumbers.digits("no digits")).isEmpty();
+  }
+
+  @Test
+  void areaCodeStart_inTheRegionOrWithACountryCode() {
+    PhoneNumbers ca = new PhoneNumbers("CA");
+    assertThat(ca.areaCodeStart("604")).contains("+1604");
+    assertThat(ca.areaCodeStart(" (604) ")).contains("+1604");
+    assertThat(ca.areaCodeStart("+44 20")).contains("+4420");
+    assertThat(new PhoneNumbers("GB").areaCodeStart("20")).contains("+4420");
+    assertThat(new PhoneNumbers("GB").areaCodeStart("020")).contains("+4420");
+    assertThat(ca.areaCodeStart("abc")).isEmpty();
+    assertThat(ca.areaCodeStart("+0")).isEmpty();
+    assertThat(ca.areaCodeStart("123456789")).isEmpty();
+  }
 }

@@ -265,6 +265,8 @@ class ClientApiTest {
           SearchAlertsRequest.newBuilder().setPageToken("%%%not-a-token").build(),
           SearchAlertsRequest.newBuilder().addHarmsValue(999).build(),
           SearchAlertsRequest.newBuilder().setPlate("--").build(),
+          SearchAlertsRequest.newBuilder().setPhone("123").build(),
+          SearchAlertsRequest.newBuilder().setPhoneAreaCode("six-oh-four").build(),
         }) {
       assertThatThrownBy(() -> client.searchAlerts(bad))
           .as(bad.toString())
@@ -286,5 +288,40 @@ class ClientApiTest {
     var none =
         client.searchAlerts(SearchAlertsRequest.newBuilder().setPhone("604 555 9999").build());
     assertThat(none.getAlertsList()).isEmpty();
+  }
+
+  private java.util.List<String> found(SearchAlertsRequest.Builder q) {
+    return client.searchAlerts(q.build()).getAlertsList().stream()
+        .map(a -> a.getAlertId())
+        .toList();
+  }
+
+  @Test
+  void submitReport_unparsedNumber_keptAsTypedMarked_andFoundByItsDigits() {
+    Report r = validReport().clearPhoneNumbers().addPhoneNumbers("555-01 23 (cell?)").build();
+    var submitted = client.submitReport(SubmitReportRequest.newBuilder().setReport(r).build());
+    assertThat(submitted.getAlert().getFields().getPhoneNumbersList())
+        .containsExactly("~555-01 23 (cell?)");
+    String id = submitted.getAlert().getAlertId();
+    assertThat(found(SearchAlertsRequest.newBuilder().setPhone("555 0123"))).containsExactly(id);
+    assertThat(found(SearchAlertsRequest.newBuilder().setPhone("0123"))).containsExactly(id);
+    assertThat(found(SearchAlertsRequest.newBuilder().setPhone("5550124"))).isEmpty();
+    // A number that parses is matched exactly, and does not find the partial one.
+    assertThat(found(SearchAlertsRequest.newBuilder().setPhone("604 555 0123"))).isEmpty();
+  }
+
+  @Test
+  void searchAlerts_byLastDigitsAndByAreaCode() {
+    String id =
+        client
+            .submitReport(SubmitReportRequest.newBuilder().setReport(validReport()).build())
+            .getAlert()
+            .getAlertId();
+    assertThat(found(SearchAlertsRequest.newBuilder().setPhone("0123"))).containsExactly(id);
+    assertThat(found(SearchAlertsRequest.newBuilder().setPhone("…555-0123"))).containsExactly(id);
+    assertThat(found(SearchAlertsRequest.newBuilder().setPhoneAreaCode("604"))).containsExactly(id);
+    assertThat(found(SearchAlertsRequest.newBuilder().setPhoneAreaCode("(604)").setPhone("0123")))
+        .containsExactly(id);
+    assertThat(found(SearchAlertsRequest.newBuilder().setPhoneAreaCode("778"))).isEmpty();
   }
 }

@@ -89,6 +89,15 @@ class FederationTlsTest {
     }
   }
 
+  @Test
+  void prepareInBackground_completes_andPreparesTheClassServerContextsAre() throws Exception {
+    FederationTls.prepareInBackground().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    // Twin: the name it prepares is the class netty builds for a server context, so a renamed
+    // class in a later netty fails here rather than silently preparing nothing.
+    SslContext server = FederationTls.serverContext(serverKeys, id -> true);
+    assertThat(server.getClass().getName()).isEqualTo(FederationTls.NETTY_JDK_SERVER_CONTEXT);
+  }
+
   // (a)
   @Test
   void registeredPartnerIsServedAndBothSidesKnowEachOther() {

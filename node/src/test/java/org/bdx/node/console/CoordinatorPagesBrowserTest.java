@@ -1,0 +1,303 @@
+package org.bdx.node.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.bdx.node.TestNodes;
+import org.bdx.node.home.NodeConfig;
+import org.bdx.node.home.NodeHome;
+import org.bdx.node.mail.TestSmtp;
+import org.bdx.node.server.RunningNode;
+import org.bdx.proto.v1.AddPartnerRequest;
+import org.bdx.proto.v1.AddSubscriberRequest;
+import org.bdx.proto.v1.AdminServiceGrpc;
+import org.bdx.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub;
+import org.bdx.proto.v1.DirectionTerms;
+import org.bdx.proto.v1.DistributionServiceGrpc;
+import org.bdx.proto.v1.PartnerClass;
+import org.bdx.proto.v1.ProposeAgreementRequest;
+import org.bdx.proto.v1.ProposedTerms;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * A coordinator's pages in headless Chromium, as {@link ConsoleBrowserTest} drives the staff pages:
+ * North's coordinator answers East's offered agreement on the network page, previews the bulletin
+ * in its frame (which only works if the bulletin's own policy, the frame's sandbox and the session
+ * cookie agree in a real browser), opens it alone to print, and sends it through a real SMTP
+ * server. axe-core checks each console page; screenshots go to {@code target/console-screenshots/}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CoordinatorPagesBrowserTest {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Path AXE =
+      Path.of("..", ".tools", "axe", "node_modules", "axe-core", "axe.min.js");
+  private static final Path SHOTS = Path.of("target", "console-screenshots");
+
+  @TempDir static Path tmp;
+  private final NodeConfig.HostPort loopback = new NodeConfig.HostPort("127.0.0.1", 0);
+  private RunningNode east;
+  private RunningNode north;
+  private TestSmtp smtp;
+  private ManagedChannel eastChannel;
+  private ManagedChannel northChannel;
+  private ChromeDriver browser;
+  private String base;
+  private String axe;
+  private String coordinator;
+
+  @BeforeAll
+  void start() throws Exception {
+    boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    String missing =
+        "headless Chromium is not installed (/usr/bin/chromium, /usr/bin/chromedriver):"
+            + " apt-get install chromium chromium-driver, or run ./scripts/test, which does";
+    if ("true".equals(System.getenv("CI"))) {
+      assertThat(installed).as(missing).isTrue();
+      assertThat(AXE).as("axe-core under .tools/axe, which scripts/test installs").isRegularFile();
+    }
+    Assumptions.assumeTrue(installed, missing);
+    Assumptions.assumeTrue(
+        Files.isRegularFile(AXE),
+        "axe-core is not installed under .tools/axe: run ./scripts/test, which installs it");
+    axe = Files.readString(AXE);
+
+    smtp = new TestSmtp(tmp);
+    smtp.start();
+    NodeHome eastHome = new NodeHome(tmp.resolve("east"));
+    NodeHome northHome = new NodeHome(tmp.resolve("north"));
+    TestNodes.init(
+        eastHome,
+        new NodeConfig("East Outreach", loopback, loopback, "CA", Duration.ofDays(30), 0));
+    TestNodes.init(
+        northHome, new NodeConfig("North Peers", loopback, loopback, "CA", Duration.ofDays(30), 0));
+    Files.writeString(
+        northHome.configFile(),
+        smtp.settings() + "bulletin.on_high_severity=false\n",
+        StandardOpenOption.APPEND);
+    east =
+        RunningNode.start(
+            eastHome, TestNodes.PASSPHRASE, Clock.systemUTC(), loopback, loopback, List.of());
+    north =
+        RunningNode.start(
+            northHome, TestNodes.PASSPHRASE, Clock.systemUTC(), loopback, loopback, List.of());
+    eastChannel = channel(east);
+    northChannel = channel(north);
+    AdminServiceBlockingStub eastAdmin =
+        bearer(AdminServiceGrpc.newBlockingStub(eastChannel), eastHome.readAdminToken());
+    AdminServiceBlockingStub northAdmin =
+        bearer(AdminServiceGrpc.newBlockingStub(northChannel), northHome.readAdminToken());
+    addPartner(eastAdmin, "north", north);
+    addPartner(northAdmin, "east", east);
+    DirectionTerms send =
+        DirectionTerms.newBuilder()
+            .setAllHarms(true)
+            .setAllAreas(true)
+            .addFieldPaths("area")
+            .setRetentionDays(30)
+            .build();
+    eastAdmin.proposeAgreement(
+        ProposeAgreementRequest.newBuilder()
+            .setPartner("north")
+            .setTerms(
+                ProposedTerms.newBuilder()
+                    .setWeSend(send)
+                    .setWeReceive(
+                        send.toBuilder().setReceiverClass(PartnerClass.PARTNER_CLASS_PEER)))
+            .build());
+    bearer(DistributionServiceGrpc.newBlockingStub(northChannel), northHome.readAdminToken())
+        .addSubscriber(
+            AddSubscriberRequest.newBuilder().setAddress("outreach@example.org").build());
+
+    int port = north.startConsole(loopback, Clock.systemUTC()).port();
+    base = "http://127.0.0.1:" + port;
+    ConsoleClient intake = new ConsoleClient(port);
+    intake.login(northHome.readClientToken());
+    assertThat(
+            intake
+                .postFrom(
+                    "/report",
+                    "/report",
+                    "incident_date",
+                    LocalDate.now(ZoneOffset.UTC).minusDays(3).toString(),
+                    "area",
+                    "Harbour",
+                    "harms",
+                    "robbery",
+                    "audience",
+                    "peer")
+                .statusCode())
+        .isEqualTo(303);
+    coordinator = northHome.readAdminToken();
+
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1000,1400");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+            .usingAnyFreePort()
+            .build();
+    browser = new ChromeDriver(service, options);
+    browser.manage().timeouts().implicitlyWait(java.time.Duration.ofSeconds(10));
+    Files.createDirectories(SHOTS);
+  }
+
+  @AfterAll
+  void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (eastChannel != null) {
+      eastChannel.shutdownNow();
+      northChannel.shutdownNow();
+    }
+    if (north != null) {
+      north.close();
+    }
+    if (east != null) {
+      east.close();
+    }
+    if (smtp != null) {
+      smtp.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void network_showsTheOffer_andAcceptingItStartsSharing() throws Exception {
+    browser.get(base + "/login");
+    browser.findElement(By.id("credential")).sendKeys(coordinator);
+    browser.findElement(By.cssSelector("button[type=submit]")).click();
+    browser.findElement(By.linkText("Partners and agreements")).click();
+    assertThat(browser.findElement(By.tagName("h1")).getText())
+        .isEqualTo("Partners and agreements");
+    assertThat(browser.findElement(By.id("main")).getText())
+        .contains("Offered to us; not answered")
+        .contains("Sex-worker-led organization");
+    assertNoAxeViolations("network");
+    shot("network");
+
+    browser.findElement(By.xpath("//button[text()='Accept this agreement']")).click();
+    assertThat(browser.findElement(By.cssSelector("[role=status]")).getText())
+        .contains("The agreement is accepted");
+    assertThat(browser.findElement(By.id("main")).getText()).contains("Sharing");
+    assertNoAxeViolations("network after accepting");
+    shot("network-accepted");
+  }
+
+  @Test
+  @Order(2)
+  void bulletin_isPreviewedInItsFrame_andOpensAloneToPrint() throws Exception {
+    browser.get(base + "/bulletin");
+    setValue("since", LocalDate.now(ZoneOffset.UTC).minusDays(10).toString());
+    browser.findElement(By.xpath("//button[text()='Show the bulletin']")).click();
+    assertThat(browser.findElement(By.id("preview")).getText()).startsWith("1 warning since");
+    assertNoAxeViolations("bulletin");
+    shot("bulletin");
+    // The frame really shows the bulletin: its policy, sandbox and the session all allow it.
+    WebElement frame = browser.findElement(By.cssSelector("iframe.bulletin"));
+    browser.switchTo().frame(frame);
+    try {
+      assertThat(browser.findElement(By.tagName("body")).getText())
+          .contains("North Peers")
+          .contains("Harbour");
+    } finally {
+      browser.switchTo().defaultContent();
+    }
+
+    browser.findElement(By.linkText("Open the bulletin on its own to print it")).click();
+    assertThat(browser.getCurrentUrl()).contains("/bulletin/view?");
+    assertThat(browser.findElement(By.tagName("body")).getText()).contains("Harbour");
+    shot("bulletin-print");
+  }
+
+  @Test
+  @Order(3)
+  void bulletin_sentByTheCoordinator_saysWhatBecameOfIt() throws Exception {
+    browser.get(base + "/bulletin");
+    browser.findElement(By.xpath("//button[text()='Send the bulletin']")).click();
+    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Bulletin sent");
+    assertThat(browser.findElement(By.cssSelector("[role=status]")).getText())
+        .contains("Sent to 1 subscriber");
+    assertThat(smtp.received()).hasSize(1);
+    assertNoAxeViolations("bulletin sent");
+    shot("bulletin-sent");
+  }
+
+  private void setValue(String id, String value) {
+    WebElement e = browser.findElement(By.id(id));
+    ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1];", e, value);
+  }
+
+  private void assertNoAxeViolations(String what) {
+    JavascriptExecutor js = browser;
+    js.executeScript(axe);
+    Object found =
+        js.executeAsyncScript(
+            "const done = arguments[arguments.length - 1];"
+                + "axe.run(document, {runOnly: {type: 'tag', values:"
+                + " ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+                + ".then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' at '"
+                + " + v.nodes.map(n => n.target.join(' ')).join(', '))))"
+                + ".catch(e => done(['axe failed: ' + e]));");
+    assertThat((List<?>) found)
+        .as("axe-core WCAG 2.1 AA violations on the " + what + " page")
+        .isEmpty();
+  }
+
+  private void shot(String name) throws Exception {
+    Path png = browser.getScreenshotAs(OutputType.FILE).toPath();
+    Files.copy(png, SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static void addPartner(AdminServiceBlockingStub at, String name, RunningNode other) {
+    at.addPartner(
+        AddPartnerRequest.newBuilder()
+            .setName(name)
+            .setNodeId(other.node().nodeId().value())
+            .setEndpoint("127.0.0.1:" + other.federationPort())
+            .setPartnerClass(PartnerClass.PARTNER_CLASS_PEER)
+            .build());
+  }
+
+  private static ManagedChannel channel(RunningNode n) {
+    return NettyChannelBuilder.forAddress("127.0.0.1", n.clientPort()).usePlaintext().build();
+  }
+
+  private static <S extends io.grpc.stub.AbstractStub<S>> S bearer(S stub, String token) {
+    Metadata md = new Metadata();
+    md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+  }
+}
