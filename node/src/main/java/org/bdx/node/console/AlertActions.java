@@ -31,24 +31,23 @@ final class AlertActions {
   }
 
   /** The notes a warning's page shows after an action sent it there. */
-  static String notes(String query) {
+  static String notes(ConsoleWords w, String query) {
     StringBuilder b = new StringBuilder();
     if (Pages.flag(query, "updated")) {
-      b.append(note("The warning is updated; partners get the new version."));
+      b.append(note(w.word("alert.updated")));
     }
     if (Pages.flag(query, "unchanged")) {
-      b.append(note("Nothing was changed: every field was as it was."));
+      b.append(note(w.word("alert.unchanged")));
     }
     String told = Pages.param(query, "purged");
     if (!told.isEmpty()) {
-      b.append(
-          note(
-              "The report is purged and its key destroyed. "
-                  + switch (told) {
-                    case "0" -> "No partner held a copy.";
-                    case "1" -> "1 partner was told to remove its copy.";
-                    default -> told + " partners were told to remove their copies.";
-                  }));
+      long n;
+      try {
+        n = Long.parseLong(told);
+      } catch (NumberFormatException e) {
+        n = 0;
+      }
+      b.append(note(w.format("purge.done", java.util.Map.of("count", n))));
     }
     return b.toString();
   }
@@ -69,7 +68,7 @@ final class AlertActions {
     if (!updatable(s, a)) {
       return "";
     }
-    ReportForm form = failed != null ? failed : ReportForm.ofAlert(a.getFields());
+    ReportForm form = failed != null ? failed : ReportForm.ofAlert(a.getFields(), s.words);
     return form.renderUpdate(s.csrf, a.getAlertId());
   }
 
@@ -83,12 +82,14 @@ final class AlertActions {
         || !s.who.mayAct(StaffRole.STAFF_ROLE_COORDINATOR)) {
       return "";
     }
+    ConsoleWords w = s.words;
     return """
-        <h2>Purge the report</h2>
-        <p>Destroys the report on this node for good. You will be asked to confirm.</p>
-        <p><a class="button danger" href="%s">Purge the report…</a></p>
+        <h2>%s</h2>
+        <p>%s</p>
+        <p><a class="button danger" href="%s">%s</a></p>
         """
-        .formatted(esc(purgeLink(a)));
+        .formatted(
+            w.esc("purge.heading"), w.esc("purge.text"), esc(purgeLink(a)), w.esc("purge.link"));
   }
 
   private static String purgeLink(AlertView a) {
@@ -101,8 +102,9 @@ final class AlertActions {
   /** Sends the fields the person changed as the warning's next version. */
   Answer update(Session s, ClientServiceBlockingStub stub, String alertId, Form form) {
     AlertView current = get(stub, alertId);
-    ReportForm typed = ReportForm.of(form);
-    UpdateAlertRequest req = typed.toUpdate(alertId, ReportForm.ofAlert(current.getFields()));
+    ReportForm typed = ReportForm.of(form, s.words);
+    UpdateAlertRequest req =
+        typed.toUpdate(alertId, ReportForm.ofAlert(current.getFields(), s.words));
     if (typed.hasErrors()) {
       return Answer.page(400, pages.alertPage(s, current, "", typed));
     }
@@ -132,38 +134,45 @@ final class AlertActions {
     AlertView a = get(stub, Pages.param(query, "alert"));
     if (!a.getLocal() || !a.getReportId().equals(reportId)) {
       return Answer.page(
-          404, Html.page("Not found", s.who, s.csrf, "<p>This node holds no such report.</p>"));
+          404,
+          Html.page(
+              s, s.words.word("notFound.title"), "<p>" + s.words.esc("purge.noSuch") + "</p>"));
     }
+    ConsoleWords w = s.words;
     String body =
         """
         <div class="card">%s</div>
         <div class="summary">
-        <p><strong>Purging cannot be undone.</strong></p>
+        <p><strong>%s</strong></p>
         <ul>
-        <li>The report is destroyed on this node: every field, the account of the person who
-        reported and how to reach them. Its own key is destroyed first, so no copy of this
-        node's database, not even an earlier backup, can open the report again.</li>
-        <li>The warning is withdrawn. Partners that hold a copy are told to remove their copies.
-        This node cannot check that they do.</li>
-        <li>A backup made before now may still hold the warning itself, though not the report.</li>
-        <li>The node's audit log keeps only that this report was purged, by whom and when.</li>
+        <li>%s</li>
+        <li>%s</li>
+        <li>%s</li>
+        <li>%s</li>
         </ul>
         </div>
         <form method="post" action="/report/%s/purge">
         %s
         <input type="hidden" name="confirm" value="purge">
         <input type="hidden" name="alert" value="%s">
-        <p class="actions"><button type="submit" class="danger">Purge the report for good</button>
-        <a href="%s">Keep it and go back to the warning</a></p>
+        <p class="actions"><button type="submit" class="danger">%s</button>
+        <a href="%s">%s</a></p>
         </form>
         """
             .formatted(
-                pages.summary(a),
+                pages.summary(w, a),
+                w.esc("purge.cannotUndo"),
+                w.esc("purge.destroyed"),
+                w.esc("purge.withdrawn"),
+                w.esc("purge.backup"),
+                w.esc("purge.audit"),
                 esc(reportId),
                 Html.csrfField(s.csrf),
                 esc(a.getAlertId()),
-                esc(Pages.alertLink(a)));
-    return Answer.page(Html.page("Purge this report?", s.who, s.csrf, body));
+                w.esc("purge.button"),
+                esc(Pages.alertLink(a)),
+                w.esc("purge.keep"));
+    return Answer.page(Html.page(s, w.word("purge.title"), body));
   }
 
   /** Purges the report, only when the confirmation page's own form says so. */
@@ -172,11 +181,9 @@ final class AlertActions {
       return Answer.page(
           400,
           Html.page(
-              "Not done",
-              s.who,
-              s.csrf,
-              "<p class=\"error\" role=\"alert\">Nothing was purged: a purge is confirmed on its"
-                  + " own page first.</p>"));
+              s,
+              s.words.word("notDone.title"),
+              "<p class=\"error\" role=\"alert\">" + s.words.esc("purge.notConfirmed") + "</p>"));
     }
     PurgeReportResponse r =
         stub.purgeReport(PurgeReportRequest.newBuilder().setReportId(reportId).build());

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Locale;
+import java.util.Map;
 import org.bdx.node.bulletin.BulletinWords;
 import org.bdx.node.console.ConsoleServer.Answer;
 import org.bdx.node.console.ConsoleServer.Apis;
@@ -56,9 +57,11 @@ final class BulletinPages {
     Form q = Form.parse(query);
     String since = q.get("since").isEmpty() ? defaultSince() : q.get("since");
     String area = q.get("area");
-    String lang = q.get("lang").isEmpty() ? "en" : q.get("lang");
+    ConsoleWords w = s.words;
+    // The bulletin in the console's language unless another is asked for.
+    String lang = q.get("lang").isEmpty() ? w.language() : q.get("lang");
     StringBuilder b = new StringBuilder();
-    b.append("<p>The sheet of recent bad date warnings that outreach hands out and pins up.</p>");
+    b.append("<p>").append(w.esc("bulletin.intro")).append("</p>");
     String error = null;
     RenderBulletinResponse shown = null;
     if (!q.get("since").isEmpty()) {
@@ -71,24 +74,23 @@ final class BulletinPages {
         error = e.getStatus().getDescription();
       }
     }
-    b.append(choices(since, area, lang, error));
+    b.append(choices(w, since, area, lang, error));
     if (shown != null) {
       String view = "/bulletin/view?" + query(since, area, lang);
       b.append("<section aria-labelledby=\"preview\"><h2 id=\"preview\">")
-          .append(
-              switch (shown.getAlertCount()) {
-                case 0 -> "No warnings";
-                case 1 -> "1 warning";
-                default -> shown.getAlertCount() + " warnings";
-              })
-          .append(" since ")
-          .append(esc(since))
+          .append(w.esc("bulletin.count", Map.of("count", shown.getAlertCount(), "since", since)))
           .append("</h2>")
-          .append("<p><a href=\"")
-          .append(esc(view))
-          .append("\">Open the bulletin on its own to print it</a>, then use your browser's")
-          .append(" Print (Ctrl+P, or ⌘P on a Mac). It is laid out for paper.</p>")
-          .append("<iframe class=\"bulletin\" title=\"The bulletin\" sandbox src=\"")
+          .append("<p>")
+          .append(
+              w.html(
+                  "bulletin.print",
+                  Map.of(
+                      "link",
+                      "<a href=\"" + esc(view) + "\">" + w.esc("bulletin.printLink") + "</a>")))
+          .append("</p>")
+          .append("<iframe class=\"bulletin\" title=\"")
+          .append(w.esc("bulletin.frame"))
+          .append("\" sandbox src=\"")
           .append(esc(view))
           .append("\"></iframe></section>");
     }
@@ -96,7 +98,7 @@ final class BulletinPages {
       b.append(sendForm(s, since));
     }
     return Answer.page(
-        error == null ? 200 : 400, Html.page("Bulletin", s.who, s.csrf, b.toString()));
+        error == null ? 200 : 400, Html.page(s, w.word("nav.bulletin"), b.toString()));
   }
 
   /** The bulletin alone, as the node made it, for the frame and for printing. */
@@ -113,37 +115,43 @@ final class BulletinPages {
     SendBulletinsResponse r =
         api.distribution()
             .sendBulletins(SendBulletinsRequest.newBuilder().setSince(form.get("since")).build());
+    ConsoleWords w = s.words;
     StringBuilder b = new StringBuilder("<div role=\"status\">");
     if (r.getQueued() == 0) {
-      b.append("<p class=\"note\">No subscriber to send to. Add subscribers with")
-          .append(" <code>bdx subscribers add</code>.</p>");
+      b.append("<p class=\"note\">")
+          .append(
+              w.html(
+                  "bulletin.noSubscriber", Map.of("command", "<code>bdx subscribers add</code>")))
+          .append("</p>");
     } else {
-      b.append("<p class=\"note\">Sent to ")
-          .append(esc(plural(r.getQueued(), "subscriber")))
-          .append(", each in their own language and areas.</p>");
+      b.append("<p class=\"note\">")
+          .append(w.esc("bulletin.sentTo", Map.of("count", r.getQueued())))
+          .append("</p>");
     }
     b.append("<dl>");
-    row(b, "Delivered now", Integer.toString(r.getDelivered()));
+    row(b, w.word("bulletin.delivered"), Integer.toString(r.getDelivered()));
     row(
         b,
-        "Still waiting to go",
+        w.word("bulletin.stillWaiting"),
         r.getStillQueued() == 0
-            ? "None"
-            : r.getStillQueued() + " (the node keeps trying, waiting longer each time)");
+            ? w.word("bulletin.none")
+            : w.format("bulletin.stillWaiting.count", Map.of("count", r.getStillQueued())));
     row(
         b,
-        "Given up",
+        w.word("bulletin.givenUp"),
         r.getGivenUp() == 0
-            ? "None"
-            : r.getGivenUp() + " (the mail server refused the address: check it with the person)");
+            ? w.word("bulletin.none")
+            : w.format("bulletin.givenUp.count", Map.of("count", r.getGivenUp())));
     if (!r.getFailure().isEmpty()) {
-      row(b, "Last problem", r.getFailure());
+      row(b, w.word("bulletin.lastProblem"), r.getFailure());
     }
-    b.append("</dl></div><p><a href=\"/bulletin\">Back to the bulletin</a></p>");
-    return Answer.page(Html.page("Bulletin sent", s.who, s.csrf, b.toString()));
+    b.append("</dl></div><p><a href=\"/bulletin\">")
+        .append(w.esc("bulletin.back"))
+        .append("</a></p>");
+    return Answer.page(Html.page(s, w.word("bulletin.sent"), b.toString()));
   }
 
-  private String choices(String since, String area, String lang, String error) {
+  private String choices(ConsoleWords w, String since, String area, String lang, String error) {
     StringBuilder langs = new StringBuilder();
     for (String tag : BulletinWords.LANGUAGES) {
       langs
@@ -161,46 +169,56 @@ final class BulletinPages {
         <form method="get" action="/bulletin">
         %s
         <div class="field">
-        <label for="since">Warnings about incidents since</label>
+        <label for="since">%s</label>
         %s
         <input type="date" id="since" name="since" value="%s" required%s>
         </div>
         <div class="field">
-        <label for="area">Only this area (leave empty for every area)</label>
+        <label for="area">%s</label>
         <input type="text" id="area" name="area" value="%s">
         </div>
         <div class="field">
-        <label for="lang">Language</label>
+        <label for="lang">%s</label>
         <select id="lang" name="lang">%s</select>
         </div>
-        <p><button type="submit">Show the bulletin</button></p>
+        <p><button type="submit">%s</button></p>
         </form>
         """
         .formatted(
             error == null
                 ? ""
-                : "<p class=\"error\" role=\"alert\">The bulletin could not be made.</p>",
+                : "<p class=\"error\" role=\"alert\">" + w.esc("bulletin.notMade") + "</p>",
+            w.esc("bulletin.since"),
             Html.fieldError("since", error),
             esc(since),
             Html.invalidAttrs("since", error),
+            w.esc("bulletin.area"),
             esc(area),
-            langs);
+            w.esc("bulletin.language"),
+            langs,
+            w.esc("bulletin.show"));
   }
 
   private static String sendForm(Session s, String since) {
     return """
         <form method="post" action="/bulletin/send">
         %s
-        <h2>Send it to subscribers</h2>
-        <p>Each subscriber gets it by e-mail in their own language, with only their areas.</p>
+        <h2>%s</h2>
+        <p>%s</p>
         <div class="field">
-        <label for="send-since">Warnings about incidents since</label>
+        <label for="send-since">%s</label>
         <input type="date" id="send-since" name="since" value="%s">
         </div>
-        <p><button type="submit">Send the bulletin</button></p>
+        <p><button type="submit">%s</button></p>
         </form>
         """
-        .formatted(Html.csrfField(s.csrf), esc(since));
+        .formatted(
+            Html.csrfField(s.csrf),
+            s.words.esc("bulletin.sendHeading"),
+            s.words.esc("bulletin.sendText"),
+            s.words.esc("bulletin.since"),
+            esc(since),
+            s.words.esc("bulletin.send"));
   }
 
   private static RenderBulletinRequest request(String since, String area, String lang) {
@@ -232,10 +250,6 @@ final class BulletinPages {
     String english = l.getDisplayName(Locale.ENGLISH);
     own = own.isEmpty() ? tag : own.substring(0, 1).toUpperCase(l) + own.substring(1);
     return own.equals(english) ? own : own + " (" + english + ")";
-  }
-
-  private static String plural(long n, String what) {
-    return n + " " + what + (n == 1 ? "" : "s");
   }
 
   private static void row(StringBuilder b, String name, String value) {

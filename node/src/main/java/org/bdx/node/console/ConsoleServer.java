@@ -54,6 +54,9 @@ import org.bdx.proto.v1.StaffRole;
  * Policy (no script at all, styles only from here, no framing); the session cookie is {@code
  * HttpOnly} and {@code SameSite=Strict}; every POST carries the session's CSRF token and is refused
  * when the browser says it came from another origin; a session unused for the idle time ends.
+ *
+ * <p>Long because every request's guards (host, origin, token, session, cookies, TLS) and its
+ * routing stay in this one file, where a reviewer reads them together.
  */
 public final class ConsoleServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ConsoleServer.class.getName());
@@ -188,10 +191,12 @@ public final class ConsoleServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) throws IOException {
+    ConsoleWords w = ConsoleWords.english();
     try (ex) {
       securityHeaders(ex);
+      w = ConsoleLanguage.of(ex);
       if (!hostIsThisConsole(ex)) {
-        send(ex, 421, "text/plain", "This console answers only on its own loopback address.");
+        send(ex, 421, "text/plain", w.word("error.host"));
         return;
       }
       String method = ex.getRequestMethod();
@@ -200,31 +205,38 @@ public final class ConsoleServer implements AutoCloseable {
         send(ex, 200, "text/css", Pages.css());
         return;
       }
-      Optional<Session> found = sessions.find(cookie(ex));
+      Optional<Session> found = sessions.find(cookie(ex, COOKIE));
+      if (found.isPresent()) {
+        found.get().words = w;
+        found.get().back = ConsoleLanguage.backTo(method, path, query(ex));
+      }
       if (method.equals("POST")) {
         post(ex, path, found);
       } else if (method.equals("GET") || method.equals("HEAD")) {
         get(ex, path, found);
       } else {
         ex.getResponseHeaders().set("Allow", "GET, POST");
-        send(ex, 405, "text/plain", "Method not allowed.");
+        send(ex, 405, "text/plain", w.word("error.method"));
       }
     } catch (RuntimeException e) {
       // Never the exception's message: it may hold what was typed.
       LOG.log(Level.WARNING, "console request failed: {0}", e.getClass().getName());
-      send(ex, 500, "text/html", Html.page("Something went wrong", null, null, Pages.sorry()));
+      send(
+          ex,
+          500,
+          "text/html",
+          Html.page(w, w.word("error.title"), null, null, null, Pages.sorry(w)));
     }
   }
 
   private void get(HttpExchange ex, String path, Optional<Session> found) throws IOException {
     if (path.equals("/login")) {
       Session s = found.orElseGet(sessions::anonymous);
+      s.words = ConsoleLanguage.of(ex);
+      s.back = "/login";
       setCookie(ex, s);
-      String note =
-          "expired".equals(query(ex))
-              ? "You were logged out because the console was not used for a while."
-              : null;
-      send(ex, 200, "text/html", pages.login(s.csrf, note, null));
+      String note = "expired".equals(query(ex)) ? "login.expired" : null;
+      send(ex, 200, "text/html", pages.login(s, note, null));
       return;
     }
     if (found.isEmpty() || !found.get().loggedIn()) {
@@ -237,7 +249,7 @@ public final class ConsoleServer implements AutoCloseable {
     } else if (path.equals("/report")) {
       send(ex, 200, "text/html", pages.reportPage(s, query(ex)));
     } else if (path.equals("/check")) {
-      send(ex, 200, "text/html", pages.check(s, "", SearchFilters.none(), null));
+      send(ex, 200, "text/html", pages.check(s, "", SearchFilters.none(s.words), null));
     } else if (path.startsWith("/alert/")) {
       call(ex, s, stub -> pages.alert(s, stub, path.substring("/alert/".length()), query(ex)));
     } else if (between(path, "/report/", "/purge") != null) {
@@ -255,18 +267,23 @@ public final class ConsoleServer implements AutoCloseable {
       ex.getResponseHeaders().set("X-Frame-Options", "SAMEORIGIN");
       callApis(ex, s, api -> bulletins.view(api, query(ex)));
     } else {
-      send(ex, 404, "text/html", Html.page("Not found", s.who, s.csrf, Pages.notFound()));
+      send(
+          ex,
+          404,
+          "text/html",
+          Html.page(s, s.words.word("notFound.title"), Pages.notFound(s.words)));
     }
   }
 
   private void post(HttpExchange ex, String path, Optional<Session> found) throws IOException {
+    ConsoleWords w = ConsoleLanguage.of(ex);
     if (!sameOrigin(ex)) {
-      send(ex, 403, "text/plain", "Refused: this form was not sent from the console's own pages.");
+      send(ex, 403, "text/plain", w.word("refused.origin"));
       return;
     }
     Form form = body(ex);
     if (form == null) {
-      send(ex, 413, "text/plain", "The form is too large.");
+      send(ex, 413, "text/plain", w.word("error.tooLarge"));
       return;
     }
     if (found.isEmpty()) {
@@ -276,7 +293,12 @@ public final class ConsoleServer implements AutoCloseable {
     }
     Session s = found.get();
     if (!s.csrfMatches(form.get("csrf"))) {
-      send(ex, 403, "text/plain", "Refused: the form's security token is missing or wrong.");
+      send(ex, 403, "text/plain", w.word("refused.csrf"));
+      return;
+    }
+    if (path.equals("/language")) {
+      ConsoleLanguage.choose(ex, form, tls);
+      redirect(ex, ConsoleLanguage.safeBack(form.get("back")));
       return;
     }
     if (path.equals("/login")) {
@@ -316,7 +338,11 @@ public final class ConsoleServer implements AutoCloseable {
         } else if (path.equals("/bulletin/send")) {
           callApis(ex, s, api -> bulletins.send(s, api, form));
         } else {
-          send(ex, 404, "text/html", Html.page("Not found", s.who, s.csrf, Pages.notFound()));
+          send(
+              ex,
+              404,
+              "text/html",
+              Html.page(s, s.words.word("notFound.title"), Pages.notFound(s.words)));
         }
       }
     }
@@ -338,11 +364,8 @@ public final class ConsoleServer implements AutoCloseable {
     String credential = form.get("credential");
     Optional<Principal> who = accounts.apply(credential);
     if (who.isEmpty()) {
-      send(
-          ex,
-          401,
-          "text/html",
-          pages.login(s.csrf, null, "That credential is not an active staff account's."));
+      s.back = "/login";
+      send(ex, 401, "text/html", pages.login(s, null, "login.wrong"));
       return;
     }
     Session fresh = sessions.login(s, who.get(), credential);
@@ -422,7 +445,10 @@ public final class ConsoleServer implements AutoCloseable {
         redirect(ex, "/login");
         return;
       }
-      a = Answer.page(httpStatus(e), Html.page("Not done", s.who, s.csrf, Pages.refused(e)));
+      a =
+          Answer.page(
+              httpStatus(e),
+              Html.page(s, s.words.word("notDone.title"), Pages.refused(s.words, e)));
     }
     if (a.location() != null) {
       redirect(ex, a.location());
@@ -528,7 +554,7 @@ public final class ConsoleServer implements AutoCloseable {
     }
   }
 
-  private static String cookie(HttpExchange ex) {
+  static String cookie(HttpExchange ex, String name) {
     List<String> headers = ex.getRequestHeaders().get("Cookie");
     if (headers == null) {
       return null;
@@ -536,8 +562,8 @@ public final class ConsoleServer implements AutoCloseable {
     for (String h : headers) {
       for (String part : h.split(";")) {
         String p = part.strip();
-        if (p.startsWith(COOKIE + "=")) {
-          return p.substring(COOKIE.length() + 1);
+        if (p.startsWith(name + "=")) {
+          return p.substring(name.length() + 1);
         }
       }
     }

@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -54,24 +55,27 @@ final class NetworkPages {
         api.admin().listPartners(ListPartnersRequest.getDefaultInstance()).getPartnersList();
     List<Agreement> agreements =
         api.admin().listAgreements(ListAgreementsRequest.getDefaultInstance()).getAgreementsList();
+    ConsoleWords w = s.words;
     StringBuilder b = new StringBuilder();
     List<String> flags = Arrays.asList(query.split("&"));
     if (flags.contains("accepted")) {
-      note(b, "The agreement is accepted. Warnings start to flow as it allows.");
+      note(b, w.word("network.accepted"));
     } else if (flags.contains("suspended")) {
-      note(b, "Sharing is paused. Nothing flows either way until you start it again.");
+      note(b, w.word("network.suspended"));
     } else if (flags.contains("resumed")) {
-      note(b, "Sharing has started again.");
+      note(b, w.word("network.resumed"));
     }
     b.append("<p>")
-        .append(esc(status.getOrganizationName()))
-        .append(" shares warnings directly with each organization below, under an agreement both")
-        .append(" sides signed. There is no central server.</p>");
+        .append(w.esc("network.intro", Map.of("org", status.getOrganizationName())))
+        .append("</p>");
 
-    b.append("<section aria-labelledby=\"partners\"><h2 id=\"partners\">Partners</h2>");
+    b.append("<section aria-labelledby=\"partners\"><h2 id=\"partners\">")
+        .append(w.esc("network.partners"))
+        .append("</h2>");
     if (partners.isEmpty()) {
-      b.append("<p>No partner yet. A coordinator adds one with <code>bdx partner add</code>")
-          .append(" after checking its fingerprint by phone.</p>");
+      b.append("<p>")
+          .append(w.html("network.noPartner", Map.of("command", "<code>bdx partner add</code>")))
+          .append("</p>");
     }
     b.append("<ul class=\"cards\">");
     for (Partner p : partners) {
@@ -80,21 +84,23 @@ final class NetworkPages {
               .filter(x -> x.getPartner().getNodeId().equals(p.getNodeId()))
               .findFirst()
               .orElse(PartnerStatus.getDefaultInstance());
-      b.append("<li class=\"card\">").append(partner(p, ps)).append("</li>");
+      b.append("<li class=\"card\">").append(partner(w, p, ps)).append("</li>");
     }
     b.append("</ul></section>");
 
-    b.append("<section aria-labelledby=\"agreements\"><h2 id=\"agreements\">Agreements</h2>");
+    b.append("<section aria-labelledby=\"agreements\"><h2 id=\"agreements\">")
+        .append(w.esc("network.agreements"))
+        .append("</h2>");
     if (agreements.isEmpty()) {
-      b.append("<p>No agreement yet.</p>");
+      b.append("<p>").append(w.esc("network.noAgreement")).append("</p>");
     }
     boolean coordinator = s.who.mayAct(StaffRole.STAFF_ROLE_COORDINATOR);
     b.append("<ul class=\"cards\">");
     for (Agreement a : agreements) {
-      b.append("<li class=\"card\">").append(agreement(s, a, coordinator)).append("</li>");
+      b.append("<li class=\"card\">").append(agreement(w, s, a, coordinator)).append("</li>");
     }
     b.append("</ul></section>");
-    return Answer.page(Html.page("Partners and agreements", s.who, s.csrf, b.toString()));
+    return Answer.page(Html.page(s, w.word("nav.network"), b.toString()));
   }
 
   /** Accepts, pauses or restarts the agreement the path names, then shows the network again. */
@@ -125,33 +131,38 @@ final class NetworkPages {
     return Answer.redirect("/network?" + done);
   }
 
-  static String partner(Partner p, PartnerStatus ps) {
+  static String partner(ConsoleWords w, Partner p, PartnerStatus ps) {
     StringBuilder b = new StringBuilder();
     b.append("<h3>").append(esc(p.getName())).append("</h3><dl>");
-    row(b, "Kind of organization", kind(p.getPartnerClass()));
-    row(b, "Sharing", sharing(ps.getAgreementState()));
+    row(b, w.word("network.kind"), kind(w, p.getPartnerClass()));
+    row(b, w.word("network.sharing"), sharing(w, ps.getAgreementState()));
     if (ps.getConnected()) {
-      row(b, "In touch", "Yes, their node is answering");
+      row(b, w.word("network.inTouch"), w.word("network.inTouch.yes"));
     } else {
       String since =
-          ps.getOfflineSince() == 0 ? "" : " since " + WHEN.format(at(ps.getOfflineSince()));
+          ps.getOfflineSince() == 0
+              ? w.word("network.inTouch.no")
+              : w.format(
+                  "network.inTouch.noSince",
+                  Map.of("since", WHEN.format(at(ps.getOfflineSince()))));
+      // The last error is the node's own words, as it logged them.
       String why = ps.getLastError().isEmpty() ? "" : ": " + ps.getLastError();
-      row(b, "In touch", "No" + since + why);
+      row(b, w.word("network.inTouch"), since + why);
     }
     row(
         b,
-        "Last exchange",
-        ps.getLastSyncAt() == 0 ? "Never" : WHEN.format(at(ps.getLastSyncAt())));
-    row(b, "Waiting to go to them", Long.toString(ps.getOutboundWaiting()));
+        w.word("network.lastExchange"),
+        ps.getLastSyncAt() == 0 ? w.word("network.never") : WHEN.format(at(ps.getLastSyncAt())));
+    row(b, w.word("network.waiting"), Long.toString(ps.getOutboundWaiting()));
     if (ps.getInboundRejected() == 0 && ps.getInboundRefused() == 0) {
-      row(b, "Refused from them", "Nothing");
+      row(b, w.word("network.refused"), w.word("network.nothing"));
     } else {
-      b.append("<dt>Refused from them</dt><dd>");
+      b.append("<dt>").append(w.esc("network.refused")).append("</dt><dd>");
       if (ps.getInboundRejected() > 0) {
-        b.append(esc(count(ps.getInboundRejected(), "warning"))).append(" not kept:<ul>");
+        b.append(w.esc("network.notKept", Map.of("count", ps.getInboundRejected()))).append("<ul>");
         for (RejectionCount r : ps.getInboundRejectedByReasonList()) {
           b.append("<li>")
-              .append(esc(r.getCount() + " " + reason(r.getReason())))
+              .append(esc(r.getCount() + " " + reason(w, r.getReason())))
               .append(" <span class=\"code\">(")
               .append(esc(r.getReason()))
               .append(")</span></li>");
@@ -160,41 +171,50 @@ final class NetworkPages {
       }
       if (ps.getInboundRefused() > 0) {
         b.append("<p>")
-            .append(esc(count(ps.getInboundRefused(), "message")))
-            .append(" refused as unreadable or too large since this node started.</p>");
+            .append(w.esc("network.unreadable", Map.of("count", ps.getInboundRefused())))
+            .append("</p>");
       }
       b.append("</dd>");
     }
     if (ps.getKeyCompromisedSince() != 0) {
       row(
           b,
-          "Caution",
-          "They reported their signing key stolen on "
-              + WHEN.format(at(ps.getKeyCompromisedSince()))
-              + "; "
-              + count(ps.getAlertsFlagged(), "warning")
-              + " from them are marked until they issue them again.");
+          w.word("network.caution"),
+          w.format(
+              "network.keyStolen",
+              Map.of(
+                  "date",
+                  WHEN.format(at(ps.getKeyCompromisedSince())),
+                  "count",
+                  ps.getAlertsFlagged())));
     }
-    row(b, "Their node's fingerprint", p.getFingerprint());
+    row(b, w.word("network.fingerprint"), p.getFingerprint());
     return b.append("</dl>").toString();
   }
 
-  static String agreement(Session s, Agreement a, boolean coordinator) {
+  /**
+   * An agreement's card, with the buttons a coordinator may press.
+   *
+   * @param s the session the buttons post with; only read for a coordinator
+   */
+  static String agreement(ConsoleWords w, Session s, Agreement a, boolean coordinator) {
     StringBuilder b = new StringBuilder();
-    b.append("<h3>With ").append(esc(a.getPartner())).append("</h3><dl>");
-    row(b, "State", state(a));
-    row(b, "Since", WHEN.format(at(a.getUpdatedAt())));
-    row(b, "We send them", terms(a.getWeSend()));
-    row(b, "They send us", terms(a.getWeReceive()));
+    b.append("<h3>")
+        .append(w.esc("network.with", Map.of("partner", a.getPartner())))
+        .append("</h3><dl>");
+    row(b, w.word("network.state"), state(w, a));
+    row(b, w.word("network.since"), WHEN.format(at(a.getUpdatedAt())));
+    row(b, w.word("network.weSend"), terms(w, a.getWeSend()));
+    row(b, w.word("network.theySend"), terms(w, a.getWeReceive()));
     if (a.hasPendingAmendment()) {
       row(
           b,
-          "New terms",
+          w.word("network.newTerms"),
           a.getPendingAmendment().getProposedByUs()
-              ? "We proposed new terms; waiting for their answer."
-              : "They proposed new terms; a coordinator reads and accepts them with: bdx"
-                  + " agreement accept "
-                  + a.getAgreementId());
+              ? w.word("network.newTerms.ours")
+              : w.format(
+                  "network.newTerms.theirs",
+                  Map.of("command", "bdx agreement accept " + a.getAgreementId())));
     }
     b.append("</dl>");
     if (!coordinator) {
@@ -204,15 +224,15 @@ final class NetworkPages {
     switch (a.getState()) {
       case AGREEMENT_STATE_PROPOSED -> {
         if (!a.getProposedByUs()) {
-          b.append(button(s, id, "accept", "Accept this agreement"));
+          b.append(button(s, id, "accept", w.word("network.accept")));
         }
       }
-      case AGREEMENT_STATE_ACTIVE -> b.append(button(s, id, "suspend", "Pause sharing"));
+      case AGREEMENT_STATE_ACTIVE -> b.append(button(s, id, "suspend", w.word("network.pause")));
       case AGREEMENT_STATE_SUSPENDED -> {
         if (a.getSuspendedByUs()) {
-          b.append(button(s, id, "resume", "Start sharing again"));
+          b.append(button(s, id, "resume", w.word("network.resume")));
         } else {
-          b.append("<p>They paused it; only they can start it again.</p>");
+          b.append("<p>").append(w.esc("network.pausedByThem")).append("</p>");
         }
       }
       default -> {}
@@ -231,72 +251,71 @@ final class NetworkPages {
   }
 
   /** The state of an agreement as the coordinator would say it. */
-  static String state(Agreement a) {
-    return switch (a.getState()) {
-      case AGREEMENT_STATE_PROPOSED ->
-          a.getProposedByUs() ? "Offered; waiting for their answer" : "Offered to us; not answered";
-      case AGREEMENT_STATE_ACTIVE -> "Sharing";
-      case AGREEMENT_STATE_SUSPENDED -> a.getSuspendedByUs() ? "Paused by us" : "Paused by them";
-      case AGREEMENT_STATE_TERMINATED -> "Ended";
-      default -> "Unknown";
-    };
+  static String state(ConsoleWords w, Agreement a) {
+    return w.word(
+        switch (a.getState()) {
+          case AGREEMENT_STATE_PROPOSED ->
+              a.getProposedByUs() ? "state.offeredByUs" : "state.offeredToUs";
+          case AGREEMENT_STATE_ACTIVE -> "state.sharing";
+          case AGREEMENT_STATE_SUSPENDED ->
+              a.getSuspendedByUs() ? "state.pausedByUs" : "state.pausedByThem";
+          case AGREEMENT_STATE_TERMINATED -> "state.ended";
+          default -> "state.unknown";
+        });
   }
 
-  private static String sharing(AgreementState state) {
-    return switch (state) {
-      case AGREEMENT_STATE_PROPOSED -> "Not yet: an agreement is offered";
-      case AGREEMENT_STATE_ACTIVE -> "Yes";
-      case AGREEMENT_STATE_SUSPENDED -> "Paused";
-      case AGREEMENT_STATE_TERMINATED -> "No: the agreement ended";
-      default -> "No agreement";
-    };
+  private static String sharing(ConsoleWords w, AgreementState state) {
+    return w.word(
+        switch (state) {
+          case AGREEMENT_STATE_PROPOSED -> "sharing.offered";
+          case AGREEMENT_STATE_ACTIVE -> "sharing.yes";
+          case AGREEMENT_STATE_SUSPENDED -> "sharing.paused";
+          case AGREEMENT_STATE_TERMINATED -> "sharing.ended";
+          default -> "sharing.none";
+        });
   }
 
-  static String kind(PartnerClass c) {
-    return switch (c) {
-      case PARTNER_CLASS_PEER -> "Sex-worker-led organization";
-      case PARTNER_CLASS_SUPPORT -> "Support service";
-      case PARTNER_CLASS_POLICE -> "Police liaison";
-      default -> "Unknown";
-    };
+  static String kind(ConsoleWords w, PartnerClass c) {
+    return w.word(
+        switch (c) {
+          case PARTNER_CLASS_PEER -> "kind.peer";
+          case PARTNER_CLASS_SUPPORT -> "kind.support";
+          case PARTNER_CLASS_POLICE -> "kind.police";
+          default -> "state.unknown";
+        });
   }
 
-  private static String terms(DirectionTerms t) {
+  private static String terms(ConsoleWords w, DirectionTerms t) {
     if (!t.getAllHarms() && t.getHarmsCount() == 0) {
-      return "Nothing";
+      return w.word("network.nothing");
     }
-    String harms = t.getAllHarms() ? "every kind of harm" : t.getHarmsCount() + " kinds of harm";
-    String areas = t.getAllAreas() ? "every area" : String.join(", ", t.getAreasList());
+    String harms =
+        t.getAllHarms()
+            ? w.word("terms.allHarms")
+            : w.format("terms.harms", Map.of("count", t.getHarmsCount()));
+    String areas = t.getAllAreas() ? w.word("terms.allAreas") : String.join(", ", t.getAreasList());
+    // The field names are the protocol's, shown as they are.
     String fields =
         t.getFieldPathsList().stream()
             .map(f -> f.replace('_', ' '))
             .collect(Collectors.joining(", "));
-    return "Warnings of "
-        + harms
-        + " in "
-        + areas
-        + (fields.isEmpty() ? "" : ", with: " + fields)
-        + "; kept "
-        + t.getRetentionDays()
-        + " days";
+    return w.format(
+        fields.isEmpty() ? "terms.warnings" : "terms.warningsWith",
+        Map.of("harms", harms, "areas", areas, "fields", fields, "days", t.getRetentionDays()));
   }
 
   /** A rejection reason (spec FEED-8's names) in a coordinator's words. */
-  static String reason(String code) {
+  static String reason(ConsoleWords w, String code) {
     if (code.contains("SIGNATURE") || code.contains("NOT_FROM") || code.contains("MISMATCH")) {
-      return "did not check out as theirs (a signature or sender that does not match)";
+      return w.word("reason.notTheirs");
     }
     if (code.contains("GRANT") || code.contains("NOT_ALLOWED") || code.contains("NOT_ACCEPTED")) {
-      return "held more than your agreement allows";
+      return w.word("reason.tooMuch");
     }
     if (code.contains("MALFORMED") || code.contains("INVALID")) {
-      return "were damaged or unreadable";
+      return w.word("reason.damaged");
     }
-    return "failed another check";
-  }
-
-  private static String count(long n, String what) {
-    return n + " " + what + (n == 1 ? "" : "s");
+    return w.word("reason.other");
   }
 
   private static Instant at(long unixSeconds) {

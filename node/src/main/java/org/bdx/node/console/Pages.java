@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.bdx.node.console.ConsoleServer.Answer;
@@ -46,26 +47,37 @@ final class Pages {
     return CSS;
   }
 
-  String login(String csrf, String note, String error) {
+  /**
+   * The login page.
+   *
+   * @param note a word key of a note to show, or null
+   * @param error a word key of the credential's error, or null
+   */
+  String login(Session s, String note, String error) {
+    ConsoleWords w = s.words;
+    String err = error == null ? null : w.word(error);
     String body =
-        (note == null ? "" : "<p class=\"note\" role=\"status\">" + esc(note) + "</p>")
+        (note == null ? "" : "<p class=\"note\" role=\"status\">" + w.esc(note) + "</p>")
             + """
             <form method="post" action="/login">
             %s
             <div class="field">
-            <label for="credential">Your staff credential</label>
+            <label for="credential">%s</label>
             %s
             <input type="password" id="credential" name="credential" autocomplete="current-password"%s>
             </div>
-            <p><button type="submit">Log in</button></p>
+            <p><button type="submit">%s</button></p>
             </form>
-            <p>Your coordinator gives you a credential with <code>bdx staff add</code>.</p>
+            <p>%s</p>
             """
                 .formatted(
-                    Html.csrfField(csrf),
-                    Html.fieldError("credential", error),
-                    Html.invalidAttrs("credential", error));
-    return Html.page("Log in", null, null, body);
+                    Html.csrfField(s.csrf),
+                    w.esc("login.credential"),
+                    Html.fieldError("credential", err),
+                    Html.invalidAttrs("credential", err),
+                    w.esc("login.button"),
+                    w.html("login.hint", Map.of("command", "<code>bdx staff add</code>")));
+    return Html.page(w, w.word("login.title"), null, s.csrf, "/login", body);
   }
 
   /**
@@ -76,20 +88,23 @@ final class Pages {
     Optional<Form> draft = s.draft();
     String note;
     if (flag(query, "kept")) {
-      note = status("Draft saved. It is kept here until you log out; nothing of it is shared.");
+      note = status(s.words.word("report.kept"));
     } else if (flag(query, "discarded")) {
-      note = status("The draft is discarded.");
+      note = status(s.words.word("report.discarded"));
     } else if (draft.isPresent()) {
-      note = status("This is your saved draft. It is not a report until you save it.");
+      note = status(s.words.word("report.draftShown"));
     } else {
       note = "";
     }
-    return newReport(s, draft.map(ReportForm::of).orElseGet(ReportForm::empty), note);
+    return newReport(
+        s,
+        draft.map(d -> ReportForm.of(d, s.words)).orElseGet(() -> ReportForm.empty(s.words)),
+        note);
   }
 
   private String newReport(Session s, ReportForm form, String noteHtml) {
     return Html.page(
-        "New report", s.who, s.csrf, noteHtml + form.render(s.csrf, s.draft().isPresent()));
+        s, s.words.word("nav.report"), noteHtml + form.render(s.csrf, s.draft().isPresent()));
   }
 
   /**
@@ -98,10 +113,9 @@ final class Pages {
    * nothing even if the page is reloaded.
    */
   Answer submitReport(Session s, ClientServiceBlockingStub stub, Form submitted) {
-    ReportForm form = ReportForm.of(submitted);
+    ReportForm form = ReportForm.of(submitted, s.words);
     boolean kept = s.keepDraft(submitted);
-    String note =
-        kept ? status("What you typed is kept as a draft until you log out or save it.") : "";
+    String note = kept ? status(s.words.word("report.keptOnSubmit")) : "";
     var report = form.toReport();
     if (form.hasErrors()) {
       return Answer.page(400, newReport(s, form, note));
@@ -128,9 +142,8 @@ final class Pages {
           413,
           newReport(
               s,
-              ReportForm.of(typed),
-              "<p class=\"error\" role=\"alert\">This draft is too long to keep. Shorten the"
-                  + " account, or save the report.</p>"));
+              ReportForm.of(typed, s.words),
+              "<p class=\"error\" role=\"alert\">" + s.words.esc("report.draftTooLong") + "</p>"));
     }
     return Answer.redirect("/report?kept");
   }
@@ -146,22 +159,28 @@ final class Pages {
   }
 
   String check(Session s, String q, SearchFilters filters, String results) {
+    ConsoleWords w = s.words;
     String body =
         """
         <form method="post" action="/check" role="search">
         %s
         <div class="field">
-        <label for="q">Phone number in any format, part of a plate, or words</label>
+        <label for="q">%s</label>
         <input type="search" id="q" name="q" value="%s">
         </div>
         %s
-        <p><button type="submit">Check</button></p>
+        <p><button type="submit">%s</button></p>
         </form>
         %s
         """
             .formatted(
-                Html.csrfField(s.csrf), esc(q), filters.render(), results == null ? "" : results);
-    return Html.page("Check a number or plate", s.who, s.csrf, body);
+                Html.csrfField(s.csrf),
+                w.esc("check.box"),
+                esc(q),
+                filters.render(),
+                w.esc("check.button"),
+                results == null ? "" : results);
+    return Html.page(s, w.word("nav.check"), body);
   }
 
   /**
@@ -174,7 +193,8 @@ final class Pages {
   Answer search(Session s, ClientServiceBlockingStub stub, Form form) {
     String q = form.get("q");
     String as = form.get("as");
-    SearchFilters filters = SearchFilters.of(form);
+    ConsoleWords w = s.words;
+    SearchFilters filters = SearchFilters.of(form, w);
     if (filters.hasErrors()) {
       return Answer.page(
           400,
@@ -182,16 +202,11 @@ final class Pages {
               s,
               q,
               filters,
-              "<p class=\"error\" role=\"alert\">Not searched: please correct the dates marked"
-                  + " above.</p>"));
+              "<p class=\"error\" role=\"alert\">" + w.esc("check.fixDates") + "</p>"));
     }
     if (q.isBlank() && filters.isEmpty()) {
       return Answer.page(
-          check(
-              s,
-              q,
-              filters,
-              "<p class=\"error\">Type a number, plate or words, or give an area or dates.</p>"));
+          check(s, q, filters, "<p class=\"error\">" + w.esc("check.empty") + "</p>"));
     }
     SearchAlertsRequest.Builder req =
         filters.applyTo(SearchAlertsRequest.newBuilder()).setPageSize(50);
@@ -206,14 +221,14 @@ final class Pages {
       searched = "";
     } else if (e164.isPresent() && as.isEmpty()) {
       req.setPhone(q);
-      searched = "the phone number " + PhoneNumbers.forReading(e164.get());
+      searched = w.format("check.phone", Map.of("phone", PhoneNumbers.forReading(e164.get())));
     } else if (plate) {
       req.setPlate(q);
-      searched = "the plate containing " + q;
+      searched = w.format("check.plate", Map.of("q", q));
       other = q.chars().anyMatch(Character::isDigit) ? null : "words";
     } else {
       req.setText(q);
-      searched = "the words " + q;
+      searched = w.format("check.words", Map.of("q", q));
       other = q.matches("\\p{L}{1,8}") ? "plate" : null;
     }
     SearchAlertsResponse r;
@@ -229,20 +244,18 @@ final class Pages {
               s,
               q,
               filters,
-              "<p class=\"error\" role=\"alert\">The node could not search with this: "
-                  + esc(e.getStatus().getDescription())
-                  + ".</p>"));
+              "<p class=\"error\" role=\"alert\">"
+                  + w.esc(
+                      "check.nodeRefused",
+                      Map.of("why", String.valueOf(e.getStatus().getDescription())))
+                  + "</p>"));
     }
     StringBuilder b = new StringBuilder();
     b.append("<section aria-labelledby=\"results\"><h2 id=\"results\">")
         .append(
-            switch (r.getAlertsCount()) {
-              case 0 -> "No warnings";
-              case 1 -> "1 warning";
-              default -> r.getAlertsCount() + " warnings";
-            })
-        .append(q.isBlank() ? "" : " for ")
-        .append(q.isBlank() ? "" : esc(searched))
+            q.isBlank()
+                ? w.esc("results.count", Map.of("count", r.getAlertsCount()))
+                : w.esc("results.for", Map.of("count", r.getAlertsCount(), "searched", searched)))
         .append(esc(filters.describe()))
         .append("</h2>");
     if (other != null) {
@@ -254,17 +267,17 @@ final class Pages {
           .append(other)
           .append("\">")
           .append(filters.hiddenFields())
-          .append("<button type=\"submit\">Search for ")
-          .append(esc(q))
-          .append(other.equals("words") ? " as words instead" : " as part of a plate instead")
+          .append("<button type=\"submit\">")
+          .append(
+              w.esc(other.equals("words") ? "results.asWords" : "results.asPlate", Map.of("q", q)))
           .append("</button></form>");
     }
     if (r.getAlertsCount() == 0) {
-      b.append("<p>No warning held here matches. That is not a sign of safety.</p>");
+      b.append("<p>").append(w.esc("results.none")).append("</p>");
     }
     b.append("<ul class=\"cards\">");
     for (AlertView a : r.getAlertsList()) {
-      b.append("<li class=\"card\">").append(summary(a)).append("</li>");
+      b.append("<li class=\"card\">").append(summary(w, a)).append("</li>");
     }
     b.append("</ul></section>");
     return Answer.page(check(s, q, filters, b.toString()));
@@ -284,22 +297,25 @@ final class Pages {
    * @param failedUpdate the update form as sent when the node refused it, or null
    */
   String alertPage(Session s, AlertView a, String query, ReportForm failedUpdate) {
+    ConsoleWords w = s.words;
     StringBuilder b = new StringBuilder();
-    b.append(AlertActions.notes(query));
+    b.append(AlertActions.notes(w, query));
     if (flag(query, "saved")) {
-      b.append("<p class=\"note\" role=\"status\">The report is saved and its warning issued.")
-          .append(a.getReportId().isEmpty() ? "" : " Report " + esc(a.getReportId()) + ".")
+      b.append("<p class=\"note\" role=\"status\">")
+          .append(w.esc("alert.saved"))
+          .append(
+              a.getReportId().isEmpty()
+                  ? ""
+                  : " " + w.esc("alert.savedReport", Map.of("id", a.getReportId())))
           .append("</p>");
     }
     if (flag(query, "consent")) {
-      b.append(
-          "<p class=\"note\" role=\"status\">Who may see it is changed; partners are told.</p>");
+      b.append(status(w.word("alert.consent")));
     }
     if (flag(query, "retracted")) {
-      b.append(
-          "<p class=\"note\" role=\"status\">The warning is retracted; partners are told.</p>");
+      b.append(status(w.word("alert.retracted")));
     }
-    b.append("<div class=\"card\">").append(summary(a)).append(details(a)).append("</div>");
+    b.append("<div class=\"card\">").append(summary(w, a)).append(details(w, a)).append("</div>");
     b.append(AlertActions.updateSection(s, a, failedUpdate));
     boolean retractable =
         a.getLocal()
@@ -310,36 +326,46 @@ final class Pages {
           """
           <form method="post" action="/report/%s/consent">
           %s
-          <h2>Change who may see it</h2>
-          <p>Narrowing it withdraws the warning from organizations no longer allowed.</p>
+          <h2>%s</h2>
+          <p>%s</p>
           %s
-          <p><button type="submit">Save who may see it</button></p>
+          <p><button type="submit">%s</button></p>
           </form>
           """
               .formatted(
                   esc(a.getReportId()),
                   Html.csrfField(s.csrf),
+                  w.esc("consent.heading"),
+                  w.esc("consent.text"),
                   ReportForm.consentChoices(
+                      w,
                       Vocabulary.word(a.getAudience()),
                       !a.getFields().getReporterContact().isEmpty(),
-                      null)));
+                      null),
+                  w.esc("consent.button")));
     }
     if (retractable) {
       b.append(
           """
           <form method="post" action="/alert/%s/retract">
           %s
-          <h2>Retract this warning</h2>
-          <p>Partners are told to delete it. The report stays here until a coordinator purges it.</p>
-          <div class="field"><label for="reason">Why (kept here, not shared)</label>
+          <h2>%s</h2>
+          <p>%s</p>
+          <div class="field"><label for="reason">%s</label>
           <input type="text" id="reason" name="reason"></div>
-          <p><button type="submit">Retract the warning</button></p>
+          <p><button type="submit">%s</button></p>
           </form>
           """
-              .formatted(esc(a.getAlertId()), Html.csrfField(s.csrf)));
+              .formatted(
+                  esc(a.getAlertId()),
+                  Html.csrfField(s.csrf),
+                  w.esc("retract.heading"),
+                  w.esc("retract.text"),
+                  w.esc("retract.reason"),
+                  w.esc("retract.button")));
     }
     b.append(AlertActions.purgeSection(s, a));
-    return Html.page("Warning " + a.getAlertId(), s.who, s.csrf, b.toString());
+    return Html.page(s, w.format("alert.title", Map.of("id", a.getAlertId())), b.toString());
   }
 
   Answer consent(Session s, ClientServiceBlockingStub stub, String reportId, Form form) {
@@ -350,10 +376,9 @@ final class Pages {
       return Answer.page(
           400,
           Html.page(
-              "Not done",
-              s.who,
-              s.csrf,
-              "<p class=\"error\" role=\"alert\">That is not one of the choices.</p>"));
+              s,
+              s.words.word("notDone.title"),
+              "<p class=\"error\" role=\"alert\">" + s.words.esc("consent.notChoice") + "</p>"));
     }
     AlertView a =
         stub.updateConsent(
@@ -374,62 +399,65 @@ final class Pages {
   }
 
   /** One warning as a card: what matters for safety first. */
-  String summary(AlertView a) {
+  String summary(ConsoleWords w, AlertView a) {
     AlertFields f = a.getFields();
-    String harms =
-        f.getHarmsList().stream()
-            .map(h -> ReportForm.label(Vocabulary.word(h)))
-            .collect(Collectors.joining(", "));
+    String harms = f.getHarmsList().stream().map(w::harm).collect(Collectors.joining(", "));
     StringBuilder b = new StringBuilder();
     b.append("<h3><a href=\"")
         .append(esc(alertLink(a)))
         .append("\">")
-        .append(esc(harms.isEmpty() ? "Warning" : harms))
+        .append(esc(harms.isEmpty() ? w.word("card.warning") : harms))
         .append("</a></h3>");
     if (a.getSignedByCompromisedKey()) {
       // Before any content, as the CLI does (spec KEY-20): it may be the thief's.
-      b.append("<p class=\"error\">Caution: signed with a key ")
-          .append(esc(a.getOriginName().isEmpty() ? "its origin" : a.getOriginName()))
+      b.append("<p class=\"error\">")
           .append(
-              " reported stolen, after it was taken: it may not be theirs. Check with them"
-                  + " before acting on it.</p>");
+              w.esc(
+                  "card.compromised",
+                  Map.of(
+                      "origin",
+                      a.getOriginName().isEmpty() ? w.word("card.itsOrigin") : a.getOriginName())))
+          .append("</p>");
     }
     b.append("<dl>");
-    row(b, "Date", f.getIncidentDate());
-    row(b, "Area", f.getArea());
-    row(b, "From", a.getLocal() ? "this organization" : a.getOriginName());
+    row(b, w.word("row.date"), f.getIncidentDate());
+    row(b, w.word("row.area"), f.getArea());
+    row(b, w.word("row.from"), a.getLocal() ? w.word("row.thisOrg") : a.getOriginName());
     if (a.getStatus() == AlertStatus.ALERT_STATUS_RETRACTED) {
-      row(b, "Status", "retracted");
+      row(b, w.word("row.status"), w.word("status.retracted"));
     }
     if (f.getPhoneNumbersCount() > 0) {
       row(
           b,
-          "Phone",
+          w.word("row.phone"),
           f.getPhoneNumbersList().stream()
               .map(PhoneNumbers::forReading)
               .collect(Collectors.joining(", ")));
     }
     if (!f.getVehiclePlate().isEmpty()) {
-      row(b, "Plate", f.getVehiclePlate());
+      row(b, w.word("row.plate"), f.getVehiclePlate());
     }
     return b.append("</dl>").toString();
   }
 
-  private static String details(AlertView a) {
+  private static String details(ConsoleWords w, AlertView a) {
     AlertFields f = a.getFields();
     StringBuilder b = new StringBuilder("<dl>");
-    row(b, "Description", f.getAggressorDescription());
-    row(b, "Names used", String.join(", ", f.getNamesUsedList()));
-    row(b, "Vehicle", f.getVehicleDescription());
-    row(b, "Handles", String.join(", ", f.getOnlineHandlesList()));
-    row(b, "How they operate", f.getModusOperandi());
+    row(b, w.word("row.description"), f.getAggressorDescription());
+    row(b, w.word("row.names"), String.join(", ", f.getNamesUsedList()));
+    row(b, w.word("row.vehicle"), f.getVehicleDescription());
+    row(b, w.word("row.handles"), String.join(", ", f.getOnlineHandlesList()));
+    row(b, w.word("row.modus"), f.getModusOperandi());
     if (a.getAudience() != org.bdx.proto.v1.Audience.AUDIENCE_UNSPECIFIED) {
-      row(b, "Who may see it", ReportForm.audienceWords(Vocabulary.word(a.getAudience())));
+      row(
+          b,
+          w.word("row.audience"),
+          w.choice(org.bdx.proto.v1.Audience.class, Vocabulary.word(a.getAudience())));
     }
-    row(b, "Version", Long.toString(a.getVersion()));
+    row(b, w.word("row.version"), Long.toString(a.getVersion()));
     row(
         b,
-        "Issued",
+        w.word("row.issued"),
         Instant.ofEpochSecond(a.getIssuedAt()).atOffset(ZoneOffset.UTC).toLocalDate().toString());
     return b.append("</dl>").toString();
   }
@@ -462,20 +490,21 @@ final class Pages {
   }
 
   /** What the node said when it refused a call: its own words, which never echo typed values. */
-  static String refused(StatusRuntimeException e) {
+  static String refused(ConsoleWords w, StatusRuntimeException e) {
     String why = e.getStatus().getDescription();
     return "<p class=\"error\" role=\"alert\">"
-        + esc(why == null ? "The node refused this." : why)
-        + "</p><p><a href=\"/check\">Back to the search</a></p>";
+        + (why == null ? w.esc("refused.default") : esc(why))
+        + "</p><p><a href=\"/check\">"
+        + w.esc("refused.back")
+        + "</a></p>";
   }
 
-  static String sorry() {
-    return "<p>The console could not finish this. Nothing more was saved. The node's log says"
-        + " what failed.</p>";
+  static String sorry(ConsoleWords w) {
+    return "<p>" + w.esc("sorry") + "</p>";
   }
 
-  static String notFound() {
-    return "<p>There is no such page.</p>";
+  static String notFound(ConsoleWords w) {
+    return "<p>" + w.esc("notFound.text") + "</p>";
   }
 
   private static String load(String name) {

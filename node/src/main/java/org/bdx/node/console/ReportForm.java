@@ -56,18 +56,20 @@ final class ReportForm {
           "share_contact");
 
   private final Form values;
+  private final ConsoleWords w;
   private final Map<String, String> errors = new LinkedHashMap<>();
 
-  private ReportForm(Form values) {
+  private ReportForm(Form values, ConsoleWords w) {
     this.values = values;
+    this.w = w;
   }
 
-  static ReportForm empty() {
-    return new ReportForm(Form.parse(""));
+  static ReportForm empty(ConsoleWords w) {
+    return new ReportForm(Form.parse(""), w);
   }
 
-  static ReportForm of(Form submitted) {
-    return new ReportForm(submitted);
+  static ReportForm of(Form submitted, ConsoleWords w) {
+    return new ReportForm(submitted, w);
   }
 
   boolean hasErrors() {
@@ -139,7 +141,7 @@ final class ReportForm {
     try {
       set.run();
     } catch (IllegalArgumentException e) {
-      errors.putIfAbsent(field, "is not one of the choices");
+      errors.putIfAbsent(field, w.word("form.notChoice"));
     }
   }
 
@@ -157,31 +159,28 @@ final class ReportForm {
   String render(String csrf, boolean draftKept) {
     StringBuilder b = new StringBuilder();
     if (hasErrors()) {
-      b.append(
-          "<div class=\"summary\" role=\"alert\"><p>Nothing was saved. Please correct the fields"
-              + " marked below.</p>");
+      b.append("<div class=\"summary\" role=\"alert\"><p>")
+          .append(w.esc("form.summary"))
+          .append("</p>");
       b.append(fieldError(GENERAL, errors.get(GENERAL))).append("</div>");
     }
     b.append("<form method=\"post\" action=\"/report\" novalidate>").append(Html.csrfField(csrf));
-    b.append("<p>Only the date, the area and at least one harm are required.</p>");
-    b.append("<fieldset><legend>When and where</legend>");
-    b.append(input("incident_date", "Date of the bad date (required)", "date", true));
-    b.append(select("time_of_day", "Time of day", TimeOfDay.class));
-    b.append(input("area", "Area: neighbourhood, district or town (required)", "text", true));
-    b.append(select("work_setting", "Where it happened", WorkSetting.class));
-    b.append(
-        "<p class=\"hint\">For in-call and indoor work the vehicle questions are left out.</p>");
+    b.append("<p>").append(w.esc("form.required")).append("</p>");
+    b.append("<fieldset><legend>").append(w.esc("form.when")).append("</legend>");
+    b.append(input("incident_date", "date", true));
+    b.append(select("time_of_day", TimeOfDay.class));
+    b.append(input("area", "text", true));
+    b.append(select("work_setting", WorkSetting.class));
+    b.append("<p class=\"hint\">").append(w.esc("form.vehicleHint")).append("</p>");
     b.append("</fieldset>");
     b.append(harms());
-    b.append("<fieldset><legend>About the aggressor</legend>");
-    b.append(textarea("aggressor_description", "Description: appearance, age range, manner"));
-    b.append(input("names_used", "Names used (separate with commas)", "text", false));
-    b.append(
-        input("phone_numbers", "Phone numbers, any format (separate with commas)", "tel", false));
-    b.append(input("online_handles", "Online handles (separate with commas)", "text", false));
-    b.append(
-        input("languages", "Languages used, e.g. en, es (separate with commas)", "text", false));
-    b.append(textarea("modus_operandi", "How they operate (shared with partners)"));
+    b.append("<fieldset><legend>").append(w.esc("form.aggressor")).append("</legend>");
+    b.append(textarea("aggressor_description"));
+    b.append(input("names_used", "text", false));
+    b.append(input("phone_numbers", "tel", false));
+    b.append(input("online_handles", "text", false));
+    b.append(input("languages", "text", false));
+    b.append(textarea("modus_operandi"));
     b.append("</fieldset>");
     boolean vehicleOpen =
         !values.get("vehicle_plate").isEmpty()
@@ -192,34 +191,30 @@ final class ReportForm {
     // field holds something: its blank placeholder is how the style sheet tells it is empty.
     b.append("<details class=\"vehicle\"")
         .append(vehicleOpen ? " open" : "")
-        .append("><summary>Vehicle</summary>");
-    b.append(input("vehicle_description", "Make, model, colour, marks", "text", false, " "));
-    b.append(input("vehicle_plate", "Licence plate, even partial", "text", false, " "));
+        .append("><summary>")
+        .append(w.esc("form.vehicle"))
+        .append("</summary>");
+    b.append(input("vehicle_description", "field.vehicle_description", "text", false, " "));
+    b.append(input("vehicle_plate", "field.vehicle_plate", "text", false, " "));
     b.append("</details>");
-    b.append("<fieldset><legend>The person reporting</legend>");
-    b.append(textarea("narrative", "Their own account. Stays at this organization; never shared."));
-    b.append(
-        input(
-            "reporter_contact",
-            "How to reach them. Stays here unless they agree below.",
-            "text",
-            false));
+    b.append("<fieldset><legend>").append(w.esc("form.reporter")).append("</legend>");
+    b.append(textarea("narrative"));
+    b.append(input("reporter_contact", "text", false));
     b.append("</fieldset>");
     b.append(consent());
     // The first button is the one Enter presses: saving the report, as before.
-    b.append(
-        "<p class=\"actions\"><button type=\"submit\">Save the report and issue the warning</button>");
-    b.append(
-        " <button type=\"submit\" formaction=\"/report/draft\" class=\"secondary\">Save draft"
-            + "</button>");
+    b.append("<p class=\"actions\"><button type=\"submit\">")
+        .append(w.esc("form.save"))
+        .append("</button>");
+    b.append(" <button type=\"submit\" formaction=\"/report/draft\" class=\"secondary\">")
+        .append(w.esc("form.saveDraft"))
+        .append("</button>");
     if (draftKept) {
-      b.append(
-          " <button type=\"submit\" formaction=\"/report/discard\" class=\"secondary\">Discard"
-              + " draft</button>");
+      b.append(" <button type=\"submit\" formaction=\"/report/discard\" class=\"secondary\">")
+          .append(w.esc("form.discardDraft"))
+          .append("</button>");
     }
-    b.append(
-        "</p><p class=\"hint\">A draft is kept on this node only until you log out or the"
-            + " console logs you out; it is not a report and nothing of it is shared.</p>");
+    b.append("</p><p class=\"hint\">").append(w.esc("form.draftHint")).append("</p>");
     b.append("</form>");
     return b.toString();
   }
@@ -243,7 +238,7 @@ final class ReportForm {
   }
 
   /** The update form filled with what this node's own warning now says. */
-  static ReportForm ofAlert(AlertFields f) {
+  static ReportForm ofAlert(AlertFields f, ConsoleWords w) {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("aggressor_description", f.getAggressorDescription());
     v.put("names_used", String.join(", ", f.getNamesUsedList()));
@@ -258,7 +253,7 @@ final class ReportForm {
     v.put(
         "severity",
         f.getSeverity() == Severity.SEVERITY_UNSPECIFIED ? "" : Vocabulary.word(f.getSeverity()));
-    return new ReportForm(Form.of(v));
+    return new ReportForm(Form.of(v), w);
   }
 
   /**
@@ -308,30 +303,28 @@ final class ReportForm {
         .append(esc(alertId))
         .append("/update\" novalidate>")
         .append(Html.csrfField(csrf));
-    b.append("<h2 id=\"update\">Update what is known</h2>");
-    b.append(
-        "<p>For example when the aggressor is identified: add the name, number or plate. Emptying"
-            + " a field removes it. Partners get the new version.</p>");
+    b.append("<h2 id=\"update\">").append(w.esc("update.heading")).append("</h2>");
+    b.append("<p>").append(w.esc("update.text")).append("</p>");
     if (hasErrors()) {
-      b.append(
-          "<div class=\"summary\" role=\"alert\"><p>Nothing was changed. Please correct the"
-              + " fields marked below.</p>");
+      b.append("<div class=\"summary\" role=\"alert\"><p>")
+          .append(w.esc("update.summary"))
+          .append("</p>");
       b.append(fieldError(GENERAL, errors.get(GENERAL))).append("</div>");
     }
-    b.append("<fieldset><legend>About the aggressor</legend>");
-    b.append(textarea("aggressor_description", "Description: appearance, age range, manner"));
-    b.append(input("names_used", "Names used (separate with commas)", "text", false));
-    b.append(
-        input("phone_numbers", "Phone numbers, any format (separate with commas)", "tel", false));
-    b.append(input("online_handles", "Online handles (separate with commas)", "text", false));
-    b.append(
-        input("languages", "Languages used, e.g. en, es (separate with commas)", "text", false));
-    b.append(textarea("modus_operandi", "How they operate (shared with partners)"));
-    b.append(input("vehicle_description", "Vehicle: make, model, colour, marks", "text", false));
-    b.append(input("vehicle_plate", "Licence plate, even partial", "text", false));
-    b.append(select("severity", "How serious", Severity.class));
+    b.append("<fieldset><legend>").append(w.esc("form.aggressor")).append("</legend>");
+    b.append(textarea("aggressor_description"));
+    b.append(input("names_used", "text", false));
+    b.append(input("phone_numbers", "tel", false));
+    b.append(input("online_handles", "text", false));
+    b.append(input("languages", "text", false));
+    b.append(textarea("modus_operandi"));
+    b.append(input("vehicle_description", "update.vehicle_description", "text", false, null));
+    b.append(input("vehicle_plate", "text", false));
+    b.append(select("severity", Severity.class));
     b.append("</fieldset>");
-    b.append("<p><button type=\"submit\">Save the update</button></p></form>");
+    b.append("<p><button type=\"submit\">")
+        .append(w.esc("update.button"))
+        .append("</button></p></form>");
     return b.toString();
   }
 
@@ -339,7 +332,7 @@ final class ReportForm {
     StringBuilder b = new StringBuilder();
     String err = errors.get("harms");
     b.append("<fieldset").append(invalidAttrs("harms", err)).append(">");
-    b.append("<legend>What happened (at least one, required)</legend>");
+    b.append("<legend>").append(w.esc("harms.legend")).append("</legend>");
     b.append(fieldError("harms", err));
     List<String> chosen = values.all("harms");
     for (String w : Vocabulary.words(HarmCategory.class)) {
@@ -353,27 +346,28 @@ final class ReportForm {
           .append("><label for=\"")
           .append(id)
           .append("\">")
-          .append(esc(label(w)))
+          .append(esc(this.w.choice(HarmCategory.class, w)))
           .append("</label></div>");
     }
-    b.append(select("severity", "How serious", Severity.class));
+    b.append(select("severity", Severity.class));
     return b.append("</fieldset>").toString();
   }
 
   private String consent() {
     String chosen = values.get("audience").isEmpty() ? "peer" : values.get("audience");
     return consentChoices(
-        chosen, "yes".equals(values.get("share_contact")), errors.get("audience"));
+        w, chosen, "yes".equals(values.get("share_contact")), errors.get("audience"));
   }
 
   /**
    * Who may see a warning, in plain words: the audience as radio buttons and the contact sharing as
    * a box left unticked unless chosen. Also the consent form of a warning's page.
    */
-  static String consentChoices(String chosen, boolean shareContact, String err) {
+  static String consentChoices(
+      ConsoleWords words, String chosen, boolean shareContact, String err) {
     StringBuilder b = new StringBuilder();
     b.append("<fieldset").append(invalidAttrs("audience", err)).append(">");
-    b.append("<legend>Who may see this warning? Ask the person reporting.</legend>");
+    b.append("<legend>").append(words.esc("consent.legend")).append("</legend>");
     b.append(fieldError("audience", err));
     for (String w : Vocabulary.words(Audience.class)) {
       b.append("<div class=\"choice\"><input type=\"radio\" name=\"audience\" id=\"audience-")
@@ -385,31 +379,16 @@ final class ReportForm {
           .append("><label for=\"audience-")
           .append(w)
           .append("\">")
-          .append(esc(audienceWords(w)))
+          .append(esc(words.choice(Audience.class, w)))
           .append("</label></div>");
     }
     b.append("<div class=\"choice\"><input type=\"checkbox\" name=\"share_contact\" value=\"yes\"")
         .append(" id=\"share_contact\"")
         .append(shareContact ? " checked" : "")
-        .append("><label for=\"share_contact\">Also share how to reach the person reporting with")
-        .append(" those organizations</label></div>");
+        .append("><label for=\"share_contact\">")
+        .append(words.esc("consent.shareContact"))
+        .append("</label></div>");
     return b.append("</fieldset>").toString();
-  }
-
-  private static final Map<String, String> AUDIENCE_WORDS =
-      Map.of(
-          Vocabulary.word(Audience.AUDIENCE_PEER),
-          "Only other sex-worker-led organizations we share with",
-          Vocabulary.word(Audience.AUDIENCE_SUPPORT),
-          "Also support services (health and anti-violence services) we share with",
-          Vocabulary.word(Audience.AUDIENCE_POLICE),
-          "Also the police liaison of an organization we share with",
-          Vocabulary.word(Audience.AUDIENCE_ORGANIZATION_ONLY),
-          "Only our own organization: no partner receives it");
-
-  /** Who an audience reaches, in the words the reporter was asked in. */
-  static String audienceWords(String word) {
-    return AUDIENCE_WORDS.getOrDefault(word, label(word));
   }
 
   /** The consent a consent form chose; a tampered audience is refused as not a choice. */
@@ -421,17 +400,18 @@ final class ReportForm {
         .build();
   }
 
-  private String input(String name, String label, String type, boolean required) {
-    return input(name, label, type, required, null);
+  private String input(String name, String type, boolean required) {
+    return input(name, "field." + name, type, required, null);
   }
 
+  /** A field labelled with the word {@code labelKey}. */
   private String input(
-      String name, String label, String type, boolean required, String placeholder) {
+      String name, String labelKey, String type, boolean required, String placeholder) {
     String err = errors.get(name);
     return "<div class=\"field\"><label for=\""
         + name
         + "\">"
-        + esc(label)
+        + w.esc(labelKey)
         + "</label>"
         + fieldError(name, err)
         + "<input type=\""
@@ -449,12 +429,12 @@ final class ReportForm {
         + "></div>";
   }
 
-  private String textarea(String name, String label) {
+  private String textarea(String name) {
     String err = errors.get(name);
     return "<div class=\"field\"><label for=\""
         + name
         + "\">"
-        + esc(label)
+        + w.esc("field." + name)
         + "</label>"
         + fieldError(name, err)
         + "<textarea id=\""
@@ -469,14 +449,14 @@ final class ReportForm {
   }
 
   @SuppressWarnings("rawtypes")
-  private String select(String name, String label, Class<? extends Enum> type) {
+  private String select(String name, Class<? extends Enum> type) {
     String err = errors.get(name);
     String chosen = values.get(name);
     StringBuilder b = new StringBuilder();
     b.append("<div class=\"field\"><label for=\"")
         .append(name)
         .append("\">")
-        .append(esc(label))
+        .append(w.esc("field." + name))
         .append("</label>")
         .append(fieldError(name, err))
         .append("<select id=\"")
@@ -485,22 +465,18 @@ final class ReportForm {
         .append(name)
         .append("\"")
         .append(invalidAttrs(name, err))
-        .append("><option value=\"\">Not known</option>");
-    for (String w : Vocabulary.words(type)) {
+        .append("><option value=\"\">")
+        .append(w.esc("choice.unknown"))
+        .append("</option>");
+    for (String v : Vocabulary.words(type)) {
       b.append("<option value=\"")
-          .append(w)
+          .append(v)
           .append("\"")
-          .append(w.equals(chosen) ? " selected" : "")
+          .append(v.equals(chosen) ? " selected" : "")
           .append(">")
-          .append(esc(label(w)))
+          .append(esc(w.choice(type, v)))
           .append("</option>");
     }
     return b.append("</select></div>").toString();
-  }
-
-  /** A vocabulary word as a person reads it: "physical_assault" is "Physical assault". */
-  static String label(String word) {
-    String s = word.replace('_', ' ');
-    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 }

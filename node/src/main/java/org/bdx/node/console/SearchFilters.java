@@ -19,35 +19,37 @@ final class SearchFilters {
   private final String area;
   private final String since;
   private final String until;
+  private final ConsoleWords w;
   private final Map<String, String> errors = new LinkedHashMap<>();
 
-  private SearchFilters(String area, String since, String until) {
+  private SearchFilters(String area, String since, String until, ConsoleWords w) {
     this.area = area;
     this.since = since;
     this.until = until;
-    LocalDate from = date("since", since, "The first date");
-    LocalDate to = date("until", until, "The last date");
+    this.w = w;
+    LocalDate from = date("since", since, "filters.sinceBad");
+    LocalDate to = date("until", until, "filters.untilBad");
     if (from != null && to != null && from.isAfter(to)) {
-      errors.put("until", "The last date is before the first date.");
+      errors.put("until", w.word("filters.order"));
     }
   }
 
-  static SearchFilters none() {
-    return new SearchFilters("", "", "");
+  static SearchFilters none(ConsoleWords w) {
+    return new SearchFilters("", "", "", w);
   }
 
-  static SearchFilters of(Form f) {
-    return new SearchFilters(f.get("area"), f.get("since"), f.get("until"));
+  static SearchFilters of(Form f, ConsoleWords w) {
+    return new SearchFilters(f.get("area"), f.get("since"), f.get("until"), w);
   }
 
-  private LocalDate date(String field, String text, String name) {
+  private LocalDate date(String field, String text, String problemKey) {
     if (text.isEmpty()) {
       return null;
     }
     try {
       return LocalDate.parse(text);
     } catch (DateTimeParseException e) {
-      errors.put(field, name + " is not a date. Write it as year-month-day, e.g. 2026-11-30.");
+      errors.put(field, w.word(problemKey));
       return null;
     }
   }
@@ -69,13 +71,15 @@ final class SearchFilters {
   String describe() {
     StringBuilder b = new StringBuilder();
     if (!area.isEmpty()) {
-      b.append(" in ").append(area);
+      b.append(' ').append(w.format("filters.in", java.util.Map.of("area", area)));
     }
-    if (!since.isEmpty()) {
-      b.append(" from ").append(since);
-    }
-    if (!until.isEmpty()) {
-      b.append(since.isEmpty() ? " up to " : " to ").append(until);
+    if (!since.isEmpty() && !until.isEmpty()) {
+      b.append(' ')
+          .append(w.format("filters.between", java.util.Map.of("since", since, "until", until)));
+    } else if (!since.isEmpty()) {
+      b.append(' ').append(w.format("filters.from", java.util.Map.of("since", since)));
+    } else if (!until.isEmpty()) {
+      b.append(' ').append(w.format("filters.upTo", java.util.Map.of("until", until)));
     }
     return b.toString();
   }
@@ -94,14 +98,15 @@ final class SearchFilters {
   /** The filter fields, filled with what was asked and any mistake next to its field. */
   String render() {
     return """
-        <fieldset class="filters"><legend>Narrow it down (optional)</legend>
+        <fieldset class="filters"><legend>%s</legend>
         %s%s%s
         </fieldset>
         """
         .formatted(
-            field("area", "Area", "text", area),
-            field("since", "Incident on or after", "date", since),
-            field("until", "Incident on or before", "date", until));
+            w.esc("filters.legend"),
+            field("area", w.word("row.area"), "text", area),
+            field("since", w.word("filters.since"), "date", since),
+            field("until", w.word("filters.until"), "date", until));
   }
 
   private String field(String name, String label, String type, String value) {

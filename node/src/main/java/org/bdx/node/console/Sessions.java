@@ -46,6 +46,12 @@ final class Sessions {
     final String credential;
     volatile long lastSeenMillis;
 
+    /** The language of the request being answered: the person's choice, else the browser's. */
+    volatile ConsoleWords words = ConsoleWords.english();
+
+    /** Where the language switch of the page being answered returns to. */
+    volatile String back = "/";
+
     /**
      * The new-report form as last kept, in memory only: gone with the session (logout, idle end,
      * restart), never logged and never written to disk, since it may hold a report in progress.

@@ -112,7 +112,7 @@ class BulletinPagesTest {
         .contains("1 warning since " + since)
         .contains("<iframe class=\"bulletin\" title=\"The bulletin\" sandbox src=\"" + view + "\"")
         .contains("<a href=\"" + view + "\">Open the bulletin on its own to print it</a>")
-        .contains("use your browser's Print");
+        .contains("use your browser&#39;s Print");
     // Only this page may frame, and only from the console itself; the rest stay unframeable.
     assertThat(r.headers().firstValue("Content-Security-Policy"))
         .hasValue(BulletinPages.FRAMING_CSP);

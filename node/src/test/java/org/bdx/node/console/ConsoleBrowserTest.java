@@ -93,7 +93,7 @@ class ConsoleBrowserTest {
     assertNoAxeViolations("login");
     shot("login");
     browser.findElement(By.id("credential")).sendKeys("bdxs-wrong");
-    browser.findElement(By.cssSelector("button[type=submit]")).click();
+    browser.findElement(By.cssSelector("form[action='/login'] button")).click();
     assertThat(browser.findElement(By.id("credential-error")).getText())
         .contains("not an active staff account");
     assertThat(browser.getCurrentUrl()).endsWith("/login");
@@ -104,7 +104,7 @@ class ConsoleBrowserTest {
   void logIn_opensTheNewReportPage() throws Exception {
     browser.get(base + "/login");
     browser.findElement(By.id("credential")).sendKeys(token);
-    browser.findElement(By.cssSelector("button[type=submit]")).click();
+    browser.findElement(By.cssSelector("form[action='/login'] button")).click();
     assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("New report");
     assertNoAxeViolations("new report");
     shot("new-report");
@@ -290,7 +290,7 @@ class ConsoleBrowserTest {
     String kim = addCoordinator("kim");
     browser.findElement(By.cssSelector("form.logout button")).click();
     browser.findElement(By.id("credential")).sendKeys(kim);
-    browser.findElement(By.cssSelector("button[type=submit]")).click();
+    browser.findElement(By.cssSelector("form[action='/login'] button")).click();
     openWarning("604 555 0177");
     browser.findElement(By.linkText("Purge the report…")).click();
     assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Purge this report?");
@@ -308,6 +308,92 @@ class ConsoleBrowserTest {
     shot("purged");
     search("604 555 0177");
     assertThat(browser.findElement(By.id("results")).getText()).startsWith("No warnings");
+  }
+
+  @Test
+  @Order(11)
+  void inSpanish_afterSwitching_aReportIsSaved_axeFindsNothing_andTheChoiceOutlivesLogout()
+      throws Exception {
+    browser.get(base + "/report");
+    switchLanguage("es");
+    assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("es");
+    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Nuevo reporte");
+    assertNoAxeViolations("new report in Spanish");
+    shot("new-report-es");
+    setValue("incident_date", LocalDate.now(ZoneOffset.UTC).minusDays(1).toString());
+    browser.findElement(By.id("area")).sendKeys("Centro");
+    browser.findElement(By.id("harm-threats")).click();
+    browser.findElement(By.id("phone_numbers")).sendKeys("604 555 0199");
+    submit();
+    assertThat(browser.findElement(By.cssSelector("[role=status]")).getText())
+        .contains("El reporte está guardado");
+    assertThat(browser.findElement(By.cssSelector(".card h3")).getText()).isEqualTo("Amenazas");
+    assertNoAxeViolations("saved warning in Spanish");
+
+    browser.findElement(By.cssSelector("form.logout button")).click();
+    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Iniciar sesión");
+    browser.findElement(By.id("credential")).sendKeys(token);
+    browser.findElement(By.cssSelector("form[action='/login'] button")).click();
+    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Nuevo reporte");
+  }
+
+  @Test
+  @Order(12)
+  void everyPage_fitsAPhoneScreen_360pxWide_inEnglishAndInThai() throws Exception {
+    browser.executeCdpCommand(
+        "Emulation.setDeviceMetricsOverride",
+        java.util.Map.of("width", 360, "height", 780, "deviceScaleFactor", 2, "mobile", false));
+    try {
+      for (String lang : List.of("en", "th")) {
+        browser.get(base + "/check");
+        switchLanguage(lang);
+        for (String path : List.of("/report", "/check", "/bulletin", "/network")) {
+          browser.get(base + path);
+          assertFitsTheScreen(lang + " " + path);
+        }
+        search("604 555 0199");
+        assertFitsTheScreen(lang + " check with results");
+        browser.findElement(By.cssSelector(".cards .card h3 a")).click();
+        assertFitsTheScreen(lang + " warning");
+        if (lang.equals("th")) {
+          assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("th");
+          assertNoAxeViolations("warning in Thai at phone width");
+          shot("warning-th-phone");
+          browser.get(base + "/report");
+          assertFitsTheScreen("th /report");
+          shot("new-report-th-phone");
+        }
+      }
+      browser.get(base + "/check");
+      switchLanguage("en");
+    } finally {
+      browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", java.util.Map.of());
+    }
+  }
+
+  /** No horizontal scrolling: nothing is wider than the screen. */
+  private void assertFitsTheScreen(String what) {
+    JavascriptExecutor js = browser;
+    long scroll =
+        ((Number) js.executeScript("return document.documentElement.scrollWidth")).longValue();
+    long inner = ((Number) js.executeScript("return window.innerWidth")).longValue();
+    assertThat(inner).as("viewport width").isEqualTo(360);
+    Object wide =
+        js.executeScript(
+            "return [...document.querySelectorAll('body *')]"
+                + ".filter(e => e.getBoundingClientRect().right > window.innerWidth)"
+                + ".slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id"
+                + " + ' ' + Math.round(e.getBoundingClientRect().right))");
+    assertThat(scroll)
+        .as("page width of " + what + " at 360 px; too wide: " + wide)
+        .isLessThanOrEqualTo(inner);
+  }
+
+  /** Chooses a language with the header's switch, as a person would. */
+  private void switchLanguage(String tag) {
+    browser.findElement(By.cssSelector("#console-lang option[value=" + tag + "]")).click();
+    browser.findElement(By.cssSelector("form.language button")).click();
+    assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(tag);
   }
 
   /** Picks an option of a select, as a click on it would. */

@@ -135,7 +135,7 @@ class ConsoleConsentBrowserTest {
 
     browser.get(base + "/login");
     browser.findElement(By.id("credential")).sendKeys(outreach.home().readClientToken());
-    browser.findElement(By.cssSelector("button[type=submit]")).click();
+    browser.findElement(By.cssSelector("form[action='/login'] button")).click();
     assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("New report");
     WebElement date = browser.findElement(By.id("incident_date"));
     ((JavascriptExecutor) browser)

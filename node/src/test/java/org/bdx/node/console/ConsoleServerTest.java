@@ -669,6 +669,72 @@ class ConsoleServerTest {
   }
 
   @Test
+  void loginPage_followsAcceptLanguage_untilALanguageIsChosen() throws Exception {
+    Browser b = new Browser();
+    b.acceptLanguage = "es-MX,es;q=0.9,en;q=0.5";
+    HttpResponse<String> page = b.get("/login");
+    assertThat(page.body()).contains("<html lang=\"es\"").contains("<h1>Iniciar sesión</h1>");
+    HttpResponse<String> chosen = chooseLanguage(b, "ko", "/login");
+    assertThat(chosen.statusCode()).isEqualTo(303);
+    assertThat(chosen.headers().firstValue("Location")).hasValue("/login");
+    assertThat(chosen.headers().allValues("Set-Cookie"))
+        .anySatisfy(
+            c ->
+                assertThat(c)
+                    .startsWith(ConsoleLanguage.COOKIE + "=ko;")
+                    .contains("SameSite=Strict")
+                    .contains("Max-Age="));
+    assertThat(b.get("/login").body()).contains("<html lang=\"ko\"").contains("<h1>로그인</h1>");
+    // A browser asking for nothing the console speaks gets English.
+    Browser other = new Browser();
+    other.acceptLanguage = "de-DE,de;q=0.9";
+    assertThat(other.get("/login").body()).contains("<html lang=\"en\"");
+  }
+
+  @Test
+  void languageChoice_survivesLogout_andTheNextLoginShowsItsPages() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    chooseLanguage(b, "es", "/report");
+    assertThat(b.get("/report").body())
+        .contains("<html lang=\"es\"")
+        .contains("<h1>Nuevo reporte</h1>")
+        .contains("Robo")
+        .contains("<option value=\"es\" lang=\"es\" selected>Español</option>");
+    b.post("/logout", new LinkedHashMap<>(Map.of("csrf", b.csrf("/check"))), Map.of());
+    assertThat(b.get("/login").body()).contains("<html lang=\"es\"");
+    b.login(home.readClientToken());
+    assertThat(b.get("/check").body()).contains("<h1>Buscar un número o una placa</h1>");
+  }
+
+  @Test
+  void languageSwitch_refusesAnUnknownLanguage_andAnyReturnElsewhere() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    HttpResponse<String> r = chooseLanguage(b, "xx", "//attacker.example/");
+    assertThat(r.headers().firstValue("Location")).hasValue("/");
+    assertThat(r.headers().allValues("Set-Cookie")).isEmpty();
+    assertThat(b.get("/check").body()).contains("<html lang=\"en\"");
+    // Without the session's token, nothing is set.
+    HttpResponse<String> forged =
+        b.post(
+            "/language",
+            new LinkedHashMap<>(Map.of("csrf", "forged", "lang", "es", "back", "/")),
+            Map.of());
+    assertThat(forged.statusCode()).isEqualTo(403);
+    assertThat(forged.headers().allValues("Set-Cookie")).isEmpty();
+  }
+
+  private static HttpResponse<String> chooseLanguage(Browser b, String lang, String back)
+      throws Exception {
+    String csrf = b.csrf(back.startsWith("/") && !back.startsWith("//") ? back : "/check");
+    return b.post(
+        "/language",
+        new LinkedHashMap<>(Map.of("csrf", csrf, "lang", lang, "back", back)),
+        Map.of());
+  }
+
+  @Test
   void aHostHeaderNamingAnotherSite_isRefused() throws Exception {
     // A page elsewhere that points its own name at 127.0.0.1 (DNS rebinding) sends that name.
     try (Socket s = new Socket("127.0.0.1", port)) {
@@ -706,9 +772,10 @@ class ConsoleServerTest {
     return f;
   }
 
-  /** A browser's part: keeps the session cookie, reads the CSRF token off a page. */
+  /** A browser's part: keeps its cookies, reads the CSRF token off a page. */
   private final class Browser {
-    private String cookie;
+    private final Map<String, String> cookies = new LinkedHashMap<>();
+    private String acceptLanguage;
 
     HttpResponse<String> get(String path) throws Exception {
       return send(HttpRequest.newBuilder(uri(path)).GET(), Map.of());
@@ -755,14 +822,26 @@ class ConsoleServerTest {
 
     private HttpResponse<String> send(HttpRequest.Builder r, Map<String, String> headers)
         throws IOException, InterruptedException {
-      if (cookie != null) {
-        r.header("Cookie", cookie);
+      if (!cookies.isEmpty()) {
+        r.header(
+            "Cookie",
+            cookies.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("; ")));
+      }
+      if (acceptLanguage != null) {
+        r.header("Accept-Language", acceptLanguage);
       }
       headers.forEach(r::header);
       HttpResponse<String> resp = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
       for (String c : resp.headers().allValues("Set-Cookie")) {
         String pair = c.substring(0, c.indexOf(';'));
-        cookie = pair.endsWith("=") ? null : pair;
+        int eq = pair.indexOf('=');
+        if (pair.endsWith("=")) {
+          cookies.remove(pair.substring(0, eq));
+        } else {
+          cookies.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
       }
       return resp;
     }

@@ -198,7 +198,7 @@ class CoordinatorPagesBrowserTest {
   void network_showsTheOffer_andAcceptingItStartsSharing() throws Exception {
     browser.get(base + "/login");
     browser.findElement(By.id("credential")).sendKeys(coordinator);
-    browser.findElement(By.cssSelector("button[type=submit]")).click();
+    browser.findElement(By.cssSelector("form[action='/login'] button")).click();
     browser.findElement(By.linkText("Partners and agreements")).click();
     assertThat(browser.findElement(By.tagName("h1")).getText())
         .isEqualTo("Partners and agreements");

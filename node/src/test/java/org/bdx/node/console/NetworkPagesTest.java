@@ -192,6 +192,7 @@ class NetworkPagesTest {
   void partner_whatWasRefused_isCountedByReasonInPlainWords_andEscaped() {
     String card =
         NetworkPages.partner(
+            ConsoleWords.english(),
             Partner.newBuilder()
                 .setName("<north>")
                 .setPartnerClass(PartnerClass.PARTNER_CLASS_POLICE)
@@ -224,7 +225,7 @@ class NetworkPagesTest {
             .setPendingAmendment(
                 org.bdx.proto.v1.PendingAmendment.newBuilder().setProposedByUs(false))
             .build();
-    String card = NetworkPages.agreement(null, a, false);
+    String card = NetworkPages.agreement(ConsoleWords.english(), null, a, false);
     assertThat(card)
         .contains("They proposed new terms")
         .contains("bdx agreement accept agr1")

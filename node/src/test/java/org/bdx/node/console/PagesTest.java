@@ -25,7 +25,8 @@ class PagesTest {
 
   @Test
   void summary_alertSignedByARevokedKey_saysCautionBeforeTheContent() {
-    String card = pages.summary(received().setSignedByCompromisedKey(true).build());
+    String card =
+        pages.summary(ConsoleWords.english(), received().setSignedByCompromisedKey(true).build());
 
     assertThat(card)
         .contains("Caution: signed with a key East &lt;Outreach&gt; reported stolen")
@@ -35,7 +36,7 @@ class PagesTest {
 
   @Test
   void summary_ordinaryAlert_hasNoCaution() {
-    assertThat(pages.summary(received().build())).doesNotContain("Caution");
+    assertThat(pages.summary(ConsoleWords.english(), received().build())).doesNotContain("Caution");
   }
 
   @Test
@@ -53,25 +54,28 @@ class PagesTest {
 
   @Test
   void reportForm_vehicleFields_haveTheBlankPlaceholderTheStyleSheetTellsEmptinessBy() {
-    String form = ReportForm.empty().render("t", false);
+    String form = ReportForm.empty(ConsoleWords.english()).render("t", false);
     assertThat(form)
         .contains("<details class=\"vehicle\"><summary>Vehicle</summary>")
         .contains("id=\"vehicle_plate\" name=\"vehicle_plate\" value=\"\" placeholder=\" \"")
         .contains(
             "id=\"vehicle_description\" name=\"vehicle_description\" value=\"\" placeholder=\" \"");
     assertThat(
-            ReportForm.of(Form.parse("work_setting=incall&vehicle_plate=KXR")).render("t", false))
+            ReportForm.of(
+                    Form.parse("work_setting=incall&vehicle_plate=KXR"), ConsoleWords.english())
+                .render("t", false))
         .contains("<details class=\"vehicle\" open>");
   }
 
   @Test
   void reportForm_offersDiscard_onlyWhenADraftIsKept() {
-    assertThat(ReportForm.empty().render("t", false))
+    assertThat(ReportForm.empty(ConsoleWords.english()).render("t", false))
         .contains("formaction=\"/report/draft\"")
         .doesNotContain("/report/discard");
-    assertThat(ReportForm.empty().render("t", true)).contains("formaction=\"/report/discard\"");
+    assertThat(ReportForm.empty(ConsoleWords.english()).render("t", true))
+        .contains("formaction=\"/report/discard\"");
     // Enter in a field presses the first button: saving the report, not the draft.
-    String form = ReportForm.empty().render("t", true);
+    String form = ReportForm.empty(ConsoleWords.english()).render("t", true);
     assertThat(form.indexOf("Save the report and issue the warning"))
         .isLessThan(form.indexOf("Save draft"));
   }
@@ -93,12 +97,14 @@ class PagesTest {
                 .setAggressorDescription("tall")
                 .setModusOperandi("park")
                 .addPhoneNumbers("+16045550177")
-                .build());
+                .build(),
+            ConsoleWords.english());
     var u =
         ReportForm.of(
                 Form.parse(
                     "aggressor_description=tall&modus_operandi=&phone_numbers=%2B1+604-555-0177"
-                        + "&names_used=Dave&vehicle_plate=KXR"))
+                        + "&names_used=Dave&vehicle_plate=KXR"),
+                ConsoleWords.english())
             .toUpdate("abc", current);
     assertThat(u.getAlertId()).isEqualTo("abc");
     assertThat(u.getClearList()).containsExactly("modus_operandi");
