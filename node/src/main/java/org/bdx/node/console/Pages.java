@@ -183,6 +183,11 @@ final class Pages {
     return Html.page(s, w.word("nav.check"), body);
   }
 
+  /** Digits and phone punctuation only, with at least 4 digits: the end of a phone number. */
+  static boolean looksLikeNumberEnd(String q) {
+    return q.matches("[0-9 +().\\-]+") && q.replaceAll("\\D", "").length() >= 4;
+  }
+
   /**
    * Searches the one box, narrowed by the filters beside it: a phone number when the box reads as
    * one in this node's region, else a plate fragment when it has a digit or is one short word, else
@@ -222,6 +227,12 @@ final class Pages {
     } else if (e164.isPresent() && as.isEmpty()) {
       req.setPhone(q);
       searched = w.format("check.phone", Map.of("phone", PhoneNumbers.forReading(e164.get())));
+    } else if (as.isEmpty() && looksLikeNumberEnd(q)) {
+      // A worker often has only the last digits, from a screenshot: the node matches every
+      // number ending in them (spec API-8). They could be a plate fragment too: offered below.
+      req.setPhone(q);
+      searched = w.format("check.phoneEnding", Map.of("digits", q.replaceAll("\\D", "")));
+      other = "plate";
     } else if (plate) {
       req.setPlate(q);
       searched = w.format("check.plate", Map.of("q", q));

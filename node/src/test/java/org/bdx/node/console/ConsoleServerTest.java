@@ -309,6 +309,24 @@ class ConsoleServerTest {
   }
 
   @Test
+  void check_findsAReport_byTheLastDigitsOfItsNumber_andOffersThemAsAPlate() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    HttpResponse<String> saved =
+        b.post("/report", validReport(b.csrf("/report"), "(604) 555-0177", "LMN 0912"), Map.of());
+    assertThat(saved.statusCode()).isEqualTo(303);
+
+    HttpResponse<String> byEnd = b.search("0177");
+    assertThat(byEnd.statusCode()).isEqualTo(200);
+    assertThat(byEnd.body())
+        .contains("1 warning for the phone numbers ending in 0177")
+        .contains("class=\"card\"")
+        .contains("name=\"as\" value=\"plate\"");
+    // Other last digits find nothing: the end is matched, not any 4 digits inside.
+    assertThat(b.search("5550").body()).contains("No warnings");
+  }
+
+  @Test
   void check_areaAndDateFilters_narrowTheOneBox() throws Exception {
     Browser b = new Browser();
     b.login(home.readClientToken());
