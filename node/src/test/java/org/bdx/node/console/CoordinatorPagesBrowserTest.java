@@ -6,10 +6,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +29,6 @@ import org.bdx.proto.v1.PartnerClass;
 import org.bdx.proto.v1.ProposeAgreementRequest;
 import org.bdx.proto.v1.ProposedTerms;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -41,11 +38,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * A coordinator's pages in headless Chromium, as {@link ConsoleBrowserTest} drives the staff pages:
@@ -57,12 +51,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CoordinatorPagesBrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Path AXE =
-      Path.of("..", ".tools", "axe", "node_modules", "axe-core", "axe.min.js");
-  private static final Path SHOTS = Path.of("target", "console-screenshots");
-
   @TempDir static Path tmp;
   private final NodeConfig.HostPort loopback = new NodeConfig.HostPort("127.0.0.1", 0);
   private RunningNode east;
@@ -72,24 +60,13 @@ class CoordinatorPagesBrowserTest {
   private ManagedChannel northChannel;
   private ChromeDriver browser;
   private String base;
-  private String axe;
+  private Chromium chrome;
   private String coordinator;
 
   @BeforeAll
   void start() throws Exception {
-    boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    String missing =
-        "headless Chromium is not installed (/usr/bin/chromium, /usr/bin/chromedriver):"
-            + " apt-get install chromium chromium-driver, or run ./scripts/test, which does";
-    if ("true".equals(System.getenv("CI"))) {
-      assertThat(installed).as(missing).isTrue();
-      assertThat(AXE).as("axe-core under .tools/axe, which scripts/test installs").isRegularFile();
-    }
-    Assumptions.assumeTrue(installed, missing);
-    Assumptions.assumeTrue(
-        Files.isRegularFile(AXE),
-        "axe-core is not installed under .tools/axe: run ./scripts/test, which installs it");
-    axe = Files.readString(AXE);
+    // Before any node starts: skipped (outside CI) where the browser is not installed.
+    Chromium.assumeInstalled();
 
     smtp = new TestSmtp(tmp);
     smtp.start();
@@ -159,24 +136,14 @@ class CoordinatorPagesBrowserTest {
         .isEqualTo(303);
     coordinator = northHome.readAdminToken();
 
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1000,1400");
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-            .usingAnyFreePort()
-            .build();
-    browser = new ChromeDriver(service, options);
-    browser.manage().timeouts().implicitlyWait(java.time.Duration.ofSeconds(10));
-    Files.createDirectories(SHOTS);
+    chrome = Chromium.open();
+    browser = chrome.browser;
   }
 
   @AfterAll
   void stop() {
-    if (browser != null) {
-      browser.quit();
+    if (chrome != null) {
+      chrome.close();
     }
     if (eastChannel != null) {
       eastChannel.shutdownNow();
@@ -261,24 +228,11 @@ class CoordinatorPagesBrowserTest {
   }
 
   private void assertNoAxeViolations(String what) {
-    JavascriptExecutor js = browser;
-    js.executeScript(axe);
-    Object found =
-        js.executeAsyncScript(
-            "const done = arguments[arguments.length - 1];"
-                + "axe.run(document, {runOnly: {type: 'tag', values:"
-                + " ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-                + ".then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' at '"
-                + " + v.nodes.map(n => n.target.join(' ')).join(', '))))"
-                + ".catch(e => done(['axe failed: ' + e]));");
-    assertThat((List<?>) found)
-        .as("axe-core WCAG 2.1 AA violations on the " + what + " page")
-        .isEmpty();
+    chrome.assertNoAxeViolations(what);
   }
 
   private void shot(String name) throws Exception {
-    Path png = browser.getScreenshotAs(OutputType.FILE).toPath();
-    Files.copy(png, SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    chrome.shot(name);
   }
 
   private static void addPartner(AdminServiceBlockingStub at, String name, RunningNode other) {
