@@ -231,7 +231,7 @@ class ReportImportEndToEndTest {
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
     assertThat(r.out())
         .contains("row 3: incident_date: is in the future")
-        .contains("row 4: area: is required; phone_numbers: not a phone number")
+        .contains("row 4: area: is required; phone_numbers: has fewer than 4 digits")
         .contains("row 5: the row is not one report")
         .doesNotContain("row 2:")
         .contains("Checked 4 rows: 1 would be imported, 3 refused. Nothing was stored.")
