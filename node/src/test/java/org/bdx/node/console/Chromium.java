@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -99,6 +102,31 @@ final class Chromium implements AutoCloseable {
   void shot(String name) throws IOException {
     Path png = browser.getScreenshotAs(OutputType.FILE).toPath();
     Files.copy(png, SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Clicks {@code e}, which leads to another page (a link, or a form's button), and returns once
+   * the page it was on is gone: read at once, a busy machine may still show the old page, or lose
+   * an element of it between finding and reading it.
+   */
+  static void clickAndWait(ChromeDriver browser, WebElement e) throws InterruptedException {
+    WebElement before = browser.findElement(By.tagName("html"));
+    e.click();
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        before.getTagName(); // still the old page
+      } catch (StaleElementReferenceException gone) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** {@link #clickAndWait}, then the heading of the page it led to. */
+  static String clickForHeading(ChromeDriver browser, WebElement e) throws InterruptedException {
+    clickAndWait(browser, e);
+    return browser.findElement(By.tagName("h1")).getText();
   }
 
   @Override

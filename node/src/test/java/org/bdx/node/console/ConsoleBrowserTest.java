@@ -93,7 +93,8 @@ class ConsoleBrowserTest {
     assertNoAxeViolations("login");
     shot("login");
     browser.findElement(By.id("credential")).sendKeys("bdxs-wrong");
-    browser.findElement(By.cssSelector("form[action='/login'] button")).click();
+    Chromium.clickAndWait(
+        browser, browser.findElement(By.cssSelector("form[action='/login'] button")));
     assertThat(browser.findElement(By.id("credential-error")).getText())
         .contains("not an active staff account");
     assertThat(browser.getCurrentUrl()).endsWith("/login");
@@ -104,8 +105,10 @@ class ConsoleBrowserTest {
   void logIn_opensTheNewReportPage() throws Exception {
     browser.get(base + "/login");
     browser.findElement(By.id("credential")).sendKeys(token);
-    browser.findElement(By.cssSelector("form[action='/login'] button")).click();
-    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("New report");
+    assertThat(
+            Chromium.clickForHeading(
+                browser, browser.findElement(By.cssSelector("form[action='/login'] button"))))
+        .isEqualTo("New report");
     assertNoAxeViolations("new report");
     shot("new-report");
   }
@@ -224,7 +227,8 @@ class ConsoleBrowserTest {
     browser.get(base + "/report");
     browser.findElement(By.id("area")).sendKeys("Harbour");
     browser.findElement(By.id("narrative")).sendKeys("half told, to be finished");
-    browser.findElement(By.cssSelector("button[formaction='/report/draft']")).click();
+    Chromium.clickAndWait(
+        browser, browser.findElement(By.cssSelector("button[formaction='/report/draft']")));
     assertThat(browser.findElement(By.cssSelector("[role=status]")).getText())
         .contains("Draft saved");
     browser.get(base + "/report");
@@ -236,7 +240,8 @@ class ConsoleBrowserTest {
     assertNoAxeViolations("new report with a draft");
     shot("new-report-draft");
 
-    browser.findElement(By.cssSelector("button[formaction='/report/discard']")).click();
+    Chromium.clickAndWait(
+        browser, browser.findElement(By.cssSelector("button[formaction='/report/discard']")));
     assertThat(browser.findElement(By.cssSelector("[role=status]")).getText())
         .contains("The draft is discarded");
     assertThat(browser.findElement(By.id("area")).getAttribute("value")).isEmpty();
@@ -251,7 +256,7 @@ class ConsoleBrowserTest {
     browser.findElement(By.id("q")).sendKeys("604 555 0177");
     browser.findElement(By.id("area")).sendKeys("Eastside");
     setValue("since", today.minusDays(7).toString());
-    browser.findElement(By.cssSelector("form[role=search] button")).click();
+    Chromium.clickAndWait(browser, browser.findElement(By.cssSelector("form[role=search] button")));
     assertThat(browser.findElement(By.id("results")).getText())
         .startsWith("1 warning for")
         .contains("in Eastside from");
@@ -260,11 +265,11 @@ class ConsoleBrowserTest {
 
     browser.findElement(By.id("area")).clear();
     browser.findElement(By.id("area")).sendKeys("Harbour");
-    browser.findElement(By.cssSelector("form[role=search] button")).click();
+    Chromium.clickAndWait(browser, browser.findElement(By.cssSelector("form[role=search] button")));
     assertThat(browser.findElement(By.id("results")).getText()).startsWith("No warnings");
 
     setValue("until", today.minusDays(30).toString());
-    browser.findElement(By.cssSelector("form[role=search] button")).click();
+    Chromium.clickAndWait(browser, browser.findElement(By.cssSelector("form[role=search] button")));
     assertThat(browser.findElement(By.id("until-error")).getText())
         .isEqualTo("The last date is before the first date.");
     assertNoAxeViolations("check with a date mistake");
@@ -275,7 +280,9 @@ class ConsoleBrowserTest {
   void aWarning_updatedWhenTheAggressorIsIdentified_showsTheNewVersion() throws Exception {
     openWarning("604 555 0177");
     browser.findElement(By.id("names_used")).sendKeys("Dave");
-    browser.findElement(By.cssSelector("form[action$='/update'] button[type=submit]")).click();
+    Chromium.clickAndWait(
+        browser,
+        browser.findElement(By.cssSelector("form[action$='/update'] button[type=submit]")));
     assertThat(browser.findElement(By.cssSelector("[role=status]")).getText())
         .contains("The warning is updated");
     assertThat(browser.findElement(By.cssSelector(".card")).getText()).contains("Dave");
@@ -288,12 +295,15 @@ class ConsoleBrowserTest {
   void aCoordinator_purgesTheReport_afterAConfirmationPageSayingWhatCannotBeUndone()
       throws Exception {
     String kim = addCoordinator("kim");
-    browser.findElement(By.cssSelector("form.logout button")).click();
+    Chromium.clickAndWait(browser, browser.findElement(By.cssSelector("form.logout button")));
     browser.findElement(By.id("credential")).sendKeys(kim);
-    browser.findElement(By.cssSelector("form[action='/login'] button")).click();
+    Chromium.clickAndWait(
+        browser, browser.findElement(By.cssSelector("form[action='/login'] button")));
     openWarning("604 555 0177");
-    browser.findElement(By.linkText("Purge the report…")).click();
-    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Purge this report?");
+    assertThat(
+            Chromium.clickForHeading(
+                browser, browser.findElement(By.linkText("Purge the report…"))))
+        .isEqualTo("Purge this report?");
     assertThat(browser.findElement(By.cssSelector(".summary")).getText())
         .contains("Purging cannot be undone")
         .contains("Its own key is destroyed first")
@@ -301,7 +311,7 @@ class ConsoleBrowserTest {
     assertNoAxeViolations("purge confirmation");
     shot("purge-confirm");
 
-    browser.findElement(By.cssSelector("button.danger")).click();
+    Chromium.clickAndWait(browser, browser.findElement(By.cssSelector("button.danger")));
     assertThat(browser.findElement(By.cssSelector("[role=status]")).getText())
         .contains("The report is purged");
     assertNoAxeViolations("purged warning");
@@ -330,11 +340,15 @@ class ConsoleBrowserTest {
     assertThat(browser.findElement(By.cssSelector(".card h3")).getText()).isEqualTo("Amenazas");
     assertNoAxeViolations("saved warning in Spanish");
 
-    browser.findElement(By.cssSelector("form.logout button")).click();
-    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Iniciar sesión");
+    assertThat(
+            Chromium.clickForHeading(
+                browser, browser.findElement(By.cssSelector("form.logout button"))))
+        .isEqualTo("Iniciar sesión");
     browser.findElement(By.id("credential")).sendKeys(token);
-    browser.findElement(By.cssSelector("form[action='/login'] button")).click();
-    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Nuevo reporte");
+    assertThat(
+            Chromium.clickForHeading(
+                browser, browser.findElement(By.cssSelector("form[action='/login'] button"))))
+        .isEqualTo("Nuevo reporte");
   }
 
   @Test
@@ -353,7 +367,7 @@ class ConsoleBrowserTest {
         }
         search("604 555 0199");
         assertFitsTheScreen(lang + " check with results");
-        browser.findElement(By.cssSelector(".cards .card h3 a")).click();
+        Chromium.clickAndWait(browser, browser.findElement(By.cssSelector(".cards .card h3 a")));
         assertFitsTheScreen(lang + " warning");
         if (lang.equals("th")) {
           assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("th");
@@ -390,9 +404,9 @@ class ConsoleBrowserTest {
   }
 
   /** Chooses a language with the header's switch, as a person would. */
-  private void switchLanguage(String tag) {
+  private void switchLanguage(String tag) throws InterruptedException {
     browser.findElement(By.cssSelector("#console-lang option[value=" + tag + "]")).click();
-    browser.findElement(By.cssSelector("form.language button")).click();
+    Chromium.clickAndWait(browser, browser.findElement(By.cssSelector("form.language button")));
     assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(tag);
   }
 
@@ -401,10 +415,12 @@ class ConsoleBrowserTest {
     browser.findElement(By.cssSelector("#" + select + " option[value=" + value + "]")).click();
   }
 
-  private void openWarning(String phone) {
+  private void openWarning(String phone) throws InterruptedException {
     search(phone);
-    browser.findElement(By.cssSelector(".cards .card h3 a")).click();
-    assertThat(browser.findElement(By.tagName("h1")).getText()).startsWith("Warning ");
+    assertThat(
+            Chromium.clickForHeading(
+                browser, browser.findElement(By.cssSelector(".cards .card h3 a"))))
+        .startsWith("Warning ");
   }
 
   private String addCoordinator(String name) throws Exception {
@@ -428,14 +444,15 @@ class ConsoleBrowserTest {
     }
   }
 
-  private void search(String q) {
+  private void search(String q) throws InterruptedException {
     browser.get(base + "/check");
     browser.findElement(By.id("q")).sendKeys(q);
-    browser.findElement(By.cssSelector("form[role=search] button")).click();
+    Chromium.clickAndWait(browser, browser.findElement(By.cssSelector("form[role=search] button")));
   }
 
-  private void submit() {
-    browser.findElement(By.cssSelector("form[action='/report'] button[type=submit]")).click();
+  private void submit() throws InterruptedException {
+    Chromium.clickAndWait(
+        browser, browser.findElement(By.cssSelector("form[action='/report'] button[type=submit]")));
   }
 
   /** A date field's value, set as the browser's date picker would (its typing is locale's). */

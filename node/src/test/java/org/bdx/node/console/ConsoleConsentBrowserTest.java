@@ -135,8 +135,10 @@ class ConsoleConsentBrowserTest {
 
     browser.get(base + "/login");
     browser.findElement(By.id("credential")).sendKeys(outreach.home().readClientToken());
-    browser.findElement(By.cssSelector("form[action='/login'] button")).click();
-    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("New report");
+    assertThat(
+            Chromium.clickForHeading(
+                browser, browser.findElement(By.cssSelector("form[action='/login'] button"))))
+        .isEqualTo("New report");
     WebElement date = browser.findElement(By.id("incident_date"));
     ((JavascriptExecutor) browser)
         .executeScript(
@@ -147,7 +149,8 @@ class ConsoleConsentBrowserTest {
     browser.findElement(By.id("harm-physical_assault")).click();
     browser.findElement(By.id("phone_numbers")).sendKeys(PHONE);
     browser.findElement(By.id("audience-police")).click();
-    browser.findElement(By.cssSelector("form[action='/report'] button[type=submit]")).click();
+    Chromium.clickAndWait(
+        browser, browser.findElement(By.cssSelector("form[action='/report'] button[type=submit]")));
     assertThat(browser.findElement(By.cssSelector("[role=status]")).getText())
         .contains("The report is saved");
     String url = browser.getCurrentUrl();
@@ -167,7 +170,9 @@ class ConsoleConsentBrowserTest {
 
     // The person reporting no longer wants the police liaison to see it.
     browser.findElement(By.id("audience-peer")).click();
-    browser.findElement(By.cssSelector("form[action$='/consent'] button[type=submit]")).click();
+    Chromium.clickAndWait(
+        browser,
+        browser.findElement(By.cssSelector("form[action$='/consent'] button[type=submit]")));
     assertThat(browser.findElement(By.cssSelector("[role=status]")).getText())
         .contains("Who may see it is changed");
     assertThat(browser.findElement(By.cssSelector(".card")).getText())

@@ -165,9 +165,11 @@ class CoordinatorPagesBrowserTest {
   void network_showsTheOffer_andAcceptingItStartsSharing() throws Exception {
     browser.get(base + "/login");
     browser.findElement(By.id("credential")).sendKeys(coordinator);
-    browser.findElement(By.cssSelector("form[action='/login'] button")).click();
-    browser.findElement(By.linkText("Partners and agreements")).click();
-    assertThat(browser.findElement(By.tagName("h1")).getText())
+    Chromium.clickAndWait(
+        browser, browser.findElement(By.cssSelector("form[action='/login'] button")));
+    assertThat(
+            Chromium.clickForHeading(
+                browser, browser.findElement(By.linkText("Partners and agreements"))))
         .isEqualTo("Partners and agreements");
     assertThat(browser.findElement(By.id("main")).getText())
         .contains("Offered to us; not answered")
@@ -175,7 +177,8 @@ class CoordinatorPagesBrowserTest {
     assertNoAxeViolations("network");
     shot("network");
 
-    browser.findElement(By.xpath("//button[text()='Accept this agreement']")).click();
+    Chromium.clickAndWait(
+        browser, browser.findElement(By.xpath("//button[text()='Accept this agreement']")));
     assertThat(browser.findElement(By.cssSelector("[role=status]")).getText())
         .contains("The agreement is accepted");
     assertThat(browser.findElement(By.id("main")).getText()).contains("Sharing");
@@ -188,7 +191,8 @@ class CoordinatorPagesBrowserTest {
   void bulletin_isPreviewedInItsFrame_andOpensAloneToPrint() throws Exception {
     browser.get(base + "/bulletin");
     setValue("since", LocalDate.now(ZoneOffset.UTC).minusDays(10).toString());
-    browser.findElement(By.xpath("//button[text()='Show the bulletin']")).click();
+    Chromium.clickAndWait(
+        browser, browser.findElement(By.xpath("//button[text()='Show the bulletin']")));
     assertThat(browser.findElement(By.id("preview")).getText()).startsWith("1 warning since");
     assertNoAxeViolations("bulletin");
     shot("bulletin");
@@ -203,7 +207,8 @@ class CoordinatorPagesBrowserTest {
       browser.switchTo().defaultContent();
     }
 
-    browser.findElement(By.linkText("Open the bulletin on its own to print it")).click();
+    Chromium.clickAndWait(
+        browser, browser.findElement(By.linkText("Open the bulletin on its own to print it")));
     assertThat(browser.getCurrentUrl()).contains("/bulletin/view?");
     assertThat(browser.findElement(By.tagName("body")).getText()).contains("Harbour");
     shot("bulletin-print");
@@ -213,8 +218,10 @@ class CoordinatorPagesBrowserTest {
   @Order(3)
   void bulletin_sentByTheCoordinator_saysWhatBecameOfIt() throws Exception {
     browser.get(base + "/bulletin");
-    browser.findElement(By.xpath("//button[text()='Send the bulletin']")).click();
-    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Bulletin sent");
+    assertThat(
+            Chromium.clickForHeading(
+                browser, browser.findElement(By.xpath("//button[text()='Send the bulletin']"))))
+        .isEqualTo("Bulletin sent");
     assertThat(browser.findElement(By.cssSelector("[role=status]")).getText())
         .contains("Sent to 1 subscriber");
     assertThat(smtp.received()).hasSize(1);
