@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -116,7 +116,8 @@ final class Chromium implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       try {
         before.getTagName(); // still the old page
-      } catch (StaleElementReferenceException gone) {
+      } catch (WebDriverException gone) {
+        // Stale, or Chromium's "does not belong to the document": either way the page is gone.
         return;
       }
       Thread.sleep(50);
