@@ -12,6 +12,8 @@ import com.google.rpc.BadRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +27,11 @@ import org.bdx.proto.v1.AlertView;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.AuditEntry;
 import org.bdx.proto.v1.ClientServiceGrpc;
+import org.bdx.proto.v1.Consent;
 import org.bdx.proto.v1.GetAlertRequest;
 import org.bdx.proto.v1.GetNodeInfoRequest;
 import org.bdx.proto.v1.GetStatusRequest;
+import org.bdx.proto.v1.HarmCategory;
 import org.bdx.proto.v1.ListAuditRequest;
 import org.bdx.proto.v1.ListAuditResponse;
 import org.bdx.proto.v1.ListReportsRequest;
@@ -177,6 +181,71 @@ abstract class ClientApiSection extends ConformanceSection {
     String narrative = s.report().getNarrative();
     assertThat(contains(a.getEnvelope().toByteArray(), narrative)).isFalse();
     assertThat(contains(a.toByteArray(), narrative)).isFalse();
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName(
+      "API-11: a report submitted again under its submission key is stored once; a bad key is"
+          + " INVALID_ARGUMENT")
+  void submissionKey() {
+    Report report =
+        Report.newBuilder()
+            .setIncidentDate(LocalDate.now(ZoneOffset.UTC).minusDays(4).toString())
+            .setArea("Conformance Area " + run)
+            .addHarms(HarmCategory.HARM_CATEGORY_THREATS)
+            .setAggressorDescription("submission key " + run)
+            .setConsent(Consent.newBuilder().setAudience(Audience.AUDIENCE_PEER))
+            .build();
+    String key = "conformance:" + run + ":" + SpecCrypto.newId16();
+    int before =
+        client()
+            .listReports(ListReportsRequest.newBuilder().setPageSize(500).build())
+            .getReportsCount();
+    var first =
+        client()
+            .submitReport(
+                SubmitReportRequest.newBuilder().setReport(report).setSubmissionKey(key).build());
+    assertThat(first.getAlreadySubmitted()).isFalse();
+    // Sent again, even with other content: the report stored under the key, nothing new.
+    var again =
+        client()
+            .submitReport(
+                SubmitReportRequest.newBuilder()
+                    .setReport(report.toBuilder().setArea("Another Area " + run))
+                    .setSubmissionKey(key)
+                    .build());
+    assertThat(again.getAlreadySubmitted()).isTrue();
+    assertThat(again.getReportId()).isEqualTo(first.getReportId());
+    assertThat(again.getAlert().getAlertId()).isEqualTo(first.getAlert().getAlertId());
+    assertThat(
+            client()
+                .listReports(ListReportsRequest.newBuilder().setPageSize(500).build())
+                .getReportsCount())
+        .isEqualTo(before + 1);
+    // Without a key, or under another, the same report is a new one.
+    var other =
+        client()
+            .submitReport(
+                SubmitReportRequest.newBuilder()
+                    .setReport(report)
+                    .setSubmissionKey(key + "-2")
+                    .build());
+    assertThat(other.getAlreadySubmitted()).isFalse();
+    assertThat(other.getReportId()).isNotEqualTo(first.getReportId());
+    for (String bad : List.of("has space", "x".repeat(129), "tab\t", "caf\u00e9")) {
+      StatusRuntimeException e =
+          catchStatus(
+              () ->
+                  client()
+                      .submitReport(
+                          SubmitReportRequest.newBuilder()
+                              .setReport(report)
+                              .setSubmissionKey(bad)
+                              .build()));
+      assertThat(e.getStatus().getCode()).as(bad).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(e.getStatus().getDescription()).as(bad).contains("submission_key");
+    }
   }
 
   @Test

@@ -160,9 +160,17 @@ public final class AlertIssuer {
    * @throws IllegalStateException if the alert was already stored; nothing is stored then
    */
   public Issued storeWithReport(ReportRecord report, StoredAlert first) {
+    return storeWithReport(report, first, null);
+  }
+
+  /**
+   * {@link #storeWithReport(ReportRecord, StoredAlert)}, the report found again by {@code
+   * submissionKey}, the keyed hash of a submission key (spec API-11), or null.
+   */
+  public Issued storeWithReport(ReportRecord report, StoredAlert first, String submissionKey) {
     return db.atomically(
         () -> {
-          reports.insertWithAlert(report, first);
+          reports.insertWithAlert(report, first, submissionKey);
           audit.record(
               AuditAction.REPORT_ENTER,
               AuditDetail.of()

@@ -298,7 +298,14 @@ public final class Node implements AutoCloseable {
             reports,
             outbox,
             audit);
-    ReportIntake intake = new ReportIntake(new ReportValidator(phones, clock), issuer, clock, rng);
+    ReportIntake intake =
+        new ReportIntake(
+            new ReportValidator(phones, clock),
+            issuer,
+            new ReportIntake.Held(
+                nodeId, reports, alerts, submission -> cipher.nameKey("submission", submission)),
+            clock,
+            rng);
     GetNodeInfoResponse info =
         GetNodeInfoResponse.newBuilder()
             .setNodeId(nodeId.value())

@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.bdx.node.audit.AuditAction;
@@ -25,6 +26,7 @@ import org.bdx.node.error.BdxException;
 import org.bdx.node.identity.NodeId;
 import org.bdx.node.intake.AlertLifecycle;
 import org.bdx.node.intake.ReportIntake;
+import org.bdx.node.intake.SubmissionKey;
 import org.bdx.node.search.AlertLink;
 import org.bdx.node.search.AlertQuery;
 import org.bdx.node.search.AlertSearch;
@@ -129,11 +131,16 @@ public final class ClientApi extends ClientServiceGrpc.ClientServiceImplBase {
     if (!request.hasReport()) {
       throw new IllegalArgumentException("report: required");
     }
-    ReportIntake.Submitted s = intake.submit(request.getReport());
+    Optional<SubmissionKey> key =
+        request.getSubmissionKey().isEmpty()
+            ? Optional.empty()
+            : Optional.of(SubmissionKey.parse(request.getSubmissionKey()));
+    ReportIntake.Submitted s = intake.submit(request.getReport(), key);
     out.onNext(
         SubmitReportResponse.newBuilder()
             .setReportId(s.reportId())
             .setAlert(Views.toView(s.alert(), originNames))
+            .setAlreadySubmitted(s.alreadySubmitted())
             .build());
     out.onCompleted();
   }

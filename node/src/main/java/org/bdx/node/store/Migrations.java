@@ -474,7 +474,15 @@ public final class Migrations {
                 last_error      TEXT    NOT NULL DEFAULT '',
                 UNIQUE (run, address_key)
               )""",
-              "CREATE INDEX deliveries_by_due ON deliveries (next_attempt_at)"));
+              "CREATE INDEX deliveries_by_due ON deliveries (next_attempt_at)"),
+          new Migration(
+              19,
+              "a report is stored once per submission key (API-11): retries and re-imports",
+              // The keyed hash of the caller's key (AR-8.1's name_key, kind "submission"): the key
+              // of an imported row is made from the row's content, so it is never kept in clear.
+              "ALTER TABLE reports ADD COLUMN submission_key TEXT",
+              "CREATE UNIQUE INDEX reports_by_submission_key ON reports (submission_key)"
+                  + " WHERE submission_key IS NOT NULL"));
 
   /** All migrations, ascending by version, contiguous from 1. */
   public static List<Migration> all() {

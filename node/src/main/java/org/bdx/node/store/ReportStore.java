@@ -41,6 +41,18 @@ public final class ReportStore {
    * @throws StoreException on a storage failure (e.g. a duplicate report id); nothing is stored
    */
   public void insertWithAlert(ReportRecord report, StoredAlert alert) {
+    insertWithAlert(report, alert, null);
+  }
+
+  /**
+   * {@link #insertWithAlert(ReportRecord, StoredAlert)}, the report found again later by {@code
+   * submissionKey} ({@link #reportIdBySubmission}).
+   *
+   * @param submissionKey the keyed hash of the caller's submission key (never the key itself), or
+   *     null
+   * @throws StoreException also when a report with the same submission key is stored
+   */
+  public void insertWithAlert(ReportRecord report, StoredAlert alert, String submissionKey) {
     Objects.requireNonNull(report, "report");
     Objects.requireNonNull(alert, "alert");
     if (!Ids.isValid(report.reportId())) {
@@ -57,11 +69,13 @@ public final class ReportStore {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "INSERT INTO reports (report_id, alert_id, received_at, body) VALUES (?, ?, ?, ?)")) {
+                  "INSERT INTO reports (report_id, alert_id, received_at, body, submission_key)"
+                      + " VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, report.reportId());
             ps.setString(2, report.alertId());
             ps.setLong(3, report.receivedAt());
             ps.setBytes(4, body);
+            ps.setString(5, submissionKey);
             ps.executeUpdate();
           }
           if (!alerts.put(alert)) {
@@ -125,6 +139,24 @@ public final class ReportStore {
             ps.setString(1, reportId);
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next() ? Optional.of(read(rs)) : Optional.<ReportRecord>empty();
+            }
+          }
+        });
+  }
+
+  /**
+   * The id of the report stored under {@code submissionKey} (the keyed hash {@link
+   * #insertWithAlert(ReportRecord, StoredAlert, String)} was given), if it is still held.
+   */
+  public Optional<String> reportIdBySubmission(String submissionKey) {
+    Objects.requireNonNull(submissionKey, "submissionKey");
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT report_id FROM reports WHERE submission_key = ?")) {
+            ps.setString(1, submissionKey);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
             }
           }
         });

@@ -447,6 +447,44 @@ class AlertLifecycleApiTest {
     assertThat(t.getVersion()).isEqualTo(2);
   }
 
+  @Test
+  void submissionKey_afterRetractionAndPurge_answersTheTombstone_thenIsFreeAgain()
+      throws IOException {
+    String key = "import:qxkey-submission-7f3a";
+    SubmitReportResponse first =
+        client.submitReport(
+            SubmitReportRequest.newBuilder()
+                .setReport(ClientApiTest.validReport())
+                .setSubmissionKey(key)
+                .build());
+    String id = first.getAlert().getAlertId();
+    client.retractAlert(RetractAlertRequest.newBuilder().setAlertId(id).setReason("dup").build());
+    SubmitReportResponse again =
+        client.submitReport(
+            SubmitReportRequest.newBuilder()
+                .setReport(ClientApiTest.validReport())
+                .setSubmissionKey(key)
+                .build());
+    // The report as held now: its alert is the retraction's tombstone.
+    assertThat(again.getAlreadySubmitted()).isTrue();
+    assertThat(again.getReportId()).isEqualTo(first.getReportId());
+    assertThat(again.getAlert().getTombstone()).isTrue();
+    assertThat(again.getAlert().getVersion()).isEqualTo(2);
+    // Only the key's keyed hash is stored.
+    assertThat(databaseBytes()).doesNotContain("qxkey-submission");
+
+    client.purgeReport(PurgeReportRequest.newBuilder().setReportId(first.getReportId()).build());
+    SubmitReportResponse afterPurge =
+        client.submitReport(
+            SubmitReportRequest.newBuilder()
+                .setReport(ClientApiTest.validReport())
+                .setSubmissionKey(key)
+                .build());
+    assertThat(afterPurge.getAlreadySubmitted()).isFalse();
+    assertThat(afterPurge.getReportId()).isNotEqualTo(first.getReportId());
+    assertThat(afterPurge.getAlert().getVersion()).isEqualTo(1);
+  }
+
   /**
    * What the node's row keys open in its database (a second connection, as a seizer with the
    * passphrase would have).

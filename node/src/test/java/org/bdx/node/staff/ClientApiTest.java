@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.Executor;
 import org.bdx.node.TestNodes;
 import org.bdx.node.edge.CredentialCheck;
@@ -218,6 +219,54 @@ class ClientApiTest {
                   .contains("incident_date", "harms", "area");
               assertThat(e.getMessage()).doesNotContain(CANARY);
             });
+    assertThat(client.listReports(ListReportsRequest.getDefaultInstance()).getReportsList())
+        .isEmpty();
+  }
+
+  @Test
+  void submitReport_sameSubmissionKeyTwice_storesOneReport() {
+    SubmitReportRequest request =
+        SubmitReportRequest.newBuilder()
+            .setReport(validReport())
+            .setSubmissionKey("retry-after-a-lost-answer")
+            .build();
+    SubmitReportResponse first = client.submitReport(request);
+    SubmitReportResponse again = client.submitReport(request);
+    assertThat(first.getAlreadySubmitted()).isFalse();
+    assertThat(again.getAlreadySubmitted()).isTrue();
+    assertThat(again.getReportId()).isEqualTo(first.getReportId());
+    assertThat(again.getAlert()).isEqualTo(first.getAlert());
+    assertThat(client.listReports(ListReportsRequest.getDefaultInstance()).getReportsList())
+        .hasSize(1);
+    // Keys are compared as given: one that differs in case is another submission.
+    SubmitReportResponse other =
+        client.submitReport(
+            request.toBuilder().setSubmissionKey("Retry-after-a-lost-answer").build());
+    assertThat(other.getAlreadySubmitted()).isFalse();
+    assertThat(client.listReports(ListReportsRequest.getDefaultInstance()).getReportsList())
+        .hasSize(2);
+  }
+
+  @Test
+  void submitReport_badSubmissionKey_isInvalidArgumentNamingIt_andStoresNothing() {
+    for (String bad : List.of("two words", "x".repeat(129), "line\nbreak", "\u00e9t\u00e9")) {
+      assertThatThrownBy(
+              () ->
+                  client.submitReport(
+                      SubmitReportRequest.newBuilder()
+                          .setReport(validReport())
+                          .setSubmissionKey(bad)
+                          .build()))
+          .as(bad)
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                assertThat(e.getStatus().getDescription())
+                    .startsWith("submission_key")
+                    .doesNotContain(bad);
+              });
+    }
     assertThat(client.listReports(ListReportsRequest.getDefaultInstance()).getReportsList())
         .isEmpty();
   }

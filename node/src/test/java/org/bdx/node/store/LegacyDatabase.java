@@ -32,6 +32,8 @@ public final class LegacyDatabase {
           try (Statement s = c.createStatement()) {
             for (String sql :
                 List.of(
+                    "DROP INDEX IF EXISTS reports_by_submission_key",
+                    "ALTER TABLE reports DROP COLUMN submission_key",
                     "DROP TABLE IF EXISTS partner_key_logs",
                     "DROP TABLE IF EXISTS partner_key_log_forks",
                     "DROP TABLE IF EXISTS key_log",
