@@ -276,6 +276,54 @@ class ReportImportEndToEndTest {
   }
 
   @Test
+  void sameListImportedAgain_storesNothingNew_andSaysWhichRowsWereAlreadyImported()
+      throws Exception {
+    Path list = tmp.resolve("again.csv");
+    Files.writeString(
+        list,
+        """
+        incident_date,area,harms,phone_numbers,narrative
+        %s,Again Park,threats,604 555 0191,SECRET-A1
+        %s,Again Park,robbery,604 555 0192,SECRET-A2
+        %s,Again Park,robbery,604 555 0192,SECRET-A2
+        """
+            .formatted(date, date, date));
+    List<String> before = reportIds();
+
+    CliRun first = ok("report", "import", list.toString(), "--home", east.homeArg());
+    // Rows are numbered as a spreadsheet shows them (headings are row 1). Two identical rows are
+    // one report: the second is the first, already imported.
+    assertThat(first.out())
+        .contains("row 2: report ")
+        .contains("row 3: report ")
+        .contains("row 4: already imported as report ")
+        .contains("Imported 2 of 3 rows. 1 was already imported and left as it was.");
+    assertThat(newReports(before)).hasSize(2);
+
+    // The same rows in another order, in another file, with one row changed.
+    Path reordered = tmp.resolve("again-reordered.csv");
+    Files.writeString(
+        reordered,
+        """
+        incident_date,area,harms,phone_numbers,narrative
+        %s,Again Park,robbery,604 555 0192,SECRET-A2
+        %s,Again Park,threats,(604) 555-0191,SECRET-A1
+        %s,Again Park,threats,604 555 0193,SECRET-A3
+        """
+            .formatted(date, date, date));
+    List<String> afterFirst = reportIds();
+    CliRun second = ok("report", "import", reordered.toString(), "--home", east.homeArg());
+    assertThat(second.out())
+        .contains("row 2: already imported as report ")
+        // The same number written another way is the same row once intake has normalised it.
+        .contains("row 3: already imported as report ")
+        .contains("row 4: report ")
+        .contains("Imported 1 of 3 rows. 2 were already imported and left as they were.");
+    assertThat(second.out() + second.err()).doesNotContain("SECRET");
+    assertThat(newReports(afterFirst)).hasSize(1);
+  }
+
+  @Test
   void longList_reportsProgressOnStandardError() throws Exception {
     StringBuilder b = new StringBuilder("incident_date,area,harms\n");
     for (int i = 0; i < 250; i++) {

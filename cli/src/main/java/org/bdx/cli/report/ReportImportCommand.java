@@ -1,12 +1,17 @@
 package org.bdx.cli.report;
 
+import com.google.protobuf.CodedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +41,9 @@ import picocli.CommandLine.Parameters;
       "Imported reports are for this organization only and shared with nobody, because the"
           + " consent of the people on an old list is not known. When a reporter's choice is known,"
           + " record it with `bdx report consent REPORT_ID --audience peer` (or support, police).",
-      "Importing the same file twice imports its rows twice: after an import, import only the"
-          + " refused-rows file.",
+      "Importing a file again imports only the rows not imported before: each row is sent with a"
+          + " key made from its content, and the node keeps one report per key. A row changed"
+          + " since its import is imported as a new report.",
     },
     sortOptions = false)
 public final class ReportImportCommand extends BdxCommand {
@@ -110,12 +116,13 @@ public final class ReportImportCommand extends BdxCommand {
 
     Map<Integer, String> reasons = new LinkedHashMap<>();
     List<String> imported = new ArrayList<>();
+    List<String> already = new ArrayList<>();
     int done = 0;
     try (NodeConnection node = check ? null : connect()) {
       for (ImportFile.Row row : list.rows()) {
         String reason = reason(row, columns, validator);
         if (reason == null && node != null) {
-          reason = submit(node, row, columns, imported, list, reasons);
+          reason = submit(node, row, columns, validator, imported, already, list, reasons);
         }
         if (reason != null) {
           reasons.put(row.number(), reason);
@@ -130,7 +137,7 @@ public final class ReportImportCommand extends BdxCommand {
         }
       }
     }
-    summary(list.rows().size(), reasons, imported, list, refusedFile);
+    summary(list.rows().size(), reasons, imported, already, list, refusedFile);
   }
 
   /** Why {@code row} cannot be a report, naming fields and columns only; null when it can. */
@@ -157,25 +164,39 @@ public final class ReportImportCommand extends BdxCommand {
 
   /**
    * Submits one checked row through the client API (so the node's audit and rules apply); the
-   * reason when the node refuses it. When the node stops answering, the rows not yet imported are
-   * written to the refused-rows file too, so that importing that file finishes the list without
-   * importing any row twice.
+   * reason when the node refuses it. Each row goes with its {@link #submissionKey}, so a row the
+   * node already holds is not stored again. When the node stops answering, the rows not yet
+   * imported are written to the refused-rows file too, so that importing that file finishes the
+   * list.
    */
   private String submit(
       NodeConnection node,
       ImportFile.Row row,
       ImportMapping columns,
+      ReportValidator validator,
       List<String> imported,
+      List<String> already,
       ImportFile list,
       Map<Integer, String> reasons)
       throws IOException {
     Report report = columns.report(row::cell, new ArrayList<>());
+    String key = submissionKey(validator.validateAndNormalize(report));
     try {
       SubmitReportResponse r =
           node.call(
-              s -> s.submitReport(SubmitReportRequest.newBuilder().setReport(report).build()));
-      imported.add("row " + row.number() + ": report " + r.getReportId());
-      out().println(imported.getLast());
+              s ->
+                  s.submitReport(
+                      SubmitReportRequest.newBuilder()
+                          .setReport(report)
+                          .setSubmissionKey(key)
+                          .build()));
+      if (r.getAlreadySubmitted()) {
+        already.add("row " + row.number() + ": already imported as report " + r.getReportId());
+        out().println(already.getLast());
+      } else {
+        imported.add("row " + row.number() + ": report " + r.getReportId());
+        out().println(imported.getLast());
+      }
       return null;
     } catch (CliException e) {
       if (e.exitCode() == CliException.FAILURE) {
@@ -196,10 +217,31 @@ public final class ReportImportCommand extends BdxCommand {
     }
   }
 
+  /**
+   * The key a row is submitted under (spec API-11.1): {@code import:} and the unpadded base64url
+   * SHA-256 of the report as intake normalises it, serialised deterministically. The same row
+   * imported again, from this file or another, has the same key; it depends on the content only,
+   * not on the row's place or the mapping.
+   */
+  static String submissionKey(Report normalized) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(normalized.getSerializedSize());
+      CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+      out.useDeterministicSerialization();
+      normalized.writeTo(out);
+      out.flush();
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray());
+      return "import:" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (IOException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot make a row's import key", e);
+    }
+  }
+
   private void summary(
       int rows,
       Map<Integer, String> reasons,
       List<String> imported,
+      List<String> already,
       ImportFile list,
       Path refusedFile)
       throws IOException {
@@ -218,7 +260,20 @@ public final class ReportImportCommand extends BdxCommand {
               "Imported reports will be for this organization only and shared with nobody, until"
                   + " a coordinator records each reporter's consent.");
     } else {
-      out().println("Imported " + imported.size() + " of " + rows + " rows.");
+      out()
+          .println(
+              "Imported "
+                  + imported.size()
+                  + " of "
+                  + rows
+                  + " rows."
+                  + (already.isEmpty()
+                      ? ""
+                      : " "
+                          + already.size()
+                          + (already.size() == 1
+                              ? " was already imported and left as it was."
+                              : " were already imported and left as they were.")));
       if (!imported.isEmpty()) {
         out()
             .println(
