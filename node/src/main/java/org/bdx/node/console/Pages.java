@@ -122,7 +122,11 @@ final class Pages {
     }
     SubmitReportResponse r;
     try {
-      r = stub.submitReport(SubmitReportRequest.newBuilder().setReport(report).build());
+      SubmitReportRequest.Builder request = SubmitReportRequest.newBuilder().setReport(report);
+      form.submissionKey().ifPresent(request::setSubmissionKey);
+      // Sent twice, the form's key finds the report the first stored (already_submitted): the
+      // same page follows either way.
+      r = stub.submitReport(request.build());
     } catch (StatusRuntimeException e) {
       List<com.google.rpc.BadRequest.FieldViolation> v = ConsoleServer.violations(e);
       if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT || v.isEmpty()) {

@@ -55,6 +55,17 @@ final class ReportForm {
           "audience",
           "share_contact");
 
+  /**
+   * The hidden field that makes one report of one form (spec API-11): a browser that sends the form
+   * twice (a second click, a reload after a lost answer) sends the same value, and the node stores
+   * the report once.
+   */
+  static final String SUBMISSION = "submission";
+
+  private static final java.util.regex.Pattern TOKEN =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-]{22}");
+  private static final java.security.SecureRandom RNG = new java.security.SecureRandom();
+
   private final Form values;
   private final ConsoleWords w;
   private final Map<String, String> errors = new LinkedHashMap<>();
@@ -70,6 +81,27 @@ final class ReportForm {
 
   static ReportForm of(Form submitted, ConsoleWords w) {
     return new ReportForm(submitted, w);
+  }
+
+  /**
+   * The key this form's report is submitted under ({@code console:} and the form's token), empty
+   * for a form sent without a well-formed token (every submission then a new report).
+   */
+  java.util.Optional<String> submissionKey() {
+    return submissionToken().map(t -> "console:" + t);
+  }
+
+  private java.util.Optional<String> submissionToken() {
+    String t = values.get(SUBMISSION);
+    return t != null && TOKEN.matcher(t).matches()
+        ? java.util.Optional.of(t)
+        : java.util.Optional.empty();
+  }
+
+  private static String newToken() {
+    byte[] b = new byte[16];
+    RNG.nextBytes(b);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   boolean hasErrors() {
@@ -165,6 +197,9 @@ final class ReportForm {
       b.append(fieldError(GENERAL, errors.get(GENERAL))).append("</div>");
     }
     b.append("<form method=\"post\" action=\"/report\" novalidate>").append(Html.csrfField(csrf));
+    b.append("<input type=\"hidden\" name=\"" + SUBMISSION + "\" value=\"")
+        .append(submissionToken().orElseGet(ReportForm::newToken))
+        .append("\">");
     b.append("<p>").append(w.esc("form.required")).append("</p>");
     b.append("<fieldset><legend>").append(w.esc("form.when")).append("</legend>");
     b.append(input("incident_date", "date", true));

@@ -200,6 +200,36 @@ class ConsoleServerTest {
   }
 
   @Test
+  void report_sentTwiceFromOneForm_isStoredOnce_aNewFormIsANewReport() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    java.util.regex.Pattern token =
+        java.util.regex.Pattern.compile("name=\"submission\" value=\"([A-Za-z0-9_-]{22})\"");
+    var m = token.matcher(b.get("/report").body());
+    assertThat(m.find()).as("the form's submission token").isTrue();
+    Map<String, String> form = validReport(csrf, "555 010 0021", "");
+    form.put("submission", m.group(1));
+
+    // A second click, or a reload after a lost answer: the same form sent again.
+    HttpResponse<String> first = b.post("/report", form, Map.of());
+    HttpResponse<String> again = b.post("/report", form, Map.of());
+    assertThat(first.statusCode()).isEqualTo(303);
+    assertThat(again.statusCode()).isEqualTo(303);
+    assertThat(again.headers().firstValue("Location"))
+        .isEqualTo(first.headers().firstValue("Location"));
+
+    // Twin: the next empty form has another token, and the same report from it is another one.
+    var next = token.matcher(b.get("/report").body());
+    assertThat(next.find()).isTrue();
+    assertThat(next.group(1)).isNotEqualTo(m.group(1));
+    form.put("submission", next.group(1));
+    HttpResponse<String> other = b.post("/report", form, Map.of());
+    assertThat(other.headers().firstValue("Location"))
+        .isNotEqualTo(first.headers().firstValue("Location"));
+  }
+
+  @Test
   void draft_saved_isShownOnReload_andDiscardForgetsIt() throws Exception {
     Browser b = new Browser();
     b.login(home.readClientToken());
