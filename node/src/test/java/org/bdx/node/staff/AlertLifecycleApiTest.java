@@ -451,20 +451,10 @@ class AlertLifecycleApiTest {
   void submissionKey_afterRetractionAndPurge_answersTheTombstone_thenIsFreeAgain()
       throws IOException {
     String key = "import:qxkey-submission-7f3a";
-    SubmitReportResponse first =
-        client.submitReport(
-            SubmitReportRequest.newBuilder()
-                .setReport(ClientApiTest.validReport())
-                .setSubmissionKey(key)
-                .build());
+    SubmitReportResponse first = submitUnder(key);
     String id = first.getAlert().getAlertId();
     client.retractAlert(RetractAlertRequest.newBuilder().setAlertId(id).setReason("dup").build());
-    SubmitReportResponse again =
-        client.submitReport(
-            SubmitReportRequest.newBuilder()
-                .setReport(ClientApiTest.validReport())
-                .setSubmissionKey(key)
-                .build());
+    SubmitReportResponse again = submitUnder(key);
     // The report as held now: its alert is the retraction's tombstone.
     assertThat(again.getAlreadySubmitted()).isTrue();
     assertThat(again.getReportId()).isEqualTo(first.getReportId());
@@ -474,15 +464,18 @@ class AlertLifecycleApiTest {
     assertThat(databaseBytes()).doesNotContain("qxkey-submission");
 
     client.purgeReport(PurgeReportRequest.newBuilder().setReportId(first.getReportId()).build());
-    SubmitReportResponse afterPurge =
-        client.submitReport(
-            SubmitReportRequest.newBuilder()
-                .setReport(ClientApiTest.validReport())
-                .setSubmissionKey(key)
-                .build());
+    SubmitReportResponse afterPurge = submitUnder(key);
     assertThat(afterPurge.getAlreadySubmitted()).isFalse();
     assertThat(afterPurge.getReportId()).isNotEqualTo(first.getReportId());
     assertThat(afterPurge.getAlert().getVersion()).isEqualTo(1);
+  }
+
+  private SubmitReportResponse submitUnder(String key) {
+    return client.submitReport(
+        SubmitReportRequest.newBuilder()
+            .setReport(ClientApiTest.validReport())
+            .setSubmissionKey(key)
+            .build());
   }
 
   /**
