@@ -147,6 +147,45 @@ final class Html {
         : "<p class=\"error\" id=\"" + field + "-error\">" + esc(message) + "</p>";
   }
 
+  /**
+   * One labelled field: its label ({@code labelHtml}, already escaped), its error message when it
+   * has one, and the control.
+   */
+  static String labelled(String name, String labelHtml, String error, String control) {
+    return "<div class=\"field\"><label for=\""
+        + name
+        + "\">"
+        + labelHtml
+        + "</label>"
+        + fieldError(name, error)
+        + control
+        + "</div>";
+  }
+
+  /**
+   * A labelled {@code <input>} holding {@code value}; {@code attrs} are further attributes, each
+   * with a leading space, already escaped.
+   */
+  static String labelledInput(
+      String name, String labelHtml, String type, String value, String attrs, String error) {
+    return labelled(
+        name,
+        labelHtml,
+        error,
+        "<input type=\""
+            + type
+            + "\" id=\""
+            + name
+            + "\" name=\""
+            + name
+            + "\" value=\""
+            + esc(value)
+            + "\""
+            + attrs
+            + invalidAttrs(name, error)
+            + ">");
+  }
+
   /** The attributes that mark a field invalid and point at its message, or nothing. */
   static String invalidAttrs(String field, String message) {
     return message == null ? "" : " aria-invalid=\"true\" aria-describedby=\"" + field + "-error\"";

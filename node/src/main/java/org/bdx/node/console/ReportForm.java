@@ -210,12 +210,7 @@ final class ReportForm {
     b.append("</fieldset>");
     b.append(harms());
     b.append("<fieldset><legend>").append(w.esc("form.aggressor")).append("</legend>");
-    b.append(textarea("aggressor_description"));
-    b.append(input("names_used", "text", false));
-    b.append(input("phone_numbers", "tel", false));
-    b.append(input("online_handles", "text", false));
-    b.append(input("languages", "text", false));
-    b.append(textarea("modus_operandi"));
+    b.append(aggressorFields());
     b.append("</fieldset>");
     boolean vehicleOpen =
         !values.get("vehicle_plate").isEmpty()
@@ -347,12 +342,7 @@ final class ReportForm {
       b.append(fieldError(GENERAL, errors.get(GENERAL))).append("</div>");
     }
     b.append("<fieldset><legend>").append(w.esc("form.aggressor")).append("</legend>");
-    b.append(textarea("aggressor_description"));
-    b.append(input("names_used", "text", false));
-    b.append(input("phone_numbers", "tel", false));
-    b.append(input("online_handles", "text", false));
-    b.append(input("languages", "text", false));
-    b.append(textarea("modus_operandi"));
+    b.append(aggressorFields());
     b.append(input("vehicle_description", "update.vehicle_description", "text", false, null));
     b.append(input("vehicle_plate", "text", false));
     b.append(select("severity", Severity.class));
@@ -442,45 +432,41 @@ final class ReportForm {
   /** A field labelled with the word {@code labelKey}. */
   private String input(
       String name, String labelKey, String type, boolean required, String placeholder) {
-    String err = errors.get(name);
-    return "<div class=\"field\"><label for=\""
-        + name
-        + "\">"
-        + w.esc(labelKey)
-        + "</label>"
-        + fieldError(name, err)
-        + "<input type=\""
-        + type
-        + "\" id=\""
-        + name
-        + "\" name=\""
-        + name
-        + "\" value=\""
-        + esc(values.get(name))
-        + "\""
-        + (required ? " aria-required=\"true\"" : "")
-        + (placeholder == null ? "" : " placeholder=\"" + esc(placeholder) + "\"")
-        + invalidAttrs(name, err)
-        + "></div>";
+    return Html.labelledInput(
+        name,
+        w.esc(labelKey),
+        type,
+        values.get(name),
+        (required ? " aria-required=\"true\"" : "")
+            + (placeholder == null ? "" : " placeholder=\"" + esc(placeholder) + "\""),
+        errors.get(name));
+  }
+
+  /** Who the aggressor is and how he works: the same fields in a new report and an update. */
+  private String aggressorFields() {
+    return textarea("aggressor_description")
+        + input("names_used", "text", false)
+        + input("phone_numbers", "tel", false)
+        + input("online_handles", "text", false)
+        + input("languages", "text", false)
+        + textarea("modus_operandi");
   }
 
   private String textarea(String name) {
     String err = errors.get(name);
-    return "<div class=\"field\"><label for=\""
-        + name
-        + "\">"
-        + w.esc("field." + name)
-        + "</label>"
-        + fieldError(name, err)
-        + "<textarea id=\""
-        + name
-        + "\" name=\""
-        + name
-        + "\" rows=\"3\""
-        + invalidAttrs(name, err)
-        + ">"
-        + esc(values.get(name))
-        + "</textarea></div>";
+    return Html.labelled(
+        name,
+        w.esc("field." + name),
+        err,
+        "<textarea id=\""
+            + name
+            + "\" name=\""
+            + name
+            + "\" rows=\"3\""
+            + invalidAttrs(name, err)
+            + ">"
+            + esc(values.get(name))
+            + "</textarea>");
   }
 
   @SuppressWarnings("rawtypes")

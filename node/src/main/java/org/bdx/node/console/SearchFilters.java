@@ -1,8 +1,6 @@
 package org.bdx.node.console;
 
 import static org.bdx.node.console.Html.esc;
-import static org.bdx.node.console.Html.fieldError;
-import static org.bdx.node.console.Html.invalidAttrs;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -110,23 +108,6 @@ final class SearchFilters {
   }
 
   private String field(String name, String label, String type, String value) {
-    String err = errors.get(name);
-    return "<div class=\"field\"><label for=\""
-        + name
-        + "\">"
-        + esc(label)
-        + "</label>"
-        + fieldError(name, err)
-        + "<input type=\""
-        + type
-        + "\" id=\""
-        + name
-        + "\" name=\""
-        + name
-        + "\" value=\""
-        + esc(value)
-        + "\""
-        + invalidAttrs(name, err)
-        + "></div>";
+    return Html.labelledInput(name, esc(label), type, value, "", errors.get(name));
   }
 }
