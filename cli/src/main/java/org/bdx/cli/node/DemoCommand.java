@@ -415,36 +415,27 @@ public final class DemoCommand extends BdxCommand {
    * node's message says what to install).
    */
   private void bulletin(Org o, LocalDate since) throws Exception {
-    Path pdf = bulletinDir.resolve(o.key() + ".pdf").toAbsolutePath().normalize();
-    List<String> args =
-        List.of(
-            "bulletin",
-            "--home",
-            home(o),
-            "--since",
-            since.toString(),
-            "--format",
-            "pdf",
-            "--out",
-            pdf.toString(),
-            "--force");
     try {
-      step(args.toArray(String[]::new));
+      bulletin(o, since, "pdf");
     } catch (CliException e) {
       out().println("(No PDF: " + e.getMessage() + ")");
-      Path html = bulletinDir.resolve(o.key() + ".html").toAbsolutePath().normalize();
-      step(
-          "bulletin",
-          "--home",
-          home(o),
-          "--since",
-          since.toString(),
-          "--format",
-          "html",
-          "--out",
-          html.toString(),
-          "--force");
+      bulletin(o, since, "html");
     }
+  }
+
+  private void bulletin(Org o, LocalDate since, String format) throws Exception {
+    Path file = bulletinDir.resolve(o.key() + "." + format).toAbsolutePath().normalize();
+    step(
+        "bulletin",
+        "--home",
+        home(o),
+        "--since",
+        since.toString(),
+        "--format",
+        format,
+        "--out",
+        file.toString(),
+        "--force");
   }
 
   private List<AlertView> search(Org o) throws Exception {
