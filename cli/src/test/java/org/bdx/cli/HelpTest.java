@@ -132,6 +132,25 @@ class HelpTest {
   }
 
   @Test
+  void topLevelHelp_andBdxAlone_listEveryCommand_inOrder() {
+    // A command line builds only the command it names; help and a bare `bdx` must build them all.
+    List<String> names =
+        Bdx.COMMANDS.stream().map(c -> c.getAnnotation(CommandLine.Command.class).name()).toList();
+    for (String[] args : List.of(new String[] {"--help"}, new String[] {})) {
+      CliRun run = CliRun.bdx(args);
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      String commandsPart = run.out().substring(run.out().indexOf("Commands:"));
+      List<String> listed =
+          commandsPart
+              .lines()
+              .map(l -> l.matches("  [a-z].*") ? l.strip().split("\\s+")[0] : null)
+              .filter(java.util.Objects::nonNull)
+              .toList();
+      assertThat(listed).as(run.toString()).containsExactlyElementsOf(names);
+    }
+  }
+
+  @Test
   void topLevelHelp_listsTheExitCodes() {
     CliRun help = CliRun.bdx("--help");
     assertThat(help.exitCode()).as(help.toString()).isZero();
