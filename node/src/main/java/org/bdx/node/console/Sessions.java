@@ -25,6 +25,14 @@ final class Sessions {
    */
   static final int MAX_DRAFT_CHARS = 32 * 1024;
 
+  /**
+   * The most sessions kept for browsers that have not logged in. Anyone who can reach the console
+   * makes one by opening the login page; past this many, the least recently used is dropped (its
+   * browser gets a fresh login form), so requests alone cannot fill the node's memory. Logged-in
+   * sessions are never dropped for this.
+   */
+  static final int MAX_ANONYMOUS = 1000;
+
   private final Map<String, Session> byId = new ConcurrentHashMap<>();
   private final Clock clock;
   private final Duration idle;
@@ -104,7 +112,18 @@ final class Sessions {
 
   /** A new session for a browser that has not logged in. */
   Session anonymous() {
-    return put(null, null);
+    synchronized (this) {
+      expireIdle(clock.millis());
+      long anonymous = byId.values().stream().filter(x -> x.who == null).count();
+      while (anonymous >= MAX_ANONYMOUS) {
+        byId.values().stream()
+            .filter(x -> x.who == null)
+            .min(java.util.Comparator.comparingLong(x -> x.lastSeenMillis))
+            .ifPresent(oldest -> byId.remove(oldest.id));
+        anonymous--;
+      }
+      return put(null, null);
+    }
   }
 
   /** A new session for {@code who}; the old one (if any) ends. */
@@ -126,6 +145,21 @@ final class Sessions {
       return Optional.empty();
     }
     long now = clock.millis();
+    expireIdle(now);
+    Session s = byId.get(id);
+    if (s == null) {
+      return Optional.empty();
+    }
+    s.lastSeenMillis = now;
+    return Optional.of(s);
+  }
+
+  /** How many sessions are held (for tests). */
+  int size() {
+    return byId.size();
+  }
+
+  private void expireIdle(long now) {
     byId.values()
         .removeIf(
             s -> {
@@ -135,12 +169,6 @@ final class Sessions {
               }
               return gone;
             });
-    Session s = byId.get(id);
-    if (s == null) {
-      return Optional.empty();
-    }
-    s.lastSeenMillis = now;
-    return Optional.of(s);
   }
 
   private Session put(Principal who, String credential) {

@@ -54,6 +54,26 @@ class SessionsTest {
   }
 
   @Test
+  void anonymous_pastTheBound_dropsTheLeastRecentlyUsed_neverALoggedInSession() {
+    Sessions.Session staff = sessions.login(null, robin, "cred");
+    Sessions.Session first = sessions.anonymous();
+    clock.now = clock.now.plusMillis(1);
+    Sessions.Session second = sessions.anonymous();
+    clock.now = clock.now.plusMillis(1);
+    for (int i = 0; i < Sessions.MAX_ANONYMOUS + 50; i++) {
+      clock.now = clock.now.plusMillis(1);
+      sessions.anonymous();
+      // A browser still using its login page keeps its session: the least recently used goes.
+      assertThat(sessions.find(first.id)).isPresent();
+    }
+    assertThat(sessions.size()).isEqualTo(Sessions.MAX_ANONYMOUS + 1);
+    assertThat(sessions.find(staff.id)).isPresent();
+    assertThat(sessions.find(second.id)).isEmpty();
+    Sessions.Session newest = sessions.anonymous();
+    assertThat(sessions.find(newest.id)).isPresent();
+  }
+
+  @Test
   void login_replacesTheSessionSeenBeforeLogin() {
     Sessions.Session before = sessions.anonymous();
     Sessions.Session after = sessions.login(before, robin, "cred");
