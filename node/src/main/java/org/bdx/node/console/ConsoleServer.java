@@ -193,7 +193,7 @@ public final class ConsoleServer implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     ConsoleWords w = ConsoleWords.english();
     try (ex) {
-      securityHeaders(ex);
+      securityHeaders(ex, tls);
       w = ConsoleLanguage.of(ex);
       if (!hostIsThisConsole(ex)) {
         send(ex, 421, "text/plain", w.word("error.host"));
@@ -485,8 +485,14 @@ public final class ConsoleServer implements AutoCloseable {
     return List.of();
   }
 
-  private static void securityHeaders(HttpExchange ex) {
+  private static void securityHeaders(HttpExchange ex, boolean tls) {
     var h = ex.getResponseHeaders();
+    if (tls) {
+      // A browser that has reached the console over TLS once never falls back to plain HTTP for
+      // it, where a session cookie or a search could be read on the network. No includeSubDomains:
+      // the console does not speak for other names under its host.
+      h.set("Strict-Transport-Security", "max-age=31536000");
+    }
     h.set("Content-Security-Policy", CSP);
     h.set("X-Content-Type-Options", "nosniff");
     h.set("X-Frame-Options", "DENY");

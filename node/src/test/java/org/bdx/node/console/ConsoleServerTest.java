@@ -113,6 +113,8 @@ class ConsoleServerTest {
           .hasValue(ConsoleServer.CSP);
       assertThat(r.headers().firstValue("Cache-Control")).as(path).hasValue("no-store");
       assertThat(r.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
+      // Plain HTTP on loopback: no HSTS, which a browser would ignore there anyway.
+      assertThat(r.headers().firstValue("Strict-Transport-Security")).as(path).isEmpty();
     }
     assertThat(ConsoleServer.CSP).contains("default-src 'none'").doesNotContain("script-src");
   }

@@ -107,6 +107,8 @@ class ConsoleTlsTest {
     assertThat(login.statusCode()).isEqualTo(200);
     String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
     assertThat(setCookie).contains("HttpOnly").contains("SameSite=Strict").contains("Secure");
+    assertThat(login.headers().firstValue("Strict-Transport-Security"))
+        .hasValue("max-age=31536000");
     Matcher csrf = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(login.body());
     assertThat(csrf.find()).isTrue();
     String form =
