@@ -187,6 +187,9 @@ final class Pages {
     return Html.page(s, w.word("nav.check"), body);
   }
 
+  /** Warnings on one page of the check's results; the next are a button away. */
+  static final int PAGE_SIZE = 50;
+
   /** Digits and phone punctuation only, with at least 4 digits: the end of a phone number. */
   static boolean looksLikeNumberEnd(String q) {
     return q.matches("[0-9 +().\\-]+") && q.replaceAll("\\D", "").length() >= 4;
@@ -218,7 +221,12 @@ final class Pages {
           check(s, q, filters, "<p class=\"error\">" + w.esc("check.empty") + "</p>"));
     }
     SearchAlertsRequest.Builder req =
-        filters.applyTo(SearchAlertsRequest.newBuilder()).setPageSize(50);
+        filters.applyTo(SearchAlertsRequest.newBuilder()).setPageSize(PAGE_SIZE);
+    // The next page of the same search: the node's opaque token, checked by the node.
+    String page = form.get("page");
+    if (!page.isEmpty()) {
+      req.setPageToken(page);
+    }
     String searched;
     String other = null;
     Optional<String> e164 = phones.toE164(q);
@@ -294,7 +302,24 @@ final class Pages {
     for (AlertView a : r.getAlertsList()) {
       b.append("<li class=\"card\">").append(summary(w, a)).append("</li>");
     }
-    b.append("</ul></section>");
+    b.append("</ul>");
+    if (!r.getNextPageToken().isEmpty()) {
+      // A form, not a link: the search stays out of the address bar and the browser's history.
+      b.append("<form method=\"post\" action=\"/check\">")
+          .append(Html.csrfField(s.csrf))
+          .append("<input type=\"hidden\" name=\"q\" value=\"")
+          .append(esc(q))
+          .append("\"><input type=\"hidden\" name=\"as\" value=\"")
+          .append(esc(as))
+          .append("\"><input type=\"hidden\" name=\"page\" value=\"")
+          .append(esc(r.getNextPageToken()))
+          .append("\">")
+          .append(filters.hiddenFields())
+          .append("<button type=\"submit\">")
+          .append(w.esc("results.more"))
+          .append("</button></form>");
+    }
+    b.append("</section>");
     return Answer.page(check(s, q, filters, b.toString()));
   }
 

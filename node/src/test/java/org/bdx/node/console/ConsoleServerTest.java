@@ -232,6 +232,37 @@ class ConsoleServerTest {
   }
 
   @Test
+  void check_moreThanAPage_offersTheNextPage_whichHoldsTheRest() throws Exception {
+    Browser b = new Browser();
+    b.login(home.readClientToken());
+    String csrf = b.csrf("/report");
+    int held = Pages.PAGE_SIZE + 2;
+    for (int i = 0; i < held; i++) {
+      Map<String, String> form = validReport(csrf, "", "");
+      form.put("area", "Paging Park");
+      assertThat(b.post("/report", form, Map.of()).statusCode()).isEqualTo(303);
+    }
+    HttpResponse<String> first = b.check(Map.of("area", "Paging Park"));
+    assertThat(first.body()).contains(Pages.PAGE_SIZE + " warnings").contains("Show more warnings");
+    assertThat(countCards(first.body())).isEqualTo(Pages.PAGE_SIZE);
+    Matcher page = Pattern.compile("name=\"page\" value=\"([^\"]+)\"").matcher(first.body());
+    assertThat(page.find()).as("the next page's token").isTrue();
+
+    HttpResponse<String> second = b.check(Map.of("area", "Paging Park", "page", page.group(1)));
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(countCards(second.body())).isEqualTo(2);
+    assertThat(second.body()).doesNotContain("Show more warnings");
+
+    // A token the node did not make is refused by the node, and said so.
+    HttpResponse<String> forged = b.check(Map.of("area", "Paging Park", "page", "forged"));
+    assertThat(forged.statusCode()).isEqualTo(400);
+  }
+
+  private static int countCards(String body) {
+    return body.split("<li class=\"card\">", -1).length - 1;
+  }
+
+  @Test
   void draft_saved_isShownOnReload_andDiscardForgetsIt() throws Exception {
     Browser b = new Browser();
     b.login(home.readClientToken());
