@@ -184,71 +184,6 @@ abstract class ClientApiSection extends ConformanceSection {
   }
 
   @Test
-  @Order(4)
-  @DisplayName(
-      "API-11: a report submitted again under its submission key is stored once; a bad key is"
-          + " INVALID_ARGUMENT")
-  void submissionKey() {
-    Report report =
-        Report.newBuilder()
-            .setIncidentDate(LocalDate.now(ZoneOffset.UTC).minusDays(4).toString())
-            .setArea("Conformance Area " + run)
-            .addHarms(HarmCategory.HARM_CATEGORY_THREATS)
-            .setAggressorDescription("submission key " + run)
-            .setConsent(Consent.newBuilder().setAudience(Audience.AUDIENCE_PEER))
-            .build();
-    String key = "conformance:" + run + ":" + SpecCrypto.newId16();
-    int before =
-        client()
-            .listReports(ListReportsRequest.newBuilder().setPageSize(500).build())
-            .getReportsCount();
-    var first =
-        client()
-            .submitReport(
-                SubmitReportRequest.newBuilder().setReport(report).setSubmissionKey(key).build());
-    assertThat(first.getAlreadySubmitted()).isFalse();
-    // Sent again, even with other content: the report stored under the key, nothing new.
-    var again =
-        client()
-            .submitReport(
-                SubmitReportRequest.newBuilder()
-                    .setReport(report.toBuilder().setArea("Another Area " + run))
-                    .setSubmissionKey(key)
-                    .build());
-    assertThat(again.getAlreadySubmitted()).isTrue();
-    assertThat(again.getReportId()).isEqualTo(first.getReportId());
-    assertThat(again.getAlert().getAlertId()).isEqualTo(first.getAlert().getAlertId());
-    assertThat(
-            client()
-                .listReports(ListReportsRequest.newBuilder().setPageSize(500).build())
-                .getReportsCount())
-        .isEqualTo(before + 1);
-    // Without a key, or under another, the same report is a new one.
-    var other =
-        client()
-            .submitReport(
-                SubmitReportRequest.newBuilder()
-                    .setReport(report)
-                    .setSubmissionKey(key + "-2")
-                    .build());
-    assertThat(other.getAlreadySubmitted()).isFalse();
-    assertThat(other.getReportId()).isNotEqualTo(first.getReportId());
-    for (String bad : List.of("has space", "x".repeat(129), "tab\t", "caf\u00e9")) {
-      StatusRuntimeException e =
-          catchStatus(
-              () ->
-                  client()
-                      .submitReport(
-                          SubmitReportRequest.newBuilder()
-                              .setReport(report)
-                              .setSubmissionKey(bad)
-                              .build()));
-      assertThat(e.getStatus().getCode()).as(bad).isEqualTo(Status.Code.INVALID_ARGUMENT);
-      assertThat(e.getStatus().getDescription()).as(bad).contains("submission_key");
-    }
-  }
-
-  @Test
   @Order(5)
   @DisplayName("5.1 GetAlert: NOT_FOUND for an unknown alert, INVALID_ARGUMENT for a malformed id")
   void getAlertErrors() {
@@ -424,5 +359,70 @@ abstract class ClientApiSection extends ConformanceSection {
       next = r.getNextAfterSequence();
     } while (next != 0);
     return out;
+  }
+
+  @Test
+  @Order(9)
+  @DisplayName(
+      "API-11: a report submitted again under its submission key is stored once; a bad key is"
+          + " INVALID_ARGUMENT")
+  void submissionKey() {
+    Report report =
+        Report.newBuilder()
+            .setIncidentDate(LocalDate.now(ZoneOffset.UTC).minusDays(4).toString())
+            .setArea("Conformance Area " + run)
+            .addHarms(HarmCategory.HARM_CATEGORY_THREATS)
+            .setAggressorDescription("submission key " + run)
+            .setConsent(Consent.newBuilder().setAudience(Audience.AUDIENCE_PEER))
+            .build();
+    String key = "conformance:" + run + ":" + SpecCrypto.newId16();
+    int before =
+        client()
+            .listReports(ListReportsRequest.newBuilder().setPageSize(500).build())
+            .getReportsCount();
+    var first =
+        client()
+            .submitReport(
+                SubmitReportRequest.newBuilder().setReport(report).setSubmissionKey(key).build());
+    assertThat(first.getAlreadySubmitted()).isFalse();
+    // Sent again, even with other content: the report stored under the key, nothing new.
+    var again =
+        client()
+            .submitReport(
+                SubmitReportRequest.newBuilder()
+                    .setReport(report.toBuilder().setArea("Another Area " + run))
+                    .setSubmissionKey(key)
+                    .build());
+    assertThat(again.getAlreadySubmitted()).isTrue();
+    assertThat(again.getReportId()).isEqualTo(first.getReportId());
+    assertThat(again.getAlert().getAlertId()).isEqualTo(first.getAlert().getAlertId());
+    assertThat(
+            client()
+                .listReports(ListReportsRequest.newBuilder().setPageSize(500).build())
+                .getReportsCount())
+        .isEqualTo(before + 1);
+    // Without a key, or under another, the same report is a new one.
+    var other =
+        client()
+            .submitReport(
+                SubmitReportRequest.newBuilder()
+                    .setReport(report)
+                    .setSubmissionKey(key + "-2")
+                    .build());
+    assertThat(other.getAlreadySubmitted()).isFalse();
+    assertThat(other.getReportId()).isNotEqualTo(first.getReportId());
+    for (String bad : List.of("has space", "x".repeat(129), "tab\t", "caf\u00e9")) {
+      StatusRuntimeException e =
+          catchStatus(
+              () ->
+                  client()
+                      .submitReport(
+                          SubmitReportRequest.newBuilder()
+                              .setReport(report)
+                              .setSubmissionKey(bad)
+                              .build()));
+      assertThat(e.getStatus().getCode()).as(bad).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(e.getStatus().getDescription()).as(bad).contains("submission_key");
+    }
   }
 }
