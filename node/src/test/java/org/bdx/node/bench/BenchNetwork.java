@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.bdx.node.TestNodes;
 import org.bdx.node.edge.CredentialCheck;
@@ -74,6 +76,9 @@ final class BenchNetwork implements AutoCloseable {
 
   final Member origin;
   final List<Member> receivers;
+
+  /** Members already closed ({@link #stop}, {@link #stopOrigin}), which {@link #close} skips. */
+  private final Set<Member> closed = ConcurrentHashMap.newKeySet();
 
   private BenchNetwork(Member origin, List<Member> receivers) {
     this.origin = origin;
@@ -166,11 +171,23 @@ final class BenchNetwork implements AutoCloseable {
     NodeConfig.HostPort federation =
         new NodeConfig.HostPort("127.0.0.1", r.running().federationPort());
     closeQuietly(r);
+    closed.add(r);
     return () -> {
       Member again = open(r.name(), home, client, federation, List.of());
       receivers.set(index, again);
       return again;
     };
+  }
+
+  /**
+   * Closes the origin (feeds, servers, database), so its home can be served by another process on
+   * the same ports; returns (client port, federation port).
+   */
+  int[] stopOrigin() {
+    int[] ports = {origin.running().clientPort(), origin.running().federationPort()};
+    closeQuietly(origin);
+    closed.add(origin);
+    return ports;
   }
 
   /** Starts a stopped receiver again. */
@@ -249,9 +266,13 @@ final class BenchNetwork implements AutoCloseable {
     long t0 = System.nanoTime();
     List<Thread> closing = new ArrayList<>();
     for (Member m : receivers) {
-      closing.add(Thread.ofPlatform().start(() -> closeQuietly(m)));
+      if (!closed.contains(m)) {
+        closing.add(Thread.ofPlatform().start(() -> closeQuietly(m)));
+      }
     }
-    closing.add(Thread.ofPlatform().start(() -> closeQuietly(origin)));
+    if (!closed.contains(origin)) {
+      closing.add(Thread.ofPlatform().start(() -> closeQuietly(origin)));
+    }
     for (Thread t : closing) {
       try {
         t.join();

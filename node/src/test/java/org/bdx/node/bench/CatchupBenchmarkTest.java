@@ -2,6 +2,8 @@ package org.bdx.node.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -18,6 +20,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -29,6 +33,7 @@ import org.bdx.node.identity.NodeId;
 import org.bdx.node.policy.Grant;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.TestCiphers;
+import org.bdx.node.vault.SecretAccess;
 import org.bdx.proto.v1.AlertHeader;
 import org.bdx.proto.v1.FeedItem;
 import org.bdx.proto.v1.SignedAlert;
@@ -56,8 +61,16 @@ import org.junit.jupiter.api.io.TempDir;
  * (default {@code 100000}; {@code 100000,1000000} for both sizes, about 25 minutes on a 2-core
  * machine, most of it generating the million-alert backlog), {@code bench.stageItems} (items for
  * the isolated receiver stages, 20000), {@code bench.jfr} (profile the catch-up with JFR, default
- * true), {@code bench.timeoutMinutes} (30). Results go to stdout and {@code
- * node/target/benchmarks/catchup.md} (and the JFR recordings to {@code catchup-N.jfr} beside it).
+ * true), {@code bench.timeoutMinutes} (30), {@code bench.processes} ({@code one}, the default: both
+ * nodes in this JVM on all cores; {@code pinned}: after the backlog is built, origin and receiver
+ * each run in a JVM of their own ({@link NodeProcess}) pinned to core 0 and core 1 with {@code
+ * taskset}, and the raw verify rate is also measured in a JVM pinned to core 1). Beside the rate
+ * over the whole catch-up it reports the warm rate, over the second half of the backlog only.
+ * Results go to stdout and {@code node/target/benchmarks/catchup.md} (and the JFR recordings to
+ * {@code catchup-N.jfr} beside it).
+ *
+ * <p>Long because the harness keeps its two ways of running the catch-up (one JVM, pinned
+ * processes), the timing and the report together, so one file shows what is measured and how.
  */
 @Tag("benchmark")
 class CatchupBenchmarkTest {
@@ -72,6 +85,12 @@ class CatchupBenchmarkTest {
   final int timeoutMinutes = Integer.getInteger("bench.timeoutMinutes", 30);
   final boolean storeStage = Boolean.parseBoolean(System.getProperty("bench.storeStage", "false"));
 
+  /**
+   * {@code one} (default): both nodes in the harness's JVM on all cores; {@code pinned}: each node
+   * in its own JVM, the origin on core 0 and the receiver on core 1 ({@code taskset}).
+   */
+  final boolean pinned = System.getProperty("bench.processes", "one").equals("pinned");
+
   @TempDir Path tmp;
 
   record Row(
@@ -84,7 +103,9 @@ class CatchupBenchmarkTest {
       double enqueueIndexedMs,
       double seconds,
       double fromRestartSeconds,
+      double warmRate,
       double rawVerify,
+      double rawVerifyPinned,
       double verifier,
       double outboxRead64,
       double outboxRead1000,
@@ -108,7 +129,27 @@ class CatchupBenchmarkTest {
     double rate() {
       return stored / seconds;
     }
+
+    /** The raw verify rate the ratio is taken against: on the receiver's core when pinned. */
+    double rawForRatio() {
+      return Double.isNaN(rawVerifyPinned) ? rawVerify : rawVerifyPinned;
+    }
   }
+
+  /**
+   * One timed catch-up: when B was started, when its first Subscribe reached A, when its cursor
+   * reached the end, the cursor's steps (nanos, cursor) and what the CPU did meanwhile.
+   */
+  record Catchup(
+      long restartAt,
+      long subscribeAt,
+      long end,
+      List<long[]> timeline,
+      double cpuShare,
+      String cpuByThread,
+      double gcSeconds,
+      long peakHeap,
+      double rawVerifyPinned) {}
 
   @Test
   void catchupThroughput() throws Exception {
@@ -142,6 +183,7 @@ class CatchupBenchmarkTest {
       NodeId bId = b.id();
       NodeHome aHome = net.origin.running().node().home();
       NodeHome bHome = b.running().node().home();
+      int[] bPorts = {b.running().clientPort(), b.running().federationPort()};
       BenchNetwork.Restart restart = net.stop(b);
 
       // The backlog, while B is away.
@@ -206,75 +248,16 @@ class CatchupBenchmarkTest {
 
       // The catch-up.
       String loadBeforeCatchup = loadAverage();
-      tap.watch(bId);
-      HeapSampler heap = new HeapSampler();
-      Path jfrFile = outDir.resolve("catchup-" + n + ".jfr");
-      Recording recording = null;
-      if (jfr) {
-        recording = new Recording(Configuration.getConfiguration("default"));
-        recording.setDestination(jfrFile);
-        // Finer than the default 20 ms, so a 10-second catch-up still gives a usable profile.
-        recording
-            .enable("jdk.ExecutionSample")
-            .withPeriod(java.time.Duration.ofMillis(jfrPeriodMs));
-        recording.enable("jdk.Compilation").withThreshold(java.time.Duration.ZERO);
-        recording
-            .enable("jdk.NativeMethodSample")
-            .withPeriod(java.time.Duration.ofMillis(jfrPeriodMs));
-        recording.start();
-      }
-      ThreadCpu threadCpu = new ThreadCpu();
-      threadCpu.start();
-      long cpu0 = processCpuNanos();
-      long gc0 = gcMillis();
-      long restartAt = System.nanoTime();
-      BenchNetwork.Member b2 = restart.start();
-      long deadline = restartAt + TimeUnit.MINUTES.toNanos(timeoutMinutes);
-      // Done when B's inbound cursor (committed in the transaction that stores each batch) reaches
-      // the last queued sequence: polled every 10 ms on a second connection to B's database, read
-      // only and in autocommit, so it never takes the write lock (NodeDatabase's transactions are
-      // IMMEDIATE and would contend with B's writer).
-      List<long[]> timeline = new ArrayList<>();
-      long end = 0;
-      try (Connection bDb =
-          DriverManager.getConnection("jdbc:sqlite:file:" + bHome.databaseFile() + "?mode=ro")) {
-        long lastLog = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-          long cursor = cursorAt(bDb, aId);
-          long now = System.nanoTime();
-          if (timeline.isEmpty() || timeline.get(timeline.size() - 1)[1] != cursor) {
-            timeline.add(new long[] {now, cursor});
-          }
-          if (cursor >= gen.lastSeq()) {
-            end = now;
-            break;
-          }
-          if (now - lastLog > 10_000_000_000L) {
-            lastLog = now;
-            System.out.printf(
-                Locale.ROOT,
-                "  ... items handed %d, B's cursor %d of %d%n",
-                tap.items(),
-                cursor,
-                gen.lastSeq());
-          }
-          Thread.sleep(10);
-        }
-      }
-      long cpu = processCpuNanos() - cpu0;
-      String cpuByThread = ThreadCpu.render(threadCpu.stop());
-      long gcMs = gcMillis() - gc0;
-      long wallForCpu = System.nanoTime() - restartAt;
-      if (recording != null) {
-        recording.stop();
-        recording.close();
-      }
-      long peak = heap.stop();
+      Path jfrFile = outDir.resolve("catchup-" + n + (pinned ? "-receiver" : "") + ".jfr");
+      Catchup c =
+          pinned
+              ? pinnedCatchup(
+                  net, aId, bId, aHome, bHome, bPorts, sample, pub, gen.lastSeq(), jfrFile)
+              : inProcessCatchup(tap, restart, bId, aId, bHome, gen.lastSeq(), jfrFile);
       String loadAfter = loadAverage();
-      if (end == 0) {
-        end = System.nanoTime(); // timed out: counted by the stored check below
-      }
-      long subscribeAt = tap.subscribeAt();
+      long end = c.end();
+      long subscribeAt = c.subscribeAt();
+      List<long[]> timeline = c.timeline();
       double seconds = (end - subscribeAt) / 1e9;
 
       long firstSeq = gen.lastSeq() - gen.queued() + 1;
@@ -282,26 +265,27 @@ class CatchupBenchmarkTest {
       long prevAt = subscribeAt;
       for (int d = 1; d <= 10; d++) {
         long seqAt = firstSeq + gen.queued() * d / 10 - 1;
-        long at = 0;
-        for (long[] point : timeline) {
-          if (point[1] >= seqAt) {
-            at = point[0];
-            break;
-          }
-        }
+        long at = reachedAt(timeline, seqAt);
         segments[d - 1] = at == 0 ? 0 : StageRates.rate(gen.queued() / 10, at - prevAt);
         prevAt = at;
       }
+      // Warm: the second half of the backlog only, after the JIT has compiled the path (most of
+      // its work is in the first seconds; the tenths above show it).
+      long half = gen.queued() / 2;
+      long halfAt = reachedAt(timeline, firstSeq + half - 1);
+      double warmRate = halfAt == 0 ? 0 : StageRates.rate(gen.queued() - half, end - halfAt);
 
       long[] counted = countAt(bHome, aId);
       String profile = jfr ? JfrBreakdown.render(JfrBreakdown.analyze(jfrFile)) : null;
       System.out.printf(
           Locale.ROOT,
-          "N=%d: caught up %d in %.1f s = %.0f alerts/s (stored at B: %d, cursor %d)%n",
+          "N=%d: caught up %d in %.1f s = %.0f alerts/s, second half %.0f alerts/s (stored at B: %d,"
+              + " cursor %d)%n",
           n,
           gen.queued(),
           seconds,
           counted[0] / seconds,
+          warmRate,
           counted[0],
           counted[1]);
       return new Row(
@@ -313,8 +297,10 @@ class CatchupBenchmarkTest {
           gen.enqueueNanos() / 1e6,
           gen.enqueueIndexedNanos() / 1e6,
           seconds,
-          (end - restartAt) / 1e9,
+          (end - c.restartAt()) / 1e9,
+          warmRate,
           rawVerify,
+          c.rawVerifyPinned(),
           verifier,
           readRate,
           read1000,
@@ -325,17 +311,310 @@ class CatchupBenchmarkTest {
           itemBytes,
           timeline.size(),
           segments,
-          (double) cpu / wallForCpu / Runtime.getRuntime().availableProcessors(),
-          gcMs / 1e3,
-          peak,
+          c.cpuShare(),
+          c.gcSeconds(),
+          c.peakHeap(),
           Runtime.getRuntime().maxMemory(),
           loadBeforeGen,
           loadBeforeCatchup,
           loadAfter,
-          cpuByThread,
+          c.cpuByThread(),
           storeOnly,
           profile);
     }
+  }
+
+  /** Both nodes in this JVM, as before: B restarted in process, JFR over the whole JVM. */
+  private Catchup inProcessCatchup(
+      CatchupTap tap,
+      BenchNetwork.Restart restart,
+      NodeId bId,
+      NodeId aId,
+      NodeHome bHome,
+      long lastSeq,
+      Path jfrFile)
+      throws Exception {
+    tap.watch(bId);
+    HeapSampler heap = new HeapSampler();
+    Recording recording = null;
+    if (jfr) {
+      recording = new Recording(Configuration.getConfiguration("default"));
+      recording.setDestination(jfrFile);
+      // Finer than the default 20 ms, so a 10-second catch-up still gives a usable profile.
+      recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(jfrPeriodMs));
+      recording.enable("jdk.Compilation").withThreshold(Duration.ZERO);
+      recording.enable("jdk.NativeMethodSample").withPeriod(Duration.ofMillis(jfrPeriodMs));
+      recording.start();
+    }
+    ThreadCpu threadCpu = new ThreadCpu();
+    threadCpu.start();
+    long cpu0 = processCpuNanos();
+    long gc0 = gcMillis();
+    long restartAt = System.nanoTime();
+    restart.start();
+    List<long[]> timeline = new ArrayList<>();
+    long end = awaitCursor(bHome, aId, lastSeq, restartAt, timeline, tap::items);
+    long cpu = processCpuNanos() - cpu0;
+    String cpuByThread = ThreadCpu.render(threadCpu.stop());
+    long gcMs = gcMillis() - gc0;
+    long wallForCpu = System.nanoTime() - restartAt;
+    if (recording != null) {
+      recording.stop();
+      recording.close();
+    }
+    long peak = heap.stop();
+    return new Catchup(
+        restartAt,
+        tap.subscribeAt(),
+        end,
+        timeline,
+        (double) cpu / wallForCpu / Runtime.getRuntime().availableProcessors(),
+        cpuByThread,
+        gcMs / 1e3,
+        peak,
+        Double.NaN);
+  }
+
+  /**
+   * Each node in a JVM of its own ({@link NodeProcess}), the origin pinned to core 0 and the
+   * receiver to core 1 with {@code taskset}; this JVM (which only polls B's cursor every 10 ms and
+   * reads the children's output) is pinned to core 0 with the origin meanwhile. The raw verify rate
+   * is measured first in a JVM pinned to core 1 alone. B's JFR recording, if any, covers B's
+   * process from its start to the end of the catch-up.
+   */
+  private Catchup pinnedCatchup(
+      BenchNetwork net,
+      NodeId aId,
+      NodeId bId,
+      NodeHome aHome,
+      NodeHome bHome,
+      int[] bPorts,
+      SignedAlert sample,
+      byte[] pub,
+      long lastSeq,
+      Path jfrFile)
+      throws Exception {
+    Path work = Files.createTempDirectory(tmp, "pinned");
+    Path passFile = work.resolve("passphrase");
+    Files.writeString(passFile, new String(TestNodes.PASSPHRASE.reveal(SecretAccess.INSECURE)));
+    Path alertFile = work.resolve("alert.bin");
+    Path pubFile = work.resolve("pub.bin");
+    Files.write(alertFile, sample.toByteArray());
+    Files.write(pubFile, pub);
+
+    Child verify =
+        Child.start(work, "verify", "1", "verify", alertFile.toString(), pubFile.toString());
+    double rawPinned = Double.parseDouble(verify.expect("rawverify ").strip());
+    verify.awaitExit();
+    System.out.printf(Locale.ROOT, "raw verify on core 1 alone: %.0f/s%n", rawPinned);
+
+    int[] aPorts = net.stopOrigin();
+    Child a =
+        Child.start(
+            work,
+            "origin",
+            "0",
+            "serve",
+            aHome.dir().toString(),
+            Integer.toString(aPorts[0]),
+            Integer.toString(aPorts[1]),
+            passFile.toString(),
+            bId.value());
+    Child b = null;
+    long pid = ProcessHandle.current().pid();
+    try {
+      a.expect("ready");
+      taskset("-a", "-p", "-c", "0", Long.toString(pid));
+      List<String> bArgs =
+          new ArrayList<>(
+              List.of(
+                  "serve",
+                  bHome.dir().toString(),
+                  Integer.toString(bPorts[0]),
+                  Integer.toString(bPorts[1]),
+                  passFile.toString(),
+                  "-"));
+      if (jfr) {
+        bArgs.add(jfrFile.toAbsolutePath().toString());
+        bArgs.add(Integer.toString(jfrPeriodMs));
+      }
+      long aCpu0 = a.cpuNanos();
+      long restartAt = System.nanoTime();
+      b = Child.start(work, "receiver", "1", bArgs.toArray(String[]::new));
+      List<long[]> timeline = new ArrayList<>();
+      long end = awaitCursor(bHome, aId, lastSeq, restartAt, timeline, () -> -1);
+      long wall = System.nanoTime() - restartAt;
+      double aCores = (double) (a.cpuNanos() - aCpu0) / wall;
+      double bCores = (double) b.cpuNanos() / wall;
+      long subscribeAt = Long.parseLong(a.expect("subscribe ").strip());
+      b.stop();
+      a.stop();
+      String cpu =
+          String.format(
+              Locale.ROOT,
+              "origin (core 0) %.2f, receiver (core 1, from its JVM's start) %.2f",
+              aCores,
+              bCores);
+      return new Catchup(
+          restartAt,
+          subscribeAt,
+          end,
+          timeline,
+          (aCores + bCores) / 2,
+          cpu,
+          Double.NaN,
+          0,
+          rawPinned);
+    } finally {
+      taskset("-a", "-p", "-c", "0-1", Long.toString(pid));
+      if (b != null) {
+        b.kill();
+      }
+      a.kill();
+    }
+  }
+
+  private static void taskset(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("taskset"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("taskset failed: " + out);
+    }
+  }
+
+  /** A {@link NodeProcess} pinned to one core, its stdout read line by line. */
+  private static final class Child {
+    private final Process process;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+    private Child(Process process) {
+      this.process = process;
+      Thread.ofPlatform()
+          .daemon()
+          .start(
+              () -> {
+                try (BufferedReader r = process.inputReader()) {
+                  for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    lines.add(l);
+                  }
+                } catch (IOException e) {
+                  // the process is gone
+                }
+              });
+    }
+
+    static Child start(Path work, String name, String core, String... args) throws IOException {
+      List<String> cmd = new ArrayList<>();
+      cmd.addAll(
+          List.of(
+              "taskset",
+              "-c",
+              core,
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "--enable-native-access=ALL-UNNAMED",
+              "-cp",
+              System.getProperty("java.class.path"),
+              NodeProcess.class.getName()));
+      cmd.addAll(List.of(args));
+      return new Child(
+          new ProcessBuilder(cmd).redirectError(work.resolve(name + ".stderr").toFile()).start());
+    }
+
+    /** Waits (up to 10 minutes) for a line starting with {@code prefix}; returns the rest. */
+    String expect(String prefix) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+      while (System.nanoTime() < deadline) {
+        String l = lines.poll(1, TimeUnit.SECONDS);
+        if (l != null && l.startsWith(prefix)) {
+          return l.substring(prefix.length());
+        }
+        if (l == null && !process.isAlive() && lines.isEmpty()) {
+          throw new IllegalStateException("child exited without printing " + prefix);
+        }
+      }
+      throw new IllegalStateException("no " + prefix + " within 10 minutes");
+    }
+
+    long cpuNanos() {
+      return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    void stop() throws Exception {
+      try (var w = process.outputWriter()) {
+        w.write("stop\n");
+      }
+      expect("closed");
+      awaitExit();
+    }
+
+    void awaitExit() throws InterruptedException {
+      if (!process.waitFor(2, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("child did not exit");
+      }
+    }
+
+    void kill() {
+      process.destroyForcibly();
+    }
+  }
+
+  /** When the timeline's cursor first reached {@code seq}, or 0 if it never did. */
+  private static long reachedAt(List<long[]> timeline, long seq) {
+    for (long[] point : timeline) {
+      if (point[1] >= seq) {
+        return point[0];
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Polls B's inbound cursor (committed in the transaction that stores each batch) every 10 ms
+   * until it reaches {@code lastSeq}, on a connection of its own, read only and in autocommit, so
+   * it never takes the write lock (NodeDatabase's transactions are IMMEDIATE and would contend with
+   * B's writer). Records each change in {@code timeline}; returns when it was seen at the end.
+   */
+  private long awaitCursor(
+      NodeHome bHome,
+      NodeId aId,
+      long lastSeq,
+      long restartAt,
+      List<long[]> timeline,
+      java.util.function.LongSupplier handed)
+      throws Exception {
+    long deadline = restartAt + TimeUnit.MINUTES.toNanos(timeoutMinutes);
+    try (Connection bDb =
+        DriverManager.getConnection("jdbc:sqlite:file:" + bHome.databaseFile() + "?mode=ro")) {
+      long lastLog = System.nanoTime();
+      while (System.nanoTime() < deadline) {
+        long cursor;
+        try {
+          cursor = cursorAt(bDb, aId);
+        } catch (SQLException busy) {
+          cursor = timeline.isEmpty() ? 0 : timeline.get(timeline.size() - 1)[1];
+        }
+        long now = System.nanoTime();
+        if (timeline.isEmpty() || timeline.get(timeline.size() - 1)[1] != cursor) {
+          timeline.add(new long[] {now, cursor});
+        }
+        if (cursor >= lastSeq) {
+          return now;
+        }
+        if (now - lastLog > 10_000_000_000L) {
+          lastLog = now;
+          System.out.printf(
+              Locale.ROOT,
+              "  ... items handed %d, B's cursor %d of %d%n",
+              handed.getAsLong(),
+              cursor,
+              lastSeq);
+        }
+        Thread.sleep(10);
+      }
+    }
+    return System.nanoTime(); // timed out: counted by the stored check afterwards
   }
 
   private static long cursorAt(Connection c, NodeId origin) throws SQLException {
@@ -423,19 +702,29 @@ class CatchupBenchmarkTest {
             System.getProperty("java.vm.name"),
             Runtime.getRuntime().maxMemory() / (double) (1L << 30)));
     b.append(
-        "| backlog | time s | alerts/s | raw verify/s (1 core) | ratio | peak heap MiB"
-            + " | generation s | load avg (before gen / before / after catch-up) |\n");
-    b.append("|---|---|---|---|---|---|---|---|\n");
+        "| backlog | nodes | time s | alerts/s (whole) | alerts/s warm (2nd half) | raw verify/s"
+            + " (1 core) | ratio whole / warm | peak heap MiB | generation s | load avg (before gen"
+            + " / before / after catch-up) |\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (Row r : rows) {
       b.append(
           String.format(
               Locale.ROOT,
-              "| %d | %.1f | %.0f | %.0f | %.2f | %d | %.0f | %s / %s / %s |%n",
+              "| %d | %s | %.1f | %.0f | %.0f | %s | %.2f / %.2f | %d | %.0f | %s / %s / %s |%n",
               r.n(),
+              Double.isNaN(r.rawVerifyPinned()) ? "one JVM, 2 cores" : "pinned, 1 core each",
               r.seconds(),
               r.rate(),
-              r.rawVerify(),
-              r.rate() / r.rawVerify(),
+              r.warmRate(),
+              Double.isNaN(r.rawVerifyPinned())
+                  ? String.format(Locale.ROOT, "%.0f", r.rawVerify())
+                  : String.format(
+                      Locale.ROOT,
+                      "%.0f on core 1 alone (%.0f in the harness)",
+                      r.rawVerifyPinned(),
+                      r.rawVerify()),
+              r.rate() / r.rawForRatio(),
+              r.warmRate() / r.rawForRatio(),
               r.peakHeap() >> 20,
               r.genSeconds(),
               r.loadBeforeGen(),
@@ -499,8 +788,8 @@ class CatchupBenchmarkTest {
               seg));
     }
     b.append(
-        "\nCPU by thread during the catch-up (cores; digits in names folded to N; JIT and GC"
-            + " threads not included):\n\n| backlog | threads |\n|---|---|\n");
+        "\nCPU during the catch-up (cores; one JVM: by thread, digits in names folded to N, JIT and"
+            + " GC threads not included; pinned: each node's process, all its threads):\n\n| backlog | threads |\n|---|---|\n");
     for (Row r : rows) {
       b.append("| ").append(r.n()).append(" | ").append(r.cpuByThread()).append(" |\n");
     }

@@ -52,6 +52,12 @@ final class JfrBreakdown {
           new Bucket(
               "B: verify (AlertVerifier)", receiverAnd("org.bdx.node.signing.AlertVerifier.")),
           new Bucket(
+              "B: keyed hash of index terms (RowCipher.term)",
+              receiverAnd("org.bdx.node.store.RowCipher.term")),
+          new Bucket(
+              "B: sealing (RowCipher.seal, AES-GCM)",
+              receiverAnd("org.bdx.node.store.RowCipher.seal")),
+          new Bucket(
               "B: search index (SearchIndex.insert)",
               receiverAnd("org.bdx.node.store.SearchIndex.insert")),
           new Bucket(
