@@ -80,6 +80,8 @@ class StoreSearchBenchmarkTest {
   final int warmup = Integer.getInteger("bench.warmup", 3);
   final int rawSelects = Integer.getInteger("bench.rawSelects", 100_000);
   final String only = System.getProperty("bench.kinds", "");
+  // Keeps the filled database (to read its query plans afterwards); delete it by hand.
+  final boolean keep = Boolean.getBoolean("bench.keep");
   final int singles = Integer.getInteger("bench.singles", 500);
   final boolean jfr = Boolean.parseBoolean(System.getProperty("bench.jfr", "false"));
   final int jfrSeconds = Integer.getInteger("bench.jfrSeconds", 4);
@@ -152,8 +154,12 @@ class StoreSearchBenchmarkTest {
               ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     } finally {
       db.close();
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      if (keep) {
+        line("Database kept in " + dir.toAbsolutePath());
+      } else {
+        try (Stream<Path> files = Files.walk(dir)) {
+          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
       }
     }
     Files.writeString(outDir.resolve("store-search-" + store.split(" ")[0] + ".md"), out);
