@@ -82,6 +82,9 @@ class StoreSearchBenchmarkTest {
   final String only = System.getProperty("bench.kinds", "");
   // Keeps the filled database (to read its query plans afterwards); delete it by hand.
   final boolean keep = Boolean.getBoolean("bench.keep");
+  // A database kept by an earlier run of the same corpus: searched again without filling it, to
+  // compare search code on the same rows. Never deleted.
+  final String reuse = System.getProperty("bench.reuse", "");
   final int singles = Integer.getInteger("bench.singles", 500);
   final boolean jfr = Boolean.parseBoolean(System.getProperty("bench.jfr", "false"));
   final int jfrSeconds = Integer.getInteger("bench.jfrSeconds", 4);
@@ -100,7 +103,10 @@ class StoreSearchBenchmarkTest {
   void storeAtScale() throws Exception {
     Path outDir = Paths.get("target", "benchmarks");
     Files.createDirectories(outDir);
-    Path dir = Files.createTempDirectory(Paths.get("target"), "store-bench-");
+    Path dir =
+        reuse.isEmpty()
+            ? Files.createTempDirectory(Paths.get("target"), "store-bench-")
+            : Paths.get(reuse);
     AlertCorpus corpus = new AlertCorpus(seed, phonePool, platePool, origins);
 
     NodeDatabase db = TestAlerts.open(dir);
@@ -126,7 +132,12 @@ class StoreSearchBenchmarkTest {
     AlertStore alertStore = new AlertStore(db, new AlertIndex());
     AlertSearch search = new AlertSearch(new SearchIndex(db));
     try {
-      fill(db, alertStore, corpus);
+      if (reuse.isEmpty()) {
+        fill(db, alertStore, corpus);
+      } else {
+        line("Reused the database in " + dir.toAbsolutePath() + " (not filled by this run)");
+        line("");
+      }
       db.checkpoint();
       long size = size(dir);
       line(
@@ -144,7 +155,9 @@ class StoreSearchBenchmarkTest {
       if (jfr) {
         profile(search, kinds, outDir, store);
       }
-      singles(alertStore, corpus);
+      if (reuse.isEmpty()) {
+        singles(alertStore, corpus);
+      }
       line("");
       line(
           String.format(
@@ -154,7 +167,7 @@ class StoreSearchBenchmarkTest {
               ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     } finally {
       db.close();
-      if (keep) {
+      if (keep || !reuse.isEmpty()) {
         line("Database kept in " + dir.toAbsolutePath());
       } else {
         try (Stream<Path> files = Files.walk(dir)) {
@@ -162,7 +175,10 @@ class StoreSearchBenchmarkTest {
         }
       }
     }
-    Files.writeString(outDir.resolve("store-search-" + store.split(" ")[0] + ".md"), out);
+    Files.writeString(
+        outDir.resolve(
+            "store-search-" + store.split(" ")[0] + (reuse.isEmpty() ? "" : "-reused") + ".md"),
+        out);
   }
 
   /** "plaintext" for a store with the clear full-text index, "sealed" for one without. */
