@@ -82,9 +82,6 @@ class StoreSearchBenchmarkTest {
   final String only = System.getProperty("bench.kinds", "");
   // Keeps the filled database (to read its query plans afterwards); delete it by hand.
   final boolean keep = Boolean.getBoolean("bench.keep");
-  // A database kept by an earlier run of the same corpus: searched again without filling it, to
-  // compare search code on the same rows. Never deleted.
-  final String reuse = System.getProperty("bench.reuse", "");
   final int singles = Integer.getInteger("bench.singles", 500);
   final boolean jfr = Boolean.parseBoolean(System.getProperty("bench.jfr", "false"));
   final int jfrSeconds = Integer.getInteger("bench.jfrSeconds", 4);
@@ -103,10 +100,7 @@ class StoreSearchBenchmarkTest {
   void storeAtScale() throws Exception {
     Path outDir = Paths.get("target", "benchmarks");
     Files.createDirectories(outDir);
-    Path dir =
-        reuse.isEmpty()
-            ? Files.createTempDirectory(Paths.get("target"), "store-bench-")
-            : Paths.get(reuse);
+    Path dir = Files.createTempDirectory(Paths.get("target"), "store-bench-");
     AlertCorpus corpus = new AlertCorpus(seed, phonePool, platePool, origins);
 
     NodeDatabase db = TestAlerts.open(dir);
@@ -132,12 +126,7 @@ class StoreSearchBenchmarkTest {
     AlertStore alertStore = new AlertStore(db, new AlertIndex());
     AlertSearch search = new AlertSearch(new SearchIndex(db));
     try {
-      if (reuse.isEmpty()) {
-        fill(db, alertStore, corpus);
-      } else {
-        line("Reused the database in " + dir.toAbsolutePath() + " (not filled by this run)");
-        line("");
-      }
+      fill(db, alertStore, corpus);
       db.checkpoint();
       long size = size(dir);
       line(
@@ -155,9 +144,7 @@ class StoreSearchBenchmarkTest {
       if (jfr) {
         profile(search, kinds, outDir, store);
       }
-      if (reuse.isEmpty()) {
-        singles(alertStore, corpus);
-      }
+      singles(alertStore, corpus);
       line("");
       line(
           String.format(
@@ -167,7 +154,7 @@ class StoreSearchBenchmarkTest {
               ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     } finally {
       db.close();
-      if (keep || !reuse.isEmpty()) {
+      if (keep) {
         line("Database kept in " + dir.toAbsolutePath());
       } else {
         try (Stream<Path> files = Files.walk(dir)) {
@@ -175,10 +162,7 @@ class StoreSearchBenchmarkTest {
         }
       }
     }
-    Files.writeString(
-        outDir.resolve(
-            "store-search-" + store.split(" ")[0] + (reuse.isEmpty() ? "" : "-reused") + ".md"),
-        out);
+    Files.writeString(outDir.resolve("store-search-" + store.split(" ")[0] + ".md"), out);
   }
 
   /** "plaintext" for a store with the clear full-text index, "sealed" for one without. */
