@@ -27,8 +27,9 @@ import org.bdx.proto.v1.WorkSetting;
  * values) and on another commit. Phones and plates come from pools, so aggressors recur across
  * alerts; words follow a skewed (Zipf-like) frequency over a fixed vocabulary of descriptive words;
  * incident dates spread over three years; about 30 % of alerts are the node's own, the rest came
- * from three partners. The envelope has the shape of a real one (a header with one claim digest per
- * disclosed field, a 64-byte signature, one salted disclosure per field), though nothing is signed.
+ * from its partners (three unless told otherwise). The envelope has the shape of a real one (a
+ * header with one claim digest per disclosed field, a 64-byte signature, one salted disclosure per
+ * field), though nothing is signed.
  */
 final class AlertCorpus {
 
@@ -122,19 +123,33 @@ final class AlertCorpus {
   private static final String LETTERS = "ABCDEFGHJKLMNPRSTVWXYZ";
 
   static final NodeId OWN = NodeId.fromPublicKey(filled(1));
-  static final List<NodeId> PARTNERS =
-      List.of(
-          NodeId.fromPublicKey(filled(2)),
-          NodeId.fromPublicKey(filled(3)),
-          NodeId.fromPublicKey(filled(4)));
+
+  /** The node's own and three partners, as in the issue 13 runs. */
+  static final int ORIGINS = 4;
 
   private final long seed;
+  private final List<NodeId> partners;
   private final String[] phones;
   private final String[] plates;
   private final String agreementId;
 
   AlertCorpus(long seed, int phonePool, int platePool) {
+    this(seed, phonePool, platePool, ORIGINS);
+  }
+
+  /**
+   * @param origins the nodes the alerts come from, the node's own included (2..255)
+   */
+  AlertCorpus(long seed, int phonePool, int platePool, int origins) {
+    if (origins < 2 || origins > 255) {
+      throw new IllegalArgumentException("origins must be 2..255");
+    }
     this.seed = seed;
+    List<NodeId> others = new ArrayList<>();
+    for (int o = 2; o <= origins; o++) {
+      others.add(NodeId.fromPublicKey(filled(o)));
+    }
+    partners = List.copyOf(others);
     SplittableRandom r = new SplittableRandom(seed);
     phones = new String[phonePool];
     for (int i = 0; i < phonePool; i++) {
@@ -163,7 +178,7 @@ final class AlertCorpus {
     AlertFields f = fields(r);
     String alertId = Ids.newId(deterministic(seed, i));
     boolean own = r.nextInt(10) < 3;
-    NodeId origin = own ? OWN : PARTNERS.get(r.nextInt(PARTNERS.size()));
+    NodeId origin = own ? OWN : partners.get(r.nextInt(partners.size()));
     long issuedAt = 1_704_067_200L + (long) i * 900; // one every 15 minutes from 2024-01-01
     long expiresAt = 4_000_000_000L; // far ahead: search hides expired alerts
     List<String> paths = paths(f);
