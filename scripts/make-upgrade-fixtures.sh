@@ -74,9 +74,11 @@ make_one() {
   mkdir -p "$f"
   local base=${BDX_FIXTURE_PORTS:-47410}
   local -A client=([east]=$base [north]=$((base + 2))) federation=([east]=$((base + 1)) [north]=$((base + 3)))
-  # What this commit's CLI can do, asked of its own help.
-  local init_help
-  init_help=$(bdx init --help)
+  # What this commit's CLI can do, asked of its own help. Early commits have no --help on
+  # subcommands: they refuse it, printing the usage (the options they have) to stderr.
+  local init_help status_help
+  init_help=$(bdx init --help 2>&1 || true)
+  status_help=$(bdx status --help 2>&1 || true)
   # Before encryption at rest there was no passphrase: such a fixture has no passphrase files.
   local -a secret=()
   if grep -q -- --passphrase-file <<<"$init_help"; then secret=(--passphrase-file); fi
@@ -85,7 +87,7 @@ make_one() {
   if grep -q -- --federation-listen <<<"$init_help"; then federates=true; fi
   # Before `bdx status`, a node answers when it lists its reports.
   local -a probe=(status)
-  bdx status --help >/dev/null 2>&1 || probe=(report list)
+  grep -q 'bdx status' <<<"$status_help" || probe=(report list)
   answers() { bdx "${probe[@]}" --home "$f/$1" >/dev/null 2>&1; }
   local org
   for org in east north; do
