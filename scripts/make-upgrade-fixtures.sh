@@ -29,13 +29,50 @@ bdx_select_java
 out="$root/cli/src/test/resources/upgrade"
 
 # NAME COMMIT: keep in step with UpgradeEndToEndTest and the README beside the fixtures.
+# Every schema the project has had, each made by the last commit on main's first-parent history
+# at that schema (the parent of the commit that added the next migration). Schemas 1 to 9 predate
+# encryption at rest except schema-09, made after it came (still schema 9): the current build
+# encrypts the others in place under a passphrase on their first serve, then migrates them.
 fixtures=(
-  # Schema 9, before encryption at rest: node key and reports in clear, no passphrase. The
-  # current build encrypts it in place under a passphrase on its first serve, then migrates it.
+  # Schema 1: alerts, search index, reports; no federation yet (no partners, agreements, feeds).
+  "schema-01 4d22a482ac8459966637492260d1ba308d71cbdd"
+  # Schema 2: partners, agreements, per-partner outbox, sync state.
+  "schema-02 82ed70998a326b7a3e61e1c627e9dec298b76ff2"
+  # Schema 3: what each partner was sent, retraction reasons, FTS secure-delete.
+  "schema-03 01d5f7b1b3d04dcd9080652a9cad9ef0b642d8a0"
+  # Schema 4: relay hop counts of queued items and of held received alerts.
+  "schema-04 f972b64bbec895b20c0dd4847baec0fcc434cc6b"
+  # Schema 5: outbox indexed by alert (and by partner and alert).
+  "schema-05 f44088698e9ddd1a58c0908e5932107392743440"
+  # Schema 6: the outbox index by partner and alert dropped again.
+  "schema-06 8f0eec8514b8359cb0a7f9974ad274c7923e7422"
+  # Schema 7: alert_origins; the index of alerts by id dropped.
+  "schema-07 32abe7338b9d032ad2b71389db5535beddf9e608"
+  # Schema 8: per-partner count of stale inbound items. The last before staff accounts (9).
+  "schema-08 0befa084aea0d21528b6169d686c78986db53e2e"
+  # Schema 9 (staff accounts), before encryption at rest: node key and reports in clear, no
+  # passphrase. Not the last commit of schema 9 (schema-09 is): encryption at rest came without a
+  # migration, so a schema 9 home is found in two forms.
   "plaintext 4d57b2f9215653c56521da66276784310b605b64"
+  # Schema 9, after encryption at rest: node key and reports sealed under a passphrase.
+  "schema-09 806c9548e37003b80af449a559b79f846b29fba8"
   # Schema 10: reports sealed; the last whose alerts, envelopes and names are in clear
   # (migrations 11 and 12 seal them).
   "schema-10 865c1b07ad2709cf18da2e26f73d12d567947057"
+  # Schema 11: alerts, queued envelopes and retraction reasons sealed; keyed-hash search terms.
+  "schema-11 6aa56e11fb8ef89435e4015b356a80e8595eefbe"
+  # Schema 12: partner and staff names, endpoints, agreement terms and the audit log sealed.
+  "schema-12 36902463f1d59a632f55e5125dbcc8d107171f97"
+  # Schema 13: signed relay paths of held and queued alerts; rejected items counted by reason.
+  "schema-13 02822098e959a45c7bbecc778d3ea40f9d2b1cc7"
+  # Schema 14: one row per partner a received alert's copy came from, for merging copies.
+  "schema-14 6e1e9e75fb109953eddb1b1f256041f77ddd659f"
+  # Schema 15: amendments pending for agreements in force.
+  "schema-15 1e5e1dfabaf3acbf55c8e09634c9a369df4af49a"
+  # Schema 16: the node's own key log, in clear.
+  "schema-16 cdf48e0bc9894e062529019285dd25945d13a807"
+  # Schema 17: partners' key logs.
+  "schema-17 d9c76bd1be47516d1976b8d34304c6045f924c6b"
   # Schema 18: bulletin subscribers; the newest when these fixtures were made.
   "schema-18 391b136c1e31611ba302cf0298a1346ae42fcfa7"
 )
