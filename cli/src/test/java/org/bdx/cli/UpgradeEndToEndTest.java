@@ -49,10 +49,13 @@ class UpgradeEndToEndTest {
   /**
    * The fixtures made so far, each by the last commit at its schema (schema 9 before encryption at
    * rest); the README beside them lists the schemas whose fixtures are still to be made. Schema 1,
-   * before federation, is checked by {@link #homesBeforeFederationKeepTheirReports} once made.
+   * before federation, is to be checked by {@link #homesBeforeFederationKeepTheirReports}: its
+   * fixture is made, but this build does not yet start a home that has no admin credential (see the
+   * README).
    */
   @ParameterizedTest(name = "{0} (schema {1})")
   @CsvSource({
+    "schema-02, 2",
     "plaintext, 9",
     "schema-10, 10",
     "schema-15, 15",
