@@ -31,7 +31,7 @@ import org.bdx.proto.v1.ReportSummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Upgrades keep everything (issue 20): two organizations' homes made by a past bdx (fixtures under
@@ -41,67 +41,136 @@ import org.junit.jupiter.params.provider.ValueSource;
  * again.
  */
 class UpgradeEndToEndTest {
+  /** The schema that brought partners, agreements and feeds. */
+  private static final int FEDERATION = 2;
 
   @TempDir Path tmp;
 
-  @ParameterizedTest
-  @ValueSource(strings = {"plaintext", "schema-10", "schema-18"})
-  void homeOfAnOlderVersion_migrates_keepsEverything_andItsFeedsResume(String fixture)
+  /**
+   * The fixtures made so far, each by the last commit at its schema (schema 9 before encryption at
+   * rest); the README beside them lists the schemas whose fixtures are still to be made. Schema 1,
+   * before federation, is to be checked by {@link #homesBeforeFederationKeepTheirReports}: its
+   * fixture is made, but this build does not yet start a home that has no admin credential (see the
+   * README).
+   */
+  @ParameterizedTest(name = "{0} (schema {1})")
+  @CsvSource({
+    "schema-02, 2",
+    "plaintext, 9",
+    "schema-10, 10",
+    "schema-15, 15",
+    "schema-16, 16",
+    "schema-17, 17",
+    "schema-18, 18"
+  })
+  void homeOfAnOlderVersion_migrates_keepsEverything_andItsFeedsResume(String fixture, int schema)
       throws Exception {
     unpack(fixture);
+    assertThat(schemaVersion(tmp.resolve("east"))).as("east's schema as made").isEqualTo(schema);
+    assertThat(schemaVersion(tmp.resolve("north"))).as("north's schema as made").isEqualTo(schema);
     TestOrg east = TestOrg.existing(tmp.resolve("east"), "east");
     TestOrg north = TestOrg.existing(tmp.resolve("north"), "north");
     // Made before encryption at rest: encrypted under a passphrase, as its first serve does.
-    if (fixture.equals("plaintext")) {
+    if (Node.needsEncryption(new NodeHome(east.home()))) {
       assertThat(encrypt(east)).isEqualTo(3);
       assertThat(encrypt(north)).isEqualTo(1);
     }
     assertThat(Node.needsEncryption(new NodeHome(east.home()))).isFalse();
+    assertThat(Node.needsEncryption(new NodeHome(north.home()))).isFalse();
     try {
-      east.start();
-      // North is not started yet: what waits for it is what the old version left queued.
-      assertThat(NetSteps.status(east.home(), "north").getOutboundWaiting()).isPositive();
-      ok("partner", "update", "north", "--endpoint", north.endpoint(), "--home", east.homeArg());
-      north.start();
-      ok("partner", "update", "east", "--endpoint", east.endpoint(), "--home", north.homeArg());
-
-      // Every report, as it was entered.
-      assertThat(reports(east))
-          .extracting(ReportSummary::getArea)
-          .containsExactlyInAnyOrder("Harbour", "Old Town", "Harbour");
-      assertThat(reports(north)).extracting(ReportSummary::getArea).containsExactly("Riverside");
-
-      // Every alert, own and received, with its fields.
-      AlertView eastFirst = alert(east, "+16045550101").orElseThrow();
-      assertThat(eastFirst.getFields().getArea()).isEqualTo("Harbour");
-      assertThat(alert(north, "+16045550101")).hasValueSatisfying(a -> same(a, eastFirst));
-      assertThat(alert(east, "+16045550202"))
-          .hasValueSatisfying(a -> assertThat(a.getFields().getArea()).isEqualTo("Riverside"));
-      assertThat(allAlerts(north.home()))
-          .anySatisfy(a -> assertThat(a.getFields().getVehiclePlate()).isEqualTo("ABC123"));
-      assertThat(allAlerts(east.home())).hasSize(4);
-
-      // The agreement, in force on both sides.
-      String agreement = activeAgreement(east);
-      assertThat(activeAgreement(north)).isEqualTo(agreement);
-
-      // The outbox: east's report entered while north was down reaches north now.
-      awaitTrue(
-          quietly(() -> alert(north, "+16045550303").isPresent()),
-          "east's queued report reaches north after the upgrade");
-      // The cursor: a report north enters now reaches east, and nothing before it came again.
-      NetSteps.report(north.home(), "Riverside", "604-555-0404");
-      awaitTrue(
-          quietly(() -> alert(east, "+16045550404").isPresent()),
-          "north's new report reaches east");
-      assertThat(allAlerts(north.home())).hasSize(5);
-      assertThat(allAlerts(east.home())).hasSize(5);
-      assertThat(NetSteps.status(north.home(), "east").getInboundStale()).isZero();
-      assertThat(NetSteps.status(east.home(), "north").getInboundStale()).isZero();
-      assertThat(NetSteps.status(north.home(), "east").getInboundRejected()).isZero();
-      assertThat(NetSteps.status(east.home(), "north").getInboundRejected()).isZero();
+      if (schema >= FEDERATION) {
+        federatedHomesKeepEverythingAndResume(east, north);
+      } else {
+        homesBeforeFederationKeepTheirReports(east, north);
+      }
+      assertThat(schemaVersion(east.home())).isEqualTo(Node.schemaVersion());
+      assertThat(schemaVersion(north.home())).isEqualTo(Node.schemaVersion());
     } finally {
       TestOrg.stopAll(north, east);
+    }
+  }
+
+  private static void federatedHomesKeepEverythingAndResume(TestOrg east, TestOrg north)
+      throws Exception {
+    east.start();
+    // North is not started yet: what waits for it is what the old version left queued.
+    assertThat(NetSteps.status(east.home(), "north").getOutboundWaiting()).isPositive();
+    ok("partner", "update", "north", "--endpoint", north.endpoint(), "--home", east.homeArg());
+    north.start();
+    ok("partner", "update", "east", "--endpoint", east.endpoint(), "--home", north.homeArg());
+
+    everyReport(east, north);
+
+    // Every alert, own and received, with its fields.
+    AlertView eastFirst = alert(east, "+16045550101").orElseThrow();
+    assertThat(eastFirst.getFields().getArea()).isEqualTo("Harbour");
+    assertThat(alert(north, "+16045550101")).hasValueSatisfying(a -> same(a, eastFirst));
+    assertThat(alert(east, "+16045550202"))
+        .hasValueSatisfying(a -> assertThat(a.getFields().getArea()).isEqualTo("Riverside"));
+    assertThat(allAlerts(north.home()))
+        .anySatisfy(a -> assertThat(a.getFields().getVehiclePlate()).isEqualTo("ABC123"));
+    assertThat(allAlerts(east.home())).hasSize(4);
+
+    // The agreement, in force on both sides.
+    String agreement = activeAgreement(east);
+    assertThat(activeAgreement(north)).isEqualTo(agreement);
+
+    // The outbox: east's report entered while north was down reaches north now.
+    awaitTrue(
+        quietly(() -> alert(north, "+16045550303").isPresent()),
+        "east's queued report reaches north after the upgrade");
+    // The cursor: a report north enters now reaches east, and nothing before it came again.
+    NetSteps.report(north.home(), "Riverside", "604-555-0404");
+    awaitTrue(
+        quietly(() -> alert(east, "+16045550404").isPresent()), "north's new report reaches east");
+    assertThat(allAlerts(north.home())).hasSize(5);
+    assertThat(allAlerts(east.home())).hasSize(5);
+    assertThat(NetSteps.status(north.home(), "east").getInboundStale()).isZero();
+    assertThat(NetSteps.status(east.home(), "north").getInboundStale()).isZero();
+    assertThat(NetSteps.status(north.home(), "east").getInboundRejected()).isZero();
+    assertThat(NetSteps.status(east.home(), "north").getInboundRejected()).isZero();
+  }
+
+  /**
+   * Made before federation: each organization holds its own reports and their alerts, nothing else;
+   * the upgrade keeps them and adds no partner or agreement.
+   */
+  private static void homesBeforeFederationKeepTheirReports(TestOrg east, TestOrg north)
+      throws Exception {
+    east.start();
+    north.start();
+
+    everyReport(east, north);
+
+    AlertView eastFirst = alert(east, "+16045550101").orElseThrow();
+    assertThat(eastFirst.getFields().getArea()).isEqualTo("Harbour");
+    assertThat(eastFirst.getFields().getHarmsList()).hasSize(2);
+    assertThat(alert(east, "+16045550303"))
+        .hasValueSatisfying(a -> assertThat(a.getFields().getArea()).isEqualTo("Harbour"));
+    assertThat(allAlerts(east.home()))
+        .hasSize(3)
+        .anySatisfy(a -> assertThat(a.getFields().getVehiclePlate()).isEqualTo("ABC123"));
+    assertThat(allAlerts(north.home()))
+        .singleElement()
+        .satisfies(a -> assertThat(a.getFields().getArea()).isEqualTo("Riverside"));
+    assertThat(agreements(east)).isEmpty();
+    assertThat(agreements(north)).isEmpty();
+  }
+
+  /** Every report, as it was entered. */
+  private static void everyReport(TestOrg east, TestOrg north) throws Exception {
+    assertThat(reports(east))
+        .extracting(ReportSummary::getArea)
+        .containsExactlyInAnyOrder("Harbour", "Old Town", "Harbour");
+    assertThat(reports(north)).extracting(ReportSummary::getArea).containsExactly("Riverside");
+  }
+
+  /** The schema version recorded in the home's database. */
+  private static int schemaVersion(Path home) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("node.db"));
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_migrations")) {
+      return rs.getInt(1);
     }
   }
 
@@ -173,12 +242,15 @@ class UpgradeEndToEndTest {
     assertThat(received.getFields().getHarmsList()).isEqualTo(origin.getFields().getHarmsList());
   }
 
+  private static List<Agreement> agreements(TestOrg o) throws Exception {
+    return parse(
+            ok("agreement", "list", "--home", o.homeArg(), "--json").out(),
+            ListAgreementsResponse.getDefaultInstance())
+        .getAgreementsList();
+  }
+
   private static String activeAgreement(TestOrg o) throws Exception {
-    List<Agreement> all =
-        parse(
-                ok("agreement", "list", "--home", o.homeArg(), "--json").out(),
-                ListAgreementsResponse.getDefaultInstance())
-            .getAgreementsList();
+    List<Agreement> all = agreements(o);
     assertThat(all)
         .singleElement()
         .satisfies(a -> assertThat(a.getState()).isEqualTo(AgreementState.AGREEMENT_STATE_ACTIVE));
