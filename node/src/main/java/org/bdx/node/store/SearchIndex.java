@@ -171,6 +171,32 @@ public final class SearchIndex {
   }
 
   /**
+   * Whether at least {@link #COMMON_TERM} alerts hold any of {@code harms}, counting no further.
+   */
+  private boolean commonHarms(List<Integer> harms) {
+    StringBuilder in = new StringBuilder();
+    for (int i = 0; i < harms.size(); i++) {
+      in.append(i == 0 ? "?" : ", ?");
+    }
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT count(*) FROM (SELECT 1 FROM alert_harms WHERE harm IN ("
+                      + in
+                      + ") LIMIT ?)")) {
+            for (int i = 0; i < harms.size(); i++) {
+              ps.setInt(i + 1, harms.get(i));
+            }
+            ps.setInt(harms.size() + 1, COMMON_TERM);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() && rs.getInt(1) >= COMMON_TERM;
+            }
+          }
+        });
+  }
+
+  /**
    * The alerts that match {@code q}, one page. Tombstones (retracted or withdrawn alerts) never
    * appear, nor alerts past their expiry or, for received alerts, past their purge time (spec
    * EXP-2). Candidates come in result order; each is opened and kept only if {@link
@@ -210,9 +236,16 @@ public final class SearchIndex {
       args.addAll(terms);
     }
     if (!q.harms().isEmpty()) {
-      sql.append(" AND a.seq IN (SELECT seq FROM alert_harms WHERE harm IN (");
+      List<Integer> harms = q.harms().stream().sorted().toList();
+      // Common harms (a harm is in a large share of alerts): check each alert as it is read in
+      // result order, so a date range or a page stops the reading; listing every alert with the
+      // harm cost the whole list per query (docs/benchmarks.md, search at 1 000 000 alerts).
+      sql.append(
+          commonHarms(harms)
+              ? " AND EXISTS (SELECT 1 FROM alert_harms h WHERE h.seq = a.seq AND h.harm IN ("
+              : " AND a.seq IN (SELECT seq FROM alert_harms WHERE harm IN (");
       boolean first = true;
-      for (int h : q.harms().stream().sorted().toList()) {
+      for (int h : harms) {
         sql.append(first ? "?" : ", ?");
         first = false;
         args.add(h);

@@ -407,6 +407,60 @@ class AlertSearchTest {
   }
 
   @Test
+  void search_commonHarm_withDateRange_sameResultsAndPaging() {
+    // 2 000 alerts have robbery (SearchIndex.COMMON_TERM), so the search checks each alert's harms
+    // as it reads the date range in result order; 1 000 have threats only, which stay a list.
+    int n = 3_000;
+    List<String> robberies = new ArrayList<>();
+    List<String> threats = new ArrayList<>();
+    db.atomically(
+        () -> {
+          for (int i = 0; i < n; i++) {
+            String date = String.format("2026-%02d-%02d", 1 + i % 12, 1 + i % 28);
+            boolean threat = i % 3 == 0;
+            AlertFields.Builder f = fields(date);
+            if (threat) {
+              f.clearHarms().addHarms(HarmCategory.HARM_CATEGORY_THREATS);
+            }
+            String id = put(f.build());
+            if (date.compareTo("2026-03-01") >= 0 && date.compareTo("2026-04-28") <= 0) {
+              (threat ? threats : robberies).add(date + " " + String.format("%05d", i) + " " + id);
+            }
+          }
+          return null;
+        });
+    for (var c :
+        List.of(
+            Set.of(HarmCategory.HARM_CATEGORY_ROBBERY),
+            Set.of(HarmCategory.HARM_CATEGORY_THREATS))) {
+      List<String> expected =
+          new ArrayList<>(c.contains(HarmCategory.HARM_CATEGORY_ROBBERY) ? robberies : threats);
+      expected.sort(Collections.reverseOrder()); // newest date first, later insertion first
+      List<String> want = expected.stream().map(e -> e.substring(e.lastIndexOf(' ') + 1)).toList();
+      AlertQuery first =
+          new AlertQuery(
+              null,
+              null,
+              null,
+              null,
+              c,
+              LocalDate.parse("2026-03-01"),
+              LocalDate.parse("2026-04-28"),
+              100,
+              null);
+      List<String> seen = new ArrayList<>();
+      Page<StoredAlert> p = search.search(first);
+      p.items().forEach(a -> seen.add(a.alertId()));
+      while (p.hasNext()) {
+        p = search.search(first.withPageToken(p.nextPageToken()));
+        p.items().forEach(a -> seen.add(a.alertId()));
+      }
+      assertThat(want).isNotEmpty();
+      assertThat(seen).as("%s", c).containsExactlyElementsOf(want);
+    }
+  }
+
+  @Test
   void search_paging_withCriteria_keepsFilter() {
     List<String> robberies = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {
