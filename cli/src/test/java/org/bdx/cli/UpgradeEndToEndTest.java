@@ -49,12 +49,11 @@ class UpgradeEndToEndTest {
   /**
    * The fixtures made so far, each by the last commit at its schema (schema 9 before encryption at
    * rest); the README beside them lists the schemas whose fixtures are still to be made. Schema 1,
-   * before federation, is to be checked by {@link #homesBeforeFederationKeepTheirReports}: its
-   * fixture is made, but this build does not yet start a home that has no admin credential (see the
-   * README).
+   * before federation, is checked by {@link #homesBeforeFederationKeepTheirReports}.
    */
   @ParameterizedTest(name = "{0} (schema {1})")
   @CsvSource({
+    "schema-01, 1",
     "schema-02, 2",
     "plaintext, 9",
     "schema-10, 10",
@@ -155,6 +154,10 @@ class UpgradeEndToEndTest {
         .satisfies(a -> assertThat(a.getFields().getArea()).isEqualTo("Riverside"));
     assertThat(agreements(east)).isEmpty();
     assertThat(agreements(north)).isEmpty();
+    // Made before the admin API: the coordinator's credential was made at the first start, so
+    // the node can be run (partners, agreements, staff) from now on.
+    assertThat(east.home().resolve("admin.token")).isNotEmptyFile();
+    assertThat(ok("staff", "list", "--home", east.homeArg()).out()).contains("admin");
   }
 
   /** Every report, as it was entered. */

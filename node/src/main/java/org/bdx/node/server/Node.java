@@ -7,6 +7,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -763,6 +764,12 @@ public final class Node implements AutoCloseable {
   private void adoptCredentialFiles() throws IOException {
     if (staff.any()) {
       return;
+    }
+    if (!Files.exists(home.adminTokenFile()) && Files.exists(home.clientTokenFile())) {
+      // A home made before the admin API (schema 1) has only the client credential: its
+      // coordinator gets one now, written as bdx init writes it, or the node could not be run.
+      home.createAdminToken(new SecureRandom());
+      LOG.info(() -> "made the coordinator credential " + home.adminTokenFile());
     }
     staff.adopt("admin", StaffRole.STAFF_ROLE_COORDINATOR, home.readAdminToken());
     staff.adopt("client", StaffRole.STAFF_ROLE_INTAKE, home.readClientToken());
