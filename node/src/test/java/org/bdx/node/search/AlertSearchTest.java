@@ -448,13 +448,7 @@ class AlertSearchTest {
               LocalDate.parse("2026-04-28"),
               100,
               null);
-      List<String> seen = new ArrayList<>();
-      Page<StoredAlert> p = search.search(first);
-      p.items().forEach(a -> seen.add(a.alertId()));
-      while (p.hasNext()) {
-        p = search.search(first.withPageToken(p.nextPageToken()));
-        p.items().forEach(a -> seen.add(a.alertId()));
-      }
+      List<String> seen = allPages(first);
       assertThat(want).isNotEmpty();
       assertThat(seen).as("%s", c).containsExactlyElementsOf(want);
     }
@@ -482,6 +476,11 @@ class AlertSearchTest {
             null,
             2,
             null);
+    assertThat(allPages(first)).containsExactlyElementsOf(robberies);
+  }
+
+  /** The ids of every page of {@code first}, following the page tokens. */
+  private List<String> allPages(AlertQuery first) {
     List<String> seen = new ArrayList<>();
     Page<StoredAlert> p = search.search(first);
     p.items().forEach(a -> seen.add(a.alertId()));
@@ -489,7 +488,7 @@ class AlertSearchTest {
       p = search.search(first.withPageToken(p.nextPageToken()));
       p.items().forEach(a -> seen.add(a.alertId()));
     }
-    assertThat(seen).containsExactlyElementsOf(robberies);
+    return seen;
   }
 
   @Test
