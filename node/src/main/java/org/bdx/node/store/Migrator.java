@@ -47,6 +47,9 @@ final class Migrator {
               + known
               + "); upgrade bdx");
     }
+    if (current == 13 && copiesFirst(c)) {
+      current = repairCopiesFirst13(c, migrations);
+    }
     boolean rewrote = false;
     for (Migration m : migrations) {
       if (m.version() <= current) {
@@ -88,6 +91,67 @@ final class Migrator {
       }
     }
     return rewrote;
+  }
+
+  /**
+   * Whether this schema 13 is the other one. For a while main numbered "one row per partner a
+   * received alert's copy came from" 13; a merge then put "signed relay paths; rejections by
+   * reason" before it, as 13, and the copies became 14 (with a {@code hops} column). A home made in
+   * that while records 13 with {@code alert_copies} and without {@code inbound_rejections}: run as
+   * it stands, 13 would be skipped and 14 would fail on a table that exists.
+   */
+  private static boolean copiesFirst(Connection c) throws SQLException {
+    return hasTable(c, "alert_copies") && !hasTable(c, "inbound_rejections");
+  }
+
+  /**
+   * Brings a copies-first schema 13 to today's 14: today's 13 as it is, and of 14 only what that 13
+   * lacked (the {@code hops} column; its rows were copied then). One transaction.
+   *
+   * @return 14
+   */
+  private static int repairCopiesFirst13(Connection c, List<Migration> migrations)
+      throws SQLException {
+    Migration m13 = migrations.stream().filter(m -> m.version() == 13).findFirst().orElseThrow();
+    if (m13.step() != null) {
+      throw new StoreException("migration 13 is expected to be SQL only");
+    }
+    c.setAutoCommit(false);
+    try {
+      try (Statement s = c.createStatement()) {
+        for (String sql : m13.sql()) {
+          s.execute(sql);
+        }
+        s.execute("ALTER TABLE alert_copies ADD COLUMN hops BLOB");
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO schema_migrations (version, applied_at) VALUES (14, ?)")) {
+        ps.setLong(1, System.currentTimeMillis() / 1000);
+        ps.executeUpdate();
+      }
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new StoreException("bringing a copies-first schema 13 to 14 failed", e);
+    } finally {
+      c.setAutoCommit(true);
+    }
+    return 14;
+  }
+
+  private static boolean hasTable(Connection c, String name) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   /** The newest migration recorded, 0 for a new database. */
