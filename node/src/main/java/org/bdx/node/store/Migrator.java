@@ -59,38 +59,58 @@ final class Migrator {
         throw new StoreException(
             "migration " + m.version() + " (" + m.description() + ") needs the node's keys");
       }
-      c.setAutoCommit(false);
-      try {
-        try (Statement s = c.createStatement()) {
-          for (String sql : m.sql()) {
-            s.execute(sql);
-          }
-        }
-        if (m.step() != null) {
-          m.step().run(c, cipher);
-          rewrote = true;
-        }
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")) {
-          ps.setInt(1, m.version());
-          ps.setLong(2, System.currentTimeMillis() / 1000);
-          ps.executeUpdate();
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw new StoreException(
-            "migration " + m.version() + " (" + m.description() + ") failed", e);
-      } finally {
-        c.setAutoCommit(true);
-      }
+      inOneTransaction(
+          c,
+          "migration " + m.version() + " (" + m.description() + ")",
+          () -> {
+            execute(c, m.sql());
+            if (m.step() != null) {
+              m.step().run(c, cipher);
+            }
+            record(c, m.version());
+          });
+      rewrote |= m.step() != null;
     }
     return rewrote;
+  }
+
+  /** Work on the connection that either commits whole or leaves nothing. */
+  private interface Work {
+    void run() throws SQLException;
+  }
+
+  private static void inOneTransaction(Connection c, String what, Work work) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      work.run();
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new StoreException(what + " failed", e);
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
+  private static void execute(Connection c, String... statements) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    }
+  }
+
+  private static void record(Connection c, int version) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")) {
+      ps.setInt(1, version);
+      ps.setLong(2, System.currentTimeMillis() / 1000);
+      ps.executeUpdate();
+    }
   }
 
   /**
@@ -116,31 +136,14 @@ final class Migrator {
     if (m13.step() != null) {
       throw new StoreException("migration 13 is expected to be SQL only");
     }
-    c.setAutoCommit(false);
-    try {
-      try (Statement s = c.createStatement()) {
-        for (String sql : m13.sql()) {
-          s.execute(sql);
-        }
-        s.execute("ALTER TABLE alert_copies ADD COLUMN hops BLOB");
-      }
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO schema_migrations (version, applied_at) VALUES (14, ?)")) {
-        ps.setLong(1, System.currentTimeMillis() / 1000);
-        ps.executeUpdate();
-      }
-      c.commit();
-    } catch (SQLException | RuntimeException e) {
-      try {
-        c.rollback();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw new StoreException("bringing a copies-first schema 13 to 14 failed", e);
-    } finally {
-      c.setAutoCommit(true);
-    }
+    inOneTransaction(
+        c,
+        "bringing a copies-first schema 13 to 14",
+        () -> {
+          execute(c, m13.sql());
+          execute(c, "ALTER TABLE alert_copies ADD COLUMN hops BLOB");
+          record(c, 14);
+        });
     return 14;
   }
 
