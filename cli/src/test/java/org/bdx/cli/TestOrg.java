@@ -369,8 +369,29 @@ final class TestOrg {
     return agree(proposer, acceptor, terms);
   }
 
-  /** A loopback port free now (another process may still take it before it is bound). */
+  /** Ports handed out in this JVM: never twice, whether or not a node bound them yet. */
+  private static final java.util.Set<Integer> HANDED_OUT =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A loopback port free now, below Linux's ephemeral range (32768 and up): a port from that range
+   * could be taken, between this check and the node's bind, by any outgoing connection (a node
+   * dialling a partner), which made tests fail now and then with "address already in use".
+   */
   static int freePort() throws IOException {
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    for (int i = 0; i < 200; i++) {
+      int port = random.nextInt(20_000, 32_000);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // in use by something else: try another
+      }
+    }
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
