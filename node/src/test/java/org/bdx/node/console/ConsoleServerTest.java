@@ -2,11 +2,10 @@ package org.bdx.node.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bdx.node.InProcessNode.withToken;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -731,12 +730,6 @@ class ConsoleServerTest {
     return withToken(AdminServiceGrpc.newBlockingStub(channel), home.readAdminToken())
         .addStaff(AddStaffRequest.newBuilder().setName(name).setRole(role).build())
         .getCredential();
-  }
-
-  private static <S extends io.grpc.stub.AbstractStub<S>> S withToken(S stub, String token) {
-    Metadata md = new Metadata();
-    md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
   }
 
   @Test

@@ -2,16 +2,15 @@ package org.bdx.node.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bdx.node.InProcessNode.withToken;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bdx.node.TestNodes;
-import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.KeyFiles;
@@ -130,12 +128,6 @@ class LocalApiTest {
       stub = withToken(stub, token);
     }
     return stub.check(HealthCheckRequest.getDefaultInstance()).getStatus();
-  }
-
-  private static <S extends io.grpc.stub.AbstractStub<S>> S withToken(S stub, String token) {
-    Metadata m = new Metadata();
-    m.put(CredentialCheck.AUTHORIZATION, "Bearer " + token);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
   }
 
   private static void assertCode(Runnable call, Status.Code expected) {

@@ -6,26 +6,21 @@ import com.google.rpc.BadRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.bdx.node.InProcessNode;
 import org.bdx.node.TestNodes;
-import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.search.AlertIndex;
 import org.bdx.node.server.Node;
-import org.bdx.node.server.NodeServer;
 import org.bdx.node.store.AlertStore;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.TestAlerts;
@@ -65,43 +60,29 @@ class AlertLifecycleApiTest {
   @TempDir Path tmp;
   NodeHome home;
   Node node;
-  NodeServer server;
+  InProcessNode served;
   ManagedChannel channel;
   ClientServiceGrpc.ClientServiceBlockingStub client;
 
   @BeforeEach
   void start() throws Exception {
-    home = new NodeHome(tmp.resolve("home"));
-    TestNodes.init(
-        home,
-        new NodeConfig(
-            "Test Org",
-            NodeConfig.DEFAULT_LISTEN,
-            NodeConfig.DEFAULT_FEDERATION_LISTEN,
-            "CA",
-            Duration.ofDays(30),
-            2));
+    home = InProcessNode.newHome(tmp.resolve("home"));
     open(NOW);
   }
 
   private void open(Instant now) throws IOException {
-    node = Node.open(home, TestNodes.PASSPHRASE, Clock.fixed(now, ZoneOffset.UTC));
-    String name = InProcessServerBuilder.generateName();
-    server =
-        new NodeServer(InProcessServerBuilder.forName(name).directExecutor(), node.clientServices())
-            .start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    served = InProcessNode.open(home, now);
+    node = served.node;
+    channel = served.channel;
     // The coordinator's credential: purging a report needs that role (API-1); roles are tested in
     // CredentialsTest.
     client =
-        ClientApiTest.withToken(ClientServiceGrpc.newBlockingStub(channel), home.readAdminToken());
+        InProcessNode.withToken(ClientServiceGrpc.newBlockingStub(channel), home.readAdminToken());
   }
 
   @AfterEach
   void stop() throws Exception {
-    channel.shutdownNow();
-    server.stop();
-    node.close();
+    served.close();
   }
 
   private SubmitReportResponse submit(Report.Builder r) {

@@ -2,25 +2,22 @@ package org.bdx.node.staff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bdx.node.InProcessNode.withToken;
 
-import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.AbstractStub;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.concurrent.Executor;
+import org.bdx.node.InProcessNode;
 import org.bdx.node.TestNodes;
 import org.bdx.node.bulletin.PdfReading;
-import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.edge.Permissions;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
@@ -50,50 +47,24 @@ class RenderBulletinApiTest {
 
   @TempDir Path tmp;
   Node node;
-  NodeServer server;
+  InProcessNode served;
   ManagedChannel channel;
   ClientServiceGrpc.ClientServiceBlockingStub client;
   AdminServiceGrpc.AdminServiceBlockingStub admin;
 
   @BeforeEach
   void start() throws Exception {
-    NodeHome home = new NodeHome(tmp.resolve("home"));
-    TestNodes.init(
-        home,
-        new NodeConfig(
-            "Test Org",
-            NodeConfig.DEFAULT_LISTEN,
-            NodeConfig.DEFAULT_FEDERATION_LISTEN,
-            "CA",
-            Duration.ofDays(30),
-            2));
-    node = Node.open(home, TestNodes.PASSPHRASE, Clock.fixed(NOW, ZoneOffset.UTC));
-    String name = InProcessServerBuilder.generateName();
-    server =
-        new NodeServer(InProcessServerBuilder.forName(name).directExecutor(), node.clientServices())
-            .start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    NodeHome home = InProcessNode.newHome(tmp.resolve("home"));
+    served = InProcessNode.open(home, NOW);
+    node = served.node;
+    channel = served.channel;
     client = withToken(ClientServiceGrpc.newBlockingStub(channel), home.readClientToken());
     admin = withToken(AdminServiceGrpc.newBlockingStub(channel), home.readAdminToken());
   }
 
   @AfterEach
   void stop() throws Exception {
-    channel.shutdownNow();
-    server.stop();
-    node.close();
-  }
-
-  static <S extends AbstractStub<S>> S withToken(S stub, String token) {
-    return stub.withCallCredentials(
-        new CallCredentials() {
-          @Override
-          public void applyRequestMetadata(RequestInfo info, Executor ex, MetadataApplier applier) {
-            Metadata m = new Metadata();
-            m.put(CredentialCheck.AUTHORIZATION, "Bearer " + token);
-            applier.apply(m);
-          }
-        });
+    served.close();
   }
 
   private void submit(String area, String description) {

@@ -1,0 +1,88 @@
+package org.bdx.node;
+
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.AbstractStub;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.Executor;
+import org.bdx.node.edge.CredentialCheck;
+import org.bdx.node.home.NodeConfig;
+import org.bdx.node.home.NodeHome;
+import org.bdx.node.server.Node;
+import org.bdx.node.server.NodeServer;
+
+/**
+ * A node whose client services are served over the in-process transport, for tests of the client,
+ * admin and stats APIs: opened at a fixed instant, closed with its server and channel.
+ */
+public final class InProcessNode implements AutoCloseable {
+  public final Node node;
+  public final ManagedChannel channel;
+  private final NodeServer server;
+
+  private InProcessNode(Node node, NodeServer server, ManagedChannel channel) {
+    this.node = node;
+    this.server = server;
+    this.channel = channel;
+  }
+
+  /**
+   * A new home in {@code dir}: organization "Test Org", phone region CA, alerts kept 30 days, the
+   * default addresses (never bound: the transport is in-process).
+   */
+  public static NodeHome newHome(Path dir) throws IOException {
+    NodeHome home = new NodeHome(dir);
+    TestNodes.init(
+        home,
+        new NodeConfig(
+            "Test Org",
+            NodeConfig.DEFAULT_LISTEN,
+            NodeConfig.DEFAULT_FEDERATION_LISTEN,
+            "CA",
+            Duration.ofDays(30),
+            2));
+    return home;
+  }
+
+  /** Opens {@code home} with its clock fixed at {@code now} and serves its client services. */
+  public static InProcessNode open(NodeHome home, Instant now) throws IOException {
+    Node node = Node.open(home, TestNodes.PASSPHRASE, Clock.fixed(now, ZoneOffset.UTC));
+    String name = InProcessServerBuilder.generateName();
+    NodeServer server =
+        new NodeServer(InProcessServerBuilder.forName(name).directExecutor(), node.clientServices())
+            .start();
+    return new InProcessNode(
+        node, server, InProcessChannelBuilder.forName(name).directExecutor().build());
+  }
+
+  /**
+   * {@code stub} sending {@code token} as its staff credential (spec API-1), as call credentials,
+   * so a test can also make a raw call with the stub's {@code getCallOptions()}.
+   */
+  public static <S extends AbstractStub<S>> S withToken(S stub, String token) {
+    return stub.withCallCredentials(
+        new CallCredentials() {
+          @Override
+          public void applyRequestMetadata(RequestInfo info, Executor ex, MetadataApplier applier) {
+            Metadata m = new Metadata();
+            m.put(CredentialCheck.AUTHORIZATION, "Bearer " + token);
+            applier.apply(m);
+          }
+        });
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow();
+    server.stop();
+    node.close();
+  }
+}
