@@ -3,12 +3,11 @@ package org.bdx.node.bulletin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.bdx.node.text.Translations;
 import org.bdx.proto.v1.HarmCategory;
 import org.bdx.proto.v1.Severity;
 import org.bdx.proto.v1.TimeOfDay;
@@ -46,16 +45,8 @@ class BulletinWordsTest {
 
   @Test
   void everyTranslation_saysAFluentSpeakerShouldReviewIt() throws Exception {
-    for (String lang : BulletinWords.LANGUAGES) {
-      if (lang.equals("en")) {
-        continue;
-      }
-      try (InputStream in =
-          BulletinWords.class.getResourceAsStream("words/" + lang + ".properties")) {
-        String head = new String(in.readNBytes(400), StandardCharsets.UTF_8);
-        assertThat(head).as(lang).startsWith("#").contains("a fluent speaker should review");
-      }
-    }
+    Translations.assertEachSaysAFluentSpeakerShouldReviewIt(
+        BulletinWords.class, BulletinWords.LANGUAGES);
   }
 
   @Test

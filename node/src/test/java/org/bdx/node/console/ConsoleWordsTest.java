@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ibm.icu.text.MessageFormat;
 import com.ibm.icu.util.ULocale;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.bdx.node.intake.Vocabulary;
+import org.bdx.node.text.Translations;
 import org.bdx.proto.v1.Audience;
 import org.bdx.proto.v1.HarmCategory;
 import org.bdx.proto.v1.Severity;
@@ -53,16 +52,8 @@ class ConsoleWordsTest {
 
   @Test
   void everyTranslation_saysAFluentSpeakerShouldReviewIt() throws Exception {
-    for (String lang : ConsoleWords.LANGUAGES) {
-      if (lang.equals("en")) {
-        continue;
-      }
-      try (InputStream in =
-          ConsoleWords.class.getResourceAsStream("words/" + lang + ".properties")) {
-        String head = new String(in.readNBytes(400), StandardCharsets.UTF_8);
-        assertThat(head).as(lang).startsWith("#").contains("a fluent speaker should review");
-      }
-    }
+    Translations.assertEachSaysAFluentSpeakerShouldReviewIt(
+        ConsoleWords.class, ConsoleWords.LANGUAGES);
   }
 
   @Test
