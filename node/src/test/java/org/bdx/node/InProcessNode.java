@@ -1,19 +1,14 @@
 package org.bdx.node;
 
-import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.AbstractStub;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.concurrent.Executor;
-import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.server.Node;
@@ -21,7 +16,8 @@ import org.bdx.node.server.NodeServer;
 
 /**
  * A node whose client services are served over the in-process transport, for tests of the client,
- * admin and stats APIs: opened at a fixed instant, closed with its server and channel.
+ * admin and stats APIs: opened at a fixed instant, closed with its server and channel. Stubs get a
+ * staff credential with {@link TestNodes#withToken}.
  */
 public final class InProcessNode implements AutoCloseable {
   public final Node node;
@@ -61,22 +57,6 @@ public final class InProcessNode implements AutoCloseable {
             .start();
     return new InProcessNode(
         node, server, InProcessChannelBuilder.forName(name).directExecutor().build());
-  }
-
-  /**
-   * {@code stub} sending {@code token} as its staff credential (spec API-1), as call credentials,
-   * so a test can also make a raw call with the stub's {@code getCallOptions()}.
-   */
-  public static <S extends AbstractStub<S>> S withToken(S stub, String token) {
-    return stub.withCallCredentials(
-        new CallCredentials() {
-          @Override
-          public void applyRequestMetadata(RequestInfo info, Executor ex, MetadataApplier applier) {
-            Metadata m = new Metadata();
-            m.put(CredentialCheck.AUTHORIZATION, "Bearer " + token);
-            applier.apply(m);
-          }
-        });
   }
 
   @Override

@@ -1,7 +1,12 @@
 package org.bdx.node;
 
+import io.grpc.CallCredentials;
+import io.grpc.Metadata;
+import io.grpc.stub.AbstractStub;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.concurrent.Executor;
+import org.bdx.node.edge.CredentialCheck;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.identity.KeyFiles;
@@ -31,5 +36,21 @@ public final class TestNodes {
     try (Vault vault = Vault.open(home.dir(), PASSPHRASE)) {
       return KeyFiles.load(home.dir(), vault);
     }
+  }
+
+  /**
+   * {@code stub} sending {@code token} as its staff credential (spec API-1), as call credentials,
+   * so a test can also make a raw call with the stub's {@code getCallOptions()}.
+   */
+  public static <S extends AbstractStub<S>> S withToken(S stub, String token) {
+    return stub.withCallCredentials(
+        new CallCredentials() {
+          @Override
+          public void applyRequestMetadata(RequestInfo info, Executor ex, MetadataApplier applier) {
+            Metadata m = new Metadata();
+            m.put(CredentialCheck.AUTHORIZATION, "Bearer " + token);
+            applier.apply(m);
+          }
+        });
   }
 }

@@ -1,11 +1,10 @@
 package org.bdx.node.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.bdx.node.TestNodes.withToken;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,7 +193,7 @@ class BulletinPagesTest {
   @Test
   void aViewer_mayPreviewTheBulletin() throws Exception {
     String sam =
-        bearer(AdminServiceGrpc.newBlockingStub(channel), home.readAdminToken())
+        withToken(AdminServiceGrpc.newBlockingStub(channel), home.readAdminToken())
             .addStaff(
                 AddStaffRequest.newBuilder()
                     .setName("sam")
@@ -208,13 +207,7 @@ class BulletinPagesTest {
   }
 
   private void subscriber(String address) throws Exception {
-    bearer(DistributionServiceGrpc.newBlockingStub(channel), home.readAdminToken())
+    withToken(DistributionServiceGrpc.newBlockingStub(channel), home.readAdminToken())
         .addSubscriber(AddSubscriberRequest.newBuilder().setAddress(address).build());
-  }
-
-  private static <S extends io.grpc.stub.AbstractStub<S>> S bearer(S stub, String token) {
-    Metadata md = new Metadata();
-    md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
   }
 }

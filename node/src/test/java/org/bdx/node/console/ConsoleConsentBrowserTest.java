@@ -1,14 +1,12 @@
 package org.bdx.node.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.bdx.node.TestNodes.withToken;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -229,13 +227,7 @@ class ConsoleConsentBrowserTest {
     return new Member(
         home,
         running,
-        bearer(AdminServiceGrpc.newBlockingStub(channel), home.readAdminToken()),
-        bearer(ClientServiceGrpc.newBlockingStub(channel), home.readClientToken()));
-  }
-
-  private static <S extends AbstractStub<S>> S bearer(S stub, String token) {
-    Metadata m = new Metadata();
-    m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
+        withToken(AdminServiceGrpc.newBlockingStub(channel), home.readAdminToken()),
+        withToken(ClientServiceGrpc.newBlockingStub(channel), home.readClientToken()));
   }
 }

@@ -1,11 +1,11 @@
 package org.bdx.node.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.bdx.node.TestNodes.withToken;
+import static org.bdx.node.console.TwoNodes.addPartner;
+import static org.bdx.node.console.TwoNodes.channel;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,7 +19,6 @@ import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.mail.TestSmtp;
 import org.bdx.node.server.RunningNode;
-import org.bdx.proto.v1.AddPartnerRequest;
 import org.bdx.proto.v1.AddSubscriberRequest;
 import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub;
@@ -90,9 +89,9 @@ class CoordinatorPagesBrowserTest {
     eastChannel = channel(east);
     northChannel = channel(north);
     AdminServiceBlockingStub eastAdmin =
-        bearer(AdminServiceGrpc.newBlockingStub(eastChannel), eastHome.readAdminToken());
+        withToken(AdminServiceGrpc.newBlockingStub(eastChannel), eastHome.readAdminToken());
     AdminServiceBlockingStub northAdmin =
-        bearer(AdminServiceGrpc.newBlockingStub(northChannel), northHome.readAdminToken());
+        withToken(AdminServiceGrpc.newBlockingStub(northChannel), northHome.readAdminToken());
     addPartner(eastAdmin, "north", north);
     addPartner(northAdmin, "east", east);
     DirectionTerms send =
@@ -111,7 +110,7 @@ class CoordinatorPagesBrowserTest {
                     .setWeReceive(
                         send.toBuilder().setReceiverClass(PartnerClass.PARTNER_CLASS_PEER)))
             .build());
-    bearer(DistributionServiceGrpc.newBlockingStub(northChannel), northHome.readAdminToken())
+    withToken(DistributionServiceGrpc.newBlockingStub(northChannel), northHome.readAdminToken())
         .addSubscriber(
             AddSubscriberRequest.newBuilder().setAddress("outreach@example.org").build());
 
@@ -240,25 +239,5 @@ class CoordinatorPagesBrowserTest {
 
   private void shot(String name) throws Exception {
     chrome.shot(name);
-  }
-
-  private static void addPartner(AdminServiceBlockingStub at, String name, RunningNode other) {
-    at.addPartner(
-        AddPartnerRequest.newBuilder()
-            .setName(name)
-            .setNodeId(other.node().nodeId().value())
-            .setEndpoint("127.0.0.1:" + other.federationPort())
-            .setPartnerClass(PartnerClass.PARTNER_CLASS_PEER)
-            .build());
-  }
-
-  private static ManagedChannel channel(RunningNode n) {
-    return NettyChannelBuilder.forAddress("127.0.0.1", n.clientPort()).usePlaintext().build();
-  }
-
-  private static <S extends io.grpc.stub.AbstractStub<S>> S bearer(S stub, String token) {
-    Metadata md = new Metadata();
-    md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
   }
 }

@@ -1,11 +1,11 @@
 package org.bdx.node.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.bdx.node.TestNodes.withToken;
+import static org.bdx.node.console.TwoNodes.addPartner;
+import static org.bdx.node.console.TwoNodes.channel;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,7 +16,6 @@ import org.bdx.node.TestNodes;
 import org.bdx.node.home.NodeConfig;
 import org.bdx.node.home.NodeHome;
 import org.bdx.node.server.RunningNode;
-import org.bdx.proto.v1.AddPartnerRequest;
 import org.bdx.proto.v1.AddStaffRequest;
 import org.bdx.proto.v1.AdminServiceGrpc;
 import org.bdx.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub;
@@ -69,8 +68,9 @@ class NetworkPagesTest {
     eastChannel = channel(east);
     northChannel = channel(north);
     AdminServiceBlockingStub eastAdmin =
-        bearer(AdminServiceGrpc.newBlockingStub(eastChannel), eastHome.readAdminToken());
-    northAdmin = bearer(AdminServiceGrpc.newBlockingStub(northChannel), northHome.readAdminToken());
+        withToken(AdminServiceGrpc.newBlockingStub(eastChannel), eastHome.readAdminToken());
+    northAdmin =
+        withToken(AdminServiceGrpc.newBlockingStub(northChannel), northHome.readAdminToken());
     addPartner(eastAdmin, "north", north);
     addPartner(northAdmin, "east", east);
     DirectionTerms send =
@@ -237,25 +237,5 @@ class NetworkPagesTest {
         .getAgreement(GetAgreementRequest.newBuilder().setAgreementId(agreementId).build())
         .getAgreement()
         .getState();
-  }
-
-  private static void addPartner(AdminServiceBlockingStub at, String name, RunningNode other) {
-    at.addPartner(
-        AddPartnerRequest.newBuilder()
-            .setName(name)
-            .setNodeId(other.node().nodeId().value())
-            .setEndpoint("127.0.0.1:" + other.federationPort())
-            .setPartnerClass(PartnerClass.PARTNER_CLASS_PEER)
-            .build());
-  }
-
-  private static ManagedChannel channel(RunningNode n) {
-    return NettyChannelBuilder.forAddress("127.0.0.1", n.clientPort()).usePlaintext().build();
-  }
-
-  private static <S extends io.grpc.stub.AbstractStub<S>> S bearer(S stub, String token) {
-    Metadata md = new Metadata();
-    md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
   }
 }

@@ -76,8 +76,7 @@ class AlertLifecycleApiTest {
     channel = served.channel;
     // The coordinator's credential: purging a report needs that role (API-1); roles are tested in
     // CredentialsTest.
-    client =
-        InProcessNode.withToken(ClientServiceGrpc.newBlockingStub(channel), home.readAdminToken());
+    client = TestNodes.withToken(ClientServiceGrpc.newBlockingStub(channel), home.readAdminToken());
   }
 
   @AfterEach

@@ -2,7 +2,7 @@ package org.bdx.node.staff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.bdx.node.InProcessNode.withToken;
+import static org.bdx.node.TestNodes.withToken;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
