@@ -171,7 +171,7 @@ public final class AlertStore {
           } else {
             return false;
           }
-          SearchIndex.insert(c, seq, row.terms, row.harms);
+          SearchIndex.insert(c, seq, row.incidentDate, row.terms, row.harms);
           return true;
         });
   }
@@ -191,7 +191,7 @@ public final class AlertStore {
         c -> {
           SearchIndex.delete(c, held.seq());
           update(c, held.seq(), row);
-          SearchIndex.insert(c, held.seq(), row.terms, row.harms);
+          SearchIndex.insert(c, held.seq(), row.incidentDate, row.terms, row.harms);
           if (removesContent) {
             db.removedContent();
           }
@@ -277,7 +277,7 @@ public final class AlertStore {
               for (int i = 0; i < batch.size(); i++) {
                 IndexEntry e = entries.get(i);
                 byte[] terms = SearchIndex.terms(db.cipher(), e);
-                SearchIndex.insert(c, seqs.get(i), terms, e.harms());
+                SearchIndex.insert(c, seqs.get(i), e.incidentDate(), terms, e.harms());
                 ps.setBytes(1, terms);
                 ps.setString(2, e.incidentDate());
                 ps.setLong(3, seqs.get(i));

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.bdx.proto.v1.AlertStatus;
 
@@ -42,26 +43,33 @@ public final class SearchIndex {
    */
   static final int TERMS_PER_INSERT = 64;
 
-  /** Writes the index rows of the alert at {@code seq}. Inside the caller's transaction. */
-  static void insert(Connection c, long seq, byte[] terms, Set<Integer> harms) throws SQLException {
+  /**
+   * Writes the index rows of the alert at {@code seq}, whose incident date is {@code incidentDate}
+   * as its row records it. Inside the caller's transaction.
+   */
+  static void insert(Connection c, long seq, String incidentDate, byte[] terms, Set<Integer> harms)
+      throws SQLException {
     ByteBuffer b = ByteBuffer.wrap(terms);
     while (b.remaining() >= Long.BYTES) {
       // Statements of 64, 32, ... 1 rows: at most seven shapes, each prepared once.
       int rows = Math.min(TERMS_PER_INSERT, Integer.highestOneBit(b.remaining() / Long.BYTES));
       try (PreparedStatement ps = c.prepareStatement(insertTerms(rows))) {
         for (int i = 0; i < rows; i++) {
-          ps.setLong(2 * i + 1, b.getLong());
-          ps.setLong(2 * i + 2, seq);
+          ps.setLong(3 * i + 1, b.getLong());
+          ps.setString(3 * i + 2, incidentDate);
+          ps.setLong(3 * i + 3, seq);
         }
         ps.executeUpdate();
       }
     }
     if (!harms.isEmpty()) {
       try (PreparedStatement ps =
-          c.prepareStatement("INSERT INTO alert_harms (harm, seq) VALUES (?, ?)")) {
+          c.prepareStatement(
+              "INSERT INTO alert_harms (harm, incident_date, seq) VALUES (?, ?, ?)")) {
         for (int h : harms) {
           ps.setInt(1, h);
-          ps.setLong(2, seq);
+          ps.setString(2, incidentDate);
+          ps.setLong(3, seq);
           ps.executeUpdate();
         }
       }
@@ -73,9 +81,9 @@ public final class SearchIndex {
   static {
     for (int rows = 1; rows <= TERMS_PER_INSERT; rows *= 2) {
       StringBuilder sql =
-          new StringBuilder("INSERT OR IGNORE INTO alert_terms (term, seq) VALUES ");
+          new StringBuilder("INSERT OR IGNORE INTO alert_terms (term, incident_date, seq) VALUES ");
       for (int i = 0; i < rows; i++) {
-        sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
+        sql.append(i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)");
       }
       INSERT_TERMS[rows] = sql.toString();
     }
@@ -86,26 +94,31 @@ public final class SearchIndex {
   }
 
   /**
-   * Deletes the index rows of the alert at {@code seq}, by the terms its row records. Inside the
-   * caller's transaction, before the row itself changes.
+   * Deletes the index rows of the alert at {@code seq}, by the terms and incident date its row
+   * records. Inside the caller's transaction, before the row itself changes.
    */
   static void delete(Connection c, long seq) throws SQLException {
     byte[] terms = null;
-    try (PreparedStatement ps = c.prepareStatement("SELECT terms FROM alerts WHERE seq = ?")) {
+    String date = null;
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT terms, incident_date FROM alerts WHERE seq = ?")) {
       ps.setLong(1, seq);
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
           terms = rs.getBytes(1);
+          date = rs.getString(2);
         }
       }
     }
     if (terms != null && terms.length > 0) {
       try (PreparedStatement ps =
-          c.prepareStatement("DELETE FROM alert_terms WHERE term = ? AND seq = ?")) {
+          c.prepareStatement(
+              "DELETE FROM alert_terms WHERE term = ? AND incident_date = ? AND seq = ?")) {
         ByteBuffer b = ByteBuffer.wrap(terms);
         while (b.remaining() >= Long.BYTES) {
           ps.setLong(1, b.getLong());
-          ps.setLong(2, seq);
+          ps.setString(2, date);
+          ps.setLong(3, seq);
           ps.executeUpdate();
         }
       }
@@ -117,161 +130,221 @@ public final class SearchIndex {
   }
 
   /**
-   * Held by at least this many alerts, a term (or all of a query's terms together) is common: the
-   * search then reads the alerts in result order and checks each for the terms, rather than list
-   * every alert that holds them and sort them all for one page (docs/benchmarks.md, encrypted
-   * store). About where the two cost the same at 100 000 alerts and a page of 50.
+   * How far each list of a query (a term's alerts, a harm's) is counted to choose the one to read:
+   * the shortest, in the date range. Counting stops here, so a query of many common terms costs at
+   * most this many index entries per term before its first row; lists longer than this are alike
+   * enough for the choice.
    */
-  static final int COMMON_TERM = 2_000;
+  static final int COUNT_BOUND = 1_000;
 
-  /** The alerts that hold every one of {@code n} terms (n &gt; 0), one parameter each. */
-  private static String holdingAll(int n) {
-    StringBuilder sql = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      sql.append(i == 0 ? "" : " INTERSECT ").append("SELECT seq FROM alert_terms WHERE term = ?");
+  /**
+   * Held by at least this many alerts, a set of harms (named together, with no term to lead) is
+   * common: the alerts are then read newest first and each checked for the harms, rather than every
+   * alert with them listed and sorted for one page.
+   */
+  static final int COMMON_HARMS = 2_000;
+
+  /** A list of the index a search can read in result order: one term's alerts, or one harm's. */
+  record Lead(String table, String column, Object value) {
+    static Lead term(long term) {
+      return new Lead("alert_terms", "term", term);
     }
+
+    static Lead harm(int harm) {
+      return new Lead("alert_harms", "harm", harm);
+    }
+
+    boolean isTerm(long term) {
+      return table.equals("alert_terms") && value.equals(term);
+    }
+  }
+
+  /** Conditions on {@code col} (an incident date) for the query's date range, with arguments. */
+  private static void dateRange(StringBuilder sql, List<Object> args, String col, IndexQuery q) {
+    if (q.since() != null) {
+      sql.append(" AND ").append(col).append(" >= ?");
+      args.add(q.since());
+    } else if (q.until() != null) {
+      sql.append(" AND ").append(col).append(" > ''"); // no date: never in a range
+    }
+    if (q.until() != null) {
+      sql.append(" AND ").append(col).append(" <= ?");
+      args.add(q.until());
+    }
+  }
+
+  /**
+   * How many entries of {@code lead}'s list are in the date range, counting up to {@code bound}.
+   */
+  private static int count(Connection c, Lead lead, IndexQuery q, int bound) throws SQLException {
+    StringBuilder sql =
+        new StringBuilder("SELECT count(*) FROM (SELECT 1 FROM ")
+            .append(lead.table)
+            .append(" WHERE ")
+            .append(lead.column)
+            .append(" = ?");
+    List<Object> args = new ArrayList<>();
+    args.add(lead.value);
+    dateRange(sql, args, "incident_date", q);
+    sql.append(" LIMIT ?)");
+    args.add(bound);
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      NodeDatabase.bind(ps, args.toArray());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : 0;
+      }
+    }
+  }
+
+  /**
+   * The lists of {@code q} that can lead: each term's, and the harm's when it names exactly one.
+   */
+  private static List<Lead> lists(List<Long> terms, IndexQuery q) {
+    List<Lead> lists = new ArrayList<>();
+    for (long term : terms) {
+      lists.add(Lead.term(term));
+    }
+    if (q.harms().size() == 1) {
+      lists.add(Lead.harm(q.harms().iterator().next()));
+    }
+    return lists;
+  }
+
+  /**
+   * Whether at least {@link #COMMON_HARMS} alerts hold any of {@code harms}, counting no further.
+   */
+  private static boolean commonHarms(Connection c, List<Integer> harms) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT count(*) FROM (SELECT 1 FROM alert_harms WHERE harm IN ("
+                + placeholders(harms.size())
+                + ") LIMIT ?)")) {
+      for (int i = 0; i < harms.size(); i++) {
+        ps.setInt(i + 1, harms.get(i));
+      }
+      ps.setInt(harms.size() + 1, COMMON_HARMS);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getInt(1) >= COMMON_HARMS;
+      }
+    }
+  }
+
+  private static String placeholders(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+  }
+
+  /**
+   * The statement that lists {@code q}'s candidates, {@code incident_date, seq}, in result order.
+   * With a lead list (the shortest of the query's terms and harm) it reads that list newest first
+   * through its key, {@code (term or harm, incident_date, seq)}, and checks each entry for the
+   * query's other terms and harms by key; the first page is then found after reading about a page
+   * of entries when the terms occur together, and never more than the shortest list. Without one
+   * (no term, and no harm or several) it reads the alerts newest first.
+   */
+  static String candidates(
+      IndexQuery q, Optional<Lead> lead, List<Long> terms, boolean commonHarms, List<Object> args) {
+    String l = lead.isPresent() ? "l" : "a";
+    StringBuilder sql = new StringBuilder("SELECT ");
+    sql.append(l).append(".incident_date, ").append(l).append(".seq FROM ");
+    if (lead.isPresent()) {
+      // CROSS JOIN keeps the lead list outside, so its key order is the result order.
+      sql.append(lead.get().table)
+          .append(" l CROSS JOIN alerts a WHERE l.")
+          .append(lead.get().column)
+          .append(" = ? AND a.seq = l.seq AND ");
+      args.add(lead.get().value);
+    } else {
+      sql.append("alerts a WHERE ");
+    }
+    sql.append(
+        "a.status <> ? AND a.disclosed_paths <> ''"
+            + " AND a.expires_at > ? AND (a.purge_at IS NULL OR a.purge_at > ?)");
+    args.add(AlertStatus.ALERT_STATUS_RETRACTED_VALUE);
+    args.add(q.now());
+    args.add(q.now());
+    dateRange(sql, args, l + ".incident_date", q);
+    if (q.after() != null) {
+      sql.append(" AND (").append(l).append(".incident_date, ").append(l).append(".seq) < (?, ?)");
+      args.add(q.after().incidentDate());
+      args.add(q.after().seq());
+    }
+    for (long term : terms) {
+      if (lead.isPresent() && lead.get().isTerm(term)) {
+        continue;
+      }
+      sql.append(" AND EXISTS (SELECT 1 FROM alert_terms t WHERE t.term = ?")
+          .append(" AND t.incident_date = ")
+          .append(l)
+          .append(".incident_date")
+          .append(" AND t.seq = ")
+          .append(l)
+          .append(".seq)");
+      args.add(term);
+    }
+    boolean harmLeads = lead.isPresent() && lead.get().table.equals("alert_harms");
+    if (!q.harms().isEmpty() && !harmLeads) {
+      List<Integer> harms = q.harms().stream().sorted().toList();
+      if (lead.isPresent() || commonHarms) {
+        // Checked per entry read, by key.
+        sql.append(" AND EXISTS (SELECT 1 FROM alert_harms h WHERE h.harm IN (")
+            .append(placeholders(harms.size()))
+            .append(") AND h.incident_date = ")
+            .append(l)
+            .append(".incident_date")
+            .append(" AND h.seq = ")
+            .append(l)
+            .append(".seq)");
+      } else {
+        // Rare harms, no term: the few alerts that have them, listed and sorted.
+        sql.append(" AND a.seq IN (SELECT seq FROM alert_harms WHERE harm IN (")
+            .append(placeholders(harms.size()))
+            .append("))");
+      }
+      args.addAll(harms);
+    }
+    sql.append(" ORDER BY ")
+        .append(l)
+        .append(".incident_date DESC, ")
+        .append(l)
+        .append(".seq DESC");
     return sql.toString();
-  }
-
-  /**
-   * Whether at least {@link #COMMON_TERM} alerts hold all of {@code terms}: each term alone first,
-   * each count stopping there, then, if all are common, the alerts that hold them all.
-   */
-  private boolean common(List<Long> terms) {
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT count(*) FROM (SELECT 1 FROM alert_terms WHERE term = ? LIMIT ?)")) {
-            for (long term : terms) {
-              ps.setLong(1, term);
-              ps.setInt(2, COMMON_TERM);
-              try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || rs.getInt(1) < COMMON_TERM) {
-                  return false;
-                }
-              }
-            }
-          }
-          if (terms.size() == 1) {
-            return true;
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT count(*) FROM (" + holdingAll(terms.size()) + " LIMIT ?)")) {
-            for (int i = 0; i < terms.size(); i++) {
-              ps.setLong(i + 1, terms.get(i));
-            }
-            ps.setInt(terms.size() + 1, COMMON_TERM);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() && rs.getInt(1) >= COMMON_TERM;
-            }
-          }
-        });
-  }
-
-  /**
-   * Whether at least {@link #COMMON_TERM} alerts hold any of {@code harms}, counting no further.
-   */
-  private boolean commonHarms(List<Integer> harms) {
-    StringBuilder in = new StringBuilder();
-    for (int i = 0; i < harms.size(); i++) {
-      in.append(i == 0 ? "?" : ", ?");
-    }
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT count(*) FROM (SELECT 1 FROM alert_harms WHERE harm IN ("
-                      + in
-                      + ") LIMIT ?)")) {
-            for (int i = 0; i < harms.size(); i++) {
-              ps.setInt(i + 1, harms.get(i));
-            }
-            ps.setInt(harms.size() + 1, COMMON_TERM);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() && rs.getInt(1) >= COMMON_TERM;
-            }
-          }
-        });
   }
 
   /**
    * The alerts that match {@code q}, one page. Tombstones (retracted or withdrawn alerts) never
    * appear, nor alerts past their expiry or, for received alerts, past their purge time (spec
-   * EXP-2). Candidates come in result order; each is opened and kept only if {@link
-   * IndexQuery#matches} accepts its fields, until the page is full.
-   *
-   * <p>The candidates are selected and sorted by their keys alone, and each row is then read by its
-   * sequence as the page needs it: sorting whole rows (sealed content included) cost the time of
-   * every candidate, not of the page (docs/benchmarks.md, encrypted store).
+   * EXP-2). Candidates come in result order ({@link #candidates}); each is opened and kept only if
+   * {@link IndexQuery#matches} accepts its fields, until the page is full. Rows are read by their
+   * sequence as the page needs them, so no candidate's sealed content is read past the page.
    */
   public IndexQuery.Found search(IndexQuery q) {
     Objects.requireNonNull(q, "query");
     RowCipher cipher = db.cipher();
-    StringBuilder sql =
-        new StringBuilder(
-            "SELECT a.incident_date AS sort_date, a.seq AS sort_seq FROM alerts a"
-                + " WHERE a.status <> ? AND a.disclosed_paths <> ''"
-                + " AND a.expires_at > ? AND (a.purge_at IS NULL OR a.purge_at > ?)");
-    List<Object> args = new ArrayList<>();
-    args.add(AlertStatus.ALERT_STATUS_RETRACTED_VALUE);
-    args.add(q.now());
-    args.add(q.now());
-
     List<Long> terms = new ArrayList<>();
     for (String token : q.tokens().stream().sorted().toList()) {
       terms.add(cipher.term(token));
     }
-    // The terms common together: read the alerts newest first and check each for the terms,
-    // which stops as soon as the page is full. Otherwise list the alerts that hold them all (the
-    // index alone answers that) and sort those.
-    if (!terms.isEmpty() && common(terms)) {
-      for (long term : terms) {
-        sql.append(" AND EXISTS (SELECT 1 FROM alert_terms t WHERE t.term = ? AND t.seq = a.seq)");
-        args.add(term);
-      }
-    } else if (!terms.isEmpty()) {
-      sql.append(" AND a.seq IN (").append(holdingAll(terms.size())).append(")");
-      args.addAll(terms);
-    }
-    if (!q.harms().isEmpty()) {
-      List<Integer> harms = q.harms().stream().sorted().toList();
-      // Common harms (a harm is in a large share of alerts): check each alert as it is read in
-      // result order, so a date range or a page stops the reading; listing every alert with the
-      // harm cost the whole list per query (docs/benchmarks.md, search at 1 000 000 alerts).
-      sql.append(
-          commonHarms(harms)
-              ? " AND EXISTS (SELECT 1 FROM alert_harms h WHERE h.seq = a.seq AND h.harm IN ("
-              : " AND a.seq IN (SELECT seq FROM alert_harms WHERE harm IN (");
-      boolean first = true;
-      for (int h : harms) {
-        sql.append(first ? "?" : ", ?");
-        first = false;
-        args.add(h);
-      }
-      sql.append("))");
-    }
-    if (q.since() != null) {
-      sql.append(" AND a.incident_date >= ?");
-      args.add(q.since());
-    }
-    if (q.until() != null) {
-      sql.append(" AND a.incident_date <> '' AND a.incident_date <= ?");
-      args.add(q.until());
-    }
-    if (q.after() != null) {
-      sql.append(" AND (a.incident_date < ? OR (a.incident_date = ? AND a.seq < ?))");
-      args.add(q.after().incidentDate());
-      args.add(q.after().incidentDate());
-      args.add(q.after().seq());
-    }
-    sql.append(" ORDER BY a.incident_date DESC, a.seq DESC");
     int size = q.limit();
-
     return db.inTransaction(
         c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.toString());
+          // The shortest list in the range leads; an empty one means nothing can match.
+          Lead lead = null;
+          int least = Integer.MAX_VALUE;
+          for (Lead l : lists(terms, q)) {
+            int n = count(c, l, q, COUNT_BOUND);
+            if (n == 0) {
+              return new IndexQuery.Found(List.of(), null);
+            }
+            if (n < least) {
+              least = n;
+              lead = l;
+            }
+          }
+          List<Integer> harms = q.harms().stream().sorted().toList();
+          boolean common = lead == null && harms.size() > 1 && commonHarms(c, harms);
+          List<Object> args = new ArrayList<>();
+          String sql = candidates(q, Optional.ofNullable(lead), terms, common, args);
+          try (PreparedStatement ps = c.prepareStatement(sql);
               PreparedStatement row =
                   c.prepareStatement(
                       "SELECT " + AlertRows.COLUMNS + " FROM alerts WHERE seq = ?")) {

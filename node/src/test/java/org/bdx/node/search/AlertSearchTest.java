@@ -455,6 +455,72 @@ class AlertSearchTest {
   }
 
   @Test
+  void search_shortestListLeads_sameResultsAndPaging_whicheverLeads() {
+    // 1 200 alerts hold "tall" (more than SearchIndex.COUNT_BOUND), every fourth also "scar", and
+    // every tenth is robbery; dates repeat, so pages end inside one date. Whichever list leads (a
+    // word, the other word, the harm; in or out of a date range), the results are every alert that
+    // holds all the criteria, newest first, each once over the pages.
+    int n = 1_200;
+    List<String[]> all = new ArrayList<>();
+    db.atomically(
+        () -> {
+          for (int i = 0; i < n; i++) {
+            String date = String.format("2026-%02d-%02d", 1 + i % 12, 1 + i % 5);
+            boolean scar = i % 4 == 0;
+            boolean robbery = i % 10 == 0;
+            AlertFields.Builder f =
+                fields(date).setAggressorDescription(scar ? "tall with a scar" : "tall");
+            f.clearHarms()
+                .addHarms(
+                    robbery
+                        ? HarmCategory.HARM_CATEGORY_ROBBERY
+                        : HarmCategory.HARM_CATEGORY_THREATS);
+            String id = put(f.build());
+            all.add(
+                new String[] {
+                  date, String.format("%05d", i), id, scar ? "scar" : "", robbery ? "robbery" : ""
+                });
+          }
+          return null;
+        });
+    record Case(String text, boolean scar, boolean robbery, String since, String until) {}
+    for (Case c :
+        List.of(
+            new Case("tall scar", true, false, null, null),
+            new Case("tall", false, true, null, null),
+            new Case("scar tall", true, true, null, null),
+            new Case("tall scar", true, false, "2026-03-01", "2026-06-03"),
+            new Case("tall", false, true, "2026-11-01", null))) {
+      List<String[]> expected = new ArrayList<>();
+      for (String[] a : all) {
+        if ((!c.scar || !a[3].isEmpty())
+            && (!c.robbery || !a[4].isEmpty())
+            && (c.since == null || a[0].compareTo(c.since) >= 0)
+            && (c.until == null || a[0].compareTo(c.until) <= 0)) {
+          expected.add(a);
+        }
+      }
+      expected.sort(java.util.Comparator.comparing((String[] a) -> a[0] + " " + a[1]).reversed());
+      List<String> want = expected.stream().map(a -> a[2]).toList();
+      AlertQuery first =
+          new AlertQuery(
+              null,
+              null,
+              c.text,
+              null,
+              c.robbery ? Set.of(HarmCategory.HARM_CATEGORY_ROBBERY) : null,
+              c.since == null ? null : LocalDate.parse(c.since),
+              c.until == null ? null : LocalDate.parse(c.until),
+              17,
+              null);
+      assertThat(want).as("%s", c).isNotEmpty();
+      assertThat(allPages(first)).as("%s", c).containsExactlyElementsOf(want);
+    }
+    // A word no alert holds: nothing, whatever the other lists hold.
+    assertThat(text("tall scarves")).isEmpty();
+  }
+
+  @Test
   void search_paging_withCriteria_keepsFilter() {
     List<String> robberies = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {

@@ -23,10 +23,41 @@ public final class LegacyDatabase {
   private LegacyDatabase() {}
 
   /**
+   * Rewrites {@code db} in place as schema 19: the search index keyed by term (or harm) and
+   * sequence alone, without the incident date; the caller closes it afterwards.
+   */
+  public static void downgradeTo19(NodeDatabase db) {
+    db.inTransaction(
+        c -> {
+          try (Statement s = c.createStatement()) {
+            for (String sql :
+                List.of(
+                    "CREATE TABLE old_terms (term INTEGER NOT NULL, seq INTEGER NOT NULL,"
+                        + " PRIMARY KEY (term, seq)) WITHOUT ROWID",
+                    "INSERT INTO old_terms SELECT term, seq FROM alert_terms",
+                    "DROP TABLE alert_terms",
+                    "ALTER TABLE old_terms RENAME TO alert_terms",
+                    "CREATE TABLE old_harms (harm INTEGER NOT NULL, seq INTEGER NOT NULL"
+                        + " REFERENCES alerts (seq) ON DELETE CASCADE, PRIMARY KEY (harm, seq))"
+                        + " WITHOUT ROWID",
+                    "INSERT INTO old_harms SELECT harm, seq FROM alert_harms",
+                    "DROP TABLE alert_harms",
+                    "ALTER TABLE old_harms RENAME TO alert_harms",
+                    "CREATE INDEX alert_harms_by_seq ON alert_harms (seq)",
+                    "DELETE FROM schema_migrations WHERE version >= 20")) {
+              s.execute(sql);
+            }
+          }
+          return null;
+        });
+  }
+
+  /**
    * Rewrites {@code db} in place as schema 12 (no record of copies, no hop statements, no
    * rejections by reason, no bulletin subscribers or deliveries); the caller closes it afterwards.
    */
   public static void downgradeTo12(NodeDatabase db) {
+    downgradeTo19(db);
     db.inTransaction(
         c -> {
           try (Statement s = c.createStatement()) {

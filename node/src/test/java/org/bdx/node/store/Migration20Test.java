@@ -1,0 +1,99 @@
+package org.bdx.node.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.bdx.node.store.TestAlerts.ORIGIN;
+import static org.bdx.node.store.TestAlerts.alert;
+import static org.bdx.node.store.TestAlerts.fields;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.bdx.node.search.AlertIndex;
+import org.bdx.node.search.AlertQuery;
+import org.bdx.node.search.AlertSearch;
+import org.bdx.proto.v1.HarmCategory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Schema 20: the index rows of a schema 19 database gain their alert's incident date, every row
+ * kept and none added, so searches after the upgrade find what they found before, in the same
+ * order; changes after it keep the index in step with the alerts.
+ */
+class Migration20Test {
+  @TempDir Path dir;
+
+  private static final String INDEX_ROWS =
+      "SELECT (SELECT count(*) FROM alert_terms) * 1000 + (SELECT count(*) FROM alert_harms)";
+
+  private static List<String> search(NodeDatabase db, String text, Set<HarmCategory> harms) {
+    AlertSearch search = new AlertSearch(new SearchIndex(db));
+    return search
+        .search(new AlertQuery(null, null, text, null, harms, null, null, 0, null))
+        .items()
+        .stream()
+        .map(StoredAlert::alertId)
+        .toList();
+  }
+
+  @Test
+  void upgrade_datesEveryIndexRow_searchesUnchanged() {
+    List<String> ids = new ArrayList<>();
+    long rows;
+    List<String> tall;
+    List<String> scarRobbery;
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      AlertStore store = new AlertStore(db, new AlertIndex());
+      for (int i = 0; i < 30; i++) {
+        String id = TestAlerts.newId();
+        var f = fields(String.format("2026-%02d-%02d", 1 + i % 12, 1 + i % 7));
+        f.setAggressorDescription(i % 3 == 0 ? "tall with a scar" : "tall");
+        if (i % 2 == 0) {
+          f.addHarms(HarmCategory.HARM_CATEGORY_THREATS);
+        }
+        store.put(alert(ORIGIN, id, 1, f.build()));
+        ids.add(id);
+      }
+      rows = db.queryLong(INDEX_ROWS);
+      tall = search(db, "tall", null);
+      scarRobbery = search(db, "scar", Set.of(HarmCategory.HARM_CATEGORY_ROBBERY));
+      LegacyDatabase.downgradeTo19(db);
+      assertThat(db.schemaVersion()).isEqualTo(19);
+    }
+    try (NodeDatabase db = TestAlerts.open(dir)) {
+      assertThat(db.schemaVersion()).isEqualTo(Migrations.latestVersion());
+      assertThat(db.queryLong(INDEX_ROWS)).isEqualTo(rows);
+      // Every row carries its alert's date.
+      assertThat(
+              db.queryLong(
+                  "SELECT count(*) FROM alert_terms t JOIN alerts a ON a.seq = t.seq"
+                      + " WHERE t.incident_date <> a.incident_date"))
+          .isZero();
+      assertThat(
+              db.queryLong(
+                  "SELECT count(*) FROM alert_harms h JOIN alerts a ON a.seq = h.seq"
+                      + " WHERE h.incident_date = a.incident_date"))
+          .isEqualTo(rows % 1000);
+      assertThat(tall).hasSize(30);
+      assertThat(scarRobbery).isNotEmpty();
+      assertThat(search(db, "tall", null)).containsExactlyElementsOf(tall);
+      assertThat(search(db, "scar", Set.of(HarmCategory.HARM_CATEGORY_ROBBERY)))
+          .containsExactlyElementsOf(scarRobbery);
+      // A change after the upgrade moves the alert's rows to its new date; a delete removes them.
+      AlertStore store = new AlertStore(db, new AlertIndex());
+      store.put(
+          alert(
+              ORIGIN, ids.get(0), 2, fields("2027-01-01").setAggressorDescription("tall").build()));
+      assertThat(search(db, "tall", null).get(0)).isEqualTo(ids.get(0));
+      assertThat(
+              db.queryLong(
+                  "SELECT count(*) FROM alert_terms t JOIN alerts a ON a.seq = t.seq"
+                      + " WHERE t.incident_date <> a.incident_date"))
+          .isZero();
+      assertThat(
+              db.queryLong("SELECT count(*) FROM alert_terms WHERE incident_date = '2027-01-01'"))
+          .isPositive();
+    }
+  }
+}
