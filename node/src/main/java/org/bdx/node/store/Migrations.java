@@ -122,6 +122,9 @@ public final class Migrations {
 
   private Migrations() {}
 
+  /** The incident day of alert row {@code a}, as {@link SearchIndex#day} makes it, in SQL. */
+  private static final String INCIDENT_DAY = "CAST(replace(a.incident_date, '-', '') AS INTEGER)";
+
   private static final List<Migration> ALL =
       List.of(
           new Migration(
@@ -489,29 +492,35 @@ public final class Migrations {
               // Each term's and harm's alerts in result order (newest incident first), so a search
               // reads the rarest list of its query newest first and stops at a full page, instead
               // of listing, intersecting and sorting whole lists (docs/benchmarks.md, search at
-              // 1 000 000 alerts). The date is in clear in the alert row already (AR-7). Rows are
-              // copied in key order, so the new B-trees are written from end to end.
+              // 1 000 000 alerts). The date is in clear in the alert row already (AR-7); here it is
+              // the number YYYYMMDD (0 for none), 4 bytes where the text took 11, since it is in
+              // every one of about 95 rows per alert. Rows are copied in key order, so the new
+              // B-trees are written from end to end.
               """
               CREATE TABLE alert_terms_by_date (
-                term          INTEGER NOT NULL,
-                incident_date TEXT    NOT NULL,
-                seq           INTEGER NOT NULL,
-                PRIMARY KEY (term, incident_date, seq)
+                term         INTEGER NOT NULL,
+                incident_day INTEGER NOT NULL,
+                seq          INTEGER NOT NULL,
+                PRIMARY KEY (term, incident_day, seq)
               ) WITHOUT ROWID""",
-              "INSERT INTO alert_terms_by_date (term, incident_date, seq)"
-                  + " SELECT t.term, a.incident_date, t.seq FROM alert_terms t"
+              "INSERT INTO alert_terms_by_date (term, incident_day, seq)"
+                  + " SELECT t.term, "
+                  + INCIDENT_DAY
+                  + ", t.seq FROM alert_terms t"
                   + " JOIN alerts a ON a.seq = t.seq ORDER BY 1, 2, 3",
               "DROP TABLE alert_terms",
               "ALTER TABLE alert_terms_by_date RENAME TO alert_terms",
               """
               CREATE TABLE alert_harms_by_date (
-                harm          INTEGER NOT NULL,
-                incident_date TEXT    NOT NULL,
-                seq           INTEGER NOT NULL REFERENCES alerts (seq) ON DELETE CASCADE,
-                PRIMARY KEY (harm, incident_date, seq)
+                harm         INTEGER NOT NULL,
+                incident_day INTEGER NOT NULL,
+                seq          INTEGER NOT NULL REFERENCES alerts (seq) ON DELETE CASCADE,
+                PRIMARY KEY (harm, incident_day, seq)
               ) WITHOUT ROWID""",
-              "INSERT INTO alert_harms_by_date (harm, incident_date, seq)"
-                  + " SELECT h.harm, a.incident_date, h.seq FROM alert_harms h"
+              "INSERT INTO alert_harms_by_date (harm, incident_day, seq)"
+                  + " SELECT h.harm, "
+                  + INCIDENT_DAY
+                  + ", h.seq FROM alert_harms h"
                   + " JOIN alerts a ON a.seq = h.seq ORDER BY 1, 2, 3",
               "DROP TABLE alert_harms",
               "ALTER TABLE alert_harms_by_date RENAME TO alert_harms",

@@ -44,31 +44,52 @@ public final class SearchIndex {
   static final int TERMS_PER_INSERT = 64;
 
   /**
+   * An incident date as the index rows hold it: {@code YYYY-MM-DD} as the number YYYYMMDD, in the
+   * same order as the text and a third of its size in each of an alert's hundred rows; "" (no date)
+   * as 0, before every date, as "" sorts in the alert rows.
+   *
+   * @throws IllegalArgumentException if {@code date} is neither "" nor {@code YYYY-MM-DD}
+   */
+  static int day(String date) {
+    if (date.isEmpty()) {
+      return 0;
+    }
+    if (date.length() != 10 || date.charAt(4) != '-' || date.charAt(7) != '-') {
+      throw new IllegalArgumentException("an incident date is YYYY-MM-DD");
+    }
+    try {
+      return Integer.parseInt(date.substring(0, 4) + date.substring(5, 7) + date.substring(8));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("an incident date is YYYY-MM-DD");
+    }
+  }
+
+  /**
    * Writes the index rows of the alert at {@code seq}, whose incident date is {@code incidentDate}
    * as its row records it. Inside the caller's transaction.
    */
-  static void insert(Connection c, long seq, String incidentDate, byte[] terms, Set<Integer> harms)
+  static void insert(
+      NodeDatabase db,
+      Connection c,
+      long seq,
+      String incidentDate,
+      byte[] terms,
+      Set<Integer> harms)
       throws SQLException {
+    // Held back and written in key order when the transaction commits (PendingTerms).
+    PendingTerms pending = db.pendingTerms();
+    int day = day(incidentDate);
     ByteBuffer b = ByteBuffer.wrap(terms);
     while (b.remaining() >= Long.BYTES) {
-      // Statements of 64, 32, ... 1 rows: at most seven shapes, each prepared once.
-      int rows = Math.min(TERMS_PER_INSERT, Integer.highestOneBit(b.remaining() / Long.BYTES));
-      try (PreparedStatement ps = c.prepareStatement(insertTerms(rows))) {
-        for (int i = 0; i < rows; i++) {
-          ps.setLong(3 * i + 1, b.getLong());
-          ps.setString(3 * i + 2, incidentDate);
-          ps.setLong(3 * i + 3, seq);
-        }
-        ps.executeUpdate();
-      }
+      pending.add(b.getLong(), day, seq);
     }
     if (!harms.isEmpty()) {
       try (PreparedStatement ps =
           c.prepareStatement(
-              "INSERT INTO alert_harms (harm, incident_date, seq) VALUES (?, ?, ?)")) {
+              "INSERT INTO alert_harms (harm, incident_day, seq) VALUES (?, ?, ?)")) {
         for (int h : harms) {
           ps.setInt(1, h);
-          ps.setString(2, incidentDate);
+          ps.setInt(2, day);
           ps.setLong(3, seq);
           ps.executeUpdate();
         }
@@ -81,7 +102,7 @@ public final class SearchIndex {
   static {
     for (int rows = 1; rows <= TERMS_PER_INSERT; rows *= 2) {
       StringBuilder sql =
-          new StringBuilder("INSERT OR IGNORE INTO alert_terms (term, incident_date, seq) VALUES ");
+          new StringBuilder("INSERT OR IGNORE INTO alert_terms (term, incident_day, seq) VALUES ");
       for (int i = 0; i < rows; i++) {
         sql.append(i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)");
       }
@@ -89,7 +110,8 @@ public final class SearchIndex {
     }
   }
 
-  private static String insertTerms(int rows) {
+  /** The INSERT of {@code rows} term rows (a power of two up to {@link #TERMS_PER_INSERT}). */
+  static String insertTerms(int rows) {
     return INSERT_TERMS[rows];
   }
 
@@ -97,7 +119,8 @@ public final class SearchIndex {
    * Deletes the index rows of the alert at {@code seq}, by the terms and incident date its row
    * records. Inside the caller's transaction, before the row itself changes.
    */
-  static void delete(Connection c, long seq) throws SQLException {
+  static void delete(NodeDatabase db, Connection c, long seq) throws SQLException {
+    db.flushPendingTerms(c); // rows of this transaction are deleted like the others
     byte[] terms = null;
     String date = null;
     try (PreparedStatement ps =
@@ -113,11 +136,12 @@ public final class SearchIndex {
     if (terms != null && terms.length > 0) {
       try (PreparedStatement ps =
           c.prepareStatement(
-              "DELETE FROM alert_terms WHERE term = ? AND incident_date = ? AND seq = ?")) {
+              "DELETE FROM alert_terms WHERE term = ? AND incident_day = ? AND seq = ?")) {
+        int day = day(date);
         ByteBuffer b = ByteBuffer.wrap(terms);
         while (b.remaining() >= Long.BYTES) {
           ps.setLong(1, b.getLong());
-          ps.setString(2, date);
+          ps.setInt(2, day);
           ps.setLong(3, seq);
           ps.executeUpdate();
         }
@@ -159,17 +183,21 @@ public final class SearchIndex {
     }
   }
 
-  /** Conditions on {@code col} (an incident date) for the query's date range, with arguments. */
-  private static void dateRange(StringBuilder sql, List<Object> args, String col, IndexQuery q) {
+  /**
+   * Conditions for the query's date range on {@code col}: an index row's {@code incident_day}
+   * ({@link #day}) when {@code days}, else an alert row's {@code incident_date}; with arguments.
+   */
+  private static void dateRange(
+      StringBuilder sql, List<Object> args, String col, boolean days, IndexQuery q) {
     if (q.since() != null) {
       sql.append(" AND ").append(col).append(" >= ?");
-      args.add(q.since());
+      args.add(days ? (Object) day(q.since()) : q.since());
     } else if (q.until() != null) {
-      sql.append(" AND ").append(col).append(" > ''"); // no date: never in a range
+      sql.append(" AND ").append(col).append(days ? " > 0" : " > ''"); // no date: never in a range
     }
     if (q.until() != null) {
       sql.append(" AND ").append(col).append(" <= ?");
-      args.add(q.until());
+      args.add(days ? (Object) day(q.until()) : q.until());
     }
   }
 
@@ -185,7 +213,7 @@ public final class SearchIndex {
             .append(" = ?");
     List<Object> args = new ArrayList<>();
     args.add(lead.value);
-    dateRange(sql, args, "incident_date", q);
+    dateRange(sql, args, "incident_day", true, q);
     sql.append(" LIMIT ?)");
     args.add(bound);
     try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -236,16 +264,18 @@ public final class SearchIndex {
   /**
    * The statement that lists {@code q}'s candidates, {@code incident_date, seq}, in result order.
    * With a lead list (the shortest of the query's terms and harm) it reads that list newest first
-   * through its key, {@code (term or harm, incident_date, seq)}, and checks each entry for the
+   * through its key, {@code (term or harm, incident_day, seq)}, and checks each entry for the
    * query's other terms and harms by key; the first page is then found after reading about a page
    * of entries when the terms occur together, and never more than the shortest list. Without one
    * (no term, and no harm or several) it reads the alerts newest first.
    */
   static String candidates(
       IndexQuery q, Optional<Lead> lead, List<Long> terms, boolean commonHarms, List<Object> args) {
-    String l = lead.isPresent() ? "l" : "a";
-    StringBuilder sql = new StringBuilder("SELECT ");
-    sql.append(l).append(".incident_date, ").append(l).append(".seq FROM ");
+    // The order: the lead list's key, (term or harm, incident_day, seq); else the alerts' own
+    // index.
+    String date = lead.isPresent() ? "l.incident_day" : "a.incident_date";
+    String seq = lead.isPresent() ? "l.seq" : "a.seq";
+    StringBuilder sql = new StringBuilder("SELECT a.incident_date, a.seq FROM ");
     if (lead.isPresent()) {
       // CROSS JOIN keeps the lead list outside, so its key order is the result order.
       sql.append(lead.get().table)
@@ -262,38 +292,34 @@ public final class SearchIndex {
     args.add(AlertStatus.ALERT_STATUS_RETRACTED_VALUE);
     args.add(q.now());
     args.add(q.now());
-    dateRange(sql, args, l + ".incident_date", q);
+    dateRange(sql, args, date, lead.isPresent(), q);
     if (q.after() != null) {
-      sql.append(" AND (").append(l).append(".incident_date, ").append(l).append(".seq) < (?, ?)");
-      args.add(q.after().incidentDate());
+      sql.append(" AND (").append(date).append(", ").append(seq).append(") < (?, ?)");
+      args.add(
+          lead.isPresent() ? (Object) day(q.after().incidentDate()) : q.after().incidentDate());
       args.add(q.after().seq());
     }
     for (long term : terms) {
-      if (lead.isPresent() && lead.get().isTerm(term)) {
+      if (lead.get().isTerm(term)) { // terms present: a list leads
         continue;
       }
       sql.append(" AND EXISTS (SELECT 1 FROM alert_terms t WHERE t.term = ?")
-          .append(" AND t.incident_date = ")
-          .append(l)
-          .append(".incident_date")
-          .append(" AND t.seq = ")
-          .append(l)
-          .append(".seq)");
+          .append(" AND t.incident_day = l.incident_day AND t.seq = l.seq)");
       args.add(term);
     }
     boolean harmLeads = lead.isPresent() && lead.get().table.equals("alert_harms");
     if (!q.harms().isEmpty() && !harmLeads) {
       List<Integer> harms = q.harms().stream().sorted().toList();
-      if (lead.isPresent() || commonHarms) {
+      if (lead.isPresent()) {
         // Checked per entry read, by key.
         sql.append(" AND EXISTS (SELECT 1 FROM alert_harms h WHERE h.harm IN (")
             .append(placeholders(harms.size()))
-            .append(") AND h.incident_date = ")
-            .append(l)
-            .append(".incident_date")
-            .append(" AND h.seq = ")
-            .append(l)
-            .append(".seq)");
+            .append(") AND h.incident_day = l.incident_day AND h.seq = l.seq)");
+      } else if (commonHarms) {
+        // Checked per alert read, by its sequence.
+        sql.append(" AND EXISTS (SELECT 1 FROM alert_harms h WHERE h.seq = a.seq AND h.harm IN (")
+            .append(placeholders(harms.size()))
+            .append("))");
       } else {
         // Rare harms, no term: the few alerts that have them, listed and sorted.
         sql.append(" AND a.seq IN (SELECT seq FROM alert_harms WHERE harm IN (")
@@ -302,11 +328,7 @@ public final class SearchIndex {
       }
       args.addAll(harms);
     }
-    sql.append(" ORDER BY ")
-        .append(l)
-        .append(".incident_date DESC, ")
-        .append(l)
-        .append(".seq DESC");
+    sql.append(" ORDER BY ").append(date).append(" DESC, ").append(seq).append(" DESC");
     return sql.toString();
   }
 
@@ -327,6 +349,7 @@ public final class SearchIndex {
     int size = q.limit();
     return db.inTransaction(
         c -> {
+          db.flushPendingTerms(c); // what this transaction wrote is found too
           // The shortest list in the range leads; an empty one means nothing can match.
           Lead lead = null;
           int least = Integer.MAX_VALUE;
@@ -411,6 +434,7 @@ public final class SearchIndex {
             + ")) ORDER BY a.incident_date DESC, a.seq DESC LIMIT ?";
     return db.inTransaction(
         c -> {
+          db.flushPendingTerms(c);
           try (PreparedStatement ps = c.prepareStatement(sql)) {
             NodeDatabase.bind(ps, args.toArray());
             List<StoredAlert> out = new ArrayList<>();

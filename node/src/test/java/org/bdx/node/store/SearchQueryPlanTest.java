@@ -68,12 +68,12 @@ class SearchQueryPlanTest {
           .anyMatch(
               d ->
                   d.startsWith(
-                      "SEARCH l USING PRIMARY KEY (term=? AND incident_date>? AND incident_date<?)"))
+                      "SEARCH l USING PRIMARY KEY (term=? AND incident_day>? AND incident_day<?)"))
           .anyMatch(d -> d.startsWith("SEARCH a USING INTEGER PRIMARY KEY (rowid=?)"))
           .anyMatch(
               d ->
                   d.startsWith(
-                      "SEARCH t EXISTS USING PRIMARY KEY (term=? AND incident_date=? AND seq=?)"))
+                      "SEARCH t EXISTS USING PRIMARY KEY (term=? AND incident_day=? AND seq=?)"))
           .anyMatch(d -> d.startsWith("SEARCH h EXISTS") && d.contains("seq=? AND harm=?"))
           .noneMatch(d -> d.contains("TEMP B-TREE"))
           .noneMatch(d -> d.startsWith("SCAN"));
@@ -90,11 +90,11 @@ class SearchQueryPlanTest {
           .anyMatch(
               d ->
                   d.startsWith(
-                      "SEARCH l USING PRIMARY KEY (harm=? AND incident_date>? AND incident_date<?)"))
+                      "SEARCH l USING PRIMARY KEY (harm=? AND incident_day>? AND incident_day<?)"))
           .anyMatch(
               d ->
                   d.startsWith(
-                      "SEARCH t EXISTS USING PRIMARY KEY (term=? AND incident_date=? AND seq=?)"))
+                      "SEARCH t EXISTS USING PRIMARY KEY (term=? AND incident_day=? AND seq=?)"))
           .noneMatch(d -> d.contains("TEMP B-TREE"))
           .noneMatch(d -> d.startsWith("SCAN"));
     }
