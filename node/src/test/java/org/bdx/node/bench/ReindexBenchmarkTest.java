@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.bdx.node.search.AlertIndex;
 import org.bdx.node.store.AlertStore;
+import org.bdx.node.store.LegacyDatabase;
 import org.bdx.node.store.NodeDatabase;
 import org.bdx.node.store.StoredAlert;
 import org.bdx.node.store.TestAlerts;
@@ -39,22 +40,7 @@ class ReindexBenchmarkTest {
     StringBuilder out = new StringBuilder();
     NodeDatabase db = TestAlerts.open(dir);
     try {
-      AlertStore store = new AlertStore(db, new AlertIndex());
-      for (int from = 0; from < alerts; from += 1_000) {
-        List<AlertStore.Row> rows = new ArrayList<>();
-        for (int i = from; i < Math.min(alerts, from + 1_000); i++) {
-          StoredAlert a = corpus.alert(i);
-          rows.add(store.row(a, AlertStore.Hops.NONE));
-        }
-        db.atomically(
-            () -> {
-              for (AlertStore.Row r : rows) {
-                store.put(r);
-              }
-              return null;
-            });
-      }
-      db.checkpoint();
+      AlertStore store = fill(db, corpus);
       db.inTransaction(
           c -> {
             try (Statement s = c.createStatement()) {
@@ -88,6 +74,85 @@ class ReindexBenchmarkTest {
       }
     }
     Files.writeString(outDir.resolve("reindex.md"), out);
+  }
+
+  /** Fills {@code db} with the corpus's alerts, 1 000 per transaction, and checkpoints it. */
+  private AlertStore fill(NodeDatabase db, AlertCorpus corpus) {
+    AlertStore store = new AlertStore(db, new AlertIndex());
+    for (int from = 0; from < alerts; from += 1_000) {
+      List<AlertStore.Row> rows = new ArrayList<>();
+      for (int i = from; i < Math.min(alerts, from + 1_000); i++) {
+        StoredAlert a = corpus.alert(i);
+        rows.add(store.row(a, AlertStore.Hops.NONE));
+      }
+      db.atomically(
+          () -> {
+            for (AlertStore.Row r : rows) {
+              store.put(r);
+            }
+            return null;
+          });
+    }
+    db.checkpoint();
+    return store;
+  }
+
+  /**
+   * How long the first start after the upgrade to schema 20 takes: the store is filled, its index
+   * put back to schema 19's layout ({@link LegacyDatabase#downgradeTo19}), and the next open,
+   * which rewrites every index row with its incident day, timed. Written to {@code
+   * node/target/benchmarks/migration-20.md}.
+   */
+  @Test
+  void migration20AtScale() throws Exception {
+    Path outDir = Paths.get("target", "benchmarks");
+    Files.createDirectories(outDir);
+    Path dir = Files.createTempDirectory(Paths.get("target"), "migration-bench-");
+    AlertCorpus corpus = new AlertCorpus(seed, 30_000, 30_000);
+    String out;
+    try {
+      long rows;
+      try (NodeDatabase db = TestAlerts.open(dir)) {
+        fill(db, corpus);
+        LegacyDatabase.downgradeTo19(db);
+        db.checkpoint();
+        rows =
+            db.inTransaction(
+                c -> {
+                  try (Statement st = c.createStatement();
+                      java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM alert_terms")) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                  }
+                });
+      }
+      double load0 = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+      long t0 = System.nanoTime();
+      try (NodeDatabase db = TestAlerts.open(dir)) {
+        long nanos = System.nanoTime() - t0;
+        out =
+            String.format(
+                Locale.ROOT,
+                "%s: opened %d alerts (%d index rows) at schema 19 and migrated to %d in %.1f s"
+                    + " (%.0f alerts/s); database %.1f MiB after; load average before %.2f,"
+                    + " after %.2f; nproc %d%n",
+                Instant.now(),
+                alerts,
+                rows,
+                db.schemaVersion(),
+                nanos / 1e9,
+                alerts / (nanos / 1e9),
+                size(dir) / 1048576.0,
+                load0,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
+      }
+      System.out.print(out);
+    } finally {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    Files.writeString(outDir.resolve("migration-20.md"), out);
   }
 
   private static long size(Path dir) throws Exception {
