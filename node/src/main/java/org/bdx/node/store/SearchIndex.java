@@ -154,12 +154,16 @@ public final class SearchIndex {
   }
 
   /**
-   * How far each list of a query (a term's alerts, a harm's) is counted to choose the one to read:
-   * the shortest, in the date range. Counting stops here, so a query of many common terms costs at
-   * most this many index entries per term before its first row; lists longer than this are alike
-   * enough for the choice.
+   * How far each list of a query (a term's alerts, a harm's) is first counted to choose the one to
+   * read: the shortest, in the date range ({@link #lead}).
    */
   static final int COUNT_BOUND = 1_000;
+
+  /**
+   * How far lists that all reach {@link #COUNT_BOUND} are counted, four times further each round:
+   * past this, lists are alike enough for the choice, and counting would cost more than it saves.
+   */
+  static final int LAST_BOUND = 16_000;
 
   /**
    * Held by at least this many alerts, a set of harms (named together, with no term to lead) is
@@ -170,6 +174,9 @@ public final class SearchIndex {
 
   /** A list of the index a search can read in result order: one term's alerts, or one harm's. */
   record Lead(String table, String column, Object value) {
+    /** What {@link #lead} answers when one of the lists is empty: nothing can match. */
+    static final Lead NOTHING = new Lead("", "", 0);
+
     static Lead term(long term) {
       return new Lead("alert_terms", "term", term);
     }
@@ -236,6 +243,42 @@ public final class SearchIndex {
       lists.add(Lead.harm(q.harms().iterator().next()));
     }
     return lists;
+  }
+
+  /**
+   * The list of {@code lists} to read, the shortest in the query's date range; null when there is
+   * none; {@link Lead#NOTHING} when one is empty there. Each list is counted up to {@link
+   * #COUNT_BOUND}; while every list left reaches the bound, those are counted again four times
+   * further, up to {@link #LAST_BOUND}, so the choice costs about the number of lists times the
+   * shortest list, as the reading it saves does. A lone list is read without counting.
+   */
+  static Lead lead(Connection c, List<Lead> lists, IndexQuery q) throws SQLException {
+    if (lists.size() < 2) {
+      return lists.isEmpty() ? null : lists.get(0);
+    }
+    List<Lead> left = lists;
+    for (int bound = COUNT_BOUND; ; bound *= 4) {
+      Lead best = null;
+      int least = Integer.MAX_VALUE;
+      List<Lead> tied = new ArrayList<>();
+      for (Lead l : left) {
+        int n = count(c, l, q, bound);
+        if (n == 0) {
+          return Lead.NOTHING;
+        }
+        if (n < least) {
+          least = n;
+          best = l;
+        }
+        if (n == bound) {
+          tied.add(l);
+        }
+      }
+      if (least < bound || bound >= LAST_BOUND) {
+        return best;
+      }
+      left = tied;
+    }
   }
 
   /**
@@ -350,18 +393,9 @@ public final class SearchIndex {
     return db.inTransaction(
         c -> {
           db.flushPendingTerms(c); // what this transaction wrote is found too
-          // The shortest list in the range leads; an empty one means nothing can match.
-          Lead lead = null;
-          int least = Integer.MAX_VALUE;
-          for (Lead l : lists(terms, q)) {
-            int n = count(c, l, q, COUNT_BOUND);
-            if (n == 0) {
-              return new IndexQuery.Found(List.of(), null);
-            }
-            if (n < least) {
-              least = n;
-              lead = l;
-            }
+          Lead lead = lead(c, lists(terms, q), q);
+          if (lead == Lead.NOTHING) {
+            return new IndexQuery.Found(List.of(), null);
           }
           List<Integer> harms = q.harms().stream().sorted().toList();
           boolean common = lead == null && harms.size() > 1 && commonHarms(c, harms);

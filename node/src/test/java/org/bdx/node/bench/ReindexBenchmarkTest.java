@@ -99,8 +99,8 @@ class ReindexBenchmarkTest {
 
   /**
    * How long the first start after the upgrade to schema 20 takes: the store is filled, its index
-   * put back to schema 19's layout ({@link LegacyDatabase#downgradeTo19}), and the next open,
-   * which rewrites every index row with its incident day, timed. Written to {@code
+   * put back to schema 19's layout ({@link LegacyDatabase#downgradeTo19}), and the next open, which
+   * rewrites every index row with its incident day, timed. Written to {@code
    * node/target/benchmarks/migration-20.md}.
    */
   @Test

@@ -115,4 +115,50 @@ class SearchQueryPlanTest {
           .anyMatch(d -> d.contains("TEMP B-TREE"));
     }
   }
+
+  @Test
+  void lead_isTheShortestListInTheRange_countedFurtherWhileAllAreLong() {
+    try (NodeDatabase db = NodeDatabase.open(dir.resolve("node.db"), TestCiphers.CIPHER)) {
+      // Term A: 5 000 rows; B: 2 000; C: 40 000 (past LAST_BOUND); D: 39 000. In 2026 A has 300.
+      db.inTransaction(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO alert_terms (term, incident_day, seq) VALUES (?, ?, ?)")) {
+              long[][] lists = {{TERM_A, 5_000}, {TERM_B, 2_000}, {TERM_C, 40_000}, {44L, 39_000}};
+              for (long[] list : lists) {
+                for (int i = 0; i < list[1]; i++) {
+                  ps.setLong(1, list[0]);
+                  ps.setInt(2, list[0] == TERM_A && i < 300 ? 20260101 : 20250101);
+                  ps.setLong(3, i);
+                  ps.addBatch();
+                }
+              }
+              ps.executeBatch();
+            }
+            SearchIndex.Lead a = SearchIndex.Lead.term(TERM_A);
+            SearchIndex.Lead b = SearchIndex.Lead.term(TERM_B);
+            SearchIndex.Lead cc = SearchIndex.Lead.term(TERM_C);
+            SearchIndex.Lead d = SearchIndex.Lead.term(44L);
+            IndexQuery any = query(Set.of(), null, null, null);
+            // Both past the first bound: counted further, the shorter leads whatever the order.
+            assertThat(SearchIndex.lead(c, List.of(a, b), any)).isEqualTo(b);
+            assertThat(SearchIndex.lead(c, List.of(b, a), any)).isEqualTo(b);
+            assertThat(SearchIndex.lead(c, List.of(cc, a), any)).isEqualTo(a);
+            // Both past the last bound: alike enough, the first leads.
+            assertThat(SearchIndex.lead(c, List.of(cc, d), any)).isEqualTo(cc);
+            // In a range, the list is counted in the range.
+            IndexQuery in2026 = query(Set.of(), "2026-01-01", null, null);
+            assertThat(SearchIndex.lead(c, List.of(b, a), in2026))
+                .isEqualTo(SearchIndex.Lead.NOTHING);
+            IndexQuery upTo2026 = query(Set.of(), null, "2026-12-31", null);
+            assertThat(SearchIndex.lead(c, List.of(b, a), upTo2026)).isEqualTo(b);
+            // A list empty in the range: nothing can match. No list: none leads.
+            assertThat(SearchIndex.lead(c, List.of(a, SearchIndex.Lead.term(99L)), any))
+                .isEqualTo(SearchIndex.Lead.NOTHING);
+            assertThat(SearchIndex.lead(c, List.of(), any)).isNull();
+            return null;
+          });
+    }
+  }
 }
