@@ -20,8 +20,15 @@ import java.util.Comparator;
 final class PendingTerms {
   private record Row(long term, int day, long seq) {}
 
+  /** The index's key order. Written out: the composed comparator was 5 % of a catch-up's time. */
   private static final Comparator<Row> KEY_ORDER =
-      Comparator.comparingLong(Row::term).thenComparingInt(Row::day).thenComparingLong(Row::seq);
+      (a, b) -> {
+        int c = Long.compare(a.term, b.term);
+        if (c == 0) {
+          c = Integer.compare(a.day, b.day);
+        }
+        return c != 0 ? c : Long.compare(a.seq, b.seq);
+      };
 
   private Row[] rows = new Row[256];
   private int size;
