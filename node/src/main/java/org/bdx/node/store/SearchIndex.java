@@ -248,9 +248,10 @@ public final class SearchIndex {
   /**
    * The list of {@code lists} to read, the shortest in the query's date range; null when there is
    * none; {@link Lead#NOTHING} when one is empty there. Each list is counted up to {@link
-   * #COUNT_BOUND}; while every list left reaches the bound, those are counted again four times
-   * further, up to {@link #LAST_BOUND}, so the choice costs about the number of lists times the
-   * shortest list, as the reading it saves does. A lone list is read without counting.
+   * #COUNT_BOUND}; in a date range, while every list left reaches the bound, those are counted
+   * again four times further, up to {@link #LAST_BOUND}, so the choice costs about the number of
+   * lists times the shortest list, as the reading it saves does. A lone list is read without
+   * counting.
    */
   static Lead lead(Connection c, List<Lead> lists, IndexQuery q) throws SQLException {
     if (lists.size() < 2) {
@@ -274,7 +275,12 @@ public final class SearchIndex {
           tied.add(l);
         }
       }
-      if (least < bound || bound >= LAST_BOUND) {
+      // Counting further pays only in a date range: there a query of rare combinations reads
+      // its whole lead list in the range, so the shortest saves most; without one, lists this
+      // long fill a page early whichever leads, and two counts to 16 000 cost more than that
+      // (docs/benchmarks.md, search at 1 000 000 alerts).
+      boolean range = q.since() != null || q.until() != null;
+      if (least < bound || bound >= LAST_BOUND || !range) {
         return best;
       }
       left = tied;

@@ -119,13 +119,16 @@ class SearchQueryPlanTest {
   @Test
   void lead_isTheShortestListInTheRange_countedFurtherWhileAllAreLong() {
     try (NodeDatabase db = NodeDatabase.open(dir.resolve("node.db"), TestCiphers.CIPHER)) {
-      // Term A: 5 000 rows; B: 2 000; C: 40 000 (past LAST_BOUND); D: 39 000. In 2026 A has 300.
+      // Term A: 5 000 rows; B: 2 000; C: 40 000 (past LAST_BOUND); D: 39 000; E: 500. In 2026 A
+      // has 300, the others none.
       db.inTransaction(
           c -> {
             try (PreparedStatement ps =
                 c.prepareStatement(
                     "INSERT INTO alert_terms (term, incident_day, seq) VALUES (?, ?, ?)")) {
-              long[][] lists = {{TERM_A, 5_000}, {TERM_B, 2_000}, {TERM_C, 40_000}, {44L, 39_000}};
+              long[][] lists = {
+                {TERM_A, 5_000}, {TERM_B, 2_000}, {TERM_C, 40_000}, {44L, 39_000}, {66L, 500}
+              };
               for (long[] list : lists) {
                 for (int i = 0; i < list[1]; i++) {
                   ps.setLong(1, list[0]);
@@ -141,12 +144,19 @@ class SearchQueryPlanTest {
             SearchIndex.Lead cc = SearchIndex.Lead.term(TERM_C);
             SearchIndex.Lead d = SearchIndex.Lead.term(44L);
             IndexQuery any = query(Set.of(), null, null, null);
-            // Both past the first bound: counted further, the shorter leads whatever the order.
-            assertThat(SearchIndex.lead(c, List.of(a, b), any)).isEqualTo(b);
-            assertThat(SearchIndex.lead(c, List.of(b, a), any)).isEqualTo(b);
-            assertThat(SearchIndex.lead(c, List.of(cc, a), any)).isEqualTo(a);
+            IndexQuery all = query(Set.of(), "2000-01-01", null, null);
+            // In a range, both past the first bound: counted further, the shorter leads whatever
+            // the order.
+            assertThat(SearchIndex.lead(c, List.of(a, b), all)).isEqualTo(b);
+            assertThat(SearchIndex.lead(c, List.of(b, a), all)).isEqualTo(b);
+            assertThat(SearchIndex.lead(c, List.of(cc, a), all)).isEqualTo(a);
             // Both past the last bound: alike enough, the first leads.
-            assertThat(SearchIndex.lead(c, List.of(cc, d), any)).isEqualTo(cc);
+            assertThat(SearchIndex.lead(c, List.of(cc, d), all)).isEqualTo(cc);
+            // Without a range, lists past the first bound are not counted further: the first leads.
+            assertThat(SearchIndex.lead(c, List.of(a, b), any)).isEqualTo(a);
+            // Below the first bound, the shorter leads with or without a range.
+            assertThat(SearchIndex.lead(c, List.of(a, SearchIndex.Lead.term(66L)), any))
+                .isEqualTo(SearchIndex.Lead.term(66L));
             // In a range, the list is counted in the range.
             IndexQuery in2026 = query(Set.of(), "2026-01-01", null, null);
             assertThat(SearchIndex.lead(c, List.of(b, a), in2026))
