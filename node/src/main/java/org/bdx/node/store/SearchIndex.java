@@ -13,12 +13,14 @@ import java.util.Set;
 import org.bdx.proto.v1.AlertStatus;
 
 /**
- * The search index tables, keyed by the alert's row sequence, and the search query over them (spec
- * AR-7): {@code alert_terms}, one row per keyed-hash term of an alert's tokens, and {@code
- * alert_harms}, the harm category numbers in clear. Each alert row also keeps its own terms ({@code
- * alerts.terms}, 8 bytes each), so its index rows are deleted by key, without an index by sequence.
- * What goes into an entry is decided by the {@link Indexer}; this class only writes and reads it.
- * Entries are written and deleted in the transaction that changes the alert.
+ * The search index tables and the search query over them (spec AR-7, AR-7.1): {@code alert_terms},
+ * one row per keyed-hash term of an alert's tokens, and {@code alert_harms}, the harm category
+ * numbers in clear, both keyed by (term or harm, incident day, row sequence) so that each list is
+ * stored in result order. Each alert row also keeps its own terms ({@code alerts.terms}, 8 bytes
+ * each), so its index rows are deleted by key, without an index by sequence. What goes into an
+ * entry is decided by the {@link Indexer}; this class only writes and reads it. Entries are written
+ * and deleted in the transaction that changes the alert (term rows at its commit, {@link
+ * PendingTerms}).
  */
 public final class SearchIndex {
   private final NodeDatabase db;
@@ -38,7 +40,7 @@ public final class SearchIndex {
 
   /**
    * Most term rows written by one INSERT: an alert has a hundred or more terms, and one statement
-   * per row cost more than the rows themselves (docs/benchmarks.md, encrypted store). Two
+   * per row cost more than the rows themselves (docs/benchmarks.md, encrypted store). Three
    * parameters a row, far below SQLite's limit of 999.
    */
   static final int TERMS_PER_INSERT = 64;
