@@ -36,11 +36,10 @@ class ReindexBenchmarkTest {
     Path outDir = Paths.get("target", "benchmarks");
     Files.createDirectories(outDir);
     Path dir = Files.createTempDirectory(Paths.get("target"), "reindex-bench-");
-    AlertCorpus corpus = new AlertCorpus(seed, 30_000, 30_000);
     StringBuilder out = new StringBuilder();
     NodeDatabase db = TestAlerts.open(dir);
     try {
-      AlertStore store = fill(db, corpus);
+      AlertStore store = fill(db);
       db.inTransaction(
           c -> {
             try (Statement s = c.createStatement()) {
@@ -69,15 +68,14 @@ class ReindexBenchmarkTest {
       System.out.print(out);
     } finally {
       db.close();
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      delete(dir);
     }
     Files.writeString(outDir.resolve("reindex.md"), out);
   }
 
   /** Fills {@code db} with the corpus's alerts, 1 000 per transaction, and checkpoints it. */
-  private AlertStore fill(NodeDatabase db, AlertCorpus corpus) {
+  private AlertStore fill(NodeDatabase db) {
+    AlertCorpus corpus = new AlertCorpus(seed, 30_000, 30_000);
     AlertStore store = new AlertStore(db, new AlertIndex());
     for (int from = 0; from < alerts; from += 1_000) {
       List<AlertStore.Row> rows = new ArrayList<>();
@@ -108,12 +106,11 @@ class ReindexBenchmarkTest {
     Path outDir = Paths.get("target", "benchmarks");
     Files.createDirectories(outDir);
     Path dir = Files.createTempDirectory(Paths.get("target"), "migration-bench-");
-    AlertCorpus corpus = new AlertCorpus(seed, 30_000, 30_000);
     String out;
     try {
       long rows;
       try (NodeDatabase db = TestAlerts.open(dir)) {
-        fill(db, corpus);
+        fill(db);
         LegacyDatabase.downgradeTo19(db);
         db.checkpoint();
         rows =
@@ -148,11 +145,16 @@ class ReindexBenchmarkTest {
       }
       System.out.print(out);
     } finally {
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      delete(dir);
     }
     Files.writeString(outDir.resolve("migration-20.md"), out);
+  }
+
+  /** Deletes {@code dir} and all below it. */
+  private static void delete(Path dir) throws Exception {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 
   private static long size(Path dir) throws Exception {
