@@ -165,13 +165,13 @@ public final class AlertStore {
             seq = insert(c, row);
           } else if (row.alert.version() > held.get().version()) {
             seq = held.get().seq();
-            SearchIndex.delete(db, c, seq); // reads the terms the row holds before it changes
+            SearchIndex.delete(c, seq); // reads the terms the row holds before it changes
             update(c, seq, row);
             db.removedContent(); // the older version's content
           } else {
             return false;
           }
-          SearchIndex.insert(db, c, seq, row.incidentDate, row.terms, row.harms);
+          SearchIndex.insert(c, seq, row.incidentDate, row.terms, row.harms);
           return true;
         });
   }
@@ -189,9 +189,9 @@ public final class AlertStore {
     Objects.requireNonNull(held, "held");
     db.inTransaction(
         c -> {
-          SearchIndex.delete(db, c, held.seq());
+          SearchIndex.delete(c, held.seq());
           update(c, held.seq(), row);
-          SearchIndex.insert(db, c, held.seq(), row.incidentDate, row.terms, row.harms);
+          SearchIndex.insert(c, held.seq(), row.incidentDate, row.terms, row.harms);
           if (removesContent) {
             db.removedContent();
           }
@@ -226,11 +226,9 @@ public final class AlertStore {
               if (db.queryLong("SELECT rules FROM search_index_rules WHERE one = 1") == rules) {
                 return -1L;
               }
-              db.flushPendingTerms(c);
               try (java.sql.Statement st = c.createStatement()) {
                 st.executeUpdate("UPDATE search_index_rules SET rules = 0 WHERE one = 1");
-                st.executeUpdate("DELETE FROM alert_terms");
-                st.executeUpdate("DELETE FROM alert_harms");
+                SearchIndex.clear(c);
                 st.executeUpdate("UPDATE alerts SET terms = x'' WHERE length(terms) > 0");
               }
               return db.queryLong("SELECT count(*) FROM alerts");
@@ -278,7 +276,7 @@ public final class AlertStore {
               for (int i = 0; i < batch.size(); i++) {
                 IndexEntry e = entries.get(i);
                 byte[] terms = SearchIndex.terms(db.cipher(), e);
-                SearchIndex.insert(db, c, seqs.get(i), e.incidentDate(), terms, e.harms());
+                SearchIndex.insert(c, seqs.get(i), e.incidentDate(), terms, e.harms());
                 ps.setBytes(1, terms);
                 ps.setString(2, e.incidentDate());
                 ps.setLong(3, seqs.get(i));
@@ -534,7 +532,7 @@ public final class AlertStore {
               seq = rs.getLong(1);
             }
           }
-          SearchIndex.delete(db, c, seq);
+          SearchIndex.delete(c, seq);
           try (PreparedStatement ps =
               c.prepareStatement(
                   "UPDATE alerts SET fields = ?, disclosed_paths = '', envelope = ?, "
@@ -569,7 +567,7 @@ public final class AlertStore {
           }
           try (PreparedStatement ps = c.prepareStatement("DELETE FROM alerts WHERE seq = ?")) {
             for (long seq : seqs) {
-              SearchIndex.delete(db, c, seq);
+              SearchIndex.delete(c, seq);
               ps.setLong(1, seq);
               ps.executeUpdate();
             }

@@ -1,5 +1,9 @@
 package org.bdx.node.store;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -524,7 +528,41 @@ public final class Migrations {
                   + " JOIN alerts a ON a.seq = h.seq ORDER BY 1, 2, 3",
               "DROP TABLE alert_harms",
               "ALTER TABLE alert_harms_by_date RENAME TO alert_harms",
-              "CREATE INDEX alert_harms_by_seq ON alert_harms (seq)"));
+              "CREATE INDEX alert_harms_by_seq ON alert_harms (seq)"),
+          new Migration(
+              21,
+              "the search index's terms as one full-text document per alert",
+              // One B-tree row per term and alert (about 95 an alert) made intake several times
+              // slower than the plaintext store: each batch of a thousand alerts rewrote most of
+              // the
+              // index's leaf pages (docs/benchmarks.md, encrypted store). FTS5 keeps a term's
+              // alerts as one compressed list, written per transaction as a new segment and merged
+              // in the background of later writes. The words are the same keyed hashes, in hex;
+              // no positions (detail=none), no per-document sizes (columnsize=0). The rowid is
+              // the incident day and row sequence (SearchIndex.key), so each list is in result
+              // order. secure-delete removes a deleted document's entries from the lists at once.
+              Migrations::termsAsDocuments,
+              """
+              CREATE VIRTUAL TABLE alert_index USING fts5(
+                entry, content='', detail=none, columnsize=0, tokenize='ascii')""",
+              "INSERT INTO alert_index (alert_index, rank) VALUES ('secure-delete', 1)",
+              "DROP TABLE alert_terms"));
+
+  /** Migration 21: each indexed alert's packed terms ({@code alerts.terms}) as its document. */
+  private static void termsAsDocuments(Connection c, RowCipher cipher) throws SQLException {
+    try (PreparedStatement read =
+            c.prepareStatement(
+                "SELECT seq, incident_date, terms FROM alerts WHERE length(terms) > 0 ORDER BY seq");
+        PreparedStatement write =
+            c.prepareStatement("INSERT INTO alert_index (rowid, entry) VALUES (?, ?)");
+        ResultSet rs = read.executeQuery()) {
+      while (rs.next()) {
+        write.setLong(1, SearchIndex.key(SearchIndex.day(rs.getString(2)), rs.getLong(1)));
+        write.setString(2, SearchIndex.document(rs.getBytes(3)));
+        write.executeUpdate();
+      }
+    }
+  }
 
   /** All migrations, ascending by version, contiguous from 1. */
   public static List<Migration> all() {

@@ -80,7 +80,6 @@ public final class NodeDatabase implements AutoCloseable {
   // Content was overwritten or deleted in the open transaction (or a truncation after an earlier
   // one failed): the write-ahead log must be cut once the transaction has committed.
   private boolean removedContent;
-  private final PendingTerms pendingTerms = new PendingTerms();
   private boolean truncatePending;
 
   private NodeDatabase(
@@ -328,7 +327,6 @@ public final class NodeDatabase implements AutoCloseable {
         removedContent = false;
         connection.setAutoCommit(false);
         T result = work.run(statements.connection());
-        pendingTerms.flush(statements.connection());
         connection.commit();
         truncatePending |= removedContent;
         return result;
@@ -341,7 +339,6 @@ public final class NodeDatabase implements AutoCloseable {
       } finally {
         depth = 0;
         removedContent = false;
-        pendingTerms.clear();
         try {
           connection.setAutoCommit(true);
         } catch (SQLException e) {
@@ -357,25 +354,6 @@ public final class NodeDatabase implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-  }
-
-  /**
-   * The search index rows the open transaction has written, held back until it commits and then
-   * written in key order ({@link PendingTerms}). Must be called inside a transaction.
-   */
-  PendingTerms pendingTerms() {
-    if (depth == 0) {
-      throw new StoreException("index rows written outside a transaction");
-    }
-    return pendingTerms;
-  }
-
-  /**
-   * Writes the index rows held back so far: before anything in the same transaction reads or
-   * deletes index rows.
-   */
-  void flushPendingTerms(Connection c) throws SQLException {
-    pendingTerms.flush(c);
   }
 
   /**

@@ -6,21 +6,24 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import org.bdx.proto.v1.AlertStatus;
 
 /**
- * The search index tables and the search query over them (spec AR-7, AR-7.1): {@code alert_terms},
- * one row per keyed-hash term of an alert's tokens, and {@code alert_harms}, the harm category
- * numbers in clear, both keyed by (term or harm, incident day, row sequence) so that each list is
- * stored in result order. Each alert row also keeps its own terms ({@code alerts.terms}, 8 bytes
- * each), so its index rows are deleted by key, without an index by sequence. What goes into an
- * entry is decided by the {@link Indexer}; this class only writes and reads it. Entries are written
- * and deleted in the transaction that changes the alert (term rows at its commit, {@link
- * PendingTerms}).
+ * The search index tables and the search query over them (spec AR-7, AR-7.1): {@code alert_index},
+ * a full-text index (SQLite FTS5, contentless, no positions) holding each alert's keyed-hash terms
+ * as one document of hexadecimal words, and {@code alert_harms}, the harm category numbers in
+ * clear, keyed by (harm, incident day, row sequence). A document's rowid is the alert's incident
+ * day and sequence in one number ({@link #key}), so each term's list of alerts is kept in result
+ * order and a search reads it newest first, the terms intersected by FTS5 itself. Each alert row
+ * also keeps its own terms ({@code alerts.terms}, 8 bytes each): removing a document from a
+ * contentless index takes the words it was written with, and with the index's secure-delete option
+ * they are then removed from it at once (spec VER-6), not left behind as a tombstone. What goes
+ * into an entry is decided by the {@link Indexer}; this class only writes and reads it, in the
+ * transaction that changes the alert.
  */
 public final class SearchIndex {
   private final NodeDatabase db;
@@ -38,12 +41,48 @@ public final class SearchIndex {
     return b.array();
   }
 
+  /** Row sequences above this do not fit the low half of a {@link #key}. */
+  static final long MAX_SEQ = 0xFFFF_FFFFL;
+
   /**
-   * Most term rows written by one INSERT: an alert has a hundred or more terms, and one statement
-   * per row cost more than the rows themselves (docs/benchmarks.md, encrypted store). Three
-   * parameters a row, far below SQLite's limit of 999.
+   * The rowid of an alert's document: its incident day ({@link #day}) in the high half and its row
+   * sequence in the low half, so rowid order is the result order (incident date, then sequence).
+   *
+   * @throws StoreException if {@code seq} is outside 1..{@link #MAX_SEQ}
    */
-  static final int TERMS_PER_INSERT = 64;
+  static long key(int day, long seq) {
+    if (seq < 1 || seq > MAX_SEQ) {
+      throw new StoreException("an alert's row sequence is outside the search index's range");
+    }
+    return ((long) day << 32) | seq;
+  }
+
+  /** The document of packed {@code terms}: each term as 16 hexadecimal digits, space-separated. */
+  static String document(byte[] terms) {
+    StringBuilder doc = new StringBuilder(terms.length * 17 / 8);
+    ByteBuffer b = ByteBuffer.wrap(terms);
+    while (b.remaining() >= Long.BYTES) {
+      if (!doc.isEmpty()) {
+        doc.append(' ');
+      }
+      doc.append(HEX.toHexDigits(b.getLong()));
+    }
+    return doc.toString();
+  }
+
+  /** An FTS5 query for documents holding every one of {@code terms} (or any, if {@code any}). */
+  static String match(List<Long> terms, boolean any) {
+    StringBuilder q = new StringBuilder();
+    for (long term : terms) {
+      if (!q.isEmpty()) {
+        q.append(any ? " OR " : " AND ");
+      }
+      q.append('"').append(HEX.toHexDigits(term)).append('"');
+    }
+    return q.toString();
+  }
+
+  private static final HexFormat HEX = HexFormat.of();
 
   /**
    * An incident date as the index rows hold it: {@code YYYY-MM-DD} as the number YYYYMMDD, in the
@@ -67,23 +106,22 @@ public final class SearchIndex {
   }
 
   /**
-   * Writes the index rows of the alert at {@code seq}, whose incident date is {@code incidentDate}
-   * as its row records it. Inside the caller's transaction.
+   * Writes the index entries of the alert at {@code seq}, whose incident date is {@code
+   * incidentDate} as its row records it: the document of its {@code terms} and its harms. Inside
+   * the caller's transaction. FTS5 holds a transaction's documents in memory and writes them as one
+   * segment when it commits, so each term costs a few bytes in one sequential write, not a B-tree
+   * row of its own (docs/benchmarks.md, encrypted store).
    */
-  static void insert(
-      NodeDatabase db,
-      Connection c,
-      long seq,
-      String incidentDate,
-      byte[] terms,
-      Set<Integer> harms)
+  static void insert(Connection c, long seq, String incidentDate, byte[] terms, Set<Integer> harms)
       throws SQLException {
-    // Held back and written in key order when the transaction commits (PendingTerms).
-    PendingTerms pending = db.pendingTerms();
     int day = day(incidentDate);
-    ByteBuffer b = ByteBuffer.wrap(terms);
-    while (b.remaining() >= Long.BYTES) {
-      pending.add(b.getLong(), day, seq);
+    if (terms.length > 0) {
+      try (PreparedStatement ps =
+          c.prepareStatement("INSERT INTO alert_index (rowid, entry) VALUES (?, ?)")) {
+        ps.setLong(1, key(day, seq));
+        ps.setString(2, document(terms));
+        ps.executeUpdate();
+      }
     }
     if (!harms.isEmpty()) {
       try (PreparedStatement ps =
@@ -99,30 +137,11 @@ public final class SearchIndex {
     }
   }
 
-  private static final String[] INSERT_TERMS = new String[TERMS_PER_INSERT + 1];
-
-  static {
-    for (int rows = 1; rows <= TERMS_PER_INSERT; rows *= 2) {
-      StringBuilder sql =
-          new StringBuilder("INSERT OR IGNORE INTO alert_terms (term, incident_day, seq) VALUES ");
-      for (int i = 0; i < rows; i++) {
-        sql.append(i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)");
-      }
-      INSERT_TERMS[rows] = sql.toString();
-    }
-  }
-
-  /** The INSERT of {@code rows} term rows (a power of two up to {@link #TERMS_PER_INSERT}). */
-  static String insertTerms(int rows) {
-    return INSERT_TERMS[rows];
-  }
-
   /**
-   * Deletes the index rows of the alert at {@code seq}, by the terms and incident date its row
+   * Deletes the index entries of the alert at {@code seq}, by the terms and incident date its row
    * records. Inside the caller's transaction, before the row itself changes.
    */
-  static void delete(NodeDatabase db, Connection c, long seq) throws SQLException {
-    db.flushPendingTerms(c); // rows of this transaction are deleted like the others
+  static void delete(Connection c, long seq) throws SQLException {
     byte[] terms = null;
     String date = null;
     try (PreparedStatement ps =
@@ -136,17 +155,13 @@ public final class SearchIndex {
       }
     }
     if (terms != null && terms.length > 0) {
+      // A contentless index removes a document given the words it was written with.
       try (PreparedStatement ps =
           c.prepareStatement(
-              "DELETE FROM alert_terms WHERE term = ? AND incident_day = ? AND seq = ?")) {
-        int day = day(date);
-        ByteBuffer b = ByteBuffer.wrap(terms);
-        while (b.remaining() >= Long.BYTES) {
-          ps.setLong(1, b.getLong());
-          ps.setInt(2, day);
-          ps.setLong(3, seq);
-          ps.executeUpdate();
-        }
+              "INSERT INTO alert_index (alert_index, rowid, entry) VALUES ('delete', ?, ?)")) {
+        ps.setLong(1, key(day(date), seq));
+        ps.setString(2, document(terms));
+        ps.executeUpdate();
       }
     }
     try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_harms WHERE seq = ?")) {
@@ -155,46 +170,25 @@ public final class SearchIndex {
     }
   }
 
-  /**
-   * How far each list of a query (a term's alerts, a harm's) is first counted to choose the one to
-   * read: the shortest, in the date range ({@link #lead}).
-   */
-  static final int COUNT_BOUND = 1_000;
-
-  /**
-   * How far lists that all reach {@link #COUNT_BOUND} are counted, four times further each round:
-   * past this, lists are alike enough for the choice, and counting would cost more than it saves.
-   */
-  static final int LAST_BOUND = 16_000;
-
-  /**
-   * Held by at least this many alerts, a set of harms (named together, with no term to lead) is
-   * common: the alerts are then read newest first and each checked for the harms, rather than every
-   * alert with them listed and sorted for one page.
-   */
-  static final int COMMON_HARMS = 2_000;
-
-  /** A list of the index a search can read in result order: one term's alerts, or one harm's. */
-  record Lead(String table, String column, Object value) {
-    /** What {@link #lead} answers when one of the lists is empty: nothing can match. */
-    static final Lead NOTHING = new Lead("", "", 0);
-
-    static Lead term(long term) {
-      return new Lead("alert_terms", "term", term);
-    }
-
-    static Lead harm(int harm) {
-      return new Lead("alert_harms", "harm", harm);
-    }
-
-    boolean isTerm(long term) {
-      return table.equals("alert_terms") && value.equals(term);
+  /** Empties the index, in the caller's transaction (a rebuild under new rules). */
+  static void clear(Connection c) throws SQLException {
+    try (java.sql.Statement st = c.createStatement()) {
+      st.executeUpdate("INSERT INTO alert_index (alert_index) VALUES ('delete-all')");
+      st.executeUpdate("DELETE FROM alert_harms");
     }
   }
 
   /**
-   * Conditions for the query's date range on {@code col}: an index row's {@code incident_day}
-   * ({@link #day}) when {@code days}, else an alert row's {@code incident_date}; with arguments.
+   * Held by at least this many alerts, a set of harms (named together, with no term) is common: the
+   * alerts are then read newest first and each checked for the harms, rather than every alert with
+   * them listed and sorted for one page.
+   */
+  static final int COMMON_HARMS = 2_000;
+
+  /**
+   * Conditions for the query's date range on an alert row's {@code a.incident_date}, or on what
+   * stands for it: an index row's {@code incident_day} ({@link #day}) for a harm's list; with
+   * arguments.
    */
   private static void dateRange(
       StringBuilder sql, List<Object> args, String col, boolean days, IndexQuery q) {
@@ -210,82 +204,22 @@ public final class SearchIndex {
     }
   }
 
-  /**
-   * How many entries of {@code lead}'s list are in the date range, counting up to {@code bound}.
-   */
-  private static int count(Connection c, Lead lead, IndexQuery q, int bound) throws SQLException {
-    StringBuilder sql =
-        new StringBuilder("SELECT count(*) FROM (SELECT 1 FROM ")
-            .append(lead.table)
-            .append(" WHERE ")
-            .append(lead.column)
-            .append(" = ?");
-    List<Object> args = new ArrayList<>();
-    args.add(lead.value);
-    dateRange(sql, args, "incident_day", true, q);
-    sql.append(" LIMIT ?)");
-    args.add(bound);
-    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      NodeDatabase.bind(ps, args.toArray());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getInt(1) : 0;
-      }
+  /** The same conditions on a document's rowid ({@link #key}), which FTS5 reads as a range. */
+  private static void rowidRange(StringBuilder sql, List<Object> args, IndexQuery q) {
+    if (q.since() != null) {
+      sql.append(" AND l.rowid >= ?");
+      args.add((long) day(q.since()) << 32);
+    } else if (q.until() != null) {
+      sql.append(" AND l.rowid >= ?"); // no date (day 0): never in a range
+      args.add(1L << 32);
     }
-  }
-
-  /**
-   * The lists of {@code q} that can lead: each term's, and the harm's when it names exactly one.
-   */
-  private static List<Lead> lists(List<Long> terms, IndexQuery q) {
-    List<Lead> lists = new ArrayList<>();
-    for (long term : terms) {
-      lists.add(Lead.term(term));
+    if (q.until() != null) {
+      sql.append(" AND l.rowid <= ?");
+      args.add(((long) day(q.until()) << 32) | MAX_SEQ);
     }
-    if (q.harms().size() == 1) {
-      lists.add(Lead.harm(q.harms().iterator().next()));
-    }
-    return lists;
-  }
-
-  /**
-   * The list of {@code lists} to read, the shortest in the query's date range; null when there is
-   * none; {@link Lead#NOTHING} when one is empty there. Each list is counted up to {@link
-   * #COUNT_BOUND}; in a date range, while every list left reaches the bound, those are counted
-   * again four times further, up to {@link #LAST_BOUND}, so the choice costs about the number of
-   * lists times the shortest list, as the reading it saves does. A lone list is read without
-   * counting.
-   */
-  static Lead lead(Connection c, List<Lead> lists, IndexQuery q) throws SQLException {
-    if (lists.size() < 2) {
-      return lists.isEmpty() ? null : lists.get(0);
-    }
-    List<Lead> left = lists;
-    for (int bound = COUNT_BOUND; ; bound *= 4) {
-      Lead best = null;
-      int least = Integer.MAX_VALUE;
-      List<Lead> tied = new ArrayList<>();
-      for (Lead l : left) {
-        int n = count(c, l, q, bound);
-        if (n == 0) {
-          return Lead.NOTHING;
-        }
-        if (n < least) {
-          least = n;
-          best = l;
-        }
-        if (n == bound) {
-          tied.add(l);
-        }
-      }
-      // Counting further pays only in a date range: there a query of rare combinations reads
-      // its whole lead list in the range, so the shortest saves most; without one, lists this
-      // long fill a page early whichever leads, and two counts to 16 000 cost more than that
-      // (docs/benchmarks.md, search at 1 000 000 alerts).
-      boolean range = q.since() != null || q.until() != null;
-      if (least < bound || bound >= LAST_BOUND || !range) {
-        return best;
-      }
-      left = tied;
+    if (q.after() != null) {
+      sql.append(" AND l.rowid < ?");
+      args.add(key(day(q.after().incidentDate()), q.after().seq()));
     }
   }
 
@@ -314,73 +248,81 @@ public final class SearchIndex {
 
   /**
    * The statement that lists {@code q}'s candidates, {@code incident_date, seq}, in result order.
-   * With a lead list (the shortest of the query's terms and harm) it reads that list newest first
-   * through its key, {@code (term or harm, incident_day, seq)}, and checks each entry for the
-   * query's other terms and harms by key; the first page is then found after reading about a page
-   * of entries when the terms occur together, and never more than the shortest list. Without one
-   * (no term, and no harm or several) it reads the alerts newest first.
+   * With terms, the documents that hold them all, newest first through their rowids ({@link #key}),
+   * each then checked for the query's harms by key; FTS5 intersects the terms' lists, skipping
+   * through them, so the first page costs about a page of matches. With one harm and no term, that
+   * harm's list newest first through its key. Otherwise the alerts newest first.
    */
-  static String candidates(
-      IndexQuery q, Optional<Lead> lead, List<Long> terms, boolean commonHarms, List<Object> args) {
-    // The order: the lead list's key, (term or harm, incident_day, seq); else the alerts' own
-    // index.
-    String date = lead.isPresent() ? "l.incident_day" : "a.incident_date";
-    String seq = lead.isPresent() ? "l.seq" : "a.seq";
+  static String candidates(IndexQuery q, List<Long> terms, boolean commonHarms, List<Object> args) {
+    List<Integer> harms = q.harms().stream().sorted().toList();
     StringBuilder sql = new StringBuilder("SELECT a.incident_date, a.seq FROM ");
-    if (lead.isPresent()) {
-      // CROSS JOIN keeps the lead list outside, so its key order is the result order.
-      sql.append(lead.get().table)
-          .append(" l CROSS JOIN alerts a WHERE l.")
-          .append(lead.get().column)
-          .append(" = ? AND a.seq = l.seq AND ");
-      args.add(lead.get().value);
+    String order;
+    if (!terms.isEmpty()) {
+      // CROSS JOIN keeps the index outside, so its rowid order is the result order.
+      sql.append(
+          "alert_index l CROSS JOIN alerts a WHERE l.alert_index MATCH ?"
+              + " AND a.seq = (l.rowid & "
+              + MAX_SEQ
+              + ") AND ");
+      args.add(match(terms, false));
+      live(sql, args, q);
+      rowidRange(sql, args, q);
+      if (!harms.isEmpty()) {
+        sql.append(" AND EXISTS (SELECT 1 FROM alert_harms h WHERE h.harm IN (")
+            .append(placeholders(harms.size()))
+            .append(") AND h.incident_day = (l.rowid >> 32) AND h.seq = a.seq)");
+        args.addAll(harms);
+      }
+      order = "l.rowid DESC";
+    } else if (harms.size() == 1) {
+      sql.append("alert_harms l CROSS JOIN alerts a WHERE l.harm = ? AND a.seq = l.seq AND ");
+      args.add(harms.get(0));
+      live(sql, args, q);
+      dateRange(sql, args, "l.incident_day", true, q);
+      if (q.after() != null) {
+        sql.append(" AND (l.incident_day, l.seq) < (?, ?)");
+        args.add(day(q.after().incidentDate()));
+        args.add(q.after().seq());
+      }
+      order = "l.incident_day DESC, l.seq DESC";
     } else {
       sql.append("alerts a WHERE ");
+      live(sql, args, q);
+      dateRange(sql, args, "a.incident_date", false, q);
+      if (q.after() != null) {
+        sql.append(" AND (a.incident_date, a.seq) < (?, ?)");
+        args.add(q.after().incidentDate());
+        args.add(q.after().seq());
+      }
+      if (!harms.isEmpty() && commonHarms) {
+        // Checked per alert read, by its sequence.
+        sql.append(" AND EXISTS (SELECT 1 FROM alert_harms h WHERE h.seq = a.seq AND h.harm IN (")
+            .append(placeholders(harms.size()))
+            .append("))");
+        args.addAll(harms);
+      } else if (!harms.isEmpty()) {
+        // Rare harms, no term: the few alerts that have them, listed and sorted.
+        sql.append(" AND a.seq IN (SELECT seq FROM alert_harms WHERE harm IN (")
+            .append(placeholders(harms.size()))
+            .append("))");
+        args.addAll(harms);
+      }
+      order = "a.incident_date DESC, a.seq DESC";
     }
+    return sql.append(" ORDER BY ").append(order).toString();
+  }
+
+  /**
+   * The conditions every result meets: not a tombstone, disclosed, not past its expiry nor, for a
+   * received alert, past its purge time (spec EXP-2).
+   */
+  private static void live(StringBuilder sql, List<Object> args, IndexQuery q) {
     sql.append(
         "a.status <> ? AND a.disclosed_paths <> ''"
             + " AND a.expires_at > ? AND (a.purge_at IS NULL OR a.purge_at > ?)");
     args.add(AlertStatus.ALERT_STATUS_RETRACTED_VALUE);
     args.add(q.now());
     args.add(q.now());
-    dateRange(sql, args, date, lead.isPresent(), q);
-    if (q.after() != null) {
-      sql.append(" AND (").append(date).append(", ").append(seq).append(") < (?, ?)");
-      args.add(
-          lead.isPresent() ? (Object) day(q.after().incidentDate()) : q.after().incidentDate());
-      args.add(q.after().seq());
-    }
-    for (long term : terms) {
-      if (lead.get().isTerm(term)) { // terms present: a list leads
-        continue;
-      }
-      sql.append(" AND EXISTS (SELECT 1 FROM alert_terms t WHERE t.term = ?")
-          .append(" AND t.incident_day = l.incident_day AND t.seq = l.seq)");
-      args.add(term);
-    }
-    boolean harmLeads = lead.isPresent() && lead.get().table.equals("alert_harms");
-    if (!q.harms().isEmpty() && !harmLeads) {
-      List<Integer> harms = q.harms().stream().sorted().toList();
-      if (lead.isPresent()) {
-        // Checked per entry read, by key.
-        sql.append(" AND EXISTS (SELECT 1 FROM alert_harms h WHERE h.harm IN (")
-            .append(placeholders(harms.size()))
-            .append(") AND h.incident_day = l.incident_day AND h.seq = l.seq)");
-      } else if (commonHarms) {
-        // Checked per alert read, by its sequence.
-        sql.append(" AND EXISTS (SELECT 1 FROM alert_harms h WHERE h.seq = a.seq AND h.harm IN (")
-            .append(placeholders(harms.size()))
-            .append("))");
-      } else {
-        // Rare harms, no term: the few alerts that have them, listed and sorted.
-        sql.append(" AND a.seq IN (SELECT seq FROM alert_harms WHERE harm IN (")
-            .append(placeholders(harms.size()))
-            .append("))");
-      }
-      args.addAll(harms);
-    }
-    sql.append(" ORDER BY ").append(date).append(" DESC, ").append(seq).append(" DESC");
-    return sql.toString();
   }
 
   /**
@@ -400,15 +342,10 @@ public final class SearchIndex {
     int size = q.limit();
     return db.inTransaction(
         c -> {
-          db.flushPendingTerms(c); // what this transaction wrote is found too
-          Lead lead = lead(c, lists(terms, q), q);
-          if (lead == Lead.NOTHING) {
-            return new IndexQuery.Found(List.of(), null);
-          }
           List<Integer> harms = q.harms().stream().sorted().toList();
-          boolean common = lead == null && harms.size() > 1 && commonHarms(c, harms);
+          boolean common = terms.isEmpty() && harms.size() > 1 && commonHarms(c, harms);
           List<Object> args = new ArrayList<>();
-          String sql = candidates(q, Optional.ofNullable(lead), terms, common, args);
+          String sql = candidates(q, terms, common, args);
           try (PreparedStatement ps = c.prepareStatement(sql);
               PreparedStatement row =
                   c.prepareStatement(
@@ -456,27 +393,27 @@ public final class SearchIndex {
       return List.of();
     }
     RowCipher cipher = db.cipher();
+    List<Long> terms = new ArrayList<>();
+    for (String token : tokens.stream().sorted().toList()) {
+      terms.add(cipher.term(token));
+    }
     List<Object> args = new ArrayList<>();
+    args.add(match(terms, true));
     args.add(AlertStatus.ALERT_STATUS_RETRACTED_VALUE);
     args.add(now);
     args.add(now);
-    StringBuilder in = new StringBuilder();
-    for (String token : tokens.stream().sorted().toList()) {
-      in.append(in.isEmpty() ? "?" : ", ?");
-      args.add(cipher.term(token));
-    }
     args.add(limit);
     String sql =
         "SELECT "
             + AlertRows.COLUMNS
-            + " FROM alerts a WHERE a.status <> ? AND a.disclosed_paths <> ''"
+            + " FROM alert_index l CROSS JOIN alerts a WHERE l.alert_index MATCH ?"
+            + " AND a.seq = (l.rowid & "
+            + MAX_SEQ
+            + ") AND a.status <> ? AND a.disclosed_paths <> ''"
             + " AND a.expires_at > ? AND (a.purge_at IS NULL OR a.purge_at > ?)"
-            + " AND a.seq IN (SELECT seq FROM alert_terms WHERE term IN ("
-            + in
-            + ")) ORDER BY a.incident_date DESC, a.seq DESC LIMIT ?";
+            + " ORDER BY l.rowid DESC LIMIT ?";
     return db.inTransaction(
         c -> {
-          db.flushPendingTerms(c);
           try (PreparedStatement ps = c.prepareStatement(sql)) {
             NodeDatabase.bind(ps, args.toArray());
             List<StoredAlert> out = new ArrayList<>();

@@ -455,11 +455,11 @@ class AlertSearchTest {
   }
 
   @Test
-  void search_shortestListLeads_sameResultsAndPaging_whicheverLeads() {
-    // 1 200 alerts hold "tall" (more than SearchIndex.COUNT_BOUND), every fourth also "scar", and
-    // every tenth is robbery; dates repeat, so pages end inside one date. Whichever list leads (a
-    // word, the other word, the harm; in or out of a date range), the results are every alert that
-    // holds all the criteria, newest first, each once over the pages.
+  void search_wordsHarmsAndDates_everyMatchOnceOverThePages_newestFirst() {
+    // 1 200 alerts hold "tall", every fourth also "scar", and every tenth is robbery; dates
+    // repeat, so pages end inside one date. With one word or two, a harm, in or out of a date
+    // range, the results are every alert that holds all the criteria, newest first, each once
+    // over the pages.
     int n = 1_200;
     List<String[]> all = new ArrayList<>();
     db.atomically(

@@ -53,17 +53,20 @@ class AlertStoreTest {
         });
   }
 
-  /** Index rows holding the keyed hash of {@code token} (spec AR-7). */
+  /** Index entries holding the keyed hash of {@code token} (spec AR-7). */
   private int termRows(String token) {
-    return count("SELECT count(*) FROM alert_terms WHERE term = ?", TestCiphers.CIPHER.term(token));
+    return IndexRows.holding(db, token);
   }
 
-  /** Every index row is one an alert's own list of terms names, and the other way round. */
+  /**
+   * Every index entry is one an alert's own list of terms names, under its incident day, and the
+   * other way round.
+   */
   private void assertIndexRowsMatchTheAlerts() {
-    assertThat(count("SELECT count(*) FROM alert_terms"))
+    assertThat(IndexRows.entries(db))
         .isEqualTo(count("SELECT COALESCE(sum(length(terms)), 0) / 8 FROM alerts"));
-    assertThat(count("SELECT count(*) FROM alert_terms WHERE seq NOT IN (SELECT seq FROM alerts)"))
-        .isZero();
+    assertThat(IndexRows.orphans(db)).isZero();
+    assertThat(IndexRows.misdated(db)).isZero();
   }
 
   @Test
@@ -164,7 +167,7 @@ class AlertStoreTest {
     assertThat(tomb.status()).isEqualTo(AlertStatus.ALERT_STATUS_RETRACTED);
     assertThat(tomb.fields()).isEqualTo(AlertFields.getDefaultInstance());
     assertThat(tomb.disclosedPaths()).isEmpty();
-    assertThat(count("SELECT count(*) FROM alert_terms")).isZero();
+    assertThat(IndexRows.entries(db)).isZero();
     assertThat(count("SELECT count(*) FROM alert_harms")).isZero();
     assertThat(count("SELECT length(terms) FROM alerts WHERE alert_id = ?", id)).isZero();
   }

@@ -23,10 +23,48 @@ public final class LegacyDatabase {
   private LegacyDatabase() {}
 
   /**
+   * Rewrites {@code db} in place as schema 20: the search index as one B-tree row per term and
+   * alert, {@code alert_terms (term, incident_day, seq)}, filled from each alert's packed terms;
+   * the caller closes it afterwards.
+   */
+  public static void downgradeTo20(NodeDatabase db) {
+    db.inTransaction(
+        c -> {
+          try (Statement s = c.createStatement()) {
+            s.execute(
+                "CREATE TABLE alert_terms (term INTEGER NOT NULL, incident_day INTEGER NOT NULL,"
+                    + " seq INTEGER NOT NULL, PRIMARY KEY (term, incident_day, seq)) WITHOUT ROWID");
+          }
+          try (PreparedStatement read =
+                  c.prepareStatement(
+                      "SELECT seq, incident_date, terms FROM alerts WHERE length(terms) > 0");
+              PreparedStatement write =
+                  c.prepareStatement("INSERT INTO alert_terms VALUES (?, ?, ?)");
+              ResultSet rs = read.executeQuery()) {
+            while (rs.next()) {
+              java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(rs.getBytes(3));
+              while (b.remaining() >= Long.BYTES) {
+                write.setLong(1, b.getLong());
+                write.setInt(2, SearchIndex.day(rs.getString(2)));
+                write.setLong(3, rs.getLong(1));
+                write.executeUpdate();
+              }
+            }
+          }
+          try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE alert_index");
+            s.execute("DELETE FROM schema_migrations WHERE version >= 21");
+          }
+          return null;
+        });
+  }
+
+  /**
    * Rewrites {@code db} in place as schema 19: the search index keyed by term (or harm) and
    * sequence alone, without the incident date; the caller closes it afterwards.
    */
   public static void downgradeTo19(NodeDatabase db) {
+    downgradeTo20(db);
     db.inTransaction(
         c -> {
           try (Statement s = c.createStatement()) {
