@@ -84,6 +84,12 @@ public final class SearchIndex {
 
   private static final HexFormat HEX = HexFormat.of();
 
+  /** {@link AlertRows#COLUMNS} of the alert row {@code a}. */
+  private static final String ROW_COLUMNS =
+      String.join(
+          ", ",
+          java.util.Arrays.stream(AlertRows.COLUMNS.split(", ")).map(col -> "a." + col).toList());
+
   /**
    * An incident date as the index rows hold it: {@code YYYY-MM-DD} as the number YYYYMMDD, in the
    * same order as the text and a third of its size in each of an alert's hundred rows; "" (no date)
@@ -252,10 +258,17 @@ public final class SearchIndex {
    * each then checked for the query's harms by key; FTS5 intersects the terms' lists, skipping
    * through them, so the first page costs about a page of matches. With one harm and no term, that
    * harm's list newest first through its key. Otherwise the alerts newest first.
+   *
+   * @param rows whether each candidate's whole row ({@link AlertRows#COLUMNS}) follows its key
    */
-  static String candidates(IndexQuery q, List<Long> terms, boolean commonHarms, List<Object> args) {
+  static String candidates(
+      IndexQuery q, List<Long> terms, boolean commonHarms, boolean rows, List<Object> args) {
     List<Integer> harms = q.harms().stream().sorted().toList();
-    StringBuilder sql = new StringBuilder("SELECT a.incident_date, a.seq FROM ");
+    StringBuilder sql = new StringBuilder("SELECT a.incident_date, a.seq");
+    if (rows) {
+      sql.append(", ").append(ROW_COLUMNS);
+    }
+    sql.append(" FROM ");
     String order;
     if (!terms.isEmpty()) {
       // CROSS JOIN keeps the index outside, so its rowid order is the result order.
@@ -345,7 +358,11 @@ public final class SearchIndex {
           List<Integer> harms = q.harms().stream().sorted().toList();
           boolean common = terms.isEmpty() && harms.size() > 1 && commonHarms(c, harms);
           List<Object> args = new ArrayList<>();
-          String sql = candidates(q, terms, common, args);
+          // Whole rows come with the candidates when these come in index order; only the rare
+          // harms' list is sorted, and a sort of whole sealed rows costs more than reading each
+          // kept key's row after it (docs/benchmarks.md, encrypted store).
+          boolean sorted = terms.isEmpty() && harms.size() > 1 && !common;
+          String sql = candidates(q, terms, common, !sorted, args);
           try (PreparedStatement ps = c.prepareStatement(sql);
               PreparedStatement row =
                   c.prepareStatement(
@@ -359,12 +376,16 @@ public final class SearchIndex {
                 String date = rs.getString(1);
                 long seq = rs.getLong(2);
                 StoredAlert a;
-                row.setLong(1, seq);
-                try (ResultSet r = row.executeQuery()) {
-                  if (!r.next()) {
-                    throw new StoreException("a search candidate vanished in its transaction");
+                if (!sorted) {
+                  a = AlertRows.read(rs, cipher);
+                } else {
+                  row.setLong(1, seq);
+                  try (ResultSet r = row.executeQuery()) {
+                    if (!r.next()) {
+                      throw new StoreException("a search candidate vanished in its transaction");
+                    }
+                    a = AlertRows.read(r, cipher);
                   }
-                  a = AlertRows.read(r, cipher);
                 }
                 if (!q.matches().test(a.fields())) {
                   continue;

@@ -48,7 +48,7 @@ class SearchQueryPlanTest {
   private static List<String> candidatesPlan(
       NodeDatabase db, IndexQuery q, List<Long> terms, boolean commonHarms) {
     List<Object> args = new ArrayList<>();
-    String sql = SearchIndex.candidates(q, terms, commonHarms, args);
+    String sql = SearchIndex.candidates(q, terms, commonHarms, true, args);
     return plan(db, sql, args);
   }
 
