@@ -532,15 +532,15 @@ public final class Migrations {
           new Migration(
               21,
               "the search index's terms as one full-text document per alert",
-              // One B-tree row per term and alert (about 95 an alert) made intake several times
-              // slower than the plaintext store: each batch of a thousand alerts rewrote most of
-              // the
-              // index's leaf pages (docs/benchmarks.md, encrypted store). FTS5 keeps a term's
-              // alerts as one compressed list, written per transaction as a new segment and merged
-              // in the background of later writes. The words are the same keyed hashes, in hex;
-              // no positions (detail=none), no per-document sizes (columnsize=0). The rowid is
-              // the incident day and row sequence (SearchIndex.key), so each list is in result
-              // order. secure-delete removes a deleted document's entries from the lists at once.
+              // One B-tree row per term and alert (about 70 to 95 an alert) made intake several
+              // times slower than the plaintext store: each batch of a thousand alerts rewrote most
+              // of the index's leaf pages (docs/benchmarks.md, encrypted store). FTS5 keeps a
+              // term's alerts as one compressed list, written per transaction as a new segment and
+              // merged in the course of later writes. The words are the same keyed hashes, in hex,
+              // and each harm as "h" and its number, in clear as in alert_harms; no positions
+              // (detail=none), no per-document sizes (columnsize=0). The rowid is the incident day
+              // and row sequence (SearchIndex.key), so each list is in result order. secure-delete
+              // removes a deleted document's entries from the lists at once.
               Migrations::termsAsDocuments,
               """
               CREATE VIRTUAL TABLE alert_index USING fts5(
@@ -548,17 +548,26 @@ public final class Migrations {
               "INSERT INTO alert_index (alert_index, rank) VALUES ('secure-delete', 1)",
               "DROP TABLE alert_terms"));
 
-  /** Migration 21: each indexed alert's packed terms ({@code alerts.terms}) as its document. */
+  /** Migration 21: each indexed alert's packed terms ({@code alerts.terms}) and harms. */
   private static void termsAsDocuments(Connection c, RowCipher cipher) throws SQLException {
     try (PreparedStatement read =
             c.prepareStatement(
                 "SELECT seq, incident_date, terms FROM alerts WHERE length(terms) > 0 ORDER BY seq");
+        PreparedStatement harms = c.prepareStatement("SELECT harm FROM alert_harms WHERE seq = ?");
         PreparedStatement write =
             c.prepareStatement("INSERT INTO alert_index (rowid, entry) VALUES (?, ?)");
         ResultSet rs = read.executeQuery()) {
       while (rs.next()) {
-        write.setLong(1, SearchIndex.key(SearchIndex.day(rs.getString(2)), rs.getLong(1)));
-        write.setString(2, SearchIndex.document(rs.getBytes(3)));
+        long seq = rs.getLong(1);
+        List<Integer> held = new java.util.ArrayList<>();
+        harms.setLong(1, seq);
+        try (ResultSet h = harms.executeQuery()) {
+          while (h.next()) {
+            held.add(h.getInt(1));
+          }
+        }
+        write.setLong(1, SearchIndex.key(SearchIndex.day(rs.getString(2)), seq));
+        write.setString(2, SearchIndex.document(rs.getBytes(3), held));
         write.executeUpdate();
       }
     }

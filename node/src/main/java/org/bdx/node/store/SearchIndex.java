@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -57,9 +58,12 @@ public final class SearchIndex {
     return ((long) day << 32) | seq;
   }
 
-  /** The document of packed {@code terms}: each term as 16 hexadecimal digits, space-separated. */
-  static String document(byte[] terms) {
-    StringBuilder doc = new StringBuilder(terms.length * 17 / 8);
+  /**
+   * The document of packed {@code terms} and {@code harms}: each term as 16 hexadecimal digits,
+   * then each harm as its word ({@link #harmWord}), space-separated.
+   */
+  static String document(byte[] terms, Collection<Integer> harms) {
+    StringBuilder doc = new StringBuilder(terms.length * 17 / 8 + harms.size() * 4);
     ByteBuffer b = ByteBuffer.wrap(terms);
     while (b.remaining() >= Long.BYTES) {
       if (!doc.isEmpty()) {
@@ -67,7 +71,19 @@ public final class SearchIndex {
       }
       doc.append(HEX.toHexDigits(b.getLong()));
     }
+    for (int h : harms.stream().sorted().toList()) {
+      doc.append(' ').append(harmWord(h));
+    }
     return doc.toString();
+  }
+
+  /**
+   * A harm category as a word of the index: "h" and its number, in clear as in {@code alert_harms}
+   * (spec AR-7), never 16 hexadecimal digits like a term. In the document, so a search with terms
+   * and harms is one intersection of lists, not a check of each alert the terms find.
+   */
+  static String harmWord(int harm) {
+    return "h" + harm;
   }
 
   /** An FTS5 query for documents holding every one of {@code terms} (or any, if {@code any}). */
@@ -80,6 +96,18 @@ public final class SearchIndex {
       q.append('"').append(HEX.toHexDigits(term)).append('"');
     }
     return q.toString();
+  }
+
+  /** The FTS5 condition that a document holds any of {@code harms}, after its terms; or "". */
+  private static String harmsMatch(List<Integer> harms) {
+    if (harms.isEmpty()) {
+      return "";
+    }
+    StringBuilder q = new StringBuilder(" AND (");
+    for (int i = 0; i < harms.size(); i++) {
+      q.append(i == 0 ? "" : " OR ").append(harmWord(harms.get(i)));
+    }
+    return q.append(')').toString();
   }
 
   private static final HexFormat HEX = HexFormat.of();
@@ -125,7 +153,7 @@ public final class SearchIndex {
       try (PreparedStatement ps =
           c.prepareStatement("INSERT INTO alert_index (rowid, entry) VALUES (?, ?)")) {
         ps.setLong(1, key(day, seq));
-        ps.setString(2, document(terms));
+        ps.setString(2, document(terms, harms));
         ps.executeUpdate();
       }
     }
@@ -162,11 +190,21 @@ public final class SearchIndex {
     }
     if (terms != null && terms.length > 0) {
       // A contentless index removes a document given the words it was written with.
+      List<Integer> harms = new ArrayList<>();
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT harm FROM alert_harms WHERE seq = ?")) {
+        ps.setLong(1, seq);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            harms.add(rs.getInt(1));
+          }
+        }
+      }
       try (PreparedStatement ps =
           c.prepareStatement(
               "INSERT INTO alert_index (alert_index, rowid, entry) VALUES ('delete', ?, ?)")) {
         ps.setLong(1, key(day(date), seq));
-        ps.setString(2, document(terms));
+        ps.setString(2, document(terms, harms));
         ps.executeUpdate();
       }
     }
@@ -277,15 +315,9 @@ public final class SearchIndex {
               + " AND a.seq = (l.rowid & "
               + MAX_SEQ
               + ") AND ");
-      args.add(match(terms, false));
+      args.add(match(terms, false) + harmsMatch(harms));
       live(sql, args, q);
       rowidRange(sql, args, q);
-      if (!harms.isEmpty()) {
-        sql.append(" AND EXISTS (SELECT 1 FROM alert_harms h WHERE h.harm IN (")
-            .append(placeholders(harms.size()))
-            .append(") AND h.incident_day = (l.rowid >> 32) AND h.seq = a.seq)");
-        args.addAll(harms);
-      }
       order = "l.rowid DESC";
     } else if (harms.size() == 1) {
       sql.append("alert_harms l CROSS JOIN alerts a WHERE l.harm = ? AND a.seq = l.seq AND ");

@@ -67,6 +67,12 @@ class AlertStoreTest {
         .isEqualTo(count("SELECT COALESCE(sum(length(terms)), 0) / 8 FROM alerts"));
     assertThat(IndexRows.orphans(db)).isZero();
     assertThat(IndexRows.misdated(db)).isZero();
+    // Each harm of an indexed alert is a word of its document too.
+    assertThat(IndexRows.harmEntries(db))
+        .isEqualTo(
+            count(
+                "SELECT count(*) FROM alert_harms h JOIN alerts a ON a.seq = h.seq"
+                    + " WHERE length(a.terms) > 0"));
   }
 
   @Test

@@ -20,9 +20,14 @@ final class IndexRows {
         java.util.HexFormat.of().toHexDigits(TestCiphers.CIPHER.term(token)));
   }
 
-  /** All entries. */
+  /** All entries of terms (16 hexadecimal digits; not the harms' words). */
   static int entries(NodeDatabase db) {
-    return count(db, "SELECT count(*) FROM temp.index_entries");
+    return count(db, "SELECT count(*) FROM temp.index_entries WHERE length(term) = 16");
+  }
+
+  /** Entries of a harm's word ({@link SearchIndex#harmWord}). */
+  static int harmEntries(NodeDatabase db) {
+    return count(db, "SELECT count(*) FROM temp.index_entries WHERE length(term) < 16");
   }
 
   /** Entries whose document's row sequence ({@link SearchIndex#key}) names no alert row. */

@@ -69,6 +69,8 @@ class Migration21Test {
       assertThat((long) IndexRows.entries(db)).isEqualTo(termRows);
       assertThat(IndexRows.orphans(db)).isZero();
       assertThat(IndexRows.misdated(db)).isZero();
+      // Robbery in every alert (TestAlerts.fields), threats in every second one.
+      assertThat((long) IndexRows.harmEntries(db)).isEqualTo(60L);
       assertThat(tall).hasSize(40);
       assertThat(scarThreats).hasSize(7);
       assertThat(phone).hasSize(10);

@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.util.HexFormat;
 import org.bdx.node.search.AlertIndex;
 import org.bdx.proto.v1.AlertStatus;
+import org.bdx.proto.v1.HarmCategory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,10 +81,22 @@ class SearchIndexErasureTest {
   @Test
   void newVersion_oldTermsLeaveTheIndexPages() {
     String id = TestAlerts.newId();
-    store.put(alert(ORIGIN, id, 1, fields("2026-03-04").addPhoneNumbers("+16045559876").build()));
+    store.put(
+        alert(
+            ORIGIN,
+            id,
+            1,
+            fields("2026-03-04")
+                .addPhoneNumbers("+16045559876")
+                .addHarms(HarmCategory.HARM_CATEGORY_THREATS)
+                .build()));
     assertThat(pagesHolding("phone:+16045559876")).as("the term is stored at first").isPositive();
+    assertThat(IndexRows.harmEntries(db)).isEqualTo(22); // robbery in each, threats here
 
     store.put(alert(ORIGIN, id, 2, fields("2026-03-04").addPhoneNumbers("+16045554321").build()));
+
+    // The old document went with all its words, harms included.
+    assertThat(IndexRows.harmEntries(db)).isEqualTo(21);
 
     assertThat(pagesHolding("phone:+16045559876")).isZero();
     assertThat(pagesHolding("phone:+16045554321")).isPositive();
