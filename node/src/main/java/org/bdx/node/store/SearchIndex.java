@@ -16,10 +16,11 @@ import org.bdx.proto.v1.AlertStatus;
 /**
  * The search index tables and the search query over them (spec AR-7, AR-7.1): {@code alert_index},
  * a full-text index (SQLite FTS5, contentless, no positions) holding each alert's keyed-hash terms
- * as one document of hexadecimal words, and {@code alert_harms}, the harm category numbers in
- * clear, keyed by (harm, incident day, row sequence). A document's rowid is the alert's incident
- * day and sequence in one number ({@link #key}), so each term's list of alerts is kept in result
- * order and a search reads it newest first, the terms intersected by FTS5 itself. Each alert row
+ * as one document of hexadecimal words, with a word per harm category ({@link #harmWord}), and
+ * {@code alert_harms}, the harm category numbers in clear, keyed by (harm, incident day, row
+ * sequence), for searches by harm alone. A document's rowid is the alert's incident day and
+ * sequence in one number ({@link #key}), so each term's list of alerts is kept in result order and
+ * a search reads it newest first, its terms and harms intersected by FTS5 itself. Each alert row
  * also keeps its own terms ({@code alerts.terms}, 8 bytes each): removing a document from a
  * contentless index takes the words it was written with, and with the index's secure-delete option
  * they are then removed from it at once (spec VER-6), not left behind as a tombstone. What goes
