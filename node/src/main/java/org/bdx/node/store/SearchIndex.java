@@ -43,6 +43,13 @@ public final class SearchIndex {
     return b.array();
   }
 
+  /**
+   * The keyed-hash terms of a query's {@code tokens}, sorted by token: one query, one statement.
+   */
+  private static List<Long> hashed(RowCipher cipher, Collection<String> tokens) {
+    return tokens.stream().sorted().map(cipher::term).toList();
+  }
+
   /** Row sequences above this do not fit the low half of a {@link #key}. */
   static final long MAX_SEQ = 0xFFFF_FFFFL;
 
@@ -381,10 +388,7 @@ public final class SearchIndex {
   public IndexQuery.Found search(IndexQuery q) {
     Objects.requireNonNull(q, "query");
     RowCipher cipher = db.cipher();
-    List<Long> terms = new ArrayList<>();
-    for (String token : q.tokens().stream().sorted().toList()) {
-      terms.add(cipher.term(token));
-    }
+    List<Long> terms = hashed(cipher, q.tokens());
     int size = q.limit();
     return db.inTransaction(
         c -> {
@@ -447,10 +451,7 @@ public final class SearchIndex {
       return List.of();
     }
     RowCipher cipher = db.cipher();
-    List<Long> terms = new ArrayList<>();
-    for (String token : tokens.stream().sorted().toList()) {
-      terms.add(cipher.term(token));
-    }
+    List<Long> terms = hashed(cipher, tokens);
     List<Object> args = new ArrayList<>();
     args.add(match(terms, true));
     args.add(AlertStatus.ALERT_STATUS_RETRACTED_VALUE);
