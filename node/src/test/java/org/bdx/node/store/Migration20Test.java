@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.bdx.node.search.AlertIndex;
-import org.bdx.node.search.AlertQuery;
-import org.bdx.node.search.AlertSearch;
 import org.bdx.proto.v1.HarmCategory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,16 +24,6 @@ class Migration20Test {
 
   private static long indexRows(NodeDatabase db) {
     return IndexRows.entries(db) * 1000L + db.queryLong("SELECT count(*) FROM alert_harms");
-  }
-
-  private static List<String> search(NodeDatabase db, String text, Set<HarmCategory> harms) {
-    AlertSearch search = new AlertSearch(new SearchIndex(db));
-    return search
-        .search(new AlertQuery(null, null, text, null, harms, null, null, 0, null))
-        .items()
-        .stream()
-        .map(StoredAlert::alertId)
-        .toList();
   }
 
   @Test
@@ -57,8 +45,8 @@ class Migration20Test {
         ids.add(id);
       }
       rows = indexRows(db);
-      tall = search(db, "tall", null);
-      scarRobbery = search(db, "scar", Set.of(HarmCategory.HARM_CATEGORY_ROBBERY));
+      tall = TestAlerts.foundByText(db, "tall", null);
+      scarRobbery = TestAlerts.foundByText(db, "scar", Set.of(HarmCategory.HARM_CATEGORY_ROBBERY));
       LegacyDatabase.downgradeTo19(db);
       assertThat(db.schemaVersion()).isEqualTo(19);
     }
@@ -74,15 +62,15 @@ class Migration20Test {
           .isEqualTo(rows % 1000);
       assertThat(tall).hasSize(30);
       assertThat(scarRobbery).isNotEmpty();
-      assertThat(search(db, "tall", null)).containsExactlyElementsOf(tall);
-      assertThat(search(db, "scar", Set.of(HarmCategory.HARM_CATEGORY_ROBBERY)))
+      assertThat(TestAlerts.foundByText(db, "tall", null)).containsExactlyElementsOf(tall);
+      assertThat(TestAlerts.foundByText(db, "scar", Set.of(HarmCategory.HARM_CATEGORY_ROBBERY)))
           .containsExactlyElementsOf(scarRobbery);
       // A change after the upgrade moves the alert's rows to its new date; a delete removes them.
       AlertStore store = new AlertStore(db, new AlertIndex());
       store.put(
           alert(
               ORIGIN, ids.get(0), 2, fields("2027-01-01").setAggressorDescription("tall").build()));
-      assertThat(search(db, "tall", null).get(0)).isEqualTo(ids.get(0));
+      assertThat(TestAlerts.foundByText(db, "tall", null).get(0)).isEqualTo(ids.get(0));
       assertThat(IndexRows.misdated(db)).isZero();
       assertThat(
               db.queryLong("SELECT count(*) FROM alert_harms WHERE incident_day = 20270101")

@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.bdx.node.search.AlertIndex;
-import org.bdx.node.search.AlertQuery;
-import org.bdx.node.search.AlertSearch;
 import org.bdx.proto.v1.HarmCategory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,16 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Migration21Test {
   @TempDir Path dir;
-
-  private static List<String> search(NodeDatabase db, String text, Set<HarmCategory> harms) {
-    AlertSearch search = new AlertSearch(new SearchIndex(db));
-    return search
-        .search(new AlertQuery(null, null, text, null, harms, null, null, 0, null))
-        .items()
-        .stream()
-        .map(StoredAlert::alertId)
-        .toList();
-  }
 
   @Test
   void upgrade_everyTermBecomesAnEntryOfItsAlert_searchesUnchanged() {
@@ -54,9 +42,9 @@ class Migration21Test {
         store.put(alert(ORIGIN, id, 1, f.build()));
         ids.add(id);
       }
-      tall = search(db, "tall", null);
-      scarThreats = search(db, "scar", Set.of(HarmCategory.HARM_CATEGORY_THREATS));
-      phone = searchPhone(db, "+16045550001");
+      tall = TestAlerts.foundByText(db, "tall", null);
+      scarThreats = TestAlerts.foundByText(db, "scar", Set.of(HarmCategory.HARM_CATEGORY_THREATS));
+      phone = TestAlerts.foundByPhone(db, "+16045550001");
       LegacyDatabase.downgradeTo20(db);
       assertThat(db.schemaVersion()).isEqualTo(20);
       termRows = db.queryLong("SELECT count(*) FROM alert_terms");
@@ -74,31 +62,21 @@ class Migration21Test {
       assertThat(tall).hasSize(40);
       assertThat(scarThreats).hasSize(7);
       assertThat(phone).hasSize(10);
-      assertThat(search(db, "tall", null)).containsExactlyElementsOf(tall);
-      assertThat(search(db, "scar", Set.of(HarmCategory.HARM_CATEGORY_THREATS)))
+      assertThat(TestAlerts.foundByText(db, "tall", null)).containsExactlyElementsOf(tall);
+      assertThat(TestAlerts.foundByText(db, "scar", Set.of(HarmCategory.HARM_CATEGORY_THREATS)))
           .containsExactlyElementsOf(scarThreats);
-      assertThat(searchPhone(db, "+16045550001")).containsExactlyElementsOf(phone);
+      assertThat(TestAlerts.foundByPhone(db, "+16045550001")).containsExactlyElementsOf(phone);
 
       // After the upgrade: a new version moves the alert's entries to its new date.
       AlertStore store = new AlertStore(db, new AlertIndex());
       store.put(
           alert(
               ORIGIN, ids.get(1), 2, fields("2027-01-01").setAggressorDescription("tall").build()));
-      assertThat(search(db, "tall", null).get(0)).isEqualTo(ids.get(1));
-      assertThat(search(db, "scar", null)).doesNotContain(ids.get(1));
+      assertThat(TestAlerts.foundByText(db, "tall", null).get(0)).isEqualTo(ids.get(1));
+      assertThat(TestAlerts.foundByText(db, "scar", null)).doesNotContain(ids.get(1));
       assertThat(IndexRows.misdated(db)).isZero();
       assertThat((long) IndexRows.entries(db))
           .isEqualTo(db.queryLong("SELECT sum(length(terms)) / 8 FROM alerts"));
     }
-  }
-
-  private static List<String> searchPhone(NodeDatabase db, String phone) {
-    AlertSearch search = new AlertSearch(new SearchIndex(db));
-    return search
-        .search(new AlertQuery(phone, null, null, null, null, null, null, 0, null))
-        .items()
-        .stream()
-        .map(StoredAlert::alertId)
-        .toList();
   }
 }

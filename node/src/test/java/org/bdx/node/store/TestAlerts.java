@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import org.bdx.node.identity.NodeId;
+import org.bdx.node.search.AlertQuery;
+import org.bdx.node.search.AlertSearch;
 import org.bdx.proto.v1.AlertFields;
 import org.bdx.proto.v1.AlertStatus;
 import org.bdx.proto.v1.Audience;
@@ -65,5 +67,21 @@ public final class TestAlerts {
 
   public static NodeDatabase open(Path dir) {
     return NodeDatabase.open(dir.resolve("node.db"), TestCiphers.CIPHER);
+  }
+
+  /** The ids of the alerts the first page of a text search (with any of {@code harms}) finds. */
+  public static List<String> foundByText(
+      NodeDatabase db, String text, java.util.Set<HarmCategory> harms) {
+    return found(db, new AlertQuery(null, null, text, null, harms, null, null, 0, null));
+  }
+
+  /** The ids of the alerts the first page of a search by a full phone number finds. */
+  public static List<String> foundByPhone(NodeDatabase db, String phone) {
+    return found(db, new AlertQuery(phone, null, null, null, null, null, null, 0, null));
+  }
+
+  private static List<String> found(NodeDatabase db, AlertQuery q) {
+    return new AlertSearch(new SearchIndex(db))
+        .search(q).items().stream().map(StoredAlert::alertId).toList();
   }
 }
